@@ -1,0 +1,126 @@
+//! One error shape for every failure, with a stable code per failure and a human message.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The body of every error response: `{"error": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiErrorBody {
+    /// The error itself.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, what to do next, and the request id to quote to support.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// A stable snake_case code; see [`ErrorCode`].
+    pub code: String,
+    /// What happened and what to do, in words the reader understands.
+    pub message: String,
+    /// Per-field problems, keyed by the request field's name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, String>,
+    /// The id of the request, as logged by the server.
+    #[serde(default)]
+    pub request_id: String,
+}
+
+macro_rules! error_codes {
+    ($($variant:ident = $code:literal, $status:literal, $message:literal;)*) => {
+        /// Every failure the APIs report, each with its code, HTTP status and default message.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode { $($variant,)* }
+
+        impl ErrorCode {
+            /// All codes, for documentation and tests.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The stable snake_case code sent on the wire.
+            pub fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $code,)* }
+            }
+
+            /// The HTTP status this failure is sent with.
+            pub fn status(self) -> u16 {
+                match self { $(ErrorCode::$variant => $status,)* }
+            }
+
+            /// The default human message: what happened and what to do next.
+            pub fn message(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $message,)* }
+            }
+
+            /// The code for a wire string, if it is one of ours.
+            pub fn parse(code: &str) -> Option<ErrorCode> {
+                match code { $($code => Some(ErrorCode::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+error_codes! {
+    MalformedJson = "malformed_json", 400, "The request body is not valid JSON for this endpoint.";
+    UnsupportedMediaType = "unsupported_media_type", 415, "Send the request body as JSON with `Content-Type: application/json`.";
+    PayloadTooLarge = "payload_too_large", 413, "The request body is too large.";
+    ValidationFailed = "validation_failed", 422, "Some fields need attention; see `fields`.";
+    Unauthorized = "unauthorized", 401, "Send a valid API key as `Authorization: Bearer pk_...`.";
+    NotFound = "not_found", 404, "Nothing exists at this address.";
+    MethodNotAllowed = "method_not_allowed", 405, "This endpoint does not accept that HTTP method.";
+    OrganizationNotFound = "organization_not_found", 404, "No organization with that id exists in this environment.";
+    ConnectionNotFound = "connection_not_found", 404, "No connection with that id exists here.";
+    DuplicateExternalId = "duplicate_external_id", 409, "Another organization in this environment already uses that external_id.";
+    LinkUnknown = "link_unknown", 404, "This setup link is not valid. Ask your vendor for a new link.";
+    LinkExpired = "link_expired", 410, "This setup link has expired. Ask your vendor for a new link.";
+    LinkUsed = "link_used", 410, "This setup link has already been used. Ask your vendor for a new link.";
+    SessionMissing = "session_missing", 401, "Your setup session has ended. Open a new setup link from your vendor to continue; your progress was saved.";
+    CsrfFailed = "csrf_failed", 403, "This request was blocked as a possible cross-site request. Reload the page and try again.";
+    IntentNotAllowed = "intent_not_allowed", 403, "This setup link does not cover that part of the portal. Ask your vendor for a link that does.";
+    ConnectionIncomplete = "connection_incomplete", 409, "Finish entering your identity provider's details before saving.";
+    MetadataFetchFailed = "metadata_fetch_failed", 422, "We could not download the metadata from that URL.";
+    OidcDiscoveryFailed = "oidc_discovery_failed", 422, "We could not read the OpenID Connect discovery document for that issuer.";
+    RateLimited = "rate_limited", 429, "Too many requests; wait a moment and try again.";
+    Internal = "internal_error", 500, "Something went wrong on our side. Try again; if it keeps happening, quote the request id to your vendor.";
+}
+
+impl ErrorDetail {
+    /// A detail with the code's default message.
+    pub fn new(code: ErrorCode) -> Self {
+        ErrorDetail {
+            code: code.as_str().to_owned(),
+            message: code.message().to_owned(),
+            fields: BTreeMap::new(),
+            request_id: String::new(),
+        }
+    }
+
+    /// The code as our enum, if the server sent one we know.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        ErrorCode::parse(&self.code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_snake_case_and_round_trip() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            let s = code.as_str();
+            assert!(seen.insert(s), "duplicate code {s}");
+            assert!(s.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{s} is not snake_case");
+            assert_eq!(ErrorCode::parse(s), Some(*code));
+            assert!((400..600).contains(&code.status()));
+            assert!(code.message().ends_with('.'), "{s}: message should be a sentence");
+        }
+    }
+
+    #[test]
+    fn fields_are_omitted_when_empty() {
+        let body = ApiErrorBody { error: ErrorDetail::new(ErrorCode::NotFound) };
+        let json = serde_json::to_value(&body).unwrap();
+        assert!(json["error"].get("fields").is_none());
+        assert_eq!(json["error"]["code"], "not_found");
+    }
+}

@@ -1,0 +1,13 @@
+//! Wire types both sides speak: every request and response body of the vendor and portal
+//! APIs, and the error shape with its stable codes.
+
+pub mod error;
+pub mod portal;
+pub mod vendor;
+
+pub use error::{ApiErrorBody, ErrorCode, ErrorDetail};
+
+/// The header the portal sends its per-session CSRF token in on every state-changing call.
+pub const CSRF_HEADER: &str = "x-portico-csrf";
+/// The header every response carries its request id in.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";

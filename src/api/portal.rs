@@ -1,0 +1,246 @@
+//! The portal API's bodies (`/portal/api/...`, session cookie), also read by the vendor API.
+
+use crate::api::vendor::Intent;
+use serde::{Deserialize, Serialize};
+
+/// `POST /portal/api/session`: redeem a setup link's token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedeemLink {
+    /// The `token` query parameter of the setup link.
+    pub token: String,
+}
+
+/// The admin's session, as the portal sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// The organization being set up.
+    pub organization_id: String,
+    /// Its display name.
+    pub organization_name: String,
+    /// What this session may do.
+    pub intents: Vec<Intent>,
+    /// Send this in the CSRF header on every state-changing call.
+    pub csrf_token: String,
+    /// Unix seconds when the session ends if the admin stays idle.
+    pub idle_expires_at: i64,
+    /// Unix seconds when the session ends regardless.
+    pub expires_at: i64,
+    /// The server's clock when this was produced, so the client can correct for skew.
+    pub server_now: i64,
+    /// "Back to vendor" target.
+    pub return_url: Option<String>,
+    /// Where to go once setup is complete.
+    pub success_url: Option<String>,
+}
+
+/// Protocol of a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Protocol {
+    /// SAML 2.0.
+    Saml,
+    /// OpenID Connect.
+    Oidc,
+}
+
+impl Protocol {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Saml => "saml",
+            Protocol::Oidc => "oidc",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(s: &str) -> Option<Protocol> {
+        match s {
+            "saml" => Some(Protocol::Saml),
+            "oidc" => Some(Protocol::Oidc),
+            _ => None,
+        }
+    }
+}
+
+/// Where a connection stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionState {
+    /// Being set up.
+    Draft,
+    /// The admin reviewed and saved it.
+    Configured,
+}
+
+impl ConnectionState {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConnectionState::Draft => "draft",
+            ConnectionState::Configured => "configured",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(s: &str) -> Option<ConnectionState> {
+        match s {
+            "draft" => Some(ConnectionState::Draft),
+            "configured" => Some(ConnectionState::Configured),
+            _ => None,
+        }
+    }
+}
+
+/// The values the admin copies into their IdP.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpValues {
+    /// SAML: Assertion Consumer Service URL.
+    pub acs_url: String,
+    /// SAML: our entity ID (audience).
+    pub entity_id: String,
+    /// SAML: where our SP metadata XML is served.
+    pub metadata_url: String,
+    /// OIDC: the redirect URI to register.
+    pub redirect_uri: String,
+}
+
+/// A certificate as shown to admins and vendors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CertificateSummary {
+    /// Subject DN.
+    pub subject: String,
+    /// Unix seconds.
+    pub not_after: i64,
+    /// SHA-256 fingerprint, uppercase hex with colons.
+    pub sha256_fingerprint: String,
+}
+
+/// A SAML connection's IdP side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SamlConfig {
+    /// IdP entity ID (issuer of its responses).
+    pub idp_entity_id: String,
+    /// Single sign-on URL.
+    pub sso_url: String,
+    /// `redirect` or `post`.
+    pub sso_binding: String,
+    /// Signing certificates (several during a rollover).
+    pub certificates: Vec<CertificateSummary>,
+    /// Where the metadata came from, if from a URL.
+    pub metadata_url: Option<String>,
+}
+
+/// An OIDC connection's IdP side. The client secret is never sent back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OidcConfig {
+    /// Issuer URL, as discovered.
+    pub issuer: String,
+    /// Client ID at the IdP.
+    pub client_id: String,
+    /// Whether a client secret is stored.
+    pub client_secret_set: bool,
+    /// From discovery.
+    pub authorization_endpoint: String,
+    /// From discovery.
+    pub token_endpoint: Option<String>,
+}
+
+/// A connection, as shown to the admin and the vendor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Connection {
+    /// `conn_...`
+    pub id: String,
+    /// Owning organization.
+    pub organization_id: String,
+    /// Catalog key of the identity provider.
+    pub idp: String,
+    /// SAML or OIDC.
+    pub protocol: Protocol,
+    /// Draft or configured.
+    pub state: ConnectionState,
+    /// Our values for the admin to copy.
+    pub sp: SpValues,
+    /// Set once SAML details were accepted.
+    pub saml: Option<SamlConfig>,
+    /// Set once OIDC details were accepted.
+    pub oidc: Option<OidcConfig>,
+    /// The admin's unsaved input, kept server-side so nothing is lost.
+    #[serde(default)]
+    pub draft: serde_json::Value,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+/// A list of connections.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionList {
+    /// Newest first.
+    pub data: Vec<Connection>,
+}
+
+/// `POST /portal/api/connections`: start a connection for a catalog IdP.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateConnection {
+    /// Catalog key (e.g. `okta-saml`).
+    pub idp: String,
+}
+
+/// How the admin gives us SAML details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SamlInputMethod {
+    /// We download the metadata.
+    MetadataUrl,
+    /// Pasted or uploaded metadata XML.
+    MetadataXml,
+    /// SSO URL, entity ID and certificate typed in.
+    Manual,
+}
+
+/// `PUT /portal/api/connections/{id}/saml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SamlInput {
+    /// Which of the fields below to use.
+    pub method: SamlInputMethod,
+    /// For `metadata_url`.
+    #[serde(default)]
+    pub metadata_url: Option<String>,
+    /// For `metadata_xml`.
+    #[serde(default)]
+    pub metadata_xml: Option<String>,
+    /// For `manual`.
+    #[serde(default)]
+    pub sso_url: Option<String>,
+    /// For `manual`.
+    #[serde(default)]
+    pub idp_entity_id: Option<String>,
+    /// For `manual`: PEM.
+    #[serde(default)]
+    pub certificate: Option<String>,
+}
+
+/// `PUT /portal/api/connections/{id}/oidc`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcInput {
+    /// Issuer URL; `/.well-known/openid-configuration` is fetched from it.
+    pub issuer: String,
+    /// Client ID.
+    pub client_id: String,
+    /// Client secret; omit to keep the stored one.
+    #[serde(default)]
+    pub client_secret: Option<String>,
+}
+
+/// `PUT /portal/api/connections/{id}/draft`: the admin's input so far (never secrets).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SaveDraft {
+    /// Free-form form state.
+    pub draft: serde_json::Value,
+}

@@ -1,0 +1,134 @@
+//! The vendor API's bodies (`/api/v1/...`, bearer API key).
+
+use serde::{Deserialize, Serialize};
+
+/// `POST /api/v1/organizations`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrganization {
+    /// The customer's display name, shown in the portal.
+    pub name: String,
+    /// The vendor's own id for this customer; unique within the environment.
+    #[serde(default)]
+    pub external_id: Option<String>,
+    /// Email domains the customer uses (verified later through the portal).
+    #[serde(default)]
+    pub domains: Vec<String>,
+}
+
+/// `PATCH /api/v1/organizations/{id}`: only the fields present change.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOrganization {
+    /// New display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// New external id; `null` clears it.
+    #[serde(default, with = "double_option")]
+    pub external_id: Option<Option<String>>,
+    /// Replaces the domain list.
+    #[serde(default)]
+    pub domains: Option<Vec<String>>,
+}
+
+/// An organization: one of the vendor's customers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Organization {
+    /// `org_...`
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The vendor's own id, if set.
+    pub external_id: Option<String>,
+    /// Email domains.
+    pub domains: Vec<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+/// A page of organizations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganizationList {
+    /// The organizations, oldest first.
+    pub data: Vec<Organization>,
+}
+
+/// What a portal link lets the admin do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Intent {
+    /// Configure SSO connections.
+    Sso,
+    /// Verify email domains.
+    DomainVerification,
+}
+
+impl Intent {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Intent::Sso => "sso",
+            Intent::DomainVerification => "domain_verification",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(s: &str) -> Option<Intent> {
+        match s {
+            "sso" => Some(Intent::Sso),
+            "domain_verification" => Some(Intent::DomainVerification),
+            _ => None,
+        }
+    }
+}
+
+/// Default lifetime of a portal link, in seconds.
+pub const LINK_DEFAULT_SECONDS: i64 = 300;
+/// Longest lifetime of a portal link (30 days), in seconds.
+pub const LINK_MAX_SECONDS: i64 = 2_592_000;
+
+/// `POST /api/v1/portal_links`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePortalLink {
+    /// The organization whose admin will use the link.
+    pub organization_id: String,
+    /// What the link lets the admin do.
+    pub intent: Intent,
+    /// Where "Back to <vendor>" leads.
+    #[serde(default)]
+    pub return_url: Option<String>,
+    /// Where the admin goes once setup is complete.
+    #[serde(default)]
+    pub success_url: Option<String>,
+    /// Lifetime in seconds (default 300, max 2,592,000).
+    #[serde(default)]
+    pub expires_in_seconds: Option<i64>,
+}
+
+/// A freshly minted portal link; the URL is shown only once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortalLink {
+    /// `https://.../setup?token=...`
+    pub url: String,
+    /// RFC 3339.
+    pub expires_at: String,
+}
+
+/// Serde helper so `PATCH` can tell "absent" from `null`.
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<Option<String>>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+        Option::<String>::deserialize(d).map(Some)
+    }
+}

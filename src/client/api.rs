@@ -1,0 +1,160 @@
+//! The one HTTP client of the browser: every call returns `Result<T, ApiError>`.
+
+use crate::api::portal::{
+    Connection, ConnectionList, CreateConnection, OidcInput, RedeemLink, SamlInput, SaveDraft, SessionInfo,
+};
+use crate::api::{ApiErrorBody, ErrorCode, ErrorDetail, CSRF_HEADER, REQUEST_ID_HEADER};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::cell::RefCell;
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The server could not be reached.
+    Network(String),
+    /// The server answered with an error body.
+    Api(ErrorDetail),
+}
+
+impl ApiError {
+    /// The error's code, if the server sent one we know.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            ApiError::Api(d) => d.error_code(),
+            ApiError::Network(_) => None,
+        }
+    }
+
+    /// What to tell the admin.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Api(d) => d.message.clone(),
+            ApiError::Network(_) => "We could not reach the server. Check your connection and try again.".into(),
+        }
+    }
+
+    /// The request id to quote, if any.
+    pub fn request_id(&self) -> Option<String> {
+        match self {
+            ApiError::Api(d) if !d.request_id.is_empty() => Some(d.request_id.clone()),
+            _ => None,
+        }
+    }
+
+    /// The problem with one field, if the server named it.
+    pub fn field(&self, name: &str) -> Option<String> {
+        match self {
+            ApiError::Api(d) => d.fields.get(name).cloned(),
+            ApiError::Network(_) => None,
+        }
+    }
+}
+
+thread_local! {
+    static CSRF: RefCell<String> = const { RefCell::new(String::new()) };
+    static ON_SESSION_LOST: RefCell<Option<Box<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
+/// Remembers the session's CSRF token for later state-changing calls.
+pub fn set_csrf(token: &str) {
+    CSRF.with(|c| *c.borrow_mut() = token.to_owned());
+}
+
+/// Called whenever the server says the session is gone, so the app can say so at once.
+pub fn on_session_lost(f: impl Fn() + 'static) {
+    ON_SESSION_LOST.with(|c| *c.borrow_mut() = Some(Box::new(f)));
+}
+
+async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
+    if resp.ok() {
+        return resp.json::<T>().await.map_err(|e| ApiError::Network(e.to_string()));
+    }
+    let request_id = resp.headers().get(REQUEST_ID_HEADER).unwrap_or_default();
+    let status = resp.status();
+    let mut detail = match resp.json::<ApiErrorBody>().await {
+        Ok(body) => body.error,
+        Err(_) => {
+            let mut d = ErrorDetail::new(ErrorCode::Internal);
+            d.message = format!("The server answered with HTTP {status}. Try again in a moment.");
+            d
+        }
+    };
+    if detail.request_id.is_empty() {
+        detail.request_id = request_id;
+    }
+    if detail.error_code() == Some(ErrorCode::SessionMissing) {
+        ON_SESSION_LOST.with(|c| {
+            if let Some(f) = c.borrow().as_ref() {
+                f();
+            }
+        });
+    }
+    Err(ApiError::Api(detail))
+}
+
+async fn send<T: DeserializeOwned>(req: RequestBuilder, body: Option<String>) -> Result<T, ApiError> {
+    let csrf = CSRF.with(|c| c.borrow().clone());
+    let req = req.header(CSRF_HEADER, &csrf);
+    let built = match body {
+        Some(b) => req.header("content-type", "application/json").body(b),
+        None => req.build(),
+    }
+    .map_err(|e| ApiError::Network(e.to_string()))?;
+    let resp = built.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    decode(resp).await
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    send(Request::get(path), None).await
+}
+
+fn json<B: Serialize>(body: &B) -> Option<String> {
+    serde_json::to_string(body).ok()
+}
+
+/// Redeems a setup link's token for a session.
+pub async fn redeem(token: &str) -> Result<SessionInfo, ApiError> {
+    send(Request::post("/portal/api/session"), json(&RedeemLink { token: token.to_owned() })).await
+}
+
+/// The current session.
+pub async fn session() -> Result<SessionInfo, ApiError> {
+    get("/portal/api/session").await
+}
+
+/// The organization's connections.
+pub async fn connections() -> Result<ConnectionList, ApiError> {
+    get("/portal/api/connections").await
+}
+
+/// One connection.
+pub async fn connection(id: &str) -> Result<Connection, ApiError> {
+    get(&format!("/portal/api/connections/{id}")).await
+}
+
+/// Starts a connection for a catalog IdP.
+pub async fn create_connection(idp: &str) -> Result<Connection, ApiError> {
+    send(Request::post("/portal/api/connections"), json(&CreateConnection { idp: idp.to_owned() })).await
+}
+
+/// Saves the admin's input so far.
+pub async fn save_draft(id: &str, draft: serde_json::Value) -> Result<Connection, ApiError> {
+    send(Request::put(&format!("/portal/api/connections/{id}/draft")), json(&SaveDraft { draft })).await
+}
+
+/// Submits SAML details.
+pub async fn set_saml(id: &str, input: &SamlInput) -> Result<Connection, ApiError> {
+    send(Request::put(&format!("/portal/api/connections/{id}/saml")), json(input)).await
+}
+
+/// Submits OIDC details.
+pub async fn set_oidc(id: &str, input: &OidcInput) -> Result<Connection, ApiError> {
+    send(Request::put(&format!("/portal/api/connections/{id}/oidc")), json(input)).await
+}
+
+/// Reviews and saves the connection.
+pub async fn activate(id: &str) -> Result<Connection, ApiError> {
+    send(Request::post(&format!("/portal/api/connections/{id}/activate")), Some("{}".into())).await
+}

@@ -1,0 +1,72 @@
+//! A read-only value with a Copy button and "Copied" feedback.
+
+use crate::client::style::scoped;
+use leptos::prelude::*;
+use std::time::Duration;
+use stylers_macro::style_str;
+
+/// One of our values for the admin to paste into their IdP.
+#[component]
+pub fn CopyBox(
+    /// Unique id of the input.
+    id: &'static str,
+    /// Label, ideally the name the IdP's console uses too.
+    label: String,
+    /// The value.
+    value: String,
+    /// Extra help under the label.
+    #[prop(optional, into)]
+    hint: Option<String>,
+) -> impl IntoView {
+    let class = scoped(style_str! {
+        .copy {
+            display: flex;
+            gap: var(--space-2);
+        }
+        .copy input {
+            flex: 1;
+            min-width: 0;
+        }
+        .status {
+            min-height: var(--space-5);
+            color: var(--color-success);
+            font-size: var(--font-size-sm);
+            font-weight: 600;
+        }
+    });
+    let state = RwSignal::new(None::<&'static str>);
+    let input = NodeRef::<leptos::html::Input>::new();
+    let copy_value = value.clone();
+    let copy = move |_| {
+        let v = copy_value.clone();
+        leptos::task::spawn_local(async move {
+            let promise = window().navigator().clipboard().write_text(&v);
+            let copied = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+            if copied {
+                state.set(Some("Copied"));
+            } else {
+                // Clipboard access can be blocked (e.g. in an iframe): select it for Ctrl+C instead.
+                if let Some(el) = input.get_untracked() {
+                    el.select();
+                }
+                state.set(Some("Selected: press Ctrl+C (or Cmd+C) to copy"));
+            }
+            set_timeout(move || state.set(None), Duration::from_secs(3));
+        });
+    };
+    let hint_id = format!("{id}-hint");
+    let has_hint = hint.is_some();
+    view! { class=class,
+        <div class="stack" style="gap: var(--space-1)">
+            <label for=id>{label.clone()}</label>
+            {hint.map(|h| view! { <p id=hint_id.clone() class="muted">{h}</p> })}
+            <div class="copy">
+                <input id=id type="text" class="mono" readonly node_ref=input value=value
+                    aria-describedby=has_hint.then(|| hint_id.clone())
+                    on:focus=move |_| { if let Some(el) = input.get_untracked() { el.select(); } }/>
+                <button type="button" class="button" on:click=copy aria-label=format!("Copy {label}")>"Copy"</button>
+            </div>
+            <p class="status" role="status" aria-live="polite">{move || state.get().unwrap_or("")}</p>
+        </div>
+    }
+}

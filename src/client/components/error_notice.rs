@@ -1,0 +1,24 @@
+//! An error the admin can act on: what happened, what to do, and the request id to quote.
+
+use crate::client::api::ApiError;
+use leptos::prelude::*;
+
+/// Shows an API error; renders nothing for `None`.
+#[component]
+pub fn ErrorNotice(
+    /// The error to show, if any.
+    #[prop(into)]
+    error: Signal<Option<ApiError>>,
+) -> impl IntoView {
+    move || {
+        error.get().map(|e| {
+            let id = e.request_id();
+            view! {
+                <div class="notice error" role="alert">
+                    <p>{e.message()}</p>
+                    {id.map(|id| view! { <p class="muted">"If you contact support, quote request id " <code>{id}</code>"."</p> })}
+                </div>
+            }
+        })
+    }
+}

@@ -1,0 +1,9 @@
+//! Reusable pieces of the portal's screens.
+
+pub mod copy_box;
+pub mod error_notice;
+pub mod field;
+pub mod require_session;
+pub mod session_banner;
+pub mod shell;
+pub mod stepper;

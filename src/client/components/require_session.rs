@@ -1,0 +1,42 @@
+//! Shows its children only with a live session, loading it first after a reload.
+
+use crate::client::api;
+use crate::client::components::error_notice::ErrorNotice;
+use crate::client::session::use_session;
+use leptos::prelude::*;
+
+/// Gate for screens that need the admin's session.
+#[component]
+pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    let error = RwSignal::new(None);
+    if session.info.get_untracked().is_none() {
+        leptos::task::spawn_local(async move {
+            match api::session().await {
+                Ok(info) => session.set(info),
+                Err(e) => {
+                    session.lost.set(true);
+                    error.set(Some(e));
+                }
+            }
+        });
+    }
+    let children = StoredValue::new(children);
+    move || {
+        if session.info.with(|i| i.is_some()) {
+            children.with_value(|c| c()).into_any()
+        } else if session.lost.get() {
+            view! {
+                <div class="card">
+                    <h1 tabindex="-1">"Your setup session has ended"</h1>
+                    <p>"For your security, setup sessions end after a period of inactivity. Anything you entered was saved."</p>
+                    <p>"Ask your vendor for a new setup link and open it to continue where you left off."</p>
+                    {move || error.get().filter(|e| e.code() != Some(crate::api::ErrorCode::SessionMissing)).map(|e| view! { <ErrorNotice error=Signal::derive(move || Some(e.clone()))/> })}
+                </div>
+            }
+            .into_any()
+        } else {
+            view! { <p class="muted" role="status">"Loading…"</p> }.into_any()
+        }
+    }
+}

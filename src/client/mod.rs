@@ -1,0 +1,36 @@
+//! The browser app: router, session context, pages and components.
+
+pub mod api;
+pub mod components;
+pub mod pages;
+pub mod session;
+pub mod style;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// Mounts the app on `<body>`.
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}
+
+/// The portal: every screen is a route, so reload and back/forward work.
+#[component]
+pub fn App() -> impl IntoView {
+    session::provide_session();
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <components::shell::Shell>
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/") view=pages::home::Home/>
+                    <Route path=path!("/setup") view=pages::setup::Setup/>
+                    <Route path=path!("/sso") view=pages::sso::SsoHome/>
+                    <Route path=path!("/sso/setup/:step") view=pages::wizard::Wizard/>
+                </Routes>
+            </components::shell::Shell>
+        </Router>
+    }
+}

@@ -1,0 +1,26 @@
+//! One file per routed screen; the wizard's steps live in `steps/`.
+
+pub mod home;
+pub mod not_found;
+pub mod setup;
+pub mod sso;
+pub mod steps;
+pub mod wizard;
+
+use leptos::prelude::*;
+
+/// A page's main heading, focused when the page appears so screen readers announce it.
+#[component]
+pub fn PageHeading(
+    /// The heading text.
+    #[prop(into)]
+    text: String,
+) -> impl IntoView {
+    let node = NodeRef::<leptos::html::H1>::new();
+    Effect::new(move |_| {
+        if let Some(el) = node.get() {
+            let _ = el.focus();
+        }
+    });
+    view! { <h1 tabindex="-1" node_ref=node>{text}</h1> }
+}

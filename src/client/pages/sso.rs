@@ -1,0 +1,119 @@
+//! `/sso`: the organization's connections and their state.
+
+use super::PageHeading;
+use crate::api::portal::{Connection, ConnectionState};
+use crate::client::api;
+use crate::client::components::error_notice::ErrorNotice;
+use crate::client::components::require_session::RequireSession;
+use crate::client::style::scoped;
+use crate::core::catalog;
+use leptos::prelude::*;
+use stylers_macro::style_str;
+
+/// Where a connection's setup continues.
+pub fn resume_href(c: &Connection) -> String {
+    let step = match (c.state, c.saml.is_some() || c.oidc.is_some()) {
+        (ConnectionState::Configured, _) | (_, true) => "review",
+        _ => "configure",
+    };
+    format!("/sso/setup/{step}?connection={}", c.id)
+}
+
+/// The connections overview.
+#[component]
+pub fn SsoHome() -> impl IntoView {
+    view! {
+        <RequireSession>
+            <ConnectionsList/>
+        </RequireSession>
+    }
+}
+
+#[component]
+fn ConnectionsList() -> impl IntoView {
+    let class = scoped(style_str! {
+        ul {
+            list-style: none;
+            padding: 0;
+            display: flex;
+            flex-direction: column;
+            gap: var(--space-3);
+        }
+        li {
+            display: flex;
+            flex-wrap: wrap;
+            align-items: center;
+            gap: var(--space-3);
+            padding: var(--space-3);
+            border: var(--border-width) solid var(--color-border);
+            border-radius: var(--radius-md);
+        }
+        li img {
+            width: 2.5rem;
+            height: 2.5rem;
+        }
+        .name {
+            flex: 1;
+            min-width: 10rem;
+        }
+        .badge {
+            font-size: var(--font-size-sm);
+            font-weight: 700;
+            padding: var(--space-1) var(--space-2);
+            border-radius: var(--radius-sm);
+            border: var(--border-width) solid var(--color-border);
+        }
+        .badge.configured {
+            background: var(--color-success-bg);
+            border-color: var(--color-success);
+        }
+        .badge.draft {
+            background: var(--color-warning-bg);
+            border-color: var(--color-warning);
+        }
+    });
+    let list = LocalResource::new(api::connections);
+    view! { class=class,
+        <div class="card">
+            <PageHeading text="Single sign-on"/>
+            <p>"Connect your identity provider so your team signs in with their work accounts."</p>
+            <Transition fallback=|| view! { <p class="muted" role="status">"Loading connections…"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Err(e) => view! { <ErrorNotice error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                        Ok(l) if l.data.is_empty() => view! {
+                            <p class="muted">"No connection yet. Setting one up takes about ten minutes; you will need admin access to your identity provider."</p>
+                        }.into_any(),
+                        Ok(l) => view! {
+                            <ul aria-label="Connections">
+                                {l.data.into_iter().map(|c| {
+                                    let entry = catalog::find(&c.idp);
+                                    let name = entry.map(|e| e.name).unwrap_or("Identity provider");
+                                    let logo = format!("/logos/{}", entry.map(|e| e.logo).unwrap_or("saml.svg"));
+                                    let (badge, label) = match c.state {
+                                        ConnectionState::Configured => ("badge configured", "Configured"),
+                                        ConnectionState::Draft => ("badge draft", "Draft: not finished"),
+                                    };
+                                    let href = resume_href(&c);
+                                    let action = if c.state == ConnectionState::Configured { "View" } else { "Continue setup" };
+                                    view! {
+                                        <li data-connection=c.id.clone() data-state=c.state.as_str()>
+                                            <img src=logo alt=""/>
+                                            <div class="name">
+                                                <strong>{name}</strong>
+                                                <div class="muted">{c.protocol.as_str().to_uppercase()}</div>
+                                            </div>
+                                            <span class=badge>{label}</span>
+                                            <a class="button" href=href>{action}<span class="visually-hidden">{format!(" ({name})")}</span></a>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+            <div><a class="button primary" href="/sso/setup/provider">"Set up a new connection"</a></div>
+        </div>
+    }
+}

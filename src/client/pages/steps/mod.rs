@@ -1,0 +1,8 @@
+//! The wizard's steps, one component each.
+
+pub mod configure;
+pub mod details;
+pub mod oidc_form;
+pub mod provider;
+pub mod review;
+pub mod saml_form;

@@ -1,0 +1,96 @@
+//! OpenID Connect details: issuer (discovery is checked by the server), client ID, and a
+//! write-only client secret.
+
+use super::details::{draft_str, save_draft};
+use crate::api::portal::{Connection, OidcInput};
+use crate::client::api::{self, ApiError};
+use crate::client::components::error_notice::ErrorNotice;
+use crate::client::components::field::{Field, FieldKind};
+use crate::client::pages::wizard::Step;
+use crate::core::validate;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+/// The OIDC form.
+#[component]
+pub fn OidcForm(
+    /// The connection being set up.
+    conn: Connection,
+) -> impl IntoView {
+    let saved = conn.oidc.clone();
+    let secret_set = saved.as_ref().is_some_and(|o| o.client_secret_set);
+    let issuer = RwSignal::new(saved.as_ref().map(|o| o.issuer.clone()).unwrap_or_else(|| draft_str(&conn.draft, "issuer")));
+    let client_id = RwSignal::new(saved.as_ref().map(|o| o.client_id.clone()).unwrap_or_else(|| draft_str(&conn.draft, "client_id")));
+    let secret = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let local = RwSignal::new(std::collections::BTreeMap::<&'static str, String>::new());
+    let busy = RwSignal::new(false);
+    let id = conn.id.clone();
+    let draft = {
+        let id = id.clone();
+        Callback::new(move |()| {
+            // The secret is never part of a draft.
+            save_draft(id.clone(), serde_json::json!({ "issuer": issuer.get_untracked(), "client_id": client_id.get_untracked() }));
+        })
+    };
+    let field_error = move |name: &'static str| {
+        Signal::derive(move || local.with(|l| l.get(name).cloned()).or_else(|| error.with(|e| e.as_ref().and_then(|e| e.field(name)))))
+    };
+    let navigate = use_navigate();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut problems = std::collections::BTreeMap::new();
+        if let Err(m) = validate::web_url(&issuer.get_untracked(), false) {
+            problems.insert("issuer", m);
+        }
+        if let Err(m) = validate::identifier(&client_id.get_untracked(), "client ID") {
+            problems.insert("client_id", m);
+        }
+        if !secret_set && secret.get_untracked().trim().is_empty() {
+            problems.insert("client_secret", "Enter the client secret.".to_string());
+        }
+        let has_problems = !problems.is_empty();
+        local.set(problems);
+        error.set(None);
+        if has_problems {
+            return;
+        }
+        draft.run(());
+        busy.set(true);
+        let input = OidcInput {
+            issuer: issuer.get_untracked(),
+            client_id: client_id.get_untracked(),
+            client_secret: Some(secret.get_untracked()).filter(|s| !s.trim().is_empty()),
+        };
+        let (id, navigate) = (id.clone(), navigate.clone());
+        leptos::task::spawn_local(async move {
+            match api::set_oidc(&id, &input).await {
+                Ok(_) => navigate(&Step::Review.href(&id), Default::default()),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let secret_hint = if secret_set {
+        "A client secret is saved. Leave this empty to keep it, or enter a new one to replace it."
+    } else {
+        "Stored encrypted and never shown again."
+    };
+    view! {
+        <form class="stack" on:submit=submit novalidate>
+            <ErrorNotice error=error/>
+            <Field id="oidc-issuer" label="Issuer URL" kind=FieldKind::Url value=issuer error=field_error("issuer")
+                placeholder="https://login.example.com" on_blur=draft
+                hint="The base address of your identity provider; we read its /.well-known/openid-configuration."/>
+            <Field id="oidc-client-id" label="Client ID" value=client_id error=field_error("client_id") on_blur=draft/>
+            <Field id="oidc-client-secret" label="Client secret" kind=FieldKind::Password value=secret
+                error=field_error("client_secret") hint=secret_hint/>
+            <div class="actions">
+                <a class="button" href=Step::Configure.href(&conn.id)>"Back"</a>
+                <button type="submit" class="button primary" disabled=move || busy.get()>
+                    {move || if busy.get() { "Checking…" } else { "Check and continue" }}
+                </button>
+            </div>
+        </form>
+    }
+}

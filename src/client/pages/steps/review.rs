@@ -1,0 +1,94 @@
+//! Step 4: a summary of what will be saved, then save.
+
+use super::super::PageHeading;
+use crate::api::portal::{Connection, ConnectionState};
+use crate::client::api::{self, ApiError};
+use crate::client::components::error_notice::ErrorNotice;
+use crate::client::pages::wizard::Step;
+use crate::client::session::use_session;
+use crate::core::catalog;
+use leptos::prelude::*;
+
+fn date(unix: i64) -> String {
+    crate::core::cert::format_date(unix)
+}
+
+/// Review and save.
+#[component]
+pub fn ReviewStep(
+    /// The connection being set up.
+    conn: Connection,
+) -> impl IntoView {
+    let session = use_session();
+    let idp = catalog::find(&conn.idp).map(|e| e.name).unwrap_or("Identity provider");
+    let state = RwSignal::new(conn.state);
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let complete = conn.saml.is_some() || conn.oidc.is_some();
+    let id = conn.id.clone();
+    let save = move |_| {
+        busy.set(true);
+        error.set(None);
+        let id = id.clone();
+        leptos::task::spawn_local(async move {
+            match api::activate(&id).await {
+                Ok(c) => state.set(c.state),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let summary = match (&conn.saml, &conn.oidc) {
+        (Some(s), _) => view! {
+            <dl class="stack">
+                <div><dt class="muted">"Identity provider"</dt><dd>{format!("{idp} (SAML)")}</dd></div>
+                <div><dt class="muted">"Entity ID (issuer)"</dt><dd><code>{s.idp_entity_id.clone()}</code></dd></div>
+                <div><dt class="muted">"Single sign-on URL"</dt><dd><code>{s.sso_url.clone()}</code></dd></div>
+                {s.certificates.iter().map(|c| view! {
+                    <div><dt class="muted">"Signing certificate"</dt>
+                    <dd>{format!("{}, valid until {}", c.subject, date(c.not_after))}<br/><code style="word-break: break-all">{c.sha256_fingerprint.clone()}</code></dd></div>
+                }).collect_view()}
+            </dl>
+        }.into_any(),
+        (None, Some(o)) => view! {
+            <dl class="stack">
+                <div><dt class="muted">"Identity provider"</dt><dd>{format!("{idp} (OpenID Connect)")}</dd></div>
+                <div><dt class="muted">"Issuer"</dt><dd><code>{o.issuer.clone()}</code></dd></div>
+                <div><dt class="muted">"Client ID"</dt><dd><code>{o.client_id.clone()}</code></dd></div>
+                <div><dt class="muted">"Client secret"</dt><dd>{if o.client_secret_set { "Set (hidden)" } else { "Not set" }}</dd></div>
+            </dl>
+        }.into_any(),
+        (None, None) => view! {
+            <p class="notice warning">"This connection has no identity provider details yet."</p>
+        }.into_any(),
+    };
+    let success_url = move || session.info.with(|i| i.as_ref().and_then(|i| i.success_url.clone()));
+    view! {
+        <div class="card">
+            <PageHeading text="Review and save"/>
+            {summary}
+            <ErrorNotice error=error/>
+            {move || (state.get() == ConnectionState::Configured).then(|| view! {
+                <div class="notice success" role="status">
+                    <strong>"Your connection is saved. "</strong>
+                    "Its state is now “configured”."
+                </div>
+            })}
+            <div class="actions">
+                <a class="button" href=Step::Details.href(&conn.id)>{if complete { "Edit details" } else { "Enter details" }}</a>
+                {move || if state.get() == ConnectionState::Configured {
+                    match success_url() {
+                        Some(url) => view! { <a class="button primary" href=url>"Finish and return to the app"</a> }.into_any(),
+                        None => view! { <a class="button primary" href="/sso">"Done"</a> }.into_any(),
+                    }
+                } else {
+                    view! {
+                        <button type="button" class="button primary" disabled=move || busy.get() || !complete on:click=save.clone()>
+                            {move || if busy.get() { "Saving…" } else { "Save connection" }}
+                        </button>
+                    }.into_any()
+                }}
+            </div>
+        </div>
+    }
+}

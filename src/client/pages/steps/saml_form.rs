@@ -1,0 +1,215 @@
+//! SAML details: metadata URL, metadata file (upload, drop or paste), or fields by hand.
+//! The method the IdP's catalog entry says it delivers comes first.
+
+use super::details::{draft_str, save_draft};
+use crate::api::portal::{Connection, SamlInput, SamlInputMethod};
+use crate::client::api::{self, ApiError};
+use crate::client::components::error_notice::ErrorNotice;
+use crate::client::components::field::{Field, FieldKind};
+use crate::client::pages::wizard::Step;
+use crate::client::style::scoped;
+use crate::core::catalog::{self, MetadataDelivery};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use stylers_macro::style_str;
+use wasm_bindgen::JsCast;
+
+fn method_slug(m: SamlInputMethod) -> &'static str {
+    match m {
+        SamlInputMethod::MetadataUrl => "metadata_url",
+        SamlInputMethod::MetadataXml => "metadata_xml",
+        SamlInputMethod::Manual => "manual",
+    }
+}
+
+fn method_label(m: SamlInputMethod) -> &'static str {
+    match m {
+        SamlInputMethod::MetadataUrl => "Metadata URL",
+        SamlInputMethod::MetadataXml => "Metadata file",
+        SamlInputMethod::Manual => "Enter fields by hand",
+    }
+}
+
+/// Reads a dropped or chosen file as text into `target`.
+fn read_file(file: web_sys::File, target: RwSignal<String>, name: RwSignal<Option<String>>) {
+    name.set(Some(file.name()));
+    leptos::task::spawn_local(async move {
+        if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+            if let Some(s) = text.as_string() {
+                target.set(s);
+            }
+        }
+    });
+}
+
+/// The SAML form.
+#[component]
+pub fn SamlForm(
+    /// The connection being set up.
+    conn: Connection,
+) -> impl IntoView {
+    let class = scoped(style_str! {
+        .methods {
+            display: flex;
+            flex-wrap: wrap;
+            gap: var(--space-2);
+            border: 0;
+            padding: 0;
+            margin: 0;
+        }
+        .methods label {
+            display: flex;
+            gap: var(--space-2);
+            align-items: center;
+            padding: var(--space-2) var(--space-3);
+            border: var(--border-width) solid var(--color-border);
+            border-radius: var(--radius-md);
+            cursor: pointer;
+        }
+        .methods label:has(input:checked) {
+            border-color: var(--color-primary);
+            background: var(--color-surface-alt);
+        }
+        .drop {
+            border: 2px dashed var(--color-border);
+            border-radius: var(--radius-md);
+            padding: var(--space-4);
+            text-align: center;
+        }
+        .drop.over {
+            border-color: var(--color-primary);
+            background: var(--color-surface-alt);
+        }
+    });
+    let delivery = catalog::find(&conn.idp).map(|e| e.delivery).unwrap_or(MetadataDelivery::File);
+    let methods: [SamlInputMethod; 3] = match delivery {
+        MetadataDelivery::Url => [SamlInputMethod::MetadataUrl, SamlInputMethod::MetadataXml, SamlInputMethod::Manual],
+        _ => [SamlInputMethod::MetadataXml, SamlInputMethod::MetadataUrl, SamlInputMethod::Manual],
+    };
+    let d = &conn.draft;
+    let initial = methods.into_iter().find(|m| method_slug(*m) == draft_str(d, "method")).unwrap_or(methods[0]);
+    let method = RwSignal::new(initial);
+    let metadata_url = RwSignal::new(draft_str(d, "metadata_url"));
+    let metadata_xml = RwSignal::new(draft_str(d, "metadata_xml"));
+    let sso_url = RwSignal::new(draft_str(d, "sso_url"));
+    let entity_id = RwSignal::new(draft_str(d, "idp_entity_id"));
+    let certificate = RwSignal::new(draft_str(d, "certificate"));
+    let file_name = RwSignal::new(None::<String>);
+    let over = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let id = conn.id.clone();
+    let draft = {
+        let id = id.clone();
+        Callback::new(move |()| {
+            save_draft(
+                id.clone(),
+                serde_json::json!({
+                    "method": method_slug(method.get_untracked()),
+                    "metadata_url": metadata_url.get_untracked(),
+                    "metadata_xml": metadata_xml.get_untracked(),
+                    "sso_url": sso_url.get_untracked(),
+                    "idp_entity_id": entity_id.get_untracked(),
+                    "certificate": certificate.get_untracked(),
+                }),
+            )
+        })
+    };
+    let field_error = move |name: &'static str| Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field(name))));
+    // A file read into the textarea is input too: keep it.
+    Effect::new(move |prev: Option<()>| {
+        metadata_xml.track();
+        if prev.is_some() && file_name.get_untracked().is_some() {
+            draft.run(());
+        }
+    });
+    let on_file = move |ev: leptos::ev::Event| {
+        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        if let Some(file) = input.and_then(|i| i.files()).and_then(|f| f.get(0)) {
+            read_file(file, metadata_xml, file_name);
+        }
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        over.set(false);
+        if let Some(file) = ev.data_transfer().and_then(|dt| dt.files()).and_then(|f| f.get(0)) {
+            read_file(file, metadata_xml, file_name);
+        }
+    };
+    let navigate = use_navigate();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        draft.run(());
+        busy.set(true);
+        error.set(None);
+        let m = method.get_untracked();
+        let some = |s: RwSignal<String>| Some(s.get_untracked());
+        let input = SamlInput {
+            method: m,
+            metadata_url: (m == SamlInputMethod::MetadataUrl).then(|| metadata_url.get_untracked()),
+            metadata_xml: (m == SamlInputMethod::MetadataXml).then(|| metadata_xml.get_untracked()),
+            sso_url: if m == SamlInputMethod::Manual { some(sso_url) } else { None },
+            idp_entity_id: if m == SamlInputMethod::Manual { some(entity_id) } else { None },
+            certificate: if m == SamlInputMethod::Manual { some(certificate) } else { None },
+        };
+        let (id, navigate) = (id.clone(), navigate.clone());
+        leptos::task::spawn_local(async move {
+            match api::set_saml(&id, &input).await {
+                Ok(_) => navigate(&Step::Review.href(&id), Default::default()),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! { class=class,
+        <form class="stack" on:submit=submit novalidate>
+            <fieldset class="methods">
+                <legend class="visually-hidden">"How will you provide your identity provider's details?"</legend>
+                {methods.into_iter().map(|m| view! {
+                    <label>
+                        <input type="radio" name="saml-method" value=method_slug(m)
+                            prop:checked=move || method.get() == m
+                            on:change=move |_| { method.set(m); error.set(None); draft.run(()); }/>
+                        {method_label(m)}
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            <ErrorNotice error=error/>
+            {move || match method.get() {
+                SamlInputMethod::MetadataUrl => view! {
+                    <Field id="saml-metadata-url" label="Metadata URL" kind=FieldKind::Url value=metadata_url
+                        error=field_error("metadata_url") placeholder="https://idp.example.com/metadata" on_blur=draft
+                        hint="We download it now and check it before anything is saved."/>
+                }.into_any(),
+                SamlInputMethod::MetadataXml => view! {
+                    <div class=move || if over.get() { "drop over" } else { "drop" }
+                        on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); over.set(true); }
+                        on:dragleave=move |_| over.set(false)
+                        on:drop=on_drop>
+                        <label for="saml-metadata-file">"Upload the metadata file"</label>
+                        <p class="muted">"Drop the .xml file here, or choose it:"</p>
+                        <input id="saml-metadata-file" type="file" accept=".xml,application/xml,text/xml,application/samlmetadata+xml" on:change=on_file/>
+                        {move || file_name.get().map(|n| view! { <p role="status">{format!("Read {n}")}</p> })}
+                    </div>
+                    <Field id="saml-metadata-xml" label="Or paste the metadata XML" kind=FieldKind::Multiline value=metadata_xml
+                        error=field_error("metadata_xml") placeholder="<md:EntityDescriptor …" on_blur=draft/>
+                }.into_any(),
+                SamlInputMethod::Manual => view! {
+                    <Field id="saml-sso-url" label="Single sign-on URL" kind=FieldKind::Url value=sso_url
+                        error=field_error("sso_url") placeholder="https://idp.example.com/sso/saml" on_blur=draft
+                        hint="Where we send users to sign in (also called “SAML 2.0 endpoint” or “Login URL”)."/>
+                    <Field id="saml-entity-id" label="Identity provider entity ID (issuer)" value=entity_id
+                        error=field_error("idp_entity_id") on_blur=draft/>
+                    <Field id="saml-certificate" label="Signing certificate (X.509, PEM)" kind=FieldKind::Multiline value=certificate
+                        error=field_error("certificate") placeholder="-----BEGIN CERTIFICATE-----" on_blur=draft/>
+                }.into_any(),
+            }}
+            <div class="actions">
+                <a class="button" href=Step::Configure.href(&conn.id)>"Back"</a>
+                <button type="submit" class="button primary" disabled=move || busy.get()>
+                    {move || if busy.get() { "Checking…" } else { "Check and continue" }}
+                </button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,112 @@
+//! `/sso/setup/:step?connection=…`: the connection wizard. The step lives in the URL, so
+//! reload and back/forward work; the list of steps is data, each step its own component.
+
+use super::steps;
+use crate::api::portal::Connection;
+use crate::client::api;
+use crate::client::components::error_notice::ErrorNotice;
+use crate::client::components::require_session::RequireSession;
+use crate::client::components::stepper::Stepper;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The wizard's steps, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Choose the identity provider.
+    Provider,
+    /// Copy our values into the IdP.
+    Configure,
+    /// Give us the IdP's values.
+    Details,
+    /// Review and save.
+    Review,
+}
+
+impl Step {
+    /// All steps in order.
+    pub const ALL: [Step; 4] = [Step::Provider, Step::Configure, Step::Details, Step::Review];
+    /// Their titles, for the stepper.
+    pub const TITLES: &'static [&'static str] = &["Identity provider", "Our values", "Your values", "Review"];
+
+    /// The URL segment.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Step::Provider => "provider",
+            Step::Configure => "configure",
+            Step::Details => "details",
+            Step::Review => "review",
+        }
+    }
+
+    /// The step for a URL segment.
+    pub fn parse(s: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|st| st.slug() == s)
+    }
+
+    /// Position, from 0.
+    pub fn index(self) -> usize {
+        Step::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    /// The URL of this step for a connection.
+    pub fn href(self, connection_id: &str) -> String {
+        format!("/sso/setup/{}?connection={connection_id}", self.slug())
+    }
+}
+
+/// The wizard route.
+#[component]
+pub fn Wizard() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let step = Memo::new(move |_| params.with(|p| p.get("step").and_then(|s| Step::parse(&s))));
+    let connection_id = Memo::new(move |_| query.with(|q| q.get("connection")).filter(|c| !c.is_empty()));
+    view! {
+        <RequireSession>
+            <Stepper steps=Step::TITLES current=Signal::derive(move || step.get().map(Step::index).unwrap_or(0))/>
+            {move || match (step.get(), connection_id.get()) {
+                (Some(Step::Provider), _) => view! { <steps::provider::ProviderStep/> }.into_any(),
+                (Some(step), Some(id)) => view! { <WithConnection step id/> }.into_any(),
+                // Unknown steps, or a later step without a connection, start over.
+                _ => view! { <Redirect path="/sso/setup/provider"/> }.into_any(),
+            }}
+        </RequireSession>
+    }
+}
+
+/// Loads the connection, then shows the step.
+#[component]
+fn WithConnection(step: Step, id: String) -> impl IntoView {
+    let load_id = id.clone();
+    let conn = LocalResource::new(move || {
+        let id = load_id.clone();
+        async move { api::connection(&id).await }
+    });
+    view! {
+        <Transition fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match conn.await {
+                    Ok(c) => step_view(step, c).into_any(),
+                    Err(e) => view! {
+                        <div class="card">
+                            <h1>"We could not load this connection"</h1>
+                            <ErrorNotice error=Signal::derive(move || Some(e.clone()))/>
+                            <p><a href="/sso">"Back to your connections"</a></p>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn step_view(step: Step, c: Connection) -> impl IntoView {
+    match step {
+        Step::Provider => view! { <steps::provider::ProviderStep/> }.into_any(),
+        Step::Configure => view! { <steps::configure::ConfigureStep conn=c/> }.into_any(),
+        Step::Details => view! { <steps::details::DetailsStep conn=c/> }.into_any(),
+        Step::Review => view! { <steps::review::ReviewStep conn=c/> }.into_any(),
+    }
+}

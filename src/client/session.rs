@@ -1,0 +1,48 @@
+//! The session context: who the admin is setting up, and whether the session is still alive.
+
+use crate::api::portal::SessionInfo;
+use crate::client::api;
+use leptos::prelude::*;
+
+/// Shared session state; provided once by the app.
+#[derive(Clone, Copy)]
+pub struct SessionCtx {
+    /// The live session, once known.
+    pub info: RwSignal<Option<SessionInfo>>,
+    /// Set when the server said the session ended.
+    pub lost: RwSignal<bool>,
+    /// Local clock minus server clock, in seconds, to time the expiry warning.
+    pub offset: RwSignal<i64>,
+}
+
+impl SessionCtx {
+    /// Records a session the server returned.
+    pub fn set(&self, info: SessionInfo) {
+        api::set_csrf(&info.csrf_token);
+        self.offset.set(now_secs() - info.server_now);
+        self.lost.set(false);
+        self.info.set(Some(info));
+    }
+
+    /// Seconds until the session ends (idle or absolute), by the server's clock.
+    pub fn remaining(&self, local_now: i64) -> Option<i64> {
+        self.info.with(|i| i.as_ref().map(|i| i.idle_expires_at.min(i.expires_at) - (local_now - self.offset.get_untracked())))
+    }
+}
+
+/// Seconds since the epoch by the browser's clock.
+pub fn now_secs() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+/// Provides the session context to the app.
+pub fn provide_session() {
+    let ctx = SessionCtx { info: RwSignal::new(None), lost: RwSignal::new(false), offset: RwSignal::new(0) };
+    api::on_session_lost(move || ctx.lost.set(true));
+    provide_context(ctx);
+}
+
+/// The session context.
+pub fn use_session() -> SessionCtx {
+    expect_context::<SessionCtx>()
+}

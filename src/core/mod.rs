@@ -1,0 +1,6 @@
+//! Pure logic both sides run: the IdP catalog, the SAML metadata inspector, and validation.
+
+pub mod catalog;
+pub mod cert;
+pub mod metadata;
+pub mod validate;

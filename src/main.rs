@@ -1,0 +1,16 @@
+//! The `portico` binary: the browser app under `csr`, the server and its command line under `server`.
+
+#[cfg(feature = "csr")]
+fn main() {
+    portico::client::mount();
+}
+
+#[cfg(feature = "server")]
+fn main() -> std::process::ExitCode {
+    portico::server::cli::main()
+}
+
+#[cfg(not(any(feature = "csr", feature = "server")))]
+fn main() {
+    eprintln!("build with `--features server` (the server) or through Trunk (`--features csr`)");
+}

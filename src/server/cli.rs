@@ -1,0 +1,277 @@
+//! The `portico` command line: `serve`, `env`, `api-key`, `link`.
+
+use crate::api::vendor::{CreateOrganization, CreatePortalLink, Intent};
+use crate::server::config::{ConfigArgs, Settings};
+use crate::server::http::assets::Assets;
+use crate::server::store::{SqliteStore, Store};
+use crate::server::{crypto, fetch, service, AppState, Clock, SystemClock};
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "portico", version, about = "Self-serve SSO onboarding portal")]
+struct Cli {
+    #[command(flatten)]
+    config: ConfigArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve {
+        /// Create a demo organization and print a setup link for it.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage environments.
+    Env {
+        #[command(subcommand)]
+        action: EnvAction,
+    },
+    /// Manage API keys.
+    ApiKey {
+        #[command(subcommand)]
+        action: KeyAction,
+        /// The environment (default: development).
+        #[arg(long = "env", global = true, default_value = service::DEFAULT_ENVIRONMENT)]
+        env: String,
+    },
+    /// Print a fresh setup link for an organization.
+    Link {
+        /// Organization id or external id.
+        #[arg(long)]
+        org: String,
+        /// `sso` or `domain_verification`.
+        #[arg(long, default_value = "sso")]
+        intent: String,
+        /// Lifetime in seconds.
+        #[arg(long)]
+        expires_in: Option<i64>,
+        /// The environment (default: development).
+        #[arg(long = "env", default_value = service::DEFAULT_ENVIRONMENT)]
+        env: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum EnvAction {
+    /// Create an environment.
+    Create { name: String },
+    /// List environments.
+    List,
+}
+
+#[derive(Subcommand)]
+enum KeyAction {
+    /// Create a key; it is printed once.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+    /// List keys (never the secrets).
+    List,
+    /// Revoke a key by id or name.
+    Revoke { key: String },
+}
+
+/// Runs the command line; the process's exit code.
+pub fn main() -> ExitCode {
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    let settings = match cli.config.resolve() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("portico: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("PORTICO_LOG").unwrap_or_else(|_| "portico=info,tower_http=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("portico: could not start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("portico: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Reads the key from settings, or from the data directory's key file, creating it once.
+fn secret_key(settings: &Settings) -> Result<[u8; 32], String> {
+    if let Some(k) = settings.secret_key {
+        return Ok(k);
+    }
+    let path = settings.data_dir.join("secret.key");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => crypto::decode_key(&text).ok_or_else(|| format!("{} is not a valid key; restore it from your backup or set PORTICO_SECRET_KEY", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = crypto::new_key_b64();
+            write_private(&path, &key).map_err(|e| format!("could not write {}: {e}; set PORTICO_DATA_DIR to a writable folder", path.display()))?;
+            tracing::warn!(path = %path.display(), "created a new secret key; back it up: without it, stored IdP client secrets cannot be read");
+            crypto::decode_key(&key).ok_or_else(|| "generated key did not decode".to_string())
+        }
+        Err(e) => Err(format!("could not read {}: {e}", path.display())),
+    }
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    opts.open(path)?.write_all(text.as_bytes())
+}
+
+/// Opens the store and builds the state every command shares.
+pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<AppState, String> {
+    std::fs::create_dir_all(&settings.data_dir)
+        .map_err(|e| format!("could not create the data directory {}: {e}; set PORTICO_DATA_DIR to a writable folder", settings.data_dir.display()))?;
+    let key = secret_key(&settings)?;
+    let store = SqliteStore::open(&settings.database_url).await.map_err(|e| format!("could not open the database: {e}"))?;
+    let assets = match &settings.dist {
+        Some(dir) => Assets::Folder(dir.clone()),
+        None => Assets::Embedded,
+    };
+    let store: Arc<dyn Store> = Arc::new(store);
+    service::ensure_environment(store.as_ref(), service::DEFAULT_ENVIRONMENT, clock.now()).await.map_err(|e| e.to_string())?;
+    Ok(AppState {
+        store,
+        clock,
+        fetcher: Arc::new(fetch::Fetcher::new(settings.fetch_allowlist.clone())),
+        secrets: Arc::new(crypto::SecretBox::new(&key)),
+        settings: Arc::new(settings),
+        assets: Arc::new(assets),
+    })
+}
+
+async fn environment(state: &AppState, name: &str) -> Result<crate::server::store::Environment, String> {
+    state.store.environment_by_name(name).await.map_err(|e| e.to_string())?.ok_or_else(|| {
+        format!("no environment named {name:?}; create it with `portico env create {name}`")
+    })
+}
+
+async fn run(command: Command, settings: Settings) -> Result<(), String> {
+    let state = build_state(settings, Arc::new(SystemClock)).await?;
+    let now = state.clock.now();
+    match command {
+        Command::Serve { demo } => serve(state, demo).await,
+        Command::Env { action: EnvAction::Create { name } } => {
+            crate::core::validate::external_id(&name).map_err(|m| format!("environment name: {m}"))?;
+            if state.store.environment_by_name(&name).await.map_err(|e| e.to_string())?.is_some() {
+                return Err(format!("an environment named {name:?} already exists"));
+            }
+            let env = service::ensure_environment(state.store.as_ref(), &name, now).await.map_err(|e| e.to_string())?;
+            println!("{}\t{}", env.id, env.name);
+            Ok(())
+        }
+        Command::Env { action: EnvAction::List } => {
+            for env in state.store.list_environments().await.map_err(|e| e.to_string())? {
+                println!("{}\t{}", env.id, env.name);
+            }
+            Ok(())
+        }
+        Command::ApiKey { action, env } => {
+            let env = environment(&state, &env).await?;
+            match action {
+                KeyAction::Create { name } => {
+                    let name = crate::core::validate::name(&name).map_err(|m| format!("--name: {m}"))?;
+                    let (_, secret) = service::create_api_key(state.store.as_ref(), &env, &name, now).await.map_err(|e| e.to_string())?;
+                    eprintln!("API key {name:?} for environment {:?}; it is shown only once:", env.name);
+                    println!("{secret}");
+                }
+                KeyAction::List => {
+                    for k in state.store.list_api_keys(&env.id).await.map_err(|e| e.to_string())? {
+                        let status = if k.revoked_at.is_some() { "revoked" } else { "active" };
+                        println!("{}\t{}\t{}…\t{}\t{}", k.id, k.name, k.key_prefix, status, crate::server::time::rfc3339(k.created_at));
+                    }
+                }
+                KeyAction::Revoke { key } => {
+                    if !state.store.revoke_api_key(&env.id, &key, now).await.map_err(|e| e.to_string())? {
+                        return Err(format!("no active API key with id or name {key:?} in {:?}", env.name));
+                    }
+                    println!("revoked {key}");
+                }
+            }
+            Ok(())
+        }
+        Command::Link { org, intent, expires_in, env } => {
+            let env = environment(&state, &env).await?;
+            let intent = Intent::parse(&intent).ok_or_else(|| format!("--intent {intent:?}: use sso or domain_verification"))?;
+            let found = service::find_organization(state.store.as_ref(), &env.id, &org).await.map_err(|e| e.to_string())?;
+            let found = found.ok_or_else(|| format!("no organization with id or external id {org:?} in {:?}", env.name))?;
+            let req = CreatePortalLink { organization_id: found.id, intent, return_url: None, success_url: None, expires_in_seconds: expires_in };
+            let link = service::create_portal_link(state.store.as_ref(), &env.id, &state.settings.public_url, req, now)
+                .await
+                .map_err(|e| e.fields.values().next().cloned().unwrap_or_else(|| e.code.message().to_owned()))?;
+            println!("{}", link.url);
+            eprintln!("expires at {}", link.expires_at);
+            Ok(())
+        }
+    }
+}
+
+async fn serve(state: AppState, demo: bool) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(state.settings.listen)
+        .await
+        .map_err(|e| format!("could not listen on {}: {e}; set PORTICO_LISTEN to a free address", state.settings.listen))?;
+    if !state.assets.has_index() {
+        tracing::warn!("the portal is not built into this binary; run `trunk build --release` or pass --dist");
+    }
+    tracing::info!(url = %state.settings.public_url, "Portico is listening");
+    if demo {
+        demo_link(&state).await?;
+    }
+    let app = crate::server::http::router(state);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn demo_link(state: &AppState) -> Result<(), String> {
+    let store = state.store.as_ref();
+    let now = state.clock.now();
+    let env = environment(state, service::DEFAULT_ENVIRONMENT).await?;
+    let org = match service::find_organization(store, &env.id, "demo").await.map_err(|e| e.to_string())? {
+        Some(o) => o,
+        None => {
+            let req = CreateOrganization { name: "Acme Corp (demo)".into(), external_id: Some("demo".into()), domains: vec!["acme.example".into()] };
+            service::create_organization(store, &env.id, req, now).await.map_err(|e| e.code.message().to_string())?
+        }
+    };
+    let req = CreatePortalLink { organization_id: org.id, intent: Intent::Sso, return_url: None, success_url: None, expires_in_seconds: Some(86_400) };
+    let link = service::create_portal_link(store, &env.id, &state.settings.public_url, req, now).await.map_err(|e| e.code.message().to_string())?;
+    println!("\nPortal link for the demo organization (valid 24 hours, usable once):\n\n    {}\n", link.url);
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,214 @@
+//! Configuration: flags override environment variables, which override a `.env` file.
+//!
+//! Every command reads the same [`Settings`]; a bad value stops start-up with one line that
+//! names the setting to fix.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The raw settings as clap gathered them from flags and the environment.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConfigArgs {
+    /// Address to listen on.
+    #[arg(long, env = "PORTICO_LISTEN", global = true)]
+    pub listen: Option<String>,
+    /// The base URL admins reach Portico at (default: derived from --listen).
+    #[arg(long, env = "PORTICO_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// Where the SQLite database and the key file live.
+    #[arg(long, env = "PORTICO_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// A database URL (`sqlite://path`); overrides the data directory's database.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// 32-byte key (base64 or hex) that encrypts secrets at rest; default: a key file in the data directory.
+    #[arg(long, env = "PORTICO_SECRET_KEY", global = true, hide_env_values = true)]
+    pub secret_key: Option<String>,
+    /// Serve the portal from this folder instead of the copy built into the binary.
+    #[arg(long, env = "PORTICO_DIST", global = true)]
+    pub dist: Option<PathBuf>,
+    /// Hosts or IP addresses that metadata and discovery downloads may reach even though they are private or loopback.
+    #[arg(long, env = "PORTICO_FETCH_ALLOWLIST", global = true, value_delimiter = ',')]
+    pub fetch_allowlist: Vec<String>,
+    /// Seconds of inactivity after which a portal session ends.
+    #[arg(long, env = "PORTICO_SESSION_IDLE_SECONDS", global = true)]
+    pub session_idle_seconds: Option<String>,
+    /// Seconds after which a portal session ends regardless of activity.
+    #[arg(long, env = "PORTICO_SESSION_MAX_SECONDS", global = true)]
+    pub session_max_seconds: Option<String>,
+}
+
+/// Validated settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Base URL without a trailing slash.
+    pub public_url: String,
+    /// Data directory.
+    pub data_dir: PathBuf,
+    /// Database URL.
+    pub database_url: String,
+    /// Secret key given in the environment, if any.
+    pub secret_key: Option<[u8; 32]>,
+    /// Portal assets folder, if not the built-in copy.
+    pub dist: Option<PathBuf>,
+    /// Private hosts downloads may reach.
+    pub fetch_allowlist: Vec<String>,
+    /// Idle timeout of portal sessions.
+    pub session_idle_seconds: i64,
+    /// Absolute lifetime of portal sessions.
+    pub session_max_seconds: i64,
+}
+
+impl Settings {
+    /// Whether cookies must be `Secure` (the public URL is https).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// Settings for tests: everything default but the data directory and public URL.
+    pub fn for_tests(data_dir: PathBuf) -> Settings {
+        Settings {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            public_url: "http://portal.test".into(),
+            database_url: format!("sqlite://{}", data_dir.join("portico.db").display()),
+            data_dir,
+            secret_key: Some([7u8; 32]),
+            dist: None,
+            fetch_allowlist: vec!["127.0.0.1".into(), "localhost".into()],
+            session_idle_seconds: 3600,
+            session_max_seconds: 6 * 3600,
+        }
+    }
+}
+
+/// One line saying which setting is wrong and what to set.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn seconds(value: Option<&str>, default: i64, name: &str) -> Result<i64, ConfigError> {
+    match value {
+        None => Ok(default),
+        Some(v) => match v.trim().parse::<i64>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(ConfigError(format!("{name}={v:?} is not a positive number of seconds; set it like {name}={default}"))),
+        },
+    }
+}
+
+impl ConfigArgs {
+    /// Checks every value and fills in defaults.
+    pub fn resolve(&self) -> Result<Settings, ConfigError> {
+        let listen_text = self.listen.clone().unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen: SocketAddr = listen_text.trim().parse().map_err(|_| {
+            ConfigError(format!("PORTICO_LISTEN={listen_text:?} is not an address; set it like PORTICO_LISTEN=127.0.0.1:8080"))
+        })?;
+        let public_url = match &self.public_url {
+            Some(u) => {
+                let parsed = url::Url::parse(u.trim()).ok().filter(|p| {
+                    matches!(p.scheme(), "http" | "https") && p.host_str().is_some() && p.query().is_none()
+                });
+                if parsed.is_none() {
+                    return Err(ConfigError(format!(
+                        "PORTICO_PUBLIC_URL={u:?} is not an http(s) URL; set it like PORTICO_PUBLIC_URL=https://sso.example.com"
+                    )));
+                }
+                u.trim().trim_end_matches('/').to_owned()
+            }
+            None => {
+                let host = if listen.ip().is_unspecified() { "127.0.0.1".to_string() } else { listen.ip().to_string() };
+                let host = if listen.is_ipv6() && !listen.ip().is_unspecified() { format!("[{host}]") } else { host };
+                format!("http://{host}:{}", listen.port())
+            }
+        };
+        let data_dir = self.data_dir.clone().unwrap_or_else(|| PathBuf::from("./portico-data"));
+        let database_url = match &self.database_url {
+            Some(u) if u.starts_with("sqlite:") => u.clone(),
+            Some(u) if u.starts_with("postgres") => {
+                return Err(ConfigError(
+                    "DATABASE_URL points at PostgreSQL, which this build does not support yet; unset DATABASE_URL to use SQLite in PORTICO_DATA_DIR".into(),
+                ))
+            }
+            Some(u) => {
+                let scheme = u.split(':').next().unwrap_or_default();
+                return Err(ConfigError(format!(
+                    "DATABASE_URL has the unsupported scheme {scheme:?}; set it like DATABASE_URL=sqlite://./portico-data/portico.db or unset it"
+                )));
+            }
+            None => format!("sqlite://{}", data_dir.join("portico.db").display()),
+        };
+        let secret_key = match &self.secret_key {
+            Some(k) => Some(crate::server::crypto::decode_key(k).ok_or_else(|| {
+                ConfigError("PORTICO_SECRET_KEY must be 32 bytes in base64 or hex; generate one with `openssl rand -base64 32`".into())
+            })?),
+            None => None,
+        };
+        Ok(Settings {
+            listen,
+            public_url,
+            data_dir,
+            database_url,
+            secret_key,
+            dist: self.dist.clone(),
+            fetch_allowlist: self.fetch_allowlist.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
+            session_idle_seconds: seconds(self.session_idle_seconds.as_deref(), 3600, "PORTICO_SESSION_IDLE_SECONDS")?,
+            session_max_seconds: seconds(self.session_max_seconds.as_deref(), 6 * 3600, "PORTICO_SESSION_MAX_SECONDS")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args() -> ConfigArgs {
+        ConfigArgs {
+            listen: None, public_url: None, data_dir: None, database_url: None, secret_key: None,
+            dist: None, fetch_allowlist: vec![], session_idle_seconds: None, session_max_seconds: None,
+        }
+    }
+
+    #[test]
+    fn defaults_need_nothing() {
+        let s = args().resolve().unwrap();
+        assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.public_url, "http://127.0.0.1:8080");
+        assert!(s.database_url.ends_with("portico-data/portico.db"));
+        assert!(!s.secure_cookies());
+    }
+
+    #[test]
+    fn bad_values_name_the_setting() {
+        let mut a = args();
+        a.listen = Some("nonsense".into());
+        assert!(a.resolve().unwrap_err().0.starts_with("PORTICO_LISTEN="));
+        let mut a = args();
+        a.public_url = Some("ftp://x".into());
+        assert!(a.resolve().unwrap_err().0.starts_with("PORTICO_PUBLIC_URL="));
+        let mut a = args();
+        a.secret_key = Some("short".into());
+        assert!(a.resolve().unwrap_err().0.starts_with("PORTICO_SECRET_KEY"));
+        let mut a = args();
+        a.session_idle_seconds = Some("-5".into());
+        assert!(a.resolve().unwrap_err().0.starts_with("PORTICO_SESSION_IDLE_SECONDS="));
+        let mut a = args();
+        a.database_url = Some("mysql://x".into());
+        assert!(a.resolve().unwrap_err().0.contains("DATABASE_URL"));
+    }
+
+    #[test]
+    fn https_public_url_means_secure_cookies() {
+        let mut a = args();
+        a.public_url = Some("https://sso.vendor.com/".into());
+        let s = a.resolve().unwrap();
+        assert_eq!(s.public_url, "https://sso.vendor.com");
+        assert!(s.secure_cookies());
+    }
+}

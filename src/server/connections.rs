@@ -1,0 +1,166 @@
+//! Connections: turning rows into the wire view, and accepting the admin's IdP details.
+
+use crate::api::portal::{
+    CertificateSummary, Connection, ConnectionState, OidcConfig, OidcInput, Protocol, SamlConfig, SamlInput, SamlInputMethod,
+};
+use crate::api::ErrorCode;
+use crate::core::metadata::{self, CertificateInfo, IdpMetadata};
+use crate::core::validate;
+use crate::server::http::error::ApiError;
+use crate::server::store::ConnectionRow;
+use crate::server::time::rfc3339;
+use crate::server::{oidc, saml, AppState};
+use serde::{Deserialize, Serialize};
+
+/// What is stored for a SAML connection.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredSaml {
+    /// IdP entity ID.
+    pub idp_entity_id: String,
+    /// SSO URL.
+    pub sso_url: String,
+    /// `redirect` or `post`.
+    pub sso_binding: String,
+    /// Signing certificates.
+    pub certificates: Vec<CertificateInfo>,
+    /// Source URL, if any.
+    pub metadata_url: Option<String>,
+}
+
+/// What is stored for an OIDC connection (the secret is a separate, encrypted column).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredOidc {
+    /// Issuer.
+    pub issuer: String,
+    /// Client ID.
+    pub client_id: String,
+    /// From discovery.
+    pub authorization_endpoint: String,
+    /// From discovery.
+    pub token_endpoint: Option<String>,
+}
+
+/// The wire view of a connection row. Never includes the client secret.
+pub fn view(state: &AppState, row: &ConnectionRow) -> Connection {
+    let protocol = Protocol::parse(&row.protocol).unwrap_or(Protocol::Saml);
+    let (mut saml_cfg, mut oidc_cfg) = (None, None);
+    if let Some(cfg) = &row.config {
+        match protocol {
+            Protocol::Saml => {
+                saml_cfg = serde_json::from_str::<StoredSaml>(cfg).ok().map(|s| SamlConfig {
+                    idp_entity_id: s.idp_entity_id,
+                    sso_url: s.sso_url,
+                    sso_binding: s.sso_binding,
+                    certificates: s
+                        .certificates
+                        .iter()
+                        .map(|c| CertificateSummary { subject: c.subject.clone(), not_after: c.not_after, sha256_fingerprint: c.sha256_fingerprint.clone() })
+                        .collect(),
+                    metadata_url: s.metadata_url,
+                })
+            }
+            Protocol::Oidc => {
+                oidc_cfg = serde_json::from_str::<StoredOidc>(cfg).ok().map(|o| OidcConfig {
+                    issuer: o.issuer,
+                    client_id: o.client_id,
+                    client_secret_set: row.client_secret_enc.is_some(),
+                    authorization_endpoint: o.authorization_endpoint,
+                    token_endpoint: o.token_endpoint,
+                })
+            }
+        }
+    }
+    Connection {
+        id: row.id.clone(),
+        organization_id: row.organization_id.clone(),
+        idp: row.idp.clone(),
+        protocol,
+        state: ConnectionState::parse(&row.state).unwrap_or(ConnectionState::Draft),
+        sp: saml::sp_values(&state.settings.public_url, &row.id),
+        saml: saml_cfg,
+        oidc: oidc_cfg,
+        draft: serde_json::from_str(&row.draft).unwrap_or(serde_json::Value::Null),
+        created_at: rfc3339(row.created_at),
+        updated_at: rfc3339(row.updated_at),
+    }
+}
+
+fn from_metadata(meta: IdpMetadata, metadata_url: Option<String>) -> StoredSaml {
+    let (sso_url, sso_binding) = match (meta.sso_redirect_url, meta.sso_post_url) {
+        (Some(u), _) => (u, "redirect"),
+        (None, Some(u)) => (u, "post"),
+        // The inspector refuses documents without either.
+        (None, None) => (String::new(), "redirect"),
+    };
+    StoredSaml { idp_entity_id: meta.entity_id, sso_url, sso_binding: sso_binding.into(), certificates: meta.certificates, metadata_url }
+}
+
+fn problem(field: &str, p: metadata::MetadataProblem) -> ApiError {
+    ApiError::new(ErrorCode::ValidationFailed).message(p.message.clone()).field(field, p.message)
+}
+
+fn required<'a>(value: &'a Option<String>, field: &str, what: &str) -> Result<&'a str, ApiError> {
+    match value.as_deref().map(str::trim) {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(ApiError::invalid(field, format!("Enter {what}."))),
+    }
+}
+
+/// Checks SAML input the way the admin gave it and returns what to store.
+pub async fn accept_saml(state: &AppState, input: &SamlInput, now: i64) -> Result<StoredSaml, ApiError> {
+    match input.method {
+        SamlInputMethod::MetadataXml => {
+            let xml = required(&input.metadata_xml, "metadata_xml", "your identity provider's metadata XML")?;
+            metadata::inspect_idp_metadata(xml, now).map(|m| from_metadata(m, None)).map_err(|p| problem("metadata_xml", p))
+        }
+        SamlInputMethod::MetadataUrl => {
+            let raw = required(&input.metadata_url, "metadata_url", "the metadata URL")?;
+            let url = validate::web_url(raw, false).map_err(|m| ApiError::invalid("metadata_url", m))?;
+            let body = state.fetcher.get(&url, "application/samlmetadata+xml, application/xml, text/xml").await.map_err(|e| {
+                ApiError::new(ErrorCode::MetadataFetchFailed).message(e.0.clone()).field("metadata_url", e.0)
+            })?;
+            let text = String::from_utf8_lossy(&body);
+            metadata::inspect_idp_metadata(&text, now).map(|m| from_metadata(m, Some(url))).map_err(|p| problem("metadata_url", p))
+        }
+        SamlInputMethod::Manual => {
+            let mut err = ApiError::new(ErrorCode::ValidationFailed);
+            let sso = validate::web_url(input.sso_url.as_deref().unwrap_or(""), false).map_err(|m| err.fields.insert("sso_url".into(), m)).ok();
+            let entity = validate::identifier(input.idp_entity_id.as_deref().unwrap_or(""), "identity provider's entity ID (issuer)")
+                .map_err(|m| err.fields.insert("idp_entity_id".into(), m))
+                .ok();
+            let cert = metadata::parse_certificate(input.certificate.as_deref().unwrap_or(""), now)
+                .map_err(|p| err.fields.insert("certificate".into(), p.message))
+                .ok();
+            match (sso, entity, cert) {
+                (Some(sso_url), Some(idp_entity_id), Some(cert)) => Ok(StoredSaml {
+                    idp_entity_id,
+                    sso_url,
+                    sso_binding: "redirect".into(),
+                    certificates: vec![cert],
+                    metadata_url: None,
+                }),
+                _ => Err(err),
+            }
+        }
+    }
+}
+
+/// Checks OIDC input (discovery included) and returns what to store.
+pub async fn accept_oidc(state: &AppState, input: &OidcInput) -> Result<StoredOidc, ApiError> {
+    let mut err = ApiError::new(ErrorCode::ValidationFailed);
+    let issuer = validate::web_url(&input.issuer, false).map_err(|m| err.fields.insert("issuer".into(), m)).ok();
+    let client_id = validate::identifier(&input.client_id, "client ID").map_err(|m| err.fields.insert("client_id".into(), m)).ok();
+    if let Some(secret) = &input.client_secret {
+        if let Err(m) = validate::identifier(secret, "client secret") {
+            err.fields.insert("client_secret".into(), m);
+        }
+    }
+    let (Some(issuer), Some(client_id)) = (issuer, client_id) else { return Err(err) };
+    if !err.fields.is_empty() {
+        return Err(err);
+    }
+    let found = oidc::discover(&state.fetcher, &issuer)
+        .await
+        .map_err(|m| ApiError::new(ErrorCode::OidcDiscoveryFailed).message(m.clone()).field("issuer", m))?;
+    Ok(StoredOidc { issuer: found.issuer, client_id, authorization_endpoint: found.authorization_endpoint, token_endpoint: found.token_endpoint })
+}

@@ -1,0 +1,101 @@
+//! The built portal: from the copy inside the binary, or from a `dist/` folder in development.
+//!
+//! Client routes fall back to `index.html`; Trunk's hashed file names are cached for a year.
+
+use crate::server::AppState;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use std::borrow::Cow;
+use std::path::PathBuf;
+
+/// The portal as built by `trunk build --release` when the server was compiled.
+#[derive(rust_embed::RustEmbed)]
+#[folder = "$CARGO_MANIFEST_DIR/dist"]
+#[allow_missing = true]
+struct Embedded;
+
+/// Where the portal's files come from.
+pub enum Assets {
+    /// Inside the binary.
+    Embedded,
+    /// A folder on disk.
+    Folder(PathBuf),
+}
+
+impl Assets {
+    fn get(&self, path: &str) -> Option<Cow<'static, [u8]>> {
+        match self {
+            Assets::Embedded => Embedded::get(path).map(|f| f.data),
+            Assets::Folder(dir) => {
+                if path.split('/').any(|seg| seg == ".." || seg.starts_with('.')) {
+                    return None;
+                }
+                std::fs::read(dir.join(path)).ok().map(Cow::Owned)
+            }
+        }
+    }
+
+    /// Whether an `index.html` is available at all.
+    pub fn has_index(&self) -> bool {
+        self.get("index.html").is_some()
+    }
+}
+
+/// Trunk names built files like `portico-4f2a9c1d3e5b7a90_bg.wasm`: those never change.
+fn is_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.split('.').next().unwrap_or(name);
+    stem.split(['-', '_']).any(|part| part.len() >= 16 && part.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+const SERVER_PREFIXES: [&str; 4] = ["api/", "portal/api/", "sso/saml/", "sso/oidc/"];
+
+const NOT_BUILT: &str = "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Portico</title>\
+<p>The portal has not been built. Run <code>trunk build --release</code> and restart, or start the server with <code>--dist dist</code>.</p></html>";
+
+/// Serves a portal file, or `index.html` for client routes.
+pub async fn serve(State(s): State<AppState>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return crate::server::http::error::method_not_allowed().await.into_response();
+    }
+    let path = uri.path().trim_start_matches('/');
+    // Server paths that matched no route get the API's 404, not the app shell.
+    if SERVER_PREFIXES.iter().any(|p| path.starts_with(p)) {
+        return crate::server::http::error::api_not_found().await.into_response();
+    }
+    if !path.is_empty() && path != "index.html" {
+        if let Some(body) = s.assets.get(path) {
+            let mime = mime_guess::from_path(path).first_or_octet_stream();
+            let cache = if is_hashed(path) { "public, max-age=31536000, immutable" } else { "public, max-age=3600" };
+            return (
+                [(header::CONTENT_TYPE, HeaderValue::from_str(mime.as_ref()).unwrap_or(HeaderValue::from_static("application/octet-stream"))), (header::CACHE_CONTROL, HeaderValue::from_static(cache))],
+                body.into_owned(),
+            )
+                .into_response();
+        }
+        // A missing file with an extension is a 404, not the app shell.
+        if path.rsplit('/').next().is_some_and(|last| last.contains('.')) {
+            return (StatusCode::NOT_FOUND, "Not found").into_response();
+        }
+    }
+    match s.assets.get("index.html") {
+        Some(body) => (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+            body.into_owned(),
+        )
+            .into_response(),
+        None => (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], NOT_BUILT).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hashed_names() {
+        assert!(super::is_hashed("portico-4f2a9c1d3e5b7a90_bg.wasm"));
+        assert!(super::is_hashed("style-0123456789abcdef.css"));
+        assert!(!super::is_hashed("logos/okta.svg"));
+        assert!(!super::is_hashed("index.html"));
+    }
+}

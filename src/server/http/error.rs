@@ -1,0 +1,149 @@
+//! The server's one error type, the JSON body extractor that reports in that shape, and the
+//! middleware that gives every response a request id.
+
+use crate::api::{ApiErrorBody, ErrorCode, ErrorDetail, REQUEST_ID_HEADER};
+use crate::server::store::StoreError;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::collections::BTreeMap;
+
+/// A failure, turned into `{"error": {...}}` with the code's status.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// The stable code.
+    pub code: ErrorCode,
+    /// Replaces the code's default message when set.
+    pub message: Option<String>,
+    /// Per-field problems.
+    pub fields: BTreeMap<String, String>,
+}
+
+impl ApiError {
+    /// An error with the code's default message.
+    pub fn new(code: ErrorCode) -> Self {
+        ApiError { code, message: None, fields: BTreeMap::new() }
+    }
+
+    /// Replaces the message.
+    pub fn message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+
+    /// Adds a field problem.
+    pub fn field(mut self, field: &str, problem: impl Into<String>) -> Self {
+        self.fields.insert(field.to_owned(), problem.into());
+        self
+    }
+
+    /// A validation failure on one field.
+    pub fn invalid(field: &str, problem: impl Into<String>) -> Self {
+        ApiError::new(ErrorCode::ValidationFailed).field(field, problem)
+    }
+
+    /// An internal error: logged here with its cause, shown only as `internal_error`.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "internal error");
+        ApiError::new(ErrorCode::Internal)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        ApiError::internal(e)
+    }
+}
+
+/// Carried in the response's extensions so the request-id middleware can finish the body.
+#[derive(Clone)]
+struct PendingError(ErrorDetail);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut detail = ErrorDetail::new(self.code);
+        if let Some(m) = self.message {
+            detail.message = m;
+        }
+        detail.fields = self.fields;
+        let status = StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut resp = (status, axum::Json(ApiErrorBody { error: detail.clone() })).into_response();
+        resp.extensions_mut().insert(PendingError(detail));
+        resp
+    }
+}
+
+/// The request's id, available to handlers as an extension.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// Gives each request an id, logs it, and writes it into the header and any error body.
+pub async fn request_id(mut req: Request, next: Next) -> Response {
+    let id = crate::server::crypto::id("req_");
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let mut resp = next.run(req).await;
+    if let Some(PendingError(mut detail)) = resp.extensions_mut().remove::<PendingError>() {
+        detail.request_id = id.clone();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        resp = (status, axum::Json(ApiErrorBody { error: detail })).into_response();
+        for (k, v) in headers.iter() {
+            if k != axum::http::header::CONTENT_LENGTH {
+                resp.headers_mut().insert(k.clone(), v.clone());
+            }
+        }
+    }
+    tracing::info!(request_id = %id, %method, %path, status = resp.status().as_u16(), "request");
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        resp.headers_mut().insert(REQUEST_ID_HEADER, v);
+    }
+    resp
+}
+
+/// A JSON body whose every rejection is reported in the one error shape.
+pub struct Json<T>(pub T);
+
+impl<S, T> FromRequest<S> for Json<T>
+where
+    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Json(v)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(ErrorCode::UnsupportedMediaType)),
+            Err(JsonRejection::JsonDataError(e)) => {
+                // serde's own words name the field ("unknown field `x`", "missing field `name`").
+                let detail = std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_else(|| e.body_text());
+                Err(ApiError::new(ErrorCode::MalformedJson).message(format!("The request body does not match this endpoint: {detail}.")))
+            }
+            Err(JsonRejection::JsonSyntaxError(e)) => {
+                let detail = std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_else(|| e.body_text());
+                Err(ApiError::new(ErrorCode::MalformedJson).message(format!("The request body is not valid JSON: {detail}.")))
+            }
+            Err(JsonRejection::BytesRejection(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::new(ErrorCode::PayloadTooLarge).message(format!(
+                    "The request body is larger than {} KiB.",
+                    crate::server::http::BODY_LIMIT / 1024
+                )))
+            }
+            Err(e) => Err(ApiError::new(ErrorCode::MalformedJson).message(e.body_text())),
+        }
+    }
+}
+
+/// Answers for API paths that match no route.
+pub async fn api_not_found() -> ApiError {
+    ApiError::new(ErrorCode::NotFound)
+}
+
+/// Answers for a known path with the wrong method.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(ErrorCode::MethodNotAllowed)
+}

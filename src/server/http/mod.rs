@@ -1,0 +1,36 @@
+//! HTTP: the router, grouped by audience (vendor API, portal API, SSO endpoints, assets).
+
+pub mod assets;
+pub mod error;
+pub mod portal;
+pub mod session;
+pub mod vendor;
+
+use crate::server::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue};
+use axum::routing::get;
+use axum::Router;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Largest request body accepted (room for a large metadata document).
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The whole application; tests drive it in-process, `serve` runs it.
+pub fn router(state: AppState) -> Router {
+    let api = |routes: Router<AppState>| routes.fallback(error::api_not_found).method_not_allowed_fallback(error::method_not_allowed);
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/sso/saml/{connection_id}/metadata.xml", get(portal::sp_metadata))
+        .nest("/api/v1", api(vendor::routes()))
+        .nest("/portal/api", api(portal::routes()))
+        .fallback(assets::serve)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(error::request_id))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        // Setup links carry their token in the URL: never leak it to other sites.
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .with_state(state)
+}

@@ -1,0 +1,181 @@
+//! The portal API (`/portal/api/...`): what the admin's browser calls, scoped by the session.
+
+use super::error::{ApiError, Json};
+use super::session::{self, PortalSession};
+use crate::api::portal::{ConnectionList, ConnectionState, CreateConnection, OidcInput, Protocol, RedeemLink, SamlInput, SaveDraft};
+use crate::api::vendor::Intent;
+use crate::api::ErrorCode;
+use crate::core::catalog;
+use crate::server::crypto::{self, hash_token};
+use crate::server::store::{ConnectionRow, Redeemed, SessionRow};
+use crate::server::{connections, saml, AppState};
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::Router;
+
+/// The portal routes, relative to `/portal/api`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/session", post(redeem).get(current).delete(end))
+        .route("/connections", get(list).post(create))
+        .route("/connections/{id}", get(one))
+        .route("/connections/{id}/draft", put(save_draft))
+        .route("/connections/{id}/saml", put(set_saml))
+        .route("/connections/{id}/oidc", put(set_oidc))
+        .route("/connections/{id}/activate", post(activate))
+}
+
+async fn redeem(State(s): State<AppState>, Json(req): Json<RedeemLink>) -> Result<Response, ApiError> {
+    let now = s.clock.now();
+    let link = match s.store.redeem_link(&hash_token(req.token.trim()), now).await? {
+        Redeemed::Ok(link) => link,
+        Redeemed::Unknown => return Err(ApiError::new(ErrorCode::LinkUnknown)),
+        Redeemed::Expired => return Err(ApiError::new(ErrorCode::LinkExpired)),
+        Redeemed::Used => return Err(ApiError::new(ErrorCode::LinkUsed)),
+    };
+    let org = s.store.organization_by_id(&link.organization_id).await?.ok_or_else(|| ApiError::new(ErrorCode::LinkUnknown))?;
+    let cookie = crypto::token("");
+    let row = SessionRow {
+        id_hash: hash_token(&cookie),
+        organization_id: org.id.clone(),
+        intents: link.intent.clone(),
+        csrf_token: crypto::token(""),
+        return_url: link.return_url,
+        success_url: link.success_url,
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now + s.settings.session_max_seconds,
+    };
+    s.store.insert_session(&row).await?;
+    let set = session::set_cookie(&s, &cookie, s.settings.session_max_seconds);
+    let info = PortalSession { row, org }.info(&s);
+    Ok(([(header::SET_COOKIE, set)], axum::Json(info)).into_response())
+}
+
+async fn current(State(s): State<AppState>, sess: PortalSession) -> impl IntoResponse {
+    axum::Json(sess.info(&s))
+}
+
+async fn end(State(s): State<AppState>, sess: PortalSession) -> Result<Response, ApiError> {
+    s.store.delete_session(&sess.row.id_hash).await?;
+    Ok(([(header::SET_COOKIE, session::set_cookie(&s, "", 0))], StatusCode::NO_CONTENT).into_response())
+}
+
+async fn list(State(s): State<AppState>, sess: PortalSession) -> Result<impl IntoResponse, ApiError> {
+    sess.require(Intent::Sso)?;
+    let rows = s.store.list_connections(&sess.org.id).await?;
+    Ok(axum::Json(ConnectionList { data: rows.iter().map(|r| connections::view(&s, r)).collect() }))
+}
+
+async fn create(State(s): State<AppState>, sess: PortalSession, Json(req): Json<CreateConnection>) -> Result<impl IntoResponse, ApiError> {
+    sess.require(Intent::Sso)?;
+    let entry = catalog::find(&req.idp).ok_or_else(|| ApiError::invalid("idp", "Choose an identity provider from the list."))?;
+    let now = s.clock.now();
+    let row = ConnectionRow {
+        id: crypto::id("conn_"),
+        organization_id: sess.org.id.clone(),
+        idp: entry.key.to_owned(),
+        protocol: entry.protocol.as_str().to_owned(),
+        state: ConnectionState::Draft.as_str().to_owned(),
+        config: None,
+        client_secret_enc: None,
+        draft: "{}".into(),
+        created_at: now,
+        updated_at: now,
+    };
+    s.store.insert_connection(&row).await?;
+    Ok((StatusCode::CREATED, axum::Json(connections::view(&s, &row))))
+}
+
+/// The connection, if it belongs to the session's organization; 404 otherwise, so other
+/// organizations' ids reveal nothing.
+async fn owned(s: &AppState, sess: &PortalSession, id: &str) -> Result<ConnectionRow, ApiError> {
+    sess.require(Intent::Sso)?;
+    match s.store.connection(id).await? {
+        Some(row) if row.organization_id == sess.org.id => Ok(row),
+        _ => Err(ApiError::new(ErrorCode::ConnectionNotFound)),
+    }
+}
+
+async fn one(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let row = owned(&s, &sess, &id).await?;
+    Ok(axum::Json(connections::view(&s, &row)))
+}
+
+async fn save_draft(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>, Json(req): Json<SaveDraft>) -> Result<impl IntoResponse, ApiError> {
+    let mut row = owned(&s, &sess, &id).await?;
+    if !req.draft.is_object() {
+        return Err(ApiError::invalid("draft", "Send the draft as a JSON object."));
+    }
+    row.draft = req.draft.to_string();
+    row.updated_at = s.clock.now();
+    s.store.update_connection(&row).await?;
+    Ok(axum::Json(connections::view(&s, &row)))
+}
+
+fn expect_protocol(row: &ConnectionRow, p: Protocol) -> Result<(), ApiError> {
+    if row.protocol == p.as_str() {
+        Ok(())
+    } else {
+        Err(ApiError::new(ErrorCode::ValidationFailed).message(format!(
+            "This connection uses {}, not {}. Start a new connection to switch protocols.",
+            row.protocol.to_uppercase(),
+            p.as_str().to_uppercase()
+        )))
+    }
+}
+
+async fn set_saml(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>, Json(input): Json<SamlInput>) -> Result<impl IntoResponse, ApiError> {
+    let mut row = owned(&s, &sess, &id).await?;
+    expect_protocol(&row, Protocol::Saml)?;
+    let stored = connections::accept_saml(&s, &input, s.clock.now()).await?;
+    row.config = Some(serde_json::to_string(&stored).map_err(ApiError::internal)?);
+    row.updated_at = s.clock.now();
+    s.store.update_connection(&row).await?;
+    Ok(axum::Json(connections::view(&s, &row)))
+}
+
+async fn set_oidc(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>, Json(input): Json<OidcInput>) -> Result<impl IntoResponse, ApiError> {
+    let mut row = owned(&s, &sess, &id).await?;
+    expect_protocol(&row, Protocol::Oidc)?;
+    let secret = input.client_secret.as_deref().map(str::trim).filter(|v| !v.is_empty());
+    if secret.is_none() && row.client_secret_enc.is_none() {
+        return Err(ApiError::invalid("client_secret", "Enter the client secret."));
+    }
+    let stored = connections::accept_oidc(&s, &input).await?;
+    if let Some(secret) = secret {
+        row.client_secret_enc = Some(s.secrets.seal(secret.as_bytes()));
+    }
+    row.config = Some(serde_json::to_string(&stored).map_err(ApiError::internal)?);
+    row.updated_at = s.clock.now();
+    s.store.update_connection(&row).await?;
+    Ok(axum::Json(connections::view(&s, &row)))
+}
+
+async fn activate(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let mut row = owned(&s, &sess, &id).await?;
+    if row.config.is_none() {
+        return Err(ApiError::new(ErrorCode::ConnectionIncomplete));
+    }
+    row.state = ConnectionState::Configured.as_str().to_owned();
+    row.draft = "{}".into();
+    row.updated_at = s.clock.now();
+    s.store.update_connection(&row).await?;
+    Ok(axum::Json(connections::view(&s, &row)))
+}
+
+/// `GET /sso/saml/{id}/metadata.xml`: our SP metadata, public so IdPs can fetch it.
+pub async fn sp_metadata(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let row = s.store.connection(&id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
+    let xml = saml::sp_metadata_xml(&saml::sp_values(&s.settings.public_url, &row.id));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/samlmetadata+xml".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"portico-{}-metadata.xml\"", row.id)),
+        ],
+        xml,
+    )
+        .into_response())
+}

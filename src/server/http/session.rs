@@ -1,0 +1,103 @@
+//! The portal session: redeemed from a setup link, carried in an HttpOnly cookie, read once
+//! per request by the [`PortalSession`] extractor, which also enforces CSRF and expiry.
+
+use super::error::ApiError;
+use crate::api::portal::SessionInfo;
+use crate::api::vendor::Intent;
+use crate::api::{ErrorCode, CSRF_HEADER};
+use crate::server::crypto::hash_token;
+use crate::server::store::{OrganizationRow, SessionRow};
+use crate::server::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, Method};
+
+/// The cookie's name.
+pub const COOKIE: &str = "portico_session";
+
+/// A live, checked portal session and its organization.
+pub struct PortalSession {
+    /// The stored session.
+    pub row: SessionRow,
+    /// The organization it is for.
+    pub org: OrganizationRow,
+}
+
+impl PortalSession {
+    /// The intents the session carries.
+    pub fn intents(&self) -> Vec<Intent> {
+        self.row.intents.split(',').filter_map(Intent::parse).collect()
+    }
+
+    /// Fails unless the session's link covered `intent`.
+    pub fn require(&self, intent: Intent) -> Result<(), ApiError> {
+        if self.intents().contains(&intent) {
+            Ok(())
+        } else {
+            Err(ApiError::new(ErrorCode::IntentNotAllowed))
+        }
+    }
+
+    /// The session as the portal sees it.
+    pub fn info(&self, state: &AppState) -> SessionInfo {
+        SessionInfo {
+            organization_id: self.org.id.clone(),
+            organization_name: self.org.name.clone(),
+            intents: self.intents(),
+            csrf_token: self.row.csrf_token.clone(),
+            idle_expires_at: (self.row.last_seen_at + state.settings.session_idle_seconds).min(self.row.expires_at),
+            expires_at: self.row.expires_at,
+            server_now: state.clock.now(),
+            return_url: self.row.return_url.clone(),
+            success_url: self.row.success_url.clone(),
+        }
+    }
+}
+
+/// The session cookie's value, if the request has one.
+pub fn cookie_value(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// A `Set-Cookie` value for a new session, or for clearing it when `value` is empty.
+pub fn set_cookie(state: &AppState, value: &str, max_age: i64) -> String {
+    let secure = if state.settings.secure_cookies() { "; Secure" } else { "" };
+    format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl FromRequestParts<AppState> for PortalSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let value = cookie_value(&parts.headers).ok_or_else(|| ApiError::new(ErrorCode::SessionMissing))?;
+        let id_hash = hash_token(&value);
+        let row = state.store.session(&id_hash).await?.ok_or_else(|| ApiError::new(ErrorCode::SessionMissing))?;
+        let now = state.clock.now();
+        if now >= row.expires_at || now >= row.last_seen_at + state.settings.session_idle_seconds {
+            state.store.delete_session(&id_hash).await?;
+            return Err(ApiError::new(ErrorCode::SessionMissing));
+        }
+        if !matches!(parts.method, Method::GET | Method::HEAD) {
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+            if !constant_time_eq(sent, &row.csrf_token) {
+                return Err(ApiError::new(ErrorCode::CsrfFailed));
+            }
+        }
+        let org = state.store.organization_by_id(&row.organization_id).await?.ok_or_else(|| ApiError::new(ErrorCode::SessionMissing))?;
+        state.store.touch_session(&id_hash, now).await?;
+        let mut row = row;
+        row.last_seen_at = now;
+        Ok(PortalSession { row, org })
+    }
+}

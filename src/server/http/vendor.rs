@@ -1,0 +1,118 @@
+//! The vendor API: `/api/v1/...`, authenticated by a bearer API key scoped to one environment.
+
+use super::error::{ApiError, Json};
+use crate::api::portal::ConnectionList;
+use crate::api::vendor::{CreateOrganization, CreatePortalLink, OrganizationList, UpdateOrganization};
+use crate::api::ErrorCode;
+use crate::core::validate;
+use crate::server::crypto::hash_token;
+use crate::server::{connections, service, AppState};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+
+/// The environment an authenticated API key belongs to.
+pub struct VendorEnv(pub String);
+
+impl FromRequestParts<AppState> for VendorEnv {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let key = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or_else(|| ApiError::new(ErrorCode::Unauthorized))?;
+        match state.store.api_key_by_hash(&hash_token(key)).await? {
+            Some(k) if k.revoked_at.is_none() => Ok(VendorEnv(k.environment_id)),
+            Some(_) => Err(ApiError::new(ErrorCode::Unauthorized).message("This API key was revoked. Create a new one with `portico api-key create`.")),
+            None => Err(ApiError::new(ErrorCode::Unauthorized)),
+        }
+    }
+}
+
+/// The vendor routes, relative to `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/organizations", get(list_organizations).post(create_organization))
+        .route("/organizations/{id}", get(get_organization).patch(update_organization).delete(delete_organization))
+        .route("/organizations/{id}/connections", get(list_connections))
+        .route("/connections/{id}", get(get_connection))
+        .route("/portal_links", axum::routing::post(create_portal_link))
+}
+
+async fn create_organization(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(req): Json<CreateOrganization>) -> Result<impl IntoResponse, ApiError> {
+    let org = service::create_organization(s.store.as_ref(), &env, req, s.clock.now()).await?;
+    Ok((StatusCode::CREATED, axum::Json(service::organization_view(&org))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    external_id: Option<String>,
+}
+
+async fn list_organizations(State(s): State<AppState>, VendorEnv(env): VendorEnv, q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>) -> Result<impl IntoResponse, ApiError> {
+    let Query(q) = q.map_err(|e| ApiError::new(ErrorCode::ValidationFailed).message(format!("Unsupported query: {}.", e.body_text())))?;
+    let rows = s.store.list_organizations(&env, q.external_id.as_deref()).await?;
+    Ok(axum::Json(OrganizationList { data: rows.iter().map(service::organization_view).collect() }))
+}
+
+async fn org_or_404(s: &AppState, env: &str, id: &str) -> Result<crate::server::store::OrganizationRow, ApiError> {
+    s.store.organization(env, id).await?.ok_or_else(|| ApiError::new(ErrorCode::OrganizationNotFound))
+}
+
+async fn get_organization(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    Ok(axum::Json(service::organization_view(&org_or_404(&s, &env, &id).await?)))
+}
+
+async fn update_organization(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>, Json(req): Json<UpdateOrganization>) -> Result<impl IntoResponse, ApiError> {
+    let mut org = org_or_404(&s, &env, &id).await?;
+    if let Some(name) = &req.name {
+        org.name = validate::name(name).map_err(|m| ApiError::invalid("name", m))?;
+    }
+    if let Some(ext) = &req.external_id {
+        org.external_id = match ext {
+            Some(x) => Some(validate::external_id(x).map_err(|m| ApiError::invalid("external_id", m))?),
+            None => None,
+        };
+    }
+    if let Some(domains) = &req.domains {
+        org.domains = service::validate_domains(domains)?;
+    }
+    org.updated_at = s.clock.now();
+    s.store.update_organization(&org).await.map_err(service::organization_conflict)?;
+    Ok(axum::Json(service::organization_view(&org)))
+}
+
+async fn delete_organization(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    if s.store.delete_organization(&env, &id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::new(ErrorCode::OrganizationNotFound))
+    }
+}
+
+async fn list_connections(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let org = org_or_404(&s, &env, &id).await?;
+    let rows = s.store.list_connections(&org.id).await?;
+    Ok(axum::Json(ConnectionList { data: rows.iter().map(|r| connections::view(&s, r)).collect() }))
+}
+
+async fn get_connection(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let row = s.store.connection(&id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
+    // A connection is visible only through its organization's environment.
+    s.store.organization(&env, &row.organization_id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
+    Ok(axum::Json(connections::view(&s, &row)))
+}
+
+async fn create_portal_link(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(req): Json<CreatePortalLink>) -> Result<impl IntoResponse, ApiError> {
+    let link = service::create_portal_link(s.store.as_ref(), &env, &s.settings.public_url, req, s.clock.now()).await?;
+    Ok((StatusCode::CREATED, axum::Json(link)))
+}

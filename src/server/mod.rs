@@ -1,0 +1,51 @@
+//! The server: configuration, command line, HTTP API, storage and protocol code.
+
+pub mod cli;
+pub mod config;
+pub mod connections;
+pub mod crypto;
+pub mod fetch;
+pub mod http;
+pub mod oidc;
+pub mod saml;
+pub mod service;
+pub mod store;
+pub mod time;
+
+use std::sync::Arc;
+
+/// Where the server reads the time, so tests control it.
+pub trait Clock: Send + Sync {
+    /// Unix seconds now.
+    fn now(&self) -> i64;
+}
+
+/// The real clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)
+    }
+}
+
+/// Everything a request handler needs, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// Storage.
+    pub store: Arc<dyn store::Store>,
+    /// The time.
+    pub clock: Arc<dyn Clock>,
+    /// Settings the handlers read.
+    pub settings: Arc<config::Settings>,
+    /// Encrypts secrets at rest.
+    pub secrets: Arc<crypto::SecretBox>,
+    /// Downloads from customer-supplied URLs, guarded against server-side request forgery.
+    pub fetcher: Arc<fetch::Fetcher>,
+    /// The built portal.
+    pub assets: Arc<http::assets::Assets>,
+}

@@ -1,0 +1,217 @@
+//! Storage behind one narrow interface: SQLite now, PostgreSQL later, handlers unchanged.
+//!
+//! Rows are plain structs; the store never interprets JSON columns.
+
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use async_trait::async_trait;
+
+/// Why a store call failed.
+#[derive(Debug)]
+pub enum StoreError {
+    /// A uniqueness constraint was violated; the name of the constraint or column.
+    Conflict(String),
+    /// Anything else: logged, never shown.
+    Other(String),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Conflict(c) => write!(f, "conflict on {c}"),
+            StoreError::Other(e) => write!(f, "store error: {e}"),
+        }
+    }
+}
+
+/// Result of store calls.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// An environment (e.g. staging, production): everything else belongs to one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    /// `env_...`
+    pub id: String,
+    /// Unique name.
+    pub name: String,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// An API key; only its hash is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    /// `key_...`
+    pub id: String,
+    /// Owning environment.
+    pub environment_id: String,
+    /// Label.
+    pub name: String,
+    /// SHA-256 of the key.
+    pub key_hash: String,
+    /// The first characters, to recognise it in lists.
+    pub key_prefix: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds, once revoked.
+    pub revoked_at: Option<i64>,
+}
+
+/// An organization row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationRow {
+    /// `org_...`
+    pub id: String,
+    /// Owning environment.
+    pub environment_id: String,
+    /// Display name.
+    pub name: String,
+    /// Vendor's id.
+    pub external_id: Option<String>,
+    /// JSON array of domains.
+    pub domains: Vec<String>,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+}
+
+/// A portal link row; the token itself is never stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRow {
+    /// SHA-256 of the token.
+    pub token_hash: String,
+    /// Organization.
+    pub organization_id: String,
+    /// Wire name of the intent.
+    pub intent: String,
+    /// "Back to vendor".
+    pub return_url: Option<String>,
+    /// After completion.
+    pub success_url: Option<String>,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub expires_at: i64,
+    /// Unix seconds, once redeemed.
+    pub used_at: Option<i64>,
+}
+
+/// What redeeming a link found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redeemed {
+    /// The link was valid and is now used.
+    Ok(LinkRow),
+    /// No such link.
+    Unknown,
+    /// Past its expiry.
+    Expired,
+    /// Redeemed before.
+    Used,
+}
+
+/// A portal session row; the cookie value is stored only as a hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    /// SHA-256 of the cookie value.
+    pub id_hash: String,
+    /// Organization.
+    pub organization_id: String,
+    /// Wire names of intents, comma separated.
+    pub intents: String,
+    /// CSRF token for state-changing calls.
+    pub csrf_token: String,
+    /// From the link.
+    pub return_url: Option<String>,
+    /// From the link.
+    pub success_url: Option<String>,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds of the last request.
+    pub last_seen_at: i64,
+    /// Absolute end, unix seconds.
+    pub expires_at: i64,
+}
+
+/// A connection row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectionRow {
+    /// `conn_...`
+    pub id: String,
+    /// Organization.
+    pub organization_id: String,
+    /// Catalog key.
+    pub idp: String,
+    /// `saml` or `oidc`.
+    pub protocol: String,
+    /// `draft` or `configured`.
+    pub state: String,
+    /// JSON of the accepted IdP details, once given.
+    pub config: Option<String>,
+    /// Encrypted OIDC client secret.
+    pub client_secret_enc: Option<Vec<u8>>,
+    /// JSON of the admin's unsaved input.
+    pub draft: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+}
+
+/// Everything the server stores. Scoping (environment, organization) is part of each call.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Creates an environment; `Conflict` if the name is taken.
+    async fn create_environment(&self, env: &Environment) -> StoreResult<()>;
+    /// Finds an environment by name.
+    async fn environment_by_name(&self, name: &str) -> StoreResult<Option<Environment>>;
+    /// All environments.
+    async fn list_environments(&self) -> StoreResult<Vec<Environment>>;
+
+    /// Stores a new API key.
+    async fn insert_api_key(&self, key: &ApiKey) -> StoreResult<()>;
+    /// The key with this hash, revoked or not.
+    async fn api_key_by_hash(&self, key_hash: &str) -> StoreResult<Option<ApiKey>>;
+    /// Keys of an environment.
+    async fn list_api_keys(&self, environment_id: &str) -> StoreResult<Vec<ApiKey>>;
+    /// Revokes a key by id or name; false if none matched.
+    async fn revoke_api_key(&self, environment_id: &str, id_or_name: &str, now: i64) -> StoreResult<bool>;
+
+    /// Creates an organization; `Conflict("external_id")` on a duplicate external id.
+    async fn insert_organization(&self, org: &OrganizationRow) -> StoreResult<()>;
+    /// Replaces an organization's fields; same conflicts as insert.
+    async fn update_organization(&self, org: &OrganizationRow) -> StoreResult<()>;
+    /// An organization of the environment.
+    async fn organization(&self, environment_id: &str, id: &str) -> StoreResult<Option<OrganizationRow>>;
+    /// An organization of any environment, by id (for portal sessions).
+    async fn organization_by_id(&self, id: &str) -> StoreResult<Option<OrganizationRow>>;
+    /// Organizations of the environment, optionally filtered by external id.
+    async fn list_organizations(&self, environment_id: &str, external_id: Option<&str>) -> StoreResult<Vec<OrganizationRow>>;
+    /// Deletes an organization and everything it owns; false if none.
+    async fn delete_organization(&self, environment_id: &str, id: &str) -> StoreResult<bool>;
+
+    /// Stores a new portal link.
+    async fn insert_link(&self, link: &LinkRow) -> StoreResult<()>;
+    /// Marks a link used, atomically, and says what was found.
+    async fn redeem_link(&self, token_hash: &str, now: i64) -> StoreResult<Redeemed>;
+
+    /// Stores a new session.
+    async fn insert_session(&self, session: &SessionRow) -> StoreResult<()>;
+    /// A session by the hash of its cookie.
+    async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRow>>;
+    /// Records activity.
+    async fn touch_session(&self, id_hash: &str, now: i64) -> StoreResult<()>;
+    /// Ends a session.
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
+
+    /// Stores a new connection.
+    async fn insert_connection(&self, conn: &ConnectionRow) -> StoreResult<()>;
+    /// Replaces a connection's mutable fields.
+    async fn update_connection(&self, conn: &ConnectionRow) -> StoreResult<()>;
+    /// A connection by id (callers check the organization).
+    async fn connection(&self, id: &str) -> StoreResult<Option<ConnectionRow>>;
+    /// Connections of an organization, newest first.
+    async fn list_connections(&self, organization_id: &str) -> StoreResult<Vec<ConnectionRow>>;
+}

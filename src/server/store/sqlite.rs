@@ -1,0 +1,271 @@
+//! The SQLite store: one file, WAL mode, migrations embedded in the binary.
+
+use super::*;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::Row;
+use std::str::FromStr;
+
+/// SQLite-backed [`Store`].
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+fn other(e: sqlx::Error) -> StoreError {
+    if let Some(db) = e.as_database_error() {
+        if db.is_unique_violation() {
+            // SQLite reports the columns rather than the constraint name, e.g.
+            // "UNIQUE constraint failed: organizations.environment_id, organizations.external_id".
+            let what = db.constraint().map(str::to_owned).unwrap_or_else(|| db.message().rsplit('.').next().unwrap_or("").to_owned());
+            return StoreError::Conflict(what);
+        }
+    }
+    StoreError::Other(e.to_string())
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database and applies migrations.
+    pub async fn open(url: &str) -> StoreResult<SqliteStore> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(other)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(other)?;
+        sqlx::migrate!("src/server/store/migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Other(format!("migration failed: {e}")))?;
+        Ok(SqliteStore { pool })
+    }
+}
+
+fn env_row(r: SqliteRow) -> Result<Environment, sqlx::Error> {
+    Ok(Environment { id: r.try_get("id")?, name: r.try_get("name")?, created_at: r.try_get("created_at")? })
+}
+
+fn key_row(r: SqliteRow) -> Result<ApiKey, sqlx::Error> {
+    Ok(ApiKey {
+        id: r.try_get("id")?,
+        environment_id: r.try_get("environment_id")?,
+        name: r.try_get("name")?,
+        key_hash: r.try_get("key_hash")?,
+        key_prefix: r.try_get("key_prefix")?,
+        created_at: r.try_get("created_at")?,
+        revoked_at: r.try_get("revoked_at")?,
+    })
+}
+
+fn org_row(r: SqliteRow) -> Result<OrganizationRow, sqlx::Error> {
+    let domains: String = r.try_get("domains")?;
+    Ok(OrganizationRow {
+        id: r.try_get("id")?,
+        environment_id: r.try_get("environment_id")?,
+        name: r.try_get("name")?,
+        external_id: r.try_get("external_id")?,
+        domains: serde_json::from_str(&domains).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+fn link_row(r: SqliteRow) -> Result<LinkRow, sqlx::Error> {
+    Ok(LinkRow {
+        token_hash: r.try_get("token_hash")?,
+        organization_id: r.try_get("organization_id")?,
+        intent: r.try_get("intent")?,
+        return_url: r.try_get("return_url")?,
+        success_url: r.try_get("success_url")?,
+        created_at: r.try_get("created_at")?,
+        expires_at: r.try_get("expires_at")?,
+        used_at: r.try_get("used_at")?,
+    })
+}
+
+fn session_row(r: SqliteRow) -> Result<SessionRow, sqlx::Error> {
+    Ok(SessionRow {
+        id_hash: r.try_get("id_hash")?,
+        organization_id: r.try_get("organization_id")?,
+        intents: r.try_get("intents")?,
+        csrf_token: r.try_get("csrf_token")?,
+        return_url: r.try_get("return_url")?,
+        success_url: r.try_get("success_url")?,
+        created_at: r.try_get("created_at")?,
+        last_seen_at: r.try_get("last_seen_at")?,
+        expires_at: r.try_get("expires_at")?,
+    })
+}
+
+fn conn_row(r: SqliteRow) -> Result<ConnectionRow, sqlx::Error> {
+    Ok(ConnectionRow {
+        id: r.try_get("id")?,
+        organization_id: r.try_get("organization_id")?,
+        idp: r.try_get("idp")?,
+        protocol: r.try_get("protocol")?,
+        state: r.try_get("state")?,
+        config: r.try_get("config")?,
+        client_secret_enc: r.try_get("client_secret_enc")?,
+        draft: r.try_get("draft")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+fn domains_json(d: &[String]) -> String {
+    serde_json::to_string(d).unwrap_or_else(|_| "[]".into())
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn create_environment(&self, env: &Environment) -> StoreResult<()> {
+        sqlx::query("INSERT INTO environments (id, name, created_at) VALUES (?, ?, ?)")
+            .bind(&env.id).bind(&env.name).bind(env.created_at)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn environment_by_name(&self, name: &str) -> StoreResult<Option<Environment>> {
+        sqlx::query("SELECT * FROM environments WHERE name = ?").bind(name)
+            .try_map(env_row).fetch_optional(&self.pool).await.map_err(other)
+    }
+
+    async fn list_environments(&self) -> StoreResult<Vec<Environment>> {
+        sqlx::query("SELECT * FROM environments ORDER BY created_at, name")
+            .try_map(env_row).fetch_all(&self.pool).await.map_err(other)
+    }
+
+    async fn insert_api_key(&self, k: &ApiKey) -> StoreResult<()> {
+        sqlx::query("INSERT INTO api_keys (id, environment_id, name, key_hash, key_prefix, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .bind(&k.id).bind(&k.environment_id).bind(&k.name).bind(&k.key_hash).bind(&k.key_prefix).bind(k.created_at).bind(k.revoked_at)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn api_key_by_hash(&self, key_hash: &str) -> StoreResult<Option<ApiKey>> {
+        sqlx::query("SELECT * FROM api_keys WHERE key_hash = ?").bind(key_hash)
+            .try_map(key_row).fetch_optional(&self.pool).await.map_err(other)
+    }
+
+    async fn list_api_keys(&self, environment_id: &str) -> StoreResult<Vec<ApiKey>> {
+        sqlx::query("SELECT * FROM api_keys WHERE environment_id = ? ORDER BY created_at, id").bind(environment_id)
+            .try_map(key_row).fetch_all(&self.pool).await.map_err(other)
+    }
+
+    async fn revoke_api_key(&self, environment_id: &str, id_or_name: &str, now: i64) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE api_keys SET revoked_at = ? WHERE environment_id = ? AND (id = ? OR name = ?) AND revoked_at IS NULL")
+            .bind(now).bind(environment_id).bind(id_or_name).bind(id_or_name)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn insert_organization(&self, o: &OrganizationRow) -> StoreResult<()> {
+        sqlx::query("INSERT INTO organizations (id, environment_id, name, external_id, domains, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .bind(&o.id).bind(&o.environment_id).bind(&o.name).bind(&o.external_id).bind(domains_json(&o.domains)).bind(o.created_at).bind(o.updated_at)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn update_organization(&self, o: &OrganizationRow) -> StoreResult<()> {
+        sqlx::query("UPDATE organizations SET name = ?, external_id = ?, domains = ?, updated_at = ? WHERE id = ? AND environment_id = ?")
+            .bind(&o.name).bind(&o.external_id).bind(domains_json(&o.domains)).bind(o.updated_at).bind(&o.id).bind(&o.environment_id)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn organization(&self, environment_id: &str, id: &str) -> StoreResult<Option<OrganizationRow>> {
+        sqlx::query("SELECT * FROM organizations WHERE id = ? AND environment_id = ?").bind(id).bind(environment_id)
+            .try_map(org_row).fetch_optional(&self.pool).await.map_err(other)
+    }
+
+    async fn organization_by_id(&self, id: &str) -> StoreResult<Option<OrganizationRow>> {
+        sqlx::query("SELECT * FROM organizations WHERE id = ?").bind(id)
+            .try_map(org_row).fetch_optional(&self.pool).await.map_err(other)
+    }
+
+    async fn list_organizations(&self, environment_id: &str, external_id: Option<&str>) -> StoreResult<Vec<OrganizationRow>> {
+        sqlx::query("SELECT * FROM organizations WHERE environment_id = ? AND (? IS NULL OR external_id = ?) ORDER BY created_at, id")
+            .bind(environment_id).bind(external_id).bind(external_id)
+            .try_map(org_row).fetch_all(&self.pool).await.map_err(other)
+    }
+
+    async fn delete_organization(&self, environment_id: &str, id: &str) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM organizations WHERE id = ? AND environment_id = ?").bind(id).bind(environment_id)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn insert_link(&self, l: &LinkRow) -> StoreResult<()> {
+        sqlx::query("INSERT INTO portal_links (token_hash, organization_id, intent, return_url, success_url, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(&l.token_hash).bind(&l.organization_id).bind(&l.intent).bind(&l.return_url).bind(&l.success_url).bind(l.created_at).bind(l.expires_at).bind(l.used_at)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn redeem_link(&self, token_hash: &str, now: i64) -> StoreResult<Redeemed> {
+        // One statement claims the link, so two concurrent redemptions cannot both succeed.
+        let claimed = sqlx::query("UPDATE portal_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING *")
+            .bind(now).bind(token_hash).bind(now)
+            .try_map(link_row).fetch_optional(&self.pool).await.map_err(other)?;
+        if let Some(link) = claimed {
+            return Ok(Redeemed::Ok(link));
+        }
+        let found = sqlx::query("SELECT * FROM portal_links WHERE token_hash = ?").bind(token_hash)
+            .try_map(link_row).fetch_optional(&self.pool).await.map_err(other)?;
+        Ok(match found {
+            None => Redeemed::Unknown,
+            Some(l) if l.used_at.is_some() => Redeemed::Used,
+            Some(_) => Redeemed::Expired,
+        })
+    }
+
+    async fn insert_session(&self, s: &SessionRow) -> StoreResult<()> {
+        sqlx::query("INSERT INTO portal_sessions (id_hash, organization_id, intents, csrf_token, return_url, success_url, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(&s.id_hash).bind(&s.organization_id).bind(&s.intents).bind(&s.csrf_token).bind(&s.return_url).bind(&s.success_url).bind(s.created_at).bind(s.last_seen_at).bind(s.expires_at)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRow>> {
+        sqlx::query("SELECT * FROM portal_sessions WHERE id_hash = ?").bind(id_hash)
+            .try_map(session_row).fetch_optional(&self.pool).await.map_err(other)
+    }
+
+    async fn touch_session(&self, id_hash: &str, now: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE portal_sessions SET last_seen_at = ? WHERE id_hash = ?").bind(now).bind(id_hash)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM portal_sessions WHERE id_hash = ?").bind(id_hash)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn insert_connection(&self, c: &ConnectionRow) -> StoreResult<()> {
+        sqlx::query("INSERT INTO connections (id, organization_id, idp, protocol, state, config, client_secret_enc, draft, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(&c.id).bind(&c.organization_id).bind(&c.idp).bind(&c.protocol).bind(&c.state).bind(&c.config).bind(&c.client_secret_enc).bind(&c.draft).bind(c.created_at).bind(c.updated_at)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn update_connection(&self, c: &ConnectionRow) -> StoreResult<()> {
+        sqlx::query("UPDATE connections SET state = ?, config = ?, client_secret_enc = ?, draft = ?, updated_at = ? WHERE id = ?")
+            .bind(&c.state).bind(&c.config).bind(&c.client_secret_enc).bind(&c.draft).bind(c.updated_at).bind(&c.id)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn connection(&self, id: &str) -> StoreResult<Option<ConnectionRow>> {
+        sqlx::query("SELECT * FROM connections WHERE id = ?").bind(id)
+            .try_map(conn_row).fetch_optional(&self.pool).await.map_err(other)
+    }
+
+    async fn list_connections(&self, organization_id: &str) -> StoreResult<Vec<ConnectionRow>> {
+        sqlx::query("SELECT * FROM connections WHERE organization_id = ? ORDER BY created_at DESC, id")
+            .bind(organization_id)
+            .try_map(conn_row).fetch_all(&self.pool).await.map_err(other)
+    }
+}

@@ -1,0 +1,61 @@
+// Headless Chromium (the system's, driven by playwright-core) plus
+// accessibility checks (axe-core) and screenshots.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+export const SCREENSHOT_DIR = fileURLToPath(new URL('../screenshots/', import.meta.url));
+
+/** A fresh browser: Playwright gives every launch its own temporary profile. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu',
+      '--disable-background-networking', '--disable-component-update',
+      '--no-first-run', '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Runs axe-core on the current page and throws if any violation is serious or
+ * critical. page.evaluate goes through DevTools, so a strict
+ * Content-Security-Policy on the page does not block the injected source.
+ * Returns all violations (including minor/moderate ones) for optional use.
+ */
+export async function checkA11y(page, label = page.url()) {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => (await window.axe.run(document)).violations
+    .map(({ id, impact, help, helpUrl, nodes }) =>
+      ({ id, impact, help, helpUrl, targets: nodes.map((n) => n.target.join(' ')) })));
+  const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (blocking.length > 0) {
+    const list = blocking.map((v) =>
+      `  - [${v.impact}] ${v.id}: ${v.help}\n      at ${v.targets.join('\n      at ')}\n      see ${v.helpUrl}`);
+    throw new Error(`Accessibility violations on ${label}:\n${list.join('\n')}`);
+  }
+  return violations;
+}
+
+/** Full-page screenshot at the current viewport, saved as screenshots/<name>.png. */
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = `${SCREENSHOT_DIR}${name}.png`;
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Like screenshot() but 360 px wide (a small phone), saved as <name>-360.png. */
+export async function mobileScreenshot(page, name) {
+  const previous = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 780 });
+  try {
+    return await screenshot(page, `${name}-360`);
+  } finally {
+    if (previous) await page.setViewportSize(previous);
+  }
+}
