@@ -46,7 +46,7 @@ impl Assets {
 fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name);
-    stem.split(['-', '_']).any(|part| part.len() >= 16 && part.chars().all(|c| c.is_ascii_hexdigit()))
+    stem.split(['-', '_']).any(|part| part.len() >= 12 && part.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 const SERVER_PREFIXES: [&str; 4] = ["api/", "portal/api/", "sso/saml/", "sso/oidc/"];
@@ -95,6 +95,7 @@ mod tests {
     fn hashed_names() {
         assert!(super::is_hashed("portico-4f2a9c1d3e5b7a90_bg.wasm"));
         assert!(super::is_hashed("style-0123456789abcdef.css"));
+        assert!(super::is_hashed("portico-11ba1a4ab8013f8.js"));
         assert!(!super::is_hashed("logos/okta.svg"));
         assert!(!super::is_hashed("index.html"));
     }

@@ -1,0 +1,102 @@
+//! Every kind of bad request gets the one error shape, with a request id.
+
+use crate::*;
+
+#[tokio::test]
+async fn missing_and_wrong_api_keys_are_401() {
+    let app = App::new().await;
+    let r = app.raw(Request::get("/api/v1/organizations").body(Body::empty()).unwrap()).await;
+    assert_error(&r, 401, "unauthorized");
+    let r = app.raw(Request::get("/api/v1/organizations").header("authorization", "Bearer pk_nope").body(Body::empty()).unwrap()).await;
+    assert_error(&r, 401, "unauthorized");
+}
+
+#[tokio::test]
+async fn malformed_json_unknown_fields_and_wrong_types_are_reported() {
+    let app = App::new().await;
+    let send = |body: &'static str, ctype: Option<&'static str>| {
+        let mut b = Request::post("/api/v1/organizations").header("authorization", format!("Bearer {}", app.key));
+        if let Some(c) = ctype {
+            b = b.header("content-type", c);
+        }
+        app.raw(b.body(Body::from(body)).unwrap())
+    };
+    let r = send("{not json", Some("application/json")).await;
+    assert_error(&r, 400, "malformed_json");
+    let r = send(r#"{"name": "A", "colour": "red"}"#, Some("application/json")).await;
+    let e = assert_error(&r, 400, "malformed_json");
+    assert!(e["message"].as_str().unwrap().contains("colour"), "{e}");
+    let r = send(r#"{"name": 5}"#, Some("application/json")).await;
+    assert_error(&r, 400, "malformed_json");
+    let r = send(r#"{"name": "A"}"#, Some("text/plain")).await;
+    assert_error(&r, 415, "unsupported_media_type");
+    let r = send(r#"{"name": "A"}"#, None).await;
+    assert_error(&r, 415, "unsupported_media_type");
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    let app = App::new().await;
+    let big = format!(r#"{{"name": "{}"}}"#, "a".repeat(portico::server::http::BODY_LIMIT + 10));
+    let r = app
+        .raw(Request::post("/api/v1/organizations").header("authorization", format!("Bearer {}", app.key)).header("content-type", "application/json").body(Body::from(big)).unwrap())
+        .await;
+    assert_error(&r, 413, "payload_too_large");
+}
+
+#[tokio::test]
+async fn unknown_api_paths_and_methods_get_json_errors() {
+    let app = App::new().await;
+    let r = app.vendor(Method::GET, "/api/v1/nothing-here", None).await;
+    assert_error(&r, 404, "not_found");
+    let r = app.vendor(Method::GET, "/api/v2/organizations", None).await;
+    assert_error(&r, 404, "not_found");
+    let r = app.vendor(Method::PUT, "/api/v1/organizations", None).await;
+    assert_error(&r, 405, "method_not_allowed");
+    let r = app.vendor(Method::GET, "/portal/api/whatever", None).await;
+    assert_error(&r, 404, "not_found");
+}
+
+#[tokio::test]
+async fn validation_errors_name_each_field() {
+    let app = App::new().await;
+    let r = app.vendor(Method::POST, "/api/v1/organizations", Some(json!({ "name": "  ", "external_id": "has space", "domains": ["localhost"] }))).await;
+    let e = assert_error(&r, 422, "validation_failed");
+    for f in ["name", "external_id", "domains"] {
+        assert!(e["fields"][f].as_str().is_some(), "no problem reported for {f}: {e}");
+    }
+}
+
+#[tokio::test]
+async fn every_response_has_a_request_id_and_safe_headers() {
+    let app = App::new().await;
+    let r = app.raw(Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, 200);
+    assert!(r.headers["x-request-id"].to_str().unwrap().starts_with("req_"));
+    assert_eq!(r.headers["referrer-policy"], "no-referrer");
+    assert_eq!(r.headers["x-content-type-options"], "nosniff");
+}
+
+#[tokio::test]
+async fn client_routes_fall_back_to_the_app_and_assets_are_cached() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html><title>portal</title>").unwrap();
+    std::fs::write(dist.path().join("portico-0123456789abcdef_bg.wasm"), vec![0u8; 4096]).unwrap();
+    let dir = dist.path().to_path_buf();
+    let app = App::with(move |s| s.dist = Some(dir)).await;
+    for path in ["/sso", "/sso/setup/provider?connection=x", "/setup?token=abc"] {
+        let r = app.raw(Request::get(path).body(Body::empty()).unwrap()).await;
+        assert_eq!(r.status, 200, "{path}");
+        assert!(r.text.contains("<title>portal</title>"), "{path}");
+        assert_eq!(r.headers["cache-control"], "no-cache");
+    }
+    let r = app.raw(Request::get("/portico-0123456789abcdef_bg.wasm").header("accept-encoding", "br").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.headers["content-type"], "application/wasm");
+    assert_eq!(r.headers["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(r.headers["content-encoding"], "br");
+    let r = app.raw(Request::get("/missing.js").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, 404);
+    let r = app.raw(Request::get("/../secret.key").body(Body::empty()).unwrap()).await;
+    assert_ne!(r.status, 200);
+}
