@@ -57,7 +57,7 @@ pub fn Stepper(
     view! { class=class,
         <nav aria-label="Setup progress">
             <ol>
-                {steps.iter().enumerate().map(|(i, title)| view! {
+                {steps.iter().enumerate().map(|(i, title)| view! { class=class,
                     <li class=("done", move || i < current.get())
                         aria-current=move || (i == current.get()).then_some("step")>
                         {*title}

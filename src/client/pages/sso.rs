@@ -84,7 +84,7 @@ fn ConnectionsList() -> impl IntoView {
                         Ok(l) if l.data.is_empty() => view! {
                             <p class="muted">"No connection yet. Setting one up takes about ten minutes; you will need admin access to your identity provider."</p>
                         }.into_any(),
-                        Ok(l) => view! {
+                        Ok(l) => view! { class=class,
                             <ul aria-label="Connections">
                                 {l.data.into_iter().map(|c| {
                                     let entry = catalog::find(&c.idp);
@@ -96,7 +96,7 @@ fn ConnectionsList() -> impl IntoView {
                                     };
                                     let href = resume_href(&c);
                                     let action = if c.state == ConnectionState::Configured { "View" } else { "Continue setup" };
-                                    view! {
+                                    view! { class=class,
                                         <li data-connection=c.id.clone() data-state=c.state.as_str()>
                                             <img src=logo alt=""/>
                                             <div class="name">

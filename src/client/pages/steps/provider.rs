@@ -89,7 +89,7 @@ pub fn ProviderStep() -> impl IntoView {
                 {move || matches().into_iter().map(|e| {
                     let choose = choose.clone();
                     let proto = match e.protocol { Protocol::Saml => "SAML", Protocol::Oidc => "OpenID Connect" };
-                    view! {
+                    view! { class=class,
                         <li>
                             <button type="button" class="idp" data-idp=e.key disabled=move || busy.get()
                                 on:click=move |_| choose(e.key)>

@@ -165,7 +165,7 @@ pub fn SamlForm(
         <form class="stack" on:submit=submit novalidate>
             <fieldset class="methods">
                 <legend class="visually-hidden">"How will you provide your identity provider's details?"</legend>
-                {methods.into_iter().map(|m| view! {
+                {methods.into_iter().map(|m| view! { class=class,
                     <label>
                         <input type="radio" name="saml-method" value=method_slug(m)
                             prop:checked=move || method.get() == m
@@ -181,8 +181,8 @@ pub fn SamlForm(
                         error=field_error("metadata_url") placeholder="https://idp.example.com/metadata" on_blur=draft
                         hint="We download it now and check it before anything is saved."/>
                 }.into_any(),
-                SamlInputMethod::MetadataXml => view! {
-                    <div class=move || if over.get() { "drop over" } else { "drop" }
+                SamlInputMethod::MetadataXml => view! { class=class,
+                    <div class="drop" class:over=move || over.get()
                         on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); over.set(true); }
                         on:dragleave=move |_| over.set(false)
                         on:drop=on_drop>
