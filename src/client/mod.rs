@@ -5,6 +5,7 @@ pub mod components;
 pub mod pages;
 pub mod session;
 pub mod style;
+#[cfg(all(test, target_arch = "wasm32"))] mod tests;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};

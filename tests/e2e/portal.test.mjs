@@ -44,13 +44,11 @@ async function screen(page, heading, name) {
   await screenshot(page, name);
   await mobileScreenshot(page, name);
   // At 360 px nothing may overflow sideways.
-  const overflow = await page.evaluate(() => {
-    document.body.style.width = '360px';
-    const wide = document.documentElement.scrollWidth > 360;
-    document.body.style.width = '';
-    return wide;
-  });
-  assert.equal(overflow, false, `${name} scrolls sideways at 360 px`);
+  const previous = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 780 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await page.setViewportSize(previous);
+  assert.ok(overflow <= 0, `${name} scrolls sideways at 360 px by ${overflow} px`);
 }
 
 async function connections() {
@@ -85,7 +83,7 @@ test('an IT admin configures SAML by uploading metadata and OIDC against a real 
   await page.waitForURL(/\/sso\/setup\/configure\?connection=conn_/);
   const connId = new URL(page.url()).searchParams.get('connection');
   await screen(page, /Add this application/, '03-saml-our-values');
-  const acs = await page.getByLabel('ACS URL').inputValue();
+  const acs = await page.getByRole('textbox', { name: 'ACS URL' }).inputValue();
   assert.equal(acs, `${portico.baseUrl}/sso/saml/${connId}/acs`);
   await page.getByRole('button', { name: 'Copy ACS URL' }).click();
   await page.getByText('Copied').waitFor();
@@ -144,7 +142,7 @@ test('an IT admin configures SAML by uploading metadata and OIDC against a real 
   await page.locator('[data-idp="generic-oidc"]').click();
   await screen(page, /Add this application/, '09-oidc-our-values');
   const oidcId = new URL(page.url()).searchParams.get('connection');
-  assert.equal(await page.getByLabel('Redirect URI').inputValue(), `${portico.baseUrl}/sso/oidc/${oidcId}/callback`);
+  assert.equal(await page.getByRole('textbox', { name: 'Redirect URI' }).inputValue(), `${portico.baseUrl}/sso/oidc/${oidcId}/callback`);
   await page.getByRole('link', { name: 'Continue' }).click();
   await screen(page, /Enter .* details/, '10-oidc-details');
   await page.getByLabel('Issuer URL').fill(`${oidc.issuer}/wrong`);

@@ -100,3 +100,19 @@ async fn client_routes_fall_back_to_the_app_and_assets_are_cached() {
     let r = app.raw(Request::get("/../secret.key").body(Body::empty()).unwrap()).await;
     assert_ne!(r.status, 200);
 }
+
+#[tokio::test]
+async fn compressed_error_bodies_decode_to_the_error_shape() {
+    use std::io::Read;
+    let app = App::new().await;
+    let req = Request::get("/api/v1/organizations").header("accept-encoding", "gzip").body(Body::empty()).unwrap();
+    let resp = portico::server::http::router(app.state.clone()).oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), 401);
+    assert_eq!(resp.headers()["content-encoding"], "gzip");
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let mut body = String::new();
+    flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut body).unwrap();
+    let v: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("not JSON after decoding ({e}): {body:?}"));
+    assert_eq!(v["error"]["code"], "unauthorized");
+    assert!(v["error"]["request_id"].as_str().unwrap().starts_with("req_"));
+}

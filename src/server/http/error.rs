@@ -92,7 +92,7 @@ pub async fn request_id(mut req: Request, next: Next) -> Response {
         let headers = resp.headers().clone();
         resp = (status, axum::Json(ApiErrorBody { error: detail })).into_response();
         for (k, v) in headers.iter() {
-            if k != axum::http::header::CONTENT_LENGTH {
+            if k != axum::http::header::CONTENT_LENGTH && k != axum::http::header::CONTENT_ENCODING {
                 resp.headers_mut().insert(k.clone(), v.clone());
             }
         }

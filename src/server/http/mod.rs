@@ -27,8 +27,9 @@ pub fn router(state: AppState) -> Router {
         .nest("/portal/api", api(portal::routes()))
         .fallback(assets::serve)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(CompressionLayer::new())
+        // The request id is written into error bodies before they are compressed.
         .layer(axum::middleware::from_fn(error::request_id))
+        .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         // Setup links carry their token in the URL: never leak it to other sites.
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))

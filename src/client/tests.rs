@@ -1,0 +1,185 @@
+//! Browser tests for the client, run by `wasm-bindgen-test-runner` in headless Chromium.
+//!
+//! They check what native tests cannot: that the shared `core` logic compiles and behaves the
+//! same in wasm, that components render accessible DOM when really mounted, and that scoped
+//! stylesheets never collide. Each test mounts into its own `<div>` with its own element ids,
+//! because all tests share one page.
+
+use crate::client::components::{copy_box::CopyBox, field::Field, stepper::Stepper};
+use crate::core::{catalog, metadata, validate};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn doc() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// A fresh container on `<body>`, so tests don't see each other's DOM.
+fn container() -> HtmlElement {
+    let el: HtmlElement = doc().create_element("div").unwrap().unchecked_into();
+    doc().body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+/// Lets render effects and spawned tasks run: Leptos schedules them on the microtask queue,
+/// which a 0 ms timeout (a macrotask) is guaranteed to come after.
+async fn settle(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+}
+
+fn find(root: &HtmlElement, selector: &str) -> web_sys::Element {
+    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no element matches {selector}"))
+}
+
+#[wasm_bindgen_test]
+fn shared_validation_runs_in_wasm() {
+    assert!(validate::web_url("https://idp.example.com/sso", true).is_ok());
+    assert_eq!(validate::web_url("http://idp.example.com", true).unwrap_err(), "Use an https:// URL.");
+    assert!(validate::web_url("http://localhost:8080/x", false).is_ok());
+    assert!(validate::web_url("https:///path", false).is_err());
+    assert_eq!(validate::domain(" Example.COM. ").unwrap(), "example.com");
+    assert!(validate::domain("localhost").is_err());
+    assert!(validate::domain("10.0.0.1").is_err());
+    assert_eq!(validate::name("  Acme  ").unwrap(), "Acme");
+    assert!(validate::name("   ").is_err());
+    assert!(validate::name("a\nb").is_err());
+
+    let keys: Vec<&str> = catalog::search("azure").map(|e| e.key).collect();
+    assert_eq!(keys, ["entra-saml", "entra-oidc"]);
+}
+
+#[wasm_bindgen_test]
+fn metadata_inspector_runs_in_wasm() {
+    const NOW: i64 = 1_795_392_000;
+    // A well-formed IdP document that only lacks its signing certificate: it gets past every
+    // earlier check (entity id, SSO URL), so the error proves the whole pipeline ran.
+    let no_cert = r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com">
+  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.example.com/sso"/>
+  </md:IDPSSODescriptor>
+</md:EntityDescriptor>"#;
+    assert_eq!(metadata::inspect_idp_metadata(no_cert, NOW).unwrap_err().code, "metadata_no_certificate");
+
+    // Shaped like our own SP metadata: the mistake of uploading the file we gave the admin.
+    let sp = r#"<?xml version="1.0" encoding="UTF-8"?>
+<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://portico.example.com/sso/saml/c1">
+  <md:SPSSODescriptor AuthnRequestsSigned="false" WantAssertionsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://portico.example.com/sso/saml/c1/acs" index="0" isDefault="true"/>
+  </md:SPSSODescriptor>
+</md:EntityDescriptor>"#;
+    let p = metadata::inspect_idp_metadata(sp, NOW).unwrap_err();
+    assert_eq!(p.code, "metadata_is_sp");
+    assert!(p.message.contains("https://portico.example.com/sso/saml/c1"), "{}", p.message);
+}
+
+#[wasm_bindgen_test]
+async fn field_links_label_error_and_value() {
+    let root = container();
+    let value = RwSignal::new(String::from("https://old.example.com"));
+    let error = RwSignal::new(None::<String>);
+    let _h = leptos::mount::mount_to(root.clone(), move || {
+        view! { <Field id="t-url" label="Sign-in URL" value=value error=error hint="From your IdP."/> }
+    });
+    settle(0).await;
+
+    let input: HtmlInputElement = find(&root, "input#t-url").unchecked_into();
+    assert_eq!(find(&root, "label[for='t-url']").text_content().unwrap(), "Sign-in URL");
+    assert_eq!(input.value(), "https://old.example.com");
+    assert_eq!(input.get_attribute("aria-invalid"), None);
+    // The hint is described from the start; the error id must not be referenced before it exists.
+    assert_eq!(input.get_attribute("aria-describedby").as_deref(), Some("t-url-hint"));
+
+    error.set(Some("Enter a URL.".into()));
+    settle(0).await;
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    let described = input.get_attribute("aria-describedby").unwrap();
+    let texts: Vec<String> = described
+        .split_whitespace()
+        .map(|id| doc().get_element_by_id(id).unwrap_or_else(|| panic!("dangling id {id}")).text_content().unwrap())
+        .collect();
+    assert!(texts.iter().any(|t| t == "Enter a URL."), "described by {texts:?}");
+
+    error.set(None);
+    settle(0).await;
+    assert_eq!(input.get_attribute("aria-invalid"), None);
+    assert!(doc().get_element_by_id("t-url-error").is_none());
+
+    // Typing flows into the signal, and the signal flows back into the control.
+    input.set_value("https://new.example.com");
+    let ev = web_sys::Event::new("input").unwrap();
+    ev.init_event_with_bubbles("input", true);
+    input.dispatch_event(&ev).unwrap();
+    settle(0).await;
+    assert_eq!(value.get_untracked(), "https://new.example.com");
+    value.set("https://third.example.com".into());
+    settle(0).await;
+    assert_eq!(input.value(), "https://third.example.com");
+}
+
+#[wasm_bindgen_test]
+async fn copy_box_shows_value_and_reports_copy() {
+    let root = container();
+    let _h = leptos::mount::mount_to(root.clone(), || {
+        view! { <CopyBox id="t-acs" label="ACS URL".to_string() value="https://sp.example.com/acs".to_string()/> }
+    });
+    settle(0).await;
+
+    let input: HtmlInputElement = find(&root, "input#t-acs").unchecked_into();
+    assert_eq!(input.value(), "https://sp.example.com/acs");
+    assert!(input.read_only());
+    assert!(root.query_selector("label[for='t-acs']").unwrap().is_some());
+    let status = find(&root, "[role=status]");
+    assert_eq!(status.text_content().unwrap_or_default(), "");
+
+    let button: HtmlElement = find(&root, "button").unchecked_into();
+    assert_eq!(button.get_attribute("aria-label").as_deref(), Some("Copy ACS URL"));
+    button.click();
+    // Headless clipboard access may be granted or refused; either way feedback must appear
+    // (it clears itself after 3 s, so poll well inside that).
+    let mut text = String::new();
+    for _ in 0..40 {
+        settle(25).await;
+        text = status.text_content().unwrap_or_default();
+        if !text.is_empty() {
+            break;
+        }
+    }
+    assert!(text == "Copied" || text.starts_with("Selected"), "status was {text:?}");
+}
+
+#[wasm_bindgen_test]
+async fn scoped_styles_never_collide() {
+    // The whole app (its session call fails against the test server, which is fine) plus every
+    // styled component that can be mounted without a live session.
+    let _app = leptos::mount::mount_to(container(), crate::client::App);
+    let root = container();
+    let _h = leptos::mount::mount_to(root.clone(), || {
+        view! {
+            <Field id="t-s-name" label="Name" value=RwSignal::new(String::new()) error=Signal::stored(None::<String>)/>
+            <CopyBox id="t-s-copy" label="Entity ID".to_string() value="urn:x".to_string()/>
+            <Stepper steps=&["One", "Two"] current=Signal::stored(1)/>
+            <leptos_router::components::Router>
+                <crate::client::pages::steps::provider::ProviderStep/>
+            </leptos_router::components::Router>
+        }
+    });
+    settle(50).await;
+
+    assert_eq!(crate::client::style::collisions(), Vec::<&str>::new());
+    let styles = doc().head().unwrap().get_elements_by_tag_name("style");
+    let mut scopes: Vec<String> =
+        (0..styles.length()).filter_map(|i| styles.item(i)?.get_attribute("data-scope")).collect();
+    let count = scopes.len();
+    scopes.sort();
+    scopes.dedup();
+    assert_eq!(scopes.len(), count, "duplicate data-scope in <head>");
+    // Shell, CopyBox, Stepper and ProviderStep each add one; fewer means scoped() stopped inserting.
+    assert!(count >= 4, "only {count} scoped styles: {scopes:?}");
+    // And the class put on the markup is the one the stylesheet targets.
+    let copy_class = find(&root, ".copy").get_attribute("class").unwrap();
+    assert!(scopes.iter().any(|s| copy_class.split_whitespace().any(|c| c == s)), "{copy_class} vs {scopes:?}");
+}
