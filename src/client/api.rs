@@ -43,6 +43,11 @@ impl ApiError {
         }
     }
 
+    /// Whether the server named problems with specific fields (shown next to them).
+    pub fn has_fields(&self) -> bool {
+        matches!(self, ApiError::Api(d) if !d.fields.is_empty())
+    }
+
     /// The problem with one field, if the server named it.
     pub fn field(&self, name: &str) -> Option<String> {
         match self {

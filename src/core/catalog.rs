@@ -81,6 +81,22 @@ pub const CATALOG: &[IdpEntry] = &[
     idp!("generic-oidc", "Other OpenID Connect", Oidc, "oidc.svg", "custom oidc oauth any", Issuer, "Issuer URL", OIDC_STD),
 ];
 
+impl IdpEntry {
+    /// How sentences name this IdP: "Okta", but "your identity provider" for the generic entries.
+    pub fn in_sentence(&self) -> &'static str {
+        if self.key.starts_with("generic-") {
+            "your identity provider"
+        } else {
+            self.name
+        }
+    }
+}
+
+/// How sentences name the IdP of a catalog key.
+pub fn in_sentence(key: &str) -> &'static str {
+    find(key).map(IdpEntry::in_sentence).unwrap_or("your identity provider")
+}
+
 /// Finds an entry by key.
 pub fn find(key: &str) -> Option<&'static IdpEntry> {
     CATALOG.iter().find(|e| e.key == key)

@@ -1,4 +1,5 @@
 //! The server: configuration, command line, HTTP API, storage and protocol code.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod cli;
 pub mod config;

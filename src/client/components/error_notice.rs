@@ -13,9 +13,11 @@ pub fn ErrorNotice(
     move || {
         error.get().map(|e| {
             let id = e.request_id();
+            // Field problems are shown next to their fields; the notice only points there.
+            let text = if e.has_fields() { "Some details need attention: see the highlighted fields below.".to_string() } else { e.message() };
             view! {
                 <div class="notice error" role="alert">
-                    <p>{e.message()}</p>
+                    <p>{text}</p>
                     {id.map(|id| view! { <p class="muted">"If you contact support, quote request id " <code>{id}</code>"."</p> })}
                 </div>
             }

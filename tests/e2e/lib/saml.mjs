@@ -18,6 +18,7 @@ const KEY = join(PKG, 'test/test-private-key.pem');
 const STARTUP_TIMEOUT_MS = 20_000;
 
 export async function startSamlIdp({ acsUrl, audience, issuer = 'urn:example:idp' }) {
+  if (!acsUrl || !audience) throw new TypeError('startSamlIdp needs acsUrl and audience');
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const metadataUrl = `${baseUrl}/metadata`;

@@ -14,7 +14,7 @@ pub fn ConfigureStep(
     conn: Connection,
 ) -> impl IntoView {
     let entry = catalog::find(&conn.idp);
-    let idp = entry.map(|e| e.name).unwrap_or("your identity provider");
+    let idp = catalog::in_sentence(&conn.idp);
     let bring = entry.map(|e| e.metadata_label).unwrap_or("metadata");
     let sp = conn.sp.clone();
     let body = match conn.protocol {

@@ -27,7 +27,7 @@ pub fn DetailsStep(
     /// The connection being set up.
     conn: Connection,
 ) -> impl IntoView {
-    let idp = catalog::find(&conn.idp).map(|e| e.name).unwrap_or("your identity provider");
+    let idp = catalog::in_sentence(&conn.idp);
     let form = match conn.protocol {
         Protocol::Saml => view! { <SamlForm conn=conn.clone()/> }.into_any(),
         Protocol::Oidc => view! { <OidcForm conn=conn.clone()/> }.into_any(),
