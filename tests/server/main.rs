@@ -1,6 +1,7 @@
 //! In-process tests of the server's router against a real SQLite file, with a clock the tests
 //! control. One test binary keeps link times down.
 
+mod builds;
 mod errors;
 mod portal;
 mod saml_oidc;

@@ -35,6 +35,8 @@ pub fn CopyBox(
         }
     });
     let state = RwSignal::new(None::<&'static str>);
+    // Each click starts a new message; only the latest one's timer may clear it.
+    let generation = StoredValue::new(0u32);
     let input = NodeRef::<leptos::html::Input>::new();
     let copy_value = value.clone();
     let copy = move |_| {
@@ -42,16 +44,28 @@ pub fn CopyBox(
         leptos::task::spawn_local(async move {
             let promise = window().navigator().clipboard().write_text(&v);
             let copied = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
-            if copied {
+            let linger = if copied {
                 state.set(Some("Copied"));
+                3
             } else {
                 // Clipboard access can be blocked (e.g. in an iframe): select it for Ctrl+C instead.
                 if let Some(el) = input.get_untracked() {
+                    let _ = el.focus();
                     el.select();
                 }
                 state.set(Some("Selected: press Ctrl+C (or Cmd+C) to copy"));
-            }
-            set_timeout(move || state.set(None), Duration::from_secs(3));
+                10
+            };
+            generation.update_value(|g| *g += 1);
+            let mine = generation.get_value();
+            set_timeout(
+                move || {
+                    if generation.get_value() == mine {
+                        state.set(None);
+                    }
+                },
+                Duration::from_secs(linger),
+            );
         });
     };
     let hint_id = format!("{id}-hint");

@@ -15,7 +15,8 @@ pub enum FieldKind {
     Multiline,
 }
 
-/// A form field. The error is announced and linked with `aria-describedby`.
+/// A form field. Its error is linked with `aria-describedby` and read out politely when it
+/// appears; the form's error notice announces that something needs attention.
 #[component]
 pub fn Field(
     /// Unique id of the control.
@@ -71,13 +72,14 @@ pub fn Field(
         }
         .into_any(),
         _ => {
-            let input_type = match kind {
-                FieldKind::Url => "url",
-                FieldKind::Password => "password",
-                _ => "text",
+            let (input_type, autocomplete) = match kind {
+                FieldKind::Url => ("url", "off"),
+                // Keeps browsers from filling the admin's own password into a client secret.
+                FieldKind::Password => ("password", "new-password"),
+                _ => ("text", "off"),
             };
             view! {
-                <input id=id type=input_type placeholder=placeholder autocomplete="off" spellcheck="false"
+                <input id=id type=input_type placeholder=placeholder autocomplete=autocomplete spellcheck="false"
                     aria-invalid=invalid aria-describedby=described.clone()
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))
@@ -91,7 +93,7 @@ pub fn Field(
             <label for=id>{label}</label>
             {hint.map(|h| view! { <p id=hint_id class="muted">{h}</p> })}
             {control}
-            {move || error.get().map(|e| view! { <p id=error_id.clone() class="field-error" style="color: var(--color-danger); font-weight: 600">{e}</p> })}
+            {move || error.get().map(|e| view! { <p id=error_id.clone() class="field-error" aria-live="polite" style="color: var(--color-danger); font-weight: 600">{e}</p> })}
         </div>
     }
 }

@@ -5,8 +5,15 @@ use crate::client::session::{now_secs, use_session};
 use leptos::prelude::*;
 use std::time::Duration;
 
-/// Minutes before expiry at which the warning appears.
+/// Seconds before expiry at which the warning appears.
 const WARN_SECONDS: i64 = 5 * 60;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Banner {
+    Hidden,
+    Warning,
+    Ended,
+}
 
 /// The warning strip under the header.
 #[component]
@@ -16,7 +23,15 @@ pub fn SessionBanner() -> impl IntoView {
     if let Ok(handle) = set_interval_with_handle(move || tick.set(now_secs()), Duration::from_secs(5)) {
         on_cleanup(move || handle.clear());
     }
-    let remaining = move || session.remaining(tick.get());
+    let remaining = Memo::new(move |_| session.remaining(tick.get()));
+    // Memos keep the DOM (and the focused button) in place while the clock ticks.
+    let banner = Memo::new(move |_| match remaining.get() {
+        _ if session.lost.get() => Banner::Ended,
+        Some(r) if r <= 0 => Banner::Ended,
+        Some(r) if r <= WARN_SECONDS => Banner::Warning,
+        _ => Banner::Hidden,
+    });
+    let minutes = Memo::new(move |_| remaining.get().map(|r| (r.max(0) + 59) / 60).unwrap_or(0));
     let extend = move |_| {
         leptos::task::spawn_local(async move {
             if let Ok(info) = api::session().await {
@@ -24,31 +39,34 @@ pub fn SessionBanner() -> impl IntoView {
             }
         });
     };
-    view! {
-        {move || {
-            let lost = session.lost.get() || remaining().is_some_and(|r| r <= 0);
-            if lost {
-                Some(view! {
-                    <div class="page" style="padding-bottom:0">
-                        <div class="notice error" role="alert">
-                            <strong>"Your setup session has ended. "</strong>
-                            "Everything you entered so far was saved. Ask your vendor for a new setup link to continue where you left off."
-                        </div>
+    move || match banner.get() {
+        Banner::Hidden => None,
+        Banner::Ended => Some(
+            view! {
+                <div class="page" style="padding-bottom:0">
+                    <div class="notice error" role="alert">
+                        <strong>"Your setup session has ended. "</strong>
+                        "Everything you entered so far was saved. Ask your vendor for a new setup link to continue where you left off."
                     </div>
-                }.into_any())
-            } else if let Some(r) = remaining().filter(|r| *r <= WARN_SECONDS) {
-                let minutes = (r + 59) / 60;
-                Some(view! {
-                    <div class="page" style="padding-bottom:0">
-                        <div class="notice warning row" role="status">
-                            <span>{format!("Your session ends in about {minutes} minute{} because of inactivity.", if minutes == 1 { "" } else { "s" })}</span>
-                            <button class="button" on:click=extend>"Stay signed in"</button>
-                        </div>
-                    </div>
-                }.into_any())
-            } else {
-                None
+                </div>
             }
-        }}
+            .into_any(),
+        ),
+        Banner::Warning => Some(
+            view! {
+                <div class="page" style="padding-bottom:0">
+                    <div class="notice warning row">
+                        <span role="status">
+                            {move || {
+                                let m = minutes.get();
+                                format!("Your session ends in about {m} minute{} because of inactivity.", if m == 1 { "" } else { "s" })
+                            }}
+                        </span>
+                        <button class="button" on:click=extend>"Stay signed in"</button>
+                    </div>
+                </div>
+            }
+            .into_any(),
+        ),
     }
 }

@@ -31,14 +31,19 @@ fn method_label(m: SamlInputMethod) -> &'static str {
 }
 
 /// Reads a dropped or chosen file as text into `target`.
-fn read_file(file: web_sys::File, target: RwSignal<String>, name: RwSignal<Option<String>>) {
-    name.set(Some(file.name()));
+///
+/// `name` is set only once the text is in place, so "Read <file>" never precedes the content.
+fn read_file(file: web_sys::File, target: RwSignal<String>, name: RwSignal<Option<String>>, reading: RwSignal<bool>) {
+    reading.set(true);
     leptos::task::spawn_local(async move {
-        if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-            if let Some(s) = text.as_string() {
-                target.set(s);
+        match wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()) {
+            Some(text) => {
+                target.set(text);
+                name.set(Some(format!("Read {}", file.name())));
             }
+            None => name.set(Some(format!("Could not read {}. Try again, or paste its contents below.", file.name()))),
         }
+        reading.set(false);
     });
 }
 
@@ -96,6 +101,7 @@ pub fn SamlForm(
     let certificate = RwSignal::new(draft_str(d, "certificate"));
     let file_name = RwSignal::new(None::<String>);
     let over = RwSignal::new(false);
+    let reading = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
     let id = conn.id.clone();
@@ -126,14 +132,14 @@ pub fn SamlForm(
     let on_file = move |ev: leptos::ev::Event| {
         let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
         if let Some(file) = input.and_then(|i| i.files()).and_then(|f| f.get(0)) {
-            read_file(file, metadata_xml, file_name);
+            read_file(file, metadata_xml, file_name, reading);
         }
     };
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         over.set(false);
         if let Some(file) = ev.data_transfer().and_then(|dt| dt.files()).and_then(|f| f.get(0)) {
-            read_file(file, metadata_xml, file_name);
+            read_file(file, metadata_xml, file_name, reading);
         }
     };
     let navigate = use_navigate();
@@ -189,7 +195,7 @@ pub fn SamlForm(
                         <label for="saml-metadata-file">"Upload the metadata file"</label>
                         <p class="muted">"Drop the .xml file here, or choose it:"</p>
                         <input id="saml-metadata-file" type="file" accept=".xml,application/xml,text/xml,application/samlmetadata+xml" on:change=on_file/>
-                        {move || file_name.get().map(|n| view! { <p role="status">{format!("Read {n}")}</p> })}
+                        <p role="status">{move || file_name.get().unwrap_or_default()}</p>
                     </div>
                     <Field id="saml-metadata-xml" label="Or paste the metadata XML" kind=FieldKind::Multiline value=metadata_xml
                         error=field_error("metadata_xml") placeholder="<md:EntityDescriptor …" on_blur=draft/>
@@ -206,7 +212,7 @@ pub fn SamlForm(
             }}
             <div class="actions">
                 <a class="button" href=Step::Configure.href(&conn.id)>"Back"</a>
-                <button type="submit" class="button primary" disabled=move || busy.get()>
+                <button type="submit" class="button primary" disabled=move || busy.get() || reading.get()>
                     {move || if busy.get() { "Checking…" } else { "Check and continue" }}
                 </button>
             </div>
