@@ -2,6 +2,7 @@
 //! control. One test binary keeps link times down.
 
 mod builds;
+mod cli;
 mod errors;
 mod portal;
 mod saml_oidc;

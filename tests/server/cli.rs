@@ -1,0 +1,103 @@
+//! The `portico` binary itself: commands, configuration errors, and `serve` with graceful
+//! shutdown.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+struct Cli {
+    dir: tempfile::TempDir,
+}
+
+impl Cli {
+    fn new() -> Cli {
+        Cli { dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_portico"));
+        c.args(args).arg("--data-dir").arg(self.dir.path()).current_dir(self.dir.path());
+        for var in ["PORTICO_LISTEN", "PORTICO_PUBLIC_URL", "PORTICO_DATA_DIR", "DATABASE_URL", "PORTICO_SECRET_KEY"] {
+            c.env_remove(var);
+        }
+        c
+    }
+
+    /// Runs a command; returns (success, stdout, stderr).
+    fn run(&self, args: &[&str]) -> (bool, String, String) {
+        let out = self.cmd(args).output().unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+#[test]
+fn environments_keys_and_links_from_the_command_line() {
+    let cli = Cli::new();
+    let (ok, out, err) = cli.run(&["env", "list"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("\tdevelopment"), "the first run makes development: {out}");
+    assert!(cli.dir.path().join("secret.key").exists());
+    assert!(err.contains("back it up"), "{err}");
+
+    assert!(cli.run(&["env", "create", "staging"]).0);
+    let (ok, _, err) = cli.run(&["env", "create", "staging"]);
+    assert!(!ok && err.contains("already exists"), "{err}");
+
+    let (ok, key, _) = cli.run(&["api-key", "create", "--name", "ci", "--env", "staging"]);
+    assert!(ok && key.trim().starts_with("pk_"), "{key}");
+    let (_, list, _) = cli.run(&["api-key", "list", "--env", "staging"]);
+    assert!(list.contains("\tci\t") && list.contains("active") && !list.contains(key.trim()), "{list}");
+    assert!(cli.run(&["api-key", "revoke", "ci", "--env", "staging"]).0);
+    let (_, list, _) = cli.run(&["api-key", "list", "--env", "staging"]);
+    assert!(list.contains("revoked"), "{list}");
+    let (ok, _, err) = cli.run(&["api-key", "list", "--env", "nope"]);
+    assert!(!ok && err.contains("portico env create nope"), "{err}");
+
+    let (ok, _, err) = cli.run(&["link", "--org", "missing"]);
+    assert!(!ok && err.contains("no organization"), "{err}");
+}
+
+#[test]
+fn bad_configuration_fails_with_one_line_naming_the_setting() {
+    let cli = Cli::new();
+    let out = cli.cmd(&["env", "list"]).env("PORTICO_PUBLIC_URL", "not a url").output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("PORTICO_PUBLIC_URL"), "{err}");
+    // A flag overrides the environment.
+    let out = cli.cmd(&["--public-url", "https://sso.example.com", "env", "list"]).env("PORTICO_PUBLIC_URL", "not a url").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The environment overrides .env.
+    std::fs::write(cli.dir.path().join(".env"), "PORTICO_SESSION_IDLE_SECONDS=oops\n").unwrap();
+    let out = cli.cmd(&["env", "list"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PORTICO_SESSION_IDLE_SECONDS"));
+    let out = cli.cmd(&["env", "list"]).env("PORTICO_SESSION_IDLE_SECONDS", "60").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn serve_demo_prints_a_working_link_and_stops_cleanly_on_sigterm() {
+    let cli = Cli::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut child = cli.cmd(&["serve", "--demo", "--listen", &listen]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let link = lines.by_ref().map_while(Result::ok).find_map(|l| l.trim().strip_prefix(&format!("http://{listen}/setup?token=")).map(str::to_owned));
+    let token = link.expect("serve --demo printed no link");
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let status = rt.block_on(async {
+        let client = reqwest::Client::new();
+        let r = client.post(format!("http://{listen}/portal/api/session")).json(&serde_json::json!({ "token": token })).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["organization_name"], "Acme Corp (demo)");
+        client.get(format!("http://{listen}/healthz")).send().await.unwrap().status()
+    });
+    assert_eq!(status, 200);
+
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let code = child.wait().unwrap();
+    assert!(code.success(), "graceful shutdown exits 0, got {code:?}");
+}
