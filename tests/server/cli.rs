@@ -100,4 +100,12 @@ fn serve_demo_prints_a_working_link_and_stops_cleanly_on_sigterm() {
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let code = child.wait().unwrap();
     assert!(code.success(), "graceful shutdown exits 0, got {code:?}");
+
+    // The demo organization has the external id `demo`; links can be minted for it by that id.
+    let (ok, out, err) = cli.run(&["link", "--org", "demo", "--intent", "domain_verification"]);
+    assert!(ok, "{err}");
+    assert!(out.trim().starts_with("http://127.0.0.1:8080/setup?token="), "{out}");
+    assert!(err.contains("expires at"), "{err}");
+    let (ok, _, err) = cli.run(&["link", "--org", "demo", "--intent", "audit_logs"]);
+    assert!(!ok && err.contains("--intent"), "{err}");
 }

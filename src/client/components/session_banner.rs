@@ -26,6 +26,8 @@ pub fn SessionBanner() -> impl IntoView {
     let remaining = Memo::new(move |_| session.remaining(tick.get()));
     // Memos keep the DOM (and the focused button) in place while the clock ticks.
     let banner = Memo::new(move |_| match remaining.get() {
+        // "Ended" only makes sense for a session the admin had; pages without one say so themselves.
+        _ if session.info.with(Option::is_none) => Banner::Hidden,
         _ if session.lost.get() => Banner::Ended,
         Some(r) if r <= 0 => Banner::Ended,
         Some(r) if r <= WARN_SECONDS => Banner::Warning,

@@ -40,8 +40,10 @@ pub fn Shell(children: Children) -> impl IntoView {
         <header>
             <div class="bar">
                 <div>
-                    <div class="org">{move || org().unwrap_or_else(|| "Single sign-on setup".into())}</div>
-                    <div class="sub">"Single sign-on setup"</div>
+                    {move || match org() {
+                        Some(name) => view! { class=class, <div class="org">{name}</div><div class="sub">"Single sign-on setup"</div> }.into_any(),
+                        None => view! { class=class, <div class="org">"Single sign-on setup"</div> }.into_any(),
+                    }}
                 </div>
                 {move || back().map(|url| view! { <a class="button" href=url>"Back to the app"</a> })}
             </div>

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 /// The portal as built by `trunk build --release` when the server was compiled.
 #[derive(rust_embed::RustEmbed)]
-#[folder = "$CARGO_MANIFEST_DIR/dist"]
+#[folder = "dist"]
 #[allow_missing = true]
 struct Embedded;
 
@@ -98,5 +98,15 @@ mod tests {
         assert!(super::is_hashed("portico-11ba1a4ab8013f8.js"));
         assert!(!super::is_hashed("logos/okta.svg"));
         assert!(!super::is_hashed("index.html"));
+    }
+
+    #[test]
+    fn the_built_portal_is_what_the_binary_serves_by_default() {
+        let index = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dist/index.html");
+        if !index.exists() {
+            eprintln!("skipped: no dist/ yet (run `trunk build --release` first)");
+            return;
+        }
+        assert!(super::Assets::Embedded.has_index(), "dist/index.html exists but the embedded assets do not include it");
     }
 }

@@ -24,9 +24,9 @@ fn method_slug(m: SamlInputMethod) -> &'static str {
 
 fn method_label(m: SamlInputMethod) -> &'static str {
     match m {
-        SamlInputMethod::MetadataUrl => "Metadata URL",
-        SamlInputMethod::MetadataXml => "Metadata file",
-        SamlInputMethod::Manual => "Enter fields by hand",
+        SamlInputMethod::MetadataUrl => "Use a metadata URL",
+        SamlInputMethod::MetadataXml => "Upload or paste a metadata file",
+        SamlInputMethod::Manual => "Enter the fields by hand",
     }
 }
 
