@@ -67,6 +67,7 @@ error_codes! {
     NotFound = "not_found", 404, "Nothing exists at this address.";
     MethodNotAllowed = "method_not_allowed", 405, "This endpoint does not accept that HTTP method.";
     OrganizationNotFound = "organization_not_found", 404, "No organization with that id exists in this environment.";
+    GuideNotFound = "guide_not_found", 404, "There is no setup guide for that identity provider.";
     ConnectionNotFound = "connection_not_found", 404, "No connection with that id exists here.";
     DuplicateExternalId = "duplicate_external_id", 409, "Another organization in this environment already uses that external_id.";
     LinkUnknown = "link_unknown", 404, "This setup link is not valid. Ask your vendor for a new link.";

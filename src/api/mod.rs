@@ -2,6 +2,7 @@
 //! APIs, and the error shape with its stable codes.
 
 pub mod error;
+pub mod guide;
 pub mod portal;
 pub mod vendor;
 

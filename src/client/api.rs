@@ -119,6 +119,11 @@ fn json<B: Serialize>(body: &B) -> Option<String> {
     serde_json::to_string(body).ok()
 }
 
+/// The setup guide for a catalog entry.
+pub async fn guide(key: &str) -> Result<crate::api::guide::Guide, ApiError> {
+    get(&format!("/portal/api/guides/{key}")).await
+}
+
 /// Redeems a setup link's token for a session.
 pub async fn redeem(token: &str) -> Result<SessionInfo, ApiError> {
     send(Request::post("/portal/api/session"), json(&RedeemLink { token: token.to_owned() })).await

@@ -6,6 +6,7 @@ pub mod config;
 pub mod connections;
 pub mod crypto;
 pub mod fetch;
+pub mod guides;
 pub mod http;
 pub mod oidc;
 pub mod saml;

@@ -4,6 +4,7 @@
 mod builds;
 mod cli;
 mod errors;
+mod guides;
 mod portal;
 mod saml_oidc;
 mod vendor;

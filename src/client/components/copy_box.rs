@@ -9,7 +9,8 @@ use stylers_macro::style_str;
 #[component]
 pub fn CopyBox(
     /// Unique id of the input.
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     /// Label, ideally the name the IdP's console uses too.
     label: String,
     /// The value.
@@ -72,7 +73,7 @@ pub fn CopyBox(
     let has_hint = hint.is_some();
     view! { class=class,
         <div class="stack" style="gap: var(--space-1)">
-            <label for=id>{label.clone()}</label>
+            <label for=id.clone()>{label.clone()}</label>
             {hint.map(|h| view! { <p id=hint_id.clone() class="muted">{h}</p> })}
             <div class="copy">
                 <input id=id type="text" class="mono" readonly node_ref=input value=value

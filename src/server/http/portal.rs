@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/connections/{id}/saml", put(set_saml))
         .route("/connections/{id}/oidc", put(set_oidc))
         .route("/connections/{id}/activate", post(activate))
+        .route("/guides/{key}", get(guide))
 }
 
 async fn redeem(State(s): State<AppState>, Json(req): Json<RedeemLink>) -> Result<Response, ApiError> {
@@ -164,6 +165,12 @@ async fn activate(State(s): State<AppState>, sess: PortalSession, Path(id): Path
     row.updated_at = s.clock.now();
     s.store.update_connection(&row).await?;
     Ok(axum::Json(connections::view(&s, &row)))
+}
+
+/// `GET /portal/api/guides/{key}`: public content, so no session is needed.
+async fn guide(Path(key): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let guide = crate::server::guides::find(&key).ok_or_else(|| ApiError::new(ErrorCode::GuideNotFound))?;
+    Ok(([(header::CACHE_CONTROL, "public, max-age=3600")], axum::Json(guide)))
 }
 
 /// `GET /sso/saml/{id}/metadata.xml`: our SP metadata, public so IdPs can fetch it.

@@ -1,11 +1,27 @@
-//! Step 2: our values, each with a copy button, and what to do with them in the IdP.
+//! Step 2: the IdP's own setup guide, with our values in live copy boxes where the guide asks
+//! for them. If the guide cannot be loaded, generic instructions with every value stand in.
 
 use super::super::PageHeading;
-use crate::api::portal::{Connection, Protocol};
+use crate::api::guide::{Guide, GuideBlock};
+use crate::api::portal::{Connection, Protocol, SpValues};
+use crate::client::api;
 use crate::client::components::copy_box::CopyBox;
 use crate::client::pages::wizard::Step;
+use crate::client::style::scoped;
 use crate::core::catalog;
 use leptos::prelude::*;
+use stylers_macro::style_str;
+
+/// Our value for a guide placeholder.
+fn sp_value(sp: &SpValues, key: &str) -> Option<String> {
+    Some(match key {
+        "acs_url" => sp.acs_url.clone(),
+        "entity_id" => sp.entity_id.clone(),
+        "metadata_url" => sp.metadata_url.clone(),
+        "redirect_uri" => sp.redirect_uri.clone(),
+        _ => return None,
+    })
+}
 
 /// Copy our values.
 #[component]
@@ -13,47 +29,103 @@ pub fn ConfigureStep(
     /// The connection being set up.
     conn: Connection,
 ) -> impl IntoView {
-    let entry = catalog::find(&conn.idp);
     let idp = catalog::in_sentence(&conn.idp);
-    let bring = entry.map(|e| e.metadata_label).unwrap_or("metadata");
+    let key = conn.idp.clone();
+    let guide = LocalResource::new(move || {
+        let key = key.clone();
+        async move { api::guide(&key).await }
+    });
     let sp = conn.sp.clone();
-    let body = match conn.protocol {
-        Protocol::Saml => view! {
-            <ol class="stack">
-                <li>{format!("In {idp}'s admin console, create a new SAML 2.0 application (sometimes called an “enterprise application” or “custom app”).")}</li>
-                <li>"Paste the values below into the fields with the same or similar names."</li>
-                <li>"Set the name ID to the user's email address, and assign the people or groups who should sign in."</li>
-                <li>{format!("Come back with {idp}'s “{bring}” for the next step.")}</li>
-            </ol>
-            <CopyBox id="sp-acs-url" label="ACS URL".to_string() value=sp.acs_url.clone()
-                hint="Also called “Reply URL”, “Single sign-on URL” or “Assertion Consumer Service URL”."/>
-            <CopyBox id="sp-entity-id" label="SP Entity ID".to_string() value=sp.entity_id.clone()
-                hint="Also called “Identifier”, “Audience URI” or “Audience restriction”."/>
-            <CopyBox id="sp-metadata-url" label="SP metadata URL".to_string() value=sp.metadata_url.clone()
-                hint="Some identity providers can read all our values from this address."/>
-            <p><a href=sp.metadata_url.clone() download="portico-sp-metadata.xml">"Download our metadata XML"</a></p>
-        }
-        .into_any(),
-        Protocol::Oidc => view! {
-            <ol class="stack">
-                <li>{format!("In {idp}'s admin console, create a new OpenID Connect web application.")}</li>
-                <li>"Add the redirect URI below to the application's allowed redirect (callback) URIs."</li>
-                <li>"Allow the scopes openid, email and profile, and assign the people or groups who should sign in."</li>
-                <li>"Keep the issuer URL, client ID and client secret at hand for the next step."</li>
-            </ol>
-            <CopyBox id="sp-redirect-uri" label="Redirect URI".to_string() value=sp.redirect_uri.clone()
-                hint="Also called “Sign-in redirect URI”, “Callback URL” or “Reply URL”."/>
-        }
-        .into_any(),
-    };
+    let protocol = conn.protocol;
     view! {
         <div class="card">
             <PageHeading text=format!("Add this application in {idp}")/>
-            {body}
+            <Transition fallback=|| view! { <p class="muted" role="status">"Loading the instructions…"</p> }>
+                {move || {
+                    let sp = sp.clone();
+                    Suspend::new(async move {
+                        match guide.await {
+                            Ok(g) => view! { <GuideSteps guide=g sp=sp.clone()/> }.into_any(),
+                            Err(_) => view! { <GenericSteps protocol sp=sp.clone() idp/> }.into_any(),
+                        }
+                    })
+                }}
+            </Transition>
+            {(protocol == Protocol::Saml).then(|| view! {
+                <p><a href=conn.sp.metadata_url.clone() download="portico-sp-metadata.xml">"Download our SAML metadata XML"</a></p>
+            })}
             <div class="actions">
                 <a class="button" href="/sso/setup/provider">"Back"</a>
                 <a class="button primary" href=Step::Details.href(&conn.id)>"Continue"</a>
             </div>
         </div>
+    }
+}
+
+/// The guide's numbered steps.
+#[component]
+fn GuideSteps(guide: Guide, sp: SpValues) -> impl IntoView {
+    let class = scoped(style_str! {
+        ol {
+            padding-left: var(--space-5);
+            display: flex;
+            flex-direction: column;
+            gap: var(--space-5);
+        }
+        h2 {
+            font-size: var(--font-size-md);
+            margin-bottom: var(--space-2);
+        }
+        .body {
+            display: flex;
+            flex-direction: column;
+            gap: var(--space-3);
+        }
+    });
+    let mut n = 0;
+    view! { class=class,
+        <div class="muted" inner_html=guide.intro_html.clone()></div>
+        <ol>
+            {guide.steps.into_iter().enumerate().map(|(i, step)| {
+                let blocks = step.blocks.into_iter().map(|b| match b {
+                    GuideBlock::Html(h) => view! { <div inner_html=h></div> }.into_any(),
+                    GuideBlock::Copy(c) => {
+                        n += 1;
+                        match sp_value(&sp, &c.value) {
+                            Some(value) => view! { <CopyBox id=format!("sp-{}-{n}", c.value.replace('_', "-")) label=c.label value/> }.into_any(),
+                            None => ().into_any(),
+                        }
+                    }
+                }).collect_view();
+                view! { class=class,
+                    <li>
+                        <h2 id=format!("guide-step-{}", i + 1)>{step.title}</h2>
+                        <div class="body">{blocks}</div>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+        <p class="notice success">{format!("When you are done, bring back: {}.", guide.bring.label)}</p>
+    }
+}
+
+/// Instructions for any IdP, used when its guide cannot be loaded.
+#[component]
+fn GenericSteps(protocol: Protocol, sp: SpValues, idp: &'static str) -> impl IntoView {
+    match protocol {
+        Protocol::Saml => view! {
+            <p>{format!("In {idp}'s admin console, create a SAML 2.0 application and paste these values into the fields with the same or similar names. Set the name ID to the user's email address, assign the people who should sign in, then bring back its metadata.")}</p>
+            <CopyBox id="sp-acs-url" label="ACS URL".to_string() value=sp.acs_url.clone()
+                hint="Also called “Reply URL”, “Single sign-on URL” or “Assertion Consumer Service URL”."/>
+            <CopyBox id="sp-entity-id" label="SP Entity ID".to_string() value=sp.entity_id.clone()
+                hint="Also called “Identifier”, “Audience URI” or “Audience restriction”."/>
+            <CopyBox id="sp-metadata-url" label="SP metadata URL".to_string() value=sp.metadata_url.clone()/>
+        }
+        .into_any(),
+        Protocol::Oidc => view! {
+            <p>{format!("In {idp}'s admin console, create an OpenID Connect web application with the scopes openid, email and profile, add this redirect URI, and keep the issuer URL, client ID and client secret at hand.")}</p>
+            <CopyBox id="sp-redirect-uri" label="Redirect URI".to_string() value=sp.redirect_uri.clone()/>
+        }
+        .into_any(),
     }
 }

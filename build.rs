@@ -1,0 +1,110 @@
+//! Renders the per-IdP setup guides (`public/guides/<catalog key>.md`) to HTML at build time,
+//! so the browser never ships a Markdown parser. Only the server build needs them.
+//!
+//! A guide is `# Title`, an intro, then `## Step` sections. Lines `{{copy VALUE "LABEL"}}`
+//! become live copy boxes at that place in the step; one `{{bring METHOD "LABEL"}}` line in the
+//! last step says what the admin brings back.
+
+fn main() {
+    println!("cargo:rerun-if-changed=public/guides");
+    println!("cargo:rerun-if-changed=build.rs");
+    #[cfg(feature = "server")]
+    guides::build();
+}
+
+#[cfg(feature = "server")]
+mod guides {
+    use serde_json::{json, Value};
+    use std::path::Path;
+
+    const VALUES: [&str; 4] = ["acs_url", "entity_id", "metadata_url", "redirect_uri"];
+    const METHODS: [&str; 4] = ["metadata_url", "metadata_file", "manual", "issuer"];
+
+    /// Markdown to HTML; raw HTML in a guide is shown as text, never passed through.
+    fn html(markdown: &str) -> String {
+        use pulldown_cmark::{Event, Parser};
+        let events = Parser::new(markdown).map(|e| match e {
+            Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
+            e => e,
+        });
+        let mut out = String::new();
+        pulldown_cmark::html::push_html(&mut out, events);
+        out
+    }
+
+    /// `{{verb NAME "LABEL"}}` → (verb, name, label).
+    fn placeholder(line: &str) -> Option<(String, String, String)> {
+        let inner = line.trim().strip_prefix("{{")?.strip_suffix("}}")?;
+        let (verb, rest) = inner.split_once(' ')?;
+        let (name, label) = rest.split_once(' ')?;
+        let label = label.trim().strip_prefix('"')?.strip_suffix('"')?;
+        Some((verb.to_owned(), name.to_owned(), label.to_owned()))
+    }
+
+    fn parse(key: &str, text: &str) -> Result<Value, String> {
+        let mut lines = text.lines();
+        let title = lines.next().and_then(|l| l.strip_prefix("# ")).ok_or("the first line must be `# Title`")?;
+        let mut intro = String::new();
+        let mut steps: Vec<(String, Vec<Value>, String)> = Vec::new();
+        let mut bring = None;
+        for line in lines {
+            if let Some(step) = line.strip_prefix("## ") {
+                steps.push((step.trim().to_owned(), Vec::new(), String::new()));
+                continue;
+            }
+            let Some((_, blocks, pending)) = steps.last_mut() else {
+                intro.push_str(line);
+                intro.push('\n');
+                continue;
+            };
+            if line.trim_start().starts_with("{{") {
+                let (verb, name, label) = placeholder(line).ok_or_else(|| format!("malformed placeholder: {line}"))?;
+                if !pending.trim().is_empty() {
+                    blocks.push(json!({ "html": html(pending) }));
+                }
+                pending.clear();
+                match verb.as_str() {
+                    "copy" if VALUES.contains(&name.as_str()) => blocks.push(json!({ "copy": { "value": name, "label": label } })),
+                    "bring" if METHODS.contains(&name.as_str()) && bring.is_none() => bring = Some(json!({ "method": name, "label": label })),
+                    _ => return Err(format!("unknown or repeated placeholder: {line}")),
+                }
+            } else {
+                pending.push_str(line);
+                pending.push('\n');
+            }
+        }
+        let steps: Vec<Value> = steps
+            .into_iter()
+            .map(|(title, mut blocks, pending)| {
+                if !pending.trim().is_empty() {
+                    blocks.push(json!({ "html": html(&pending) }));
+                }
+                json!({ "title": title, "blocks": blocks })
+            })
+            .collect();
+        if steps.is_empty() {
+            return Err("no `## ` steps".into());
+        }
+        let bring = bring.ok_or("no {{bring ...}} line")?;
+        Ok(json!({ "key": key, "title": title, "intro_html": html(&intro), "steps": steps, "bring": bring }))
+    }
+
+    pub fn build() {
+        let dir = Path::new("public/guides");
+        let mut entries: Vec<_> = std::fs::read_dir(dir).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
+        entries.sort();
+        let mut guides = Vec::new();
+        for path in entries.iter().filter(|p| p.extension().is_some_and(|e| e == "md")) {
+            let key = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            match parse(key, &text) {
+                Ok(g) => guides.push(g),
+                Err(e) => panic!("guide {}: {e}", path.display()),
+            }
+        }
+        let out = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("guides.json");
+        if let Err(e) = std::fs::write(&out, Value::Array(guides).to_string()) {
+            panic!("could not write {}: {e}", out.display());
+        }
+    }
+}

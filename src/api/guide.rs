@@ -1,0 +1,55 @@
+//! Per-IdP setup guides, rendered from Markdown at build time and served by the server.
+
+use serde::{Deserialize, Serialize};
+
+/// A guide for one catalog entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Guide {
+    /// Catalog key.
+    pub key: String,
+    /// Title, e.g. "Okta (SAML)".
+    pub title: String,
+    /// What the admin will do and need, as HTML.
+    pub intro_html: String,
+    /// Numbered steps mirroring the IdP's console.
+    pub steps: Vec<GuideStep>,
+    /// What the admin brings back.
+    pub bring: GuideBring,
+}
+
+/// One step of a guide.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GuideStep {
+    /// An action, e.g. "Paste our values".
+    pub title: String,
+    /// Text and copy boxes, in order.
+    pub blocks: Vec<GuideBlock>,
+}
+
+/// Text, or one of our values to copy under the IdP's own name for the field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GuideBlock {
+    /// Rendered Markdown (our own content; raw HTML is escaped at build time).
+    Html(String),
+    /// A live copy box.
+    Copy(GuideCopy),
+}
+
+/// A copy box: which of our values, labelled as the IdP labels the field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GuideCopy {
+    /// `acs_url`, `entity_id`, `metadata_url` or `redirect_uri`.
+    pub value: String,
+    /// The IdP's name for the field.
+    pub label: String,
+}
+
+/// What to bring back to the portal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GuideBring {
+    /// `metadata_url`, `metadata_file`, `manual` or `issuer`.
+    pub method: String,
+    /// The IdP's name for it.
+    pub label: String,
+}
