@@ -6,7 +6,9 @@ use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::pages::wizard::Step;
 use crate::client::session::use_session;
+use crate::client::session::now_secs;
 use crate::core::catalog;
+use crate::core::lifecycle::CertState;
 use leptos::prelude::*;
 
 fn date(unix: i64) -> String {
@@ -44,9 +46,21 @@ pub fn ReviewStep(
                 <div><dt class="muted">"Identity provider"</dt><dd>{format!("{idp} (SAML)")}</dd></div>
                 <div><dt class="muted">"Entity ID (issuer)"</dt><dd><code>{s.idp_entity_id.clone()}</code></dd></div>
                 <div><dt class="muted">"Single sign-on URL"</dt><dd><code>{s.sso_url.clone()}</code></dd></div>
-                {s.certificates.iter().map(|c| view! {
-                    <div><dt class="muted">"Signing certificate"</dt>
-                    <dd>{format!("{}, valid until {}", c.subject, date(c.not_after))}<br/><code style="word-break: break-all">{c.sha256_fingerprint.clone()}</code></dd></div>
+                {s.certificates.iter().map(|c| {
+                    let state = CertState::at(c.not_after, now_secs());
+                    let notice = match state {
+                        CertState::Valid => None,
+                        CertState::ExpiringSoon(_) => Some(("notice warning", "Ask your identity provider for the next certificate soon, then update this connection with its new metadata.")),
+                        CertState::Expired => Some(("notice error", "Sign-in will fail until your identity provider uses a new certificate. Create one there, then upload the new metadata.")),
+                    };
+                    view! {
+                        <div data-cert-state=state.label()><dt class="muted">"Signing certificate"</dt>
+                        <dd>
+                            <strong>{state.label()}</strong>{format!(": {}, valid until {}", c.subject, date(c.not_after))}<br/>
+                            <code>{c.sha256_fingerprint.clone()}</code>
+                            {notice.map(|(class, text)| view! { <p class=class>{text}</p> })}
+                        </dd></div>
+                    }
                 }).collect_view()}
             </dl>
         }.into_any(),
