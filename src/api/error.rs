@@ -23,6 +23,10 @@ pub struct ErrorDetail {
     /// The id of the request, as logged by the server.
     #[serde(default)]
     pub request_id: String,
+    /// Structured data for the failure, when the client can act on it; for example
+    /// `{"entities": [{"entity_id", "display_name"}]}` when the admin must pick one IdP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
 }
 
 macro_rules! error_codes {
@@ -91,6 +95,7 @@ impl ErrorDetail {
             message: code.message().to_owned(),
             fields: BTreeMap::new(),
             request_id: String::new(),
+            details: None,
         }
     }
 
@@ -122,6 +127,7 @@ mod tests {
         let body = ApiErrorBody { error: ErrorDetail::new(ErrorCode::NotFound) };
         let json = serde_json::to_value(&body).unwrap();
         assert!(json["error"].get("fields").is_none());
+        assert!(json["error"].get("details").is_none());
         assert_eq!(json["error"]["code"], "not_found");
     }
 }

@@ -222,6 +222,10 @@ pub struct SamlInput {
     /// For `manual`: PEM.
     #[serde(default)]
     pub certificate: Option<String>,
+    /// For `metadata_url` and `metadata_xml`: which identity provider to use when the
+    /// document lists several (its entity ID, from the `metadata_choose_entity` list).
+    #[serde(default)]
+    pub entity_id_choice: Option<String>,
 }
 
 /// `PUT /portal/api/connections/{id}/oidc`.

@@ -1,4 +1,4 @@
-//! The `portico` command line: `serve`, `env`, `api-key`, `link`.
+//! The `portico` command line: `serve`, `env`, `api-key`, `link`, `metadata`.
 
 use crate::api::vendor::{CreateOrganization, CreatePortalLink, Intent};
 use crate::server::config::{ConfigArgs, Settings};
@@ -8,6 +8,8 @@ use crate::server::{crypto, fetch, service, AppState, Clock, SystemClock};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use std::sync::Arc;
+
+mod metadata;
 
 #[derive(Parser)]
 #[command(name = "portico", version, about = "Self-serve SSO onboarding portal")]
@@ -53,6 +55,11 @@ enum Command {
         /// The environment (default: development).
         #[arg(long = "env", default_value = service::DEFAULT_ENVIRONMENT)]
         env: String,
+    },
+    /// Inspect SAML metadata (needs no data directory).
+    Metadata {
+        #[command(subcommand)]
+        action: metadata::MetadataAction,
     },
 }
 
@@ -101,7 +108,7 @@ pub fn main() -> ExitCode {
         }
     };
     match runtime.block_on(run(cli.command, settings)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("portico: {e}");
             ExitCode::FAILURE
@@ -164,9 +171,17 @@ async fn environment(state: &AppState, name: &str) -> Result<crate::server::stor
     })
 }
 
-async fn run(command: Command, settings: Settings) -> Result<(), String> {
+async fn run(command: Command, settings: Settings) -> Result<ExitCode, String> {
+    // Before build_state: inspecting a file must not create a data directory or database.
+    if let Command::Metadata { action } = command {
+        return Ok(metadata::run(action, &settings).await);
+    }
     let state = build_state(settings, Arc::new(SystemClock)).await?;
     let now = state.clock.now();
+    run_with_state(command, state, now).await.map(|()| ExitCode::SUCCESS)
+}
+
+async fn run_with_state(command: Command, state: AppState, now: i64) -> Result<(), String> {
     match command {
         Command::Serve { demo } => serve(state, demo).await,
         Command::Env { action: EnvAction::Create { name } } => {
@@ -221,6 +236,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             eprintln!("expires at {}", link.expires_at);
             Ok(())
         }
+        Command::Metadata { .. } => unreachable!("handled before the state is built"),
     }
 }
 

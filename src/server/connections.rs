@@ -4,7 +4,7 @@ use crate::api::portal::{
     CertificateSummary, Connection, ConnectionState, OidcConfig, OidcInput, Protocol, SamlConfig, SamlInput, SamlInputMethod,
 };
 use crate::api::ErrorCode;
-use crate::core::metadata::{self, CertificateInfo, IdpMetadata};
+use crate::core::metadata::{self, CertificateInfo, IdpMetadata, MetadataProblem};
 use crate::core::validate;
 use crate::server::http::error::ApiError;
 use crate::server::store::ConnectionRow;
@@ -25,6 +25,9 @@ pub struct StoredSaml {
     pub certificates: Vec<CertificateInfo>,
     /// Source URL, if any.
     pub metadata_url: Option<String>,
+    /// What the inspector warned about when this was saved (expired certificate, …).
+    #[serde(default)]
+    pub warnings: Vec<MetadataProblem>,
 }
 
 /// What is stored for an OIDC connection (the secret is a separate, encrypted column).
@@ -86,17 +89,30 @@ pub fn view(state: &AppState, row: &ConnectionRow) -> Connection {
 }
 
 fn from_metadata(meta: IdpMetadata, metadata_url: Option<String>) -> StoredSaml {
-    let (sso_url, sso_binding) = match (meta.sso_redirect_url, meta.sso_post_url) {
-        (Some(u), _) => (u, "redirect"),
-        (None, Some(u)) => (u, "post"),
-        // The inspector refuses documents without either.
-        (None, None) => (String::new(), "redirect"),
+    // The inspector refuses documents without a Redirect or POST service.
+    let (sso_url, sso_binding) = match meta.preferred_sso() {
+        Some(s) => (s.url.clone(), s.binding.clone()),
+        None => (String::new(), metadata::BINDING_REDIRECT.to_owned()),
     };
-    StoredSaml { idp_entity_id: meta.entity_id, sso_url, sso_binding: sso_binding.into(), certificates: meta.certificates, metadata_url }
+    StoredSaml {
+        idp_entity_id: meta.entity_id,
+        sso_url,
+        sso_binding,
+        certificates: meta.signing_certificates,
+        metadata_url,
+        warnings: meta.warnings,
+    }
 }
 
-fn problem(field: &str, p: metadata::MetadataProblem) -> ApiError {
-    ApiError::new(ErrorCode::ValidationFailed).message(p.message.clone()).field(field, p.message)
+/// The inspector's refusal next to the field it concerns; a list of IdPs to choose from
+/// (`metadata_choose_entity`, `metadata_entity_not_found`) travels as `details.entities`.
+fn problem(field: &str, p: MetadataProblem) -> ApiError {
+    let err = ApiError::new(ErrorCode::ValidationFailed).message(p.message.clone()).field(field, p.message);
+    if p.entities.is_empty() {
+        err
+    } else {
+        err.details(serde_json::json!({ "entities": p.entities }))
+    }
 }
 
 fn required<'a>(value: &'a Option<String>, field: &str, what: &str) -> Result<&'a str, ApiError> {
@@ -108,10 +124,13 @@ fn required<'a>(value: &'a Option<String>, field: &str, what: &str) -> Result<&'
 
 /// Checks SAML input the way the admin gave it and returns what to store.
 pub async fn accept_saml(state: &AppState, input: &SamlInput, now: i64) -> Result<StoredSaml, ApiError> {
+    let entity = input.entity_id_choice.as_deref().map(str::trim).filter(|e| !e.is_empty());
     match input.method {
         SamlInputMethod::MetadataXml => {
             let xml = required(&input.metadata_xml, "metadata_xml", "your identity provider's metadata XML")?;
-            metadata::inspect_idp_metadata(xml, now).map(|m| from_metadata(m, None)).map_err(|p| problem("metadata_xml", p))
+            metadata::inspect_idp_metadata_bytes(xml.as_bytes(), now, entity)
+                .map(|m| from_metadata(m, None))
+                .map_err(|p| problem("metadata_xml", p))
         }
         SamlInputMethod::MetadataUrl => {
             let raw = required(&input.metadata_url, "metadata_url", "the metadata URL")?;
@@ -119,12 +138,14 @@ pub async fn accept_saml(state: &AppState, input: &SamlInput, now: i64) -> Resul
             let body = state.fetcher.get(&url, "application/samlmetadata+xml, application/xml, text/xml").await.map_err(|e| {
                 ApiError::new(ErrorCode::MetadataFetchFailed).message(e.0.clone()).field("metadata_url", e.0)
             })?;
-            let text = String::from_utf8_lossy(&body);
-            metadata::inspect_idp_metadata(&text, now).map(|m| from_metadata(m, Some(url))).map_err(|p| problem("metadata_url", p))
+            // Bytes, not text: the inspector recognises UTF-16 and byte-order marks.
+            metadata::inspect_idp_metadata_bytes(&body, now, entity)
+                .map(|m| from_metadata(m, Some(url)))
+                .map_err(|p| problem("metadata_url", p))
         }
         SamlInputMethod::Manual => {
             let mut err = ApiError::new(ErrorCode::ValidationFailed);
-            let sso = validate::web_url(input.sso_url.as_deref().unwrap_or(""), false).map_err(|m| err.fields.insert("sso_url".into(), m)).ok();
+            let sso = metadata::check_sso_url(input.sso_url.as_deref().unwrap_or("")).map_err(|p| err.fields.insert("sso_url".into(), p.message)).ok();
             let entity = validate::identifier(input.idp_entity_id.as_deref().unwrap_or(""), "identity provider's entity ID (issuer)")
                 .map_err(|m| err.fields.insert("idp_entity_id".into(), m))
                 .ok();
@@ -135,7 +156,8 @@ pub async fn accept_saml(state: &AppState, input: &SamlInput, now: i64) -> Resul
                 (Some(sso_url), Some(idp_entity_id), Some(cert)) => Ok(StoredSaml {
                     idp_entity_id,
                     sso_url,
-                    sso_binding: "redirect".into(),
+                    sso_binding: metadata::BINDING_REDIRECT.into(),
+                    warnings: metadata::certificate_warnings(std::slice::from_ref(&cert), now),
                     certificates: vec![cert],
                     metadata_url: None,
                 }),

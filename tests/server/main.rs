@@ -5,6 +5,7 @@ mod builds;
 mod cli;
 mod errors;
 mod guides;
+mod metadata;
 mod portal;
 mod saml_oidc;
 mod vendor;

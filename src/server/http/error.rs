@@ -19,12 +19,14 @@ pub struct ApiError {
     pub message: Option<String>,
     /// Per-field problems.
     pub fields: BTreeMap<String, String>,
+    /// Structured data sent as the body's `details`.
+    pub details: Option<serde_json::Value>,
 }
 
 impl ApiError {
     /// An error with the code's default message.
     pub fn new(code: ErrorCode) -> Self {
-        ApiError { code, message: None, fields: BTreeMap::new() }
+        ApiError { code, message: None, fields: BTreeMap::new(), details: None }
     }
 
     /// Replaces the message.
@@ -36,6 +38,12 @@ impl ApiError {
     /// Adds a field problem.
     pub fn field(mut self, field: &str, problem: impl Into<String>) -> Self {
         self.fields.insert(field.to_owned(), problem.into());
+        self
+    }
+
+    /// Attaches structured data the client can act on (the body's `details`).
+    pub fn details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(details);
         self
     }
 
@@ -68,6 +76,7 @@ impl IntoResponse for ApiError {
             detail.message = m;
         }
         detail.fields = self.fields;
+        detail.details = self.details;
         let status = StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut resp = (status, axum::Json(ApiErrorBody { error: detail.clone() })).into_response();
         resp.extensions_mut().insert(PendingError(detail));
