@@ -48,6 +48,21 @@ impl ApiError {
         matches!(self, ApiError::Api(d) if !d.fields.is_empty())
     }
 
+    /// The identity providers to choose from, when a metadata document listed several.
+    pub fn entity_choices(&self) -> Vec<(String, Option<String>)> {
+        let ApiError::Api(d) = self else { return Vec::new() };
+        let list = d.details.as_ref().and_then(|v| v.get("entities")).and_then(|v| v.as_array());
+        list.map(|l| {
+            l.iter()
+                .filter_map(|e| {
+                    let id = e.get("entity_id")?.as_str()?.to_owned();
+                    Some((id, e.get("display_name").and_then(|n| n.as_str()).map(str::to_owned)))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
     /// The problem with one field, if the server named it.
     pub fn field(&self, name: &str) -> Option<String> {
         match self {

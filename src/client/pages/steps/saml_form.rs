@@ -94,12 +94,22 @@ pub fn SamlForm(
     let d = &conn.draft;
     let initial = methods.into_iter().find(|m| method_slug(*m) == draft_str(d, "method")).unwrap_or(methods[0]);
     let method = RwSignal::new(initial);
-    let metadata_url = RwSignal::new(draft_str(d, "metadata_url"));
+    // A saved connection pre-fills what it has, so replacing a certificate or refreshing the
+    // metadata does not mean typing everything again.
+    let saved = conn.saml.clone();
+    let or_saved = |key: &str, saved: Option<String>| {
+        let v = draft_str(d, key);
+        if v.is_empty() { saved.unwrap_or_default() } else { v }
+    };
+    let metadata_url = RwSignal::new(or_saved("metadata_url", saved.as_ref().and_then(|s| s.metadata_url.clone())));
     let metadata_xml = RwSignal::new(draft_str(d, "metadata_xml"));
-    let sso_url = RwSignal::new(draft_str(d, "sso_url"));
-    let entity_id = RwSignal::new(draft_str(d, "idp_entity_id"));
+    let sso_url = RwSignal::new(or_saved("sso_url", saved.as_ref().map(|s| s.sso_url.clone())));
+    let entity_id = RwSignal::new(or_saved("idp_entity_id", saved.as_ref().map(|s| s.idp_entity_id.clone())));
     let certificate = RwSignal::new(draft_str(d, "certificate"));
     let file_name = RwSignal::new(None::<String>);
+    // Set when a federation document lists several identity providers.
+    let choices = RwSignal::new(Vec::<(String, Option<String>)>::new());
+    let choice = RwSignal::new(None::<String>);
     let over = RwSignal::new(false);
     let reading = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
@@ -125,6 +135,11 @@ pub fn SamlForm(
     // A file read into the textarea is input too: keep it.
     Effect::new(move |prev: Option<()>| {
         metadata_xml.track();
+        metadata_url.track();
+        if prev.is_some() {
+            choices.set(Vec::new());
+            choice.set(None);
+        }
         if prev.is_some() && file_name.get_untracked().is_some() {
             draft.run(());
         }
@@ -157,12 +172,16 @@ pub fn SamlForm(
             sso_url: if m == SamlInputMethod::Manual { some(sso_url) } else { None },
             idp_entity_id: if m == SamlInputMethod::Manual { some(entity_id) } else { None },
             certificate: if m == SamlInputMethod::Manual { some(certificate) } else { None },
+            entity_id_choice: if m == SamlInputMethod::Manual { None } else { choice.get_untracked() },
         };
         let (id, navigate) = (id.clone(), navigate.clone());
         leptos::task::spawn_local(async move {
             match api::set_saml(&id, &input).await {
                 Ok(_) => navigate(&Step::Review.href(&id), Default::default()),
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    choices.set(e.entity_choices());
+                    error.set(Some(e));
+                }
             }
             busy.set(false);
         });
@@ -210,6 +229,22 @@ pub fn SamlForm(
                         error=field_error("certificate") placeholder="-----BEGIN CERTIFICATE-----" on_blur=draft/>
                 }.into_any(),
             }}
+            {move || (!choices.with(Vec::is_empty) && method.get() != SamlInputMethod::Manual).then(|| view! { class=class,
+                <fieldset class="stack" style="border: 0; padding: 0; margin: 0">
+                    <legend><strong>"This file lists several identity providers. Which one is yours?"</strong></legend>
+                    {choices.get().into_iter().map(|(id, name)| {
+                        let value = id.clone();
+                        view! {
+                            <label style="font-weight: 400">
+                                <input type="radio" name="saml-entity" value=id.clone()
+                                    prop:checked={ let v = value.clone(); move || choice.get().as_deref() == Some(v.as_str()) }
+                                    on:change=move |_| choice.set(Some(value.clone()))/>
+                                " " {name.unwrap_or_else(|| id.clone())} " " <code>{id.clone()}</code>
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            })}
             <div class="actions">
                 <a class="button" href=Step::Configure.href(&conn.id)>"Back"</a>
                 <button type="submit" class="button primary" disabled=move || busy.get() || reading.get()>
