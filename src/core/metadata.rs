@@ -160,5 +160,6 @@ fn clean_text(node: Node) -> Option<String> {
     (!text.is_empty()).then(|| text.join(" "))
 }
 
-#[cfg(test)]
+// Native only: the tests generate certificates with rcgen, a native dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
