@@ -129,6 +129,38 @@ pub struct SamlConfig {
     pub certificates: Vec<CertificateSummary>,
     /// Where the metadata came from, if from a URL.
     pub metadata_url: Option<String>,
+    /// How re-reading that URL goes, when the metadata came from one.
+    #[serde(default)]
+    pub refresh: Option<MetadataRefresh>,
+    /// Certificates added and removed over time, oldest first.
+    #[serde(default)]
+    pub certificate_history: Vec<CertificateChange>,
+}
+
+/// The schedule and outcome of re-reading a metadata URL.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetadataRefresh {
+    /// Unix seconds of the last check.
+    pub last_checked_at: Option<i64>,
+    /// Unix seconds of the next check.
+    pub next_check_at: i64,
+    /// Why the last check failed, if it did; the last good configuration stays in use.
+    pub last_error: Option<String>,
+}
+
+/// A certificate that appeared or disappeared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CertificateChange {
+    /// Unix seconds.
+    pub at: i64,
+    /// `added` or `removed`.
+    pub kind: String,
+    /// Which certificate.
+    pub sha256_fingerprint: String,
+    /// Its subject.
+    pub subject: String,
+    /// Its expiry, unix seconds.
+    pub not_after: i64,
 }
 
 /// An OIDC connection's IdP side. The client secret is never sent back.

@@ -36,6 +36,9 @@ pub struct ConfigArgs {
     /// Seconds after which a portal session ends regardless of activity.
     #[arg(long, env = "PORTICO_SESSION_MAX_SECONDS", global = true)]
     pub session_max_seconds: Option<String>,
+    /// How often SAML metadata published at a URL is re-read, in seconds.
+    #[arg(long, env = "PORTICO_METADATA_REFRESH_SECONDS", global = true)]
+    pub metadata_refresh_seconds: Option<String>,
 }
 
 /// Validated settings.
@@ -59,6 +62,8 @@ pub struct Settings {
     pub session_idle_seconds: i64,
     /// Absolute lifetime of portal sessions.
     pub session_max_seconds: i64,
+    /// Interval between re-reads of metadata URLs.
+    pub metadata_refresh_seconds: i64,
 }
 
 impl Settings {
@@ -79,6 +84,7 @@ impl Settings {
             fetch_allowlist: vec!["127.0.0.1".into(), "localhost".into()],
             session_idle_seconds: 3600,
             session_max_seconds: 6 * 3600,
+            metadata_refresh_seconds: 86_400,
         }
     }
 }
@@ -160,6 +166,7 @@ impl ConfigArgs {
             fetch_allowlist: self.fetch_allowlist.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
             session_idle_seconds: seconds(self.session_idle_seconds.as_deref(), 3600, "PORTICO_SESSION_IDLE_SECONDS")?,
             session_max_seconds: seconds(self.session_max_seconds.as_deref(), 6 * 3600, "PORTICO_SESSION_MAX_SECONDS")?,
+            metadata_refresh_seconds: seconds(self.metadata_refresh_seconds.as_deref(), 86_400, "PORTICO_METADATA_REFRESH_SECONDS")?,
         })
     }
 }
@@ -171,7 +178,7 @@ mod tests {
     fn args() -> ConfigArgs {
         ConfigArgs {
             listen: None, public_url: None, data_dir: None, database_url: None, secret_key: None,
-            dist: None, fetch_allowlist: vec![], session_idle_seconds: None, session_max_seconds: None,
+            dist: None, fetch_allowlist: vec![], session_idle_seconds: None, session_max_seconds: None, metadata_refresh_seconds: None,
         }
     }
 

@@ -1,7 +1,7 @@
 //! Connections: turning rows into the wire view, and accepting the admin's IdP details.
 
 use crate::api::portal::{
-    CertificateSummary, Connection, ConnectionState, OidcConfig, OidcInput, Protocol, SamlConfig, SamlInput, SamlInputMethod,
+    CertificateChange, CertificateSummary, Connection, MetadataRefresh, ConnectionState, OidcConfig, OidcInput, Protocol, SamlConfig, SamlInput, SamlInputMethod,
 };
 use crate::api::ErrorCode;
 use crate::core::metadata::{self, CertificateInfo, IdpMetadata, MetadataProblem};
@@ -43,6 +43,26 @@ pub struct StoredOidc {
     pub token_endpoint: Option<String>,
 }
 
+/// [`view`] plus what lives beside the row: the metadata refresh schedule and certificate history.
+pub async fn view_full(state: &AppState, row: &ConnectionRow) -> Result<Connection, ApiError> {
+    let mut c = view(state, row);
+    if let Some(saml) = c.saml.as_mut() {
+        saml.refresh = state.store.refresh(&row.id).await?.map(|r| MetadataRefresh {
+            last_checked_at: r.last_checked_at,
+            next_check_at: r.next_at,
+            last_error: r.last_error,
+        });
+        saml.certificate_history = state
+            .store
+            .cert_events(&row.id)
+            .await?
+            .into_iter()
+            .map(|e| CertificateChange { at: e.at, kind: e.kind, sha256_fingerprint: e.sha256_fingerprint, subject: e.subject, not_after: e.not_after })
+            .collect();
+    }
+    Ok(c)
+}
+
 /// The wire view of a connection row. Never includes the client secret.
 pub fn view(state: &AppState, row: &ConnectionRow) -> Connection {
     let protocol = Protocol::parse(&row.protocol).unwrap_or(Protocol::Saml);
@@ -60,6 +80,8 @@ pub fn view(state: &AppState, row: &ConnectionRow) -> Connection {
                         .map(|c| CertificateSummary { subject: c.subject.clone(), not_after: c.not_after, sha256_fingerprint: c.sha256_fingerprint.clone() })
                         .collect(),
                     metadata_url: s.metadata_url,
+                    refresh: None,
+                    certificate_history: Vec::new(),
                 })
             }
             Protocol::Oidc => {
@@ -88,7 +110,7 @@ pub fn view(state: &AppState, row: &ConnectionRow) -> Connection {
     }
 }
 
-fn from_metadata(meta: IdpMetadata, metadata_url: Option<String>) -> StoredSaml {
+pub(crate) fn from_metadata(meta: IdpMetadata, metadata_url: Option<String>) -> StoredSaml {
     // The inspector refuses documents without a Redirect or POST service.
     let (sso_url, sso_binding) = match meta.preferred_sso() {
         Some(s) => (s.url.clone(), s.binding.clone()),

@@ -9,6 +9,7 @@ pub mod fetch;
 pub mod guides;
 pub mod http;
 pub mod oidc;
+pub mod refresh;
 pub mod saml;
 pub mod service;
 pub mod store;

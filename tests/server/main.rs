@@ -7,6 +7,7 @@ mod errors;
 mod guides;
 mod metadata;
 mod portal;
+mod refresh;
 mod saml_oidc;
 mod vendor;
 

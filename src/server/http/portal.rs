@@ -8,7 +8,7 @@ use crate::api::ErrorCode;
 use crate::core::catalog;
 use crate::server::crypto::{self, hash_token};
 use crate::server::store::{ConnectionRow, Redeemed, SessionRow};
-use crate::server::{connections, saml, AppState};
+use crate::server::{connections, refresh, saml, AppState};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -102,7 +102,7 @@ async fn owned(s: &AppState, sess: &PortalSession, id: &str) -> Result<Connectio
 
 async fn one(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
     let row = owned(&s, &sess, &id).await?;
-    Ok(axum::Json(connections::view(&s, &row)))
+    Ok(axum::Json(connections::view_full(&s, &row).await?))
 }
 
 async fn save_draft(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>, Json(req): Json<SaveDraft>) -> Result<impl IntoResponse, ApiError> {
@@ -131,11 +131,16 @@ fn expect_protocol(row: &ConnectionRow, p: Protocol) -> Result<(), ApiError> {
 async fn set_saml(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>, Json(input): Json<SamlInput>) -> Result<impl IntoResponse, ApiError> {
     let mut row = owned(&s, &sess, &id).await?;
     expect_protocol(&row, Protocol::Saml)?;
-    let stored = connections::accept_saml(&s, &input, s.clock.now()).await?;
+    let now = s.clock.now();
+    let stored = connections::accept_saml(&s, &input, now).await?;
+    let previous = row.config.as_deref().and_then(|c| serde_json::from_str::<connections::StoredSaml>(c).ok());
+    let changes = refresh::certificate_changes(&row.id, previous.map(|p| p.certificates).as_deref().unwrap_or_default(), &stored.certificates, now);
     row.config = Some(serde_json::to_string(&stored).map_err(ApiError::internal)?);
-    row.updated_at = s.clock.now();
+    row.updated_at = now;
     s.store.update_connection(&row).await?;
-    Ok(axum::Json(connections::view(&s, &row)))
+    s.store.insert_cert_events(&changes).await?;
+    refresh::schedule(&s, &row.id, &stored, now).await?;
+    Ok(axum::Json(connections::view_full(&s, &row).await?))
 }
 
 async fn set_oidc(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>, Json(input): Json<OidcInput>) -> Result<impl IntoResponse, ApiError> {

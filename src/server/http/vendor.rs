@@ -102,14 +102,18 @@ async fn delete_organization(State(s): State<AppState>, VendorEnv(env): VendorEn
 async fn list_connections(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
     let org = org_or_404(&s, &env, &id).await?;
     let rows = s.store.list_connections(&org.id).await?;
-    Ok(axum::Json(ConnectionList { data: rows.iter().map(|r| connections::view(&s, r)).collect() }))
+    let mut data = Vec::with_capacity(rows.len());
+    for r in &rows {
+        data.push(connections::view_full(&s, r).await?);
+    }
+    Ok(axum::Json(ConnectionList { data }))
 }
 
 async fn get_connection(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
     let row = s.store.connection(&id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
     // A connection is visible only through its organization's environment.
     s.store.organization(&env, &row.organization_id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
-    Ok(axum::Json(connections::view(&s, &row)))
+    Ok(axum::Json(connections::view_full(&s, &row).await?))
 }
 
 async fn create_portal_link(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(req): Json<CreatePortalLink>) -> Result<impl IntoResponse, ApiError> {

@@ -160,6 +160,40 @@ pub struct ConnectionRow {
     pub updated_at: i64,
 }
 
+/// The schedule for re-reading a connection's metadata URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshRow {
+    /// The connection.
+    pub connection_id: String,
+    /// Where its metadata is published.
+    pub metadata_url: String,
+    /// Unix seconds of the next check.
+    pub next_at: i64,
+    /// Consecutive failed checks.
+    pub failures: i64,
+    /// Unix seconds of the last check, if any.
+    pub last_checked_at: Option<i64>,
+    /// What went wrong last time, if it did.
+    pub last_error: Option<String>,
+}
+
+/// A signing certificate that appeared in or disappeared from a connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertEventRow {
+    /// The connection.
+    pub connection_id: String,
+    /// Unix seconds.
+    pub at: i64,
+    /// `added` or `removed`.
+    pub kind: String,
+    /// The certificate.
+    pub sha256_fingerprint: String,
+    /// Its subject.
+    pub subject: String,
+    /// Its expiry, unix seconds.
+    pub not_after: i64,
+}
+
 /// Everything the server stores. Scoping (environment, organization) is part of each call.
 #[async_trait]
 pub trait Store: Send + Sync {
@@ -214,4 +248,17 @@ pub trait Store: Send + Sync {
     async fn connection(&self, id: &str) -> StoreResult<Option<ConnectionRow>>;
     /// Connections of an organization, newest first.
     async fn list_connections(&self, organization_id: &str) -> StoreResult<Vec<ConnectionRow>>;
+
+    /// Creates or replaces a connection's refresh schedule.
+    async fn upsert_refresh(&self, row: &RefreshRow) -> StoreResult<()>;
+    /// Removes it (the connection no longer comes from a URL).
+    async fn delete_refresh(&self, connection_id: &str) -> StoreResult<()>;
+    /// A connection's refresh schedule.
+    async fn refresh(&self, connection_id: &str) -> StoreResult<Option<RefreshRow>>;
+    /// Schedules due at `now`, oldest first.
+    async fn due_refreshes(&self, now: i64, limit: i64) -> StoreResult<Vec<RefreshRow>>;
+    /// Records certificate changes.
+    async fn insert_cert_events(&self, events: &[CertEventRow]) -> StoreResult<()>;
+    /// A connection's certificate history, oldest first.
+    async fn cert_events(&self, connection_id: &str) -> StoreResult<Vec<CertEventRow>>;
 }

@@ -113,6 +113,28 @@ fn conn_row(r: SqliteRow) -> Result<ConnectionRow, sqlx::Error> {
     })
 }
 
+fn refresh_row(r: SqliteRow) -> Result<RefreshRow, sqlx::Error> {
+    Ok(RefreshRow {
+        connection_id: r.try_get("connection_id")?,
+        metadata_url: r.try_get("metadata_url")?,
+        next_at: r.try_get("next_at")?,
+        failures: r.try_get("failures")?,
+        last_checked_at: r.try_get("last_checked_at")?,
+        last_error: r.try_get("last_error")?,
+    })
+}
+
+fn event_row(r: SqliteRow) -> Result<CertEventRow, sqlx::Error> {
+    Ok(CertEventRow {
+        connection_id: r.try_get("connection_id")?,
+        at: r.try_get("at")?,
+        kind: r.try_get("kind")?,
+        sha256_fingerprint: r.try_get("sha256_fingerprint")?,
+        subject: r.try_get("subject")?,
+        not_after: r.try_get("not_after")?,
+    })
+}
+
 fn domains_json(d: &[String]) -> String {
     serde_json::to_string(d).unwrap_or_else(|_| "[]".into())
 }
@@ -267,5 +289,46 @@ impl Store for SqliteStore {
         sqlx::query("SELECT * FROM connections WHERE organization_id = ? ORDER BY created_at DESC, id")
             .bind(organization_id)
             .try_map(conn_row).fetch_all(&self.pool).await.map_err(other)
+    }
+
+    async fn upsert_refresh(&self, r: &RefreshRow) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO metadata_refresh (connection_id, metadata_url, next_at, failures, last_checked_at, last_error) VALUES (?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (connection_id) DO UPDATE SET metadata_url = excluded.metadata_url, next_at = excluded.next_at, failures = excluded.failures, \
+             last_checked_at = excluded.last_checked_at, last_error = excluded.last_error",
+        )
+        .bind(&r.connection_id).bind(&r.metadata_url).bind(r.next_at).bind(r.failures).bind(r.last_checked_at).bind(&r.last_error)
+        .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn delete_refresh(&self, connection_id: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM metadata_refresh WHERE connection_id = ?").bind(connection_id)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn refresh(&self, connection_id: &str) -> StoreResult<Option<RefreshRow>> {
+        sqlx::query("SELECT * FROM metadata_refresh WHERE connection_id = ?").bind(connection_id)
+            .try_map(refresh_row).fetch_optional(&self.pool).await.map_err(other)
+    }
+
+    async fn due_refreshes(&self, now: i64, limit: i64) -> StoreResult<Vec<RefreshRow>> {
+        sqlx::query("SELECT * FROM metadata_refresh WHERE next_at <= ? ORDER BY next_at LIMIT ?").bind(now).bind(limit)
+            .try_map(refresh_row).fetch_all(&self.pool).await.map_err(other)
+    }
+
+    async fn insert_cert_events(&self, events: &[CertEventRow]) -> StoreResult<()> {
+        for e in events {
+            sqlx::query("INSERT INTO certificate_events (connection_id, at, kind, sha256_fingerprint, subject, not_after) VALUES (?, ?, ?, ?, ?, ?)")
+                .bind(&e.connection_id).bind(e.at).bind(&e.kind).bind(&e.sha256_fingerprint).bind(&e.subject).bind(e.not_after)
+                .execute(&self.pool).await.map_err(other)?;
+        }
+        Ok(())
+    }
+
+    async fn cert_events(&self, connection_id: &str) -> StoreResult<Vec<CertEventRow>> {
+        sqlx::query("SELECT * FROM certificate_events WHERE connection_id = ? ORDER BY at, id").bind(connection_id)
+            .try_map(event_row).fetch_all(&self.pool).await.map_err(other)
     }
 }

@@ -62,6 +62,19 @@ pub fn ReviewStep(
                         </dd></div>
                     }
                 }).collect_view()}
+                {s.refresh.clone().map(|r| view! {
+                    <div data-refresh><dt class="muted">"Metadata updates"</dt>
+                    <dd>
+                        {format!("Re-read daily from {}; next check {}.", s.metadata_url.clone().unwrap_or_default(), date(r.next_check_at))}
+                        {r.last_error.map(|e| view! { <p class="notice warning">{format!("The last check failed: {e} The configuration above stays in use until the URL works again.")}</p> })}
+                    </dd></div>
+                })}
+                {(s.certificate_history.len() > 1).then(|| view! {
+                    <div><dt class="muted">"Certificate history"</dt>
+                    <dd><ul>{s.certificate_history.iter().map(|e| view! {
+                        <li>{format!("{}: {} {} (valid until {})", date(e.at), if e.kind == "added" { "added" } else { "removed" }, e.subject, date(e.not_after))}</li>
+                    }).collect_view()}</ul></dd></div>
+                })}
             </dl>
         }.into_any(),
         (None, Some(o)) => view! {

@@ -1,0 +1,116 @@
+//! Re-reads SAML metadata published at a URL on a schedule, so a rotated certificate is
+//! picked up without the admin, and records every certificate change with its time. A URL
+//! that fails is retried with backoff; the last good configuration stays in use meanwhile.
+
+use crate::core::metadata;
+use crate::server::connections::{from_metadata, StoredSaml};
+use crate::server::store::{CertEventRow, RefreshRow, StoreError};
+use crate::server::AppState;
+use rand::Rng;
+
+/// The Accept header for metadata downloads.
+pub const METADATA_ACCEPT: &str = "application/samlmetadata+xml, application/xml, text/xml";
+/// First retry delay after a failure; doubles up to the normal interval.
+const BACKOFF_SECONDS: i64 = 15 * 60;
+/// How many connections one pass looks at.
+const BATCH: i64 = 50;
+
+/// When to look next: the interval plus up to a tenth of it, so many connections configured at
+/// once do not all hit their IdPs in the same minute.
+pub fn next_check(state: &AppState, now: i64) -> i64 {
+    let interval = state.settings.metadata_refresh_seconds;
+    now + interval + rand::thread_rng().gen_range(0..=interval / 10)
+}
+
+/// Schedules (or, without a URL, unschedules) the re-reading of a connection's metadata.
+pub async fn schedule(state: &AppState, connection_id: &str, saml: &StoredSaml, now: i64) -> Result<(), StoreError> {
+    match &saml.metadata_url {
+        Some(url) => {
+            let row = RefreshRow {
+                connection_id: connection_id.to_owned(),
+                metadata_url: url.clone(),
+                next_at: next_check(state, now),
+                failures: 0,
+                last_checked_at: Some(now),
+                last_error: None,
+            };
+            state.store.upsert_refresh(&row).await
+        }
+        None => state.store.delete_refresh(connection_id).await,
+    }
+}
+
+/// The certificate changes between two configurations, as history rows.
+pub fn certificate_changes(connection_id: &str, old: &[metadata::CertificateInfo], new: &[metadata::CertificateInfo], at: i64) -> Vec<CertEventRow> {
+    let row = |kind: &str, c: &metadata::CertificateInfo| CertEventRow {
+        connection_id: connection_id.to_owned(),
+        at,
+        kind: kind.to_owned(),
+        sha256_fingerprint: c.sha256_fingerprint.clone(),
+        subject: c.subject.clone(),
+        not_after: c.not_after,
+    };
+    let has = |list: &[metadata::CertificateInfo], c: &metadata::CertificateInfo| list.iter().any(|x| x.sha256_fingerprint == c.sha256_fingerprint);
+    let added = new.iter().filter(|c| !has(old, c)).map(|c| row("added", c));
+    let removed = old.iter().filter(|c| !has(new, c)).map(|c| row("removed", c));
+    added.chain(removed).collect()
+}
+
+/// Re-reads one connection's metadata; `Err` holds the admin-readable reason.
+async fn check(state: &AppState, due: &RefreshRow, now: i64) -> Result<(), String> {
+    let Some(mut conn) = state.store.connection(&due.connection_id).await.map_err(|e| e.to_string())? else {
+        return Ok(());
+    };
+    let Some(old) = conn.config.as_deref().and_then(|c| serde_json::from_str::<StoredSaml>(c).ok()) else {
+        return Ok(());
+    };
+    let body = state.fetcher.get(&due.metadata_url, METADATA_ACCEPT).await.map_err(|e| e.0)?;
+    // Ask for the same IdP: a URL that now describes another one is a failure, not an update.
+    let meta = metadata::inspect_idp_metadata_bytes(&body, now, Some(&old.idp_entity_id)).map_err(|p| p.message)?;
+    let new = from_metadata(meta, Some(due.metadata_url.clone()));
+    let events = certificate_changes(&conn.id, &old.certificates, &new.certificates, now);
+    if !events.is_empty() || new.sso_url != old.sso_url {
+        conn.config = Some(serde_json::to_string(&new).map_err(|e| e.to_string())?);
+        conn.updated_at = now;
+        state.store.update_connection(&conn).await.map_err(|e| e.to_string())?;
+        state.store.insert_cert_events(&events).await.map_err(|e| e.to_string())?;
+        tracing::info!(connection = %conn.id, changes = events.len(), "metadata refreshed with changes");
+    }
+    Ok(())
+}
+
+/// Checks every connection that is due; returns how many were checked.
+pub async fn refresh_due(state: &AppState) -> Result<usize, StoreError> {
+    let now = state.clock.now();
+    let due = state.store.due_refreshes(now, BATCH).await?;
+    for row in &due {
+        let mut next = row.clone();
+        next.last_checked_at = Some(now);
+        match check(state, row, now).await {
+            Ok(()) => {
+                next.failures = 0;
+                next.last_error = None;
+                next.next_at = next_check(state, now);
+            }
+            Err(reason) => {
+                tracing::warn!(connection = %row.connection_id, %reason, "metadata refresh failed");
+                next.failures += 1;
+                next.last_error = Some(reason);
+                let backoff = BACKOFF_SECONDS.saturating_mul(1 << next.failures.clamp(0, 20));
+                next.next_at = now + backoff.min(state.settings.metadata_refresh_seconds);
+            }
+        }
+        state.store.upsert_refresh(&next).await?;
+    }
+    Ok(due.len())
+}
+
+/// Runs [`refresh_due`] every minute until the process stops.
+pub async fn run(state: AppState) {
+    loop {
+        if let Err(e) = refresh_due(&state).await {
+            tracing::error!(error = %e, "metadata refresh pass failed");
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+    }
+}
