@@ -7,6 +7,7 @@ use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::require_session::RequireSession;
 use crate::client::style::scoped;
 use crate::core::catalog;
+use crate::core::lifecycle::CertState;
 use leptos::prelude::*;
 use stylers_macro::style_str;
 
@@ -95,6 +96,18 @@ fn ConnectionsList() -> impl IntoView {
                                         ConnectionState::Draft => ("badge draft", "Draft: not finished"),
                                     };
                                     let href = resume_href(&c);
+                                    // The connection's weakest certificate decides whether to flag it here.
+                                    let now = crate::client::session::now_secs();
+                                    let cert_alert = c.saml.as_ref().and_then(|s| {
+                                        let states: Vec<CertState> = s.certificates.iter().map(|x| CertState::at(x.not_after, now)).collect();
+                                        if !states.is_empty() && states.iter().all(|st| *st == CertState::Expired) {
+                                            Some("Certificate expired")
+                                        } else if states.iter().any(|st| matches!(st, CertState::ExpiringSoon(_) | CertState::Expired)) {
+                                            Some("Certificate expiring")
+                                        } else {
+                                            None
+                                        }
+                                    });
                                     let action = if c.state == ConnectionState::Configured { "View" } else { "Continue setup" };
                                     view! { class=class,
                                         <li data-connection=c.id.clone() data-state=c.state.as_str()>
@@ -103,6 +116,7 @@ fn ConnectionsList() -> impl IntoView {
                                                 <strong>{name}</strong>
                                                 <div class="muted">{c.protocol.as_str().to_uppercase()}</div>
                                             </div>
+                                            {cert_alert.map(|a| view! { class=class, <span class="badge draft" data-cert-alert>{a}</span> })}
                                             <span class=badge>{label}</span>
                                             <a class="button" href=href>{action}<span class="visually-hidden">{format!(" ({name})")}</span></a>
                                         </li>
