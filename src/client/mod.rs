@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod components;
+pub mod inspect;
 pub mod pages;
 pub mod session;
 pub mod style;

@@ -6,6 +6,7 @@ use crate::api::portal::{Connection, SamlInput, SamlInputMethod};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::field::{Field, FieldKind};
+use crate::client::inspect::{self, Summary};
 use crate::client::pages::wizard::Step;
 use crate::client::style::scoped;
 use crate::core::catalog::{self, MetadataDelivery};
@@ -33,11 +34,13 @@ fn method_label(m: SamlInputMethod) -> &'static str {
 /// Reads a dropped or chosen file as text into `target`.
 ///
 /// `name` is set only once the text is in place, so "Read <file>" never precedes the content.
-fn read_file(file: web_sys::File, target: RwSignal<String>, name: RwSignal<Option<String>>, reading: RwSignal<bool>) {
+/// `instant` is raised so that the new text is inspected at once rather than after the typing pause.
+fn read_file(file: web_sys::File, target: RwSignal<String>, name: RwSignal<Option<String>>, reading: RwSignal<bool>, instant: StoredValue<bool>) {
     reading.set(true);
     leptos::task::spawn_local(async move {
         match wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()) {
             Some(text) => {
+                instant.set_value(true);
                 target.set(text);
                 name.set(Some(format!("Read {}", file.name())));
             }
@@ -132,6 +135,69 @@ pub fn SamlForm(
         })
     };
     let field_error = move |name: &'static str| Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field(name))));
+    // Instant feedback from the inspector in a worker: its problem is the field's error until
+    // the server's next answer; the server stays the authority.
+    let local_error = RwSignal::new(None::<String>);
+    let inspection = RwSignal::new(None::<Summary>);
+    let instant = StoredValue::new(false);
+    // Bumped on every new input and on submit, so that a late answer for older input is dropped.
+    let generation = StoredValue::new(0u64);
+    let xml_error = Signal::derive(move || {
+        local_error.get().or_else(|| error.with(|e| e.as_ref().and_then(|e| e.field("metadata_xml"))))
+    });
+    let run_inspection = move |gen: u64, delay_ms: u32, entity: Option<String>| {
+        leptos::task::spawn_local(async move {
+            if delay_ms > 0 {
+                gloo_timers::future::TimeoutFuture::new(delay_ms).await;
+                if generation.get_value() != gen {
+                    return;
+                }
+            }
+            let xml = metadata_xml.get_untracked();
+            if xml.trim().is_empty() {
+                return;
+            }
+            let answer = inspect::inspect(xml, entity.clone()).await;
+            if generation.get_value() != gen {
+                return;
+            }
+            match answer {
+                Some(Ok(summary)) => {
+                    local_error.set(None);
+                    inspection.set(Some(summary));
+                }
+                Some(Err(problem)) => {
+                    inspection.set(None);
+                    if entity.is_none() && !problem.entities.is_empty() {
+                        choices.set(problem.entities.into_iter().map(|c| (c.entity_id, c.display_name)).collect());
+                    }
+                    local_error.set(Some(problem.message));
+                }
+                None => {}
+            }
+        });
+    };
+    Effect::new(move |prev: Option<()>| {
+        metadata_xml.track();
+        if prev.is_none() {
+            return;
+        }
+        generation.update_value(|g| *g += 1);
+        local_error.set(None);
+        inspection.set(None);
+        let delay = if instant.get_value() { 0 } else { 400 };
+        instant.set_value(false);
+        run_inspection(generation.get_value(), delay, None);
+    });
+    // Picking one identity provider of a federation file: inspect that one.
+    Effect::new(move |prev: Option<()>| {
+        let picked = choice.get();
+        if prev.is_none() || picked.is_none() || method.get_untracked() != SamlInputMethod::MetadataXml {
+            return;
+        }
+        generation.update_value(|g| *g += 1);
+        run_inspection(generation.get_value(), 0, picked);
+    });
     // A file read into the textarea is input too: keep it.
     Effect::new(move |prev: Option<()>| {
         metadata_xml.track();
@@ -147,14 +213,14 @@ pub fn SamlForm(
     let on_file = move |ev: leptos::ev::Event| {
         let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
         if let Some(file) = input.and_then(|i| i.files()).and_then(|f| f.get(0)) {
-            read_file(file, metadata_xml, file_name, reading);
+            read_file(file, metadata_xml, file_name, reading, instant);
         }
     };
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         over.set(false);
         if let Some(file) = ev.data_transfer().and_then(|dt| dt.files()).and_then(|f| f.get(0)) {
-            read_file(file, metadata_xml, file_name, reading);
+            read_file(file, metadata_xml, file_name, reading, instant);
         }
     };
     let navigate = use_navigate();
@@ -163,6 +229,8 @@ pub fn SamlForm(
         draft.run(());
         busy.set(true);
         error.set(None);
+        generation.update_value(|g| *g += 1);
+        local_error.set(None);
         let m = method.get_untracked();
         let some = |s: RwSignal<String>| Some(s.get_untracked());
         let input = SamlInput {
@@ -217,7 +285,20 @@ pub fn SamlForm(
                         <p role="status">{move || file_name.get().unwrap_or_default()}</p>
                     </div>
                     <Field id="saml-metadata-xml" label="Or paste the metadata XML" kind=FieldKind::Multiline value=metadata_xml
-                        error=field_error("metadata_xml") placeholder="<md:EntityDescriptor …" on_blur=draft/>
+                        error=xml_error placeholder="<md:EntityDescriptor …" on_blur=draft/>
+                    <p id="saml-inspection" role="status" class="muted">{move || inspection.get().map(|m| {
+                        let certs = m.signing_certificates.len();
+                        let name = m.display_name.clone().map(|n| format!("{n} ")).unwrap_or_default();
+                        view! {
+                            {format!("Looks right: {name}")} <code>{m.entity_id.clone()}</code>
+                            {format!(
+                                ", signs in at {}, {certs} signing certificate{}.",
+                                m.sso_url().unwrap_or("(no address)"),
+                                if certs == 1 { "" } else { "s" },
+                            )}
+                            {m.warnings.iter().map(|w| view! { <br/> {format!("Note: {}", w.message)} }).collect_view()}
+                        }
+                    })}</p>
                 }.into_any(),
                 SamlInputMethod::Manual => view! {
                     <Field id="saml-sso-url" label="Single sign-on URL" kind=FieldKind::Url value=sso_url
