@@ -95,6 +95,12 @@ async fn client_routes_fall_back_to_the_app_and_assets_are_cached() {
     assert_eq!(r.headers["content-type"], "application/wasm");
     assert_eq!(r.headers["cache-control"], "public, max-age=31536000, immutable");
     assert_eq!(r.headers["content-encoding"], "br");
+    std::fs::write(dist.path().join("inspector_bg.wasm"), vec![1u8; 64]).unwrap();
+    let r = app.raw(Request::get("/inspector_bg.wasm").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.headers["cache-control"], "no-cache", "unhashed files are revalidated");
+    let etag = r.headers["etag"].to_str().unwrap().to_owned();
+    let r = app.raw(Request::get("/inspector_bg.wasm").header("if-none-match", &etag).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, 304);
     let r = app.raw(Request::get("/missing.js").body(Body::empty()).unwrap()).await;
     assert_eq!(r.status, 404);
     let r = app.raw(Request::get("/../secret.key").body(Body::empty()).unwrap()).await;

@@ -6,6 +6,7 @@ use crate::server::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use sha2::Digest;
 use std::borrow::Cow;
 use std::path::PathBuf;
 
@@ -55,7 +56,7 @@ const NOT_BUILT: &str = "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\
 <p>The portal has not been built. Run <code>trunk build --release</code> and restart, or start the server with <code>--dist dist</code>.</p></html>";
 
 /// Serves a portal file, or `index.html` for client routes.
-pub async fn serve(State(s): State<AppState>, method: Method, uri: Uri) -> Response {
+pub async fn serve(State(s): State<AppState>, method: Method, uri: Uri, headers: axum::http::HeaderMap) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return crate::server::http::error::method_not_allowed().await.into_response();
     }
@@ -67,12 +68,18 @@ pub async fn serve(State(s): State<AppState>, method: Method, uri: Uri) -> Respo
     if !path.is_empty() && path != "index.html" {
         if let Some(body) = s.assets.get(path) {
             let mime = mime_guess::from_path(path).first_or_octet_stream();
-            let cache = if is_hashed(path) { "public, max-age=31536000, immutable" } else { "public, max-age=3600" };
-            return (
-                [(header::CONTENT_TYPE, HeaderValue::from_str(mime.as_ref()).unwrap_or(HeaderValue::from_static("application/octet-stream"))), (header::CACHE_CONTROL, HeaderValue::from_static(cache))],
-                body.into_owned(),
-            )
-                .into_response();
+            let content_type = HeaderValue::from_str(mime.as_ref()).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+            if is_hashed(path) {
+                return ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"))], body.into_owned()).into_response();
+            }
+            // Unhashed names (logos, the inspector worker) change in place on upgrade: revalidate
+            // every time, so an old worker script is never paired with a new wasm module.
+            let etag = format!("\"{}\"", hex::encode(&sha2::Sha256::digest(&body)[..12]));
+            if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+                return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+            }
+            let etag = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\""));
+            return ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")), (header::ETAG, etag)], body.into_owned()).into_response();
         }
         // A missing file with an extension is a 404, not the app shell.
         if path.rsplit('/').next().is_some_and(|last| last.contains('.')) {
