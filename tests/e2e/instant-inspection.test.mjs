@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startPortico } from './lib/portico.mjs';
-import { launchBrowser, checkA11y, screenshot } from './lib/browser.mjs';
+import { launchBrowser, checkA11y, screenshot, dropFile } from './lib/browser.mjs';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/fixtures/saml/', import.meta.url));
 const SP_ONLY = 'edge-metadata-sp-descriptor-only.xml';
@@ -23,16 +23,6 @@ after(async () => {
   await browser?.close();
   await portico?.stop();
 });
-
-/** Drops a file on the drop zone the way a browser does on a real drag and drop. */
-async function dropFile(page, name, text) {
-  const dataTransfer = await page.evaluateHandle(([n, t]) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([t], n, { type: 'text/xml' }));
-    return dt;
-  }, [name, text]);
-  await page.dispatchEvent('.drop', 'drop', { dataTransfer });
-}
 
 async function openDetails(page) {
   const org = await portico.api('POST', '/api/v1/organizations', { name: 'Instant Co' });
@@ -56,7 +46,7 @@ test('a dropped document is inspected in the browser before any upload', { skip:
   await openDetails(page);
   assert.deepEqual(workerFiles, [], 'the inspector worker is not loaded before a document is given');
 
-  await dropFile(page, SP_ONLY, readFileSync(CORPUS + SP_ONLY, 'utf8'));
+  await dropFile(page, '.drop', SP_ONLY, readFileSync(CORPUS + SP_ONLY, 'utf8'));
   const message = page.locator('#saml-metadata-xml-error');
   await message.filter({ hasText: /service-provider|application/i }).waitFor({ timeout: 15000 });
   assert.equal(await page.locator('#saml-metadata-xml').getAttribute('aria-invalid'), 'true');
@@ -64,7 +54,7 @@ test('a dropped document is inspected in the browser before any upload', { skip:
   assert.ok(workerFiles.includes('/inspector_bg.wasm'), `the worker module was loaded: ${workerFiles}`);
   await screenshot(page, '40-instant-wrong-document');
 
-  await dropFile(page, OKTA, readFileSync(CORPUS + OKTA, 'utf8'));
+  await dropFile(page, '.drop', OKTA, readFileSync(CORPUS + OKTA, 'utf8'));
   const summary = page.locator('#saml-inspection');
   await summary.filter({ hasText: 'http://www.okta.com/exkdoocxa1VmjpXmX697' }).waitFor({ timeout: 15000 });
   assert.equal(await summary.getAttribute('role'), 'status');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startPortico } from './lib/portico.mjs';
-import { launchBrowser, checkA11y, screenshot } from './lib/browser.mjs';
+import { launchBrowser, checkA11y, screenshot, dropFile } from './lib/browser.mjs';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/fixtures/saml/', import.meta.url));
 
@@ -28,16 +28,6 @@ after(async () => {
   await portico?.stop();
 });
 
-/** Drops a file on the drop zone the way a browser does on a real drag and drop. */
-async function dropFile(page, name, text) {
-  const dataTransfer = await page.evaluateHandle(([n, t]) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([t], n, { type: 'text/xml' }));
-    return dt;
-  }, [name, text]);
-  await page.dispatchEvent('.drop', 'drop', { dataTransfer });
-}
-
 test('each wrong document is explained next to the input and nothing is saved', { skip: !existsSync(CORPUS) && 'no ../shared/fixtures/saml corpus here' }, async () => {
   const org = await portico.api('POST', '/api/v1/organizations', { name: 'Careful Co' });
   const link = await portico.api('POST', '/api/v1/portal_links', { organization_id: org.json.id, intent: 'sso' });
@@ -50,7 +40,7 @@ test('each wrong document is explained next to the input and nothing is saved', 
 
   const seen = new Set();
   for (const [file, expected] of CASES) {
-    await dropFile(page, file, readFileSync(CORPUS + file, 'utf8'));
+    await dropFile(page, '.drop', file, readFileSync(CORPUS + file, 'utf8'));
     await page.getByText(`Read ${file}`).waitFor();
     await page.getByRole('button', { name: 'Check and continue' }).click();
     // The button reads "Checking…" until the server has answered.

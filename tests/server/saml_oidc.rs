@@ -172,3 +172,20 @@ async fn oidc_discovery_problems_are_explained() {
     let r = admin.call(Method::PUT, &format!("/portal/api/connections/{saml}/oidc"), Some(json!({ "issuer": base, "client_id": "c", "client_secret": "s" }))).await;
     assert_error(&r, 422, "validation_failed");
 }
+
+#[tokio::test]
+async fn a_draft_saved_at_the_same_time_never_overwrites_the_configuration() {
+    let app = App::new().await;
+    let (admin, _, conn) = saml_admin(&app).await;
+    // The browser saves drafts while it submits: a draft write that started before the
+    // submission must not put the old (empty) configuration back.
+    let (xml, _) = idp_metadata("https://idp.example.com", "https://idp.example.com/sso");
+    let r = admin.call(Method::PUT, &format!("/portal/api/connections/{conn}/saml"), Some(json!({ "method": "metadata_xml", "metadata_xml": xml }))).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    app.state.store.update_draft(&conn, r#"{"method":"metadata_xml"}"#, T0).await.unwrap();
+    let r = admin.call(Method::PUT, &format!("/portal/api/connections/{conn}/draft"), Some(json!({ "draft": { "method": "metadata_url" } }))).await;
+    assert_eq!(r.status, 200);
+    let r = admin.call(Method::GET, &format!("/portal/api/connections/{conn}"), None).await;
+    assert_eq!(r.body["saml"]["idp_entity_id"], "https://idp.example.com");
+    assert_eq!(r.body["draft"]["method"], "metadata_url");
+}

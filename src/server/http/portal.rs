@@ -112,7 +112,7 @@ async fn save_draft(State(s): State<AppState>, sess: PortalSession, Path(id): Pa
     }
     row.draft = req.draft.to_string();
     row.updated_at = s.clock.now();
-    s.store.update_connection(&row).await?;
+    s.store.update_draft(&row.id, &row.draft, row.updated_at).await?;
     Ok(axum::Json(connections::view(&s, &row)))
 }
 
@@ -169,6 +169,7 @@ async fn activate(State(s): State<AppState>, sess: PortalSession, Path(id): Path
     row.draft = "{}".into();
     row.updated_at = s.clock.now();
     s.store.update_connection(&row).await?;
+    s.store.update_draft(&row.id, &row.draft, row.updated_at).await?;
     Ok(axum::Json(connections::view(&s, &row)))
 }
 

@@ -242,8 +242,11 @@ pub trait Store: Send + Sync {
 
     /// Stores a new connection.
     async fn insert_connection(&self, conn: &ConnectionRow) -> StoreResult<()>;
-    /// Replaces a connection's mutable fields.
+    /// Replaces a connection's state, configuration and secret (not its draft, which the
+    /// admin's browser saves on its own schedule and must not overwrite a configuration).
     async fn update_connection(&self, conn: &ConnectionRow) -> StoreResult<()>;
+    /// Replaces only a connection's draft.
+    async fn update_draft(&self, id: &str, draft: &str, now: i64) -> StoreResult<()>;
     /// A connection by id (callers check the organization).
     async fn connection(&self, id: &str) -> StoreResult<Option<ConnectionRow>>;
     /// Connections of an organization, newest first.

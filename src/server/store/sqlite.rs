@@ -274,8 +274,14 @@ impl Store for SqliteStore {
     }
 
     async fn update_connection(&self, c: &ConnectionRow) -> StoreResult<()> {
-        sqlx::query("UPDATE connections SET state = ?, config = ?, client_secret_enc = ?, draft = ?, updated_at = ? WHERE id = ?")
-            .bind(&c.state).bind(&c.config).bind(&c.client_secret_enc).bind(&c.draft).bind(c.updated_at).bind(&c.id)
+        sqlx::query("UPDATE connections SET state = ?, config = ?, client_secret_enc = ?, updated_at = ? WHERE id = ?")
+            .bind(&c.state).bind(&c.config).bind(&c.client_secret_enc).bind(c.updated_at).bind(&c.id)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn update_draft(&self, id: &str, draft: &str, now: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE connections SET draft = ?, updated_at = ? WHERE id = ?").bind(draft).bind(now).bind(id)
             .execute(&self.pool).await.map_err(other)?;
         Ok(())
     }

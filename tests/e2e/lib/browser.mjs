@@ -59,3 +59,13 @@ export async function mobileScreenshot(page, name) {
     if (previous) await page.setViewportSize(previous);
   }
 }
+
+/** Drops a file on `selector` the way a browser does on a real drag and drop. */
+export async function dropFile(page, selector, name, text) {
+  const dataTransfer = await page.evaluateHandle(([n, t]) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([t], n, { type: 'text/xml' }));
+    return dt;
+  }, [name, text]);
+  await page.dispatchEvent(selector, 'drop', { dataTransfer });
+}
