@@ -6,6 +6,7 @@ use crate::api::guide::{Guide, GuideBlock};
 use crate::api::portal::{Connection, Protocol, SpValues};
 use crate::client::api;
 use crate::client::components::copy_box::CopyBox;
+use crate::client::components::flow_picture::FlowPicture;
 use crate::client::pages::wizard::Step;
 use crate::client::style::scoped;
 use crate::core::catalog;
@@ -40,6 +41,7 @@ pub fn ConfigureStep(
     view! {
         <div class="card">
             <PageHeading text=format!("Add this application in {idp}")/>
+            <FlowPicture protocol=conn.protocol idp=catalog::find(&conn.idp).filter(|e| !e.key.starts_with("generic-")).map(|e| e.name).unwrap_or("Your IdP")/>
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading the instructions…"</p> }>
                 {move || {
                     let sp = sp.clone();
