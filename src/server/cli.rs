@@ -251,7 +251,7 @@ async fn serve(state: AppState, demo: bool) -> Result<(), String> {
     if demo {
         demo_link(&state).await?;
     }
-    tokio::spawn(crate::server::refresh::run(state.clone()));
+    tokio::spawn(crate::server::jobs::run(state.clone()));
     let app = crate::server::http::router(state);
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())?;
     tracing::info!("stopped");

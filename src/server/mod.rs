@@ -8,6 +8,7 @@ pub mod crypto;
 pub mod fetch;
 pub mod guides;
 pub mod http;
+pub mod jobs;
 pub mod oidc;
 pub mod refresh;
 pub mod saml;

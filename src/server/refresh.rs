@@ -1,4 +1,4 @@
-//! Re-reads SAML metadata published at a URL on a schedule, so a rotated certificate is
+//! Re-reads SAML metadata published at a URL on a schedule (driven by `jobs`), so a rotated certificate is
 //! picked up without the admin, and records every certificate change with its time. A URL
 //! that fails is retried with backoff; the last good configuration stays in use meanwhile.
 
@@ -103,14 +103,4 @@ pub async fn refresh_due(state: &AppState) -> Result<usize, StoreError> {
         state.store.upsert_refresh(&next).await?;
     }
     Ok(due.len())
-}
-
-/// Runs [`refresh_due`] every minute until the process stops.
-pub async fn run(state: AppState) {
-    loop {
-        if let Err(e) = refresh_due(&state).await {
-            tracing::error!(error = %e, "metadata refresh pass failed");
-        }
-        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-    }
 }

@@ -144,3 +144,20 @@ async fn drafts_survive_the_session_and_unknown_idps_are_refused() {
     let r = later.call(Method::GET, &format!("/portal/api/connections/{conn}"), None).await;
     assert_eq!(r.body["draft"], draft);
 }
+
+#[tokio::test]
+async fn ended_sessions_and_old_links_are_purged_but_recent_expired_links_still_explain_themselves() {
+    let app = App::new().await;
+    let org = app.org("A").await;
+    let admin = app.admin(&org, "sso").await;
+    let unused = app.link(&org, "sso").await;
+    assert_eq!(portico::server::jobs::purge(&app.state).await.unwrap(), 0, "nothing has ended yet");
+    app.advance(3601);
+    // The idle session goes; the link expired an hour ago is kept, so it still says "expired".
+    assert_eq!(portico::server::jobs::purge(&app.state).await.unwrap(), 1);
+    assert_error(&admin.call(Method::GET, "/portal/api/session", None).await, 401, "session_missing");
+    assert_error(&app.redeem(&unused).await, 410, "link_expired");
+    app.advance(portico::server::jobs::EXPIRED_LINK_MEMORY_SECONDS);
+    assert_eq!(portico::server::jobs::purge(&app.state).await.unwrap(), 2, "both links are long expired now");
+    assert_error(&app.redeem(&unused).await, 404, "link_unknown");
+}

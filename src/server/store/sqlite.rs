@@ -266,6 +266,15 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn purge_expired(&self, now: i64, idle_before: i64, links_before: i64) -> StoreResult<u64> {
+        let sessions = sqlx::query("DELETE FROM portal_sessions WHERE expires_at <= ? OR last_seen_at < ?")
+            .bind(now).bind(idle_before)
+            .execute(&self.pool).await.map_err(other)?;
+        let links = sqlx::query("DELETE FROM portal_links WHERE expires_at < ?").bind(links_before)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(sessions.rows_affected() + links.rows_affected())
+    }
+
     async fn insert_connection(&self, c: &ConnectionRow) -> StoreResult<()> {
         sqlx::query("INSERT INTO connections (id, organization_id, idp, protocol, state, config, client_secret_enc, draft, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(&c.id).bind(&c.organization_id).bind(&c.idp).bind(&c.protocol).bind(&c.state).bind(&c.config).bind(&c.client_secret_enc).bind(&c.draft).bind(c.created_at).bind(c.updated_at)

@@ -1,0 +1,26 @@
+//! Background work: re-reading metadata URLs and purging ended sessions, once a minute.
+
+use crate::server::store::StoreError;
+use crate::server::{refresh, AppState};
+
+/// How long an expired link is kept, so reopening it still says "expired" rather than "unknown".
+pub const EXPIRED_LINK_MEMORY_SECONDS: i64 = 30 * 86_400;
+
+/// Deletes ended sessions and links long expired; returns how many rows went.
+pub async fn purge(state: &AppState) -> Result<u64, StoreError> {
+    let now = state.clock.now();
+    state.store.purge_expired(now, now - state.settings.session_idle_seconds, now - EXPIRED_LINK_MEMORY_SECONDS).await
+}
+
+/// Runs every job once a minute until the process stops.
+pub async fn run(state: AppState) {
+    loop {
+        if let Err(e) = refresh::refresh_due(&state).await {
+            tracing::error!(error = %e, "metadata refresh pass failed");
+        }
+        if let Err(e) = purge(&state).await {
+            tracing::error!(error = %e, "purging expired sessions failed");
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+    }
+}
