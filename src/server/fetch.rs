@@ -109,6 +109,14 @@ impl Fetcher {
     }
 }
 
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FetchError {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,11 +141,3 @@ mod tests {
         assert!(err.0.contains("Could not connect"), "{}", err.0);
     }
 }
-
-impl std::fmt::Display for FetchError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for FetchError {}
