@@ -101,6 +101,17 @@ async fn client_routes_fall_back_to_the_app_and_assets_are_cached() {
     let etag = r.headers["etag"].to_str().unwrap().to_owned();
     let r = app.raw(Request::get("/inspector_bg.wasm").header("if-none-match", &etag).body(Body::empty()).unwrap()).await;
     assert_eq!(r.status, 304);
+    std::fs::write(dist.path().join("inspector_bg.wasm.br"), b"small").unwrap();
+    let r = app.raw(Request::get("/inspector_bg.wasm").header("accept-encoding", "br").body(Body::empty()).unwrap()).await;
+    assert_eq!((r.headers["content-encoding"].to_str().unwrap(), r.headers["cache-control"].to_str().unwrap()), ("br", "no-cache"));
+    assert_ne!(r.headers["etag"].to_str().unwrap(), etag, "each representation has its own tag");
+    // A precompressed copy made at build time is preferred when the browser takes it.
+    std::fs::write(dist.path().join("portico-0123456789abcdef_bg.wasm.br"), b"precompressed").unwrap();
+    let r = app.raw(Request::get("/portico-0123456789abcdef_bg.wasm").header("accept-encoding", "gzip, deflate, br").body(Body::empty()).unwrap()).await;
+    assert_eq!((r.headers["content-encoding"].to_str().unwrap(), r.text.as_str()), ("br", "precompressed"));
+    assert_eq!(r.headers["content-type"], "application/wasm");
+    let r = app.raw(Request::get("/portico-0123456789abcdef_bg.wasm").header("accept-encoding", "gzip").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.headers["content-encoding"], "gzip", "no .gz copy: compressed on the fly");
     let r = app.raw(Request::get("/missing.js").body(Body::empty()).unwrap()).await;
     assert_eq!(r.status, 404);
     let r = app.raw(Request::get("/../secret.key").body(Body::empty()).unwrap()).await;

@@ -69,8 +69,26 @@ pub async fn serve(State(s): State<AppState>, method: Method, uri: Uri, headers:
         if let Some(body) = s.assets.get(path) {
             let mime = mime_guess::from_path(path).first_or_octet_stream();
             let content_type = HeaderValue::from_str(mime.as_ref()).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+            let mut resp_headers = axum::http::HeaderMap::new();
+            resp_headers.insert(header::CONTENT_TYPE, content_type);
+            // Built files come with brotli and gzip copies made at build time (.ci/precompress);
+            // without one, the compression layer compresses on the fly.
+            let accepts = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let packed = [("br", "br"), ("gzip", "gz")].into_iter().find_map(|(encoding, ext)| {
+                let wanted = accepts.split(',').any(|a| a.split(';').next().unwrap_or("").trim() == encoding);
+                wanted.then(|| s.assets.get(&format!("{path}.{ext}"))).flatten().map(|b| (encoding, b))
+            });
+            let body = match packed {
+                Some((encoding, packed)) => {
+                    resp_headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+                    resp_headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+                    packed
+                }
+                None => body,
+            };
             if is_hashed(path) {
-                return ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"))], body.into_owned()).into_response();
+                resp_headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+                return (resp_headers, body.into_owned()).into_response();
             }
             // Unhashed names (logos, the inspector worker) change in place on upgrade: revalidate
             // every time, so an old worker script is never paired with a new wasm module.
@@ -78,8 +96,11 @@ pub async fn serve(State(s): State<AppState>, method: Method, uri: Uri, headers:
             if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
                 return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
             }
-            let etag = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\""));
-            return ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")), (header::ETAG, etag)], body.into_owned()).into_response();
+            resp_headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            if let Ok(v) = HeaderValue::from_str(&etag) {
+                resp_headers.insert(header::ETAG, v);
+            }
+            return (resp_headers, body.into_owned()).into_response();
         }
         // A missing file with an extension is a 404, not the app shell.
         if path.rsplit('/').next().is_some_and(|last| last.contains('.')) {
