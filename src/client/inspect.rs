@@ -5,6 +5,7 @@
 //! call answers `None` and the form falls back to the server's answer alone (the server is the
 //! authority in any case).
 
+use crate::core::metadata::{MetadataProblem, SsoService};
 use serde::Deserialize;
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -17,7 +18,7 @@ const WORKER_URL: &str = "/inspector_loader.js";
 const START_TIMEOUT_MS: u32 = 20_000;
 
 /// What the client shows from an inspection: the few fields of `core::metadata::IdpMetadata`
-/// it needs (the rest of the reply is ignored).
+/// it needs (the rest of the reply, certificates' PEM included, is skipped while decoding).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Summary {
     /// The IdP's entity ID.
@@ -27,44 +28,13 @@ pub struct Summary {
     pub display_name: Option<String>,
     /// Sign-in addresses.
     #[serde(default)]
-    pub sso_services: Vec<Service>,
+    pub sso_services: Vec<SsoService>,
     /// Signing certificates (only counted).
     #[serde(default)]
     pub signing_certificates: Vec<serde::de::IgnoredAny>,
     /// Non-fatal findings.
     #[serde(default)]
-    pub warnings: Vec<Problem>,
-}
-
-/// One sign-in address.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Service {
-    /// `redirect` or `post`.
-    pub binding: String,
-    /// The URL.
-    pub url: String,
-}
-
-/// A `core::metadata::MetadataProblem` as the client shows it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Problem {
-    /// Stable code.
-    pub code: String,
-    /// What to do.
-    pub message: String,
-    /// The identity providers to choose from, for `metadata_choose_entity`.
-    #[serde(default)]
-    pub entities: Vec<Choice>,
-}
-
-/// One identity provider of an aggregate.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Choice {
-    /// Its entity ID.
-    pub entity_id: String,
-    /// Its human name.
-    #[serde(default)]
-    pub display_name: Option<String>,
+    pub warnings: Vec<MetadataProblem>,
 }
 
 impl Summary {
@@ -79,7 +49,7 @@ impl Summary {
 #[serde(rename_all = "lowercase")]
 enum Reply {
     Ok(Summary),
-    Error(Problem),
+    Error(MetadataProblem),
 }
 
 #[derive(Default)]
@@ -162,7 +132,7 @@ fn start() -> Option<web_sys::Worker> {
 
 /// Inspects a metadata document in the worker, judging certificates now. `entity` picks one
 /// identity provider of an aggregate. `None` when the worker is unavailable.
-pub async fn inspect(xml: String, entity: Option<String>) -> Option<Result<Summary, Problem>> {
+pub async fn inspect(xml: String, entity: Option<String>) -> Option<Result<Summary, MetadataProblem>> {
     if STATE.with(|s| s.borrow().failed) {
         return None;
     }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 thread_local! {
     static INSERTED: RefCell<HashMap<&'static str, &'static str>> = RefCell::new(HashMap::new());
+    static COLLISIONS: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Adds a scoped stylesheet to the document (once per class) and returns its class name.
@@ -34,10 +35,6 @@ pub fn scoped(style: (&'static str, &'static str)) -> &'static str {
         }
     });
     class
-}
-
-thread_local! {
-    static COLLISIONS: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Classes that were claimed by two different stylesheets (tests assert this stays empty).
