@@ -1,5 +1,6 @@
 //! The portal API's bodies (`/portal/api/...`, session cookie), also read by the vendor API.
 
+use crate::api::signin::{AttributeMapping, CustomAttribute, TestOutcome};
 use crate::api::vendor::Intent;
 use serde::{Deserialize, Serialize};
 
@@ -69,8 +70,10 @@ impl Protocol {
 pub enum ConnectionState {
     /// Being set up.
     Draft,
-    /// The admin reviewed and saved it.
+    /// The admin reviewed and saved it; not yet proven by a test sign-in.
     Configured,
+    /// A test sign-in succeeded and the admin (or the vendor) activated it.
+    Active,
 }
 
 impl ConnectionState {
@@ -79,6 +82,7 @@ impl ConnectionState {
         match self {
             ConnectionState::Draft => "draft",
             ConnectionState::Configured => "configured",
+            ConnectionState::Active => "active",
         }
     }
 
@@ -87,6 +91,7 @@ impl ConnectionState {
         match s {
             "draft" => Some(ConnectionState::Draft),
             "configured" => Some(ConnectionState::Configured),
+            "active" => Some(ConnectionState::Active),
             _ => None,
         }
     }
@@ -200,10 +205,43 @@ pub struct Connection {
     /// The admin's unsaved input, kept server-side so nothing is lost.
     #[serde(default)]
     pub draft: serde_json::Value,
+    /// How the IdP's attributes become the profile.
+    #[serde(default)]
+    pub attribute_mapping: AttributeMapping,
+    /// The environment's custom profile attributes, which the mapping may fill.
+    #[serde(default)]
+    pub custom_attributes: Vec<CustomAttribute>,
+    /// What the vendor allows for this connection.
+    #[serde(default)]
+    pub options: ConnectionOptions,
+    /// Unix seconds of the last finished test sign-in.
+    #[serde(default)]
+    pub last_tested_at: Option<i64>,
+    /// Its outcome.
+    #[serde(default)]
+    pub last_test_result: Option<TestOutcome>,
+    /// Its id.
+    #[serde(default)]
+    pub last_test_id: Option<String>,
     /// RFC 3339.
     pub created_at: String,
     /// RFC 3339.
     pub updated_at: String,
+}
+
+/// Per-connection switches only the vendor sets (`PATCH /api/v1/connections/{id}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionOptions {
+    /// Accept SAML responses the IdP sends without our request (IdP-initiated sign-in).
+    #[serde(default)]
+    pub allow_idp_initiated: bool,
+    /// Accept SHA-1 signatures and digests (old ADFS and OneLogin setups).
+    #[serde(default)]
+    pub allow_sha1: bool,
+    /// Activate the connection as soon as a test sign-in succeeds, without the admin confirming.
+    #[serde(default)]
+    pub auto_activate: bool,
 }
 
 /// A list of connections.

@@ -105,6 +105,12 @@ pub fn view(state: &AppState, row: &ConnectionRow) -> Connection {
         saml: saml_cfg,
         oidc: oidc_cfg,
         draft: serde_json::from_str(&row.draft).unwrap_or(serde_json::Value::Null),
+        attribute_mapping: Default::default(),
+        custom_attributes: Vec::new(),
+        options: Default::default(),
+        last_tested_at: None,
+        last_test_result: None,
+        last_test_id: None,
         created_at: rfc3339(row.created_at),
         updated_at: rfc3339(row.updated_at),
     }

@@ -92,7 +92,8 @@ fn ConnectionsList() -> impl IntoView {
                                     let name = entry.map(|e| e.name).unwrap_or("Identity provider");
                                     let logo = format!("/logos/{}", entry.map(|e| e.logo).unwrap_or("saml.svg"));
                                     let (badge, label) = match c.state {
-                                        ConnectionState::Configured => ("badge configured", "Configured"),
+                                        ConnectionState::Active => ("badge configured", "Active"),
+                                        ConnectionState::Configured => ("badge configured", "Configured: test sign-in next"),
                                         ConnectionState::Draft => ("badge draft", "Draft: not finished"),
                                     };
                                     let href = resume_href(&c);

@@ -1,0 +1,324 @@
+//! Test sign-in and attribute mapping: the bodies of the portal and vendor APIs that start a
+//! test, report its result, and set how IdP attributes become a profile.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+macro_rules! failure_codes {
+    ($($variant:ident = $code:literal;)*) => {
+        /// Why a test sign-in failed: one stable code per failure, shared by the server (which
+        /// decides) and the portal (which explains). Wire form is snake_case.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum FailureCode { $($variant,)* }
+
+        impl FailureCode {
+            /// All codes, for documentation and tests.
+            pub const ALL: &'static [FailureCode] = &[$(FailureCode::$variant,)*];
+
+            /// The stable code sent on the wire.
+            pub fn as_str(self) -> &'static str {
+                match self { $(FailureCode::$variant => $code,)* }
+            }
+
+            /// The code for a wire string.
+            pub fn parse(code: &str) -> Option<FailureCode> {
+                match code { $($code => Some(FailureCode::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+failure_codes! {
+    // The SAML response as a whole.
+    SamlResponseMissing = "saml_response_missing";
+    SamlResponseMalformed = "saml_response_malformed";
+    SamlStatusNotSuccess = "saml_status_not_success";
+    // Signatures.
+    SamlUnsigned = "saml_unsigned";
+    SamlSignatureInvalid = "saml_signature_invalid";
+    SamlCertificateMismatch = "saml_certificate_mismatch";
+    SamlAlgorithmNotAllowed = "saml_algorithm_not_allowed";
+    // What the response says.
+    SamlIssuerMismatch = "saml_issuer_mismatch";
+    SamlAudienceMismatch = "saml_audience_mismatch";
+    SamlDestinationMismatch = "saml_destination_mismatch";
+    SamlRecipientMismatch = "saml_recipient_mismatch";
+    SamlInResponseToMismatch = "saml_in_response_to_mismatch";
+    SamlIdpInitiatedRefused = "saml_idp_initiated_refused";
+    SamlNotYetValid = "saml_not_yet_valid";
+    SamlExpired = "saml_expired";
+    SamlReplay = "saml_replay";
+    SamlAssertionMissing = "saml_assertion_missing";
+    SamlMultipleAssertions = "saml_multiple_assertions";
+    SamlSubjectMissing = "saml_subject_missing";
+    SamlEncryptedUnreadable = "saml_encrypted_unreadable";
+    // OpenID Connect.
+    OidcIdpError = "oidc_idp_error";
+    OidcStateMismatch = "oidc_state_mismatch";
+    OidcTokenExchangeFailed = "oidc_token_exchange_failed";
+    OidcClientAuthFailed = "oidc_client_auth_failed";
+    OidcIdTokenInvalid = "oidc_id_token_invalid";
+    OidcIssuerMismatch = "oidc_issuer_mismatch";
+    OidcAudienceMismatch = "oidc_audience_mismatch";
+    OidcNonceMismatch = "oidc_nonce_mismatch";
+    OidcTokenExpired = "oidc_token_expired";
+    OidcAlgorithmNotAllowed = "oidc_algorithm_not_allowed";
+    OidcUserinfoFailed = "oidc_userinfo_failed";
+    OidcProviderUnreachable = "oidc_provider_unreachable";
+    // The profile, after mapping.
+    EmailMissing = "email_missing";
+    EmailInvalid = "email_invalid";
+    EmailOutsideDomains = "email_outside_domains";
+    RequiredAttributeMissing = "required_attribute_missing";
+    // The test itself.
+    TestExpired = "test_expired";
+    TestUnknown = "test_unknown";
+}
+
+impl Serialize for FailureCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FailureCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        FailureCode::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown failure code `{s}`")))
+    }
+}
+
+/// One labelled value that explains a failure: what we expected, what arrived, both clocks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fact {
+    /// Stable key, e.g. `expected`, `received`, `our_clock`, `expected_fingerprint`.
+    pub key: String,
+    /// Human label, e.g. "Audience Okta sent".
+    pub label: String,
+    /// The value, verbatim.
+    pub value: String,
+}
+
+impl Fact {
+    /// A fact from its parts.
+    pub fn new(key: &str, label: &str, value: impl Into<String>) -> Fact {
+        Fact { key: key.to_owned(), label: label.to_owned(), value: value.into() }
+    }
+}
+
+/// A value the admin should paste into their IdP to fix a failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopyValue {
+    /// What it is ("Audience URI (SP Entity ID)").
+    pub label: String,
+    /// The value.
+    pub value: String,
+}
+
+/// A failed test, explained: what is wrong, and what to change where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnosis {
+    /// The stable code.
+    pub code: FailureCode,
+    /// One line: what went wrong ("Okta sent the wrong audience").
+    pub title: String,
+    /// What is wrong, in a sentence or two, with the values involved.
+    pub message: String,
+    /// What to change and where, specific to the IdP when we know it; steps in order.
+    pub fix: Vec<String>,
+    /// Values to paste, each with a copy button.
+    #[serde(default)]
+    pub copy: Vec<CopyValue>,
+    /// Labelled evidence (expected / received values, clocks, fingerprints).
+    #[serde(default)]
+    pub facts: Vec<Fact>,
+}
+
+/// One attribute (SAML) or claim (OIDC) exactly as the IdP sent it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceivedAttribute {
+    /// `Name` (SAML) or claim name (OIDC).
+    pub name: String,
+    /// SAML `NameFormat`, when given.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// SAML `FriendlyName`, when given.
+    #[serde(default)]
+    pub friendly_name: Option<String>,
+    /// Every value, as text (OIDC non-string claims as JSON).
+    pub values: Vec<String>,
+}
+
+/// The normalized profile the vendor's app receives.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Profile {
+    /// The user's id at the IdP (NameID or `sub` unless mapped otherwise).
+    pub idp_id: String,
+    /// Email address.
+    pub email: Option<String>,
+    /// Given name.
+    pub first_name: Option<String>,
+    /// Family name.
+    pub last_name: Option<String>,
+    /// Group names or ids.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// The vendor's own attributes, by name.
+    #[serde(default)]
+    pub custom_attributes: BTreeMap<String, String>,
+}
+
+/// A remark about the mapping, found by applying it to what a test received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MappingIssue {
+    /// `source_missing` (a mapped attribute did not arrive), `not_an_email`,
+    /// `required_unmapped`, `looks_misplaced` (a value looks like it belongs to another field).
+    pub kind: String,
+    /// The profile field concerned (`email`, `first_name`, a custom attribute name …).
+    pub field: String,
+    /// What to do, in a sentence.
+    pub message: String,
+    /// A received attribute name that would be a better source, when one is.
+    #[serde(default)]
+    pub suggestion: Option<String>,
+    /// Whether this blocks the test from succeeding.
+    #[serde(default)]
+    pub blocking: bool,
+}
+
+/// How attributes become a profile: for each field, the received attribute name to read.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttributeMapping {
+    /// Source of `idp_id`; empty means the SAML NameID or the OIDC `sub`.
+    #[serde(default)]
+    pub idp_id: Option<String>,
+    /// Source of `email` (required).
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Source of `first_name`.
+    #[serde(default)]
+    pub first_name: Option<String>,
+    /// Source of `last_name`.
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// Source of a full name, split into first and last when those do not arrive.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Source of `groups`.
+    #[serde(default)]
+    pub groups: Option<String>,
+    /// Sources of the vendor's custom attributes, by custom attribute name.
+    #[serde(default)]
+    pub custom: BTreeMap<String, String>,
+}
+
+/// A custom profile attribute the vendor defines for an environment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomAttribute {
+    /// snake_case name, as it appears in `custom_attributes`.
+    pub name: String,
+    /// Whether a test fails without it.
+    #[serde(default)]
+    pub required: bool,
+    /// Shown to the admin next to the field.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// `GET/PUT /api/v1/custom_attributes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomAttributeList {
+    /// All of the environment's custom attributes.
+    pub data: Vec<CustomAttribute>,
+}
+
+/// Where a test stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TestOutcome {
+    /// Sent to the IdP, no answer yet.
+    Pending,
+    /// The round trip worked and the profile is complete.
+    Success,
+    /// Something is wrong; see the diagnosis.
+    Failure,
+}
+
+/// One test sign-in attempt, as listed and as shown in full.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignInTest {
+    /// `test_...`
+    pub id: String,
+    /// The connection tested.
+    pub connection_id: String,
+    /// SAML or OIDC.
+    pub protocol: crate::api::portal::Protocol,
+    /// Unix seconds.
+    pub started_at: i64,
+    /// Unix seconds, once the IdP answered.
+    pub finished_at: Option<i64>,
+    /// Where it stands.
+    pub outcome: TestOutcome,
+    /// True when the IdP sent a response we did not ask for.
+    #[serde(default)]
+    pub idp_initiated: bool,
+    /// Set on failure.
+    pub diagnosis: Option<Diagnosis>,
+    /// The mapped profile, when the IdP's answer could be read.
+    pub profile: Option<Profile>,
+    /// Remarks about the mapping.
+    #[serde(default)]
+    pub mapping_issues: Vec<MappingIssue>,
+    /// Every attribute or claim as received.
+    #[serde(default)]
+    pub attributes: Vec<ReceivedAttribute>,
+    /// SAML: the response, pretty-printed, signature values shortened. Only in the full view.
+    #[serde(default)]
+    pub saml_response_xml: Option<String>,
+    /// OIDC: the decoded ID token claims. Only in the full view.
+    #[serde(default)]
+    pub id_token_claims: Option<serde_json::Value>,
+}
+
+/// A list of tests, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignInTestList {
+    /// Newest first.
+    pub data: Vec<SignInTest>,
+}
+
+/// `POST /portal/api/connections/{id}/tests`: the answer. The browser navigates to `url`
+/// (top level), which leads to the IdP and back to the result page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartedTest {
+    /// The new test's id.
+    pub test_id: String,
+    /// Where to send the browser.
+    pub url: String,
+}
+
+/// Why the server refused an IdP's answer: the code plus the evidence, before it is explained
+/// for a particular IdP (see `core::diagnosis`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    /// The stable code.
+    pub code: FailureCode,
+    /// Expected and received values, clocks, fingerprints, the IdP's own status message.
+    pub facts: Vec<Fact>,
+}
+
+impl Rejection {
+    /// A rejection with no evidence yet.
+    pub fn new(code: FailureCode) -> Rejection {
+        Rejection { code, facts: Vec::new() }
+    }
+
+    /// Adds one labelled value.
+    pub fn fact(mut self, key: &str, label: &str, value: impl Into<String>) -> Rejection {
+        self.facts.push(Fact::new(key, label, value));
+        self
+    }
+}
