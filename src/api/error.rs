@@ -83,6 +83,9 @@ error_codes! {
     ConnectionIncomplete = "connection_incomplete", 409, "Finish entering your identity provider's details before saving.";
     MetadataFetchFailed = "metadata_fetch_failed", 422, "We could not download the metadata from that URL.";
     OidcDiscoveryFailed = "oidc_discovery_failed", 422, "We could not read the OpenID Connect discovery document for that issuer.";
+    TestNotFound = "test_not_found", 404, "No test sign-in with that id exists for this connection.";
+    TestRequired = "test_required", 409, "Run a successful test sign-in with the current settings before activating this connection.";
+    InvalidState = "invalid_state", 409, "That change is not possible in the connection's current state.";
     RateLimited = "rate_limited", 429, "Too many requests; wait a moment and try again.";
     Internal = "internal_error", 500, "Something went wrong on our side. Try again; if it keeps happening, quote the request id to your vendor.";
 }

@@ -132,3 +132,52 @@ mod double_option {
         Option::<String>::deserialize(d).map(Some)
     }
 }
+
+/// `POST /api/v1/organizations/{id}/connections` and `PATCH /api/v1/connections/{id}`: for
+/// support-assisted setups, the same inputs the wizard takes, through the same validation.
+/// Only the fields present change. SAML: one of `metadata_xml`, `metadata_url`, or the manual
+/// trio `sso_url` + `idp_entity_id` + `certificate`. OIDC: `issuer` + `client_id` (+ `client_secret`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionInput {
+    /// Catalog key (e.g. `okta-saml`); required when creating, fixed afterwards.
+    #[serde(default)]
+    pub idp: Option<String>,
+    /// SAML metadata document.
+    #[serde(default)]
+    pub metadata_xml: Option<String>,
+    /// SAML metadata URL (re-read daily).
+    #[serde(default)]
+    pub metadata_url: Option<String>,
+    /// Which IdP of a multi-entity metadata document.
+    #[serde(default)]
+    pub entity_id_choice: Option<String>,
+    /// Manual SAML: SSO URL.
+    #[serde(default)]
+    pub sso_url: Option<String>,
+    /// Manual SAML: IdP entity ID.
+    #[serde(default)]
+    pub idp_entity_id: Option<String>,
+    /// Manual SAML: signing certificate (PEM).
+    #[serde(default)]
+    pub certificate: Option<String>,
+    /// OIDC issuer.
+    #[serde(default)]
+    pub issuer: Option<String>,
+    /// OIDC client ID.
+    #[serde(default)]
+    pub client_id: Option<String>,
+    /// OIDC client secret (write-only).
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    /// How attributes become the profile.
+    #[serde(default)]
+    pub attribute_mapping: Option<crate::api::signin::AttributeMapping>,
+    /// The vendor's switches.
+    #[serde(default)]
+    pub options: Option<crate::api::portal::ConnectionOptions>,
+    /// `active` activates (a successful test with the current settings is required);
+    /// `configured` takes an active connection out of use.
+    #[serde(default)]
+    pub state: Option<crate::api::portal::ConnectionState>,
+}

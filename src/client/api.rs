@@ -3,6 +3,7 @@
 use crate::api::portal::{
     Connection, ConnectionList, CreateConnection, OidcInput, RedeemLink, SamlInput, SaveDraft, SessionInfo,
 };
+use crate::api::signin::{AttributeMapping, SignInTest, SignInTestList, StartedTest};
 use crate::api::{ApiErrorBody, ErrorCode, ErrorDetail, CSRF_HEADER, REQUEST_ID_HEADER};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -61,6 +62,14 @@ impl ApiError {
                 .collect()
         })
         .unwrap_or_default()
+    }
+
+    /// Every field problem the server named, by field.
+    pub fn fields(&self) -> std::collections::BTreeMap<String, String> {
+        match self {
+            ApiError::Api(d) => d.fields.clone(),
+            ApiError::Network(_) => Default::default(),
+        }
     }
 
     /// The problem with one field, if the server named it.
@@ -179,7 +188,32 @@ pub async fn set_oidc(id: &str, input: &OidcInput) -> Result<Connection, ApiErro
     send(Request::put(&format!("/portal/api/connections/{id}/oidc")), json(input)).await
 }
 
-/// Reviews and saves the connection.
+/// Reviews and saves the connection (it becomes `configured`; a test sign-in comes next).
+pub async fn save_connection(id: &str) -> Result<Connection, ApiError> {
+    send(Request::post(&format!("/portal/api/connections/{id}/save")), Some("{}".into())).await
+}
+
+/// Puts a tested connection into use.
 pub async fn activate(id: &str) -> Result<Connection, ApiError> {
     send(Request::post(&format!("/portal/api/connections/{id}/activate")), Some("{}".into())).await
+}
+
+/// Starts a test sign-in; the browser then goes to the returned URL.
+pub async fn start_test(id: &str) -> Result<StartedTest, ApiError> {
+    send(Request::post(&format!("/portal/api/connections/{id}/tests")), Some("{}".into())).await
+}
+
+/// The connection's test sign-ins, newest first.
+pub async fn tests(id: &str) -> Result<SignInTestList, ApiError> {
+    get(&format!("/portal/api/connections/{id}/tests")).await
+}
+
+/// One test sign-in in full.
+pub async fn test(id: &str, test_id: &str) -> Result<SignInTest, ApiError> {
+    get(&format!("/portal/api/connections/{id}/tests/{test_id}")).await
+}
+
+/// Saves the attribute mapping.
+pub async fn set_mapping(id: &str, mapping: &AttributeMapping) -> Result<Connection, ApiError> {
+    send(Request::put(&format!("/portal/api/connections/{id}/mapping")), json(mapping)).await
 }

@@ -19,7 +19,7 @@ mod date;
 mod der;
 mod warnings;
 
-pub use date::format_date;
+pub use date::{format_date, format_datetime};
 pub(crate) use date::parse_xml_datetime;
 pub use warnings::certificate_warnings;
 

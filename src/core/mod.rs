@@ -2,6 +2,8 @@
 
 pub mod catalog;
 pub mod lifecycle;
+pub mod mapping;
 pub mod cert;
+pub mod diagnosis;
 pub mod metadata;
 pub mod validate;

@@ -39,6 +39,9 @@ pub struct ConfigArgs {
     /// How often SAML metadata published at a URL is re-read, in seconds.
     #[arg(long, env = "PORTICO_METADATA_REFRESH_SECONDS", global = true)]
     pub metadata_refresh_seconds: Option<String>,
+    /// How far the IdP's clock may be from ours when checking assertion times (default 90).
+    #[arg(long, env = "PORTICO_CLOCK_SKEW_SECONDS", global = true)]
+    pub clock_skew_seconds: Option<String>,
 }
 
 /// Validated settings.
@@ -64,6 +67,8 @@ pub struct Settings {
     pub session_max_seconds: i64,
     /// Interval between re-reads of metadata URLs.
     pub metadata_refresh_seconds: i64,
+    /// Tolerated difference between the IdP's clock and ours.
+    pub clock_skew_seconds: i64,
 }
 
 impl Settings {
@@ -85,6 +90,7 @@ impl Settings {
             session_idle_seconds: 3600,
             session_max_seconds: 6 * 3600,
             metadata_refresh_seconds: 86_400,
+            clock_skew_seconds: 90,
         }
     }
 }
@@ -167,6 +173,7 @@ impl ConfigArgs {
             session_idle_seconds: seconds(self.session_idle_seconds.as_deref(), 3600, "PORTICO_SESSION_IDLE_SECONDS")?,
             session_max_seconds: seconds(self.session_max_seconds.as_deref(), 6 * 3600, "PORTICO_SESSION_MAX_SECONDS")?,
             metadata_refresh_seconds: seconds(self.metadata_refresh_seconds.as_deref(), 86_400, "PORTICO_METADATA_REFRESH_SECONDS")?,
+            clock_skew_seconds: seconds(self.clock_skew_seconds.as_deref(), 90, "PORTICO_CLOCK_SKEW_SECONDS")?,
         })
     }
 }
@@ -179,6 +186,7 @@ mod tests {
         ConfigArgs {
             listen: None, public_url: None, data_dir: None, database_url: None, secret_key: None,
             dist: None, fetch_allowlist: vec![], session_idle_seconds: None, session_max_seconds: None, metadata_refresh_seconds: None,
+            clock_skew_seconds: None,
         }
     }
 

@@ -3,6 +3,7 @@
 use crate::api::portal::{
     CertificateChange, CertificateSummary, Connection, MetadataRefresh, ConnectionState, OidcConfig, OidcInput, Protocol, SamlConfig, SamlInput, SamlInputMethod,
 };
+use crate::api::signin::TestOutcome;
 use crate::api::ErrorCode;
 use crate::core::metadata::{self, CertificateInfo, IdpMetadata, MetadataProblem};
 use crate::core::validate;
@@ -43,9 +44,84 @@ pub struct StoredOidc {
     pub token_endpoint: Option<String>,
 }
 
-/// [`view`] plus what lives beside the row: the metadata refresh schedule and certificate history.
+/// A new draft connection for a catalog IdP, with its own SP key pair for encrypted assertions.
+pub fn new_row(state: &AppState, organization_id: &str, entry: &crate::core::catalog::IdpEntry, now: i64) -> Result<ConnectionRow, ApiError> {
+    let id = crate::server::crypto::id("conn_");
+    let mut row = ConnectionRow::new_draft(id, organization_id.to_owned(), entry.key, entry.protocol.as_str(), now);
+    if entry.protocol == Protocol::Saml {
+        let sp = saml::sp_values(&state.settings.public_url, &row.id);
+        let pair = saml::keys::generate(&sp.entity_id, now).map_err(ApiError::internal)?;
+        row.sp_key_enc = Some(state.secrets.seal(pair.private_key_pem.as_bytes()));
+        row.sp_certificate = Some(pair.certificate_pem);
+    }
+    Ok(row)
+}
+
+/// Records new SAML details: a change of IdP (entity ID, URL, binding) needs a new test before
+/// the connection counts as active again; a certificate rollover alone does not.
+pub fn apply_saml(row: &mut ConnectionRow, stored: &StoredSaml, now: i64) -> Result<(), ApiError> {
+    let previous = row.config.as_deref().and_then(|c| serde_json::from_str::<StoredSaml>(c).ok());
+    let same_idp = previous.as_ref().is_some_and(|p| p.idp_entity_id == stored.idp_entity_id && p.sso_url == stored.sso_url && p.sso_binding == stored.sso_binding);
+    if !same_idp {
+        changed(row, now);
+    }
+    row.config = Some(serde_json::to_string(stored).map_err(ApiError::internal)?);
+    row.updated_at = now;
+    Ok(())
+}
+
+/// Records new OIDC details (and secret, when given); any change needs a new test.
+pub fn apply_oidc(row: &mut ConnectionRow, stored: &StoredOidc, sealed_secret: Option<Vec<u8>>, now: i64) -> Result<(), ApiError> {
+    let config = serde_json::to_string(stored).map_err(ApiError::internal)?;
+    if row.config.as_deref() != Some(config.as_str()) || sealed_secret.is_some() {
+        changed(row, now);
+    }
+    if sealed_secret.is_some() {
+        row.client_secret_enc = sealed_secret;
+    }
+    row.config = Some(config);
+    row.updated_at = now;
+    Ok(())
+}
+
+/// Checks and records an attribute mapping. It changes what the profile looks like, not whether
+/// the IdP connection works, so an active connection stays active.
+pub fn apply_mapping(row: &mut ConnectionRow, m: crate::api::signin::AttributeMapping, custom: &[crate::api::signin::CustomAttribute], now: i64) -> Result<(), ApiError> {
+    let trim = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let m = crate::api::signin::AttributeMapping {
+        idp_id: trim(m.idp_id),
+        email: trim(m.email),
+        first_name: trim(m.first_name),
+        last_name: trim(m.last_name),
+        name: trim(m.name),
+        groups: trim(m.groups),
+        custom: m.custom.into_iter().map(|(k, v)| (k, v.trim().to_owned())).filter(|(_, v)| !v.is_empty()).collect(),
+    };
+    let problems = crate::core::mapping::check(&m, custom);
+    if !problems.is_empty() {
+        let mut err = ApiError::new(ErrorCode::ValidationFailed).message("Some mapped fields need attention.");
+        err.fields = problems;
+        return Err(err);
+    }
+    row.attribute_mapping = Some(serde_json::to_string(&m).map_err(ApiError::internal)?);
+    row.updated_at = now;
+    Ok(())
+}
+
+fn changed(row: &mut ConnectionRow, now: i64) {
+    row.config_changed_at = Some(now);
+    if row.state == ConnectionState::Active.as_str() {
+        row.state = ConnectionState::Configured.as_str().to_owned();
+    }
+}
+
+/// [`view`] plus what lives beside the row: the metadata refresh schedule, certificate history
+/// and the environment's custom attributes.
 pub async fn view_full(state: &AppState, row: &ConnectionRow) -> Result<Connection, ApiError> {
     let mut c = view(state, row);
+    if let Some(org) = state.store.organization_by_id(&row.organization_id).await? {
+        c.custom_attributes = crate::server::signin::custom_attributes(state, &org.environment_id).await?;
+    }
     if let Some(saml) = c.saml.as_mut() {
         saml.refresh = state.store.refresh(&row.id).await?.map(|r| MetadataRefresh {
             last_checked_at: r.last_checked_at,
@@ -105,12 +181,16 @@ pub fn view(state: &AppState, row: &ConnectionRow) -> Connection {
         saml: saml_cfg,
         oidc: oidc_cfg,
         draft: serde_json::from_str(&row.draft).unwrap_or(serde_json::Value::Null),
-        attribute_mapping: Default::default(),
+        attribute_mapping: crate::server::signin::mapping_of(row),
         custom_attributes: Vec::new(),
-        options: Default::default(),
-        last_tested_at: None,
-        last_test_result: None,
-        last_test_id: None,
+        options: crate::server::signin::options_of(row),
+        last_tested_at: row.last_tested_at,
+        last_test_result: match row.last_test_result.as_deref() {
+            Some("success") => Some(TestOutcome::Success),
+            Some("failure") => Some(TestOutcome::Failure),
+            _ => None,
+        },
+        last_test_id: row.last_test_id.clone(),
         created_at: rfc3339(row.created_at),
         updated_at: rfc3339(row.updated_at),
     }
@@ -213,4 +293,74 @@ pub async fn accept_oidc(state: &AppState, input: &OidcInput) -> Result<StoredOi
         .await
         .map_err(|m| ApiError::new(ErrorCode::OidcDiscoveryFailed).message(m.clone()).field("issuer", m))?;
     Ok(StoredOidc { issuer: found.issuer, client_id, authorization_endpoint: found.authorization_endpoint, token_endpoint: found.token_endpoint })
+}
+
+/// Applies a vendor's [`ConnectionInput`](crate::api::vendor::ConnectionInput) to a connection
+/// and stores it: IdP details through the wizard's validation, then mapping, options, state.
+pub async fn apply_input(state: &AppState, row: &mut ConnectionRow, input: crate::api::vendor::ConnectionInput, environment_id: &str) -> Result<(), ApiError> {
+    use crate::api::vendor::ConnectionInput;
+    let now = state.clock.now();
+    let ConnectionInput { idp: _, metadata_xml, metadata_url, entity_id_choice, sso_url, idp_entity_id, certificate, issuer, client_id, client_secret, attribute_mapping, options, state: wanted } = input;
+    let saml_given = metadata_xml.is_some() || metadata_url.is_some() || sso_url.is_some() || idp_entity_id.is_some() || certificate.is_some();
+    let oidc_given = issuer.is_some() || client_id.is_some() || client_secret.is_some();
+    let protocol = Protocol::parse(&row.protocol).unwrap_or(Protocol::Saml);
+    if (saml_given && protocol != Protocol::Saml) || (oidc_given && protocol != Protocol::Oidc) {
+        return Err(ApiError::new(ErrorCode::ValidationFailed).message(format!(
+            "This connection uses {}; send only {} fields, or create a new connection to switch protocols.",
+            protocol.as_str().to_uppercase(),
+            protocol.as_str().to_uppercase()
+        )));
+    }
+    if saml_given {
+        let method = if metadata_xml.is_some() {
+            SamlInputMethod::MetadataXml
+        } else if metadata_url.is_some() {
+            SamlInputMethod::MetadataUrl
+        } else {
+            SamlInputMethod::Manual
+        };
+        let input = SamlInput { method, metadata_url, metadata_xml, sso_url, idp_entity_id, certificate, entity_id_choice };
+        let stored = accept_saml(state, &input, now).await?;
+        let previous = row.config.as_deref().and_then(|c| serde_json::from_str::<StoredSaml>(c).ok());
+        let changes = crate::server::refresh::certificate_changes(&row.id, previous.map(|p| p.certificates).as_deref().unwrap_or_default(), &stored.certificates, now);
+        apply_saml(row, &stored, now)?;
+        state.store.update_connection(row).await?;
+        state.store.insert_cert_events(&changes).await?;
+        crate::server::refresh::schedule(state, &row.id, &stored, now).await?;
+    }
+    if oidc_given {
+        let secret = client_secret.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        if secret.is_none() && row.client_secret_enc.is_none() {
+            return Err(ApiError::invalid("client_secret", "Enter the client secret."));
+        }
+        let input = OidcInput { issuer: issuer.unwrap_or_default(), client_id: client_id.unwrap_or_default(), client_secret: secret.clone() };
+        let stored = accept_oidc(state, &input).await?;
+        apply_oidc(row, &stored, secret.map(|v| state.secrets.seal(v.as_bytes())), now)?;
+    }
+    if (saml_given || oidc_given) && row.state == ConnectionState::Draft.as_str() {
+        // The vendor entered complete details: that is the review step's "Save".
+        row.state = ConnectionState::Configured.as_str().to_owned();
+    }
+    if let Some(m) = attribute_mapping {
+        let custom = crate::server::signin::custom_attributes(state, environment_id).await?;
+        apply_mapping(row, m, &custom, now)?;
+    }
+    if let Some(o) = options {
+        row.options = serde_json::to_string(&o).map_err(ApiError::internal)?;
+    }
+    row.updated_at = now;
+    state.store.update_connection(row).await?;
+    match wanted {
+        Some(ConnectionState::Active) => crate::server::signin::activate(state, row).await?,
+        Some(ConnectionState::Configured) if row.state == ConnectionState::Active.as_str() => {
+            row.state = ConnectionState::Configured.as_str().to_owned();
+            state.store.update_connection(row).await?;
+        }
+        Some(ConnectionState::Configured) if row.state == ConnectionState::Configured.as_str() => {}
+        Some(other) => {
+            return Err(ApiError::new(ErrorCode::InvalidState).field("state", format!("A {} connection cannot be set to `{}`.", row.state, other.as_str())));
+        }
+        None => {}
+    }
+    Ok(())
 }

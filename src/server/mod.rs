@@ -13,6 +13,7 @@ pub mod oidc;
 pub mod refresh;
 pub mod saml;
 pub mod service;
+pub mod signin;
 pub mod store;
 pub mod time;
 

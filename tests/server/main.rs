@@ -9,6 +9,7 @@ mod metadata;
 mod portal;
 mod refresh;
 mod saml_oidc;
+mod signin;
 mod vendor;
 
 use axum::body::Body;

@@ -70,7 +70,7 @@ async fn a_session_sees_only_its_own_organization() {
     for (m, path) in [
         (Method::GET, format!("/portal/api/connections/{conn_b}")),
         (Method::PUT, format!("/portal/api/connections/{conn_b}/draft")),
-        (Method::POST, format!("/portal/api/connections/{conn_b}/activate")),
+        (Method::POST, format!("/portal/api/connections/{conn_b}/save")),
     ] {
         let body = (m != Method::GET).then(|| json!({ "draft": {} }));
         let body = if path.ends_with("activate") { Some(json!({})) } else { body };
@@ -139,7 +139,7 @@ async fn drafts_survive_the_session_and_unknown_idps_are_refused() {
     assert_eq!(r.body["draft"], draft);
     assert_eq!(r.body["state"], "draft");
     // Saving a connection without details is refused, and loses nothing.
-    let r = later.call(Method::POST, &format!("/portal/api/connections/{conn}/activate"), Some(json!({}))).await;
+    let r = later.call(Method::POST, &format!("/portal/api/connections/{conn}/save"), Some(json!({}))).await;
     assert_error(&r, 409, "connection_incomplete");
     let r = later.call(Method::GET, &format!("/portal/api/connections/{conn}"), None).await;
     assert_eq!(r.body["draft"], draft);

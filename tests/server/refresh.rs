@@ -88,7 +88,7 @@ async fn uploaded_metadata_is_not_scheduled_and_replacing_a_certificate_is_recor
     let (xml, _) = idp_metadata("https://sts.windows.net/t/", "https://login.microsoftonline.com/t/saml2");
     let r = admin.call(Method::PUT, &path, Some(json!({ "method": "metadata_xml", "metadata_xml": xml }))).await;
     assert!(r.body["saml"]["refresh"].is_null(), "{}", r.text);
-    admin.call(Method::POST, &format!("/portal/api/connections/{conn}/activate"), Some(json!({}))).await;
+    admin.call(Method::POST, &format!("/portal/api/connections/{conn}/save"), Some(json!({}))).await;
     // Replacing only the certificate keeps the connection configured.
     let (_, pem) = idp_metadata("x", "https://x");
     app.advance(100);

@@ -8,3 +8,4 @@ pub mod require_session;
 pub mod session_banner;
 pub mod shell;
 pub mod stepper;
+pub mod test_result;

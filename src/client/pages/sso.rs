@@ -14,7 +14,9 @@ use stylers_macro::style_str;
 /// Where a connection's setup continues.
 pub fn resume_href(c: &Connection) -> String {
     let step = match (c.state, c.saml.is_some() || c.oidc.is_some()) {
-        (ConnectionState::Configured, _) | (_, true) => "review",
+        (ConnectionState::Active, _) => "mapping",
+        (ConnectionState::Configured, _) => "test",
+        (_, true) => "review",
         _ => "configure",
     };
     format!("/sso/setup/{step}?connection={}", c.id)

@@ -22,13 +22,17 @@ pub enum Step {
     Details,
     /// Review and save.
     Review,
+    /// A real sign-in round trip.
+    Test,
+    /// How attributes become the profile; activation.
+    Mapping,
 }
 
 impl Step {
     /// All steps in order.
-    pub const ALL: [Step; 4] = [Step::Provider, Step::Configure, Step::Details, Step::Review];
+    pub const ALL: [Step; 6] = [Step::Provider, Step::Configure, Step::Details, Step::Review, Step::Test, Step::Mapping];
     /// Their titles, for the stepper.
-    pub const TITLES: &'static [&'static str] = &["Identity provider", "Our values", "Your values", "Review"];
+    pub const TITLES: &'static [&'static str] = &["Identity provider", "Our values", "Your values", "Review", "Test sign-in", "Attributes"];
 
     /// The URL segment.
     pub fn slug(self) -> &'static str {
@@ -37,6 +41,8 @@ impl Step {
             Step::Configure => "configure",
             Step::Details => "details",
             Step::Review => "review",
+            Step::Test => "test",
+            Step::Mapping => "mapping",
         }
     }
 
@@ -108,5 +114,7 @@ fn step_view(step: Step, c: Connection) -> impl IntoView {
         Step::Configure => view! { <steps::configure::ConfigureStep conn=c/> }.into_any(),
         Step::Details => view! { <steps::details::DetailsStep conn=c/> }.into_any(),
         Step::Review => view! { <steps::review::ReviewStep conn=c/> }.into_any(),
+        Step::Test => view! { <steps::test::TestStep conn=c/> }.into_any(),
+        Step::Mapping => view! { <steps::mapping::MappingStep conn=c/> }.into_any(),
     }
 }

@@ -10,6 +10,12 @@ pub fn format_date(unix: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// A Unix time as `YYYY-MM-DD HH:MM UTC`, for times people compare (test history, clocks).
+pub fn format_datetime(unix: i64) -> String {
+    let secs = unix.rem_euclid(SECS_PER_DAY);
+    format!("{} {:02}:{:02} UTC", format_date(unix), secs / 3600, (secs % 3600) / 60)
+}
+
 // Both conversions count from 0000-03-01 so that February, with its leap day, ends each
 // year; eras of 400 years (146 097 days) then repeat exactly.
 pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {

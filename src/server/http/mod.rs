@@ -4,6 +4,7 @@ pub mod assets;
 pub mod error;
 pub mod portal;
 pub mod session;
+pub mod sso;
 pub mod vendor;
 
 use crate::server::AppState;
@@ -22,7 +23,7 @@ pub fn router(state: AppState) -> Router {
     let api = |routes: Router<AppState>| routes.fallback(error::api_not_found).method_not_allowed_fallback(error::method_not_allowed);
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route("/sso/saml/{connection_id}/metadata.xml", get(portal::sp_metadata))
+        .merge(sso::routes())
         .nest("/api/v1", api(vendor::routes()))
         .nest("/portal/api", api(portal::routes()))
         .fallback(assets::serve)

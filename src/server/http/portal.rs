@@ -3,12 +3,13 @@
 use super::error::{ApiError, Json};
 use super::session::{self, PortalSession};
 use crate::api::portal::{ConnectionList, ConnectionState, CreateConnection, OidcInput, Protocol, RedeemLink, SamlInput, SaveDraft};
+use crate::api::signin::{AttributeMapping, SignInTestList};
 use crate::api::vendor::Intent;
 use crate::api::ErrorCode;
 use crate::core::catalog;
 use crate::server::crypto::{self, hash_token};
 use crate::server::store::{ConnectionRow, Redeemed, SessionRow};
-use crate::server::{connections, refresh, saml, AppState};
+use crate::server::{connections, refresh, signin, AppState};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -24,7 +25,11 @@ pub fn routes() -> Router<AppState> {
         .route("/connections/{id}/draft", put(save_draft))
         .route("/connections/{id}/saml", put(set_saml))
         .route("/connections/{id}/oidc", put(set_oidc))
+        .route("/connections/{id}/save", post(save))
         .route("/connections/{id}/activate", post(activate))
+        .route("/connections/{id}/mapping", put(set_mapping))
+        .route("/connections/{id}/tests", get(list_tests).post(start_test))
+        .route("/connections/{id}/tests/{test_id}", get(one_test))
         .route("/guides/{key}", get(guide))
 }
 
@@ -74,18 +79,7 @@ async fn create(State(s): State<AppState>, sess: PortalSession, Json(req): Json<
     sess.require(Intent::Sso)?;
     let entry = catalog::find(&req.idp).ok_or_else(|| ApiError::invalid("idp", "Choose an identity provider from the list."))?;
     let now = s.clock.now();
-    let row = ConnectionRow {
-        id: crypto::id("conn_"),
-        organization_id: sess.org.id.clone(),
-        idp: entry.key.to_owned(),
-        protocol: entry.protocol.as_str().to_owned(),
-        state: ConnectionState::Draft.as_str().to_owned(),
-        config: None,
-        client_secret_enc: None,
-        draft: "{}".into(),
-        created_at: now,
-        updated_at: now,
-    };
+    let row = connections::new_row(&s, &sess.org.id, entry, now)?;
     s.store.insert_connection(&row).await?;
     Ok((StatusCode::CREATED, axum::Json(connections::view(&s, &row))))
 }
@@ -135,8 +129,7 @@ async fn set_saml(State(s): State<AppState>, sess: PortalSession, Path(id): Path
     let stored = connections::accept_saml(&s, &input, now).await?;
     let previous = row.config.as_deref().and_then(|c| serde_json::from_str::<connections::StoredSaml>(c).ok());
     let changes = refresh::certificate_changes(&row.id, previous.map(|p| p.certificates).as_deref().unwrap_or_default(), &stored.certificates, now);
-    row.config = Some(serde_json::to_string(&stored).map_err(ApiError::internal)?);
-    row.updated_at = now;
+    connections::apply_saml(&mut row, &stored, now)?;
     s.store.update_connection(&row).await?;
     s.store.insert_cert_events(&changes).await?;
     refresh::schedule(&s, &row.id, &stored, now).await?;
@@ -151,44 +144,59 @@ async fn set_oidc(State(s): State<AppState>, sess: PortalSession, Path(id): Path
         return Err(ApiError::invalid("client_secret", "Enter the client secret."));
     }
     let stored = connections::accept_oidc(&s, &input).await?;
-    if let Some(secret) = secret {
-        row.client_secret_enc = Some(s.secrets.seal(secret.as_bytes()));
-    }
-    row.config = Some(serde_json::to_string(&stored).map_err(ApiError::internal)?);
-    row.updated_at = s.clock.now();
+    connections::apply_oidc(&mut row, &stored, secret.map(|v| s.secrets.seal(v.as_bytes())), s.clock.now())?;
     s.store.update_connection(&row).await?;
-    Ok(axum::Json(connections::view(&s, &row)))
+    Ok(axum::Json(connections::view_full(&s, &row).await?))
 }
 
-async fn activate(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+/// The review step's "Save": the details are complete; next comes the test sign-in.
+async fn save(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
     let mut row = owned(&s, &sess, &id).await?;
     if row.config.is_none() {
         return Err(ApiError::new(ErrorCode::ConnectionIncomplete));
     }
-    row.state = ConnectionState::Configured.as_str().to_owned();
+    if row.state == ConnectionState::Draft.as_str() {
+        row.state = ConnectionState::Configured.as_str().to_owned();
+    }
     row.draft = "{}".into();
     row.updated_at = s.clock.now();
     s.store.update_connection(&row).await?;
     s.store.update_draft(&row.id, &row.draft, row.updated_at).await?;
-    Ok(axum::Json(connections::view(&s, &row)))
+    Ok(axum::Json(connections::view_full(&s, &row).await?))
+}
+
+/// The admin confirms a connection whose test succeeded: it goes live.
+async fn activate(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let mut row = owned(&s, &sess, &id).await?;
+    signin::activate(&s, &mut row).await?;
+    Ok(axum::Json(connections::view_full(&s, &row).await?))
+}
+
+async fn set_mapping(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>, Json(m): Json<AttributeMapping>) -> Result<impl IntoResponse, ApiError> {
+    let mut row = owned(&s, &sess, &id).await?;
+    let custom = signin::custom_attributes(&s, &sess.org.environment_id).await?;
+    connections::apply_mapping(&mut row, m, &custom, s.clock.now())?;
+    s.store.update_connection(&row).await?;
+    Ok(axum::Json(connections::view_full(&s, &row).await?))
+}
+
+async fn start_test(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let row = owned(&s, &sess, &id).await?;
+    Ok((StatusCode::CREATED, axum::Json(signin::start(&s, &row).await?)))
+}
+
+async fn list_tests(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let row = owned(&s, &sess, &id).await?;
+    Ok(axum::Json(SignInTestList { data: signin::list(&s, &row).await? }))
+}
+
+async fn one_test(State(s): State<AppState>, sess: PortalSession, Path((id, test_id)): Path<(String, String)>) -> Result<impl IntoResponse, ApiError> {
+    let row = owned(&s, &sess, &id).await?;
+    Ok(axum::Json(signin::one(&s, &row, &test_id).await?))
 }
 
 /// `GET /portal/api/guides/{key}`: public content, so no session is needed.
 async fn guide(Path(key): Path<String>) -> Result<impl IntoResponse, ApiError> {
     let guide = crate::server::guides::find(&key).ok_or_else(|| ApiError::new(ErrorCode::GuideNotFound))?;
     Ok(([(header::CACHE_CONTROL, "public, max-age=3600")], axum::Json(guide)))
-}
-
-/// `GET /sso/saml/{id}/metadata.xml`: our SP metadata, public so IdPs can fetch it.
-pub async fn sp_metadata(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
-    let row = s.store.connection(&id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
-    let xml = saml::sp_metadata_xml(&saml::sp_values(&s.settings.public_url, &row.id));
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/samlmetadata+xml".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"portico-{}-metadata.xml\"", row.id)),
-        ],
-        xml,
-    )
-        .into_response())
 }

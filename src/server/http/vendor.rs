@@ -2,11 +2,15 @@
 
 use super::error::{ApiError, Json};
 use crate::api::portal::ConnectionList;
+use crate::api::signin::{CustomAttributeList, SignInTestList};
+use crate::api::vendor::ConnectionInput;
+use crate::core::catalog;
+use crate::server::store::ConnectionRow;
 use crate::api::vendor::{CreateOrganization, CreatePortalLink, OrganizationList, UpdateOrganization};
 use crate::api::ErrorCode;
 use crate::core::validate;
 use crate::server::crypto::hash_token;
-use crate::server::{connections, service, AppState};
+use crate::server::{connections, service, signin, AppState};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
@@ -42,8 +46,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/organizations", get(list_organizations).post(create_organization))
         .route("/organizations/{id}", get(get_organization).patch(update_organization).delete(delete_organization))
-        .route("/organizations/{id}/connections", get(list_connections))
-        .route("/connections/{id}", get(get_connection))
+        .route("/organizations/{id}/connections", get(list_connections).post(create_connection))
+        .route("/connections/{id}", get(get_connection).patch(update_connection))
+        .route("/connections/{id}/tests", get(list_tests))
+        .route("/connections/{id}/tests/{test_id}", get(one_test))
+        .route("/custom_attributes", get(get_custom_attributes).put(put_custom_attributes))
         .route("/portal_links", axum::routing::post(create_portal_link))
 }
 
@@ -109,12 +116,87 @@ async fn list_connections(State(s): State<AppState>, VendorEnv(env): VendorEnv, 
     Ok(axum::Json(ConnectionList { data }))
 }
 
+/// A connection of the environment; others' ids are simply not found.
+async fn conn_or_404(s: &AppState, env: &str, id: &str) -> Result<ConnectionRow, ApiError> {
+    let row = s.store.connection(id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
+    s.store.organization(env, &row.organization_id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
+    Ok(row)
+}
+
 async fn get_connection(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
-    let row = s.store.connection(&id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
-    // A connection is visible only through its organization's environment.
-    s.store.organization(&env, &row.organization_id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
+    let row = conn_or_404(&s, &env, &id).await?;
     Ok(axum::Json(connections::view_full(&s, &row).await?))
 }
+
+async fn create_connection(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>, Json(input): Json<ConnectionInput>) -> Result<impl IntoResponse, ApiError> {
+    let org = org_or_404(&s, &env, &id).await?;
+    let key = input.idp.as_deref().map(str::trim).unwrap_or_default();
+    let entry = catalog::find(key).ok_or_else(|| {
+        ApiError::invalid("idp", if key.is_empty() { "Send `idp`, a catalog key such as `okta-saml`.".to_owned() } else { format!("`{key}` is not in the catalog; use a key such as `okta-saml` or `generic-oidc`.") })
+    })?;
+    let mut row = connections::new_row(&s, &org.id, entry, s.clock.now())?;
+    s.store.insert_connection(&row).await?;
+    // A failure after this point leaves a draft the vendor can fix with PATCH; say so.
+    if let Err(e) = connections::apply_input(&s, &mut row, input, &env).await {
+        let _ = s.store.delete_connection(&row.id).await;
+        return Err(e);
+    }
+    Ok((StatusCode::CREATED, axum::Json(connections::view_full(&s, &row).await?)))
+}
+
+async fn update_connection(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>, Json(input): Json<ConnectionInput>) -> Result<impl IntoResponse, ApiError> {
+    let mut row = conn_or_404(&s, &env, &id).await?;
+    if let Some(idp) = input.idp.as_deref() {
+        if idp.trim() != row.idp {
+            return Err(ApiError::invalid("idp", "The identity provider of a connection cannot change; create a new connection instead."));
+        }
+    }
+    connections::apply_input(&s, &mut row, input, &env).await?;
+    Ok(axum::Json(connections::view_full(&s, &row).await?))
+}
+
+async fn list_tests(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let row = conn_or_404(&s, &env, &id).await?;
+    Ok(axum::Json(SignInTestList { data: signin::list(&s, &row).await? }))
+}
+
+async fn one_test(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path((id, test_id)): Path<(String, String)>) -> Result<impl IntoResponse, ApiError> {
+    let row = conn_or_404(&s, &env, &id).await?;
+    Ok(axum::Json(signin::one(&s, &row, &test_id).await?))
+}
+
+async fn get_custom_attributes(State(s): State<AppState>, VendorEnv(env): VendorEnv) -> Result<impl IntoResponse, ApiError> {
+    Ok(axum::Json(CustomAttributeList { data: signin::custom_attributes(&s, &env).await? }))
+}
+
+async fn put_custom_attributes(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(list): Json<CustomAttributeList>) -> Result<impl IntoResponse, ApiError> {
+    let mut err = ApiError::new(ErrorCode::ValidationFailed);
+    let mut seen = std::collections::HashSet::new();
+    for (i, a) in list.data.iter().enumerate() {
+        let ok = !a.name.is_empty()
+            && a.name.len() <= 64
+            && a.name.starts_with(|c: char| c.is_ascii_lowercase())
+            && a.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !ok {
+            err.fields.insert(format!("data[{i}].name"), "Use snake_case: lowercase letters, digits and `_`, starting with a letter, up to 64 characters.".into());
+        } else if RESERVED.contains(&a.name.as_str()) {
+            err.fields.insert(format!("data[{i}].name"), format!("`{}` is already a profile field.", a.name));
+        } else if !seen.insert(a.name.clone()) {
+            err.fields.insert(format!("data[{i}].name"), format!("`{}` appears twice.", a.name));
+        }
+        if a.description.as_deref().is_some_and(|d| d.len() > 500) {
+            err.fields.insert(format!("data[{i}].description"), "Keep the description under 500 characters.".into());
+        }
+    }
+    if !err.fields.is_empty() {
+        return Err(err);
+    }
+    s.store.set_custom_attributes(&env, &serde_json::to_string(&list.data).map_err(ApiError::internal)?).await?;
+    Ok(axum::Json(list))
+}
+
+/// Profile fields every profile has; custom attributes cannot reuse their names.
+const RESERVED: &[&str] = &["id", "idp_id", "email", "first_name", "last_name", "name", "groups", "raw_attributes", "custom_attributes", "organization_id", "connection_id", "connection_type"];
 
 async fn create_portal_link(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(req): Json<CreatePortalLink>) -> Result<impl IntoResponse, ApiError> {
     let link = service::create_portal_link(s.store.as_ref(), &env, &s.settings.public_url, req, s.clock.now()).await?;

@@ -154,10 +154,81 @@ pub struct ConnectionRow {
     pub client_secret_enc: Option<Vec<u8>>,
     /// JSON of the admin's unsaved input.
     pub draft: String,
+    /// JSON of the attribute mapping; `None` until set (the catalog's defaults apply).
+    pub attribute_mapping: Option<String>,
+    /// JSON of the vendor's switches (`ConnectionOptions`).
+    pub options: String,
+    /// Our SP private key for this connection (PEM), encrypted; decrypts encrypted assertions.
+    pub sp_key_enc: Option<Vec<u8>>,
+    /// The certificate of that key (PEM), published in our SP metadata.
+    pub sp_certificate: Option<String>,
+    /// Unix seconds when the IdP details last changed.
+    pub config_changed_at: Option<i64>,
+    /// The last finished test.
+    pub last_test_id: Option<String>,
+    /// Unix seconds it finished.
+    pub last_tested_at: Option<i64>,
+    /// `success` or `failure`.
+    pub last_test_result: Option<String>,
     /// Unix seconds.
     pub created_at: i64,
     /// Unix seconds.
     pub updated_at: i64,
+}
+
+impl ConnectionRow {
+    /// A new draft connection with nothing configured.
+    pub fn new_draft(id: String, organization_id: String, idp: &str, protocol: &str, now: i64) -> ConnectionRow {
+        ConnectionRow {
+            id,
+            organization_id,
+            idp: idp.to_owned(),
+            protocol: protocol.to_owned(),
+            state: "draft".to_owned(),
+            config: None,
+            client_secret_enc: None,
+            draft: "{}".to_owned(),
+            attribute_mapping: None,
+            options: "{}".to_owned(),
+            sp_key_enc: None,
+            sp_certificate: None,
+            config_changed_at: None,
+            last_test_id: None,
+            last_tested_at: None,
+            last_test_result: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+/// One test sign-in attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestRow {
+    /// `test_...`
+    pub id: String,
+    /// The connection tested.
+    pub connection_id: String,
+    /// `saml` or `oidc`.
+    pub protocol: String,
+    /// SAML: the AuthnRequest ID we sent.
+    pub request_id: Option<String>,
+    /// SHA-256 of the RelayState / state that brings the answer back; cleared once used.
+    pub state_hash: Option<String>,
+    /// OIDC: nonce and PKCE verifier, encrypted.
+    pub secrets_enc: Option<Vec<u8>>,
+    /// Unix seconds.
+    pub started_at: i64,
+    /// Unix seconds.
+    pub finished_at: Option<i64>,
+    /// `pending`, `success` or `failure`.
+    pub outcome: String,
+    /// The IdP sent a response we did not ask for.
+    pub idp_initiated: bool,
+    /// The failure code, if any.
+    pub error_code: Option<String>,
+    /// JSON of the result (see `server::signin`).
+    pub result: Option<String>,
 }
 
 /// The schedule for re-reading a connection's metadata URL.
@@ -248,6 +319,8 @@ pub trait Store: Send + Sync {
     /// Replaces a connection's state, configuration and secret (not its draft, which the
     /// admin's browser saves on its own schedule and must not overwrite a configuration).
     async fn update_connection(&self, conn: &ConnectionRow) -> StoreResult<()>;
+    /// Deletes a connection and everything it owns.
+    async fn delete_connection(&self, id: &str) -> StoreResult<()>;
     /// Replaces only a connection's draft.
     async fn update_draft(&self, id: &str, draft: &str, now: i64) -> StoreResult<()>;
     /// A connection by id (callers check the organization).
@@ -263,6 +336,28 @@ pub trait Store: Send + Sync {
     async fn refresh(&self, connection_id: &str) -> StoreResult<Option<RefreshRow>>;
     /// Schedules due at `now`, oldest first.
     async fn due_refreshes(&self, now: i64, limit: i64) -> StoreResult<Vec<RefreshRow>>;
+    /// Stores a new test attempt.
+    async fn insert_test(&self, test: &TestRow) -> StoreResult<()>;
+    /// Records the request a pending test sent (a new one each time the browser starts it).
+    async fn set_test_request(&self, id: &str, request_id: &str, state_hash: &str) -> StoreResult<()>;
+    /// A test by id (callers check the connection).
+    async fn test(&self, id: &str) -> StoreResult<Option<TestRow>>;
+    /// The pending test a RelayState / state belongs to.
+    async fn test_by_state(&self, state_hash: &str) -> StoreResult<Option<TestRow>>;
+    /// Records a test's result and makes it the connection's last test, atomically. Only a
+    /// pending test can finish (its state is cleared, so an answer is used once); returns
+    /// false if it had already finished. Tests that were never pending (an IdP-initiated
+    /// response) are inserted finished with [`Store::insert_test`] and recorded here too.
+    async fn finish_test(&self, test: &TestRow) -> StoreResult<bool>;
+    /// A connection's tests, newest first.
+    async fn list_tests(&self, connection_id: &str, limit: i64) -> StoreResult<Vec<TestRow>>;
+    /// Remembers an accepted assertion ID; false if it was seen before (a replay).
+    async fn use_assertion(&self, connection_id: &str, assertion_id: &str, expires_at: i64) -> StoreResult<bool>;
+    /// The environment's custom profile attributes, as JSON.
+    async fn custom_attributes(&self, environment_id: &str) -> StoreResult<String>;
+    /// Replaces them.
+    async fn set_custom_attributes(&self, environment_id: &str, json: &str) -> StoreResult<()>;
+
     /// Records certificate changes.
     async fn insert_cert_events(&self, events: &[CertEventRow]) -> StoreResult<()>;
     /// A connection's certificate history, oldest first.

@@ -108,8 +108,33 @@ fn conn_row(r: SqliteRow) -> Result<ConnectionRow, sqlx::Error> {
         config: r.try_get("config")?,
         client_secret_enc: r.try_get("client_secret_enc")?,
         draft: r.try_get("draft")?,
+        attribute_mapping: r.try_get("attribute_mapping")?,
+        options: r.try_get("options")?,
+        sp_key_enc: r.try_get("sp_key_enc")?,
+        sp_certificate: r.try_get("sp_certificate")?,
+        config_changed_at: r.try_get("config_changed_at")?,
+        last_test_id: r.try_get("last_test_id")?,
+        last_tested_at: r.try_get("last_tested_at")?,
+        last_test_result: r.try_get("last_test_result")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
+    })
+}
+
+fn test_row(r: SqliteRow) -> Result<TestRow, sqlx::Error> {
+    Ok(TestRow {
+        id: r.try_get("id")?,
+        connection_id: r.try_get("connection_id")?,
+        protocol: r.try_get("protocol")?,
+        request_id: r.try_get("request_id")?,
+        state_hash: r.try_get("state_hash")?,
+        secrets_enc: r.try_get("secrets_enc")?,
+        started_at: r.try_get("started_at")?,
+        finished_at: r.try_get("finished_at")?,
+        outcome: r.try_get("outcome")?,
+        idp_initiated: r.try_get::<i64, _>("idp_initiated")? != 0,
+        error_code: r.try_get("error_code")?,
+        result: r.try_get("result")?,
     })
 }
 
@@ -272,20 +297,28 @@ impl Store for SqliteStore {
             .execute(&self.pool).await.map_err(other)?;
         let links = sqlx::query("DELETE FROM portal_links WHERE expires_at < ?").bind(links_before)
             .execute(&self.pool).await.map_err(other)?;
-        Ok(sessions.rows_affected() + links.rows_affected())
+        let assertions = sqlx::query("DELETE FROM used_assertions WHERE expires_at < ?").bind(now)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(sessions.rows_affected() + links.rows_affected() + assertions.rows_affected())
     }
 
     async fn insert_connection(&self, c: &ConnectionRow) -> StoreResult<()> {
-        sqlx::query("INSERT INTO connections (id, organization_id, idp, protocol, state, config, client_secret_enc, draft, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(&c.id).bind(&c.organization_id).bind(&c.idp).bind(&c.protocol).bind(&c.state).bind(&c.config).bind(&c.client_secret_enc).bind(&c.draft).bind(c.created_at).bind(c.updated_at)
+        sqlx::query("INSERT INTO connections (id, organization_id, idp, protocol, state, config, client_secret_enc, draft, attribute_mapping, options, sp_key_enc, sp_certificate, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(&c.id).bind(&c.organization_id).bind(&c.idp).bind(&c.protocol).bind(&c.state).bind(&c.config).bind(&c.client_secret_enc).bind(&c.draft)
+            .bind(&c.attribute_mapping).bind(&c.options).bind(&c.sp_key_enc).bind(&c.sp_certificate).bind(c.created_at).bind(c.updated_at)
             .execute(&self.pool).await.map_err(other)?;
         Ok(())
     }
 
     async fn update_connection(&self, c: &ConnectionRow) -> StoreResult<()> {
-        sqlx::query("UPDATE connections SET state = ?, config = ?, client_secret_enc = ?, updated_at = ? WHERE id = ?")
-            .bind(&c.state).bind(&c.config).bind(&c.client_secret_enc).bind(c.updated_at).bind(&c.id)
+        sqlx::query("UPDATE connections SET state = ?, config = ?, client_secret_enc = ?, attribute_mapping = ?, options = ?, sp_key_enc = ?, sp_certificate = ?, config_changed_at = ?, updated_at = ? WHERE id = ?")
+            .bind(&c.state).bind(&c.config).bind(&c.client_secret_enc).bind(&c.attribute_mapping).bind(&c.options).bind(&c.sp_key_enc).bind(&c.sp_certificate).bind(c.config_changed_at).bind(c.updated_at).bind(&c.id)
             .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn delete_connection(&self, id: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM connections WHERE id = ?").bind(id).execute(&self.pool).await.map_err(other)?;
         Ok(())
     }
 
@@ -304,6 +337,74 @@ impl Store for SqliteStore {
         sqlx::query("SELECT * FROM connections WHERE organization_id = ? ORDER BY created_at DESC, id")
             .bind(organization_id)
             .try_map(conn_row).fetch_all(&self.pool).await.map_err(other)
+    }
+
+    async fn insert_test(&self, t: &TestRow) -> StoreResult<()> {
+        sqlx::query("INSERT INTO sign_in_tests (id, connection_id, protocol, request_id, state_hash, secrets_enc, started_at, finished_at, outcome, idp_initiated, error_code, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(&t.id).bind(&t.connection_id).bind(&t.protocol).bind(&t.request_id).bind(&t.state_hash).bind(&t.secrets_enc)
+            .bind(t.started_at).bind(t.finished_at).bind(&t.outcome).bind(t.idp_initiated as i64).bind(&t.error_code).bind(&t.result)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn set_test_request(&self, id: &str, request_id: &str, state_hash: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE sign_in_tests SET request_id = ?, state_hash = ? WHERE id = ? AND outcome = 'pending'")
+            .bind(request_id).bind(state_hash).bind(id)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn test(&self, id: &str) -> StoreResult<Option<TestRow>> {
+        sqlx::query("SELECT * FROM sign_in_tests WHERE id = ?").bind(id)
+            .try_map(test_row).fetch_optional(&self.pool).await.map_err(other)
+    }
+
+    async fn test_by_state(&self, state_hash: &str) -> StoreResult<Option<TestRow>> {
+        sqlx::query("SELECT * FROM sign_in_tests WHERE state_hash = ?").bind(state_hash)
+            .try_map(test_row).fetch_optional(&self.pool).await.map_err(other)
+    }
+
+    async fn finish_test(&self, t: &TestRow) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let done = sqlx::query(
+            "UPDATE sign_in_tests SET state_hash = NULL, secrets_enc = NULL, finished_at = ?, outcome = ?, idp_initiated = ?, error_code = ?, result = ? \
+             WHERE id = ? AND (outcome = 'pending' OR finished_at IS NULL)",
+        )
+        .bind(t.finished_at).bind(&t.outcome).bind(t.idp_initiated as i64).bind(&t.error_code).bind(&t.result).bind(&t.id)
+        .execute(&mut *tx).await.map_err(other)?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE connections SET last_test_id = ?, last_tested_at = ?, last_test_result = ? WHERE id = ?")
+            .bind(&t.id).bind(t.finished_at).bind(&t.outcome).bind(&t.connection_id)
+            .execute(&mut *tx).await.map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(true)
+    }
+
+    async fn list_tests(&self, connection_id: &str, limit: i64) -> StoreResult<Vec<TestRow>> {
+        sqlx::query("SELECT * FROM sign_in_tests WHERE connection_id = ? ORDER BY started_at DESC, rowid DESC LIMIT ?")
+            .bind(connection_id).bind(limit)
+            .try_map(test_row).fetch_all(&self.pool).await.map_err(other)
+    }
+
+    async fn use_assertion(&self, connection_id: &str, assertion_id: &str, expires_at: i64) -> StoreResult<bool> {
+        let r = sqlx::query("INSERT INTO used_assertions (connection_id, assertion_id, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+            .bind(connection_id).bind(assertion_id).bind(expires_at)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn custom_attributes(&self, environment_id: &str) -> StoreResult<String> {
+        let r: Option<(String,)> = sqlx::query_as("SELECT custom_attributes FROM environments WHERE id = ?").bind(environment_id)
+            .fetch_optional(&self.pool).await.map_err(other)?;
+        Ok(r.map(|r| r.0).unwrap_or_else(|| "[]".into()))
+    }
+
+    async fn set_custom_attributes(&self, environment_id: &str, json: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE environments SET custom_attributes = ? WHERE id = ?").bind(json).bind(environment_id)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(())
     }
 
     async fn upsert_refresh(&self, r: &RefreshRow) -> StoreResult<()> {

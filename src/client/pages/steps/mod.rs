@@ -6,3 +6,5 @@ pub mod oidc_form;
 pub mod provider;
 pub mod review;
 pub mod saml_form;
+pub mod mapping;
+pub mod test;

@@ -5,7 +5,6 @@ use crate::api::portal::{Connection, ConnectionState};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::pages::wizard::Step;
-use crate::client::session::use_session;
 use crate::client::session::now_secs;
 use crate::core::catalog;
 use crate::core::lifecycle::CertState;
@@ -21,7 +20,6 @@ pub fn ReviewStep(
     /// The connection being set up.
     conn: Connection,
 ) -> impl IntoView {
-    let session = use_session();
     let idp = catalog::find(&conn.idp).map(|e| e.name).unwrap_or("Identity provider");
     let state = RwSignal::new(conn.state);
     let error = RwSignal::new(None::<ApiError>);
@@ -33,7 +31,7 @@ pub fn ReviewStep(
         error.set(None);
         let id = id.clone();
         leptos::task::spawn_local(async move {
-            match api::activate(&id).await {
+            match api::save_connection(&id).await {
                 Ok(c) => state.set(c.state),
                 Err(e) => error.set(Some(e)),
             }
@@ -89,25 +87,22 @@ pub fn ReviewStep(
             <p class="notice warning">"This connection has no identity provider details yet."</p>
         }.into_any(),
     };
-    let success_url = move || session.info.with(|i| i.as_ref().and_then(|i| i.success_url.clone()));
+    let test_id = conn.id.clone();
     view! {
         <div class="card">
             <PageHeading text="Review and save"/>
             {summary}
             <ErrorNotice error=error/>
-            {move || (state.get() == ConnectionState::Configured).then(|| view! {
+            {move || (state.get() != ConnectionState::Draft).then(|| view! {
                 <div class="notice success" role="status">
                     <strong>"Your connection is saved. "</strong>
-                    "Its state is now “configured”."
+                    "Next, sign in once through it to prove it works."
                 </div>
             })}
             <div class="actions">
                 <a class="button" href=Step::Details.href(&conn.id)>{if complete { "Edit details" } else { "Enter details" }}</a>
-                {move || if state.get() == ConnectionState::Configured {
-                    match success_url() {
-                        Some(url) => view! { <a class="button primary" href=url>"Finish and return to the app"</a> }.into_any(),
-                        None => view! { <a class="button primary" href="/sso">"Done"</a> }.into_any(),
-                    }
+                {move || if state.get() != ConnectionState::Draft {
+                    view! { <a class="button primary" href=Step::Test.href(&test_id)>"Next: test sign-in"</a> }.into_any()
                 } else {
                     view! {
                         <button type="button" class="button primary" disabled=move || busy.get() || !complete on:click=save.clone()>

@@ -1,0 +1,191 @@
+//! The outcome of one test sign-in: the mapped profile and everything the IdP sent, or a
+//! diagnosis saying what to change where.
+
+use crate::api::signin::{ReceivedAttribute, SignInTest, TestOutcome};
+use crate::client::components::copy_box::CopyBox;
+use crate::client::style::scoped;
+use leptos::prelude::*;
+use stylers_macro::style_str;
+
+fn when(unix: i64) -> String {
+    crate::core::cert::format_datetime(unix)
+}
+
+/// One test's result, in full.
+#[component]
+pub fn TestResult(
+    /// The test.
+    test: SignInTest,
+    /// The IdP's display name, for sentences.
+    idp_name: &'static str,
+) -> impl IntoView {
+    let class = scoped(style_str! {
+        .profile {
+            display: grid;
+            grid-template-columns: minmax(7rem, max-content) 1fr;
+            gap: var(--space-2) var(--space-4);
+            margin: 0;
+        }
+        .profile dd {
+            margin: 0;
+            overflow-wrap: anywhere;
+        }
+        .raw {
+            max-height: 28rem;
+            overflow: auto;
+            font-size: var(--font-size-sm);
+            background: var(--color-surface-alt);
+            padding: var(--space-3);
+            border-radius: var(--radius-md);
+            white-space: pre;
+        }
+        table {
+            width: 100%;
+            border-collapse: collapse;
+            font-size: var(--font-size-sm);
+        }
+        th {
+            text-align: left;
+            border-bottom: var(--border-width) solid var(--color-border);
+            padding: var(--space-1) var(--space-2);
+        }
+        td {
+            vertical-align: top;
+            border-bottom: var(--border-width) solid var(--color-border);
+            padding: var(--space-1) var(--space-2);
+            overflow-wrap: anywhere;
+        }
+        .scroll {
+            overflow-x: auto;
+        }
+        .fix {
+            padding-left: var(--space-5);
+        }
+    });
+    let finished = test.finished_at.map(when).unwrap_or_default();
+    let headline = match test.outcome {
+        TestOutcome::Success => view! { class=class,
+            <div class="notice success" role="status" data-test-outcome="success">
+                <h2>"Sign-in worked"</h2>
+                <p>{format!("{idp_name} signed you in and sent everything we need ({finished}).")}</p>
+            </div>
+        }
+        .into_any(),
+        TestOutcome::Pending => view! { class=class,
+            <div class="notice warning" role="status" data-test-outcome="pending">
+                <p>{format!("Waiting for {idp_name} to answer. If you closed its sign-in page, start a new test.")}</p>
+            </div>
+        }
+        .into_any(),
+        TestOutcome::Failure => {
+            let d = test.diagnosis.clone();
+            match d {
+                Some(d) => view! { class=class,
+                    <div class="notice error" role="alert" data-test-outcome="failure" data-failure-code=d.code.as_str()>
+                        <h2>{d.title.clone()}</h2>
+                        <p>{d.message.clone()}</p>
+                        {(!d.fix.is_empty()).then(|| view! { class=class,
+                            <h3>"How to fix it"</h3>
+                            <ol class="fix">{d.fix.iter().map(|f| view! { <li>{f.clone()}</li> }).collect_view()}</ol>
+                        })}
+                        {d.copy.iter().enumerate().map(|(i, c)| view! {
+                            <CopyBox id=format!("fix-copy-{i}") label=c.label.clone() value=c.value.clone()/>
+                        }).collect_view()}
+                        {(!d.facts.is_empty()).then(|| view! { class=class,
+                            <dl class="profile">
+                                {d.facts.iter().map(|f| view! { class=class,
+                                    <dt class="muted">{f.label.clone()}</dt><dd><code>{f.value.clone()}</code></dd>
+                                }).collect_view()}
+                            </dl>
+                        })}
+                        <p class="muted">"Error code " <code>{d.code.as_str()}</code> ", test " <code>{test.id.clone()}</code> ". Quote these if you contact support."</p>
+                    </div>
+                }
+                .into_any(),
+                None => view! { <div class="notice error" role="alert" data-test-outcome="failure"><p>"The test failed."</p></div> }.into_any(),
+            }
+        }
+    };
+    let profile = test.profile.clone().map(|p| {
+        let row = |label: &'static str, v: Option<String>| {
+            view! { class=class,
+                <dt class="muted">{label}</dt>
+                <dd>{match v { Some(v) => view! { <span>{v}</span> }.into_any(), None => view! { <span class="muted">"(none)"</span> }.into_any() }}</dd>
+            }
+        };
+        let groups = (!p.groups.is_empty()).then(|| p.groups.join(", "));
+        view! { class=class,
+            <section aria-labelledby="profile-heading">
+                <h3 id="profile-heading">"The profile your application will receive"</h3>
+                <dl class="profile" data-profile>
+                    {row("IdP user ID", Some(p.idp_id.clone()))}
+                    {row("Email", p.email.clone())}
+                    {row("First name", p.first_name.clone())}
+                    {row("Last name", p.last_name.clone())}
+                    {row("Groups", groups)}
+                    {p.custom_attributes.iter().map(|(k, v)| view! { class=class,
+                        <dt class="muted">{k.clone()}</dt><dd>{v.clone()}</dd>
+                    }).collect_view()}
+                </dl>
+            </section>
+        }
+    });
+    let issues = (!test.mapping_issues.is_empty()).then(|| {
+        view! {
+            <div class="notice warning" data-mapping-issues>
+                <h3>"About the attribute mapping"</h3>
+                <ul>{test.mapping_issues.iter().map(|i| view! { <li>{i.message.clone()}</li> }).collect_view()}</ul>
+            </div>
+        }
+    });
+    let attributes = (!test.attributes.is_empty()).then(|| attribute_table(class, &test.attributes, idp_name));
+    let xml = test.saml_response_xml.clone().map(|x| {
+        view! { class=class,
+            <details>
+                <summary>"The SAML response, as received (signatures shortened)"</summary>
+                <pre class="raw" tabindex="0">{x}</pre>
+            </details>
+        }
+    });
+    let claims = test.id_token_claims.clone().map(|c| {
+        let text = serde_json::to_string_pretty(&c).unwrap_or_default();
+        view! { class=class,
+            <details>
+                <summary>"ID token claims"</summary>
+                <pre class="raw" tabindex="0">{text}</pre>
+            </details>
+        }
+    });
+    view! { class=class,
+        <div class="stack" data-test-id=test.id.clone()>
+            {headline}
+            {profile}
+            {issues}
+            {attributes}
+            {xml}
+            {claims}
+        </div>
+    }
+}
+
+fn attribute_table(class: &'static str, attrs: &[ReceivedAttribute], idp_name: &'static str) -> impl IntoView {
+    view! { class=class,
+        <details open=true>
+            <summary>{format!("Everything {idp_name} sent ({} attributes)", attrs.len())}</summary>
+            <div class="scroll">
+                <table data-attributes>
+                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Format"</th><th scope="col">"Values"</th></tr></thead>
+                    <tbody>
+                        {attrs.iter().map(|a| view! { class=class,
+                            <tr>
+                                <td><code>{a.name.clone()}</code>{a.friendly_name.clone().map(|f| view! { <br/><span class="muted">{f}</span> })}</td>
+                                <td>{a.format.clone().map(|f| f.rsplit(':').next().unwrap_or_default().to_owned()).unwrap_or_default()}</td>
+                                <td>{a.values.join(", ")}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </details>
+    }
+}

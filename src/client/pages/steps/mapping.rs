@@ -1,0 +1,273 @@
+//! Step 6: which attribute fills each profile field, checked live against what the last test
+//! received, then activation.
+
+use super::super::PageHeading;
+use super::test::start_test;
+use crate::api::portal::{Connection, ConnectionState, Protocol};
+use crate::api::signin::{AttributeMapping, ReceivedAttribute, TestOutcome};
+use crate::client::api::{self, ApiError};
+use crate::client::components::error_notice::ErrorNotice;
+use crate::client::pages::wizard::Step;
+use crate::client::session::use_session;
+use crate::client::style::scoped;
+use crate::core::{catalog, mapping};
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+use stylers_macro::style_str;
+
+/// One profile field of the form.
+#[derive(Clone)]
+struct Row {
+    /// Key in the mapping (`email`, `first_name`, …, or a custom attribute name).
+    key: String,
+    label: String,
+    hint: String,
+    required: bool,
+    value: RwSignal<String>,
+}
+
+fn rows(conn: &Connection) -> Vec<Row> {
+    let m = &conn.attribute_mapping;
+    let subject = match conn.protocol {
+        Protocol::Saml => "the NameID",
+        Protocol::Oidc => "the `sub` claim",
+    };
+    let mut out = vec![
+        ("email", "Email", "Required. The user's email address.".to_owned(), true, m.email.clone()),
+        ("first_name", "First name", String::new(), false, m.first_name.clone()),
+        ("last_name", "Last name", String::new(), false, m.last_name.clone()),
+        ("name", "Full name", "Used for first and last name when those do not arrive.".to_owned(), false, m.name.clone()),
+        ("groups", "Groups", "Optional. Every value becomes a group.".to_owned(), false, m.groups.clone()),
+        ("idp_id", "User ID", format!("Leave empty to use {subject}, which is stable for each user."), false, m.idp_id.clone()),
+    ]
+    .into_iter()
+    .map(|(k, l, h, r, v)| Row { key: k.into(), label: l.into(), hint: h, required: r, value: RwSignal::new(v.unwrap_or_default()) })
+    .collect::<Vec<_>>();
+    for c in &conn.custom_attributes {
+        out.push(Row {
+            key: c.name.clone(),
+            label: c.name.clone(),
+            hint: c.description.clone().unwrap_or_default(),
+            required: c.required,
+            value: RwSignal::new(m.custom.get(&c.name).cloned().unwrap_or_default()),
+        });
+    }
+    out
+}
+
+fn to_mapping(rows: &[Row], custom_names: &[String]) -> AttributeMapping {
+    let get = |k: &str| rows.iter().find(|r| r.key == k).map(|r| r.value.get()).filter(|v| !v.trim().is_empty());
+    let custom: BTreeMap<String, String> = custom_names.iter().filter_map(|n| get(n).map(|v| (n.clone(), v))).collect();
+    AttributeMapping {
+        idp_id: get("idp_id"),
+        email: get("email"),
+        first_name: get("first_name"),
+        last_name: get("last_name"),
+        name: get("name"),
+        groups: get("groups"),
+        custom,
+    }
+}
+
+/// The mapping step.
+#[component]
+pub fn MappingStep(
+    /// The connection.
+    conn: Connection,
+) -> impl IntoView {
+    let class = scoped(style_str! {
+        .grid {
+            display: grid;
+            grid-template-columns: minmax(8rem, 12rem) minmax(0, 1fr) minmax(0, 1fr);
+            gap: var(--space-3);
+            align-items: start;
+        }
+        .grid input {
+            width: 100%;
+        }
+        .seen {
+            font-size: var(--font-size-sm);
+            overflow-wrap: anywhere;
+        }
+        @media (max-width: 40rem) {
+            .grid {
+                grid-template-columns: 1fr;
+            }
+        }
+    });
+    let session = use_session();
+    let idp = catalog::find(&conn.idp).map(|e| e.name).unwrap_or("your identity provider");
+    let form = rows(&conn);
+    let custom_names: Vec<String> = conn.custom_attributes.iter().map(|c| c.name.clone()).collect();
+    let defs = conn.custom_attributes.clone();
+    let state = RwSignal::new(conn.state);
+    let tested_ok = conn.last_test_result == Some(TestOutcome::Success);
+    let error = RwSignal::new(None::<ApiError>);
+    let field_errors = RwSignal::new(BTreeMap::<String, String>::new());
+    let busy = RwSignal::new(false);
+    let saved = RwSignal::new(false);
+    let id = conn.id.clone();
+
+    // What the last test received, to suggest names and show values beside each field.
+    let received = LocalResource::new({
+        let (id, last) = (id.clone(), conn.last_test_id.clone());
+        move || {
+            let (id, last) = (id.clone(), last.clone());
+            async move {
+                match last {
+                    Some(t) => api::test(&id, &t).await.ok().map(|t| (t.attributes, t.profile.map(|p| p.idp_id).unwrap_or_default())),
+                    None => None,
+                }
+            }
+        }
+    });
+    let attrs = Signal::derive(move || received.get().flatten().map(|(a, _)| a).unwrap_or_default());
+    let subject = Signal::derive(move || received.get().flatten().map(|(_, s)| s).unwrap_or_default());
+
+    // The shared mapping logic, run here as the admin types.
+    let preview = {
+        let (form, custom_names, defs) = (form.clone(), custom_names.clone(), defs.clone());
+        Memo::new(move |_| {
+            let m = to_mapping(&form, &custom_names);
+            let before_save = mapping::check(&m, &defs);
+            let a = attrs.get();
+            let issues = if a.is_empty() { Vec::new() } else { mapping::normalize(&subject.get(), &a, &m, &defs, &[]).issues };
+            (before_save, issues)
+        })
+    };
+
+    let save = {
+        let (form, custom_names, id) = (form.clone(), custom_names.clone(), id.clone());
+        move |then_test: bool| {
+            let m = to_mapping(&form, &custom_names);
+            let id = id.clone();
+            busy.set(true);
+            error.set(None);
+            saved.set(false);
+            leptos::task::spawn_local(async move {
+                match api::set_mapping(&id, &m).await {
+                    Ok(_) => {
+                        field_errors.set(BTreeMap::new());
+                        saved.set(true);
+                        if then_test {
+                            start_test(id, busy, error);
+                            return;
+                        }
+                    }
+                    Err(e) => {
+                        field_errors.set(e.fields());
+                        error.set(Some(e));
+                    }
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let activate = {
+        let id = id.clone();
+        move |_| {
+            let id = id.clone();
+            busy.set(true);
+            error.set(None);
+            leptos::task::spawn_local(async move {
+                match api::activate(&id).await {
+                    Ok(c) => state.set(c.state),
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let save_only = {
+        let save = save.clone();
+        move |_| save(false)
+    };
+    let save_and_test = move |_| save(true);
+    let success_url = move || session.info.with(|i| i.as_ref().and_then(|i| i.success_url.clone()));
+
+    view! { class=class,
+        <div class="card stack">
+            <PageHeading text="Attributes"/>
+            <p>{format!("Choose which attribute from {idp} fills each field of the profile your application receives. The names come from your last test; the value it carried is shown beside each one.")}</p>
+            <datalist id="received-attributes">
+                {move || attrs.get().into_iter().map(|a| view! { <option value=a.name.clone()></option> }).collect_view()}
+            </datalist>
+            <div class="grid" role="group" aria-label="Attribute mapping">
+                {form.iter().map(|r| {
+                    let input_id = format!("map-{}", r.key);
+                    let hint_id = format!("{input_id}-hint");
+                    let err_key = if ["email", "first_name", "last_name", "name", "groups", "idp_id"].contains(&r.key.as_str()) { r.key.clone() } else { format!("custom.{}", r.key) };
+                    let err_key2 = err_key.clone();
+                    let problem = Signal::derive(move || {
+                        field_errors.with(|f| f.get(&err_key).cloned()).or_else(|| preview.with(|(b, _)| b.get(&err_key).cloned()))
+                    });
+                    let value = r.value;
+                    let seen = Signal::derive(move || {
+                        let a = attrs.get();
+                        if a.is_empty() { return None; }
+                        let source = value.get();
+                        if source.trim().is_empty() { return Some("—".to_owned()); }
+                        Some(match mapping::find(&a, source.trim()) {
+                            Some(ReceivedAttribute { values, .. }) => format!("Last test: {}", values.join(", ")),
+                            None => "Did not arrive in the last test".to_owned(),
+                        })
+                    });
+                    let label = if r.required { format!("{} (required)", r.label) } else { r.label.clone() };
+                    view! { class=class,
+                        <label for=input_id.clone()>{label}</label>
+                        <div>
+                            <input id=input_id.clone() type="text" list="received-attributes" autocomplete="off" spellcheck="false"
+                                aria-describedby=hint_id.clone()
+                                aria-invalid=move || problem.get().map(|_| "true")
+                                data-map-field=err_key2
+                                prop:value=move || value.get()
+                                on:input=move |ev| value.set(event_target_value(&ev))/>
+                            <p id=hint_id class="muted seen">{r.hint.clone()}</p>
+                            {move || problem.get().map(|p| view! { <p class="notice error seen" role="alert">{p}</p> })}
+                        </div>
+                        <p class="seen" aria-live="polite">{move || seen.get().unwrap_or_default()}</p>
+                    }
+                }).collect_view()}
+            </div>
+            {move || {
+                let issues = preview.with(|(_, i)| i.clone());
+                (!issues.is_empty()).then(|| view! {
+                    <div class="notice warning" data-mapping-preview>
+                        <p><strong>"Compared with your last test:"</strong></p>
+                        <ul>{issues.into_iter().map(|i| view! { <li>{i.message}</li> }).collect_view()}</ul>
+                    </div>
+                })
+            }}
+            <ErrorNotice error=error/>
+            {move || saved.get().then(|| view! { <p class="notice success" role="status">"Mapping saved. Run the test again to see the result."</p> })}
+            <div class="actions">
+                <a class="button" href=Step::Test.href(&conn.id)>"Back to the test"</a>
+                <div class="row">
+                    <button type="button" class="button" disabled=move || busy.get() on:click=save_only>"Save mapping"</button>
+                    <button type="button" class="button" disabled=move || busy.get() on:click=save_and_test>"Save and test again"</button>
+                </div>
+            </div>
+            <section aria-labelledby="activate-heading" class="stack">
+                <h2 id="activate-heading">"Go live"</h2>
+                {move || match state.get() {
+                    ConnectionState::Active => view! {
+                        <div class="notice success" role="status" data-connection-active>
+                            <strong>"Your connection is active. "</strong>"Your users can now sign in through it."
+                        </div>
+                        {match success_url() {
+                            Some(url) => view! { <a class="button primary" href=url>"Finish and return to the app"</a> }.into_any(),
+                            None => view! { <a class="button primary" href="/sso">"Done"</a> }.into_any(),
+                        }}
+                    }.into_any(),
+                    _ if tested_ok => view! {
+                        <p>"Your last test succeeded. Activate the connection to let your users sign in through it."</p>
+                        <div><button type="button" class="button primary" data-activate disabled=move || busy.get() on:click=activate.clone()>"Activate connection"</button></div>
+                    }.into_any(),
+                    _ => view! {
+                        <p class="muted">"A successful test sign-in is needed before the connection can be activated."</p>
+                    }.into_any(),
+                }}
+            </section>
+        </div>
+    }
+}

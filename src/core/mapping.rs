@@ -1,0 +1,468 @@
+//! Attribute mapping: how what an IdP sent becomes the profile the vendor's app receives.
+//!
+//! Runs on the server when a test (or, later, a real sign-in) completes, and in the browser to
+//! preview a mapping against the last test's attributes before it is saved.
+
+use crate::api::portal::Protocol;
+use crate::api::signin::{AttributeMapping, CustomAttribute, FailureCode, MappingIssue, Profile, ReceivedAttribute, Rejection};
+use crate::core::catalog;
+use std::collections::BTreeMap;
+
+/// The mapping a new connection starts with: the catalog's defaults for its IdP.
+pub fn default_mapping(idp_key: &str) -> AttributeMapping {
+    let (attrs, protocol) = match catalog::find(idp_key) {
+        Some(e) => (e.default_attributes, e.protocol),
+        None => (["email", "firstName", "lastName", "groups"], Protocol::Saml),
+    };
+    AttributeMapping {
+        idp_id: None,
+        email: Some(attrs[0].to_owned()),
+        first_name: Some(attrs[1].to_owned()),
+        last_name: Some(attrs[2].to_owned()),
+        // OIDC providers usually send `name` as well; SAML IdPs rarely have a standard one.
+        name: (protocol == Protocol::Oidc).then(|| "name".to_owned()),
+        groups: Some(attrs[3].to_owned()),
+        custom: BTreeMap::new(),
+    }
+}
+
+fn clean(source: &Option<String>) -> Option<&str> {
+    source.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Checks a mapping before it is saved: one message per field that needs attention.
+pub fn check(mapping: &AttributeMapping, custom: &[CustomAttribute]) -> BTreeMap<String, String> {
+    let mut problems = BTreeMap::new();
+    if clean(&mapping.email).is_none() {
+        problems.insert("email".to_owned(), "Choose the attribute that carries the user's email address; it is required.".to_owned());
+    }
+    let named = [
+        ("idp_id", &mapping.idp_id),
+        ("email", &mapping.email),
+        ("first_name", &mapping.first_name),
+        ("last_name", &mapping.last_name),
+        ("name", &mapping.name),
+        ("groups", &mapping.groups),
+    ];
+    for (field, source) in named {
+        if let Some(s) = source.as_deref() {
+            if s.len() > 512 || s.chars().any(char::is_control) {
+                problems.insert(field.to_owned(), "Use an attribute name of at most 512 characters, on one line.".to_owned());
+            }
+        }
+    }
+    for (name, source) in &mapping.custom {
+        if !custom.iter().any(|c| &c.name == name) {
+            problems.insert(format!("custom.{name}"), format!("`{name}` is not one of this application's custom attributes."));
+        } else if source.trim().is_empty() || source.len() > 512 {
+            problems.insert(format!("custom.{name}"), "Enter the attribute name, up to 512 characters.".to_owned());
+        }
+    }
+    for c in custom.iter().filter(|c| c.required) {
+        if mapping.custom.get(&c.name).map(|s| s.trim().is_empty()).unwrap_or(true) {
+            problems.insert(format!("custom.{}", c.name), format!("Choose the attribute for `{}`; this application requires it.", c.name));
+        }
+    }
+    problems
+}
+
+/// The received attribute a mapping source names: exact name first, then case-insensitive, then
+/// the SAML friendly name (admins often type what the IdP console shows).
+pub fn find<'a>(attrs: &'a [ReceivedAttribute], source: &str) -> Option<&'a ReceivedAttribute> {
+    attrs
+        .iter()
+        .find(|a| a.name == source)
+        .or_else(|| attrs.iter().find(|a| a.name.eq_ignore_ascii_case(source)))
+        .or_else(|| attrs.iter().find(|a| a.friendly_name.as_deref().is_some_and(|f| f.eq_ignore_ascii_case(source))))
+}
+
+fn first_value(a: &ReceivedAttribute) -> Option<String> {
+    a.values.iter().map(|v| v.trim()).find(|v| !v.is_empty()).map(str::to_owned)
+}
+
+/// Whether a value is plausibly an email address: one `@`, something before it, a dotted
+/// domain after it, no spaces. Deliverability is the IdP's business.
+pub fn looks_like_email(v: &str) -> bool {
+    let v = v.trim();
+    let Some((local, domain)) = v.split_once('@') else { return false };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !v.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Splits a full name into first and last: "Last, First" when there is a comma, otherwise the
+/// first word is the first name and the rest the last name. A single word is a first name.
+pub fn split_full_name(full: &str) -> (Option<String>, Option<String>) {
+    let full = full.split_whitespace().collect::<Vec<_>>().join(" ");
+    if full.is_empty() {
+        return (None, None);
+    }
+    if let Some((last, first)) = full.split_once(',') {
+        let (first, last) = (first.trim(), last.trim());
+        if !first.is_empty() && !last.is_empty() {
+            return (Some(first.to_owned()), Some(last.to_owned()));
+        }
+    }
+    match full.split_once(' ') {
+        Some((first, last)) => (Some(first.to_owned()), Some(last.to_owned())),
+        None => (Some(full), None),
+    }
+}
+
+/// The words an attribute name for each field usually contains, to suggest a better source.
+const HINTS: &[(&str, &[&str])] = &[
+    ("email", &["emailaddress", "email", "mail", "upn", "userprincipalname"]),
+    ("first_name", &["givenname", "given_name", "firstname", "first_name", "given"]),
+    ("last_name", &["surname", "family_name", "lastname", "last_name", "familyname", "sn"]),
+    ("name", &["displayname", "fullname", "name", "cn"]),
+    ("groups", &["groups", "group", "memberof", "roles", "role"]),
+];
+
+fn tail(name: &str) -> String {
+    name.rsplit(['/', ':', '#']).next().unwrap_or(name).to_ascii_lowercase()
+}
+
+/// A received attribute that probably carries `field`, other than `not`.
+fn suggest(attrs: &[ReceivedAttribute], field: &str, not: Option<&str>) -> Option<String> {
+    let hints = HINTS.iter().find(|(f, _)| *f == field).map(|(_, h)| *h).unwrap_or(&[]);
+    let candidates = attrs.iter().filter(|a| Some(a.name.as_str()) != not && first_value(a).is_some());
+    for hint in hints {
+        if let Some(a) = candidates.clone().find(|a| tail(&a.name) == *hint || a.friendly_name.as_deref().is_some_and(|f| f.eq_ignore_ascii_case(hint))) {
+            return Some(a.name.clone());
+        }
+    }
+    if field == "email" {
+        return candidates.clone().find(|a| first_value(a).is_some_and(|v| looks_like_email(&v))).map(|a| a.name.clone());
+    }
+    None
+}
+
+fn hint_text(s: &Option<String>) -> String {
+    match s {
+        Some(n) => format!(" `{n}` arrived and looks right."),
+        None => String::new(),
+    }
+}
+
+/// The outcome of applying a mapping to what one sign-in received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Normalized {
+    /// The profile.
+    pub profile: Profile,
+    /// Remarks, blocking or not.
+    pub issues: Vec<MappingIssue>,
+    /// Set when the profile cannot be used: no email, an invalid one, one outside the
+    /// organization's domains, or a required custom attribute missing.
+    pub rejection: Option<Rejection>,
+}
+
+/// Applies `mapping` to a sign-in's subject (NameID or `sub`) and attributes.
+pub fn normalize(subject: &str, attrs: &[ReceivedAttribute], mapping: &AttributeMapping, custom: &[CustomAttribute], org_domains: &[String]) -> Normalized {
+    let mut issues = Vec::new();
+    let mut rejection: Option<Rejection> = None;
+    let read = |field: &str, source: &Option<String>, required: bool, issues: &mut Vec<MappingIssue>| -> Option<ReceivedAttribute> {
+        let source = clean(source)?;
+        match find(attrs, source) {
+            Some(a) if first_value(a).is_some() => Some(a.clone()),
+            found => {
+                let s = suggest(attrs, field, Some(source));
+                let what = if found.is_some() { "arrived empty" } else { "did not arrive" };
+                issues.push(MappingIssue {
+                    kind: "source_missing".into(),
+                    field: field.into(),
+                    message: format!("`{source}` {what}. Check the IdP sends it, or map `{field}` to another attribute.{}", hint_text(&s)),
+                    suggestion: s,
+                    blocking: required,
+                });
+                None
+            }
+        }
+    };
+
+    let idp_id = read("idp_id", &mapping.idp_id, false, &mut issues).and_then(|a| first_value(&a)).unwrap_or_else(|| subject.trim().to_owned());
+    let email_attr = read("email", &mapping.email, true, &mut issues);
+    let mut first_name = read("first_name", &mapping.first_name, false, &mut issues).and_then(|a| first_value(&a));
+    let mut last_name = read("last_name", &mapping.last_name, false, &mut issues).and_then(|a| first_value(&a));
+    // Only a full name arrived: split it, and stop calling the separate names missing.
+    if first_name.is_none() || last_name.is_none() {
+        if let Some(full) = clean(&mapping.name).and_then(|s| find(attrs, s)).and_then(first_value) {
+            let (f, l) = split_full_name(&full);
+            if first_name.is_none() && f.is_some() {
+                first_name = f;
+                issues.retain(|i| !(i.kind == "source_missing" && i.field == "first_name"));
+            }
+            if last_name.is_none() && l.is_some() {
+                last_name = l;
+                issues.retain(|i| !(i.kind == "source_missing" && i.field == "last_name"));
+            }
+        }
+    }
+    let groups = clean(&mapping.groups)
+        .and_then(|s| find(attrs, s))
+        .map(|a| a.values.iter().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).collect())
+        .unwrap_or_default();
+
+    let mut email = None;
+    match email_attr.as_ref().and_then(first_value) {
+        None => {
+            // A NameID in email format is a good enough source when nothing is mapped.
+            if clean(&mapping.email).is_none() && looks_like_email(subject) {
+                email = Some(subject.trim().to_ascii_lowercase());
+            } else {
+                let s = suggest(attrs, "email", clean(&mapping.email));
+                let mut r = Rejection::new(FailureCode::EmailMissing).fact("field", "Profile field", "email");
+                if let Some(src) = clean(&mapping.email) {
+                    r = r.fact("attribute", "Mapped attribute", src);
+                }
+                if let Some(sugg) = &s {
+                    r = r.fact("suggestion", "Attribute that looks like an email", sugg.as_str());
+                }
+                rejection = Some(r);
+            }
+        }
+        Some(v) if !looks_like_email(&v) => {
+            let s = suggest(attrs, "email", clean(&mapping.email));
+            issues.push(MappingIssue {
+                kind: "not_an_email".into(),
+                field: "email".into(),
+                message: format!("`{}` holds `{v}`, which is not an email address.{}", clean(&mapping.email).unwrap_or("email"), hint_text(&s)),
+                suggestion: s,
+                blocking: true,
+            });
+            rejection = Some(
+                Rejection::new(FailureCode::EmailInvalid)
+                    .fact("attribute", "Mapped attribute", clean(&mapping.email).unwrap_or_default())
+                    .fact("email", "Value received", v),
+            );
+        }
+        Some(v) => email = Some(v.to_ascii_lowercase()),
+    }
+
+    if let (Some(e), None) = (&email, &rejection) {
+        let domain = e.rsplit('@').next().unwrap_or_default();
+        let inside = org_domains.iter().any(|d| domain == d || domain.ends_with(&format!(".{d}")));
+        if !org_domains.is_empty() && !inside {
+            rejection = Some(
+                Rejection::new(FailureCode::EmailOutsideDomains)
+                    .fact("email", "Email received", e.as_str())
+                    .fact("expected", "Organization's domains", org_domains.join(", ")),
+            );
+        }
+    }
+
+    // Names holding an email address are almost always mapped to the wrong attribute.
+    for (field, value) in [("first_name", &first_name), ("last_name", &last_name)] {
+        if let Some(v) = value.as_deref().filter(|v| looks_like_email(v)) {
+            let s = suggest(attrs, field, None);
+            issues.push(MappingIssue {
+                kind: "looks_misplaced".into(),
+                field: field.into(),
+                message: format!("`{v}` looks like an email address, not a name.{}", hint_text(&s)),
+                suggestion: s,
+                blocking: false,
+            });
+        }
+    }
+
+    let mut custom_values = BTreeMap::new();
+    for def in custom {
+        let source = mapping.custom.get(&def.name).cloned();
+        match read(&def.name, &source, def.required, &mut issues).and_then(|a| first_value(&a)) {
+            Some(v) => {
+                if email.as_deref() == Some(v.to_ascii_lowercase().as_str()) || (looks_like_email(&v) && !def.name.contains("mail")) {
+                    issues.push(MappingIssue {
+                        kind: "looks_misplaced".into(),
+                        field: def.name.clone(),
+                        message: format!("`{}` received `{v}`, which looks like an email address. Is `{}` mapped to the right attribute?", def.name, source.as_deref().unwrap_or_default()),
+                        suggestion: None,
+                        blocking: false,
+                    });
+                }
+                custom_values.insert(def.name.clone(), v);
+            }
+            None if def.required => {
+                if source.is_none() {
+                    issues.push(MappingIssue {
+                        kind: "required_unmapped".into(),
+                        field: def.name.clone(),
+                        message: format!("`{}` is required; choose the attribute that carries it.", def.name),
+                        suggestion: None,
+                        blocking: true,
+                    });
+                }
+                if rejection.is_none() {
+                    let mut r = Rejection::new(FailureCode::RequiredAttributeMissing).fact("field", "Profile field", def.name.as_str());
+                    if let Some(src) = &source {
+                        r = r.fact("attribute", "Mapped attribute", src.as_str());
+                    }
+                    rejection = Some(r);
+                }
+            }
+            None => {}
+        }
+    }
+
+    Normalized {
+        profile: Profile { idp_id, email, first_name, last_name, groups, custom_attributes: custom_values },
+        issues,
+        rejection,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attr(name: &str, values: &[&str]) -> ReceivedAttribute {
+        ReceivedAttribute { name: name.into(), format: None, friendly_name: None, values: values.iter().map(|v| v.to_string()).collect() }
+    }
+
+    #[test]
+    fn full_names_split_into_first_and_last() {
+        assert_eq!(split_full_name("Ada Lovelace"), (Some("Ada".into()), Some("Lovelace".into())));
+        assert_eq!(split_full_name("  Ada   King  Lovelace "), (Some("Ada".into()), Some("King Lovelace".into())));
+        assert_eq!(split_full_name("Lovelace, Ada"), (Some("Ada".into()), Some("Lovelace".into())));
+        assert_eq!(split_full_name("Cher"), (Some("Cher".into()), None));
+        assert_eq!(split_full_name("   "), (None, None));
+    }
+
+    #[test]
+    fn entra_defaults_map_microsoft_claim_names() {
+        let m = default_mapping("entra-saml");
+        assert_eq!(m.email.as_deref(), Some("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"));
+        let attrs = vec![
+            attr("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress", &["Ada@Example.com"]),
+            attr("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname", &["Ada"]),
+            attr("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname", &["Lovelace"]),
+            attr("http://schemas.microsoft.com/ws/2008/06/identity/claims/groups", &["g1", "g2"]),
+        ];
+        let n = normalize("abc123", &attrs, &m, &[], &["example.com".into()]);
+        assert_eq!(n.rejection, None);
+        assert_eq!(n.profile.email.as_deref(), Some("ada@example.com"));
+        assert_eq!(n.profile.idp_id, "abc123");
+        assert_eq!(n.profile.groups, vec!["g1", "g2"]);
+        assert!(n.issues.is_empty(), "{:?}", n.issues);
+    }
+
+    #[test]
+    fn only_a_full_name_fills_first_and_last() {
+        let m = default_mapping("generic-oidc");
+        let attrs = vec![attr("email", &["ada@example.com"]), attr("name", &["Ada Lovelace"])];
+        let n = normalize("sub-1", &attrs, &m, &[], &[]);
+        assert_eq!(n.profile.first_name.as_deref(), Some("Ada"));
+        assert_eq!(n.profile.last_name.as_deref(), Some("Lovelace"));
+        assert!(!n.issues.iter().any(|i| i.field == "first_name" || i.field == "last_name"), "{:?}", n.issues);
+    }
+
+    #[test]
+    fn missing_email_is_rejected_and_a_likely_source_suggested() {
+        let m = default_mapping("okta-saml");
+        let attrs = vec![attr("user.mail", &["ada@example.com"]), attr("firstName", &["Ada"])];
+        let n = normalize("00u1", &attrs, &m, &[], &[]);
+        let r = n.rejection.expect("rejected");
+        assert_eq!(r.code, FailureCode::EmailMissing);
+        assert!(r.facts.iter().any(|f| f.key == "suggestion" && f.value == "user.mail"), "{:?}", r.facts);
+        let issue = n.issues.iter().find(|i| i.field == "email").expect("issue");
+        assert_eq!(issue.kind, "source_missing");
+        assert!(issue.blocking);
+        assert_eq!(issue.suggestion.as_deref(), Some("user.mail"));
+        // And the last name that never arrived is reported, not blocking.
+        assert!(n.issues.iter().any(|i| i.field == "last_name" && !i.blocking));
+    }
+
+    #[test]
+    fn an_email_nameid_stands_in_when_no_email_source_is_mapped() {
+        let mut m = default_mapping("generic-saml");
+        m.email = None;
+        let n = normalize("ada@example.com", &[], &m, &[], &[]);
+        assert_eq!(n.rejection, None);
+        assert_eq!(n.profile.email.as_deref(), Some("ada@example.com"));
+    }
+
+    #[test]
+    fn a_value_that_is_not_an_email_is_rejected_with_what_arrived() {
+        let m = default_mapping("okta-saml");
+        let attrs = vec![attr("email", &["Ada Lovelace"]), attr("mail", &["ada@example.com"])];
+        let n = normalize("x", &attrs, &m, &[], &[]);
+        let r = n.rejection.expect("rejected");
+        assert_eq!(r.code, FailureCode::EmailInvalid);
+        assert!(r.facts.iter().any(|f| f.key == "email" && f.value == "Ada Lovelace"));
+        let issue = n.issues.iter().find(|i| i.kind == "not_an_email").expect("issue");
+        assert_eq!(issue.suggestion.as_deref(), Some("mail"));
+    }
+
+    #[test]
+    fn email_outside_the_organizations_domains_is_rejected_subdomains_are_not() {
+        let m = default_mapping("okta-saml");
+        let domains = vec!["example.com".to_owned()];
+        let ok = normalize("x", &[attr("email", &["ada@eu.example.com"])], &m, &[], &domains);
+        assert_eq!(ok.rejection, None);
+        let bad = normalize("x", &[attr("email", &["ada@example.com.evil.test"])], &m, &[], &domains);
+        let r = bad.rejection.expect("rejected");
+        assert_eq!(r.code, FailureCode::EmailOutsideDomains);
+        assert!(r.facts.iter().any(|f| f.value == "example.com"));
+    }
+
+    #[test]
+    fn required_custom_attributes_are_checked_before_save_and_after_a_test() {
+        let defs = vec![
+            CustomAttribute { name: "department".into(), required: true, description: None },
+            CustomAttribute { name: "cost_center".into(), required: false, description: None },
+        ];
+        let mut m = default_mapping("okta-saml");
+        let problems = check(&m, &defs);
+        assert!(problems.contains_key("custom.department"), "{problems:?}");
+        assert!(!problems.contains_key("custom.cost_center"));
+        m.email = Some(" ".into());
+        assert!(check(&m, &defs).contains_key("email"));
+        m.email = Some("email".into());
+        m.custom.insert("nonsense".into(), "x".into());
+        assert!(check(&m, &defs).contains_key("custom.nonsense"));
+        m.custom.remove("nonsense");
+        m.custom.insert("department".into(), "dept".into());
+        assert!(check(&m, &defs).is_empty());
+
+        let attrs = vec![attr("email", &["ada@example.com"])];
+        let n = normalize("x", &attrs, &m, &defs, &[]);
+        assert_eq!(n.rejection.map(|r| r.code), Some(FailureCode::RequiredAttributeMissing));
+        let mut attrs = attrs;
+        attrs.push(attr("dept", &["Engineering"]));
+        let n = normalize("x", &attrs, &m, &defs, &[]);
+        assert_eq!(n.rejection, None);
+        assert_eq!(n.profile.custom_attributes.get("department").map(String::as_str), Some("Engineering"));
+    }
+
+    #[test]
+    fn misplaced_values_are_pointed_out() {
+        let defs = vec![CustomAttribute { name: "department".into(), required: false, description: None }];
+        let mut m = default_mapping("okta-saml");
+        m.custom.insert("department".into(), "dept".into());
+        let attrs = vec![
+            attr("email", &["ada@example.com"]),
+            attr("firstName", &["ada@example.com"]),
+            attr("givenName", &["Ada"]),
+            attr("dept", &["ada@example.com"]),
+        ];
+        let n = normalize("x", &attrs, &m, &defs, &[]);
+        let first = n.issues.iter().find(|i| i.field == "first_name").expect("first name flagged");
+        assert_eq!(first.kind, "looks_misplaced");
+        assert_eq!(first.suggestion.as_deref(), Some("givenName"));
+        assert!(n.issues.iter().any(|i| i.field == "department" && i.kind == "looks_misplaced"));
+    }
+
+    #[test]
+    fn friendly_names_and_case_differences_still_find_the_attribute() {
+        let mut a = attr("urn:oid:0.9.2342.19200300.100.1.3", &["ada@example.com"]);
+        a.friendly_name = Some("mail".into());
+        let attrs = vec![a, attr("FIRSTNAME", &["Ada"])];
+        assert_eq!(find(&attrs, "mail").map(|a| a.name.as_str()), Some("urn:oid:0.9.2342.19200300.100.1.3"));
+        assert_eq!(find(&attrs, "firstName").map(|a| a.values[0].as_str()), Some("Ada"));
+        assert!(looks_like_email("a@b.co"));
+        for bad in ["a@b", "@b.com", "a b@c.com", "a@@b.com", "a@.com", "plain"] {
+            assert!(!looks_like_email(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! The protocol endpoints IdPs and browsers reach directly (`/sso/...`): our SP metadata, the
+//! start of a SAML test, the ACS URL and the OIDC redirect URI.
+//!
+//! These answer browsers in the middle of a sign-in, so failures are small HTML pages rather than
+//! JSON; results themselves are shown by the portal's test page.
+
+use super::error::ApiError;
+use crate::server::{saml, signin, AppState};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+/// The `/sso` routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sso/saml/{connection_id}/metadata.xml", get(sp_metadata))
+        .route("/sso/saml/{connection_id}/login/{test_id}", get(login))
+        .route("/sso/saml/{connection_id}/acs", post(acs))
+        .route("/sso/oidc/{connection_id}/callback", get(callback))
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A plain page for the rare case where there is no portal page to go back to.
+fn page(status: StatusCode, title: &str, err: &ApiError) -> Response {
+    let message = err.message.clone().unwrap_or_else(|| err.code.message().to_owned());
+    let body = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{t}</title></head><body style=\"font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem\">\
+         <h1>{t}</h1><p>{m}</p><p>Error code: <code>{c}</code></p></body></html>",
+        t = escape(title),
+        m = escape(&message),
+        c = err.code.as_str()
+    );
+    (status, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
+}
+
+fn failed(err: ApiError) -> Response {
+    let status = StatusCode::from_u16(err.code.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    page(status, "This sign-in could not be completed", &err)
+}
+
+/// `GET /sso/saml/{id}/metadata.xml`: our SP metadata, public so IdPs can fetch it.
+async fn sp_metadata(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let row = s.store.connection(&id).await?.ok_or_else(|| ApiError::new(crate::api::ErrorCode::ConnectionNotFound))?;
+    let xml = saml::sp_metadata_xml(&saml::sp_values(&s.settings.public_url, &row.id), row.sp_certificate.as_deref());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/samlmetadata+xml".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"portico-{}-metadata.xml\"", row.id)),
+        ],
+        xml,
+    )
+        .into_response())
+}
+
+/// `GET /sso/saml/{id}/login/{test}`: sends the browser to the IdP with a fresh AuthnRequest.
+async fn login(State(s): State<AppState>, Path((id, test_id)): Path<(String, String)>) -> Response {
+    match signin::launch_saml(&s, &id, &test_id).await {
+        Ok(signin::Launch::Redirect(url)) => (StatusCode::FOUND, [(header::LOCATION, url), (header::CACHE_CONTROL, "no-store".into())]).into_response(),
+        Ok(signin::Launch::Post(html)) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
+        Ok(signin::Launch::Result(path)) => Redirect::to(&path).into_response(),
+        Err(e) => failed(e),
+    }
+}
+
+/// The HTTP-POST binding's form fields.
+#[derive(Deserialize)]
+struct AcsForm {
+    #[serde(rename = "SAMLResponse")]
+    saml_response: Option<String>,
+    #[serde(rename = "RelayState")]
+    relay_state: Option<String>,
+}
+
+/// `POST /sso/saml/{id}/acs`: the IdP's answer. Every answer is recorded, good or bad, and the
+/// browser goes to the portal's result page (303, so a reload does not post it again).
+async fn acs(State(s): State<AppState>, Path(id): Path<String>, form: Result<Form<AcsForm>, axum::extract::rejection::FormRejection>) -> Response {
+    let (response, relay) = match &form {
+        Ok(Form(f)) => (f.saml_response.as_deref(), f.relay_state.as_deref()),
+        Err(_) => (None, None),
+    };
+    match signin::receive_saml(&s, &id, response, relay).await {
+        Ok((row, test_id)) => Redirect::to(&signin::result_path(&row.id, &test_id)).into_response(),
+        Err(e) => failed(e),
+    }
+}
+
+/// The OIDC redirect's query.
+#[derive(Deserialize)]
+struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// `GET /sso/oidc/{id}/callback`: the provider's answer.
+async fn callback(State(s): State<AppState>, Path(id): Path<String>, q: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+    let q = q.map(|Query(q)| q).unwrap_or(CallbackQuery { code: None, state: None, error: None, error_description: None });
+    match signin::receive_oidc(&s, &id, q.code.as_deref(), q.state.as_deref(), q.error.as_deref(), q.error_description.as_deref()).await {
+        Ok((row, test_id)) => Redirect::to(&signin::result_path(&row.id, &test_id)).into_response(),
+        Err(e) => failed(e),
+    }
+}

@@ -1,0 +1,450 @@
+//! Test sign-in: starting a round trip to the admin's IdP, receiving its answer, turning it into
+//! a mapped profile or a diagnosis, and keeping every attempt.
+//!
+//! The protocol work is in [`saml`](crate::server::saml) and [`oidc`](crate::server::oidc); this
+//! module ties them to connections, the store and the clock.
+
+use crate::api::portal::{ConnectionOptions, ConnectionState, Protocol, SpValues};
+use crate::api::signin::{
+    AttributeMapping, CustomAttribute, FailureCode, MappingIssue, Profile, ReceivedAttribute, Rejection, SignInTest, StartedTest, TestOutcome,
+};
+use crate::api::ErrorCode;
+use crate::core::{diagnosis, mapping};
+use crate::server::connections::{StoredOidc, StoredSaml};
+use crate::server::crypto::{self, hash_token};
+use crate::server::http::error::ApiError;
+use crate::server::store::{ConnectionRow, OrganizationRow, TestRow};
+use crate::server::{oidc, saml, AppState};
+use serde::{Deserialize, Serialize};
+
+/// How long the IdP has to answer a test before it counts as abandoned.
+pub const TEST_LIFETIME_SECONDS: i64 = 15 * 60;
+
+/// How many attempts the history keeps on show.
+pub const HISTORY_LIMIT: i64 = 50;
+
+/// What is kept of a finished test (the `result` column).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct StoredResult {
+    /// Why it failed, before it is explained for the IdP (explanations can improve later).
+    #[serde(default)]
+    pub rejection: Option<Rejection>,
+    /// The mapped profile.
+    #[serde(default)]
+    pub profile: Option<Profile>,
+    /// Remarks on the mapping.
+    #[serde(default)]
+    pub mapping_issues: Vec<MappingIssue>,
+    /// Attributes or claims as received.
+    #[serde(default)]
+    pub attributes: Vec<ReceivedAttribute>,
+    /// SAML: the response, for people.
+    #[serde(default)]
+    pub saml_response_xml: Option<String>,
+    /// OIDC: the ID token's claims.
+    #[serde(default)]
+    pub id_token_claims: Option<serde_json::Value>,
+    /// NameID or `sub`, so a later mapping can be previewed against this test.
+    #[serde(default)]
+    pub subject: Option<String>,
+}
+
+/// What an OIDC test must remember until the callback (stored encrypted).
+#[derive(Serialize, Deserialize)]
+struct OidcSecrets {
+    nonce: String,
+    pkce_verifier: String,
+}
+
+/// The connection's mapping, or the catalog's defaults until one is saved.
+pub fn mapping_of(row: &ConnectionRow) -> AttributeMapping {
+    row.attribute_mapping
+        .as_deref()
+        .and_then(|m| serde_json::from_str(m).ok())
+        .unwrap_or_else(|| mapping::default_mapping(&row.idp))
+}
+
+/// The vendor's switches for the connection.
+pub fn options_of(row: &ConnectionRow) -> ConnectionOptions {
+    serde_json::from_str(&row.options).unwrap_or_default()
+}
+
+/// The environment's custom profile attributes.
+pub async fn custom_attributes(state: &AppState, environment_id: &str) -> Result<Vec<CustomAttribute>, ApiError> {
+    let json = state.store.custom_attributes(environment_id).await?;
+    Ok(serde_json::from_str(&json).unwrap_or_default())
+}
+
+async fn organization(state: &AppState, row: &ConnectionRow) -> Result<OrganizationRow, ApiError> {
+    state.store.organization_by_id(&row.organization_id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))
+}
+
+fn sp(state: &AppState, row: &ConnectionRow) -> SpValues {
+    saml::sp_values(&state.settings.public_url, &row.id)
+}
+
+/// Where the browser lands after the IdP answered: the wizard's test step, showing this test.
+pub fn result_path(connection_id: &str, test_id: &str) -> String {
+    format!("/sso/setup/test?connection={connection_id}&test={test_id}")
+}
+
+/// Starts a test: records it and says where to send the browser.
+pub async fn start(state: &AppState, row: &ConnectionRow) -> Result<StartedTest, ApiError> {
+    let config = row.config.as_deref().ok_or_else(|| ApiError::new(ErrorCode::ConnectionIncomplete))?;
+    let now = state.clock.now();
+    let test_id = crypto::id("test_");
+    let mut test = TestRow {
+        id: test_id.clone(),
+        connection_id: row.id.clone(),
+        protocol: row.protocol.clone(),
+        request_id: None,
+        state_hash: None,
+        secrets_enc: None,
+        started_at: now,
+        finished_at: None,
+        outcome: "pending".into(),
+        idp_initiated: false,
+        error_code: None,
+        result: None,
+    };
+    let url = match Protocol::parse(&row.protocol) {
+        Some(Protocol::Oidc) => {
+            let cfg: StoredOidc = serde_json::from_str(config).map_err(ApiError::internal)?;
+            match oidc::start(&state.fetcher, &cfg, &sp(state, row).redirect_uri).await {
+                Ok(started) => {
+                    let secrets = OidcSecrets { nonce: started.nonce, pkce_verifier: started.pkce_verifier };
+                    test.state_hash = Some(hash_token(&started.state));
+                    test.secrets_enc = Some(state.secrets.seal(&serde_json::to_vec(&secrets).map_err(ApiError::internal)?));
+                    state.store.insert_test(&test).await?;
+                    started.url
+                }
+                Err(rejection) => {
+                    // The provider could not even be reached: that is a result worth keeping too.
+                    state.store.insert_test(&test).await?;
+                    finish(state, row, test, Err(rejection), Default::default()).await?;
+                    format!("{}{}", state.settings.public_url, result_path(&row.id, &test_id))
+                }
+            }
+        }
+        _ => {
+            // The AuthnRequest is made when the browser arrives at this URL, so a reload or a
+            // second tab sends a fresh request rather than a stale one.
+            state.store.insert_test(&test).await?;
+            format!("{}/sso/saml/{}/login/{}", state.settings.public_url, row.id, test_id)
+        }
+    };
+    Ok(StartedTest { test_id, url })
+}
+
+/// What `GET /sso/saml/{id}/login/{test}` answers: a redirect to the IdP, or a page that posts.
+pub enum Launch {
+    /// HTTP-Redirect binding.
+    Redirect(String),
+    /// HTTP-POST binding: the auto-submitting page.
+    Post(String),
+    /// The test is over or unknown: show its result page instead.
+    Result(String),
+}
+
+/// Sends the SAML AuthnRequest of a pending test.
+pub async fn launch_saml(state: &AppState, connection_id: &str, test_id: &str) -> Result<Launch, ApiError> {
+    let row = state.store.connection(connection_id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
+    let test = match state.store.test(test_id).await? {
+        Some(t) if t.connection_id == row.id => t,
+        _ => return Err(ApiError::new(ErrorCode::NotFound).message("This test sign-in does not exist. Start a new test from the portal.")),
+    };
+    if test.outcome != "pending" || test.started_at + TEST_LIFETIME_SECONDS < state.clock.now() {
+        return Ok(Launch::Result(result_path(&row.id, &test.id)));
+    }
+    let cfg: StoredSaml = serde_json::from_str(row.config.as_deref().unwrap_or("")).map_err(|_| ApiError::new(ErrorCode::ConnectionIncomplete))?;
+    let relay = crypto::token("");
+    let req = saml::request::authn_request(&sp(state, &row), &cfg.sso_url, &cfg.sso_binding, &relay, state.clock.now());
+    state.store.set_test_request(&test.id, &req.id, &hash_token(&relay)).await?;
+    Ok(match req.post_form_html {
+        Some(html) => Launch::Post(html),
+        None => Launch::Redirect(req.redirect_url),
+    })
+}
+
+/// Receives a SAML response at a connection's ACS URL; returns the test it was recorded as.
+pub async fn receive_saml(state: &AppState, connection_id: &str, saml_response: Option<&str>, relay_state: Option<&str>) -> Result<(ConnectionRow, String), ApiError> {
+    let row = state.store.connection(connection_id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
+    let now = state.clock.now();
+    let pending = match relay_state.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(relay) => state.store.test_by_state(&hash_token(relay)).await?.filter(|t| t.connection_id == row.id),
+        None => None,
+    };
+    let relay_given = relay_state.is_some_and(|r| !r.trim().is_empty());
+    let test = match pending {
+        Some(t) => t,
+        None => {
+            // Not an answer to one of our requests: keep it as its own attempt.
+            let t = TestRow {
+                id: crypto::id("test_"),
+                connection_id: row.id.clone(),
+                protocol: "saml".into(),
+                request_id: None,
+                state_hash: None,
+                secrets_enc: None,
+                started_at: now,
+                finished_at: None,
+                outcome: "pending".into(),
+                idp_initiated: !relay_given,
+                error_code: None,
+                result: None,
+            };
+            state.store.insert_test(&t).await?;
+            t
+        }
+    };
+    let test_id = test.id.clone();
+    let Some(cfg) = row.config.as_deref().and_then(|c| serde_json::from_str::<StoredSaml>(c).ok()) else {
+        return Err(ApiError::new(ErrorCode::ConnectionIncomplete));
+    };
+    let options = options_of(&row);
+    let outcome = if test.request_id.is_none() && relay_given {
+        // A RelayState we do not know: an old test, or one already answered.
+        Err((Rejection::new(FailureCode::TestUnknown), None))
+    } else if test.started_at + TEST_LIFETIME_SECONDS < now {
+        Err((Rejection::new(FailureCode::TestExpired).fact("started_at", "Test started", crate::server::time::rfc3339(test.started_at)), None))
+    } else {
+        match saml_response.map(str::trim).filter(|r| !r.is_empty()) {
+            None => Err((Rejection::new(FailureCode::SamlResponseMissing), None)),
+            Some(response) => {
+                let sp = sp(state, &row);
+                let key_pem = match &row.sp_key_enc {
+                    Some(enc) => state.secrets.open(enc).ok().and_then(|k| String::from_utf8(k).ok()),
+                    None => None,
+                };
+                let exp = saml::response::Expectations {
+                    idp_entity_id: &cfg.idp_entity_id,
+                    certificates: &cfg.certificates,
+                    sp_entity_id: &sp.entity_id,
+                    acs_url: &sp.acs_url,
+                    request_id: test.request_id.as_deref(),
+                    allow_idp_initiated: options.allow_idp_initiated,
+                    allow_sha1: options.allow_sha1,
+                    now,
+                    skew_seconds: state.settings.clock_skew_seconds,
+                    decryption_key_pem: key_pem.as_deref(),
+                };
+                match saml::response::validate(response, &exp) {
+                    Err(e) => Err(e),
+                    Ok(v) => {
+                        let expires = v.not_on_or_after.unwrap_or(now + 3600).max(now) + state.settings.clock_skew_seconds;
+                        if state.store.use_assertion(&row.id, &v.assertion_id, expires).await? {
+                            Ok(v)
+                        } else {
+                            let pretty = v.pretty_xml.clone();
+                            Err((Rejection::new(FailureCode::SamlReplay).fact("assertion_id", "Assertion ID", v.assertion_id), Some(pretty)))
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let extra = Extra { saml_response_xml: None, id_token_claims: None };
+    match outcome {
+        Ok(v) => {
+            let received = Received { subject: v.name_id, attributes: v.attributes };
+            let extra = Extra { saml_response_xml: Some(v.pretty_xml), ..extra };
+            finish(state, &row, test, Ok(received), extra).await?;
+        }
+        Err((rejection, pretty)) => {
+            finish(state, &row, test, Err(rejection), Extra { saml_response_xml: pretty, ..extra }).await?;
+        }
+    }
+    Ok((row, test_id))
+}
+
+/// Receives the OIDC callback; returns the test it was recorded as.
+pub async fn receive_oidc(
+    state: &AppState,
+    connection_id: &str,
+    code: Option<&str>,
+    oidc_state: Option<&str>,
+    error: Option<&str>,
+    error_description: Option<&str>,
+) -> Result<(ConnectionRow, String), ApiError> {
+    let row = state.store.connection(connection_id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
+    let now = state.clock.now();
+    let pending = match oidc_state.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(st) => state.store.test_by_state(&hash_token(st)).await?.filter(|t| t.connection_id == row.id),
+        None => None,
+    };
+    let Some(test) = pending else {
+        // Without a matching state nothing here can be trusted; record it so the admin sees why.
+        let t = TestRow {
+            id: crypto::id("test_"),
+            connection_id: row.id.clone(),
+            protocol: "oidc".into(),
+            request_id: None,
+            state_hash: None,
+            secrets_enc: None,
+            started_at: now,
+            finished_at: None,
+            outcome: "pending".into(),
+            idp_initiated: false,
+            error_code: None,
+            result: None,
+        };
+        state.store.insert_test(&t).await?;
+        let id = t.id.clone();
+        finish(state, &row, t, Err(Rejection::new(FailureCode::OidcStateMismatch)), Default::default()).await?;
+        return Ok((row, id));
+    };
+    let test_id = test.id.clone();
+    let secrets: Option<OidcSecrets> = test
+        .secrets_enc
+        .as_deref()
+        .and_then(|s| state.secrets.open(s).ok())
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    let cfg = row.config.as_deref().and_then(|c| serde_json::from_str::<StoredOidc>(c).ok());
+    let secret = row.client_secret_enc.as_deref().and_then(|s| state.secrets.open(s).ok()).and_then(|b| String::from_utf8(b).ok());
+    let result = if let Some(err) = error {
+        Err(oidc::idp_error(err, error_description))
+    } else if test.started_at + TEST_LIFETIME_SECONDS < now {
+        Err(Rejection::new(FailureCode::TestExpired))
+    } else {
+        match (code, secrets, cfg, secret) {
+            (Some(code), Some(secrets), Some(cfg), Some(secret)) => {
+                let redirect_uri = sp(state, &row).redirect_uri;
+                oidc::finish(
+                    &state.fetcher,
+                    &cfg,
+                    &secret,
+                    &redirect_uri,
+                    code,
+                    &secrets.nonce,
+                    &secrets.pkce_verifier,
+                    now,
+                    state.settings.clock_skew_seconds,
+                )
+                .await
+            }
+            (None, ..) => Err(Rejection::new(FailureCode::OidcTokenExchangeFailed).fact("problem", "Problem", "The provider sent no authorization code.")),
+            _ => Err(Rejection::new(FailureCode::TestUnknown)),
+        }
+    };
+    match result {
+        Ok(out) => {
+            let extra = Extra { saml_response_xml: None, id_token_claims: Some(out.id_token_claims) };
+            finish(state, &row, test, Ok(Received { subject: out.subject, attributes: out.claims }), extra).await?;
+        }
+        Err(r) => finish(state, &row, test, Err(r), Default::default()).await?,
+    }
+    Ok((row, test_id))
+}
+
+/// What an IdP's answer established, before mapping.
+struct Received {
+    subject: String,
+    attributes: Vec<ReceivedAttribute>,
+}
+
+/// Protocol-specific things kept for the admin to look at.
+#[derive(Default)]
+struct Extra {
+    saml_response_xml: Option<String>,
+    id_token_claims: Option<serde_json::Value>,
+}
+
+/// Maps the profile, records the outcome, and activates the connection when the vendor asked
+/// for that on success.
+async fn finish(state: &AppState, row: &ConnectionRow, mut test: TestRow, received: Result<Received, Rejection>, extra: Extra) -> Result<(), ApiError> {
+    let now = state.clock.now();
+    let mut stored = StoredResult { saml_response_xml: extra.saml_response_xml, id_token_claims: extra.id_token_claims, ..Default::default() };
+    match received {
+        Ok(r) => {
+            let org = organization(state, row).await?;
+            let custom = custom_attributes(state, &org.environment_id).await?;
+            let n = mapping::normalize(&r.subject, &r.attributes, &mapping_of(row), &custom, &org.domains);
+            stored.profile = Some(n.profile);
+            stored.mapping_issues = n.issues;
+            stored.rejection = n.rejection;
+            stored.attributes = r.attributes;
+            stored.subject = Some(r.subject);
+        }
+        Err(rejection) => stored.rejection = Some(rejection),
+    }
+    let success = stored.rejection.is_none();
+    test.outcome = if success { "success" } else { "failure" }.into();
+    test.error_code = stored.rejection.as_ref().map(|r| r.code.as_str().to_owned());
+    test.finished_at = Some(now);
+    test.result = Some(serde_json::to_string(&stored).map_err(ApiError::internal)?);
+    state.store.finish_test(&test).await?;
+    tracing::info!(connection = %row.id, test = %test.id, outcome = %test.outcome, code = ?test.error_code, "test sign-in finished");
+    if success && options_of(row).auto_activate && row.state == ConnectionState::Configured.as_str() {
+        if let Some(mut fresh) = state.store.connection(&row.id).await? {
+            fresh.state = ConnectionState::Active.as_str().into();
+            fresh.updated_at = now;
+            state.store.update_connection(&fresh).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The wire view of a test; `full` adds the response XML and ID token claims. The diagnosis is
+/// written when shown, so better explanations reach old tests too.
+pub fn view(row: &ConnectionRow, test: &TestRow, sp: &SpValues, org_domains: &[String], full: bool) -> SignInTest {
+    let stored: StoredResult = test.result.as_deref().and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default();
+    let outcome = match test.outcome.as_str() {
+        "success" => TestOutcome::Success,
+        "failure" => TestOutcome::Failure,
+        _ => TestOutcome::Pending,
+    };
+    SignInTest {
+        id: test.id.clone(),
+        connection_id: test.connection_id.clone(),
+        protocol: Protocol::parse(&test.protocol).unwrap_or(Protocol::Saml),
+        started_at: test.started_at,
+        finished_at: test.finished_at,
+        outcome,
+        idp_initiated: test.idp_initiated,
+        diagnosis: stored.rejection.as_ref().map(|r| diagnosis::diagnose(r, &row.idp, sp, org_domains)),
+        profile: stored.profile,
+        mapping_issues: stored.mapping_issues,
+        attributes: stored.attributes,
+        saml_response_xml: if full { stored.saml_response_xml } else { None },
+        id_token_claims: if full { stored.id_token_claims } else { None },
+    }
+}
+
+/// A connection's tests, newest first, for the portal and the vendor API.
+pub async fn list(state: &AppState, row: &ConnectionRow) -> Result<Vec<SignInTest>, ApiError> {
+    let org = organization(state, row).await?;
+    let tests = state.store.list_tests(&row.id, HISTORY_LIMIT).await?;
+    let sp = sp(state, row);
+    Ok(tests.iter().map(|t| view(row, t, &sp, &org.domains, false)).collect())
+}
+
+/// One test in full.
+pub async fn one(state: &AppState, row: &ConnectionRow, test_id: &str) -> Result<SignInTest, ApiError> {
+    let org = organization(state, row).await?;
+    match state.store.test(test_id).await? {
+        Some(t) if t.connection_id == row.id => Ok(view(row, &t, &sp(state, row), &org.domains, true)),
+        _ => Err(ApiError::new(ErrorCode::TestNotFound)),
+    }
+}
+
+/// Activates a connection whose last test succeeded after its IdP details last changed.
+pub async fn activate(state: &AppState, row: &mut ConnectionRow) -> Result<(), ApiError> {
+    if row.state == ConnectionState::Active.as_str() {
+        return Ok(());
+    }
+    if row.state != ConnectionState::Configured.as_str() {
+        return Err(ApiError::new(ErrorCode::ConnectionIncomplete));
+    }
+    let last = match &row.last_test_id {
+        Some(id) => state.store.test(id).await?,
+        None => None,
+    };
+    let tested_since_change = last.as_ref().is_some_and(|t| t.outcome == "success" && t.started_at >= row.config_changed_at.unwrap_or(0));
+    if !tested_since_change {
+        return Err(ApiError::new(ErrorCode::TestRequired));
+    }
+    row.state = ConnectionState::Active.as_str().into();
+    row.updated_at = state.clock.now();
+    state.store.update_connection(row).await?;
+    Ok(())
+}
