@@ -123,7 +123,7 @@ test('an IT admin configures SAML by uploading metadata and OIDC against a real 
   await page.getByText(samlIdp.entityId, { exact: true }).waitFor();
   await page.getByRole('button', { name: 'Save connection' }).click();
   await page.getByText('Your connection is saved.').waitFor();
-  assert.equal(await page.getByRole('link', { name: 'Finish and return to the app' }).getAttribute('href'), 'https://app.vendor.test/done');
+  assert.equal(await page.getByRole('link', { name: 'Next: test sign-in' }).getAttribute('href'), `/sso/setup/test?connection=${connId}`);
   await screenshot(page, '07-saml-saved');
 
   let saml = (await connections()).find((c) => c.id === connId);

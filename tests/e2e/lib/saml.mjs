@@ -1,32 +1,60 @@
 // A real SAML 2.0 identity provider (the npm package saml-idp) for end-to-end tests.
 //
-// It runs as a child process bound to 127.0.0.1 and signs with the test
-// certificate that ships in the package (test/test-public-cert.pem). Its
+// It runs as a child process bound to 127.0.0.1 and signs with a key pair made
+// by `openssl` for this run (the package's own test certificate expires, and
+// tests need several distinct keys). Its
 // sign-in page (GET/POST /saml/sso, both bindings) shows the profile from
 // saml-idp/config.js (saml.jackson@example.com) and a "Sign in" button
 // (#btn-sign-in); the SAMLResponse is then auto-POSTed to the ACS URL, or to
 // the AuthnRequest's AssertionConsumerServiceURL if it gives one.
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { freePort } from './portico.mjs';
 
 const PKG = dirname(createRequire(import.meta.url).resolve('saml-idp/package.json'));
-const CERT = join(PKG, 'test/test-public-cert.pem');
-const KEY = join(PKG, 'test/test-private-key.pem');
 const STARTUP_TIMEOUT_MS = 20_000;
+const SHIFT_CLOCK = new URL('./shift-clock.cjs', import.meta.url).pathname;
 
-export async function startSamlIdp({ acsUrl, audience, issuer = 'urn:example:idp' }) {
+/**
+ * A fresh RSA key (PKCS#1 PEM, which saml-idp insists on) and a self-signed certificate valid
+ * for 30 days, in a temporary folder. Returns { keyFile, certFile, certificatePem }.
+ */
+export function makeKeyPair(commonName = 'Portico e2e IdP') {
+  const dir = mkdtempSync(join(tmpdir(), 'saml-idp-key-'));
+  const keyFile = join(dir, 'key.pem');
+  const certFile = join(dir, 'cert.pem');
+  execFileSync('openssl', ['genrsa', '-traditional', '-out', keyFile, '2048'], { stdio: 'ignore' });
+  execFileSync('openssl', ['req', '-x509', '-new', '-key', keyFile, '-subj', `/CN=${commonName}`, '-days', '30', '-out', certFile], { stdio: 'ignore' });
+  return { keyFile, certFile, certificatePem: readFileSync(certFile, 'utf8') };
+}
+
+/**
+ * Starts saml-idp. Options beyond the ACS URL and audience: `signResponse` (false signs only
+ * the assertion), `encryptionCertPem` (encrypts the assertion for that SP certificate),
+ * `keyPair` (from makeKeyPair; a new one by default), `clockShiftSeconds` (the IdP's clock is
+ * that far off, to produce assertions that are expired or not yet valid).
+ */
+export async function startSamlIdp({ acsUrl, audience, issuer = 'urn:example:idp', signResponse = true, encryptionCertPem, keyPair = makeKeyPair(), clockShiftSeconds = 0 }) {
   if (!acsUrl || !audience) throw new TypeError('startSamlIdp needs acsUrl and audience');
+  const { keyFile: KEY, certFile: CERT } = keyPair;
+  const extra = ['--signResponse', String(signResponse)];
+  if (encryptionCertPem) {
+    const encFile = join(mkdtempSync(join(tmpdir(), 'saml-idp-enc-')), 'sp-cert.pem');
+    writeFileSync(encFile, encryptionCertPem);
+    extra.push('--encryptAssertion', '--encryptionCert', encFile);
+  }
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const metadataUrl = `${baseUrl}/metadata`;
   // saml-idp lets $HOST and $PORT override --host/--port, so drop them.
   const { HOST, PORT, ...env } = process.env;
-  const child = spawn(process.execPath, [join(PKG, 'bin/run.js'),
+  if (clockShiftSeconds) env.FAKE_CLOCK_SHIFT_MS = String(clockShiftSeconds * 1000);
+  const child = spawn(process.execPath, ['--require', SHIFT_CLOCK, join(PKG, 'bin/run.js'),
     '--host', '127.0.0.1', '--port', String(port), '--cert', CERT, '--key', KEY,
-    '--issuer', issuer, '--acsUrl', acsUrl, '--audience', audience],
+    '--issuer', issuer, '--acsUrl', acsUrl, '--audience', audience, ...extra],
   { cwd: PKG, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk) => { output = (output + chunk).slice(-64_000); };
