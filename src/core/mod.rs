@@ -4,6 +4,5 @@ pub mod catalog;
 pub mod lifecycle;
 pub mod mapping;
 pub mod cert;
-pub mod diagnosis;
 pub mod metadata;
 pub mod validate;
