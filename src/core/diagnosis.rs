@@ -95,7 +95,9 @@ impl<'a> Ctx<'a> {
 
     /// Table text with the IdP's name filled in, starting with a capital.
     fn say(&self, text: &str) -> String {
-        capitalize(&text.replace("{idp}", self.name))
+        // "your identity provider" needs a capital where a sentence starts with it.
+        let capital = format!(". {}", capitalize(self.name));
+        capitalize(&text.replace(". {idp}", &capital).replace("{idp}", self.name))
     }
 
     /// The IdP's name at the start of a sentence.
@@ -482,7 +484,7 @@ fn in_response_to(c: &Ctx) -> Text {
             "The test was probably started again in another tab, or an older test's answer arrived late.".to_owned(),
         ]),
         fix: vec![
-            c.say("Close other tabs showing the {idp} sign-in page."),
+            c.say("Close other tabs showing {idp}'s sign-in page."),
             "Run the test again from the portal, and finish it in the same tab.".to_owned(),
         ],
         copy: Vec::new(),
@@ -497,7 +499,7 @@ fn idp_initiated(c: &Ctx) -> Text {
         ),
         fix: vec![
             c.say("Start the test with the Test sign-in button in the portal, not from the app's tile in {idp}."),
-            c.say("If your users will start from the {idp} dashboard, ask the vendor to allow IdP-initiated sign-in for this connection."),
+            c.say("If your users will start from {idp}'s dashboard, ask the vendor to allow IdP-initiated sign-in for this connection."),
         ],
         copy: Vec::new(),
     }
@@ -705,7 +707,7 @@ fn lost_test(c: &Ctx, what: &str) -> Text {
             "The answer carries {what} of another test. The test was probably started again in another tab or browser, or an old sign-in page was reused."
         ),
         fix: vec![
-            c.say("Close other tabs showing the {idp} sign-in page."),
+            c.say("Close other tabs showing {idp}'s sign-in page."),
             "Run the test again from the portal, and finish it in the same browser tab.".to_owned(),
         ],
         copy: Vec::new(),

@@ -55,6 +55,8 @@ fn assert_readable(d: &Diagnosis, what: &str) {
         assert!(!text.trim().is_empty(), "{what}: empty step");
         assert!(!text.contains("{idp}"), "{what}: placeholder left in {text:?}");
         assert!(!text.contains("  "), "{what}: double space in {text:?}");
+        assert!(!text.contains(". your"), "{what}: sentence starts lowercase in {text:?}");
+        assert!(!text.contains("the your "), "{what}: \"the your\" in {text:?}");
         assert!(text.chars().next().is_some_and(|c| !c.is_lowercase()), "{what}: starts lowercase: {text:?}");
     }
     for c in &d.copy {
@@ -333,6 +335,22 @@ fn console_rows_are_unique_and_name_their_idp() {
         let s = row.saml();
         for text in [s.issuer, s.metadata, s.certificate, s.signing, s.sha256, s.name_id, s.attributes, s.assignment] {
             assert!(!text.contains("your identity provider"), "{}: {text}", row.family);
+        }
+    }
+}
+
+/// Prints every explanation for three IdPs, for proofreading:
+/// `cargo test --lib core::diagnosis::tests::dump -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn dump() {
+    let sp = sp();
+    for &code in FailureCode::ALL {
+        for key in ["okta-saml", "generic-oidc", "adfs-saml"] {
+            let d = diagnose(&all_facts(code), key, &sp, &["example.com".to_owned()]);
+            println!("== {} / {key}\nTITLE: {}\nMSG: {}", code.as_str(), d.title, d.message);
+            for f in &d.fix { println!("  - {f}"); }
+            for c in &d.copy { println!("  [copy] {}: {}", c.label, c.value); }
         }
     }
 }
