@@ -1,6 +1,7 @@
 //! Pure logic both sides run: the IdP catalog, the SAML metadata inspector, and validation.
 
 pub mod catalog;
+pub mod diagnosis;
 pub mod lifecycle;
 pub mod mapping;
 pub mod cert;
