@@ -54,7 +54,7 @@ async fn guides_are_served_with_the_idps_own_field_names() {
         .flat_map(|s| s["blocks"].as_array().unwrap())
         .filter_map(|b| b["copy"]["label"].as_str())
         .collect();
-    assert!(labels.contains(&"Single sign on URL") && labels.contains(&"Audience URI (SP Entity ID)"), "{labels:?}");
+    assert!(labels.contains(&"Single sign-on URL") && labels.contains(&"Audience URI (SP Entity ID)"), "{labels:?}");
     assert_eq!(r.body["bring"]["method"], "metadata_url");
     let r = app.raw(Request::get("/portal/api/guides/myspace-saml").body(Body::empty()).unwrap()).await;
     assert_error(&r, 404, "guide_not_found");
