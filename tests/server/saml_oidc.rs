@@ -19,7 +19,7 @@ async fn saml_from_metadata_xml_is_saved_and_visible_to_the_vendor() {
     assert_eq!(r.body["saml"]["idp_entity_id"], "http://www.okta.com/exk1");
     assert_eq!(r.body["saml"]["sso_binding"], "redirect");
     assert_eq!(r.body["state"], "draft");
-    let r = admin.call(Method::POST, &format!("/portal/api/connections/{conn}/save"), Some(json!({}))).await;
+    let r = admin.call(Method::POST, &format!("/portal/api/connections/{conn}/activate"), Some(json!({}))).await;
     assert_eq!(r.body["state"], "configured", "{}", r.text);
 
     let r = app.vendor(Method::GET, &format!("/api/v1/organizations/{org}/connections"), None).await;
@@ -42,7 +42,7 @@ async fn wrong_saml_documents_are_explained_next_to_the_field_and_nothing_is_los
     let (admin, _, conn) = saml_admin(&app).await;
     let (good, _) = idp_metadata("https://idp.example.com", "https://idp.example.com/sso");
     admin.call(Method::PUT, &format!("/portal/api/connections/{conn}/saml"), Some(json!({ "method": "metadata_xml", "metadata_xml": good }))).await;
-    let sp_xml = portico::server::saml::sp_metadata_xml(&portico::server::saml::sp_values("https://x", "conn_x"), None);
+    let sp_xml = portico::server::saml::sp_metadata_xml(&portico::server::saml::sp_values("https://x", "conn_x"));
     for (doc, needle) in [(sp_xml.as_str(), "service-provider"), ("<html>oops</html>", ""), ("", "")] {
         let r = admin.call(Method::PUT, &format!("/portal/api/connections/{conn}/saml"), Some(json!({ "method": "metadata_xml", "metadata_xml": doc }))).await;
         let e = assert_error(&r, 422, "validation_failed");
@@ -132,7 +132,7 @@ async fn oidc_secrets_are_write_only_and_encrypted_at_rest() {
     let r = admin.call(Method::PUT, &path, Some(json!({ "issuer": base, "client_id": "portico-2" }))).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["oidc"]["client_secret_set"], true);
-    admin.call(Method::POST, &format!("/portal/api/connections/{conn}/save"), Some(json!({}))).await;
+    admin.call(Method::POST, &format!("/portal/api/connections/{conn}/activate"), Some(json!({}))).await;
 
     let mut texts = vec![r.text];
     texts.push(admin.call(Method::GET, &format!("/portal/api/connections/{conn}"), None).await.text);
