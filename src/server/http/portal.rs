@@ -182,7 +182,7 @@ async fn guide(Path(key): Path<String>) -> Result<impl IntoResponse, ApiError> {
 /// `GET /sso/saml/{id}/metadata.xml`: our SP metadata, public so IdPs can fetch it.
 pub async fn sp_metadata(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let row = s.store.connection(&id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
-    let xml = saml::sp_metadata_xml(&saml::sp_values(&s.settings.public_url, &row.id));
+    let xml = saml::sp_metadata_xml(&saml::sp_values(&s.settings.public_url, &row.id), None);
     Ok((
         [
             (header::CONTENT_TYPE, "application/samlmetadata+xml".to_owned()),
