@@ -170,6 +170,7 @@ fn check(text: &str, exp: &Expectations) -> Result<(Validated, Option<String>), 
         return Err(Rejection::new(FailureCode::SamlUnsigned));
     }
     check_algorithms(&signatures, exp.allow_sha1)?;
+    check_positions(&signatures)?;
     let certs = configured_certificates(exp.certificates);
 
     let reduced = if signatures.is_empty() { None } else { Some(verify(text, &signatures, &certs, exp)?) };
@@ -245,6 +246,7 @@ fn check(text: &str, exp: &Expectations) -> Result<(Validated, Option<String>), 
         }
         if !inner_sigs.is_empty() {
             check_algorithms(&inner_sigs, exp.allow_sha1)?;
+            check_positions(&inner_sigs)?;
             inner_reduced = Some(verify(&plain, &inner_sigs, &certs, exp)?);
         }
         decrypted = Some(plain);
@@ -329,6 +331,40 @@ fn check_algorithms(signatures: &[Node], allow_sha1: bool) -> Result<(), Rejecti
             if !digest_ok(&d) {
                 return Err(refuse(if d.is_empty() { "(none)" } else { &d }));
             }
+        }
+    }
+    Ok(())
+}
+
+/// SAML signatures are enveloped (SAML 2.0 core, 5.4): each is a child of the Response or
+/// Assertion it signs, right after its Issuer, and has one Reference, to that parent's ID.
+/// Anything else — a signature
+/// tucked elsewhere, over another element, XPointer references — is how wrapping attacks are
+/// built, and no IdP needs it.
+fn check_positions(signatures: &[Node]) -> Result<(), Rejection> {
+    for sig in signatures {
+        let parent = sig.parent_element();
+        let parent_ok = parent.is_some_and(|p| xml::is(p, NS_PROTOCOL, "Response") || xml::is(p, NS_ASSERTION, "Assertion"));
+        let parent_id = parent.and_then(|p| xml::attr(p, "ID"));
+        let references: Vec<Option<&str>> = xml::child(*sig, NS_DSIG, "SignedInfo")
+            .map(|si| xml::children(si, NS_DSIG, "Reference").map(|r| r.attribute("URI")).collect())
+            .unwrap_or_default();
+        let reference_ok = match (references.as_slice(), &parent_id) {
+            ([Some(uri)], Some(id)) => uri.strip_prefix('#') == Some(id.as_str()),
+            _ => false,
+        };
+        // Schema order puts the Signature right after the Issuer (or first, with no Issuer).
+        let previous = sig.prev_sibling_element();
+        let order_ok = previous.is_none_or(|p| xml::is(p, NS_ASSERTION, "Issuer"));
+        if !parent_ok || !reference_ok || !order_ok {
+            let where_ = parent.map_or("the document".to_owned(), |p| format!("<{}>", p.tag_name().name()));
+            return Err(Rejection::new(FailureCode::SamlSignatureInvalid).fact(
+                "problem",
+                "Problem",
+                format!(
+                    "A Signature inside {where_} is not where SAML puts it (right after the Issuer of the Response or Assertion it signs, referring to it by ID)."
+                ),
+            ));
         }
     }
     Ok(())

@@ -564,3 +564,18 @@ fn encrypted_assertion_problems() {
     e.decryption_key_pem = Some(&sp_keys().pair.private_key_pem);
     assert_eq!(refused(&response(&o, &enc, None), &e).code, FailureCode::SamlSignatureInvalid);
 }
+
+#[test]
+fn a_signature_outside_the_element_it_signs_is_refused() {
+    let certs = certs();
+    let o = opts();
+    let xml = response(&o, &assertion(&o, "_a", Some(idp())), None);
+    let start = xml.find("<ds:Signature").unwrap();
+    let end = xml.find("</ds:Signature>").unwrap() + "</ds:Signature>".len();
+    let sig = &xml[start..end];
+    // Still verifies (the reference is by ID), but sits in the Response instead.
+    let moved = xml.replacen(sig, "", 1).replacen("<samlp:Status>", &format!("{sig}<samlp:Status>"), 1);
+    let r = refused(&moved, &exp(&certs));
+    assert_eq!(r.code, FailureCode::SamlSignatureInvalid);
+    assert!(fact(&r, "problem").contains("<Response>"), "{r:?}");
+}
