@@ -104,7 +104,10 @@ const METADATA_NOW: i64 = crate::T0;
 
 fn is_response_file(name: &str) -> bool {
     name.ends_with(".xml")
-        && (name.starts_with("attack-") || name.starts_with("invalid-") || name.contains("response") || name == "entra-saml2-assertion.xml")
+        && (name.starts_with("attack-")
+            || name.starts_with("invalid-")
+            || name.contains("response")
+            || name == "entra-saml2-assertion.xml")
 }
 
 /// What the original SP expected, read from the document itself.
@@ -133,7 +136,13 @@ fn first_attr(doc: &roxmltree::Document, element: &str, attr: &str) -> Option<St
 fn context(text: &str) -> Context {
     let opts = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
     let Ok(doc) = roxmltree::Document::parse_with_options(text, opts) else {
-        return Context { issue_instant: crate::T0, issuer: String::new(), audience: String::new(), acs: String::new(), request_id: None };
+        return Context {
+            issue_instant: crate::T0,
+            issuer: String::new(),
+            audience: String::new(),
+            acs: String::new(),
+            request_id: None,
+        };
     };
     let root = doc.root_element();
     let instant = root.attribute("IssueInstant").and_then(parse_time).unwrap_or(crate::T0);
@@ -238,7 +247,11 @@ fn saml_corpus_responses_are_accepted_or_refused_as_tabled() {
             failures.push(format!("{file} (sha1 {sha1}): expected {expected:?}, got {got:?}: {detail}"));
         }
         // Attacks must never get through, whatever the table says.
-        if (file.starts_with("attack-") || file.contains("xsw") || file.contains("wrapp") || file.contains("comment") || file.contains("multiple"))
+        if (file.starts_with("attack-")
+            || file.contains("xsw")
+            || file.contains("wrapp")
+            || file.contains("comment")
+            || file.contains("multiple"))
             && matches!(got, Expect::Ok(_))
             && file != "attack-comment-injection-crewjam.xml"
         {

@@ -67,12 +67,18 @@ fn cipher_value(node: Node) -> Result<Vec<u8>, String> {
 
 fn digest(uri: &str) -> Option<MessageDigest> {
     match uri {
-        "http://www.w3.org/2000/09/xmldsig#sha1" | "http://www.w3.org/2009/xmlenc11#mgf1sha1" => Some(MessageDigest::sha1()),
-        "http://www.w3.org/2001/04/xmlenc#sha256" | "http://www.w3.org/2009/xmlenc11#mgf1sha256" => Some(MessageDigest::sha256()),
+        "http://www.w3.org/2000/09/xmldsig#sha1" | "http://www.w3.org/2009/xmlenc11#mgf1sha1" => {
+            Some(MessageDigest::sha1())
+        }
+        "http://www.w3.org/2001/04/xmlenc#sha256" | "http://www.w3.org/2009/xmlenc11#mgf1sha256" => {
+            Some(MessageDigest::sha256())
+        }
         "http://www.w3.org/2001/04/xmldsig-more#sha384" | "http://www.w3.org/2009/xmlenc11#mgf1sha384" => {
             Some(MessageDigest::sha384())
         }
-        "http://www.w3.org/2001/04/xmlenc#sha512" | "http://www.w3.org/2009/xmlenc11#mgf1sha512" => Some(MessageDigest::sha512()),
+        "http://www.w3.org/2001/04/xmlenc#sha512" | "http://www.w3.org/2009/xmlenc11#mgf1sha512" => {
+            Some(MessageDigest::sha512())
+        }
         "http://www.w3.org/2001/04/xmldsig-more#sha224" | "http://www.w3.org/2009/xmlenc11#mgf1sha224" => {
             Some(MessageDigest::sha224())
         }
@@ -158,7 +164,7 @@ fn decrypt_content(alg: &str, key: &[u8], data: &[u8]) -> Result<Vec<u8>, String
     // IV (128 bits) ‖ ciphertext. XML Encryption's padding only fixes the last byte (the pad
     // length), so padding is removed here rather than by openssl's PKCS#7 check.
     const BLOCK: usize = 16;
-    if data.len() < 2 * BLOCK || data.len() % BLOCK != 0 {
+    if data.len() < 2 * BLOCK || !data.len().is_multiple_of(BLOCK) {
         return Err(unreadable());
     }
     let (iv, ct) = data.split_at(BLOCK);

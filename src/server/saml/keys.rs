@@ -67,7 +67,8 @@ pub fn generate(entity_id: &str, now: i64) -> Result<SpKeyPair, String> {
         .build()
         .map_err(err("adding key usage"))?;
     b.append_extension(ku).map_err(err("adding key usage"))?;
-    let ski = SubjectKeyIdentifier::new().build(&b.x509v3_context(None, None)).map_err(err("adding the key identifier"))?;
+    let ski =
+        SubjectKeyIdentifier::new().build(&b.x509v3_context(None, None)).map_err(err("adding the key identifier"))?;
     b.append_extension(ski).map_err(err("adding the key identifier"))?;
     b.sign(&key, MessageDigest::sha256()).map_err(err("signing the certificate"))?;
     let cert = b.build();

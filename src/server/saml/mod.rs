@@ -27,11 +27,7 @@ pub fn sp_values(public_url: &str, connection_id: &str) -> SpValues {
 
 /// Escapes text for an XML (or HTML) attribute value or text node.
 pub(crate) fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 /// Our SP metadata document for one connection. With `encryption_cert_pem`, it also publishes

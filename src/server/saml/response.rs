@@ -188,8 +188,11 @@ fn check(text: &str, exp: &Expectations) -> Result<(Validated, Option<String>), 
         return Err(multiple(plain_count, encrypted_count));
     }
     if total == 0 {
-        return Err(Rejection::new(FailureCode::SamlAssertionMissing)
-            .fact("problem", "Problem", "The response holds no Assertion and no EncryptedAssertion."));
+        return Err(Rejection::new(FailureCode::SamlAssertionMissing).fact(
+            "problem",
+            "Problem",
+            "The response holds no Assertion and no EncryptedAssertion.",
+        ));
     }
     let signed_root = reduced_doc.as_ref().map(|d| d.root_element());
     let (response_node, response_signed, source) = match signed_root {
@@ -221,7 +224,9 @@ fn check(text: &str, exp: &Expectations) -> Result<(Validated, Option<String>), 
         }
         None => {
             // Unsigned envelope: only an encrypted assertion that carries its own signature can do.
-            let ea = xml::descendants(root, NS_ASSERTION, "EncryptedAssertion").next().ok_or_else(|| Rejection::new(FailureCode::SamlUnsigned))?;
+            let ea = xml::descendants(root, NS_ASSERTION, "EncryptedAssertion")
+                .next()
+                .ok_or_else(|| Rejection::new(FailureCode::SamlUnsigned))?;
             (root, false, ea)
         }
     };
@@ -232,7 +237,8 @@ fn check(text: &str, exp: &Expectations) -> Result<(Validated, Option<String>), 
     if xml::is(source, NS_ASSERTION, "EncryptedAssertion") {
         let key = exp.decryption_key_pem.ok_or_else(|| encrypted_unreadable("no SP key configured"))?;
         let plain = super::decrypt::decrypt_assertion(source, key).map_err(|p| encrypted_unreadable(&p))?;
-        let plain_doc = xml::parse(&plain).map_err(|p| encrypted_unreadable(&format!("the decrypted assertion is refused: {p}")))?;
+        let plain_doc = xml::parse(&plain)
+            .map_err(|p| encrypted_unreadable(&format!("the decrypted assertion is refused: {p}")))?;
         let proot = plain_doc.root_element();
         if !xml::is(proot, NS_ASSERTION, "Assertion") {
             return Err(encrypted_unreadable("the decrypted content is not an Assertion"));
@@ -267,8 +273,11 @@ fn check(text: &str, exp: &Expectations) -> Result<(Validated, Option<String>), 
         None => source,
     };
     if !xml::is(assertion, NS_ASSERTION, "Assertion") {
-        return Err(Rejection::new(FailureCode::SamlAssertionMissing)
-            .fact("problem", "Problem", "The signature inside the encrypted assertion does not cover the Assertion."));
+        return Err(Rejection::new(FailureCode::SamlAssertionMissing).fact(
+            "problem",
+            "Problem",
+            "The signature inside the encrypted assertion does not cover the Assertion.",
+        ));
     }
 
     let v = check_assertion(response_node, assertion, exp)?;
@@ -279,7 +288,9 @@ fn multiple(plain: usize, encrypted: usize) -> Rejection {
     Rejection::new(FailureCode::SamlMultipleAssertions).fact(
         "problem",
         "Problem",
-        format!("The response holds {plain} Assertion and {encrypted} EncryptedAssertion elements; exactly one is allowed."),
+        format!(
+            "The response holds {plain} Assertion and {encrypted} EncryptedAssertion elements; exactly one is allowed."
+        ),
     )
 }
 
@@ -316,18 +327,29 @@ fn check_algorithms(signatures: &[Node], allow_sha1: bool) -> Result<(), Rejecti
     let sig_ok = |a: &str| SHA2_SIGNATURES.contains(&a) || (allow_sha1 && SHA1_SIGNATURES.contains(&a));
     let digest_ok = |a: &str| SHA2_DIGESTS.contains(&a) || (allow_sha1 && SHA1_DIGESTS.contains(&a));
     let refuse = |a: &str| {
-        Rejection::new(FailureCode::SamlAlgorithmNotAllowed).fact("algorithm", "Algorithm the identity provider used", a)
+        Rejection::new(FailureCode::SamlAlgorithmNotAllowed).fact(
+            "algorithm",
+            "Algorithm the identity provider used",
+            a,
+        )
     };
     for sig in signatures {
         let Some(si) = xml::child(*sig, NS_DSIG, "SignedInfo") else {
-            return Err(Rejection::new(FailureCode::SamlSignatureInvalid).fact("problem", "Problem", "A Signature has no SignedInfo."));
+            return Err(Rejection::new(FailureCode::SamlSignatureInvalid).fact(
+                "problem",
+                "Problem",
+                "A Signature has no SignedInfo.",
+            ));
         };
-        let method = xml::child(si, NS_DSIG, "SignatureMethod").and_then(|m| xml::attr(m, "Algorithm")).unwrap_or_default();
+        let method =
+            xml::child(si, NS_DSIG, "SignatureMethod").and_then(|m| xml::attr(m, "Algorithm")).unwrap_or_default();
         if !sig_ok(&method) {
             return Err(refuse(if method.is_empty() { "(none)" } else { &method }));
         }
         for reference in xml::children(si, NS_DSIG, "Reference") {
-            let d = xml::child(reference, NS_DSIG, "DigestMethod").and_then(|m| xml::attr(m, "Algorithm")).unwrap_or_default();
+            let d = xml::child(reference, NS_DSIG, "DigestMethod")
+                .and_then(|m| xml::attr(m, "Algorithm"))
+                .unwrap_or_default();
             if !digest_ok(&d) {
                 return Err(refuse(if d.is_empty() { "(none)" } else { &d }));
             }
@@ -344,7 +366,8 @@ fn check_algorithms(signatures: &[Node], allow_sha1: bool) -> Result<(), Rejecti
 fn check_positions(signatures: &[Node]) -> Result<(), Rejection> {
     for sig in signatures {
         let parent = sig.parent_element();
-        let parent_ok = parent.is_some_and(|p| xml::is(p, NS_PROTOCOL, "Response") || xml::is(p, NS_ASSERTION, "Assertion"));
+        let parent_ok =
+            parent.is_some_and(|p| xml::is(p, NS_PROTOCOL, "Response") || xml::is(p, NS_ASSERTION, "Assertion"));
         let parent_id = parent.and_then(|p| xml::attr(p, "ID"));
         let references: Vec<Option<&str>> = xml::child(*sig, NS_DSIG, "SignedInfo")
             .map(|si| xml::children(si, NS_DSIG, "Reference").map(|r| r.attribute("URI")).collect())
@@ -399,8 +422,13 @@ fn verify(text: &str, signatures: &[Node], certs: &[Trusted], exp: &Expectations
     let result = if der.is_empty() {
         Err(None)
     } else {
-        Crypto::reduce_xml_to_signed_with_allowed_algorithms(text, &der, ReduceMode::ValidateAndMarkNoAncestors, allowed)
-            .map_err(Some)
+        Crypto::reduce_xml_to_signed_with_allowed_algorithms(
+            text,
+            &der,
+            ReduceMode::ValidateAndMarkNoAncestors,
+            allowed,
+        )
+        .map_err(Some)
     };
     let error = match result {
         Ok(reduced) => return Ok(reduced),
@@ -412,7 +440,9 @@ fn verify(text: &str, signatures: &[Node], certs: &[Trusted], exp: &Expectations
     let presented: Vec<String> = signatures
         .iter()
         .flat_map(|s| s.descendants().filter(|n| xml::is(*n, NS_DSIG, "X509Certificate")).collect::<Vec<_>>())
-        .filter_map(|n| LENIENT_B64.decode(xml::text(n).chars().filter(|c| !c.is_whitespace()).collect::<String>()).ok())
+        .filter_map(|n| {
+            LENIENT_B64.decode(xml::text(n).chars().filter(|c| !c.is_whitespace()).collect::<String>()).ok()
+        })
         .map(|d| fingerprint(&d))
         .collect();
     let known: Vec<String> = certs.iter().map(|t| fingerprint(t.der.der_data())).collect();
@@ -559,7 +589,12 @@ fn mismatch(code: FailureCode, expected: &str, received: &str) -> Rejection {
 }
 
 /// Checks every time bound with the allowed skew; returns the earliest expiry.
-fn check_times(assertion: Node, conditions: Option<Node>, scd: Node, exp: &Expectations) -> Result<Option<i64>, Rejection> {
+fn check_times(
+    assertion: Node,
+    conditions: Option<Node>,
+    scd: Node,
+    exp: &Expectations,
+) -> Result<Option<i64>, Rejection> {
     let read = |node: Option<Node>, name: &str| -> Result<Option<(String, i64)>, Rejection> {
         let Some(raw) = node.and_then(|n| xml::attr(n, name)) else {
             return Ok(None);

@@ -43,7 +43,11 @@ pub fn children<'a, 'i: 'a>(node: Node<'a, 'i>, ns: &'a str, name: &'a str) -> i
 }
 
 /// Every descendant element `{ns}name`, the node itself included.
-pub fn descendants<'a, 'i: 'a>(node: Node<'a, 'i>, ns: &'a str, name: &'a str) -> impl Iterator<Item = Node<'a, 'i>> + 'a {
+pub fn descendants<'a, 'i: 'a>(
+    node: Node<'a, 'i>,
+    ns: &'a str,
+    name: &'a str,
+) -> impl Iterator<Item = Node<'a, 'i>> + 'a {
     node.descendants().filter(move |c| is(*c, ns, name))
 }
 

@@ -427,10 +427,8 @@ fn a_second_assertion_next_to_a_signed_one_is_refused() {
     let xml = response(&o, &format!("{evil}{good}"), None);
     assert_eq!(refused(&xml, &exp(&certs)).code, FailureCode::SamlMultipleAssertions);
     // The signed assertion hidden in Extensions, the attacker's in the normal place.
-    let xml = response(&o, &evil, None).replace(
-        "<samlp:Status>",
-        &format!("<samlp:Extensions>{good}</samlp:Extensions><samlp:Status>"),
-    );
+    let xml = response(&o, &evil, None)
+        .replace("<samlp:Status>", &format!("<samlp:Extensions>{good}</samlp:Extensions><samlp:Status>"));
     assert_eq!(refused(&xml, &exp(&certs)).code, FailureCode::SamlMultipleAssertions);
 }
 
