@@ -8,6 +8,7 @@ mod guides;
 mod metadata;
 mod portal;
 mod refresh;
+mod saml_corpus;
 mod saml_oidc;
 mod signin;
 mod vendor;

@@ -42,7 +42,7 @@ async fn wrong_saml_documents_are_explained_next_to_the_field_and_nothing_is_los
     let (admin, _, conn) = saml_admin(&app).await;
     let (good, _) = idp_metadata("https://idp.example.com", "https://idp.example.com/sso");
     admin.call(Method::PUT, &format!("/portal/api/connections/{conn}/saml"), Some(json!({ "method": "metadata_xml", "metadata_xml": good }))).await;
-    let sp_xml = portico::server::saml::sp_metadata_xml(&portico::server::saml::sp_values("https://x", "conn_x"));
+    let sp_xml = portico::server::saml::sp_metadata_xml(&portico::server::saml::sp_values("https://x", "conn_x"), None);
     for (doc, needle) in [(sp_xml.as_str(), "service-provider"), ("<html>oops</html>", ""), ("", "")] {
         let r = admin.call(Method::PUT, &format!("/portal/api/connections/{conn}/saml"), Some(json!({ "method": "metadata_xml", "metadata_xml": doc }))).await;
         let e = assert_error(&r, 422, "validation_failed");
