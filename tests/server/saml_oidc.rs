@@ -19,7 +19,7 @@ async fn saml_from_metadata_xml_is_saved_and_visible_to_the_vendor() {
     assert_eq!(r.body["saml"]["idp_entity_id"], "http://www.okta.com/exk1");
     assert_eq!(r.body["saml"]["sso_binding"], "redirect");
     assert_eq!(r.body["state"], "draft");
-    let r = admin.call(Method::POST, &format!("/portal/api/connections/{conn}/activate"), Some(json!({}))).await;
+    let r = admin.call(Method::POST, &format!("/portal/api/connections/{conn}/save"), Some(json!({}))).await;
     assert_eq!(r.body["state"], "configured", "{}", r.text);
 
     let r = app.vendor(Method::GET, &format!("/api/v1/organizations/{org}/connections"), None).await;
@@ -132,7 +132,7 @@ async fn oidc_secrets_are_write_only_and_encrypted_at_rest() {
     let r = admin.call(Method::PUT, &path, Some(json!({ "issuer": base, "client_id": "portico-2" }))).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["oidc"]["client_secret_set"], true);
-    admin.call(Method::POST, &format!("/portal/api/connections/{conn}/activate"), Some(json!({}))).await;
+    admin.call(Method::POST, &format!("/portal/api/connections/{conn}/save"), Some(json!({}))).await;
 
     let mut texts = vec![r.text];
     texts.push(admin.call(Method::GET, &format!("/portal/api/connections/{conn}"), None).await.text);
