@@ -63,7 +63,7 @@ pub fn apply_saml(row: &mut ConnectionRow, stored: &StoredSaml, now: i64) -> Res
     let previous = row.config.as_deref().and_then(|c| serde_json::from_str::<StoredSaml>(c).ok());
     let same_idp = previous.as_ref().is_some_and(|p| p.idp_entity_id == stored.idp_entity_id && p.sso_url == stored.sso_url && p.sso_binding == stored.sso_binding);
     if !same_idp {
-        changed(row, now);
+        changed(row);
     }
     row.config = Some(serde_json::to_string(stored).map_err(ApiError::internal)?);
     row.updated_at = now;
@@ -74,7 +74,7 @@ pub fn apply_saml(row: &mut ConnectionRow, stored: &StoredSaml, now: i64) -> Res
 pub fn apply_oidc(row: &mut ConnectionRow, stored: &StoredOidc, sealed_secret: Option<Vec<u8>>, now: i64) -> Result<(), ApiError> {
     let config = serde_json::to_string(stored).map_err(ApiError::internal)?;
     if row.config.as_deref() != Some(config.as_str()) || sealed_secret.is_some() {
-        changed(row, now);
+        changed(row);
     }
     if sealed_secret.is_some() {
         row.client_secret_enc = sealed_secret;
@@ -108,8 +108,8 @@ pub fn apply_mapping(row: &mut ConnectionRow, m: crate::api::signin::AttributeMa
     Ok(())
 }
 
-fn changed(row: &mut ConnectionRow, now: i64) {
-    row.config_changed_at = Some(now);
+fn changed(row: &mut ConnectionRow) {
+    row.config_version += 1;
     if row.state == ConnectionState::Active.as_str() {
         row.state = ConnectionState::Configured.as_str().to_owned();
     }

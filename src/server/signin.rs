@@ -106,6 +106,7 @@ pub async fn start(state: &AppState, row: &ConnectionRow) -> Result<StartedTest,
         idp_initiated: false,
         error_code: None,
         result: None,
+        config_version: None,
     };
     let url = match Protocol::parse(&row.protocol) {
         Some(Protocol::Oidc) => {
@@ -192,6 +193,7 @@ pub async fn receive_saml(state: &AppState, connection_id: &str, saml_response: 
                 idp_initiated: !relay_given,
                 error_code: None,
                 result: None,
+            config_version: None,
             };
             state.store.insert_test(&t).await?;
             t
@@ -287,6 +289,7 @@ pub async fn receive_oidc(
             idp_initiated: false,
             error_code: None,
             result: None,
+            config_version: None,
         };
         state.store.insert_test(&t).await?;
         let id = t.id.clone();
@@ -372,6 +375,7 @@ async fn finish(state: &AppState, row: &ConnectionRow, mut test: TestRow, receiv
     test.error_code = stored.rejection.as_ref().map(|r| r.code.as_str().to_owned());
     test.finished_at = Some(now);
     test.result = Some(serde_json::to_string(&stored).map_err(ApiError::internal)?);
+    test.config_version = Some(row.config_version);
     state.store.finish_test(&test).await?;
     tracing::info!(connection = %row.id, test = %test.id, outcome = %test.outcome, code = ?test.error_code, "test sign-in finished");
     if success && options_of(row).auto_activate && row.state == ConnectionState::Configured.as_str() {
@@ -439,7 +443,7 @@ pub async fn activate(state: &AppState, row: &mut ConnectionRow) -> Result<(), A
         Some(id) => state.store.test(id).await?,
         None => None,
     };
-    let tested_since_change = last.as_ref().is_some_and(|t| t.outcome == "success" && t.started_at >= row.config_changed_at.unwrap_or(0));
+    let tested_since_change = last.as_ref().is_some_and(|t| t.outcome == "success" && t.config_version == Some(row.config_version));
     if !tested_since_change {
         return Err(ApiError::new(ErrorCode::TestRequired));
     }

@@ -11,6 +11,7 @@ mod refresh;
 mod saml_corpus;
 mod saml_oidc;
 mod signin;
+mod signin_flow;
 mod vendor;
 
 use axum::body::Body;

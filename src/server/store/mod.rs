@@ -162,8 +162,8 @@ pub struct ConnectionRow {
     pub sp_key_enc: Option<Vec<u8>>,
     /// The certificate of that key (PEM), published in our SP metadata.
     pub sp_certificate: Option<String>,
-    /// Unix seconds when the IdP details last changed.
-    pub config_changed_at: Option<i64>,
+    /// Counts changes to the IdP details (not mapping or options).
+    pub config_version: i64,
     /// The last finished test.
     pub last_test_id: Option<String>,
     /// Unix seconds it finished.
@@ -192,7 +192,7 @@ impl ConnectionRow {
             options: "{}".to_owned(),
             sp_key_enc: None,
             sp_certificate: None,
-            config_changed_at: None,
+            config_version: 0,
             last_test_id: None,
             last_tested_at: None,
             last_test_result: None,
@@ -229,6 +229,8 @@ pub struct TestRow {
     pub error_code: Option<String>,
     /// JSON of the result (see `server::signin`).
     pub result: Option<String>,
+    /// The connection's `config_version` the answer was checked against.
+    pub config_version: Option<i64>,
 }
 
 /// The schedule for re-reading a connection's metadata URL.

@@ -112,7 +112,7 @@ fn conn_row(r: SqliteRow) -> Result<ConnectionRow, sqlx::Error> {
         options: r.try_get("options")?,
         sp_key_enc: r.try_get("sp_key_enc")?,
         sp_certificate: r.try_get("sp_certificate")?,
-        config_changed_at: r.try_get("config_changed_at")?,
+        config_version: r.try_get("config_version")?,
         last_test_id: r.try_get("last_test_id")?,
         last_tested_at: r.try_get("last_tested_at")?,
         last_test_result: r.try_get("last_test_result")?,
@@ -135,6 +135,7 @@ fn test_row(r: SqliteRow) -> Result<TestRow, sqlx::Error> {
         idp_initiated: r.try_get::<i64, _>("idp_initiated")? != 0,
         error_code: r.try_get("error_code")?,
         result: r.try_get("result")?,
+        config_version: r.try_get("config_version")?,
     })
 }
 
@@ -311,8 +312,8 @@ impl Store for SqliteStore {
     }
 
     async fn update_connection(&self, c: &ConnectionRow) -> StoreResult<()> {
-        sqlx::query("UPDATE connections SET state = ?, config = ?, client_secret_enc = ?, attribute_mapping = ?, options = ?, sp_key_enc = ?, sp_certificate = ?, config_changed_at = ?, updated_at = ? WHERE id = ?")
-            .bind(&c.state).bind(&c.config).bind(&c.client_secret_enc).bind(&c.attribute_mapping).bind(&c.options).bind(&c.sp_key_enc).bind(&c.sp_certificate).bind(c.config_changed_at).bind(c.updated_at).bind(&c.id)
+        sqlx::query("UPDATE connections SET state = ?, config = ?, client_secret_enc = ?, attribute_mapping = ?, options = ?, sp_key_enc = ?, sp_certificate = ?, config_version = ?, updated_at = ? WHERE id = ?")
+            .bind(&c.state).bind(&c.config).bind(&c.client_secret_enc).bind(&c.attribute_mapping).bind(&c.options).bind(&c.sp_key_enc).bind(&c.sp_certificate).bind(c.config_version).bind(c.updated_at).bind(&c.id)
             .execute(&self.pool).await.map_err(other)?;
         Ok(())
     }
@@ -367,10 +368,10 @@ impl Store for SqliteStore {
     async fn finish_test(&self, t: &TestRow) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await.map_err(other)?;
         let done = sqlx::query(
-            "UPDATE sign_in_tests SET state_hash = NULL, secrets_enc = NULL, finished_at = ?, outcome = ?, idp_initiated = ?, error_code = ?, result = ? \
+            "UPDATE sign_in_tests SET state_hash = NULL, secrets_enc = NULL, finished_at = ?, outcome = ?, idp_initiated = ?, error_code = ?, result = ?, config_version = ? \
              WHERE id = ? AND (outcome = 'pending' OR finished_at IS NULL)",
         )
-        .bind(t.finished_at).bind(&t.outcome).bind(t.idp_initiated as i64).bind(&t.error_code).bind(&t.result).bind(&t.id)
+        .bind(t.finished_at).bind(&t.outcome).bind(t.idp_initiated as i64).bind(&t.error_code).bind(&t.result).bind(t.config_version).bind(&t.id)
         .execute(&mut *tx).await.map_err(other)?;
         if done.rows_affected() == 0 {
             return Ok(false);

@@ -5,8 +5,8 @@ ALTER TABLE connections ADD COLUMN attribute_mapping TEXT;
 ALTER TABLE connections ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE connections ADD COLUMN sp_key_enc BLOB;
 ALTER TABLE connections ADD COLUMN sp_certificate TEXT;
--- When the IdP details last changed: activation needs a successful test started after it.
-ALTER TABLE connections ADD COLUMN config_changed_at INTEGER;
+-- Counts changes to the IdP details: activation needs a successful test of the current version.
+ALTER TABLE connections ADD COLUMN config_version INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE connections ADD COLUMN last_test_id TEXT;
 ALTER TABLE connections ADD COLUMN last_tested_at INTEGER;
 ALTER TABLE connections ADD COLUMN last_test_result TEXT;
@@ -29,7 +29,9 @@ CREATE TABLE sign_in_tests (
     idp_initiated      INTEGER NOT NULL DEFAULT 0,
     error_code         TEXT,
     -- JSON: diagnosis, profile, mapping issues, attributes, response XML or ID token claims.
-    result             TEXT
+    result             TEXT,
+    -- The connection's config_version the answer was checked against.
+    config_version     INTEGER
 );
 
 CREATE INDEX sign_in_tests_by_connection ON sign_in_tests (connection_id, started_at);

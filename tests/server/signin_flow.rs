@@ -1,0 +1,191 @@
+//! Signed SAML round trips through the ACS endpoint, in-process: an IdP key made here signs
+//! responses with libxmlsec1 (through samael's signing call), the clock is the test's, and the
+//! outcome is read back through the portal and vendor APIs.
+
+use super::signin::url_encode;
+use super::*;
+use base64::Engine;
+use portico::server::saml::keys;
+use samael::crypto::{Crypto, CryptoProvider};
+
+const IDP: &str = "https://idp.flow.test/saml";
+
+struct Idp {
+    key_der: Vec<u8>,
+    cert_pem: String,
+}
+
+fn new_idp() -> Idp {
+    let pair = keys::generate(IDP, T0).unwrap();
+    let key_der = openssl::pkey::PKey::private_key_from_pem(pair.private_key_pem.as_bytes()).unwrap().private_key_to_der().unwrap();
+    Idp { key_der, cert_pem: pair.certificate_pem }
+}
+
+fn iso(t: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(t).unwrap().format(&time::format_description::well_known::Rfc3339).unwrap()
+}
+
+/// A response for `conn`, answering `request_id` (None: IdP-initiated), signed (response and
+/// assertion) by `idp`, with the given attributes.
+fn response(idp: &Idp, conn: &str, request_id: Option<&str>, assertion_id: &str, attrs: &[(&str, &str)], now: i64) -> String {
+    let acs = format!("http://portal.test/sso/saml/{conn}/acs");
+    let audience = format!("http://portal.test/sso/saml/{conn}");
+    let irt = request_id.map(|r| format!(r#" InResponseTo="{r}""#)).unwrap_or_default();
+    let cert_b64: String = idp.cert_pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let sig = |id: &str| {
+        format!(
+            r##"<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/><ds:Reference URI="#{id}"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue></ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue></ds:SignatureValue><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{cert_b64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></ds:Signature>"##
+        )
+    };
+    let attributes: String = attrs
+        .iter()
+        .map(|(n, v)| format!(r#"<saml:Attribute Name="{n}"><saml:AttributeValue>{v}</saml:AttributeValue></saml:Attribute>"#))
+        .collect();
+    let assertion = format!(
+        r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="{assertion_id}" Version="2.0" IssueInstant="{ii}"><saml:Issuer>{IDP}</saml:Issuer>{sig}<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">00u-ada</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="{scd}" Recipient="{acs}"{irt}/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="{nb}" NotOnOrAfter="{noa}"><saml:AudienceRestriction><saml:Audience>{audience}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="{ii}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement><saml:AttributeStatement>{attributes}</saml:AttributeStatement></saml:Assertion>"#,
+        ii = iso(now - 2),
+        sig = sig(assertion_id),
+        scd = iso(now + 180),
+        nb = iso(now - 30),
+        noa = iso(now + 300),
+    );
+    let assertion = Crypto::sign_xml(assertion.as_bytes(), &idp.key_der).unwrap();
+    let assertion = assertion.split_once("?>").map(|(_, r)| r.trim_start().to_owned()).unwrap_or(assertion);
+    let resp = format!(
+        r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r{assertion_id}" Version="2.0" IssueInstant="{ii}" Destination="{acs}"{irt}><saml:Issuer xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">{IDP}</saml:Issuer>{sig}<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>{assertion}</samlp:Response>"#,
+        ii = iso(now - 2),
+        sig = sig(&format!("_r{assertion_id}")),
+    );
+    Crypto::sign_xml(resp.as_bytes(), &idp.key_der).unwrap()
+}
+
+async fn post_acs(app: &App, conn: &str, xml: &str, relay: Option<&str>) -> String {
+    let mut body = format!("SAMLResponse={}", url_encode(&base64::engine::general_purpose::STANDARD.encode(xml)));
+    if let Some(r) = relay {
+        body.push_str(&format!("&RelayState={}", url_encode(r)));
+    }
+    let req = Request::post(format!("/sso/saml/{conn}/acs")).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body)).unwrap();
+    let r = app.raw(req).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    r.headers[header::LOCATION].to_str().unwrap().rsplit("test=").next().unwrap().to_owned()
+}
+
+/// Starts a test through the portal and follows it to the IdP; returns (test id, request id, relay state).
+async fn start(admin: &Admin<'_>, conn: &str) -> (String, String, String) {
+    let r = admin.call(Method::POST, &format!("/portal/api/connections/{conn}/tests"), Some(json!({}))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let test = r.body["test_id"].as_str().unwrap().to_owned();
+    let go = admin.app.raw(Request::get(format!("/sso/saml/{conn}/login/{test}")).body(Body::empty()).unwrap()).await;
+    let location = go.headers[header::LOCATION].to_str().unwrap().to_owned();
+    let relay = url::Url::parse(&location).unwrap().query_pairs().find(|(k, _)| k == "RelayState").unwrap().1.into_owned();
+    let request_id = admin.app.state.store.test(&test).await.unwrap().unwrap().request_id.unwrap();
+    (test, request_id, relay)
+}
+
+async fn setup(app: &App, idp: &Idp, domains: &[&str]) -> (String, String) {
+    let org = app.vendor(Method::POST, "/api/v1/organizations", Some(json!({ "name": "Flow", "domains": domains }))).await;
+    let org = org.body["id"].as_str().unwrap().to_owned();
+    let r = app
+        .vendor(
+            Method::POST,
+            &format!("/api/v1/organizations/{org}/connections"),
+            Some(json!({ "idp": "okta-saml", "sso_url": "https://idp.flow.test/sso", "idp_entity_id": IDP, "certificate": idp.cert_pem })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    (org, r.body["id"].as_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn a_signed_answer_to_our_request_succeeds_and_the_admin_activates() {
+    let app = App::new().await;
+    app.vendor(Method::PUT, "/api/v1/custom_attributes", Some(json!({ "data": [{ "name": "department" }] }))).await;
+    let idp = new_idp();
+    let (org, conn) = setup(&app, &idp, &["example.com"]).await;
+    app.vendor(Method::PATCH, &format!("/api/v1/connections/{conn}"), Some(json!({ "attribute_mapping": { "email": "email", "name": "displayName", "custom": { "department": "dept" } } }))).await;
+    let admin = app.admin(&org, "sso").await;
+    let (test, request_id, relay) = start(&admin, &conn).await;
+    let xml = response(&idp, &conn, Some(&request_id), "_a1", &[("email", "Ada@Example.com"), ("displayName", "Ada Lovelace"), ("dept", "Engines")], T0);
+    let landed = post_acs(&app, &conn, &xml, Some(&relay)).await;
+    assert_eq!(landed, test);
+    let t = admin.call(Method::GET, &format!("/portal/api/connections/{conn}/tests/{test}"), None).await;
+    assert_eq!(t.body["outcome"], "success", "{}", t.text);
+    let p = &t.body["profile"];
+    assert_eq!(p["idp_id"], "00u-ada");
+    assert_eq!(p["email"], "ada@example.com");
+    assert_eq!((p["first_name"].as_str(), p["last_name"].as_str()), (Some("Ada"), Some("Lovelace")));
+    assert_eq!(p["custom_attributes"]["department"], "Engines");
+    assert_eq!(t.body["attributes"].as_array().unwrap().len(), 3);
+    let xml_shown = t.body["saml_response_xml"].as_str().unwrap();
+    assert!(xml_shown.contains("Ada Lovelace") && xml_shown.contains('…'), "pretty XML with shortened signatures: {xml_shown}");
+    // The list view stays light.
+    let l = admin.call(Method::GET, &format!("/portal/api/connections/{conn}/tests"), None).await;
+    assert_eq!(l.body["data"][0]["saml_response_xml"], Value::Null);
+
+    // Activation, then a change of IdP takes it back to `configured`; a certificate rollover
+    // (same IdP, new certificate) does not.
+    let a = admin.call(Method::POST, &format!("/portal/api/connections/{conn}/activate"), Some(json!({}))).await;
+    assert_eq!(a.body["state"], "active", "{}", a.text);
+    let rolled = new_idp();
+    let r = app.vendor(Method::PATCH, &format!("/api/v1/connections/{conn}"), Some(json!({ "sso_url": "https://idp.flow.test/sso", "idp_entity_id": IDP, "certificate": rolled.cert_pem }))).await;
+    assert_eq!(r.body["state"], "active", "{}", r.text);
+    let r = app.vendor(Method::PATCH, &format!("/api/v1/connections/{conn}"), Some(json!({ "sso_url": "https://idp.flow.test/other", "idp_entity_id": IDP, "certificate": rolled.cert_pem }))).await;
+    assert_eq!(r.body["state"], "configured", "{}", r.text);
+    // The old successful test does not count for the new settings.
+    assert_error(&admin.call(Method::POST, &format!("/portal/api/connections/{conn}/activate"), Some(json!({}))).await, 409, "test_required");
+}
+
+#[tokio::test]
+async fn replays_idp_initiated_responses_and_outside_emails_are_refused() {
+    let app = App::new().await;
+    let idp = new_idp();
+    let (org, conn) = setup(&app, &idp, &["example.com"]).await;
+    let admin = app.admin(&org, "sso").await;
+
+    // IdP-initiated: refused by default, with its own code.
+    let xml = response(&idp, &conn, None, "_idp1", &[("email", "ada@example.com")], T0);
+    let t = post_acs(&app, &conn, &xml, None).await;
+    let v = app.vendor(Method::GET, &format!("/api/v1/connections/{conn}/tests/{t}"), None).await;
+    assert_eq!(v.body["diagnosis"]["code"], "saml_idp_initiated_refused", "{}", v.text);
+    assert_eq!(v.body["idp_initiated"], true);
+
+    // Allowed by the vendor (with auto-activation): accepted once, then a replay is refused.
+    app.vendor(Method::PATCH, &format!("/api/v1/connections/{conn}"), Some(json!({ "options": { "allow_idp_initiated": true, "auto_activate": true } }))).await;
+    let xml = response(&idp, &conn, None, "_idp2", &[("email", "ada@example.com")], T0);
+    let first = post_acs(&app, &conn, &xml, None).await;
+    let v = app.vendor(Method::GET, &format!("/api/v1/connections/{conn}/tests/{first}"), None).await;
+    assert_eq!(v.body["outcome"], "success", "{}", v.text);
+    let c = app.vendor(Method::GET, &format!("/api/v1/connections/{conn}"), None).await;
+    assert_eq!(c.body["state"], "active", "auto_activate: {}", c.text);
+    let again = post_acs(&app, &conn, &xml, None).await;
+    let v = app.vendor(Method::GET, &format!("/api/v1/connections/{conn}/tests/{again}"), None).await;
+    assert_eq!(v.body["diagnosis"]["code"], "saml_replay", "{}", v.text);
+
+    // An email outside the organization's domains fails the test, saying which domains count.
+    let (_, request_id, relay) = start(&admin, &conn).await;
+    let xml = response(&idp, &conn, Some(&request_id), "_a3", &[("email", "mallory@evil.test")], T0);
+    let t = post_acs(&app, &conn, &xml, Some(&relay)).await;
+    let v = admin.call(Method::GET, &format!("/portal/api/connections/{conn}/tests/{t}"), None).await;
+    assert_eq!(v.body["diagnosis"]["code"], "email_outside_domains", "{}", v.text);
+    assert!(v.body["diagnosis"]["message"].as_str().unwrap().contains("example.com"), "{}", v.text);
+    assert_eq!(v.body["profile"]["email"], "mallory@evil.test", "what arrived is still shown");
+
+    // A response signed by another key is a certificate mismatch, with both fingerprints.
+    let intruder = new_idp();
+    let (_, request_id, relay) = start(&admin, &conn).await;
+    let xml = response(&intruder, &conn, Some(&request_id), "_a4", &[("email", "ada@example.com")], T0);
+    let t = post_acs(&app, &conn, &xml, Some(&relay)).await;
+    let v = admin.call(Method::GET, &format!("/portal/api/connections/{conn}/tests/{t}"), None).await;
+    assert_eq!(v.body["diagnosis"]["code"], "saml_certificate_mismatch", "{}", v.text);
+    let facts = v.body["diagnosis"]["facts"].to_string();
+    assert!(facts.contains("expected_fingerprint") && facts.contains("presented_fingerprint"), "{facts}");
+
+    // Our clock far past the assertion's lifetime: expired, with both clocks.
+    let (_, request_id, relay) = start(&admin, &conn).await;
+    let xml = response(&idp, &conn, Some(&request_id), "_a5", &[("email", "ada@example.com")], T0 - 600);
+    let t = post_acs(&app, &conn, &xml, Some(&relay)).await;
+    let v = admin.call(Method::GET, &format!("/portal/api/connections/{conn}/tests/{t}"), None).await;
+    assert_eq!(v.body["diagnosis"]["code"], "saml_expired", "{}", v.text);
+    let facts = v.body["diagnosis"]["facts"].to_string();
+    assert!(facts.contains("our_clock") && facts.contains("not_on_or_after"), "{facts}");
+}
