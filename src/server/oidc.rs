@@ -62,12 +62,3 @@ pub async fn discover(fetcher: &Fetcher, issuer: &str) -> Result<Discovered, Str
         token_endpoint: meta.token_endpoint().map(|t| t.to_string()),
     })
 }
-
-// STUB-BEGIN
-pub struct AuthStart { pub url: String, pub state: String, pub nonce: String, pub pkce_verifier: String }
-pub async fn start(_f: &Fetcher, _c: &crate::server::connections::StoredOidc, _r: &str) -> Result<AuthStart, crate::api::signin::Rejection> { Err(crate::api::signin::Rejection::new(crate::api::signin::FailureCode::OidcProviderUnreachable)) }
-pub struct OidcOutcome { pub subject: String, pub claims: Vec<crate::api::signin::ReceivedAttribute>, pub id_token_claims: serde_json::Value }
-#[allow(clippy::too_many_arguments)]
-pub async fn finish(_f: &Fetcher, _c: &crate::server::connections::StoredOidc, _s: &str, _r: &str, _code: &str, _n: &str, _p: &str, _now: i64, _sk: i64) -> Result<OidcOutcome, crate::api::signin::Rejection> { Err(crate::api::signin::Rejection::new(crate::api::signin::FailureCode::OidcProviderUnreachable)) }
-pub fn idp_error(_e: &str, _d: Option<&str>) -> crate::api::signin::Rejection { crate::api::signin::Rejection::new(crate::api::signin::FailureCode::OidcIdpError) }
-// STUB-END
