@@ -1,10 +1,14 @@
 // Two real OpenID Providers (panva/oidc-provider) on 127.0.0.1 for the relying-party tests in
 // oidc_rp.rs. Prints one JSON line describing both, then serves until killed.
 //
-// - `basic`: accepts client_secret_basic (and post), puts email and names in the ID token, and
-//   has a second client (`other`) registered with the same redirect URI.
+// - `basic`: advertises client_secret_basic and client_secret_post, puts email and names in the
+//   ID token, and has a second client (`other`) registered with the same redirect URI.
 // - `post`: advertises only client_secret_post and keeps the ID token to `sub` (the default
 //   conformance), so email and names are only available from userinfo.
+//
+// oidc-provider itself accepts either method whatever a client registered, so each provider
+// refuses token requests authenticated the other way (`expectAuth`): the relying party must
+// choose basic when both are offered and post when only post is.
 //
 // Login uses oidc-provider's development pages: any login name and password are accepted, the
 // login name becomes the subject, then a consent page follows.
@@ -22,7 +26,7 @@ const { default: Provider } = await import(pathToFileURL(path.join(modules, 'oid
 
 const ACCOUNT = { email: 'ada@example.test', given_name: 'Ada', family_name: 'Lovelace' };
 
-async function start({ authMethods, idTokenHasProfile, clients }) {
+async function start({ authMethods, expectAuth, idTokenHasProfile, clients }) {
   // Listen first so the issuer URL carries the real port.
   const server = http.createServer();
   await new Promise((resolve, reject) => {
@@ -59,6 +63,17 @@ async function start({ authMethods, idTokenHasProfile, clients }) {
       };
     },
   });
+  provider.use(async (ctx, next) => {
+    if (ctx.method === 'POST' && ctx.path === '/token') {
+      const basic = ctx.get('authorization').toLowerCase().startsWith('basic ');
+      if (basic !== (expectAuth === 'client_secret_basic')) {
+        ctx.status = 401;
+        ctx.body = { error: 'invalid_client', error_description: `this test provider expects ${expectAuth}` };
+        return;
+      }
+    }
+    await next();
+  });
   server.on('request', provider.callback());
   return issuer;
 }
@@ -70,10 +85,16 @@ const post = { client_id: 'portico-post', client_secret: secret() };
 
 const basicIssuer = await start({
   authMethods: ['client_secret_basic', 'client_secret_post'],
+  expectAuth: 'client_secret_basic',
   idTokenHasProfile: true,
   clients: [main, other],
 });
-const postIssuer = await start({ authMethods: ['client_secret_post'], idTokenHasProfile: false, clients: [post] });
+const postIssuer = await start({
+  authMethods: ['client_secret_post'],
+  expectAuth: 'client_secret_post',
+  idTokenHasProfile: false,
+  clients: [post],
+});
 
 process.stdout.write(`${JSON.stringify({
   basic: { issuer: basicIssuer, ...main, other },
