@@ -198,7 +198,7 @@ async fn code_flow_with_pkce_reads_the_id_token() {
     assert_eq!(values(&out, "given_name"), ["Ada"]);
     assert_eq!(values(&out, "family_name"), ["Lovelace"]);
     assert_eq!(values(&out, "email_verified"), ["true"]);
-    assert_eq!(values(&out, "nonce"), [start.nonce.clone()]);
+    assert_eq!(values(&out, "nonce"), [start.nonce.as_str()]);
     assert_eq!(values(&out, "aud"), ["portico-rp"]);
     assert!(out.claims.iter().all(|a| a.format.is_none() && a.friendly_name.is_none()));
     // The decoded payload, every claim, and no token in it.
