@@ -55,6 +55,50 @@ impl Fetcher {
 
     /// GETs a URL and returns the body, refusing anything the guard does not allow.
     pub async fn get(&self, raw_url: &str, accept: &str) -> Result<Vec<u8>, FetchError> {
+        let (url, host, client) = self.prepare(raw_url).await?;
+        let resp = client.get(url).header("accept", accept).send().await.map_err(|e| self.send_error(&host, e))?;
+        let status = resp.status();
+        refuse_redirect(&resp)?;
+        if !status.is_success() {
+            return Err(FetchError(format!("{host} answered with HTTP {}. Check the URL.", status.as_u16())));
+        }
+        read_capped(resp, &host).await
+    }
+
+    /// Sends a request built elsewhere (a token request from the OIDC library: POST, form body,
+    /// perhaps basic auth) under the same guard, and returns the answer whatever its status, so
+    /// the caller can read an error body such as OAuth's `{"error": "invalid_grant"}`.
+    /// Redirects are still refused.
+    pub async fn send(&self, req: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, FetchError> {
+        let (url, host, client) = self.prepare(&req.uri().to_string()).await?;
+        let (parts, body) = req.into_parts();
+        let resp = client
+            .request(parts.method, url)
+            .headers(parts.headers)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| self.send_error(&host, e))?;
+        respond(resp, &host).await
+    }
+
+    /// GETs a URL with `Authorization: Bearer <token>` (an OIDC userinfo endpoint) and returns
+    /// the answer whatever its status; redirects are refused.
+    pub async fn get_bearer(&self, raw_url: &str, token: &str, accept: &str) -> Result<http::Response<Vec<u8>>, FetchError> {
+        let (url, host, client) = self.prepare(raw_url).await?;
+        let resp = client
+            .get(url)
+            .header("accept", accept)
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(|e| self.send_error(&host, e))?;
+        respond(resp, &host).await
+    }
+
+    /// Checks the URL and the addresses its host resolves to, and returns a client pinned to
+    /// the checked address.
+    async fn prepare(&self, raw_url: &str) -> Result<(url::Url, String, reqwest::Client), FetchError> {
         let url = url::Url::parse(raw_url).map_err(|_| FetchError("That is not a valid URL.".into()))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError("Only http:// and https:// URLs can be downloaded.".into()));
@@ -83,30 +127,46 @@ impl Fetcher {
             .user_agent("Portico")
             .build()
             .map_err(|e| FetchError(format!("Could not prepare the download: {e}")))?;
-        let mut resp = client.get(url.clone()).header("accept", accept).send().await.map_err(|e| {
-            if e.is_timeout() {
-                FetchError(format!("{host} did not answer within {} seconds.", self.timeout.as_secs()))
-            } else {
-                FetchError(format!("Could not connect to {host}. Check that the URL is reachable from the internet."))
-            }
-        })?;
-        let status = resp.status();
-        if status.is_redirection() {
-            let to = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("another address");
-            return Err(FetchError(format!("The URL redirects to {to}; enter that final URL instead.")));
-        }
-        if !status.is_success() {
-            return Err(FetchError(format!("{host} answered with HTTP {}. Check the URL.", status.as_u16())));
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|_| FetchError(format!("The download from {host} was interrupted. Try again.")))? {
-            body.extend_from_slice(&chunk);
-            if body.len() > MAX_BYTES {
-                return Err(FetchError(format!("The document is larger than {} MiB, which is too large for one identity provider.", MAX_BYTES / 1024 / 1024)));
-            }
-        }
-        Ok(body)
+        Ok((url, host, client))
     }
+
+    fn send_error(&self, host: &str, e: reqwest::Error) -> FetchError {
+        if e.is_timeout() {
+            FetchError(format!("{host} did not answer within {} seconds.", self.timeout.as_secs()))
+        } else {
+            FetchError(format!("Could not connect to {host}. Check that the URL is reachable from the internet."))
+        }
+    }
+}
+
+fn refuse_redirect(resp: &reqwest::Response) -> Result<(), FetchError> {
+    if resp.status().is_redirection() {
+        let to = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("another address");
+        return Err(FetchError(format!("The URL redirects to {to}; enter that final URL instead.")));
+    }
+    Ok(())
+}
+
+/// The answer with its status and headers, the body capped like every download.
+async fn respond(resp: reqwest::Response, host: &str) -> Result<http::Response<Vec<u8>>, FetchError> {
+    refuse_redirect(&resp)?;
+    let mut builder = http::Response::builder().status(resp.status());
+    for (name, value) in resp.headers() {
+        builder = builder.header(name, value);
+    }
+    let body = read_capped(resp, host).await?;
+    builder.body(body).map_err(|e| FetchError(format!("The answer from {host} could not be read: {e}")))
+}
+
+async fn read_capped(mut resp: reqwest::Response, host: &str) -> Result<Vec<u8>, FetchError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|_| FetchError(format!("The download from {host} was interrupted. Try again.")))? {
+        body.extend_from_slice(&chunk);
+        if body.len() > MAX_BYTES {
+            return Err(FetchError(format!("The document is larger than {} MiB, which is too large for one identity provider.", MAX_BYTES / 1024 / 1024)));
+        }
+    }
+    Ok(body)
 }
 
 impl std::fmt::Display for FetchError {
@@ -139,5 +199,17 @@ mod tests {
         let f = Fetcher::new(vec!["127.0.0.1".into()]);
         let err = f.get("http://127.0.0.1:9/metadata", "*/*").await.unwrap_err();
         assert!(err.0.contains("Could not connect"), "{}", err.0);
+    }
+
+    #[tokio::test]
+    async fn sending_and_bearer_gets_are_guarded_too() {
+        let f = Fetcher::new(vec![]);
+        let req = http::Request::post("http://127.0.0.1:9/token").body(b"grant_type=x".to_vec()).unwrap();
+        let err = f.send(req).await.unwrap_err();
+        assert!(err.0.contains("private network address"), "{}", err.0);
+        let err = f.get_bearer("http://localhost:9/userinfo", "t", "application/json").await.unwrap_err();
+        assert!(err.0.contains("private network address"), "{}", err.0);
+        let err = f.get_bearer("file:///etc/passwd", "t", "*/*").await.unwrap_err();
+        assert!(err.0.contains("Only http"), "{}", err.0);
     }
 }

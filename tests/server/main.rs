@@ -6,6 +6,7 @@ mod cli;
 mod errors;
 mod guides;
 mod metadata;
+mod oidc_rp;
 mod portal;
 mod refresh;
 mod saml_corpus;
