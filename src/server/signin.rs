@@ -193,7 +193,7 @@ pub async fn receive_saml(state: &AppState, connection_id: &str, saml_response: 
                 idp_initiated: !relay_given,
                 error_code: None,
                 result: None,
-            config_version: None,
+                config_version: None,
             };
             state.store.insert_test(&t).await?;
             t
