@@ -22,12 +22,13 @@ pub fn TestResult(
     let class = scoped(style_str! {
         .profile {
             display: grid;
-            grid-template-columns: minmax(7rem, max-content) 1fr;
+            grid-template-columns: minmax(6rem, max-content) minmax(0, 1fr);
             gap: var(--space-2) var(--space-4);
             margin: 0;
         }
         .profile dd {
             margin: 0;
+            min-width: 0;
             overflow-wrap: anywhere;
         }
         .raw {

@@ -42,9 +42,13 @@ export async function startSamlIdp({ acsUrl, audience, issuer = 'urn:example:idp
   const { keyFile: KEY, certFile: CERT } = keyPair;
   const extra = ['--signResponse', String(signResponse)];
   if (encryptionCertPem) {
-    const encFile = join(mkdtempSync(join(tmpdir(), 'saml-idp-enc-')), 'sp-cert.pem');
+    const encDir = mkdtempSync(join(tmpdir(), 'saml-idp-enc-'));
+    const encFile = join(encDir, 'sp-cert.pem');
+    const keyFile = join(encDir, 'sp-public-key.pem');
     writeFileSync(encFile, encryptionCertPem);
-    extra.push('--encryptAssertion', '--encryptionCert', encFile);
+    // saml-idp wants the certificate and its public key separately.
+    execFileSync('openssl', ['x509', '-pubkey', '-noout', '-in', encFile, '-out', keyFile], { stdio: 'ignore' });
+    extra.push('--encryptAssertion', '--encryptionCert', encFile, '--encryptionPublicKey', keyFile);
   }
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
