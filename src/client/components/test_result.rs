@@ -66,7 +66,7 @@ pub fn TestResult(
     let finished = test.finished_at.map(when).unwrap_or_default();
     let headline = match test.outcome {
         TestOutcome::Success => view! { class=class,
-            <div class="notice success" role="status" data-test-outcome="success">
+            <div class="notice success stack" role="status" data-test-outcome="success">
                 <h2>"Sign-in worked"</h2>
                 <p>{format!("{idp_name} signed you in and sent everything we need ({finished}).")}</p>
             </div>
@@ -82,7 +82,7 @@ pub fn TestResult(
             let d = test.diagnosis.clone();
             match d {
                 Some(d) => view! { class=class,
-                    <div class="notice error" role="alert" data-test-outcome="failure" data-failure-code=d.code.as_str()>
+                    <div class="notice error stack" role="alert" data-test-outcome="failure" data-failure-code=d.code.as_str()>
                         <h2>{d.title.clone()}</h2>
                         <p>{d.message.clone()}</p>
                         {(!d.fix.is_empty()).then(|| view! { class=class,
