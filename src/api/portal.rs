@@ -198,6 +198,18 @@ pub struct Connection {
     pub state: ConnectionState,
     /// Our values for the admin to copy.
     pub sp: SpValues,
+    /// SAML: our ACS URL (as in `sp`, repeated for vendors reading the top level).
+    #[serde(default)]
+    pub acs_url: Option<String>,
+    /// SAML: our entity ID.
+    #[serde(default)]
+    pub sp_entity_id: Option<String>,
+    /// SAML: where our SP metadata is served.
+    #[serde(default)]
+    pub sp_metadata_url: Option<String>,
+    /// OIDC: the redirect URI to register at the provider.
+    #[serde(default)]
+    pub redirect_uri: Option<String>,
     /// Set once SAML details were accepted.
     pub saml: Option<SamlConfig>,
     /// Set once OIDC details were accepted.

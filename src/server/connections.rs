@@ -171,13 +171,18 @@ pub fn view(state: &AppState, row: &ConnectionRow) -> Connection {
             }
         }
     }
+    let sp = saml::sp_values(&state.settings.public_url, &row.id);
     Connection {
         id: row.id.clone(),
         organization_id: row.organization_id.clone(),
         idp: row.idp.clone(),
         protocol,
         state: ConnectionState::parse(&row.state).unwrap_or(ConnectionState::Draft),
-        sp: saml::sp_values(&state.settings.public_url, &row.id),
+        acs_url: (protocol == Protocol::Saml).then(|| sp.acs_url.clone()),
+        sp_entity_id: (protocol == Protocol::Saml).then(|| sp.entity_id.clone()),
+        sp_metadata_url: (protocol == Protocol::Saml).then(|| sp.metadata_url.clone()),
+        redirect_uri: (protocol == Protocol::Oidc).then(|| sp.redirect_uri.clone()),
+        sp,
         saml: saml_cfg,
         oidc: oidc_cfg,
         draft: serde_json::from_str(&row.draft).unwrap_or(serde_json::Value::Null),

@@ -39,7 +39,10 @@ async function adminPage(orgId) {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: portico.baseUrl });
   const page = await context.newPage();
   const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  // A wasm panic shows up as "unreachable"; the panic hook logs its message to the console first.
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(`${e.message} (console: ${consoleErrors.join(' | ')})`));
   await page.goto(res.json.url);
   await page.waitForURL(`${portico.baseUrl}/sso`);
   return { page, context, errors };

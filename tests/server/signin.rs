@@ -75,6 +75,10 @@ async fn vendor_creates_and_updates_connections_through_the_wizards_validation()
     // The catalog's defaults for Entra ID are Microsoft's claim URIs.
     assert_eq!(r.body["attribute_mapping"]["email"], "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress");
     assert_eq!(r.body["sp"]["acs_url"], format!("http://portal.test/sso/saml/{id}/acs"));
+    assert_eq!(r.body["acs_url"], r.body["sp"]["acs_url"]);
+    assert_eq!(r.body["sp_entity_id"], format!("http://portal.test/sso/saml/{id}"));
+    assert_eq!(r.body["sp_metadata_url"], format!("http://portal.test/sso/saml/{id}/metadata.xml"));
+    assert_eq!(r.body["redirect_uri"], Value::Null);
     assert_eq!(r.body["last_test_result"], Value::Null);
 
     // Mapping: email is required; unknown custom attributes are refused.

@@ -61,7 +61,8 @@ pub fn CopyBox(
             let mine = generation.get_value();
             set_timeout(
                 move || {
-                    if generation.get_value() == mine {
+                    // The box may have left the page before its message expired.
+                    if generation.try_get_value() == Some(mine) {
                         state.set(None);
                     }
                 },

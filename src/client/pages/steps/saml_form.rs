@@ -149,16 +149,17 @@ pub fn SamlForm(
         leptos::task::spawn_local(async move {
             if delay_ms > 0 {
                 gloo_timers::future::TimeoutFuture::new(delay_ms).await;
-                if generation.get_value() != gen {
+                // The form may be gone by now (the admin moved on): then there is nothing to do.
+                if generation.try_get_value() != Some(gen) {
                     return;
                 }
             }
-            let xml = metadata_xml.get_untracked();
+            let Some(xml) = metadata_xml.try_get_untracked() else { return };
             if xml.trim().is_empty() {
                 return;
             }
             let answer = inspect::inspect(xml, entity.clone()).await;
-            if generation.get_value() != gen {
+            if generation.try_get_value() != Some(gen) {
                 return;
             }
             match answer {
