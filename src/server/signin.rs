@@ -93,21 +93,7 @@ pub async fn start(state: &AppState, row: &ConnectionRow) -> Result<StartedTest,
     let config = row.config.as_deref().ok_or_else(|| ApiError::new(ErrorCode::ConnectionIncomplete))?;
     let now = state.clock.now();
     let test_id = crypto::id("test_");
-    let mut test = TestRow {
-        id: test_id.clone(),
-        connection_id: row.id.clone(),
-        protocol: row.protocol.clone(),
-        request_id: None,
-        state_hash: None,
-        secrets_enc: None,
-        started_at: now,
-        finished_at: None,
-        outcome: "pending".into(),
-        idp_initiated: false,
-        error_code: None,
-        result: None,
-        config_version: None,
-    };
+    let mut test = TestRow::pending(test_id.clone(), &row.id, &row.protocol, now);
     let url = match Protocol::parse(&row.protocol) {
         Some(Protocol::Oidc) => {
             let cfg: StoredOidc = serde_json::from_str(config).map_err(ApiError::internal)?;
@@ -180,21 +166,7 @@ pub async fn receive_saml(state: &AppState, connection_id: &str, saml_response: 
         Some(t) => t,
         None => {
             // Not an answer to one of our requests: keep it as its own attempt.
-            let t = TestRow {
-                id: crypto::id("test_"),
-                connection_id: row.id.clone(),
-                protocol: "saml".into(),
-                request_id: None,
-                state_hash: None,
-                secrets_enc: None,
-                started_at: now,
-                finished_at: None,
-                outcome: "pending".into(),
-                idp_initiated: !relay_given,
-                error_code: None,
-                result: None,
-                config_version: None,
-            };
+            let t = TestRow { idp_initiated: !relay_given, ..TestRow::pending(crypto::id("test_"), &row.id, "saml", now) };
             state.store.insert_test(&t).await?;
             t
         }
@@ -276,21 +248,7 @@ pub async fn receive_oidc(
     };
     let Some(test) = pending else {
         // Without a matching state nothing here can be trusted; record it so the admin sees why.
-        let t = TestRow {
-            id: crypto::id("test_"),
-            connection_id: row.id.clone(),
-            protocol: "oidc".into(),
-            request_id: None,
-            state_hash: None,
-            secrets_enc: None,
-            started_at: now,
-            finished_at: None,
-            outcome: "pending".into(),
-            idp_initiated: false,
-            error_code: None,
-            result: None,
-            config_version: None,
-        };
+        let t = TestRow::pending(crypto::id("test_"), &row.id, "oidc", now);
         state.store.insert_test(&t).await?;
         let id = t.id.clone();
         finish(state, &row, t, Err(Rejection::new(FailureCode::OidcStateMismatch)), Default::default()).await?;

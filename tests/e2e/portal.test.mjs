@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPortico } from './lib/portico.mjs';
-import { launchBrowser, checkA11y, screenshot, mobileScreenshot } from './lib/browser.mjs';
+import { launchBrowser, checkA11y, checkScreen, screenshot } from './lib/browser.mjs';
 import { startOidcProvider } from './lib/oidc.mjs';
 import { startSamlIdp, downloadMetadata } from './lib/saml.mjs';
 
@@ -40,15 +40,7 @@ after(async () => {
 /** Waits for the step's heading, checks accessibility, and takes desktop and phone screenshots. */
 async function screen(page, heading, name) {
   await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-  await checkA11y(page, name);
-  await screenshot(page, name);
-  await mobileScreenshot(page, name);
-  // At 360 px nothing may overflow sideways.
-  const previous = page.viewportSize();
-  await page.setViewportSize({ width: 360, height: 780 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  await page.setViewportSize(previous);
-  assert.ok(overflow <= 0, `${name} scrolls sideways at 360 px by ${overflow} px`);
+  await checkScreen(page, name);
 }
 
 async function connections() {

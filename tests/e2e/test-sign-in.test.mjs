@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPortico } from './lib/portico.mjs';
-import { launchBrowser, checkA11y, screenshot, mobileScreenshot } from './lib/browser.mjs';
+import { launchBrowser, checkScreen } from './lib/browser.mjs';
 import { startOidcProvider, DEFAULT_ACCOUNT } from './lib/oidc.mjs';
 import { startSamlIdp, downloadMetadata, makeKeyPair } from './lib/saml.mjs';
 
@@ -79,24 +79,6 @@ async function profileText(page) {
   return (await page.locator('[data-profile]').innerText()).replace(/\s+/g, ' ');
 }
 
-/** Checks accessibility and takes desktop and phone screenshots of the current screen. */
-async function shoot(page, name) {
-  await checkA11y(page, name);
-  await screenshot(page, name);
-  await mobileScreenshot(page, name);
-  const previous = page.viewportSize();
-  await page.setViewportSize({ width: 360, height: 780 });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  // Name the culprits: the innermost elements sticking out on the right.
-  const culprits = overflow > 0 ? await page.evaluate(() => [...document.querySelectorAll('body *')]
-    .map((e) => [e, e.getBoundingClientRect()])
-    .filter(([, r]) => r.width > window.innerWidth)
-    .sort(([, a], [, b]) => a.width - b.width)
-    .slice(0, 4).map(([e, r]) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(r.width)}px "${(e.textContent || '').slice(0, 40)}"`)) : [];
-  await page.setViewportSize(previous);
-  assert.ok(overflow <= 0, `${name} scrolls sideways at 360 px by ${overflow} px: ${culprits.join('; ')}`);
-}
-
 test('SAML through the portal: test, see the profile, change the mapping, test again, activate', async () => {
   const orgId = await organization('Jackson Industries');
   const { page, context, errors } = await adminPage(orgId);
@@ -136,14 +118,14 @@ test('SAML through the portal: test, see the profile, change the mapping, test a
     assert.match(attrs, /mobilePhone/);
     await page.getByText('The SAML response, as received').click();
     assert.match(await page.locator('pre').first().textContent(), /<(saml2?p?:)?Response/);
-    await shoot(page, '30-test-success');
+    await checkScreen(page, '30-test-success');
 
     // Mapping: the names that arrived are offered with their values; take the name from
     // the full display name instead of the separate fields.
     await page.getByRole('link', { name: 'Next: check the attributes' }).click();
     await page.getByRole('heading', { level: 1, name: 'Attributes' }).waitFor();
     await page.getByText('Last test: saml.jackson@example.com').first().waitFor();
-    await shoot(page, '31-mapping');
+    await checkScreen(page, '31-mapping');
     // A required field left empty is flagged before saving.
     await page.locator('[data-map-field="email"]').fill('');
     await page.waitForFunction(() => document.querySelector('[data-map-field="email"]')?.getAttribute('aria-invalid') === 'true');
@@ -242,7 +224,7 @@ test('OIDC through the portal against panva oidc-provider', async () => {
     assert.match(profile, /IdP user ID ada/);
     await page.getByText('ID token claims').click();
     assert.match(await page.locator('pre').first().textContent(), /"nonce"/);
-    await shoot(page, '32-oidc-test-success');
+    await checkScreen(page, '32-oidc-test-success');
     const c = await portico.api('GET', `/api/v1/connections/${connId}`);
     assert.equal(c.json.last_test_result, 'success');
     assert.deepEqual(errors, [], 'no uncaught errors in the page');
@@ -268,7 +250,7 @@ test('misconfigured IdPs: wrong audience, wrong certificate and an expired asser
     assert.match(audienceText, /https:\/\/wrong\.example\/sp/, 'shows the audience that arrived');
     assert.match(audienceText, /Audience URI/, 'names the Okta field to change');
     assert.equal(await page.locator('[data-test-outcome="failure"] input[readonly]').first().inputValue(), created.json.sp.entity_id, 'offers our entity ID to copy');
-    await shoot(page, '33-test-wrong-audience');
+    await checkScreen(page, '33-test-wrong-audience');
 
     // The IdP signs with a key whose certificate is not the one in the metadata we were given.
     const other = makeKeyPair('Some other certificate');
@@ -291,7 +273,7 @@ test('misconfigured IdPs: wrong audience, wrong certificate and an expired asser
     const clockText = await page.locator('[data-test-outcome="failure"]').textContent();
     assert.match(clockText, /90 seconds/, 'states the allowed clock skew');
     assert.match(clockText, /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, 'shows the times involved');
-    await shoot(page, '34-test-expired');
+    await checkScreen(page, '34-test-expired');
 
     // Every attempt is in the history, newest first, and none activated anything.
     for (const id of [created.json.id, wrongCert.conn.id, late.conn.id]) {

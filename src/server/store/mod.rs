@@ -8,6 +8,27 @@ pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
 
+impl TestRow {
+    /// A new attempt waiting for the IdP's answer.
+    pub fn pending(id: String, connection_id: &str, protocol: &str, now: i64) -> TestRow {
+        TestRow {
+            id,
+            connection_id: connection_id.to_owned(),
+            protocol: protocol.to_owned(),
+            request_id: None,
+            state_hash: None,
+            secrets_enc: None,
+            started_at: now,
+            finished_at: None,
+            outcome: "pending".into(),
+            idp_initiated: false,
+            error_code: None,
+            result: None,
+            config_version: None,
+        }
+    }
+}
+
 /// Why a store call failed.
 #[derive(Debug)]
 pub enum StoreError {

@@ -60,6 +60,31 @@ export async function mobileScreenshot(page, name) {
   }
 }
 
+/**
+ * The checks every screen gets: axe-core, desktop and phone screenshots, and no sideways
+ * scrolling at 360 px (naming the widest elements when there is).
+ */
+export async function checkScreen(page, name) {
+  await checkA11y(page, name);
+  await screenshot(page, name);
+  await mobileScreenshot(page, name);
+  const previous = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 780 });
+  try {
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 0) {
+      const wide = await page.evaluate(() => [...document.querySelectorAll('body *')]
+        .map((e) => [e, e.getBoundingClientRect()])
+        .filter(([, r]) => r.width > window.innerWidth)
+        .sort(([, a], [, b]) => a.width - b.width)
+        .slice(0, 4).map(([e, r]) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(r.width)}px`));
+      throw new Error(`${name} scrolls sideways at 360 px by ${overflow} px ${wide.join('; ')}`);
+    }
+  } finally {
+    if (previous) await page.setViewportSize(previous);
+  }
+}
+
 /** Drops a file on `selector` the way a browser does on a real drag and drop. */
 export async function dropFile(page, selector, name, text) {
   const dataTransfer = await page.evaluateHandle(([n, t]) => {
