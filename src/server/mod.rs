@@ -5,6 +5,8 @@ pub mod cli;
 pub mod config;
 pub mod connections;
 pub mod crypto;
+pub mod dns;
+pub mod domains;
 pub mod fetch;
 pub mod guides;
 pub mod http;
@@ -53,4 +55,8 @@ pub struct AppState {
     pub fetcher: Arc<fetch::Fetcher>,
     /// The built portal.
     pub assets: Arc<http::assets::Assets>,
+    /// DNS lookups for domain verification.
+    pub dns: Arc<dns::DnsChecker>,
+    /// Keeps domain verification under its queries-per-second cap, across all checks.
+    pub dns_limiter: Arc<dns::RateLimiter>,
 }
