@@ -3,6 +3,7 @@
 
 mod builds;
 mod cli;
+mod dns;
 mod errors;
 mod guides;
 mod metadata;
