@@ -57,6 +57,7 @@ pub struct AppState {
     pub assets: Arc<http::assets::Assets>,
     /// DNS lookups for domain verification.
     pub dns: Arc<dns::DnsChecker>,
-    /// Keeps domain verification under its queries-per-second cap, across all checks.
+    /// Keeps domain verification under its queries-per-second cap, across all checks (the
+    /// checker above takes a token from it before every query).
     pub dns_limiter: Arc<dns::RateLimiter>,
 }

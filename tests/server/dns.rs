@@ -1,7 +1,7 @@
 //! Domain verification's DNS checker against real DNS servers running in-process on 127.0.0.1.
 
 #[path = "../support/dns_server.rs"]
-mod dns_server;
+pub mod dns_server;
 
 use crate::T0;
 use dns_server::{Mode, TestDns};

@@ -2,9 +2,7 @@
 //! changed while it runs), through the portal and vendor APIs, with the test's clock.
 
 use super::*;
-#[path = "../support/dns_server.rs"]
-mod dns_server;
-use dns_server::{Mode, TestDns};
+use super::dns::dns_server::{Mode, TestDns};
 
 async fn app_with_dns(dns: &TestDns) -> App {
     let addr = dns.addr();

@@ -4,6 +4,7 @@
 mod builds;
 mod cli;
 mod dns;
+mod domains;
 mod errors;
 mod guides;
 mod metadata;
