@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod connections;
 pub mod crypto;
+pub mod dns_hosts;
 pub mod fetch;
 pub mod guides;
 pub mod http;

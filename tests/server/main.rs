@@ -3,6 +3,7 @@
 
 mod builds;
 mod cli;
+mod dns_hosts;
 mod errors;
 mod guides;
 mod metadata;

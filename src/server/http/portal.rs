@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/connections/{id}/tests", get(list_tests).post(start_test))
         .route("/connections/{id}/tests/{test_id}", get(one_test))
         .route("/guides/{key}", get(guide))
+        .route("/dns_hosts", get(dns_hosts))
 }
 
 async fn redeem(State(s): State<AppState>, Json(req): Json<RedeemLink>) -> Result<Response, ApiError> {
@@ -199,4 +200,10 @@ async fn one_test(State(s): State<AppState>, sess: PortalSession, Path((id, test
 async fn guide(Path(key): Path<String>) -> Result<impl IntoResponse, ApiError> {
     let guide = crate::server::guides::find(&key).ok_or_else(|| ApiError::new(ErrorCode::GuideNotFound))?;
     Ok(([(header::CACHE_CONTROL, "public, max-age=3600")], axum::Json(guide)))
+}
+
+/// `GET /portal/api/dns_hosts`: how to add a TXT record at common DNS hosts; public content.
+async fn dns_hosts() -> impl IntoResponse {
+    let list = crate::api::dns_hosts::DnsHostList { data: crate::server::dns_hosts::all().to_vec() };
+    ([(header::CACHE_CONTROL, "public, max-age=3600")], axum::Json(list))
 }
