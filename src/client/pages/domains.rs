@@ -160,13 +160,7 @@ fn DomainsPage() -> impl IntoView {
                     input.set(String::new());
                     domains.update(|l| l.push(d));
                     // Take the admin to the new card, where the record to create is.
-                    request_animation_frame(move || {
-                        if let Some(el) = document().get_element_by_id(&heading) {
-                            if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
-                                let _ = el.focus();
-                            }
-                        }
-                    });
+                    request_animation_frame(move || card::focus_id(&heading));
                 }
                 Err(e) => {
                     // Conflicts about the domain itself (already added, verified elsewhere)
@@ -189,11 +183,7 @@ fn DomainsPage() -> impl IntoView {
         domains.update(|l| l.retain(|x| x.id != d.id));
         announce.set(format!("Removed {}.", d.display_name));
         // The card that had focus is gone: continue from the form.
-        if let Some(el) = document().get_element_by_id("domain-input") {
-            if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
-                let _ = el.focus();
-            }
-        }
+        card::focus_id("domain-input");
     });
 
     let has_sso = move || session.info.with(|i| i.as_ref().is_some_and(|i| i.intents.contains(&Intent::Sso)));

@@ -18,6 +18,15 @@ pub fn heading_id(domain_id: &str) -> String {
     format!("domain-{domain_id}-heading")
 }
 
+/// Moves focus to an element by id (a card heading, the domain field), if it is on the page.
+pub fn focus_id(id: &str) {
+    if let Some(el) = document().get_element_by_id(id) {
+        if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+            let _ = el.focus();
+        }
+    }
+}
+
 /// `3 minutes ago (2026-11-23 10:04 UTC)`.
 fn when(now: i64, t: i64) -> String {
     format!("{} ({})", relative(now, t), format_datetime(t))
@@ -137,6 +146,17 @@ pub fn DomainCard(
     });
     // The record changes only if the server issues a new value; keep the copy boxes otherwise.
     let record = Memo::new(move |_| current.with(|d| (d.record_name.clone(), d.record_value.clone(), d.domain.clone())));
+    let needs_record = Memo::new(move |_| current.with(|d| d.state != DomainState::Verified || d.warning.is_some()));
+    // "Check now" while pending (or when a verified domain's record went away), "Try again"
+    // once failed; nothing to check on a verified domain.
+    let check_label = Memo::new(move |_| {
+        current.with(|d| match d.state {
+            DomainState::Failed => Some("Try again"),
+            DomainState::Verified if d.warning.is_none() => None,
+            _ => Some("Check now"),
+        })
+    });
+    let has_check = Memo::new(move |_| check_label.with(Option::is_some));
     let busy = RwSignal::new(false);
     let status = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
@@ -161,12 +181,17 @@ pub fn DomainCard(
                             (Some(r), state) => format!("Checked: {}", explain(r, state)),
                             (None, _) => "Checked.".to_owned(),
                         };
+                        let done = d.state == DomainState::Verified && d.warning.is_none();
                         status.set(said);
                         domains.update(|l| {
                             if let Some(x) = l.iter_mut().find(|x| x.id == d.id) {
                                 *x = d;
                             }
                         });
+                        // The button that had focus is gone once verified: keep focus on this card.
+                        if done {
+                            focus_id(&heading_id(&id));
+                        }
                     }
                     Err(e) => {
                         status.set("The check did not finish.".into());
@@ -206,6 +231,7 @@ pub fn DomainCard(
     let heading = heading_id(&id);
     let labelled_by = heading.clone();
     let display = domain.display_name.clone();
+    let display_confirm = domain.display_name.clone();
     let (name_id, value_id, type_id) = (format!("domain-{id}-name"), format!("domain-{id}-value"), format!("domain-{id}-type"));
     let how_to_prefix = format!("domain-{id}");
     let confirm_ref = NodeRef::<leptos::html::Button>::new();
@@ -235,18 +261,12 @@ pub fn DomainCard(
                 }}
             </div>
             {move || state_notice(&current.get(), now.get())}
-            {move || {
-                let d = current.get();
-                let needs_record = d.state != DomainState::Verified || d.warning.is_some();
-                needs_record.then(|| view! { class=class,
-                    <p>"Create this record at your DNS host:"</p>
-                })
-            }}
+            // Depends on memos only, so a check does not close the how-to or reset the copy boxes.
             {move || {
                 let (name, value, dns_name) = record.get();
-                let needs_record = current.with(|d| d.state != DomainState::Verified || d.warning.is_some());
-                if needs_record {
+                if needs_record.get() {
                     view! { class=class,
+                        <p>"Create this record at your DNS host:"</p>
                         <div class="record" role="group" aria-label="The TXT record to create">
                             <CopyBox id=type_id.clone() label="Type".to_string() value="TXT".to_string()/>
                             <CopyBox id=name_id.clone() label="Name".to_string() value=name.clone()/>
@@ -268,27 +288,22 @@ pub fn DomainCard(
             <ErrorNotice error=error/>
             <div class="actions">
                 {
+                    // Created once per mode, so a check does not replace the button that has focus.
                     let check = check.clone();
-                    move || {
-                        let d = current.get();
-                        let label = match d.state {
-                            DomainState::Failed => "Try again",
-                            DomainState::Verified if d.warning.is_none() => return None,
-                            _ => "Check now",
-                        };
+                    move || has_check.get().then(|| {
                         let check = check.clone();
-                        Some(view! {
+                        view! {
                             <button type="button" class="button primary" data-check
                                 aria-disabled=move || busy.get().then_some("true") on:click=check>
-                                {move || if busy.get() { "Checking DNS…" } else { label }}
+                                {move || if busy.get() { "Checking DNS…" } else { check_label.get().unwrap_or_default() }}
                             </button>
-                        })
-                    }
+                        }
+                    })
                 }
                 {move || if confirming.get() {
                     view! { class=class,
                         <div class="row" role="group" aria-label="Confirm removal">
-                            <span>{format!("Remove {}?", current.with(|d| d.display_name.clone()))}</span>
+                            <span>{format!("Remove {display_confirm}?")}</span>
                             <button type="button" class="button" node_ref=confirm_ref data-confirm-remove
                                 aria-disabled=move || removing.get().then_some("true") on:click=remove.clone()>
                                 {move || if removing.get() { "Removing…" } else { "Remove domain" }}
