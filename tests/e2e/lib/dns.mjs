@@ -6,7 +6,9 @@
 //   dns.setTxt('_portico-challenge.acme-e2e.test', ['portico-verification=…']);
 //   dns.remove('_portico-challenge.acme-e2e.test');
 //
-// Names with TXT records answer them; a zone's apex answers SOA and NS; a name that exists
+// Names with TXT records answer them; a zone's apex answers SOA and NS (`ns1.<zone>`, which
+// answers A 127.0.0.1, so Portico's "ask the authoritative servers" path lands here too on
+// the same port); a name that exists
 // (a zone, a record, or a name above a record) answers other types with no data; any other
 // name is NXDOMAIN. Every answer is authoritative, with the zone's SOA where RFC 2308 wants it.
 import dns2 from 'dns2';
@@ -25,7 +27,8 @@ export async function startDnsServer({ zones = [] } = {}) {
   const zoneOf = (name) => [...zoneSet].filter((z) => name === z || name.endsWith(`.${z}`))
     .sort((a, b) => b.length - a.length)[0];
   /** Whether the name exists: a zone, a TXT owner, or an empty non-terminal above one. */
-  const exists = (name) => zoneSet.has(name)
+  const nameServer = (name) => [...zoneSet].some((z) => name === `ns1.${z}`);
+  const exists = (name) => zoneSet.has(name) || nameServer(name)
     || [...txt.keys()].some((owner) => owner === name || owner.endsWith(`.${name}`));
   const soa = (zone) => ({
     name: zone, type: Packet.TYPE.SOA, class: Packet.CLASS.IN, ttl: TTL,
@@ -59,6 +62,9 @@ export async function startDnsServer({ zones = [] } = {}) {
       response.answers.push({ ...soa(name), name: question.name });
     } else if (question.type === Packet.TYPE.NS && zoneSet.has(name)) {
       response.answers.push({ ...base, type: Packet.TYPE.NS, ns: `ns1.${name}` });
+      response.additionals.push({ name: `ns1.${name}`, type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: TTL, address: '127.0.0.1' });
+    } else if (question.type === Packet.TYPE.A && nameServer(name)) {
+      response.answers.push({ ...base, type: Packet.TYPE.A, address: '127.0.0.1' });
     } else if (zone) {
       response.authorities.push(soa(zone));
     }

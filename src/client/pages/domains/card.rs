@@ -234,6 +234,7 @@ pub fn DomainCard(
     let display_confirm = domain.display_name.clone();
     let (name_id, value_id, type_id) = (format!("domain-{id}-name"), format!("domain-{id}-value"), format!("domain-{id}-type"));
     let how_to_prefix = format!("domain-{id}");
+    let remove_id = format!("domain-{id}-remove");
     let confirm_ref = NodeRef::<leptos::html::Button>::new();
     Effect::new(move |_| {
         if confirming.get() {
@@ -308,12 +309,20 @@ pub fn DomainCard(
                                 aria-disabled=move || removing.get().then_some("true") on:click=remove.clone()>
                                 {move || if removing.get() { "Removing…" } else { "Remove domain" }}
                             </button>
-                            <button type="button" class="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                            <button type="button" class="button" on:click={
+                                let remove_id = remove_id.clone();
+                                move |_| {
+                                    confirming.set(false);
+                                    // Back to the button the admin came from, which was replaced.
+                                    let remove_id = remove_id.clone();
+                                    request_animation_frame(move || focus_id(&remove_id));
+                                }
+                            }>"Cancel"</button>
                         </div>
                     }.into_any()
                 } else {
                     view! {
-                        <button type="button" class="button" on:click=move |_| confirming.set(true)>
+                        <button type="button" class="button" id=remove_id.clone() on:click=move |_| confirming.set(true)>
                             "Remove"<span class="visually-hidden">{format!(" {display}")}</span>
                         </button>
                     }.into_any()
