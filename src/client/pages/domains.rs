@@ -44,7 +44,7 @@ pub(crate) fn relative(now: i64, t: i64) -> String {
     let d = t - now;
     let s = d.abs();
     if s < 45 {
-        return if d <= 0 { "just now".into() } else { "in a moment".into() };
+        return "just now".into();
     }
     let (n, unit) = if s < 90 * 60 {
         ((s + 30) / 60, "minute")
@@ -81,7 +81,9 @@ fn DomainsPage() -> impl IntoView {
     let session = use_session();
     let domains = RwSignal::new(Vec::<Domain>::new());
     let load = RwSignal::new(Load::Loading);
-    let now = RwSignal::new(now_secs());
+    // By the server's clock, which stamped the checks, so "just now" is not "in a moment".
+    let server_now = move || now_secs() - session.offset.try_get_untracked().unwrap_or(0);
+    let now = RwSignal::new(server_now());
     // Which DNS host the admin picked, shared by every card so they choose once.
     let host = RwSignal::new(String::new());
     let hosts = LocalResource::new(api::dns_hosts);
@@ -117,7 +119,7 @@ fn DomainsPage() -> impl IntoView {
     // list again so what the admin sees follows it, and keep "3 minutes ago" true.
     let tick = set_interval_with_handle(
         move || {
-            let t = now_secs();
+            let t = server_now();
             now.set(t);
             let due = domains
                 .try_with_untracked(|l| l.iter().any(|d| d.state == DomainState::Pending && d.next_check_at.is_some_and(|n| n <= t)))

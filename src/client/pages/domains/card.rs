@@ -117,8 +117,11 @@ pub fn DomainCard(
         }
         .record {
             display: grid;
-            grid-template-columns: minmax(5rem, 7rem) minmax(0, 1fr) minmax(0, 2fr);
-            gap: var(--space-3);
+            grid-template-columns: minmax(8rem, 10rem) minmax(0, 1fr);
+            gap: 0 var(--space-3);
+        }
+        .record .value {
+            grid-column: 1 / -1;
         }
         .seen {
             border-left: 3px solid var(--color-border);
@@ -146,6 +149,7 @@ pub fn DomainCard(
     });
     // The record changes only if the server issues a new value; keep the copy boxes otherwise.
     let record = Memo::new(move |_| current.with(|d| (d.record_name.clone(), d.record_value.clone(), d.domain.clone())));
+    let state = Memo::new(move |_| current.with(|d| d.state));
     let needs_record = Memo::new(move |_| current.with(|d| d.state != DomainState::Verified || d.warning.is_some()));
     // "Check now" while pending (or when a verified domain's record went away), "Try again"
     // once failed; nothing to check on a verified domain.
@@ -245,21 +249,29 @@ pub fn DomainCard(
     });
 
     view! { class=class,
-        <article aria-labelledby=labelled_by data-domain=domain.domain.clone() data-state=move || current.with(|d| d.state.as_str())>
+        <article aria-labelledby=labelled_by data-domain=domain.domain.clone() data-state=move || state.get().as_str()>
             <div class="head">
                 <div>
                     <h2 id=heading tabindex="-1">{domain.display_name.clone()}</h2>
                     {(domain.display_name != domain.domain).then(|| view! { class=class, <p class="muted small">"In DNS: " <code>{domain.domain.clone()}</code></p> })}
                 </div>
-                {move || {
-                    // A glyph as well as the colour, so the state never rests on colour alone.
-                    let (badge, glyph, label) = match current.with(|d| d.state) {
-                        DomainState::Verified => ("badge verified", "✓ ", "Verified"),
-                        DomainState::Pending => ("badge pending", "◷ ", "Pending"),
-                        DomainState::Failed => ("badge failed", "✕ ", "Failed"),
-                    };
-                    view! { class=class, <span class=badge data-domain-state><span aria-hidden="true">{glyph}</span>{label}</span> }
-                }}
+                // One element whose classes toggle: a rebuilt `class=` string would drop the scope class.
+                // A glyph and a word as well as the colour, so the state never rests on colour alone.
+                <span class="badge" data-domain-state
+                    class:verified=move || state.get() == DomainState::Verified
+                    class:pending=move || state.get() == DomainState::Pending
+                    class:failed=move || state.get() == DomainState::Failed>
+                    <span aria-hidden="true">{move || match state.get() {
+                        DomainState::Verified => "✓ ",
+                        DomainState::Pending => "◷ ",
+                        DomainState::Failed => "✕ ",
+                    }}</span>
+                    {move || match state.get() {
+                        DomainState::Verified => "Verified",
+                        DomainState::Pending => "Pending",
+                        DomainState::Failed => "Failed",
+                    }}
+                </span>
             </div>
             {move || state_notice(&current.get(), now.get())}
             // Depends on memos only, so a check does not close the how-to or reset the copy boxes.
@@ -269,9 +281,9 @@ pub fn DomainCard(
                     view! { class=class,
                         <p>"Create this record at your DNS host:"</p>
                         <div class="record" role="group" aria-label="The TXT record to create">
-                            <CopyBox id=type_id.clone() label="Type".to_string() value="TXT".to_string()/>
-                            <CopyBox id=name_id.clone() label="Name".to_string() value=name.clone()/>
-                            <CopyBox id=value_id.clone() label="Value".to_string() value=value.clone()/>
+                            <div><CopyBox id=type_id.clone() label="Type".to_string() value="TXT".to_string()/></div>
+                            <div><CopyBox id=name_id.clone() label="Name".to_string() value=name.clone()/></div>
+                            <div class="value"><CopyBox id=value_id.clone() label="Value".to_string() value=value.clone()/></div>
                         </div>
                         <HowTo prefix=how_to_prefix.clone() domain=dns_name name value host hosts/>
                     }.into_any()
@@ -328,7 +340,8 @@ pub fn DomainCard(
                     }.into_any()
                 }}
             </div>
-            <p class="muted small" role="status" aria-live="polite" data-check-status>{move || status.get()}</p>
+            // Said to screen readers; on screen, the button and the last check show the same.
+            <p class="visually-hidden" role="status" aria-live="polite" data-check-status>{move || status.get()}</p>
         </article>
     }
 }
