@@ -150,7 +150,7 @@ test('an admin adds a domain, sees what DNS says while the record is missing and
   }
 });
 
-test('an SSO admin reaches the domains from the overview, and removes a domain after confirming', async () => {
+test('an SSO admin reaches the domains from the overview; duplicates, internationalized names, vendor-verified domains, and removal after confirming', async () => {
   const orgId = await organization('Second E2E');
   const { page, context, errors } = await adminPage(orgId, 'sso', '/sso');
   try {
@@ -166,6 +166,25 @@ test('an SSO admin reaches the domains from the overview, and removes a domain a
     await page.getByRole('button', { name: 'Add domain' }).click();
     await page.locator('#domain-input-error').waitFor();
     assert.equal(await page.locator('article[data-domain]').count(), 1);
+
+    // An internationalized name is shown as written, with the name DNS uses beside it; the
+    // vendor can vouch for a domain, and the admin sees who did.
+    await page.getByRole('textbox', { name: 'Domain' }).fill('bücher-e2e.test');
+    await page.getByRole('button', { name: 'Add domain' }).click();
+    const idn = page.locator('article[data-domain^="xn--"]');
+    await idn.waitFor();
+    assert.equal(await idn.getByRole('heading', { level: 2 }).textContent(), 'bücher-e2e.test');
+    const ascii = await idn.getAttribute('data-domain');
+    assert.match(await idn.textContent(), new RegExp(`In DNS: ${ascii}`));
+    const idnId = (await vendorDomains(orgId)).find((d) => d.domain === ascii).id;
+    const vouched = await portico.api('POST', `/api/v1/domains/${idnId}/verify`, { verified_by: 'support@vendor.test' });
+    assert.equal(vouched.status, 200, vouched.text);
+    await page.reload();
+    await page.locator('article[data-domain^="xn--"][data-state="verified"]').waitFor();
+    assert.match(await idn.locator('[data-verified]').textContent(), /marked as verified by your vendor \(support@vendor\.test\)/);
+    await idn.getByRole('button', { name: 'Remove bücher-e2e.test' }).click();
+    await idn.locator('[data-confirm-remove]').click();
+    await idn.waitFor({ state: 'detached' });
 
     await card.getByRole('button', { name: 'Remove second-e2e.test' }).click();
     // Nothing is removed until the admin confirms.

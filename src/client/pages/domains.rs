@@ -101,7 +101,10 @@ fn DomainsPage() -> impl IntoView {
             match api::domains().await {
                 Ok(l) => {
                     domains.set(l.data);
-                    load.set(Load::Ready);
+                    // Setting it again would rebuild every card (and lose focus and open how-tos).
+                    if !matches!(load.try_get_untracked(), Some(Load::Ready)) {
+                        load.set(Load::Ready);
+                    }
                 }
                 // A failed refresh keeps the list on screen; only the first load shows the error.
                 Err(e) => {
