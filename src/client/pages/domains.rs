@@ -1,7 +1,7 @@
 //! `/domains`: the admin proves their organization owns its email domains with a DNS TXT
 //! record: add a domain, create the record, check it, and see in plain words what DNS said.
 
-mod card;
+pub(crate) mod card;
 mod how_to;
 
 use super::PageHeading;
