@@ -83,6 +83,9 @@ error_codes! {
     ConnectionIncomplete = "connection_incomplete", 409, "Finish entering your identity provider's details before saving.";
     MetadataFetchFailed = "metadata_fetch_failed", 422, "We could not download the metadata from that URL.";
     OidcDiscoveryFailed = "oidc_discovery_failed", 422, "We could not read the OpenID Connect discovery document for that issuer.";
+    DomainNotFound = "domain_not_found", 404, "No domain with that id exists here.";
+    DomainDuplicate = "domain_duplicate", 409, "That domain is already in this organization's list.";
+    DomainTaken = "domain_taken", 409, "That domain is already verified by another organization. Contact your vendor if it is yours.";
     TestNotFound = "test_not_found", 404, "No test sign-in with that id exists for this connection.";
     TestRequired = "test_required", 409, "Run a successful test sign-in with the current settings before activating this connection.";
     InvalidState = "invalid_state", 409, "That change is not possible in the connection's current state.";

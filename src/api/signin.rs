@@ -68,7 +68,7 @@ failure_codes! {
     // The profile, after mapping.
     EmailMissing = "email_missing";
     EmailInvalid = "email_invalid";
-    EmailOutsideDomains = "email_outside_domains";
+    EmailOutsideDomains = "email_outside_organization_domains";
     RequiredAttributeMissing = "required_attribute_missing";
     // The test itself.
     TestExpired = "test_expired";

@@ -14,6 +14,10 @@ pub struct CreateOrganization {
     /// Email domains the customer uses (verified later through the portal).
     #[serde(default)]
     pub domains: Vec<String>,
+    /// Accept sign-ins whose email is outside the organization's verified domains (default
+    /// false: such profiles are refused).
+    #[serde(default)]
+    pub allow_profiles_outside_organization: Option<bool>,
 }
 
 /// `PATCH /api/v1/organizations/{id}`: only the fields present change.
@@ -29,6 +33,9 @@ pub struct UpdateOrganization {
     /// Replaces the domain list.
     #[serde(default)]
     pub domains: Option<Vec<String>>,
+    /// See [`CreateOrganization::allow_profiles_outside_organization`].
+    #[serde(default)]
+    pub allow_profiles_outside_organization: Option<bool>,
 }
 
 /// An organization: one of the vendor's customers.
@@ -40,8 +47,11 @@ pub struct Organization {
     pub name: String,
     /// The vendor's own id, if set.
     pub external_id: Option<String>,
-    /// Email domains.
+    /// Email domains, as the vendor declared them (proof of ownership is under `/domains`).
     pub domains: Vec<String>,
+    /// Whether profiles outside the verified domains are accepted.
+    #[serde(default)]
+    pub allow_profiles_outside_organization: bool,
     /// RFC 3339.
     pub created_at: String,
     /// RFC 3339.

@@ -154,12 +154,20 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<Ap
         None => Assets::Embedded,
     };
     let store: Arc<dyn Store> = Arc::new(store);
+    let limiter = Arc::new(crate::server::dns::RateLimiter::new(settings.dns_qps));
     service::ensure_environment(store.as_ref(), service::DEFAULT_ENVIRONMENT, clock.now()).await.map_err(|e| e.to_string())?;
     Ok(AppState {
         store,
         clock,
         fetcher: Arc::new(fetch::Fetcher::new(settings.fetch_allowlist.clone())),
         secrets: Arc::new(crypto::SecretBox::new(&key)),
+        dns: Arc::new(
+            crate::server::dns::DnsChecker::new(settings.dns_servers.clone(), crate::server::domains::DNS_TIMEOUT)
+                .map_err(|e| format!("could not set up DNS lookups: {e}; set PORTICO_DNS_SERVERS"))?
+                // Every query counts toward the cap, not just one per domain.
+                .with_rate_limit(limiter.clone()),
+        ),
+        dns_limiter: limiter,
         settings: Arc::new(settings),
         assets: Arc::new(assets),
     })
@@ -265,7 +273,7 @@ async fn demo_link(state: &AppState) -> Result<(), String> {
     let org = match service::find_organization(store, &env.id, "demo").await.map_err(|e| e.to_string())? {
         Some(o) => o,
         None => {
-            let req = CreateOrganization { name: "Acme Corp (demo)".into(), external_id: Some("demo".into()), domains: vec!["acme.example".into()] };
+            let req = CreateOrganization { name: "Acme Corp (demo)".into(), external_id: Some("demo".into()), domains: vec!["acme.example".into()], allow_profiles_outside_organization: None };
             service::create_organization(store, &env.id, req, now).await.map_err(|e| e.code.message().to_string())?
         }
     };

@@ -42,6 +42,12 @@ pub struct ConfigArgs {
     /// How far the IdP's clock may be from ours when checking assertion times (default 90).
     #[arg(long, env = "PORTICO_CLOCK_SKEW_SECONDS", global = true)]
     pub clock_skew_seconds: Option<String>,
+    /// DNS servers for domain verification (`host:port`, comma-separated); default: the system's.
+    #[arg(long, env = "PORTICO_DNS_SERVERS", global = true)]
+    pub dns_servers: Option<String>,
+    /// Most DNS queries per second domain verification may send (default 20).
+    #[arg(long, env = "PORTICO_DNS_QPS", global = true)]
+    pub dns_qps: Option<String>,
 }
 
 /// Validated settings.
@@ -69,6 +75,10 @@ pub struct Settings {
     pub metadata_refresh_seconds: i64,
     /// Tolerated difference between the IdP's clock and ours.
     pub clock_skew_seconds: i64,
+    /// DNS servers to ask, instead of the system's.
+    pub dns_servers: Option<Vec<SocketAddr>>,
+    /// Cap on DNS queries per second.
+    pub dns_qps: u32,
 }
 
 impl Settings {
@@ -91,6 +101,8 @@ impl Settings {
             session_max_seconds: 6 * 3600,
             metadata_refresh_seconds: 86_400,
             clock_skew_seconds: 90,
+            dns_servers: None,
+            dns_qps: 1000,
         }
     }
 }
@@ -113,6 +125,19 @@ fn seconds(value: Option<&str>, default: i64, name: &str) -> Result<i64, ConfigE
             _ => Err(ConfigError(format!("{name}={v:?} is not a positive number of seconds; set it like {name}={default}"))),
         },
     }
+}
+
+/// `host:port` or a bare address (port 53), comma-separated.
+fn dns_servers(list: &str) -> Result<Vec<SocketAddr>, ConfigError> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<SocketAddr>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(|ip| SocketAddr::new(ip, 53)))
+                .map_err(|_| ConfigError(format!("PORTICO_DNS_SERVERS has {s:?}, which is not an IP address; set it like PORTICO_DNS_SERVERS=127.0.0.1:5353,9.9.9.9")))
+        })
+        .collect()
 }
 
 impl ConfigArgs {
@@ -174,6 +199,11 @@ impl ConfigArgs {
             session_max_seconds: seconds(self.session_max_seconds.as_deref(), 6 * 3600, "PORTICO_SESSION_MAX_SECONDS")?,
             metadata_refresh_seconds: seconds(self.metadata_refresh_seconds.as_deref(), 86_400, "PORTICO_METADATA_REFRESH_SECONDS")?,
             clock_skew_seconds: seconds(self.clock_skew_seconds.as_deref(), 90, "PORTICO_CLOCK_SKEW_SECONDS")?,
+            dns_servers: match self.dns_servers.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                None => None,
+                Some(list) => Some(dns_servers(list)?),
+            },
+            dns_qps: seconds(self.dns_qps.as_deref(), 20, "PORTICO_DNS_QPS")?.clamp(1, 100_000) as u32,
         })
     }
 }
@@ -186,7 +216,7 @@ mod tests {
         ConfigArgs {
             listen: None, public_url: None, data_dir: None, database_url: None, secret_key: None,
             dist: None, fetch_allowlist: vec![], session_idle_seconds: None, session_max_seconds: None, metadata_refresh_seconds: None,
-            clock_skew_seconds: None,
+            clock_skew_seconds: None, dns_servers: None, dns_qps: None,
         }
     }
 
@@ -213,6 +243,11 @@ mod tests {
         let mut a = args();
         a.session_idle_seconds = Some("-5".into());
         assert!(a.resolve().unwrap_err().0.starts_with("PORTICO_SESSION_IDLE_SECONDS="));
+        let mut a = args();
+        a.dns_servers = Some("127.0.0.1:5353, dns.example".into());
+        assert!(a.resolve().unwrap_err().0.contains("PORTICO_DNS_SERVERS has \"dns.example\""));
+        a.dns_servers = Some("127.0.0.1:5353, 9.9.9.9".into());
+        assert_eq!(a.resolve().unwrap().dns_servers.unwrap()[1].to_string(), "9.9.9.9:53");
         let mut a = args();
         a.database_url = Some("mysql://x".into());
         assert!(a.resolve().unwrap_err().0.contains("DATABASE_URL"));

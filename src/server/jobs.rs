@@ -1,4 +1,5 @@
-//! Background work: re-reading metadata URLs and purging ended sessions, once a minute.
+//! Background work, once a minute: re-reading metadata URLs, checking domains that are due,
+//! purging ended sessions.
 
 use crate::server::store::StoreError;
 use crate::server::{refresh, AppState};
@@ -17,6 +18,11 @@ pub async fn run(state: AppState) {
     loop {
         if let Err(e) = refresh::refresh_due(&state).await {
             tracing::error!(error = %e, "metadata refresh pass failed");
+        }
+        match crate::server::domains::sweep(&state).await {
+            Ok(s) if s.checked > 0 => tracing::info!(checked = s.checked, verified = s.verified, "domain checks"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "domain check pass failed"),
         }
         if let Err(e) = purge(&state).await {
             tracing::error!(error = %e, "purging expired sessions failed");

@@ -5,7 +5,9 @@ pub mod cli;
 pub mod config;
 pub mod connections;
 pub mod crypto;
+pub mod dns;
 pub mod dns_hosts;
+pub mod domains;
 pub mod fetch;
 pub mod guides;
 pub mod http;
@@ -54,4 +56,9 @@ pub struct AppState {
     pub fetcher: Arc<fetch::Fetcher>,
     /// The built portal.
     pub assets: Arc<http::assets::Assets>,
+    /// DNS lookups for domain verification.
+    pub dns: Arc<dns::DnsChecker>,
+    /// Keeps domain verification under its queries-per-second cap, across all checks (the
+    /// checker above takes a token from it before every query).
+    pub dns_limiter: Arc<dns::RateLimiter>,
 }

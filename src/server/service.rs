@@ -48,6 +48,7 @@ pub fn organization_view(o: &OrganizationRow) -> Organization {
         name: o.name.clone(),
         external_id: o.external_id.clone(),
         domains: o.domains.clone(),
+        allow_profiles_outside_organization: o.allow_profiles_outside_organization,
         created_at: rfc3339(o.created_at),
         updated_at: rfc3339(o.updated_at),
     }
@@ -92,6 +93,7 @@ pub async fn create_organization(store: &dyn Store, env_id: &str, req: CreateOrg
         name,
         external_id,
         domains,
+        allow_profiles_outside_organization: req.allow_profiles_outside_organization.unwrap_or(false),
         created_at: now,
         updated_at: now,
     };

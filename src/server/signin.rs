@@ -319,7 +319,25 @@ async fn finish(state: &AppState, row: &ConnectionRow, mut test: TestRow, receiv
         Ok(r) => {
             let org = organization(state, row).await?;
             let custom = custom_attributes(state, &org.environment_id).await?;
-            let n = mapping::normalize(&r.subject, &r.attributes, &mapping_of(row), &custom, &org.domains);
+            // The policy: emails must be in the organization's verified domains, unless the
+            // vendor allows profiles from outside it.
+            let verified = crate::server::domains::verified(state, &org.id).await?;
+            let policy: &[String] = if org.allow_profiles_outside_organization { &[] } else { &verified };
+            let mut n = mapping::normalize(&r.subject, &r.attributes, &mapping_of(row), &custom, policy);
+            if !org.allow_profiles_outside_organization && verified.is_empty() {
+                if let Some(email) = &n.profile.email {
+                    let domain = email.rsplit('@').next().unwrap_or_default();
+                    n.issues.push(MappingIssue {
+                        kind: "domain_unverified".into(),
+                        field: "email".into(),
+                        message: format!(
+                            "No domain of this organization is verified yet, so this test passes; in production, sign-ins as {email} will be refused until {domain} is verified on the Domains page."
+                        ),
+                        suggestion: None,
+                        blocking: false,
+                    });
+                }
+            }
             stored.profile = Some(n.profile);
             stored.mapping_issues = n.issues;
             stored.rejection = n.rejection;
@@ -375,16 +393,18 @@ pub fn view(row: &ConnectionRow, test: &TestRow, sp: &SpValues, org_domains: &[S
 /// A connection's tests, newest first, for the portal and the vendor API.
 pub async fn list(state: &AppState, row: &ConnectionRow) -> Result<Vec<SignInTest>, ApiError> {
     let org = organization(state, row).await?;
+    let verified = crate::server::domains::verified(state, &org.id).await?;
     let tests = state.store.list_tests(&row.id, HISTORY_LIMIT).await?;
     let sp = sp(state, row);
-    Ok(tests.iter().map(|t| view(row, t, &sp, &org.domains, false)).collect())
+    Ok(tests.iter().map(|t| view(row, t, &sp, &verified, false)).collect())
 }
 
 /// One test in full.
 pub async fn one(state: &AppState, row: &ConnectionRow, test_id: &str) -> Result<SignInTest, ApiError> {
     let org = organization(state, row).await?;
+    let verified = crate::server::domains::verified(state, &org.id).await?;
     match state.store.test(test_id).await? {
-        Some(t) if t.connection_id == row.id => Ok(view(row, &t, &sp(state, row), &org.domains, true)),
+        Some(t) if t.connection_id == row.id => Ok(view(row, &t, &sp(state, row), &verified, true)),
         _ => Err(ApiError::new(ErrorCode::TestNotFound)),
     }
 }

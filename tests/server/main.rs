@@ -3,7 +3,9 @@
 
 mod builds;
 mod cli;
+mod dns;
 mod dns_hosts;
+mod domains;
 mod errors;
 mod guides;
 mod metadata;

@@ -116,6 +116,9 @@ async fn a_signed_answer_to_our_request_succeeds_and_the_admin_activates() {
     assert_eq!((p["first_name"].as_str(), p["last_name"].as_str()), (Some("Ada"), Some("Lovelace")));
     assert_eq!(p["custom_attributes"]["department"], "Engines");
     assert_eq!(t.body["attributes"].as_array().unwrap().len(), 3);
+    // No domain is verified yet: the test passes, and says production would refuse it.
+    let issues = t.body["mapping_issues"].to_string();
+    assert!(issues.contains("domain_unverified") && issues.contains("example.com is verified"), "{issues}");
     let xml_shown = t.body["saml_response_xml"].as_str().unwrap();
     assert!(xml_shown.contains("Ada Lovelace") && xml_shown.contains('…'), "pretty XML with shortened signatures: {xml_shown}");
     // The list view stays light.
@@ -161,14 +164,26 @@ async fn replays_idp_initiated_responses_and_outside_emails_are_refused() {
     let v = app.vendor(Method::GET, &format!("/api/v1/connections/{conn}/tests/{again}"), None).await;
     assert_eq!(v.body["diagnosis"]["code"], "saml_replay", "{}", v.text);
 
-    // An email outside the organization's domains fails the test, saying which domains count.
+    // Once example.com is verified, an email outside it fails the test, naming the domains
+    // that count; with the vendor's permission it passes.
+    let d = app.vendor(Method::POST, &format!("/api/v1/organizations/{org}/domains"), Some(json!({ "domain": "example.com" }))).await;
+    let d = d.body["id"].as_str().unwrap().to_owned();
+    let v = app.vendor(Method::POST, &format!("/api/v1/domains/{d}/verify"), Some(json!({ "verified_by": "support@vendor.test" }))).await;
+    assert_eq!(v.body["verification_method"], "manual", "{}", v.text);
     let (_, request_id, relay) = start(&admin, &conn).await;
     let xml = response(&idp, &conn, Some(&request_id), "_a3", &[("email", "mallory@evil.test")], T0);
     let t = post_acs(&app, &conn, &xml, Some(&relay)).await;
     let v = admin.call(Method::GET, &format!("/portal/api/connections/{conn}/tests/{t}"), None).await;
-    assert_eq!(v.body["diagnosis"]["code"], "email_outside_domains", "{}", v.text);
+    assert_eq!(v.body["diagnosis"]["code"], "email_outside_organization_domains", "{}", v.text);
     assert!(v.body["diagnosis"]["message"].as_str().unwrap().contains("example.com"), "{}", v.text);
     assert_eq!(v.body["profile"]["email"], "mallory@evil.test", "what arrived is still shown");
+    app.vendor(Method::PATCH, &format!("/api/v1/organizations/{org}"), Some(json!({ "allow_profiles_outside_organization": true }))).await;
+    let (_, request_id, relay) = start(&admin, &conn).await;
+    let xml = response(&idp, &conn, Some(&request_id), "_a3b", &[("email", "mallory@evil.test")], T0);
+    let t = post_acs(&app, &conn, &xml, Some(&relay)).await;
+    let v = admin.call(Method::GET, &format!("/portal/api/connections/{conn}/tests/{t}"), None).await;
+    assert_eq!(v.body["outcome"], "success", "allowed by the vendor: {}", v.text);
+    app.vendor(Method::PATCH, &format!("/api/v1/organizations/{org}"), Some(json!({ "allow_profiles_outside_organization": false }))).await;
 
     // A response signed by another key is a certificate mismatch, with both fingerprints.
     let intruder = new_idp();

@@ -9,7 +9,8 @@ use crate::api::ErrorCode;
 use crate::core::catalog;
 use crate::server::crypto::{self, hash_token};
 use crate::server::store::{ConnectionRow, Redeemed, SessionRow};
-use crate::server::{connections, refresh, signin, AppState};
+use crate::api::domains::{AddDomain, DomainList};
+use crate::server::{connections, domains, refresh, signin, AppState};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -31,6 +32,9 @@ pub fn routes() -> Router<AppState> {
         .route("/connections/{id}/tests", get(list_tests).post(start_test))
         .route("/connections/{id}/tests/{test_id}", get(one_test))
         .route("/guides/{key}", get(guide))
+        .route("/domains", get(list_domains).post(add_domain))
+        .route("/domains/{id}", axum::routing::delete(remove_domain))
+        .route("/domains/{id}/check", post(check_domain))
         .route("/dns_hosts", get(dns_hosts))
 }
 
@@ -200,6 +204,43 @@ async fn one_test(State(s): State<AppState>, sess: PortalSession, Path((id, test
 async fn guide(Path(key): Path<String>) -> Result<impl IntoResponse, ApiError> {
     let guide = crate::server::guides::find(&key).ok_or_else(|| ApiError::new(ErrorCode::GuideNotFound))?;
     Ok(([(header::CACHE_CONTROL, "public, max-age=3600")], axum::Json(guide)))
+}
+
+/// Domains belong to the domain-verification intent, and to SSO setup, which ends with them.
+fn domains_allowed(sess: &PortalSession) -> Result<(), ApiError> {
+    sess.require(Intent::DomainVerification).or_else(|_| sess.require(Intent::Sso))
+}
+
+async fn owned_domain(s: &AppState, sess: &PortalSession, id: &str) -> Result<crate::server::store::DomainRow, ApiError> {
+    domains_allowed(sess)?;
+    match s.store.domain(id).await? {
+        Some(d) if d.organization_id == sess.org.id => Ok(d),
+        _ => Err(ApiError::new(ErrorCode::DomainNotFound)),
+    }
+}
+
+async fn list_domains(State(s): State<AppState>, sess: PortalSession) -> Result<impl IntoResponse, ApiError> {
+    domains_allowed(&sess)?;
+    let rows = s.store.list_domains(&sess.org.id).await?;
+    Ok(axum::Json(DomainList { data: rows.iter().map(domains::view).collect() }))
+}
+
+async fn add_domain(State(s): State<AppState>, sess: PortalSession, Json(req): Json<AddDomain>) -> Result<impl IntoResponse, ApiError> {
+    domains_allowed(&sess)?;
+    let row = domains::add(&s, &sess.org, &req.domain).await?;
+    Ok((StatusCode::CREATED, axum::Json(domains::view(&row))))
+}
+
+/// "Check now": looks at DNS while the admin waits (a few seconds at most).
+async fn check_domain(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let row = owned_domain(&s, &sess, &id).await?;
+    Ok(axum::Json(domains::view(&domains::check(&s, row, true).await?)))
+}
+
+async fn remove_domain(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let row = owned_domain(&s, &sess, &id).await?;
+    s.store.delete_domain(&row.id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /portal/api/dns_hosts`: how to add a TXT record at common DNS hosts; public content.

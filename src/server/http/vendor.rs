@@ -2,6 +2,7 @@
 
 use super::error::{ApiError, Json};
 use crate::api::portal::ConnectionList;
+use crate::api::domains::{AddDomain, DomainList, VerifyDomain};
 use crate::api::signin::{CustomAttributeList, SignInTestList};
 use crate::api::vendor::ConnectionInput;
 use crate::core::catalog;
@@ -10,7 +11,7 @@ use crate::api::vendor::{CreateOrganization, CreatePortalLink, OrganizationList,
 use crate::api::ErrorCode;
 use crate::core::validate;
 use crate::server::crypto::hash_token;
-use crate::server::{connections, service, signin, AppState};
+use crate::server::{connections, domains, service, signin, AppState};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
@@ -51,6 +52,11 @@ pub fn routes() -> Router<AppState> {
         .route("/connections/{id}/tests", get(list_tests))
         .route("/connections/{id}/tests/{test_id}", get(one_test))
         .route("/custom_attributes", get(get_custom_attributes).put(put_custom_attributes))
+        .route("/organizations/{id}/domains", get(list_domains).post(add_domain))
+        .route("/domains/{id}", get(get_domain).delete(delete_domain))
+        .route("/domains/{id}/check", axum::routing::post(check_domain))
+        .route("/domains/{id}/verify", axum::routing::post(verify_domain))
+        .route("/environment", get(get_environment).patch(patch_environment))
         .route("/portal_links", axum::routing::post(create_portal_link))
 }
 
@@ -92,6 +98,9 @@ async fn update_organization(State(s): State<AppState>, VendorEnv(env): VendorEn
     }
     if let Some(domains) = &req.domains {
         org.domains = service::validate_domains(domains)?;
+    }
+    if let Some(allow) = req.allow_profiles_outside_organization {
+        org.allow_profiles_outside_organization = allow;
     }
     org.updated_at = s.clock.now();
     s.store.update_organization(&org).await.map_err(service::organization_conflict)?;
@@ -201,4 +210,76 @@ const RESERVED: &[&str] = &["id", "idp_id", "email", "first_name", "last_name", 
 async fn create_portal_link(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(req): Json<CreatePortalLink>) -> Result<impl IntoResponse, ApiError> {
     let link = service::create_portal_link(s.store.as_ref(), &env, &s.settings.public_url, req, s.clock.now()).await?;
     Ok((StatusCode::CREATED, axum::Json(link)))
+}
+
+async fn list_domains(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let org = org_or_404(&s, &env, &id).await?;
+    let rows = s.store.list_domains(&org.id).await?;
+    Ok(axum::Json(DomainList { data: rows.iter().map(domains::view).collect() }))
+}
+
+async fn add_domain(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>, Json(req): Json<AddDomain>) -> Result<impl IntoResponse, ApiError> {
+    let org = org_or_404(&s, &env, &id).await?;
+    let row = domains::add(&s, &org, &req.domain).await?;
+    Ok((StatusCode::CREATED, axum::Json(domains::view(&row))))
+}
+
+/// A domain of the environment; others' ids are simply not found.
+async fn domain_or_404(s: &AppState, env: &str, id: &str) -> Result<crate::server::store::DomainRow, ApiError> {
+    match s.store.domain(id).await? {
+        Some(d) if d.environment_id == env => Ok(d),
+        _ => Err(ApiError::new(ErrorCode::DomainNotFound)),
+    }
+}
+
+async fn get_domain(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    Ok(axum::Json(domains::view(&domain_or_404(&s, &env, &id).await?)))
+}
+
+async fn check_domain(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let row = domain_or_404(&s, &env, &id).await?;
+    Ok(axum::Json(domains::view(&domains::check(&s, row, true).await?)))
+}
+
+/// The body is optional (`{"verified_by": "…"}`), so it is read by hand.
+async fn verify_domain(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>, body: axum::body::Bytes) -> Result<impl IntoResponse, ApiError> {
+    let row = domain_or_404(&s, &env, &id).await?;
+    let req: VerifyDomain = if body.iter().all(u8::is_ascii_whitespace) {
+        VerifyDomain::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| ApiError::new(ErrorCode::MalformedJson).message(format!("The body is not valid JSON for this endpoint: {e}.")))?
+    };
+    let by = req.verified_by;
+    Ok(axum::Json(domains::view(&domains::verify_manually(&s, row, by).await?)))
+}
+
+async fn delete_domain(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    let row = domain_or_404(&s, &env, &id).await?;
+    s.store.delete_domain(&row.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn get_environment(State(s): State<AppState>, VendorEnv(env): VendorEnv) -> Result<impl IntoResponse, ApiError> {
+    Ok(axum::Json(domains::settings(&s, &env).await?))
+}
+
+async fn patch_environment(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(req): Json<domains::DomainSettings>) -> Result<impl IntoResponse, ApiError> {
+    let mut current = domains::settings(&s, &env).await?;
+    if req.domain_record_prefix.is_some() {
+        current.domain_record_prefix = req.domain_record_prefix;
+    }
+    if req.domain_value_prefix.is_some() {
+        current.domain_value_prefix = req.domain_value_prefix;
+    }
+    if req.domain_verification_days.is_some() {
+        current.domain_verification_days = req.domain_verification_days;
+    }
+    let problems = current.check();
+    if !problems.is_empty() {
+        let mut err = ApiError::new(ErrorCode::ValidationFailed);
+        err.fields = problems;
+        return Err(err);
+    }
+    s.store.set_environment_settings(&env, &serde_json::to_string(&current).map_err(ApiError::internal)?).await?;
+    Ok(axum::Json(current))
 }

@@ -93,6 +93,8 @@ pub struct OrganizationRow {
     pub external_id: Option<String>,
     /// JSON array of domains.
     pub domains: Vec<String>,
+    /// Accept profiles whose email is outside the organization's verified domains.
+    pub allow_profiles_outside_organization: bool,
     /// Unix seconds.
     pub created_at: i64,
     /// Unix seconds.
@@ -254,6 +256,47 @@ pub struct TestRow {
     pub config_version: Option<i64>,
 }
 
+/// A domain an organization is proving it owns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainRow {
+    /// `dom_...`
+    pub id: String,
+    /// Organization.
+    pub organization_id: String,
+    /// Its environment (a domain is verified once per environment).
+    pub environment_id: String,
+    /// ASCII, lowercase.
+    pub domain: String,
+    /// The TXT record's full name.
+    pub record_name: String,
+    /// The TXT record's value.
+    pub record_value: String,
+    /// `pending`, `verified` or `failed`.
+    pub state: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds after which a pending domain fails.
+    pub fails_at: Option<i64>,
+    /// Unix seconds.
+    pub last_checked_at: Option<i64>,
+    /// JSON of the last `CheckResult`.
+    pub last_result: Option<String>,
+    /// Unix seconds of the next automatic check.
+    pub next_check_at: Option<i64>,
+    /// Checks since the state last changed.
+    pub attempts: i64,
+    /// Unix seconds.
+    pub verified_at: Option<i64>,
+    /// `dns` or `manual`.
+    pub verification_method: Option<String>,
+    /// Who marked it, for `manual`.
+    pub verified_by: Option<String>,
+    /// Unix seconds our record was last seen.
+    pub record_last_seen_at: Option<i64>,
+    /// A verified domain's record went missing.
+    pub warning: Option<String>,
+}
+
 /// The schedule for re-reading a connection's metadata URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefreshRow {
@@ -380,6 +423,27 @@ pub trait Store: Send + Sync {
     async fn custom_attributes(&self, environment_id: &str) -> StoreResult<String>;
     /// Replaces them.
     async fn set_custom_attributes(&self, environment_id: &str, json: &str) -> StoreResult<()>;
+
+    /// Adds a domain; `Conflict` if the organization has it already.
+    async fn insert_domain(&self, d: &DomainRow) -> StoreResult<()>;
+    /// A domain by id (callers check the organization).
+    async fn domain(&self, id: &str) -> StoreResult<Option<DomainRow>>;
+    /// An organization's domains, oldest first.
+    async fn list_domains(&self, organization_id: &str) -> StoreResult<Vec<DomainRow>>;
+    /// Stores a domain's state and schedule; `Conflict` if verifying it would make it verified
+    /// twice in the environment.
+    async fn update_domain(&self, d: &DomainRow) -> StoreResult<()>;
+    /// Removes a domain.
+    async fn delete_domain(&self, id: &str) -> StoreResult<bool>;
+    /// Claims up to `limit` domains due at `now`: their next check moves to `lease_until` in
+    /// the same statement, so no other worker (or a restarted process) takes them meanwhile.
+    async fn claim_due_domains(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<DomainRow>>;
+    /// The organization that verified `domain` in the environment, if one did.
+    async fn domain_verified_by(&self, environment_id: &str, domain: &str) -> StoreResult<Option<String>>;
+    /// An environment's settings, as JSON.
+    async fn environment_settings(&self, environment_id: &str) -> StoreResult<String>;
+    /// Replaces them.
+    async fn set_environment_settings(&self, environment_id: &str, json: &str) -> StoreResult<()>;
 
     /// Records certificate changes.
     async fn insert_cert_events(&self, events: &[CertEventRow]) -> StoreResult<()>;

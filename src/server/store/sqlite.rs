@@ -66,6 +66,7 @@ fn org_row(r: SqliteRow) -> Result<OrganizationRow, sqlx::Error> {
         name: r.try_get("name")?,
         external_id: r.try_get("external_id")?,
         domains: serde_json::from_str(&domains).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        allow_profiles_outside_organization: r.try_get::<i64, _>("allow_profiles_outside_organization")? != 0,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
     })
@@ -136,6 +137,29 @@ fn test_row(r: SqliteRow) -> Result<TestRow, sqlx::Error> {
         error_code: r.try_get("error_code")?,
         result: r.try_get("result")?,
         config_version: r.try_get("config_version")?,
+    })
+}
+
+fn domain_row(r: SqliteRow) -> Result<DomainRow, sqlx::Error> {
+    Ok(DomainRow {
+        id: r.try_get("id")?,
+        organization_id: r.try_get("organization_id")?,
+        environment_id: r.try_get("environment_id")?,
+        domain: r.try_get("domain")?,
+        record_name: r.try_get("record_name")?,
+        record_value: r.try_get("record_value")?,
+        state: r.try_get("state")?,
+        created_at: r.try_get("created_at")?,
+        fails_at: r.try_get("fails_at")?,
+        last_checked_at: r.try_get("last_checked_at")?,
+        last_result: r.try_get("last_result")?,
+        next_check_at: r.try_get("next_check_at")?,
+        attempts: r.try_get("attempts")?,
+        verified_at: r.try_get("verified_at")?,
+        verification_method: r.try_get("verification_method")?,
+        verified_by: r.try_get("verified_by")?,
+        record_last_seen_at: r.try_get("record_last_seen_at")?,
+        warning: r.try_get("warning")?,
     })
 }
 
@@ -216,8 +240,8 @@ impl Store for SqliteStore {
     }
 
     async fn update_organization(&self, o: &OrganizationRow) -> StoreResult<()> {
-        sqlx::query("UPDATE organizations SET name = ?, external_id = ?, domains = ?, updated_at = ? WHERE id = ? AND environment_id = ?")
-            .bind(&o.name).bind(&o.external_id).bind(domains_json(&o.domains)).bind(o.updated_at).bind(&o.id).bind(&o.environment_id)
+        sqlx::query("UPDATE organizations SET name = ?, external_id = ?, domains = ?, allow_profiles_outside_organization = ?, updated_at = ? WHERE id = ? AND environment_id = ?")
+            .bind(&o.name).bind(&o.external_id).bind(domains_json(&o.domains)).bind(o.allow_profiles_outside_organization as i64).bind(o.updated_at).bind(&o.id).bind(&o.environment_id)
             .execute(&self.pool).await.map_err(other)?;
         Ok(())
     }
@@ -404,6 +428,70 @@ impl Store for SqliteStore {
 
     async fn set_custom_attributes(&self, environment_id: &str, json: &str) -> StoreResult<()> {
         sqlx::query("UPDATE environments SET custom_attributes = ? WHERE id = ?").bind(json).bind(environment_id)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn insert_domain(&self, d: &DomainRow) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO domains (id, organization_id, environment_id, domain, record_name, record_value, state, created_at, fails_at, last_checked_at, last_result, \
+             next_check_at, attempts, verified_at, verification_method, verified_by, record_last_seen_at, warning) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&d.id).bind(&d.organization_id).bind(&d.environment_id).bind(&d.domain).bind(&d.record_name).bind(&d.record_value).bind(&d.state)
+        .bind(d.created_at).bind(d.fails_at).bind(d.last_checked_at).bind(&d.last_result).bind(d.next_check_at).bind(d.attempts)
+        .bind(d.verified_at).bind(&d.verification_method).bind(&d.verified_by).bind(d.record_last_seen_at).bind(&d.warning)
+        .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn domain(&self, id: &str) -> StoreResult<Option<DomainRow>> {
+        sqlx::query("SELECT * FROM domains WHERE id = ?").bind(id).try_map(domain_row).fetch_optional(&self.pool).await.map_err(other)
+    }
+
+    async fn list_domains(&self, organization_id: &str) -> StoreResult<Vec<DomainRow>> {
+        sqlx::query("SELECT * FROM domains WHERE organization_id = ? ORDER BY created_at, id").bind(organization_id)
+            .try_map(domain_row).fetch_all(&self.pool).await.map_err(other)
+    }
+
+    async fn update_domain(&self, d: &DomainRow) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE domains SET state = ?, fails_at = ?, last_checked_at = ?, last_result = ?, next_check_at = ?, attempts = ?, verified_at = ?, \
+             verification_method = ?, verified_by = ?, record_last_seen_at = ?, warning = ? WHERE id = ?",
+        )
+        .bind(&d.state).bind(d.fails_at).bind(d.last_checked_at).bind(&d.last_result).bind(d.next_check_at).bind(d.attempts).bind(d.verified_at)
+        .bind(&d.verification_method).bind(&d.verified_by).bind(d.record_last_seen_at).bind(&d.warning).bind(&d.id)
+        .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn delete_domain(&self, id: &str) -> StoreResult<bool> {
+        let r = sqlx::query("DELETE FROM domains WHERE id = ?").bind(id).execute(&self.pool).await.map_err(other)?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    async fn claim_due_domains(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<DomainRow>> {
+        sqlx::query(
+            "UPDATE domains SET next_check_at = ? WHERE id IN \
+             (SELECT id FROM domains WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at, id LIMIT ?) RETURNING *",
+        )
+        .bind(lease_until).bind(now).bind(limit)
+        .try_map(domain_row).fetch_all(&self.pool).await.map_err(other)
+    }
+
+    async fn domain_verified_by(&self, environment_id: &str, domain: &str) -> StoreResult<Option<String>> {
+        let r: Option<(String,)> = sqlx::query_as("SELECT organization_id FROM domains WHERE environment_id = ? AND domain = ? AND state = 'verified'")
+            .bind(environment_id).bind(domain).fetch_optional(&self.pool).await.map_err(other)?;
+        Ok(r.map(|r| r.0))
+    }
+
+    async fn environment_settings(&self, environment_id: &str) -> StoreResult<String> {
+        let r: Option<(String,)> = sqlx::query_as("SELECT settings FROM environments WHERE id = ?").bind(environment_id)
+            .fetch_optional(&self.pool).await.map_err(other)?;
+        Ok(r.map(|r| r.0).unwrap_or_else(|| "{}".into()))
+    }
+
+    async fn set_environment_settings(&self, environment_id: &str, json: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE environments SET settings = ? WHERE id = ?").bind(json).bind(environment_id)
             .execute(&self.pool).await.map_err(other)?;
         Ok(())
     }
