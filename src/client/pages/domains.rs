@@ -7,6 +7,7 @@ mod how_to;
 use super::PageHeading;
 use crate::api::domains::{Domain, DomainState};
 use crate::api::vendor::Intent;
+use crate::api::ErrorCode;
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::field::Field;
@@ -170,9 +171,8 @@ fn DomainsPage() -> impl IntoView {
                 Err(e) => {
                     // Conflicts about the domain itself (already added, verified elsewhere)
                     // belong next to the field, like the validation problems.
-                    let about_domain = e.field("domain").or_else(|| match &e {
-                        ApiError::Api(d) if d.code.starts_with("domain_") => Some(d.message.clone()),
-                        _ => None,
+                    let about_domain = e.field("domain").or_else(|| {
+                        matches!(e.code(), Some(ErrorCode::DomainDuplicate | ErrorCode::DomainTaken)).then(|| e.message())
                     });
                     match about_domain {
                         Some(m) => field_error.set(Some(m)),
