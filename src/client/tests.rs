@@ -248,6 +248,30 @@ async fn domain_cards_say_what_dns_saw_and_what_to_do() {
     assert_eq!(find(&gone, "[data-check]").text_content().unwrap(), "Try again");
     assert!(find(&gone, "[data-seen]").text_content().unwrap().starts_with("No such name yet (NXDOMAIN)"));
 
+    // Verified, but the record went away: it says so, when it was last seen, and offers a check.
+    let list2 = RwSignal::new(vec![{
+        let mut d = sample_domain("dom_t3", "gone-t.test", DomainState::Verified, Some(seen(LookupOutcome::NoSuchName, &[])));
+        d.verified_at = Some(1_795_000_000);
+        d.verification_method = Some("dns".into());
+        d.record_last_seen_at = Some(1_795_388_400);
+        d.warning = Some("Our TXT record is no longer in DNS.".into());
+        d
+    }]);
+    let first = list2.get_untracked()[0].clone();
+    let _h2 = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <DomainCard domain=first domains=list2 now=Signal::stored(1_795_392_000) host=RwSignal::new(String::new())
+                hosts=Signal::stored(None) on_removed=Callback::new(|_| ())/>
+        }
+    });
+    settle(20).await;
+    let warned: HtmlElement = find(&root, r#"article[data-domain="gone-t.test"]"#).unchecked_into();
+    let warning = find(&warned, "[data-domain-warning]").text_content().unwrap();
+    assert!(warning.contains("no longer in DNS") && warning.contains("last seen 1 hour ago"), "{warning}");
+    assert!(find(&warned, "[data-verified]").text_content().unwrap().contains("through its DNS record"));
+    assert_eq!(find(&warned, "[data-check]").text_content().unwrap(), "Check now");
+    find(&warned, "#domain-dom_t3-value");
+
     // An update in place (a check's answer) keeps the card and its elements.
     let button = find(&pending, "[data-check]");
     list.update(|l| l[0].last_result = Some(seen(LookupOutcome::NoTxt, &[])));

@@ -47,10 +47,12 @@ pub(crate) fn relative(now: i64, t: i64) -> String {
     if s < 45 {
         return "just now".into();
     }
-    let (n, unit) = if s < 90 * 60 {
-        ((s + 30) / 60, "minute")
-    } else if s < 36 * 3600 {
-        ((s + 1800) / 3600, "hour")
+    // Rounded to the nearest unit, and the next unit once it would read 60 minutes or 24 hours.
+    let (minutes, hours) = ((s + 30) / 60, (s + 1800) / 3600);
+    let (n, unit) = if minutes < 60 {
+        (minutes, "minute")
+    } else if hours < 24 {
+        (hours, "hour")
     } else {
         ((s + 43_200) / 86_400, "day")
     };
