@@ -4,33 +4,60 @@
 //! A guide is `# Title`, an intro, then `## Step` sections. Lines `{{copy VALUE "LABEL"}}`
 //! become live copy boxes at that place in the step; one `{{bring METHOD "LABEL"}}` line in the
 //! last step says what the admin brings back.
+//!
+//! The DNS-host how-tos (`public/dns-hosts/<key>.md`, for domain verification) are rendered
+//! the same way: `# Host name`, then short steps in which `{{host}}`, `{{name}}`, `{{value}}`
+//! and `{{domain}}` stand for the admin's own record, filled in by the browser.
 
 fn main() {
     println!("cargo:rerun-if-changed=public/guides");
+    println!("cargo:rerun-if-changed=public/dns-hosts");
     println!("cargo:rerun-if-changed=build.rs");
     #[cfg(feature = "server")]
-    guides::build();
+    {
+        guides::build();
+        dns_hosts::build();
+    }
+}
+
+/// Markdown to HTML; raw HTML in our content is shown as text, never passed through.
+#[cfg(feature = "server")]
+fn html(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    let events = Parser::new(markdown).map(|e| match e {
+        Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
+        e => e,
+    });
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, events);
+    out
+}
+
+/// The `.md` files of a content folder, in name order.
+#[cfg(feature = "server")]
+fn markdown_files(dir: &str) -> Vec<std::path::PathBuf> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
+    entries.retain(|p| p.extension().is_some_and(|e| e == "md"));
+    entries.sort();
+    entries
+}
+
+/// Writes `OUT_DIR/<name>`.
+#[cfg(feature = "server")]
+fn write_out(name: &str, value: serde_json::Value) {
+    let out = std::path::Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join(name);
+    if let Err(e) = std::fs::write(&out, value.to_string()) {
+        panic!("could not write {}: {e}", out.display());
+    }
 }
 
 #[cfg(feature = "server")]
 mod guides {
+    use super::html;
     use serde_json::{json, Value};
-    use std::path::Path;
 
     const VALUES: [&str; 4] = ["acs_url", "entity_id", "metadata_url", "redirect_uri"];
     const METHODS: [&str; 4] = ["metadata_url", "metadata_file", "manual", "issuer"];
-
-    /// Markdown to HTML; raw HTML in a guide is shown as text, never passed through.
-    fn html(markdown: &str) -> String {
-        use pulldown_cmark::{Event, Parser};
-        let events = Parser::new(markdown).map(|e| match e {
-            Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
-            e => e,
-        });
-        let mut out = String::new();
-        pulldown_cmark::html::push_html(&mut out, events);
-        out
-    }
 
     /// `{{verb NAME "LABEL"}}` → (verb, name, label).
     fn placeholder(line: &str) -> Option<(String, String, String)> {
@@ -90,21 +117,57 @@ mod guides {
     }
 
     pub fn build() {
-        let dir = Path::new("public/guides");
-        let mut entries: Vec<_> = std::fs::read_dir(dir).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
-        entries.sort();
         let mut guides = Vec::new();
-        for path in entries.iter().filter(|p| p.extension().is_some_and(|e| e == "md")) {
+        for path in super::markdown_files("public/guides") {
             let key = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
             match parse(key, &text) {
                 Ok(g) => guides.push(g),
                 Err(e) => panic!("guide {}: {e}", path.display()),
             }
         }
-        let out = Path::new(&std::env::var("OUT_DIR").unwrap_or_default()).join("guides.json");
-        if let Err(e) = std::fs::write(&out, Value::Array(guides).to_string()) {
-            panic!("could not write {}: {e}", out.display());
+        super::write_out("guides.json", Value::Array(guides));
+    }
+}
+
+#[cfg(feature = "server")]
+mod dns_hosts {
+    use super::html;
+    use serde_json::{json, Value};
+
+    /// What the browser fills in; anything else between `{{` and `}}` is a typo.
+    const PLACEHOLDERS: [&str; 4] = ["host", "name", "value", "domain"];
+
+    fn parse(key: &str, text: &str) -> Result<Value, String> {
+        let (first, body) = text.split_once('\n').unwrap_or((text, ""));
+        let name = first.strip_prefix("# ").map(str::trim).filter(|n| !n.is_empty()).ok_or("the first line must be `# Host name`")?;
+        let mut rest = body;
+        while let Some(start) = rest.find("{{") {
+            let end = rest[start..].find("}}").ok_or("an unclosed `{{`")?;
+            let inner = &rest[start + 2..start + end];
+            if !PLACEHOLDERS.contains(&inner) {
+                return Err(format!("unknown placeholder {{{{{inner}}}}}"));
+            }
+            rest = &rest[start + end + 2..];
         }
+        if body.trim().is_empty() {
+            return Err("no steps".into());
+        }
+        Ok(json!({ "key": key, "name": name, "html": html(body) }))
+    }
+
+    pub fn build() {
+        let mut hosts = Vec::new();
+        for path in super::markdown_files("public/dns-hosts") {
+            let key = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            match parse(key, &text) {
+                Ok(h) => hosts.push(h),
+                Err(e) => panic!("DNS host guide {}: {e}", path.display()),
+            }
+        }
+        // Listed by the name people know the host by, not by file name.
+        hosts.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+        super::write_out("dns_hosts.json", Value::Array(hosts));
     }
 }

@@ -1,5 +1,7 @@
 //! The one HTTP client of the browser: every call returns `Result<T, ApiError>`.
 
+use crate::api::dns_hosts::DnsHostList;
+use crate::api::domains::{AddDomain, Domain, DomainList};
 use crate::api::portal::{
     Connection, ConnectionList, CreateConnection, OidcInput, RedeemLink, SamlInput, SaveDraft, SessionInfo,
 };
@@ -139,6 +141,17 @@ async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     send(Request::get(path), None).await
 }
 
+/// For calls answered with 204 and no body.
+async fn send_empty(req: RequestBuilder) -> Result<(), ApiError> {
+    let csrf = CSRF.with(|c| c.borrow().clone());
+    let built = req.header(CSRF_HEADER, &csrf).build().map_err(|e| ApiError::Network(e.to_string()))?;
+    let resp = built.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    if resp.ok() {
+        return Ok(());
+    }
+    decode::<serde_json::Value>(resp).await.map(|_| ())
+}
+
 fn json<B: Serialize>(body: &B) -> Option<String> {
     serde_json::to_string(body).ok()
 }
@@ -216,4 +229,30 @@ pub async fn test(id: &str, test_id: &str) -> Result<SignInTest, ApiError> {
 /// Saves the attribute mapping.
 pub async fn set_mapping(id: &str, mapping: &AttributeMapping) -> Result<Connection, ApiError> {
     send(Request::put(&format!("/portal/api/connections/{id}/mapping")), json(mapping)).await
+}
+
+/// The organization's domains, oldest first.
+pub async fn domains() -> Result<DomainList, ApiError> {
+    get("/portal/api/domains").await
+}
+
+/// Adds a domain to prove; the answer carries the TXT record to create.
+pub async fn add_domain(domain: &str) -> Result<Domain, ApiError> {
+    send(Request::post("/portal/api/domains"), json(&AddDomain { domain: domain.to_owned() })).await
+}
+
+/// Looks the domain's TXT record up now (a few seconds at most); on a `failed` domain this
+/// also starts a new verification window.
+pub async fn check_domain(id: &str) -> Result<Domain, ApiError> {
+    send(Request::post(&format!("/portal/api/domains/{id}/check")), Some("{}".into())).await
+}
+
+/// Removes a domain from the organization.
+pub async fn remove_domain(id: &str) -> Result<(), ApiError> {
+    send_empty(Request::delete(&format!("/portal/api/domains/{id}"))).await
+}
+
+/// How to add a TXT record at common DNS hosts.
+pub async fn dns_hosts() -> Result<DnsHostList, ApiError> {
+    get("/portal/api/dns_hosts").await
 }

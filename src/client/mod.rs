@@ -31,6 +31,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/setup") view=pages::setup::Setup/>
                     <Route path=path!("/sso") view=pages::sso::SsoHome/>
                     <Route path=path!("/sso/setup/:step") view=pages::wizard::Wizard/>
+                    <Route path=path!("/domains") view=pages::domains::Domains/>
                 </Routes>
             </components::shell::Shell>
         </Router>

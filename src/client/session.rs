@@ -30,6 +30,19 @@ impl SessionCtx {
     }
 }
 
+/// Where a session starts: its connections when it may set up SSO, its domains when it may
+/// only verify domains.
+pub fn landing(info: &SessionInfo) -> &'static str {
+    use crate::api::vendor::Intent;
+    if info.intents.contains(&Intent::Sso) {
+        "/sso"
+    } else if info.intents.contains(&Intent::DomainVerification) {
+        "/domains"
+    } else {
+        "/"
+    }
+}
+
 /// Seconds since the epoch by the browser's clock.
 pub fn now_secs() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64

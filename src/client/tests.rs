@@ -183,3 +183,100 @@ async fn scoped_styles_never_collide() {
     let copy_class = find(&root, ".copy").get_attribute("class").unwrap();
     assert!(scopes.iter().any(|s| copy_class.split_whitespace().any(|c| c == s)), "{copy_class} vs {scopes:?}");
 }
+
+fn sample_domain(id: &str, domain: &str, state: crate::api::domains::DomainState, result: Option<crate::api::domains::CheckResult>) -> crate::api::domains::Domain {
+    crate::api::domains::Domain {
+        id: id.into(),
+        domain: domain.into(),
+        display_name: domain.into(),
+        state,
+        record_type: "TXT".into(),
+        record_name: format!("_portico-challenge.{domain}"),
+        record_value: format!("portico-verification={id}"),
+        created_at: 1_795_392_000,
+        last_checked_at: result.as_ref().map(|r| r.checked_at),
+        last_result: result,
+        next_check_at: Some(1_795_392_600),
+        verified_at: None,
+        verification_method: None,
+        verified_by: None,
+        record_last_seen_at: None,
+        warning: None,
+        fails_at: Some(1_797_984_000),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn domain_cards_say_what_dns_saw_and_what_to_do() {
+    use crate::api::domains::{CheckResult, DomainState, LookupOutcome};
+    use crate::client::pages::domains::card::DomainCard;
+    let seen = |outcome, values: &[&str]| CheckResult {
+        outcome,
+        values: values.iter().map(|v| v.to_string()).collect(),
+        error: None,
+        source: Some("authoritative (ns1.example.net)".into()),
+        checked_at: 1_795_392_000,
+    };
+    let wrong = sample_domain("dom_t1", "wrong-t.test", DomainState::Pending, Some(seen(LookupOutcome::WrongValue, &["portico-verification=typo"])));
+    let failed = sample_domain("dom_t2", "failed-t.test", DomainState::Failed, Some(seen(LookupOutcome::NoSuchName, &[])));
+    let list = RwSignal::new(vec![wrong.clone(), failed.clone()]);
+    let root = container();
+    let _h = leptos::mount::mount_to(root.clone(), move || {
+        let (host, hosts) = (RwSignal::new(String::new()), Signal::stored(None));
+        let now = Signal::stored(1_795_392_060);
+        view! {
+            <DomainCard domain=wrong domains=list now host hosts on_removed=Callback::new(|_| ())/>
+            <DomainCard domain=failed domains=list now host hosts on_removed=Callback::new(|_| ())/>
+        }
+    });
+    settle(50).await;
+
+    let pending: HtmlElement = find(&root, r#"article[data-domain="wrong-t.test"]"#).unchecked_into();
+    assert_eq!(pending.get_attribute("data-state").as_deref(), Some("pending"));
+    assert!(find(&pending, "[data-domain-state]").text_content().unwrap().contains("Pending"));
+    assert_eq!(find(&pending, "[data-seen]").text_content().unwrap(), "Found TXT values that do not match:");
+    assert!(find(&pending, "[data-seen-values]").text_content().unwrap().contains("portico-verification=typo"));
+    let value: HtmlInputElement = find(&pending, "#domain-dom_t1-value").unchecked_into();
+    assert_eq!(value.value(), "portico-verification=dom_t1");
+    assert_eq!(find(&pending, "[data-check]").text_content().unwrap(), "Check now");
+    // Without the host guides, the how-to still says what to type, for any host.
+    assert!(find(&pending, "details ol").text_content().unwrap().contains("_portico-challenge"));
+    assert!(find(&pending, "[data-last-outcome]").text_content().unwrap().contains("1 minute ago"));
+
+    let gone: HtmlElement = find(&root, r#"article[data-domain="failed-t.test"]"#).unchecked_into();
+    assert!(find(&gone, "[data-domain-state]").text_content().unwrap().contains("Failed"));
+    assert_eq!(find(&gone, "[data-check]").text_content().unwrap(), "Try again");
+    assert!(find(&gone, "[data-seen]").text_content().unwrap().starts_with("No such name yet (NXDOMAIN)"));
+
+    // Verified, but the record went away: it says so, when it was last seen, and offers a check.
+    let list2 = RwSignal::new(vec![{
+        let mut d = sample_domain("dom_t3", "gone-t.test", DomainState::Verified, Some(seen(LookupOutcome::NoSuchName, &[])));
+        d.verified_at = Some(1_795_000_000);
+        d.verification_method = Some("dns".into());
+        d.record_last_seen_at = Some(1_795_388_400);
+        d.warning = Some("Our TXT record is no longer in DNS.".into());
+        d
+    }]);
+    let first = list2.get_untracked()[0].clone();
+    let _h2 = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <DomainCard domain=first domains=list2 now=Signal::stored(1_795_392_000) host=RwSignal::new(String::new())
+                hosts=Signal::stored(None) on_removed=Callback::new(|_| ())/>
+        }
+    });
+    settle(20).await;
+    let warned: HtmlElement = find(&root, r#"article[data-domain="gone-t.test"]"#).unchecked_into();
+    let warning = find(&warned, "[data-domain-warning]").text_content().unwrap();
+    assert!(warning.contains("no longer in DNS") && warning.contains("last seen 1 hour ago"), "{warning}");
+    assert!(find(&warned, "[data-verified]").text_content().unwrap().contains("through its DNS record"));
+    assert_eq!(find(&warned, "[data-check]").text_content().unwrap(), "Check now");
+    find(&warned, "#domain-dom_t3-value");
+
+    // An update in place (a check's answer) keeps the card and its elements.
+    let button = find(&pending, "[data-check]");
+    list.update(|l| l[0].last_result = Some(seen(LookupOutcome::NoTxt, &[])));
+    settle(20).await;
+    assert_eq!(find(&pending, "[data-seen]").text_content().unwrap(), "The name exists but has no TXT record.");
+    assert!(find(&pending, "[data-check]").is_same_node(Some(&button)), "the check button was rebuilt");
+    assert_eq!(crate::client::style::collisions(), Vec::<&str>::new());
+}

@@ -6,6 +6,7 @@ pub mod config;
 pub mod connections;
 pub mod crypto;
 pub mod dns;
+pub mod dns_hosts;
 pub mod domains;
 pub mod fetch;
 pub mod guides;

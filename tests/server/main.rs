@@ -4,6 +4,7 @@
 mod builds;
 mod cli;
 mod dns;
+mod dns_hosts;
 mod domains;
 mod errors;
 mod guides;

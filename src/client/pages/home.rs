@@ -1,8 +1,8 @@
-//! `/`: sends an admin with a session to their connections, and explains the portal otherwise.
+//! `/`: sends an admin with a session to their connections (or domains), and explains the portal otherwise.
 
 use super::PageHeading;
 use crate::client::api;
-use crate::client::session::use_session;
+use crate::client::session::{landing, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
@@ -15,8 +15,9 @@ pub fn Home() -> impl IntoView {
     let checked = RwSignal::new(false);
     leptos::task::spawn_local(async move {
         if let Ok(info) = api::session().await {
+            let to = landing(&info);
             session.set(info);
-            navigate("/sso", NavigateOptions { replace: true, ..Default::default() });
+            navigate(to, NavigateOptions { replace: true, ..Default::default() });
         } else {
             checked.set(true);
         }

@@ -1,5 +1,6 @@
 //! One file per routed screen; the wizard's steps live in `steps/`.
 
+pub mod domains;
 pub mod home;
 pub mod not_found;
 pub mod setup;

@@ -2,11 +2,10 @@
 //! prefetch the URL cannot burn it), then moves on without the token in the address bar.
 
 use super::PageHeading;
-use crate::api::vendor::Intent;
 use crate::api::ErrorCode;
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
-use crate::client::session::use_session;
+use crate::client::session::{landing, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
@@ -18,20 +17,21 @@ pub fn Setup() -> impl IntoView {
     let navigate = use_navigate();
     let token = use_query_map().with_untracked(|q| q.get("token")).filter(|t| !t.trim().is_empty());
     let failure = RwSignal::new(None::<ApiError>);
-    let has_session = RwSignal::new(false);
+    // Where "Continue your setup" goes, when the admin still has a session.
+    let has_session = RwSignal::new(None::<&'static str>);
     match token {
         Some(token) => leptos::task::spawn_local(async move {
             match api::redeem(&token).await {
                 Ok(info) => {
-                    let to = if info.intents.contains(&Intent::Sso) { "/sso" } else { "/" };
+                    let to = landing(&info);
                     session.set(info);
                     navigate(to, NavigateOptions { replace: true, ..Default::default() });
                 }
                 Err(e) => {
                     // An admin reopening a used link may still have the session it started.
                     if let Ok(info) = api::session().await {
+                        has_session.set(Some(landing(&info)));
                         session.set(info);
-                        has_session.set(true);
                     }
                     failure.set(Some(e));
                 }
@@ -63,8 +63,8 @@ pub fn Setup() -> impl IntoView {
                 <div class="card" data-link-problem=problem>
                     <PageHeading text=title/>
                     <p>{body}</p>
-                    {move || has_session.get().then(|| view! {
-                        <p><a class="button primary" href="/sso">"Continue your setup"</a></p>
+                    {move || has_session.get().map(|href| view! {
+                        <p><a class="button primary" href=href>"Continue your setup"</a></p>
                     })}
                     {show_detail.then(|| view! { <ErrorNotice error=Signal::derive(move || Some(e.clone()))/> })}
                 </div>

@@ -130,7 +130,10 @@ fn ConnectionsList() -> impl IntoView {
                     }
                 })}
             </Transition>
-            <div><a class="button primary" href="/sso/setup/provider">"Set up a new connection"</a></div>
+            <div class="row">
+                <a class="button primary" href="/sso/setup/provider">"Set up a new connection"</a>
+                <a href="/domains">"Verify your email domains"</a>
+            </div>
         </div>
     }
 }

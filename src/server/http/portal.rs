@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/domains", get(list_domains).post(add_domain))
         .route("/domains/{id}", axum::routing::delete(remove_domain))
         .route("/domains/{id}/check", post(check_domain))
+        .route("/dns_hosts", get(dns_hosts))
 }
 
 async fn redeem(State(s): State<AppState>, Json(req): Json<RedeemLink>) -> Result<Response, ApiError> {
@@ -240,4 +241,10 @@ async fn remove_domain(State(s): State<AppState>, sess: PortalSession, Path(id):
     let row = owned_domain(&s, &sess, &id).await?;
     s.store.delete_domain(&row.id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /portal/api/dns_hosts`: how to add a TXT record at common DNS hosts; public content.
+async fn dns_hosts() -> impl IntoResponse {
+    let list = crate::api::dns_hosts::DnsHostList { data: crate::server::dns_hosts::all().to_vec() };
+    ([(header::CACHE_CONTROL, "public, max-age=3600")], axum::Json(list))
 }

@@ -254,6 +254,8 @@ pub fn MappingStep(
                         <div class="notice success" role="status" data-connection-active>
                             <strong>"Your connection is active. "</strong>"Your users can now sign in through it."
                         </div>
+                        <p>"Next, verify the domains of your team's email addresses, so your vendor can match people to your organization: "
+                            <a href="/domains">"Verify your email domains"</a></p>
                         {match success_url() {
                             Some(url) => view! { <a class="button primary" href=url>"Finish and return to the app"</a> }.into_any(),
                             None => view! { <a class="button primary" href="/sso">"Done"</a> }.into_any(),

@@ -1,0 +1,237 @@
+//! `/domains`: the admin proves their organization owns its email domains with a DNS TXT
+//! record: add a domain, create the record, check it, and see in plain words what DNS said.
+
+pub(crate) mod card;
+mod how_to;
+
+use super::PageHeading;
+use crate::api::domains::{Domain, DomainState};
+use crate::api::vendor::Intent;
+use crate::api::ErrorCode;
+use crate::client::api::{self, ApiError};
+use crate::client::components::error_notice::ErrorNotice;
+use crate::client::components::field::Field;
+use crate::client::components::require_session::RequireSession;
+use crate::client::session::{now_secs, use_session};
+use crate::client::style::scoped;
+use card::DomainCard;
+use leptos::prelude::*;
+use std::time::Duration;
+use stylers_macro::style_str;
+
+/// How often relative times are refreshed and due automatic checks looked for.
+const TICK: Duration = Duration::from_secs(30);
+
+/// The domain verification screen.
+#[component]
+pub fn Domains() -> impl IntoView {
+    view! {
+        <RequireSession>
+            <DomainsPage/>
+        </RequireSession>
+    }
+}
+
+/// Where the list stands.
+#[derive(Clone)]
+enum Load {
+    Loading,
+    Failed(ApiError),
+    Ready,
+}
+
+/// `12 minutes ago`, `in 3 hours`: how far `t` is from `now`, for times people act on.
+pub(crate) fn relative(now: i64, t: i64) -> String {
+    let d = t - now;
+    let s = d.abs();
+    if s < 45 {
+        return "just now".into();
+    }
+    // Rounded to the nearest unit, and the next unit once it would read 60 minutes or 24 hours.
+    let (minutes, hours) = ((s + 30) / 60, (s + 1800) / 3600);
+    let (n, unit) = if minutes < 60 {
+        (minutes, "minute")
+    } else if hours < 24 {
+        (hours, "hour")
+    } else {
+        ((s + 43_200) / 86_400, "day")
+    };
+    let text = format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    if d < 0 { format!("{text} ago") } else { format!("in {text}") }
+}
+
+#[component]
+fn DomainsPage() -> impl IntoView {
+    let class = scoped(style_str! {
+        .add {
+            display: flex;
+            flex-wrap: wrap;
+            gap: var(--space-3);
+            align-items: flex-end;
+        }
+        .add .input {
+            flex: 1 1 16rem;
+            min-width: 0;
+        }
+        .list {
+            list-style: none;
+            padding: 0;
+            display: flex;
+            flex-direction: column;
+            gap: var(--space-4);
+        }
+    });
+    let session = use_session();
+    let domains = RwSignal::new(Vec::<Domain>::new());
+    let load = RwSignal::new(Load::Loading);
+    // By the server's clock, which stamped the checks, so "just now" is not "in a moment".
+    let server_now = move || now_secs() - session.offset.try_get_untracked().unwrap_or(0);
+    let now = RwSignal::new(server_now());
+    // Which DNS host the admin picked, shared by every card so they choose once.
+    let host = RwSignal::new(String::new());
+    let hosts = LocalResource::new(api::dns_hosts);
+    let hosts = Signal::derive(move || hosts.get().map(|r| r.map(|l| l.data)));
+    // Announcements that outlive the element they are about (a removed card).
+    let announce = RwSignal::new(String::new());
+    let reloading = StoredValue::new(false);
+
+    let reload = move || {
+        if reloading.try_get_value() != Some(false) {
+            return;
+        }
+        reloading.set_value(true);
+        leptos::task::spawn_local(async move {
+            match api::domains().await {
+                Ok(l) => {
+                    domains.set(l.data);
+                    // Setting it again would rebuild every card (and lose focus and open how-tos).
+                    if !matches!(load.try_get_untracked(), Some(Load::Ready)) {
+                        load.set(Load::Ready);
+                    }
+                }
+                // A failed refresh keeps the list on screen; only the first load shows the error.
+                Err(e) => {
+                    if matches!(load.try_get_untracked(), Some(Load::Loading)) {
+                        load.set(Load::Failed(e));
+                    }
+                }
+            }
+            reloading.try_set_value(false);
+        });
+    };
+    reload();
+
+    // The server checks pending domains on its own schedule: when a check is due, fetch the
+    // list again so what the admin sees follows it, and keep "3 minutes ago" true.
+    let tick = set_interval_with_handle(
+        move || {
+            let t = server_now();
+            now.set(t);
+            let due = domains
+                .try_with_untracked(|l| l.iter().any(|d| d.state == DomainState::Pending && d.next_check_at.is_some_and(|n| n <= t)))
+                .unwrap_or(false);
+            if due {
+                reload();
+            }
+        },
+        TICK,
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(t) = tick {
+            t.clear();
+        }
+    });
+
+    let input = RwSignal::new(String::new());
+    let field_error = RwSignal::new(None::<String>);
+    let form_error = RwSignal::new(None::<ApiError>);
+    let adding = RwSignal::new(false);
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if adding.get_untracked() {
+            return;
+        }
+        let value = input.get_untracked().trim().to_owned();
+        if value.is_empty() {
+            field_error.set(Some("Enter a domain, such as acme.com.".into()));
+            return;
+        }
+        adding.set(true);
+        field_error.set(None);
+        form_error.set(None);
+        leptos::task::spawn_local(async move {
+            match api::add_domain(&value).await {
+                Ok(d) => {
+                    let heading = card::heading_id(&d.id);
+                    announce.set(format!("Added {}. Create the TXT record shown for it, then press Check now.", d.display_name));
+                    input.set(String::new());
+                    domains.update(|l| l.push(d));
+                    // Take the admin to the new card, where the record to create is.
+                    request_animation_frame(move || card::focus_id(&heading));
+                }
+                Err(e) => {
+                    // Conflicts about the domain itself (already added, verified elsewhere)
+                    // belong next to the field, like the validation problems.
+                    let about_domain = e.field("domain").or_else(|| {
+                        matches!(e.code(), Some(ErrorCode::DomainDuplicate | ErrorCode::DomainTaken)).then(|| e.message())
+                    });
+                    match about_domain {
+                        Some(m) => field_error.set(Some(m)),
+                        None => form_error.set(Some(e)),
+                    }
+                }
+            }
+            adding.set(false);
+        });
+    };
+
+    let on_removed = Callback::new(move |d: Domain| {
+        domains.update(|l| l.retain(|x| x.id != d.id));
+        announce.set(format!("Removed {}.", d.display_name));
+        // The card that had focus is gone: continue from the form.
+        card::focus_id("domain-input");
+    });
+
+    let has_sso = move || session.info.with(|i| i.as_ref().is_some_and(|i| i.intents.contains(&Intent::Sso)));
+    let success_url = move || session.info.with(|i| i.as_ref().and_then(|i| i.success_url.clone()));
+    let any_verified = move || domains.with(|l| l.iter().any(|d| d.state == DomainState::Verified));
+
+    view! { class=class,
+        <div class="card">
+            <PageHeading text="Verify your domains"/>
+            <p>"Prove that your organization owns the domains of your team's email addresses by adding a DNS TXT record at your DNS host. Verified domains let your vendor match people to your organization by their email address."</p>
+            <form class="add" on:submit=add novalidate aria-label="Add a domain">
+                <div class="input">
+                    <Field id="domain-input" label="Domain" value=input error=field_error
+                        hint="e.g. acme.com — a subdomain works too" placeholder="acme.com"/>
+                </div>
+                <button type="submit" class="button primary" aria-disabled=move || adding.get().then_some("true")>
+                    {move || if adding.get() { "Adding…" } else { "Add domain" }}
+                </button>
+            </form>
+            <ErrorNotice error=form_error/>
+            <p class="visually-hidden" role="status" aria-live="polite">{move || announce.get()}</p>
+            {move || match load.get() {
+                Load::Loading => view! { <p class="muted" role="status">"Loading your domains…"</p> }.into_any(),
+                Load::Failed(e) => view! { <ErrorNotice error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                Load::Ready => view! { class=class,
+                    <Show when=move || domains.with(|l| l.is_empty())>
+                        <p class="muted">"No domain yet. Add the domain of your team's email addresses, such as acme.com."</p>
+                    </Show>
+                    <ul class="list" aria-label="Your domains">
+                        <For each=move || domains.get() key=|d| d.id.clone() let:d>
+                            <li><DomainCard domain=d domains now host hosts on_removed/></li>
+                        </For>
+                    </ul>
+                }.into_any(),
+            }}
+            <div class="actions">
+                {move || has_sso().then(|| view! { <a class="button" href="/sso">"Back to single sign-on"</a> })}
+                {move || success_url().filter(|_| any_verified()).map(|url| view! {
+                    <a class="button primary" href=url>"Finish and return to the app"</a>
+                })}
+            </div>
+        </div>
+    }
+}
