@@ -118,11 +118,15 @@ impl std::fmt::Display for ConfigError {
 }
 
 fn seconds(value: Option<&str>, default: i64, name: &str) -> Result<i64, ConfigError> {
+    positive(value, default, name, "seconds")
+}
+
+fn positive(value: Option<&str>, default: i64, name: &str, unit: &str) -> Result<i64, ConfigError> {
     match value {
         None => Ok(default),
         Some(v) => match v.trim().parse::<i64>() {
             Ok(n) if n > 0 => Ok(n),
-            _ => Err(ConfigError(format!("{name}={v:?} is not a positive number of seconds; set it like {name}={default}"))),
+            _ => Err(ConfigError(format!("{name}={v:?} is not a positive number of {unit}; set it like {name}={default}"))),
         },
     }
 }
@@ -203,7 +207,7 @@ impl ConfigArgs {
                 None => None,
                 Some(list) => Some(dns_servers(list)?),
             },
-            dns_qps: seconds(self.dns_qps.as_deref(), 20, "PORTICO_DNS_QPS")?.clamp(1, 100_000) as u32,
+            dns_qps: positive(self.dns_qps.as_deref(), 20, "PORTICO_DNS_QPS", "queries per second")?.clamp(1, 100_000) as u32,
         })
     }
 }
