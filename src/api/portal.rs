@@ -33,6 +33,9 @@ pub struct SessionInfo {
     pub return_url: Option<String>,
     /// Where to go once setup is complete.
     pub success_url: Option<String>,
+    /// The stylesheet of the organization's theme; the page swaps to it if it loaded another.
+    #[serde(default)]
+    pub theme_url: Option<String>,
 }
 
 /// Protocol of a connection.

@@ -21,6 +21,9 @@ impl SessionCtx {
         api::set_csrf(&info.csrf_token);
         self.offset.set(now_secs() - info.server_now);
         self.lost.set(false);
+        if let Some(url) = &info.theme_url {
+            use_theme(url);
+        }
         self.info.set(Some(info));
     }
 
@@ -40,6 +43,17 @@ pub fn landing(info: &SessionInfo) -> &'static str {
         "/domains"
     } else {
         "/"
+    }
+}
+
+/// Points the page's theme link at `url` (the organization's theme, when the page was served
+/// with the environment's before the session existed). Only CSS variables change: no reload.
+fn use_theme(url: &str) {
+    let link = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector("link[data-portico-theme]").ok().flatten());
+    if let Some(link) = link {
+        if link.get_attribute("href").as_deref() != Some(url) {
+            let _ = link.set_attribute("href", url);
+        }
     }
 }
 

@@ -6,4 +6,5 @@ pub mod lifecycle;
 pub mod mapping;
 pub mod cert;
 pub mod metadata;
+pub mod theme;
 pub mod validate;

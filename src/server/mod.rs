@@ -18,6 +18,7 @@ pub mod saml;
 pub mod service;
 pub mod signin;
 pub mod store;
+pub mod theme;
 pub mod time;
 
 use std::sync::Arc;

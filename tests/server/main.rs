@@ -16,6 +16,7 @@ mod saml_corpus;
 mod saml_oidc;
 mod signin;
 mod signin_flow;
+mod theme;
 mod vendor;
 
 use axum::body::Body;

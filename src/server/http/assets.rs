@@ -108,11 +108,18 @@ pub async fn serve(State(s): State<AppState>, method: Method, uri: Uri, headers:
         }
     }
     match s.assets.get("index.html") {
-        Some(body) => (
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
-            body.into_owned(),
-        )
-            .into_response(),
+        Some(body) => {
+            let html = String::from_utf8_lossy(&body);
+            // The theme is linked into the page itself, so it applies before the app starts.
+            let html = match crate::server::theme::url_for_request(&s, &headers).await {
+                Ok(url) => crate::server::theme::inject(&html, &url),
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not look up the theme; serving the default");
+                    html.into_owned()
+                }
+            };
+            ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], html).into_response()
+        }
         None => (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], NOT_BUILT).into_response(),
     }
 }

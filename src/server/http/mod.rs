@@ -24,6 +24,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(sso::routes())
+        .route("/theme/{scope}/{file}", get(crate::server::theme::serve_stylesheet))
         .nest("/api/v1", api(vendor::routes()))
         .nest("/portal/api", api(portal::routes()))
         .fallback(assets::serve)

@@ -61,12 +61,24 @@ async fn redeem(State(s): State<AppState>, Json(req): Json<RedeemLink>) -> Resul
     };
     s.store.insert_session(&row).await?;
     let set = session::set_cookie(&s, &cookie, s.settings.session_max_seconds);
-    let info = PortalSession { row, org }.info(&s);
+    let sess = PortalSession { row, org };
+    let info = with_theme(&s, &sess).await;
     Ok(([(header::SET_COOKIE, set)], axum::Json(info)).into_response())
 }
 
 async fn current(State(s): State<AppState>, sess: PortalSession) -> impl IntoResponse {
-    axum::Json(sess.info(&s))
+    axum::Json(with_theme(&s, &sess).await)
+}
+
+/// The session info with its organization's theme stylesheet: the page was loaded before the
+/// session existed, so it may carry the environment's theme instead.
+async fn with_theme(s: &AppState, sess: &PortalSession) -> crate::api::portal::SessionInfo {
+    let mut info = sess.info(s);
+    info.theme_url = crate::server::theme::effective(s, &sess.org.environment_id, Some(&sess.org.id))
+        .await
+        .ok()
+        .map(|(scope, t)| crate::server::theme::stylesheet_url(&scope, &t));
+    info
 }
 
 async fn end(State(s): State<AppState>, sess: PortalSession) -> Result<Response, ApiError> {

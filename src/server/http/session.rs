@@ -50,6 +50,7 @@ impl PortalSession {
             server_now: state.clock.now(),
             return_url: self.row.return_url.clone(),
             success_url: self.row.success_url.clone(),
+            theme_url: None,
         }
     }
 }

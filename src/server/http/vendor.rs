@@ -11,7 +11,8 @@ use crate::api::vendor::{CreateOrganization, CreatePortalLink, OrganizationList,
 use crate::api::ErrorCode;
 use crate::core::validate;
 use crate::server::crypto::hash_token;
-use crate::server::{connections, domains, service, signin, AppState};
+use crate::api::theme::ThemeInput;
+use crate::server::{connections, domains, service, signin, theme, AppState};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
@@ -57,6 +58,8 @@ pub fn routes() -> Router<AppState> {
         .route("/domains/{id}/check", axum::routing::post(check_domain))
         .route("/domains/{id}/verify", axum::routing::post(verify_domain))
         .route("/environment", get(get_environment).patch(patch_environment))
+        .route("/theme", get(get_theme).put(put_theme))
+        .route("/organizations/{id}/theme", get(get_org_theme).put(put_org_theme).delete(delete_org_theme))
         .route("/portal_links", axum::routing::post(create_portal_link))
 }
 
@@ -282,4 +285,34 @@ async fn patch_environment(State(s): State<AppState>, VendorEnv(env): VendorEnv,
     }
     s.store.set_environment_settings(&env, &serde_json::to_string(&current).map_err(ApiError::internal)?).await?;
     Ok(axum::Json(current))
+}
+
+async fn get_theme(State(s): State<AppState>, VendorEnv(env): VendorEnv) -> Result<impl IntoResponse, ApiError> {
+    Ok(axum::Json(theme::environment_theme(&s, &env).await?))
+}
+
+async fn put_theme(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(input): Json<ThemeInput>) -> Result<impl IntoResponse, ApiError> {
+    let t = theme::accept(input)?;
+    theme::save_environment(&s, &env, Some(&t)).await?;
+    Ok(axum::Json(t))
+}
+
+/// An organization's theme: its override if it has one, else the environment's (`inherited`).
+async fn get_org_theme(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let org = org_or_404(&s, &env, &id).await?;
+    let (scope, t) = theme::effective(&s, &env, Some(&org.id)).await?;
+    Ok(axum::Json(serde_json::json!({ "theme": t, "inherited": scope == theme::Scope::Environment(env) })))
+}
+
+async fn put_org_theme(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>, Json(input): Json<ThemeInput>) -> Result<impl IntoResponse, ApiError> {
+    let org = org_or_404(&s, &env, &id).await?;
+    let t = theme::accept(input)?;
+    theme::save_organization(&s, &org.id, Some(&t)).await?;
+    Ok(axum::Json(serde_json::json!({ "theme": t, "inherited": false })))
+}
+
+async fn delete_org_theme(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    let org = org_or_404(&s, &env, &id).await?;
+    theme::save_organization(&s, &org.id, None).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -445,6 +445,15 @@ pub trait Store: Send + Sync {
     /// Replaces them.
     async fn set_environment_settings(&self, environment_id: &str, json: &str) -> StoreResult<()>;
 
+    /// The environment's theme (JSON), if it has one.
+    async fn environment_theme(&self, environment_id: &str) -> StoreResult<Option<String>>;
+    /// Sets or clears it.
+    async fn set_environment_theme(&self, environment_id: &str, json: Option<&str>) -> StoreResult<()>;
+    /// An organization's own theme (JSON), if it has one.
+    async fn organization_theme(&self, organization_id: &str) -> StoreResult<Option<String>>;
+    /// Sets or clears it.
+    async fn set_organization_theme(&self, organization_id: &str, json: Option<&str>) -> StoreResult<()>;
+
     /// Records certificate changes.
     async fn insert_cert_events(&self, events: &[CertEventRow]) -> StoreResult<()>;
     /// A connection's certificate history, oldest first.

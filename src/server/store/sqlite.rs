@@ -496,6 +496,28 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn environment_theme(&self, environment_id: &str) -> StoreResult<Option<String>> {
+        let r: Option<(Option<String>,)> = sqlx::query_as("SELECT theme FROM environments WHERE id = ?").bind(environment_id)
+            .fetch_optional(&self.pool).await.map_err(other)?;
+        Ok(r.and_then(|r| r.0))
+    }
+
+    async fn set_environment_theme(&self, environment_id: &str, json: Option<&str>) -> StoreResult<()> {
+        sqlx::query("UPDATE environments SET theme = ? WHERE id = ?").bind(json).bind(environment_id).execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn organization_theme(&self, organization_id: &str) -> StoreResult<Option<String>> {
+        let r: Option<(Option<String>,)> = sqlx::query_as("SELECT theme FROM organizations WHERE id = ?").bind(organization_id)
+            .fetch_optional(&self.pool).await.map_err(other)?;
+        Ok(r.and_then(|r| r.0))
+    }
+
+    async fn set_organization_theme(&self, organization_id: &str, json: Option<&str>) -> StoreResult<()> {
+        sqlx::query("UPDATE organizations SET theme = ? WHERE id = ?").bind(json).bind(organization_id).execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
     async fn upsert_refresh(&self, r: &RefreshRow) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO metadata_refresh (connection_id, metadata_url, next_at, failures, last_checked_at, last_error) VALUES (?, ?, ?, ?, ?, ?) \

@@ -1,0 +1,154 @@
+//! Themes through the vendor API, the versioned stylesheet, its link in the page, the
+//! organization override, and `portico theme export/import`.
+
+use super::*;
+
+/// An app serving a minimal built portal from a folder, so the page's `<head>` can be checked.
+async fn app() -> App {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html><html><head><link rel=\"stylesheet\" href=\"/tokens.css\"></head><body></body></html>").unwrap();
+    let path = dist.keep();
+    App::with(move |s| s.dist = Some(path)).await
+}
+
+async fn page(app: &App, cookie: Option<&str>) -> String {
+    let mut b = Request::get("/sso");
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    let r = app.raw(b.body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.text
+}
+
+fn theme_link(html: &str) -> String {
+    let start = html.find("data-portico-theme").map(|i| html[..i].rfind("href=\"").unwrap() + 6).expect("a theme link");
+    let end = html[start..].find('"').unwrap();
+    let link = html[start..start + end].to_owned();
+    assert!(html.find(&link).unwrap() > html.find("/tokens.css").unwrap(), "the theme comes after the default tokens: {html}");
+    assert!(html.find(&link).unwrap() < html.find("</head>").unwrap());
+    link
+}
+
+async fn css(app: &App, url: &str) -> Resp {
+    app.raw(Request::get(url).body(Body::empty()).unwrap()).await
+}
+
+fn branded(primary: &str) -> Value {
+    let mut t = serde_json::to_value(portico::core::theme::default_theme()).unwrap();
+    t["light"]["primary"] = json!(primary);
+    t["display_name"] = json!("Vendor Co");
+    t
+}
+
+#[tokio::test]
+async fn the_environment_theme_is_validated_versioned_and_linked_before_the_app() {
+    let app = app().await;
+    let r = app.vendor(Method::GET, "/api/v1/theme", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["light"]["primary"], "#2848c7", "the default theme is the built-in tokens");
+
+    let default_link = theme_link(&page(&app, None).await);
+    let default_css = css(&app, &default_link).await;
+    assert_eq!(default_css.headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
+    assert_eq!(default_css.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert!(default_css.text.contains("--color-primary") && default_css.text.contains("#2848c7"), "{}", default_css.text);
+
+    // Invalid values are refused field by field, nothing saved.
+    let mut bad = branded("#12345z");
+    bad["dark"]["text"] = json!("rgba(0, 0, 0, 0.5)");
+    let r = app.vendor(Method::PUT, "/api/v1/theme", Some(json!({ "theme": bad }))).await;
+    let e = assert_error(&r, 422, "validation_failed");
+    assert!(e["fields"]["light.primary"].is_string() && e["fields"]["dark.text"].is_string(), "{e}");
+
+    // Low contrast needs an explicit yes.
+    let mut low = branded("#f0f0f0");
+    low["light"]["on_primary"] = json!("#ffffff");
+    let r = app.vendor(Method::PUT, "/api/v1/theme", Some(json!({ "theme": low }))).await;
+    let e = assert_error(&r, 422, "low_contrast");
+    assert!(e["fields"].as_object().unwrap().keys().any(|k| k.contains("on_primary") || k.contains("primary")), "{e}");
+    assert_eq!(app.vendor(Method::GET, "/api/v1/theme", None).await.body["light"]["primary"], "#2848c7", "nothing saved");
+    let r = app.vendor(Method::PUT, "/api/v1/theme", Some(json!({ "theme": low, "accept_low_contrast": true }))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+    // A good theme: a new stylesheet URL; the old one still answers, but uncached.
+    let r = app.vendor(Method::PUT, "/api/v1/theme", Some(json!({ "theme": branded("#0b5d3b") }))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let link = theme_link(&page(&app, None).await);
+    assert_ne!(link, default_link);
+    let c = css(&app, &link).await;
+    assert!(c.text.contains("#0b5d3b"), "{}", c.text);
+    assert_eq!(c.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    let old = css(&app, &default_link).await;
+    assert_eq!(old.headers[header::CACHE_CONTROL], "no-cache");
+    assert!(old.text.contains("#0b5d3b"), "an old URL gets today's theme");
+    assert_eq!(css(&app, "/theme/env_nope/abc.css").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_organization_override_is_what_its_admins_get() {
+    let app = app().await;
+    let org = app.org("Acme").await;
+    let r = app.vendor(Method::GET, &format!("/api/v1/organizations/{org}/theme"), None).await;
+    assert_eq!(r.body["inherited"], true, "{}", r.text);
+    let r = app.vendor(Method::PUT, &format!("/api/v1/organizations/{org}/theme"), Some(json!({ "theme": branded("#5b2a86") }))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["inherited"], false);
+
+    // Before the session: the environment's theme. With it: the organization's, in the page and
+    // in the session info (the page swaps its link after the link is redeemed).
+    let env_link = theme_link(&page(&app, None).await);
+    let admin = app.admin(&org, "sso").await;
+    let org_link = theme_link(&page(&app, Some(&admin.cookie)).await);
+    assert!(org_link.starts_with(&format!("/theme/{org}/")), "{org_link}");
+    assert_ne!(org_link, env_link);
+    assert!(css(&app, &org_link).await.text.contains("#5b2a86"));
+    let info = admin.call(Method::GET, "/portal/api/session", None).await;
+    assert_eq!(info.body["theme_url"], org_link.as_str(), "{}", info.text);
+
+    // Another organization still gets the environment's.
+    let other = app.org("Other").await;
+    let other_admin = app.admin(&other, "sso").await;
+    assert_eq!(theme_link(&page(&app, Some(&other_admin.cookie)).await), env_link);
+
+    let r = app.vendor(Method::DELETE, &format!("/api/v1/organizations/{org}/theme"), None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(theme_link(&page(&app, Some(&admin.cookie)).await), env_link);
+}
+
+#[test]
+fn themes_round_trip_through_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .current_dir(dir.path())
+            .env_remove("PORTICO_SECRET_KEY")
+            .output()
+            .unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (ok, exported, err) = run(&["theme", "export"]);
+    assert!(ok, "{err}");
+    let mut t: Value = serde_json::from_str(&exported).unwrap();
+    assert_eq!(t["light"]["primary"], "#2848c7");
+
+    // Every problem is reported, and nothing is saved.
+    t["light"]["primary"] = json!("not a colour");
+    t["dark"]["background"] = json!("#zzz");
+    let file = dir.path().join("theme.json");
+    std::fs::write(&file, t.to_string()).unwrap();
+    let (ok, _, err) = run(&["theme", "import", file.to_str().unwrap()]);
+    assert!(!ok, "{err}");
+    assert!(err.contains("light.primary") && err.contains("dark.background"), "{err}");
+
+    t["light"]["primary"] = json!("#0b5d3b");
+    t["dark"]["background"] = json!("#111418");
+    std::fs::write(&file, t.to_string()).unwrap();
+    let (ok, out, err) = run(&["theme", "import", file.to_str().unwrap()]);
+    assert!(ok && out.contains("saved"), "{out}{err}");
+    let (_, exported, _) = run(&["theme", "export"]);
+    assert_eq!(serde_json::from_str::<Value>(&exported).unwrap()["light"]["primary"], "#0b5d3b");
+}
