@@ -15,6 +15,7 @@ use leptos_router::path;
 /// Mounts the app on `<body>`.
 pub fn mount() {
     console_error_panic_hook::set_once();
+    components::shell::apply_saved_scheme();
     leptos::mount::mount_to_body(App);
 }
 

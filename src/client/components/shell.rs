@@ -32,6 +32,12 @@ pub fn Shell(children: Children) -> impl IntoView {
             color: var(--color-text-muted);
             font-size: var(--font-size-sm);
         }
+        .tools {
+            display: flex;
+            gap: var(--space-2);
+            align-items: center;
+            flex-wrap: wrap;
+        }
     });
     let session = use_session();
     let org = move || session.info.with(|i| i.as_ref().map(|i| i.organization_name.clone()));
@@ -45,10 +51,64 @@ pub fn Shell(children: Children) -> impl IntoView {
                         None => view! { class=class, <div class="org">"Single sign-on setup"</div> }.into_any(),
                     }}
                 </div>
-                {move || back().map(|url| view! { <a class="button" href=url>"Back to the app"</a> })}
+                <div class="tools">
+                    <ColorSchemeToggle/>
+                    {move || back().map(|url| view! { <a class="button" href=url>"Back to the app"</a> })}
+                </div>
             </div>
         </header>
         <SessionBanner/>
         <main id="main" class="page">{children()}</main>
+    }
+}
+
+const SCHEME_KEY: &str = "portico.color-scheme";
+
+fn root() -> Option<web_sys::Element> {
+    web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element())
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// The scheme in force: the admin's saved choice, else the system's.
+fn current_scheme() -> &'static str {
+    let saved = storage().and_then(|s| s.get_item(SCHEME_KEY).ok().flatten());
+    match saved.as_deref() {
+        Some("dark") => "dark",
+        Some("light") => "light",
+        _ => {
+            let dark = web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()).is_some_and(|m| m.matches());
+            if dark { "dark" } else { "light" }
+        }
+    }
+}
+
+/// Applies a saved light/dark choice to the page; the theme stylesheet reads `data-theme`.
+pub fn apply_saved_scheme() {
+    if let (Some(root), Some(saved)) = (root(), storage().and_then(|s| s.get_item(SCHEME_KEY).ok().flatten())) {
+        let _ = root.set_attribute("data-theme", &saved);
+    }
+}
+
+/// Switches between light and dark and remembers the choice in this browser.
+#[component]
+fn ColorSchemeToggle() -> impl IntoView {
+    let scheme = RwSignal::new(current_scheme());
+    let toggle = move |_| {
+        let next = if scheme.get_untracked() == "dark" { "light" } else { "dark" };
+        if let Some(root) = root() {
+            let _ = root.set_attribute("data-theme", next);
+        }
+        if let Some(s) = storage() {
+            let _ = s.set_item(SCHEME_KEY, next);
+        }
+        scheme.set(next);
+    };
+    view! {
+        <button type="button" class="button" data-scheme-toggle aria-pressed=move || (scheme.get() == "dark").to_string() on:click=toggle>
+            "Dark mode"
+        </button>
     }
 }
