@@ -6,5 +6,4 @@ pub mod lifecycle;
 pub mod mapping;
 pub mod cert;
 pub mod metadata;
-pub mod theme;
 pub mod validate;
