@@ -468,10 +468,20 @@ fn scope_selector(selector: &str) -> Result<String, String> {
         out.push_str(compound);
     }
     if context == parts.len() {
+        // `body::before` means the root's pseudo-element: move it past the root, where a
+        // pseudo-element must stay last.
+        // Only when the last compound is plain, so a "::" inside quotes or brackets is never
+        // mistaken for one.
+        let plain = parts.last().is_some_and(|(_, c)| !c.contains(['[', '(', '"', '\'']));
+        let pseudo = match out.rfind("::") {
+            Some(at) if plain && parts.last().is_some_and(|(_, c)| c.contains("::")) => out.split_off(at),
+            _ => String::new(),
+        };
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(ROOT_SELECTOR);
+        out.push_str(&pseudo);
     }
     Ok(out)
 }

@@ -303,6 +303,9 @@ fn custom_css_is_scoped_to_the_root() {
     );
     assert_eq!(scope("body > main { gap: 0 }"), "body #portico-root > main{gap: 0}\n");
     assert_eq!(scope("> .x { gap: 0 }"), "#portico-root > .x{gap: 0}\n");
+    assert_eq!(scope("body::before { content: 'x' }"), "body #portico-root::before{content: 'x'}\n");
+    assert_eq!(scope("body[title=\"a::b\"] { x: y }"), "body[title=\"a::b\"] #portico-root{x: y}\n");
+    assert_eq!(scope("body:hover::after { x: y }"), "body:hover #portico-root::after{x: y}\n");
     assert_eq!(scope("li + li, [data-a~=\"b c\"] {x:y}"), "#portico-root li + li, #portico-root [data-a~=\"b c\"]{x:y}\n");
     assert_eq!(scope("/* brand */ .a { color: red } /* end */"), "#portico-root .a{color: red}\n");
     assert_eq!(scope(".a { content: \"} body {\" }"), "#portico-root .a{content: \"} body {\"}\n");
