@@ -297,7 +297,9 @@ pub fn contrast_pairs(t: &Theme) -> Vec<ContrastPair> {
 /// Every problem with a theme, in field order, low-contrast ones last.
 ///
 /// [`ProblemKind::Invalid`] problems block saving; [`ProblemKind::LowContrast`] ones block
-/// unless the request sets `accept_low_contrast`. Blank optional texts count as absent.
+/// unless the request sets `accept_low_contrast`. A low-contrast problem sits on the
+/// foreground's field (`light.on_primary`) and names the background in its message. Blank
+/// optional texts count as absent.
 pub fn check(t: &Theme) -> Vec<ThemeProblem> {
     let mut problems = Vec::new();
     let mut invalid = |field: &str, message: String| {

@@ -235,7 +235,7 @@ fn check_at_rule(name: &str, text: &str, at: usize) -> Result<(), String> {
 /// past its `)`.
 fn check_url(text: &str, start: usize) -> Result<usize, String> {
     let bytes = text.as_bytes();
-    let line = line_of(text, start);
+    let line = || line_of(text, start);
     let mut i = start;
     while i < bytes.len() && bytes[i].is_ascii_whitespace() {
         i += 1;
@@ -254,7 +254,7 @@ fn check_url(text: &str, start: usize) -> Result<usize, String> {
         after += 1;
     }
     if bytes.get(after) != Some(&b')') {
-        return Err(format!("{line}Close the url(…) right after its address."));
+        return Err(format!("{}Close the url(…) right after its address.", line()));
     }
     let path_ok = value.strip_prefix(ASSET_PREFIX).is_some_and(|rest| {
         !rest.is_empty()
@@ -265,7 +265,8 @@ fn check_url(text: &str, start: usize) -> Result<usize, String> {
     });
     if !path_ok {
         return Err(format!(
-            "{line}url({value}) is not allowed: custom CSS may only load the theme's own assets, with a path like url({ASSET_PREFIX}background.png) (no https://, no //, no ..)."
+            "{}url({value}) is not allowed: custom CSS may only load the theme's own assets, with a path like url({ASSET_PREFIX}background.png) (no https://, no //, no ..).",
+            line()
         ));
     }
     Ok(after + 1)
@@ -332,7 +333,8 @@ fn scope_rules(text: &str, from: usize, to: usize, out: &mut String) -> Result<(
         }
         let end = prelude_end(text, i, to)?;
         let prelude = text[i..end].trim();
-        let line = line_of(text, i);
+        // Worked out only for a message: counting lines for every rule would be quadratic.
+        let line = || line_of(text, i);
         if bytes[i] == b'@' {
             let name_end = ident_end(bytes, i + 1);
             let name = text[i + 1..name_end].to_ascii_lowercase();
@@ -352,20 +354,21 @@ fn scope_rules(text: &str, from: usize, to: usize, out: &mut String) -> Result<(
                     }
                     i = close + 1;
                 }
-                _ => return Err(format!("{line}Give @{name} a {{ … }} block.")),
+                _ => return Err(format!("{}Give @{name} a {{ … }} block.", line())),
             }
             continue;
         }
         if bytes.get(end) != Some(&b'{') {
             return Err(format!(
-                "{line}Put declarations inside a rule with a selector, like .card {{ border-width: 2px; }}."
+                "{}Put declarations inside a rule with a selector, like .card {{ border-width: 2px; }}.",
+                line()
             ));
         }
         if prelude.is_empty() {
-            return Err(format!("{line}This rule has no selector: add one before the {{."));
+            return Err(format!("{}This rule has no selector: add one before the {{.", line()));
         }
         let close = block_end(text, end, to)?;
-        let selectors = scope_selector_list(prelude).map_err(|e| format!("{line}{e}"))?;
+        let selectors = scope_selector_list(prelude).map_err(|e| format!("{}{e}", line()))?;
         let _ = writeln!(out, "{selectors}{{{}}}", text[end + 1..close].trim());
         i = close + 1;
     }
