@@ -7,6 +7,7 @@ pub mod error;
 pub mod guide;
 pub mod portal;
 pub mod signin;
+pub mod theme;
 pub mod vendor;
 
 pub use error::{ApiErrorBody, ErrorCode, ErrorDetail};

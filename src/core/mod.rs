@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod diagnosis;
 pub mod lifecycle;
 pub mod mapping;
+pub mod theme;
 pub mod cert;
 pub mod metadata;
 pub mod validate;

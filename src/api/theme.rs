@@ -1,0 +1,154 @@
+//! Branding: the theme a vendor sets for the portal (`GET/PUT /api/v1/theme`, and the same per
+//! organization), the problems validation reports, and the contrast pairs it measures.
+//!
+//! The rules live in [`crate::core::theme`]; these are only the shapes on the wire.
+
+use serde::{Deserialize, Serialize};
+
+/// The colors of one mode (light or dark). Each is a CSS color: `#rgb`, `#rrggbb` or `rgb(…)`,
+/// always opaque.
+///
+/// The few tokens not listed here (alternate surface, primary hover, the status backgrounds)
+/// are derived from these when the stylesheet is built.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Palette {
+    /// The page behind the cards (`--color-bg`).
+    pub background: String,
+    /// Cards, inputs and secondary buttons (`--color-surface`).
+    pub surface: String,
+    /// Body text (`--color-text`).
+    pub text: String,
+    /// Hints and secondary text (`--color-text-muted`).
+    pub muted_text: String,
+    /// Primary buttons and links (`--color-primary`).
+    pub primary: String,
+    /// Text on primary buttons (`--color-on-primary`).
+    pub on_primary: String,
+    /// Card and input borders (`--color-border`).
+    pub border: String,
+    /// The keyboard focus outline (`--color-focus`).
+    pub focus_ring: String,
+    /// Success text and borders (`--color-success`).
+    pub success: String,
+    /// Warning text and borders (`--color-warning`).
+    pub warning: String,
+    /// Error text and borders (`--color-danger`).
+    pub danger: String,
+}
+
+/// How much room the portal leaves around things.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Density {
+    /// The default spacing.
+    #[default]
+    Comfortable,
+    /// About three quarters of the default spacing, for vendors whose product is dense.
+    Compact,
+}
+
+/// A link in the portal's footer, such as terms of service or a privacy policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FooterLink {
+    /// The link text (at most 40 characters).
+    pub label: String,
+    /// An `https://` URL, or a path on the portal's own origin.
+    pub url: String,
+}
+
+/// A vendor's theme: everything the portal needs to wear the vendor's brand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Theme {
+    /// The name shown in the portal's header (at most 60 characters).
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// Colors in light mode.
+    pub light: Palette,
+    /// Colors in dark mode.
+    pub dark: Palette,
+    /// A CSS font-family list, e.g. `"Inter", system-ui, sans-serif`; `None` keeps the system stack.
+    #[serde(default)]
+    pub font_family: Option<String>,
+    /// Corner radius of buttons and inputs in pixels, 0 to 24 (cards get a little more, small
+    /// badges a little less); `None` keeps 8.
+    #[serde(default)]
+    pub radius_px: Option<u8>,
+    /// Spacing: comfortable (default) or compact.
+    #[serde(default)]
+    pub density: Density,
+    /// The address the portal offers when an admin needs help.
+    #[serde(default)]
+    pub support_email: Option<String>,
+    /// A help page: an `https://` URL or a path on the portal's own origin.
+    #[serde(default)]
+    pub support_url: Option<String>,
+    /// Up to five footer links.
+    #[serde(default)]
+    pub footer_links: Vec<FooterLink>,
+    /// Last-mile CSS. It is scoped under the portal root and may not load anything from
+    /// elsewhere; see [`crate::core::theme::scope_custom_css`].
+    #[serde(default)]
+    pub custom_css: Option<String>,
+    /// Asset id of the logo shown in light mode.
+    #[serde(default)]
+    pub logo_light: Option<String>,
+    /// Asset id of the logo shown in dark mode (the light one is used when absent).
+    #[serde(default)]
+    pub logo_dark: Option<String>,
+    /// Asset id of the favicon.
+    #[serde(default)]
+    pub favicon: Option<String>,
+}
+
+/// `PUT /api/v1/theme` (and the per-organization override): a theme to save.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeInput {
+    /// The theme.
+    pub theme: Theme,
+    /// Save even though some text is hard to read against its background (the
+    /// [`ProblemKind::LowContrast`] problems). Invalid values are refused regardless.
+    #[serde(default)]
+    pub accept_low_contrast: bool,
+}
+
+/// What kind of problem a [`ThemeProblem`] is, which decides whether it blocks saving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    /// The value cannot be used; the theme is refused until it is fixed.
+    Invalid,
+    /// Two colors are too close for comfortable reading (WCAG AA); saving needs
+    /// `accept_low_contrast`.
+    LowContrast,
+}
+
+/// One thing wrong with a theme, attached to the field it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThemeProblem {
+    /// The field, as a dotted path: `light.primary`, `footer_links.2.url`, `custom_css`.
+    pub field: String,
+    /// What to change, in plain English.
+    pub message: String,
+    /// Whether it blocks saving outright.
+    pub kind: ProblemKind,
+}
+
+/// A foreground and background color the portal draws together, with their measured and
+/// required contrast.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContrastPair {
+    /// `light` or `dark`.
+    pub mode: String,
+    /// The foreground's palette field, e.g. `on_primary`.
+    pub foreground: String,
+    /// The background's palette field, e.g. `primary`.
+    pub background: String,
+    /// The WCAG contrast ratio, from 1 (identical) to 21 (black on white).
+    pub ratio: f64,
+    /// The ratio WCAG AA asks for: 4.5 for text, 3 for other things one must see (focus ring).
+    pub required: f64,
+}
