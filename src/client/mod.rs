@@ -23,7 +23,9 @@ pub fn mount() {
 #[component]
 pub fn App() -> impl IntoView {
     session::provide_session();
+    // The vendor's custom CSS is scoped under this element (see core::theme::ROOT_ID).
     view! {
+        <div id=crate::core::theme::ROOT_ID>
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <components::shell::Shell>
@@ -36,5 +38,6 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </components::shell::Shell>
         </Router>
+        </div>
     }
 }
