@@ -152,3 +152,32 @@ pub struct ContrastPair {
     /// The ratio WCAG AA asks for: 4.5 for text, 3 for other things one must see (focus ring).
     pub required: f64,
 }
+
+/// `GET /portal/api/branding`: the parts of the theme the portal shows as content (the colours
+/// arrive as the stylesheet).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Branding {
+    /// The vendor's product name, shown in the header.
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// Where admins can ask for help.
+    #[serde(default)]
+    pub support_email: Option<String>,
+    /// A help page.
+    #[serde(default)]
+    pub support_url: Option<String>,
+    /// Terms, privacy and similar.
+    #[serde(default)]
+    pub footer_links: Vec<FooterLink>,
+}
+
+impl From<&Theme> for Branding {
+    fn from(t: &Theme) -> Branding {
+        Branding {
+            display_name: t.display_name.clone(),
+            support_email: t.support_email.clone(),
+            support_url: t.support_url.clone(),
+            footer_links: t.footer_links.clone(),
+        }
+    }
+}

@@ -256,3 +256,8 @@ pub async fn remove_domain(id: &str) -> Result<(), ApiError> {
 pub async fn dns_hosts() -> Result<DnsHostList, ApiError> {
     get("/portal/api/dns_hosts").await
 }
+
+/// The vendor's names, help and footer links (public).
+pub async fn branding() -> Result<crate::api::theme::Branding, ApiError> {
+    get("/portal/api/branding").await
+}

@@ -102,6 +102,22 @@ pub fn inject(index_html: &str, url: &str) -> String {
 /// carries a session cookie, else the default environment's (hostnames choose environments
 /// once custom domains exist).
 pub async fn url_for_request(state: &AppState, headers: &axum::http::HeaderMap) -> Result<String, StoreError> {
+    let (scope, t) = for_request(state, headers).await?;
+    Ok(stylesheet_url(&scope, &t))
+}
+
+/// `GET /portal/api/branding`: names, help and footer links of the theme in force. Public, as
+/// the page that shows them may come before the session.
+pub async fn branding(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<axum::Json<crate::api::theme::Branding>, ApiError> {
+    let (_, t) = for_request(&state, &headers).await?;
+    Ok(axum::Json(crate::api::theme::Branding::from(&t)))
+}
+
+/// The theme for a request, and whose it is.
+async fn for_request(state: &AppState, headers: &axum::http::HeaderMap) -> Result<(Scope, Theme), StoreError> {
     let session = match crate::server::http::session::cookie_value(headers) {
         Some(v) => state.store.session(&crate::server::crypto::hash_token(&v)).await?,
         None => None,
@@ -114,11 +130,10 @@ pub async fn url_for_request(state: &AppState, headers: &axum::http::HeaderMap) 
         Some(o) => o.environment_id.clone(),
         None => match state.store.environment_by_name(crate::server::service::DEFAULT_ENVIRONMENT).await? {
             Some(e) => e.id,
-            None => return Ok(stylesheet_url(&Scope::Environment("default".into()), &theme::default_theme())),
+            None => return Ok((Scope::Environment("default".into()), theme::default_theme())),
         },
     };
-    let (scope, t) = effective(state, &env_id, org.as_ref().map(|o| o.id.as_str())).await?;
-    Ok(stylesheet_url(&scope, &t))
+    effective(state, &env_id, org.as_ref().map(|o| o.id.as_str())).await
 }
 
 /// `GET /theme/{scope}/{version}.css`: the theme as CSS custom properties. The current version

@@ -76,6 +76,8 @@ async fn the_environment_theme_is_validated_versioned_and_linked_before_the_app(
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let link = theme_link(&page(&app, None).await);
     assert_ne!(link, default_link);
+    let b = app.raw(Request::get("/portal/api/branding").body(Body::empty()).unwrap()).await;
+    assert_eq!(b.body["display_name"], "Vendor Co", "{}", b.text);
     let c = css(&app, &link).await;
     assert!(c.text.contains("#0b5d3b"), "{}", c.text);
     assert_eq!(c.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");

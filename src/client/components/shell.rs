@@ -32,6 +32,16 @@ pub fn Shell(children: Children) -> impl IntoView {
             color: var(--color-text-muted);
             font-size: var(--font-size-sm);
         }
+        footer {
+            max-width: var(--content-width);
+            margin: 0 auto;
+            padding: var(--space-4);
+            display: flex;
+            flex-wrap: wrap;
+            gap: var(--space-3);
+            color: var(--color-text-muted);
+            font-size: var(--font-size-sm);
+        }
         .tools {
             display: flex;
             gap: var(--space-2);
@@ -42,13 +52,20 @@ pub fn Shell(children: Children) -> impl IntoView {
     let session = use_session();
     let org = move || session.info.with(|i| i.as_ref().map(|i| i.organization_name.clone()));
     let back = move || session.info.with(|i| i.as_ref().and_then(|i| i.return_url.clone()));
+    // The vendor's own names and links; the portal works the same without them.
+    let branding = LocalResource::new(|| async { crate::client::api::branding().await.unwrap_or_default() });
+    let product = move || branding.get().and_then(|b| b.display_name.clone());
+    let subtitle = move || match product() {
+        Some(p) => format!("{p}: single sign-on setup"),
+        None => "Single sign-on setup".to_owned(),
+    };
     view! { class=class,
         <header>
             <div class="bar">
                 <div>
                     {move || match org() {
-                        Some(name) => view! { class=class, <div class="org">{name}</div><div class="sub">"Single sign-on setup"</div> }.into_any(),
-                        None => view! { class=class, <div class="org">"Single sign-on setup"</div> }.into_any(),
+                        Some(name) => view! { class=class, <div class="org">{name}</div><div class="sub" data-product>{subtitle()}</div> }.into_any(),
+                        None => view! { class=class, <div class="org" data-product>{subtitle()}</div> }.into_any(),
                     }}
                 </div>
                 <div class="tools">
@@ -59,6 +76,13 @@ pub fn Shell(children: Children) -> impl IntoView {
         </header>
         <SessionBanner/>
         <main id="main" class="page">{children()}</main>
+        {move || branding.get().filter(|b| b.support_email.is_some() || b.support_url.is_some() || !b.footer_links.is_empty()).map(|b| view! { class=class,
+            <footer data-branding-footer>
+                {b.support_email.map(|e| view! { <span>"Need help? " <a href=format!("mailto:{e}")>{e.clone()}</a></span> })}
+                {b.support_url.map(|u| view! { <a href=u>"Help center"</a> })}
+                {b.footer_links.into_iter().map(|l| view! { <a href=l.url>{l.label}</a> }).collect_view()}
+            </footer>
+        })}
     }
 }
 

@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/connections/{id}/tests", get(list_tests).post(start_test))
         .route("/connections/{id}/tests/{test_id}", get(one_test))
         .route("/guides/{key}", get(guide))
+        .route("/branding", get(crate::server::theme::branding))
         .route("/domains", get(list_domains).post(add_domain))
         .route("/domains/{id}", axum::routing::delete(remove_domain))
         .route("/domains/{id}/check", post(check_domain))

@@ -1,0 +1,106 @@
+// Branding in a real browser: a vendor's theme set through the API is what the page computes
+// (background, primary button, focus ring), in light and dark; the header toggle is remembered;
+// an organization's own theme wins for its admins; axe-core runs under each theme.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startPortico } from './lib/portico.mjs';
+import { launchBrowser, checkScreen } from './lib/browser.mjs';
+
+let portico, browser;
+
+before(async () => {
+  portico = await startPortico();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await portico?.stop();
+});
+
+const rgb = (hex) => {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
+};
+
+async function theme(overrides) {
+  const current = await portico.api('GET', '/api/v1/theme');
+  assert.equal(current.status, 200, current.text);
+  const t = structuredClone(current.json);
+  for (const [mode, palette] of Object.entries(overrides.palettes ?? {})) Object.assign(t[mode], palette);
+  Object.assign(t, overrides.fields ?? {});
+  return t;
+}
+
+async function computed(page) {
+  return page.evaluate(() => {
+    const primary = document.querySelector('.button.primary');
+    return {
+      background: getComputedStyle(document.body).backgroundColor,
+      primary: primary && getComputedStyle(primary).backgroundColor,
+      focus: getComputedStyle(document.documentElement).getPropertyValue('--color-focus').trim(),
+    };
+  });
+}
+
+test('the vendor theme is what the portal shows, in light and dark, and an organization can have its own', async () => {
+  const brand = await theme({
+    palettes: {
+      light: { background: '#fbf7f0', primary: '#0b5d3b', focus_ring: '#7a3e00' },
+      dark: { background: '#0d1410', primary: '#7fd3a8', on_primary: '#0b1f14' },
+    },
+    fields: {
+      display_name: 'Vendor Co',
+      support_email: 'help@vendor.test',
+      footer_links: [{ label: 'Privacy', url: 'https://vendor.test/privacy' }],
+    },
+  });
+  const put = await portico.api('PUT', '/api/v1/theme', { theme: brand });
+  assert.equal(put.status, 200, put.text);
+
+  const org = await portico.api('POST', '/api/v1/organizations', { name: 'Themed Org' });
+  const link = await portico.api('POST', '/api/v1/portal_links', { organization_id: org.json.id, intent: 'sso' });
+  const context = await browser.newContext({ colorScheme: 'light' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(link.json.url);
+    await page.waitForURL(`${portico.baseUrl}/sso`);
+    await page.locator('.button.primary').first().waitFor();
+    let c = await computed(page);
+    assert.equal(c.background, rgb('#fbf7f0'));
+    assert.equal(c.primary, rgb('#0b5d3b'));
+    assert.equal(c.focus, '#7a3e00');
+    assert.match(await page.locator('[data-product]').textContent(), /Vendor Co/);
+    const footer = page.locator('[data-branding-footer]');
+    assert.match(await footer.textContent(), /help@vendor\.test/);
+    assert.equal(await footer.getByRole('link', { name: 'Privacy' }).getAttribute('href'), 'https://vendor.test/privacy');
+    await checkScreen(page, '60-theme-light');
+
+    // Dark, by the toggle; remembered across a reload. Buttons fade between colours, so wait
+    // for the transition to end before reading them.
+    await page.locator('[data-scheme-toggle]').click();
+    await page.waitForFunction((want) => getComputedStyle(document.querySelector('.button.primary')).backgroundColor === want, rgb('#7fd3a8'), { timeout: 2000 }).catch(() => {});
+    c = await computed(page);
+    assert.equal(c.background, rgb('#0d1410'));
+    assert.equal(c.primary, rgb('#7fd3a8'));
+    await page.reload();
+    await page.locator('.button.primary').first().waitFor();
+    assert.equal((await computed(page)).background, rgb('#0d1410'));
+    assert.equal(await page.locator('[data-scheme-toggle]').getAttribute('aria-pressed'), 'true');
+    await checkScreen(page, '61-theme-dark');
+    await page.locator('[data-scheme-toggle]').click();
+
+    // The organization's own theme wins for its admins.
+    const own = await theme({ palettes: { light: { primary: '#5b2a86' } } });
+    const r = await portico.api('PUT', `/api/v1/organizations/${org.json.id}/theme`, { theme: own });
+    assert.equal(r.status, 200, r.text);
+    await page.reload();
+    await page.locator('.button.primary').first().waitFor();
+    assert.equal((await computed(page)).primary, rgb('#5b2a86'));
+    assert.deepEqual(errors, [], 'no uncaught errors in the page');
+  } finally {
+    await context.close();
+  }
+});
