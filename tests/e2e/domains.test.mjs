@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPortico } from './lib/portico.mjs';
-import { launchBrowser, checkScreen } from './lib/browser.mjs';
+import { launchBrowser, checkScreen, openAdminPage } from './lib/browser.mjs';
 import { startDnsServer } from './lib/dns.mjs';
 
 let portico, browser, dns;
@@ -29,21 +29,7 @@ async function organization(name) {
 }
 
 /** An admin's page opened from a fresh link with `intent`, landed where the portal sends it. */
-async function adminPage(orgId, intent, landing) {
-  const res = await portico.api('POST', '/api/v1/portal_links', { organization_id: orgId, intent });
-  assert.equal(res.status, 201, res.text);
-  const context = await browser.newContext();
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: portico.baseUrl });
-  const page = await context.newPage();
-  const errors = [];
-  // A wasm panic shows up as "unreachable"; the panic hook logs its message to the console first.
-  const consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(`${e.message} (console: ${consoleErrors.join(' | ')})`));
-  await page.goto(res.json.url);
-  await page.waitForURL(`${portico.baseUrl}${landing}`);
-  return { page, context, errors };
-}
+const adminPage = (orgId, intent, landing) => openAdminPage(portico, browser, orgId, { intent, landing });
 
 async function vendorDomains(orgId) {
   const res = await portico.api('GET', `/api/v1/organizations/${orgId}/domains`);

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPortico } from './lib/portico.mjs';
-import { launchBrowser, checkScreen } from './lib/browser.mjs';
+import { launchBrowser, checkScreen, openAdminPage } from './lib/browser.mjs';
 import { startOidcProvider, DEFAULT_ACCOUNT } from './lib/oidc.mjs';
 import { startSamlIdp, downloadMetadata, makeKeyPair } from './lib/saml.mjs';
 
@@ -32,21 +32,7 @@ async function organization(name) {
 }
 
 /** A signed-in admin page for the organization, on the connections overview. */
-async function adminPage(orgId) {
-  const res = await portico.api('POST', '/api/v1/portal_links', { organization_id: orgId, intent: 'sso', success_url: 'https://app.vendor.test/done' });
-  assert.equal(res.status, 201, res.text);
-  const context = await browser.newContext();
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: portico.baseUrl });
-  const page = await context.newPage();
-  const errors = [];
-  // A wasm panic shows up as "unreachable"; the panic hook logs its message to the console first.
-  const consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(`${e.message} (console: ${consoleErrors.join(' | ')})`));
-  await page.goto(res.json.url);
-  await page.waitForURL(`${portico.baseUrl}/sso`);
-  return { page, context, errors };
-}
+const adminPage = (orgId) => openAdminPage(portico, browser, orgId, { successUrl: 'https://app.vendor.test/done' });
 
 /**
  * A SAML connection made the support-assisted way (vendor API), with the IdP started once our

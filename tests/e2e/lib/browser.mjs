@@ -94,3 +94,25 @@ export async function dropFile(page, selector, name, text) {
   }, [name, text]);
   await page.dispatchEvent(selector, 'drop', { dataTransfer });
 }
+
+/**
+ * An IT admin's browser tab, signed in through a fresh portal link: the vendor API mints the
+ * link (`intent`, optional `success_url`), the page redeems it and lands on `landing`. Uncaught
+ * page errors are collected in `errors`, with the panic message a wasm crash logs first.
+ */
+export async function openAdminPage(portico, browser, orgId, { intent = 'sso', landing = '/sso', successUrl } = {}) {
+  const body = { organization_id: orgId, intent };
+  if (successUrl) body.success_url = successUrl;
+  const res = await portico.api('POST', '/api/v1/portal_links', body);
+  if (res.status !== 201) throw new Error(`minting a link failed: ${res.text}`);
+  const context = await browser.newContext();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: portico.baseUrl });
+  const page = await context.newPage();
+  const errors = [];
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(`${e.message} (console: ${consoleErrors.join(' | ')})`));
+  await page.goto(res.json.url);
+  await page.waitForURL(`${portico.baseUrl}${landing}`);
+  return { page, context, errors };
+}
