@@ -169,6 +169,12 @@ pub struct Branding {
     /// Terms, privacy and similar.
     #[serde(default)]
     pub footer_links: Vec<FooterLink>,
+    /// The logo for light backgrounds, if one was uploaded.
+    #[serde(default)]
+    pub logo_light_url: Option<String>,
+    /// The logo for dark backgrounds (the light one is used when there is none).
+    #[serde(default)]
+    pub logo_dark_url: Option<String>,
 }
 
 impl From<&Theme> for Branding {
@@ -178,6 +184,22 @@ impl From<&Theme> for Branding {
             support_email: t.support_email.clone(),
             support_url: t.support_url.clone(),
             footer_links: t.footer_links.clone(),
+            logo_light_url: t.logo_light.as_ref().map(|id| format!("{}{id}", crate::core::theme::ASSET_PREFIX)),
+            logo_dark_url: t.logo_dark.as_ref().or(t.logo_light.as_ref()).map(|id| format!("{}{id}", crate::core::theme::ASSET_PREFIX)),
         }
     }
+}
+
+/// `POST /api/v1/theme/assets?kind=logo|favicon|font`: the stored file, to reference from a
+/// theme by `id` (`logo_light`, `logo_dark`, `favicon`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadedAsset {
+    /// Reference it by this in the theme.
+    pub id: String,
+    /// Where it is served.
+    pub url: String,
+    /// What the server judged it to be, from its content.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: usize,
 }

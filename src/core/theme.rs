@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use super::validate;
 use crate::api::theme::{ContrastPair, Density, Palette, ProblemKind, Theme, ThemeProblem};
 
+pub mod asset;
 mod color;
 mod css;
 #[cfg(test)]

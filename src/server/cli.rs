@@ -225,7 +225,7 @@ async fn theme_command(state: &AppState, action: ThemeAction, env: &str, org: Op
                 std::fs::read_to_string(&file).map_err(|e| format!("could not read {file}: {e}"))?
             };
             let t: crate::api::theme::Theme = serde_json::from_str(&text).map_err(|e| format!("{file} is not a theme: {e}"))?;
-            let t = theme::accept(crate::api::theme::ThemeInput { theme: t, accept_low_contrast }).map_err(|e| {
+            let t = theme::accept_in(state, &env.id, crate::api::theme::ThemeInput { theme: t, accept_low_contrast }).await.map_err(|e| {
                 let mut lines = vec![format!("{file}: the theme was not saved ({})", e.code.as_str())];
                 lines.extend(e.fields.iter().map(|(f, m)| format!("  {f}: {m}")));
                 lines.join("\n")

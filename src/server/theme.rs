@@ -74,6 +74,77 @@ pub fn accept(input: ThemeInput) -> Result<Theme, ApiError> {
     Err(err.details(serde_json::json!({ "problems": blocking })))
 }
 
+/// [`accept`], plus: every asset the theme names was uploaded to this environment, as the right
+/// kind of file.
+pub async fn accept_in(state: &AppState, environment_id: &str, input: ThemeInput) -> Result<Theme, ApiError> {
+    let mut missing = ApiError::new(ErrorCode::ValidationFailed).message("The theme names files that were not uploaded; see `fields`.");
+    for (field, id, kind) in [("logo_light", &input.theme.logo_light, "logo"), ("logo_dark", &input.theme.logo_dark, "logo"), ("favicon", &input.theme.favicon, "favicon")] {
+        let Some(id) = id.as_deref().map(str::trim).filter(|i| !i.is_empty()) else { continue };
+        match state.store.asset(id).await? {
+            Some(a) if a.environment_id == environment_id && a.kind == kind => {}
+            Some(a) if a.environment_id == environment_id => {
+                missing.fields.insert(field.into(), format!("{id} was uploaded as a {}; upload the image again with kind={kind}.", a.kind));
+            }
+            _ => {
+                missing.fields.insert(field.into(), format!("No uploaded file {id}; upload it with POST /api/v1/theme/assets?kind={kind} and use the id it returns."));
+            }
+        }
+    }
+    let theme = accept(input)?;
+    if missing.fields.is_empty() {
+        Ok(theme)
+    } else {
+        Err(missing)
+    }
+}
+
+/// Checks an uploaded file by its content and keeps it.
+pub async fn upload(state: &AppState, environment_id: &str, kind: &str, bytes: &[u8]) -> Result<crate::api::theme::UploadedAsset, ApiError> {
+    use crate::core::theme::asset::{check_asset, AssetKind};
+    use sha2::{Digest, Sha256};
+    let k = AssetKind::parse(kind).ok_or_else(|| ApiError::invalid("kind", "Use kind=logo, kind=favicon or kind=font."))?;
+    let checked = check_asset(k, bytes).map_err(|m| ApiError::invalid("file", m))?;
+    let mut h = Sha256::new();
+    h.update(environment_id.as_bytes());
+    h.update(bytes);
+    let id = format!("{}.{}", &hex::encode(h.finalize())[..24], checked.extension);
+    let row = crate::server::store::AssetRow {
+        id: id.clone(),
+        environment_id: environment_id.to_owned(),
+        kind: kind.to_owned(),
+        content_type: checked.content_type.to_owned(),
+        bytes: bytes.to_vec(),
+        created_at: state.clock.now(),
+    };
+    state.store.insert_asset(&row).await?;
+    Ok(crate::api::theme::UploadedAsset {
+        url: format!("{}{id}", crate::core::theme::ASSET_PREFIX),
+        id,
+        content_type: checked.content_type.to_owned(),
+        size: bytes.len(),
+    })
+}
+
+/// `GET /theme-assets/{id}`: an uploaded file. Its id is its content, so it is cached for good;
+/// SVG is served under a policy that lets it run nothing even when opened on its own.
+pub async fn serve_asset(axum::extract::State(state): axum::extract::State<AppState>, axum::extract::Path(id): axum::extract::Path<String>) -> axum::response::Response {
+    use axum::http::{header, StatusCode};
+    use axum::response::IntoResponse;
+    match state.store.asset(&id).await {
+        Ok(Some(a)) => (
+            [
+                (header::CONTENT_TYPE, a.content_type),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable".to_owned()),
+                (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; sandbox".to_owned()),
+            ],
+            a.bytes,
+        )
+            .into_response(),
+        Ok(None) => (StatusCode::NOT_FOUND, "Not found").into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
 /// Stores an environment's theme (`None` goes back to the default).
 pub async fn save_environment(state: &AppState, environment_id: &str, t: Option<&Theme>) -> Result<(), ApiError> {
     let json = t.map(serde_json::to_string).transpose().map_err(ApiError::internal)?;
@@ -88,10 +159,14 @@ pub async fn save_organization(state: &AppState, organization_id: &str, t: Optio
     Ok(())
 }
 
-/// Puts the theme's stylesheet link into the portal's `index.html`, right before `</head>`, so
-/// it loads before the app and overrides the default tokens (no flash of the default theme).
-pub fn inject(index_html: &str, url: &str) -> String {
-    let link = format!("<link rel=\"stylesheet\" href=\"{url}\" data-portico-theme>");
+/// Puts the theme's stylesheet link (and favicon, when the theme has one) into the portal's
+/// `index.html`, right before `</head>`, so it loads before the app and overrides the default
+/// tokens (no flash of the default theme).
+pub fn inject(index_html: &str, url: &str, favicon: Option<&str>) -> String {
+    let mut link = format!("<link rel=\"stylesheet\" href=\"{url}\" data-portico-theme>");
+    if let Some(id) = favicon {
+        link.push_str(&format!("<link rel=\"icon\" href=\"{}{id}\">", crate::core::theme::ASSET_PREFIX));
+    }
     match index_html.rfind("</head>") {
         Some(i) => format!("{}{link}{}", &index_html[..i], &index_html[i..]),
         None => format!("{link}{index_html}"),
@@ -101,9 +176,9 @@ pub fn inject(index_html: &str, url: &str) -> String {
 /// The stylesheet URL for a page request: the signed-in organization's theme when the request
 /// carries a session cookie, else the default environment's (hostnames choose environments
 /// once custom domains exist).
-pub async fn url_for_request(state: &AppState, headers: &axum::http::HeaderMap) -> Result<String, StoreError> {
+pub async fn url_for_request(state: &AppState, headers: &axum::http::HeaderMap) -> Result<(String, Option<String>), StoreError> {
     let (scope, t) = for_request(state, headers).await?;
-    Ok(stylesheet_url(&scope, &t))
+    Ok((stylesheet_url(&scope, &t), t.favicon.clone()))
 }
 
 /// `GET /portal/api/branding`: names, help and footer links of the theme in force. Public, as

@@ -43,7 +43,21 @@ async function computed(page) {
   });
 }
 
+async function uploadLogo(svg) {
+  const res = await fetch(`${portico.baseUrl}/api/v1/theme/assets?kind=logo`, {
+    method: 'POST', headers: { authorization: `Bearer ${portico.apiKey}` }, body: svg,
+  });
+  const json = await res.json();
+  assert.equal(res.status, 201, JSON.stringify(json));
+  return json.id;
+}
+
+const visibleLogo = (page) => page.evaluate(() => [...document.querySelectorAll('img.logo')]
+  .filter((i) => getComputedStyle(i).display !== 'none').map((i) => i.getAttribute('src')));
+
 test('the vendor theme is what the portal shows, in light and dark, and an organization can have its own', async () => {
+  const lightLogo = await uploadLogo('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 10"><rect width="40" height="10" fill="#0b5d3b"/></svg>');
+  const darkLogo = await uploadLogo('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 10"><rect width="40" height="10" fill="#7fd3a8"/></svg>');
   const brand = await theme({
     palettes: {
       light: { background: '#fbf7f0', primary: '#0b5d3b', focus_ring: '#7a3e00' },
@@ -53,6 +67,8 @@ test('the vendor theme is what the portal shows, in light and dark, and an organ
       display_name: 'Vendor Co',
       support_email: 'help@vendor.test',
       footer_links: [{ label: 'Privacy', url: 'https://vendor.test/privacy' }],
+      logo_light: lightLogo,
+      logo_dark: darkLogo,
     },
   });
   const put = await portico.api('PUT', '/api/v1/theme', { theme: brand });
@@ -76,6 +92,8 @@ test('the vendor theme is what the portal shows, in light and dark, and an organ
     const footer = page.locator('[data-branding-footer]');
     assert.match(await footer.textContent(), /help@vendor\.test/);
     assert.equal(await footer.getByRole('link', { name: 'Privacy' }).getAttribute('href'), 'https://vendor.test/privacy');
+    await page.locator('img.logo').first().waitFor({ state: 'attached' });
+    assert.deepEqual(await visibleLogo(page), [`/theme-assets/${lightLogo}`]);
     await checkScreen(page, '60-theme-light');
 
     // Dark, by the toggle; remembered across a reload. Buttons fade between colours, so wait
@@ -89,6 +107,8 @@ test('the vendor theme is what the portal shows, in light and dark, and an organ
     await page.locator('.button.primary').first().waitFor();
     assert.equal((await computed(page)).background, rgb('#0d1410'));
     assert.equal(await page.locator('[data-scheme-toggle]').getAttribute('aria-pressed'), 'true');
+    await page.locator('img.logo').first().waitFor({ state: 'attached' });
+    assert.deepEqual(await visibleLogo(page), [`/theme-assets/${darkLogo}`], 'the dark logo in dark mode');
     await checkScreen(page, '61-theme-dark');
     await page.locator('[data-scheme-toggle]').click();
 

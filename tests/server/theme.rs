@@ -154,3 +154,59 @@ fn themes_round_trip_through_the_command_line() {
     let (_, exported, _) = run(&["theme", "export"]);
     assert_eq!(serde_json::from_str::<Value>(&exported).unwrap()["light"]["primary"], "#0b5d3b");
 }
+
+async fn upload(app: &App, kind: &str, bytes: &[u8]) -> Resp {
+    let req = Request::post(format!("/api/v1/theme/assets?kind={kind}"))
+        .header(header::AUTHORIZATION, format!("Bearer {}", app.key))
+        .header(header::CONTENT_TYPE, "image/png")
+        .body(Body::from(bytes.to_vec()))
+        .unwrap();
+    app.raw(req).await
+}
+
+#[tokio::test]
+async fn logos_and_favicons_are_checked_by_content_and_served_safely() {
+    let app = app().await;
+    // Sent as image/png, but really HTML: refused by what it is.
+    let r = upload(&app, "logo", b"<!doctype html><script>alert(1)</script>").await;
+    assert!(assert_error(&r, 422, "validation_failed")["fields"]["file"].as_str().unwrap().contains("whatever its name says"));
+    let r = upload(&app, "logo", br#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect/></svg>"#).await;
+    assert!(assert_error(&r, 422, "validation_failed")["fields"]["file"].as_str().unwrap().contains("event handler"));
+    let r = upload(&app, "logo", br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#).await;
+    assert!(assert_error(&r, 422, "validation_failed")["fields"]["file"].as_str().unwrap().contains("<script>"));
+    assert!(assert_error(&upload(&app, "banner", b"\x89PNG\r\n\x1a\n").await, 422, "validation_failed")["fields"]["kind"].is_string());
+
+    let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#0b5d3b"/></svg>"##;
+    let logo = upload(&app, "logo", svg).await;
+    assert_eq!(logo.status, StatusCode::CREATED, "{}", logo.text);
+    assert_eq!(logo.body["content_type"], "image/svg+xml");
+    let logo_id = logo.body["id"].as_str().unwrap().to_owned();
+    let icon = upload(&app, "favicon", b"\x89PNG\r\n\x1a\nfake-but-png-signed").await;
+    assert_eq!(icon.status, StatusCode::CREATED, "{}", icon.text);
+    let icon_id = icon.body["id"].as_str().unwrap().to_owned();
+
+    let served = app.raw(Request::get(logo.body["url"].as_str().unwrap()).body(Body::empty()).unwrap()).await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert_eq!(served.headers[header::CONTENT_TYPE], "image/svg+xml");
+    assert_eq!(served.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert!(served.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("default-src 'none'"));
+    assert_eq!(served.text.as_bytes(), svg);
+
+    // A theme may only name files uploaded to this environment, as the right kind.
+    let mut t = branded("#0b5d3b");
+    t["logo_light"] = json!("nope.svg");
+    t["favicon"] = json!(logo_id.clone());
+    let r = app.vendor(Method::PUT, "/api/v1/theme", Some(json!({ "theme": t }))).await;
+    let e = assert_error(&r, 422, "validation_failed");
+    assert!(e["fields"]["logo_light"].as_str().unwrap().contains("No uploaded file"), "{e}");
+    assert!(e["fields"]["favicon"].as_str().unwrap().contains("kind=favicon"), "{e}");
+    t["logo_light"] = json!(logo_id.clone());
+    t["favicon"] = json!(icon_id.clone());
+    let r = app.vendor(Method::PUT, "/api/v1/theme", Some(json!({ "theme": t }))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+    let b = app.raw(Request::get("/portal/api/branding").body(Body::empty()).unwrap()).await;
+    assert_eq!(b.body["logo_light_url"], format!("/theme-assets/{logo_id}"));
+    assert_eq!(b.body["logo_dark_url"], format!("/theme-assets/{logo_id}"), "the light logo stands in for a missing dark one");
+    assert!(page(&app, None).await.contains(&format!("<link rel=\"icon\" href=\"/theme-assets/{icon_id}\">")));
+}

@@ -62,11 +62,21 @@ pub fn Shell(children: Children) -> impl IntoView {
     view! { class=class,
         <header>
             <div class="bar">
-                <div>
+                <div class="tools">
+                    {move || branding.get().and_then(|b| b.logo_light_url.clone().map(|light| {
+                        let dark = b.logo_dark_url.clone().unwrap_or_else(|| light.clone());
+                        let alt = b.display_name.clone().unwrap_or_default();
+                        view! {
+                            <img class="logo logo-light" src=light alt=alt.clone()/>
+                            <img class="logo logo-dark" src=dark alt=alt/>
+                        }
+                    }))}
+                    <div>
                     {move || match org() {
                         Some(name) => view! { class=class, <div class="org">{name}</div><div class="sub" data-product>{subtitle()}</div> }.into_any(),
                         None => view! { class=class, <div class="org" data-product>{subtitle()}</div> }.into_any(),
                     }}
+                    </div>
                 </div>
                 <div class="tools">
                     <ColorSchemeToggle/>

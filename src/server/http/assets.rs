@@ -112,7 +112,7 @@ pub async fn serve(State(s): State<AppState>, method: Method, uri: Uri, headers:
             let html = String::from_utf8_lossy(&body);
             // The theme is linked into the page itself, so it applies before the app starts.
             let html = match crate::server::theme::url_for_request(&s, &headers).await {
-                Ok(url) => crate::server::theme::inject(&html, &url),
+                Ok((url, favicon)) => crate::server::theme::inject(&html, &url, favicon.as_deref()),
                 Err(e) => {
                     tracing::warn!(error = %e, "could not look up the theme; serving the default");
                     html.into_owned()

@@ -25,6 +25,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .merge(sso::routes())
         .route("/theme/{scope}/{file}", get(crate::server::theme::serve_stylesheet))
+        .route("/theme-assets/{id}", get(crate::server::theme::serve_asset))
         .nest("/api/v1", api(vendor::routes()))
         .nest("/portal/api", api(portal::routes()))
         .fallback(assets::serve)

@@ -59,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         .route("/domains/{id}/verify", axum::routing::post(verify_domain))
         .route("/environment", get(get_environment).patch(patch_environment))
         .route("/theme", get(get_theme).put(put_theme))
+        .route("/theme/assets", axum::routing::post(upload_asset))
         .route("/organizations/{id}/theme", get(get_org_theme).put(put_org_theme).delete(delete_org_theme))
         .route("/portal_links", axum::routing::post(create_portal_link))
 }
@@ -292,7 +293,7 @@ async fn get_theme(State(s): State<AppState>, VendorEnv(env): VendorEnv) -> Resu
 }
 
 async fn put_theme(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(input): Json<ThemeInput>) -> Result<impl IntoResponse, ApiError> {
-    let t = theme::accept(input)?;
+    let t = theme::accept_in(&s, &env, input).await?;
     theme::save_environment(&s, &env, Some(&t)).await?;
     Ok(axum::Json(t))
 }
@@ -306,7 +307,7 @@ async fn get_org_theme(State(s): State<AppState>, VendorEnv(env): VendorEnv, Pat
 
 async fn put_org_theme(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>, Json(input): Json<ThemeInput>) -> Result<impl IntoResponse, ApiError> {
     let org = org_or_404(&s, &env, &id).await?;
-    let t = theme::accept(input)?;
+    let t = theme::accept_in(&s, &env, input).await?;
     theme::save_organization(&s, &org.id, Some(&t)).await?;
     Ok(axum::Json(serde_json::json!({ "theme": t, "inherited": false })))
 }
@@ -315,4 +316,15 @@ async fn delete_org_theme(State(s): State<AppState>, VendorEnv(env): VendorEnv, 
     let org = org_or_404(&s, &env, &id).await?;
     theme::save_organization(&s, &org.id, None).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct AssetQuery {
+    kind: Option<String>,
+}
+
+/// The file is the raw request body; what it is comes from its bytes, not from any header.
+async fn upload_asset(State(s): State<AppState>, VendorEnv(env): VendorEnv, Query(q): Query<AssetQuery>, body: axum::body::Bytes) -> Result<impl IntoResponse, ApiError> {
+    let kind = q.kind.unwrap_or_default();
+    Ok((StatusCode::CREATED, axum::Json(theme::upload(&s, &env, &kind, &body).await?)))
 }

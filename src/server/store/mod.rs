@@ -297,6 +297,23 @@ pub struct DomainRow {
     pub warning: Option<String>,
 }
 
+/// An uploaded theme file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetRow {
+    /// Content hash and extension, e.g. `3f9c…a1.svg`.
+    pub id: String,
+    /// Owning environment.
+    pub environment_id: String,
+    /// `logo`, `favicon` or `font`.
+    pub kind: String,
+    /// What it is served as.
+    pub content_type: String,
+    /// The file.
+    pub bytes: Vec<u8>,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
 /// The schedule for re-reading a connection's metadata URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefreshRow {
@@ -453,6 +470,11 @@ pub trait Store: Send + Sync {
     async fn organization_theme(&self, organization_id: &str) -> StoreResult<Option<String>>;
     /// Sets or clears it.
     async fn set_organization_theme(&self, organization_id: &str, json: Option<&str>) -> StoreResult<()>;
+
+    /// Keeps an uploaded file (the same bytes twice are one row).
+    async fn insert_asset(&self, a: &AssetRow) -> StoreResult<()>;
+    /// An uploaded file by id, any environment (they are public once referenced).
+    async fn asset(&self, id: &str) -> StoreResult<Option<AssetRow>>;
 
     /// Records certificate changes.
     async fn insert_cert_events(&self, events: &[CertEventRow]) -> StoreResult<()>;
