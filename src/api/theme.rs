@@ -72,6 +72,9 @@ pub struct Theme {
     /// A CSS font-family list, e.g. `"Inter", system-ui, sans-serif`; `None` keeps the system stack.
     #[serde(default)]
     pub font_family: Option<String>,
+    /// An uploaded WOFF2 font (its asset id), used first, before `font_family`.
+    #[serde(default)]
+    pub font_file: Option<String>,
     /// Corner radius of buttons and inputs in pixels, 0 to 24 (cards get a little more, small
     /// badges a little less); `None` keeps 8.
     #[serde(default)]

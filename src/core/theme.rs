@@ -247,6 +247,7 @@ pub fn default_theme() -> Theme {
         light: palette_of(&LIGHT),
         dark: palette_of(&DARK),
         font_family: None,
+        font_file: None,
         radius_px: None,
         density: Density::Comfortable,
         support_email: None,
@@ -363,7 +364,7 @@ pub fn check(t: &Theme) -> Vec<ThemeProblem> {
             invalid("custom_css", message);
         }
     }
-    for (field, value) in [("logo_light", &t.logo_light), ("logo_dark", &t.logo_dark), ("favicon", &t.favicon)] {
+    for (field, value) in [("logo_light", &t.logo_light), ("logo_dark", &t.logo_dark), ("favicon", &t.favicon), ("font_file", &t.font_file)] {
         if let Some(id) = present(value) {
             if id.chars().count() > ASSET_ID_MAX || id.chars().any(|c| c.is_whitespace() || c.is_control()) {
                 invalid(field, "Use the asset id the upload returned (a short text without spaces).".into());
@@ -520,6 +521,16 @@ pub fn stylesheet(t: &Theme) -> String {
     };
 
     let mut out = String::from("/* Portico theme, generated from the theme's settings: change the theme, not this file. */\n");
+    // An uploaded font comes first in the stack; the ids are checked to be plain, so they are
+    // safe inside url().
+    let uploaded = present(&t.font_file).filter(|id| id.chars().count() <= ASSET_ID_MAX && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_'));
+    let font = match uploaded {
+        Some(id) => {
+            out.push_str(&format!("@font-face {{\n  font-family: \"Portico Brand\";\n  src: url({ASSET_PREFIX}{id}) format(\"woff2\");\n  font-display: swap;\n}}\n"));
+            format!("\"Portico Brand\", {font}")
+        }
+        None => font.to_owned(),
+    };
     out.push_str(":root {\n  color-scheme: light dark;\n");
     out.push_str(&format!("  --font-body: {font};\n"));
     for (name, factor) in [("sm", 0.5), ("md", 1.0), ("lg", 1.5)] {

@@ -78,7 +78,12 @@ pub fn accept(input: ThemeInput) -> Result<Theme, ApiError> {
 /// kind of file.
 pub async fn accept_in(state: &AppState, environment_id: &str, input: ThemeInput) -> Result<Theme, ApiError> {
     let mut missing = ApiError::new(ErrorCode::ValidationFailed).message("The theme names files that were not uploaded; see `fields`.");
-    for (field, id, kind) in [("logo_light", &input.theme.logo_light, "logo"), ("logo_dark", &input.theme.logo_dark, "logo"), ("favicon", &input.theme.favicon, "favicon")] {
+    for (field, id, kind) in [
+        ("logo_light", &input.theme.logo_light, "logo"),
+        ("logo_dark", &input.theme.logo_dark, "logo"),
+        ("favicon", &input.theme.favicon, "favicon"),
+        ("font_file", &input.theme.font_file, "font"),
+    ] {
         let Some(id) = id.as_deref().map(str::trim).filter(|i| !i.is_empty()) else { continue };
         match state.store.asset(id).await? {
             Some(a) if a.environment_id == environment_id && a.kind == kind => {}

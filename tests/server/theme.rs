@@ -205,6 +205,19 @@ async fn logos_and_favicons_are_checked_by_content_and_served_safely() {
     let r = app.vendor(Method::PUT, "/api/v1/theme", Some(json!({ "theme": t }))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
 
+    // A WOFF2 font becomes the first family of the stack.
+    let mut font = vec![0u8; 64];
+    font[0..4].copy_from_slice(b"wOF2");
+    font[8..12].copy_from_slice(&64u32.to_be_bytes());
+    let f = upload(&app, "font", &font).await;
+    assert_eq!(f.body["content_type"], "font/woff2", "{}", f.text);
+    assert!(assert_error(&upload(&app, "font", b"\x89PNG\r\n\x1a\n").await, 422, "validation_failed")["fields"]["file"].as_str().unwrap().contains("WOFF2"));
+    t["font_file"] = f.body["id"].clone();
+    let r = app.vendor(Method::PUT, "/api/v1/theme", Some(json!({ "theme": t }))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let sheet = css(&app, &theme_link(&page(&app, None).await)).await.text;
+    assert!(sheet.contains(&format!("url(/theme-assets/{})", f.body["id"].as_str().unwrap())) && sheet.contains("--font-body: \"Portico Brand\""), "{sheet}");
+
     let b = app.raw(Request::get("/portal/api/branding").body(Body::empty()).unwrap()).await;
     assert_eq!(b.body["logo_light_url"], format!("/theme-assets/{logo_id}"));
     assert_eq!(b.body["logo_dark_url"], format!("/theme-assets/{logo_id}"), "the light logo stands in for a missing dark one");
