@@ -73,6 +73,9 @@ pub enum Intent {
     Sso,
     /// Verify email domains.
     DomainVerification,
+    /// Edit and publish the environment's theme in the designer's editor (any organization of
+    /// the environment can carry the link; the theme is the environment's, not the org's).
+    Theme,
 }
 
 impl Intent {
@@ -81,6 +84,7 @@ impl Intent {
         match self {
             Intent::Sso => "sso",
             Intent::DomainVerification => "domain_verification",
+            Intent::Theme => "theme",
         }
     }
 
@@ -89,6 +93,7 @@ impl Intent {
         match s {
             "sso" => Some(Intent::Sso),
             "domain_verification" => Some(Intent::DomainVerification),
+            "theme" => Some(Intent::Theme),
             _ => None,
         }
     }

@@ -261,3 +261,13 @@ pub async fn dns_hosts() -> Result<DnsHostList, ApiError> {
 pub async fn branding() -> Result<crate::api::theme::Branding, ApiError> {
     get("/portal/api/branding").await
 }
+
+/// The environment's theme, for the designer's editor (a `theme` session).
+pub async fn theme() -> Result<crate::api::theme::Theme, ApiError> {
+    get("/portal/api/theme").await
+}
+
+/// Publishes the theme; the server checks it exactly as `PUT /api/v1/theme` does.
+pub async fn publish_theme(input: &crate::api::theme::ThemeInput) -> Result<crate::api::theme::Theme, ApiError> {
+    send(Request::put("/portal/api/theme"), json(input)).await
+}

@@ -35,6 +35,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sso") view=pages::sso::SsoHome/>
                     <Route path=path!("/sso/setup/:step") view=pages::wizard::Wizard/>
                     <Route path=path!("/domains") view=pages::domains::Domains/>
+                    <Route path=path!("/theme") view=pages::theme_editor::ThemeEditor/>
                 </Routes>
             </components::shell::Shell>
         </Router>

@@ -34,13 +34,15 @@ impl SessionCtx {
 }
 
 /// Where a session starts: its connections when it may set up SSO, its domains when it may
-/// only verify domains.
+/// only verify domains, the theme editor for a designer's link.
 pub fn landing(info: &SessionInfo) -> &'static str {
     use crate::api::vendor::Intent;
     if info.intents.contains(&Intent::Sso) {
         "/sso"
     } else if info.intents.contains(&Intent::DomainVerification) {
         "/domains"
+    } else if info.intents.contains(&Intent::Theme) {
+        "/theme"
     } else {
         "/"
     }

@@ -46,7 +46,7 @@ enum Command {
         /// Organization id or external id.
         #[arg(long)]
         org: String,
-        /// `sso` or `domain_verification`.
+        /// `sso`, `domain_verification`, or `theme` (a designer's link to the theme editor).
         #[arg(long, default_value = "sso")]
         intent: String,
         /// Lifetime in seconds.
@@ -301,7 +301,7 @@ async fn run_with_state(command: Command, state: AppState, now: i64) -> Result<(
         }
         Command::Link { org, intent, expires_in, env } => {
             let env = environment(&state, &env).await?;
-            let intent = Intent::parse(&intent).ok_or_else(|| format!("--intent {intent:?}: use sso or domain_verification"))?;
+            let intent = Intent::parse(&intent).ok_or_else(|| format!("--intent {intent:?}: use sso, domain_verification or theme"))?;
             let found = service::find_organization(state.store.as_ref(), &env.id, &org).await.map_err(|e| e.to_string())?;
             let found = found.ok_or_else(|| format!("no organization with id or external id {org:?} in {:?}", env.name))?;
             let req = CreatePortalLink { organization_id: found.id, intent, return_url: None, success_url: None, expires_in_seconds: expires_in };

@@ -17,6 +17,7 @@ mod saml_oidc;
 mod signin;
 mod signin_flow;
 mod theme;
+mod theme_editor;
 mod vendor;
 
 use axum::body::Body;

@@ -6,6 +6,7 @@ pub mod not_found;
 pub mod setup;
 pub mod sso;
 pub mod steps;
+pub mod theme_editor;
 pub mod wizard;
 
 use leptos::prelude::*;

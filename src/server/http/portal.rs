@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/domains/{id}", axum::routing::delete(remove_domain))
         .route("/domains/{id}/check", post(check_domain))
         .route("/dns_hosts", get(dns_hosts))
+        .route("/theme", get(get_theme).put(put_theme))
 }
 
 async fn redeem(State(s): State<AppState>, Json(req): Json<RedeemLink>) -> Result<Response, ApiError> {
@@ -260,4 +261,20 @@ async fn remove_domain(State(s): State<AppState>, sess: PortalSession, Path(id):
 async fn dns_hosts() -> impl IntoResponse {
     let list = crate::api::dns_hosts::DnsHostList { data: crate::server::dns_hosts::all().to_vec() };
     ([(header::CACHE_CONTROL, "public, max-age=3600")], axum::Json(list))
+}
+
+/// `GET /portal/api/theme`: the environment's theme, for the designer's editor. The link was
+/// minted for one organization, but designers brand the whole environment.
+async fn get_theme(State(s): State<AppState>, sess: PortalSession) -> Result<impl IntoResponse, ApiError> {
+    sess.require(Intent::Theme)?;
+    Ok(axum::Json(crate::server::theme::environment_theme(&s, &sess.org.environment_id).await?))
+}
+
+/// `PUT /portal/api/theme`: the editor's "Publish", through the same checks as `PUT /api/v1/theme`.
+async fn put_theme(State(s): State<AppState>, sess: PortalSession, Json(input): Json<crate::api::theme::ThemeInput>) -> Result<impl IntoResponse, ApiError> {
+    sess.require(Intent::Theme)?;
+    let env = &sess.org.environment_id;
+    let t = crate::server::theme::accept_in(&s, env, input).await?;
+    crate::server::theme::save_environment(&s, env, Some(&t)).await?;
+    Ok(axum::Json(t))
 }
