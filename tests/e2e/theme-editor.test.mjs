@@ -42,7 +42,7 @@ test('a designer edits the primary colour, sees it in the preview, and publishes
     await checkA11y(page, 'theme editor');
 
     // A pale text on primary shows in the contrast panel as it is typed.
-    await page.locator('#color-light-on_primary').fill('#cccccc');
+    await page.locator('#color-light-on_primary').fill('#88aa99');
     await page.locator('[data-contrast-failing] li', { hasText: 'light mode: on_primary on primary' }).waitFor();
     await page.locator('#color-light-on_primary').fill('#ffffff');
 
