@@ -41,6 +41,16 @@ test('a designer edits the primary colour, sees it in the preview, and publishes
     await page.waitForFunction((c) => getComputedStyle(document.querySelector('[data-preview-primary]')).backgroundColor === c, rgb('#0b5d3b'));
     await checkA11y(page, 'theme editor');
 
+    // The samples narrow to a phone's width and come back.
+    await page.getByRole('button', { name: 'Phone', exact: true }).click();
+    await page.waitForFunction(() => document.querySelector('[data-theme-preview]').getBoundingClientRect().width <= 384);
+    await page.getByRole('button', { name: 'Desktop', exact: true }).click();
+
+    // Dark mode previews the dark palette, the light one comes back.
+    await page.getByRole('button', { name: 'Dark', exact: true }).click();
+    await page.waitForFunction((c) => getComputedStyle(document.querySelector('[data-preview-primary]')).backgroundColor === c, rgb('#8aa4ff'));
+    await page.getByRole('button', { name: 'Light', exact: true }).click();
+
     // A pale text on primary shows in the contrast panel as it is typed.
     await page.locator('#color-light-on_primary').fill('#88aa99');
     await page.locator('[data-contrast-failing] li', { hasText: 'light mode: on_primary on primary' }).waitFor();

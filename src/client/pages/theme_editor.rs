@@ -145,6 +145,7 @@ fn EditorPage() -> impl IntoView {
         }
     });
 
+    let phone = RwSignal::new(false);
     let json = RwSignal::new(String::new());
     let json_error = RwSignal::new(None::<String>);
     let status = RwSignal::new(String::new());
@@ -222,7 +223,11 @@ fn EditorPage() -> impl IntoView {
                             <button type="button" class="button" data-preview-mode="dark"
                                 aria-pressed=move || (mode.get() == "dark").to_string() on:click=move |_| mode.set("dark")>"Dark"</button>
                         </div>
-                        <Preview/>
+                        <div class="row" role="group" aria-label="Preview width">
+                            <button type="button" class="button" aria-pressed=move || (!phone.get()).to_string() on:click=move |_| phone.set(false)>"Desktop"</button>
+                            <button type="button" class="button" aria-pressed=move || phone.get().to_string() on:click=move |_| phone.set(true)>"Phone"</button>
+                        </div>
+                        <Preview phone/>
                     </section>
                     <div class="card stack">
                         <ContrastPanel/>

@@ -9,11 +9,19 @@ use stylers_macro::style_str;
 
 /// Sample screens in the theme being edited (the page's tokens are the edited theme's).
 #[component]
-pub fn Preview() -> impl IntoView {
+pub fn Preview(
+    /// Narrow the samples to a phone's width.
+    #[prop(into)]
+    phone: Signal<bool>,
+) -> impl IntoView {
     let class = scoped(style_str! {
         .samples {
             display: grid;
             gap: var(--space-4);
+        }
+        .samples.phone {
+            max-inline-size: 24rem;
+            margin-inline: auto;
         }
         .row {
             display: flex;
@@ -56,7 +64,7 @@ pub fn Preview() -> impl IntoView {
     });
     // Sample controls do nothing: the preview shows looks, not behaviour.
     view! { class=class,
-        <div class="samples" data-theme-preview>
+        <div class="samples" class:phone=move || phone.get() data-theme-preview>
             <div class="card stack">
                 <h3>"Choose your identity provider"</h3>
                 <p class="muted">"Sample: the provider picker."</p>
