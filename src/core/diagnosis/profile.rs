@@ -1,0 +1,138 @@
+//! Explanations of profiles that cannot be used (email, required attributes) and of lost tests.
+
+use super::*;
+
+// ---- The profile ------------------------------------------------------------------------
+
+/// The attribute name the advice asks for: the mapping's source, else the catalog default.
+pub(super) fn wanted_attribute<'a>(c: &Ctx<'a>) -> &'a str {
+    c.fact("attribute").unwrap_or(c.email_attribute)
+}
+
+/// A copy box for an attribute name, so the admin types it exactly.
+pub(super) fn copy_attribute(c: &Ctx, name: &str) -> CopyValue {
+    let label = match c.protocol {
+        Protocol::Saml => "Attribute name",
+        Protocol::Oidc => "Claim name",
+    };
+    copy(label, name)
+}
+
+pub(super) fn email_missing(c: &Ctx) -> Text {
+    let attribute = wanted_attribute(c);
+    let mut fix = vec![
+        c.attributes_where(),
+        format!("Send the user's email address under the name \"{attribute}\"; names are case-sensitive."),
+        "Or, if the email arrives under another name, pick that one as the email source in the portal's attribute mapping.".to_owned(),
+    ];
+    c.finish(&mut fix);
+    Text {
+        title: format!("{} did not send an email address", c.subject()),
+        message: format!(
+            "We read the email from \"{attribute}\", and it did not arrive. The attributes we received are listed with this test."
+        ),
+        fix,
+        copy: vec![copy_attribute(c, attribute)],
+    }
+}
+
+pub(super) fn email_invalid(c: &Ctx) -> Text {
+    let attribute = wanted_attribute(c);
+    let value = quoted(c.fact("email"), "The value");
+    let mut fix = vec![
+        c.attributes_where(),
+        format!("Fill \"{attribute}\" with the user's email address, not their user name or ID."),
+        "Or pick the attribute that holds the email as the email source in the portal's attribute mapping.".to_owned(),
+    ];
+    c.finish(&mut fix);
+    Text {
+        title: format!("The email from {} is not an email address", c.name),
+        message: format!("{value} arrived as \"{attribute}\", but it is not an email address. It is probably a user name or an ID."),
+        fix,
+        copy: Vec::new(),
+    }
+}
+
+pub(super) fn email_outside(c: &Ctx) -> Text {
+    let email = quoted(c.fact("email"), "The user's email");
+    let domains = if c.domains.is_empty() {
+        "Your organization has no email domains set up yet.".to_owned()
+    } else {
+        format!("Your organization's domains are: {}.", c.domains.join(", "))
+    };
+    let mut fix = vec![
+        "Test with a user whose email is in one of those domains.".to_owned(),
+        c.say(&format!(
+            "If {{idp}} sends the wrong address (a personal one, or a user name that looks like an email), fix the email it sends: {}",
+            lower_first(&c.attributes_where()),
+        )),
+        "If the domain is yours, ask the vendor to add it to your organization.".to_owned(),
+    ];
+    c.finish(&mut fix);
+    Text {
+        title: "The user's email is outside your organization's domains".to_owned(),
+        message: join(&[
+            format!("{email} is not in any of your organization's domains."),
+            domains,
+            "We accept only those domains, so nobody can sign in as someone from another company.".to_owned(),
+        ]),
+        fix,
+        copy: Vec::new(),
+    }
+}
+
+pub(super) fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+pub(super) fn attribute_missing(c: &Ctx) -> Text {
+    let field = c.fact("field");
+    let attribute = c.fact("attribute");
+    let mut fix = vec![c.attributes_where()];
+    if let Some(a) = attribute {
+        fix.push(format!("Send it under the name \"{a}\"; names are case-sensitive."));
+    }
+    fix.push("Or pick the attribute that holds it as its source in the portal's attribute mapping.".to_owned());
+    c.finish(&mut fix);
+    Text {
+        title: match field {
+            Some(f) => format!("{} did not send {f}", c.subject()),
+            None => format!("{} did not send a required attribute", c.subject()),
+        },
+        message: join(&[
+            format!(
+                "The vendor needs {}{}, and it did not arrive.",
+                field.map(|f| format!("\"{f}\"")).unwrap_or_else(|| "an attribute".to_owned()),
+                attribute.map(|a| format!(", read from \"{a}\"")).unwrap_or_default(),
+            ),
+            "The attributes we received are listed with this test.".to_owned(),
+        ]),
+        fix,
+        copy: attribute.map(|a| copy_attribute(c, a)).into_iter().collect(),
+    }
+}
+
+// ---- The test itself --------------------------------------------------------------------
+
+pub(super) fn test_expired(c: &Ctx) -> Text {
+    let when = c.fact("expires_at").map(|t| format!(" It expired at {t}.")).unwrap_or_default();
+    Text {
+        title: "This test expired".to_owned(),
+        message: format!("The answer came after the test had timed out.{when}"),
+        fix: vec![c.say("Run the test again from the portal, and sign in at {idp} without a long pause.")],
+        copy: Vec::new(),
+    }
+}
+
+pub(super) fn test_unknown(c: &Ctx) -> Text {
+    Text {
+        title: "We do not know this test".to_owned(),
+        message: "The answer does not belong to a test we started. It may come from an old tab, another portal link, or a test that was cleaned up.".to_owned(),
+        fix: vec![c.say("Run the test again from the portal, and finish the sign-in at {idp} in the same tab.")],
+        copy: Vec::new(),
+    }
+}
