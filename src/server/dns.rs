@@ -16,9 +16,14 @@ use hickory_resolver::proto::ProtoErrorKind;
 use hickory_resolver::{ResolveError, TokioResolver};
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+mod rate;
+mod wire;
+pub use rate::RateLimiter;
+use wire::exchange;
 
 /// How many NS hosts of a zone we try, and how many addresses of each: enough to get past one
 /// broken server without turning one check into a storm of queries.
@@ -72,61 +77,6 @@ impl TxtLookup {
             | TxtLookup::NoSuchName { source }
             | TxtLookup::NoTxt { source }
             | TxtLookup::Error { source, .. } => source,
-        }
-    }
-}
-
-/// Caps how many DNS queries per second go out, shared by every task that holds it: a token
-/// bucket holding one token, so queries are spaced evenly rather than sent in bursts.
-///
-/// It paces with the monotonic clock (`tokio::time::Instant`), not the time of day, so it does
-/// not take the application's clock.
-///
-/// ```ignore
-/// let limiter = Arc::new(RateLimiter::new(500));
-/// limiter.acquire().await; // then send one query
-/// ```
-pub struct RateLimiter {
-    /// Tokens per second; `None` when unlimited.
-    rate: Option<f64>,
-    state: Mutex<Bucket>,
-}
-
-struct Bucket {
-    /// May go below zero: each waiter reserves its token up front, which queues them fairly.
-    tokens: f64,
-    last: tokio::time::Instant,
-}
-
-impl RateLimiter {
-    /// Allows `qps` acquisitions per second; 0 means no limit.
-    pub fn new(qps: u32) -> RateLimiter {
-        RateLimiter {
-            rate: (qps > 0).then_some(f64::from(qps)),
-            state: Mutex::new(Bucket { tokens: 1.0, last: tokio::time::Instant::now() }),
-        }
-    }
-
-    /// Waits until one more query may be sent. A caller that gives up while waiting still uses
-    /// its slot, which only ever makes the rate lower.
-    pub async fn acquire(&self) {
-        let Some(rate) = self.rate else { return };
-        let wait = {
-            // A poisoned lock only means another task panicked mid-update; the numbers are
-            // still usable.
-            let mut b = self.state.lock().unwrap_or_else(|e| e.into_inner());
-            let now = tokio::time::Instant::now();
-            b.tokens = (b.tokens + now.duration_since(b.last).as_secs_f64() * rate).min(1.0);
-            b.last = now;
-            b.tokens -= 1.0;
-            if b.tokens >= 0.0 {
-                Duration::ZERO
-            } else {
-                Duration::from_secs_f64(-b.tokens / rate)
-            }
-        };
-        if !wait.is_zero() {
-            tokio::time::sleep(wait).await;
         }
     }
 }
@@ -518,72 +468,6 @@ fn definitive(answer: &Message, qname: &Name, source: String) -> Option<TxtLooku
             }
         }
         _ => None,
-    }
-}
-
-/// One query to one server, without recursion: UDP, then TCP when the answer is truncated.
-async fn exchange(server: SocketAddr, qname: &Name, rtype: RecordType, timeout: Duration) -> Result<Message, String> {
-    let id: u16 = rand::random();
-    let mut query = Message::new();
-    query
-        .set_id(id)
-        .set_message_type(MessageType::Query)
-        .set_op_code(OpCode::Query)
-        .set_recursion_desired(false)
-        .add_query(Query::query(qname.clone(), rtype));
-    let mut edns = Edns::new();
-    edns.set_max_payload(EDNS_PAYLOAD);
-    query.set_edns(edns);
-    let bytes = query.to_vec().map_err(|e| format!("Could not encode the query: {e}"))?;
-    let late = || format!("{server} did not answer within {}.", seconds(timeout));
-    let answer = tokio::time::timeout(timeout, exchange_udp(server, &bytes, id, qname, rtype)).await.map_err(|_| late())??;
-    if !answer.truncated() {
-        return Ok(answer);
-    }
-    tokio::time::timeout(timeout, exchange_tcp(server, &bytes, id, qname, rtype)).await.map_err(|_| late())?
-}
-
-/// Whether `answer` is the answer to our query (and not a stray or spoofed datagram).
-fn answers(answer: &Message, id: u16, qname: &Name, rtype: RecordType) -> bool {
-    answer.id() == id
-        && answer.message_type() == MessageType::Response
-        && answer.queries().first().is_some_and(|q| q.name() == qname && q.query_type() == rtype)
-}
-
-async fn exchange_udp(server: SocketAddr, bytes: &[u8], id: u16, qname: &Name, rtype: RecordType) -> Result<Message, String> {
-    let local: SocketAddr = if server.is_ipv4() { (Ipv4Addr::UNSPECIFIED, 0).into() } else { (Ipv6Addr::UNSPECIFIED, 0).into() };
-    let io = |e: std::io::Error| format!("Could not query {server}: {e}");
-    let socket = tokio::net::UdpSocket::bind(local).await.map_err(io)?;
-    socket.connect(server).await.map_err(io)?;
-    socket.send(bytes).await.map_err(io)?;
-    let mut buf = vec![0u8; 65_535];
-    loop {
-        let n = socket.recv(&mut buf).await.map_err(io)?;
-        if let Ok(answer) = Message::from_vec(&buf[..n]) {
-            if answers(&answer, id, qname, rtype) {
-                return Ok(answer);
-            }
-        }
-    }
-}
-
-async fn exchange_tcp(server: SocketAddr, bytes: &[u8], id: u16, qname: &Name, rtype: RecordType) -> Result<Message, String> {
-    let io = |e: std::io::Error| format!("Could not query {server} over TCP: {e}");
-    let len = u16::try_from(bytes.len()).map_err(|_| "The query is too long.".to_string())?;
-    let mut stream = tokio::net::TcpStream::connect(server).await.map_err(io)?;
-    let mut framed = Vec::with_capacity(bytes.len() + 2);
-    framed.extend_from_slice(&len.to_be_bytes());
-    framed.extend_from_slice(bytes);
-    stream.write_all(&framed).await.map_err(io)?;
-    let mut len = [0u8; 2];
-    stream.read_exact(&mut len).await.map_err(io)?;
-    let mut buf = vec![0u8; usize::from(u16::from_be_bytes(len))];
-    stream.read_exact(&mut buf).await.map_err(io)?;
-    let answer = Message::from_vec(&buf).map_err(|e| format!("{server} sent an answer we could not read: {e}"))?;
-    if answers(&answer, id, qname, rtype) {
-        Ok(answer)
-    } else {
-        Err(format!("{server} answered a different question."))
     }
 }
 

@@ -1,0 +1,299 @@
+//! The rows the store reads and writes: plain structs, JSON columns left as text.
+
+/// An environment (e.g. staging, production): everything else belongs to one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    /// `env_...`
+    pub id: String,
+    /// Unique name.
+    pub name: String,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// An API key; only its hash is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    /// `key_...`
+    pub id: String,
+    /// Owning environment.
+    pub environment_id: String,
+    /// Label.
+    pub name: String,
+    /// SHA-256 of the key.
+    pub key_hash: String,
+    /// The first characters, to recognise it in lists.
+    pub key_prefix: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds, once revoked.
+    pub revoked_at: Option<i64>,
+}
+
+/// An organization row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationRow {
+    /// `org_...`
+    pub id: String,
+    /// Owning environment.
+    pub environment_id: String,
+    /// Display name.
+    pub name: String,
+    /// Vendor's id.
+    pub external_id: Option<String>,
+    /// JSON array of domains.
+    pub domains: Vec<String>,
+    /// Accept profiles whose email is outside the organization's verified domains.
+    pub allow_profiles_outside_organization: bool,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+}
+
+/// A portal link row; the token itself is never stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRow {
+    /// SHA-256 of the token.
+    pub token_hash: String,
+    /// Organization.
+    pub organization_id: String,
+    /// Wire name of the intent.
+    pub intent: String,
+    /// "Back to vendor".
+    pub return_url: Option<String>,
+    /// After completion.
+    pub success_url: Option<String>,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub expires_at: i64,
+    /// Unix seconds, once redeemed.
+    pub used_at: Option<i64>,
+}
+
+/// What redeeming a link found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redeemed {
+    /// The link was valid and is now used.
+    Ok(LinkRow),
+    /// No such link.
+    Unknown,
+    /// Past its expiry.
+    Expired,
+    /// Redeemed before.
+    Used,
+}
+
+/// A portal session row; the cookie value is stored only as a hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    /// SHA-256 of the cookie value.
+    pub id_hash: String,
+    /// Organization.
+    pub organization_id: String,
+    /// Wire names of intents, comma separated.
+    pub intents: String,
+    /// CSRF token for state-changing calls.
+    pub csrf_token: String,
+    /// From the link.
+    pub return_url: Option<String>,
+    /// From the link.
+    pub success_url: Option<String>,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds of the last request.
+    pub last_seen_at: i64,
+    /// Absolute end, unix seconds.
+    pub expires_at: i64,
+}
+
+/// A connection row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectionRow {
+    /// `conn_...`
+    pub id: String,
+    /// Organization.
+    pub organization_id: String,
+    /// Catalog key.
+    pub idp: String,
+    /// `saml` or `oidc`.
+    pub protocol: String,
+    /// `draft` or `configured`.
+    pub state: String,
+    /// JSON of the accepted IdP details, once given.
+    pub config: Option<String>,
+    /// Encrypted OIDC client secret.
+    pub client_secret_enc: Option<Vec<u8>>,
+    /// JSON of the admin's unsaved input.
+    pub draft: String,
+    /// JSON of the attribute mapping; `None` until set (the catalog's defaults apply).
+    pub attribute_mapping: Option<String>,
+    /// JSON of the vendor's switches (`ConnectionOptions`).
+    pub options: String,
+    /// Our SP private key for this connection (PEM), encrypted; decrypts encrypted assertions.
+    pub sp_key_enc: Option<Vec<u8>>,
+    /// The certificate of that key (PEM), published in our SP metadata.
+    pub sp_certificate: Option<String>,
+    /// Counts changes to the IdP details (not mapping or options).
+    pub config_version: i64,
+    /// The last finished test.
+    pub last_test_id: Option<String>,
+    /// Unix seconds it finished.
+    pub last_tested_at: Option<i64>,
+    /// `success` or `failure`.
+    pub last_test_result: Option<String>,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+}
+
+impl ConnectionRow {
+    /// A new draft connection with nothing configured.
+    pub fn new_draft(id: String, organization_id: String, idp: &str, protocol: &str, now: i64) -> ConnectionRow {
+        ConnectionRow {
+            id,
+            organization_id,
+            idp: idp.to_owned(),
+            protocol: protocol.to_owned(),
+            state: "draft".to_owned(),
+            config: None,
+            client_secret_enc: None,
+            draft: "{}".to_owned(),
+            attribute_mapping: None,
+            options: "{}".to_owned(),
+            sp_key_enc: None,
+            sp_certificate: None,
+            config_version: 0,
+            last_test_id: None,
+            last_tested_at: None,
+            last_test_result: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+/// One test sign-in attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestRow {
+    /// `test_...`
+    pub id: String,
+    /// The connection tested.
+    pub connection_id: String,
+    /// `saml` or `oidc`.
+    pub protocol: String,
+    /// SAML: the AuthnRequest ID we sent.
+    pub request_id: Option<String>,
+    /// SHA-256 of the RelayState / state that brings the answer back; cleared once used.
+    pub state_hash: Option<String>,
+    /// OIDC: nonce and PKCE verifier, encrypted.
+    pub secrets_enc: Option<Vec<u8>>,
+    /// Unix seconds.
+    pub started_at: i64,
+    /// Unix seconds.
+    pub finished_at: Option<i64>,
+    /// `pending`, `success` or `failure`.
+    pub outcome: String,
+    /// The IdP sent a response we did not ask for.
+    pub idp_initiated: bool,
+    /// The failure code, if any.
+    pub error_code: Option<String>,
+    /// JSON of the result (see `server::signin`).
+    pub result: Option<String>,
+    /// The connection's `config_version` the answer was checked against.
+    pub config_version: Option<i64>,
+}
+
+/// A domain an organization is proving it owns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainRow {
+    /// `dom_...`
+    pub id: String,
+    /// Organization.
+    pub organization_id: String,
+    /// Its environment (a domain is verified once per environment).
+    pub environment_id: String,
+    /// ASCII, lowercase.
+    pub domain: String,
+    /// The TXT record's full name.
+    pub record_name: String,
+    /// The TXT record's value.
+    pub record_value: String,
+    /// `pending`, `verified` or `failed`.
+    pub state: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds after which a pending domain fails.
+    pub fails_at: Option<i64>,
+    /// Unix seconds.
+    pub last_checked_at: Option<i64>,
+    /// JSON of the last `CheckResult`.
+    pub last_result: Option<String>,
+    /// Unix seconds of the next automatic check.
+    pub next_check_at: Option<i64>,
+    /// Checks since the state last changed.
+    pub attempts: i64,
+    /// Unix seconds.
+    pub verified_at: Option<i64>,
+    /// `dns` or `manual`.
+    pub verification_method: Option<String>,
+    /// Who marked it, for `manual`.
+    pub verified_by: Option<String>,
+    /// Unix seconds our record was last seen.
+    pub record_last_seen_at: Option<i64>,
+    /// A verified domain's record went missing.
+    pub warning: Option<String>,
+}
+
+/// An uploaded theme file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetRow {
+    /// Content hash and extension, e.g. `3f9c…a1.svg`.
+    pub id: String,
+    /// Owning environment.
+    pub environment_id: String,
+    /// `logo`, `favicon` or `font`.
+    pub kind: String,
+    /// What it is served as.
+    pub content_type: String,
+    /// The file.
+    pub bytes: Vec<u8>,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// The schedule for re-reading a connection's metadata URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshRow {
+    /// The connection.
+    pub connection_id: String,
+    /// Where its metadata is published.
+    pub metadata_url: String,
+    /// Unix seconds of the next check.
+    pub next_at: i64,
+    /// Consecutive failed checks.
+    pub failures: i64,
+    /// Unix seconds of the last check, if any.
+    pub last_checked_at: Option<i64>,
+    /// What went wrong last time, if it did.
+    pub last_error: Option<String>,
+}
+
+/// A signing certificate that appeared in or disappeared from a connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertEventRow {
+    /// The connection.
+    pub connection_id: String,
+    /// Unix seconds.
+    pub at: i64,
+    /// `added` or `removed`.
+    pub kind: String,
+    /// The certificate.
+    pub sha256_fingerprint: String,
+    /// Its subject.
+    pub subject: String,
+    /// Its expiry, unix seconds.
+    pub not_after: i64,
+}
