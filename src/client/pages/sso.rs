@@ -59,21 +59,6 @@ fn ConnectionsList() -> impl IntoView {
             flex: 1;
             min-width: 10rem;
         }
-        .badge {
-            font-size: var(--font-size-sm);
-            font-weight: 700;
-            padding: var(--space-1) var(--space-2);
-            border-radius: var(--radius-sm);
-            border: var(--border-width) solid var(--color-border);
-        }
-        .badge.configured {
-            background: var(--color-success-bg);
-            border-color: var(--color-success);
-        }
-        .badge.draft {
-            background: var(--color-warning-bg);
-            border-color: var(--color-warning);
-        }
     });
     let list = LocalResource::new(api::connections);
     view! { class=class,
@@ -94,9 +79,9 @@ fn ConnectionsList() -> impl IntoView {
                                     let name = entry.map(|e| e.name).unwrap_or("Identity provider");
                                     let logo = format!("/logos/{}", entry.map(|e| e.logo).unwrap_or("saml.svg"));
                                     let (badge, label) = match c.state {
-                                        ConnectionState::Active => ("badge configured", "Active"),
-                                        ConnectionState::Configured => ("badge configured", "Configured: test sign-in next"),
-                                        ConnectionState::Draft => ("badge draft", "Draft: not finished"),
+                                        ConnectionState::Active => ("badge success", "Active"),
+                                        ConnectionState::Configured => ("badge success", "Configured: test sign-in next"),
+                                        ConnectionState::Draft => ("badge warning", "Draft: not finished"),
                                     };
                                     let href = resume_href(&c);
                                     // The connection's weakest certificate decides whether to flag it here.
@@ -119,7 +104,7 @@ fn ConnectionsList() -> impl IntoView {
                                                 <strong>{name}</strong>
                                                 <div class="muted">{c.protocol.as_str().to_uppercase()}</div>
                                             </div>
-                                            {cert_alert.map(|a| view! { class=class, <span class="badge draft" data-cert-alert>{a}</span> })}
+                                            {cert_alert.map(|a| view! { class=class, <span class="badge warning" data-cert-alert>{a}</span> })}
                                             <span class=badge>{label}</span>
                                             <a class="button" href=href>{action}<span class="visually-hidden">{format!(" ({name})")}</span></a>
                                         </li>

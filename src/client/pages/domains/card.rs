@@ -95,26 +95,6 @@ pub fn DomainCard(
         h2:focus {
             outline: none;
         }
-        .badge {
-            font-size: var(--font-size-sm);
-            font-weight: 700;
-            padding: var(--space-1) var(--space-2);
-            border-radius: var(--radius-sm);
-            border: var(--border-width) solid var(--color-border);
-            white-space: nowrap;
-        }
-        .badge.verified {
-            background: var(--color-success-bg);
-            border-color: var(--color-success);
-        }
-        .badge.pending {
-            background: var(--color-warning-bg);
-            border-color: var(--color-warning);
-        }
-        .badge.failed {
-            background: var(--color-danger-bg);
-            border-color: var(--color-danger);
-        }
         .record {
             display: grid;
             grid-template-columns: minmax(8rem, 10rem) minmax(0, 1fr);
@@ -258,9 +238,9 @@ pub fn DomainCard(
                 // One element whose classes toggle: a rebuilt `class=` string would drop the scope class.
                 // A glyph and a word as well as the colour, so the state never rests on colour alone.
                 <span class="badge" data-domain-state
-                    class:verified=move || state.get() == DomainState::Verified
-                    class:pending=move || state.get() == DomainState::Pending
-                    class:failed=move || state.get() == DomainState::Failed>
+                    class:success=move || state.get() == DomainState::Verified
+                    class:warning=move || state.get() == DomainState::Pending
+                    class:danger=move || state.get() == DomainState::Failed>
                     <span aria-hidden="true">{move || match state.get() {
                         DomainState::Verified => "✓ ",
                         DomainState::Pending => "◷ ",

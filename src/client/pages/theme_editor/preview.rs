@@ -41,22 +41,6 @@ pub fn Preview(
             color: var(--color-primary);
             text-decoration: underline;
         }
-        .badge {
-            display: inline-block;
-            padding: 0 var(--space-2);
-            border-radius: var(--radius-sm);
-            border: var(--border-width) solid currentColor;
-            font-size: var(--font-size-sm);
-            font-weight: 600;
-        }
-        .badge.verified {
-            color: var(--color-success);
-            background: var(--color-success-bg);
-        }
-        .badge.pending {
-            color: var(--color-warning);
-            background: var(--color-warning-bg);
-        }
         .error-text {
             color: var(--color-danger);
             font-weight: 600;
@@ -97,8 +81,8 @@ pub fn Preview(
             <div class="notice error">"Test sign-in failed: the response was signed with a certificate we do not know."</div>
             <div class="notice warning">"Your session ends in 2 minutes."</div>
             <div class="card row">
-                <span>"acme.com"</span><span class="badge verified">"Verified"</span>
-                <span>"acme.co.uk"</span><span class="badge pending">"Pending"</span>
+                <span>"acme.com"</span><span class="badge success">"Verified"</span>
+                <span>"acme.co.uk"</span><span class="badge warning">"Pending"</span>
             </div>
         </div>
     }
