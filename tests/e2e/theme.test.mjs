@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPortico } from './lib/portico.mjs';
-import { launchBrowser, checkScreen } from './lib/browser.mjs';
+import { launchBrowser, checkScreen, rgb } from './lib/browser.mjs';
 
 let portico, browser;
 
@@ -17,11 +17,6 @@ after(async () => {
   await browser?.close();
   await portico?.stop();
 });
-
-const rgb = (hex) => {
-  const n = parseInt(hex.slice(1), 16);
-  return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
-};
 
 async function theme(overrides) {
   const current = await portico.api('GET', '/api/v1/theme');

@@ -116,3 +116,9 @@ export async function openAdminPage(portico, browser, orgId, { intent = 'sso', l
   await page.waitForURL(`${portico.baseUrl}${landing}`);
   return { page, context, errors };
 }
+
+/** `#rrggbb` as the `rgb(r, g, b)` text `getComputedStyle` reports. */
+export function rgb(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
+}
