@@ -206,3 +206,13 @@ pub struct UploadedAsset {
     /// Size in bytes.
     pub size: usize,
 }
+
+/// `GET/PUT /api/v1/organizations/{id}/theme` (and the designer's `/portal/api/theme/organization`):
+/// the theme an organization's admins see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationTheme {
+    /// The organization's own theme, or the environment's when it has none.
+    pub theme: Theme,
+    /// True when the organization has no theme of its own and `theme` is the environment's.
+    pub inherited: bool,
+}

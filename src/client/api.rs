@@ -267,6 +267,34 @@ pub async fn theme() -> Result<crate::api::theme::Theme, ApiError> {
     get("/portal/api/theme").await
 }
 
+/// The theme of the organization the designer link is for (its own, or the environment's).
+pub async fn organization_theme() -> Result<crate::api::theme::OrganizationTheme, ApiError> {
+    get("/portal/api/theme/organization").await
+}
+
+/// Publishes a theme for this organization only.
+pub async fn publish_organization_theme(input: &crate::api::theme::ThemeInput) -> Result<crate::api::theme::OrganizationTheme, ApiError> {
+    send(Request::put("/portal/api/theme/organization"), json(input)).await
+}
+
+/// Removes this organization's own theme: it wears the environment's again.
+pub async fn remove_organization_theme() -> Result<(), ApiError> {
+    send_empty(Request::delete("/portal/api/theme/organization")).await
+}
+
+/// Uploads a logo, favicon or font (`kind`); the server checks what the file really is.
+pub async fn upload_theme_asset(kind: &str, file: &web_sys::File) -> Result<crate::api::theme::UploadedAsset, ApiError> {
+    let csrf = CSRF.with(|c| c.borrow().clone());
+    let content_type = Some(file.type_()).filter(|t| !t.is_empty()).unwrap_or_else(|| "application/octet-stream".into());
+    let req = Request::post(&format!("/portal/api/theme/assets?kind={kind}"))
+        .header(CSRF_HEADER, &csrf)
+        .header("content-type", &content_type)
+        .body(wasm_bindgen::JsValue::from(file.clone()))
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let resp = req.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    decode(resp).await
+}
+
 /// Publishes the theme; the server checks it exactly as `PUT /api/v1/theme` does.
 pub async fn publish_theme(input: &crate::api::theme::ThemeInput) -> Result<crate::api::theme::Theme, ApiError> {
     send(Request::put("/portal/api/theme"), json(input)).await

@@ -23,6 +23,7 @@ pub fn mount() {
 #[component]
 pub fn App() -> impl IntoView {
     session::provide_session();
+    provide_context(components::shell::BrandingOverride(RwSignal::new(None)));
     // The vendor's custom CSS is scoped under this element (see core::theme::ROOT_ID).
     view! {
         <div id=crate::core::theme::ROOT_ID>
@@ -36,6 +37,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sso/setup/:step") view=pages::wizard::Wizard/>
                     <Route path=path!("/domains") view=pages::domains::Domains/>
                     <Route path=path!("/theme") view=pages::theme_editor::ThemeEditor/>
+                    <Route path=path!("/theme/preview") view=pages::theme_preview::ThemePreview/>
                 </Routes>
             </components::shell::Shell>
         </Router>

@@ -12,6 +12,7 @@ use super::validate;
 use crate::api::theme::{ContrastPair, Density, Palette, ProblemKind, Theme, ThemeProblem};
 
 pub mod asset;
+pub mod samples;
 mod color;
 mod css;
 #[cfg(test)]

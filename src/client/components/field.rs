@@ -93,7 +93,7 @@ pub fn Field(
             <label for=id>{label}</label>
             {hint.map(|h| view! { <p id=hint_id class="muted">{h}</p> })}
             {control}
-            {move || error.get().map(|e| view! { <p id=error_id.clone() class="field-error" aria-live="polite" style="color: var(--color-danger); font-weight: 600">{e}</p> })}
+            {move || error.get().map(|e| view! { <p id=error_id.clone() class="field-error" aria-live="polite">{e}</p> })}
         </div>
     }
 }

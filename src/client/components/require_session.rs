@@ -1,6 +1,6 @@
 //! Shows its children only with a live session, loading it first after a reload.
 
-use crate::client::api;
+use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::session::use_session;
 use leptos::prelude::*;
@@ -26,17 +26,28 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
         if session.info.with(|i| i.is_some()) {
             children.with_value(|c| c()).into_any()
         } else if session.lost.get() {
-            view! {
-                <div class="card">
-                    <h1 tabindex="-1">"Your setup session has ended"</h1>
-                    <p>"For your security, setup sessions end after a period of inactivity. Anything you entered was saved."</p>
-                    <p>"Ask your vendor for a new setup link and open it to continue where you left off."</p>
-                    {move || error.get().filter(|e| e.code() != Some(crate::api::ErrorCode::SessionMissing)).map(|e| view! { <ErrorNotice error=Signal::derive(move || Some(e.clone()))/> })}
-                </div>
-            }
+            view! { <SessionEnded error=Signal::derive(move || error.get())/> }
             .into_any()
         } else {
             view! { <p class="muted" role="status">"Loading…"</p> }.into_any()
         }
+    }
+}
+
+/// The screen an admin sees once their setup session is gone: what happened, that nothing was
+/// lost, and how to continue.
+#[component]
+pub fn SessionEnded(
+    /// Why, when it was something other than an expired or missing session.
+    #[prop(into)]
+    error: Signal<Option<ApiError>>,
+) -> impl IntoView {
+    view! {
+        <div class="card" data-session-ended>
+            <h1 tabindex="-1">"Your setup session has ended"</h1>
+            <p>"For your security, setup sessions end after a period of inactivity. Anything you entered was saved."</p>
+            <p>"Ask your vendor for a new setup link and open it to continue where you left off."</p>
+            {move || error.get().filter(|e| e.code() != Some(crate::api::ErrorCode::SessionMissing)).map(|e| view! { <ErrorNotice error=Signal::derive(move || Some(e.clone()))/> })}
+        </div>
     }
 }

@@ -53,7 +53,9 @@ pub fn Shell(children: Children) -> impl IntoView {
     let org = move || session.info.with(|i| i.as_ref().map(|i| i.organization_name.clone()));
     let back = move || session.info.with(|i| i.as_ref().and_then(|i| i.return_url.clone()));
     // The vendor's own names and links; the portal works the same without them.
-    let branding = LocalResource::new(|| async { crate::client::api::branding().await.unwrap_or_default() });
+    let fetched = LocalResource::new(|| async { crate::client::api::branding().await.unwrap_or_default() });
+    let preview = use_context::<BrandingOverride>();
+    let branding = Signal::derive(move || preview.and_then(|p| p.0.get()).or_else(|| fetched.get()));
     let product = move || branding.get().and_then(|b| b.display_name.clone());
     let subtitle = move || match product() {
         Some(p) => format!("{p}: single sign-on setup"),
@@ -95,6 +97,11 @@ pub fn Shell(children: Children) -> impl IntoView {
         })}
     }
 }
+
+/// Branding shown instead of the published one, while set: the theme editor's preview puts the
+/// edited theme's names, logos and links here. Provided once, by the app.
+#[derive(Debug, Clone, Copy)]
+pub struct BrandingOverride(pub RwSignal<Option<crate::api::theme::Branding>>);
 
 const SCHEME_KEY: &str = "portico.color-scheme";
 

@@ -7,6 +7,7 @@ pub mod setup;
 pub mod sso;
 pub mod steps;
 pub mod theme_editor;
+pub mod theme_preview;
 pub mod wizard;
 
 use leptos::prelude::*;
@@ -19,10 +20,21 @@ pub fn PageHeading(
     text: String,
 ) -> impl IntoView {
     let node = NodeRef::<leptos::html::H1>::new();
+    // In the theme editor's preview the page is a sample: moving focus there would take it
+    // from the designer's controls.
+    let sample = use_context::<InPreview>().is_some();
     Effect::new(move |_| {
+        if sample {
+            return;
+        }
         if let Some(el) = node.get() {
             let _ = el.focus();
         }
     });
     view! { <h1 tabindex="-1" node_ref=node>{text}</h1> }
 }
+
+/// Provided by the theme editor's preview: the screens inside are samples, shown for their
+/// looks, so they do not move focus.
+#[derive(Debug, Clone, Copy)]
+pub struct InPreview;

@@ -2,6 +2,7 @@
 //! controls on one side, a live preview on the other; the edited theme is applied to the page
 //! as CSS variables as the designer types, and "Publish" saves it through the API's checks.
 
+mod content;
 mod controls;
 mod preview;
 
@@ -10,16 +11,16 @@ use crate::api::theme::{ProblemKind, Theme, ThemeInput, ThemeProblem};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::require_session::RequireSession;
+use crate::client::session::use_session;
 use crate::client::style::scoped;
-use crate::core::theme::{check, stylesheet};
+use crate::core::theme::check;
+use content::{AssetControls, ContentControls, CustomCssControl};
 use controls::{GeneralControls, PaletteControls};
 use leptos::prelude::*;
 use preview::{ContrastPanel, Preview};
 use std::collections::BTreeMap;
 use stylers_macro::style_str;
-
-/// The `<style>` element the edited theme is written into, after the published theme's link.
-const PREVIEW_STYLE_ID: &str = "portico-theme-preview";
+use super::theme_preview::Screen;
 
 /// The editor's shared state, provided to the controls.
 #[derive(Clone, Copy)]
@@ -51,6 +52,15 @@ pub fn ThemeEditor() -> impl IntoView {
     }
 }
 
+/// Where "Publish" saves the theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// The environment's theme, for every organization without one of its own.
+    Environment,
+    /// This organization's own theme.
+    Organization,
+}
+
 /// Where the published theme stands.
 #[derive(Clone)]
 enum Load {
@@ -59,36 +69,16 @@ enum Load {
     Ready,
 }
 
-fn document() -> Option<web_sys::Document> {
-    web_sys::window().and_then(|w| w.document())
-}
-
-/// Writes the edited theme's stylesheet into the page; only CSS variables change.
-fn write_preview(css: &str) {
-    let Some(doc) = document() else { return };
-    let el = match doc.get_element_by_id(PREVIEW_STYLE_ID) {
-        Some(el) => el,
-        None => {
-            let Ok(el) = doc.create_element("style") else { return };
-            el.set_id(PREVIEW_STYLE_ID);
-            // Last in <head>, so it wins over the published theme's stylesheet.
-            if let Some(head) = doc.head() {
-                let _ = head.append_child(&el);
-            }
-            el
-        }
-    };
-    el.set_text_content(Some(css));
-}
-
 #[component]
 fn EditorPage() -> impl IntoView {
     let class = scoped(style_str! {
         .editor {
             display: grid;
-            grid-template-columns: minmax(18rem, 26rem) 1fr;
+            grid-template-columns: minmax(18rem, 26rem) minmax(0, 1fr);
             gap: var(--space-5);
             align-items: start;
+            inline-size: min(94vw, 90rem);
+            margin-inline: calc((100% - min(94vw, 90rem)) / 2);
         }
         @media (max-width: 60rem) {
             .editor {
@@ -106,45 +96,29 @@ fn EditorPage() -> impl IntoView {
     let ed = Editor { theme, problems, live };
     provide_context(ed);
     let load = RwSignal::new(Load::Loading);
+    let target = RwSignal::new(Target::Environment);
+    // The organization's own theme, when it has one: its admins see that instead.
+    let org_theme = RwSignal::new(None::<Theme>);
+    let session = use_session();
+    let org_name = move || session.info.with(|i| i.as_ref().map(|i| i.organization_name.clone()).unwrap_or_default());
     leptos::task::spawn_local(async move {
-        match api::theme().await {
-            Ok(t) => {
+        let (env, org) = (api::theme().await, api::organization_theme().await);
+        match (env, org) {
+            (Ok(t), Ok(o)) => {
                 theme.try_set(t);
+                org_theme.try_set((!o.inherited).then_some(o.theme));
                 load.try_set(Load::Ready);
             }
-            Err(e) => {
+            (Err(e), _) | (_, Err(e)) => {
                 load.try_set(Load::Failed(e));
             }
         }
     });
 
-    // The edited theme replaces the published one on this page at once.
-    Effect::new(move |_| theme.with(|t| write_preview(&stylesheet(t))));
-    // The preview's mode uses the portal's own switch (data-theme on the root); the admin's
-    // saved choice comes back when the editor goes away, as does the published theme.
-    let root = document().and_then(|d| d.document_element());
-    let saved_scheme = root.as_ref().and_then(|r| r.get_attribute("data-theme"));
-    let mode = RwSignal::new(if saved_scheme.as_deref() == Some("dark") { "dark" } else { "light" });
-    Effect::new(move |_| {
-        let m = mode.get();
-        if let Some(r) = document().and_then(|d| d.document_element()) {
-            let _ = r.set_attribute("data-theme", m);
-        }
-    });
-    on_cleanup(move || {
-        if let Some(doc) = document() {
-            if let Some(el) = doc.get_element_by_id(PREVIEW_STYLE_ID) {
-                el.remove();
-            }
-            if let Some(r) = doc.document_element() {
-                let _ = match &saved_scheme {
-                    Some(s) => r.set_attribute("data-theme", s),
-                    None => r.remove_attribute("data-theme"),
-                };
-            }
-        }
-    });
-
+    // The editor itself keeps the published theme (a theme being edited may well be
+    // unreadable); the preview wears the edited one, in the mode chosen here.
+    let mode = RwSignal::new("light");
+    let screen = RwSignal::new(Screen::All);
     let phone = RwSignal::new(false);
     let json = RwSignal::new(String::new());
     let json_error = RwSignal::new(None::<String>);
@@ -181,11 +155,19 @@ fn EditorPage() -> impl IntoView {
         publish_error.set(None);
         status.set(String::new());
         let input = ThemeInput { theme: theme.get_untracked(), accept_low_contrast: accept_low.get_untracked() };
+        let to = target.get_untracked();
         leptos::task::spawn_local(async move {
-            match api::publish_theme(&input).await {
-                Ok(_) => {
+            let done = match to {
+                Target::Environment => api::publish_theme(&input).await.map(|_| "Published: every organization of this environment now wears this theme, except those with a theme of their own.".to_owned()),
+                Target::Organization => api::publish_organization_theme(&input).await.map(|o| {
+                    org_theme.try_set(Some(o.theme));
+                    format!("Published for {} only: its admins now see this theme.", org_name())
+                }),
+            };
+            match done {
+                Ok(message) => {
                     problems.try_set(BTreeMap::new());
-                    status.try_set("Published: every portal link of this environment now wears this theme.".into());
+                    status.try_set(message);
                 }
                 Err(e) => {
                     problems.try_set(e.fields());
@@ -196,11 +178,41 @@ fn EditorPage() -> impl IntoView {
         });
     };
 
+    let edit_org = move |_| {
+        if let Some(t) = org_theme.get_untracked() {
+            theme.set(t);
+            problems.set(BTreeMap::new());
+            target.set(Target::Organization);
+            status.set(format!("Editing {}'s own theme.", org_name()));
+        }
+    };
+    let removing = RwSignal::new(false);
+    let remove_org = move |_| {
+        if removing.get_untracked() {
+            return;
+        }
+        removing.set(true);
+        publish_error.set(None);
+        leptos::task::spawn_local(async move {
+            match api::remove_organization_theme().await {
+                Ok(()) => {
+                    org_theme.try_set(None);
+                    target.try_set(Target::Environment);
+                    status.try_set(format!("{} wears the environment's theme again.", org_name()));
+                }
+                Err(e) => {
+                    publish_error.try_set(Some(e));
+                }
+            }
+            removing.try_set(false);
+        });
+    };
+
     view! { class=class,
         <div class="stack">
             <div class="card stack">
                 <PageHeading text="Theme editor"/>
-                <p>"Change the tokens on the left; the preview on the right and this page follow as you type. Nothing reaches the portal until you publish."</p>
+                <p>"Change the tokens on the left; the preview shows the portal's screens in your theme as you type. Nothing reaches the portal until you publish."</p>
                 <p class="visually-hidden" role="status" aria-live="polite">{move || status.get()}</p>
                 {move || match load.get() {
                     Load::Loading => view! { <p class="muted" role="status">"Loading the published theme…"</p> }.into_any(),
@@ -213,6 +225,9 @@ fn EditorPage() -> impl IntoView {
                     <GeneralControls/>
                     <PaletteControls mode="light" legend="Light mode colours"/>
                     <PaletteControls mode="dark" legend="Dark mode colours"/>
+                    <AssetControls/>
+                    <ContentControls/>
+                    <CustomCssControl/>
                 </form>
                 <div class="stack">
                     <section class="card stack" aria-labelledby="preview-heading">
@@ -227,13 +242,44 @@ fn EditorPage() -> impl IntoView {
                             <button type="button" class="button" aria-pressed=move || (!phone.get()).to_string() on:click=move |_| phone.set(false)>"Desktop"</button>
                             <button type="button" class="button" aria-pressed=move || phone.get().to_string() on:click=move |_| phone.set(true)>"Phone"</button>
                         </div>
-                        <Preview phone/>
+                        <div class="stack" style="gap: var(--space-1)">
+                            <label for="preview-screen">"Screen"</label>
+                            <select id="preview-screen" data-preview-screen
+                                on:change=move |ev| { if let Some(s) = Screen::parse(&event_target_value(&ev)) { screen.set(s) } }>
+                                {Screen::ALL.iter().map(|s| view! { <option value=s.slug() selected=*s == Screen::All>{s.label()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <Preview mode phone screen/>
                     </section>
                     <div class="card stack">
                         <ContrastPanel/>
                     </div>
                     <section class="card stack" aria-labelledby="publish-heading">
                         <h2 id="publish-heading">"Publish"</h2>
+                        <fieldset class="stack" style="gap: var(--space-2)">
+                            <legend>"Publish this theme for"</legend>
+                            <label>
+                                <input type="radio" name="publish-target" value="environment" data-target="environment"
+                                    prop:checked=move || target.get() == Target::Environment on:change=move |_| target.set(Target::Environment)/>
+                                " Every organization in this environment"
+                            </label>
+                            <label>
+                                <input type="radio" name="publish-target" value="organization" data-target="organization"
+                                    prop:checked=move || target.get() == Target::Organization on:change=move |_| target.set(Target::Organization)/>
+                                {move || format!(" Only {} (its own theme, which its admins see instead)", org_name())}
+                            </label>
+                        </fieldset>
+                        {move || org_theme.with(Option::is_some).then(|| view! {
+                            <div class="notice warning stack" data-org-override>
+                                <p>{format!("{} has a theme of its own: its admins see that one, not the environment's.", org_name())}</p>
+                                <div class="actions">
+                                    <button type="button" class="button" data-edit-org-theme on:click=edit_org>{format!("Edit {}'s theme", org_name())}</button>
+                                    <button type="button" class="button" data-remove-org-theme aria-disabled=move || removing.get().then_some("true") on:click=remove_org>
+                                        {format!("Remove {}'s theme", org_name())}
+                                    </button>
+                                </div>
+                            </div>
+                        })}
                         <label>
                             <input type="checkbox" data-accept-low-contrast prop:checked=move || accept_low.get()
                                 on:change=move |ev| accept_low.set(event_target_checked(&ev))/>
@@ -260,7 +306,7 @@ fn EditorPage() -> impl IntoView {
                             aria-invalid=move || json_error.with(|e| e.is_some()).then_some("true")
                             aria-describedby=move || json_error.with(|e| e.is_some()).then_some("theme-json-error")
                             prop:value=move || json.get() on:input=move |ev| json.set(event_target_value(&ev))></textarea>
-                        {move || json_error.get().map(|e| view! { <p id="theme-json-error" class="field-error" role="alert" style="color: var(--color-danger); font-weight: 600">{e}</p> })}
+                        {move || json_error.get().map(|e| view! { <p id="theme-json-error" class="field-error" role="alert">{e}</p> })}
                         <div class="actions">
                             <button type="button" class="button" data-export on:click=export>"Export JSON"</button>
                             <button type="button" class="button" data-import on:click=import>"Import JSON"</button>

@@ -38,6 +38,8 @@ pub fn routes() -> Router<AppState> {
         .route("/domains/{id}/check", post(check_domain))
         .route("/dns_hosts", get(dns_hosts))
         .route("/theme", get(get_theme).put(put_theme))
+        .route("/theme/organization", get(get_org_theme).put(put_org_theme).delete(delete_org_theme))
+        .route("/theme/assets", post(upload_theme_asset))
 }
 
 async fn redeem(State(s): State<AppState>, Json(req): Json<RedeemLink>) -> Result<Response, ApiError> {
@@ -277,4 +279,47 @@ async fn put_theme(State(s): State<AppState>, sess: PortalSession, Json(input): 
     let t = crate::server::theme::accept_in(&s, env, input).await?;
     crate::server::theme::save_environment(&s, env, Some(&t)).await?;
     Ok(axum::Json(t))
+}
+
+/// `GET /portal/api/theme/organization`: the theme of the organization the designer link was
+/// minted for: its own, or the environment's when it has none (`inherited`).
+async fn get_org_theme(State(s): State<AppState>, sess: PortalSession) -> Result<impl IntoResponse, ApiError> {
+    sess.require(Intent::Theme)?;
+    let (scope, t) = crate::server::theme::effective(&s, &sess.org.environment_id, Some(&sess.org.id)).await?;
+    let inherited = scope == crate::server::theme::Scope::Environment(sess.org.environment_id.clone());
+    Ok(axum::Json(crate::api::theme::OrganizationTheme { theme: t, inherited }))
+}
+
+/// `PUT /portal/api/theme/organization`: publishes a theme for this organization only, through
+/// the same checks as the vendor API's `PUT /api/v1/organizations/{id}/theme`.
+async fn put_org_theme(State(s): State<AppState>, sess: PortalSession, Json(input): Json<crate::api::theme::ThemeInput>) -> Result<impl IntoResponse, ApiError> {
+    sess.require(Intent::Theme)?;
+    let t = crate::server::theme::accept_in(&s, &sess.org.environment_id, input).await?;
+    crate::server::theme::save_organization(&s, &sess.org.id, Some(&t)).await?;
+    Ok(axum::Json(crate::api::theme::OrganizationTheme { theme: t, inherited: false }))
+}
+
+/// `DELETE /portal/api/theme/organization`: the organization goes back to the environment's theme.
+async fn delete_org_theme(State(s): State<AppState>, sess: PortalSession) -> Result<StatusCode, ApiError> {
+    sess.require(Intent::Theme)?;
+    crate::server::theme::save_organization(&s, &sess.org.id, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(serde::Deserialize)]
+struct AssetQuery {
+    kind: Option<String>,
+}
+
+/// `POST /portal/api/theme/assets?kind=logo|favicon|font`: the designer's upload; the same
+/// content checks as the vendor API's, and the file belongs to the environment.
+async fn upload_theme_asset(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    axum::extract::Query(q): axum::extract::Query<AssetQuery>,
+    body: axum::body::Bytes,
+) -> Result<impl IntoResponse, ApiError> {
+    sess.require(Intent::Theme)?;
+    let asset = crate::server::theme::upload(&s, &sess.org.environment_id, &q.kind.unwrap_or_default(), &body).await?;
+    Ok((StatusCode::CREATED, axum::Json(asset)))
 }

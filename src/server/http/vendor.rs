@@ -11,7 +11,7 @@ use crate::api::vendor::{CreateOrganization, CreatePortalLink, OrganizationList,
 use crate::api::ErrorCode;
 use crate::core::validate;
 use crate::server::crypto::hash_token;
-use crate::api::theme::ThemeInput;
+use crate::api::theme::{OrganizationTheme, ThemeInput};
 use crate::server::{connections, domains, service, signin, theme, AppState};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
@@ -302,14 +302,14 @@ async fn put_theme(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(in
 async fn get_org_theme(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
     let org = org_or_404(&s, &env, &id).await?;
     let (scope, t) = theme::effective(&s, &env, Some(&org.id)).await?;
-    Ok(axum::Json(serde_json::json!({ "theme": t, "inherited": scope == theme::Scope::Environment(env) })))
+    Ok(axum::Json(OrganizationTheme { theme: t, inherited: scope == theme::Scope::Environment(env) }))
 }
 
 async fn put_org_theme(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>, Json(input): Json<ThemeInput>) -> Result<impl IntoResponse, ApiError> {
     let org = org_or_404(&s, &env, &id).await?;
     let t = theme::accept_in(&s, &env, input).await?;
     theme::save_organization(&s, &org.id, Some(&t)).await?;
-    Ok(axum::Json(serde_json::json!({ "theme": t, "inherited": false })))
+    Ok(axum::Json(OrganizationTheme { theme: t, inherited: false }))
 }
 
 async fn delete_org_theme(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<StatusCode, ApiError> {

@@ -95,14 +95,21 @@ pub fn PaletteControls(
     view! { class=class,
         <fieldset class="colors">
             <legend>{legend}</legend>
-            {COLORS.iter().map(|&(name, label)| view! { <ColorControl mode name label/> }).collect_view()}
+            {COLORS.iter().map(|&(name, label)| view! { <ColorControl mode name label scope=class/> }).collect_view()}
         </fieldset>
     }
 }
 
 /// One colour: a text input (any CSS colour the theme accepts) and a picker bound to it.
 #[component]
-fn ColorControl(mode: &'static str, name: &'static str, label: &'static str) -> impl IntoView {
+fn ColorControl(
+    mode: &'static str,
+    name: &'static str,
+    label: &'static str,
+    /// The fieldset's scoped class, so `.pair` here is styled by it.
+    scope: &'static str,
+) -> impl IntoView {
+    let class = scope;
     let ed = use_context::<Editor>();
     let Some(ed) = ed else { return ().into_any() };
     let key = format!("{mode}.{name}");
@@ -135,7 +142,7 @@ fn ColorControl(mode: &'static str, name: &'static str, label: &'static str) -> 
         let (error, error_id) = (error.clone(), error_id.clone());
         move || error().is_some().then(|| error_id.clone())
     };
-    view! {
+    view! { class=class,
         <div class="stack" style="gap: var(--space-1)">
             <label for=id.clone()>{label}</label>
             <div class="pair">
@@ -145,7 +152,7 @@ fn ColorControl(mode: &'static str, name: &'static str, label: &'static str) -> 
                     data-color=key aria-invalid=invalid aria-describedby=described
                     prop:value=value on:input=move |ev| edit2(event_target_value(&ev))/>
             </div>
-            {move || error().map(|e| view! { <p id=error_id.clone() class="field-error" aria-live="polite" style="color: var(--color-danger); font-weight: 600">{e}</p> })}
+            {move || error().map(|e| view! { <p id=error_id.clone() class="field-error" aria-live="polite">{e}</p> })}
         </div>
     }
     .into_any()
@@ -162,7 +169,7 @@ pub fn GeneralControls() -> impl IntoView {
     // Blank means "not set" (the system stack, the default radius), as in the JSON.
     let text = |v: String| Some(v).filter(|v| !v.trim().is_empty());
     let error = move |key: &'static str| {
-        move || ed.problem(key).map(|e| view! { <p id=format!("{key}-error") class="field-error" aria-live="polite" style="color: var(--color-danger); font-weight: 600">{e}</p> })
+        move || ed.problem(key).map(|e| view! { <p id=format!("{key}-error") class="field-error" aria-live="polite">{e}</p> })
     };
     let touched = move |key: &'static str| {
         ed.problems.update(|p| {

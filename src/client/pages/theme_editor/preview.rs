@@ -1,91 +1,84 @@
-//! The editor's live preview: sample screens built from the portal's own classes, so every
-//! token the designer changes shows at once; and the contrast panel.
+//! The editor's live preview (the portal's own screens, in an iframe) and the contrast panel.
 
 use super::Editor;
+use crate::client::pages::theme_preview::{PreviewMessage, Screen};
+use wasm_bindgen::JsValue;
 use crate::client::style::scoped;
 use crate::core::theme::contrast_pairs;
 use leptos::prelude::*;
 use stylers_macro::style_str;
 
-/// Sample screens in the theme being edited (the page's tokens are the edited theme's).
+/// The portal's screens in the theme being edited: the `/theme/preview` page in an iframe, as
+/// wide as a desktop window or a phone, sent the theme whenever it changes.
 #[component]
 pub fn Preview(
-    /// Narrow the samples to a phone's width.
+    /// `light` or `dark`.
+    #[prop(into)]
+    mode: Signal<&'static str>,
+    /// A phone's width instead of the column's.
     #[prop(into)]
     phone: Signal<bool>,
+    /// Which screen.
+    #[prop(into)]
+    screen: Signal<Screen>,
 ) -> impl IntoView {
     let class = scoped(style_str! {
-        .samples {
-            display: grid;
-            gap: var(--space-4);
+        .frame {
+            display: block;
+            inline-size: 100%;
+            border: var(--border-width) solid var(--color-border);
+            border-radius: var(--radius-md);
+            background: var(--color-bg);
         }
-        .samples.phone {
-            max-inline-size: 24rem;
+        .frame.phone {
+            inline-size: 375px;
+            max-inline-size: 100%;
             margin-inline: auto;
         }
-        .row {
-            display: flex;
-            flex-wrap: wrap;
-            gap: var(--space-2);
-            align-items: center;
+    });
+    let Some(ed) = use_context::<Editor>() else { return ().into_any() };
+    let frame = NodeRef::<leptos::html::Iframe>::new();
+    let height = RwSignal::new(600u32);
+    let ready = RwSignal::new(false);
+    let send = move || {
+        let Some(win) = frame.get_untracked().and_then(|f| f.content_window()) else { return };
+        let msg = PreviewMessage::Show {
+            theme: Box::new(ed.theme.get_untracked()),
+            mode: mode.get_untracked().to_owned(),
+            screen: screen.get_untracked(),
+        };
+        msg.post(&win);
+    };
+    let handle = window_event_listener(leptos::ev::message, move |ev| {
+        // Only our own iframe's messages count.
+        let ours = frame.get_untracked().and_then(|f| f.content_window()).map(JsValue::from);
+        if ours.is_none() || ev.source().map(JsValue::from) != ours {
+            return;
         }
-        .copy {
-            display: flex;
-            gap: var(--space-2);
-        }
-        .copy input {
-            flex: 1;
-            min-width: 0;
-        }
-        .link {
-            color: var(--color-primary);
-            text-decoration: underline;
-        }
-        .error-text {
-            color: var(--color-danger);
-            font-weight: 600;
+        match PreviewMessage::receive(&ev) {
+            Some(PreviewMessage::Ready) => {
+                ready.set(true);
+                send();
+            }
+            Some(PreviewMessage::Height { height: h }) => height.set(h.clamp(200, 20_000)),
+            _ => {}
         }
     });
-    // Sample controls do nothing: the preview shows looks, not behaviour.
+    on_cleanup(move || handle.remove());
+    Effect::new(move |_| {
+        ed.theme.track();
+        mode.track();
+        screen.track();
+        if ready.get() {
+            send();
+        }
+    });
     view! { class=class,
-        <div class="samples" class:phone=move || phone.get() data-theme-preview>
-            <div class="card stack">
-                <h3>"Choose your identity provider"</h3>
-                <p class="muted">"Sample: the provider picker."</p>
-                <div class="row">
-                    <button type="button" class="button">"Okta"</button>
-                    <button type="button" class="button">"Microsoft Entra ID"</button>
-                    <button type="button" class="button">"Google Workspace"</button>
-                </div>
-                <div class="row">
-                    <button type="button" class="button primary" data-preview-primary>"Continue"</button>
-                    <button type="button" class="button">"Back"</button>
-                    <span class="link">"Read the setup guide"</span>
-                </div>
-            </div>
-            <div class="card stack">
-                <h3>"Copy these values into your provider"</h3>
-                <label for="preview-acs">"Assertion Consumer Service URL"</label>
-                <div class="copy">
-                    <input id="preview-acs" type="text" class="mono" readonly value="https://sso.example.com/saml/acs"/>
-                    <button type="button" class="button">"Copy"</button>
-                </div>
-            </div>
-            <div class="card stack">
-                <h3>"Paste your provider's metadata"</h3>
-                <label for="preview-metadata">"Metadata XML"</label>
-                <textarea id="preview-metadata" class="mono" rows="3" aria-invalid="true" aria-describedby="preview-metadata-error">"<EntityDescriptor …"</textarea>
-                <p id="preview-metadata-error" class="error-text">"This is not SAML metadata: the XML ends too early."</p>
-            </div>
-            <div class="notice success" data-preview-success>"Test sign-in succeeded: we received jane@acme.com."</div>
-            <div class="notice error">"Test sign-in failed: the response was signed with a certificate we do not know."</div>
-            <div class="notice warning">"Your session ends in 2 minutes."</div>
-            <div class="card row">
-                <span>"acme.com"</span><span class="badge success">"Verified"</span>
-                <span>"acme.co.uk"</span><span class="badge warning">"Pending"</span>
-            </div>
-        </div>
+        <iframe node_ref=frame class="frame" class:phone=move || phone.get() src="/theme/preview" data-theme-preview
+            title="Preview of the portal's screens in this theme"
+            style:block-size=move || format!("{}px", height.get())></iframe>
     }
+    .into_any()
 }
 
 /// Pairs below WCAG AA, recomputed as the designer types.

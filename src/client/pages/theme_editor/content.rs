@@ -1,0 +1,323 @@
+//! The editor's controls for what is not a colour: help contacts, footer links, logos, favicon,
+//! an uploaded font, and the custom CSS snippet.
+
+use super::Editor;
+use crate::api::theme::{FooterLink, Theme};
+use crate::client::api;
+use crate::client::style::scoped;
+use crate::core::theme::{ASSET_PREFIX, CUSTOM_CSS_MAX, FOOTER_LINKS_MAX};
+use leptos::prelude::*;
+use stylers_macro::style_str;
+use wasm_bindgen::JsCast;
+
+/// A field's error paragraph, with the id its input points at.
+fn error_view(ed: Editor, key: String) -> impl IntoView {
+    let id = format!("{}-error", key.replace('.', "-"));
+    move || ed.problem(&key).map(|e| view! { <p id=id.clone() class="field-error" aria-live="polite">{e}</p> })
+}
+
+/// The props an input needs to point at its error.
+fn invalid(ed: Editor, key: &str) -> impl Fn() -> Option<&'static str> + Clone + 'static {
+    let key = key.to_owned();
+    move || ed.problem(&key).map(|_| "true")
+}
+
+fn described(ed: Editor, key: &str) -> impl Fn() -> Option<String> + Clone + 'static {
+    let key = key.to_owned();
+    move || ed.problem(&key).map(|_| format!("{}-error", key.replace('.', "-")))
+}
+
+/// A server problem is cleared once its field is edited again.
+fn touched(ed: Editor, key: &str) {
+    ed.problems.update(|p| {
+        p.remove(key);
+    });
+}
+
+/// Blank means "not set", as in the JSON.
+fn text(v: String) -> Option<String> {
+    Some(v).filter(|v| !v.trim().is_empty())
+}
+
+/// Support email and URL, and the footer's links.
+#[component]
+pub fn ContentControls() -> impl IntoView {
+    let class = scoped(style_str! {
+        .link {
+            display: grid;
+            grid-template-columns: minmax(0, 1fr) minmax(0, 2fr) auto;
+            gap: var(--space-2);
+            align-items: start;
+        }
+        @media (max-width: 40rem) {
+            .link {
+                grid-template-columns: minmax(0, 1fr);
+            }
+        }
+    });
+    let Some(ed) = use_context::<Editor>() else { return ().into_any() };
+    let email = move || ed.theme.with(|t| t.support_email.clone().unwrap_or_default());
+    let url = move || ed.theme.with(|t| t.support_url.clone().unwrap_or_default());
+    let count = move || ed.theme.with(|t| t.footer_links.len());
+    let add = move |_| {
+        touched(ed, "footer_links");
+        ed.theme.update(|t| t.footer_links.push(FooterLink { label: String::new(), url: String::new() }));
+    };
+    view! { class=class,
+        <fieldset class="stack">
+            <legend>"Help and footer"</legend>
+            <div class="stack" style="gap: var(--space-1)">
+                <label for="theme-support-email">"Support email"</label>
+                <input type="email" id="theme-support-email" autocomplete="off" placeholder="it-help@vendor.com"
+                    aria-invalid=invalid(ed, "support_email") aria-describedby=described(ed, "support_email")
+                    prop:value=email on:input=move |ev| { touched(ed, "support_email"); ed.theme.update(|t| t.support_email = text(event_target_value(&ev))) }/>
+                {error_view(ed, "support_email".into())}
+            </div>
+            <div class="stack" style="gap: var(--space-1)">
+                <label for="theme-support-url">"Help center URL"</label>
+                <input type="url" id="theme-support-url" autocomplete="off" placeholder="https://vendor.com/help/sso"
+                    aria-invalid=invalid(ed, "support_url") aria-describedby=described(ed, "support_url")
+                    prop:value=url on:input=move |ev| { touched(ed, "support_url"); ed.theme.update(|t| t.support_url = text(event_target_value(&ev))) }/>
+                {error_view(ed, "support_url".into())}
+            </div>
+            <p class="muted">"Footer links, such as your terms and privacy policy:"</p>
+            // Links are edited in place by position; the list is short (at most five).
+            {move || (0..count()).map(|i| view! { <FooterLinkRow index=i/> }).collect_view()}
+            {error_view(ed, "footer_links".into())}
+            <div class="actions">
+                <button type="button" class="button" data-add-footer-link aria-disabled=move || (count() >= FOOTER_LINKS_MAX).then_some("true")
+                    on:click=move |ev| if count() < FOOTER_LINKS_MAX { add(ev) }>"Add a footer link"</button>
+            </div>
+        </fieldset>
+    }
+    .into_any()
+}
+
+#[component]
+fn FooterLinkRow(index: usize) -> impl IntoView {
+    let Some(ed) = use_context::<Editor>() else { return ().into_any() };
+    let (label_key, url_key) = (format!("footer_links.{index}.label"), format!("footer_links.{index}.url"));
+    let get = move |f: fn(&FooterLink) -> String| ed.theme.with(|t| t.footer_links.get(index).map(f).unwrap_or_default());
+    let set = move |v: String, url: bool| {
+        ed.theme.update(|t: &mut Theme| {
+            if let Some(l) = t.footer_links.get_mut(index) {
+                if url { l.url = v } else { l.label = v }
+            }
+        })
+    };
+    let remove = move |_| {
+        ed.problems.update(|p| p.retain(|k, _| !k.starts_with("footer_links")));
+        ed.theme.update(|t| {
+            if index < t.footer_links.len() {
+                t.footer_links.remove(index);
+            }
+        });
+    };
+    let (lk, uk) = (label_key.clone(), url_key.clone());
+    view! {
+        <div class="link" data-footer-link=index>
+            <div class="stack" style="gap: var(--space-1)">
+                <label for=format!("footer-{index}-label")>{format!("Link {} text", index + 1)}</label>
+                <input type="text" id=format!("footer-{index}-label") autocomplete="off" placeholder="Privacy"
+                    aria-invalid=invalid(ed, &label_key) aria-describedby=described(ed, &label_key)
+                    prop:value=move || get(|l| l.label.clone())
+                    on:input=move |ev| { touched(ed, &lk); set(event_target_value(&ev), false) }/>
+                {error_view(ed, label_key.clone())}
+            </div>
+            <div class="stack" style="gap: var(--space-1)">
+                <label for=format!("footer-{index}-url")>{format!("Link {} address", index + 1)}</label>
+                <input type="url" id=format!("footer-{index}-url") autocomplete="off" placeholder="https://vendor.com/privacy"
+                    aria-invalid=invalid(ed, &url_key) aria-describedby=described(ed, &url_key)
+                    prop:value=move || get(|l| l.url.clone())
+                    on:input=move |ev| { touched(ed, &uk); set(event_target_value(&ev), true) }/>
+                {error_view(ed, url_key.clone())}
+            </div>
+            <button type="button" class="button" style="align-self: end" aria-label=format!("Remove link {}", index + 1) on:click=remove>"Remove"</button>
+        </div>
+    }
+    .into_any()
+}
+
+/// Which theme field an uploaded file goes into.
+#[derive(Clone, Copy)]
+enum Slot {
+    LogoLight,
+    LogoDark,
+    Favicon,
+    Font,
+}
+
+impl Slot {
+    fn key(self) -> &'static str {
+        match self {
+            Slot::LogoLight => "logo_light",
+            Slot::LogoDark => "logo_dark",
+            Slot::Favicon => "favicon",
+            Slot::Font => "font_file",
+        }
+    }
+    fn kind(self) -> &'static str {
+        match self {
+            Slot::LogoLight | Slot::LogoDark => "logo",
+            Slot::Favicon => "favicon",
+            Slot::Font => "font",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            Slot::LogoLight => "Logo for light mode",
+            Slot::LogoDark => "Logo for dark mode",
+            Slot::Favicon => "Favicon",
+            Slot::Font => "Font file",
+        }
+    }
+    fn hint(self) -> &'static str {
+        match self {
+            Slot::LogoLight => "PNG, JPEG, WebP or SVG, up to 512 KB. Shown in the header.",
+            Slot::LogoDark => "Optional; the light logo is used when there is none.",
+            Slot::Favicon => "PNG, ICO-sized PNG or SVG, up to 128 KB.",
+            Slot::Font => "A WOFF2 file, up to 1 MB; it comes first in the font list.",
+        }
+    }
+    fn accept(self) -> &'static str {
+        match self {
+            Slot::Font => ".woff2,font/woff2",
+            _ => "image/png,image/jpeg,image/webp,image/svg+xml",
+        }
+    }
+    fn get(self, t: &Theme) -> Option<String> {
+        match self {
+            Slot::LogoLight => t.logo_light.clone(),
+            Slot::LogoDark => t.logo_dark.clone(),
+            Slot::Favicon => t.favicon.clone(),
+            Slot::Font => t.font_file.clone(),
+        }
+    }
+    fn set(self, t: &mut Theme, v: Option<String>) {
+        match self {
+            Slot::LogoLight => t.logo_light = v,
+            Slot::LogoDark => t.logo_dark = v,
+            Slot::Favicon => t.favicon = v,
+            Slot::Font => t.font_file = v,
+        }
+    }
+}
+
+/// Logos, favicon and font: uploaded at once (the server checks what each file really is),
+/// used by the preview straight away, and part of the theme once published.
+#[component]
+pub fn AssetControls() -> impl IntoView {
+    view! {
+        <fieldset class="stack">
+            <legend>"Logos, favicon and font"</legend>
+            <AssetControl which=Slot::LogoLight/>
+            <AssetControl which=Slot::LogoDark/>
+            <AssetControl which=Slot::Favicon/>
+            <AssetControl which=Slot::Font/>
+        </fieldset>
+    }
+}
+
+/// One file: its current value, a picker that uploads, and removal.
+#[component]
+fn AssetControl(
+    /// Which theme field the file fills (`slot` is reserved by the view macro).
+    which: Slot,
+) -> impl IntoView {
+    let class = scoped(style_str! {
+        .current {
+            display: flex;
+            flex-wrap: wrap;
+            gap: var(--space-2);
+            align-items: center;
+        }
+        .current img {
+            max-block-size: 2.5rem;
+            max-inline-size: 10rem;
+            border: var(--border-width) solid var(--color-border);
+            border-radius: var(--radius-sm);
+            background: var(--color-surface-alt);
+            padding: var(--space-1);
+        }
+    });
+    let slot = which;
+    let Some(ed) = use_context::<Editor>() else { return ().into_any() };
+    let key = slot.key();
+    let id = format!("theme-asset-{}", key.replace('_', "-"));
+    let busy = RwSignal::new(false);
+    let current = move || ed.theme.with(|t| slot.get(t));
+    let on_change = move |ev: leptos::ev::Event| {
+        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        let Some(input) = input else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        touched(ed, key);
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match api::upload_theme_asset(slot.kind(), &file).await {
+                Ok(a) => {
+                    ed.theme.try_update(|t| slot.set(t, Some(a.id)));
+                }
+                Err(e) => {
+                    let message = e.field("file").or_else(|| e.field("kind")).unwrap_or_else(|| e.message());
+                    ed.problems.try_update(|p| {
+                        p.insert(key.to_owned(), message);
+                    });
+                }
+            }
+            busy.try_set(false);
+            // The same file chosen again after a fix must fire `change` again.
+            input.set_value("");
+        });
+    };
+    let remove = move |_| {
+        touched(ed, key);
+        ed.theme.update(|t| slot.set(t, None));
+    };
+    let hint_id = format!("{id}-hint");
+    view! { class=class,
+        <div class="stack" style="gap: var(--space-1)" data-asset=key>
+            <label for=id.clone()>{slot.label()}</label>
+            <p id=hint_id.clone() class="muted">{slot.hint()}</p>
+            <div class="current">
+                {move || current().map(|asset| match slot {
+                    Slot::Font => view! { <code>{asset}</code> }.into_any(),
+                    _ => view! { <img src=format!("{ASSET_PREFIX}{asset}") alt=format!("Current {}", slot.label().to_lowercase())/> }.into_any(),
+                })}
+                <input type="file" id=id accept=slot.accept() aria-describedby=move || match ed.problem(key) {
+                        Some(_) => format!("{hint_id} {key}-error"),
+                        None => hint_id.clone(),
+                    }
+                    aria-invalid=invalid(ed, key) disabled=move || busy.get() on:change=on_change/>
+                {move || current().is_some().then(|| view! {
+                    <button type="button" class="button" aria-label=format!("Remove the {}", slot.label().to_lowercase()) on:click=remove>"Remove"</button>
+                })}
+            </div>
+            <p class="muted" role="status">{move || if busy.get() { "Uploading and checking the file…" } else { "" }}</p>
+            {error_view(ed, key.to_owned())}
+        </div>
+    }
+    .into_any()
+}
+
+/// The custom CSS snippet, checked as it is typed by the same code the server runs.
+#[component]
+pub fn CustomCssControl() -> impl IntoView {
+    let Some(ed) = use_context::<Editor>() else { return ().into_any() };
+    let value = move || ed.theme.with(|t| t.custom_css.clone().unwrap_or_default());
+    view! {
+        <fieldset class="stack">
+            <legend>"Custom CSS"</legend>
+            <p id="theme-custom-css-hint" class="muted">{format!(
+                "For the last details the tokens do not cover. It applies inside the portal only; no @import, and url() only to your uploaded files. Up to {} KB.",
+                CUSTOM_CSS_MAX / 1024
+            )}</p>
+            <label for="theme-custom-css">"CSS"</label>
+            <textarea id="theme-custom-css" class="mono" rows="6" spellcheck="false"
+                aria-invalid=invalid(ed, "custom_css")
+                aria-describedby=move || if ed.problem("custom_css").is_some() { "theme-custom-css-hint custom_css-error" } else { "theme-custom-css-hint" }
+                prop:value=value on:input=move |ev| { touched(ed, "custom_css"); ed.theme.update(|t| t.custom_css = text(event_target_value(&ev))) }></textarea>
+            {error_view(ed, "custom_css".into())}
+        </fieldset>
+    }
+    .into_any()
+}
