@@ -468,6 +468,12 @@ fn css_number(n: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
+/// `light` or `dark`: which the browser's own controls should match on this background. The
+/// threshold is the luminance at which black and white text contrast equally.
+fn scheme_of(background: Rgb) -> &'static str {
+    if background.luminance() < 0.179 { "dark" } else { "light" }
+}
+
 fn write_colors(out: &mut String, indent: &str, m: &Mode) {
     let c = &m.colors;
     let d = &m.derived;
@@ -532,7 +538,11 @@ pub fn stylesheet(t: &Theme) -> String {
         }
         None => font.to_owned(),
     };
-    out.push_str(":root {\n  color-scheme: light dark;\n");
+    // The browser draws its own controls (radios, file buttons, scrollbars) light or dark by
+    // `color-scheme`; a brand whose "light" palette is dark wants them dark in both modes.
+    let (light_scheme, dark_scheme) = (scheme_of(light.colors.background), scheme_of(dark.colors.background));
+    let both = if light_scheme == dark_scheme { light_scheme.to_owned() } else { format!("{light_scheme} {dark_scheme}") };
+    out.push_str(&format!(":root {{\n  color-scheme: {both};\n"));
     out.push_str(&format!("  --font-body: {font};\n"));
     for (name, factor) in [("sm", 0.5), ("md", 1.0), ("lg", 1.5)] {
         out.push_str(&format!("  --radius-{name}: {}px;\n", css_number(radius * factor)));
@@ -541,11 +551,11 @@ pub fn stylesheet(t: &Theme) -> String {
         out.push_str(&format!("  --space-{}: {}rem;\n", i + 1, css_number(rem * space)));
     }
     write_colors(&mut out, "  ", &light);
-    out.push_str("}\n:root[data-theme=light] {\n  color-scheme: light;\n");
+    out.push_str(&format!("}}\n:root[data-theme=light] {{\n  color-scheme: {light_scheme};\n"));
     write_colors(&mut out, "  ", &light);
     out.push_str("}\n@media (prefers-color-scheme: dark) {\n  :root:not([data-theme=light]) {\n");
     write_colors(&mut out, "    ", &dark);
-    out.push_str("  }\n}\n:root[data-theme=dark] {\n  color-scheme: dark;\n");
+    out.push_str(&format!("  }}\n}}\n:root[data-theme=dark] {{\n  color-scheme: {dark_scheme};\n"));
     write_colors(&mut out, "  ", &dark);
     out.push_str("}\n");
     if let Some(custom) = present(&t.custom_css).and_then(|css| scope_custom_css(css).ok()) {

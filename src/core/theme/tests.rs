@@ -445,3 +445,16 @@ fn wire_format() {
     let problem = ThemeProblem { field: "light.primary".into(), message: "m".into(), kind: ProblemKind::LowContrast };
     assert_eq!(serde_json::to_value(&problem).unwrap()["kind"], "low_contrast");
 }
+
+#[test]
+fn a_brand_dark_in_both_modes_asks_for_dark_browser_controls_in_both() {
+    let mut t = default_theme();
+    t.light.background = "#0d0f14".into();
+    t.light.surface = "#161a22".into();
+    t.light.text = "#f2f2f2".into();
+    let css = stylesheet(&t);
+    assert!(css.contains(":root {\n  color-scheme: dark;\n"), "{css}");
+    assert!(css.contains(":root[data-theme=light] {\n  color-scheme: dark;\n"), "{css}");
+    // The default keeps both.
+    assert!(stylesheet(&default_theme()).contains(":root {\n  color-scheme: light dark;\n"));
+}

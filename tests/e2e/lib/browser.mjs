@@ -99,13 +99,14 @@ export async function dropFile(page, selector, name, text) {
  * An IT admin's browser tab, signed in through a fresh portal link: the vendor API mints the
  * link (`intent`, optional `success_url`), the page redeems it and lands on `landing`. Uncaught
  * page errors are collected in `errors`, with the panic message a wasm crash logs first.
+ * `contextOptions` go to browser.newContext (e.g. `{ colorScheme: 'dark' }`).
  */
-export async function openAdminPage(portico, browser, orgId, { intent = 'sso', landing = '/sso', successUrl } = {}) {
+export async function openAdminPage(portico, browser, orgId, { intent = 'sso', landing = '/sso', successUrl, contextOptions = {} } = {}) {
   const body = { organization_id: orgId, intent };
   if (successUrl) body.success_url = successUrl;
   const res = await portico.api('POST', '/api/v1/portal_links', body);
   if (res.status !== 201) throw new Error(`minting a link failed: ${res.text}`);
-  const context = await browser.newContext();
+  const context = await browser.newContext(contextOptions);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: portico.baseUrl });
   const page = await context.newPage();
   const errors = [];
