@@ -125,6 +125,18 @@ test('a designer edits colours, logo, footer and CSS, sees them in the preview, 
     assert.deepEqual(saved.json.footer_links, [{ label: 'Privacy', url: 'https://vendor.test/privacy' }]);
     assert.equal(saved.json.custom_css, '.card { border-width: 3px }');
 
+    // An IT admin opening a portal link now sees the published colour and logo.
+    const customer = await portico.api('POST', '/api/v1/organizations', { name: 'Customer Org' });
+    const admin = await openAdminPage(portico, browser, customer.json.id);
+    try {
+      await admin.page.locator('.button.primary').first().waitFor();
+      await admin.page.waitForFunction((c) => getComputedStyle(document.querySelector('.button.primary')).backgroundColor === c, rgb('#0b5d3b'));
+      await admin.page.locator(`img.logo-light[src="${logo}"]`).waitFor({ state: 'attached' });
+      assert.deepEqual(admin.errors, []);
+    } finally {
+      await admin.context.close();
+    }
+
     // For this organization only: the environment keeps its theme.
     await page.locator('#color-light-primary').fill('#5b2a86');
     await page.locator('[data-target="organization"]').check();

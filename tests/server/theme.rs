@@ -223,3 +223,48 @@ async fn logos_and_favicons_are_checked_by_content_and_served_safely() {
     assert_eq!(b.body["logo_dark_url"], format!("/theme-assets/{logo_id}"), "the light logo stands in for a missing dark one");
     assert!(page(&app, None).await.contains(&format!("<link rel=\"icon\" href=\"/theme-assets/{icon_id}\">")));
 }
+
+/// Colours live in the theme tokens only (`style/tokens.css` and the theme stylesheet): a colour
+/// written anywhere else in the client's CSS would ignore the vendor's theme.
+#[test]
+fn no_colour_is_written_outside_the_tokens() {
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                files(&p, out);
+            } else if matches!(p.extension().and_then(|x| x.to_str()), Some("rs" | "css")) {
+                out.push(p);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut all = Vec::new();
+    files(&root.join("src/client"), &mut all);
+    files(&root.join("style"), &mut all);
+    let named = ["white", "black", "red", "blue", "green", "gray", "grey", "silver", "navy", "orange", "yellow", "purple"];
+    let mut found = Vec::new();
+    for path in all.iter().filter(|p| !p.ends_with("style/tokens.css")) {
+        let text = std::fs::read_to_string(path).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let lower = line.to_ascii_lowercase();
+            let b = lower.as_bytes();
+            let hex = (0..b.len()).any(|i| {
+                b[i] == b'#' && {
+                    let run = b[i + 1..].iter().take_while(|c| c.is_ascii_hexdigit()).count();
+                    let ends = b.get(i + 1 + run).is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'-' && *c != b'_');
+                    matches!(run, 3 | 4 | 6 | 8) && ends
+                }
+            });
+            let func = ["rgb(", "rgba(", "hsl(", "hsla(", "oklch(", "lab("].iter().any(|f| lower.contains(f));
+            let word = named.iter().any(|w| {
+                [": ", ":"].iter().any(|sep| lower.contains(&format!("{sep}{w};")) || lower.contains(&format!("{sep}{w} ")))
+            });
+            if hex || func || word {
+                found.push(format!("{}:{}: {}", path.strip_prefix(root).unwrap().display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "colours outside the tokens; use a var(--color-…) token:\n{}", found.join("\n"));
+    assert!(all.len() > 20, "the scan found the client's sources");
+}
