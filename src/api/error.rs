@@ -86,6 +86,8 @@ error_codes! {
     DomainNotFound = "domain_not_found", 404, "No domain with that id exists here.";
     DomainDuplicate = "domain_duplicate", 409, "That domain is already in this organization's list.";
     DomainTaken = "domain_taken", 409, "That domain is already verified by another organization. Contact your vendor if it is yours.";
+    CustomDomainNotFound = "custom_domain_not_found", 404, "No custom hostname with that id exists in this environment.";
+    CustomDomainTaken = "custom_domain_taken", 409, "That hostname is already registered with this Portico server.";
     LowContrast = "low_contrast", 422, "Some colour pairs are hard to read (below WCAG AA contrast); see `fields`. Change them, or send `accept_low_contrast: true` to save anyway.";
     TestNotFound = "test_not_found", 404, "No test sign-in with that id exists for this connection.";
     TestRequired = "test_required", 409, "Run a successful test sign-in with the current settings before activating this connection.";

@@ -5,6 +5,7 @@ pub mod dns_hosts;
 pub mod domains;
 pub mod error;
 pub mod guide;
+pub mod hostnames;
 pub mod portal;
 pub mod signin;
 pub mod theme;

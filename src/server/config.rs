@@ -48,6 +48,14 @@ pub struct ConfigArgs {
     /// Most DNS queries per second domain verification may send (default 20).
     #[arg(long, env = "PORTICO_DNS_QPS", global = true)]
     pub dns_qps: Option<String>,
+    /// When one server hosts several environments: environment `staging` answers at
+    /// `staging.<this domain>` (the default environment stays at the public URL).
+    #[arg(long, env = "PORTICO_BASE_DOMAIN", global = true)]
+    pub base_domain: Option<String>,
+    /// Proxies (IP addresses or CIDR ranges, comma-separated) whose `X-Forwarded-Host` and
+    /// `X-Forwarded-Proto` are believed; from anyone else these headers are ignored.
+    #[arg(long, env = "PORTICO_TRUSTED_PROXIES", global = true)]
+    pub trusted_proxies: Option<String>,
 }
 
 /// Validated settings.
@@ -79,6 +87,56 @@ pub struct Settings {
     pub dns_servers: Option<Vec<SocketAddr>>,
     /// Cap on DNS queries per second.
     pub dns_qps: u32,
+    /// Parent domain of the environments' own hostnames, when several share the server.
+    pub base_domain: Option<String>,
+    /// Proxies whose forwarded host and scheme are believed.
+    pub trusted_proxies: Vec<IpRange>,
+}
+
+/// An IP address range (`10.0.0.0/8`, `::1/128`), for trusted proxies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpRange {
+    /// The first address.
+    pub network: std::net::IpAddr,
+    /// Leading bits that must match.
+    pub prefix: u8,
+}
+
+impl IpRange {
+    /// Parses `a.b.c.d`, `a.b.c.d/n`, an IPv6 address, or one with `/n`.
+    pub fn parse(s: &str) -> Option<IpRange> {
+        let (addr, prefix) = match s.split_once('/') {
+            Some((a, p)) => (a, Some(p.parse::<u8>().ok()?)),
+            None => (s, None),
+        };
+        let network: std::net::IpAddr = addr.trim().parse().ok()?;
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then_some(IpRange { network, prefix })
+    }
+
+    /// Whether `ip` is in the range (an IPv4-mapped IPv6 address counts as IPv4).
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        use std::net::IpAddr;
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        };
+        let bits = |a: IpAddr| -> u128 {
+            match a {
+                IpAddr::V4(v) => u128::from(u32::from(v)) << 96,
+                IpAddr::V6(v) => u128::from(v),
+            }
+        };
+        if ip.is_ipv4() != self.network.is_ipv4() {
+            return false;
+        }
+        if self.prefix == 0 {
+            return true;
+        }
+        let mask = u128::MAX << (128 - u32::from(self.prefix));
+        bits(ip) & mask == bits(self.network) & mask
+    }
 }
 
 impl Settings {
@@ -103,6 +161,8 @@ impl Settings {
             clock_skew_seconds: 90,
             dns_servers: None,
             dns_qps: 1000,
+            base_domain: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -208,6 +268,22 @@ impl ConfigArgs {
                 Some(list) => Some(dns_servers(list)?),
             },
             dns_qps: positive(self.dns_qps.as_deref(), 20, "PORTICO_DNS_QPS", "queries per second")?.clamp(1, 100_000) as u32,
+            base_domain: match self.base_domain.as_deref().map(|d| d.trim().trim_matches('.').to_ascii_lowercase()).filter(|d| !d.is_empty()) {
+                None => None,
+                Some(d) if d.contains(['/', ':', ' ']) || !d.contains('.') => {
+                    return Err(ConfigError(format!("PORTICO_BASE_DOMAIN={d:?} is not a domain name; set it like PORTICO_BASE_DOMAIN=sso.example.com")))
+                }
+                Some(d) => Some(d),
+            },
+            trusted_proxies: match self.trusted_proxies.as_deref() {
+                None => Vec::new(),
+                Some(list) => list
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| IpRange::parse(s).ok_or_else(|| ConfigError(format!("PORTICO_TRUSTED_PROXIES has {s:?}, which is not an IP address or range; set it like PORTICO_TRUSTED_PROXIES=10.0.0.0/8,127.0.0.1"))))
+                    .collect::<Result<_, _>>()?,
+            },
         })
     }
 }
@@ -218,7 +294,7 @@ mod tests {
 
     fn args() -> ConfigArgs {
         ConfigArgs {
-            listen: None, public_url: None, data_dir: None, database_url: None, secret_key: None,
+            listen: None, public_url: None, data_dir: None, database_url: None, secret_key: None, base_domain: None, trusted_proxies: None,
             dist: None, fetch_allowlist: vec![], session_idle_seconds: None, session_max_seconds: None, metadata_refresh_seconds: None,
             clock_skew_seconds: None, dns_servers: None, dns_qps: None,
         }
@@ -255,6 +331,22 @@ mod tests {
         let mut a = args();
         a.database_url = Some("mysql://x".into());
         assert!(a.resolve().unwrap_err().0.contains("DATABASE_URL"));
+    }
+
+    #[test]
+    fn trusted_proxy_ranges() {
+        let r = IpRange::parse("10.0.0.0/8").unwrap();
+        assert!(r.contains("10.1.2.3".parse().unwrap()));
+        assert!(!r.contains("11.0.0.1".parse().unwrap()));
+        assert!(r.contains("::ffff:10.9.9.9".parse().unwrap()), "IPv4-mapped addresses count as IPv4");
+        let one = IpRange::parse("127.0.0.1").unwrap();
+        assert!(one.contains("127.0.0.1".parse().unwrap()) && !one.contains("127.0.0.2".parse().unwrap()));
+        assert!(IpRange::parse("fd00::/8").unwrap().contains("fd12::1".parse().unwrap()));
+        assert_eq!(IpRange::parse("10.0.0.0/33"), None);
+        assert_eq!(IpRange::parse("nope"), None);
+        let mut a = args();
+        a.trusted_proxies = Some("10.0.0.0/8, bad".into());
+        assert!(a.resolve().unwrap_err().0.contains("\"bad\""));
     }
 
     #[test]

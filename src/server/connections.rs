@@ -44,12 +44,21 @@ pub struct StoredOidc {
     pub token_endpoint: Option<String>,
 }
 
+/// Our values for a connection, under the base URL it was created on.
+pub fn sp_values(state: &AppState, row: &ConnectionRow) -> crate::api::portal::SpValues {
+    saml::sp_values(row.base_url.as_deref().unwrap_or(&state.settings.public_url), &row.id)
+}
+
 /// A new draft connection for a catalog IdP, with its own SP key pair for encrypted assertions.
-pub fn new_row(state: &AppState, organization_id: &str, entry: &crate::core::catalog::IdpEntry, now: i64) -> Result<ConnectionRow, ApiError> {
+///
+/// `base_url` is the hostname's base the admin (or the vendor's link) is on: the SP values the
+/// IdP is configured with are issued under it for good.
+pub fn new_row(state: &AppState, organization_id: &str, entry: &crate::core::catalog::IdpEntry, base_url: &str, now: i64) -> Result<ConnectionRow, ApiError> {
     let id = crate::server::crypto::id("conn_");
     let mut row = ConnectionRow::new_draft(id, organization_id.to_owned(), entry.key, entry.protocol.as_str(), now);
+    row.base_url = Some(base_url.to_owned());
     if entry.protocol == Protocol::Saml {
-        let sp = saml::sp_values(&state.settings.public_url, &row.id);
+        let sp = sp_values(state, &row);
         let pair = saml::keys::generate(&sp.entity_id, now).map_err(ApiError::internal)?;
         row.sp_key_enc = Some(state.secrets.seal(pair.private_key_pem.as_bytes()));
         row.sp_certificate = Some(pair.certificate_pem);
@@ -171,7 +180,7 @@ pub fn view(state: &AppState, row: &ConnectionRow) -> Connection {
             }
         }
     }
-    let sp = saml::sp_values(&state.settings.public_url, &row.id);
+    let sp = sp_values(state, row);
     Connection {
         id: row.id.clone(),
         organization_id: row.organization_id.clone(),

@@ -24,6 +24,11 @@ pub async fn run(state: AppState) {
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "domain check pass failed"),
         }
+        match crate::server::hostnames::sweep(&state).await {
+            Ok(n) if n > 0 => tracing::info!(checked = n, "custom hostname checks"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "custom hostname check pass failed"),
+        }
         if let Err(e) = purge(&state).await {
             tracing::error!(error = %e, "purging expired sessions failed");
         }

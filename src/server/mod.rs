@@ -10,6 +10,7 @@ pub mod dns_hosts;
 pub mod domains;
 pub mod fetch;
 pub mod guides;
+pub mod hostnames;
 pub mod http;
 pub mod jobs;
 pub mod oidc;

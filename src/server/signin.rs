@@ -80,7 +80,12 @@ async fn organization(state: &AppState, row: &ConnectionRow) -> Result<Organizat
 }
 
 fn sp(state: &AppState, row: &ConnectionRow) -> SpValues {
-    saml::sp_values(&state.settings.public_url, &row.id)
+    crate::server::connections::sp_values(state, row)
+}
+
+/// The base URL of the hostname the connection lives on.
+fn base<'a>(state: &'a AppState, row: &'a ConnectionRow) -> &'a str {
+    row.base_url.as_deref().unwrap_or(&state.settings.public_url)
 }
 
 /// Where the browser lands after the IdP answered: the wizard's test step, showing this test.
@@ -109,7 +114,7 @@ pub async fn start(state: &AppState, row: &ConnectionRow) -> Result<StartedTest,
                     // The provider could not even be reached: that is a result worth keeping too.
                     state.store.insert_test(&test).await?;
                     finish(state, row, test, Err(rejection), Default::default()).await?;
-                    format!("{}{}", state.settings.public_url, result_path(&row.id, &test_id))
+                    format!("{}{}", base(state, row), result_path(&row.id, &test_id))
                 }
             }
         }
@@ -117,7 +122,7 @@ pub async fn start(state: &AppState, row: &ConnectionRow) -> Result<StartedTest,
             // The AuthnRequest is made when the browser arrives at this URL, so a reload or a
             // second tab sends a fresh request rather than a stale one.
             state.store.insert_test(&test).await?;
-            format!("{}/sso/saml/{}/login/{}", state.settings.public_url, row.id, test_id)
+            format!("{}/sso/saml/{}/login/{}", base(state, row), row.id, test_id)
         }
     };
     Ok(StartedTest { test_id, url })

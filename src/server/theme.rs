@@ -7,6 +7,7 @@ use crate::api::theme::{ProblemKind, Theme, ThemeInput};
 use crate::api::ErrorCode;
 use crate::core::theme;
 use crate::server::http::error::ApiError;
+use crate::server::http::site::Site;
 use crate::server::store::StoreError;
 use crate::server::AppState;
 
@@ -179,10 +180,9 @@ pub fn inject(index_html: &str, url: &str, favicon: Option<&str>) -> String {
 }
 
 /// The stylesheet URL for a page request: the signed-in organization's theme when the request
-/// carries a session cookie, else the default environment's (hostnames choose environments
-/// once custom domains exist).
-pub async fn url_for_request(state: &AppState, headers: &axum::http::HeaderMap) -> Result<(String, Option<String>), StoreError> {
-    let (scope, t) = for_request(state, headers).await?;
+/// carries a session cookie, else the theme of the environment the hostname belongs to.
+pub async fn url_for_request(state: &AppState, headers: &axum::http::HeaderMap, site: &Site) -> Result<(String, Option<String>), StoreError> {
+    let (scope, t) = for_request(state, headers, site).await?;
     Ok((stylesheet_url(&scope, &t), t.favicon.clone()))
 }
 
@@ -190,30 +190,26 @@ pub async fn url_for_request(state: &AppState, headers: &axum::http::HeaderMap) 
 /// the page that shows them may come before the session.
 pub async fn branding(
     axum::extract::State(state): axum::extract::State<AppState>,
+    site: Site,
     headers: axum::http::HeaderMap,
 ) -> Result<axum::Json<crate::api::theme::Branding>, ApiError> {
-    let (_, t) = for_request(&state, &headers).await?;
+    let (_, t) = for_request(&state, &headers, &site).await?;
     Ok(axum::Json(crate::api::theme::Branding::from(&t)))
 }
 
 /// The theme for a request, and whose it is.
-async fn for_request(state: &AppState, headers: &axum::http::HeaderMap) -> Result<(Scope, Theme), StoreError> {
+async fn for_request(state: &AppState, headers: &axum::http::HeaderMap, site: &Site) -> Result<(Scope, Theme), StoreError> {
     let session = match crate::server::http::session::cookie_value(headers) {
         Some(v) => state.store.session(&crate::server::crypto::hash_token(&v)).await?,
         None => None,
     };
+    // A session counts on its own hostname only, as everywhere.
     let org = match session {
-        Some(s) => state.store.organization_by_id(&s.organization_id).await?,
-        None => None,
-    };
-    let env_id = match &org {
-        Some(o) => o.environment_id.clone(),
-        None => match state.store.environment_by_name(crate::server::service::DEFAULT_ENVIRONMENT).await? {
-            Some(e) => e.id,
-            None => return Ok((Scope::Environment("default".into()), theme::default_theme())),
-        },
-    };
-    effective(state, &env_id, org.as_ref().map(|o| o.id.as_str())).await
+        Some(s) if s.host.as_deref().is_none_or(|h| h == site.host) => state.store.organization_by_id(&s.organization_id).await?,
+        _ => None,
+    }
+    .filter(|o| o.environment_id == site.environment_id);
+    effective(state, &site.environment_id, org.as_ref().map(|o| o.id.as_str())).await
 }
 
 /// `GET /theme/{scope}/{version}.css`: the theme as CSS custom properties. The current version

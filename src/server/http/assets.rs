@@ -56,7 +56,7 @@ const NOT_BUILT: &str = "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\
 <p>The portal has not been built. Run <code>trunk build --release</code> and restart, or start the server with <code>--dist dist</code>.</p></html>";
 
 /// Serves a portal file, or `index.html` for client routes.
-pub async fn serve(State(s): State<AppState>, method: Method, uri: Uri, headers: axum::http::HeaderMap) -> Response {
+pub async fn serve(State(s): State<AppState>, site: super::site::Site, method: Method, uri: Uri, headers: axum::http::HeaderMap) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return crate::server::http::error::method_not_allowed().await.into_response();
     }
@@ -111,7 +111,7 @@ pub async fn serve(State(s): State<AppState>, method: Method, uri: Uri, headers:
         Some(body) => {
             let html = String::from_utf8_lossy(&body);
             // The theme is linked into the page itself, so it applies before the app starts.
-            let html = match crate::server::theme::url_for_request(&s, &headers).await {
+            let html = match crate::server::theme::url_for_request(&s, &headers, &site).await {
                 Ok((url, favicon)) => crate::server::theme::inject(&html, &url, favicon.as_deref()),
                 Err(e) => {
                     tracing::warn!(error = %e, "could not look up the theme; serving the default");

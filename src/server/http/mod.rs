@@ -4,6 +4,7 @@ pub mod assets;
 pub mod error;
 pub mod portal;
 pub mod session;
+pub mod site;
 pub mod sso;
 pub mod vendor;
 
@@ -23,6 +24,7 @@ pub fn router(state: AppState) -> Router {
     let api = |routes: Router<AppState>| routes.fallback(error::api_not_found).method_not_allowed_fallback(error::method_not_allowed);
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/internal/tls-allowed", get(crate::server::hostnames::tls_allowed))
         .merge(sso::routes())
         .route("/theme/{scope}/{file}", get(crate::server::theme::serve_stylesheet))
         .route("/theme-assets/{id}", get(crate::server::theme::serve_asset))
@@ -30,6 +32,8 @@ pub fn router(state: AppState) -> Router {
         .nest("/portal/api", api(portal::routes()))
         .fallback(assets::serve)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // Every request is tied to an environment by its hostname before anything else runs.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), site::resolve))
         // The request id is written into error bodies before they are compressed.
         .layer(axum::middleware::from_fn(error::request_id))
         .layer(CompressionLayer::new())

@@ -2,6 +2,7 @@
 
 use super::error::{ApiError, Json};
 use super::session::{self, PortalSession};
+use super::site::Site;
 use crate::api::portal::{ConnectionList, ConnectionState, CreateConnection, OidcInput, Protocol, RedeemLink, SamlInput, SaveDraft};
 use crate::api::signin::{AttributeMapping, SignInTestList};
 use crate::api::vendor::Intent;
@@ -42,15 +43,22 @@ pub fn routes() -> Router<AppState> {
         .route("/theme/assets", post(upload_theme_asset))
 }
 
-async fn redeem(State(s): State<AppState>, Json(req): Json<RedeemLink>) -> Result<Response, ApiError> {
+async fn redeem(State(s): State<AppState>, site: Site, Json(req): Json<RedeemLink>) -> Result<Response, ApiError> {
     let now = s.clock.now();
-    let link = match s.store.redeem_link(&hash_token(req.token.trim()), now).await? {
+    // A link works on the hostname it was minted for only, so a session never starts on a
+    // hostname (and under a theme, with SP values) the vendor did not send the admin to.
+    let link = match s.store.redeem_link(&hash_token(req.token.trim()), &site.host, now).await? {
         Redeemed::Ok(link) => link,
         Redeemed::Unknown => return Err(ApiError::new(ErrorCode::LinkUnknown)),
         Redeemed::Expired => return Err(ApiError::new(ErrorCode::LinkExpired)),
         Redeemed::Used => return Err(ApiError::new(ErrorCode::LinkUsed)),
     };
-    let org = s.store.organization_by_id(&link.organization_id).await?.ok_or_else(|| ApiError::new(ErrorCode::LinkUnknown))?;
+    let org = s
+        .store
+        .organization_by_id(&link.organization_id)
+        .await?
+        .filter(|o| o.environment_id == site.environment_id)
+        .ok_or_else(|| ApiError::new(ErrorCode::LinkUnknown))?;
     let cookie = crypto::token("");
     let row = SessionRow {
         id_hash: hash_token(&cookie),
@@ -62,10 +70,11 @@ async fn redeem(State(s): State<AppState>, Json(req): Json<RedeemLink>) -> Resul
         created_at: now,
         last_seen_at: now,
         expires_at: now + s.settings.session_max_seconds,
+        host: Some(site.host.clone()),
     };
     s.store.insert_session(&row).await?;
     let set = session::set_cookie(&s, &cookie, s.settings.session_max_seconds);
-    let sess = PortalSession { row, org };
+    let sess = PortalSession { row, org, site };
     let info = with_theme(&s, &sess).await;
     Ok(([(header::SET_COOKIE, set)], axum::Json(info)).into_response())
 }
@@ -100,7 +109,7 @@ async fn create(State(s): State<AppState>, sess: PortalSession, Json(req): Json<
     sess.require(Intent::Sso)?;
     let entry = catalog::find(&req.idp).ok_or_else(|| ApiError::invalid("idp", "Choose an identity provider from the list."))?;
     let now = s.clock.now();
-    let row = connections::new_row(&s, &sess.org.id, entry, now)?;
+    let row = connections::new_row(&s, &sess.org.id, entry, &sess.site.base_url, now)?;
     s.store.insert_connection(&row).await?;
     Ok((StatusCode::CREATED, axum::Json(connections::view(&s, &row))))
 }

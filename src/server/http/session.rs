@@ -7,6 +7,7 @@ use crate::api::vendor::Intent;
 use crate::api::{ErrorCode, CSRF_HEADER};
 use crate::server::crypto::hash_token;
 use crate::server::store::{OrganizationRow, SessionRow};
+use crate::server::http::site::Site;
 use crate::server::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -21,6 +22,8 @@ pub struct PortalSession {
     pub row: SessionRow,
     /// The organization it is for.
     pub org: OrganizationRow,
+    /// The hostname it is used on (the one it was started on).
+    pub site: Site,
 }
 
 impl PortalSession {
@@ -96,9 +99,15 @@ impl FromRequestParts<AppState> for PortalSession {
             }
         }
         let org = state.store.organization_by_id(&row.organization_id).await?.ok_or_else(|| ApiError::new(ErrorCode::SessionMissing))?;
+        // A session belongs to its hostname: on another (another vendor's, or this vendor's
+        // other name) it does not exist.
+        let site = Site::from_request_parts(parts, state).await?;
+        if org.environment_id != site.environment_id || row.host.as_deref().is_some_and(|h| h != site.host) {
+            return Err(ApiError::new(ErrorCode::SessionMissing));
+        }
         state.store.touch_session(&id_hash, now).await?;
         let mut row = row;
         row.last_seen_at = now;
-        Ok(PortalSession { row, org })
+        Ok(PortalSession { row, org, site })
     }
 }

@@ -48,7 +48,7 @@ fn failed(err: ApiError) -> Response {
 /// `GET /sso/saml/{id}/metadata.xml`: our SP metadata, public so IdPs can fetch it.
 async fn sp_metadata(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let row = s.store.connection(&id).await?.ok_or_else(|| ApiError::new(crate::api::ErrorCode::ConnectionNotFound))?;
-    let xml = saml::sp_metadata_xml(&saml::sp_values(&s.settings.public_url, &row.id), row.sp_certificate.as_deref());
+    let xml = saml::sp_metadata_xml(&crate::server::connections::sp_values(&s, &row), row.sp_certificate.as_deref());
     Ok((
         [
             (header::CONTENT_TYPE, "application/samlmetadata+xml".to_owned()),

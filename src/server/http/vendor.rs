@@ -147,7 +147,9 @@ async fn create_connection(State(s): State<AppState>, VendorEnv(env): VendorEnv,
     let entry = catalog::find(key).ok_or_else(|| {
         ApiError::invalid("idp", if key.is_empty() { "Send `idp`, a catalog key such as `okta-saml`.".to_owned() } else { format!("`{key}` is not in the catalog; use a key such as `okta-saml` or `generic-oidc`.") })
     })?;
-    let mut row = connections::new_row(&s, &org.id, entry, s.clock.now())?;
+    // Created through the API, a connection lives on the environment's preferred hostname.
+    let site = crate::server::http::site::preferred(&s, &env).await?;
+    let mut row = connections::new_row(&s, &org.id, entry, &site.base_url, s.clock.now())?;
     s.store.insert_connection(&row).await?;
     // A failure after this point leaves a draft the vendor can fix with PATCH; say so.
     if let Err(e) = connections::apply_input(&s, &mut row, input, &env).await {
@@ -212,7 +214,8 @@ async fn put_custom_attributes(State(s): State<AppState>, VendorEnv(env): Vendor
 const RESERVED: &[&str] = &["id", "idp_id", "email", "first_name", "last_name", "name", "groups", "raw_attributes", "custom_attributes", "organization_id", "connection_id", "connection_type"];
 
 async fn create_portal_link(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(req): Json<CreatePortalLink>) -> Result<impl IntoResponse, ApiError> {
-    let link = service::create_portal_link(s.store.as_ref(), &env, &s.settings.public_url, req, s.clock.now()).await?;
+    let site = crate::server::http::site::preferred(&s, &env).await?;
+    let link = service::create_portal_link(s.store.as_ref(), &env, &site, req, s.clock.now()).await?;
     Ok((StatusCode::CREATED, axum::Json(link)))
 }
 

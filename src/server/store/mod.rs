@@ -87,8 +87,9 @@ pub trait Store: Send + Sync {
 
     /// Stores a new portal link.
     async fn insert_link(&self, link: &LinkRow) -> StoreResult<()>;
-    /// Marks a link used, atomically, and says what was found.
-    async fn redeem_link(&self, token_hash: &str, now: i64) -> StoreResult<Redeemed>;
+    /// Marks a link used, atomically, and says what was found. A link minted for a hostname
+    /// other than `host` is `Unknown` and stays unused.
+    async fn redeem_link(&self, token_hash: &str, host: &str, now: i64) -> StoreResult<Redeemed>;
 
     /// Stores a new session.
     async fn insert_session(&self, session: &SessionRow) -> StoreResult<()>;
@@ -162,6 +163,20 @@ pub trait Store: Send + Sync {
     async fn claim_due_domains(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<DomainRow>>;
     /// The organization that verified `domain` in the environment, if one did.
     async fn domain_verified_by(&self, environment_id: &str, domain: &str) -> StoreResult<Option<String>>;
+    /// Adds a custom hostname; `Conflict` if any environment has it already.
+    async fn insert_custom_domain(&self, d: &CustomDomainRow) -> StoreResult<()>;
+    /// A custom hostname by id (callers check the environment).
+    async fn custom_domain(&self, id: &str) -> StoreResult<Option<CustomDomainRow>>;
+    /// A custom hostname by its name (ASCII, lowercase).
+    async fn custom_domain_by_hostname(&self, hostname: &str) -> StoreResult<Option<CustomDomainRow>>;
+    /// An environment's custom hostnames, oldest first.
+    async fn list_custom_domains(&self, environment_id: &str) -> StoreResult<Vec<CustomDomainRow>>;
+    /// Stores a custom hostname's state and schedule.
+    async fn update_custom_domain(&self, d: &CustomDomainRow) -> StoreResult<()>;
+    /// Removes a custom hostname.
+    async fn delete_custom_domain(&self, id: &str) -> StoreResult<bool>;
+    /// Claims up to `limit` custom hostnames due at `now` (see [`Store::claim_due_domains`]).
+    async fn claim_due_custom_domains(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<CustomDomainRow>>;
     /// An environment's settings, as JSON.
     async fn environment_settings(&self, environment_id: &str) -> StoreResult<String>;
     /// Replaces them.

@@ -70,6 +70,8 @@ pub struct LinkRow {
     pub expires_at: i64,
     /// Unix seconds, once redeemed.
     pub used_at: Option<i64>,
+    /// The hostname it was minted for; it redeems there only.
+    pub host: Option<String>,
 }
 
 /// What redeeming a link found.
@@ -106,6 +108,8 @@ pub struct SessionRow {
     pub last_seen_at: i64,
     /// Absolute end, unix seconds.
     pub expires_at: i64,
+    /// The hostname the session was started on; it works there only.
+    pub host: Option<String>,
 }
 
 /// A connection row.
@@ -147,6 +151,8 @@ pub struct ConnectionRow {
     pub created_at: i64,
     /// Unix seconds.
     pub updated_at: i64,
+    /// The base URL its SP values were issued under (`None`: the public URL).
+    pub base_url: Option<String>,
 }
 
 impl ConnectionRow {
@@ -171,6 +177,7 @@ impl ConnectionRow {
             last_test_result: None,
             created_at: now,
             updated_at: now,
+            base_url: None,
         }
     }
 }
@@ -296,4 +303,31 @@ pub struct CertEventRow {
     pub subject: String,
     /// Its expiry, unix seconds.
     pub not_after: i64,
+}
+
+/// A custom hostname of an environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomDomainRow {
+    /// `host_...`
+    pub id: String,
+    /// Environment.
+    pub environment_id: String,
+    /// ASCII, lowercase, no port.
+    pub hostname: String,
+    /// `pending` or `active`.
+    pub state: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub last_checked_at: Option<i64>,
+    /// JSON of the last check's result.
+    pub last_result: Option<String>,
+    /// Unix seconds of the next automatic check.
+    pub next_check_at: Option<i64>,
+    /// Checks since the last change of state, for the backoff.
+    pub attempts: i64,
+    /// Unix seconds.
+    pub activated_at: Option<i64>,
+    /// Set on an active hostname whose record has since changed: it stays active.
+    pub warning: Option<String>,
 }

@@ -82,6 +82,7 @@ fn link_row(r: SqliteRow) -> Result<LinkRow, sqlx::Error> {
         created_at: r.try_get("created_at")?,
         expires_at: r.try_get("expires_at")?,
         used_at: r.try_get("used_at")?,
+        host: r.try_get("host")?,
     })
 }
 
@@ -96,6 +97,7 @@ fn session_row(r: SqliteRow) -> Result<SessionRow, sqlx::Error> {
         created_at: r.try_get("created_at")?,
         last_seen_at: r.try_get("last_seen_at")?,
         expires_at: r.try_get("expires_at")?,
+        host: r.try_get("host")?,
     })
 }
 
@@ -119,6 +121,23 @@ fn conn_row(r: SqliteRow) -> Result<ConnectionRow, sqlx::Error> {
         last_test_result: r.try_get("last_test_result")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
+        base_url: r.try_get("base_url")?,
+    })
+}
+
+fn custom_domain_row(r: SqliteRow) -> Result<CustomDomainRow, sqlx::Error> {
+    Ok(CustomDomainRow {
+        id: r.try_get("id")?,
+        environment_id: r.try_get("environment_id")?,
+        hostname: r.try_get("hostname")?,
+        state: r.try_get("state")?,
+        created_at: r.try_get("created_at")?,
+        last_checked_at: r.try_get("last_checked_at")?,
+        last_result: r.try_get("last_result")?,
+        next_check_at: r.try_get("next_check_at")?,
+        attempts: r.try_get("attempts")?,
+        activated_at: r.try_get("activated_at")?,
+        warning: r.try_get("warning")?,
     })
 }
 
@@ -269,16 +288,19 @@ impl Store for SqliteStore {
     }
 
     async fn insert_link(&self, l: &LinkRow) -> StoreResult<()> {
-        sqlx::query("INSERT INTO portal_links (token_hash, organization_id, intent, return_url, success_url, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(&l.token_hash).bind(&l.organization_id).bind(&l.intent).bind(&l.return_url).bind(&l.success_url).bind(l.created_at).bind(l.expires_at).bind(l.used_at)
+        sqlx::query("INSERT INTO portal_links (token_hash, organization_id, intent, return_url, success_url, created_at, expires_at, used_at, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(&l.token_hash).bind(&l.organization_id).bind(&l.intent).bind(&l.return_url).bind(&l.success_url).bind(l.created_at).bind(l.expires_at).bind(l.used_at).bind(&l.host)
             .execute(&self.pool).await.map_err(other)?;
         Ok(())
     }
 
-    async fn redeem_link(&self, token_hash: &str, now: i64) -> StoreResult<Redeemed> {
-        // One statement claims the link, so two concurrent redemptions cannot both succeed.
-        let claimed = sqlx::query("UPDATE portal_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING *")
-            .bind(now).bind(token_hash).bind(now)
+    async fn redeem_link(&self, token_hash: &str, host: &str, now: i64) -> StoreResult<Redeemed> {
+        // One statement claims the link, so two concurrent redemptions cannot both succeed. A
+        // link minted for another hostname is left untouched, as if unknown here.
+        let claimed = sqlx::query(
+            "UPDATE portal_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? AND (host IS NULL OR host = ?) RETURNING *",
+        )
+            .bind(now).bind(token_hash).bind(now).bind(host)
             .try_map(link_row).fetch_optional(&self.pool).await.map_err(other)?;
         if let Some(link) = claimed {
             return Ok(Redeemed::Ok(link));
@@ -287,14 +309,15 @@ impl Store for SqliteStore {
             .try_map(link_row).fetch_optional(&self.pool).await.map_err(other)?;
         Ok(match found {
             None => Redeemed::Unknown,
+            Some(l) if l.host.as_deref().is_some_and(|h| h != host) => Redeemed::Unknown,
             Some(l) if l.used_at.is_some() => Redeemed::Used,
             Some(_) => Redeemed::Expired,
         })
     }
 
     async fn insert_session(&self, s: &SessionRow) -> StoreResult<()> {
-        sqlx::query("INSERT INTO portal_sessions (id_hash, organization_id, intents, csrf_token, return_url, success_url, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(&s.id_hash).bind(&s.organization_id).bind(&s.intents).bind(&s.csrf_token).bind(&s.return_url).bind(&s.success_url).bind(s.created_at).bind(s.last_seen_at).bind(s.expires_at)
+        sqlx::query("INSERT INTO portal_sessions (id_hash, organization_id, intents, csrf_token, return_url, success_url, created_at, last_seen_at, expires_at, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(&s.id_hash).bind(&s.organization_id).bind(&s.intents).bind(&s.csrf_token).bind(&s.return_url).bind(&s.success_url).bind(s.created_at).bind(s.last_seen_at).bind(s.expires_at).bind(&s.host)
             .execute(&self.pool).await.map_err(other)?;
         Ok(())
     }
@@ -328,9 +351,9 @@ impl Store for SqliteStore {
     }
 
     async fn insert_connection(&self, c: &ConnectionRow) -> StoreResult<()> {
-        sqlx::query("INSERT INTO connections (id, organization_id, idp, protocol, state, config, client_secret_enc, draft, attribute_mapping, options, sp_key_enc, sp_certificate, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO connections (id, organization_id, idp, protocol, state, config, client_secret_enc, draft, attribute_mapping, options, sp_key_enc, sp_certificate, created_at, updated_at, base_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(&c.id).bind(&c.organization_id).bind(&c.idp).bind(&c.protocol).bind(&c.state).bind(&c.config).bind(&c.client_secret_enc).bind(&c.draft)
-            .bind(&c.attribute_mapping).bind(&c.options).bind(&c.sp_key_enc).bind(&c.sp_certificate).bind(c.created_at).bind(c.updated_at)
+            .bind(&c.attribute_mapping).bind(&c.options).bind(&c.sp_key_enc).bind(&c.sp_certificate).bind(c.created_at).bind(c.updated_at).bind(&c.base_url)
             .execute(&self.pool).await.map_err(other)?;
         Ok(())
     }
@@ -482,6 +505,53 @@ impl Store for SqliteStore {
         let r: Option<(String,)> = sqlx::query_as("SELECT organization_id FROM domains WHERE environment_id = ? AND domain = ? AND state = 'verified'")
             .bind(environment_id).bind(domain).fetch_optional(&self.pool).await.map_err(other)?;
         Ok(r.map(|r| r.0))
+    }
+
+    async fn insert_custom_domain(&self, d: &CustomDomainRow) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO custom_domains (id, environment_id, hostname, state, created_at, last_checked_at, last_result, next_check_at, attempts, activated_at, warning) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&d.id).bind(&d.environment_id).bind(&d.hostname).bind(&d.state).bind(d.created_at).bind(d.last_checked_at).bind(&d.last_result)
+        .bind(d.next_check_at).bind(d.attempts).bind(d.activated_at).bind(&d.warning)
+        .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn custom_domain(&self, id: &str) -> StoreResult<Option<CustomDomainRow>> {
+        sqlx::query("SELECT * FROM custom_domains WHERE id = ?").bind(id).try_map(custom_domain_row).fetch_optional(&self.pool).await.map_err(other)
+    }
+
+    async fn custom_domain_by_hostname(&self, hostname: &str) -> StoreResult<Option<CustomDomainRow>> {
+        sqlx::query("SELECT * FROM custom_domains WHERE hostname = ?").bind(hostname).try_map(custom_domain_row).fetch_optional(&self.pool).await.map_err(other)
+    }
+
+    async fn list_custom_domains(&self, environment_id: &str) -> StoreResult<Vec<CustomDomainRow>> {
+        sqlx::query("SELECT * FROM custom_domains WHERE environment_id = ? ORDER BY created_at, id")
+            .bind(environment_id).try_map(custom_domain_row).fetch_all(&self.pool).await.map_err(other)
+    }
+
+    async fn update_custom_domain(&self, d: &CustomDomainRow) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE custom_domains SET state = ?, last_checked_at = ?, last_result = ?, next_check_at = ?, attempts = ?, activated_at = ?, warning = ? WHERE id = ?",
+        )
+        .bind(&d.state).bind(d.last_checked_at).bind(&d.last_result).bind(d.next_check_at).bind(d.attempts).bind(d.activated_at).bind(&d.warning).bind(&d.id)
+        .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn delete_custom_domain(&self, id: &str) -> StoreResult<bool> {
+        let r = sqlx::query("DELETE FROM custom_domains WHERE id = ?").bind(id).execute(&self.pool).await.map_err(other)?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    async fn claim_due_custom_domains(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<CustomDomainRow>> {
+        sqlx::query(
+            "UPDATE custom_domains SET next_check_at = ? WHERE id IN \
+             (SELECT id FROM custom_domains WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at, id LIMIT ?) RETURNING *",
+        )
+        .bind(lease_until).bind(now).bind(limit)
+        .try_map(custom_domain_row).fetch_all(&self.pool).await.map_err(other)
     }
 
     async fn environment_settings(&self, environment_id: &str) -> StoreResult<String> {

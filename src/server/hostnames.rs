@@ -1,0 +1,191 @@
+//! Custom hostnames: registered by the vendor, active once DNS points them at the environment's
+//! own hostname (a CNAME, or for an apex name A/AAAA records on the same addresses), checked on
+//! the same kind of schedule as domain verification, and the answer to the TLS proxy's "may I
+//! get a certificate for this name?".
+
+use crate::api::hostnames::{CustomDomain, CustomDomainState, DnsRecord, HostnameCheck, HostnameOutcome};
+use crate::api::ErrorCode;
+use crate::server::domains::{next_pending_check, LEASE_SECONDS, VERIFIED_INTERVAL_SECONDS};
+use crate::server::http::error::ApiError;
+use crate::server::http::site;
+use crate::server::store::{CustomDomainRow, StoreError};
+use crate::server::AppState;
+
+const BATCH: i64 = 100;
+
+/// Checks and normalizes a hostname the vendor gave: a DNS name (Unicode is turned into
+/// punycode) below a registrable domain, or the registrable domain itself (an apex).
+pub fn normalize(input: &str) -> Result<String, String> {
+    let raw = input.trim().trim_end_matches('.');
+    if raw.contains("://") || raw.contains('/') || raw.contains(':') {
+        return Err("Enter only the hostname, like sso.vendor.com, without https://, a port or a path.".into());
+    }
+    let (ascii, _) = crate::server::domains::normalize(raw)?;
+    Ok(ascii)
+}
+
+/// The hostname custom hostnames of this environment point at.
+pub async fn target(state: &AppState, environment_id: &str) -> Result<String, StoreError> {
+    let envs = state.store.list_environments().await?;
+    Ok(match envs.iter().find(|e| e.id == environment_id) {
+        Some(env) => site::environment_host(&state.settings, env),
+        None => site::default_site(state).await?.host,
+    })
+}
+
+/// The wire form.
+pub fn view(state: &AppState, row: &CustomDomainRow, target: &str) -> CustomDomain {
+    CustomDomain {
+        id: row.id.clone(),
+        hostname: row.hostname.clone(),
+        state: if row.state == "active" { CustomDomainState::Active } else { CustomDomainState::Pending },
+        dns_record: DnsRecord { record_type: "CNAME".into(), name: row.hostname.clone(), value: target.to_owned() },
+        url: site::base_for_host(&state.settings, &row.hostname),
+        created_at: row.created_at,
+        last_checked_at: row.last_checked_at,
+        last_check: row.last_result.as_deref().and_then(|j| serde_json::from_str(j).ok()),
+        next_check_at: row.next_check_at,
+        activated_at: row.activated_at,
+        warning: row.warning.clone(),
+    }
+}
+
+/// Registers a hostname for an environment and checks it at once.
+pub async fn add(state: &AppState, environment_id: &str, input: &str) -> Result<CustomDomainRow, ApiError> {
+    let hostname = normalize(input).map_err(|m| ApiError::invalid("hostname", m))?;
+    let ours = target(state, environment_id).await?;
+    let public = site::default_site(state).await?.host;
+    let base = state.settings.base_domain.as_deref();
+    if hostname == ours || hostname == public || base.is_some_and(|b| hostname == b || hostname.ends_with(&format!(".{b}"))) {
+        return Err(ApiError::invalid("hostname", format!("{hostname} is already one of Portico's own hostnames; register your own name, like sso.vendor.com, and point it at {ours}.")));
+    }
+    let now = state.clock.now();
+    let row = CustomDomainRow {
+        id: crate::server::crypto::id("host_"),
+        environment_id: environment_id.to_owned(),
+        hostname,
+        state: "pending".into(),
+        created_at: now,
+        last_checked_at: None,
+        last_result: None,
+        next_check_at: Some(next_pending_check(1, now)),
+        attempts: 0,
+        activated_at: None,
+        warning: None,
+    };
+    match state.store.insert_custom_domain(&row).await {
+        Err(StoreError::Conflict(_)) => return Err(ApiError::new(ErrorCode::CustomDomainTaken).field("hostname", "Another environment already uses this hostname.")),
+        other => other?,
+    }
+    check(state, row).await
+}
+
+/// Looks the hostname up now, stores what was found, and schedules the next check.
+pub async fn check(state: &AppState, mut row: CustomDomainRow) -> Result<CustomDomainRow, ApiError> {
+    let expected = target(state, &row.environment_id).await?;
+    let result = lookup(state, &row.hostname, &expected).await;
+    apply(&mut row, result, state.clock.now());
+    state.store.update_custom_domain(&row).await?;
+    Ok(row)
+}
+
+/// Asks DNS what `hostname` is and compares it with `expected`.
+async fn lookup(state: &AppState, hostname: &str, expected: &str) -> HostnameCheck {
+    let now = state.clock.now();
+    let found = state.dns.host_records(hostname).await;
+    let check = |outcome, seen: Vec<String>, message: String| HostnameCheck { outcome, seen, message, checked_at: now };
+    if let Some(cname) = &found.cname {
+        return if cname == expected {
+            check(HostnameOutcome::Cname, vec![cname.clone()], format!("{hostname} is a CNAME for {expected}."))
+        } else {
+            check(HostnameOutcome::WrongTarget, vec![cname.clone()], format!("{hostname} is a CNAME for {cname}; change it to {expected}."))
+        };
+    }
+    if !found.addresses.is_empty() {
+        let ours = state.dns.host_records(expected).await.addresses;
+        let seen: Vec<String> = found.addresses.iter().map(ToString::to_string).collect();
+        return if !ours.is_empty() && found.addresses.iter().all(|a| ours.contains(a)) {
+            check(HostnameOutcome::Addresses, seen, format!("{hostname} has the addresses of {expected}."))
+        } else {
+            let want: Vec<String> = ours.iter().map(ToString::to_string).collect();
+            check(
+                HostnameOutcome::WrongTarget,
+                seen.clone(),
+                format!("{hostname} points at {}, not at {expected}{}. Replace its records with a CNAME to {expected}.", seen.join(", "), if want.is_empty() { String::new() } else { format!(" ({})", want.join(", ")) }),
+            )
+        };
+    }
+    match found.error {
+        Some(e) => check(HostnameOutcome::LookupError, Vec::new(), format!("{e} We will try again.")),
+        None => check(HostnameOutcome::NoRecord, Vec::new(), format!("{hostname} has no CNAME yet. Create a CNAME record named {hostname} with the value {expected}.")),
+    }
+}
+
+/// The state machine: pending becomes active when DNS points at us; an active hostname stays
+/// active (links and sessions keep working) but carries a warning when its record changed.
+pub fn apply(row: &mut CustomDomainRow, result: HostnameCheck, now: i64) {
+    let points_here = matches!(result.outcome, HostnameOutcome::Cname | HostnameOutcome::Addresses);
+    let failed_lookup = result.outcome == HostnameOutcome::LookupError;
+    row.last_checked_at = Some(now);
+    row.attempts += 1;
+    if row.state == "active" {
+        if points_here {
+            row.warning = None;
+        } else if !failed_lookup {
+            row.warning = Some(format!("{} Since {}, the hostname no longer points at Portico.", result.message, crate::core::cert::format_datetime(now)));
+        }
+        row.next_check_at = Some(now + VERIFIED_INTERVAL_SECONDS);
+    } else if points_here {
+        row.state = "active".into();
+        row.activated_at = Some(now);
+        row.attempts = 0;
+        row.next_check_at = Some(now + VERIFIED_INTERVAL_SECONDS);
+    } else {
+        row.next_check_at = Some(next_pending_check(row.attempts + 1, now));
+    }
+    row.last_result = serde_json::to_string(&result).ok();
+}
+
+/// Checks every custom hostname that is due; returns how many were checked.
+pub async fn sweep(state: &AppState) -> Result<usize, StoreError> {
+    let mut checked = 0;
+    loop {
+        let now = state.clock.now();
+        let due = state.store.claim_due_custom_domains(now, now + LEASE_SECONDS, BATCH).await?;
+        let n = due.len();
+        for row in due {
+            match check(state, row).await {
+                Ok(_) => checked += 1,
+                Err(e) => tracing::warn!(code = e.code.as_str(), "custom hostname check failed; it is retried after its lease"),
+            }
+        }
+        if (n as i64) < BATCH {
+            return Ok(checked);
+        }
+    }
+}
+
+/// `?domain=` of [`tls_allowed`].
+#[derive(serde::Deserialize)]
+pub struct TlsQuery {
+    domain: Option<String>,
+}
+
+/// `GET /internal/tls-allowed?domain=sso.vendor.com`: 200 when the name is an active custom
+/// hostname, so the TLS proxy in front (Caddy's on-demand TLS `ask`) gets it a certificate;
+/// 404 for anything else, so nobody can make the proxy request certificates for arbitrary names.
+pub async fn tls_allowed(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<TlsQuery>,
+) -> axum::response::Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    let Some(hostname) = q.domain.as_deref().and_then(|d| normalize(d).ok()) else {
+        return (StatusCode::BAD_REQUEST, "Ask with ?domain=<hostname>.\n").into_response();
+    };
+    match state.store.custom_domain_by_hostname(&hostname).await {
+        Ok(Some(d)) if d.state == "active" => (StatusCode::OK, "yes\n").into_response(),
+        Ok(_) => (StatusCode::NOT_FOUND, "no\n").into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}

@@ -1,0 +1,199 @@
+//! Which environment a request is for, decided by its hostname, before any handler runs.
+//!
+//! A hostname is served when it is the public URL's host (the default environment), an
+//! environment's own `<name>.<PORTICO_BASE_DOMAIN>`, or an active custom hostname; any other
+//! gets a plain 404, never another vendor's portal. `X-Forwarded-Host` and `-Proto` count only
+//! from the trusted proxies (`PORTICO_TRUSTED_PROXIES`), so nobody else can pick a vendor by
+//! sending a header.
+
+use crate::server::config::Settings;
+use crate::server::store::{Environment, StoreError};
+use crate::server::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::net::{IpAddr, SocketAddr};
+
+/// The hostname a request arrived at and the environment it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    /// The environment.
+    pub environment_id: String,
+    /// `scheme://host[:port]` as the browser reached us, without a trailing slash.
+    pub base_url: String,
+    /// The hostname alone: ASCII, lowercase, no port.
+    pub host: String,
+}
+
+/// Paths that answer on any hostname: health checks, and the proxy's questions (it asks with
+/// its own Host before a custom hostname has a certificate).
+fn hostless(path: &str) -> bool {
+    path == "/healthz" || path.starts_with("/internal/")
+}
+
+/// Middleware: resolves the [`Site`] and puts it in the request, or answers 404.
+pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if hostless(req.uri().path()) {
+        return next.run(req).await;
+    }
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let authority = req.uri().authority().map(|a| a.as_str().to_owned());
+    match site_for(&state, req.headers(), authority.as_deref(), peer).await {
+        Ok(Some(site)) => {
+            req.extensions_mut().insert(site);
+            next.run(req).await
+        }
+        Ok(None) => (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Not found: this hostname is not served here.\n").into_response(),
+        Err(e) => crate::server::http::error::ApiError::from(e).into_response(),
+    }
+}
+
+impl FromRequestParts<AppState> for Site {
+    type Rejection = crate::server::http::error::ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Site, Self::Rejection> {
+        if let Some(site) = parts.extensions.get::<Site>() {
+            return Ok(site.clone());
+        }
+        // Routes outside the middleware (none today) get the default environment.
+        Ok(default_site(state).await?)
+    }
+}
+
+/// The first value of a forwarded header, when the peer is a trusted proxy.
+fn forwarded<'a>(headers: &'a HeaderMap, name: &str, trusted: bool) -> Option<&'a str> {
+    if !trusted {
+        return None;
+    }
+    headers.get(name)?.to_str().ok()?.split(',').next().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// `host[:port]` split into a lowercase hostname (brackets kept off IPv6) and the rest.
+fn split_authority(authority: &str) -> (String, &str) {
+    let authority = authority.trim();
+    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((h, p)) => (h, p),
+            None => (rest, ""),
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) => (h, &authority[h.len()..]),
+            _ => (authority, ""),
+        }
+    };
+    (host.trim_end_matches('.').to_ascii_lowercase(), port)
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The public URL's scheme, hostname and `:port` (empty when it has none).
+fn public_parts(settings: &Settings) -> (String, String, String) {
+    match url::Url::parse(&settings.public_url) {
+        Ok(u) => (
+            u.scheme().to_owned(),
+            u.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase(),
+            u.port().map(|p| format!(":{p}")).unwrap_or_default(),
+        ),
+        Err(_) => ("https".into(), String::new(), String::new()),
+    }
+}
+
+/// The default environment at the public URL.
+pub async fn default_site(state: &AppState) -> Result<Site, StoreError> {
+    let env = crate::server::service::ensure_environment(state.store.as_ref(), crate::server::service::DEFAULT_ENVIRONMENT, state.clock.now()).await?;
+    let (_, host, _) = public_parts(&state.settings);
+    Ok(Site { environment_id: env.id, base_url: state.settings.public_url.clone(), host })
+}
+
+/// The site a request is for, or `None` when its hostname is not served here.
+pub async fn site_for(state: &AppState, headers: &HeaderMap, uri_authority: Option<&str>, peer: Option<IpAddr>) -> Result<Option<Site>, StoreError> {
+    let trusted = peer.is_some_and(|ip| state.settings.trusted_proxies.iter().any(|r| r.contains(ip)));
+    let host_header = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let Some(authority) = forwarded(headers, "x-forwarded-host", trusted).or(host_header).or(uri_authority) else {
+        // No hostname at all (an in-process test's request): the default environment.
+        return Ok(Some(default_site(state).await?));
+    };
+    let (public_scheme, public_host, _) = public_parts(&state.settings);
+    let scheme = match forwarded(headers, "x-forwarded-proto", trusted) {
+        Some(p) if p.eq_ignore_ascii_case("https") => "https".to_owned(),
+        Some(p) if p.eq_ignore_ascii_case("http") => "http".to_owned(),
+        _ => public_scheme,
+    };
+    let (host, _) = split_authority(authority);
+    let here = |environment_id: String| Site { environment_id, base_url: format!("{scheme}://{}", authority.trim().to_ascii_lowercase()), host: host.clone() };
+    if host == public_host {
+        return Ok(Some(default_site(state).await?));
+    }
+    // A server on loopback answers to every loopback name, so `localhost` works in development.
+    if is_loopback(&public_host) && is_loopback(&host) {
+        let mut site = default_site(state).await?;
+        site.base_url = here(String::new()).base_url;
+        site.host = host;
+        return Ok(Some(site));
+    }
+    if let Some(base) = &state.settings.base_domain {
+        if let Some(label) = host.strip_suffix(base.as_str()).and_then(|l| l.strip_suffix('.')).filter(|l| !l.contains('.')) {
+            if let Some(env) = state.store.environment_by_name(label).await? {
+                return Ok(Some(here(env.id)));
+            }
+        }
+    }
+    match state.store.custom_domain_by_hostname(&host).await? {
+        Some(d) if d.state == "active" => Ok(Some(here(d.environment_id))),
+        _ => Ok(None),
+    }
+}
+
+/// An environment's own hostname: the public URL's host for the default environment, or
+/// `<name>.<base domain>` for others when a base domain is set. Custom hostnames point here.
+pub fn environment_host(settings: &Settings, env: &Environment) -> String {
+    let (_, public_host, _) = public_parts(settings);
+    match &settings.base_domain {
+        Some(base) if env.name != crate::server::service::DEFAULT_ENVIRONMENT => format!("{}.{base}", env.name.to_ascii_lowercase()),
+        _ => public_host,
+    }
+}
+
+/// The base URL of a hostname of ours: the public URL's scheme and port with that hostname.
+pub fn base_for_host(settings: &Settings, host: &str) -> String {
+    let (scheme, public_host, port) = public_parts(settings);
+    if host == public_host {
+        return settings.public_url.clone();
+    }
+    format!("{scheme}://{host}{port}")
+}
+
+/// Where an environment's links point: its first active custom hostname, else its own.
+pub async fn preferred(state: &AppState, environment_id: &str) -> Result<Site, StoreError> {
+    let custom = state.store.list_custom_domains(environment_id).await?;
+    if let Some(d) = custom.iter().filter(|d| d.state == "active").min_by_key(|d| (d.activated_at, d.created_at)) {
+        return Ok(Site { environment_id: environment_id.to_owned(), base_url: base_for_host(&state.settings, &d.hostname), host: d.hostname.clone() });
+    }
+    let env = state.store.list_environments().await?.into_iter().find(|e| e.id == environment_id);
+    match env {
+        Some(env) => {
+            let host = environment_host(&state.settings, &env);
+            Ok(Site { environment_id: env.id, base_url: base_for_host(&state.settings, &host), host })
+        }
+        None => default_site(state).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn authorities_split_into_hostname_and_port() {
+        assert_eq!(split_authority("SSO.Vendor.com:8443"), ("sso.vendor.com".into(), ":8443"));
+        assert_eq!(split_authority("sso.vendor.com."), ("sso.vendor.com".into(), ""));
+        assert_eq!(split_authority("[::1]:80"), ("::1".into(), ":80"));
+        assert_eq!(split_authority("127.0.0.1"), ("127.0.0.1".into(), ""));
+        assert!(is_loopback("localhost") && is_loopback("127.0.0.1") && is_loopback("::1") && !is_loopback("sso.vendor.com"));
+    }
+}
