@@ -67,6 +67,15 @@ enum Command {
         #[arg(long, global = true)]
         org: Option<String>,
     },
+    /// The portal under your own hostnames (`sso.vendor.com`): register one, see the CNAME record
+    /// to create and whether DNS points at Portico yet.
+    CustomDomain {
+        #[command(subcommand)]
+        action: HostAction,
+        /// The environment (default: development).
+        #[arg(long = "env", global = true, default_value = service::DEFAULT_ENVIRONMENT)]
+        env: String,
+    },
     /// Inspect SAML metadata (needs no data directory).
     Metadata {
         #[command(subcommand)]
@@ -86,6 +95,18 @@ enum ThemeAction {
         #[arg(long)]
         accept_low_contrast: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum HostAction {
+    /// Register a hostname and check its DNS at once.
+    Add { hostname: String },
+    /// List the environment's hostnames and their state.
+    List,
+    /// Look at a hostname's DNS again now.
+    Check { hostname: String },
+    /// Stop serving the portal at a hostname.
+    Remove { hostname: String },
 }
 
 #[derive(Subcommand)]
@@ -314,8 +335,76 @@ async fn run_with_state(command: Command, state: AppState, now: i64) -> Result<(
             Ok(())
         }
         Command::Theme { action, env, org } => theme_command(&state, action, &env, org.as_deref()).await,
+        Command::CustomDomain { action, env } => host_command(&state, action, &env).await,
         Command::Metadata { .. } => unreachable!("handled before the state is built"),
     }
+}
+
+/// Prints a hostname: its state, the record to create, and what DNS showed last.
+fn print_host(d: &crate::api::hostnames::CustomDomain) {
+    let state = match d.state {
+        crate::api::hostnames::CustomDomainState::Active => "active",
+        crate::api::hostnames::CustomDomainState::Pending => "pending",
+    };
+    println!("{}\t{state}\t{}", d.hostname, d.id);
+    println!("  DNS record: {} {} -> {}", d.dns_record.record_type, d.dns_record.name, d.dns_record.value);
+    if let Some(c) = &d.last_check {
+        println!("  last check: {}", c.message);
+    }
+    if let Some(w) = &d.warning {
+        println!("  warning: {w}");
+    }
+    if d.state == crate::api::hostnames::CustomDomainState::Active {
+        println!("  portal: {}", d.url);
+    }
+}
+
+async fn host_command(state: &AppState, action: HostAction, env: &str) -> Result<(), String> {
+    use crate::server::hostnames;
+    let env = environment(state, env).await?;
+    let target = hostnames::target(state, &env.id).await.map_err(|e| e.to_string())?;
+    let env_id = env.id.as_str();
+    let find = |name: String| async move {
+        let wanted = hostnames::normalize(&name)?;
+        state
+            .store
+            .list_custom_domains(env_id)
+            .await
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .find(|d| d.hostname == wanted)
+            .ok_or_else(|| format!("{wanted} is not registered in this environment; add it with `portico custom-domain add {wanted}`"))
+    };
+    match action {
+        HostAction::Add { hostname } => {
+            let row = hostnames::add(state, &env.id, &hostname).await.map_err(api_error_text)?;
+            print_host(&hostnames::view(state, &row, &target));
+        }
+        HostAction::List => {
+            for row in state.store.list_custom_domains(&env.id).await.map_err(|e| e.to_string())? {
+                print_host(&hostnames::view(state, &row, &target));
+            }
+        }
+        HostAction::Check { hostname } => {
+            let row = hostnames::check(state, find(hostname).await?).await.map_err(api_error_text)?;
+            print_host(&hostnames::view(state, &row, &target));
+        }
+        HostAction::Remove { hostname } => {
+            let row = find(hostname).await?;
+            state.store.delete_custom_domain(&row.id).await.map_err(|e| e.to_string())?;
+            println!("removed {}", row.hostname);
+        }
+    }
+    Ok(())
+}
+
+/// An API error as one line: its message and each field's.
+fn api_error_text(e: crate::server::http::error::ApiError) -> String {
+    let mut text = e.message.clone().unwrap_or_else(|| e.code.message().to_owned());
+    for (field, message) in &e.fields {
+        text.push_str(&format!("\n  {field}: {message}"));
+    }
+    text
 }
 
 async fn serve(state: AppState, demo: bool) -> Result<(), String> {

@@ -141,7 +141,7 @@ pub fn apply(row: &mut CustomDomainRow, result: HostnameCheck, now: i64) {
         row.attempts = 0;
         row.next_check_at = Some(now + VERIFIED_INTERVAL_SECONDS);
     } else {
-        row.next_check_at = Some(next_pending_check(row.attempts + 1, now));
+        row.next_check_at = Some(next_pending_check(row.attempts, now));
     }
     row.last_result = serde_json::to_string(&result).ok();
 }

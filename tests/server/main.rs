@@ -8,6 +8,7 @@ mod dns_hosts;
 mod domains;
 mod errors;
 mod guides;
+mod hostnames;
 mod metadata;
 mod oidc_rp;
 mod portal;

@@ -39,11 +39,13 @@ struct Node {
     a: Vec<Ipv4Addr>,
     aaaa: Vec<Ipv6Addr>,
     ns: Vec<String>,
+    /// A CNAME's target; other data at the name is then ignored, as in real DNS.
+    cname: Option<String>,
 }
 
 impl Node {
     fn is_empty(&self) -> bool {
-        self.txt.is_empty() && self.a.is_empty() && self.aaaa.is_empty() && self.ns.is_empty()
+        self.txt.is_empty() && self.a.is_empty() && self.aaaa.is_empty() && self.ns.is_empty() && self.cname.is_none()
     }
 }
 
@@ -177,6 +179,11 @@ impl TestDns {
         self.shared.zone.lock().unwrap().node(&key(name)).a.push(ip);
     }
 
+    /// Makes `name` a CNAME for `target`.
+    pub fn set_cname(&self, name: &str, target: &str) {
+        self.shared.zone.lock().unwrap().node(&key(name)).cname = Some(key(target));
+    }
+
     /// Delegates `zone` to `ns_host` (adds an NS record) and gives `ns_host` the address
     /// `ns_addr` (A or AAAA).
     pub fn set_ns(&self, zone: &str, ns_host: &str, ns_addr: IpAddr) {
@@ -301,6 +308,24 @@ fn answer(query: &Message, shared: &Shared) -> Option<Message> {
     let k = key(&name.to_ascii());
     let records: Vec<Record> = match zone.nodes.get(&k) {
         None => Vec::new(),
+        // A CNAME answers every type but CNAME itself with the alias, followed (inside this
+        // zone) by the target's records of the asked type, as a recursive server would.
+        Some(node) if node.cname.is_some() => {
+            let target = node.cname.clone().unwrap_or_default();
+            let target_name = Name::from_ascii(format!("{target}.")).unwrap_or_else(|_| Name::root());
+            let mut out = vec![Record::from_rdata(name.clone(), TTL, RData::CNAME(hickory_resolver::proto::rr::rdata::CNAME(target_name.clone())))];
+            if q.query_type() != RecordType::CNAME {
+                if let Some(t) = zone.nodes.get(&target) {
+                    let rec = |data: RData| Record::from_rdata(target_name.clone(), TTL, data);
+                    match q.query_type() {
+                        RecordType::A => out.extend(t.a.iter().map(|ip| rec(RData::A(A(*ip))))),
+                        RecordType::AAAA => out.extend(t.aaaa.iter().map(|ip| rec(RData::AAAA(AAAA(*ip))))),
+                        _ => {}
+                    }
+                }
+            }
+            out
+        }
         Some(node) => {
             let rec = |data: RData| Record::from_rdata(name.clone(), TTL, data);
             match q.query_type() {

@@ -11,6 +11,7 @@ use crate::api::vendor::{CreateOrganization, CreatePortalLink, OrganizationList,
 use crate::api::ErrorCode;
 use crate::core::validate;
 use crate::server::crypto::hash_token;
+use crate::api::hostnames::{CreateCustomDomain, CustomDomainList};
 use crate::api::theme::{OrganizationTheme, ThemeInput};
 use crate::server::{connections, domains, service, signin, theme, AppState};
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -62,6 +63,45 @@ pub fn routes() -> Router<AppState> {
         .route("/theme/assets", axum::routing::post(upload_asset))
         .route("/organizations/{id}/theme", get(get_org_theme).put(put_org_theme).delete(delete_org_theme))
         .route("/portal_links", axum::routing::post(create_portal_link))
+        .route("/custom_domains", get(list_custom_domains).post(add_custom_domain))
+        .route("/custom_domains/{id}", get(get_custom_domain).delete(delete_custom_domain))
+        .route("/custom_domains/{id}/check", axum::routing::post(check_custom_domain))
+}
+
+async fn list_custom_domains(State(s): State<AppState>, VendorEnv(env): VendorEnv) -> Result<impl IntoResponse, ApiError> {
+    let target = crate::server::hostnames::target(&s, &env).await?;
+    let rows = s.store.list_custom_domains(&env).await?;
+    Ok(axum::Json(CustomDomainList { data: rows.iter().map(|r| crate::server::hostnames::view(&s, r, &target)).collect() }))
+}
+
+async fn add_custom_domain(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(req): Json<CreateCustomDomain>) -> Result<impl IntoResponse, ApiError> {
+    let row = crate::server::hostnames::add(&s, &env, &req.hostname).await?;
+    let target = crate::server::hostnames::target(&s, &env).await?;
+    Ok((StatusCode::CREATED, axum::Json(crate::server::hostnames::view(&s, &row, &target))))
+}
+
+/// A custom hostname of the environment; others' ids are simply not found.
+async fn custom_domain_or_404(s: &AppState, env: &str, id: &str) -> Result<crate::server::store::CustomDomainRow, ApiError> {
+    s.store.custom_domain(id).await?.filter(|d| d.environment_id == env).ok_or_else(|| ApiError::new(ErrorCode::CustomDomainNotFound))
+}
+
+async fn get_custom_domain(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let row = custom_domain_or_404(&s, &env, &id).await?;
+    let target = crate::server::hostnames::target(&s, &env).await?;
+    Ok(axum::Json(crate::server::hostnames::view(&s, &row, &target)))
+}
+
+async fn check_custom_domain(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let row = custom_domain_or_404(&s, &env, &id).await?;
+    let row = crate::server::hostnames::check(&s, row).await?;
+    let target = crate::server::hostnames::target(&s, &env).await?;
+    Ok(axum::Json(crate::server::hostnames::view(&s, &row, &target)))
+}
+
+async fn delete_custom_domain(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    let row = custom_domain_or_404(&s, &env, &id).await?;
+    s.store.delete_custom_domain(&row.id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn create_organization(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(req): Json<CreateOrganization>) -> Result<impl IntoResponse, ApiError> {
