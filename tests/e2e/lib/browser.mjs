@@ -9,14 +9,19 @@ const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../screenshots/', import.meta.url));
 
-/** A fresh browser: Playwright gives every launch its own temporary profile. */
-export function launchBrowser() {
+/**
+ * A fresh browser: Playwright gives every launch its own temporary profile. `args` adds
+ * Chromium flags, such as `--host-resolver-rules=MAP *.test 127.0.0.1` to reach hostnames
+ * without real DNS.
+ */
+export function launchBrowser({ args = [] } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: [
       '--headless', '--no-sandbox', '--disable-gpu',
       '--disable-background-networking', '--disable-component-update',
       '--no-first-run', '--disable-sync',
+      ...args,
     ],
   });
 }

@@ -1,5 +1,5 @@
 // A small authoritative DNS server on 127.0.0.1 (UDP and TCP on one ephemeral port) whose TXT
-// records the test changes while Portico is running, built on dns2.
+// and CNAME records the test changes while Portico is running, built on dns2.
 //
 //   const dns = await startDnsServer({ zones: ['acme-e2e.test'] });
 //   startPortico({ env: { PORTICO_DNS_SERVERS: `127.0.0.1:${dns.port}` } });
@@ -20,6 +20,7 @@ const normalize = (name) => String(name).toLowerCase().replace(/\.$/, '');
 
 export async function startDnsServer({ zones = [] } = {}) {
   const txt = new Map();
+  const cnames = new Map();
   const zoneSet = new Set(zones.map(normalize));
   const queries = [];
 
@@ -28,7 +29,7 @@ export async function startDnsServer({ zones = [] } = {}) {
     .sort((a, b) => b.length - a.length)[0];
   /** Whether the name exists: a zone, a TXT owner, or an empty non-terminal above one. */
   const nameServer = (name) => [...zoneSet].some((z) => name === `ns1.${z}`);
-  const exists = (name) => zoneSet.has(name) || nameServer(name)
+  const exists = (name) => zoneSet.has(name) || nameServer(name) || cnames.has(name)
     || [...txt.keys()].some((owner) => owner === name || owner.endsWith(`.${name}`));
   const soa = (zone) => ({
     name: zone, type: Packet.TYPE.SOA, class: Packet.CLASS.IN, ttl: TTL,
@@ -56,7 +57,10 @@ export async function startDnsServer({ zones = [] } = {}) {
       return;
     }
     const base = { name: question.name, class: Packet.CLASS.IN, ttl: TTL };
-    if (question.type === Packet.TYPE.TXT && txt.has(name)) {
+    if (cnames.has(name)) {
+      // An alias answers every type with itself; the resolver follows it.
+      response.answers.push({ ...base, type: Packet.TYPE.CNAME, domain: cnames.get(name) });
+    } else if (question.type === Packet.TYPE.TXT && txt.has(name)) {
       for (const value of txt.get(name)) response.answers.push({ ...base, type: Packet.TYPE.TXT, data: value });
     } else if (question.type === Packet.TYPE.SOA && zoneSet.has(name)) {
       response.answers.push({ ...soa(name), name: question.name });
@@ -95,9 +99,14 @@ export async function startDnsServer({ zones = [] } = {}) {
     setTxt(name, values) {
       txt.set(normalize(name), [...values]);
     },
+    /** Makes `name` a CNAME for `target`. */
+    setCname(name, target) {
+      cnames.set(normalize(name), normalize(target));
+    },
     /** Deletes every record at `name`, which becomes NXDOMAIN unless something exists below it. */
     remove(name) {
       txt.delete(normalize(name));
+      cnames.delete(normalize(name));
     },
     /** The questions asked so far, as `{ name, type }`. */
     queries: () => [...queries],
