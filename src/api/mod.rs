@@ -8,6 +8,7 @@ pub mod guide;
 pub mod hostnames;
 pub mod portal;
 pub mod signin;
+pub mod sso;
 pub mod theme;
 pub mod vendor;
 

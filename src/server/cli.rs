@@ -76,6 +76,14 @@ enum Command {
         #[arg(long = "env", global = true, default_value = service::DEFAULT_ENVIRONMENT)]
         env: String,
     },
+    /// Where the app's users may be sent back after signing in.
+    RedirectUri {
+        #[command(subcommand)]
+        action: RedirectAction,
+        /// The environment (default: development).
+        #[arg(long = "env", global = true, default_value = service::DEFAULT_ENVIRONMENT)]
+        env: String,
+    },
     /// Inspect SAML metadata (needs no data directory).
     Metadata {
         #[command(subcommand)]
@@ -115,6 +123,33 @@ enum EnvAction {
     Create { name: String },
     /// List environments.
     List,
+    /// The app's client ID, and a new client secret (shown once); or list or revoke secrets.
+    Credentials {
+        /// The environment (default: development).
+        #[arg(long = "env", default_value = service::DEFAULT_ENVIRONMENT)]
+        env: String,
+        /// List the secrets instead of creating one.
+        #[arg(long, conflicts_with = "revoke")]
+        list: bool,
+        /// Revoke a secret by id (`cs_…`).
+        #[arg(long)]
+        revoke: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum RedirectAction {
+    /// Register a redirect URI (exact; https, http://localhost, or an app's own scheme).
+    Add {
+        uri: String,
+        /// Make it the default (used when a sign-in names none, and for IdP-initiated ones).
+        #[arg(long)]
+        default: bool,
+    },
+    /// List them.
+    List,
+    /// Remove one.
+    Remove { uri: String },
 }
 
 #[derive(Subcommand)]
@@ -214,6 +249,7 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<Ap
                 .with_rate_limit(limiter.clone()),
         ),
         dns_limiter: limiter,
+        token_failures: Arc::default(),
         settings: Arc::new(settings),
         assets: Arc::new(assets),
     })
@@ -336,8 +372,74 @@ async fn run_with_state(command: Command, state: AppState, now: i64) -> Result<(
         }
         Command::Theme { action, env, org } => theme_command(&state, action, &env, org.as_deref()).await,
         Command::CustomDomain { action, env } => host_command(&state, action, &env).await,
+        Command::RedirectUri { action, env } => redirect_command(&state, action, &env).await,
+        Command::Env { action: EnvAction::Credentials { env, list, revoke } } => credentials_command(&state, &env, list, revoke).await,
         Command::Metadata { .. } => unreachable!("handled before the state is built"),
     }
+}
+
+async fn credentials_command(state: &AppState, env: &str, list: bool, revoke: Option<String>) -> Result<(), String> {
+    use crate::server::login;
+    let env = environment(state, env).await?;
+    if let Some(id) = revoke {
+        return if state.store.revoke_client_secret(&env.id, &id, state.clock.now()).await.map_err(|e| e.to_string())? {
+            println!("revoked {id}");
+            Ok(())
+        } else {
+            Err(format!("no live secret {id} in environment {:?}; list them with `portico env credentials --list`", env.name))
+        };
+    }
+    if list {
+        let c = login::credentials(state, &env.id).await.map_err(|e| e.to_string())?;
+        println!("PORTICO_CLIENT_ID={}", c.client_id);
+        for s in c.secrets {
+            let status = if s.revoked_at.is_some() { "revoked" } else { "live" };
+            println!("{}\t{}…\t{status}", s.id, s.prefix);
+        }
+        return Ok(());
+    }
+    let created = login::create_secret(state, &env.id).await.map_err(api_error_text)?;
+    eprintln!("Client credentials for environment {:?}; the secret is shown only once:", env.name);
+    println!("PORTICO_URL={}", crate::server::http::site::preferred(state, &env.id).await.map_err(|e| e.to_string())?.base_url);
+    println!("PORTICO_CLIENT_ID={}", created.client_id);
+    println!("PORTICO_CLIENT_SECRET={}", created.client_secret);
+    eprintln!("Secret id {} (revoke it with `portico env credentials --revoke {}`).", created.id, created.id);
+    Ok(())
+}
+
+async fn redirect_command(state: &AppState, action: RedirectAction, env: &str) -> Result<(), String> {
+    use crate::api::sso::RedirectUri;
+    let env = environment(state, env).await?;
+    let mut uris: Vec<RedirectUri> = state
+        .store
+        .list_redirect_uris(&env.id)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|r| RedirectUri { uri: r.uri, default: r.is_default })
+        .collect();
+    match action {
+        RedirectAction::List => {}
+        RedirectAction::Add { uri, default } => {
+            if default {
+                uris.iter_mut().for_each(|u| u.default = false);
+            }
+            uris.retain(|u| u.uri != uri.trim());
+            uris.push(RedirectUri { uri: uri.trim().to_owned(), default });
+        }
+        RedirectAction::Remove { uri } => {
+            let before = uris.len();
+            uris.retain(|u| u.uri != uri.trim());
+            if uris.len() == before {
+                return Err(format!("{uri} is not registered; list them with `portico redirect-uri list`"));
+            }
+        }
+    }
+    let saved = crate::server::login::set_redirect_uris(state, &env.id, &uris).await.map_err(api_error_text)?;
+    for u in saved {
+        println!("{}{}", u.uri, if u.default { "\t(default)" } else { "" });
+    }
+    Ok(())
 }
 
 /// Prints a hostname: its state, the record to create, and what DNS showed last.

@@ -13,6 +13,7 @@ pub mod guides;
 pub mod hostnames;
 pub mod http;
 pub mod jobs;
+pub mod login;
 pub mod oidc;
 pub mod refresh;
 pub mod saml;
@@ -63,4 +64,7 @@ pub struct AppState {
     /// Keeps domain verification under its queries-per-second cap, across all checks (the
     /// checker above takes a token from it before every query).
     pub dns_limiter: Arc<dns::RateLimiter>,
+    /// Failed `/sso/token` requests per client in the current minute (start, count), so a
+    /// guessed secret or code costs time.
+    pub token_failures: Arc<std::sync::Mutex<std::collections::HashMap<String, (i64, u32)>>>,
 }

@@ -47,6 +47,37 @@ pub struct StoredResult {
     /// NameID or `sub`, so a later mapping can be previewed against this test.
     #[serde(default)]
     pub subject: Option<String>,
+    /// A production sign-in keeps only this of the person (the sign-in log's profile id).
+    #[serde(default)]
+    pub profile_id: Option<String>,
+}
+
+/// Where the browser goes once the IdP's answer is recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Landing {
+    /// A test: the portal's result page for it.
+    Test {
+        /// The connection.
+        connection_id: String,
+        /// The test.
+        test_id: String,
+    },
+    /// A production sign-in: back to the vendor's app, with a code or an error.
+    App(String),
+}
+
+impl Landing {
+    /// The URL or path to redirect to.
+    pub fn location(&self) -> String {
+        match self {
+            Landing::Test { connection_id, test_id } => result_path(connection_id, test_id),
+            Landing::App(url) => url.clone(),
+        }
+    }
+}
+
+fn login_of(test: &TestRow) -> Option<crate::server::login::LoginRequest> {
+    test.login.as_deref().and_then(|j| serde_json::from_str(j).ok())
 }
 
 /// What an OIDC test must remember until the callback (stored encrypted).
@@ -128,6 +159,38 @@ pub async fn start(state: &AppState, row: &ConnectionRow) -> Result<StartedTest,
     Ok(StartedTest { test_id, url })
 }
 
+/// Starts a production sign-in for the vendor's app: records it and says where to send the
+/// browser (the IdP, or straight back to the app when the provider cannot be reached).
+pub async fn start_login(state: &AppState, row: &ConnectionRow, login: crate::server::login::LoginRequest) -> Result<String, ApiError> {
+    let config = row.config.as_deref().ok_or_else(|| ApiError::new(ErrorCode::ConnectionIncomplete))?;
+    let now = state.clock.now();
+    let id = crypto::id("test_");
+    let mut attempt = TestRow::pending(id.clone(), &row.id, &row.protocol, now);
+    attempt.login = Some(serde_json::to_string(&login).map_err(ApiError::internal)?);
+    match Protocol::parse(&row.protocol) {
+        Some(Protocol::Oidc) => {
+            let cfg: StoredOidc = serde_json::from_str(config).map_err(ApiError::internal)?;
+            match oidc::start(&state.fetcher, &cfg, &sp(state, row).redirect_uri).await {
+                Ok(started) => {
+                    let secrets = OidcSecrets { nonce: started.nonce, pkce_verifier: started.pkce_verifier };
+                    attempt.state_hash = Some(hash_token(&started.state));
+                    attempt.secrets_enc = Some(state.secrets.seal(&serde_json::to_vec(&secrets).map_err(ApiError::internal)?));
+                    state.store.insert_test(&attempt).await?;
+                    Ok(started.url)
+                }
+                Err(rejection) => {
+                    state.store.insert_test(&attempt).await?;
+                    Ok(finish(state, row, attempt, Err(rejection), Default::default()).await?.unwrap_or_default())
+                }
+            }
+        }
+        _ => {
+            state.store.insert_test(&attempt).await?;
+            Ok(format!("{}/sso/saml/{}/login/{}", base(state, row), row.id, id))
+        }
+    }
+}
+
 /// What `GET /sso/saml/{id}/login/{test}` answers: a redirect to the IdP, or a page that posts.
 pub enum Launch {
     /// HTTP-Redirect binding.
@@ -146,7 +209,10 @@ pub async fn launch_saml(state: &AppState, connection_id: &str, test_id: &str) -
         _ => return Err(ApiError::new(ErrorCode::NotFound).message("This test sign-in does not exist. Start a new test from the portal.")),
     };
     if test.outcome != "pending" || test.started_at + TEST_LIFETIME_SECONDS < state.clock.now() {
-        return Ok(Launch::Result(result_path(&row.id, &test.id)));
+        return Ok(Launch::Result(match login_of(&test) {
+            Some(login) => crate::server::login::error_redirect(&login, crate::api::sso::SignInError::SignInExpired, "This sign-in is over; start again from the app."),
+            None => result_path(&row.id, &test.id),
+        }));
     }
     let cfg: StoredSaml = serde_json::from_str(row.config.as_deref().unwrap_or("")).map_err(|_| ApiError::new(ErrorCode::ConnectionIncomplete))?;
     let relay = crypto::token("");
@@ -159,7 +225,7 @@ pub async fn launch_saml(state: &AppState, connection_id: &str, test_id: &str) -
 }
 
 /// Receives a SAML response at a connection's ACS URL; returns the test it was recorded as.
-pub async fn receive_saml(state: &AppState, connection_id: &str, saml_response: Option<&str>, relay_state: Option<&str>) -> Result<(ConnectionRow, String), ApiError> {
+pub async fn receive_saml(state: &AppState, connection_id: &str, saml_response: Option<&str>, relay_state: Option<&str>) -> Result<Landing, ApiError> {
     let row = state.store.connection(connection_id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
     let now = state.clock.now();
     let pending = match relay_state.map(str::trim).filter(|r| !r.is_empty()) {
@@ -167,21 +233,29 @@ pub async fn receive_saml(state: &AppState, connection_id: &str, saml_response: 
         None => None,
     };
     let relay_given = relay_state.is_some_and(|r| !r.trim().is_empty());
+    let options = options_of(&row);
     let test = match pending {
         Some(t) => t,
         None => {
-            // Not an answer to one of our requests: keep it as its own attempt.
-            let t = TestRow { idp_initiated: !relay_given, ..TestRow::pending(crypto::id("test_"), &row.id, "saml", now) };
+            // Not an answer to one of our requests. On an active connection whose vendor allows
+            // IdP-initiated sign-in, it is a sign-in to the app's default redirect URI; else it
+            // is kept as its own test attempt, for the admin to look at.
+            let mut t = TestRow { idp_initiated: true, ..TestRow::pending(crypto::id("test_"), &row.id, "saml", now) };
+            let live = options.allow_idp_initiated && row.state == ConnectionState::Active.as_str();
+            match if live { idp_initiated_login(state, &row).await? } else { None } {
+                Some(login) => t.login = Some(serde_json::to_string(&login).map_err(ApiError::internal)?),
+                None => t.idp_initiated = !relay_given,
+            }
             state.store.insert_test(&t).await?;
             t
         }
     };
+    let idp_initiated_login_row = test.login.is_some() && test.request_id.is_none();
     let test_id = test.id.clone();
     let Some(cfg) = row.config.as_deref().and_then(|c| serde_json::from_str::<StoredSaml>(c).ok()) else {
         return Err(ApiError::new(ErrorCode::ConnectionIncomplete));
     };
-    let options = options_of(&row);
-    let outcome = if test.request_id.is_none() && relay_given {
+    let outcome = if test.request_id.is_none() && relay_given && !idp_initiated_login_row {
         // A RelayState we do not know: an old test, or one already answered.
         Err((Rejection::new(FailureCode::TestUnknown), None))
     } else if test.started_at + TEST_LIFETIME_SECONDS < now {
@@ -223,17 +297,30 @@ pub async fn receive_saml(state: &AppState, connection_id: &str, saml_response: 
         }
     };
     let extra = Extra { saml_response_xml: None, id_token_claims: None };
-    match outcome {
+    let app = match outcome {
         Ok(v) => {
             let received = Received { subject: v.name_id, attributes: v.attributes };
             let extra = Extra { saml_response_xml: Some(v.pretty_xml), ..extra };
-            finish(state, &row, test, Ok(received), extra).await?;
+            finish(state, &row, test, Ok(received), extra).await?
         }
-        Err((rejection, pretty)) => {
-            finish(state, &row, test, Err(rejection), Extra { saml_response_xml: pretty, ..extra }).await?;
-        }
-    }
-    Ok((row, test_id))
+        Err((rejection, pretty)) => finish(state, &row, test, Err(rejection), Extra { saml_response_xml: pretty, ..extra }).await?,
+    };
+    Ok(match app {
+        Some(url) => Landing::App(url),
+        None => Landing::Test { connection_id: row.id, test_id },
+    })
+}
+
+/// The app's request for an IdP-initiated sign-in: its default redirect URI, no state.
+async fn idp_initiated_login(state: &AppState, row: &ConnectionRow) -> Result<Option<crate::server::login::LoginRequest>, ApiError> {
+    let org = organization(state, row).await?;
+    let uris = state.store.list_redirect_uris(&org.environment_id).await?;
+    Ok(uris.into_iter().find(|u| u.is_default).map(|u| crate::server::login::LoginRequest {
+        client_id: crate::server::login::client_id(&org.environment_id),
+        redirect_uri: u.uri,
+        state: None,
+        code_challenge: None,
+    }))
 }
 
 /// Receives the OIDC callback; returns the test it was recorded as.
@@ -244,7 +331,7 @@ pub async fn receive_oidc(
     oidc_state: Option<&str>,
     error: Option<&str>,
     error_description: Option<&str>,
-) -> Result<(ConnectionRow, String), ApiError> {
+) -> Result<Landing, ApiError> {
     let row = state.store.connection(connection_id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
     let now = state.clock.now();
     let pending = match oidc_state.map(str::trim).filter(|s| !s.is_empty()) {
@@ -257,7 +344,7 @@ pub async fn receive_oidc(
         state.store.insert_test(&t).await?;
         let id = t.id.clone();
         finish(state, &row, t, Err(Rejection::new(FailureCode::OidcStateMismatch)), Default::default()).await?;
-        return Ok((row, id));
+        return Ok(Landing::Test { connection_id: row.id, test_id: id });
     };
     let test_id = test.id.clone();
     let secrets: Option<OidcSecrets> = test
@@ -292,14 +379,17 @@ pub async fn receive_oidc(
             _ => Err(Rejection::new(FailureCode::TestUnknown)),
         }
     };
-    match result {
+    let app = match result {
         Ok(out) => {
             let extra = Extra { saml_response_xml: None, id_token_claims: Some(out.id_token_claims) };
-            finish(state, &row, test, Ok(Received { subject: out.subject, attributes: out.claims }), extra).await?;
+            finish(state, &row, test, Ok(Received { subject: out.subject, attributes: out.claims }), extra).await?
         }
         Err(r) => finish(state, &row, test, Err(r), Default::default()).await?,
-    }
-    Ok((row, test_id))
+    };
+    Ok(match app {
+        Some(url) => Landing::App(url),
+        None => Landing::Test { connection_id: row.id, test_id },
+    })
 }
 
 /// What an IdP's answer established, before mapping.
@@ -316,8 +406,12 @@ struct Extra {
 }
 
 /// Maps the profile, records the outcome, and activates the connection when the vendor asked
-/// for that on success.
-async fn finish(state: &AppState, row: &ConnectionRow, mut test: TestRow, received: Result<Received, Rejection>, extra: Extra) -> Result<(), ApiError> {
+/// for that on success. A production sign-in goes on to [`finish_login`]; its redirect back to
+/// the app is returned.
+async fn finish(state: &AppState, row: &ConnectionRow, mut test: TestRow, received: Result<Received, Rejection>, extra: Extra) -> Result<Option<String>, ApiError> {
+    if let Some(login) = login_of(&test) {
+        return finish_login(state, row, test, received, login).await.map(Some);
+    }
     let now = state.clock.now();
     let mut stored = StoredResult { saml_response_xml: extra.saml_response_xml, id_token_claims: extra.id_token_claims, ..Default::default() };
     match received {
@@ -366,7 +460,110 @@ async fn finish(state: &AppState, row: &ConnectionRow, mut test: TestRow, receiv
             state.store.update_connection(&fresh).await?;
         }
     }
-    Ok(())
+    Ok(None)
+}
+
+/// A production sign-in's end: the same mapping and domain policy as a test (stricter: with no
+/// verified domain, nobody from outside is let in), then a code for the app or an error. Of the
+/// person only the profile id is kept in the log; the profile waits with the code.
+async fn finish_login(
+    state: &AppState,
+    row: &ConnectionRow,
+    mut attempt: TestRow,
+    received: Result<Received, Rejection>,
+    login: crate::server::login::LoginRequest,
+) -> Result<String, ApiError> {
+    use crate::api::sso::SignInError;
+    use crate::server::login;
+    let now = state.clock.now();
+    let org = organization(state, row).await?;
+    let outcome: Result<login::Grant, Rejection> = match received {
+        Err(r) => Err(r),
+        Ok(r) => {
+            let custom = custom_attributes(state, &org.environment_id).await?;
+            let verified = crate::server::domains::verified(state, &org.id).await?;
+            let policy: &[String] = if org.allow_profiles_outside_organization { &[] } else { &verified };
+            let n = mapping::normalize(&r.subject, &r.attributes, &mapping_of(row), &custom, policy);
+            let unverified = !org.allow_profiles_outside_organization && verified.is_empty();
+            match (n.rejection, unverified) {
+                (Some(rejection), _) => Err(rejection),
+                (None, true) => Err(Rejection::new(FailureCode::EmailOutsideDomains)
+                    .fact("email", "Email", n.profile.email.clone().unwrap_or_default())
+                    .fact("verified_domains", "Verified domains", "none yet")),
+                (None, false) => {
+                    let p = n.profile;
+                    let mut raw = std::collections::BTreeMap::new();
+                    for a in &r.attributes {
+                        raw.entry(a.name.clone()).or_insert_with(Vec::new).extend(a.values.iter().cloned());
+                    }
+                    Ok(login::Grant {
+                        profile: crate::api::sso::SsoProfile {
+                            id: login::profile_id(&row.id, &p.idp_id),
+                            idp_id: p.idp_id,
+                            email: p.email,
+                            first_name: p.first_name,
+                            last_name: p.last_name,
+                            groups: p.groups,
+                            custom_attributes: p.custom_attributes,
+                            raw_attributes: raw,
+                            organization_id: org.id.clone(),
+                            connection_id: row.id.clone(),
+                            connection_type: row.protocol.clone(),
+                        },
+                        idp_initiated: attempt.idp_initiated,
+                    })
+                }
+            }
+        }
+    };
+    let (stored, redirect) = match &outcome {
+        Ok(grant) => {
+            let url = login::issue_code(state, &org.environment_id, &login, grant).await?;
+            (StoredResult { profile_id: Some(grant.profile.id.clone()), ..Default::default() }, url)
+        }
+        Err(rejection) => {
+            let error = match rejection.code {
+                FailureCode::EmailOutsideDomains => SignInError::EmailOutsideOrganizationDomains,
+                FailureCode::TestExpired | FailureCode::TestUnknown | FailureCode::SamlReplay => SignInError::SignInExpired,
+                _ => SignInError::AccessDenied,
+            };
+            let text = diagnosis::diagnose(rejection, &row.idp, &sp(state, row), &[]);
+            let url = login::error_redirect(&login, error, &format!("{} ({})", text.title, rejection.code.as_str()));
+            (StoredResult { rejection: Some(rejection.clone()), ..Default::default() }, url)
+        }
+    };
+    attempt.outcome = if outcome.is_ok() { "success" } else { "failure" }.into();
+    attempt.error_code = stored.rejection.as_ref().map(|r| r.code.as_str().to_owned());
+    attempt.finished_at = Some(now);
+    attempt.result = Some(serde_json::to_string(&stored).map_err(ApiError::internal)?);
+    attempt.config_version = Some(row.config_version);
+    if !state.store.finish_sign_in(&attempt).await? {
+        // Answered already (a replayed callback): the app gets no second code.
+        return Ok(login::error_redirect(&login, SignInError::SignInExpired, "This sign-in was completed already; start again from the app."));
+    }
+    tracing::info!(connection = %row.id, sign_in = %attempt.id, outcome = %attempt.outcome, code = ?attempt.error_code, "sign-in finished");
+    Ok(redirect)
+}
+
+/// The sign-in log of a connection, newest first.
+pub async fn sign_ins(state: &AppState, row: &ConnectionRow) -> Result<Vec<crate::api::sso::SignInRecord>, ApiError> {
+    let rows = state.store.list_sign_ins(&row.id, HISTORY_LIMIT).await?;
+    Ok(rows
+        .into_iter()
+        .map(|t| {
+            let stored: StoredResult = t.result.as_deref().and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default();
+            crate::api::sso::SignInRecord {
+                id: t.id,
+                connection_id: t.connection_id,
+                started_at: t.started_at,
+                finished_at: t.finished_at,
+                outcome: t.outcome,
+                error_code: t.error_code,
+                profile_id: stored.profile_id,
+                idp_initiated: t.idp_initiated,
+            }
+        })
+        .collect())
 }
 
 /// The wire view of a test; `full` adds the response XML and ID token claims. The diagnosis is

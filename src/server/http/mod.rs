@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod error;
+pub mod login;
 pub mod portal;
 pub mod session;
 pub mod site;

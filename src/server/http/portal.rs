@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/connections/{id}/mapping", put(set_mapping))
         .route("/connections/{id}/tests", get(list_tests).post(start_test))
         .route("/connections/{id}/tests/{test_id}", get(one_test))
+        .route("/connections/{id}/sign_ins", get(list_sign_ins))
         .route("/guides/{key}", get(guide))
         .route("/branding", get(crate::server::theme::branding))
         .route("/domains", get(list_domains).post(add_domain))
@@ -218,6 +219,12 @@ async fn start_test(State(s): State<AppState>, sess: PortalSession, Path(id): Pa
 async fn list_tests(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
     let row = owned(&s, &sess, &id).await?;
     Ok(axum::Json(SignInTestList { data: signin::list(&s, &row).await? }))
+}
+
+/// `GET /portal/api/connections/{id}/sign_ins`: the connection's sign-in log, for its admins.
+async fn list_sign_ins(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let row = owned(&s, &sess, &id).await?;
+    Ok(axum::Json(crate::api::sso::SignInList { data: signin::sign_ins(&s, &row).await? }))
 }
 
 async fn one_test(State(s): State<AppState>, sess: PortalSession, Path((id, test_id)): Path<(String, String)>) -> Result<impl IntoResponse, ApiError> {

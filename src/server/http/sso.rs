@@ -20,6 +20,8 @@ pub fn routes() -> Router<AppState> {
         .route("/sso/saml/{connection_id}/login/{test_id}", get(login))
         .route("/sso/saml/{connection_id}/acs", post(acs))
         .route("/sso/oidc/{connection_id}/callback", get(callback))
+        .route("/sso/authorize", get(super::login::authorize))
+        .route("/sso/token", post(super::login::token))
 }
 
 fn escape(s: &str) -> String {
@@ -27,7 +29,7 @@ fn escape(s: &str) -> String {
 }
 
 /// A plain page for the rare case where there is no portal page to go back to.
-fn page(status: StatusCode, title: &str, err: &ApiError) -> Response {
+pub(super) fn page(status: StatusCode, title: &str, err: &ApiError) -> Response {
     let message = err.message.clone().unwrap_or_else(|| err.code.message().to_owned());
     let body = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -40,7 +42,7 @@ fn page(status: StatusCode, title: &str, err: &ApiError) -> Response {
     (status, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
 }
 
-fn failed(err: ApiError) -> Response {
+pub(super) fn failed(err: ApiError) -> Response {
     let status = StatusCode::from_u16(err.code.status()).unwrap_or(StatusCode::BAD_REQUEST);
     page(status, "This sign-in could not be completed", &err)
 }
@@ -86,7 +88,7 @@ async fn acs(State(s): State<AppState>, Path(id): Path<String>, form: Result<For
         Err(_) => (None, None),
     };
     match signin::receive_saml(&s, &id, response, relay).await {
-        Ok((row, test_id)) => Redirect::to(&signin::result_path(&row.id, &test_id)).into_response(),
+        Ok(landing) => Redirect::to(&landing.location()).into_response(),
         Err(e) => failed(e),
     }
 }
@@ -104,7 +106,7 @@ struct CallbackQuery {
 async fn callback(State(s): State<AppState>, Path(id): Path<String>, q: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or(CallbackQuery { code: None, state: None, error: None, error_description: None });
     match signin::receive_oidc(&s, &id, q.code.as_deref(), q.state.as_deref(), q.error.as_deref(), q.error_description.as_deref()).await {
-        Ok((row, test_id)) => Redirect::to(&signin::result_path(&row.id, &test_id)).into_response(),
+        Ok(landing) => Redirect::to(&landing.location()).into_response(),
         Err(e) => failed(e),
     }
 }

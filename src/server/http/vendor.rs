@@ -63,9 +63,45 @@ pub fn routes() -> Router<AppState> {
         .route("/theme/assets", axum::routing::post(upload_asset))
         .route("/organizations/{id}/theme", get(get_org_theme).put(put_org_theme).delete(delete_org_theme))
         .route("/portal_links", axum::routing::post(create_portal_link))
+        .route("/client", get(get_client))
+        .route("/client/secrets", axum::routing::post(create_client_secret))
+        .route("/client/secrets/{id}", axum::routing::delete(revoke_client_secret))
+        .route("/redirect_uris", get(get_redirect_uris).put(put_redirect_uris))
+        .route("/connections/{id}/sign_ins", get(list_sign_ins))
         .route("/custom_domains", get(list_custom_domains).post(add_custom_domain))
         .route("/custom_domains/{id}", get(get_custom_domain).delete(delete_custom_domain))
         .route("/custom_domains/{id}/check", axum::routing::post(check_custom_domain))
+}
+
+async fn get_client(State(s): State<AppState>, VendorEnv(env): VendorEnv) -> Result<impl IntoResponse, ApiError> {
+    Ok(axum::Json(crate::server::login::credentials(&s, &env).await?))
+}
+
+async fn create_client_secret(State(s): State<AppState>, VendorEnv(env): VendorEnv) -> Result<impl IntoResponse, ApiError> {
+    Ok((StatusCode::CREATED, axum::Json(crate::server::login::create_secret(&s, &env).await?)))
+}
+
+async fn revoke_client_secret(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    if s.store.revoke_client_secret(&env, &id, s.clock.now()).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::new(ErrorCode::NotFound).message("No live client secret with that id exists in this environment."))
+    }
+}
+
+async fn get_redirect_uris(State(s): State<AppState>, VendorEnv(env): VendorEnv) -> Result<impl IntoResponse, ApiError> {
+    let rows = s.store.list_redirect_uris(&env).await?;
+    Ok(axum::Json(crate::api::sso::RedirectUris { redirect_uris: rows.into_iter().map(|r| crate::api::sso::RedirectUri { uri: r.uri, default: r.is_default }).collect() }))
+}
+
+async fn put_redirect_uris(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(req): Json<crate::api::sso::RedirectUris>) -> Result<impl IntoResponse, ApiError> {
+    let saved = crate::server::login::set_redirect_uris(&s, &env, &req.redirect_uris).await?;
+    Ok(axum::Json(crate::api::sso::RedirectUris { redirect_uris: saved }))
+}
+
+async fn list_sign_ins(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    let row = conn_or_404(&s, &env, &id).await?;
+    Ok(axum::Json(crate::api::sso::SignInList { data: signin::sign_ins(&s, &row).await? }))
 }
 
 async fn list_custom_domains(State(s): State<AppState>, VendorEnv(env): VendorEnv) -> Result<impl IntoResponse, ApiError> {

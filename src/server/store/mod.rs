@@ -28,6 +28,7 @@ impl TestRow {
             error_code: None,
             result: None,
             config_version: None,
+            login: None,
         }
     }
 }
@@ -138,8 +139,28 @@ pub trait Store: Send + Sync {
     /// false if it had already finished. Tests that were never pending (an IdP-initiated
     /// response) are inserted finished with [`Store::insert_test`] and recorded here too.
     async fn finish_test(&self, test: &TestRow) -> StoreResult<bool>;
-    /// A connection's tests, newest first.
+    /// A connection's tests, newest first (production sign-ins are not tests).
     async fn list_tests(&self, connection_id: &str, limit: i64) -> StoreResult<Vec<TestRow>>;
+    /// A connection's production sign-ins, newest first.
+    async fn list_sign_ins(&self, connection_id: &str, limit: i64) -> StoreResult<Vec<TestRow>>;
+    /// Records a production sign-in's result (the connection's last test is untouched); false
+    /// if it was no longer pending.
+    async fn finish_sign_in(&self, attempt: &TestRow) -> StoreResult<bool>;
+
+    /// Adds a client secret.
+    async fn insert_client_secret(&self, s: &ClientSecretRow) -> StoreResult<()>;
+    /// An environment's client secrets, oldest first, revoked ones included.
+    async fn list_client_secrets(&self, environment_id: &str) -> StoreResult<Vec<ClientSecretRow>>;
+    /// Revokes one; false if it was not live.
+    async fn revoke_client_secret(&self, environment_id: &str, id: &str, now: i64) -> StoreResult<bool>;
+    /// An environment's redirect URIs, oldest first.
+    async fn list_redirect_uris(&self, environment_id: &str) -> StoreResult<Vec<RedirectUriRow>>;
+    /// Replaces them all at once.
+    async fn set_redirect_uris(&self, environment_id: &str, uris: &[RedirectUriRow]) -> StoreResult<()>;
+    /// Stores a new authorization code.
+    async fn insert_code(&self, c: &CodeRow) -> StoreResult<()>;
+    /// Marks a code used, atomically: a code works once, before it expires.
+    async fn redeem_code(&self, code_hash: &str, now: i64) -> StoreResult<CodeRedeemed>;
     /// Remembers an accepted assertion ID; false if it was seen before (a replay).
     async fn use_assertion(&self, connection_id: &str, assertion_id: &str, expires_at: i64) -> StoreResult<bool>;
     /// The environment's custom profile attributes, as JSON.

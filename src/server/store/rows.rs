@@ -211,6 +211,8 @@ pub struct TestRow {
     pub result: Option<String>,
     /// The connection's `config_version` the answer was checked against.
     pub config_version: Option<i64>,
+    /// For a production sign-in, the vendor app's request (JSON); `None` for a test.
+    pub login: Option<String>,
 }
 
 /// A domain an organization is proving it owns.
@@ -330,4 +332,66 @@ pub struct CustomDomainRow {
     pub activated_at: Option<i64>,
     /// Set on an active hostname whose record has since changed: it stays active.
     pub warning: Option<String>,
+}
+
+/// A client secret of an environment (only its hash is kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientSecretRow {
+    /// `cs_...`
+    pub id: String,
+    /// Environment.
+    pub environment_id: String,
+    /// SHA-256 of the secret.
+    pub secret_hash: String,
+    /// The first characters, to tell secrets apart.
+    pub prefix: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds, once revoked.
+    pub revoked_at: Option<i64>,
+}
+
+/// A registered redirect URI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedirectUriRow {
+    /// Environment.
+    pub environment_id: String,
+    /// The URI, matched exactly.
+    pub uri: String,
+    /// The one used when a request names none (and for IdP-initiated sign-ins).
+    pub is_default: bool,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// A one-time authorization code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeRow {
+    /// SHA-256 of the code.
+    pub code_hash: String,
+    /// Environment.
+    pub environment_id: String,
+    /// The client it was issued to.
+    pub client_id: String,
+    /// The redirect URI it was sent to.
+    pub redirect_uri: String,
+    /// PKCE S256 challenge, when the app sent one.
+    pub code_challenge: Option<String>,
+    /// JSON of what the token endpoint returns.
+    pub grant: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub expires_at: i64,
+    /// Unix seconds, once redeemed.
+    pub used_at: Option<i64>,
+}
+
+/// What redeeming a code found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeRedeemed {
+    /// First use: the code, now marked used.
+    Ok(CodeRow),
+    /// Unknown, already used or expired (the caller does not say which to the client).
+    Invalid(&'static str),
 }

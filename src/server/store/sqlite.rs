@@ -156,6 +156,7 @@ fn test_row(r: SqliteRow) -> Result<TestRow, sqlx::Error> {
         error_code: r.try_get("error_code")?,
         result: r.try_get("result")?,
         config_version: r.try_get("config_version")?,
+        login: r.try_get("login")?,
     })
 }
 
@@ -388,9 +389,9 @@ impl Store for SqliteStore {
     }
 
     async fn insert_test(&self, t: &TestRow) -> StoreResult<()> {
-        sqlx::query("INSERT INTO sign_in_tests (id, connection_id, protocol, request_id, state_hash, secrets_enc, started_at, finished_at, outcome, idp_initiated, error_code, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO sign_in_tests (id, connection_id, protocol, request_id, state_hash, secrets_enc, started_at, finished_at, outcome, idp_initiated, error_code, result, login) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(&t.id).bind(&t.connection_id).bind(&t.protocol).bind(&t.request_id).bind(&t.state_hash).bind(&t.secrets_enc)
-            .bind(t.started_at).bind(t.finished_at).bind(&t.outcome).bind(t.idp_initiated as i64).bind(&t.error_code).bind(&t.result)
+            .bind(t.started_at).bind(t.finished_at).bind(&t.outcome).bind(t.idp_initiated as i64).bind(&t.error_code).bind(&t.result).bind(&t.login)
             .execute(&self.pool).await.map_err(other)?;
         Ok(())
     }
@@ -431,9 +432,118 @@ impl Store for SqliteStore {
     }
 
     async fn list_tests(&self, connection_id: &str, limit: i64) -> StoreResult<Vec<TestRow>> {
-        sqlx::query("SELECT * FROM sign_in_tests WHERE connection_id = ? ORDER BY started_at DESC, rowid DESC LIMIT ?")
+        sqlx::query("SELECT * FROM sign_in_tests WHERE connection_id = ? AND login IS NULL ORDER BY started_at DESC, rowid DESC LIMIT ?")
             .bind(connection_id).bind(limit)
             .try_map(test_row).fetch_all(&self.pool).await.map_err(other)
+    }
+
+    async fn list_sign_ins(&self, connection_id: &str, limit: i64) -> StoreResult<Vec<TestRow>> {
+        sqlx::query("SELECT * FROM sign_in_tests WHERE connection_id = ? AND login IS NOT NULL ORDER BY started_at DESC, rowid DESC LIMIT ?")
+            .bind(connection_id).bind(limit)
+            .try_map(test_row).fetch_all(&self.pool).await.map_err(other)
+    }
+
+    async fn finish_sign_in(&self, t: &TestRow) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE sign_in_tests SET state_hash = NULL, secrets_enc = NULL, finished_at = ?, outcome = ?, idp_initiated = ?, error_code = ?, result = ?, config_version = ? \
+             WHERE id = ? AND login IS NOT NULL AND (outcome = 'pending' OR finished_at IS NULL)",
+        )
+        .bind(t.finished_at).bind(&t.outcome).bind(t.idp_initiated as i64).bind(&t.error_code).bind(&t.result).bind(t.config_version).bind(&t.id)
+        .execute(&self.pool).await.map_err(other)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn insert_client_secret(&self, c: &ClientSecretRow) -> StoreResult<()> {
+        sqlx::query("INSERT INTO client_secrets (id, environment_id, secret_hash, prefix, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(&c.id).bind(&c.environment_id).bind(&c.secret_hash).bind(&c.prefix).bind(c.created_at).bind(c.revoked_at)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn list_client_secrets(&self, environment_id: &str) -> StoreResult<Vec<ClientSecretRow>> {
+        sqlx::query("SELECT * FROM client_secrets WHERE environment_id = ? ORDER BY created_at, id")
+            .bind(environment_id)
+            .try_map(|r: SqliteRow| {
+                Ok(ClientSecretRow {
+                    id: r.try_get("id")?,
+                    environment_id: r.try_get("environment_id")?,
+                    secret_hash: r.try_get("secret_hash")?,
+                    prefix: r.try_get("prefix")?,
+                    created_at: r.try_get("created_at")?,
+                    revoked_at: r.try_get("revoked_at")?,
+                })
+            })
+            .fetch_all(&self.pool).await.map_err(other)
+    }
+
+    async fn revoke_client_secret(&self, environment_id: &str, id: &str, now: i64) -> StoreResult<bool> {
+        let r = sqlx::query("UPDATE client_secrets SET revoked_at = ? WHERE environment_id = ? AND id = ? AND revoked_at IS NULL")
+            .bind(now).bind(environment_id).bind(id).execute(&self.pool).await.map_err(other)?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    async fn list_redirect_uris(&self, environment_id: &str) -> StoreResult<Vec<RedirectUriRow>> {
+        sqlx::query("SELECT * FROM redirect_uris WHERE environment_id = ? ORDER BY created_at, uri")
+            .bind(environment_id)
+            .try_map(|r: SqliteRow| {
+                Ok(RedirectUriRow {
+                    environment_id: r.try_get("environment_id")?,
+                    uri: r.try_get("uri")?,
+                    is_default: r.try_get::<i64, _>("is_default")? != 0,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .fetch_all(&self.pool).await.map_err(other)
+    }
+
+    async fn set_redirect_uris(&self, environment_id: &str, uris: &[RedirectUriRow]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        sqlx::query("DELETE FROM redirect_uris WHERE environment_id = ?").bind(environment_id).execute(&mut *tx).await.map_err(other)?;
+        for u in uris {
+            sqlx::query("INSERT INTO redirect_uris (environment_id, uri, is_default, created_at) VALUES (?, ?, ?, ?)")
+                .bind(environment_id).bind(&u.uri).bind(u.is_default as i64).bind(u.created_at)
+                .execute(&mut *tx).await.map_err(other)?;
+        }
+        tx.commit().await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn insert_code(&self, c: &CodeRow) -> StoreResult<()> {
+        sqlx::query("INSERT INTO authorization_codes (code_hash, environment_id, client_id, redirect_uri, code_challenge, grant, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(&c.code_hash).bind(&c.environment_id).bind(&c.client_id).bind(&c.redirect_uri).bind(&c.code_challenge).bind(&c.grant)
+            .bind(c.created_at).bind(c.expires_at).bind(c.used_at)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn redeem_code(&self, code_hash: &str, now: i64) -> StoreResult<CodeRedeemed> {
+        let code_row = |r: SqliteRow| -> Result<CodeRow, sqlx::Error> {
+            Ok(CodeRow {
+                code_hash: r.try_get("code_hash")?,
+                environment_id: r.try_get("environment_id")?,
+                client_id: r.try_get("client_id")?,
+                redirect_uri: r.try_get("redirect_uri")?,
+                code_challenge: r.try_get("code_challenge")?,
+                grant: r.try_get("grant")?,
+                created_at: r.try_get("created_at")?,
+                expires_at: r.try_get("expires_at")?,
+                used_at: r.try_get("used_at")?,
+            })
+        };
+        // One statement claims the code, so two concurrent redemptions cannot both succeed.
+        let claimed = sqlx::query("UPDATE authorization_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING *")
+            .bind(now).bind(code_hash).bind(now)
+            .try_map(code_row).fetch_optional(&self.pool).await.map_err(other)?;
+        if let Some(c) = claimed {
+            return Ok(CodeRedeemed::Ok(c));
+        }
+        let found: Option<(Option<i64>,)> = sqlx::query_as("SELECT used_at FROM authorization_codes WHERE code_hash = ?")
+            .bind(code_hash).fetch_optional(&self.pool).await.map_err(other)?;
+        Ok(CodeRedeemed::Invalid(match found {
+            None => "unknown",
+            Some((Some(_),)) => "used",
+            Some((None,)) => "expired",
+        }))
     }
 
     async fn use_assertion(&self, connection_id: &str, assertion_id: &str, expires_at: i64) -> StoreResult<bool> {

@@ -1,0 +1,177 @@
+//! The SSO login API a vendor's app uses to sign its users in through Portico: client
+//! credentials, redirect URIs, the profile `POST /sso/token` returns, the errors sent back to
+//! the app, and the sign-in log.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// An environment's client: its ID and its secrets (never the secrets themselves).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientCredentials {
+    /// `client_...`: the app's `PORTICO_CLIENT_ID`.
+    pub client_id: String,
+    /// Live and revoked secrets, oldest first.
+    pub secrets: Vec<ClientSecretInfo>,
+}
+
+/// A client secret as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientSecretInfo {
+    /// `cs_...`
+    pub id: String,
+    /// The secret's first characters, to tell them apart.
+    pub prefix: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds, once revoked.
+    pub revoked_at: Option<i64>,
+}
+
+/// A new secret: shown once, only its hash is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedClientSecret {
+    /// `cs_...`
+    pub id: String,
+    /// The client it belongs to.
+    pub client_id: String,
+    /// The secret: the app's `PORTICO_CLIENT_SECRET`.
+    pub client_secret: String,
+}
+
+/// A redirect URI the app may be sent back to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedirectUri {
+    /// Matched exactly: no wildcards, no prefixes.
+    pub uri: String,
+    /// Used when a request names none, and for IdP-initiated sign-ins.
+    #[serde(default)]
+    pub default: bool,
+}
+
+/// `GET/PUT /api/v1/redirect_uris`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedirectUris {
+    /// All of them; exactly one is the default when there are any.
+    pub redirect_uris: Vec<RedirectUri>,
+}
+
+/// The person who signed in, as `POST /sso/token` returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SsoProfile {
+    /// `prof_...`: the same for the same person on the same connection, every time.
+    pub id: String,
+    /// The IdP's identifier (SAML NameID or OIDC `sub`, or the mapped attribute).
+    pub idp_id: String,
+    /// Email, when mapped.
+    pub email: Option<String>,
+    /// Given name.
+    pub first_name: Option<String>,
+    /// Family name.
+    pub last_name: Option<String>,
+    /// Groups.
+    pub groups: Vec<String>,
+    /// The environment's custom attributes that arrived.
+    pub custom_attributes: BTreeMap<String, String>,
+    /// Every attribute or claim as received, by name.
+    pub raw_attributes: BTreeMap<String, Vec<String>>,
+    /// The organization: trust this (and `connection_id`), not the email's domain.
+    pub organization_id: String,
+    /// The connection it came through.
+    pub connection_id: String,
+    /// `saml` or `oidc`.
+    pub connection_type: String,
+}
+
+/// `POST /sso/token`'s answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenResponse {
+    /// The profile.
+    pub profile: SsoProfile,
+    /// True when the sign-in began at the IdP (its dashboard), not at the app.
+    pub idp_initiated: bool,
+}
+
+/// An OAuth-style error body of `POST /sso/token`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenError {
+    /// `invalid_request`, `invalid_client`, `invalid_grant`, `unsupported_grant_type`, `slow_down`.
+    pub error: String,
+    /// A sentence for the developer.
+    pub error_description: String,
+}
+
+/// Errors sent to the app's redirect URI (`?error=…&error_description=…&state=…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignInError {
+    /// A parameter is missing or wrong (e.g. an unsupported `code_challenge_method`).
+    InvalidRequest,
+    /// No organization matches `organization`, or none verified the domain of `login_hint`.
+    OrganizationNotFound,
+    /// The organization (or `connection`) has no active connection.
+    ConnectionNotFound,
+    /// The IdP refused, or its answer failed our checks (`error_description` says which).
+    AccessDenied,
+    /// The email is outside the organization's verified domains.
+    EmailOutsideOrganizationDomains,
+    /// The sign-in took too long, or its answer was used already.
+    SignInExpired,
+    /// Something broke on our side.
+    ServerError,
+}
+
+impl SignInError {
+    /// Every code, for the documentation.
+    pub const ALL: [SignInError; 7] = [
+        SignInError::InvalidRequest,
+        SignInError::OrganizationNotFound,
+        SignInError::ConnectionNotFound,
+        SignInError::AccessDenied,
+        SignInError::EmailOutsideOrganizationDomains,
+        SignInError::SignInExpired,
+        SignInError::ServerError,
+    ];
+
+    /// The wire code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignInError::InvalidRequest => "invalid_request",
+            SignInError::OrganizationNotFound => "organization_not_found",
+            SignInError::ConnectionNotFound => "connection_not_found",
+            SignInError::AccessDenied => "access_denied",
+            SignInError::EmailOutsideOrganizationDomains => "email_outside_organization_domains",
+            SignInError::SignInExpired => "sign_in_expired",
+            SignInError::ServerError => "server_error",
+        }
+    }
+}
+
+/// One production sign-in, for the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInRecord {
+    /// `test_...` (sign-ins and tests share their ids' space).
+    pub id: String,
+    /// The connection.
+    pub connection_id: String,
+    /// Unix seconds.
+    pub started_at: i64,
+    /// Unix seconds.
+    pub finished_at: Option<i64>,
+    /// `pending`, `success` or `failure`.
+    pub outcome: String,
+    /// The failure code, if any.
+    pub error_code: Option<String>,
+    /// The profile's id on success.
+    pub profile_id: Option<String>,
+    /// Began at the IdP.
+    pub idp_initiated: bool,
+}
+
+/// A connection's sign-ins, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInList {
+    /// Newest first.
+    pub data: Vec<SignInRecord>,
+}
