@@ -9,6 +9,7 @@ mod domains;
 mod errors;
 mod guides;
 mod hostnames;
+mod login_flow;
 mod metadata;
 mod oidc_rp;
 mod portal;

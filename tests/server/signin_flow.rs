@@ -8,14 +8,14 @@ use base64::Engine;
 use portico::server::saml::keys;
 use samael::crypto::{Crypto, CryptoProvider};
 
-const IDP: &str = "https://idp.flow.test/saml";
+pub const IDP: &str = "https://idp.flow.test/saml";
 
-struct Idp {
+pub struct Idp {
     key_der: Vec<u8>,
     cert_pem: String,
 }
 
-fn new_idp() -> Idp {
+pub fn new_idp() -> Idp {
     let pair = keys::generate(IDP, T0).unwrap();
     let key_der = openssl::pkey::PKey::private_key_from_pem(pair.private_key_pem.as_bytes()).unwrap().private_key_to_der().unwrap();
     Idp { key_der, cert_pem: pair.certificate_pem }
@@ -27,7 +27,7 @@ fn iso(t: i64) -> String {
 
 /// A response for `conn`, answering `request_id` (None: IdP-initiated), signed (response and
 /// assertion) by `idp`, with the given attributes.
-fn response(idp: &Idp, conn: &str, request_id: Option<&str>, assertion_id: &str, attrs: &[(&str, &str)], now: i64) -> String {
+pub fn response(idp: &Idp, conn: &str, request_id: Option<&str>, assertion_id: &str, attrs: &[(&str, &str)], now: i64) -> String {
     let acs = format!("http://portal.test/sso/saml/{conn}/acs");
     let audience = format!("http://portal.test/sso/saml/{conn}");
     let irt = request_id.map(|r| format!(r#" InResponseTo="{r}""#)).unwrap_or_default();
@@ -71,7 +71,7 @@ async fn post_acs(app: &App, conn: &str, xml: &str, relay: Option<&str>) -> Stri
 }
 
 /// Starts a test through the portal and follows it to the IdP; returns (test id, request id, relay state).
-async fn start(admin: &Admin<'_>, conn: &str) -> (String, String, String) {
+pub async fn start(admin: &Admin<'_>, conn: &str) -> (String, String, String) {
     let r = admin.call(Method::POST, &format!("/portal/api/connections/{conn}/tests"), Some(json!({}))).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     let test = r.body["test_id"].as_str().unwrap().to_owned();
@@ -82,7 +82,7 @@ async fn start(admin: &Admin<'_>, conn: &str) -> (String, String, String) {
     (test, request_id, relay)
 }
 
-async fn setup(app: &App, idp: &Idp, domains: &[&str]) -> (String, String) {
+pub async fn setup(app: &App, idp: &Idp, domains: &[&str]) -> (String, String) {
     let org = app.vendor(Method::POST, "/api/v1/organizations", Some(json!({ "name": "Flow", "domains": domains }))).await;
     let org = org.body["id"].as_str().unwrap().to_owned();
     let r = app
