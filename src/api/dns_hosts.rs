@@ -10,6 +10,7 @@ pub const PLACEHOLDERS: [&str; 4] = ["host", "name", "value", "domain"];
 
 /// The short steps for one DNS host.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct DnsHostGuide {
     /// File name in `public/dns-hosts/`, e.g. `cloudflare`.
     pub key: String,
@@ -22,6 +23,7 @@ pub struct DnsHostGuide {
 
 /// Every DNS host guide, by name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct DnsHostList {
     /// The guides.
     pub data: Vec<DnsHostGuide>,

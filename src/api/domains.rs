@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where a domain's proof of ownership stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DomainState {
     /// Waiting for the TXT record; checked again and again.
@@ -38,6 +39,7 @@ impl DomainState {
 
 /// What one DNS check saw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LookupOutcome {
     /// Our record is there.
@@ -54,6 +56,7 @@ pub enum LookupOutcome {
 
 /// The result of the last check, as shown to the admin and the vendor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct CheckResult {
     /// What was seen.
     pub outcome: LookupOutcome,
@@ -72,6 +75,7 @@ pub struct CheckResult {
 
 /// A domain of an organization.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct Domain {
     /// `dom_...`
     pub id: String,
@@ -111,6 +115,7 @@ pub struct Domain {
 
 /// A list of domains.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct DomainList {
     /// Oldest first.
     pub data: Vec<Domain>,
@@ -118,6 +123,7 @@ pub struct DomainList {
 
 /// `POST .../domains`: add a domain to prove.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AddDomain {
     /// A registrable domain or a subdomain of one, in Unicode or ASCII.
@@ -126,6 +132,7 @@ pub struct AddDomain {
 
 /// `POST /api/v1/domains/{id}/verify`: the vendor vouches for the domain.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VerifyDomain {
     /// Who decided (an email or name), kept with the domain.

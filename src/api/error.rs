@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 /// The body of every error response: `{"error": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct ApiErrorBody {
     /// The error itself.
     pub error: ErrorDetail,
@@ -12,6 +13,7 @@ pub struct ApiErrorBody {
 
 /// What went wrong, what to do next, and the request id to quote to support.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct ErrorDetail {
     /// A stable snake_case code; see [`ErrorCode`].
     pub code: String,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A guide for one catalog entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct Guide {
     /// Catalog key.
     pub key: String,
@@ -19,6 +20,7 @@ pub struct Guide {
 
 /// One step of a guide.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct GuideStep {
     /// An action, e.g. "Paste our values".
     pub title: String,
@@ -28,6 +30,7 @@ pub struct GuideStep {
 
 /// Text, or one of our values to copy under the IdP's own name for the field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GuideBlock {
     /// Rendered Markdown (our own content; raw HTML is escaped at build time).
@@ -38,6 +41,7 @@ pub enum GuideBlock {
 
 /// A copy box: which of our values, labelled as the IdP labels the field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct GuideCopy {
     /// `acs_url`, `entity_id`, `metadata_url` or `redirect_uri`.
     pub value: String,
@@ -47,6 +51,7 @@ pub struct GuideCopy {
 
 /// What to bring back to the portal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct GuideBring {
     /// `metadata_url`, `metadata_file`, `manual` or `issuer`.
     pub method: String,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where a custom hostname stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CustomDomainState {
     /// Waiting for the DNS record; checked again on a schedule.
@@ -15,6 +16,7 @@ pub enum CustomDomainState {
 
 /// What a check of the hostname's DNS found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HostnameOutcome {
     /// A CNAME to the environment's hostname.
@@ -31,6 +33,7 @@ pub enum HostnameOutcome {
 
 /// One check's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct HostnameCheck {
     /// What was found.
     pub outcome: HostnameOutcome,
@@ -45,6 +48,7 @@ pub struct HostnameCheck {
 
 /// The DNS record the vendor creates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct DnsRecord {
     /// Always `CNAME` (apex names, which cannot have one, may use A/AAAA records with the
     /// addresses of `value` instead).
@@ -58,6 +62,7 @@ pub struct DnsRecord {
 
 /// A custom hostname.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct CustomDomain {
     /// `host_...`
     pub id: String,
@@ -85,6 +90,7 @@ pub struct CustomDomain {
 
 /// `POST /api/v1/custom_domains`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomDomain {
     /// The hostname, e.g. `sso.vendor.com`.
@@ -93,6 +99,7 @@ pub struct CreateCustomDomain {
 
 /// A list of custom hostnames, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct CustomDomainList {
     /// Oldest first.
     pub data: Vec<CustomDomain>,

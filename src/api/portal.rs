@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// `POST /portal/api/session`: redeem a setup link's token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RedeemLink {
     /// The `token` query parameter of the setup link.
@@ -14,6 +15,7 @@ pub struct RedeemLink {
 
 /// The admin's session, as the portal sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct SessionInfo {
     /// The organization being set up.
     pub organization_id: String,
@@ -40,6 +42,7 @@ pub struct SessionInfo {
 
 /// Protocol of a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Protocol {
     /// SAML 2.0.
@@ -69,6 +72,7 @@ impl Protocol {
 
 /// Where a connection stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ConnectionState {
     /// Being set up.
@@ -102,6 +106,7 @@ impl ConnectionState {
 
 /// The values the admin copies into their IdP.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct SpValues {
     /// SAML: Assertion Consumer Service URL.
     pub acs_url: String,
@@ -115,6 +120,7 @@ pub struct SpValues {
 
 /// A certificate as shown to admins and vendors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct CertificateSummary {
     /// Subject DN.
     pub subject: String,
@@ -126,6 +132,7 @@ pub struct CertificateSummary {
 
 /// A SAML connection's IdP side.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct SamlConfig {
     /// IdP entity ID (issuer of its responses).
     pub idp_entity_id: String,
@@ -147,6 +154,7 @@ pub struct SamlConfig {
 
 /// The schedule and outcome of re-reading a metadata URL.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct MetadataRefresh {
     /// Unix seconds of the last check.
     pub last_checked_at: Option<i64>,
@@ -158,6 +166,7 @@ pub struct MetadataRefresh {
 
 /// A certificate that appeared or disappeared.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct CertificateChange {
     /// Unix seconds.
     pub at: i64,
@@ -173,6 +182,7 @@ pub struct CertificateChange {
 
 /// An OIDC connection's IdP side. The client secret is never sent back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct OidcConfig {
     /// Issuer URL, as discovered.
     pub issuer: String,
@@ -188,6 +198,7 @@ pub struct OidcConfig {
 
 /// A connection, as shown to the admin and the vendor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct Connection {
     /// `conn_...`
     pub id: String,
@@ -246,6 +257,7 @@ pub struct Connection {
 
 /// Per-connection switches only the vendor sets (`PATCH /api/v1/connections/{id}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConnectionOptions {
     /// Accept SAML responses the IdP sends without our request (IdP-initiated sign-in).
@@ -261,6 +273,7 @@ pub struct ConnectionOptions {
 
 /// A list of connections.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct ConnectionList {
     /// Newest first.
     pub data: Vec<Connection>,
@@ -268,6 +281,7 @@ pub struct ConnectionList {
 
 /// `POST /portal/api/connections`: start a connection for a catalog IdP.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateConnection {
     /// Catalog key (e.g. `okta-saml`).
@@ -276,6 +290,7 @@ pub struct CreateConnection {
 
 /// How the admin gives us SAML details.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SamlInputMethod {
     /// We download the metadata.
@@ -288,6 +303,7 @@ pub enum SamlInputMethod {
 
 /// `PUT /portal/api/connections/{id}/saml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SamlInput {
     /// Which of the fields below to use.
@@ -315,6 +331,7 @@ pub struct SamlInput {
 
 /// `PUT /portal/api/connections/{id}/oidc`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OidcInput {
     /// Issuer URL; `/.well-known/openid-configuration` is fetched from it.
@@ -328,6 +345,7 @@ pub struct OidcInput {
 
 /// `PUT /portal/api/connections/{id}/draft`: the admin's input so far (never secrets).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SaveDraft {
     /// Free-form form state.

@@ -75,6 +75,18 @@ failure_codes! {
     TestUnknown = "test_unknown";
 }
 
+#[cfg(feature = "server")]
+impl schemars::JsonSchema for FailureCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "FailureCode".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let codes: Vec<&str> = FailureCode::ALL.iter().map(|c| c.as_str()).collect();
+        schemars::json_schema!({ "type": "string", "enum": codes })
+    }
+}
+
 impl Serialize for FailureCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -90,6 +102,7 @@ impl<'de> Deserialize<'de> for FailureCode {
 
 /// One labelled value that explains a failure: what we expected, what arrived, both clocks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct Fact {
     /// Stable key, e.g. `expected`, `received`, `our_clock`, `expected_fingerprint`.
     pub key: String,
@@ -108,6 +121,7 @@ impl Fact {
 
 /// A value the admin should paste into their IdP to fix a failure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct CopyValue {
     /// What it is ("Audience URI (SP Entity ID)").
     pub label: String,
@@ -117,6 +131,7 @@ pub struct CopyValue {
 
 /// A failed test, explained: what is wrong, and what to change where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct Diagnosis {
     /// The stable code.
     pub code: FailureCode,
@@ -136,6 +151,7 @@ pub struct Diagnosis {
 
 /// One attribute (SAML) or claim (OIDC) exactly as the IdP sent it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct ReceivedAttribute {
     /// `Name` (SAML) or claim name (OIDC).
     pub name: String,
@@ -151,6 +167,7 @@ pub struct ReceivedAttribute {
 
 /// The normalized profile the vendor's app receives.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct Profile {
     /// The user's id at the IdP (NameID or `sub` unless mapped otherwise).
     pub idp_id: String,
@@ -170,6 +187,7 @@ pub struct Profile {
 
 /// A remark about the mapping, found by applying it to what a test received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct MappingIssue {
     /// `source_missing` (a mapped attribute did not arrive), `not_an_email`,
     /// `required_unmapped`, `looks_misplaced` (a value looks like it belongs to another field).
@@ -188,6 +206,7 @@ pub struct MappingIssue {
 
 /// How attributes become a profile: for each field, the received attribute name to read.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AttributeMapping {
     /// Source of `idp_id`; empty means the SAML NameID or the OIDC `sub`.
@@ -215,6 +234,7 @@ pub struct AttributeMapping {
 
 /// A custom profile attribute the vendor defines for an environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CustomAttribute {
     /// snake_case name, as it appears in `custom_attributes`.
@@ -229,6 +249,7 @@ pub struct CustomAttribute {
 
 /// `GET/PUT /api/v1/custom_attributes`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CustomAttributeList {
     /// All of the environment's custom attributes.
@@ -237,6 +258,7 @@ pub struct CustomAttributeList {
 
 /// Where a test stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TestOutcome {
     /// Sent to the IdP, no answer yet.
@@ -249,6 +271,7 @@ pub enum TestOutcome {
 
 /// One test sign-in attempt, as listed and as shown in full.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct SignInTest {
     /// `test_...`
     pub id: String,
@@ -285,6 +308,7 @@ pub struct SignInTest {
 
 /// A list of tests, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct SignInTestList {
     /// Newest first.
     pub data: Vec<SignInTest>,
@@ -293,6 +317,7 @@ pub struct SignInTestList {
 /// `POST /portal/api/connections/{id}/tests`: the answer. The browser navigates to `url`
 /// (top level), which leads to the IdP and back to the result page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct StartedTest {
     /// The new test's id.
     pub test_id: String,
@@ -303,6 +328,7 @@ pub struct StartedTest {
 /// Why the server refused an IdP's answer: the code plus the evidence, before it is explained
 /// for a particular IdP (see `core::diagnosis`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct Rejection {
     /// The stable code.
     pub code: FailureCode,

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 /// An environment's client: its ID and its secrets (never the secrets themselves).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct ClientCredentials {
     /// `client_...`: the app's `PORTICO_CLIENT_ID`.
     pub client_id: String,
@@ -16,6 +17,7 @@ pub struct ClientCredentials {
 
 /// A client secret as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct ClientSecretInfo {
     /// `cs_...`
     pub id: String,
@@ -29,6 +31,7 @@ pub struct ClientSecretInfo {
 
 /// A new secret: shown once, only its hash is kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct CreatedClientSecret {
     /// `cs_...`
     pub id: String,
@@ -40,6 +43,7 @@ pub struct CreatedClientSecret {
 
 /// A redirect URI the app may be sent back to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RedirectUri {
     /// Matched exactly: no wildcards, no prefixes.
@@ -51,6 +55,7 @@ pub struct RedirectUri {
 
 /// `GET/PUT /api/v1/redirect_uris`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RedirectUris {
     /// All of them; exactly one is the default when there are any.
@@ -59,6 +64,7 @@ pub struct RedirectUris {
 
 /// The person who signed in, as `POST /sso/token` returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct SsoProfile {
     /// `prof_...`: the same for the same person on the same connection, every time.
     pub id: String,
@@ -86,6 +92,7 @@ pub struct SsoProfile {
 
 /// `POST /sso/token`'s answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct TokenResponse {
     /// The profile.
     pub profile: SsoProfile,
@@ -95,6 +102,7 @@ pub struct TokenResponse {
 
 /// An OAuth-style error body of `POST /sso/token`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct TokenError {
     /// `invalid_request`, `invalid_client`, `invalid_grant`, `unsupported_grant_type`, `slow_down`.
     pub error: String,
@@ -104,6 +112,7 @@ pub struct TokenError {
 
 /// Errors sent to the app's redirect URI (`?error=…&error_description=…&state=…`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SignInError {
     /// A parameter is missing or wrong (e.g. an unsupported `code_challenge_method`).
@@ -150,6 +159,7 @@ impl SignInError {
 
 /// One production sign-in, for the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct SignInRecord {
     /// `test_...` (sign-ins and tests share their ids' space).
     pub id: String,
@@ -171,6 +181,7 @@ pub struct SignInRecord {
 
 /// A connection's sign-ins, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct SignInList {
     /// Newest first.
     pub data: Vec<SignInRecord>,

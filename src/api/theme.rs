@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// The few tokens not listed here (alternate surface, primary hover, the status backgrounds)
 /// are derived from these when the stylesheet is built.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Palette {
     /// The page behind the cards (`--color-bg`).
@@ -39,6 +40,7 @@ pub struct Palette {
 
 /// How much room the portal leaves around things.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Density {
     /// The default spacing.
@@ -50,6 +52,7 @@ pub enum Density {
 
 /// A link in the portal's footer, such as terms of service or a privacy policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FooterLink {
     /// The link text (at most 40 characters).
@@ -60,6 +63,7 @@ pub struct FooterLink {
 
 /// A vendor's theme: everything the portal needs to wear the vendor's brand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Theme {
     /// The name shown in the portal's header (at most 60 characters).
@@ -108,6 +112,7 @@ pub struct Theme {
 
 /// `PUT /api/v1/theme` (and the per-organization override): a theme to save.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ThemeInput {
     /// The theme.
@@ -120,6 +125,7 @@ pub struct ThemeInput {
 
 /// What kind of problem a [`ThemeProblem`] is, which decides whether it blocks saving.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemKind {
     /// The value cannot be used; the theme is refused until it is fixed.
@@ -131,6 +137,7 @@ pub enum ProblemKind {
 
 /// One thing wrong with a theme, attached to the field it concerns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct ThemeProblem {
     /// The field, as a dotted path: `light.primary`, `footer_links.2.url`, `custom_css`.
     pub field: String,
@@ -143,6 +150,7 @@ pub struct ThemeProblem {
 /// A foreground and background color the portal draws together, with their measured and
 /// required contrast.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct ContrastPair {
     /// `light` or `dark`.
     pub mode: String,
@@ -159,6 +167,7 @@ pub struct ContrastPair {
 /// `GET /portal/api/branding`: the parts of the theme the portal shows as content (the colours
 /// arrive as the stylesheet).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct Branding {
     /// The vendor's product name, shown in the header.
     #[serde(default)]
@@ -196,6 +205,7 @@ impl From<&Theme> for Branding {
 /// `POST /api/v1/theme/assets?kind=logo|favicon|font`: the stored file, to reference from a
 /// theme by `id` (`logo_light`, `logo_dark`, `favicon`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct UploadedAsset {
     /// Reference it by this in the theme.
     pub id: String,
@@ -210,6 +220,7 @@ pub struct UploadedAsset {
 /// `GET/PUT /api/v1/organizations/{id}/theme` (and the designer's `/portal/api/theme/organization`):
 /// the theme an organization's admins see.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct OrganizationTheme {
     /// The organization's own theme, or the environment's when it has none.
     pub theme: Theme,

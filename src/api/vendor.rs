@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// `POST /api/v1/organizations`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrganization {
     /// The customer's display name, shown in the portal.
@@ -22,6 +23,7 @@ pub struct CreateOrganization {
 
 /// `PATCH /api/v1/organizations/{id}`: only the fields present change.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganization {
     /// New display name.
@@ -29,6 +31,7 @@ pub struct UpdateOrganization {
     pub name: Option<String>,
     /// New external id; `null` clears it.
     #[serde(default, with = "double_option")]
+    #[cfg_attr(feature = "server", schemars(with = "Option<String>"))]
     pub external_id: Option<Option<String>>,
     /// Replaces the domain list.
     #[serde(default)]
@@ -40,6 +43,7 @@ pub struct UpdateOrganization {
 
 /// An organization: one of the vendor's customers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct Organization {
     /// `org_...`
     pub id: String,
@@ -60,6 +64,7 @@ pub struct Organization {
 
 /// A page of organizations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct OrganizationList {
     /// The organizations, oldest first.
     pub data: Vec<Organization>,
@@ -67,6 +72,7 @@ pub struct OrganizationList {
 
 /// What a portal link lets the admin do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Intent {
     /// Configure SSO connections.
@@ -106,6 +112,7 @@ pub const LINK_MAX_SECONDS: i64 = 2_592_000;
 
 /// `POST /api/v1/portal_links`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreatePortalLink {
     /// The organization whose admin will use the link.
@@ -125,6 +132,7 @@ pub struct CreatePortalLink {
 
 /// A freshly minted portal link; the URL is shown only once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct PortalLink {
     /// `https://.../setup?token=...`
     pub url: String,
@@ -153,6 +161,7 @@ mod double_option {
 /// Only the fields present change. SAML: one of `metadata_xml`, `metadata_url`, or the manual
 /// trio `sso_url` + `idp_entity_id` + `certificate`. OIDC: `issuer` + `client_id` (+ `client_secret`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConnectionInput {
     /// Catalog key (e.g. `okta-saml`); required when creating, fixed afterwards.

@@ -28,7 +28,7 @@ const BATCH: i64 = 200;
 const CONCURRENCY: usize = 16;
 
 /// Per-environment settings of domain verification (`GET/PATCH /api/v1/environment`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DomainSettings {
     /// The label before the domain in the record name (default `_portico-challenge`).

@@ -215,7 +215,7 @@ fn refuse(status: u16, error: &'static str, description: impl Into<String>) -> T
 }
 
 /// The token request's parameters, however the client sent its credentials.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct TokenRequest {
     /// `authorization_code` (the only grant), or absent.
     pub grant_type: Option<String>,

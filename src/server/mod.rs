@@ -14,6 +14,7 @@ pub mod hostnames;
 pub mod http;
 pub mod jobs;
 pub mod login;
+pub mod openapi;
 pub mod oidc;
 pub mod refresh;
 pub mod saml;

@@ -11,6 +11,7 @@ mod guides;
 mod hostnames;
 mod login_flow;
 mod metadata;
+mod openapi;
 mod oidc_rp;
 mod portal;
 mod refresh;

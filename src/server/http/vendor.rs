@@ -47,6 +47,7 @@ impl FromRequestParts<AppState> for VendorEnv {
 /// The vendor routes, relative to `/api/v1`.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/openapi.json", get(crate::server::openapi::serve))
         .route("/organizations", get(list_organizations).post(create_organization))
         .route("/organizations/{id}", get(get_organization).patch(update_organization).delete(delete_organization))
         .route("/organizations/{id}/connections", get(list_connections).post(create_connection))

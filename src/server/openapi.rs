@@ -1,0 +1,202 @@
+//! The OpenAPI 3.1 document of the vendor API and the SSO endpoints, served at
+//! `/api/v1/openapi.json`. The operations are listed here once; their request and response
+//! schemas are generated from the very types the handlers use (`schemars` derives on `api/`),
+//! so a changed field changes the document. A test fails when a route is not listed.
+
+use crate::api;
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde_json::{json, Map, Value};
+
+/// How a caller proves who it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// `Authorization: Bearer pk_…` (the vendor API).
+    ApiKey,
+    /// The app's client credentials or PKCE (`/sso/token`).
+    Client,
+    /// Nothing (browsers, IdPs).
+    Public,
+}
+
+/// A request body.
+#[derive(Clone, Copy)]
+pub enum Body {
+    /// JSON of this type.
+    Json(fn(&mut SchemaGenerator) -> Schema),
+    /// Form fields of this type.
+    Form(fn(&mut SchemaGenerator) -> Schema),
+    /// Raw bytes (file uploads).
+    Binary,
+}
+
+/// One operation.
+#[derive(Clone, Copy)]
+pub struct Op {
+    /// `get`, `post`, …
+    pub method: &'static str,
+    /// Full path, `{param}` style.
+    pub path: &'static str,
+    /// One line.
+    pub summary: &'static str,
+    /// Grouping.
+    pub tag: &'static str,
+    /// Who may call it.
+    pub auth: Auth,
+    /// Its body, if any.
+    pub body: Option<Body>,
+    /// The success status.
+    pub status: u16,
+    /// The success body's JSON schema, if any.
+    pub response: Option<fn(&mut SchemaGenerator) -> Schema>,
+}
+
+fn s<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
+    g.subschema_for::<T>()
+}
+
+const fn op(method: &'static str, path: &'static str, summary: &'static str, tag: &'static str, status: u16) -> Op {
+    Op { method, path, summary, tag, auth: Auth::ApiKey, body: None, status, response: None }
+}
+
+impl Op {
+    const fn json(mut self, f: fn(&mut SchemaGenerator) -> Schema) -> Op {
+        self.body = Some(Body::Json(f));
+        self
+    }
+    const fn returns(mut self, f: fn(&mut SchemaGenerator) -> Schema) -> Op {
+        self.response = Some(f);
+        self
+    }
+    const fn auth(mut self, a: Auth) -> Op {
+        self.auth = a;
+        self
+    }
+    const fn body(mut self, b: Body) -> Op {
+        self.body = Some(b);
+        self
+    }
+}
+
+/// Every documented operation.
+pub fn operations() -> Vec<Op> {
+    use api::domains as d;
+    use api::hostnames as h;
+    use api::signin as si;
+    use api::sso;
+    use api::theme as t;
+    use api::vendor as v;
+    const O: &str = "Organizations";
+    const C: &str = "Connections";
+    const D: &str = "Domains";
+    const T: &str = "Branding";
+    const L: &str = "Sign-in (go-live)";
+    const H: &str = "Hostnames";
+    vec![
+        op("get", "/api/v1/organizations", "List organizations (optionally `?external_id=`)", O, 200).returns(s::<v::OrganizationList>),
+        op("post", "/api/v1/organizations", "Create an organization", O, 201).json(s::<v::CreateOrganization>).returns(s::<v::Organization>),
+        op("get", "/api/v1/organizations/{id}", "Get an organization (id or external id)", O, 200).returns(s::<v::Organization>),
+        op("patch", "/api/v1/organizations/{id}", "Update an organization", O, 200).json(s::<v::UpdateOrganization>).returns(s::<v::Organization>),
+        op("delete", "/api/v1/organizations/{id}", "Delete an organization and everything it owns", O, 204),
+        op("post", "/api/v1/portal_links", "Mint a portal link for an organization's IT admin", O, 201).json(s::<v::CreatePortalLink>).returns(s::<v::PortalLink>),
+        op("get", "/api/v1/organizations/{id}/connections", "List an organization's connections", C, 200).returns(s::<api::portal::ConnectionList>),
+        op("post", "/api/v1/organizations/{id}/connections", "Create a connection (support-assisted setup)", C, 201).json(s::<v::ConnectionInput>).returns(s::<api::portal::Connection>),
+        op("get", "/api/v1/connections/{id}", "Get a connection", C, 200).returns(s::<api::portal::Connection>),
+        op("patch", "/api/v1/connections/{id}", "Update, activate or deactivate a connection", C, 200).json(s::<v::ConnectionInput>).returns(s::<api::portal::Connection>),
+        op("get", "/api/v1/connections/{id}/tests", "List a connection's test sign-ins", C, 200).returns(s::<si::SignInTestList>),
+        op("get", "/api/v1/connections/{id}/tests/{test_id}", "Get one test sign-in in full", C, 200).returns(s::<si::SignInTest>),
+        op("get", "/api/v1/connections/{id}/sign_ins", "A connection's sign-in log", L, 200).returns(s::<sso::SignInList>),
+        op("get", "/api/v1/custom_attributes", "The environment's custom profile attributes", C, 200).returns(s::<si::CustomAttributeList>),
+        op("put", "/api/v1/custom_attributes", "Replace the custom profile attributes", C, 200).json(s::<si::CustomAttributeList>).returns(s::<si::CustomAttributeList>),
+        op("get", "/api/v1/organizations/{id}/domains", "List an organization's domains", D, 200).returns(s::<d::DomainList>),
+        op("post", "/api/v1/organizations/{id}/domains", "Add a domain to verify", D, 201).json(s::<d::AddDomain>).returns(s::<d::Domain>),
+        op("get", "/api/v1/domains/{id}", "Get a domain", D, 200).returns(s::<d::Domain>),
+        op("delete", "/api/v1/domains/{id}", "Remove a domain", D, 204),
+        op("post", "/api/v1/domains/{id}/check", "Check a domain's TXT record now", D, 200).returns(s::<d::Domain>),
+        op("post", "/api/v1/domains/{id}/verify", "Mark a domain verified without DNS (support)", D, 200).json(s::<d::VerifyDomain>).returns(s::<d::Domain>),
+        op("get", "/api/v1/environment", "The environment's settings", D, 200).returns(s::<crate::server::domains::DomainSettings>),
+        op("patch", "/api/v1/environment", "Change the environment's settings", D, 200).json(s::<crate::server::domains::DomainSettings>).returns(s::<crate::server::domains::DomainSettings>),
+        op("get", "/api/v1/theme", "The environment's theme", T, 200).returns(s::<t::Theme>),
+        op("put", "/api/v1/theme", "Replace the environment's theme", T, 200).json(s::<t::ThemeInput>).returns(s::<t::Theme>),
+        op("post", "/api/v1/theme/assets", "Upload a logo, favicon or font (`?kind=logo|favicon|font`, raw bytes)", T, 201).body(Body::Binary).returns(s::<t::UploadedAsset>),
+        op("get", "/api/v1/organizations/{id}/theme", "An organization's theme (its own, or inherited)", T, 200).returns(s::<t::OrganizationTheme>),
+        op("put", "/api/v1/organizations/{id}/theme", "Give an organization its own theme", T, 200).json(s::<t::ThemeInput>).returns(s::<t::OrganizationTheme>),
+        op("delete", "/api/v1/organizations/{id}/theme", "Back to the environment's theme", T, 204),
+        op("get", "/api/v1/client", "The app's client ID and its secrets", L, 200).returns(s::<sso::ClientCredentials>),
+        op("post", "/api/v1/client/secrets", "Create a client secret (shown once; two may be live)", L, 201).returns(s::<sso::CreatedClientSecret>),
+        op("delete", "/api/v1/client/secrets/{id}", "Revoke a client secret", L, 204),
+        op("get", "/api/v1/redirect_uris", "The registered redirect URIs", L, 200).returns(s::<sso::RedirectUris>),
+        op("put", "/api/v1/redirect_uris", "Replace the redirect URIs (exact match; one default)", L, 200).json(s::<sso::RedirectUris>).returns(s::<sso::RedirectUris>),
+        op("get", "/api/v1/custom_domains", "The environment's custom hostnames", H, 200).returns(s::<h::CustomDomainList>),
+        op("post", "/api/v1/custom_domains", "Register a custom hostname (see its CNAME record)", H, 201).json(s::<h::CreateCustomDomain>).returns(s::<h::CustomDomain>),
+        op("get", "/api/v1/custom_domains/{id}", "Get a custom hostname", H, 200).returns(s::<h::CustomDomain>),
+        op("delete", "/api/v1/custom_domains/{id}", "Stop serving a custom hostname", H, 204),
+        op("post", "/api/v1/custom_domains/{id}/check", "Look at a custom hostname's DNS now", H, 200).returns(s::<h::CustomDomain>),
+        op("get", "/api/v1/openapi.json", "This document", "Meta", 200).auth(Auth::Public),
+        op("get", "/sso/authorize", "Start a sign-in: redirects to the organization's IdP, then back to `redirect_uri` with `code` or `error`", L, 302).auth(Auth::Public),
+        op("post", "/sso/token", "Trade a code for the profile (client secret by Basic or form, or PKCE `code_verifier`)", L, 200)
+            .auth(Auth::Client)
+            .body(Body::Form(s::<crate::server::login::TokenRequest>))
+            .returns(s::<sso::TokenResponse>),
+        op("get", "/sso/saml/{connection_id}/metadata.xml", "Our SAML SP metadata for a connection", "Protocol", 200).auth(Auth::Public),
+        op("post", "/sso/saml/{connection_id}/acs", "The SAML Assertion Consumer Service (IdPs post here)", "Protocol", 303).auth(Auth::Public),
+        op("get", "/sso/saml/{connection_id}/login/{test_id}", "Sends the browser to the IdP with a fresh AuthnRequest", "Protocol", 302).auth(Auth::Public),
+        op("get", "/sso/oidc/{connection_id}/callback", "The OIDC redirect URI (IdPs send the browser here)", "Protocol", 303).auth(Auth::Public),
+    ]
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let mut g = SchemaSettings::openapi3().into_generator();
+    let mut paths: Map<String, Value> = Map::new();
+    for o in operations() {
+        let mut operation = json!({ "summary": o.summary, "tags": [o.tag] });
+        let params: Vec<Value> = o
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|p| p.strip_suffix('}')))
+            .map(|p| json!({ "name": p, "in": "path", "required": true, "schema": { "type": "string" } }))
+            .collect();
+        if !params.is_empty() {
+            operation["parameters"] = Value::Array(params);
+        }
+        match o.body {
+            Some(Body::Json(f)) => operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": f(&mut g) } } }),
+            Some(Body::Form(f)) => operation["requestBody"] = json!({ "required": true, "content": { "application/x-www-form-urlencoded": { "schema": f(&mut g) } } }),
+            Some(Body::Binary) => operation["requestBody"] = json!({ "required": true, "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } }),
+            None => {}
+        }
+        let mut ok = json!({ "description": "Success" });
+        if let Some(f) = o.response {
+            ok["content"] = json!({ "application/json": { "schema": f(&mut g) } });
+        }
+        let mut responses = Map::new();
+        responses.insert(o.status.to_string(), ok);
+        if o.auth == Auth::ApiKey {
+            responses.insert("default".into(), json!({ "description": "An error: a stable `code`, a message, `fields` and the `request_id`", "content": { "application/json": { "schema": s::<api::error::ApiErrorBody>(&mut g) } } }));
+            operation["security"] = json!([{ "apiKey": [] }]);
+        }
+        operation["responses"] = Value::Object(responses);
+        let entry = paths.entry(o.path.to_owned()).or_insert_with(|| json!({}));
+        entry[o.method] = operation;
+    }
+    let schemas: Map<String, Value> = g.take_definitions(true).into_iter().collect();
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Portico",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The vendor API (`/api/v1`, with an API key) and the SSO endpoints a vendor's app and identity providers use.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": { "apiKey": { "type": "http", "scheme": "bearer", "description": "An API key, `pk_…` (`portico api-key create`)." } },
+        },
+    })
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn serve() -> axum::Json<Value> {
+    axum::Json(document())
+}
