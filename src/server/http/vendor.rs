@@ -62,6 +62,17 @@ pub fn routes() -> Router<AppState> {
         .route("/theme/assets", axum::routing::post(upload_asset))
         .route("/organizations/{id}/theme", get(get_org_theme).put(put_org_theme).delete(delete_org_theme))
         .route("/portal_links", axum::routing::post(create_portal_link))
+        .route("/embedding", get(get_embedding).put(put_embedding))
+}
+
+/// Which sites may embed the portal, and the cookie mode for cross-site embedding.
+async fn get_embedding(State(s): State<AppState>, VendorEnv(env): VendorEnv) -> Result<impl IntoResponse, ApiError> {
+    Ok(axum::Json(crate::server::embed::settings(&s, &env).await?))
+}
+
+/// Replaces the settings; every bad origin is named under `allowed_origins[i]`.
+async fn put_embedding(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(input): Json<crate::api::embed::Embedding>) -> Result<impl IntoResponse, ApiError> {
+    Ok(axum::Json(crate::server::embed::save(&s, &env, input).await?))
 }
 
 async fn create_organization(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(req): Json<CreateOrganization>) -> Result<impl IntoResponse, ApiError> {

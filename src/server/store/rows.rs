@@ -106,6 +106,18 @@ pub struct SessionRow {
     pub last_seen_at: i64,
     /// Absolute end, unix seconds.
     pub expires_at: i64,
+    /// The hash of the link this session holds but has not used up yet: set when the link was
+    /// redeemed from inside a frame, cleared by the first request that carries the cookie.
+    pub held_link: Option<String>,
+}
+
+/// An environment's embedding settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EmbeddingRow {
+    /// Allowed parent origins, a JSON list of strings.
+    pub allowed_origins: String,
+    /// Partitioned (CHIPS) session cookies.
+    pub partitioned_cookies: bool,
 }
 
 /// A connection row.
