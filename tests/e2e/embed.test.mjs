@@ -146,6 +146,13 @@ test('an allowed parent receives ready, step_changed, resize and closed in order
       assert.equal(typeof e.data, 'object');
     }
     assert.deepEqual(errors, []);
+
+    // The same link again: the portal explains it was used, and the parent hears why.
+    await page.goto(`${sameSiteParent}/?link=${encodeURIComponent(link)}`);
+    const again = await portalFrame(page);
+    await again.locator('[data-link-problem="link_used"]').waitFor();
+    await waitForEvent(page, 'portico.error', "(e) => e.data.code === 'link_used'");
+    assert.equal((await events(page))[0].type, 'portico.ready');
   } finally {
     await browser.close();
   }
