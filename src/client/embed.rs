@@ -275,18 +275,6 @@ fn watch_height() {
     }
 }
 
-/// The screen's name for `portico.step_changed`: the wizard step's slug, else the first path
-/// segment (`setup`, `sso`, `domains`, `theme`), `home` for `/`.
-pub fn step_name(path: &str) -> String {
-    if let Some(rest) = path.strip_prefix("/sso/setup/") {
-        return rest.split('/').next().unwrap_or(rest).to_owned();
-    }
-    match path.trim_start_matches('/').split('/').next() {
-        Some("") | None => "home".to_owned(),
-        Some(first) => first.to_owned(),
-    }
-}
-
 /// Reports screen changes and readiness; rendered once, inside the router.
 #[component]
 pub fn EmbedEvents() -> impl IntoView {
@@ -295,7 +283,7 @@ pub fn EmbedEvents() -> impl IntoView {
     Effect::new(move |_| {
         let path = location.pathname.get();
         if framed() {
-            send(EventData::StepChanged { step: step_name(&path), path });
+            send(EventData::StepChanged { step: crate::core::embed::step_name(&path), path });
         }
     });
     Effect::new(move |_| {

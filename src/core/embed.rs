@@ -146,6 +146,19 @@ pub fn allowed_match<'a>(url: &str, origins: &'a [String]) -> Option<&'a str> {
     origins.iter().find(|o| **o == origin).map(String::as_str)
 }
 
+/// The screen's name for `portico.step_changed`: the wizard step's slug for
+/// `/sso/setup/<step>`, else the first path segment (`setup`, `sso`, `domains`, `theme`), and
+/// `home` for `/`.
+pub fn step_name(path: &str) -> String {
+    if let Some(rest) = path.strip_prefix("/sso/setup/") {
+        return rest.split('/').next().unwrap_or(rest).to_owned();
+    }
+    match path.trim_start_matches('/').split('/').next() {
+        Some("") | None => "home".to_owned(),
+        Some(first) => first.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,5 +221,16 @@ mod tests {
         assert_eq!(allowed_match("http://localhost:3001/", &o), None);
         assert_eq!(allowed_match("https://app.vendor.com.evil.example/", &o), None);
         assert_eq!(allowed_match("", &o), None);
+    }
+
+    #[test]
+    fn steps_are_named_by_the_wizard_slug_or_the_screen() {
+        assert_eq!(step_name("/sso/setup/provider"), "provider");
+        assert_eq!(step_name("/sso/setup/mapping"), "mapping");
+        assert_eq!(step_name("/sso"), "sso");
+        assert_eq!(step_name("/domains"), "domains");
+        assert_eq!(step_name("/theme/preview"), "theme");
+        assert_eq!(step_name("/setup"), "setup");
+        assert_eq!(step_name("/"), "home");
     }
 }
