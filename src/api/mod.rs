@@ -3,6 +3,7 @@
 
 pub mod dns_hosts;
 pub mod domains;
+pub mod embed;
 pub mod error;
 pub mod guide;
 pub mod hostnames;

@@ -11,6 +11,11 @@ use serde::{Deserialize, Serialize};
 pub struct RedeemLink {
     /// The `token` query parameter of the setup link.
     pub token: String,
+    /// The portal is in a frame, where the browser may refuse the session cookie: the link is
+    /// held rather than used up until a request comes back with the cookie, so it can still be
+    /// opened in a new tab.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hold: bool,
 }
 
 /// The admin's session, as the portal sees it.

@@ -161,9 +161,15 @@ pub async fn guide(key: &str) -> Result<crate::api::guide::Guide, ApiError> {
     get(&format!("/portal/api/guides/{key}")).await
 }
 
-/// Redeems a setup link's token for a session.
-pub async fn redeem(token: &str) -> Result<SessionInfo, ApiError> {
-    send(Request::post("/portal/api/session"), json(&RedeemLink { token: token.to_owned() })).await
+/// Redeems a setup link's token for a session; `hold` (inside a frame) leaves the link usable
+/// until a request comes back with the session cookie.
+pub async fn redeem(token: &str, hold: bool) -> Result<SessionInfo, ApiError> {
+    send(Request::post("/portal/api/session"), json(&RedeemLink { token: token.to_owned(), hold })).await
+}
+
+/// Which sites may embed the portal (public).
+pub async fn embedding() -> Result<crate::api::embed::Embedding, ApiError> {
+    get("/portal/api/embedding").await
 }
 
 /// The current session.

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod components;
+pub mod embed;
 pub mod inspect;
 pub mod pages;
 pub mod session;
@@ -16,6 +17,7 @@ use leptos_router::path;
 pub fn mount() {
     console_error_panic_hook::set_once();
     components::shell::apply_saved_scheme();
+    embed::start();
     leptos::mount::mount_to_body(App);
 }
 
@@ -23,12 +25,14 @@ pub fn mount() {
 #[component]
 pub fn App() -> impl IntoView {
     session::provide_session();
+    embed::provide_connected();
     provide_context(components::shell::BrandingOverride(RwSignal::new(None)));
     // The vendor's custom CSS is scoped under this element (see core::theme::ROOT_ID).
     view! {
         <div id=crate::core::theme::ROOT_ID>
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
+            <embed::EmbedEvents/>
             <components::shell::Shell>
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::home::Home/>

@@ -19,6 +19,7 @@ impl SessionCtx {
     /// Records a session the server returned.
     pub fn set(&self, info: SessionInfo) {
         api::set_csrf(&info.csrf_token);
+        crate::client::embed::set_organization(&info.organization_id);
         self.offset.set(now_secs() - info.server_now);
         self.lost.set(false);
         if let Some(url) = &info.theme_url {

@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod diagnosis;
+pub mod embed;
 pub mod lifecycle;
 pub mod mapping;
 pub mod theme;

@@ -84,6 +84,14 @@ enum Command {
         #[arg(long = "env", global = true, default_value = service::DEFAULT_ENVIRONMENT)]
         env: String,
     },
+    /// Show or set which sites may embed the portal in an iframe, and the cookie mode.
+    Embedding {
+        #[command(subcommand)]
+        action: EmbeddingAction,
+        /// The environment (default: development).
+        #[arg(long = "env", global = true, default_value = service::DEFAULT_ENVIRONMENT)]
+        env: String,
+    },
     /// Inspect SAML metadata (needs no data directory).
     Metadata {
         #[command(subcommand)]
@@ -115,6 +123,38 @@ enum HostAction {
     Check { hostname: String },
     /// Stop serving the portal at a hostname.
     Remove { hostname: String },
+}
+
+#[derive(Subcommand)]
+enum EmbeddingAction {
+    /// Print the settings as JSON.
+    Show,
+    /// Replace them: the listed origins only (none: no site may embed the portal).
+    Set {
+        /// An allowed parent origin such as https://app.vendor.com; repeat for more.
+        #[arg(long = "origin")]
+        origins: Vec<String>,
+        /// Partitioned session cookies (CHIPS), for embedding by another site.
+        #[arg(long)]
+        partitioned_cookies: bool,
+    },
+}
+
+async fn embedding_command(state: &AppState, action: EmbeddingAction, env: &str) -> Result<(), String> {
+    let env = environment(state, env).await?;
+    let current = match action {
+        EmbeddingAction::Show => crate::server::embed::settings(state, &env.id).await.map_err(|e| e.to_string())?,
+        EmbeddingAction::Set { origins, partitioned_cookies } => {
+            let input = crate::api::embed::Embedding { allowed_origins: origins, partitioned_cookies };
+            crate::server::embed::save(state, &env.id, input).await.map_err(|e| {
+                let mut lines = vec![format!("the embedding settings were not saved ({})", e.code.as_str())];
+                lines.extend(e.fields.iter().map(|(f, m)| format!("  {f}: {m}")));
+                lines.join("\n")
+            })?
+        }
+    };
+    println!("{}", serde_json::to_string_pretty(&current).map_err(|e| e.to_string())?);
+    Ok(())
 }
 
 #[derive(Subcommand)]
@@ -374,6 +414,7 @@ async fn run_with_state(command: Command, state: AppState, now: i64) -> Result<(
         Command::CustomDomain { action, env } => host_command(&state, action, &env).await,
         Command::RedirectUri { action, env } => redirect_command(&state, action, &env).await,
         Command::Env { action: EnvAction::Credentials { env, list, revoke } } => credentials_command(&state, &env, list, revoke).await,
+        Command::Embedding { action, env } => embedding_command(&state, action, &env).await,
         Command::Metadata { .. } => unreachable!("handled before the state is built"),
     }
 }

@@ -8,6 +8,7 @@ pub mod crypto;
 pub mod dns;
 pub mod dns_hosts;
 pub mod domains;
+pub mod embed;
 pub mod fetch;
 pub mod guides;
 pub mod hostnames;

@@ -6,6 +6,7 @@ mod cli;
 mod dns;
 mod dns_hosts;
 mod domains;
+mod embed;
 mod errors;
 mod guides;
 mod hostnames;

@@ -10,6 +10,12 @@ pub fn ErrorNotice(
     #[prop(into)]
     error: Signal<Option<ApiError>>,
 ) -> impl IntoView {
+    // An embedding page hears about each error the admin is shown.
+    Effect::new(move |_| {
+        if let Some(e) = error.get() {
+            crate::client::embed::error(e.code().map(|c| c.as_str()).unwrap_or("network"), &e.message());
+        }
+    });
     move || {
         error.get().map(|e| {
             let id = e.request_id();

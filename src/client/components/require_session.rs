@@ -15,6 +15,9 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
             match api::session().await {
                 Ok(info) => session.set(info),
                 Err(e) => {
+                    if e.code() == Some(crate::api::ErrorCode::SessionMissing) {
+                        crate::client::embed::send(crate::api::embed::EventData::SessionExpired {});
+                    }
                     session.lost.set(true);
                     error.set(Some(e));
                 }

@@ -33,6 +33,12 @@ pub fn SessionBanner() -> impl IntoView {
         Some(r) if r <= WARN_SECONDS => Banner::Warning,
         _ => Banner::Hidden,
     });
+    // Tell an embedding page, once per change (the memo only changes when the banner does).
+    Effect::new(move |_| match banner.get() {
+        Banner::Warning => crate::client::embed::send(crate::api::embed::EventData::SessionExpiring { seconds_left: remaining.get_untracked().unwrap_or(0).max(0) }),
+        Banner::Ended => crate::client::embed::send(crate::api::embed::EventData::SessionExpired {}),
+        Banner::Hidden => {}
+    });
     let minutes = Memo::new(move |_| remaining.get().map(|r| (r.max(0) + 59) / 60).unwrap_or(0));
     let extend = move |_| {
         leptos::task::spawn_local(async move {

@@ -52,6 +52,7 @@ pub fn Shell(children: Children) -> impl IntoView {
     let session = use_session();
     let org = move || session.info.with(|i| i.as_ref().map(|i| i.organization_name.clone()));
     let back = move || session.info.with(|i| i.as_ref().and_then(|i| i.return_url.clone()));
+    let embedded = crate::client::embed::use_connected();
     // The vendor's own names and links; the portal works the same without them.
     let fetched = LocalResource::new(|| async { crate::client::api::branding().await.unwrap_or_default() });
     let preview = use_context::<BrandingOverride>();
@@ -82,7 +83,13 @@ pub fn Shell(children: Children) -> impl IntoView {
                 </div>
                 <div class="tools">
                     <ColorSchemeToggle/>
-                    {move || back().map(|url| view! { <a class="button" href=url>"Back to the app"</a> })}
+                    {move || match back() {
+                        Some(url) => Some(view! { <a class="button" href=url.clone() on:click=crate::client::embed::close_on_click("back", Some(url)) data-back>"Back to the app"</a> }.into_any()),
+                        // Embedded without a return URL, the parent still needs a way to close the portal.
+                        None => (embedded.get() && session.info.with(Option::is_some)).then(|| view! {
+                            <button type="button" class="button" on:click=move |_| { crate::client::embed::close("back", None); } data-back>"Done"</button>
+                        }.into_any()),
+                    }}
                 </div>
             </div>
         </header>

@@ -196,6 +196,23 @@ fn DomainsPage() -> impl IntoView {
     let has_sso = move || session.info.with(|i| i.as_ref().is_some_and(|i| i.intents.contains(&Intent::Sso)));
     let success_url = move || session.info.with(|i| i.as_ref().and_then(|i| i.success_url.clone()));
     let any_verified = move || domains.with(|l| l.iter().any(|d| d.state == DomainState::Verified));
+    // An embedding page hears when a domain becomes verified while the admin is here (by
+    // "Check now" or by the server's own checks); domains verified before are the baseline.
+    let seen_verified = StoredValue::new(None::<Vec<String>>);
+    Effect::new(move |_| {
+        if !matches!(load.get(), Load::Ready) {
+            return;
+        }
+        let verified: Vec<(String, String)> =
+            domains.with(|l| l.iter().filter(|d| d.state == DomainState::Verified).map(|d| (d.id.clone(), d.domain.clone())).collect());
+        let baseline = seen_verified.get_value();
+        if let Some(before) = &baseline {
+            for (domain_id, domain) in verified.iter().filter(|(id, _)| !before.contains(id)) {
+                crate::client::embed::send(crate::api::embed::EventData::DomainVerified { domain_id: domain_id.clone(), domain: domain.clone() });
+            }
+        }
+        seen_verified.set_value(Some(verified.into_iter().map(|(id, _)| id).collect()));
+    });
 
     view! { class=class,
         <div class="card">
@@ -229,7 +246,7 @@ fn DomainsPage() -> impl IntoView {
             <div class="actions">
                 {move || has_sso().then(|| view! { <a class="button" href="/sso">"Back to single sign-on"</a> })}
                 {move || success_url().filter(|_| any_verified()).map(|url| view! {
-                    <a class="button primary" href=url>"Finish and return to the app"</a>
+                    <a class="button primary" href=url.clone() on:click=crate::client::embed::close_on_click("done", Some(url))>"Finish and return to the app"</a>
                 })}
             </div>
         </div>

@@ -20,6 +20,7 @@ pub fn Home() -> impl IntoView {
             navigate(to, NavigateOptions { replace: true, ..Default::default() });
         } else {
             checked.set(true);
+            crate::client::embed::ready();
         }
     });
     move || {

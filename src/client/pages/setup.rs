@@ -5,10 +5,14 @@ use super::PageHeading;
 use crate::api::ErrorCode;
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
+use crate::client::embed;
 use crate::client::session::{landing, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
+
+/// What the admin is told when the browser refuses the session cookie inside a frame.
+const COOKIES_BLOCKED: &str = "Your browser does not allow this setup to keep you signed in while it is shown inside another site (third-party cookies are blocked).";
 
 /// The link landing page.
 #[component]
@@ -19,9 +23,36 @@ pub fn Setup() -> impl IntoView {
     let failure = RwSignal::new(None::<ApiError>);
     // Where "Continue your setup" goes, when the admin still has a session.
     let has_session = RwSignal::new(None::<&'static str>);
+    // Inside a frame the browser may refuse the session cookie (third-party cookies blocked):
+    // the link is then only held, and the page offers it again in a new tab, where it works.
+    let blocked = RwSignal::new(None::<String>);
     match token {
         Some(token) => leptos::task::spawn_local(async move {
-            match api::redeem(&token).await {
+            let framed = embed::framed();
+            match api::redeem(&token, framed).await {
+                Ok(info) if framed => {
+                    embed::set_organization(&info.organization_id);
+                    // The first request with the cookie proves it is kept (and uses up the link).
+                    match api::session().await {
+                        Ok(info) => {
+                            let to = landing(&info);
+                            session.set(info);
+                            navigate(to, NavigateOptions { replace: true, ..Default::default() });
+                        }
+                        Err(e) if e.code() == Some(ErrorCode::SessionMissing) => {
+                            // Not the session ending: it never started here.
+                            session.lost.set(false);
+                            embed::ready();
+                            embed::error("cookies_blocked", COOKIES_BLOCKED);
+                            blocked.set(Some(format!("/setup?token={}", js_sys::encode_uri_component(&token))));
+                        }
+                        Err(e) => {
+                            embed::ready();
+                            embed::error(e.code().map(|c| c.as_str()).unwrap_or("network"), &e.message());
+                            failure.set(Some(e));
+                        }
+                    }
+                }
                 Ok(info) => {
                     let to = landing(&info);
                     session.set(info);
@@ -33,13 +64,31 @@ pub fn Setup() -> impl IntoView {
                         has_session.set(Some(landing(&info)));
                         session.set(info);
                     }
+                    embed::ready();
+                    embed::error(e.code().map(|c| c.as_str()).unwrap_or("network"), &e.message());
                     failure.set(Some(e));
                 }
             }
         }),
-        None => failure.set(Some(ApiError::Api(crate::api::ErrorDetail::new(ErrorCode::LinkUnknown)))),
+        None => {
+            embed::ready();
+            failure.set(Some(ApiError::Api(crate::api::ErrorDetail::new(ErrorCode::LinkUnknown))));
+        }
     }
+    let blocked_view = move || {
+        blocked.get().map(|href| {
+            view! {
+                <div class="card" data-link-problem="cookies_blocked">
+                    <PageHeading text="Open the setup in a new tab"/>
+                    <p>{COOKIES_BLOCKED}</p>
+                    <p>"Your setup link still works there: nothing was used up or lost."</p>
+                    <p><a class="button primary" href=href target="_blank" rel="noopener" data-open-new-tab>"Open in a new tab"</a></p>
+                </div>
+            }
+        })
+    };
     move || match failure.get() {
+        None if blocked.with(Option::is_some) => blocked_view().into_any(),
         None => view! { <p class="muted" role="status">"Opening your setup link…"</p> }.into_any(),
         Some(e) => {
             let (title, body) = match e.code() {

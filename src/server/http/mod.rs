@@ -29,9 +29,11 @@ pub fn router(state: AppState) -> Router {
         .merge(sso::routes())
         .route("/theme/{scope}/{file}", get(crate::server::theme::serve_stylesheet))
         .route("/theme-assets/{id}", get(crate::server::theme::serve_asset))
+        .route("/embed.js", get(crate::server::embed::script))
         .nest("/api/v1", api(vendor::routes()))
         .nest("/portal/api", api(portal::routes()))
         .fallback(assets::serve)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::server::embed::frame_ancestors))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Every request is tied to an environment by its hostname before anything else runs.
         .layer(axum::middleware::from_fn_with_state(state.clone(), site::resolve))

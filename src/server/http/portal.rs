@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/connections/{id}/sign_ins", get(list_sign_ins))
         .route("/guides/{key}", get(guide))
         .route("/branding", get(crate::server::theme::branding))
+        .route("/embedding", get(crate::server::embed::portal_settings))
         .route("/domains", get(list_domains).post(add_domain))
         .route("/domains/{id}", axum::routing::delete(remove_domain))
         .route("/domains/{id}/check", post(check_domain))
@@ -46,9 +47,13 @@ pub fn routes() -> Router<AppState> {
 
 async fn redeem(State(s): State<AppState>, site: Site, Json(req): Json<RedeemLink>) -> Result<Response, ApiError> {
     let now = s.clock.now();
+    let token_hash = hash_token(req.token.trim());
     // A link works on the hostname it was minted for only, so a session never starts on a
-    // hostname (and under a theme, with SP values) the vendor did not send the admin to.
-    let link = match s.store.redeem_link(&hash_token(req.token.trim()), &site.host, now).await? {
+    // hostname (and under a theme, with SP values) the vendor did not send the admin to. From
+    // inside a frame the browser may refuse the cookie: the session then only holds the link,
+    // which stays redeemable (say, in a new tab) until the cookie comes back.
+    let redeemed = if req.hold { s.store.hold_link(&token_hash, &site.host, now).await? } else { s.store.redeem_link(&token_hash, &site.host, now).await? };
+    let link = match redeemed {
         Redeemed::Ok(link) => link,
         Redeemed::Unknown => return Err(ApiError::new(ErrorCode::LinkUnknown)),
         Redeemed::Expired => return Err(ApiError::new(ErrorCode::LinkExpired)),
@@ -72,9 +77,11 @@ async fn redeem(State(s): State<AppState>, site: Site, Json(req): Json<RedeemLin
         last_seen_at: now,
         expires_at: now + s.settings.session_max_seconds,
         host: Some(site.host.clone()),
+        held_link: req.hold.then_some(token_hash),
     };
     s.store.insert_session(&row).await?;
-    let set = session::set_cookie(&s, &cookie, s.settings.session_max_seconds);
+    let partitioned = crate::server::embed::settings(&s, &org.environment_id).await?.partitioned_cookies;
+    let set = session::set_cookie(&s, &cookie, s.settings.session_max_seconds, partitioned);
     let sess = PortalSession { row, org, site };
     let info = with_theme(&s, &sess).await;
     Ok(([(header::SET_COOKIE, set)], axum::Json(info)).into_response())
@@ -97,7 +104,9 @@ async fn with_theme(s: &AppState, sess: &PortalSession) -> crate::api::portal::S
 
 async fn end(State(s): State<AppState>, sess: PortalSession) -> Result<Response, ApiError> {
     s.store.delete_session(&sess.row.id_hash).await?;
-    Ok(([(header::SET_COOKIE, session::set_cookie(&s, "", 0))], StatusCode::NO_CONTENT).into_response())
+    // A partitioned cookie is only cleared by a Set-Cookie that is partitioned too.
+    let partitioned = crate::server::embed::settings(&s, &sess.org.environment_id).await?.partitioned_cookies;
+    Ok(([(header::SET_COOKIE, session::set_cookie(&s, "", 0, partitioned))], StatusCode::NO_CONTENT).into_response())
 }
 
 async fn list(State(s): State<AppState>, sess: PortalSession) -> Result<impl IntoResponse, ApiError> {

@@ -71,7 +71,16 @@ pub fn cookie_value(headers: &HeaderMap) -> Option<String> {
 }
 
 /// A `Set-Cookie` value for a new session, or for clearing it when `value` is empty.
-pub fn set_cookie(state: &AppState, value: &str, max_age: i64) -> String {
+///
+/// `partitioned` (the environment opted in for cross-site embedding) gives a CHIPS cookie,
+/// `SameSite=None; Secure; Partitioned`: the browser sends it to the portal inside the vendor's
+/// page, keyed to that page's site, even when it blocks third-party cookies. Browsers require
+/// `Secure` for it, and treat `http://localhost` and `127.0.0.1` as secure for cookies. Otherwise
+/// `SameSite=Lax` suffices, embedded by the vendor's own site included (same-site).
+pub fn set_cookie(state: &AppState, value: &str, max_age: i64, partitioned: bool) -> String {
+    if partitioned {
+        return format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=None; Secure; Partitioned; Max-Age={max_age}");
+    }
     let secure = if state.settings.secure_cookies() { "; Secure" } else { "" };
     format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
@@ -105,8 +114,15 @@ impl FromRequestParts<AppState> for PortalSession {
         if org.environment_id != site.environment_id || row.host.as_deref().is_some_and(|h| h != site.host) {
             return Err(ApiError::new(ErrorCode::SessionMissing));
         }
-        state.store.touch_session(&id_hash, now).await?;
         let mut row = row;
+        // The cookie came back: the link this session held is used up now.
+        if let Some(link) = row.held_link.take() {
+            if !state.store.use_held_link(&id_hash, &link, now).await? {
+                state.store.delete_session(&id_hash).await?;
+                return Err(ApiError::new(ErrorCode::SessionMissing));
+            }
+        }
+        state.store.touch_session(&id_hash, now).await?;
         row.last_seen_at = now;
         Ok(PortalSession { row, org, site })
     }

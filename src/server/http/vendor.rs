@@ -72,6 +72,7 @@ pub fn routes() -> Router<AppState> {
         .route("/custom_domains", get(list_custom_domains).post(add_custom_domain))
         .route("/custom_domains/{id}", get(get_custom_domain).delete(delete_custom_domain))
         .route("/custom_domains/{id}/check", axum::routing::post(check_custom_domain))
+        .route("/embedding", get(get_embedding).put(put_embedding))
 }
 
 async fn get_client(State(s): State<AppState>, VendorEnv(env): VendorEnv) -> Result<impl IntoResponse, ApiError> {
@@ -139,6 +140,16 @@ async fn delete_custom_domain(State(s): State<AppState>, VendorEnv(env): VendorE
     let row = custom_domain_or_404(&s, &env, &id).await?;
     s.store.delete_custom_domain(&row.id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Which sites may embed the portal, and the cookie mode for cross-site embedding.
+async fn get_embedding(State(s): State<AppState>, VendorEnv(env): VendorEnv) -> Result<impl IntoResponse, ApiError> {
+    Ok(axum::Json(crate::server::embed::settings(&s, &env).await?))
+}
+
+/// Replaces the settings; every bad origin is named under `allowed_origins[i]`.
+async fn put_embedding(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(input): Json<crate::api::embed::Embedding>) -> Result<impl IntoResponse, ApiError> {
+    Ok(axum::Json(crate::server::embed::save(&s, &env, input).await?))
 }
 
 async fn create_organization(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(req): Json<CreateOrganization>) -> Result<impl IntoResponse, ApiError> {

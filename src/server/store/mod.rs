@@ -88,8 +88,9 @@ pub trait Store: Send + Sync {
 
     /// Stores a new portal link.
     async fn insert_link(&self, link: &LinkRow) -> StoreResult<()>;
-    /// Marks a link used, atomically, and says what was found. A link minted for a hostname
-    /// other than `host` is `Unknown` and stays unused.
+    /// Marks a link used, atomically, and says what was found; sessions that only held it
+    /// (see [`Store::hold_link`]) are deleted. A link minted for a hostname other than `host`
+    /// is `Unknown` and stays unused.
     async fn redeem_link(&self, token_hash: &str, host: &str, now: i64) -> StoreResult<Redeemed>;
 
     /// Stores a new session.
@@ -216,6 +217,18 @@ pub trait Store: Send + Sync {
     async fn insert_asset(&self, a: &AssetRow) -> StoreResult<()>;
     /// An uploaded file by id, any environment (they are public once referenced).
     async fn asset(&self, id: &str) -> StoreResult<Option<AssetRow>>;
+
+    /// The environment's embedding settings (defaults for an unknown environment).
+    async fn embedding(&self, environment_id: &str) -> StoreResult<EmbeddingRow>;
+    /// Replaces them.
+    async fn set_embedding(&self, environment_id: &str, row: &EmbeddingRow) -> StoreResult<()>;
+    /// Checks a link as [`Store::redeem_link`] does, but leaves it unused, for a session that
+    /// will hold it ([`SessionRow::held_link`]); sessions already holding it are deleted, so
+    /// a link has one holder at a time.
+    async fn hold_link(&self, token_hash: &str, host: &str, now: i64) -> StoreResult<Redeemed>;
+    /// Uses up the link a session holds, now that its cookie came back; false if the link was
+    /// used meanwhile (the session must then end). Clears the session's hold either way.
+    async fn use_held_link(&self, id_hash: &str, token_hash: &str, now: i64) -> StoreResult<bool>;
 
     /// Records certificate changes.
     async fn insert_cert_events(&self, events: &[CertEventRow]) -> StoreResult<()>;

@@ -110,6 +110,18 @@ pub struct SessionRow {
     pub expires_at: i64,
     /// The hostname the session was started on; it works there only.
     pub host: Option<String>,
+    /// The hash of the link this session holds but has not used up yet: set when the link was
+    /// redeemed from inside a frame, cleared by the first request that carries the cookie.
+    pub held_link: Option<String>,
+}
+
+/// An environment's embedding settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EmbeddingRow {
+    /// Allowed parent origins, a JSON list of strings.
+    pub allowed_origins: String,
+    /// Partitioned (CHIPS) session cookies.
+    pub partitioned_cookies: bool,
 }
 
 /// A connection row.

@@ -98,6 +98,7 @@ fn session_row(r: SqliteRow) -> Result<SessionRow, sqlx::Error> {
         last_seen_at: r.try_get("last_seen_at")?,
         expires_at: r.try_get("expires_at")?,
         host: r.try_get("host")?,
+        held_link: r.try_get("held_link")?,
     })
 }
 
@@ -304,6 +305,9 @@ impl Store for SqliteStore {
             .bind(now).bind(token_hash).bind(now).bind(host)
             .try_map(link_row).fetch_optional(&self.pool).await.map_err(other)?;
         if let Some(link) = claimed {
+            // A session that only held the link (its cookie never came back) is replaced.
+            sqlx::query("DELETE FROM portal_sessions WHERE held_link = ?").bind(token_hash)
+                .execute(&self.pool).await.map_err(other)?;
             return Ok(Redeemed::Ok(link));
         }
         let found = sqlx::query("SELECT * FROM portal_links WHERE token_hash = ?").bind(token_hash)
@@ -317,8 +321,8 @@ impl Store for SqliteStore {
     }
 
     async fn insert_session(&self, s: &SessionRow) -> StoreResult<()> {
-        sqlx::query("INSERT INTO portal_sessions (id_hash, organization_id, intents, csrf_token, return_url, success_url, created_at, last_seen_at, expires_at, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(&s.id_hash).bind(&s.organization_id).bind(&s.intents).bind(&s.csrf_token).bind(&s.return_url).bind(&s.success_url).bind(s.created_at).bind(s.last_seen_at).bind(s.expires_at).bind(&s.host)
+        sqlx::query("INSERT INTO portal_sessions (id_hash, organization_id, intents, csrf_token, return_url, success_url, created_at, last_seen_at, expires_at, host, held_link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(&s.id_hash).bind(&s.organization_id).bind(&s.intents).bind(&s.csrf_token).bind(&s.return_url).bind(&s.success_url).bind(s.created_at).bind(s.last_seen_at).bind(s.expires_at).bind(&s.host).bind(&s.held_link)
             .execute(&self.pool).await.map_err(other)?;
         Ok(())
     }
@@ -696,6 +700,49 @@ impl Store for SqliteStore {
     async fn set_organization_theme(&self, organization_id: &str, json: Option<&str>) -> StoreResult<()> {
         sqlx::query("UPDATE organizations SET theme = ? WHERE id = ?").bind(json).bind(organization_id).execute(&self.pool).await.map_err(other)?;
         Ok(())
+    }
+
+    async fn embedding(&self, environment_id: &str) -> StoreResult<EmbeddingRow> {
+        let r: Option<(String, bool)> = sqlx::query_as("SELECT embed_allowed_origins, embed_partitioned_cookies FROM environments WHERE id = ?")
+            .bind(environment_id).fetch_optional(&self.pool).await.map_err(other)?;
+        Ok(r.map(|(allowed_origins, partitioned_cookies)| EmbeddingRow { allowed_origins, partitioned_cookies })
+            .unwrap_or_else(|| EmbeddingRow { allowed_origins: "[]".into(), partitioned_cookies: false }))
+    }
+
+    async fn set_embedding(&self, environment_id: &str, row: &EmbeddingRow) -> StoreResult<()> {
+        sqlx::query("UPDATE environments SET embed_allowed_origins = ?, embed_partitioned_cookies = ? WHERE id = ?")
+            .bind(&row.allowed_origins).bind(row.partitioned_cookies).bind(environment_id)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn hold_link(&self, token_hash: &str, host: &str, now: i64) -> StoreResult<Redeemed> {
+        let found = sqlx::query("SELECT * FROM portal_links WHERE token_hash = ?").bind(token_hash)
+            .try_map(link_row).fetch_optional(&self.pool).await.map_err(other)?;
+        Ok(match found {
+            None => Redeemed::Unknown,
+            Some(l) if l.host.as_deref().is_some_and(|h| h != host) => Redeemed::Unknown,
+            Some(l) if l.used_at.is_some() => Redeemed::Used,
+            Some(l) if l.expires_at <= now => Redeemed::Expired,
+            Some(l) => {
+                sqlx::query("DELETE FROM portal_sessions WHERE held_link = ?").bind(token_hash)
+                    .execute(&self.pool).await.map_err(other)?;
+                Redeemed::Ok(l)
+            }
+        })
+    }
+
+    async fn use_held_link(&self, id_hash: &str, token_hash: &str, now: i64) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let used = sqlx::query("UPDATE portal_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")
+            .bind(now).bind(token_hash).execute(&mut *tx).await.map_err(other)?.rows_affected() == 1;
+        sqlx::query("UPDATE portal_sessions SET held_link = NULL WHERE id_hash = ?").bind(id_hash)
+            .execute(&mut *tx).await.map_err(other)?;
+        // Whoever used the link first wins; other sessions holding it are gone.
+        sqlx::query("DELETE FROM portal_sessions WHERE held_link = ?").bind(token_hash)
+            .execute(&mut *tx).await.map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(used)
     }
 
     async fn insert_asset(&self, a: &AssetRow) -> StoreResult<()> {

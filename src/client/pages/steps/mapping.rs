@@ -171,7 +171,12 @@ pub fn MappingStep(
             error.set(None);
             leptos::task::spawn_local(async move {
                 match api::activate(&id).await {
-                    Ok(c) => state.set(c.state),
+                    Ok(c) => {
+                        if c.state == ConnectionState::Active {
+                            crate::client::embed::send(crate::api::embed::EventData::ConnectionActivated { connection_id: c.id.clone(), idp: c.idp.clone() });
+                        }
+                        state.set(c.state)
+                    }
                     Err(e) => error.set(Some(e)),
                 }
                 busy.set(false);
@@ -257,8 +262,8 @@ pub fn MappingStep(
                         <p>"Next, verify the domains of your team's email addresses, so your vendor can match people to your organization: "
                             <a href="/domains">"Verify your email domains"</a></p>
                         {match success_url() {
-                            Some(url) => view! { <a class="button primary" href=url>"Finish and return to the app"</a> }.into_any(),
-                            None => view! { <a class="button primary" href="/sso">"Done"</a> }.into_any(),
+                            Some(url) => view! { <a class="button primary" href=url.clone() on:click=crate::client::embed::close_on_click("done", Some(url))>"Finish and return to the app"</a> }.into_any(),
+                            None => view! { <a class="button primary" href="/sso" on:click=crate::client::embed::close_on_click("done", None)>"Done"</a> }.into_any(),
                         }}
                     }.into_any(),
                     _ if tested_ok => view! {

@@ -32,7 +32,10 @@ pub fn ReviewStep(
         let id = id.clone();
         leptos::task::spawn_local(async move {
             match api::save_connection(&id).await {
-                Ok(c) => state.set(c.state),
+                Ok(c) => {
+                    crate::client::embed::send(crate::api::embed::EventData::ConnectionConfigured { connection_id: c.id.clone(), idp: c.idp.clone() });
+                    state.set(c.state)
+                }
                 Err(e) => error.set(Some(e)),
             }
             busy.set(false);

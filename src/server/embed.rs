@@ -1,0 +1,118 @@
+//! Embedding the portal in the vendor's app: the allowed parent origins per environment, the
+//! `frame-ancestors` policy every HTML response carries, the cookie mode, and `/embed.js`.
+
+use crate::api::embed::Embedding;
+use crate::api::ErrorCode;
+use crate::core::embed as rules;
+use crate::server::http::error::ApiError;
+use crate::server::http::site::Site;
+use crate::server::store::{EmbeddingRow, StoreError};
+use crate::server::AppState;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// The environment a page request belongs to: its hostname's (see
+/// [`site`](crate::server::http::site)); without one (hostless paths), the session cookie's
+/// organization's, else the default environment.
+pub async fn environment_for_request(state: &AppState, headers: &HeaderMap, site: Option<&Site>) -> Result<Option<String>, StoreError> {
+    if let Some(site) = site {
+        return Ok(Some(site.environment_id.clone()));
+    }
+    let session = match crate::server::http::session::cookie_value(headers) {
+        Some(v) => state.store.session(&crate::server::crypto::hash_token(&v)).await?,
+        None => None,
+    };
+    if let Some(s) = session {
+        if let Some(org) = state.store.organization_by_id(&s.organization_id).await? {
+            return Ok(Some(org.environment_id));
+        }
+    }
+    Ok(state.store.environment_by_name(crate::server::service::DEFAULT_ENVIRONMENT).await?.map(|e| e.id))
+}
+
+/// An environment's settings; a stored list that no longer parses counts as empty (nothing
+/// may frame the portal), never as "anything may".
+pub async fn settings(state: &AppState, environment_id: &str) -> Result<Embedding, StoreError> {
+    let row = state.store.embedding(environment_id).await?;
+    Ok(Embedding {
+        allowed_origins: serde_json::from_str(&row.allowed_origins).unwrap_or_default(),
+        partitioned_cookies: row.partitioned_cookies,
+    })
+}
+
+/// Checks new settings (every bad origin reported under `allowed_origins[i]`) and stores them
+/// normalized.
+pub async fn save(state: &AppState, environment_id: &str, input: Embedding) -> Result<Embedding, ApiError> {
+    let allowed_origins = rules::parse_origins(&input.allowed_origins).map_err(|problems| {
+        let mut err = ApiError::new(ErrorCode::ValidationFailed).message("Some allowed origins need attention; see `fields`.");
+        err.fields = problems;
+        err
+    })?;
+    let out = Embedding { allowed_origins, partitioned_cookies: input.partitioned_cookies };
+    let row = EmbeddingRow { allowed_origins: serde_json::to_string(&out.allowed_origins).map_err(ApiError::internal)?, partitioned_cookies: out.partitioned_cookies };
+    state.store.set_embedding(environment_id, &row).await?;
+    Ok(out)
+}
+
+/// The settings for a page request's environment (none when there is no environment yet).
+pub async fn for_request(state: &AppState, headers: &HeaderMap, site: Option<&Site>) -> Result<Embedding, StoreError> {
+    match environment_for_request(state, headers, site).await? {
+        Some(env) => settings(state, &env).await,
+        None => Ok(Embedding::default()),
+    }
+}
+
+/// Pages the portal frames itself: the theme editor shows its preview in an iframe.
+const SELF_FRAMED: &[&str] = &["/theme/preview"];
+
+/// Middleware: every HTML response says which sites may frame it (`frame-ancestors`, from the
+/// environment's allowed origins, `'none'` when there are none). `X-Frame-Options` is never
+/// sent: it cannot list origins and would contradict the policy.
+pub async fn frame_ancestors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let headers = req.headers().clone();
+    let site = req.extensions().get::<Site>().cloned();
+    let with_self = SELF_FRAMED.contains(&req.uri().path().trim_end_matches('/'));
+    let mut resp = next.run(req).await;
+    let html = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    if !html || resp.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
+        return resp;
+    }
+    let origins = match for_request(&state, &headers, site.as_ref()).await {
+        Ok(e) => e.allowed_origins,
+        Err(e) => {
+            // Failing closed: a page nobody may frame is better than one anybody may.
+            tracing::warn!(error = %e, "could not read the embedding settings; the page may not be framed");
+            Vec::new()
+        }
+    };
+    if let Ok(v) = HeaderValue::from_str(&rules::frame_ancestors(&origins, with_self)) {
+        resp.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    resp
+}
+
+/// `GET /portal/api/embedding`: the allowed origins of the page's environment, so the portal
+/// knows which parent it may post events to. Public, like the header it mirrors.
+pub async fn portal_settings(State(state): State<AppState>, site: Site, headers: HeaderMap) -> Result<axum::Json<Embedding>, ApiError> {
+    Ok(axum::Json(for_request(&state, &headers, Some(&site)).await?))
+}
+
+/// The embed script vendors load from Portico (`public/embed.js`).
+const EMBED_JS: &str = include_str!("../../public/embed.js");
+
+/// `GET /embed.js`: served by every Portico (no CDN), revalidated hourly so upgrades reach
+/// vendors' pages soon.
+pub async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+            // Loaded by the vendor's pages, on another origin, as a plain <script>.
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        EMBED_JS,
+    )
+        .into_response()
+}
