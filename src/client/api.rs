@@ -222,6 +222,11 @@ pub async fn start_test(id: &str) -> Result<StartedTest, ApiError> {
     send(Request::post(&format!("/portal/api/connections/{id}/tests")), Some("{}".into())).await
 }
 
+/// A connection's sign-in log (production sign-ins through the vendor's app).
+pub async fn sign_ins(id: &str) -> Result<crate::api::sso::SignInList, ApiError> {
+    get(&format!("/portal/api/connections/{id}/sign_ins")).await
+}
+
 /// The connection's test sign-ins, newest first.
 pub async fn tests(id: &str) -> Result<SignInTestList, ApiError> {
     get(&format!("/portal/api/connections/{id}/tests")).await

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPortico } from './lib/portico.mjs';
-import { launchBrowser, openAdminPage } from './lib/browser.mjs';
+import { launchBrowser, openAdminPage, checkA11y } from './lib/browser.mjs';
 import { startOidcProvider, DEFAULT_ACCOUNT } from './lib/oidc.mjs';
 import { startSamlIdp } from './lib/saml.mjs';
 import { startVendorApp } from './lib/vendor-app.mjs';
@@ -122,4 +122,16 @@ test('SAML and OIDC connections sign the vendor app\'s users in; a public client
   // Every sign-in is in the log, for the vendor and for the organization's admin.
   const log = await portico.api('GET', `/api/v1/connections/${orgs.saml.conn.id}/sign_ins`);
   assert.equal(log.json.data.filter((s) => s.outcome === 'success').length, 2, log.text);
+  const { page, context, errors } = await openAdminPage(portico, browser, orgs.saml.id);
+  try {
+    const item = page.locator(`[data-connection="${orgs.saml.conn.id}"]`);
+    await item.getByText('Sign-in log').click();
+    await item.locator('tr[data-sign-in="success"]').nth(1).waitFor();
+    assert.equal(await item.locator('tr[data-sign-in="success"]').count(), 2);
+    assert.match(await item.locator('tbody').textContent(), new RegExp(samlProfileId));
+    await checkA11y(page, 'sign-in log');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
 });

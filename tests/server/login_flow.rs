@@ -210,6 +210,10 @@ async fn requests_that_cannot_be_trusted_never_redirect_and_the_rest_come_back_w
     let r = token(&app, &[("code", &code)], Some((&client, &secret))).await;
     assert_eq!(r.body["error"], "invalid_grant", "expired: {}", r.text);
     assert!(r.body["error_description"].as_str().unwrap().contains("expired"));
+    // Expired codes (and the profiles waiting with them) are purged.
+    portico::server::jobs::purge(&app.state).await.unwrap();
+    let gone = app.state.store.redeem_code(&portico::server::crypto::hash_token(&code), app.state.clock.now()).await.unwrap();
+    assert_eq!(gone, portico::server::store::CodeRedeemed::Invalid("unknown"));
 
     // A revoked secret stops working; two live secrets overlap during a rotation, not three.
     let second = app.vendor(Method::POST, "/api/v1/client/secrets", None).await;

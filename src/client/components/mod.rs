@@ -7,5 +7,6 @@ pub mod flow_picture;
 pub mod require_session;
 pub mod session_banner;
 pub mod shell;
+pub mod sign_in_log;
 pub mod stepper;
 pub mod test_result;

@@ -8,6 +8,7 @@ use crate::client::components::require_session::RequireSession;
 use crate::client::style::scoped;
 use crate::core::catalog;
 use crate::core::lifecycle::CertState;
+use crate::client::components::sign_in_log::SignInLog;
 use leptos::prelude::*;
 use stylers_macro::style_str;
 
@@ -107,6 +108,7 @@ fn ConnectionsList() -> impl IntoView {
                                             {cert_alert.map(|a| view! { class=class, <span class="badge warning" data-cert-alert>{a}</span> })}
                                             <span class=badge>{label}</span>
                                             <a class="button" href=href>{action}<span class="visually-hidden">{format!(" ({name})")}</span></a>
+                                            {(c.state == ConnectionState::Active).then(|| view! { <SignInLog connection_id=c.id.clone()/> })}
                                         </li>
                                     }
                                 }).collect_view()}

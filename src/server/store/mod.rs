@@ -101,8 +101,9 @@ pub trait Store: Send + Sync {
     async fn touch_session(&self, id_hash: &str, now: i64) -> StoreResult<()>;
     /// Ends a session.
     async fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
-    /// Deletes sessions idle since before `idle_before` or past their lifetime, and links that
-    /// expired before `links_before`; returns how many rows went.
+    /// Deletes sessions idle since before `idle_before` or past their lifetime, links that
+    /// expired before `links_before`, and expired assertion IDs and authorization codes;
+    /// returns how many rows went.
     async fn purge_expired(&self, now: i64, idle_before: i64, links_before: i64) -> StoreResult<u64>;
 
     /// Stores a new connection.

@@ -352,7 +352,10 @@ impl Store for SqliteStore {
             .execute(&self.pool).await.map_err(other)?;
         let assertions = sqlx::query("DELETE FROM used_assertions WHERE expires_at < ?").bind(now)
             .execute(&self.pool).await.map_err(other)?;
-        Ok(sessions.rows_affected() + links.rows_affected() + assertions.rows_affected())
+        // A code (and the profile waiting with it) is of no use once expired.
+        let codes = sqlx::query("DELETE FROM authorization_codes WHERE expires_at < ?").bind(now)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(sessions.rows_affected() + links.rows_affected() + assertions.rows_affected() + codes.rows_affected())
     }
 
     async fn insert_connection(&self, c: &ConnectionRow) -> StoreResult<()> {

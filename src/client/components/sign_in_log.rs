@@ -1,0 +1,91 @@
+//! A connection's sign-in log: who came in through it and when, or why they could not, so the
+//! IT admin can answer "did Jane's sign-in reach you?" without a support ticket.
+
+use crate::api::sso::SignInRecord;
+use crate::client::api;
+use crate::client::style::scoped;
+use leptos::prelude::*;
+use stylers_macro::style_str;
+
+/// The log of one connection, in a fold (loaded when opened).
+#[component]
+pub fn SignInLog(
+    /// The connection.
+    connection_id: String,
+) -> impl IntoView {
+    let class = scoped(style_str! {
+        details {
+            flex-basis: 100%;
+        }
+        .scroll {
+            overflow-x: auto;
+        }
+        table {
+            width: 100%;
+            border-collapse: collapse;
+            font-size: var(--font-size-sm);
+        }
+        th {
+            text-align: left;
+            border-bottom: var(--border-width) solid var(--color-border);
+            padding: var(--space-1) var(--space-2);
+        }
+        td {
+            border-bottom: var(--border-width) solid var(--color-border);
+            padding: var(--space-1) var(--space-2);
+            overflow-wrap: anywhere;
+        }
+    });
+    let open = RwSignal::new(false);
+    let log = LocalResource::new(move || {
+        let id = connection_id.clone();
+        async move {
+            if open.get() {
+                Some(api::sign_ins(&id).await)
+            } else {
+                None
+            }
+        }
+    });
+    let row = |r: SignInRecord| {
+        let when = crate::core::cert::format_datetime(r.started_at);
+        let ok = r.outcome == "success";
+        let result = match r.outcome.as_str() {
+            "success" => "Signed in",
+            "failure" => "Refused",
+            _ => "Not finished",
+        };
+        view! {
+            <tr data-sign-in=r.outcome.clone()>
+                <td>{when}</td>
+                <td><span class=if ok { "badge success" } else { "badge warning" }>{result}</span></td>
+                <td><code>{r.error_code.unwrap_or_default()}</code></td>
+                <td><code>{r.profile_id.unwrap_or_default()}</code></td>
+                <td>{if r.idp_initiated { "Identity provider" } else { "The app" }}</td>
+            </tr>
+        }
+    };
+    view! { class=class,
+        <details on:toggle=move |ev| {
+            use wasm_bindgen::JsCast;
+            let is_open = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()).is_some_and(|d| d.open());
+            open.set(is_open);
+        }>
+            <summary>"Sign-in log"</summary>
+            {move || match log.get().flatten() {
+                None => view! { <p class="muted" role="status">"Loading sign-ins…"</p> }.into_any(),
+                Some(Err(e)) => view! { <crate::client::components::error_notice::ErrorNotice error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                Some(Ok(l)) if l.data.is_empty() => view! { <p class="muted">"No one has signed in through this connection yet."</p> }.into_any(),
+                Some(Ok(l)) => view! { class=class,
+                    <div class="scroll">
+                        <table>
+                            <caption class="visually-hidden">"Recent sign-ins, newest first"</caption>
+                            <thead><tr><th scope="col">"When"</th><th scope="col">"Result"</th><th scope="col">"Error code"</th><th scope="col">"Profile ID"</th><th scope="col">"Started at"</th></tr></thead>
+                            <tbody>{l.data.into_iter().map(row).collect_view()}</tbody>
+                        </table>
+                    </div>
+                }.into_any(),
+            }}
+        </details>
+    }
+}
