@@ -207,18 +207,7 @@ async fn embed_js_is_served_as_a_script() {
 #[test]
 fn the_cli_shows_and_sets_the_embedding() {
     let dir = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
-            .args(args)
-            .arg("--data-dir")
-            .arg(dir.path())
-            .env_remove("PORTICO_DATA_DIR")
-            .env_remove("DATABASE_URL")
-            .env_remove("PORTICO_PUBLIC_URL")
-            .output()
-            .unwrap();
-        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
-    };
+    let run = |args: &[&str]| portico_cli(dir.path(), args);
     let (ok, out, err) = run(&["embedding", "set", "--origin", "https://App.Vendor.com/", "--origin", "http://localhost:3000", "--partitioned-cookies"]);
     assert!(ok, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();

@@ -135,6 +135,23 @@ impl App {
     }
 }
 
+/// Runs the `portico` binary with `args` on the data directory `dir`, with no Portico settings
+/// from the environment (nor a `.env`: it runs in `dir`); returns (success, stdout, stderr).
+pub fn portico_cli(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .current_dir(dir)
+        .env_remove("PORTICO_SECRET_KEY")
+        .env_remove("PORTICO_DATA_DIR")
+        .env_remove("DATABASE_URL")
+        .env_remove("PORTICO_PUBLIC_URL")
+        .output()
+        .unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
 /// An IT admin's browser: session cookie and CSRF token.
 pub struct Admin<'a> {
     pub app: &'a App,

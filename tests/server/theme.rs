@@ -121,17 +121,7 @@ async fn an_organization_override_is_what_its_admins_get() {
 #[test]
 fn themes_round_trip_through_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
-            .args(args)
-            .arg("--data-dir")
-            .arg(dir.path())
-            .current_dir(dir.path())
-            .env_remove("PORTICO_SECRET_KEY")
-            .output()
-            .unwrap();
-        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
-    };
+    let run = |args: &[&str]| portico_cli(dir.path(), args);
     let (ok, exported, err) = run(&["theme", "export"]);
     assert!(ok, "{err}");
     let mut t: Value = serde_json::from_str(&exported).unwrap();

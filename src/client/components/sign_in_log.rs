@@ -20,21 +20,6 @@ pub fn SignInLog(
         .scroll {
             overflow-x: auto;
         }
-        table {
-            width: 100%;
-            border-collapse: collapse;
-            font-size: var(--font-size-sm);
-        }
-        th {
-            text-align: left;
-            border-bottom: var(--border-width) solid var(--color-border);
-            padding: var(--space-1) var(--space-2);
-        }
-        td {
-            border-bottom: var(--border-width) solid var(--color-border);
-            padding: var(--space-1) var(--space-2);
-            overflow-wrap: anywhere;
-        }
     });
     let open = RwSignal::new(false);
     let log = LocalResource::new(move || {
@@ -78,7 +63,7 @@ pub fn SignInLog(
                 Some(Ok(l)) if l.data.is_empty() => view! { <p class="muted">"No one has signed in through this connection yet."</p> }.into_any(),
                 Some(Ok(l)) => view! { class=class,
                     <div class="scroll">
-                        <table>
+                        <table class="data">
                             <caption class="visually-hidden">"Recent sign-ins, newest first"</caption>
                             <thead><tr><th scope="col">"When"</th><th scope="col">"Result"</th><th scope="col">"Error code"</th><th scope="col">"Profile ID"</th><th scope="col">"Started at"</th></tr></thead>
                             <tbody>{l.data.into_iter().map(row).collect_view()}</tbody>

@@ -40,22 +40,6 @@ pub fn TestResult(
             border-radius: var(--radius-md);
             white-space: pre;
         }
-        table {
-            width: 100%;
-            border-collapse: collapse;
-            font-size: var(--font-size-sm);
-        }
-        th {
-            text-align: left;
-            border-bottom: var(--border-width) solid var(--color-border);
-            padding: var(--space-1) var(--space-2);
-        }
-        td {
-            vertical-align: top;
-            border-bottom: var(--border-width) solid var(--color-border);
-            padding: var(--space-1) var(--space-2);
-            overflow-wrap: anywhere;
-        }
         .scroll {
             overflow-x: auto;
         }
@@ -174,7 +158,7 @@ fn attribute_table(class: &'static str, attrs: &[ReceivedAttribute], idp_name: &
         <details open=true>
             <summary>{format!("Everything {idp_name} sent ({} attributes)", attrs.len())}</summary>
             <div class="scroll">
-                <table data-attributes>
+                <table class="data" data-attributes>
                     <thead><tr><th scope="col">"Name"</th><th scope="col">"Format"</th><th scope="col">"Values"</th></tr></thead>
                     <tbody>
                         {attrs.iter().map(|a| view! { class=class,
