@@ -175,7 +175,7 @@ impl Slot {
         match self {
             Slot::LogoLight => "PNG, JPEG, WebP or SVG, up to 512 KB. Shown in the header.",
             Slot::LogoDark => "Optional; the light logo is used when there is none.",
-            Slot::Favicon => "PNG, ICO-sized PNG or SVG, up to 128 KB.",
+            Slot::Favicon => "PNG or SVG (square works best), up to 128 KB.",
             Slot::Font => "A WOFF2 file, up to 1 MB; it comes first in the font list.",
         }
     }
