@@ -1,0 +1,112 @@
+// The rest of the embedded portal's events, in real Chromium: `connection.configured` when the
+// admin saves a connection inside the frame, `connection.activated` when they activate it, and
+// `session.expiring` then `session.expired` as an idle session runs out. The parent is the
+// vendor's page on the same site (http://127.0.0.1:<other port>) using /embed.js.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { startPortico } from './lib/portico.mjs';
+import { launchBrowser, openAdminPage } from './lib/browser.mjs';
+import { startSamlIdp } from './lib/saml.mjs';
+
+let browser, parent, samlIdp;
+
+/** A vendor page that embeds `?link=` and records every event in window.events. */
+async function startParent(porticoUrl) {
+  const server = createServer((req, res) => {
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Vendor</title></head><body><div id="sso"></div>
+<script src="${porticoUrl}/embed.js"></script>
+<script>window.events = []; const el = document.getElementById('sso');
+el.addEventListener('portico:event', (e) => window.events.push(e.detail));
+Portico.embed(el, new URLSearchParams(location.search).get('link'));</script></body></html>`);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+}
+
+async function embedded(portico, orgId) {
+  const link = await portico.api('POST', '/api/v1/portal_links', { organization_id: orgId, intent: 'sso' });
+  assert.equal(link.status, 201, link.text);
+  const page = await browser.newPage();
+  await page.goto(`${parent.url}/?link=${encodeURIComponent(link.json.url)}`);
+  const handle = await page.waitForSelector('#sso iframe');
+  let frame;
+  for (let i = 0; i < 100 && !frame; i++) {
+    const f = await handle.contentFrame();
+    if (f?.url().startsWith(portico.baseUrl)) frame = f;
+    else await page.waitForTimeout(100);
+  }
+  assert.ok(frame, 'the portal loaded in the frame');
+  return { page, frame };
+}
+
+const waitForEvent = (page, type) => page.waitForFunction((t) => window.events.find((e) => e.type === t), type, { timeout: 20_000 }).then((h) => h.jsonValue());
+
+before(async () => { browser = await launchBrowser(); });
+after(async () => {
+  await browser?.close();
+  parent?.close();
+  await samlIdp?.stop();
+});
+
+test('saving and activating a connection inside the frame tell the parent', async () => {
+  const portico = await startPortico();
+  parent = await startParent(portico.baseUrl);
+  try {
+    const set = await portico.api('PUT', '/api/v1/embedding', { allowed_origins: [parent.url], partitioned_cookies: false });
+    assert.equal(set.status, 200, set.text);
+    const org = await portico.api('POST', '/api/v1/organizations', { name: 'Framed Co' });
+    const conn = await portico.api('POST', `/api/v1/organizations/${org.json.id}/connections`, { idp: 'generic-saml' });
+    samlIdp = await startSamlIdp({ acsUrl: conn.json.sp.acs_url, audience: conn.json.sp.entity_id });
+    const metadata = await (await fetch(samlIdp.metadataUrl)).text();
+
+    // The admin pastes the IdP's metadata and saves, inside the vendor's page.
+    const { page, frame } = await embedded(portico, org.json.id);
+    await frame.goto(`${portico.baseUrl}/sso/setup/details?connection=${conn.json.id}`);
+    await frame.getByRole('textbox', { name: 'Or paste the metadata XML' }).fill(metadata);
+    await frame.getByRole('button', { name: 'Check and continue' }).click();
+    await frame.getByRole('button', { name: 'Save connection' }).click();
+    const configured = await waitForEvent(page, 'portico.connection.configured');
+    assert.deepEqual(configured.data, { connection_id: conn.json.id, idp: 'generic-saml' });
+    assert.equal(configured.organization_id, org.json.id);
+
+    // A test sign-in (top-level, as IdPs refuse to be framed), then activation in the frame.
+    const admin = await openAdminPage(portico, browser, org.json.id);
+    await admin.page.goto(`${portico.baseUrl}/sso/setup/test?connection=${conn.json.id}`);
+    await admin.page.locator('[data-start-test]').click();
+    await admin.page.locator('#btn-sign-in').click();
+    await admin.page.locator('[data-test-outcome="success"]').waitFor();
+    await admin.context.close();
+    await frame.goto(`${portico.baseUrl}/sso/setup/mapping?connection=${conn.json.id}`);
+    await frame.locator('[data-activate]').click();
+    const activated = await waitForEvent(page, 'portico.connection.activated');
+    assert.deepEqual(activated.data, { connection_id: conn.json.id, idp: 'generic-saml' });
+    assert.equal((await portico.api('GET', `/api/v1/connections/${conn.json.id}`)).json.state, 'active');
+    const types = await page.evaluate(() => window.events.map((e) => e.type));
+    assert.ok(types.indexOf('portico.connection.configured') < types.indexOf('portico.connection.activated'), types.join(', '));
+    await page.close();
+  } finally {
+    parent.close();
+    await portico.stop();
+  }
+});
+
+test('an idle session warns the parent, then says it ended', async () => {
+  const portico = await startPortico({ env: { PORTICO_SESSION_IDLE_SECONDS: '6' } });
+  parent = await startParent(portico.baseUrl);
+  try {
+    await portico.api('PUT', '/api/v1/embedding', { allowed_origins: [parent.url], partitioned_cookies: false });
+    const org = await portico.api('POST', '/api/v1/organizations', { name: 'Idle Co' });
+    const { page } = await embedded(portico, org.json.id);
+    const expiring = await waitForEvent(page, 'portico.session.expiring');
+    assert.ok(expiring.data.seconds_left >= 0 && expiring.data.seconds_left <= 6, JSON.stringify(expiring));
+    await waitForEvent(page, 'portico.session.expired');
+    const types = await page.evaluate(() => window.events.map((e) => e.type));
+    assert.ok(types.indexOf('portico.session.expiring') < types.indexOf('portico.session.expired'), types.join(', '));
+    await page.close();
+  } finally {
+    parent.close();
+    await portico.stop();
+  }
+});
