@@ -69,6 +69,12 @@ pub fn Wizard() -> impl IntoView {
     let query = use_query_map();
     let step = Memo::new(move |_| params.with(|p| p.get("step").and_then(|s| Step::parse(&s))));
     let connection_id = Memo::new(move |_| query.with(|q| q.get("connection")).filter(|c| !c.is_empty()));
+    // A test run in a new tab (from an embedded portal) ends here: the page that opened the
+    // tab shows the result, and with partitioned cookies this tab may not even have a session.
+    let in_tab = step.get_untracked() == Some(Step::Test) && query.with_untracked(|q| q.get("test").is_some()) && steps::test::opened_for_a_test();
+    if in_tab {
+        return view! { <steps::test::TestDoneInTab/> }.into_any();
+    }
     view! {
         <RequireSession>
             <Stepper steps=Step::TITLES current=Signal::derive(move || step.get().map(Step::index).unwrap_or(0))/>
@@ -80,6 +86,7 @@ pub fn Wizard() -> impl IntoView {
             }}
         </RequireSession>
     }
+    .into_any()
 }
 
 /// Loads the connection, then shows the step.

@@ -14,24 +14,104 @@ use crate::core::catalog;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+/// How long a test started in a new tab is waited for (the server's own limit).
+const POPUP_WAIT_MS: u32 = 15 * 60 * 1000;
+/// How often the frame asks whether the test in the new tab has an answer.
+const POPUP_POLL_MS: u32 = 2000;
+
 /// Sends the browser to the IdP for a new test. Shared with the mapping step's "test again".
+///
+/// Inside a vendor's page (an iframe), identity providers refuse to show their sign-in page, so
+/// the test runs in a new tab instead: it is opened at once, while the click still counts as
+/// the admin's (browsers block tabs opened later), and this page waits for the answer.
 pub fn start_test(id: String, busy: RwSignal<bool>, error: RwSignal<Option<ApiError>>) {
     busy.set(true);
     error.set(None);
+    let popup = if crate::client::embed::framed() {
+        web_sys::window().and_then(|w| w.open_with_url_and_target("about:blank", "_blank").ok().flatten())
+    } else {
+        None
+    };
     leptos::task::spawn_local(async move {
         match api::start_test(&id).await {
-            Ok(started) => {
-                // A full navigation: the IdP's sign-in page cannot live inside our app.
-                if let Some(w) = web_sys::window() {
-                    let _ = w.location().assign(&started.url);
+            Ok(started) => match popup {
+                Some(tab) => {
+                    let _ = tab.location().set_href(&started.url);
+                    wait_for_answer(id, started.test_id, busy).await;
                 }
-            }
+                // A full navigation: the IdP's sign-in page cannot live inside our app.
+                None => {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().assign(&started.url);
+                    }
+                }
+            },
             Err(e) => {
-                error.set(Some(e));
-                busy.set(false);
+                if let Some(tab) = popup {
+                    let _ = tab.close();
+                }
+                error.try_set(Some(e));
+                busy.try_set(false);
             }
         }
     });
+}
+
+/// Polls a test run in another tab until the IdP has answered, then shows its result here.
+async fn wait_for_answer(connection_id: String, test_id: String, busy: RwSignal<bool>) {
+    let mut waited = 0;
+    while waited < POPUP_WAIT_MS {
+        gloo_timers::future::TimeoutFuture::new(POPUP_POLL_MS).await;
+        waited += POPUP_POLL_MS;
+        // The admin may have left this page meanwhile: then there is nobody to show it to.
+        if busy.try_get_untracked().is_none() {
+            return;
+        }
+        if let Ok(t) = api::test(&connection_id, &test_id).await {
+            if t.outcome != TestOutcome::Pending {
+                let href = format!("{}&test={test_id}", Step::Test.href(&connection_id));
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().assign(&href);
+                }
+                return;
+            }
+        }
+    }
+    busy.try_set(false);
+}
+
+/// Whether this tab was opened by the portal's own page to run a test (see [`start_test`]):
+/// the portal page that opened it shows the result, so this tab only says it is done.
+pub fn opened_for_a_test() -> bool {
+    let Some(w) = web_sys::window() else { return false };
+    let Ok(opener) = w.opener() else { return false };
+    if opener.is_null() || opener.is_undefined() {
+        return false;
+    }
+    // The opener lives in another realm, where `instanceof Window` is false: no checked cast.
+    let opener: web_sys::Window = wasm_bindgen::JsCast::unchecked_into(opener);
+    // Reading another origin's location throws: only our own page counts.
+    matches!((opener.location().origin(), w.location().origin()), (Ok(a), Ok(b)) if a == b)
+}
+
+/// The new tab's last page: the result is in the original window.
+#[component]
+pub fn TestDoneInTab() -> impl IntoView {
+    // Tabs a script opened may be closed by script; if the browser refuses, the text stays.
+    set_timeout(
+        || {
+            if let Some(w) = web_sys::window() {
+                let _ = w.close();
+            }
+        },
+        std::time::Duration::from_millis(1500),
+    );
+    view! {
+        <div class="card stack" data-test-done-in-tab>
+            <PageHeading text="Your test sign-in is finished"/>
+            <p>"The result is waiting in the setup page you came from. You can close this tab."</p>
+        </div>
+    }
 }
 
 /// The test sign-in step.
@@ -90,6 +170,9 @@ pub fn TestStep(
                     {move || if busy.get() { format!("Opening {idp}…") } else { format!("Test sign-in with {idp}") }}
                 </button>
             </div>
+            {move || (busy.get() && crate::client::embed::framed()).then(|| view! {
+                <p class="notice warning" role="status" data-test-in-tab>{format!("Sign in with {idp} in the new tab. This page shows the result as soon as {idp} answers.")}</p>
+            })}
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading the result…"</p> }>
                 {move || {
                     let mapping_href = mapping_href.clone();
