@@ -1,6 +1,7 @@
 // The rest of the embedded portal's events, in real Chromium: `connection.configured` when the
 // admin saves a connection inside the frame, `connection.activated` when they activate it, and
-// `session.expiring` then `session.expired` as an idle session runs out. The parent is the
+// `session.expiring` then `session.expired` as an idle session runs out, and `domain.verified`
+// when a domain's TXT record (served by a DNS server on loopback) is found. The parent is the
 // vendor's page on the same site (http://127.0.0.1:<other port>) using /embed.js. The test
 // sign-in, which identity providers refuse to show in a frame, runs in a new tab.
 import { after, before, test } from 'node:test';
@@ -115,5 +116,42 @@ test('an idle session warns the parent, then says it ended', async () => {
   } finally {
     parent.close();
     await portico.stop();
+  }
+});
+
+test('a domain verified inside the frame tells the parent', async () => {
+  const { startDnsServer } = await import('./lib/dns.mjs');
+  const dns = await startDnsServer({ zones: ['framed-e2e.test'] });
+  const portico = await startPortico({ env: { PORTICO_DNS_SERVERS: dns.address } });
+  parent = await startParent(portico.baseUrl);
+  try {
+    await portico.api('PUT', '/api/v1/embedding', { allowed_origins: [parent.url], partitioned_cookies: false });
+    const org = await portico.api('POST', '/api/v1/organizations', { name: 'Domain Co' });
+    const link = await portico.api('POST', '/api/v1/portal_links', { organization_id: org.json.id, intent: 'domain_verification' });
+    const page = await browser.newPage();
+    await page.goto(`${parent.url}/?link=${encodeURIComponent(link.json.url)}`);
+    const handle = await page.waitForSelector('#sso iframe');
+    let frame;
+    for (let i = 0; i < 100 && !frame; i++) {
+      const f = await handle.contentFrame();
+      if (f?.url().startsWith(`${portico.baseUrl}/domains`)) frame = f;
+      else await page.waitForTimeout(100);
+    }
+    assert.ok(frame, 'the domains page loaded in the frame');
+    await frame.getByRole('textbox', { name: 'Domain' }).fill('framed-e2e.test');
+    await frame.getByRole('button', { name: 'Add domain' }).click();
+    const card = frame.locator('article[data-domain="framed-e2e.test"]');
+    const name = await card.getByRole('textbox', { name: 'Name', exact: true }).inputValue();
+    const value = await card.getByRole('textbox', { name: 'Value', exact: true }).inputValue();
+    dns.setTxt(name, [value]);
+    await card.getByRole('button', { name: 'Check now' }).click();
+    const verified = await waitForEvent(page, 'portico.domain.verified');
+    assert.equal(verified.data.domain, 'framed-e2e.test', JSON.stringify(verified));
+    assert.equal(verified.organization_id, org.json.id);
+    await page.close();
+  } finally {
+    parent.close();
+    await portico.stop();
+    await dns.close();
   }
 });
