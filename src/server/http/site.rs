@@ -125,26 +125,24 @@ pub async fn site_for(state: &AppState, headers: &HeaderMap, uri_authority: Opti
         _ => public_scheme,
     };
     let (host, _) = split_authority(authority);
-    let here = |environment_id: String| Site { environment_id, base_url: format!("{scheme}://{}", authority.trim().to_ascii_lowercase()), host: host.clone() };
+    let base_url = format!("{scheme}://{}", authority.trim().to_ascii_lowercase());
     if host == public_host {
         return Ok(Some(default_site(state).await?));
     }
     // A server on loopback answers to every loopback name, so `localhost` works in development.
     if is_loopback(&public_host) && is_loopback(&host) {
-        let mut site = default_site(state).await?;
-        site.base_url = here(String::new()).base_url;
-        site.host = host;
-        return Ok(Some(site));
+        let default = default_site(state).await?;
+        return Ok(Some(Site { base_url, host, ..default }));
     }
     if let Some(base) = &state.settings.base_domain {
         if let Some(label) = host.strip_suffix(base.as_str()).and_then(|l| l.strip_suffix('.')).filter(|l| !l.contains('.')) {
             if let Some(env) = state.store.environment_by_name(label).await? {
-                return Ok(Some(here(env.id)));
+                return Ok(Some(Site { environment_id: env.id, base_url, host }));
             }
         }
     }
     match state.store.custom_domain_by_hostname(&host).await? {
-        Some(d) if d.state == "active" => Ok(Some(here(d.environment_id))),
+        Some(d) if d.state == "active" => Ok(Some(Site { environment_id: d.environment_id, base_url, host })),
         _ => Ok(None),
     }
 }
