@@ -403,7 +403,7 @@ async fn run_with_state(command: Command, state: AppState, now: i64) -> Result<(
             let found = found.ok_or_else(|| format!("no organization with id or external id {org:?} in {:?}", env.name))?;
             let req = CreatePortalLink { organization_id: found.id, intent, return_url: None, success_url: None, expires_in_seconds: expires_in };
             let site = crate::server::http::site::preferred(&state, &env.id).await.map_err(|e| e.to_string())?;
-            let link = service::create_portal_link(state.store.as_ref(), &env.id, &site, req, now)
+            let link = service::create_portal_link(state.store.as_ref(), &env.id, &site, crate::server::http::site::binds_links(&state, &site), req, now)
                 .await
                 .map_err(|e| e.fields.values().next().cloned().unwrap_or_else(|| e.code.message().to_owned()))?;
             println!("{}", link.url);
@@ -581,7 +581,7 @@ async fn demo_link(state: &AppState) -> Result<(), String> {
     };
     let req = CreatePortalLink { organization_id: org.id, intent: Intent::Sso, return_url: None, success_url: None, expires_in_seconds: Some(86_400) };
     let site = crate::server::http::site::preferred(state, &env.id).await.map_err(|e| e.to_string())?;
-    let link = service::create_portal_link(store, &env.id, &site, req, now).await.map_err(|e| e.code.message().to_string())?;
+    let link = service::create_portal_link(store, &env.id, &site, crate::server::http::site::binds_links(state, &site), req, now).await.map_err(|e| e.code.message().to_string())?;
     println!("\nPortal link for the demo organization (valid 24 hours, usable once):\n\n    {}\n", link.url);
     Ok(())
 }

@@ -65,6 +65,9 @@ pub struct Settings {
     pub listen: SocketAddr,
     /// Base URL without a trailing slash.
     pub public_url: String,
+    /// Whether the public URL was configured (rather than derived from the listen address): a
+    /// server with no public URL of its own serves its default environment on any hostname.
+    pub public_url_configured: bool,
     /// Data directory.
     pub data_dir: PathBuf,
     /// Database URL.
@@ -150,6 +153,7 @@ impl Settings {
         Settings {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             public_url: "http://portal.test".into(),
+            public_url_configured: true,
             database_url: format!("sqlite://{}", data_dir.join("portico.db").display()),
             data_dir,
             secret_key: Some([7u8; 32]),
@@ -253,6 +257,7 @@ impl ConfigArgs {
         };
         Ok(Settings {
             listen,
+            public_url_configured: self.public_url.is_some(),
             public_url,
             data_dir,
             database_url,

@@ -110,8 +110,9 @@ pub async fn find_organization(store: &dyn Store, env_id: &str, id_or_external: 
 }
 
 /// Mints a portal link; the token is returned once, inside the URL, and stored only as a hash.
-/// The link lives on `site`'s hostname (the environment's preferred one) and redeems only there.
-pub async fn create_portal_link(store: &dyn Store, env_id: &str, site: &crate::server::http::site::Site, req: CreatePortalLink, now: i64) -> Result<PortalLink, ApiError> {
+/// The link lives on `site`'s hostname (the environment's preferred one) and, when `bind`, redeems
+/// only there.
+pub async fn create_portal_link(store: &dyn Store, env_id: &str, site: &crate::server::http::site::Site, bind: bool, req: CreatePortalLink, now: i64) -> Result<PortalLink, ApiError> {
     let mut err = ApiError::new(ErrorCode::ValidationFailed);
     let lifetime = req.expires_in_seconds.unwrap_or(LINK_DEFAULT_SECONDS);
     if !(60..=LINK_MAX_SECONDS).contains(&lifetime) {
@@ -141,7 +142,7 @@ pub async fn create_portal_link(store: &dyn Store, env_id: &str, site: &crate::s
         created_at: now,
         expires_at: now + lifetime,
         used_at: None,
-        host: Some(site.host.clone()),
+        host: bind.then(|| site.host.clone()),
     };
     store.insert_link(&link).await?;
     Ok(PortalLink { url: format!("{}/setup?token={token}", site.base_url), expires_at: rfc3339(link.expires_at) })

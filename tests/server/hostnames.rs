@@ -189,3 +189,26 @@ async fn each_hostname_serves_its_own_environment_and_nothing_crosses_over() {
     assert!(via("10.0.0.1:5000").await.text.contains(&format!("/theme/{}/", env_b.id)), "the trusted proxy picks the hostname");
     assert!(via("10.0.0.2:5000").await.text.contains(&format!("/theme/{}/", env_a.id)), "anyone else's header is ignored");
 }
+
+#[tokio::test]
+async fn without_a_configured_public_url_any_hostname_is_the_default_environment() {
+    // A demo on a LAN address: nobody told Portico its name, so it cannot tell a wrong one.
+    let open = App::with(|s| s.public_url_configured = false).await;
+    let r = open.raw(to_host(Method::GET, "/healthz", "192.168.1.5:8080", None).body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let link = open.link(&open.org("LAN Co").await, "sso").await;
+    let r = open
+        .raw(to_host(Method::POST, "/portal/api/session", "192.168.1.5:8080", None).header(header::CONTENT_TYPE, "application/json").body(Body::from(json!({ "token": link }).to_string())).unwrap())
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "the link works on the address people use: {}", r.text);
+    let cookie = r.headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let session = |host: &'static str| open.raw(to_host(Method::GET, "/portal/api/session", host, None).header(header::COOKIE, &cookie).body(Body::empty()).unwrap());
+    assert_eq!(session("192.168.1.5:8080").await.status, StatusCode::OK);
+    assert_error(&session("portal.test").await, 401, "session_missing");
+    let page = open.raw(to_host(Method::GET, "/sso", "192.168.1.5:8080", None).body(Body::empty()).unwrap()).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    // With a configured public URL, the same request is refused.
+    let strict = App::new().await;
+    let page = strict.raw(to_host(Method::GET, "/sso", "192.168.1.5:8080", None).body(Body::empty()).unwrap()).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+}

@@ -143,6 +143,12 @@ pub async fn site_for(state: &AppState, headers: &HeaderMap, uri_authority: Opti
     }
     match state.store.custom_domain_by_hostname(&host).await? {
         Some(d) if d.state == "active" => Ok(Some(Site { environment_id: d.environment_id, base_url, host })),
+        // Without a configured public URL (a demo on a LAN address, say) there is no way to tell
+        // a wrong hostname from the one people use: every other name is the default environment.
+        _ if !state.settings.public_url_configured => {
+            let default = default_site(state).await?;
+            Ok(Some(Site { base_url, host, ..default }))
+        }
         _ => Ok(None),
     }
 }
@@ -164,6 +170,13 @@ pub fn base_for_host(settings: &Settings, host: &str) -> String {
         return settings.public_url.clone();
     }
     format!("{scheme}://{host}{port}")
+}
+
+/// Whether links made for `site` may be redeemed on that hostname only: always, unless the
+/// server was given no public URL and `site` is its own default hostname (then a demo on a LAN
+/// address works from other machines too).
+pub fn binds_links(state: &AppState, site: &Site) -> bool {
+    state.settings.public_url_configured || site.base_url != state.settings.public_url
 }
 
 /// Where an environment's links point: its first active custom hostname, else its own.

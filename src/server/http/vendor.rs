@@ -303,7 +303,7 @@ const RESERVED: &[&str] = &["id", "idp_id", "email", "first_name", "last_name", 
 
 async fn create_portal_link(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(req): Json<CreatePortalLink>) -> Result<impl IntoResponse, ApiError> {
     let site = crate::server::http::site::preferred(&s, &env).await?;
-    let link = service::create_portal_link(s.store.as_ref(), &env, &site, req, s.clock.now()).await?;
+    let link = service::create_portal_link(s.store.as_ref(), &env, &site, crate::server::http::site::binds_links(&s, &site), req, s.clock.now()).await?;
     Ok((StatusCode::CREATED, axum::Json(link)))
 }
 
