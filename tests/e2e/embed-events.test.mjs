@@ -27,8 +27,9 @@ Portico.embed(el, new URLSearchParams(location.search).get('link'));</script></b
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
 }
 
-async function embedded(portico, orgId) {
-  const link = await portico.api('POST', '/api/v1/portal_links', { organization_id: orgId, intent: 'sso' });
+/** The vendor page with the portal embedded from a fresh link; waits for the frame's portal page. */
+async function embedded(portico, orgId, intent = 'sso') {
+  const link = await portico.api('POST', '/api/v1/portal_links', { organization_id: orgId, intent });
   assert.equal(link.status, 201, link.text);
   const page = await browser.newPage();
   await page.goto(`${parent.url}/?link=${encodeURIComponent(link.json.url)}`);
@@ -36,7 +37,7 @@ async function embedded(portico, orgId) {
   let frame;
   for (let i = 0; i < 100 && !frame; i++) {
     const f = await handle.contentFrame();
-    if (f?.url().startsWith(portico.baseUrl)) frame = f;
+    if (f?.url().startsWith(portico.baseUrl) && !f.url().includes('/setup')) frame = f;
     else await page.waitForTimeout(100);
   }
   assert.ok(frame, 'the portal loaded in the frame');
@@ -127,17 +128,8 @@ test('a domain verified inside the frame tells the parent', async () => {
   try {
     await portico.api('PUT', '/api/v1/embedding', { allowed_origins: [parent.url], partitioned_cookies: false });
     const org = await portico.api('POST', '/api/v1/organizations', { name: 'Domain Co' });
-    const link = await portico.api('POST', '/api/v1/portal_links', { organization_id: org.json.id, intent: 'domain_verification' });
-    const page = await browser.newPage();
-    await page.goto(`${parent.url}/?link=${encodeURIComponent(link.json.url)}`);
-    const handle = await page.waitForSelector('#sso iframe');
-    let frame;
-    for (let i = 0; i < 100 && !frame; i++) {
-      const f = await handle.contentFrame();
-      if (f?.url().startsWith(`${portico.baseUrl}/domains`)) frame = f;
-      else await page.waitForTimeout(100);
-    }
-    assert.ok(frame, 'the domains page loaded in the frame');
+    const { page, frame } = await embedded(portico, org.json.id, 'domain_verification');
+    await frame.waitForURL(`${portico.baseUrl}/domains`);
     await frame.getByRole('textbox', { name: 'Domain' }).fill('framed-e2e.test');
     await frame.getByRole('button', { name: 'Add domain' }).click();
     const card = frame.locator('article[data-domain="framed-e2e.test"]');
