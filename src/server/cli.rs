@@ -276,8 +276,9 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<Ap
     };
     let store: Arc<dyn Store> = Arc::new(store);
     let limiter = Arc::new(crate::server::dns::RateLimiter::new(settings.dns_qps));
-    service::ensure_environment(store.as_ref(), service::DEFAULT_ENVIRONMENT, clock.now()).await.map_err(|e| e.to_string())?;
+    let default_env = service::ensure_environment(store.as_ref(), service::DEFAULT_ENVIRONMENT, clock.now()).await.map_err(|e| e.to_string())?;
     Ok(AppState {
+        default_environment_id: Arc::from(default_env.id.as_str()),
         store,
         clock,
         fetcher: Arc::new(fetch::Fetcher::new(settings.fetch_allowlist.clone())),

@@ -44,9 +44,14 @@ pub struct StoredOidc {
     pub token_endpoint: Option<String>,
 }
 
+/// The base URL of the hostname a connection was created on (older ones: the public URL).
+pub fn base_url<'a>(state: &'a AppState, row: &'a ConnectionRow) -> &'a str {
+    row.base_url.as_deref().unwrap_or(&state.settings.public_url)
+}
+
 /// Our values for a connection, under the base URL it was created on.
 pub fn sp_values(state: &AppState, row: &ConnectionRow) -> crate::api::portal::SpValues {
-    saml::sp_values(row.base_url.as_deref().unwrap_or(&state.settings.public_url), &row.id)
+    saml::sp_values(base_url(state, row), &row.id)
 }
 
 /// A new draft connection for a catalog IdP, with its own SP key pair for encrypted assertions.

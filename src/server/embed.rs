@@ -9,28 +9,9 @@ use crate::server::http::site::Site;
 use crate::server::store::{EmbeddingRow, StoreError};
 use crate::server::AppState;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-
-/// The environment a page request belongs to: its hostname's (see
-/// [`site`](crate::server::http::site)); without one (hostless paths), the session cookie's
-/// organization's, else the default environment.
-pub async fn environment_for_request(state: &AppState, headers: &HeaderMap, site: Option<&Site>) -> Result<Option<String>, StoreError> {
-    if let Some(site) = site {
-        return Ok(Some(site.environment_id.clone()));
-    }
-    let session = match crate::server::http::session::cookie_value(headers) {
-        Some(v) => state.store.session(&crate::server::crypto::hash_token(&v)).await?,
-        None => None,
-    };
-    if let Some(s) = session {
-        if let Some(org) = state.store.organization_by_id(&s.organization_id).await? {
-            return Ok(Some(org.environment_id));
-        }
-    }
-    Ok(state.store.environment_by_name(crate::server::service::DEFAULT_ENVIRONMENT).await?.map(|e| e.id))
-}
 
 /// An environment's settings; a stored list that no longer parses counts as empty (nothing
 /// may frame the portal), never as "anything may".
@@ -56,10 +37,11 @@ pub async fn save(state: &AppState, environment_id: &str, input: Embedding) -> R
     Ok(out)
 }
 
-/// The settings for a page request's environment (none when there is no environment yet).
-pub async fn for_request(state: &AppState, headers: &HeaderMap, site: Option<&Site>) -> Result<Embedding, StoreError> {
-    match environment_for_request(state, headers, site).await? {
-        Some(env) => settings(state, &env).await,
+/// The settings of the environment a request's hostname belongs to; none for the few paths
+/// served on any hostname (they are not pages).
+pub async fn for_request(state: &AppState, site: Option<&Site>) -> Result<Embedding, StoreError> {
+    match site {
+        Some(site) => settings(state, &site.environment_id).await,
         None => Ok(Embedding::default()),
     }
 }
@@ -71,7 +53,6 @@ const SELF_FRAMED: &[&str] = &["/theme/preview"];
 /// environment's allowed origins, `'none'` when there are none). `X-Frame-Options` is never
 /// sent: it cannot list origins and would contradict the policy.
 pub async fn frame_ancestors(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let headers = req.headers().clone();
     let site = req.extensions().get::<Site>().cloned();
     let with_self = SELF_FRAMED.contains(&req.uri().path().trim_end_matches('/'));
     let mut resp = next.run(req).await;
@@ -79,7 +60,7 @@ pub async fn frame_ancestors(State(state): State<AppState>, req: Request, next: 
     if !html || resp.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
         return resp;
     }
-    let origins = match for_request(&state, &headers, site.as_ref()).await {
+    let origins = match for_request(&state, site.as_ref()).await {
         Ok(e) => e.allowed_origins,
         Err(e) => {
             // Failing closed: a page nobody may frame is better than one anybody may.
@@ -95,8 +76,8 @@ pub async fn frame_ancestors(State(state): State<AppState>, req: Request, next: 
 
 /// `GET /portal/api/embedding`: the allowed origins of the page's environment, so the portal
 /// knows which parent it may post events to. Public, like the header it mirrors.
-pub async fn portal_settings(State(state): State<AppState>, site: Site, headers: HeaderMap) -> Result<axum::Json<Embedding>, ApiError> {
-    Ok(axum::Json(for_request(&state, &headers, Some(&site)).await?))
+pub async fn portal_settings(State(state): State<AppState>, site: Site) -> Result<axum::Json<Embedding>, ApiError> {
+    Ok(axum::Json(for_request(&state, Some(&site)).await?))
 }
 
 /// The embed script vendors load from Portico (`public/embed.js`).

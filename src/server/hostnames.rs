@@ -29,7 +29,7 @@ pub async fn target(state: &AppState, environment_id: &str) -> Result<String, St
     let envs = state.store.list_environments().await?;
     Ok(match envs.iter().find(|e| e.id == environment_id) {
         Some(env) => site::environment_host(&state.settings, env),
-        None => site::default_site(state).await?.host,
+        None => site::default_site(state).host,
     })
 }
 
@@ -54,7 +54,7 @@ pub fn view(state: &AppState, row: &CustomDomainRow, target: &str) -> CustomDoma
 pub async fn add(state: &AppState, environment_id: &str, input: &str) -> Result<CustomDomainRow, ApiError> {
     let hostname = normalize(input).map_err(|m| ApiError::invalid("hostname", m))?;
     let ours = target(state, environment_id).await?;
-    let public = site::default_site(state).await?.host;
+    let public = site::default_site(state).host;
     let base = state.settings.base_domain.as_deref();
     if hostname == ours || hostname == public || base.is_some_and(|b| hostname == b || hostname.ends_with(&format!(".{b}"))) {
         return Err(ApiError::invalid("hostname", format!("{hostname} is already one of Portico's own hostnames; register your own name, like sso.vendor.com, and point it at {ours}.")));

@@ -8,7 +8,7 @@
 
 use crate::api::sso::{ClientCredentials, ClientSecretInfo, CreatedClientSecret, RedirectUri, SignInError, SsoProfile, TokenResponse};
 use crate::api::ErrorCode;
-use crate::server::crypto::{self, hash_token};
+use crate::server::crypto::{self, constant_time_eq, hash_token};
 use crate::server::http::error::ApiError;
 use crate::server::store::{ClientSecretRow, CodeRow, Environment, RedirectUriRow, StoreError};
 use crate::server::AppState;
@@ -231,9 +231,6 @@ pub struct TokenRequest {
     pub code_verifier: Option<String>,
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
 
 /// Counts a failed token request; true when the client is over its budget for this minute.
 fn note_failure(state: &AppState, client: &str) -> bool {

@@ -66,6 +66,9 @@ pub struct AppState {
     /// Keeps domain verification under its queries-per-second cap, across all checks (the
     /// checker above takes a token from it before every query).
     pub dns_limiter: Arc<dns::RateLimiter>,
+    /// The default environment's id: it exists from start-up on and never changes, so the
+    /// hostname of every request is resolved without asking the store for it.
+    pub default_environment_id: Arc<str>,
     /// Failed `/sso/token` requests per client in the current minute (start, count), so a
     /// guessed secret or code costs time.
     pub token_failures: Arc<std::sync::Mutex<std::collections::HashMap<String, (i64, u32)>>>,

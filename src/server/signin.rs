@@ -114,11 +114,6 @@ fn sp(state: &AppState, row: &ConnectionRow) -> SpValues {
     crate::server::connections::sp_values(state, row)
 }
 
-/// The base URL of the hostname the connection lives on.
-fn base<'a>(state: &'a AppState, row: &'a ConnectionRow) -> &'a str {
-    row.base_url.as_deref().unwrap_or(&state.settings.public_url)
-}
-
 /// Where the browser lands after the IdP answered: the wizard's test step, showing this test.
 pub fn result_path(connection_id: &str, test_id: &str) -> String {
     format!("/sso/setup/test?connection={connection_id}&test={test_id}")
@@ -145,7 +140,7 @@ pub async fn start(state: &AppState, row: &ConnectionRow) -> Result<StartedTest,
                     // The provider could not even be reached: that is a result worth keeping too.
                     state.store.insert_test(&test).await?;
                     finish(state, row, test, Err(rejection), Default::default()).await?;
-                    format!("{}{}", base(state, row), result_path(&row.id, &test_id))
+                    format!("{}{}", crate::server::connections::base_url(state, row), result_path(&row.id, &test_id))
                 }
             }
         }
@@ -153,7 +148,7 @@ pub async fn start(state: &AppState, row: &ConnectionRow) -> Result<StartedTest,
             // The AuthnRequest is made when the browser arrives at this URL, so a reload or a
             // second tab sends a fresh request rather than a stale one.
             state.store.insert_test(&test).await?;
-            format!("{}/sso/saml/{}/login/{}", base(state, row), row.id, test_id)
+            format!("{}/sso/saml/{}/login/{}", crate::server::connections::base_url(state, row), row.id, test_id)
         }
     };
     Ok(StartedTest { test_id, url })
@@ -186,7 +181,7 @@ pub async fn start_login(state: &AppState, row: &ConnectionRow, login: crate::se
         }
         _ => {
             state.store.insert_test(&attempt).await?;
-            Ok(format!("{}/sso/saml/{}/login/{}", base(state, row), row.id, id))
+            Ok(format!("{}/sso/saml/{}/login/{}", crate::server::connections::base_url(state, row), row.id, id))
         }
     }
 }

@@ -85,9 +85,6 @@ pub fn set_cookie(state: &AppState, value: &str, max_age: i64, partitioned: bool
     format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
-fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
 
 impl FromRequestParts<AppState> for PortalSession {
     type Rejection = ApiError;
@@ -103,7 +100,7 @@ impl FromRequestParts<AppState> for PortalSession {
         }
         if !matches!(parts.method, Method::GET | Method::HEAD) {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
-            if !constant_time_eq(sent, &row.csrf_token) {
+            if !crate::server::crypto::constant_time_eq(sent.as_bytes(), row.csrf_token.as_bytes()) {
                 return Err(ApiError::new(ErrorCode::CsrfFailed));
             }
         }

@@ -58,7 +58,7 @@ impl FromRequestParts<AppState> for Site {
             return Ok(site.clone());
         }
         // Routes outside the middleware (none today) get the default environment.
-        Ok(default_site(state).await?)
+        Ok(default_site(state))
     }
 }
 
@@ -104,10 +104,9 @@ fn public_parts(settings: &Settings) -> (String, String, String) {
 }
 
 /// The default environment at the public URL.
-pub async fn default_site(state: &AppState) -> Result<Site, StoreError> {
-    let env = crate::server::service::ensure_environment(state.store.as_ref(), crate::server::service::DEFAULT_ENVIRONMENT, state.clock.now()).await?;
+pub fn default_site(state: &AppState) -> Site {
     let (_, host, _) = public_parts(&state.settings);
-    Ok(Site { environment_id: env.id, base_url: state.settings.public_url.clone(), host })
+    Site { environment_id: state.default_environment_id.to_string(), base_url: state.settings.public_url.clone(), host }
 }
 
 /// The site a request is for, or `None` when its hostname is not served here.
@@ -116,7 +115,7 @@ pub async fn site_for(state: &AppState, headers: &HeaderMap, uri_authority: Opti
     let host_header = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let Some(authority) = forwarded(headers, "x-forwarded-host", trusted).or(host_header).or(uri_authority) else {
         // No hostname at all (an in-process test's request): the default environment.
-        return Ok(Some(default_site(state).await?));
+        return Ok(Some(default_site(state)));
     };
     let (public_scheme, public_host, _) = public_parts(&state.settings);
     let scheme = match forwarded(headers, "x-forwarded-proto", trusted) {
@@ -127,11 +126,11 @@ pub async fn site_for(state: &AppState, headers: &HeaderMap, uri_authority: Opti
     let (host, _) = split_authority(authority);
     let base_url = format!("{scheme}://{}", authority.trim().to_ascii_lowercase());
     if host == public_host {
-        return Ok(Some(default_site(state).await?));
+        return Ok(Some(default_site(state)));
     }
     // A server on loopback answers to every loopback name, so `localhost` works in development.
     if is_loopback(&public_host) && is_loopback(&host) {
-        let default = default_site(state).await?;
+        let default = default_site(state);
         return Ok(Some(Site { base_url, host, ..default }));
     }
     if let Some(base) = &state.settings.base_domain {
@@ -146,7 +145,7 @@ pub async fn site_for(state: &AppState, headers: &HeaderMap, uri_authority: Opti
         // Without a configured public URL (a demo on a LAN address, say) there is no way to tell
         // a wrong hostname from the one people use: every other name is the default environment.
         _ if !state.settings.public_url_configured => {
-            let default = default_site(state).await?;
+            let default = default_site(state);
             Ok(Some(Site { base_url, host, ..default }))
         }
         _ => Ok(None),
@@ -191,7 +190,7 @@ pub async fn preferred(state: &AppState, environment_id: &str) -> Result<Site, S
             let host = environment_host(&state.settings, &env);
             Ok(Site { environment_id: env.id, base_url: base_for_host(&state.settings, &host), host })
         }
-        None => default_site(state).await,
+        None => Ok(default_site(state)),
     }
 }
 
