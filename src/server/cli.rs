@@ -9,7 +9,10 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+mod go_live;
+mod hosting;
 mod metadata;
+mod theme;
 
 #[derive(Parser)]
 #[command(name = "portico", version, about = "Self-serve SSO onboarding portal")]
@@ -59,7 +62,7 @@ enum Command {
     /// Export or import the portal's theme, so it can live in version control.
     Theme {
         #[command(subcommand)]
-        action: ThemeAction,
+        action: theme::ThemeAction,
         /// The environment (default: development).
         #[arg(long = "env", global = true, default_value = service::DEFAULT_ENVIRONMENT)]
         env: String,
@@ -71,7 +74,7 @@ enum Command {
     /// to create and whether DNS points at Portico yet.
     CustomDomain {
         #[command(subcommand)]
-        action: HostAction,
+        action: hosting::HostAction,
         /// The environment (default: development).
         #[arg(long = "env", global = true, default_value = service::DEFAULT_ENVIRONMENT)]
         env: String,
@@ -79,7 +82,7 @@ enum Command {
     /// Where the app's users may be sent back after signing in.
     RedirectUri {
         #[command(subcommand)]
-        action: RedirectAction,
+        action: go_live::RedirectAction,
         /// The environment (default: development).
         #[arg(long = "env", global = true, default_value = service::DEFAULT_ENVIRONMENT)]
         env: String,
@@ -87,7 +90,7 @@ enum Command {
     /// Show or set which sites may embed the portal in an iframe, and the cookie mode.
     Embedding {
         #[command(subcommand)]
-        action: EmbeddingAction,
+        action: hosting::EmbeddingAction,
         /// The environment (default: development).
         #[arg(long = "env", global = true, default_value = service::DEFAULT_ENVIRONMENT)]
         env: String,
@@ -97,64 +100,6 @@ enum Command {
         #[command(subcommand)]
         action: metadata::MetadataAction,
     },
-}
-
-#[derive(Subcommand)]
-enum ThemeAction {
-    /// Print the theme as JSON (the default theme when none was set).
-    Export,
-    /// Check a theme JSON file and save it; every problem is reported, nothing is saved if any blocks.
-    Import {
-        /// The file (`-` for standard input).
-        file: String,
-        /// Save although some colour pairs are below WCAG AA contrast.
-        #[arg(long)]
-        accept_low_contrast: bool,
-    },
-}
-
-#[derive(Subcommand)]
-enum HostAction {
-    /// Register a hostname and check its DNS at once.
-    Add { hostname: String },
-    /// List the environment's hostnames and their state.
-    List,
-    /// Look at a hostname's DNS again now.
-    Check { hostname: String },
-    /// Stop serving the portal at a hostname.
-    Remove { hostname: String },
-}
-
-#[derive(Subcommand)]
-enum EmbeddingAction {
-    /// Print the settings as JSON.
-    Show,
-    /// Replace them: the listed origins only (none: no site may embed the portal).
-    Set {
-        /// An allowed parent origin such as https://app.vendor.com; repeat for more.
-        #[arg(long = "origin")]
-        origins: Vec<String>,
-        /// Partitioned session cookies (CHIPS), for embedding by another site.
-        #[arg(long)]
-        partitioned_cookies: bool,
-    },
-}
-
-async fn embedding_command(state: &AppState, action: EmbeddingAction, env: &str) -> Result<(), String> {
-    let env = environment(state, env).await?;
-    let current = match action {
-        EmbeddingAction::Show => crate::server::embed::settings(state, &env.id).await.map_err(|e| e.to_string())?,
-        EmbeddingAction::Set { origins, partitioned_cookies } => {
-            let input = crate::api::embed::Embedding { allowed_origins: origins, partitioned_cookies };
-            crate::server::embed::save(state, &env.id, input).await.map_err(|e| {
-                let mut lines = vec![format!("the embedding settings were not saved ({})", e.code.as_str())];
-                lines.extend(e.fields.iter().map(|(f, m)| format!("  {f}: {m}")));
-                lines.join("\n")
-            })?
-        }
-    };
-    println!("{}", serde_json::to_string_pretty(&current).map_err(|e| e.to_string())?);
-    Ok(())
 }
 
 #[derive(Subcommand)]
@@ -175,21 +120,6 @@ enum EnvAction {
         #[arg(long)]
         revoke: Option<String>,
     },
-}
-
-#[derive(Subcommand)]
-enum RedirectAction {
-    /// Register a redirect URI (exact; https, http://localhost, or an app's own scheme).
-    Add {
-        uri: String,
-        /// Make it the default (used when a sign-in names none, and for IdP-initiated ones).
-        #[arg(long)]
-        default: bool,
-    },
-    /// List them.
-    List,
-    /// Remove one.
-    Remove { uri: String },
 }
 
 #[derive(Subcommand)]
@@ -296,49 +226,6 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<Ap
     })
 }
 
-async fn theme_command(state: &AppState, action: ThemeAction, env: &str, org: Option<&str>) -> Result<(), String> {
-    use crate::server::theme;
-    let env = environment(state, env).await?;
-    let org = match org {
-        Some(o) => Some(
-            service::find_organization(state.store.as_ref(), &env.id, o)
-                .await
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("no organization {o:?} in environment {:?}", env.name))?,
-        ),
-        None => None,
-    };
-    match action {
-        ThemeAction::Export => {
-            let (_, t) = theme::effective(state, &env.id, org.as_ref().map(|o| o.id.as_str())).await.map_err(|e| e.to_string())?;
-            println!("{}", serde_json::to_string_pretty(&t).map_err(|e| e.to_string())?);
-            Ok(())
-        }
-        ThemeAction::Import { file, accept_low_contrast } => {
-            let text = if file == "-" {
-                let mut s = String::new();
-                std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map_err(|e| format!("could not read standard input: {e}"))?;
-                s
-            } else {
-                std::fs::read_to_string(&file).map_err(|e| format!("could not read {file}: {e}"))?
-            };
-            let t: crate::api::theme::Theme = serde_json::from_str(&text).map_err(|e| format!("{file} is not a theme: {e}"))?;
-            let t = theme::accept_in(state, &env.id, crate::api::theme::ThemeInput { theme: t, accept_low_contrast }).await.map_err(|e| {
-                let mut lines = vec![format!("{file}: the theme was not saved ({})", e.code.as_str())];
-                lines.extend(e.fields.iter().map(|(f, m)| format!("  {f}: {m}")));
-                lines.join("\n")
-            })?;
-            match &org {
-                Some(o) => theme::save_organization(state, &o.id, Some(&t)).await,
-                None => theme::save_environment(state, &env.id, Some(&t)).await,
-            }
-            .map_err(|e| format!("could not save the theme ({})", e.code.as_str()))?;
-            println!("saved the theme of {}", org.as_ref().map(|o| format!("organization {}", o.id)).unwrap_or_else(|| format!("environment {}", env.name)));
-            Ok(())
-        }
-    }
-}
-
 async fn environment(state: &AppState, name: &str) -> Result<crate::server::store::Environment, String> {
     state.store.environment_by_name(name).await.map_err(|e| e.to_string())?.ok_or_else(|| {
         format!("no environment named {name:?}; create it with `portico env create {name}`")
@@ -411,135 +298,13 @@ async fn run_with_state(command: Command, state: AppState, now: i64) -> Result<(
             eprintln!("expires at {}", link.expires_at);
             Ok(())
         }
-        Command::Theme { action, env, org } => theme_command(&state, action, &env, org.as_deref()).await,
-        Command::CustomDomain { action, env } => host_command(&state, action, &env).await,
-        Command::RedirectUri { action, env } => redirect_command(&state, action, &env).await,
-        Command::Env { action: EnvAction::Credentials { env, list, revoke } } => credentials_command(&state, &env, list, revoke).await,
-        Command::Embedding { action, env } => embedding_command(&state, action, &env).await,
+        Command::Theme { action, env, org } => theme::theme_command(&state, action, &env, org.as_deref()).await,
+        Command::CustomDomain { action, env } => hosting::host_command(&state, action, &env).await,
+        Command::RedirectUri { action, env } => go_live::redirect_command(&state, action, &env).await,
+        Command::Env { action: EnvAction::Credentials { env, list, revoke } } => go_live::credentials_command(&state, &env, list, revoke).await,
+        Command::Embedding { action, env } => hosting::embedding_command(&state, action, &env).await,
         Command::Metadata { .. } => unreachable!("handled before the state is built"),
     }
-}
-
-async fn credentials_command(state: &AppState, env: &str, list: bool, revoke: Option<String>) -> Result<(), String> {
-    use crate::server::login;
-    let env = environment(state, env).await?;
-    if let Some(id) = revoke {
-        return if state.store.revoke_client_secret(&env.id, &id, state.clock.now()).await.map_err(|e| e.to_string())? {
-            println!("revoked {id}");
-            Ok(())
-        } else {
-            Err(format!("no live secret {id} in environment {:?}; list them with `portico env credentials --list`", env.name))
-        };
-    }
-    if list {
-        let c = login::credentials(state, &env.id).await.map_err(|e| e.to_string())?;
-        println!("PORTICO_CLIENT_ID={}", c.client_id);
-        for s in c.secrets {
-            let status = if s.revoked_at.is_some() { "revoked" } else { "live" };
-            println!("{}\t{}…\t{status}", s.id, s.prefix);
-        }
-        return Ok(());
-    }
-    let created = login::create_secret(state, &env.id).await.map_err(api_error_text)?;
-    eprintln!("Client credentials for environment {:?}; the secret is shown only once:", env.name);
-    println!("PORTICO_URL={}", crate::server::http::site::preferred(state, &env.id).await.map_err(|e| e.to_string())?.base_url);
-    println!("PORTICO_CLIENT_ID={}", created.client_id);
-    println!("PORTICO_CLIENT_SECRET={}", created.client_secret);
-    eprintln!("Secret id {} (revoke it with `portico env credentials --revoke {}`).", created.id, created.id);
-    Ok(())
-}
-
-async fn redirect_command(state: &AppState, action: RedirectAction, env: &str) -> Result<(), String> {
-    use crate::api::sso::RedirectUri;
-    let env = environment(state, env).await?;
-    let mut uris: Vec<RedirectUri> = state
-        .store
-        .list_redirect_uris(&env.id)
-        .await
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .map(|r| RedirectUri { uri: r.uri, default: r.is_default })
-        .collect();
-    match action {
-        RedirectAction::List => {}
-        RedirectAction::Add { uri, default } => {
-            if default {
-                uris.iter_mut().for_each(|u| u.default = false);
-            }
-            uris.retain(|u| u.uri != uri.trim());
-            uris.push(RedirectUri { uri: uri.trim().to_owned(), default });
-        }
-        RedirectAction::Remove { uri } => {
-            let before = uris.len();
-            uris.retain(|u| u.uri != uri.trim());
-            if uris.len() == before {
-                return Err(format!("{uri} is not registered; list them with `portico redirect-uri list`"));
-            }
-        }
-    }
-    let saved = crate::server::login::set_redirect_uris(state, &env.id, &uris).await.map_err(api_error_text)?;
-    for u in saved {
-        println!("{}{}", u.uri, if u.default { "\t(default)" } else { "" });
-    }
-    Ok(())
-}
-
-/// Prints a hostname: its state, the record to create, and what DNS showed last.
-fn print_host(d: &crate::api::hostnames::CustomDomain) {
-    let state = match d.state {
-        crate::api::hostnames::CustomDomainState::Active => "active",
-        crate::api::hostnames::CustomDomainState::Pending => "pending",
-    };
-    println!("{}\t{state}\t{}", d.hostname, d.id);
-    println!("  DNS record: {} {} -> {}", d.dns_record.record_type, d.dns_record.name, d.dns_record.value);
-    if let Some(c) = &d.last_check {
-        println!("  last check: {}", c.message);
-    }
-    if let Some(w) = &d.warning {
-        println!("  warning: {w}");
-    }
-    if d.state == crate::api::hostnames::CustomDomainState::Active {
-        println!("  portal: {}", d.url);
-    }
-}
-
-async fn host_command(state: &AppState, action: HostAction, env: &str) -> Result<(), String> {
-    use crate::server::hostnames;
-    let env = environment(state, env).await?;
-    let target = hostnames::target(state, &env.id).await.map_err(|e| e.to_string())?;
-    let env_id = env.id.as_str();
-    let find = |name: String| async move {
-        let wanted = hostnames::normalize(&name)?;
-        state
-            .store
-            .list_custom_domains(env_id)
-            .await
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .find(|d| d.hostname == wanted)
-            .ok_or_else(|| format!("{wanted} is not registered in this environment; add it with `portico custom-domain add {wanted}`"))
-    };
-    match action {
-        HostAction::Add { hostname } => {
-            let row = hostnames::add(state, &env.id, &hostname).await.map_err(api_error_text)?;
-            print_host(&hostnames::view(state, &row, &target));
-        }
-        HostAction::List => {
-            for row in state.store.list_custom_domains(&env.id).await.map_err(|e| e.to_string())? {
-                print_host(&hostnames::view(state, &row, &target));
-            }
-        }
-        HostAction::Check { hostname } => {
-            let row = hostnames::check(state, find(hostname).await?).await.map_err(api_error_text)?;
-            print_host(&hostnames::view(state, &row, &target));
-        }
-        HostAction::Remove { hostname } => {
-            let row = find(hostname).await?;
-            state.store.delete_custom_domain(&row.id).await.map_err(|e| e.to_string())?;
-            println!("removed {}", row.hostname);
-        }
-    }
-    Ok(())
 }
 
 /// An API error as one line: its message and each field's.

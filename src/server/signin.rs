@@ -17,6 +17,9 @@ use crate::server::store::{ConnectionRow, OrganizationRow, TestRow};
 use crate::server::{oidc, saml, AppState};
 use serde::{Deserialize, Serialize};
 
+pub mod production;
+pub use production::{sign_ins, start_login};
+
 /// How long the IdP has to answer a test before it counts as abandoned.
 pub const TEST_LIFETIME_SECONDS: i64 = 15 * 60;
 
@@ -76,10 +79,6 @@ impl Landing {
     }
 }
 
-fn login_of(test: &TestRow) -> Option<crate::server::login::LoginRequest> {
-    test.login.as_deref().and_then(|j| serde_json::from_str(j).ok())
-}
-
 /// What an OIDC test must remember until the callback (stored encrypted).
 #[derive(Serialize, Deserialize)]
 struct OidcSecrets {
@@ -121,47 +120,17 @@ pub fn result_path(connection_id: &str, test_id: &str) -> String {
 
 /// Starts a test: records it and says where to send the browser.
 pub async fn start(state: &AppState, row: &ConnectionRow) -> Result<StartedTest, ApiError> {
-    let config = row.config.as_deref().ok_or_else(|| ApiError::new(ErrorCode::ConnectionIncomplete))?;
-    let now = state.clock.now();
     let test_id = crypto::id("test_");
-    let mut test = TestRow::pending(test_id.clone(), &row.id, &row.protocol, now);
-    let url = match Protocol::parse(&row.protocol) {
-        Some(Protocol::Oidc) => {
-            let cfg: StoredOidc = serde_json::from_str(config).map_err(ApiError::internal)?;
-            match oidc::start(&state.fetcher, &cfg, &sp(state, row).redirect_uri).await {
-                Ok(started) => {
-                    let secrets = OidcSecrets { nonce: started.nonce, pkce_verifier: started.pkce_verifier };
-                    test.state_hash = Some(hash_token(&started.state));
-                    test.secrets_enc = Some(state.secrets.seal(&serde_json::to_vec(&secrets).map_err(ApiError::internal)?));
-                    state.store.insert_test(&test).await?;
-                    started.url
-                }
-                Err(rejection) => {
-                    // The provider could not even be reached: that is a result worth keeping too.
-                    state.store.insert_test(&test).await?;
-                    finish(state, row, test, Err(rejection), Default::default()).await?;
-                    format!("{}{}", crate::server::connections::base_url(state, row), result_path(&row.id, &test_id))
-                }
-            }
-        }
-        _ => {
-            // The AuthnRequest is made when the browser arrives at this URL, so a reload or a
-            // second tab sends a fresh request rather than a stale one.
-            state.store.insert_test(&test).await?;
-            format!("{}/sso/saml/{}/login/{}", crate::server::connections::base_url(state, row), row.id, test_id)
-        }
-    };
+    let url = begin(state, row, TestRow::pending(test_id.clone(), &row.id, &row.protocol, state.clock.now())).await?;
     Ok(StartedTest { test_id, url })
 }
 
-/// Starts a production sign-in for the vendor's app: records it and says where to send the
-/// browser (the IdP, or straight back to the app when the provider cannot be reached).
-pub async fn start_login(state: &AppState, row: &ConnectionRow, login: crate::server::login::LoginRequest) -> Result<String, ApiError> {
+/// Records a new attempt (a test, or a production sign-in when it carries the app's request)
+/// and says where to send the browser: towards the IdP; or, when the provider cannot even be
+/// reached, to where that result is shown (the test page, or back to the app).
+async fn begin(state: &AppState, row: &ConnectionRow, mut attempt: TestRow) -> Result<String, ApiError> {
     let config = row.config.as_deref().ok_or_else(|| ApiError::new(ErrorCode::ConnectionIncomplete))?;
-    let now = state.clock.now();
-    let id = crypto::id("test_");
-    let mut attempt = TestRow::pending(id.clone(), &row.id, &row.protocol, now);
-    attempt.login = Some(serde_json::to_string(&login).map_err(ApiError::internal)?);
+    let base = crate::server::connections::base_url(state, row);
     match Protocol::parse(&row.protocol) {
         Some(Protocol::Oidc) => {
             let cfg: StoredOidc = serde_json::from_str(config).map_err(ApiError::internal)?;
@@ -174,14 +143,19 @@ pub async fn start_login(state: &AppState, row: &ConnectionRow, login: crate::se
                     Ok(started.url)
                 }
                 Err(rejection) => {
+                    // The provider could not even be reached: that is a result worth keeping too.
                     state.store.insert_test(&attempt).await?;
-                    Ok(finish(state, row, attempt, Err(rejection), Default::default()).await?.unwrap_or_default())
+                    let id = attempt.id.clone();
+                    let app = finish(state, row, attempt, Err(rejection), Default::default()).await?;
+                    Ok(app.unwrap_or_else(|| format!("{base}{}", result_path(&row.id, &id))))
                 }
             }
         }
         _ => {
+            // The AuthnRequest is made when the browser arrives at this URL, so a reload or a
+            // second tab sends a fresh request rather than a stale one.
             state.store.insert_test(&attempt).await?;
-            Ok(format!("{}/sso/saml/{}/login/{}", crate::server::connections::base_url(state, row), row.id, id))
+            Ok(format!("{base}/sso/saml/{}/login/{}", row.id, attempt.id))
         }
     }
 }
@@ -204,7 +178,7 @@ pub async fn launch_saml(state: &AppState, connection_id: &str, test_id: &str) -
         _ => return Err(ApiError::new(ErrorCode::NotFound).message("This test sign-in does not exist. Start a new test from the portal.")),
     };
     if test.outcome != "pending" || test.started_at + TEST_LIFETIME_SECONDS < state.clock.now() {
-        return Ok(Launch::Result(match login_of(&test) {
+        return Ok(Launch::Result(match production::login_of(&test) {
             Some(login) => crate::server::login::error_redirect(&login, crate::api::sso::SignInError::SignInExpired, "This sign-in is over; start again from the app."),
             None => result_path(&row.id, &test.id),
         }));
@@ -237,7 +211,7 @@ pub async fn receive_saml(state: &AppState, connection_id: &str, saml_response: 
             // is kept as its own test attempt, for the admin to look at.
             let mut t = TestRow { idp_initiated: true, ..TestRow::pending(crypto::id("test_"), &row.id, "saml", now) };
             let live = options.allow_idp_initiated && row.state == ConnectionState::Active.as_str();
-            match if live { idp_initiated_login(state, &row).await? } else { None } {
+            match if live { production::idp_initiated_login(state, &row).await? } else { None } {
                 Some(login) => t.login = Some(serde_json::to_string(&login).map_err(ApiError::internal)?),
                 None => t.idp_initiated = !relay_given,
             }
@@ -304,18 +278,6 @@ pub async fn receive_saml(state: &AppState, connection_id: &str, saml_response: 
         Some(url) => Landing::App(url),
         None => Landing::Test { connection_id: row.id, test_id },
     })
-}
-
-/// The app's request for an IdP-initiated sign-in: its default redirect URI, no state.
-async fn idp_initiated_login(state: &AppState, row: &ConnectionRow) -> Result<Option<crate::server::login::LoginRequest>, ApiError> {
-    let org = organization(state, row).await?;
-    let uris = state.store.list_redirect_uris(&org.environment_id).await?;
-    Ok(uris.into_iter().find(|u| u.is_default).map(|u| crate::server::login::LoginRequest {
-        client_id: crate::server::login::client_id(&org.environment_id),
-        redirect_uri: u.uri,
-        state: None,
-        code_challenge: None,
-    }))
 }
 
 /// Receives the OIDC callback; returns the test it was recorded as.
@@ -401,11 +363,11 @@ struct Extra {
 }
 
 /// Maps the profile, records the outcome, and activates the connection when the vendor asked
-/// for that on success. A production sign-in goes on to [`finish_login`]; its redirect back to
+/// for that on success. A production sign-in goes on to [`production::finish`]; its redirect back to
 /// the app is returned.
 async fn finish(state: &AppState, row: &ConnectionRow, mut test: TestRow, received: Result<Received, Rejection>, extra: Extra) -> Result<Option<String>, ApiError> {
-    if let Some(login) = login_of(&test) {
-        return finish_login(state, row, test, received, login).await.map(Some);
+    if let Some(login) = production::login_of(&test) {
+        return production::finish(state, row, test, received, login).await.map(Some);
     }
     let now = state.clock.now();
     let mut stored = StoredResult { saml_response_xml: extra.saml_response_xml, id_token_claims: extra.id_token_claims, ..Default::default() };
@@ -456,109 +418,6 @@ async fn finish(state: &AppState, row: &ConnectionRow, mut test: TestRow, receiv
         }
     }
     Ok(None)
-}
-
-/// A production sign-in's end: the same mapping and domain policy as a test (stricter: with no
-/// verified domain, nobody from outside is let in), then a code for the app or an error. Of the
-/// person only the profile id is kept in the log; the profile waits with the code.
-async fn finish_login(
-    state: &AppState,
-    row: &ConnectionRow,
-    mut attempt: TestRow,
-    received: Result<Received, Rejection>,
-    login: crate::server::login::LoginRequest,
-) -> Result<String, ApiError> {
-    use crate::api::sso::SignInError;
-    use crate::server::login;
-    let now = state.clock.now();
-    let org = organization(state, row).await?;
-    let outcome: Result<login::Grant, Rejection> = match received {
-        Err(r) => Err(r),
-        Ok(r) => {
-            let custom = custom_attributes(state, &org.environment_id).await?;
-            let verified = crate::server::domains::verified(state, &org.id).await?;
-            let policy: &[String] = if org.allow_profiles_outside_organization { &[] } else { &verified };
-            let n = mapping::normalize(&r.subject, &r.attributes, &mapping_of(row), &custom, policy);
-            let unverified = !org.allow_profiles_outside_organization && verified.is_empty();
-            match (n.rejection, unverified) {
-                (Some(rejection), _) => Err(rejection),
-                (None, true) => Err(Rejection::new(FailureCode::EmailOutsideDomains)
-                    .fact("email", "Email", n.profile.email.clone().unwrap_or_default())
-                    .fact("verified_domains", "Verified domains", "none yet")),
-                (None, false) => {
-                    let p = n.profile;
-                    let mut raw = std::collections::BTreeMap::new();
-                    for a in &r.attributes {
-                        raw.entry(a.name.clone()).or_insert_with(Vec::new).extend(a.values.iter().cloned());
-                    }
-                    Ok(login::Grant {
-                        profile: crate::api::sso::SsoProfile {
-                            id: login::profile_id(&row.id, &p.idp_id),
-                            idp_id: p.idp_id,
-                            email: p.email,
-                            first_name: p.first_name,
-                            last_name: p.last_name,
-                            groups: p.groups,
-                            custom_attributes: p.custom_attributes,
-                            raw_attributes: raw,
-                            organization_id: org.id.clone(),
-                            connection_id: row.id.clone(),
-                            connection_type: row.protocol.clone(),
-                        },
-                        idp_initiated: attempt.idp_initiated,
-                    })
-                }
-            }
-        }
-    };
-    let (stored, redirect) = match &outcome {
-        Ok(grant) => {
-            let url = login::issue_code(state, &org.environment_id, &login, grant).await?;
-            (StoredResult { profile_id: Some(grant.profile.id.clone()), ..Default::default() }, url)
-        }
-        Err(rejection) => {
-            let error = match rejection.code {
-                FailureCode::EmailOutsideDomains => SignInError::EmailOutsideOrganizationDomains,
-                FailureCode::TestExpired | FailureCode::TestUnknown | FailureCode::SamlReplay => SignInError::SignInExpired,
-                _ => SignInError::AccessDenied,
-            };
-            let text = diagnosis::diagnose(rejection, &row.idp, &sp(state, row), &[]);
-            let url = login::error_redirect(&login, error, &format!("{} ({})", text.title, rejection.code.as_str()));
-            (StoredResult { rejection: Some(rejection.clone()), ..Default::default() }, url)
-        }
-    };
-    attempt.outcome = if outcome.is_ok() { "success" } else { "failure" }.into();
-    attempt.error_code = stored.rejection.as_ref().map(|r| r.code.as_str().to_owned());
-    attempt.finished_at = Some(now);
-    attempt.result = Some(serde_json::to_string(&stored).map_err(ApiError::internal)?);
-    attempt.config_version = Some(row.config_version);
-    if !state.store.finish_sign_in(&attempt).await? {
-        // Answered already (a replayed callback): the app gets no second code.
-        return Ok(login::error_redirect(&login, SignInError::SignInExpired, "This sign-in was completed already; start again from the app."));
-    }
-    tracing::info!(connection = %row.id, sign_in = %attempt.id, outcome = %attempt.outcome, code = ?attempt.error_code, "sign-in finished");
-    Ok(redirect)
-}
-
-/// The sign-in log of a connection, newest first.
-pub async fn sign_ins(state: &AppState, row: &ConnectionRow) -> Result<Vec<crate::api::sso::SignInRecord>, ApiError> {
-    let rows = state.store.list_sign_ins(&row.id, HISTORY_LIMIT).await?;
-    Ok(rows
-        .into_iter()
-        .map(|t| {
-            let stored: StoredResult = t.result.as_deref().and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default();
-            crate::api::sso::SignInRecord {
-                id: t.id,
-                connection_id: t.connection_id,
-                started_at: t.started_at,
-                finished_at: t.finished_at,
-                outcome: t.outcome,
-                error_code: t.error_code,
-                profile_id: stored.profile_id,
-                idp_initiated: t.idp_initiated,
-            }
-        })
-        .collect())
 }
 
 /// The wire view of a test; `full` adds the response XML and ID token claims. The diagnosis is

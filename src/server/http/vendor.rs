@@ -11,7 +11,6 @@ use crate::api::vendor::{CreateOrganization, CreatePortalLink, OrganizationList,
 use crate::api::ErrorCode;
 use crate::core::validate;
 use crate::server::crypto::hash_token;
-use crate::api::hostnames::{CreateCustomDomain, CustomDomainList};
 use crate::api::theme::{OrganizationTheme, ThemeInput};
 use crate::server::{connections, domains, service, signin, theme, AppState};
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -44,6 +43,9 @@ impl FromRequestParts<AppState> for VendorEnv {
     }
 }
 
+mod go_live;
+mod hosting;
+
 /// The vendor routes, relative to `/api/v1`.
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -64,92 +66,15 @@ pub fn routes() -> Router<AppState> {
         .route("/theme/assets", axum::routing::post(upload_asset))
         .route("/organizations/{id}/theme", get(get_org_theme).put(put_org_theme).delete(delete_org_theme))
         .route("/portal_links", axum::routing::post(create_portal_link))
-        .route("/client", get(get_client))
-        .route("/client/secrets", axum::routing::post(create_client_secret))
-        .route("/client/secrets/{id}", axum::routing::delete(revoke_client_secret))
-        .route("/redirect_uris", get(get_redirect_uris).put(put_redirect_uris))
-        .route("/connections/{id}/sign_ins", get(list_sign_ins))
-        .route("/custom_domains", get(list_custom_domains).post(add_custom_domain))
-        .route("/custom_domains/{id}", get(get_custom_domain).delete(delete_custom_domain))
-        .route("/custom_domains/{id}/check", axum::routing::post(check_custom_domain))
-        .route("/embedding", get(get_embedding).put(put_embedding))
-}
-
-async fn get_client(State(s): State<AppState>, VendorEnv(env): VendorEnv) -> Result<impl IntoResponse, ApiError> {
-    Ok(axum::Json(crate::server::login::credentials(&s, &env).await?))
-}
-
-async fn create_client_secret(State(s): State<AppState>, VendorEnv(env): VendorEnv) -> Result<impl IntoResponse, ApiError> {
-    Ok((StatusCode::CREATED, axum::Json(crate::server::login::create_secret(&s, &env).await?)))
-}
-
-async fn revoke_client_secret(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    if s.store.revoke_client_secret(&env, &id, s.clock.now()).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::new(ErrorCode::NotFound).message("No live client secret with that id exists in this environment."))
-    }
-}
-
-async fn get_redirect_uris(State(s): State<AppState>, VendorEnv(env): VendorEnv) -> Result<impl IntoResponse, ApiError> {
-    let rows = s.store.list_redirect_uris(&env).await?;
-    Ok(axum::Json(crate::api::sso::RedirectUris { redirect_uris: rows.into_iter().map(|r| crate::api::sso::RedirectUri { uri: r.uri, default: r.is_default }).collect() }))
-}
-
-async fn put_redirect_uris(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(req): Json<crate::api::sso::RedirectUris>) -> Result<impl IntoResponse, ApiError> {
-    let saved = crate::server::login::set_redirect_uris(&s, &env, &req.redirect_uris).await?;
-    Ok(axum::Json(crate::api::sso::RedirectUris { redirect_uris: saved }))
-}
-
-async fn list_sign_ins(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
-    let row = conn_or_404(&s, &env, &id).await?;
-    Ok(axum::Json(crate::api::sso::SignInList { data: signin::sign_ins(&s, &row).await? }))
-}
-
-async fn list_custom_domains(State(s): State<AppState>, VendorEnv(env): VendorEnv) -> Result<impl IntoResponse, ApiError> {
-    let target = crate::server::hostnames::target(&s, &env).await?;
-    let rows = s.store.list_custom_domains(&env).await?;
-    Ok(axum::Json(CustomDomainList { data: rows.iter().map(|r| crate::server::hostnames::view(&s, r, &target)).collect() }))
-}
-
-async fn add_custom_domain(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(req): Json<CreateCustomDomain>) -> Result<impl IntoResponse, ApiError> {
-    let row = crate::server::hostnames::add(&s, &env, &req.hostname).await?;
-    let target = crate::server::hostnames::target(&s, &env).await?;
-    Ok((StatusCode::CREATED, axum::Json(crate::server::hostnames::view(&s, &row, &target))))
-}
-
-/// A custom hostname of the environment; others' ids are simply not found.
-async fn custom_domain_or_404(s: &AppState, env: &str, id: &str) -> Result<crate::server::store::CustomDomainRow, ApiError> {
-    s.store.custom_domain(id).await?.filter(|d| d.environment_id == env).ok_or_else(|| ApiError::new(ErrorCode::CustomDomainNotFound))
-}
-
-async fn get_custom_domain(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
-    let row = custom_domain_or_404(&s, &env, &id).await?;
-    let target = crate::server::hostnames::target(&s, &env).await?;
-    Ok(axum::Json(crate::server::hostnames::view(&s, &row, &target)))
-}
-
-async fn check_custom_domain(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
-    let row = custom_domain_or_404(&s, &env, &id).await?;
-    let row = crate::server::hostnames::check(&s, row).await?;
-    let target = crate::server::hostnames::target(&s, &env).await?;
-    Ok(axum::Json(crate::server::hostnames::view(&s, &row, &target)))
-}
-
-async fn delete_custom_domain(State(s): State<AppState>, VendorEnv(env): VendorEnv, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    let row = custom_domain_or_404(&s, &env, &id).await?;
-    s.store.delete_custom_domain(&row.id).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// Which sites may embed the portal, and the cookie mode for cross-site embedding.
-async fn get_embedding(State(s): State<AppState>, VendorEnv(env): VendorEnv) -> Result<impl IntoResponse, ApiError> {
-    Ok(axum::Json(crate::server::embed::settings(&s, &env).await?))
-}
-
-/// Replaces the settings; every bad origin is named under `allowed_origins[i]`.
-async fn put_embedding(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(input): Json<crate::api::embed::Embedding>) -> Result<impl IntoResponse, ApiError> {
-    Ok(axum::Json(crate::server::embed::save(&s, &env, input).await?))
+        .route("/client", get(go_live::get_client))
+        .route("/client/secrets", axum::routing::post(go_live::create_client_secret))
+        .route("/client/secrets/{id}", axum::routing::delete(go_live::revoke_client_secret))
+        .route("/redirect_uris", get(go_live::get_redirect_uris).put(go_live::put_redirect_uris))
+        .route("/connections/{id}/sign_ins", get(go_live::list_sign_ins))
+        .route("/custom_domains", get(hosting::list_custom_domains).post(hosting::add_custom_domain))
+        .route("/custom_domains/{id}", get(hosting::get_custom_domain).delete(hosting::delete_custom_domain))
+        .route("/custom_domains/{id}/check", axum::routing::post(hosting::check_custom_domain))
+        .route("/embedding", get(hosting::get_embedding).put(hosting::put_embedding))
 }
 
 async fn create_organization(State(s): State<AppState>, VendorEnv(env): VendorEnv, Json(req): Json<CreateOrganization>) -> Result<impl IntoResponse, ApiError> {
