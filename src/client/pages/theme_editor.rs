@@ -33,7 +33,38 @@ pub(crate) struct Editor {
     live: Memo<Vec<ThemeProblem>>,
 }
 
+/// Blank means "not set", as in the JSON.
+fn text(v: String) -> Option<String> {
+    Some(v).filter(|v| !v.trim().is_empty())
+}
+
 impl Editor {
+    /// A field's error paragraph, with the id its input points at (`<key>-error`, dots as dashes).
+    fn error_view(self, key: impl Into<String>) -> impl IntoView {
+        let key = key.into();
+        let id = format!("{}-error", key.replace('.', "-"));
+        move || self.problem(&key).map(|e| view! { <p id=id.clone() class="field-error" aria-live="polite">{e}</p> })
+    }
+
+    /// `aria-invalid` for a field.
+    fn invalid(self, key: &str) -> impl Fn() -> Option<&'static str> + Clone + 'static {
+        let key = key.to_owned();
+        move || self.problem(&key).map(|_| "true")
+    }
+
+    /// `aria-describedby` pointing at a field's error, while it has one.
+    fn described(self, key: &str) -> impl Fn() -> Option<String> + Clone + 'static {
+        let key = key.to_owned();
+        move || self.problem(&key).map(|_| format!("{}-error", key.replace('.', "-")))
+    }
+
+    /// A server problem is cleared once its field is edited again.
+    fn touched(self, key: &str) {
+        self.problems.update(|p| {
+            p.remove(key);
+        });
+    }
+
     /// What is wrong with a field: the server's word if it spoke last, else the live check's.
     fn problem(&self, field: &str) -> Option<String> {
         self.problems.with(|p| p.get(field).cloned()).or_else(|| {

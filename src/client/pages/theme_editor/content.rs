@@ -1,7 +1,7 @@
 //! The editor's controls for what is not a colour: help contacts, footer links, logos, favicon,
 //! an uploaded font, and the custom CSS snippet.
 
-use super::Editor;
+use super::{text, Editor};
 use crate::api::theme::{FooterLink, Theme};
 use crate::client::api;
 use crate::client::style::scoped;
@@ -9,35 +9,6 @@ use crate::core::theme::{ASSET_PREFIX, CUSTOM_CSS_MAX, FOOTER_LINKS_MAX};
 use leptos::prelude::*;
 use stylers_macro::style_str;
 use wasm_bindgen::JsCast;
-
-/// A field's error paragraph, with the id its input points at.
-fn error_view(ed: Editor, key: String) -> impl IntoView {
-    let id = format!("{}-error", key.replace('.', "-"));
-    move || ed.problem(&key).map(|e| view! { <p id=id.clone() class="field-error" aria-live="polite">{e}</p> })
-}
-
-/// The props an input needs to point at its error.
-fn invalid(ed: Editor, key: &str) -> impl Fn() -> Option<&'static str> + Clone + 'static {
-    let key = key.to_owned();
-    move || ed.problem(&key).map(|_| "true")
-}
-
-fn described(ed: Editor, key: &str) -> impl Fn() -> Option<String> + Clone + 'static {
-    let key = key.to_owned();
-    move || ed.problem(&key).map(|_| format!("{}-error", key.replace('.', "-")))
-}
-
-/// A server problem is cleared once its field is edited again.
-fn touched(ed: Editor, key: &str) {
-    ed.problems.update(|p| {
-        p.remove(key);
-    });
-}
-
-/// Blank means "not set", as in the JSON.
-fn text(v: String) -> Option<String> {
-    Some(v).filter(|v| !v.trim().is_empty())
-}
 
 /// Support email and URL, and the footer's links.
 #[component]
@@ -60,7 +31,7 @@ pub fn ContentControls() -> impl IntoView {
     let url = move || ed.theme.with(|t| t.support_url.clone().unwrap_or_default());
     let count = move || ed.theme.with(|t| t.footer_links.len());
     let add = move |_| {
-        touched(ed, "footer_links");
+        ed.touched("footer_links");
         ed.theme.update(|t| t.footer_links.push(FooterLink { label: String::new(), url: String::new() }));
     };
     view! { class=class,
@@ -69,21 +40,21 @@ pub fn ContentControls() -> impl IntoView {
             <div class="stack" style="gap: var(--space-1)">
                 <label for="theme-support-email">"Support email"</label>
                 <input type="email" id="theme-support-email" autocomplete="off" placeholder="it-help@vendor.com"
-                    aria-invalid=invalid(ed, "support_email") aria-describedby=described(ed, "support_email")
-                    prop:value=email on:input=move |ev| { touched(ed, "support_email"); ed.theme.update(|t| t.support_email = text(event_target_value(&ev))) }/>
-                {error_view(ed, "support_email".into())}
+                    aria-invalid=ed.invalid("support_email") aria-describedby=ed.described("support_email")
+                    prop:value=email on:input=move |ev| { ed.touched("support_email"); ed.theme.update(|t| t.support_email = text(event_target_value(&ev))) }/>
+                {ed.error_view("support_email")}
             </div>
             <div class="stack" style="gap: var(--space-1)">
                 <label for="theme-support-url">"Help center URL"</label>
                 <input type="url" id="theme-support-url" autocomplete="off" placeholder="https://vendor.com/help/sso"
-                    aria-invalid=invalid(ed, "support_url") aria-describedby=described(ed, "support_url")
-                    prop:value=url on:input=move |ev| { touched(ed, "support_url"); ed.theme.update(|t| t.support_url = text(event_target_value(&ev))) }/>
-                {error_view(ed, "support_url".into())}
+                    aria-invalid=ed.invalid("support_url") aria-describedby=ed.described("support_url")
+                    prop:value=url on:input=move |ev| { ed.touched("support_url"); ed.theme.update(|t| t.support_url = text(event_target_value(&ev))) }/>
+                {ed.error_view("support_url")}
             </div>
             <p class="muted">"Footer links, such as your terms and privacy policy:"</p>
             // Links are edited in place by position; the list is short (at most five).
             {move || (0..count()).map(|i| view! { <FooterLinkRow index=i/> }).collect_view()}
-            {error_view(ed, "footer_links".into())}
+            {ed.error_view("footer_links")}
             <div class="actions">
                 <button type="button" class="button" data-add-footer-link aria-disabled=move || (count() >= FOOTER_LINKS_MAX).then_some("true")
                     on:click=move |ev| if count() < FOOTER_LINKS_MAX { add(ev) }>"Add a footer link"</button>
@@ -119,18 +90,18 @@ fn FooterLinkRow(index: usize) -> impl IntoView {
             <div class="stack" style="gap: var(--space-1)">
                 <label for=format!("footer-{index}-label")>{format!("Link {} text", index + 1)}</label>
                 <input type="text" id=format!("footer-{index}-label") autocomplete="off" placeholder="Privacy"
-                    aria-invalid=invalid(ed, &label_key) aria-describedby=described(ed, &label_key)
+                    aria-invalid=ed.invalid(&label_key) aria-describedby=ed.described(&label_key)
                     prop:value=move || get(|l| l.label.clone())
-                    on:input=move |ev| { touched(ed, &lk); set(event_target_value(&ev), false) }/>
-                {error_view(ed, label_key.clone())}
+                    on:input=move |ev| { ed.touched(&lk); set(event_target_value(&ev), false) }/>
+                {ed.error_view(label_key.clone())}
             </div>
             <div class="stack" style="gap: var(--space-1)">
                 <label for=format!("footer-{index}-url")>{format!("Link {} address", index + 1)}</label>
                 <input type="url" id=format!("footer-{index}-url") autocomplete="off" placeholder="https://vendor.com/privacy"
-                    aria-invalid=invalid(ed, &url_key) aria-describedby=described(ed, &url_key)
+                    aria-invalid=ed.invalid(&url_key) aria-describedby=ed.described(&url_key)
                     prop:value=move || get(|l| l.url.clone())
-                    on:input=move |ev| { touched(ed, &uk); set(event_target_value(&ev), true) }/>
-                {error_view(ed, url_key.clone())}
+                    on:input=move |ev| { ed.touched(&uk); set(event_target_value(&ev), true) }/>
+                {ed.error_view(url_key.clone())}
             </div>
             <button type="button" class="button" style="align-self: end" aria-label=format!("Remove link {}", index + 1) on:click=remove>"Remove"</button>
         </div>
@@ -250,7 +221,7 @@ fn AssetControl(
         let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
         let Some(input) = input else { return };
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-        touched(ed, key);
+        ed.touched(key);
         busy.set(true);
         leptos::task::spawn_local(async move {
             match api::upload_theme_asset(slot.kind(), &file).await {
@@ -270,7 +241,7 @@ fn AssetControl(
         });
     };
     let remove = move |_| {
-        touched(ed, key);
+        ed.touched(key);
         ed.theme.update(|t| slot.set(t, None));
     };
     let hint_id = format!("{id}-hint");
@@ -287,13 +258,13 @@ fn AssetControl(
                         Some(_) => format!("{hint_id} {key}-error"),
                         None => hint_id.clone(),
                     }
-                    aria-invalid=invalid(ed, key) disabled=move || busy.get() on:change=on_change/>
+                    aria-invalid=ed.invalid(key) disabled=move || busy.get() on:change=on_change/>
                 {move || current().is_some().then(|| view! {
                     <button type="button" class="button" aria-label=format!("Remove the {}", slot.label().to_lowercase()) on:click=remove>"Remove"</button>
                 })}
             </div>
             <p class="muted" role="status">{move || if busy.get() { "Uploading and checking the file…" } else { "" }}</p>
-            {error_view(ed, key.to_owned())}
+            {ed.error_view(key.to_owned())}
         </div>
     }
     .into_any()
@@ -313,10 +284,10 @@ pub fn CustomCssControl() -> impl IntoView {
             )}</p>
             <label for="theme-custom-css">"CSS"</label>
             <textarea id="theme-custom-css" class="mono" rows="6" spellcheck="false"
-                aria-invalid=invalid(ed, "custom_css")
+                aria-invalid=ed.invalid("custom_css")
                 aria-describedby=move || if ed.problem("custom_css").is_some() { "theme-custom-css-hint custom_css-error" } else { "theme-custom-css-hint" }
-                prop:value=value on:input=move |ev| { touched(ed, "custom_css"); ed.theme.update(|t| t.custom_css = text(event_target_value(&ev))) }></textarea>
-            {error_view(ed, "custom_css".into())}
+                prop:value=value on:input=move |ev| { ed.touched("custom_css"); ed.theme.update(|t| t.custom_css = text(event_target_value(&ev))) }></textarea>
+            {ed.error_view("custom_css")}
         </fieldset>
     }
     .into_any()

@@ -1,7 +1,7 @@
 //! The editor's token controls: every palette colour of a mode as text plus a colour picker,
 //! and the theme's general settings (name, font, radius, density).
 
-use super::Editor;
+use super::{text, Editor};
 use crate::api::theme::{Density, Palette, Theme};
 use crate::client::style::scoped;
 use crate::core::theme::{default_theme, parse_color, RADIUS_MAX};
@@ -166,40 +166,30 @@ pub fn GeneralControls() -> impl IntoView {
     let font = move || ed.theme.with(|t| t.font_family.clone().unwrap_or_default());
     let radius = move || ed.theme.with(|t| t.radius_px.map(|r| r.to_string()).unwrap_or_default());
     let compact = move || ed.theme.with(|t| t.density == Density::Compact);
-    // Blank means "not set" (the system stack, the default radius), as in the JSON.
-    let text = |v: String| Some(v).filter(|v| !v.trim().is_empty());
-    let error = move |key: &'static str| {
-        move || ed.problem(key).map(|e| view! { <p id=format!("{key}-error") class="field-error" aria-live="polite">{e}</p> })
-    };
-    let touched = move |key: &'static str| {
-        ed.problems.update(|p| {
-            p.remove(key);
-        })
-    };
     view! {
         <fieldset class="stack">
             <legend>"General"</legend>
             <div class="stack" style="gap: var(--space-1)">
                 <label for="theme-display-name">"Display name"</label>
                 <input type="text" id="theme-display-name" autocomplete="off"
-                    aria-invalid=move || ed.problem("display_name").map(|_| "true")
-                    prop:value=name on:input=move |ev| { touched("display_name"); ed.theme.update(|t| t.display_name = text(event_target_value(&ev))) }/>
-                {error("display_name")}
+                    aria-invalid=ed.invalid("display_name")
+                    prop:value=name on:input=move |ev| { ed.touched("display_name"); ed.theme.update(|t| t.display_name = text(event_target_value(&ev))) }/>
+                {ed.error_view("display_name")}
             </div>
             <div class="stack" style="gap: var(--space-1)">
                 <label for="theme-font">"Font family"</label>
                 <p id="theme-font-hint" class="muted">"A CSS font list, e.g. \"Inter\", system-ui, sans-serif; blank keeps the system font."</p>
                 <input type="text" id="theme-font" autocomplete="off" spellcheck="false" aria-describedby="theme-font-hint"
-                    aria-invalid=move || ed.problem("font_family").map(|_| "true")
-                    prop:value=font on:input=move |ev| { touched("font_family"); ed.theme.update(|t| t.font_family = text(event_target_value(&ev))) }/>
-                {error("font_family")}
+                    aria-invalid=ed.invalid("font_family")
+                    prop:value=font on:input=move |ev| { ed.touched("font_family"); ed.theme.update(|t| t.font_family = text(event_target_value(&ev))) }/>
+                {ed.error_view("font_family")}
             </div>
             <div class="stack" style="gap: var(--space-1)">
                 <label for="theme-radius">"Corner radius (pixels)"</label>
                 <input type="number" id="theme-radius" min="0" max=RADIUS_MAX.to_string() step="1"
-                    aria-invalid=move || ed.problem("radius_px").map(|_| "true")
+                    aria-invalid=ed.invalid("radius_px")
                     prop:value=radius on:input=move |ev| {
-                        touched("radius_px");
+                        ed.touched("radius_px");
                         let v = event_target_value(&ev);
                         // Out-of-range numbers are kept (saturated) so the check can say what is wrong.
                         let parsed = v.trim().parse::<u32>().ok().map(|n| n.min(u32::from(u8::MAX)) as u8);
@@ -207,7 +197,7 @@ pub fn GeneralControls() -> impl IntoView {
                             ed.theme.update(|t| t.radius_px = parsed);
                         }
                     }/>
-                {error("radius_px")}
+                {ed.error_view("radius_px")}
             </div>
             <div class="stack" style="gap: var(--space-1)">
                 <label for="theme-density">"Density"</label>
