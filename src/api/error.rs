@@ -88,6 +88,8 @@ error_codes! {
     DomainNotFound = "domain_not_found", 404, "No domain with that id exists here.";
     DomainDuplicate = "domain_duplicate", 409, "That domain is already in this organization's list.";
     DomainTaken = "domain_taken", 409, "That domain is already verified by another organization. Contact your vendor if it is yours.";
+    ClientUnknown = "client_unknown", 400, "This sign-in link does not name an app Portico knows. Go back to the app and try again; if it keeps happening, tell the app's support team.";
+    RedirectUriNotRegistered = "redirect_uri_not_registered", 400, "This sign-in link would send you to an address the app did not register, so it was stopped. Go back to the app and try again; if it keeps happening, tell the app's support team.";
     CustomDomainNotFound = "custom_domain_not_found", 404, "No custom hostname with that id exists in this environment.";
     CustomDomainTaken = "custom_domain_taken", 409, "That hostname is already registered with this Portico server.";
     LowContrast = "low_contrast", 422, "Some colour pairs are hard to read (below WCAG AA contrast); see `fields`. Change them, or send `accept_low_contrast: true` to save anyway.";

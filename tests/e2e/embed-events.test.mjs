@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { startPortico } from './lib/portico.mjs';
-import { launchBrowser } from './lib/browser.mjs';
+import { launchBrowser, screenshot } from './lib/browser.mjs';
 import { startSamlIdp } from './lib/saml.mjs';
 
 let browser, parent, samlIdp;
@@ -78,11 +78,12 @@ test('saving and activating a connection inside the frame tell the parent', asyn
     await frame.getByRole('link', { name: 'Next: test sign-in' }).click();
     const [tab] = await Promise.all([page.context().waitForEvent('page'), frame.locator('[data-start-test]').click()]);
     await frame.locator('[data-test-in-tab]').waitFor();
+    await screenshot(page, '82-embedded-test-in-tab');
     await tab.locator('#btn-sign-in').click();
     await frame.locator('[data-test-outcome="success"]').waitFor({ timeout: 30_000 });
     // The tab says where the result is (and closes itself when the browser lets it).
     if (!tab.isClosed()) {
-      await tab.locator('[data-test-done-in-tab]').waitFor({ timeout: 5000 }).catch(async () => {
+      await tab.locator('[data-test-done-in-tab]').waitFor({ timeout: 5000 }).then(() => screenshot(tab, '83-test-done-in-tab')).catch(async () => {
         assert.ok(tab.isClosed(), `the tab finished: ${tab.url()} ${await tab.locator('body').innerText().catch(() => '')} opener=${await tab.evaluate(() => String(window.opener)).catch((e) => e.message)}`);
       });
     }

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { chromium } from 'playwright-core';
 import { startPortico } from './lib/portico.mjs';
+import { screenshot } from './lib/browser.mjs';
 
 let portico, parentServer, strangerServer, sameSiteParent, crossSiteParent, strangerParent, orgId;
 
@@ -196,6 +197,7 @@ test('cross-site with third-party cookies blocked: a plain cookie fails clearly 
     await page.goto(`${crossSiteParent}/?link=${encodeURIComponent(link)}`);
     const frame = await portalFrame(page);
     await frame.locator('[data-link-problem="cookies_blocked"]').waitFor();
+    await screenshot(page, '84-embedded-cookies-blocked');
     await waitForEvent(page, 'portico.error', "(e) => e.data.code === 'cookies_blocked'");
     assert.equal((await events(page))[0].type, 'portico.ready');
     // The link was only held: it opens in a new tab, top-level, where the cookie is first-party.

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPortico } from './lib/portico.mjs';
-import { launchBrowser, openAdminPage, checkA11y } from './lib/browser.mjs';
+import { launchBrowser, openAdminPage, checkScreen } from './lib/browser.mjs';
 import { startOidcProvider, DEFAULT_ACCOUNT } from './lib/oidc.mjs';
 import { startSamlIdp } from './lib/saml.mjs';
 import { startVendorApp } from './lib/vendor-app.mjs';
@@ -120,6 +120,14 @@ test('SAML and OIDC connections sign the vendor app\'s users in; a public client
   assert.equal(p.id, samlProfileId);
 
   // Every sign-in is in the log, for the vendor and for the organization's admin.
+  // A sign-in link whose redirect URI is not registered gets a page, not a redirect.
+  const refused = await browser.newPage();
+  const r = await refused.goto(`${portico.baseUrl}/sso/authorize?client_id=${encodeURIComponent(app.clientId)}&redirect_uri=${encodeURIComponent('https://evil.test/cb')}&organization=${orgs.saml.id}`);
+  assert.equal(r.status(), 400);
+  assert.match(await refused.locator('h1').textContent(), /not valid/);
+  await checkScreen(refused, '81-authorize-refused');
+  await refused.close();
+
   const log = await portico.api('GET', `/api/v1/connections/${orgs.saml.conn.id}/sign_ins`);
   assert.equal(log.json.data.filter((s) => s.outcome === 'success').length, 2, log.text);
   const { page, context, errors } = await openAdminPage(portico, browser, orgs.saml.id);
@@ -129,7 +137,7 @@ test('SAML and OIDC connections sign the vendor app\'s users in; a public client
     await item.locator('tr[data-sign-in="success"]').nth(1).waitFor();
     assert.equal(await item.locator('tr[data-sign-in="success"]').count(), 2);
     assert.match(await item.locator('tbody').textContent(), new RegExp(samlProfileId));
-    await checkA11y(page, 'sign-in log');
+    await checkScreen(page, '80-sign-in-log');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

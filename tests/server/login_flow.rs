@@ -153,6 +153,8 @@ async fn requests_that_cannot_be_trusted_never_redirect_and_the_rest_come_back_w
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{params:?}: {}", r.text);
         assert!(r.headers.get(header::LOCATION).is_none());
         assert!(r.text.contains("<h1>"), "{}", r.text);
+        let code = if params.iter().any(|(k, _)| *k == "client_id") && !params.contains(&("client_id", "client_nope")) { "redirect_uri_not_registered" } else { "client_unknown" };
+        assert!(r.text.contains(code), "{code}: {}", r.text);
     }
 
     // After: back to the app with a documented error and its state.

@@ -16,6 +16,7 @@ pub fn SignInLog(
     let class = scoped(style_str! {
         details {
             flex-basis: 100%;
+            min-width: 0;
         }
         .scroll {
             overflow-x: auto;
@@ -43,10 +44,12 @@ pub fn SignInLog(
         view! {
             <tr data-sign-in=r.outcome.clone()>
                 <td>{when}</td>
-                <td><span class=if ok { "badge success" } else { "badge warning" }>{result}</span></td>
-                <td><code>{r.error_code.unwrap_or_default()}</code></td>
-                <td><code>{r.profile_id.unwrap_or_default()}</code></td>
-                <td>{if r.idp_initiated { "Identity provider" } else { "The app" }}</td>
+                <td>
+                    <span class=if ok { "badge success" } else { "badge warning" }>{result}</span>
+                    {r.idp_initiated.then_some(" from the identity provider's dashboard")}
+                </td>
+                // The profile id on success, the code to quote on failure.
+                <td><code>{if ok { r.profile_id } else { r.error_code }.unwrap_or_default()}</code></td>
             </tr>
         }
     };
@@ -65,7 +68,7 @@ pub fn SignInLog(
                     <div class="scroll">
                         <table class="data">
                             <caption class="visually-hidden">"Recent sign-ins, newest first"</caption>
-                            <thead><tr><th scope="col">"When"</th><th scope="col">"Result"</th><th scope="col">"Error code"</th><th scope="col">"Profile ID"</th><th scope="col">"Started at"</th></tr></thead>
+                            <thead><tr><th scope="col">"When"</th><th scope="col">"Result"</th><th scope="col">"Profile ID or error code"</th></tr></thead>
                             <tbody>{l.data.into_iter().map(row).collect_view()}</tbody>
                         </table>
                     </div>

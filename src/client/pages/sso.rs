@@ -97,7 +97,8 @@ fn ConnectionsList() -> impl IntoView {
                                             None
                                         }
                                     });
-                                    let action = if c.state == ConnectionState::Configured { "View" } else { "Continue setup" };
+                                    // Only a draft has setup left to continue.
+                                    let action = if c.state == ConnectionState::Draft { "Continue setup" } else { "View" };
                                     view! { class=class,
                                         <li data-connection=c.id.clone() data-state=c.state.as_str()>
                                             <img src=logo alt=""/>

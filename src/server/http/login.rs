@@ -27,8 +27,11 @@ pub struct AuthorizeQuery {
     response_type: Option<String>,
 }
 
-fn refused(message: &str) -> Response {
-    super::sso::page(StatusCode::BAD_REQUEST, "This sign-in link is not valid", &ApiError::new(ErrorCode::ValidationFailed).message(message))
+/// The page for a request whose redirect URI cannot be trusted: never a redirect. The message
+/// is for the person signing in; the detail after it is for the app's developers.
+fn refused(code: ErrorCode, detail: &str) -> Response {
+    let message = format!("{} (For the app's developers: {detail})", code.message());
+    super::sso::page(StatusCode::BAD_REQUEST, "This sign-in link is not valid", &ApiError::new(code).message(message))
 }
 
 fn redirect(url: String) -> Response {
@@ -40,11 +43,11 @@ pub async fn authorize(State(s): State<AppState>, q: Result<Query<AuthorizeQuery
     let q = q.map(|Query(q)| q).unwrap_or_default();
     // Until the redirect URI is known to be registered, nothing is sent to it.
     let Some(client_id) = q.client_id.as_deref().map(str::trim).filter(|c| !c.is_empty()) else {
-        return refused("The app sent no client_id. Its developers should add PORTICO_CLIENT_ID to the sign-in link.");
+        return refused(ErrorCode::ClientUnknown, "the link has no client_id; add PORTICO_CLIENT_ID to it.");
     };
     let env = match login::environment_of_client(&s, client_id).await {
         Ok(Some(env)) => env,
-        Ok(None) => return refused("The app's client_id is unknown here. Its developers should check PORTICO_CLIENT_ID."),
+        Ok(None) => return refused(ErrorCode::ClientUnknown, "this client_id is unknown here; check PORTICO_CLIENT_ID."),
         Err(e) => return super::sso::failed(e.into()),
     };
     let uris = match s.store.list_redirect_uris(&env.id).await {
@@ -54,11 +57,11 @@ pub async fn authorize(State(s): State<AppState>, q: Result<Query<AuthorizeQuery
     let redirect_uri = match q.redirect_uri.as_deref() {
         Some(uri) => match uris.iter().find(|u| u.uri == uri) {
             Some(u) => u.uri.clone(),
-            None => return refused("The app asked to be sent back to an address that is not registered. Its developers should register the exact redirect URI."),
+            None => return refused(ErrorCode::RedirectUriNotRegistered, "redirect_uri must be registered exactly (PUT /api/v1/redirect_uris or `portico redirect-uri add`)."),
         },
         None => match uris.iter().find(|u| u.is_default) {
             Some(u) => u.uri.clone(),
-            None => return refused("The app named no redirect URI and has no default one. Its developers should register a redirect URI."),
+            None => return refused(ErrorCode::RedirectUriNotRegistered, "the link names no redirect_uri and none is registered as the default."),
         },
     };
     let login = LoginRequest { client_id: client_id.to_owned(), redirect_uri, state: q.state.clone(), code_challenge: q.code_challenge.clone() };

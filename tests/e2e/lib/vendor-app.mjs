@@ -48,5 +48,5 @@ export async function startVendorApp({ porticoUrl, clientId, clientSecret }) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${server.address().port}`;
-  return { url, callback: `${url}/callback`, stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }) };
+  return { url, clientId, callback: `${url}/callback`, stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }) };
 }
