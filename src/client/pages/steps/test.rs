@@ -161,7 +161,11 @@ pub fn TestStep(
     view! {
         <div class="card stack">
             <PageHeading text="Test sign-in"/>
-            <p>{format!("We will send you to {idp}. Sign in as {who} — your own account is fine. {idp} sends you back here, and we show exactly what arrived, or what to change if something is wrong.")}</p>
+            <p>{if crate::client::embed::framed() {
+                format!("We will open {idp} in a new tab. Sign in there as {who} — your own account is fine. This page then shows exactly what arrived, or what to change if something is wrong.")
+            } else {
+                format!("We will send you to {idp}. Sign in as {who} — your own account is fine. {idp} sends you back here, and we show exactly what arrived, or what to change if something is wrong.")
+            }}</p>
             {(!complete).then(|| view! { <p class="notice warning">"Save the connection first (the Review step)."</p> })}
             <ErrorNotice error=error/>
             <div class="actions">
@@ -190,7 +194,7 @@ pub fn TestStep(
                                 </section>
                             }.into_any()
                         }
-                        Ok(None) => view! { <p class="muted">"No test yet."</p> }.into_any(),
+                        Ok(None) => view! { <p class="muted">{move || if busy.get() { "Waiting for the answer…" } else { "No test yet." }}</p> }.into_any(),
                         Err(e) => view! { <ErrorNotice error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                     }
                 })}}
