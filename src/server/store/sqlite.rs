@@ -43,6 +43,31 @@ impl SqliteStore {
             .map_err(|e| StoreError::Other(format!("migration failed: {e}")))?;
         Ok(SqliteStore { pool })
     }
+
+    /// Claims up to `limit` rows of a table with a check schedule (`next_check_at`) that are due
+    /// at `now`, moving their next check to `lease_until` in the same statement, so no other
+    /// worker takes them meanwhile. `table` is one of ours, never input.
+    async fn claim_due<T: Send + Unpin>(
+        &self,
+        table: &'static str,
+        decode: fn(SqliteRow) -> Result<T, sqlx::Error>,
+        now: i64,
+        lease_until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<T>> {
+        let sql = format!(
+            "UPDATE {table} SET next_check_at = ? WHERE id IN \
+             (SELECT id FROM {table} WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at, id LIMIT ?) RETURNING *"
+        );
+        sqlx::query(&sql).bind(lease_until).bind(now).bind(limit).try_map(decode).fetch_all(&self.pool).await.map_err(other)
+    }
+
+    /// Deletes a row by id from one of our tables; false if there was none.
+    async fn delete_by_id(&self, table: &'static str, id: &str) -> StoreResult<bool> {
+        let sql = format!("DELETE FROM {table} WHERE id = ?");
+        let r = sqlx::query(&sql).bind(id).execute(&self.pool).await.map_err(other)?;
+        Ok(r.rows_affected() > 0)
+    }
 }
 
 fn domains_json(d: &[String]) -> String {
@@ -415,17 +440,11 @@ impl Store for SqliteStore {
     }
 
     async fn delete_domain(&self, id: &str) -> StoreResult<bool> {
-        let r = sqlx::query("DELETE FROM domains WHERE id = ?").bind(id).execute(&self.pool).await.map_err(other)?;
-        Ok(r.rows_affected() > 0)
+        self.delete_by_id("domains", id).await
     }
 
     async fn claim_due_domains(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<DomainRow>> {
-        sqlx::query(
-            "UPDATE domains SET next_check_at = ? WHERE id IN \
-             (SELECT id FROM domains WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at, id LIMIT ?) RETURNING *",
-        )
-        .bind(lease_until).bind(now).bind(limit)
-        .try_map(domain_row).fetch_all(&self.pool).await.map_err(other)
+        self.claim_due("domains", domain_row, now, lease_until, limit).await
     }
 
     async fn domain_verified_by(&self, environment_id: &str, domain: &str) -> StoreResult<Option<String>> {
@@ -468,17 +487,11 @@ impl Store for SqliteStore {
     }
 
     async fn delete_custom_domain(&self, id: &str) -> StoreResult<bool> {
-        let r = sqlx::query("DELETE FROM custom_domains WHERE id = ?").bind(id).execute(&self.pool).await.map_err(other)?;
-        Ok(r.rows_affected() > 0)
+        self.delete_by_id("custom_domains", id).await
     }
 
     async fn claim_due_custom_domains(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<CustomDomainRow>> {
-        sqlx::query(
-            "UPDATE custom_domains SET next_check_at = ? WHERE id IN \
-             (SELECT id FROM custom_domains WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at, id LIMIT ?) RETURNING *",
-        )
-        .bind(lease_until).bind(now).bind(limit)
-        .try_map(custom_domain_row).fetch_all(&self.pool).await.map_err(other)
+        self.claim_due("custom_domains", custom_domain_row, now, lease_until, limit).await
     }
 
     async fn environment_settings(&self, environment_id: &str) -> StoreResult<String> {
