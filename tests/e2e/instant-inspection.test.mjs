@@ -1,12 +1,12 @@
 // Instant feedback on the SAML details step: the metadata inspector runs in a Web Worker in the
 // browser, so a wrong document is explained before anything is sent to the server, and a right
 // one is summarized. Also measures the worker's round trip on the 940 KB SWAMID federation file.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startPortico } from './lib/portico.mjs';
-import { launchBrowser, checkA11y, screenshot, dropFile } from './lib/browser.mjs';
+import { portalSuite } from './lib/suite.mjs';
+import { checkA11y, screenshot, dropFile } from './lib/browser.mjs';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/fixtures/saml/', import.meta.url));
 const SP_ONLY = 'edge-metadata-sp-descriptor-only.xml';
@@ -15,14 +15,7 @@ const SWAMID = 'entities-swamid-1.0-federation-large.xml';
 const missing = [SP_ONLY, OKTA].filter((f) => !existsSync(CORPUS + f));
 
 let portico, browser;
-before(async () => {
-  portico = await startPortico();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await portico?.stop();
-});
+portalSuite((p, b) => { portico = p; browser = b; });
 
 async function openDetails(page) {
   const org = await portico.api('POST', '/api/v1/organizations', { name: 'Instant Co' });

@@ -2,28 +2,20 @@
 // oidc-provider), the real portico binary, and Chromium clicking through the portal as an IT
 // admin would. Success paths check the mapped profile; failure paths check that the admin is
 // told what is wrong (audience, certificate, clock) in words and with the values involved.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPortico } from './lib/portico.mjs';
-import { launchBrowser, checkScreen, openAdminPage } from './lib/browser.mjs';
+import { portalSuite } from './lib/suite.mjs';
+import { checkScreen, openAdminPage } from './lib/browser.mjs';
 import { startOidcProvider, DEFAULT_ACCOUNT } from './lib/oidc.mjs';
 import { startSamlIdp, downloadMetadata, makeKeyPair } from './lib/saml.mjs';
 
 let portico, browser;
 const files = mkdtempSync(join(tmpdir(), 'portico-e2e-signin-'));
 
-before(async () => {
-  portico = await startPortico();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await portico?.stop();
-});
+portalSuite((p, b) => { portico = p; browser = b; });
 
 async function organization(name) {
   const org = await portico.api('POST', '/api/v1/organizations', { name });

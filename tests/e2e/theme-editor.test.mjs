@@ -3,22 +3,14 @@
 // at desktop or phone width, without touching the editor's own page; logos are uploaded and
 // checked; footer links and custom CSS show in the preview; bad input is refused next to its
 // control; "Publish" saves for the environment, or for the one organization only.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPortico } from './lib/portico.mjs';
-import { launchBrowser, openAdminPage, checkA11y, screenshot, rgb } from './lib/browser.mjs';
+import { portalSuite } from './lib/suite.mjs';
+import { openAdminPage, checkA11y, screenshot, rgb } from './lib/browser.mjs';
 
 let portico, browser;
 
-before(async () => {
-  portico = await startPortico();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await portico?.stop();
-});
+portalSuite((p, b) => { portico = p; browser = b; });
 
 /** The preview iframe's frame, once its page is there. */
 async function previewFrame(page) {

@@ -1,22 +1,14 @@
 // Branding in a real browser: a vendor's theme set through the API is what the page computes
 // (background, primary button, focus ring), in light and dark; the header toggle is remembered;
 // an organization's own theme wins for its admins; axe-core runs under each theme.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPortico } from './lib/portico.mjs';
-import { launchBrowser, checkScreen, rgb } from './lib/browser.mjs';
+import { portalSuite } from './lib/suite.mjs';
+import { checkScreen, rgb } from './lib/browser.mjs';
 
 let portico, browser;
 
-before(async () => {
-  portico = await startPortico();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await portico?.stop();
-});
+portalSuite((p, b) => { portico = p; browser = b; });
 
 async function theme(overrides) {
   const current = await portico.api('GET', '/api/v1/theme');

@@ -1,11 +1,11 @@
 // Dropping the wrong document on the wizard: each kind gets its own message next to the input,
 // and nothing is saved. Uses the real-world corpus in ../shared/fixtures/saml when present.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startPortico } from './lib/portico.mjs';
-import { launchBrowser, checkA11y, screenshot, dropFile } from './lib/browser.mjs';
+import { portalSuite } from './lib/suite.mjs';
+import { checkA11y, screenshot, dropFile } from './lib/browser.mjs';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/fixtures/saml/', import.meta.url));
 
@@ -19,14 +19,7 @@ const CASES = [
 ];
 
 let portico, browser;
-before(async () => {
-  portico = await startPortico();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await portico?.stop();
-});
+portalSuite((p, b) => { portico = p; browser = b; });
 
 test('each wrong document is explained next to the input and nothing is saved', { skip: !existsSync(CORPUS) && 'no ../shared/fixtures/saml corpus here' }, async () => {
   const org = await portico.api('POST', '/api/v1/organizations', { name: 'Careful Co' });
