@@ -73,6 +73,8 @@ failure_codes! {
     // The test itself.
     TestExpired = "test_expired";
     TestUnknown = "test_unknown";
+    // Portico itself.
+    Busy = "busy";
 }
 
 #[cfg(feature = "server")]

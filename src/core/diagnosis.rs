@@ -235,5 +235,6 @@ fn explain(code: FailureCode, c: &Ctx) -> Text {
         RequiredAttributeMissing => attribute_missing(c),
         TestExpired => test_expired(c),
         TestUnknown => test_unknown(c),
+        Busy => busy(c),
     }
 }

@@ -8,4 +8,6 @@ pub mod mapping;
 pub mod theme;
 pub mod cert;
 pub mod metadata;
+pub mod saml_response;
 pub mod validate;
+pub mod xml;

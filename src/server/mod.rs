@@ -72,4 +72,6 @@ pub struct AppState {
     /// Failed `/sso/token` requests per client in the current minute (start, count), so a
     /// guessed secret or code costs time.
     pub token_failures: Arc<std::sync::Mutex<std::collections::HashMap<String, (i64, u32)>>>,
+    /// Limits how many SAML responses are checked at once, off the async workers.
+    pub saml_gate: Arc<saml::response::VerifyGate>,
 }

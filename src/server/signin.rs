@@ -250,7 +250,7 @@ pub async fn receive_saml(state: &AppState, connection_id: &str, saml_response: 
                     skew_seconds: state.settings.clock_skew_seconds,
                     decryption_key_pem: key_pem.as_deref(),
                 };
-                match saml::response::validate(response, &exp) {
+                match saml::response::validate_gated(&state.saml_gate, response, &exp).await {
                     Err(e) => Err(e),
                     Ok(v) => {
                         let expires = v.not_on_or_after.unwrap_or(now + 3600).max(now) + state.settings.clock_skew_seconds;

@@ -136,3 +136,17 @@ pub(super) fn test_unknown(c: &Ctx) -> Text {
         copy: Vec::new(),
     }
 }
+
+// ---- Portico itself -----------------------------------------------------------------------
+
+pub(super) fn busy(c: &Ctx) -> Text {
+    let problem = c.fact("problem").map(|p| format!(" What happened: {p}.")).unwrap_or_default();
+    Text {
+        title: "We could not check the answer in time".to_owned(),
+        message: format!(
+            "Portico was too busy to check this answer, so it was not checked at all.{problem} Nothing is wrong with your settings as far as we know."
+        ),
+        fix: vec![c.say("Run the test again in a minute, and sign in at {idp} as before.")],
+        copy: Vec::new(),
+    }
+}

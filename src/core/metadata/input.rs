@@ -5,19 +5,9 @@ use std::borrow::Cow;
 
 use roxmltree::Document;
 
-use super::{codes, MetadataProblem, GET_METADATA, MAX_METADATA_BYTES};
+use crate::core::xml::{self, LimitExceeded, Limits};
 
-/// Deepest element nesting read. roxmltree parses elements recursively, so a document
-/// nested a few thousand levels deep overflows the stack (a tokio worker's or the
-/// browser's) and aborts the process; real metadata nests about a dozen levels.
-const MAX_DEPTH: usize = 64;
-/// Most attributes on one element: roxmltree checks duplicates pairwise.
-const MAX_ATTRIBUTES: usize = 100;
-/// Most namespace declarations in scope at one element: roxmltree copies the parent's
-/// namespaces into every element that declares its own.
-const MAX_NAMESPACES_IN_SCOPE: usize = 100;
-/// Most namespace entries copied that way over the whole document.
-const MAX_NAMESPACE_COPIES: usize = 2_000_000;
+use super::{codes, MetadataProblem, GET_METADATA, MAX_METADATA_BYTES};
 
 /// Decodes uploaded bytes: UTF-8 (a byte-order mark is dropped later), UTF-16 LE or BE by
 /// its byte-order mark (or, without one, by the `<` every XML document starts with), and
@@ -101,110 +91,16 @@ fn too_complex(what: &str) -> MetadataProblem {
     )
 }
 
-/// Walks the markup without building anything, to refuse what would make roxmltree
-/// recurse too deep or do quadratic work. Malformed markup is left for the parser to
-/// report: it stops at the first error, never deeper than this walk has checked.
+/// Refuses, before roxmltree runs, what would make it recurse too deep or do quadratic
+/// work (see [`crate::core::xml::prescan`]); the size was checked when the bytes were decoded.
 fn prescan(text: &str) -> Result<(), MetadataProblem> {
-    let b = text.as_bytes();
-    let (mut i, mut scopes, mut copies) = (0, Vec::<usize>::new(), 0usize);
-    while let Some(offset) = b[i..].iter().position(|&c| c == b'<') {
-        i += offset;
-        let rest = &b[i..];
-        i = if rest.starts_with(b"<!--") {
-            skip_past(b, i + 4, b"-->")
-        } else if rest.starts_with(b"<![CDATA[") {
-            skip_past(b, i + 9, b"]]>")
-        } else if rest.starts_with(b"<?") {
-            skip_past(b, i + 2, b"?>")
-        } else if rest.starts_with(b"<!") {
-            // A DOCTYPE: the parser refuses it before reading further.
-            return Ok(());
-        } else if rest.starts_with(b"</") {
-            scopes.pop();
-            skip_past(b, i + 2, b">")
-        } else {
-            let tag = scan_tag(b, i + 1);
-            if tag.attributes > MAX_ATTRIBUTES {
-                return Err(too_complex("has an element with hundreds of attributes"));
-            }
-            let parent = scopes.last().copied().unwrap_or(0);
-            let scope = parent + tag.namespaces;
-            if scope > MAX_NAMESPACES_IN_SCOPE {
-                return Err(too_complex("declares hundreds of XML namespaces"));
-            }
-            if tag.namespaces > 0 {
-                copies += scope;
-                if copies > MAX_NAMESPACE_COPIES {
-                    return Err(too_complex("declares millions of XML namespaces"));
-                }
-            }
-            if !tag.self_closing {
-                scopes.push(scope);
-                if scopes.len() > MAX_DEPTH {
-                    return Err(too_complex(&format!(
-                        "nests elements more than {MAX_DEPTH} levels deep"
-                    )));
-                }
-            }
-            tag.end
-        };
-    }
-    Ok(())
-}
-
-/// The index just past `needle` at or after `from`, or the end of the text.
-fn skip_past(b: &[u8], from: usize, needle: &[u8]) -> usize {
-    let from = from.min(b.len());
-    b[from..]
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map_or(b.len(), |p| from + p + needle.len())
-}
-
-struct Tag {
-    end: usize,
-    attributes: usize,
-    namespaces: usize,
-    self_closing: bool,
-}
-
-/// Reads a start tag from just after its `<` to just past its `>`, outside quotes, in one
-/// forward pass (a backward search per `=` would be quadratic on a hostile tag).
-fn scan_tag(b: &[u8], start: usize) -> Tag {
-    let (mut j, mut quote, mut attributes, mut namespaces) = (start, None, 0, 0);
-    // The name being read, and the last complete one (for `name = "value"` with spaces).
-    let (mut token, mut last) = (None::<usize>, (start, start));
-    while j < b.len() {
-        let c = b[j];
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == b'>' => break,
-            None if c == b'"' || c == b'\'' => (quote, token) = (Some(c), None),
-            None if c.is_ascii_whitespace() => {
-                if let Some(s) = token.take() {
-                    last = (s, j);
-                }
-            }
-            None if c == b'=' => {
-                let (s, e) = token.take().map_or(last, |s| (s, j));
-                let name = &b[s..e];
-                if name == b"xmlns" || name.starts_with(b"xmlns:") {
-                    namespaces += 1;
-                }
-                attributes += 1;
-                if attributes > MAX_ATTRIBUTES {
-                    break;
-                }
-            }
-            None => {
-                token.get_or_insert(j);
-            }
-        }
-        j += 1;
-    }
-    let self_closing = j > start && b.get(j - 1) == Some(&b'/');
-    Tag { end: (j + 1).min(b.len()), attributes, namespaces, self_closing }
+    let limits = Limits { max_bytes: usize::MAX, ..Limits::METADATA };
+    xml::prescan(text, &limits).map_err(|exceeded| match exceeded {
+        LimitExceeded::Attributes(_) => too_complex("has an element with hundreds of attributes"),
+        LimitExceeded::NamespacesInScope(_) => too_complex("declares hundreds of XML namespaces"),
+        LimitExceeded::NamespaceCopies(_) => too_complex("declares millions of XML namespaces"),
+        other => too_complex(&other.describe()),
+    })
 }
 
 fn xml_problem(err: &roxmltree::Error, text: &str, skipped: &str) -> MetadataProblem {

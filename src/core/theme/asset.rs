@@ -63,7 +63,13 @@ const FORBIDDEN_ELEMENTS: &[&str] = &["script", "foreignObject", "iframe", "embe
 /// run script (elements, `on…` attributes, `javascript:`) or load anything from elsewhere
 /// (`href`s that are not fragment links, `url()` that is not `#…`, `@import`).
 pub fn check_svg(text: &str) -> Result<(), String> {
-    let doc = roxmltree::Document::parse(text).map_err(|e| format!("This SVG is not well-formed XML ({e}); export it again from your design tool."))?;
+    // Bounded before any tree is built: a logo nested thousands of levels deep would overflow
+    // the parsing thread's stack.
+    let doc = crate::core::xml::parse_bounded(text, &crate::core::xml::Limits::SVG).map_err(|e| match e {
+        crate::core::xml::XmlRefusal::Malformed(e) => format!("This SVG is not well-formed XML ({e}); export it again from your design tool."),
+        crate::core::xml::XmlRefusal::Doctype => "This SVG contains a DOCTYPE declaration, which can be used to attack XML readers; export it again without one.".to_owned(),
+        crate::core::xml::XmlRefusal::Limit(l) => format!("This SVG {}, far beyond what a logo needs; simplify it or export it again from your design tool.", l.describe()),
+    })?;
     let root = doc.root_element();
     if root.tag_name().name() != "svg" {
         return Err("This file is not an SVG image (its root element is not <svg>).".into());
@@ -195,13 +201,24 @@ mod tests {
             (r#"<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://evil.test/a.css);</style></svg>"#, "@import"),
             (r#"<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill: url(https://evil.test/p)"/></svg>"#, "url("),
             (r#"<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><rect/></a></svg>"#, "<a>"),
-            (r#"<!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg"/>"#, "not well-formed"),
+            (r#"<!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg"/>"#, "DOCTYPE"),
             (r#"<svg xmlns="http://www.w3.org/2000/svg"><rect"#, "not well-formed"),
         ];
         for (svg, says) in cases {
             let e = check_asset(AssetKind::Logo, svg.as_bytes()).expect_err(svg);
             assert!(e.contains(says), "{svg}: {e}");
         }
+    }
+
+    #[test]
+    fn a_deeply_nested_svg_is_refused_without_overflowing_the_stack() {
+        let depth = 5_000;
+        let svg = format!(r#"<svg xmlns="http://www.w3.org/2000/svg">{}{}</svg>"#, "<g>".repeat(depth), "</g>".repeat(depth));
+        let e = check_asset(AssetKind::Logo, svg.as_bytes()).unwrap_err();
+        assert!(e.contains("levels deep"), "{e}");
+        let many: String = (0..200).map(|i| format!(" data-a{i}=\"x\"")).collect();
+        let e = check_asset(AssetKind::Logo, format!(r#"<svg xmlns="http://www.w3.org/2000/svg"><rect{many}/></svg>"#).as_bytes()).unwrap_err();
+        assert!(e.contains("attributes"), "{e}");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Decrypting an `EncryptedAssertion` with our SP key (XML Encryption 1.0/1.1): the content
-//! key is RSA-wrapped (RSA-OAEP or RSA-1_5), the assertion AES-CBC or AES-GCM encrypted.
+//! key is RSA-wrapped (RSA-OAEP; RSA-1_5 is refused), the assertion AES-CBC or AES-GCM encrypted.
 //!
 //! openssl does all cryptography; this module only reads the algorithm names and the base64
 //! values out of the XML. samael's own helpers are not used because they can panic on short
@@ -14,7 +14,7 @@ use openssl::rsa::Padding;
 use openssl::symm::{Cipher, Crypter, Mode};
 use roxmltree::Node;
 
-use super::xml::{self, NS_DSIG, NS_XENC, NS_XENC11};
+use crate::core::xml::{self, NS_DSIG, NS_XENC, NS_XENC11};
 
 /// Decrypts one `EncryptedAssertion` element and returns the plaintext (an Assertion, as XML
 /// text). The error is a sentence for the admin.
@@ -86,6 +86,8 @@ fn digest(uri: &str) -> Option<MessageDigest> {
     }
 }
 
+const RSA_1_5: &str = "http://www.w3.org/2001/04/xmlenc#rsa-1_5";
+
 /// Unwraps the content key with our RSA key.
 fn unwrap_key(encrypted_key: Node, key: &PKey<Private>) -> Result<Vec<u8>, String> {
     let m = xml::child(encrypted_key, NS_XENC, "EncryptionMethod")
@@ -95,7 +97,6 @@ fn unwrap_key(encrypted_key: Node, key: &PKey<Private>) -> Result<Vec<u8>, Strin
     let mut d = Decrypter::new(key).map_err(|_| "our SP key cannot decrypt".to_owned())?;
     let setup = |d: &mut Decrypter| -> Result<(), openssl::error::ErrorStack> {
         match alg.as_str() {
-            "http://www.w3.org/2001/04/xmlenc#rsa-1_5" => d.set_rsa_padding(Padding::PKCS1),
             "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p" | "http://www.w3.org/2009/xmlenc11#rsa-oaep" => {
                 d.set_rsa_padding(Padding::PKCS1_OAEP)?;
                 let md = xml::child(m, NS_DSIG, "DigestMethod")
@@ -120,10 +121,14 @@ fn unwrap_key(encrypted_key: Node, key: &PKey<Private>) -> Result<Vec<u8>, Strin
             _ => Ok(()),
         }
     };
+    // RSA PKCS#1 v1.5 key transport lets whoever can post responses learn, one padding error
+    // at a time, how to decrypt (Bleichenbacher's attack); XML Encryption 1.1 forbids it.
+    if alg == RSA_1_5 {
+        return Err("the content key is wrapped with RSA-1_5 (RSA PKCS#1 v1.5), which is insecure and not accepted: set the identity provider's key transport algorithm to RSA-OAEP".to_owned());
+    }
     if !matches!(
         alg.as_str(),
-        "http://www.w3.org/2001/04/xmlenc#rsa-1_5"
-            | "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"
+        "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"
             | "http://www.w3.org/2009/xmlenc11#rsa-oaep"
     ) {
         return Err(format!("the key transport algorithm {alg} is not supported"));

@@ -12,7 +12,6 @@ pub mod keys;
 mod pretty;
 pub mod request;
 pub mod response;
-mod xml;
 
 /// The values an admin copies into their IdP for one connection.
 pub fn sp_values(public_url: &str, connection_id: &str) -> SpValues {

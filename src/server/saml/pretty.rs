@@ -5,19 +5,42 @@ use roxmltree::{Node, NodeType};
 /// Elements whose text is a base64 blob nobody reads in full.
 const SHORTENED: &[&str] = &["SignatureValue", "X509Certificate", "CipherValue"];
 
+/// Most bytes of pretty XML kept for people; past that the text is cut with a note, so a
+/// large response never becomes a larger stored copy.
+pub const MAX_PRETTY_BYTES: usize = 128 * 1024;
+
 /// Indented XML for people: each element on its own line, attributes kept, text kept,
 /// SignatureValue/X509Certificate/CipherValue contents shortened to the first 12 and last 6
-/// characters with "…" between. Input that is not XML is returned as is.
+/// characters with "…" between, and the whole cut at [`MAX_PRETTY_BYTES`]. Input that is not
+/// XML, or goes past the SAML message limits, is returned as is (cut the same way): the
+/// recursion below only ever walks a tree whose depth the prescan bounded.
 pub fn pretty_print(xml: &str) -> String {
-    let opts = roxmltree::ParsingOptions { allow_dtd: false, ..roxmltree::ParsingOptions::default() };
-    let Ok(doc) = roxmltree::Document::parse_with_options(xml, opts) else {
-        return xml.to_owned();
+    let Ok(doc) = crate::core::xml::parse_bounded(xml, &crate::core::xml::Limits::SAML_MESSAGE) else {
+        return cap(xml.to_owned());
     };
     let mut out = String::new();
     for node in doc.root().children() {
         write_node(xml, node, 0, &mut out);
+        if out.len() > MAX_PRETTY_BYTES {
+            break;
+        }
     }
-    out
+    cap(out)
+}
+
+/// Cuts text at [`MAX_PRETTY_BYTES`] (on a character boundary) with a note saying so.
+fn cap(mut text: String) -> String {
+    if text.len() <= MAX_PRETTY_BYTES {
+        return text;
+    }
+    let mut end = MAX_PRETTY_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let total = text.len();
+    text.truncate(end);
+    text.push_str(&format!("\n<!-- Cut here: the first {} KB of {} KB are shown. -->\n", end / 1024, total.div_ceil(1024)));
+    text
 }
 
 fn write_node(src: &str, node: Node, depth: usize, out: &mut String) {

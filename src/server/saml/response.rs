@@ -6,15 +6,14 @@
 //! out of it), never from the document as received: that is what defeats signature wrapping.
 //! Each failure is a [`Rejection`] whose facts let the portal explain it to the admin.
 
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-use base64::engine::DecodePaddingMode;
-use base64::{alphabet, Engine as _};
+use base64::Engine as _;
 use roxmltree::Node;
 use samael::crypto::{AllowedSignatureAlgorithm, CertificateDer, Crypto, CryptoProvider, ReduceMode};
 use sha2::{Digest, Sha256};
 
-use super::xml::{self, NS_ASSERTION, NS_DSIG, NS_PROTOCOL};
+use crate::core::xml::{self, Limits, NS_ASSERTION, NS_DSIG, NS_PROTOCOL};
 use crate::api::signin::{FailureCode, ReceivedAttribute, Rejection};
+use crate::core::saml_response::{self as precheck, malformed, LENIENT_B64};
 use crate::core::cert::{parse_xml_datetime, CertificateInfo};
 use crate::server::time::rfc3339;
 
@@ -72,31 +71,109 @@ pub struct Validated {
     pub pretty_xml: String,
 }
 
+/// [`Expectations`] with owned values, to move onto the blocking pool.
+#[derive(Debug, Clone)]
+struct OwnedExpectations {
+    idp_entity_id: String,
+    certificates: Vec<CertificateInfo>,
+    sp_entity_id: String,
+    acs_url: String,
+    request_id: Option<String>,
+    allow_idp_initiated: bool,
+    allow_sha1: bool,
+    now: i64,
+    skew_seconds: i64,
+    decryption_key_pem: Option<String>,
+}
+
+impl OwnedExpectations {
+    fn of(e: &Expectations) -> OwnedExpectations {
+        OwnedExpectations {
+            idp_entity_id: e.idp_entity_id.to_owned(),
+            certificates: e.certificates.to_vec(),
+            sp_entity_id: e.sp_entity_id.to_owned(),
+            acs_url: e.acs_url.to_owned(),
+            request_id: e.request_id.map(str::to_owned),
+            allow_idp_initiated: e.allow_idp_initiated,
+            allow_sha1: e.allow_sha1,
+            now: e.now,
+            skew_seconds: e.skew_seconds,
+            decryption_key_pem: e.decryption_key_pem.map(str::to_owned),
+        }
+    }
+
+    fn borrowed(&self) -> Expectations<'_> {
+        Expectations {
+            idp_entity_id: &self.idp_entity_id,
+            certificates: &self.certificates,
+            sp_entity_id: &self.sp_entity_id,
+            acs_url: &self.acs_url,
+            request_id: self.request_id.as_deref(),
+            allow_idp_initiated: self.allow_idp_initiated,
+            allow_sha1: self.allow_sha1,
+            now: self.now,
+            skew_seconds: self.skew_seconds,
+            decryption_key_pem: self.decryption_key_pem.as_deref(),
+        }
+    }
+}
+
+/// How many SAML responses are checked at once, and for how long a post may wait for its
+/// turn and then run. Checking is CPU work (libxmlsec1, RSA, AES), so it runs on tokio's
+/// blocking pool: hostile posts queue among themselves and never hold the async workers that
+/// serve every other request.
+#[derive(Debug)]
+pub struct VerifyGate {
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Longest wait for a turn.
+    pub wait: std::time::Duration,
+    /// Longest run once started; past it the post is answered (the thread finishes on its own,
+    /// still holding its turn, so the limit on parallel work stays true).
+    pub run: std::time::Duration,
+}
+
+impl VerifyGate {
+    /// A gate letting `parallel` checks run at once (at least one).
+    pub fn new(parallel: usize, wait: std::time::Duration, run: std::time::Duration) -> VerifyGate {
+        VerifyGate { permits: std::sync::Arc::new(tokio::sync::Semaphore::new(parallel.max(1))), wait, run }
+    }
+
+    /// One check per core, waiting up to 10 s and running up to 5 s.
+    pub fn for_this_machine() -> VerifyGate {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        VerifyGate::new(cores, std::time::Duration::from_secs(10), std::time::Duration::from_secs(5))
+    }
+}
+
+/// [`validate`] on the blocking pool, behind the gate. A post that cannot get a turn in time,
+/// or whose check runs too long, is refused as [`FailureCode::Busy`] without its XML.
+pub async fn validate_gated(gate: &VerifyGate, saml_response: &str, exp: &Expectations<'_>) -> Result<Validated, Failure> {
+    let busy = |what: &str| (Rejection::new(FailureCode::Busy).fact("problem", "Problem", what), None);
+    // The cheap checks first, on this worker: most hostile posts stop here at a linear cost.
+    let text = precheck::decode(saml_response).map_err(|r| (r, None))?;
+    precheck::parse(&text).map_err(|r| (r, None))?;
+    let permit = match tokio::time::timeout(gate.wait, std::sync::Arc::clone(&gate.permits).acquire_owned()).await {
+        Ok(Ok(p)) => p,
+        _ => return Err(busy("Portico is checking many sign-in responses right now")),
+    };
+    let owned = OwnedExpectations::of(exp);
+    let raw = saml_response.to_owned();
+    let job = tokio::task::spawn_blocking(move || {
+        let _turn = permit;
+        validate(&raw, &owned.borrowed())
+    });
+    match tokio::time::timeout(gate.run, job).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => Err(busy("checking the response failed unexpectedly")),
+        Err(_) => Err(busy("checking the response took too long, so it was abandoned")),
+    }
+}
+
 /// A refusal, with the pretty XML when the input could be decoded.
 pub type Failure = (Rejection, Option<String>);
 
-const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 const CM_BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 
-const SHA2_SIGNATURES: &[&str] = &[
-    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
-    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384",
-    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512",
-    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha224",
-    "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
-    "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384",
-    "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512",
-    "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha224",
-];
-const SHA2_DIGESTS: &[&str] = &[
-    "http://www.w3.org/2001/04/xmlenc#sha256",
-    "http://www.w3.org/2001/04/xmldsig-more#sha384",
-    "http://www.w3.org/2001/04/xmlenc#sha512",
-    "http://www.w3.org/2001/04/xmldsig-more#sha224",
-];
-const SHA1_SIGNATURES: &[&str] =
-    &["http://www.w3.org/2000/09/xmldsig#rsa-sha1", "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha1"];
-const SHA1_DIGESTS: &[&str] = &["http://www.w3.org/2000/09/xmldsig#sha1"];
 /// The same SHA-2 set, for libxmlsec1 to enforce as well.
 const SAMAEL_SHA2: &[AllowedSignatureAlgorithm] = &[
     AllowedSignatureAlgorithm::RsaSha256,
@@ -109,19 +186,16 @@ const SAMAEL_SHA2: &[AllowedSignatureAlgorithm] = &[
     AllowedSignatureAlgorithm::EcdsaSha224,
 ];
 
-// Base64 from a form post: line breaks are common, padding is sometimes dropped.
-const LENIENT_B64: GeneralPurpose = GeneralPurpose::new(
-    &alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
-
 /// Validates a SAMLResponse. `saml_response` is the raw SAMLResponse form value (base64,
 /// possibly with whitespace/newlines). On failure also returns the pretty XML when it could be
 /// decoded, so the admin can look at it.
 pub fn validate(saml_response: &str, exp: &Expectations) -> Result<Validated, Failure> {
-    let text = decode(saml_response).map_err(|problem| (malformed(&problem), None))?;
+    // Nothing is parsed, pretty-printed or kept until the bounded parse has passed: a hostile
+    // post costs a linear scan.
+    let text = precheck::decode(saml_response).map_err(|r| (r, None))?;
+    let doc = precheck::parse(&text).map_err(|r| (r, None))?;
     let pretty = pretty_print(&text);
-    match check(&text, exp) {
+    match check(&text, &doc, exp) {
         Ok((mut v, decrypted)) => {
             v.pretty_xml = match decrypted {
                 Some(plain) => format!("{pretty}<!-- The EncryptedAssertion, decrypted: -->\n{}", pretty_print(&plain)),
@@ -133,51 +207,24 @@ pub fn validate(saml_response: &str, exp: &Expectations) -> Result<Validated, Fa
     }
 }
 
-fn decode(value: &str) -> Result<String, String> {
-    let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
-    if compact.is_empty() {
-        return Err("the SAMLResponse is empty".to_owned());
-    }
-    let bytes = LENIENT_B64.decode(compact.as_bytes()).map_err(|_| "the SAMLResponse is not base64".to_owned())?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    String::from_utf8(bytes.to_vec()).map_err(|_| "the decoded SAMLResponse is not UTF-8 text".to_owned())
+/// Reads back XML that came out of a parsed, bounded document (samael's reduced output, a
+/// decrypted assertion) within the same limits.
+fn reparse<'t>(text: &'t str, what: &str) -> Result<roxmltree::Document<'t>, String> {
+    xml::parse_bounded(text, &Limits::SAML_MESSAGE).map_err(|e| format!("{what} is refused: {e}"))
 }
 
-fn malformed(problem: &str) -> Rejection {
-    Rejection::new(FailureCode::SamlResponseMalformed).fact("problem", "Problem", problem)
-}
-
-/// Everything after decoding; returns the result and the decrypted assertion, if any.
-fn check(text: &str, exp: &Expectations) -> Result<(Validated, Option<String>), Rejection> {
-    // Strict parse first: libxml2 (inside samael) recovers from broken XML and would verify
-    // whatever it made of it.
-    let doc = xml::parse(text).map_err(|p| malformed(&format!("The decoded SAMLResponse is refused: {p}.")))?;
+/// Everything after the bounded parse; returns the result and the decrypted assertion, if any.
+fn check(text: &str, doc: &roxmltree::Document, exp: &Expectations) -> Result<(Validated, Option<String>), Rejection> {
     let root = doc.root_element();
-    if !xml::is(root, NS_PROTOCOL, "Response") {
-        return Err(malformed(&format!(
-            "The document's root element is <{}> ({}), not a SAML protocol <Response>.",
-            root.tag_name().name(),
-            root.tag_name().namespace().unwrap_or("no namespace")
-        )));
-    }
-    // Error responses are often unsigned: report the IdP's own reason first.
-    check_status(root)?;
-
+    let envelope = precheck::precheck(doc, exp.allow_sha1)?;
+    let (plain_count, encrypted_count) = (envelope.assertions, envelope.encrypted_assertions);
     let signatures: Vec<Node> = xml::descendants(root, NS_DSIG, "Signature").collect();
-    let plain_count = xml::descendants(root, NS_ASSERTION, "Assertion").count();
-    let encrypted_count = xml::descendants(root, NS_ASSERTION, "EncryptedAssertion").count();
-    if signatures.is_empty() && encrypted_count == 0 {
-        return Err(Rejection::new(FailureCode::SamlUnsigned));
-    }
-    check_algorithms(&signatures, exp.allow_sha1)?;
-    check_positions(&signatures)?;
     let certs = configured_certificates(exp.certificates);
 
     let reduced = if signatures.is_empty() { None } else { Some(verify(text, &signatures, &certs, exp)?) };
     let reduced_doc = match &reduced {
         Some(r) => Some(
-            roxmltree::Document::parse(r)
-                .map_err(|e| malformed(&format!("The signed part could not be read back ({e}).")))?,
+            reparse(r, "The signed part").map_err(|p| malformed(&p))?,
         ),
         None => None,
     };
@@ -237,8 +284,7 @@ fn check(text: &str, exp: &Expectations) -> Result<(Validated, Option<String>), 
     if xml::is(source, NS_ASSERTION, "EncryptedAssertion") {
         let key = exp.decryption_key_pem.ok_or_else(|| encrypted_unreadable("no SP key configured"))?;
         let plain = super::decrypt::decrypt_assertion(source, key).map_err(|p| encrypted_unreadable(&p))?;
-        let plain_doc = xml::parse(&plain)
-            .map_err(|p| encrypted_unreadable(&format!("the decrypted assertion is refused: {p}")))?;
+        let plain_doc = reparse(&plain, "the decrypted assertion").map_err(|p| encrypted_unreadable(&p))?;
         let proot = plain_doc.root_element();
         if !xml::is(proot, NS_ASSERTION, "Assertion") {
             return Err(encrypted_unreadable("the decrypted content is not an Assertion"));
@@ -251,20 +297,17 @@ fn check(text: &str, exp: &Expectations) -> Result<(Validated, Option<String>), 
             return Err(Rejection::new(FailureCode::SamlUnsigned));
         }
         if !inner_sigs.is_empty() {
-            check_algorithms(&inner_sigs, exp.allow_sha1)?;
-            check_positions(&inner_sigs)?;
+            precheck::check_signatures(&inner_sigs, exp.allow_sha1)?;
             inner_reduced = Some(verify(&plain, &inner_sigs, &certs, exp)?);
         }
         decrypted = Some(plain);
     }
     let inner_doc = match (&inner_reduced, &decrypted) {
         (Some(signed), _) => Some(
-            roxmltree::Document::parse(signed)
-                .map_err(|e| encrypted_unreadable(&format!("the signed assertion could not be read back ({e})")))?,
+            reparse(signed, "the signed assertion").map_err(|p| encrypted_unreadable(&p))?,
         ),
         (None, Some(plain)) => Some(
-            roxmltree::Document::parse(plain)
-                .map_err(|e| encrypted_unreadable(&format!("the decrypted assertion could not be read ({e})")))?,
+            reparse(plain, "the decrypted assertion").map_err(|p| encrypted_unreadable(&p))?,
         ),
         (None, None) => None,
     };
@@ -280,7 +323,7 @@ fn check(text: &str, exp: &Expectations) -> Result<(Validated, Option<String>), 
         ));
     }
 
-    let v = check_assertion(response_node, assertion, exp)?;
+    let v = check_assertion(response_node, response_signed, assertion, exp)?;
     Ok((v, decrypted))
 }
 
@@ -296,101 +339,6 @@ fn multiple(plain: usize, encrypted: usize) -> Rejection {
 
 fn encrypted_unreadable(problem: &str) -> Rejection {
     Rejection::new(FailureCode::SamlEncryptedUnreadable).fact("problem", "Problem", problem)
-}
-
-fn check_status(root: Node) -> Result<(), Rejection> {
-    let code = xml::child(root, NS_PROTOCOL, "Status").and_then(|s| xml::child(s, NS_PROTOCOL, "StatusCode"));
-    let Some(code) = code else {
-        return Err(malformed("The Response has no Status."));
-    };
-    let value = xml::attr(code, "Value").unwrap_or_default();
-    if value == STATUS_SUCCESS {
-        return Ok(());
-    }
-    let mut r = Rejection::new(FailureCode::SamlStatusNotSuccess).fact("status_code", "Status code", value);
-    if let Some(sub) = xml::child(code, NS_PROTOCOL, "StatusCode").and_then(|s| xml::attr(s, "Value")) {
-        r = r.fact("sub_status", "Second-level status code", sub);
-    }
-    let message = xml::child(root, NS_PROTOCOL, "Status")
-        .and_then(|s| xml::child(s, NS_PROTOCOL, "StatusMessage"))
-        .map(xml::text)
-        .filter(|m| !m.is_empty());
-    if let Some(m) = message {
-        r = r.fact("status_message", "Message from the identity provider", m);
-    }
-    Err(r)
-}
-
-/// Refuses any SignatureMethod or DigestMethod outside the allowed set, naming it, before
-/// libxmlsec1 would refuse it with a less specific error.
-fn check_algorithms(signatures: &[Node], allow_sha1: bool) -> Result<(), Rejection> {
-    let sig_ok = |a: &str| SHA2_SIGNATURES.contains(&a) || (allow_sha1 && SHA1_SIGNATURES.contains(&a));
-    let digest_ok = |a: &str| SHA2_DIGESTS.contains(&a) || (allow_sha1 && SHA1_DIGESTS.contains(&a));
-    let refuse = |a: &str| {
-        Rejection::new(FailureCode::SamlAlgorithmNotAllowed).fact(
-            "algorithm",
-            "Algorithm the identity provider used",
-            a,
-        )
-    };
-    for sig in signatures {
-        let Some(si) = xml::child(*sig, NS_DSIG, "SignedInfo") else {
-            return Err(Rejection::new(FailureCode::SamlSignatureInvalid).fact(
-                "problem",
-                "Problem",
-                "A Signature has no SignedInfo.",
-            ));
-        };
-        let method =
-            xml::child(si, NS_DSIG, "SignatureMethod").and_then(|m| xml::attr(m, "Algorithm")).unwrap_or_default();
-        if !sig_ok(&method) {
-            return Err(refuse(if method.is_empty() { "(none)" } else { &method }));
-        }
-        for reference in xml::children(si, NS_DSIG, "Reference") {
-            let d = xml::child(reference, NS_DSIG, "DigestMethod")
-                .and_then(|m| xml::attr(m, "Algorithm"))
-                .unwrap_or_default();
-            if !digest_ok(&d) {
-                return Err(refuse(if d.is_empty() { "(none)" } else { &d }));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// SAML signatures are enveloped (SAML 2.0 core, 5.4): each is a child of the Response or
-/// Assertion it signs, right after its Issuer, and has one Reference, to that parent's ID.
-/// Anything else — a signature
-/// tucked elsewhere, over another element, XPointer references — is how wrapping attacks are
-/// built, and no IdP needs it.
-fn check_positions(signatures: &[Node]) -> Result<(), Rejection> {
-    for sig in signatures {
-        let parent = sig.parent_element();
-        let parent_ok =
-            parent.is_some_and(|p| xml::is(p, NS_PROTOCOL, "Response") || xml::is(p, NS_ASSERTION, "Assertion"));
-        let parent_id = parent.and_then(|p| xml::attr(p, "ID"));
-        let references: Vec<Option<&str>> = xml::child(*sig, NS_DSIG, "SignedInfo")
-            .map(|si| xml::children(si, NS_DSIG, "Reference").map(|r| r.attribute("URI")).collect())
-            .unwrap_or_default();
-        let reference_ok = match (references.as_slice(), &parent_id) {
-            ([Some(uri)], Some(id)) => uri.strip_prefix('#') == Some(id.as_str()),
-            _ => false,
-        };
-        // Schema order puts the Signature right after the Issuer (or first, with no Issuer).
-        let previous = sig.prev_sibling_element();
-        let order_ok = previous.is_none_or(|p| xml::is(p, NS_ASSERTION, "Issuer"));
-        if !parent_ok || !reference_ok || !order_ok {
-            let where_ = parent.map_or("the document".to_owned(), |p| format!("<{}>", p.tag_name().name()));
-            return Err(Rejection::new(FailureCode::SamlSignatureInvalid).fact(
-                "problem",
-                "Problem",
-                format!(
-                    "A Signature inside {where_} is not where SAML puts it (right after the Issuer of the Response or Assertion it signs, referring to it by ID)."
-                ),
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// A configured certificate: DER for libxmlsec1, fingerprint for the facts.
@@ -472,8 +420,9 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
-/// The Web SSO profile checks on the trusted assertion (and the Response around it).
-fn check_assertion(response: Node, assertion: Node, exp: &Expectations) -> Result<Validated, Rejection> {
+/// The Web SSO profile checks on the trusted assertion (and the Response around it, whose
+/// attributes count only where `response_signed`).
+fn check_assertion(response: Node, response_signed: bool, assertion: Node, exp: &Expectations) -> Result<Validated, Rejection> {
     let idp = exp.idp_entity_id.trim();
     let issuer = xml::child(assertion, NS_ASSERTION, "Issuer").map(xml::text).unwrap_or_default();
     if issuer != idp {
@@ -531,7 +480,9 @@ fn check_assertion(response: Node, assertion: Node, exp: &Expectations) -> Resul
         return Err(mismatch(FailureCode::SamlRecipientMismatch, exp.acs_url, &received));
     };
 
-    let response_irt = xml::attr(response, "InResponseTo");
+    // What the Response envelope says counts only when the envelope was signed: an unsigned
+    // one could wrap an unsolicited assertion and claim it answers our request.
+    let response_irt = if response_signed { xml::attr(response, "InResponseTo") } else { None };
     let scd_irt = xml::attr(scd, "InResponseTo");
     let received_irt: Vec<String> = response_irt.iter().chain(scd_irt.iter()).cloned().collect();
     match exp.request_id {
@@ -539,7 +490,10 @@ fn check_assertion(response: Node, assertion: Node, exp: &Expectations) -> Resul
             if received_irt.is_empty() || received_irt.iter().any(|r| r != id) {
                 let mut got = received_irt.clone();
                 got.dedup();
-                let received = if got.is_empty() { "(none)".to_owned() } else { got.join(", ") };
+                let mut received = if got.is_empty() { "(none)".to_owned() } else { got.join(", ") };
+                if got.is_empty() && !response_signed && xml::attr(response, "InResponseTo").is_some() {
+                    received.push_str(" in the signed assertion (the unsigned Response names one, which cannot be trusted)");
+                }
                 return Err(mismatch(FailureCode::SamlInResponseToMismatch, id, &received));
             }
         }
@@ -552,8 +506,8 @@ fn check_assertion(response: Node, assertion: Node, exp: &Expectations) -> Resul
         }
         None => {
             // An unsolicited response must not claim to answer a request.
-            if let Some(got) = received_irt.first() {
-                return Err(mismatch(FailureCode::SamlInResponseToMismatch, "(none: no request was sent)", got));
+            if let Some(got) = received_irt.first().cloned().or_else(|| xml::attr(response, "InResponseTo")) {
+                return Err(mismatch(FailureCode::SamlInResponseToMismatch, "(none: no request was sent)", &got));
             }
         }
     }
@@ -622,6 +576,14 @@ fn check_times(
     .into_iter()
     .filter_map(|(bound, label)| bound.map(|(raw, t)| (raw, t, label)))
     .collect();
+    // Without an end the assertion would stay good for ever, and the replay cache could not
+    // know how long to remember it; the Web SSO profile requires one on the bearer
+    // confirmation.
+    if ends.is_empty() {
+        return Err(malformed(
+            "The assertion has no NotOnOrAfter (on its Conditions or its bearer SubjectConfirmationData), so it would never expire. SAML's Web SSO profile requires one: check the identity provider's assertion lifetime setting.",
+        ));
+    }
     // The earliest bound is the one to report: it expired first.
     ends.sort_by_key(|e| e.1);
     if let Some((raw, t, label)) = ends.first() {

@@ -98,6 +98,7 @@ pub(super) async fn finish(
         Err(rejection) => {
             let error = match rejection.code {
                 FailureCode::EmailOutsideDomains => SignInError::EmailOutsideOrganizationDomains,
+                FailureCode::Busy => SignInError::ServerError,
                 FailureCode::TestExpired | FailureCode::TestUnknown | FailureCode::SamlReplay => SignInError::SignInExpired,
                 _ => SignInError::AccessDenied,
             };

@@ -468,10 +468,13 @@ fn malformed_inputs() {
         assertion(&opts(), "_a", Some(idp())),
         "just text".to_owned(),
     ];
-    for xml in cases {
-        let r = refused(&xml, &e);
+    for (i, xml) in cases.iter().enumerate() {
+        let (r, pretty) = validate(&b64(xml), &e).unwrap_err();
         assert_eq!(r.code, FailureCode::SamlResponseMalformed, "{xml}");
         assert!(!fact(&r, "problem").is_empty());
+        // What does not even parse is neither pretty-printed nor kept; a well-formed document
+        // of the wrong kind is shown to the admin.
+        assert_eq!(pretty.is_some(), i == 3, "{xml}");
     }
 }
 
@@ -576,4 +579,88 @@ fn a_signature_outside_the_element_it_signs_is_refused() {
     let r = refused(&moved, &exp(&certs));
     assert_eq!(r.code, FailureCode::SamlSignatureInvalid);
     assert!(fact(&r, "problem").contains("<Response>"), "{r:?}");
+}
+
+// ---- Hostile input ----
+
+#[test]
+fn an_unsigned_response_cannot_lend_its_in_response_to_to_a_signed_unsolicited_assertion() {
+    let certs = certs();
+    // The IdP signed an unsolicited assertion (no InResponseTo); an attacker wraps it in an
+    // unsigned Response claiming to answer our request.
+    let o = Opts { scd_irt: None, ..opts() };
+    let xml = response(&o, &assertion(&o, "_unsolicited", Some(idp())), None);
+    let r = refused(&xml, &exp(&certs));
+    assert_eq!(r.code, FailureCode::SamlInResponseToMismatch);
+    assert!(fact(&r, "received").contains("cannot be trusted"), "{r:?}");
+    // Signed by the IdP, the same envelope is the IdP's own word and counts.
+    ok(&response(&o, &assertion(&o, "_a", None), Some(idp())), &exp(&certs));
+}
+
+#[test]
+fn an_assertion_that_never_expires_is_refused() {
+    let certs = certs();
+    let o = opts();
+    let forever = assertion(&o, "_forever", None)
+        .replace(&format!(r#" NotOnOrAfter="{}""#, o.not_on_or_after), "")
+        .replace(&format!(r#" NotOnOrAfter="{}""#, o.scd_not_on_or_after), "");
+    assert!(!forever.contains("NotOnOrAfter"));
+    let r = refused(&response(&o, &forever, Some(idp())), &exp(&certs));
+    assert_eq!(r.code, FailureCode::SamlResponseMalformed);
+    assert!(fact(&r, "problem").contains("NotOnOrAfter"), "{r:?}");
+}
+
+#[test]
+fn rsa_1_5_key_transport_is_refused() {
+    let certs = certs();
+    let o = opts();
+    let mut e = exp(&certs);
+    e.decryption_key_pem = Some(&sp_keys().pair.private_key_pem);
+    let enc = encrypt_for(&assertion(&o, "_enc", Some(idp())), sp_keys(), false)
+        .replace("http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p", "http://www.w3.org/2001/04/xmlenc#rsa-1_5");
+    let r = refused(&response(&o, &enc, Some(idp())), &e);
+    assert_eq!(r.code, FailureCode::SamlEncryptedUnreadable);
+    assert!(fact(&r, "problem").contains("RSA-1_5"), "{r:?}");
+}
+
+#[test]
+fn an_xpath_transform_is_refused_before_libxmlsec_runs_it() {
+    let certs = certs();
+    // 8,000 elements for an XPath to walk: libxmlsec1 took 30 s over this; the check is instant.
+    let o = opts();
+    let filler = "<x/>".repeat(8_000);
+    let xml = signed(&o).replacen(
+        r#"<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>"#,
+        r#"<ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"><ds:XPath>count(//. | //@* | //namespace::*)</ds:XPath></ds:Transform>"#,
+        1,
+    ).replacen("</samlp:Status>", &format!("</samlp:Status><samlp:Extensions>{filler}</samlp:Extensions>"), 1);
+    let started = std::time::Instant::now();
+    let r = refused(&xml, &exp(&certs));
+    assert_eq!(r.code, FailureCode::SamlAlgorithmNotAllowed);
+    assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
+}
+
+#[test]
+fn pretty_xml_is_capped() {
+    let o = opts();
+    let big = format!("<r>{}</r>", "<v>0123456789012345678901234567890123456789</v>".repeat(6_000));
+    let pretty = pretty_print(&big);
+    assert!(pretty.len() < super::super::pretty::MAX_PRETTY_BYTES + 200, "{}", pretty.len());
+    assert!(pretty.ends_with("KB are shown. -->\n"), "{}", &pretty[pretty.len() - 80..]);
+    // A normal response is kept whole.
+    assert!(!pretty_print(&signed(&o)).contains("Cut here"));
+}
+
+#[tokio::test]
+async fn a_post_that_cannot_get_a_turn_is_refused_as_busy_without_its_xml() {
+    let certs = certs();
+    let gate = VerifyGate::new(1, std::time::Duration::from_millis(50), std::time::Duration::from_secs(5));
+    let held = std::sync::Arc::clone(&gate.permits).acquire_owned().await.unwrap();
+    let xml = b64(&signed(&opts()));
+    let (r, pretty) = validate_gated(&gate, &xml, &exp(&certs)).await.unwrap_err();
+    assert_eq!(r.code, FailureCode::Busy);
+    assert!(pretty.is_none());
+    drop(held);
+    let v = validate_gated(&gate, &xml, &exp(&certs)).await.unwrap();
+    assert_eq!(v.assertion_id, "_assert5e2a");
 }
