@@ -68,6 +68,7 @@ failure_codes! {
     // The profile, after mapping.
     EmailMissing = "email_missing";
     EmailInvalid = "email_invalid";
+    EmailUnverified = "email_unverified";
     EmailOutsideDomains = "email_outside_organization_domains";
     RequiredAttributeMissing = "required_attribute_missing";
     // The test itself.

@@ -231,6 +231,7 @@ fn explain(code: FailureCode, c: &Ctx) -> Text {
         OidcProviderUnreachable => unreachable(c),
         EmailMissing => email_missing(c),
         EmailInvalid => email_invalid(c),
+        EmailUnverified => email_unverified(c),
         EmailOutsideDomains => email_outside(c),
         RequiredAttributeMissing => attribute_missing(c),
         TestExpired => test_expired(c),

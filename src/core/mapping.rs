@@ -240,6 +240,14 @@ pub fn normalize(subject: &str, attrs: &[ReceivedAttribute], mapping: &Attribute
         }
         Some(v) => email = Some(v.to_ascii_lowercase()),
     }
+    // OpenID Connect's `email_verified: false` means the provider never confirmed the person
+    // owns the address: signing in as it would let anyone claim any colleague's account.
+    if let (Some(e), None) = (&email, &rejection) {
+        let unverified = find(attrs, "email_verified").is_some_and(|a| a.values.iter().any(|v| v.trim().eq_ignore_ascii_case("false")));
+        if unverified {
+            rejection = Some(Rejection::new(FailureCode::EmailUnverified).fact("email", "Email received", e.as_str()));
+        }
+    }
 
     if let (Some(e), None) = (&email, &rejection) {
         let domain = e.rsplit('@').next().unwrap_or_default();
@@ -355,6 +363,19 @@ mod tests {
         assert_eq!(n.profile.first_name.as_deref(), Some("Ada"));
         assert_eq!(n.profile.last_name.as_deref(), Some("Lovelace"));
         assert!(!n.issues.iter().any(|i| i.field == "first_name" || i.field == "last_name"), "{:?}", n.issues);
+    }
+
+    #[test]
+    fn an_email_the_provider_calls_unverified_is_refused() {
+        let m = default_mapping("generic-oidc");
+        for (flag, refused) in [("false", true), ("False", true), ("true", false)] {
+            let attrs = vec![attr("email", &["ada@example.com"]), attr("email_verified", &[flag])];
+            let n = normalize("sub-1", &attrs, &m, &[], &[]);
+            assert_eq!(n.rejection.as_ref().map(|r| r.code) == Some(FailureCode::EmailUnverified), refused, "{flag}: {:?}", n.rejection);
+        }
+        // No claim at all (most SAML IdPs, Entra ID): nothing to hold against the address.
+        let n = normalize("sub-1", &[attr("email", &["ada@example.com"])], &m, &[], &[]);
+        assert_eq!(n.rejection, None);
     }
 
     #[test]

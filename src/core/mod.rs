@@ -8,6 +8,7 @@ pub mod mapping;
 pub mod theme;
 pub mod cert;
 pub mod metadata;
+pub mod rate;
 pub mod saml_response;
 pub mod validate;
 pub mod xml;

@@ -4,7 +4,7 @@ use crate::api::vendor::{CreateOrganization, CreatePortalLink, Intent};
 use crate::server::config::{ConfigArgs, Settings};
 use crate::server::http::assets::Assets;
 use crate::server::store::{SqliteStore, Store};
-use crate::server::{crypto, fetch, saml, service, AppState, Clock, SystemClock};
+use crate::server::{crypto, fetch, saml, service, signin, AppState, Clock, SystemClock};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -222,6 +222,7 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<Ap
         dns_limiter: limiter,
         token_failures: Arc::default(),
         saml_gate: Arc::new(saml::response::VerifyGate::for_this_machine()),
+        answer_limits: Arc::new(signin::AnswerLimits::new(&settings)),
         settings: Arc::new(settings),
         assets: Arc::new(assets),
     })

@@ -56,6 +56,16 @@ pub struct ConfigArgs {
     /// `X-Forwarded-Proto` are believed; from anyone else these headers are ignored.
     #[arg(long, env = "PORTICO_TRUSTED_PROXIES", global = true)]
     pub trusted_proxies: Option<String>,
+    /// Most IdP answers (ACS posts, OIDC callbacks) one client address may send per minute
+    /// (default 120; 0 turns the limit off).
+    #[arg(long, env = "PORTICO_SIGNIN_RATE_PER_ADDRESS", global = true)]
+    pub signin_rate_per_address: Option<String>,
+    /// Most IdP answers one connection may receive per minute (default 600; 0 turns it off).
+    #[arg(long, env = "PORTICO_SIGNIN_RATE_PER_CONNECTION", global = true)]
+    pub signin_rate_per_connection: Option<String>,
+    /// Days test sign-ins and the sign-in log are kept (default 90).
+    #[arg(long, env = "PORTICO_HISTORY_DAYS", global = true)]
+    pub history_days: Option<String>,
 }
 
 /// Validated settings.
@@ -94,6 +104,12 @@ pub struct Settings {
     pub base_domain: Option<String>,
     /// Proxies whose forwarded host and scheme are believed.
     pub trusted_proxies: Vec<IpRange>,
+    /// IdP answers per minute from one client address (0: no limit).
+    pub signin_rate_per_address: u32,
+    /// IdP answers per minute to one connection (0: no limit).
+    pub signin_rate_per_connection: u32,
+    /// How long test sign-ins and the sign-in log are kept.
+    pub history_seconds: i64,
 }
 
 /// An IP address range (`10.0.0.0/8`, `::1/128`), for trusted proxies.
@@ -167,6 +183,9 @@ impl Settings {
             dns_qps: 1000,
             base_domain: None,
             trusted_proxies: Vec::new(),
+            signin_rate_per_address: 120,
+            signin_rate_per_connection: 600,
+            history_seconds: 90 * 86_400,
         }
     }
 }
@@ -192,6 +211,14 @@ fn positive(value: Option<&str>, default: i64, name: &str, unit: &str) -> Result
             Ok(n) if n > 0 => Ok(n),
             _ => Err(ConfigError(format!("{name}={v:?} is not a positive number of {unit}; set it like {name}={default}"))),
         },
+    }
+}
+
+/// A count where 0 means "no limit".
+fn limit(value: Option<&str>, default: u32, name: &str) -> Result<u32, ConfigError> {
+    match value {
+        None => Ok(default),
+        Some(v) => v.trim().parse::<u32>().map_err(|_| ConfigError(format!("{name}={v:?} is not a whole number (0 for no limit); set it like {name}={default}"))),
     }
 }
 
@@ -289,6 +316,9 @@ impl ConfigArgs {
                     .map(|s| IpRange::parse(s).ok_or_else(|| ConfigError(format!("PORTICO_TRUSTED_PROXIES has {s:?}, which is not an IP address or range; set it like PORTICO_TRUSTED_PROXIES=10.0.0.0/8,127.0.0.1"))))
                     .collect::<Result<_, _>>()?,
             },
+            signin_rate_per_address: limit(self.signin_rate_per_address.as_deref(), 120, "PORTICO_SIGNIN_RATE_PER_ADDRESS")?,
+            signin_rate_per_connection: limit(self.signin_rate_per_connection.as_deref(), 600, "PORTICO_SIGNIN_RATE_PER_CONNECTION")?,
+            history_seconds: positive(self.history_days.as_deref(), 90, "PORTICO_HISTORY_DAYS", "days")?.saturating_mul(86_400),
         })
     }
 }
@@ -302,6 +332,7 @@ mod tests {
             listen: None, public_url: None, data_dir: None, database_url: None, secret_key: None, base_domain: None, trusted_proxies: None,
             dist: None, fetch_allowlist: vec![], session_idle_seconds: None, session_max_seconds: None, metadata_refresh_seconds: None,
             clock_skew_seconds: None, dns_servers: None, dns_qps: None,
+            signin_rate_per_address: None, signin_rate_per_connection: None, history_days: None,
         }
     }
 

@@ -84,8 +84,41 @@ pub fn apply_saml(row: &mut ConnectionRow, stored: &StoredSaml, now: i64) -> Res
     Ok(())
 }
 
-/// Records new OIDC details (and secret, when given); any change needs a new test.
+/// Why a saved client secret may not be kept for new details, if it may not: a secret is only
+/// ever sent to the provider, token endpoint and client it was entered for, so changing any of
+/// them needs the secret entered again (the saved one stays with the old details until then).
+pub fn secret_unpaired(previous: &StoredOidc, next: &StoredOidc) -> Option<String> {
+    let origin = |u: &Option<String>| u.as_deref().and_then(|u| url::Url::parse(u).ok()).map(|u| u.origin().ascii_serialization());
+    if previous.issuer.trim_end_matches('/') != next.issuer.trim_end_matches('/') {
+        Some(format!(
+            "The issuer changed from {} to {}. Enter the client secret again: a saved secret is only ever sent to the provider it was entered for.",
+            previous.issuer, next.issuer
+        ))
+    } else if origin(&previous.token_endpoint) != origin(&next.token_endpoint) {
+        Some(format!(
+            "The provider's token endpoint moved to {}. Enter the client secret again: a saved secret is only ever sent where it was entered for.",
+            next.token_endpoint.as_deref().unwrap_or("(none)")
+        ))
+    } else if previous.client_id != next.client_id {
+        Some("The client ID changed. Enter the client secret that belongs to the new client ID.".to_owned())
+    } else {
+        None
+    }
+}
+
+/// Records new OIDC details (and secret, when given); any change needs a new test. Details
+/// that would send the saved secret somewhere new are refused unless a secret comes with them.
 pub fn apply_oidc(row: &mut ConnectionRow, stored: &StoredOidc, sealed_secret: Option<Vec<u8>>, now: i64) -> Result<(), ApiError> {
+    if sealed_secret.is_none() && row.client_secret_enc.is_some() {
+        let previous = row.config.as_deref().and_then(|c| serde_json::from_str::<StoredOidc>(c).ok());
+        let why = match &previous {
+            Some(p) => secret_unpaired(p, stored),
+            None => Some("Enter the client secret.".to_owned()),
+        };
+        if let Some(why) = why {
+            return Err(ApiError::invalid("client_secret", why));
+        }
+    }
     let config = serde_json::to_string(stored).map_err(ApiError::internal)?;
     if row.config.as_deref() != Some(config.as_str()) || sealed_secret.is_some() {
         changed(row);

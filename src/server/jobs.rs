@@ -7,10 +7,17 @@ use crate::server::{refresh, AppState};
 /// How long an expired link is kept, so reopening it still says "expired" rather than "unknown".
 pub const EXPIRED_LINK_MEMORY_SECONDS: i64 = 30 * 86_400;
 
-/// Deletes ended sessions and links long expired; returns how many rows went.
+/// How long an attempt nobody answered is kept: long past any IdP's answer, short enough that
+/// abandoned sign-ins do not pile up.
+pub const ABANDONED_ATTEMPT_SECONDS: i64 = 86_400;
+
+/// Deletes ended sessions, links long expired, and sign-in history past its retention
+/// (`PORTICO_HISTORY_DAYS`); returns how many rows went.
 pub async fn purge(state: &AppState) -> Result<u64, StoreError> {
     let now = state.clock.now();
-    state.store.purge_expired(now, now - state.settings.session_idle_seconds, now - EXPIRED_LINK_MEMORY_SECONDS).await
+    let expired = state.store.purge_expired(now, now - state.settings.session_idle_seconds, now - EXPIRED_LINK_MEMORY_SECONDS).await?;
+    let history = state.store.purge_history(now - state.settings.history_seconds, now - ABANDONED_ATTEMPT_SECONDS).await?;
+    Ok(expired + history)
 }
 
 /// Runs every job once a minute until the process stops.

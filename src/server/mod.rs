@@ -74,4 +74,6 @@ pub struct AppState {
     pub token_failures: Arc<std::sync::Mutex<std::collections::HashMap<String, (i64, u32)>>>,
     /// Limits how many SAML responses are checked at once, off the async workers.
     pub saml_gate: Arc<saml::response::VerifyGate>,
+    /// How many IdP answers (ACS posts, OIDC callbacks) each address and connection may send.
+    pub answer_limits: Arc<signin::AnswerLimits>,
 }

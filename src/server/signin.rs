@@ -26,6 +26,40 @@ pub const TEST_LIFETIME_SECONDS: i64 = 15 * 60;
 /// How many attempts the history keeps on show.
 pub const HISTORY_LIMIT: i64 = 50;
 
+/// Per-minute limits on the IdP answers the public ACS URLs and OIDC callbacks take, by client
+/// address and by connection, so one sender cannot keep the signature checks busy for all.
+pub struct AnswerLimits {
+    per_address: std::sync::Mutex<crate::core::rate::FixedWindow>,
+    per_connection: std::sync::Mutex<crate::core::rate::FixedWindow>,
+}
+
+/// Addresses and connections remembered by [`AnswerLimits`] (a bounded table each).
+const ANSWER_LIMIT_KEYS: usize = 50_000;
+
+impl AnswerLimits {
+    /// The limits the settings ask for.
+    pub fn new(settings: &crate::server::config::Settings) -> AnswerLimits {
+        use crate::core::rate::FixedWindow;
+        AnswerLimits {
+            per_address: std::sync::Mutex::new(FixedWindow::new(settings.signin_rate_per_address, 60, ANSWER_LIMIT_KEYS)),
+            per_connection: std::sync::Mutex::new(FixedWindow::new(settings.signin_rate_per_connection, 60, ANSWER_LIMIT_KEYS)),
+        }
+    }
+
+    /// A table, even if a thread panicked holding it (its counts are still counts).
+    fn lock(m: &std::sync::Mutex<crate::core::rate::FixedWindow>) -> std::sync::MutexGuard<'_, crate::core::rate::FixedWindow> {
+        m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Counts one answer from `address` to `connection_id`; `Err` holds the seconds to wait.
+    pub fn admit(&self, address: Option<std::net::IpAddr>, connection_id: &str, now: i64) -> Result<(), u64> {
+        if let Some(ip) = address {
+            Self::lock(&self.per_address).hit(&ip.to_string(), now)?;
+        }
+        Self::lock(&self.per_connection).hit(connection_id, now)
+    }
+}
+
 /// What is kept of a finished test (the `result` column).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct StoredResult {
@@ -67,14 +101,26 @@ pub enum Landing {
     },
     /// A production sign-in: back to the vendor's app, with a code or an error.
     App(String),
+    /// An answer that belongs to no attempt of ours: nothing was stored, the browser is told why.
+    Refused {
+        /// Why, for the page and for support.
+        code: FailureCode,
+        /// The diagnosis's title.
+        title: String,
+        /// What happened.
+        message: String,
+        /// What to do.
+        fix: Vec<String>,
+    },
 }
 
 impl Landing {
-    /// The URL or path to redirect to.
-    pub fn location(&self) -> String {
+    /// The URL or path to redirect to, unless the browser is to be answered in place.
+    pub fn location(&self) -> Option<String> {
         match self {
-            Landing::Test { connection_id, test_id } => result_path(connection_id, test_id),
-            Landing::App(url) => url.clone(),
+            Landing::Test { connection_id, test_id } => Some(result_path(connection_id, test_id)),
+            Landing::App(url) => Some(url.clone()),
+            Landing::Refused { .. } => None,
         }
     }
 }
@@ -193,86 +239,43 @@ pub async fn launch_saml(state: &AppState, connection_id: &str, test_id: &str) -
     })
 }
 
-/// Receives a SAML response at a connection's ACS URL; returns the test it was recorded as.
+/// Receives a SAML response at a connection's ACS URL; returns where the browser goes.
+///
+/// The ACS URL is public, so what reaches it is stored only when it answers a request of ours
+/// (its RelayState names a pending attempt) or, unsolicited, once it proved itself: signed by
+/// the connection's IdP and past every check. Anything else is explained to the browser and
+/// forgotten, so anonymous posts can neither fill the database nor replace a test's result.
 pub async fn receive_saml(state: &AppState, connection_id: &str, saml_response: Option<&str>, relay_state: Option<&str>) -> Result<Landing, ApiError> {
     let row = state.store.connection(connection_id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
     let now = state.clock.now();
-    let pending = match relay_state.map(str::trim).filter(|r| !r.is_empty()) {
+    let relay = relay_state.map(str::trim).filter(|r| !r.is_empty());
+    let pending = match relay {
         Some(relay) => state.store.test_by_state(&hash_token(relay)).await?.filter(|t| t.connection_id == row.id),
         None => None,
     };
-    let relay_given = relay_state.is_some_and(|r| !r.trim().is_empty());
-    let options = options_of(&row);
-    let test = match pending {
-        Some(t) => t,
-        None => {
-            // Not an answer to one of our requests. On an active connection whose vendor allows
-            // IdP-initiated sign-in, it is a sign-in to the app's default redirect URI; else it
-            // is kept as its own test attempt, for the admin to look at.
-            let mut t = TestRow { idp_initiated: true, ..TestRow::pending(crypto::id("test_"), &row.id, "saml", now) };
-            let live = options.allow_idp_initiated && row.state == ConnectionState::Active.as_str();
-            match if live { production::idp_initiated_login(state, &row).await? } else { None } {
-                Some(login) => t.login = Some(serde_json::to_string(&login).map_err(ApiError::internal)?),
-                None => t.idp_initiated = !relay_given,
-            }
-            state.store.insert_test(&t).await?;
-            t
-        }
-    };
-    let idp_initiated_login_row = test.login.is_some() && test.request_id.is_none();
-    let test_id = test.id.clone();
     let Some(cfg) = row.config.as_deref().and_then(|c| serde_json::from_str::<StoredSaml>(c).ok()) else {
         return Err(ApiError::new(ErrorCode::ConnectionIncomplete));
     };
-    let outcome = if test.request_id.is_none() && relay_given && !idp_initiated_login_row {
-        // A RelayState we do not know: an old test, or one already answered.
-        Err((Rejection::new(FailureCode::TestUnknown), None))
-    } else if test.started_at + TEST_LIFETIME_SECONDS < now {
+    let options = options_of(&row);
+    let Some(test) = pending else {
+        if relay.is_some() {
+            // A RelayState we do not know: an old test, one already answered, or made up.
+            return Ok(unmatched(state, &row, &Rejection::new(FailureCode::TestUnknown)));
+        }
+        return receive_unsolicited(state, &row, &cfg, saml_response, now).await;
+    };
+    let test_id = test.id.clone();
+    let outcome = if test.started_at + TEST_LIFETIME_SECONDS < now {
         Err((Rejection::new(FailureCode::TestExpired).fact("started_at", "Test started", crate::server::time::rfc3339(test.started_at)), None))
     } else {
-        match saml_response.map(str::trim).filter(|r| !r.is_empty()) {
-            None => Err((Rejection::new(FailureCode::SamlResponseMissing), None)),
-            Some(response) => {
-                let sp = sp(state, &row);
-                let key_pem = match &row.sp_key_enc {
-                    Some(enc) => state.secrets.open(enc).ok().and_then(|k| String::from_utf8(k).ok()),
-                    None => None,
-                };
-                let exp = saml::response::Expectations {
-                    idp_entity_id: &cfg.idp_entity_id,
-                    certificates: &cfg.certificates,
-                    sp_entity_id: &sp.entity_id,
-                    acs_url: &sp.acs_url,
-                    request_id: test.request_id.as_deref(),
-                    allow_idp_initiated: options.allow_idp_initiated,
-                    allow_sha1: options.allow_sha1,
-                    now,
-                    skew_seconds: state.settings.clock_skew_seconds,
-                    decryption_key_pem: key_pem.as_deref(),
-                };
-                match saml::response::validate_gated(&state.saml_gate, response, &exp).await {
-                    Err(e) => Err(e),
-                    Ok(v) => {
-                        let expires = v.not_on_or_after.unwrap_or(now + 3600).max(now) + state.settings.clock_skew_seconds;
-                        if state.store.use_assertion(&row.id, &v.assertion_id, expires).await? {
-                            Ok(v)
-                        } else {
-                            let pretty = v.pretty_xml.clone();
-                            Err((Rejection::new(FailureCode::SamlReplay).fact("assertion_id", "Assertion ID", v.assertion_id), Some(pretty)))
-                        }
-                    }
-                }
-            }
-        }
+        check_saml(state, &row, &cfg, saml_response, test.request_id.as_deref(), options.allow_idp_initiated, now).await?
     };
-    let extra = Extra { saml_response_xml: None, id_token_claims: None };
     let app = match outcome {
         Ok(v) => {
             let received = Received { subject: v.name_id, attributes: v.attributes };
-            let extra = Extra { saml_response_xml: Some(v.pretty_xml), ..extra };
-            finish(state, &row, test, Ok(received), extra).await?
+            finish(state, &row, test, Ok(received), Extra { saml_response_xml: Some(v.pretty_xml), id_token_claims: None }).await?
         }
-        Err((rejection, pretty)) => finish(state, &row, test, Err(rejection), Extra { saml_response_xml: pretty, ..extra }).await?,
+        Err((rejection, pretty)) => finish(state, &row, test, Err(rejection), Extra { saml_response_xml: pretty, id_token_claims: None }).await?,
     };
     Ok(match app {
         Some(url) => Landing::App(url),
@@ -280,7 +283,90 @@ pub async fn receive_saml(state: &AppState, connection_id: &str, saml_response: 
     })
 }
 
-/// Receives the OIDC callback; returns the test it was recorded as.
+/// A response nobody asked for (IdP-initiated). Once it passed every check it is a sign-in to
+/// the app (active connection, vendor allows it) or an IdP-initiated test for the admin to
+/// look at; refused, it is explained and nothing is kept.
+async fn receive_unsolicited(state: &AppState, row: &ConnectionRow, cfg: &StoredSaml, saml_response: Option<&str>, now: i64) -> Result<Landing, ApiError> {
+    let options = options_of(row);
+    let live = options.allow_idp_initiated && row.state == ConnectionState::Active.as_str();
+    let login = if live { production::idp_initiated_login(state, row).await? } else { None };
+    let v = match check_saml(state, row, cfg, saml_response, None, options.allow_idp_initiated, now).await? {
+        Ok(v) => v,
+        Err((rejection, _)) => {
+            tracing::info!(connection = %row.id, code = rejection.code.as_str(), "unsolicited SAML response refused; nothing stored");
+            return Ok(match &login {
+                Some(login) => Landing::App(production::app_error(state, row, login, &rejection)),
+                None => unmatched(state, row, &rejection),
+            });
+        }
+    };
+    let mut t = TestRow { idp_initiated: true, ..TestRow::pending(crypto::id("test_"), &row.id, "saml", now) };
+    if let Some(login) = &login {
+        t.login = Some(serde_json::to_string(login).map_err(ApiError::internal)?);
+    }
+    state.store.insert_test(&t).await?;
+    let test_id = t.id.clone();
+    let received = Received { subject: v.name_id, attributes: v.attributes };
+    let app = finish(state, row, t, Ok(received), Extra { saml_response_xml: Some(v.pretty_xml), id_token_claims: None }).await?;
+    Ok(match app {
+        Some(url) => Landing::App(url),
+        None => Landing::Test { connection_id: row.id.clone(), test_id },
+    })
+}
+
+/// Every check of a SAML response, the signature's behind the gate, then the replay cache.
+#[allow(clippy::too_many_arguments)]
+async fn check_saml(
+    state: &AppState,
+    row: &ConnectionRow,
+    cfg: &StoredSaml,
+    saml_response: Option<&str>,
+    request_id: Option<&str>,
+    allow_idp_initiated: bool,
+    now: i64,
+) -> Result<Result<saml::response::Validated, saml::response::Failure>, ApiError> {
+    let Some(response) = saml_response.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(Err((Rejection::new(FailureCode::SamlResponseMissing), None)));
+    };
+    let options = options_of(row);
+    let sp = sp(state, row);
+    let key_pem = match &row.sp_key_enc {
+        Some(enc) => state.secrets.open(enc).ok().and_then(|k| String::from_utf8(k).ok()),
+        None => None,
+    };
+    let exp = saml::response::Expectations {
+        idp_entity_id: &cfg.idp_entity_id,
+        certificates: &cfg.certificates,
+        sp_entity_id: &sp.entity_id,
+        acs_url: &sp.acs_url,
+        request_id,
+        allow_idp_initiated,
+        allow_sha1: options.allow_sha1,
+        now,
+        skew_seconds: state.settings.clock_skew_seconds,
+        decryption_key_pem: key_pem.as_deref(),
+    };
+    let v = match saml::response::validate_gated(&state.saml_gate, response, &exp).await {
+        Ok(v) => v,
+        Err(e) => return Ok(Err(e)),
+    };
+    let expires = v.not_on_or_after.unwrap_or(now + 3600).max(now) + state.settings.clock_skew_seconds;
+    if state.store.use_assertion(&row.id, &v.assertion_id, expires).await? {
+        Ok(Ok(v))
+    } else {
+        let pretty = v.pretty_xml.clone();
+        Ok(Err((Rejection::new(FailureCode::SamlReplay).fact("assertion_id", "Assertion ID", v.assertion_id), Some(pretty))))
+    }
+}
+
+/// An answer that matched no attempt of ours: explained to the browser, stored nowhere. The
+/// organization's domains are left out, since whoever sent it proved nothing.
+fn unmatched(state: &AppState, row: &ConnectionRow, rejection: &Rejection) -> Landing {
+    let d = diagnosis::diagnose(rejection, &row.idp, &sp(state, row), &[]);
+    Landing::Refused { code: rejection.code, title: d.title, message: d.message, fix: d.fix }
+}
+
+/// Receives the OIDC callback; returns where the browser goes (see [`receive_saml`]).
 pub async fn receive_oidc(
     state: &AppState,
     connection_id: &str,
@@ -296,12 +382,9 @@ pub async fn receive_oidc(
         None => None,
     };
     let Some(test) = pending else {
-        // Without a matching state nothing here can be trusted; record it so the admin sees why.
-        let t = TestRow::pending(crypto::id("test_"), &row.id, "oidc", now);
-        state.store.insert_test(&t).await?;
-        let id = t.id.clone();
-        finish(state, &row, t, Err(Rejection::new(FailureCode::OidcStateMismatch)), Default::default()).await?;
-        return Ok(Landing::Test { connection_id: row.id, test_id: id });
+        // Without a matching state nothing here can be trusted, and anyone can send it: explain
+        // it to the browser, and keep nothing (the last test's result stays as it was).
+        return Ok(unmatched(state, &row, &Rejection::new(FailureCode::OidcStateMismatch)));
     };
     let test_id = test.id.clone();
     let secrets: Option<OidcSecrets> = test

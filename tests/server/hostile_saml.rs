@@ -155,3 +155,75 @@ async fn a_deeply_nested_svg_logo_is_refused_and_not_stored() {
     assert!(e.to_string().contains("levels deep"), "{e}");
     healthy(&app).await;
 }
+
+/// Posts `xml` to the connection's ACS with no RelayState (as anyone can), from `from`.
+fn unsolicited(conn: &str, xml: &str, from: Option<[u8; 4]>) -> Request<Body> {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(xml);
+    let mut req = Request::post(format!("/sso/saml/{conn}/acs"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("SAMLResponse={}", super::signin::url_encode(&encoded))))
+        .unwrap();
+    if let Some(ip) = from {
+        req.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((ip, 40_000))));
+    }
+    req
+}
+
+#[tokio::test]
+async fn hostile_posts_nobody_asked_for_are_refused_and_write_nothing() {
+    let app = App::new().await;
+    let p = saml_connection(&app).await;
+    let db = app.dir.path().join("portico.db");
+    let size = || std::fs::metadata(&db).unwrap().len() + std::fs::metadata(app.dir.path().join("portico.db-wal")).map(|m| m.len()).unwrap_or(0);
+    // Warm the database up so its size only moves with what these posts would write.
+    let before_size = size();
+    let nested = format!("{RESPONSE_OPEN}{}{}</samlp:Response>", "<x>".repeat(5_000), "</x>".repeat(5_000));
+    let big = format!("{RESPONSE_OPEN}<x>{}</x></samlp:Response>", "y".repeat(400 * 1024));
+    let xpath = signed_with(r#"<ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"><ds:XPath>1</ds:XPath></ds:Transform>"#, "");
+    for (xml, code) in [(&nested, "saml_response_malformed"), (&big, "saml_unsigned"), (&xpath, "saml_algorithm_not_allowed")] {
+        for _ in 0..5 {
+            let started = Instant::now();
+            let r = app.raw(unsolicited(&p.conn, xml, None)).await;
+            assert!(started.elapsed() < FAST);
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+            assert!(r.text.contains(code), "{code}: {}", r.text);
+            assert!(r.text.len() < 8 * 1024, "the page does not echo the post");
+        }
+    }
+    let tests = p.admin.call(Method::GET, &format!("/portal/api/connections/{}/tests", p.conn), None).await;
+    assert_eq!(tests.body["data"], json!([]), "{}", tests.text);
+    // 15 posts of up to 540 KB (base64): the database did not grow by a post's worth.
+    assert!(size() < before_size + 200 * 1024, "{} -> {}", before_size, size());
+    healthy(&app).await;
+}
+
+#[tokio::test]
+async fn answers_are_rate_limited_per_address_and_per_connection_with_retry_after() {
+    let app = App::with(|s| {
+        s.signin_rate_per_address = 3;
+        s.signin_rate_per_connection = 5;
+    })
+    .await;
+    let p = saml_connection(&app).await;
+    let limited = |r: &Resp| {
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
+        let wait: u64 = r.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+        assert!((1..=60).contains(&wait), "{wait}");
+        assert!(r.text.contains("rate_limited"), "{}", r.text);
+    };
+    // One address: three answers a minute, then 429 (before the body is even read).
+    for _ in 0..3 {
+        assert_eq!(app.raw(unsolicited(&p.conn, "<x/>", Some([198, 51, 100, 7]))).await.status, StatusCode::BAD_REQUEST);
+    }
+    limited(&app.raw(unsolicited(&p.conn, "<x/>", Some([198, 51, 100, 7]))).await);
+    // Other addresses still get through, until the connection's own budget (5) is spent (the
+    // refused fourth did not count).
+    assert_eq!(app.raw(unsolicited(&p.conn, "<x/>", Some([203, 0, 113, 9]))).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.raw(unsolicited(&p.conn, "<x/>", Some([203, 0, 113, 10]))).await.status, StatusCode::BAD_REQUEST);
+    limited(&app.raw(unsolicited(&p.conn, "<x/>", Some([192, 0, 2, 1]))).await);
+    // The OIDC callback shares the limits; a minute later everyone may answer again.
+    let r = app.raw(Request::get(format!("/sso/oidc/{}/callback?state=x&code=y", p.conn)).body(Body::empty()).unwrap()).await;
+    limited(&r);
+    app.advance(61);
+    assert_eq!(app.raw(unsolicited(&p.conn, "<x/>", Some([198, 51, 100, 7]))).await.status, StatusCode::BAD_REQUEST);
+}

@@ -366,3 +366,46 @@ async fn an_unreachable_or_private_provider_is_reported() {
     assert_eq!(r.code, FailureCode::OidcProviderUnreachable);
     assert!(fact(&r, "problem").contains("private network address"), "{r:?}");
 }
+
+#[tokio::test]
+async fn a_saved_secret_never_follows_a_new_issuer() {
+    use super::{assert_error, App};
+    use axum::http::{Method, StatusCode};
+    use serde_json::json;
+    if node().is_none() {
+        return;
+    }
+    let info = &node().unwrap().info;
+    let (basic, post) = (&info["basic"], &info["post"]);
+    let app = App::new().await;
+    let org = app.org("Acme").await;
+    let created = app
+        .vendor(
+            Method::POST,
+            &format!("/api/v1/organizations/{org}/connections"),
+            Some(json!({ "idp": "generic-oidc", "issuer": basic["issuer"], "client_id": basic["client_id"], "client_secret": basic["client_secret"] })),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let conn = created.body["id"].as_str().unwrap().to_owned();
+    let before = app.state.store.connection(&conn).await.unwrap().unwrap();
+
+    // Another issuer without a secret: refused on the secret field, nothing changed. The vendor
+    // API and the portal share this path.
+    let moved = app.vendor(Method::PATCH, &format!("/api/v1/connections/{conn}"), Some(json!({ "issuer": post["issuer"], "client_id": basic["client_id"] }))).await;
+    let e = assert_error(&moved, 422, "validation_failed");
+    assert!(e["fields"]["client_secret"].as_str().unwrap().contains("Enter the client secret again"), "{e}");
+    let after = app.state.store.connection(&conn).await.unwrap().unwrap();
+    assert_eq!((&after.config, &after.client_secret_enc), (&before.config, &before.client_secret_enc));
+    // A new client ID at the same issuer needs its own secret too.
+    let other = app.vendor(Method::PATCH, &format!("/api/v1/connections/{conn}"), Some(json!({ "issuer": basic["issuer"], "client_id": basic["other"]["client_id"] }))).await;
+    assert_error(&other, 422, "validation_failed");
+    // The same issuer and client again keep the saved secret; a new issuer with its secret is fine.
+    let same = app.vendor(Method::PATCH, &format!("/api/v1/connections/{conn}"), Some(json!({ "issuer": basic["issuer"], "client_id": basic["client_id"] }))).await;
+    assert_eq!(same.status, StatusCode::OK, "{}", same.text);
+    let paired = app
+        .vendor(Method::PATCH, &format!("/api/v1/connections/{conn}"), Some(json!({ "issuer": post["issuer"], "client_id": post["client_id"], "client_secret": post["client_secret"] })))
+        .await;
+    assert_eq!(paired.status, StatusCode::OK, "{}", paired.text);
+    assert_eq!(paired.body["oidc"]["issuer"], post["issuer"], "{}", paired.text);
+}

@@ -128,8 +128,11 @@ async fn oidc_secrets_are_write_only_and_encrypted_at_rest() {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["oidc"]["client_secret_set"], true);
     assert_eq!(r.body["oidc"]["authorization_endpoint"], format!("{base}/auth"));
-    // Replacing other fields keeps the stored secret.
+    // Saving the same details again keeps the stored secret; a new client ID needs its own.
     let r = admin.call(Method::PUT, &path, Some(json!({ "issuer": base, "client_id": "portico-2" }))).await;
+    let e = assert_error(&r, 422, "validation_failed");
+    assert!(e["fields"]["client_secret"].as_str().unwrap().contains("client ID changed"), "{e}");
+    let r = admin.call(Method::PUT, &path, Some(json!({ "issuer": base, "client_id": "portico" }))).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["oidc"]["client_secret_set"], true);
     admin.call(Method::POST, &format!("/portal/api/connections/{conn}/save"), Some(json!({}))).await;

@@ -177,12 +177,16 @@ async fn a_saml_test_starts_with_an_authn_request_bound_to_the_test() {
     assert_eq!(t.body["outcome"], "failure", "{}", t.text);
     assert_eq!(t.body["diagnosis"]["code"], "saml_response_malformed", "{}", t.text);
     assert!(t.body["diagnosis"]["title"].as_str().unwrap().len() > 5);
-    // The RelayState is used up: posting again is an unknown test, recorded separately.
+    // The RelayState is used up: posting again is an unknown test, refused and not recorded.
     let again = app.raw(form(&format!("/sso/saml/{conn}/acs"), &[("SAMLResponse", "bm90IHhtbA=="), ("RelayState", &relay)])).await;
-    let again_id = again.headers[header::LOCATION].to_str().unwrap().rsplit("test=").next().unwrap().to_owned();
-    assert_ne!(again_id, test);
-    let t = admin.call(Method::GET, &format!("/portal/api/connections/{conn}/tests/{again_id}"), None).await;
-    assert_eq!(t.body["diagnosis"]["code"], "test_unknown", "{}", t.text);
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "{}", again.text);
+    assert!(again.text.contains("test_unknown"), "{}", again.text);
+    let again = admin.call(Method::POST, &format!("/portal/api/connections/{conn}/tests"), Some(json!({}))).await;
+    let again_id = again.body["test_id"].as_str().unwrap().to_owned();
+    let go = app.raw(Request::get(format!("/sso/saml/{conn}/login/{again_id}")).body(Body::empty()).unwrap()).await;
+    let location = go.headers[header::LOCATION].to_str().unwrap().to_owned();
+    let relay = url::Url::parse(&location).unwrap().query_pairs().find(|(k, _)| k == "RelayState").unwrap().1.into_owned();
+    app.raw(form(&format!("/sso/saml/{conn}/acs"), &[("SAMLResponse", "bm90IHhtbA=="), ("RelayState", &relay)])).await;
 
     // The vendor sees the same history, newest first, and the connection's last result.
     let v = app.vendor(Method::GET, &format!("/api/v1/connections/{conn}/tests"), None).await;
@@ -196,16 +200,26 @@ async fn a_saml_test_starts_with_an_authn_request_bound_to_the_test() {
 }
 
 #[tokio::test]
-async fn responses_nobody_asked_for_are_kept_and_explained() {
+async fn responses_nobody_asked_for_are_explained_and_not_kept() {
     let app = App::new().await;
     let (org, conn) = vendor_saml_connection(&app, "okta-saml").await;
-    // No form at all.
-    let r = app.raw(Request::post(format!("/sso/saml/{conn}/acs")).body(Body::empty()).unwrap()).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     let admin = app.admin(&org, "sso").await;
+    // No form at all, garbage, and a RelayState of no test of ours: each is explained on the
+    // spot, and none is written down (anyone can post to a public ACS URL).
+    let posts = [
+        (Request::post(format!("/sso/saml/{conn}/acs")).body(Body::empty()).unwrap(), "saml_response_missing"),
+        (form(&format!("/sso/saml/{conn}/acs"), &[("SAMLResponse", "eA==")]), "saml_response_malformed"),
+        (form(&format!("/sso/saml/{conn}/acs"), &[("SAMLResponse", "eA=="), ("RelayState", "made-up")]), "test_unknown"),
+    ];
+    for (request, code) in posts {
+        let r = app.raw(request).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{code}: {}", r.text);
+        assert!(r.text.contains(code) && r.text.contains("Nothing was recorded") && r.text.contains("<h1>"), "{code}: {}", r.text);
+    }
     let list = admin.call(Method::GET, &format!("/portal/api/connections/{conn}/tests"), None).await;
-    assert_eq!(list.body["data"][0]["diagnosis"]["code"], "saml_response_missing", "{}", list.text);
-    assert_eq!(list.body["data"][0]["idp_initiated"], true);
+    assert_eq!(list.body["data"], json!([]), "{}", list.text);
+    let c = app.vendor(Method::GET, &format!("/api/v1/connections/{conn}"), None).await;
+    assert_eq!(c.body["last_test_result"], Value::Null, "{}", c.text);
     // An unknown connection gets a page, not a redirect into someone's portal.
     let r = app.raw(form("/sso/saml/conn_nope/acs", &[("SAMLResponse", "eA==")])).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
@@ -226,15 +240,16 @@ async fn responses_nobody_asked_for_are_kept_and_explained() {
 }
 
 #[tokio::test]
-async fn an_oidc_callback_without_our_state_is_refused_and_recorded() {
+async fn an_oidc_callback_without_our_state_is_refused_and_not_kept() {
     let app = App::new().await;
     let org = app.org("Acme").await;
     let admin = app.admin(&org, "sso").await;
     let conn = admin.connection("okta-oidc").await;
     let r = app.raw(Request::get(format!("/sso/oidc/{conn}/callback?code=abc&state=forged")).body(Body::empty()).unwrap()).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert!(r.text.contains("oidc_state_mismatch") && r.text.contains("Nothing was recorded"), "{}", r.text);
     let list = admin.call(Method::GET, &format!("/portal/api/connections/{conn}/tests"), None).await;
-    assert_eq!(list.body["data"][0]["diagnosis"]["code"], "oidc_state_mismatch", "{}", list.text);
+    assert_eq!(list.body["data"], json!([]), "{}", list.text);
     // Starting a test on an unconfigured connection says what is missing.
     assert_error(&admin.call(Method::POST, &format!("/portal/api/connections/{conn}/tests"), Some(json!({}))).await, 409, "connection_incomplete");
 }

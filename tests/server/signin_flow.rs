@@ -70,6 +70,20 @@ async fn post_acs(app: &App, conn: &str, xml: &str, relay: Option<&str>) -> Stri
     r.headers[header::LOCATION].to_str().unwrap().rsplit("test=").next().unwrap().to_owned()
 }
 
+/// Posts a response that belongs to no attempt of ours and must be refused on the spot; returns
+/// the page.
+async fn post_acs_refused(app: &App, conn: &str, xml: &str, relay: Option<&str>) -> String {
+    let mut body = format!("SAMLResponse={}", url_encode(&base64::engine::general_purpose::STANDARD.encode(xml)));
+    if let Some(r) = relay {
+        body.push_str(&format!("&RelayState={}", url_encode(r)));
+    }
+    let req = Request::post(format!("/sso/saml/{conn}/acs")).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body)).unwrap();
+    let r = app.raw(req).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert!(r.text.contains("Nothing was recorded"), "{}", r.text);
+    r.text
+}
+
 /// Starts a test through the portal and follows it to the IdP; returns (test id, request id, relay state).
 pub async fn start(admin: &Admin<'_>, conn: &str) -> (String, String, String) {
     let r = admin.call(Method::POST, &format!("/portal/api/connections/{conn}/tests"), Some(json!({}))).await;
@@ -139,18 +153,40 @@ async fn a_signed_answer_to_our_request_succeeds_and_the_admin_activates() {
 }
 
 #[tokio::test]
+async fn anonymous_answers_after_a_passed_test_leave_it_the_last_test() {
+    let app = App::new().await;
+    let idp = new_idp();
+    let (org, conn) = setup(&app, &idp, &["example.com"]).await;
+    let admin = app.admin(&org, "sso").await;
+    let (test, request_id, relay) = start(&admin, &conn).await;
+    let xml = response(&idp, &conn, Some(&request_id), "_ok", &[("email", "ada@example.com")], T0);
+    assert_eq!(post_acs(&app, &conn, &xml, Some(&relay)).await, test);
+    // What an outsider can send without the IdP's key: the same answer again (its RelayState
+    // is used up), one signed by someone else, an unsolicited one, a made-up RelayState.
+    let intruder = new_idp();
+    post_acs_refused(&app, &conn, &xml, Some(&relay)).await;
+    post_acs_refused(&app, &conn, &response(&intruder, &conn, None, "_x1", &[("email", "eve@example.com")], T0), None).await;
+    post_acs_refused(&app, &conn, &response(&idp, &conn, None, "_x2", &[("email", "eve@example.com")], T0), None).await;
+    post_acs_refused(&app, &conn, "<x/>", Some("forged")).await;
+    let tests = admin.call(Method::GET, &format!("/portal/api/connections/{conn}/tests"), None).await;
+    assert_eq!(tests.body["data"].as_array().map(Vec::len), Some(1), "{}", tests.text);
+    let a = admin.call(Method::POST, &format!("/portal/api/connections/{conn}/activate"), Some(json!({}))).await;
+    assert_eq!(a.body["state"], "active", "the passed test still counts: {}", a.text);
+}
+
+#[tokio::test]
 async fn replays_idp_initiated_responses_and_outside_emails_are_refused() {
     let app = App::new().await;
     let idp = new_idp();
     let (org, conn) = setup(&app, &idp, &["example.com"]).await;
     let admin = app.admin(&org, "sso").await;
 
-    // IdP-initiated: refused by default, with its own code.
+    // IdP-initiated: refused by default, with its own code, on the spot and unrecorded.
     let xml = response(&idp, &conn, None, "_idp1", &[("email", "ada@example.com")], T0);
-    let t = post_acs(&app, &conn, &xml, None).await;
-    let v = app.vendor(Method::GET, &format!("/api/v1/connections/{conn}/tests/{t}"), None).await;
-    assert_eq!(v.body["diagnosis"]["code"], "saml_idp_initiated_refused", "{}", v.text);
-    assert_eq!(v.body["idp_initiated"], true);
+    let page = post_acs_refused(&app, &conn, &xml, None).await;
+    assert!(page.contains("saml_idp_initiated_refused"), "{page}");
+    let v = app.vendor(Method::GET, &format!("/api/v1/connections/{conn}/tests"), None).await;
+    assert_eq!(v.body["data"], json!([]), "{}", v.text);
 
     // Allowed by the vendor (with auto-activation): accepted once, then a replay is refused.
     app.vendor(Method::PATCH, &format!("/api/v1/connections/{conn}"), Some(json!({ "options": { "allow_idp_initiated": true, "auto_activate": true } }))).await;
@@ -160,9 +196,11 @@ async fn replays_idp_initiated_responses_and_outside_emails_are_refused() {
     assert_eq!(v.body["outcome"], "success", "{}", v.text);
     let c = app.vendor(Method::GET, &format!("/api/v1/connections/{conn}"), None).await;
     assert_eq!(c.body["state"], "active", "auto_activate: {}", c.text);
-    let again = post_acs(&app, &conn, &xml, None).await;
-    let v = app.vendor(Method::GET, &format!("/api/v1/connections/{conn}/tests/{again}"), None).await;
-    assert_eq!(v.body["diagnosis"]["code"], "saml_replay", "{}", v.text);
+    assert_eq!(v.body["idp_initiated"], true);
+    let page = post_acs_refused(&app, &conn, &xml, None).await;
+    assert!(page.contains("saml_replay"), "{page}");
+    let c = app.vendor(Method::GET, &format!("/api/v1/connections/{conn}"), None).await;
+    assert_eq!((c.body["last_test_id"].as_str(), c.body["last_test_result"].as_str()), (Some(first.as_str()), Some("success")), "a replay replaces nothing: {}", c.text);
 
     // Once example.com is verified, an email outside it fails the test, naming the domains
     // that count; with the vendor's permission it passes.

@@ -160,7 +160,7 @@ pub(super) fn id_token_invalid(c: &Ctx) -> Text {
         title: format!("The ID token from {} failed our checks", c.name),
         message: join(&[
             "The ID token is malformed or its signature does not verify.".to_owned(),
-            c.fact("problem").map(|p| format!("What we found: {p}.")).unwrap_or_default(),
+            c.fact("problem").map(|p| format!("What we found: {}.", p.trim_end_matches('.'))).unwrap_or_default(),
             "A token signed with a key that is not in the issuer's published key set is refused.".to_owned(),
         ]),
         fix,
@@ -259,7 +259,7 @@ pub(super) fn unreachable(c: &Ctx) -> Text {
         title: format!("We could not reach {}", c.name),
         message: join(&[
             c.say("Our server could not talk to {idp}."),
-            c.fact("problem").map(|p| format!("What happened: {p}.")).unwrap_or_default(),
+            c.fact("problem").map(|p| format!("What happened: {}.", p.trim_end_matches('.'))).unwrap_or_default(),
         ]),
         fix,
         copy: Vec::new(),

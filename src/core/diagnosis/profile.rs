@@ -53,6 +53,23 @@ pub(super) fn email_invalid(c: &Ctx) -> Text {
     }
 }
 
+pub(super) fn email_unverified(c: &Ctx) -> Text {
+    let email = quoted(c.fact("email"), "The user's email");
+    let mut fix = vec![
+        c.say("Have the user confirm their email address at {idp} (most providers send a confirmation message), or confirm it for them in the user's settings."),
+        "Then run the test again.".to_owned(),
+    ];
+    c.finish(&mut fix);
+    Text {
+        title: format!("The email address from {} is not verified", c.name),
+        message: format!(
+            "{email} arrived with email_verified set to false. Anyone can type an address they do not own into an unverified account, so Portico does not sign anyone in as it."
+        ),
+        fix,
+        copy: Vec::new(),
+    }
+}
+
 pub(super) fn email_outside(c: &Ctx) -> Text {
     let email = quoted(c.fact("email"), "The user's email");
     let domains = if c.domains.is_empty() {
@@ -140,7 +157,7 @@ pub(super) fn test_unknown(c: &Ctx) -> Text {
 // ---- Portico itself -----------------------------------------------------------------------
 
 pub(super) fn busy(c: &Ctx) -> Text {
-    let problem = c.fact("problem").map(|p| format!(" What happened: {p}.")).unwrap_or_default();
+    let problem = c.fact("problem").map(|p| format!(" What happened: {}.", p.trim_end_matches('.'))).unwrap_or_default();
     Text {
         title: "We could not check the answer in time".to_owned(),
         message: format!(

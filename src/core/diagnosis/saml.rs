@@ -21,7 +21,7 @@ pub(super) fn response_missing(c: &Ctx) -> Text {
 }
 
 pub(super) fn response_malformed(c: &Ctx) -> Text {
-    let problem = c.fact("problem").map(|p| format!("What we found: {p}.")).unwrap_or_default();
+    let problem = c.fact("problem").map(|p| format!("What we found: {}.", p.trim_end_matches('.'))).unwrap_or_default();
     let mut fix = vec![
         c.say("In {idp}, check the app you set up for us is a SAML 2.0 app (not WS-Federation or SAML 1.1) and answers with HTTP-POST."),
         "If a proxy or security tool sits between your users and us, check it does not rewrite the sign-in page.".to_owned(),
@@ -389,7 +389,7 @@ pub(super) fn encrypted_unreadable(c: &Ctx) -> Text {
         title: format!("We could not decrypt the assertion from {}", c.name),
         message: join(&[
             c.say("{idp} encrypted the assertion with a key we do not hold."),
-            c.fact("problem").map(|p| format!("What we found: {p}.")).unwrap_or_default(),
+            c.fact("problem").map(|p| format!("What we found: {}.", p.trim_end_matches('.'))).unwrap_or_default(),
             "It probably uses an old copy of our encryption certificate, or one from another app.".to_owned(),
         ]),
         fix,

@@ -26,7 +26,7 @@ fn all_facts(code: FailureCode) -> Rejection {
         ("status_code", "Status", "urn:oasis:names:tc:SAML:2.0:status:Responder"),
         ("sub_status", "Sub-status", "urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy"),
         ("status_message", "Message", "Bad NameID"),
-        ("problem", "Problem", "unexpected end of input"),
+        ("problem", "Problem", "Unexpected end of input."),
         ("error", "Error", "invalid_request"),
         ("error_description", "Description", "redirect_uri is not registered"),
         ("status", "HTTP status", "400"),
@@ -55,6 +55,7 @@ fn assert_readable(d: &Diagnosis, what: &str) {
         assert!(!text.trim().is_empty(), "{what}: empty step");
         assert!(!text.contains("{idp}"), "{what}: placeholder left in {text:?}");
         assert!(!text.contains("  "), "{what}: double space in {text:?}");
+        assert!(!text.contains(".."), "{what}: double full stop in {text:?}");
         assert!(!text.contains(". your"), "{what}: sentence starts lowercase in {text:?}");
         assert!(!text.contains("the your "), "{what}: \"the your\" in {text:?}");
         assert!(text.chars().next().is_some_and(|c| !c.is_lowercase()), "{what}: starts lowercase: {text:?}");

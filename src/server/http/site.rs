@@ -62,6 +62,19 @@ impl FromRequestParts<AppState> for Site {
     }
 }
 
+/// The address a request came from: the peer, or, when the peer is a trusted proxy, the last
+/// address in `X-Forwarded-For` that is not one of ours (earlier ones the client wrote itself).
+pub fn client_address(settings: &Settings, headers: &HeaderMap, peer: Option<IpAddr>) -> Option<IpAddr> {
+    let trusted = |ip: IpAddr| settings.trusted_proxies.iter().any(|r| r.contains(ip));
+    let peer = peer?;
+    if !trusted(peer) {
+        return Some(peer);
+    }
+    let chain = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(','));
+    let hops: Vec<IpAddr> = chain.filter_map(|h| h.trim().parse().ok()).collect();
+    Some(hops.into_iter().rev().find(|ip| !trusted(*ip)).unwrap_or(peer))
+}
+
 /// The first value of a forwarded header, when the peer is a trusted proxy.
 fn forwarded<'a>(headers: &'a HeaderMap, name: &str, trusted: bool) -> Option<&'a str> {
     if !trusted {

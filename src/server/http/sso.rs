@@ -6,12 +6,13 @@
 
 use super::error::ApiError;
 use crate::server::{saml, signin, AppState};
-use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::{Extension, Form, Router};
 use serde::Deserialize;
+use std::net::{IpAddr, SocketAddr};
 
 /// The `/sso` routes.
 pub fn routes() -> Router<AppState> {
@@ -80,15 +81,58 @@ struct AcsForm {
     relay_state: Option<String>,
 }
 
-/// `POST /sso/saml/{id}/acs`: the IdP's answer. Every answer is recorded, good or bad, and the
-/// browser goes to the portal's result page (303, so a reload does not post it again).
-async fn acs(State(s): State<AppState>, Path(id): Path<String>, form: Result<Form<AcsForm>, axum::extract::rejection::FormRejection>) -> Response {
+/// Answers an IdP's answer: to the result page or the app (303, so a reload does not post it
+/// again), or, when it belonged to no attempt of ours, a page saying why.
+fn land(landing: signin::Landing) -> Response {
+    match landing {
+        signin::Landing::Refused { code, title, message, fix } => {
+            let steps: String = fix.iter().map(|f| format!("<li>{}</li>", escape(f))).collect();
+            let body = format!(
+                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+                 <title>{t}</title></head><body style=\"font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem\">\
+                 <h1>{t}</h1><p>{m}</p><ol>{steps}</ol><p>Nothing was recorded. Error code: <code>{c}</code></p></body></html>",
+                t = escape(&title),
+                m = escape(&message),
+                c = code.as_str()
+            );
+            (StatusCode::BAD_REQUEST, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
+        }
+        other => Redirect::to(&other.location().unwrap_or_default()).into_response(),
+    }
+}
+
+/// Too many answers from one address or to one connection: 429 with `Retry-After`, before any
+/// parsing or storage.
+fn admit(s: &AppState, headers: &HeaderMap, peer: Option<IpAddr>, connection_id: &str) -> Result<(), Response> {
+    let address = super::site::client_address(&s.settings, headers, peer);
+    s.answer_limits.admit(address, connection_id, s.clock.now()).map_err(|wait| {
+        let err = ApiError::new(crate::api::ErrorCode::RateLimited)
+            .message(format!("Too many sign-in answers arrived from here or for this connection. Try again in {wait} seconds."));
+        let mut resp = page(StatusCode::TOO_MANY_REQUESTS, "Please wait a moment", &err);
+        if let Ok(v) = header::HeaderValue::from_str(&wait.to_string()) {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        resp
+    })
+}
+
+/// `POST /sso/saml/{id}/acs`: the IdP's answer.
+async fn acs(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    form: Result<Form<AcsForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    if let Err(resp) = admit(&s, &headers, peer.map(|Extension(c)| c.0.ip()), &id) {
+        return resp;
+    }
     let (response, relay) = match &form {
         Ok(Form(f)) => (f.saml_response.as_deref(), f.relay_state.as_deref()),
         Err(_) => (None, None),
     };
     match signin::receive_saml(&s, &id, response, relay).await {
-        Ok(landing) => Redirect::to(&landing.location()).into_response(),
+        Ok(landing) => land(landing),
         Err(e) => failed(e),
     }
 }
@@ -103,10 +147,19 @@ struct CallbackQuery {
 }
 
 /// `GET /sso/oidc/{id}/callback`: the provider's answer.
-async fn callback(State(s): State<AppState>, Path(id): Path<String>, q: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+async fn callback(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    q: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    if let Err(resp) = admit(&s, &headers, peer.map(|Extension(c)| c.0.ip()), &id) {
+        return resp;
+    }
     let q = q.map(|Query(q)| q).unwrap_or(CallbackQuery { code: None, state: None, error: None, error_description: None });
     match signin::receive_oidc(&s, &id, q.code.as_deref(), q.state.as_deref(), q.error.as_deref(), q.error_description.as_deref()).await {
-        Ok(landing) => Redirect::to(&landing.location()).into_response(),
+        Ok(landing) => land(landing),
         Err(e) => failed(e),
     }
 }

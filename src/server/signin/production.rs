@@ -5,6 +5,7 @@
 
 use super::{begin, custom_attributes, mapping_of, organization, sp, Received, StoredResult, HISTORY_LIMIT};
 use crate::api::signin::{FailureCode, Rejection};
+use crate::api::sso::SignInError;
 use crate::core::{diagnosis, mapping};
 use crate::server::crypto;
 use crate::server::http::error::ApiError;
@@ -47,7 +48,6 @@ pub(super) async fn finish(
     received: Result<Received, Rejection>,
     login: LoginRequest,
 ) -> Result<String, ApiError> {
-    use crate::api::sso::SignInError;
     use crate::server::login;
     let now = state.clock.now();
     let org = organization(state, row).await?;
@@ -95,17 +95,7 @@ pub(super) async fn finish(
             let url = login::issue_code(state, &org.environment_id, &login, grant).await?;
             (StoredResult { profile_id: Some(grant.profile.id.clone()), ..Default::default() }, url)
         }
-        Err(rejection) => {
-            let error = match rejection.code {
-                FailureCode::EmailOutsideDomains => SignInError::EmailOutsideOrganizationDomains,
-                FailureCode::Busy => SignInError::ServerError,
-                FailureCode::TestExpired | FailureCode::TestUnknown | FailureCode::SamlReplay => SignInError::SignInExpired,
-                _ => SignInError::AccessDenied,
-            };
-            let text = diagnosis::diagnose(rejection, &row.idp, &sp(state, row), &[]);
-            let url = login::error_redirect(&login, error, &format!("{} ({})", text.title, rejection.code.as_str()));
-            (StoredResult { rejection: Some(rejection.clone()), ..Default::default() }, url)
-        }
+        Err(rejection) => (StoredResult { rejection: Some(rejection.clone()), ..Default::default() }, app_error(state, row, &login, rejection)),
     };
     attempt.outcome = if outcome.is_ok() { "success" } else { "failure" }.into();
     attempt.error_code = stored.rejection.as_ref().map(|r| r.code.as_str().to_owned());
@@ -118,6 +108,19 @@ pub(super) async fn finish(
     }
     tracing::info!(connection = %row.id, sign_in = %attempt.id, outcome = %attempt.outcome, code = ?attempt.error_code, "sign-in finished");
     Ok(redirect)
+}
+
+/// Where the browser goes back to the app with a refusal: an error the app can act on, and the
+/// diagnosis's title for its developers.
+pub(super) fn app_error(state: &AppState, row: &ConnectionRow, login: &LoginRequest, rejection: &Rejection) -> String {
+    let error = match rejection.code {
+        FailureCode::EmailOutsideDomains => SignInError::EmailOutsideOrganizationDomains,
+        FailureCode::Busy => SignInError::ServerError,
+        FailureCode::TestExpired | FailureCode::TestUnknown | FailureCode::SamlReplay => SignInError::SignInExpired,
+        _ => SignInError::AccessDenied,
+    };
+    let text = diagnosis::diagnose(rejection, &row.idp, &sp(state, row), &[]);
+    crate::server::login::error_redirect(login, error, &format!("{} ({})", text.title, rejection.code.as_str()))
 }
 
 /// The sign-in log of a connection, newest first.

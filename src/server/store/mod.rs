@@ -105,6 +105,10 @@ pub trait Store: Send + Sync {
     /// expired before `links_before`, and expired assertion IDs and authorization codes;
     /// returns how many rows went.
     async fn purge_expired(&self, now: i64, idle_before: i64, links_before: i64) -> StoreResult<u64>;
+    /// Deletes test sign-ins and sign-in log entries that started before `finished_before`,
+    /// and attempts nobody answered that started before `abandoned_before`; a connection's
+    /// last test stays (activation reads it). Returns how many rows went.
+    async fn purge_history(&self, finished_before: i64, abandoned_before: i64) -> StoreResult<u64>;
 
     /// Stores a new connection.
     async fn insert_connection(&self, conn: &ConnectionRow) -> StoreResult<()>;

@@ -222,6 +222,16 @@ impl Store for SqliteStore {
         Ok(sessions.rows_affected() + links.rows_affected() + assertions.rows_affected() + codes.rows_affected())
     }
 
+    async fn purge_history(&self, finished_before: i64, abandoned_before: i64) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "DELETE FROM sign_in_tests WHERE ((outcome != 'pending' AND started_at < ?) OR (outcome = 'pending' AND started_at < ?)) \
+             AND id NOT IN (SELECT last_test_id FROM connections WHERE last_test_id IS NOT NULL)",
+        )
+        .bind(finished_before).bind(abandoned_before)
+        .execute(&self.pool).await.map_err(other)?;
+        Ok(done.rows_affected())
+    }
+
     async fn insert_connection(&self, c: &ConnectionRow) -> StoreResult<()> {
         sqlx::query("INSERT INTO connections (id, organization_id, idp, protocol, state, config, client_secret_enc, draft, attribute_mapping, options, sp_key_enc, sp_certificate, created_at, updated_at, base_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(&c.id).bind(&c.organization_id).bind(&c.idp).bind(&c.protocol).bind(&c.state).bind(&c.config).bind(&c.client_secret_enc).bind(&c.draft)

@@ -36,6 +36,22 @@ pub fn OidcForm(
     let field_error = move |name: &'static str| {
         Signal::derive(move || local.with(|l| l.get(name).cloned()).or_else(|| error.with(|e| e.as_ref().and_then(|e| e.field(name)))))
     };
+    // A saved secret is only sent to the provider and client it was entered for (the server
+    // refuses otherwise); say so before the admin submits.
+    let (saved_issuer, saved_client) = saved.as_ref().map(|o| (o.issuer.clone(), o.client_id.clone())).unwrap_or_default();
+    let repair_needed = move || -> Option<&'static str> {
+        // Read untracked: this runs in the submit handler.
+        let same = |a: &str, b: &str| a.trim().trim_end_matches('/') == b.trim().trim_end_matches('/');
+        if !secret_set {
+            None
+        } else if !same(&issuer.get_untracked(), &saved_issuer) {
+            Some("The issuer changed: enter the client secret again. A saved secret is only ever sent to the provider it was entered for.")
+        } else if !same(&client_id.get_untracked(), &saved_client) {
+            Some("The client ID changed: enter the client secret that belongs to it.")
+        } else {
+            None
+        }
+    };
     let navigate = use_navigate();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -46,8 +62,12 @@ pub fn OidcForm(
         if let Err(m) = validate::identifier(&client_id.get_untracked(), "client ID") {
             problems.insert("client_id", m);
         }
-        if !secret_set && secret.get_untracked().trim().is_empty() {
-            problems.insert("client_secret", "Enter the client secret.".to_string());
+        if secret.get_untracked().trim().is_empty() {
+            if !secret_set {
+                problems.insert("client_secret", "Enter the client secret.".to_string());
+            } else if let Some(why) = repair_needed() {
+                problems.insert("client_secret", why.to_string());
+            }
         }
         let has_problems = !problems.is_empty();
         local.set(problems);
@@ -72,7 +92,7 @@ pub fn OidcForm(
         });
     };
     let secret_hint = if secret_set {
-        "A client secret is saved. Leave this empty to keep it, or enter a new one to replace it."
+        "A client secret is saved for this issuer and client ID. Leave this empty to keep it, or enter a new one to replace it."
     } else {
         "Stored encrypted and never shown again."
     };

@@ -1,0 +1,129 @@
+//! Fixed-window rate limits with a bounded memory: how many requests a key (a client address,
+//! a connection) may make per window, and how long to wait once it made them all.
+//!
+//! The keys come from outside, so the table never grows past its capacity and never keeps a
+//! long key: keys are cut to [`MAX_KEY_BYTES`] and, when the table is full, windows that ended
+//! are dropped first, then the oldest windows. The clock is passed in.
+
+use std::collections::HashMap;
+
+/// Longest key kept, in bytes (longer ones are cut, so a key costs bounded memory).
+pub const MAX_KEY_BYTES: usize = 64;
+
+/// One limit: `allowed` requests per `window_seconds` and key; `allowed == 0` means no limit.
+#[derive(Debug)]
+pub struct FixedWindow {
+    allowed: u32,
+    window_seconds: i64,
+    capacity: usize,
+    windows: HashMap<String, (i64, u32)>,
+}
+
+impl FixedWindow {
+    /// A limit of `allowed` per `window_seconds`, remembering at most `capacity` keys.
+    pub fn new(allowed: u32, window_seconds: i64, capacity: usize) -> FixedWindow {
+        FixedWindow { allowed, window_seconds: window_seconds.max(1), capacity: capacity.max(1), windows: HashMap::new() }
+    }
+
+    /// Counts one request by `key` at `now`: `Ok` if it is within the limit, or the seconds
+    /// until the key's window ends (for `Retry-After`).
+    pub fn hit(&mut self, key: &str, now: i64) -> Result<(), u64> {
+        if self.allowed == 0 {
+            return Ok(());
+        }
+        let key = cut(key);
+        if !self.windows.contains_key(key) && self.windows.len() >= self.capacity {
+            self.make_room(now);
+        }
+        let window = self.windows.entry(key.to_owned()).or_insert((now, 0));
+        if now >= window.0 + self.window_seconds {
+            *window = (now, 0);
+        }
+        if window.1 >= self.allowed {
+            return Err((window.0 + self.window_seconds - now).max(1) as u64);
+        }
+        window.1 += 1;
+        Ok(())
+    }
+
+    /// How many keys are remembered.
+    pub fn len(&self) -> usize {
+        self.windows.len()
+    }
+
+    /// Whether no key is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.windows.is_empty()
+    }
+
+    /// Drops ended windows; if that is not enough, the oldest tenth.
+    fn make_room(&mut self, now: i64) {
+        let span = self.window_seconds;
+        self.windows.retain(|_, (start, _)| now < *start + span);
+        if self.windows.len() >= self.capacity {
+            let mut starts: Vec<i64> = self.windows.values().map(|(s, _)| *s).collect();
+            starts.sort_unstable();
+            let cutoff = starts[(starts.len() / 10).min(starts.len() - 1)];
+            self.windows.retain(|_, (start, _)| *start > cutoff);
+        }
+    }
+}
+
+/// `key` cut to at most [`MAX_KEY_BYTES`], on a character boundary.
+fn cut(key: &str) -> &str {
+    if key.len() <= MAX_KEY_BYTES {
+        return key;
+    }
+    let mut end = MAX_KEY_BYTES;
+    while !key.is_char_boundary(end) {
+        end -= 1;
+    }
+    &key[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_gets_its_allowance_then_waits_for_the_window_to_end() {
+        let mut l = FixedWindow::new(3, 60, 100);
+        for _ in 0..3 {
+            assert_eq!(l.hit("a", 1000), Ok(()));
+        }
+        assert_eq!(l.hit("a", 1010), Err(50));
+        // Another key is counted on its own.
+        assert_eq!(l.hit("b", 1010), Ok(()));
+        assert_eq!(l.hit("a", 1060), Ok(()));
+    }
+
+    #[test]
+    fn zero_means_no_limit() {
+        let mut l = FixedWindow::new(0, 60, 1);
+        for i in 0..1000 {
+            assert_eq!(l.hit(&i.to_string(), 0), Ok(()));
+        }
+        assert!(l.is_empty());
+    }
+
+    #[test]
+    fn memory_stays_bounded_whatever_the_keys() {
+        let mut l = FixedWindow::new(5, 60, 1000);
+        let long = "x".repeat(1_500_000);
+        for i in 0..20_000 {
+            let _ = l.hit(&format!("{i}{long}"), i64::from(i) / 100);
+        }
+        assert!(l.len() <= 1000, "{}", l.len());
+        assert!(l.windows.keys().all(|k| k.len() <= MAX_KEY_BYTES));
+        // Keys cut to the same prefix share a window: nobody gets extra tries by padding.
+        let mut l = FixedWindow::new(1, 60, 10);
+        assert_eq!(l.hit(&format!("{long}a"), 0), Ok(()));
+        assert!(l.hit(&format!("{long}b"), 0).is_err());
+    }
+
+    #[test]
+    fn multibyte_keys_are_cut_on_a_character_boundary() {
+        let k = "é".repeat(100);
+        assert!(cut(&k).len() <= MAX_KEY_BYTES && cut(&k).chars().all(|c| c == 'é'));
+    }
+}
