@@ -273,3 +273,39 @@ async fn the_portal_saves_a_mapping_and_checks_required_fields() {
     // Activation from the portal needs a successful test too.
     assert_error(&admin.call(Method::POST, &format!("/portal/api/connections/{conn}/activate"), Some(json!({}))).await, 409, "test_required");
 }
+
+#[tokio::test]
+async fn history_is_purged_by_age_but_the_last_test_stays() {
+    let app = App::new().await;
+    let (org, conn) = vendor_saml_connection(&app, "okta-saml").await;
+    let admin = app.admin(&org, "sso").await;
+    let start = || async {
+        let r = admin.call(Method::POST, &format!("/portal/api/connections/{conn}/tests"), Some(json!({}))).await;
+        let test = r.body["test_id"].as_str().unwrap().to_owned();
+        let go = app.raw(Request::get(format!("/sso/saml/{conn}/login/{test}")).body(Body::empty()).unwrap()).await;
+        let location = go.headers[header::LOCATION].to_str().unwrap().to_owned();
+        (test, url::Url::parse(&location).unwrap().query_pairs().find(|(k, _)| k == "RelayState").unwrap().1.into_owned())
+    };
+    let answer = |relay: String| async move { app.raw(form(&format!("/sso/saml/{conn}/acs"), &[("SAMLResponse", "eA=="), ("RelayState", &relay)])).await };
+    let (old, relay) = start().await;
+    answer(relay).await;
+    let (abandoned, _) = start().await;
+    app.advance(3600);
+    let (last, relay) = start().await;
+    answer(relay).await;
+    let ids = || async {
+        let l = admin.call(Method::GET, &format!("/portal/api/connections/{conn}/tests"), None).await;
+        l.body["data"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+    };
+    assert_eq!(ids().await, [last.clone(), abandoned.clone(), old.clone()]);
+    // A day on, the attempt nobody answered goes; finished ones stay for the retention period.
+    app.advance(2 * 86_400);
+    portico::server::jobs::purge(&app.state).await.unwrap();
+    assert_eq!(ids().await, [last.clone(), old]);
+    // Past it (90 days by default), only the connection's last test is kept: activation reads it.
+    app.advance(91 * 86_400);
+    portico::server::jobs::purge(&app.state).await.unwrap();
+    assert_eq!(ids().await, [last.clone()]);
+    let c = app.vendor(Method::GET, &format!("/api/v1/connections/{conn}"), None).await;
+    assert_eq!(c.body["last_test_id"], last.as_str());
+}
