@@ -1,5 +1,7 @@
-//! Pure logic both sides run: the IdP catalog, the SAML metadata inspector, and validation.
+//! Pure logic both sides run: the IdP catalog, the SAML metadata inspector, validation, and the
+//! address policy for outbound connections.
 
+pub mod address;
 pub mod catalog;
 pub mod diagnosis;
 pub mod embed;

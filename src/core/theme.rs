@@ -15,6 +15,7 @@ pub mod asset;
 pub mod samples;
 mod color;
 mod css;
+mod css_guard;
 #[cfg(test)]
 mod tests;
 

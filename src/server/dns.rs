@@ -303,8 +303,9 @@ impl DnsChecker {
                 // machine, so the configured servers stand in for it.
                 Some(servers) if !ip.is_loopback() => addrs.extend(servers.iter().copied()),
                 Some(_) => addrs.push(SocketAddr::new(ip, self.authoritative_port)),
-                // A customer's NS records must not make us send packets into our own network.
-                None if !crate::server::fetch::is_public(ip) => {}
+                // A customer's NS records must not make us send packets into our own network:
+                // the same address policy as every download.
+                None if crate::core::address::check(ip).is_err() => {}
                 None => addrs.push(SocketAddr::new(ip, self.authoritative_port)),
             }
         }

@@ -1,9 +1,12 @@
 //! Downloads from URLs an admin typed in (SAML metadata, OIDC discovery), guarded against
-//! server-side request forgery: only public addresses unless the operator allow-lists a host,
-//! no redirects, a timeout and a size cap.
+//! server-side request forgery: no special-purpose address ([`crate::core::address`]) unless
+//! the operator allow-lists a host, every address a name resolves to checked and the
+//! connection pinned to a checked one, no proxy, no redirects, a timeout and a size cap.
 
 use std::net::IpAddr;
 use std::time::Duration;
+
+use crate::core::address::{self, Refusal};
 
 /// Largest document we download.
 pub const MAX_BYTES: usize = 2 * 1024 * 1024;
@@ -18,39 +21,20 @@ pub struct Fetcher {
     timeout: Duration,
 }
 
-/// Whether an address is on the public internet (not loopback, private, link-local, ...).
-pub fn is_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            !(v4.is_loopback() || v4.is_private() || v4.is_link_local() || v4.is_unspecified() || v4.is_broadcast()
-                || v4.is_multicast() || v4.is_documentation()
-                || o[0] == 0
-                || (o[0] == 100 && (64..128).contains(&o[1]))
-                || (o[0] == 198 && (o[1] == 18 || o[1] == 19))
-                || o[0] >= 240)
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_public(IpAddr::V4(v4));
-            }
-            let seg = v6.segments();
-            !(v6.is_loopback() || v6.is_unspecified() || v6.is_multicast()
-                || (seg[0] & 0xfe00) == 0xfc00
-                || (seg[0] & 0xffc0) == 0xfe80
-                || (seg[0] == 0x2001 && seg[1] == 0x0db8))
-        }
-    }
-}
-
 impl Fetcher {
     /// A fetcher allowing these private hosts or addresses.
     pub fn new(allowlist: Vec<String>) -> Self {
         Fetcher { allowlist, timeout: Duration::from_secs(10) }
     }
 
-    fn allowed(&self, host: &str, ip: IpAddr) -> bool {
-        is_public(ip) || self.allowlist.iter().any(|a| a.eq_ignore_ascii_case(host) || a.parse::<IpAddr>().ok() == Some(ip))
+    /// The address policy, with the operator's allow-list (test IdPs on loopback, a metadata
+    /// server on the company network) as the one way around it.
+    fn check(&self, host: &str, ip: IpAddr) -> Result<(), Refusal> {
+        let listed = self.allowlist.iter().any(|a| a.eq_ignore_ascii_case(host) || a.parse::<IpAddr>().ok() == Some(ip));
+        if listed {
+            return Ok(());
+        }
+        address::check(ip)
     }
 
     /// GETs a URL and returns the body, refusing anything the guard does not allow.
@@ -113,16 +97,22 @@ impl Fetcher {
         let Some(addr) = addrs.first().copied() else {
             return Err(FetchError(format!("The host name {host} has no address.")));
         };
-        if let Some(bad) = addrs.iter().find(|a| !self.allowed(&host, a.ip())) {
-            return Err(FetchError(format!(
-                "{host} points to a private network address ({}), which Portico does not download from. Upload the file instead.",
-                bad.ip()
-            )));
+        // Every answer, not only the one we connect to: a name with one public and one
+        // private address is refused outright rather than depending on which is first.
+        if let Some(refusal) = addrs.iter().find_map(|a| self.check(&host, a.ip()).err()) {
+            let said = if host.parse::<IpAddr>().is_ok() {
+                refusal.to_string()
+            } else {
+                format!("{host} resolves to {}, {}, which Portico never fetches from", refusal.address, refusal.what())
+            };
+            return Err(FetchError(format!("{said}. Use an address on the public internet, or upload the document instead.")));
         }
-        // Pin the checked address so a second DNS answer cannot redirect the request.
+        // Pin the checked address so a second DNS answer (DNS rebinding) cannot redirect the
+        // request, and send it directly: a proxy would resolve the name again on its own.
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(self.timeout)
+            .no_proxy()
             .resolve(&host, addr)
             .user_agent("Portico")
             .build()
@@ -181,24 +171,50 @@ impl std::error::Error for FetchError {}
 mod tests {
     use super::*;
 
-    #[test]
-    fn private_addresses_are_not_public() {
-        for ip in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fc00::1", "fe80::1", "::ffff:127.0.0.1"] {
-            assert!(!is_public(ip.parse().unwrap()), "{ip}");
-        }
-        for ip in ["93.184.216.34", "1.1.1.1", "2606:4700::1111"] {
-            assert!(is_public(ip.parse().unwrap()), "{ip}");
-        }
-    }
-
     #[tokio::test]
     async fn loopback_is_refused_unless_allow_listed() {
         let f = Fetcher::new(vec![]);
         let err = f.get("http://127.0.0.1:9/metadata", "*/*").await.unwrap_err();
-        assert!(err.0.contains("private network address"), "{}", err.0);
+        assert_eq!(
+            err.0,
+            "127.0.0.1 is a loopback address (127.0.0.0/8), which Portico never fetches from. Use an address on the public internet, or upload the document instead."
+        );
         let f = Fetcher::new(vec!["127.0.0.1".into()]);
         let err = f.get("http://127.0.0.1:9/metadata", "*/*").await.unwrap_err();
         assert!(err.0.contains("Could not connect"), "{}", err.0);
+    }
+
+    /// The IPv6 spellings of IPv4 space from issue 13, and IPv4 spellings the URL parser
+    /// normalises: each refused before any connection, naming its range.
+    #[tokio::test]
+    async fn every_spelling_of_a_special_address_is_refused_before_connecting() {
+        let f = Fetcher::new(vec![]);
+        let cases = [
+            ("http://[::127.0.0.1]/m", "IPv4-compatible"),
+            ("http://[::ffff:127.0.0.1]/m", "IPv4-mapped"),
+            ("http://[::ffff:169.254.169.254]/m", "IPv4-mapped"),
+            ("http://[64:ff9b::a9fe:a9fe]/m", "NAT64"),
+            ("http://[64:ff9b:1::a9fe:a9fe]/m", "local-use NAT64"),
+            ("http://[2002:7f00:1::1]/m", "6to4"),
+            ("http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/m", "Teredo"),
+            ("http://[fec0::1]/m", "site-local"),
+            ("http://[fe80::1]/m", "link-local"),
+            ("http://[::]/m", "unspecified"),
+            ("http://0x7f.1/m", "loopback"),
+            ("http://2852039166/m", "link-local"),
+            ("http://0.0.0.0/m", "unspecified"),
+        ];
+        for (url, what) in cases {
+            let started = std::time::Instant::now();
+            let err = f.get(url, "*/*").await.unwrap_err();
+            assert!(err.0.contains(what) && err.0.contains("never fetches from"), "{url}: {}", err.0);
+            assert!(started.elapsed() < Duration::from_secs(2), "{url} was refused without waiting on a connection");
+        }
+        // The allow-list names the address it allows, not what embeds it: with 127.0.0.1
+        // allowed, ::ffff:127.0.0.1 still is not.
+        let f = Fetcher::new(vec!["127.0.0.1".into()]);
+        let err = f.get("http://[::ffff:127.0.0.1]/m", "*/*").await.unwrap_err();
+        assert!(err.0.contains("that reaches the IPv4 address 127.0.0.1"), "{}", err.0);
     }
 
     #[tokio::test]
@@ -206,9 +222,11 @@ mod tests {
         let f = Fetcher::new(vec![]);
         let req = http::Request::post("http://127.0.0.1:9/token").body(b"grant_type=x".to_vec()).unwrap();
         let err = f.send(req).await.unwrap_err();
-        assert!(err.0.contains("private network address"), "{}", err.0);
+        assert!(err.0.contains("never fetches from"), "{}", err.0);
         let err = f.get_bearer("http://localhost:9/userinfo", "t", "application/json").await.unwrap_err();
-        assert!(err.0.contains("private network address"), "{}", err.0);
+        // Whichever address of localhost is refused first, the name and the range are given.
+        let says_loopback = err.0.contains(", the loopback address (::1/128), which") || err.0.contains(", a loopback address (127.0.0.0/8), which");
+        assert!(err.0.starts_with("localhost resolves to ") && says_loopback, "{}", err.0);
         let err = f.get_bearer("file:///etc/passwd", "t", "*/*").await.unwrap_err();
         assert!(err.0.contains("Only http"), "{}", err.0);
     }

@@ -364,7 +364,7 @@ async fn an_unreachable_or_private_provider_is_reported() {
     assert!(fact(&r, "problem").contains("Could not connect"), "{r:?}");
     let r = oidc::finish(&Fetcher::new(vec![]), &cfg, "s", REDIRECT, "c", "n", "v", now(), SKEW).await.unwrap_err();
     assert_eq!(r.code, FailureCode::OidcProviderUnreachable);
-    assert!(fact(&r, "problem").contains("private network address"), "{r:?}");
+    assert!(fact(&r, "problem").contains("which Portico never fetches from"), "{r:?}");
 }
 
 #[tokio::test]

@@ -91,7 +91,7 @@ async fn saml_metadata_url_is_downloaded_but_private_addresses_need_the_allow_li
     let (admin, _, conn) = saml_admin(&strict).await;
     let r = admin.call(Method::PUT, &format!("/portal/api/connections/{conn}/saml"), Some(json!({ "method": "metadata_url", "metadata_url": format!("{base}/metadata") }))).await;
     let e = assert_error(&r, 422, "metadata_fetch_failed");
-    assert!(e["message"].as_str().unwrap().contains("private network"), "{e}");
+    assert!(e["message"].as_str().unwrap().contains("is a loopback address (127.0.0.0/8), which Portico never fetches from"), "{e}");
 }
 
 fn discovery_docs() -> Vec<(&'static str, String, &'static str)> {

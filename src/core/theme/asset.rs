@@ -1,6 +1,8 @@
 //! Theme assets (logos, favicon, font): what a file really is, judged by its bytes rather than
 //! its name or the type it was sent with, and SVG checked for anything that could run or load.
 
+use super::css_guard::{first_hazard, Hazard, Policy};
+
 /// What an uploaded file is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AssetKind {
@@ -61,7 +63,9 @@ const FORBIDDEN_ELEMENTS: &[&str] = &["script", "foreignObject", "iframe", "embe
 
 /// Checks an SVG document: well-formed XML without a DTD, an `<svg>` root, and nothing that can
 /// run script (elements, `on…` attributes, `javascript:`) or load anything from elsewhere
-/// (`href`s that are not fragment links, `url()` that is not `#…`, `@import`).
+/// (`href`s that are not fragment links, and in styles and presentation attributes `url()`
+/// that is not `#…`, `@import`, `image-set(…)` and the rest of what [`super::css_guard`]
+/// finds, escapes included).
 pub fn check_svg(text: &str) -> Result<(), String> {
     // Bounded before any tree is built: a logo nested thousands of levels deep would overflow
     // the parsing thread's stack.
@@ -87,34 +91,63 @@ pub fn check_svg(text: &str) -> Result<(), String> {
             if attr_name == "href" && !value.trim_start().starts_with('#') {
                 return Err(format!("The SVG links to {value:?} (on <{name}>); only links inside the file (#id) are allowed — embed images instead of referencing them."));
             }
-            check_style_text(value)?;
+            if value.to_ascii_lowercase().contains("javascript:") {
+                return Err("The SVG contains a javascript: address; remove it.".into());
+            }
+            // Design tools keep their own data (Inkscape's export paths, Illustrator's layer
+            // names) in their own namespaces, which no browser reads as CSS.
+            let foreign = attr.namespace().is_some_and(|ns| ![SVG_NS, XLINK_NS, XML_NS].contains(&ns));
+            if !foreign {
+                let policy = if attr_name == "style" { &STYLES } else { &VALUES };
+                check_styles(value, policy, &format!("in the {attr_name} attribute of <{name}>"))?;
+            }
         }
         if name == "style" {
-            for t in node.descendants().filter(|n| n.is_text()) {
-                check_style_text(t.text().unwrap_or_default())?;
+            // A browser reads the element's text as one stylesheet, joined across the XML
+            // comments and CDATA sections that split it (`u<!-- -->rl(` is `url(`), so it is
+            // checked joined; an element inside would make "its text" ambiguous.
+            if let Some(child) = node.children().find(|n| n.is_element()) {
+                return Err(format!("The SVG's <style> element contains a <{}> element; keep only CSS in it.", child.tag_name().name()));
             }
+            let css: String = node.children().filter(|n| n.is_text()).filter_map(|n| n.text()).collect();
+            if css.to_ascii_lowercase().contains("javascript:") {
+                return Err("The SVG contains a javascript: address; remove it.".into());
+            }
+            check_styles(&css, &STYLES, "in a <style> element")?;
         }
     }
     Ok(())
 }
 
-fn check_style_text(value: &str) -> Result<(), String> {
-    let lower = value.to_ascii_lowercase();
-    if lower.contains("javascript:") {
-        return Err("The SVG contains a javascript: address; remove it.".into());
-    }
-    if lower.contains("@import") {
-        return Err("The SVG's styles import another stylesheet (@import); remove it.".into());
-    }
-    let mut rest = lower.as_str();
-    while let Some(i) = rest.find("url(") {
-        let inner = rest[i + 4..].trim_start().trim_start_matches(['"', '\'']);
-        if !inner.starts_with('#') {
-            return Err("The SVG refers to another file with url(…); only references inside the file (url(#id)) are allowed.".into());
-        }
-        rest = &rest[i + 4..];
-    }
-    Ok(())
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+const XLINK_NS: &str = "http://www.w3.org/1999/xlink";
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// At-rules a logo's stylesheet may use: none of them loads anything.
+const STYLE_AT_RULES: [&str; 8] = ["media", "supports", "container", "layer", "font-face", "keyframes", "-webkit-keyframes", "charset"];
+/// A `<style>` element or `style` attribute: references inside the file only.
+const STYLES: Policy = Policy { url_allowed: is_fragment, at_rules: Some(&STYLE_AT_RULES) };
+/// Any other attribute, which a browser may read as a CSS value (`fill`, `mask`, `filter`, …):
+/// there an `@` is only text.
+const VALUES: Policy = Policy { url_allowed: is_fragment, at_rules: None };
+
+/// `#id`: a reference to something inside the same file.
+fn is_fragment(address: &str) -> bool {
+    address.starts_with('#') && !address.contains(|c: char| c == '\\' || c == '"' || c == '\'' || c == '(' || c == ')' || c.is_whitespace())
+}
+
+/// Refuses what could load or run in CSS text found `place` ("in a <style> element").
+fn check_styles(css: &str, policy: &Policy, place: &str) -> Result<(), String> {
+    let Some(found) = first_hazard(css, policy) else { return Ok(()) };
+    Err(match found.hazard {
+        Hazard::Escape => format!("The SVG's styles use a backslash escape {place}, which could disguise url( or @import; remove it (export the SVG again with plain styles)."),
+        Hazard::AtRule(name) if name == "import" => format!("The SVG's styles import another stylesheet (@import) {place}; remove it."),
+        Hazard::AtRule(name) => format!("The SVG's styles use @{name} {place}, which a logo does not need; remove it."),
+        Hazard::Function(name) => format!("The SVG's styles use {name}(…) {place}, which can load other files or run code; remove it."),
+        Hazard::Property(name) => format!("The SVG's styles use the {name} property {place}, which can run code; remove it."),
+        Hazard::Url(address) => format!("The SVG refers to another file with url({address}) {place}; only references inside the file (url(#id)) are allowed."),
+        Hazard::UrlNotClosed => format!("The SVG has a url(…) with something after its address {place}; write it as url(#id)."),
+    })
 }
 
 /// Judges an upload by its content for the given kind.
@@ -208,6 +241,53 @@ mod tests {
             let e = check_asset(AssetKind::Logo, svg.as_bytes()).expect_err(svg);
             assert!(e.contains(says), "{svg}: {e}");
         }
+    }
+
+    /// Issue 13: CSS escapes, comments and the other loaders pass no SVG filter, whether in a
+    /// `<style>` element, a `style` attribute or a presentation attribute.
+    #[test]
+    fn disguised_loads_in_svg_styles_are_refused_with_the_place() {
+        let svg = |body: &str| format!(r#"<svg xmlns="http://www.w3.org/2000/svg">{body}</svg>"#);
+        let cases = [
+            (r#"<rect style="fill: u\72l(https://evil.test/p)"/>"#, "backslash escape in the style attribute of <rect>"),
+            (r#"<rect style="fill: u&#92;72l(https://evil.test/p)"/>"#, "backslash escape in the style attribute of <rect>"),
+            (r#"<rect fill="u\72l(https://evil.test/p)"/>"#, "backslash escape in the fill attribute of <rect>"),
+            (r#"<style>@\69mport url(https://evil.test/a.css);</style>"#, "backslash escape in a <style> element"),
+            (r#"<style>@import 'https://evil.test/a.css';</style>"#, "(@import) in a <style> element"),
+            (r#"<style><![CDATA[.a { fill: \75rl(https://evil.test/p) }]]></style>"#, "backslash escape"),
+            (r#"<style>.a { fill: u<!-- split -->rl(https://evil.test/p) }</style>"#, "url(https://evil.test/p) in a <style> element"),
+            (r#"<style>.a { fill: u<![CDATA[rl(https://evil.test/p)]]> }</style>"#, "url(https://evil.test/p)"),
+            (r#"<style>.a { fill: u<g/>rl(https://evil.test/p) }</style>"#, "contains a <g> element"),
+            (r#"<style>.a { background: image-set('https://evil.test/p' 1x) }</style>"#, "image-set(…) in a <style> element"),
+            (r#"<style>.a { background: src('https://evil.test/p') }</style>"#, "src(…)"),
+            (r#"<style>.a { width: expression(alert(1)) }</style>"#, "expression(…)"),
+            (r#"<style>@font-face { font-family: x; src: url(https://evil.test/f.woff2) }</style>"#, "url(https://evil.test/f.woff2)"),
+            (r#"<style>.a { -moz-binding: url(#x) }</style>"#, "the -moz-binding property"),
+            (r#"<rect style="behavior: url(#x)"/>"#, "the behavior property in the style attribute of <rect>"),
+            (r#"<style>@namespace x url(#y);</style>"#, "@namespace"),
+            (r#"<rect mask="url( 'https://evil.test/m' )"/>"#, "url(https://evil.test/m) in the mask attribute of <rect>"),
+            (r#"<rect style="content: 'x&#10;fill: url(https://evil.test/p)"/>"#, "url(https://evil.test/p)"),
+        ];
+        for (body, says) in cases {
+            let e = check_asset(AssetKind::Logo, svg(body).as_bytes()).expect_err(body);
+            assert!(e.contains(says), "{body}: {e}");
+        }
+    }
+
+    /// What design tools export keeps passing: fragment references, media queries, comments
+    /// that split no load, escapes in quoted text, and editor metadata in its own namespace.
+    #[test]
+    fn ordinary_svg_styles_pass() {
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" data-author="studio@acme.example" inkscape:export-filename="C:\Users\me\logo.png">
+            <style><![CDATA[
+                /* Illustrator */ .cls-1 { fill: url( '#g' ); } .cls-2 { fill: u/**/rl(#g) }
+                @media (prefers-color-scheme: dark) { .cls-1 { fill: #fff } }
+                text::before { content: "\2014" }
+            ]]></style>
+            <linearGradient id="g"/>
+            <rect class="cls-1" style="stroke: url(#g); opacity: .5" fill="url(#g)" aria-label="Acme's logo"/>
+        </svg>"##;
+        assert_eq!(check_asset(AssetKind::Logo, svg.as_bytes()).map(|a| a.extension), Ok("svg"));
     }
 
     #[test]

@@ -4,14 +4,25 @@
 //! Scoping prefixes every selector with [`ROOT_SELECTOR`] rather than wrapping the snippet in a
 //! nesting block, because nesting would turn `body { … }` into `#portico-root body`, which
 //! matches nothing, while prefixing lets us map `html`, `body` and `:root` onto the root
-//! element itself — the one thing a vendor means by them. Selectors nested inside a rule's
-//! block are left alone: CSS nesting always resolves them against their (already scoped)
-//! parent, so they can only match a subset of it.
+//! element itself — the one thing a vendor means by them.
+//!
+//! Rules nested inside a rule's block (CSS nesting) are kept as written, so each is checked to
+//! stay inside its parent's reach: `&` only outside `:is()`, `:not()` and other parentheses
+//! (`:not(&)` is everything else on the page), and, when the parent is the root itself
+//! (`body { … }`), no `+` or `~` from it (`body { & ~ * { … } }` would reach the page beside the
+//! portal). A parent strictly inside the root may use them: its siblings are inside the root
+//! too. Only `@media`, `@supports`, `@container` and `@layer` nest, and nothing nests inside
+//! `@font-face` or a keyframe.
+//!
+//! What can load or run (`url(`, `@import`, `image-set(`, escapes that spell them, …) is found
+//! by the scanner the SVG filter shares ([`super::css_guard`]).
 //!
 //! Everything is checked on exactly the text that is emitted (comments are removed first), so
 //! the browser never sees anything the checks did not.
 
 use std::fmt::Write as _;
+
+use super::css_guard::{first_hazard, ident_end, Hazard, Policy};
 
 /// The id of the element the portal is mounted in; custom CSS is scoped under it.
 pub const ROOT_ID: &str = "portico-root";
@@ -24,11 +35,11 @@ pub const ASSET_PREFIX: &str = "/theme-assets/";
 
 /// At-rules whose block holds style rules: scoped recursively.
 const GROUPING_AT_RULES: [&str; 4] = ["media", "supports", "container", "layer"];
-/// At-rules whose block holds no selectors: kept as written.
-const OPAQUE_AT_RULES: [&str; 3] = ["font-face", "keyframes", "-webkit-keyframes"];
-/// Functions that can fetch a resource without `url(`, or run script in old browsers.
-const FORBIDDEN_FUNCTIONS: [&str; 6] =
-    ["expression", "image-set", "-webkit-image-set", "image", "src", "-moz-element"];
+/// Every at-rule custom CSS may use: the grouping ones, and @font-face and @keyframes, whose
+/// blocks hold no selectors and are kept as written.
+const ALLOWED_AT_RULES: [&str; 7] = ["media", "supports", "container", "layer", "font-face", "keyframes", "-webkit-keyframes"];
+/// What custom CSS may load: the theme's own assets, nothing else.
+const POLICY: Policy = Policy { url_allowed: is_asset_path, at_rules: Some(&ALLOWED_AT_RULES) };
 
 /// Checks a custom CSS snippet and returns it scoped under the portal root.
 ///
@@ -36,9 +47,11 @@ const FORBIDDEN_FUNCTIONS: [&str; 6] =
 /// `@namespace` and every at-rule other than `@media`, `@supports`, `@container`, `@layer`,
 /// `@font-face` and `@keyframes`; `url(…)` anywhere but a path under `/theme-assets/` (no
 /// scheme, no `//`); `expression(…)`, `image-set(…)` and other functions that fetch without
-/// `url(`; `javascript:`; `</` (which would close a `<style>` element); backslash escapes
-/// outside quotes (they could spell `url(` or `@import` in disguise); unclosed comments,
-/// strings, braces, brackets or parentheses; declarations outside a rule.
+/// `url(`; `behavior` and `-moz-binding`; `javascript:`; `</` (which would close a `<style>`
+/// element); backslash escapes outside quotes (they could spell `url(` or `@import` in
+/// disguise); unclosed comments, strings, braces, brackets or parentheses; declarations outside
+/// a rule; `&` outside a nested rule; nested rules that could reach outside the portal (see the
+/// module documentation).
 ///
 /// Every selector is prefixed with `#portico-root`; a leading `html`, `body` or `:root`
 /// becomes context around the root, so `body { … }` styles the root element and
@@ -127,14 +140,25 @@ fn strip_comments(css: &str) -> Result<String, String> {
     Ok(out)
 }
 
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b >= 0x80
-}
-
-/// Checks everything outside quoted text: escapes, at-rules, functions and `url(…)`, and that
-/// braces, brackets and parentheses nest properly (a `}` inside an unclosed `(` would make the
-/// browser see different rules than we scoped).
+/// Checks everything outside quoted text: what could load or run (the shared scanner), and
+/// that braces, brackets and parentheses nest properly (a `}` inside an unclosed `(` would make
+/// the browser see different rules than we scoped).
 fn check_tokens(text: &str) -> Result<(), String> {
+    if let Some(found) = first_hazard(text, &POLICY) {
+        let line = line_of(text, found.at);
+        return Err(match found.hazard {
+            Hazard::Escape => format!("{line}Remove the backslash escape: outside quotes, escapes could disguise url( or @import."),
+            Hazard::AtRule(name) => at_rule_message(&name, &line),
+            Hazard::Function(name) => format!(
+                "{line}Remove {name}(…): custom CSS may only use url(/theme-assets/…) to load images and fonts, and cannot run script."
+            ),
+            Hazard::Property(name) => format!("{line}Remove the {name} property: it attaches code to elements, and custom CSS cannot run script."),
+            Hazard::Url(value) => format!(
+                "{line}url({value}) is not allowed: custom CSS may only load the theme's own assets, with a path like url({ASSET_PREFIX}background.png) (no https://, no //, no ..)."
+            ),
+            Hazard::UrlNotClosed => format!("{line}Close the url(…) right after its address."),
+        });
+    }
     let bytes = text.as_bytes();
     let mut open: Vec<(u8, usize)> = Vec::new();
     let mut i = 0;
@@ -143,18 +167,6 @@ fn check_tokens(text: &str) -> Result<(), String> {
         match b {
             b'"' | b'\'' => {
                 i = skip_string(text, i)?;
-                continue;
-            }
-            b'\\' => {
-                return Err(format!(
-                    "{}Remove the backslash escape: outside quotes, escapes could disguise url( or @import.",
-                    line_of(text, i)
-                ));
-            }
-            b'@' => {
-                let end = ident_end(bytes, i + 1);
-                check_at_rule(&text[i + 1..end].to_ascii_lowercase(), text, i)?;
-                i = end;
                 continue;
             }
             b'(' | b'[' | b'{' => open.push((b, i)),
@@ -180,24 +192,6 @@ fn check_tokens(text: &str) -> Result<(), String> {
                     }
                 }
             }
-            _ if is_ident_byte(b) && (i == 0 || !is_ident_byte(bytes[i - 1])) => {
-                let end = ident_end(bytes, i);
-                if bytes.get(end) == Some(&b'(') {
-                    let name = text[i..end].to_ascii_lowercase();
-                    if name == "url" {
-                        i = check_url(text, end + 1)?;
-                        continue;
-                    }
-                    if FORBIDDEN_FUNCTIONS.contains(&name.as_str()) {
-                        return Err(format!(
-                            "{}Remove {name}(…): custom CSS may only use url(/theme-assets/…) to load images and fonts, and cannot run script.",
-                            line_of(text, i)
-                        ));
-                    }
-                }
-                i = end;
-                continue;
-            }
             _ => {}
         }
         i += 1;
@@ -208,19 +202,8 @@ fn check_tokens(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn ident_end(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len() && is_ident_byte(bytes[i]) {
-        i += 1;
-    }
-    i
-}
-
-fn check_at_rule(name: &str, text: &str, at: usize) -> Result<(), String> {
-    if GROUPING_AT_RULES.contains(&name) || OPAQUE_AT_RULES.contains(&name) {
-        return Ok(());
-    }
-    let line = line_of(text, at);
-    Err(match name {
+fn at_rule_message(name: &str, line: &str) -> String {
+    match name {
         "import" => format!("{line}Remove the @import: custom CSS cannot load other stylesheets. Put the rules here instead."),
         "charset" => format!("{line}Remove the @charset rule: the theme stylesheet is always UTF-8."),
         "namespace" => format!("{line}Remove the @namespace rule: the portal is plain HTML."),
@@ -228,48 +211,19 @@ fn check_at_rule(name: &str, text: &str, at: usize) -> Result<(), String> {
         other => format!(
             "{line}Remove @{other}: custom CSS may use @media, @supports, @container, @layer, @font-face and @keyframes."
         ),
-    })
+    }
 }
 
-/// Checks the argument of a `url(` whose name ended just before `start`; returns the index
-/// past its `)`.
-fn check_url(text: &str, start: usize) -> Result<usize, String> {
-    let bytes = text.as_bytes();
-    let line = || line_of(text, start);
-    let mut i = start;
-    while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-        i += 1;
-    }
-    let (value, mut after) = match bytes.get(i) {
-        Some(b'"' | b'\'') => {
-            let end = skip_string(text, i)?;
-            (&text[i + 1..end - 1], end)
-        }
-        _ => {
-            let end = text[i..].find(')').map_or(bytes.len(), |n| i + n);
-            (text[i..end].trim_end(), end)
-        }
-    };
-    while after < bytes.len() && bytes[after].is_ascii_whitespace() {
-        after += 1;
-    }
-    if bytes.get(after) != Some(&b')') {
-        return Err(format!("{}Close the url(…) right after its address.", line()));
-    }
-    let path_ok = value.strip_prefix(ASSET_PREFIX).is_some_and(|rest| {
+/// Whether a `url(…)` address is a path under [`ASSET_PREFIX`]: no scheme, no `//`, no `..`,
+/// nothing a browser would decode into something else.
+fn is_asset_path(value: &str) -> bool {
+    value.strip_prefix(ASSET_PREFIX).is_some_and(|rest| {
         !rest.is_empty()
             && !rest.starts_with('/')
             && !rest.contains("..")
             && !rest.contains("//")
             && rest.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'-' | b'_' | b'~'))
-    });
-    if !path_ok {
-        return Err(format!(
-            "{}url({value}) is not allowed: custom CSS may only load the theme's own assets, with a path like url({ASSET_PREFIX}background.png) (no https://, no //, no ..).",
-            line()
-        ));
-    }
-    Ok(after + 1)
+    })
 }
 
 /// Index of the first `;`, `{` or `}` at or after `from`, outside quotes and parentheses.
@@ -350,6 +304,10 @@ fn scope_rules(text: &str, from: usize, to: usize, out: &mut String) -> Result<(
                         scope_rules(text, end + 1, close, out)?;
                         out.push_str("}\n");
                     } else {
+                        // @font-face holds declarations, @keyframes keyframes that hold
+                        // declarations: any deeper block is something else in disguise.
+                        let depth = if name == "font-face" { 0 } else { 1 };
+                        check_depth(text, end + 1, close, depth, &name)?;
                         let _ = writeln!(out, "{prelude}{{{}}}", text[end + 1..close].trim());
                     }
                     i = close + 1;
@@ -368,10 +326,131 @@ fn scope_rules(text: &str, from: usize, to: usize, out: &mut String) -> Result<(
             return Err(format!("{}This rule has no selector: add one before the {{.", line()));
         }
         let close = block_end(text, end, to)?;
-        let selectors = scope_selector_list(prelude).map_err(|e| format!("{}{e}", line()))?;
+        let (selectors, is_root) = scope_selector_list(prelude).map_err(|e| format!("{}{e}", line()))?;
+        check_nested(text, end + 1, close, is_root)?;
         let _ = writeln!(out, "{selectors}{{{}}}", text[end + 1..close].trim());
         i = close + 1;
     }
+}
+
+/// Refuses blocks nested more than `max` deep inside `text[from..to]` (the inside of an
+/// `@name` rule).
+fn check_depth(text: &str, from: usize, to: usize, max: usize, name: &str) -> Result<(), String> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = from;
+    while i < to {
+        match bytes[i] {
+            b'"' | b'\'' => {
+                i = skip_string(text, i)?;
+                continue;
+            }
+            b'{' => {
+                depth += 1;
+                if depth > max {
+                    let what = if max == 0 { "declarations" } else { "keyframes with declarations" };
+                    return Err(format!("{}@{name} holds only {what}: remove this nested block.", line_of(text, i)));
+                }
+            }
+            b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// Checks the rules nested in a style rule's block `text[from..to]` (CSS nesting), which are
+/// emitted as written: each selector must stay within its parent's reach. `parent_is_root`
+/// says whether the parent can be the portal root itself (`body { … }`), whose siblings are
+/// the page outside the portal.
+fn check_nested(text: &str, from: usize, to: usize, parent_is_root: bool) -> Result<(), String> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    loop {
+        while i < to && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= to {
+            return Ok(());
+        }
+        let end = prelude_end(text, i, to)?;
+        if end >= to || bytes[end] != b'{' {
+            // A declaration (or `@layer a;`): nothing nested.
+            i = end + 1;
+            continue;
+        }
+        let close = block_end(text, end, to)?;
+        let line = || line_of(text, i);
+        if bytes[i] == b'@' {
+            let name = text[i + 1..ident_end(bytes, i + 1)].to_ascii_lowercase();
+            if !GROUPING_AT_RULES.contains(&name.as_str()) {
+                return Err(format!("{}Move @{name} out of the rule it is nested in, to the top level.", line()));
+            }
+            // Rules inside a nested @media still nest in the same parent.
+            check_nested(text, end + 1, close, parent_is_root)?;
+        } else {
+            let mut any_root = false;
+            for (a, b) in split_top_level(&text[i..end], |c| c == b',') {
+                let selector = text[i + a..i + b].trim();
+                if selector.is_empty() {
+                    return Err(format!("{}Remove the empty selector: a comma has nothing on one side.", line()));
+                }
+                any_root |= check_nested_selector(selector, parent_is_root).map_err(|e| format!("{}{e}", line()))?;
+            }
+            check_nested(text, end + 1, close, any_root)?;
+        }
+        i = close + 1;
+    }
+}
+
+/// Where `&` appears in a selector outside quotes: at the top level, and inside parentheses or
+/// brackets.
+fn ampersands(s: &str) -> (bool, bool) {
+    let bytes = s.as_bytes();
+    let (mut top, mut inner, mut depth, mut i) = (false, false, 0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' | b'\'' => {
+                i = skip_string(s, i).unwrap_or(bytes.len());
+                continue;
+            }
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth = depth.saturating_sub(1),
+            b'&' if depth == 0 => top = true,
+            b'&' => inner = true,
+            _ => {}
+        }
+        i += 1;
+    }
+    (top, inner)
+}
+
+/// Checks one nested selector; returns whether what it matches can be the portal root itself.
+///
+/// A nested selector reaches from its parent through the combinator after its last `&` (or
+/// its leading combinator, or a descendant step when it has no `&`): down is always inside
+/// the parent; beside (`+`, `~`) is inside the portal unless the parent is the root.
+fn check_nested_selector(selector: &str, parent_is_root: bool) -> Result<bool, String> {
+    let (_, in_parens) = ampersands(selector);
+    if in_parens {
+        return Err(format!(
+            "\"{selector}\": & inside :is(), :not(), :has() or brackets could match elements outside the portal. Use & at the start of a selector, like &:hover or &.active."
+        ));
+    }
+    let parts = compounds(selector);
+    let last_amp = parts.iter().rposition(|(_, c)| ampersands(c).0);
+    let step = match last_amp {
+        Some(k) => parts.get(k + 1).map(|(comb, _)| comb.as_str()),
+        None => parts.first().map(|(comb, _)| comb.as_str()),
+    };
+    if parent_is_root && matches!(step, Some("+" | "~")) {
+        return Err(format!(
+            "\"{selector}\" would reach elements beside the portal, not inside it. Inside html, body or :root, nest only selectors that go down, like .card or > main."
+        ));
+    }
+    // Still the root when the selector ends at its `&` (`&:hover`, `.dark &`).
+    Ok(parent_is_root && last_amp.is_some() && step.is_none())
 }
 
 /// Splits `s` at `sep` bytes outside quotes, parentheses and brackets.
@@ -400,16 +479,25 @@ fn split_top_level(s: &str, is_sep: impl Fn(u8) -> bool) -> Vec<(usize, usize)> 
     parts
 }
 
-fn scope_selector_list(prelude: &str) -> Result<String, String> {
+/// The scoped selector list, and whether one of its selectors is the portal root itself.
+fn scope_selector_list(prelude: &str) -> Result<(String, bool), String> {
     let mut scoped = Vec::new();
+    let mut any_root = false;
     for (a, b) in split_top_level(prelude, |c| c == b',') {
         let selector = prelude[a..b].trim();
         if selector.is_empty() {
             return Err("Remove the empty selector: a comma has nothing on one side.".into());
         }
-        scoped.push(scope_selector(selector)?);
+        if ampersands(selector) != (false, false) {
+            return Err(format!(
+                "\"{selector}\": & stands for the selector of the rule it is nested in, and this rule is not nested. Write the selector out."
+            ));
+        }
+        let (s, is_root) = scope_selector(selector)?;
+        any_root |= is_root;
+        scoped.push(s);
     }
-    Ok(scoped.join(", "))
+    Ok((scoped.join(", "), any_root))
 }
 
 /// A compound selector that names the page itself: `html`, `body` or `:root`, possibly with
@@ -421,9 +509,9 @@ fn names_page(compound: &str) -> bool {
     })
 }
 
-/// Prefixes one complex selector with the root, turning leading page selectors into context.
-fn scope_selector(selector: &str) -> Result<String, String> {
-    // (combinator before, compound): combinators are " ", ">", "+" or "~".
+/// A complex selector as (combinator before, compound) pairs; combinators are "" (none, for a
+/// selector that starts with a compound), " ", ">", "+" or "~".
+fn compounds(selector: &str) -> Vec<(String, String)> {
     let mut parts: Vec<(String, String)> = Vec::new();
     let mut pending = String::new();
     for (a, b) in split_top_level(selector, |c| c.is_ascii_whitespace() || matches!(c, b'>' | b'+' | b'~')) {
@@ -441,6 +529,13 @@ fn scope_selector(selector: &str) -> Result<String, String> {
             parts.push((std::mem::take(&mut pending), compound.to_owned()));
         }
     }
+    parts
+}
+
+/// Prefixes one complex selector with the root, turning leading page selectors into context;
+/// also says whether the result is the root itself (`body`, `:root[data-theme=dark]`).
+fn scope_selector(selector: &str) -> Result<(String, bool), String> {
+    let parts = compounds(selector);
     let context = parts.iter().take_while(|(_, c)| names_page(c)).count();
     let mut out = String::new();
     for (i, (comb, compound)) in parts.iter().enumerate() {
@@ -486,5 +581,5 @@ fn scope_selector(selector: &str) -> Result<String, String> {
         out.push_str(ROOT_SELECTOR);
         out.push_str(&pseudo);
     }
-    Ok(out)
+    Ok((out, context == parts.len()))
 }

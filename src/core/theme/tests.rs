@@ -327,6 +327,83 @@ fn custom_css_is_scoped_to_the_root() {
     assert_eq!(scope(""), "");
 }
 
+/// Issue 13: nested rules (CSS nesting) are emitted as written, so each is checked to stay
+/// inside its parent; the message names the line and the selector.
+#[test]
+fn nested_rules_that_could_leave_the_portal_are_refused() {
+    let cases = [
+        ("body { & ~ * { display: none } }", "Line 1: \"& ~ *\" would reach elements beside the portal"),
+        ("body {\n  & + * { display: none }\n}", "Line 2: \"& + *\" would reach elements beside the portal"),
+        ("html { ~ * { display: none } }", "\"~ *\" would reach elements beside the portal"),
+        (":root { color: red; + div { display: none } }", "\"+ div\" would reach"),
+        ("body { &:hover { & ~ * { display: none } } }", "\"& ~ *\" would reach"),
+        ("body { .x &, & ~ p { display: none } }", "\"& ~ p\" would reach"),
+        ("body { @media print { & ~ * { display: none } } }", "\"& ~ *\" would reach"),
+        ("@media print { body { @supports (display: grid) { ~ * { display: none } } } }", "\"~ *\" would reach"),
+        (".a { :not(&) { display: none } }", "& inside :is(), :not()"),
+        (".a { :is(&) ~ * { display: none } }", "& inside :is(), :not()"),
+        (".a { .b:has(&) { display: none } }", "& inside"),
+        ("& ~ * { display: none }", "\"& ~ *\": & stands for the selector of the rule it is nested in"),
+        (".a, :is(&) { color: red }", "& stands for"),
+        (".a { @font-face { font-family: x } }", "Move @font-face out"),
+        (".a { @keyframes k { from { opacity: 0 } } }", "Move @keyframes out"),
+        ("@font-face { font-family: x; .a { color: red } }", "@font-face holds only declarations"),
+        ("@keyframes k { from { .a { color: red } } }", "@keyframes holds only keyframes"),
+        (".a { , .b { color: red } }", "empty selector"),
+    ];
+    for (css, expect) in cases {
+        match scope_custom_css(css) {
+            Ok(out) => panic!("{css:?} accepted as {out:?}"),
+            Err(e) => assert!(e.contains(expect), "{css:?}: {e}"),
+        }
+    }
+}
+
+/// Nesting that stays inside the parent keeps working, including siblings of a parent that
+/// is itself inside the portal (they share its parent, which is inside the portal).
+#[test]
+fn nested_rules_that_stay_inside_their_parent_are_kept() {
+    for css in [
+        ".a { &:hover { color: red } .b { color: blue } > .c { gap: 0 } }",
+        ".item { & + & { margin-top: 8px } & ~ .more { color: red } ~ .x { color: red } }",
+        "body { &:hover { color: red } .card { & ~ .card { margin: 0 } } }",
+        "body { .dark & { color: white } &.wide > main { gap: 0 } }",
+        "body { @media (max-width: 600px) { & { padding: 0 } .a { gap: 0 } } }",
+        ".a { --shadow: { x: y }; color: red }",
+        ".a[title=\"&\"] { content: \"& ~ *\" }",
+    ] {
+        let out = scope_custom_css(css).unwrap_or_else(|e| panic!("{css:?}: {e}"));
+        assert!(out.contains(ROOT_SELECTOR), "{out}");
+    }
+}
+
+/// Issue 13: what a browser decodes or joins is judged as the browser reads it.
+#[test]
+fn disguised_loads_in_custom_css_are_refused_with_what_to_remove() {
+    let cases = [
+        (".a { background: u\\72l(https://evil.example/x.png) }", "Line 1: Remove the backslash escape"),
+        ("@\\69mport 'https://evil.example/x.css';", "Remove the backslash escape"),
+        (".a { width: \\65xpression(alert(1)) }", "Remove the backslash escape"),
+        (".a {\n  background: u/**/rl(https://evil.example/x.png)\n}", "Line 2: url(https://evil.example/x.png) is not allowed"),
+        (".a { background: image-set('https://evil.example/x.png' 1x) }", "Remove image-set(…)"),
+        (".a { background: src('https://evil.example/x.png') }", "Remove src(…)"),
+        (".a { background: -webkit-image-set(url(/theme-assets/a.png) 1x) }", "Remove -webkit-image-set(…)"),
+        ("@font-face { font-family: x; src: url(https://evil.example/f.woff2) }", "url(https://evil.example/f.woff2) is not allowed"),
+        (".a { width: expression(alert(1)) }", "Remove expression(…)"),
+        (".a { -moz-binding: url(/theme-assets/x.xml) }", "Remove the -moz-binding property"),
+        (".a { behavior: url(/theme-assets/x.htc) }", "Remove the behavior property"),
+        (".a { background: url('/theme-assets/a.png' x) }", "Close the url(…) right after its address"),
+    ];
+    for (css, expect) in cases {
+        match scope_custom_css(css) {
+            Ok(out) => panic!("{css:?} accepted as {out:?}"),
+            Err(e) => assert!(e.contains(expect), "{css:?}: {e}"),
+        }
+    }
+    // Escapes inside quoted text are text, and stay.
+    assert_eq!(scope_custom_css(".a::before { content: \"\\2014\" }").unwrap(), "#portico-root .a::before{content: \"\\2014\"}\n");
+}
+
 #[test]
 fn every_scoped_selector_starts_inside_the_root() {
     let css = "html, body, :root, *, .a, body.x .y, html body p, a > b, :is(body) .z, #portico-root .q { x: y }";

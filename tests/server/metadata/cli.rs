@@ -164,11 +164,11 @@ async fn urls_are_downloaded_through_the_guarded_fetcher() {
     })
     .await
     .unwrap();
-    // 127.0.0.1 is a private address: only the operator's allow-list opens it.
+    // 127.0.0.1 is a loopback address: only the operator's allow-list opens it.
     assert_eq!(refused.code, Some(1));
     let e = &refused.json()["error"];
     assert_eq!(e["code"], "metadata_fetch_failed");
-    assert!(e["message"].as_str().unwrap().contains("private network address"), "{e}");
+    assert!(e["message"].as_str().unwrap().contains("is a loopback address (127.0.0.0/8), which Portico never fetches from"), "{e}");
     assert_eq!(allowed.code, Some(0), "{}", allowed.stderr);
     assert_eq!(allowed.json()["entity_id"], "https://ecdsa.idp.test/saml");
 }
