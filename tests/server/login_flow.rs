@@ -170,8 +170,10 @@ async fn requests_that_cannot_be_trusted_never_redirect_and_the_rest_come_back_w
         p
     };
     assert_eq!(err(&authorize_owned(&app, base(&[])).await), ("invalid_request".into(), "st".into()));
-    assert_eq!(err(&authorize_owned(&app, base(&[("organization", "org_unknown")])).await).0, "organization_not_found");
-    assert_eq!(err(&authorize_owned(&app, base(&[("login_hint", "someone@unverified.test")])).await).0, "organization_not_found");
+    // Unknown organizations and unverified domains are not told apart from an organization
+    // with no active connection (tests/server/hostile_login.rs checks the sentence, too).
+    assert_eq!(err(&authorize_owned(&app, base(&[("organization", "org_unknown")])).await).0, "connection_not_found");
+    assert_eq!(err(&authorize_owned(&app, base(&[("login_hint", "someone@unverified.test")])).await).0, "connection_not_found");
     assert_eq!(err(&authorize_owned(&app, base(&[("login_hint", "not-an-email")])).await).0, "invalid_request");
     assert_eq!(err(&authorize_owned(&app, base(&[("organization", "x"), ("code_challenge", "abc"), ("code_challenge_method", "plain")])).await).0, "invalid_request");
     let other = app.vendor(Method::POST, "/api/v1/organizations", Some(json!({ "name": "No SSO yet" }))).await;
@@ -230,7 +232,8 @@ async fn requests_that_cannot_be_trusted_never_redirect_and_the_rest_come_back_w
     let r = token(&app, &[("code", &code)], Some((&client, second.body["client_secret"].as_str().unwrap()))).await;
     assert_eq!(r.status, StatusCode::OK, "the new secret, and the code was not used up by the refusal: {}", r.text);
 
-    // Failed token requests are slowed down per client.
+    // Failed token requests from one caller are slowed down (the right secret is not: see
+    // tests/server/hostile_login.rs).
     let mut last = StatusCode::OK;
     for _ in 0..12 {
         last = token(&app, &[("code", "nonsense")], Some((&client, "pcs_wrong"))).await.status;
@@ -257,7 +260,8 @@ async fn public_clients_use_pkce_and_idp_initiated_sign_ins_land_on_the_default_
     let plain = query(&sign_in(&app, &idp, &conn, &started, "ada@example.com", "_pkce2").await)["code"].clone();
     let r = token(&app, &[("code", &plain), ("client_id", &client)], None).await;
     assert_eq!(r.body["error"], "invalid_client", "{}", r.text);
-    // The right verifier (on a fresh code: a refused attempt uses the code up).
+    // The right verifier (on a fresh code; a refused attempt leaves the code unspent, see
+    // tests/server/hostile_login.rs).
     let started = authorize(&app, &[("client_id", &client), ("redirect_uri", "myapp://callback"), ("organization", &org), ("code_challenge", &challenge), ("code_challenge_method", "S256")]).await;
     let code = query(&sign_in(&app, &idp, &conn, &started, "ada@example.com", "_pkce3").await)["code"].clone();
     let r = token(&app, &[("code", &code), ("client_id", &client), ("code_verifier", verifier)], None).await;
