@@ -254,11 +254,14 @@ pub const MAX_TRACKED: usize = 10_000;
 #[derive(Debug)]
 struct Window<K> {
     counts: std::collections::HashMap<K, (i64, u32)>,
+    /// When stale counts were last dropped: at most once a second, so a full map costs a
+    /// sweep per second rather than per request.
+    swept_at: i64,
 }
 
 impl<K> Default for Window<K> {
     fn default() -> Self {
-        Window { counts: std::collections::HashMap::new() }
+        Window { counts: std::collections::HashMap::new(), swept_at: i64::MIN }
     }
 }
 
@@ -270,12 +273,18 @@ impl<K: std::hash::Hash + Eq + Clone> Window<K> {
     /// Counts one failure; true when the key is past its budget for this minute.
     fn note(&mut self, key: &K, now: i64) -> bool {
         if !self.counts.contains_key(key) && self.counts.len() >= MAX_TRACKED {
-            self.counts.retain(|_, (start, _)| now - *start < 60);
+            if self.swept_at != now {
+                self.swept_at = now;
+                self.counts.retain(|_, (start, _)| now - *start < 60);
+            }
             if self.counts.len() >= MAX_TRACKED {
-                // Still full of live counts (many callers at once): the oldest makes room. Only
-                // a window is lost, never a refusal that should have been an answer.
-                if let Some(oldest) = self.counts.iter().min_by_key(|(_, (start, _))| *start).map(|(k, _)| k.clone()) {
-                    self.counts.remove(&oldest);
+                // Still full of live counts (many callers at once): the oldest eighth makes
+                // room, in one pass for the next MAX_TRACKED / 8 newcomers. Only counts are
+                // lost, never an answer: nobody is refused for being forgotten.
+                let mut by_age: Vec<(i64, K)> = self.counts.iter().map(|(k, (start, _))| (*start, k.clone())).collect();
+                let (oldest, _, _) = by_age.select_nth_unstable_by_key(MAX_TRACKED / 8, |(start, _)| *start);
+                for (_, k) in oldest.iter() {
+                    self.counts.remove(k);
                 }
             }
         }
@@ -503,6 +512,47 @@ mod tests {
         assert_ne!(profile_id("conn_1", "jane"), profile_id("conn_1", "john"));
         assert!(profile_id("conn_1", "jane").starts_with("prof_"));
     }
+
+    #[test]
+    fn failure_counters_stay_bounded_however_many_callers() {
+        let budgets = TokenBudgets::default();
+        let started = std::time::Instant::now();
+        for i in 0..(MAX_TRACKED as u32 + 5_000) {
+            budgets.note_caller(Some(std::net::IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + i))), T);
+        }
+        let (clients, callers) = budgets.tracked();
+        assert_eq!(clients, 0);
+        assert!(callers <= MAX_TRACKED && callers > MAX_TRACKED / 2, "{callers}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
+        // The newest caller is among those kept.
+        assert!(budgets.inner.lock().is_ok_and(|b| b.callers.counts.contains_key(&Some(std::net::IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + MAX_TRACKED as u32 + 4_999))))));
+        // A minute on, the stale counts make room instead of the oldest live one.
+        budgets.note_caller(None, T + 60);
+        assert_eq!(budgets.tracked(), (0, 1));
+    }
+
+    #[test]
+    fn a_caller_holding_a_whole_ipv6_prefix_is_one_caller() {
+        let budgets = TokenBudgets::default();
+        let mut slowed = false;
+        for i in 0..=TOKEN_FAILURES_PER_MINUTE {
+            let ip: std::net::IpAddr = format!("2001:db8:1:2::{i:x}").parse().unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+            slowed = budgets.note_caller(Some(ip), T);
+        }
+        assert!(slowed, "eleven failures from one /64 in a minute");
+        assert_eq!(budgets.tracked(), (0, 1));
+        // Counts start again once the minute is over.
+        assert!(!budgets.note_caller("2001:db8:1:2::1".parse().ok(), T + 60));
+        // The client's own budget is apart from every caller's.
+        assert!(!budgets.client_over("env_a", T));
+        for _ in 0..TOKEN_FAILURES_PER_MINUTE {
+            budgets.note_client("env_a", T);
+        }
+        assert!(budgets.client_over("env_a", T));
+        assert!(!budgets.client_over("env_a", T + 60));
+    }
+
+    const T: i64 = 1_795_392_000;
 
     #[test]
     fn client_ids_name_their_environment() {

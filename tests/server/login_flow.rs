@@ -7,9 +7,9 @@ use super::*;
 use base64::Engine;
 use sha2::Digest;
 
-const CALLBACK: &str = "https://app.example.com/callback";
+pub(super) const CALLBACK: &str = "https://app.example.com/callback";
 
-fn location(r: &Resp) -> String {
+pub(super) fn location(r: &Resp) -> String {
     r.headers.get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
 }
 
@@ -18,13 +18,13 @@ fn path_of(url: &str) -> String {
     format!("{}?{}", u.path(), u.query().unwrap_or(""))
 }
 
-fn query(url: &str) -> std::collections::HashMap<String, String> {
+pub(super) fn query(url: &str) -> std::collections::HashMap<String, String> {
     url::Url::parse(url).unwrap().query_pairs().into_owned().collect()
 }
 
 /// A connection that passed its test and is active, for an organization with example.com
 /// verified; redirect URIs registered; returns (org, connection, client id, client secret).
-async fn live(app: &App, idp: &Idp) -> (String, String, String, String) {
+pub(super) async fn live(app: &App, idp: &Idp) -> (String, String, String, String) {
     let (org, conn) = setup(app, idp, &["example.com"]).await;
     let d = app.vendor(Method::POST, &format!("/api/v1/organizations/{org}/domains"), Some(json!({ "domain": "example.com" }))).await;
     let d = d.body["id"].as_str().unwrap().to_owned();
@@ -46,7 +46,7 @@ async fn live(app: &App, idp: &Idp) -> (String, String, String, String) {
 }
 
 /// `/sso/authorize` with these parameters.
-async fn authorize(app: &App, params: &[(&str, &str)]) -> Resp {
+pub(super) async fn authorize(app: &App, params: &[(&str, &str)]) -> Resp {
     let q: Vec<String> = params.iter().map(|(k, v)| format!("{k}={}", url_encode(v))).collect();
     app.raw(Request::get(format!("/sso/authorize?{}", q.join("&"))).body(Body::empty()).unwrap()).await
 }
@@ -58,7 +58,7 @@ async fn authorize_owned(app: &App, p: Vec<(&'static str, String)>) -> Resp {
 
 /// Follows an authorize redirect to the IdP and answers as `email`; returns where the browser
 /// is sent back to (the app's redirect URI with a code or an error).
-async fn sign_in(app: &App, idp: &Idp, conn: &str, started: &Resp, email: &str, assertion_id: &str) -> String {
+pub(super) async fn sign_in(app: &App, idp: &Idp, conn: &str, started: &Resp, email: &str, assertion_id: &str) -> String {
     assert_eq!(started.status, StatusCode::FOUND, "{}", started.text);
     let launch = location(started);
     assert!(launch.starts_with(&format!("http://portal.test/sso/saml/{conn}/login/")), "{launch}");
@@ -73,7 +73,7 @@ async fn sign_in(app: &App, idp: &Idp, conn: &str, started: &Resp, email: &str, 
     location(&r)
 }
 
-async fn token(app: &App, fields: &[(&str, &str)], basic: Option<(&str, &str)>) -> Resp {
+pub(super) async fn token(app: &App, fields: &[(&str, &str)], basic: Option<(&str, &str)>) -> Resp {
     let body: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={}", url_encode(v))).collect();
     let mut b = Request::post("/sso/token").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     if let Some((id, secret)) = basic {
