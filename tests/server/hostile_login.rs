@@ -143,7 +143,9 @@ async fn oversized_input_is_refused_before_any_work_and_grows_nothing() {
     // Under the body limit but over a field's: each field named in the refusal.
     let long = |n: usize| "a".repeat(n);
     let (id, sec, code, verifier, uri, grant) = (long(10_000), long(257), long(257), long(129), long(2049), long(65));
-    let cases: Vec<(Vec<(&str, &str)>, Option<(&str, &str)>, &str)> = vec![
+    // (form fields, HTTP Basic credentials, the field named in the refusal)
+    type Case<'a> = (Vec<(&'a str, &'a str)>, Option<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
         (vec![("code", "x"), ("client_id", &id), ("client_secret", "pcs_wrong")], None, "client_id"),
         (vec![("code", "x")], Some((&id[..200], "pcs_wrong")), "client_id (HTTP Basic)"),
         (vec![("code", "x"), ("client_id", &client), ("client_secret", &sec)], None, "client_secret"),
