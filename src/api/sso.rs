@@ -117,9 +117,10 @@ pub struct TokenError {
 pub enum SignInError {
     /// A parameter is missing or wrong (e.g. an unsupported `code_challenge_method`).
     InvalidRequest,
-    /// No organization matches `organization`, or none verified the domain of `login_hint`.
-    OrganizationNotFound,
-    /// The organization (or `connection`) has no active connection.
+    /// Nothing the request names leads to an active connection: the organization, the
+    /// connection or the `login_hint`'s verified domain is unknown, or has no active connection.
+    /// One code for all of them, so the public client id does not tell anyone which
+    /// organizations or domains exist; Portico's log has the reason under the request id.
     ConnectionNotFound,
     /// The IdP refused, or its answer failed our checks (`error_description` says which).
     AccessDenied,
@@ -133,9 +134,8 @@ pub enum SignInError {
 
 impl SignInError {
     /// Every code, for the documentation.
-    pub const ALL: [SignInError; 7] = [
+    pub const ALL: [SignInError; 6] = [
         SignInError::InvalidRequest,
-        SignInError::OrganizationNotFound,
         SignInError::ConnectionNotFound,
         SignInError::AccessDenied,
         SignInError::EmailOutsideOrganizationDomains,
@@ -147,7 +147,6 @@ impl SignInError {
     pub fn as_str(self) -> &'static str {
         match self {
             SignInError::InvalidRequest => "invalid_request",
-            SignInError::OrganizationNotFound => "organization_not_found",
             SignInError::ConnectionNotFound => "connection_not_found",
             SignInError::AccessDenied => "access_denied",
             SignInError::EmailOutsideOrganizationDomains => "email_outside_organization_domains",

@@ -232,90 +232,247 @@ pub struct TokenRequest {
 }
 
 
-/// Counts a failed token request; true when the client is over its budget for this minute.
-fn note_failure(state: &AppState, client: &str) -> bool {
-    let now = state.clock.now();
-    let Ok(mut map) = state.token_failures.lock() else { return false };
-    map.retain(|_, (start, _)| now - *start < 60);
-    let entry = map.entry(client.to_owned()).or_insert((now, 0));
-    entry.1 += 1;
-    entry.1 > TOKEN_FAILURES_PER_MINUTE
+/// Longest `client_id` accepted, in bytes (Portico's are 33 characters).
+pub const MAX_CLIENT_ID: usize = 128;
+/// Longest `client_secret` accepted, in bytes (Portico's are 47 characters).
+pub const MAX_CLIENT_SECRET: usize = 256;
+/// Longest `code` accepted, in bytes (Portico's are 43 characters).
+pub const MAX_CODE: usize = 256;
+/// Longest `code_verifier` accepted, in bytes: RFC 7636 allows 128 characters.
+pub const MAX_CODE_VERIFIER: usize = 128;
+/// Longest `redirect_uri` accepted, in bytes.
+pub const MAX_REDIRECT_URI: usize = 2048;
+/// Longest `grant_type` accepted, in bytes.
+pub const MAX_GRANT_TYPE: usize = 64;
+/// Largest `/sso/token` body, in bytes: every field at its longest fits several times over.
+pub const TOKEN_BODY_LIMIT: usize = 16 * 1024;
+/// Most clients, and most callers, whose failures are counted at once; past it the oldest
+/// count is dropped, so no stream of requests can grow the counters without bound.
+pub const MAX_TRACKED: usize = 10_000;
+
+/// Failures in the current minute, per key: (minute's start, count).
+#[derive(Debug)]
+struct Window<K> {
+    counts: std::collections::HashMap<K, (i64, u32)>,
+    /// When stale counts were last dropped: at most once a second, so a full map costs a
+    /// sweep per second rather than per request.
+    swept_at: i64,
 }
 
-fn over_budget(state: &AppState, client: &str) -> bool {
-    let now = state.clock.now();
-    state.token_failures.lock().ok().and_then(|m| m.get(client).copied()).is_some_and(|(start, n)| now - start < 60 && n >= TOKEN_FAILURES_PER_MINUTE)
+impl<K> Default for Window<K> {
+    fn default() -> Self {
+        Window { counts: std::collections::HashMap::new(), swept_at: i64::MIN }
+    }
 }
 
-/// `POST /sso/token`: checks the client (secret compared in constant time, or PKCE), redeems
-/// the code once, and returns the profile.
-pub async fn token(state: &AppState, basic: Option<(String, String)>, req: TokenRequest) -> Result<TokenResponse, TokenRefusal> {
+impl<K: std::hash::Hash + Eq + Clone> Window<K> {
+    fn over(&self, key: &K, now: i64) -> bool {
+        self.counts.get(key).is_some_and(|(start, n)| now - start < 60 && *n >= TOKEN_FAILURES_PER_MINUTE)
+    }
+
+    /// Counts one failure; true when the key is past its budget for this minute.
+    fn note(&mut self, key: &K, now: i64) -> bool {
+        if !self.counts.contains_key(key) && self.counts.len() >= MAX_TRACKED {
+            if self.swept_at != now {
+                self.swept_at = now;
+                self.counts.retain(|_, (start, _)| now - *start < 60);
+            }
+            if self.counts.len() >= MAX_TRACKED {
+                // Still full of live counts (many callers at once): the oldest eighth makes
+                // room, in one pass for the next MAX_TRACKED / 8 newcomers. Only counts are
+                // lost, never an answer: nobody is refused for being forgotten.
+                let mut by_age: Vec<(i64, K)> = self.counts.iter().map(|(k, (start, _))| (*start, k.clone())).collect();
+                let (oldest, _, _) = by_age.select_nth_unstable_by_key(MAX_TRACKED / 8, |(start, _)| *start);
+                for (_, k) in oldest.iter() {
+                    self.counts.remove(k);
+                }
+            }
+        }
+        let entry = self.counts.entry(key.clone()).or_insert((now, 0));
+        if now - entry.0 >= 60 {
+            *entry = (now, 0);
+        }
+        entry.1 = entry.1.saturating_add(1);
+        entry.1 > TOKEN_FAILURES_PER_MINUTE
+    }
+}
+
+/// Failed `/sso/token` requests, counted apart by who can spend them, so nobody can use up the
+/// budget of someone else:
+/// - a client that proved its secret spends its own budget (keyed by its environment's id,
+///   which comes from the store, never from the request);
+/// - every other failure (unknown client, wrong or missing secret, a public client's bad
+///   request, oversized input) is counted against the caller's address.
+///
+/// A caller over its budget is still let in with the right credentials: its address may be
+/// shared with the real app (a NAT, or a proxy Portico does not trust), and a right secret
+/// must never wait for someone else's wrong ones. Secrets and codes carry 256 random bits, so
+/// the budget is a signal to misbehaving callers, not what keeps guesses out.
+#[derive(Debug, Default)]
+pub struct TokenBudgets {
+    inner: std::sync::Mutex<Budgets>,
+}
+
+#[derive(Debug, Default)]
+struct Budgets {
+    clients: Window<String>,
+    callers: Window<Option<std::net::IpAddr>>,
+}
+
+impl TokenBudgets {
+    /// How many clients and callers have failures counted now (each at most [`MAX_TRACKED`]).
+    pub fn tracked(&self) -> (usize, usize) {
+        self.inner.lock().map(|b| (b.clients.counts.len(), b.callers.counts.len())).unwrap_or_default()
+    }
+
+    fn client_over(&self, environment_id: &str, now: i64) -> bool {
+        self.inner.lock().is_ok_and(|b| b.clients.over(&environment_id.to_owned(), now))
+    }
+
+    fn note_client(&self, environment_id: &str, now: i64) -> bool {
+        self.inner.lock().is_ok_and(|mut b| b.clients.note(&environment_id.to_owned(), now))
+    }
+
+    fn note_caller(&self, caller: Option<std::net::IpAddr>, now: i64) -> bool {
+        self.inner.lock().is_ok_and(|mut b| b.callers.note(&caller_key(caller), now))
+    }
+}
+
+/// The key a caller's failures are counted under: an IPv6 caller usually holds a whole /64,
+/// so that is one caller; an IPv4-mapped address is the IPv4 address.
+fn caller_key(caller: Option<std::net::IpAddr>) -> Option<std::net::IpAddr> {
+    use std::net::{IpAddr, Ipv6Addr};
+    caller.map(|ip| match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !((1u128 << 64) - 1))),
+        },
+        v4 => v4,
+    })
+}
+
+fn slow_down() -> TokenRefusal {
+    refuse(429, "slow_down", "Too many failed token requests in the last minute; wait a minute before trying again.")
+}
+
+/// Refuses any field longer than its limit, before it is hashed, looked up or kept.
+fn check_sizes(basic: Option<&(String, String)>, req: &TokenRequest) -> Result<(), TokenRefusal> {
+    let fields = [
+        ("grant_type", req.grant_type.as_deref(), MAX_GRANT_TYPE),
+        ("client_id", req.client_id.as_deref(), MAX_CLIENT_ID),
+        ("client_id (HTTP Basic)", basic.map(|b| b.0.as_str()), MAX_CLIENT_ID),
+        ("client_secret", req.client_secret.as_deref(), MAX_CLIENT_SECRET),
+        ("client_secret (HTTP Basic)", basic.map(|b| b.1.as_str()), MAX_CLIENT_SECRET),
+        ("code", req.code.as_deref(), MAX_CODE),
+        ("code_verifier", req.code_verifier.as_deref(), MAX_CODE_VERIFIER),
+        ("redirect_uri", req.redirect_uri.as_deref(), MAX_REDIRECT_URI),
+    ];
+    match fields.into_iter().find(|(_, v, max)| v.is_some_and(|v| v.len() > *max)) {
+        Some((name, _, max)) => Err(refuse(400, "invalid_request", format!("{name} is longer than {max} bytes; send the value Portico issued, unchanged."))),
+        None => Ok(()),
+    }
+}
+
+/// A refusal, and whose budget it spends.
+enum Failed {
+    /// Nobody proved anything: the caller's address pays.
+    Caller(TokenRefusal),
+    /// The client proved its secret: its own budget pays.
+    Client(String, TokenRefusal),
+    /// Not counted: our fault, or already a slow-down.
+    Uncounted(TokenRefusal),
+}
+
+/// `POST /sso/token`: bounds the input, authenticates the client (secret compared in constant
+/// time, or PKCE against the code's challenge), and only then spends the code, once. `caller`
+/// is the address the request came from, when known.
+pub async fn token(state: &AppState, caller: Option<std::net::IpAddr>, basic: Option<(String, String)>, req: TokenRequest) -> Result<TokenResponse, TokenRefusal> {
+    let result = check_token(state, basic, &req).await;
+    let now = state.clock.now();
+    match result {
+        Ok(t) => Ok(t),
+        Err(Failed::Caller(r)) => Err(if state.token_failures.note_caller(caller, now) { slow_down() } else { r }),
+        Err(Failed::Client(env, r)) => Err(if state.token_failures.note_client(&env, now) { slow_down() } else { r }),
+        Err(Failed::Uncounted(r)) => Err(r),
+    }
+}
+
+async fn check_token(state: &AppState, basic: Option<(String, String)>, req: &TokenRequest) -> Result<TokenResponse, Failed> {
+    let internal = |e: StoreError| {
+        tracing::error!(error = %e, "token request failed");
+        Failed::Uncounted(refuse(500, "server_error", "Something went wrong on our side; try again."))
+    };
+    check_sizes(basic.as_ref(), req).map_err(Failed::Caller)?;
     if let Some(g) = req.grant_type.as_deref().filter(|g| *g != "authorization_code") {
-        return Err(refuse(400, "unsupported_grant_type", format!("grant_type {g} is not supported; use authorization_code.")));
+        return Err(Failed::Caller(refuse(400, "unsupported_grant_type", format!("grant_type {g} is not supported; use authorization_code."))));
     }
     let (client, secret) = match basic {
         Some((id, secret)) => (id, Some(secret)),
         None => (req.client_id.clone().unwrap_or_default(), req.client_secret.clone()),
     };
     if client.is_empty() {
-        return Err(refuse(401, "invalid_client", "Send client_id (and client_secret, or code_verifier for a public client)."));
+        return Err(Failed::Caller(refuse(401, "invalid_client", "Send client_id (and client_secret, or code_verifier for a public client).")));
     }
-    if over_budget(state, &client) {
-        return Err(refuse(429, "slow_down", "Too many failed token requests for this client; wait a minute."));
-    }
-    let result = check_token(state, &client, secret.as_deref(), &req).await;
-    if let Err(r) = &result {
-        if r.status != 500 && note_failure(state, &client) {
-            return Err(refuse(429, "slow_down", "Too many failed token requests for this client; wait a minute."));
-        }
-    }
-    result
-}
+    let env = environment_of_client(state, &client).await.map_err(internal)?.ok_or_else(|| Failed::Caller(refuse(401, "invalid_client", "Unknown client_id.")))?;
 
-async fn check_token(state: &AppState, client: &str, secret: Option<&str>, req: &TokenRequest) -> Result<TokenResponse, TokenRefusal> {
-    let internal = |e: StoreError| {
-        tracing::error!(error = %e, "token request failed");
-        refuse(500, "server_error", "Something went wrong on our side; try again.")
+    // Who pays for what follows: the client once it proved its secret, else the caller.
+    let confidential = match secret.as_deref() {
+        Some(secret) => {
+            let given = hash_token(secret);
+            let secrets = state.store.list_client_secrets(&env.id).await.map_err(internal)?;
+            // Every live secret is compared, whatever matches first, so timing says nothing.
+            let ok = secrets.iter().filter(|s| s.revoked_at.is_none()).fold(false, |acc, s| acc | constant_time_eq(s.secret_hash.as_bytes(), given.as_bytes()));
+            if !ok {
+                return Err(Failed::Caller(refuse(401, "invalid_client", "The client secret is wrong or was revoked.")));
+            }
+            if state.token_failures.client_over(&env.id, state.clock.now()) {
+                return Err(Failed::Uncounted(slow_down()));
+            }
+            true
+        }
+        None => false,
     };
-    let env = environment_of_client(state, client).await.map_err(internal)?.ok_or_else(|| refuse(401, "invalid_client", "Unknown client_id."))?;
-    if let Some(secret) = secret {
-        let given = hash_token(secret);
-        let secrets = state.store.list_client_secrets(&env.id).await.map_err(internal)?;
-        // Every live secret is compared, whatever matches first, so timing says nothing.
-        let ok = secrets.iter().filter(|s| s.revoked_at.is_none()).fold(false, |acc, s| acc | constant_time_eq(s.secret_hash.as_bytes(), given.as_bytes()));
-        if !ok {
-            return Err(refuse(401, "invalid_client", "The client secret is wrong or was revoked."));
-        }
-    }
-    let code = req.code.as_deref().map(str::trim).filter(|c| !c.is_empty()).ok_or_else(|| refuse(400, "invalid_request", "Send the code from the redirect."))?;
-    let row = match state.store.redeem_code(&hash_token(code), state.clock.now()).await.map_err(internal)? {
-        crate::server::store::CodeRedeemed::Ok(row) => row,
-        crate::server::store::CodeRedeemed::Invalid(why) => {
-            return Err(refuse(400, "invalid_grant", format!("The code is {why}: codes work once, within {} minutes.", CODE_SECONDS / 60)));
-        }
+    let fail = |r: TokenRefusal| if confidential { Failed::Client(env.id.clone(), r) } else { Failed::Caller(r) };
+
+    let code = req.code.as_deref().map(str::trim).filter(|c| !c.is_empty()).ok_or_else(|| fail(refuse(400, "invalid_request", "Send the code from the redirect.")))?;
+    let code_hash = hash_token(code);
+    let now = state.clock.now();
+    // Read, not spent: a request that fails below leaves the code to its rightful client.
+    let invalid = |why: &str| fail(refuse(400, "invalid_grant", format!("The code is {why}: codes work once, within {} minutes.", CODE_SECONDS / 60)));
+    let row = match state.store.code(&code_hash).await.map_err(internal)? {
+        None => return Err(invalid("unknown")),
+        Some(row) if row.used_at.is_some() => return Err(invalid("used")),
+        Some(row) if row.expires_at <= now => return Err(invalid("expired")),
+        Some(row) => row,
     };
     if row.client_id != client || row.environment_id != env.id {
-        return Err(refuse(400, "invalid_grant", "The code was issued to another client."));
+        return Err(fail(refuse(400, "invalid_grant", "The code was issued to another client.")));
     }
     if let Some(uri) = req.redirect_uri.as_deref() {
         if uri != row.redirect_uri {
-            return Err(refuse(400, "invalid_grant", "redirect_uri differs from the one the code was sent to."));
+            return Err(fail(refuse(400, "invalid_grant", "redirect_uri differs from the one the code was sent to.")));
         }
     }
     match (&row.code_challenge, req.code_verifier.as_deref()) {
         (Some(challenge), Some(verifier)) => {
             let computed = base64_url(&Sha256::digest(verifier.as_bytes()));
             if !constant_time_eq(computed.as_bytes(), challenge.as_bytes()) {
-                return Err(refuse(400, "invalid_grant", "The code_verifier does not match the code_challenge."));
+                return Err(fail(refuse(400, "invalid_grant", "The code_verifier does not match the code_challenge.")));
             }
         }
-        (Some(_), None) => return Err(refuse(400, "invalid_grant", "This code was issued with PKCE: send its code_verifier.")),
-        (None, Some(_)) => return Err(refuse(400, "invalid_grant", "This code was issued without PKCE; drop code_verifier or start over with a code_challenge.")),
+        (Some(_), None) => return Err(fail(refuse(400, "invalid_grant", "This code was issued with PKCE: send its code_verifier."))),
+        (None, Some(_)) => return Err(fail(refuse(400, "invalid_grant", "This code was issued without PKCE; drop code_verifier or start over with a code_challenge."))),
         (None, None) => {}
     }
-    if secret.is_none() && row.code_challenge.is_none() {
-        return Err(refuse(401, "invalid_client", "Without a client secret, the sign-in must use PKCE (code_challenge with S256)."));
+    if !confidential && row.code_challenge.is_none() {
+        return Err(fail(refuse(401, "invalid_client", "Without a client secret, the sign-in must use PKCE (code_challenge with S256).")));
     }
+    // The client is who the code was issued to: now the code is spent, atomically, so of two
+    // concurrent redemptions one wins.
+    let row = match state.store.redeem_code(&code_hash, now).await.map_err(internal)? {
+        crate::server::store::CodeRedeemed::Ok(row) => row,
+        crate::server::store::CodeRedeemed::Invalid(why) => return Err(invalid(why)),
+    };
     let grant: Grant = serde_json::from_str(&row.grant).map_err(|e| internal(StoreError::Other(e.to_string())))?;
     Ok(TokenResponse { profile: grant.profile, idp_initiated: grant.idp_initiated })
 }
@@ -355,6 +512,47 @@ mod tests {
         assert_ne!(profile_id("conn_1", "jane"), profile_id("conn_1", "john"));
         assert!(profile_id("conn_1", "jane").starts_with("prof_"));
     }
+
+    #[test]
+    fn failure_counters_stay_bounded_however_many_callers() {
+        let budgets = TokenBudgets::default();
+        let started = std::time::Instant::now();
+        for i in 0..(MAX_TRACKED as u32 + 5_000) {
+            budgets.note_caller(Some(std::net::IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + i))), T);
+        }
+        let (clients, callers) = budgets.tracked();
+        assert_eq!(clients, 0);
+        assert!(callers <= MAX_TRACKED && callers > MAX_TRACKED / 2, "{callers}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
+        // The newest caller is among those kept.
+        assert!(budgets.inner.lock().is_ok_and(|b| b.callers.counts.contains_key(&Some(std::net::IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + MAX_TRACKED as u32 + 4_999))))));
+        // A minute on, the stale counts make room instead of the oldest live one.
+        budgets.note_caller(None, T + 60);
+        assert_eq!(budgets.tracked(), (0, 1));
+    }
+
+    #[test]
+    fn a_caller_holding_a_whole_ipv6_prefix_is_one_caller() {
+        let budgets = TokenBudgets::default();
+        let mut slowed = false;
+        for i in 0..=TOKEN_FAILURES_PER_MINUTE {
+            let ip: std::net::IpAddr = format!("2001:db8:1:2::{i:x}").parse().unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+            slowed = budgets.note_caller(Some(ip), T);
+        }
+        assert!(slowed, "eleven failures from one /64 in a minute");
+        assert_eq!(budgets.tracked(), (0, 1));
+        // Counts start again once the minute is over.
+        assert!(!budgets.note_caller("2001:db8:1:2::1".parse().ok(), T + 60));
+        // The client's own budget is apart from every caller's.
+        assert!(!budgets.client_over("env_a", T));
+        for _ in 0..TOKEN_FAILURES_PER_MINUTE {
+            budgets.note_client("env_a", T);
+        }
+        assert!(budgets.client_over("env_a", T));
+        assert!(!budgets.client_over("env_a", T + 60));
+    }
+
+    const T: i64 = 1_795_392_000;
 
     #[test]
     fn client_ids_name_their_environment() {

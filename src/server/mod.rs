@@ -69,9 +69,9 @@ pub struct AppState {
     /// The default environment's id: it exists from start-up on and never changes, so the
     /// hostname of every request is resolved without asking the store for it.
     pub default_environment_id: Arc<str>,
-    /// Failed `/sso/token` requests per client in the current minute (start, count), so a
-    /// guessed secret or code costs time.
-    pub token_failures: Arc<std::sync::Mutex<std::collections::HashMap<String, (i64, u32)>>>,
+    /// Failed `/sso/token` requests in the current minute, per authenticated client and per
+    /// caller address, bounded in size (see [`login::TokenBudgets`]).
+    pub token_failures: Arc<login::TokenBudgets>,
     /// Limits how many SAML responses are checked at once, off the async workers.
     pub saml_gate: Arc<saml::response::VerifyGate>,
     /// How many IdP answers (ACS posts, OIDC callbacks) each address and connection may send.

@@ -7,9 +7,9 @@ use super::*;
 use base64::Engine;
 use sha2::Digest;
 
-const CALLBACK: &str = "https://app.example.com/callback";
+pub(super) const CALLBACK: &str = "https://app.example.com/callback";
 
-fn location(r: &Resp) -> String {
+pub(super) fn location(r: &Resp) -> String {
     r.headers.get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
 }
 
@@ -18,13 +18,13 @@ fn path_of(url: &str) -> String {
     format!("{}?{}", u.path(), u.query().unwrap_or(""))
 }
 
-fn query(url: &str) -> std::collections::HashMap<String, String> {
+pub(super) fn query(url: &str) -> std::collections::HashMap<String, String> {
     url::Url::parse(url).unwrap().query_pairs().into_owned().collect()
 }
 
 /// A connection that passed its test and is active, for an organization with example.com
 /// verified; redirect URIs registered; returns (org, connection, client id, client secret).
-async fn live(app: &App, idp: &Idp) -> (String, String, String, String) {
+pub(super) async fn live(app: &App, idp: &Idp) -> (String, String, String, String) {
     let (org, conn) = setup(app, idp, &["example.com"]).await;
     let d = app.vendor(Method::POST, &format!("/api/v1/organizations/{org}/domains"), Some(json!({ "domain": "example.com" }))).await;
     let d = d.body["id"].as_str().unwrap().to_owned();
@@ -46,7 +46,7 @@ async fn live(app: &App, idp: &Idp) -> (String, String, String, String) {
 }
 
 /// `/sso/authorize` with these parameters.
-async fn authorize(app: &App, params: &[(&str, &str)]) -> Resp {
+pub(super) async fn authorize(app: &App, params: &[(&str, &str)]) -> Resp {
     let q: Vec<String> = params.iter().map(|(k, v)| format!("{k}={}", url_encode(v))).collect();
     app.raw(Request::get(format!("/sso/authorize?{}", q.join("&"))).body(Body::empty()).unwrap()).await
 }
@@ -58,7 +58,7 @@ async fn authorize_owned(app: &App, p: Vec<(&'static str, String)>) -> Resp {
 
 /// Follows an authorize redirect to the IdP and answers as `email`; returns where the browser
 /// is sent back to (the app's redirect URI with a code or an error).
-async fn sign_in(app: &App, idp: &Idp, conn: &str, started: &Resp, email: &str, assertion_id: &str) -> String {
+pub(super) async fn sign_in(app: &App, idp: &Idp, conn: &str, started: &Resp, email: &str, assertion_id: &str) -> String {
     assert_eq!(started.status, StatusCode::FOUND, "{}", started.text);
     let launch = location(started);
     assert!(launch.starts_with(&format!("http://portal.test/sso/saml/{conn}/login/")), "{launch}");
@@ -73,7 +73,7 @@ async fn sign_in(app: &App, idp: &Idp, conn: &str, started: &Resp, email: &str, 
     location(&r)
 }
 
-async fn token(app: &App, fields: &[(&str, &str)], basic: Option<(&str, &str)>) -> Resp {
+pub(super) async fn token(app: &App, fields: &[(&str, &str)], basic: Option<(&str, &str)>) -> Resp {
     let body: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={}", url_encode(v))).collect();
     let mut b = Request::post("/sso/token").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     if let Some((id, secret)) = basic {
@@ -170,8 +170,10 @@ async fn requests_that_cannot_be_trusted_never_redirect_and_the_rest_come_back_w
         p
     };
     assert_eq!(err(&authorize_owned(&app, base(&[])).await), ("invalid_request".into(), "st".into()));
-    assert_eq!(err(&authorize_owned(&app, base(&[("organization", "org_unknown")])).await).0, "organization_not_found");
-    assert_eq!(err(&authorize_owned(&app, base(&[("login_hint", "someone@unverified.test")])).await).0, "organization_not_found");
+    // Unknown organizations and unverified domains are not told apart from an organization
+    // with no active connection (tests/server/hostile_login.rs checks the sentence, too).
+    assert_eq!(err(&authorize_owned(&app, base(&[("organization", "org_unknown")])).await).0, "connection_not_found");
+    assert_eq!(err(&authorize_owned(&app, base(&[("login_hint", "someone@unverified.test")])).await).0, "connection_not_found");
     assert_eq!(err(&authorize_owned(&app, base(&[("login_hint", "not-an-email")])).await).0, "invalid_request");
     assert_eq!(err(&authorize_owned(&app, base(&[("organization", "x"), ("code_challenge", "abc"), ("code_challenge_method", "plain")])).await).0, "invalid_request");
     let other = app.vendor(Method::POST, "/api/v1/organizations", Some(json!({ "name": "No SSO yet" }))).await;
@@ -230,7 +232,8 @@ async fn requests_that_cannot_be_trusted_never_redirect_and_the_rest_come_back_w
     let r = token(&app, &[("code", &code)], Some((&client, second.body["client_secret"].as_str().unwrap()))).await;
     assert_eq!(r.status, StatusCode::OK, "the new secret, and the code was not used up by the refusal: {}", r.text);
 
-    // Failed token requests are slowed down per client.
+    // Failed token requests from one caller are slowed down (the right secret is not: see
+    // tests/server/hostile_login.rs).
     let mut last = StatusCode::OK;
     for _ in 0..12 {
         last = token(&app, &[("code", "nonsense")], Some((&client, "pcs_wrong"))).await.status;
@@ -257,7 +260,8 @@ async fn public_clients_use_pkce_and_idp_initiated_sign_ins_land_on_the_default_
     let plain = query(&sign_in(&app, &idp, &conn, &started, "ada@example.com", "_pkce2").await)["code"].clone();
     let r = token(&app, &[("code", &plain), ("client_id", &client)], None).await;
     assert_eq!(r.body["error"], "invalid_client", "{}", r.text);
-    // The right verifier (on a fresh code: a refused attempt uses the code up).
+    // The right verifier (on a fresh code; a refused attempt leaves the code unspent, see
+    // tests/server/hostile_login.rs).
     let started = authorize(&app, &[("client_id", &client), ("redirect_uri", "myapp://callback"), ("organization", &org), ("code_challenge", &challenge), ("code_challenge_method", "S256")]).await;
     let code = query(&sign_in(&app, &idp, &conn, &started, "ada@example.com", "_pkce3").await)["code"].clone();
     let r = token(&app, &[("code", &code), ("client_id", &client), ("code_verifier", verifier)], None).await;

@@ -1,17 +1,19 @@
 //! `GET /sso/authorize` and `POST /sso/token`: the vendor app's side of a sign-in (see
 //! [`server::login`](crate::server::login)).
 
-use super::error::ApiError;
+use super::error::{ApiError, RequestId};
 use crate::api::sso::SignInError;
 use crate::api::ErrorCode;
 use crate::server::login::{self, LoginRequest, TokenRequest};
 use crate::server::store::ConnectionRow;
 use crate::server::{service, signin, AppState};
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
+use axum::Extension;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
+use std::net::{IpAddr, SocketAddr};
 
 /// `/sso/authorize`'s query.
 #[derive(Debug, Default, Deserialize)]
@@ -39,7 +41,7 @@ fn redirect(url: String) -> Response {
 }
 
 /// `GET /sso/authorize?client_id=…&redirect_uri=…&state=…&organization=…|connection=…|login_hint=…`
-pub async fn authorize(State(s): State<AppState>, q: Result<Query<AuthorizeQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+pub async fn authorize(State(s): State<AppState>, request_id: Option<Extension<RequestId>>, q: Result<Query<AuthorizeQuery>, axum::extract::rejection::QueryRejection>) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or_default();
     // Until the redirect URI is known to be registered, nothing is sent to it.
     let Some(client_id) = q.client_id.as_deref().map(str::trim).filter(|c| !c.is_empty()) else {
@@ -79,7 +81,12 @@ pub async fn authorize(State(s): State<AppState>, q: Result<Query<AuthorizeQuery
     }
     let row = match find_connection(&s, &env.id, &q).await {
         Ok(Ok(row)) => row,
-        Ok(Err((error, description))) => return fail(error, &description),
+        Ok(Err(NotFound::Request(error, description))) => return fail(error, &description),
+        Ok(Err(NotFound::NoMatch(reason))) => {
+            let request_id = request_id.map(|Extension(RequestId(id))| id).unwrap_or_default();
+            tracing::info!(%request_id, client_id, reason, "sign-in link matches no active connection");
+            return fail(SignInError::ConnectionNotFound, &no_match_description(&request_id));
+        }
         Err(e) => {
             tracing::error!(code = e.code.as_str(), "authorize failed");
             return fail(SignInError::ServerError, "Something went wrong on our side; try again.");
@@ -94,13 +101,45 @@ pub async fn authorize(State(s): State<AppState>, q: Result<Query<AuthorizeQuery
     }
 }
 
-type Found = Result<ConnectionRow, (SignInError, String)>;
+/// Why no connection was found.
+enum NotFound {
+    /// The request itself is wrong; the description says how, and says nothing about what
+    /// exists here.
+    Request(SignInError, String),
+    /// Nothing active matches: which organization, connection or domain is for the log only,
+    /// since the request needs no more than the public client id.
+    NoMatch(String),
+}
+
+type Found = Result<ConnectionRow, NotFound>;
+
+/// Longest `organization` (id or external id) looked up, in bytes.
+const MAX_ORGANIZATION: usize = 256;
+/// Longest `connection` looked up, in bytes.
+const MAX_CONNECTION: usize = 128;
+/// Longest `login_hint` looked up, in bytes (an email address is at most 254).
+const MAX_LOGIN_HINT: usize = 320;
+
+/// The one answer to every request that matches no active connection, whatever the reason, so
+/// a caller holding only the public client id learns nothing about which organizations,
+/// connections or verified domains exist. The app's developers find the reason in the log,
+/// under the request id.
+fn no_match_description(request_id: &str) -> String {
+    format!(
+        "This sign-in link could not be used: it matches no organization with an active SSO connection. Ask the application's administrator. \
+         (For the app's developers: Portico's log gives the reason under request id {request_id}; the vendor API lists organizations, domains and connections.)"
+    )
+}
 
 /// The active connection the request points at: by `connection`, by `organization` (id or
 /// external id), or by the verified domain of the `login_hint` email.
 async fn find_connection(s: &AppState, env_id: &str, q: &AuthorizeQuery) -> Result<Found, ApiError> {
     let active = |row: &ConnectionRow| row.state == crate::api::portal::ConnectionState::Active.as_str();
+    let too_long = |name: &str, max: usize| Err(NotFound::Request(SignInError::InvalidRequest, format!("{name} is longer than {max} bytes.")));
     if let Some(id) = q.connection.as_deref().filter(|c| !c.is_empty()) {
+        if id.len() > MAX_CONNECTION {
+            return Ok(too_long("connection", MAX_CONNECTION));
+        }
         let row = s.store.connection(id).await?;
         let org = match &row {
             Some(r) => s.store.organization_by_id(&r.organization_id).await?,
@@ -108,18 +147,24 @@ async fn find_connection(s: &AppState, env_id: &str, q: &AuthorizeQuery) -> Resu
         };
         return Ok(match (row, org) {
             (Some(row), Some(org)) if org.environment_id == env_id && active(&row) => Ok(row),
-            (Some(_), Some(org)) if org.environment_id == env_id => Err((SignInError::ConnectionNotFound, format!("Connection {id} is not active yet."))),
-            _ => Err((SignInError::ConnectionNotFound, format!("No connection {id} exists for this app."))),
+            (Some(_), Some(org)) if org.environment_id == env_id => Err(NotFound::NoMatch(format!("connection {id} is not active yet"))),
+            _ => Err(NotFound::NoMatch(format!("no connection {id} exists for this app"))),
         });
     }
     let org = if let Some(o) = q.organization.as_deref().filter(|o| !o.is_empty()) {
+        if o.len() > MAX_ORGANIZATION {
+            return Ok(too_long("organization", MAX_ORGANIZATION));
+        }
         match service::find_organization(s.store.as_ref(), env_id, o).await? {
             Some(org) => org,
-            None => return Ok(Err((SignInError::OrganizationNotFound, format!("No organization {o} exists for this app.")))),
+            None => return Ok(Err(NotFound::NoMatch(format!("no organization {o} exists for this app")))),
         }
     } else if let Some(hint) = q.login_hint.as_deref().filter(|h| !h.is_empty()) {
+        if hint.len() > MAX_LOGIN_HINT {
+            return Ok(too_long("login_hint", MAX_LOGIN_HINT));
+        }
         let Some((_, domain)) = hint.trim().rsplit_once('@') else {
-            return Ok(Err((SignInError::InvalidRequest, "login_hint must be an email address.".to_owned())));
+            return Ok(Err(NotFound::Request(SignInError::InvalidRequest, "login_hint must be an email address.".to_owned())));
         };
         let domain = idna::domain_to_ascii(domain).unwrap_or_default();
         // The email's domain or a parent of it, verified by an organization of this app.
@@ -129,50 +174,77 @@ async fn find_connection(s: &AppState, env_id: &str, q: &AuthorizeQuery) -> Resu
             found = s.store.domain_verified_by(env_id, candidate).await?;
             candidate = candidate.split_once('.').map_or("", |(_, rest)| rest);
         }
-        match found {
-            Some(org_id) => match s.store.organization_by_id(&org_id).await? {
-                Some(org) => org,
-                None => return Ok(Err((SignInError::OrganizationNotFound, format!("No organization has verified {domain}.")))),
-            },
-            None => return Ok(Err((SignInError::OrganizationNotFound, format!("No organization has verified {domain}.")))),
+        let org = match found {
+            Some(org_id) => s.store.organization_by_id(&org_id).await?,
+            None => None,
+        };
+        match org {
+            Some(org) => org,
+            None => return Ok(Err(NotFound::NoMatch(format!("no organization has verified {domain}")))),
         }
     } else {
-        return Ok(Err((SignInError::InvalidRequest, "Send one of organization, connection or login_hint.".to_owned())));
+        return Ok(Err(NotFound::Request(SignInError::InvalidRequest, "Send one of organization, connection or login_hint.".to_owned())));
     };
     let rows = s.store.list_connections(&org.id).await?;
     Ok(match rows.into_iter().find(|r| active(r)) {
         Some(row) => Ok(row),
-        None => Err((SignInError::ConnectionNotFound, format!("{} has no active connection yet.", org.name))),
+        None => Err(NotFound::NoMatch(format!("organization {} ({}) has no active connection yet", org.id, org.name))),
     })
 }
 
-/// `Authorization: Basic base64(client_id:client_secret)`, if sent.
-fn basic_auth(headers: &HeaderMap) -> Option<(String, String)> {
+/// Longest `Authorization` header read for HTTP Basic: the longest client id and secret
+/// accepted, base64-encoded, with room to spare.
+const MAX_BASIC_HEADER: usize = 1024;
+
+/// `Authorization: Basic base64(client_id:client_secret)`, if sent; `Err` when the header is
+/// too long to hold credentials Portico issued (refused before it is decoded).
+fn basic_auth(headers: &HeaderMap) -> Result<Option<(String, String)>, ()> {
     use base64::Engine;
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
-    let text = String::from_utf8(decoded).ok()?;
-    let (id, secret) = text.split_once(':')?;
-    Some((id.to_owned(), secret.to_owned()))
+    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
+    if value.len() > MAX_BASIC_HEADER {
+        return Err(());
+    }
+    let Ok(value) = value.to_str() else { return Ok(None) };
+    let Some(encoded) = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic ")) else { return Ok(None) };
+    let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) else { return Ok(None) };
+    let Ok(text) = String::from_utf8(decoded) else { return Ok(None) };
+    Ok(text.split_once(':').map(|(id, secret)| (id.to_owned(), secret.to_owned())))
 }
 
-/// `POST /sso/token` (form-encoded): the code for the profile.
-pub async fn token(State(s): State<AppState>, headers: HeaderMap, form: Result<Form<TokenRequest>, axum::extract::rejection::FormRejection>) -> Response {
-    let no_store = [(header::CACHE_CONTROL, "no-store")];
+/// The caller's address ([`site::client_address`](super::site::client_address)); `None`
+/// in-process, where there is no peer.
+fn caller_address(s: &AppState, headers: &HeaderMap, extensions: &axum::http::Extensions) -> Option<IpAddr> {
+    super::site::client_address(&s.settings, headers, extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()))
+}
+
+fn token_error(status: StatusCode, error: &str, description: String) -> Response {
+    let body = crate::api::sso::TokenError { error: error.to_owned(), error_description: description };
+    (status, [(header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response()
+}
+
+/// `POST /sso/token` (form-encoded, at most [`login::TOKEN_BODY_LIMIT`] bytes): the code for
+/// the profile.
+pub async fn token(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
+    form: Result<Form<TokenRequest>, axum::extract::rejection::FormRejection>,
+) -> Response {
     let req = match form {
         Ok(Form(r)) => r,
-        Err(e) => {
-            let body = crate::api::sso::TokenError { error: "invalid_request".into(), error_description: format!("Send the parameters form-encoded: {e}.") };
-            return (StatusCode::BAD_REQUEST, no_store, axum::Json(body)).into_response();
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let description = format!("The request body is larger than {} bytes; send only the token request's parameters.", login::TOKEN_BODY_LIMIT);
+            return token_error(StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", description);
         }
+        Err(e) => return token_error(StatusCode::BAD_REQUEST, "invalid_request", format!("Send the parameters form-encoded: {e}.")),
     };
-    match login::token(&s, basic_auth(&headers), req).await {
-        Ok(t) => (StatusCode::OK, no_store, axum::Json(t)).into_response(),
-        Err(r) => {
-            let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST);
-            let body = crate::api::sso::TokenError { error: r.error.to_owned(), error_description: r.description };
-            (status, no_store, axum::Json(body)).into_response()
-        }
+    let Ok(basic) = basic_auth(&headers) else {
+        let description = format!("The Authorization header is longer than {MAX_BASIC_HEADER} bytes; send the client ID and secret Portico issued.");
+        return token_error(StatusCode::BAD_REQUEST, "invalid_request", description);
+    };
+    let caller = caller_address(&s, &headers, &extensions);
+    match login::token(&s, caller, basic, req).await {
+        Ok(t) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], axum::Json(t)).into_response(),
+        Err(r) => token_error(StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST), r.error, r.description),
     }
 }

@@ -62,17 +62,28 @@ impl FromRequestParts<AppState> for Site {
     }
 }
 
-/// The address a request came from: the peer, or, when the peer is a trusted proxy, the last
-/// address in `X-Forwarded-For` that is not one of ours (earlier ones the client wrote itself).
+/// Most `X-Forwarded-For` hops read (from the right) when looking for the client's address.
+const MAX_FORWARDED_HOPS: usize = 16;
+
+/// The address a request came from: the peer, or, when the peer is a trusted proxy, the
+/// nearest address in `X-Forwarded-For` (read from the right) that is not a trusted proxy;
+/// the ones further left the client could have written itself.
 pub fn client_address(settings: &Settings, headers: &HeaderMap, peer: Option<IpAddr>) -> Option<IpAddr> {
-    let trusted = |ip: IpAddr| settings.trusted_proxies.iter().any(|r| r.contains(ip));
     let peer = peer?;
+    let trusted = |ip: IpAddr| settings.trusted_proxies.iter().any(|r| r.contains(ip));
     if !trusted(peer) {
         return Some(peer);
     }
-    let chain = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(','));
-    let hops: Vec<IpAddr> = chain.filter_map(|h| h.trim().parse().ok()).collect();
-    Some(hops.into_iter().rev().find(|ip| !trusted(*ip)).unwrap_or(peer))
+    let hops: Vec<&str> = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).map(str::trim).collect();
+    let mut caller = peer;
+    for hop in hops.iter().rev().take(MAX_FORWARDED_HOPS) {
+        match hop.parse::<IpAddr>() {
+            Ok(ip) if trusted(ip) => caller = ip,
+            Ok(ip) => return Some(ip),
+            Err(_) => break,
+        }
+    }
+    Some(caller)
 }
 
 /// The first value of a forwarded header, when the peer is a trusted proxy.

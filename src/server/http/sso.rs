@@ -6,7 +6,7 @@
 
 use super::error::ApiError;
 use crate::server::{saml, signin, AppState};
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -22,7 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sso/saml/{connection_id}/acs", post(acs))
         .route("/sso/oidc/{connection_id}/callback", get(callback))
         .route("/sso/authorize", get(super::login::authorize))
-        .route("/sso/token", post(super::login::token))
+        .route("/sso/token", post(super::login::token).layer(DefaultBodyLimit::max(crate::server::login::TOKEN_BODY_LIMIT)))
 }
 
 fn escape(s: &str) -> String {

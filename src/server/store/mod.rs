@@ -167,6 +167,9 @@ pub trait Store: Send + Sync {
     async fn insert_code(&self, c: &CodeRow) -> StoreResult<()>;
     /// Marks a code used, atomically: a code works once, before it expires.
     async fn redeem_code(&self, code_hash: &str, now: i64) -> StoreResult<CodeRedeemed>;
+    /// A code as stored, used or not, without marking it: the token endpoint checks who asks
+    /// before it spends the code.
+    async fn code(&self, code_hash: &str) -> StoreResult<Option<CodeRow>>;
     /// Remembers an accepted assertion ID; false if it was seen before (a replay).
     async fn use_assertion(&self, connection_id: &str, assertion_id: &str, expires_at: i64) -> StoreResult<bool>;
     /// The environment's custom profile attributes, as JSON.

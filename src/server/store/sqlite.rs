@@ -398,6 +398,10 @@ impl Store for SqliteStore {
         }))
     }
 
+    async fn code(&self, code_hash: &str) -> StoreResult<Option<CodeRow>> {
+        sqlx::query("SELECT * FROM authorization_codes WHERE code_hash = ?").bind(code_hash).try_map(code_row).fetch_optional(&self.pool).await.map_err(other)
+    }
+
     async fn use_assertion(&self, connection_id: &str, assertion_id: &str, expires_at: i64) -> StoreResult<bool> {
         let r = sqlx::query("INSERT INTO used_assertions (connection_id, assertion_id, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
             .bind(connection_id).bind(assertion_id).bind(expires_at)
