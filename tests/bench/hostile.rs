@@ -150,9 +150,14 @@ async fn probe(client: reqwest::Client, url: String, cookie: Option<String>, sto
             req = req.header("cookie", c);
         }
         let started = Instant::now();
-        match req.send().await {
-            Ok(r) if r.status().is_success() && r.bytes().await.is_ok() => s.ms.push(started.elapsed().as_secs_f64() * 1000.0),
-            _ => s.failed += 1,
+        let ok = match req.send().await {
+            Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
+            Err(_) => false,
+        };
+        if ok {
+            s.ms.push(started.elapsed().as_secs_f64() * 1000.0);
+        } else {
+            s.failed += 1;
         }
         tokio::time::sleep(PROBE_EVERY).await;
     }
@@ -206,10 +211,9 @@ async fn phase(server: &Server, cookie: &str, acs: &str, secs: u64, attack: Opti
     if let Ok(mut p) = portal.await {
         println!("{}", p.line(&format!("GET /portal/api/connections, {label}")));
     }
-    if let Ok(s) = sent.lock() {
-        for (kind, n, failed) in s.iter() {
-            println!("  hostile {kind:<11} posts={n:<6} ({:.1}/s)  not answered or 5xx={failed}", *n as f64 / secs as f64);
-        }
+    let counts: Vec<(&'static str, usize, usize)> = sent.lock().map(|s| s.clone()).unwrap_or_default();
+    for (kind, n, failed) in counts {
+        println!("  hostile {kind:<11} posts={n:<6} ({:.1}/s)  not answered or 5xx={failed}", n as f64 / secs as f64);
     }
 }
 
