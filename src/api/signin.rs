@@ -116,9 +116,22 @@ pub struct Fact {
 }
 
 impl Fact {
-    /// A fact from its parts.
+    /// Longest value kept, in bytes: facts quote what an IdP (or anyone posing as one) sent, and
+    /// are stored and shown; longer values are cut, with an ellipsis.
+    pub const MAX_VALUE_BYTES: usize = 1024;
+
+    /// A fact from its parts (the value cut at [`Fact::MAX_VALUE_BYTES`]).
     pub fn new(key: &str, label: &str, value: impl Into<String>) -> Fact {
-        Fact { key: key.to_owned(), label: label.to_owned(), value: value.into() }
+        let mut value = value.into();
+        if value.len() > Self::MAX_VALUE_BYTES {
+            let mut end = Self::MAX_VALUE_BYTES;
+            while !value.is_char_boundary(end) {
+                end -= 1;
+            }
+            value.truncate(end);
+            value.push('…');
+        }
+        Fact { key: key.to_owned(), label: label.to_owned(), value }
     }
 }
 

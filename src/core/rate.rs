@@ -69,6 +69,19 @@ impl FixedWindow {
     }
 }
 
+/// The address a client is counted under: an IPv6 client usually holds a whole /64, so that
+/// is one client; an IPv4-mapped address is its IPv4 address.
+pub fn client_key(ip: std::net::IpAddr) -> std::net::IpAddr {
+    use std::net::{IpAddr, Ipv6Addr};
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !((1u128 << 64) - 1))),
+        },
+        v4 => v4,
+    }
+}
+
 /// `key` cut to at most [`MAX_KEY_BYTES`], on a character boundary.
 fn cut(key: &str) -> &str {
     if key.len() <= MAX_KEY_BYTES {
@@ -119,6 +132,15 @@ mod tests {
         let mut l = FixedWindow::new(1, 60, 10);
         assert_eq!(l.hit(&format!("{long}a"), 0), Ok(()));
         assert!(l.hit(&format!("{long}b"), 0).is_err());
+    }
+
+    #[test]
+    fn an_ipv6_client_is_its_64_and_a_mapped_address_its_ipv4() {
+        let a: std::net::IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: std::net::IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        assert_eq!(client_key(a), client_key(b));
+        assert_ne!(client_key(a), client_key("2001:db8:1:3::1".parse().unwrap()));
+        assert_eq!(client_key("::ffff:198.51.100.7".parse().unwrap()), "198.51.100.7".parse::<std::net::IpAddr>().unwrap());
     }
 
     #[test]

@@ -249,6 +249,19 @@ fn check_transforms(signatures: &[Node]) -> Result<(), Rejection> {
                     "A Signature contains a <{name}>, which SAML signatures never use."
                 )));
             }
+            if name == "InclusiveNamespaces" {
+                check_prefix_list(node)?;
+                continue;
+            }
+            if name == "CanonicalizationMethod" {
+                if let Some(f) = node.children().filter(Node::is_element).find(|c| c.tag_name().name() != "InclusiveNamespaces") {
+                    return Err(signature_problem(&format!(
+                        "A CanonicalizationMethod contains a <{}>; it takes no content but a prefix list.",
+                        f.tag_name().name()
+                    )));
+                }
+                continue;
+            }
             if name != "Transform" {
                 continue;
             }
@@ -270,6 +283,40 @@ fn check_transforms(signatures: &[Node]) -> Result<(), Rejection> {
                 )));
             }
         }
+    }
+    Ok(())
+}
+
+/// Most prefixes an `InclusiveNamespaces` may list, and its longest `PrefixList`: IdPs list a
+/// handful (`xs`, `xsi`, `#default`), while canonicalization costs elements × prefixes, before
+/// the signature value is even looked at.
+pub const MAX_INCLUSIVE_PREFIXES: usize = 16;
+const MAX_PREFIX_LIST_BYTES: usize = 256;
+
+/// An exclusive canonicalization's prefix list: short, a few distinct prefix names.
+fn check_prefix_list(node: Node) -> Result<(), Rejection> {
+    let list = node.attribute("PrefixList").unwrap_or_default();
+    if list.len() > MAX_PREFIX_LIST_BYTES {
+        return Err(signature_problem(&format!(
+            "A signature's InclusiveNamespaces PrefixList is {} bytes long; SAML IdPs list a few prefixes (at most {MAX_PREFIX_LIST_BYTES} bytes).",
+            list.len()
+        )));
+    }
+    let prefixes: Vec<&str> = list.split_ascii_whitespace().collect();
+    let mut seen = std::collections::BTreeSet::new();
+    for p in &prefixes {
+        let name_like = *p == "#default"
+            || p.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                && p.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        if !name_like || !seen.insert(*p) {
+            return Err(signature_problem(&format!("A signature's InclusiveNamespaces PrefixList names {p:?} twice or is not a prefix name.")));
+        }
+    }
+    if prefixes.len() > MAX_INCLUSIVE_PREFIXES {
+        return Err(signature_problem(&format!(
+            "A signature's InclusiveNamespaces lists {} prefixes; SAML IdPs list a few (at most {MAX_INCLUSIVE_PREFIXES}).",
+            prefixes.len()
+        )));
     }
     Ok(())
 }
@@ -351,6 +398,24 @@ mod tests {
         let r = run(&signed(EXC, &t)).unwrap_err();
         assert_eq!(r.code, FailureCode::SamlSignatureInvalid);
         assert!(problem(&r).contains("<XPath>"), "{}", problem(&r));
+    }
+
+    #[test]
+    fn a_long_prefix_list_is_refused_wherever_it_sits() {
+        let long = vec!["a"; 200_000].join(" ");
+        let in_transform = format!(r#"{ENVELOPED}<ds:Transform Algorithm="{EXC}"><ec:InclusiveNamespaces xmlns:ec="{EXC}" PrefixList="{long}"/></ds:Transform>"#);
+        let r = run(&signed(EXC, &in_transform)).unwrap_err();
+        assert_eq!(r.code, FailureCode::SamlSignatureInvalid);
+        assert!(problem(&r).contains("PrefixList"), "{}", problem(&r));
+        let many = (0..20).map(|i| format!("p{i}")).collect::<Vec<_>>().join(" ");
+        let in_c14n = signed(EXC, ENVELOPED).replace(
+            &format!(r#"<ds:CanonicalizationMethod Algorithm="{EXC}"/>"#),
+            &format!(r#"<ds:CanonicalizationMethod Algorithm="{EXC}"><ec:InclusiveNamespaces xmlns:ec="{EXC}" PrefixList="{many}"/></ds:CanonicalizationMethod>"#),
+        );
+        let r = run(&in_c14n).unwrap_err();
+        assert!(problem(&r).contains("20 prefixes"), "{}", problem(&r));
+        let twice = format!(r#"{ENVELOPED}<ds:Transform Algorithm="{EXC}"><ec:InclusiveNamespaces xmlns:ec="{EXC}" PrefixList="xs xs"/></ds:Transform>"#);
+        assert_eq!(run(&signed(EXC, &twice)).unwrap_err().code, FailureCode::SamlSignatureInvalid);
     }
 
     #[test]

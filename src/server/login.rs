@@ -338,17 +338,9 @@ impl TokenBudgets {
     }
 }
 
-/// The key a caller's failures are counted under: an IPv6 caller usually holds a whole /64,
-/// so that is one caller; an IPv4-mapped address is the IPv4 address.
+/// The key a caller's failures are counted under ([`client_key`](crate::core::rate::client_key)).
 fn caller_key(caller: Option<std::net::IpAddr>) -> Option<std::net::IpAddr> {
-    use std::net::{IpAddr, Ipv6Addr};
-    caller.map(|ip| match ip {
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !((1u128 << 64) - 1))),
-        },
-        v4 => v4,
-    })
+    caller.map(crate::core::rate::client_key)
 }
 
 fn slow_down() -> TokenRefusal {

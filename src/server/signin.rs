@@ -51,11 +51,19 @@ impl AnswerLimits {
         m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Counts one answer from `address` to `connection_id`; `Err` holds the seconds to wait.
-    pub fn admit(&self, address: Option<std::net::IpAddr>, connection_id: &str, now: i64) -> Result<(), u64> {
-        if let Some(ip) = address {
-            Self::lock(&self.per_address).hit(&ip.to_string(), now)?;
+    /// Counts one request from `address` (an IPv6 client by its /64) to the public sign-in
+    /// endpoints; `Err` holds the seconds to wait.
+    pub fn admit(&self, address: Option<std::net::IpAddr>, now: i64) -> Result<(), u64> {
+        match address {
+            Some(ip) => Self::lock(&self.per_address).hit(&crate::core::rate::client_key(ip).to_string(), now),
+            None => Ok(()),
         }
+    }
+
+    /// Counts one unsolicited answer to a connection (one that is checked in full before it can
+    /// be trusted). Answers to our own requests are not counted, so nobody can spend a
+    /// connection's budget for the sign-ins it started.
+    pub fn admit_unsolicited(&self, connection_id: &str, now: i64) -> Result<(), u64> {
         Self::lock(&self.per_connection).hit(connection_id, now)
     }
 }
@@ -112,6 +120,8 @@ pub enum Landing {
         /// What to do.
         fix: Vec<String>,
     },
+    /// Too many unsolicited answers for this connection: try again in this many seconds.
+    Wait(u64),
 }
 
 impl Landing {
@@ -120,7 +130,7 @@ impl Landing {
         match self {
             Landing::Test { connection_id, test_id } => Some(result_path(connection_id, test_id)),
             Landing::App(url) => Some(url.clone()),
-            Landing::Refused { .. } => None,
+            Landing::Refused { .. } | Landing::Wait(_) => None,
         }
     }
 }
@@ -261,6 +271,9 @@ pub async fn receive_saml(state: &AppState, connection_id: &str, saml_response: 
         if relay.is_some() {
             // A RelayState we do not know: an old test, one already answered, or made up.
             return Ok(unmatched(state, &row, &Rejection::new(FailureCode::TestUnknown)));
+        }
+        if let Err(wait) = state.answer_limits.admit_unsolicited(&row.id, now) {
+            return Ok(Landing::Wait(wait));
         }
         return receive_unsolicited(state, &row, &cfg, saml_response, now).await;
     };

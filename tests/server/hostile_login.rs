@@ -296,3 +296,30 @@ async fn authorize_errors_name_no_organization_and_no_domain() {
     assert_eq!(query(&location(&r))["error"], "invalid_request", "{}", location(&r));
     assert!(query(&location(&r))["error_description"].contains("login_hint is longer than"));
 }
+
+#[tokio::test]
+async fn authorize_is_rate_limited_per_address_and_refuses_a_huge_state() {
+    let app = App::with(|s| s.signin_rate_per_address = 3).await;
+    let idp = new_idp();
+    let (org, _, client, _) = live(&app, &idp).await;
+    let from = |peer: &str, state: &str| {
+        let q = format!("client_id={}&redirect_uri={}&organization={org}&state={}", url_encode(&client), url_encode(CALLBACK), url_encode(state));
+        let mut req = Request::get(format!("/sso/authorize?{q}")).body(Body::empty()).unwrap();
+        req.extensions_mut().insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
+        req
+    };
+    // A long state would be stored with the attempt: refused, nothing started.
+    let r = app.raw(from(APP_ADDR, &"s".repeat(4 * 1024))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", &r.text[..r.text.len().min(300)]);
+    assert!(r.text.contains("state is longer than"), "{}", &r.text[..r.text.len().min(600)]);
+    assert!(r.text.len() < 8 * 1024, "the page does not echo the state");
+    // Three sign-ins a minute from one address (the test's setting), then 429 with Retry-After;
+    // another address is not affected.
+    for _ in 0..3 {
+        assert_eq!(app.raw(from(OUTSIDER_ADDR, "abc")).await.status, StatusCode::FOUND);
+    }
+    let r = app.raw(from(OUTSIDER_ADDR, "abc")).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
+    assert!(r.headers.contains_key(header::RETRY_AFTER));
+    assert_eq!(app.raw(from("192.0.2.50:1000", "abc")).await.status, StatusCode::FOUND);
+}

@@ -216,14 +216,37 @@ async fn answers_are_rate_limited_per_address_and_per_connection_with_retry_afte
         assert_eq!(app.raw(unsolicited(&p.conn, "<x/>", Some([198, 51, 100, 7]))).await.status, StatusCode::BAD_REQUEST);
     }
     limited(&app.raw(unsolicited(&p.conn, "<x/>", Some([198, 51, 100, 7]))).await);
-    // Other addresses still get through, until the connection's own budget (5) is spent (the
-    // refused fourth did not count).
+    // Other addresses still get through, until the connection's own budget for unsolicited
+    // answers (5) is spent (the refused fourth did not count).
     assert_eq!(app.raw(unsolicited(&p.conn, "<x/>", Some([203, 0, 113, 9]))).await.status, StatusCode::BAD_REQUEST);
     assert_eq!(app.raw(unsolicited(&p.conn, "<x/>", Some([203, 0, 113, 10]))).await.status, StatusCode::BAD_REQUEST);
     limited(&app.raw(unsolicited(&p.conn, "<x/>", Some([192, 0, 2, 1]))).await);
-    // The OIDC callback shares the limits; a minute later everyone may answer again.
-    let r = app.raw(Request::get(format!("/sso/oidc/{}/callback?state=x&code=y", p.conn)).body(Body::empty()).unwrap()).await;
-    limited(&r);
+    // The OIDC callback shares the per-address limit; a minute later everyone may answer again.
+    let mut callback = Request::get(format!("/sso/oidc/{}/callback?state=x&code=y", p.conn)).body(Body::empty()).unwrap();
+    callback.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(([198, 51, 100, 7], 40_000))));
+    limited(&app.raw(callback).await);
     app.advance(61);
     assert_eq!(app.raw(unsolicited(&p.conn, "<x/>", Some([198, 51, 100, 7]))).await.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn what_an_unsigned_error_response_quotes_is_kept_short() {
+    let app = App::new().await;
+    let p = saml_connection(&app).await;
+    // An unsigned Responder status is reported (IdPs send their errors unsigned), quoting its
+    // message: a 300 KB message is cut before it is stored.
+    let message = "m".repeat(300 * 1024);
+    let xml = format!(
+        r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r" Version="2.0" IssueInstant="2026-11-23T00:00:00Z"><saml:Issuer>https://idp.acme.test/entity</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Responder"/><samlp:StatusMessage>{message}</samlp:StatusMessage></samlp:Status></samlp:Response>"#
+    );
+    let (t, _) = p.answer(&xml).await;
+    assert_eq!(t["diagnosis"]["code"], "saml_status_not_success", "{}", &t.to_string()[..500]);
+    let facts = t["diagnosis"]["facts"].as_array().unwrap();
+    assert!(!facts.is_empty());
+    for f in facts {
+        assert!(f["value"].as_str().unwrap().len() <= portico::api::signin::Fact::MAX_VALUE_BYTES + 3, "{}", f["key"]);
+    }
+    let stored = app.state.store.test(t["id"].as_str().unwrap()).await.unwrap().unwrap();
+    let xml_kept = t["saml_response_xml"].as_str().map_or(0, str::len);
+    assert!(stored.result.unwrap().len() < 200 * 1024, "stored result bounded (pretty copy {xml_kept} bytes)");
 }

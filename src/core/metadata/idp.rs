@@ -143,12 +143,27 @@ fn sso_services(idp: Node, warnings: &mut Vec<MetadataProblem>) -> Result<Vec<Ss
 
 type Certificates = (Vec<cert::CertificateInfo>, Vec<MetadataProblem>);
 
+/// Most distinct signing certificates one IdP's metadata may list.
+pub const MAX_SIGNING_CERTIFICATES: usize = 8;
+
 fn signing_certificates(idp: Node, now: i64) -> Result<Certificates, MetadataProblem> {
     let signing = md_children(idp, "KeyDescriptor").filter(|kd| kd.attribute("use").is_none_or(|u| u.trim() == "signing"));
     let texts: Vec<String> = signing
         .flat_map(|kd| kd.descendants().filter(|n| n.has_tag_name((NS_DS, "X509Certificate"))))
         .map(|el| el.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect())
         .collect();
+    // Every response is checked against each signing certificate in turn, so an IdP's few
+    // (current and next, for rollover) are kept and a long list is refused.
+    let distinct: std::collections::BTreeSet<String> = texts.iter().map(|t| t.split_whitespace().collect()).collect();
+    if distinct.len() > MAX_SIGNING_CERTIFICATES {
+        return Err(MetadataProblem::new(
+            codes::METADATA_TOO_COMPLEX,
+            &format!(
+                "The metadata lists {} signing certificates; an identity provider signs with one or two (a current one and the next). Remove the ones it no longer uses, or enter the details manually.",
+                distinct.len()
+            ),
+        ));
+    }
     let (certs, warnings) = cert::read_metadata_certificates(&texts, now)?;
     if certs.is_empty() {
         return Err(MetadataProblem::new(

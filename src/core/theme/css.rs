@@ -126,7 +126,13 @@ fn strip_comments(css: &str) -> Result<String, String> {
                     return Err(format!("{}Close the comment: this /* has no */.", line_of(css, i)));
                 };
                 let end = i + 2 + len + 2;
-                out.extend(css[i..end].chars().filter(|&c| c == '\n'));
+                // A comment separates tokens: it becomes a space (or its line breaks, to keep line
+                // numbers), never nothing, or `/` + `/**/` + `*` would join into a new `/*`.
+                let breaks = css[i..end].matches('\n').count();
+                if breaks == 0 {
+                    out.push(' ');
+                }
+                out.extend(std::iter::repeat_n('\n', breaks));
                 i = end;
                 copied = end;
             }

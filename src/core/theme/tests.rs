@@ -330,6 +330,23 @@ fn custom_css_is_scoped_to_the_root() {
 /// Issue 13: nested rules (CSS nesting) are emitted as written, so each is checked to stay
 /// inside its parent; the message names the line and the selector.
 #[test]
+fn a_comment_separates_tokens_as_in_a_browser() {
+    // A browser reads `u/**/rl(` as `u` then `rl(`, not as `url(`: so does the scoper.
+    let out = scope_custom_css(".a {\n  background: u/**/rl(https://evil.example/x.png)\n}").unwrap();
+    assert!(!out.contains("url("), "{out}");
+}
+
+#[test]
+fn removing_a_comment_never_opens_a_new_one() {
+    // `/` + `/**/` + `*` must not become `/*`: the browser would then read the rest as a
+    // comment where the scoper saw rules, and `body{…}` would escape #portico-root.
+    let css = r#".a{--x://**/*;--y:"*/}body{display:none}.z{"}"#;
+    if let Ok(out) = scope_custom_css(css) {
+        assert!(!out.contains("/*"), "{out}");
+    }
+}
+
+#[test]
 fn nested_rules_that_could_leave_the_portal_are_refused() {
     let cases = [
         ("body { & ~ * { display: none } }", "Line 1: \"& ~ *\" would reach elements beside the portal"),
@@ -384,7 +401,6 @@ fn disguised_loads_in_custom_css_are_refused_with_what_to_remove() {
         (".a { background: u\\72l(https://evil.example/x.png) }", "Line 1: Remove the backslash escape"),
         ("@\\69mport 'https://evil.example/x.css';", "Remove the backslash escape"),
         (".a { width: \\65xpression(alert(1)) }", "Remove the backslash escape"),
-        (".a {\n  background: u/**/rl(https://evil.example/x.png)\n}", "Line 2: url(https://evil.example/x.png) is not allowed"),
         (".a { background: image-set('https://evil.example/x.png' 1x) }", "Remove image-set(…)"),
         (".a { background: src('https://evil.example/x.png') }", "Remove src(…)"),
         (".a { background: -webkit-image-set(url(/theme-assets/a.png) 1x) }", "Remove -webkit-image-set(…)"),

@@ -40,9 +40,27 @@ fn redirect(url: String) -> Response {
     (StatusCode::FOUND, [(header::LOCATION, url), (header::CACHE_CONTROL, "no-store".to_owned())]).into_response()
 }
 
+/// Longest `state` an app may send to `/sso/authorize`.
+pub const MAX_STATE_BYTES: usize = 1024;
+
 /// `GET /sso/authorize?client_id=…&redirect_uri=…&state=…&organization=…|connection=…|login_hint=…`
-pub async fn authorize(State(s): State<AppState>, request_id: Option<Extension<RequestId>>, q: Result<Query<AuthorizeQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+pub async fn authorize(
+    State(s): State<AppState>,
+    request_id: Option<Extension<RequestId>>,
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
+    q: Result<Query<AuthorizeQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    // Each sign-in started here is written down and may fetch from the IdP: the same
+    // per-address limit as the IdP's answers.
+    if let Err(resp) = super::sso::admit(&s, &headers, extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())) {
+        return resp;
+    }
     let q = q.map(|Query(q)| q).unwrap_or_default();
+    // The app's state comes back to it verbatim and is stored with the attempt until then.
+    if q.state.as_deref().is_some_and(|st| st.len() > MAX_STATE_BYTES) {
+        return refused(ErrorCode::ValidationFailed, &format!("state is longer than {MAX_STATE_BYTES} bytes; send a short random value and keep the rest in your session."));
+    }
     // Until the redirect URI is known to be registered, nothing is sent to it.
     let Some(client_id) = q.client_id.as_deref().map(str::trim).filter(|c| !c.is_empty()) else {
         return refused(ErrorCode::ClientUnknown, "the link has no client_id; add PORTICO_CLIENT_ID to it.");

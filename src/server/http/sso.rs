@@ -97,23 +97,27 @@ fn land(landing: signin::Landing) -> Response {
             );
             (StatusCode::BAD_REQUEST, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
         }
+        signin::Landing::Wait(wait) => too_many(wait),
         other => Redirect::to(&other.location().unwrap_or_default()).into_response(),
     }
 }
 
-/// Too many answers from one address or to one connection: 429 with `Retry-After`, before any
-/// parsing or storage.
-fn admit(s: &AppState, headers: &HeaderMap, peer: Option<IpAddr>, connection_id: &str) -> Result<(), Response> {
+/// Too many requests from one address to the public sign-in endpoints: 429 with `Retry-After`,
+/// before any parsing or storage.
+pub(super) fn admit(s: &AppState, headers: &HeaderMap, peer: Option<IpAddr>) -> Result<(), Response> {
     let address = super::site::client_address(&s.settings, headers, peer);
-    s.answer_limits.admit(address, connection_id, s.clock.now()).map_err(|wait| {
-        let err = ApiError::new(crate::api::ErrorCode::RateLimited)
-            .message(format!("Too many sign-in answers arrived from here or for this connection. Try again in {wait} seconds."));
-        let mut resp = page(StatusCode::TOO_MANY_REQUESTS, "Please wait a moment", &err);
-        if let Ok(v) = header::HeaderValue::from_str(&wait.to_string()) {
-            resp.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        resp
-    })
+    s.answer_limits.admit(address, s.clock.now()).map_err(too_many)
+}
+
+/// `429` with `Retry-After`.
+fn too_many(wait: u64) -> Response {
+    let err = ApiError::new(crate::api::ErrorCode::RateLimited)
+        .message(format!("Too many sign-in requests arrived from here or for this connection. Try again in {wait} seconds."));
+    let mut resp = page(StatusCode::TOO_MANY_REQUESTS, "Please wait a moment", &err);
+    if let Ok(v) = header::HeaderValue::from_str(&wait.to_string()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    resp
 }
 
 /// `POST /sso/saml/{id}/acs`: the IdP's answer.
@@ -124,7 +128,7 @@ async fn acs(
     headers: HeaderMap,
     form: Result<Form<AcsForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    if let Err(resp) = admit(&s, &headers, peer.map(|Extension(c)| c.0.ip()), &id) {
+    if let Err(resp) = admit(&s, &headers, peer.map(|Extension(c)| c.0.ip())) {
         return resp;
     }
     let (response, relay) = match &form {
@@ -154,7 +158,7 @@ async fn callback(
     headers: HeaderMap,
     q: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    if let Err(resp) = admit(&s, &headers, peer.map(|Extension(c)| c.0.ip()), &id) {
+    if let Err(resp) = admit(&s, &headers, peer.map(|Extension(c)| c.0.ip())) {
         return resp;
     }
     let q = q.map(|Query(q)| q).unwrap_or(CallbackQuery { code: None, state: None, error: None, error_description: None });

@@ -100,6 +100,21 @@ pub async fn finish(
     skew_seconds: i64,
 ) -> Result<OidcOutcome, Rejection> {
     let meta = provider(fetcher, &cfg.issuer).await.map_err(unreachable)?;
+    // The secret goes only where it was entered for: a discovery document that moved the token
+    // endpoint to another origin since then does not get it.
+    let origin = |u: Option<&str>| u.and_then(|u| url::Url::parse(u).ok()).map(|u| u.origin().ascii_serialization());
+    let live_endpoint = meta.token_endpoint().map(|u| u.to_string());
+    if live_endpoint.is_some() && origin(live_endpoint.as_deref()) != origin(cfg.token_endpoint.as_deref()) {
+        return Err(exchange_failed(
+            "token_endpoint_moved",
+            &format!(
+                "The provider's discovery document now names the token endpoint {}, not the one the client secret was saved for ({}). Portico does not send the secret there: enter the OpenID Connect details and the client secret again.",
+                live_endpoint.as_deref().unwrap_or_default(),
+                cfg.token_endpoint.as_deref().unwrap_or("none")
+            ),
+            None,
+        ));
+    }
     let redirect = redirect_url(redirect_uri)?;
     let issuer = meta.issuer().to_string();
     let auth_type = auth_type(meta.token_endpoint_auth_methods_supported().map(Vec::as_slice));

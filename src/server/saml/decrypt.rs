@@ -16,6 +16,9 @@ use roxmltree::Node;
 
 use crate::core::xml::{self, NS_DSIG, NS_XENC, NS_XENC11};
 
+/// Most wrapped keys tried for one assertion.
+pub const MAX_ENCRYPTED_KEYS: usize = 2;
+
 /// Decrypts one `EncryptedAssertion` element and returns the plaintext (an Assertion, as XML
 /// text). The error is a sentence for the admin.
 pub fn decrypt_assertion(encrypted_assertion: Node, private_key_pem: &str) -> Result<String, String> {
@@ -34,6 +37,11 @@ pub fn decrypt_assertion(encrypted_assertion: Node, private_key_pem: &str) -> Re
         .collect();
     if keys.is_empty() {
         return Err("the EncryptedAssertion holds no EncryptedKey".to_owned());
+    }
+    // Each try is an RSA private-key operation, and anyone can post an encrypted assertion
+    // (our certificate is public): IdPs wrap the key once, for us.
+    if keys.len() > MAX_ENCRYPTED_KEYS {
+        return Err(format!("the EncryptedAssertion holds {} EncryptedKeys; an IdP wraps the key once for us (at most {MAX_ENCRYPTED_KEYS})", keys.len()));
     }
     let mut last_problem = String::new();
     let mut content_key = None;
@@ -94,6 +102,11 @@ fn unwrap_key(encrypted_key: Node, key: &PKey<Private>) -> Result<Vec<u8>, Strin
         .ok_or_else(|| "the EncryptedKey names no encryption method".to_owned())?;
     let alg = xml::attr(m, "Algorithm").unwrap_or_default();
     let wrapped = cipher_value(encrypted_key)?;
+    // An RSA-wrapped key is exactly as long as the modulus; anything else is refused before
+    // the private key is used.
+    if wrapped.len() != key.size() {
+        return Err(format!("the wrapped key is {} bytes long, not the {} of our SP key", wrapped.len(), key.size()));
+    }
     let mut d = Decrypter::new(key).map_err(|_| "our SP key cannot decrypt".to_owned())?;
     let setup = |d: &mut Decrypter| -> Result<(), openssl::error::ErrorStack> {
         match alg.as_str() {

@@ -169,6 +169,9 @@ pub async fn validate_gated(gate: &VerifyGate, saml_response: &str, exp: &Expect
     }
 }
 
+/// Longest assertion ID accepted (IdPs use 20 to 50 characters).
+pub const MAX_ASSERTION_ID_BYTES: usize = 256;
+
 /// A refusal, with the pretty XML when the input could be decoded.
 pub type Failure = (Rejection, Option<String>);
 
@@ -524,9 +527,14 @@ fn check_assertion(response: Node, response_signed: bool, assertion: Node, exp: 
         })
         .collect();
 
+    // The ID is kept in the replay cache until the assertion expires: a sane length only.
+    let assertion_id = xml::attr(assertion, "ID").unwrap_or_default();
+    if assertion_id.len() > MAX_ASSERTION_ID_BYTES {
+        return Err(malformed(&format!("The Assertion's ID is {} bytes long; SAML IDs are short random values (at most {MAX_ASSERTION_ID_BYTES} bytes)", assertion_id.len())));
+    }
     Ok(Validated {
         response_id: xml::attr(response, "ID"),
-        assertion_id: xml::attr(assertion, "ID").unwrap_or_default(),
+        assertion_id,
         issuer,
         name_id: name_id_text,
         name_id_format: name_id.and_then(|n| xml::attr(n, "Format")),

@@ -664,3 +664,27 @@ async fn a_post_that_cannot_get_a_turn_is_refused_as_busy_without_its_xml() {
     let v = validate_gated(&gate, &xml, &exp(&certs)).await.unwrap();
     assert_eq!(v.assertion_id, "_assert5e2a");
 }
+
+#[test]
+fn wrapped_keys_are_counted_and_sized_before_our_private_key_is_used() {
+    let certs = certs();
+    let o = opts();
+    let mut e = exp(&certs);
+    e.decryption_key_pem = Some(&sp_keys().pair.private_key_pem);
+    let enc = encrypt_for(&assertion(&o, "_enc", Some(idp())), sp_keys(), false);
+    let start = enc.find("<xenc:EncryptedKey>").unwrap();
+    let end = enc.find("</xenc:EncryptedKey>").unwrap() + "</xenc:EncryptedKey>".len();
+    // Each wrapped key would cost an RSA private-key operation.
+    let many = format!("{}{}{}", &enc[..start], enc[start..end].repeat(100), &enc[end..]);
+    let started = std::time::Instant::now();
+    let r = refused(&response(&o, &many, None), &e);
+    assert_eq!(r.code, FailureCode::SamlEncryptedUnreadable);
+    assert!(fact(&r, "problem").contains("100 EncryptedKeys"), "{r:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    // A wrapped key shorter than our modulus never reaches RSA.
+    let value_start = enc[start..].find("<xenc:CipherValue>").unwrap() + start + "<xenc:CipherValue>".len();
+    let value_end = enc[value_start..].find('<').unwrap() + value_start;
+    let short = format!("{}AQ=={}", &enc[..value_start], &enc[value_end..]);
+    let r = refused(&response(&o, &short, None), &e);
+    assert!(fact(&r, "problem").contains("1 bytes long"), "{r:?}");
+}
