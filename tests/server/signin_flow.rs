@@ -59,13 +59,19 @@ pub fn response(idp: &Idp, conn: &str, request_id: Option<&str>, assertion_id: &
     Crypto::sign_xml(resp.as_bytes(), &idp.key_der).unwrap()
 }
 
-async fn post_acs(app: &App, conn: &str, xml: &str, relay: Option<&str>) -> String {
+/// Posts `xml` to the connection's ACS, as the browser carries it from the IdP.
+async fn post_acs_raw(app: &App, conn: &str, xml: &str, relay: Option<&str>) -> Resp {
     let mut body = format!("SAMLResponse={}", url_encode(&base64::engine::general_purpose::STANDARD.encode(xml)));
     if let Some(r) = relay {
         body.push_str(&format!("&RelayState={}", url_encode(r)));
     }
     let req = Request::post(format!("/sso/saml/{conn}/acs")).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body)).unwrap();
-    let r = app.raw(req).await;
+    app.raw(req).await
+}
+
+/// Posts an answer that is recorded; returns the test it landed on.
+async fn post_acs(app: &App, conn: &str, xml: &str, relay: Option<&str>) -> String {
+    let r = post_acs_raw(app, conn, xml, relay).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     r.headers[header::LOCATION].to_str().unwrap().rsplit("test=").next().unwrap().to_owned()
 }
@@ -73,12 +79,7 @@ async fn post_acs(app: &App, conn: &str, xml: &str, relay: Option<&str>) -> Stri
 /// Posts a response that belongs to no attempt of ours and must be refused on the spot; returns
 /// the page.
 async fn post_acs_refused(app: &App, conn: &str, xml: &str, relay: Option<&str>) -> String {
-    let mut body = format!("SAMLResponse={}", url_encode(&base64::engine::general_purpose::STANDARD.encode(xml)));
-    if let Some(r) = relay {
-        body.push_str(&format!("&RelayState={}", url_encode(r)));
-    }
-    let req = Request::post(format!("/sso/saml/{conn}/acs")).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body)).unwrap();
-    let r = app.raw(req).await;
+    let r = post_acs_raw(app, conn, xml, relay).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
     assert!(r.text.contains("Nothing was recorded"), "{}", r.text);
     r.text

@@ -47,15 +47,8 @@ pub const MAX_STATE_BYTES: usize = 1024;
 pub async fn authorize(
     State(s): State<AppState>,
     request_id: Option<Extension<RequestId>>,
-    headers: HeaderMap,
-    extensions: axum::http::Extensions,
     q: Result<Query<AuthorizeQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    // Each sign-in started here is written down and may fetch from the IdP: the same
-    // per-address limit as the IdP's answers.
-    if let Err(resp) = super::sso::admit(&s, &headers, extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())) {
-        return resp;
-    }
     let q = q.map(|Query(q)| q).unwrap_or_default();
     // The app's state comes back to it verbatim and is stored with the attempt until then.
     if q.state.as_deref().is_some_and(|st| st.len() > MAX_STATE_BYTES) {

@@ -26,7 +26,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/internal/tls-allowed", get(crate::server::hostnames::tls_allowed))
-        .merge(sso::routes())
+        .merge(sso::routes(&state))
         .route("/theme/{scope}/{file}", get(crate::server::theme::serve_stylesheet))
         .route("/theme-assets/{id}", get(crate::server::theme::serve_asset))
         .route("/embed.js", get(crate::server::embed::script))

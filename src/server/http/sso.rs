@@ -6,23 +6,40 @@
 
 use super::error::ApiError;
 use crate::server::{saml, signin, AppState};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Form, Router};
+use axum::{Form, Router};
 use serde::Deserialize;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
-/// The `/sso` routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/sso/saml/{connection_id}/metadata.xml", get(sp_metadata))
-        .route("/sso/saml/{connection_id}/login/{test_id}", get(login))
+/// The `/sso` routes. Those anyone can call to start or finish a sign-in (the ACS URLs, OIDC
+/// callbacks and `/sso/authorize`) are limited per client address before any other work;
+/// `/sso/token` keeps its own failure budgets.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let limited = Router::new()
         .route("/sso/saml/{connection_id}/acs", post(acs))
         .route("/sso/oidc/{connection_id}/callback", get(callback))
         .route("/sso/authorize", get(super::login::authorize))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), limit_by_address));
+    Router::new()
+        .route("/sso/saml/{connection_id}/metadata.xml", get(sp_metadata))
+        .route("/sso/saml/{connection_id}/login/{test_id}", get(login))
         .route("/sso/token", post(super::login::token).layer(DefaultBodyLimit::max(crate::server::login::TOKEN_BODY_LIMIT)))
+        .merge(limited)
+}
+
+/// Middleware: too many requests from one address get `429` with `Retry-After`, before the
+/// body is read.
+async fn limit_by_address(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let address = super::site::client_address(&s.settings, req.headers(), peer);
+    if let Err(wait) = s.answer_limits.admit(address, s.clock.now()) {
+        return too_many(wait);
+    }
+    next.run(req).await
 }
 
 fn escape(s: &str) -> String {
@@ -102,13 +119,6 @@ fn land(landing: signin::Landing) -> Response {
     }
 }
 
-/// Too many requests from one address to the public sign-in endpoints: 429 with `Retry-After`,
-/// before any parsing or storage.
-pub(super) fn admit(s: &AppState, headers: &HeaderMap, peer: Option<IpAddr>) -> Result<(), Response> {
-    let address = super::site::client_address(&s.settings, headers, peer);
-    s.answer_limits.admit(address, s.clock.now()).map_err(too_many)
-}
-
 /// `429` with `Retry-After`.
 fn too_many(wait: u64) -> Response {
     let err = ApiError::new(crate::api::ErrorCode::RateLimited)
@@ -121,16 +131,7 @@ fn too_many(wait: u64) -> Response {
 }
 
 /// `POST /sso/saml/{id}/acs`: the IdP's answer.
-async fn acs(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
-    headers: HeaderMap,
-    form: Result<Form<AcsForm>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    if let Err(resp) = admit(&s, &headers, peer.map(|Extension(c)| c.0.ip())) {
-        return resp;
-    }
+async fn acs(State(s): State<AppState>, Path(id): Path<String>, form: Result<Form<AcsForm>, axum::extract::rejection::FormRejection>) -> Response {
     let (response, relay) = match &form {
         Ok(Form(f)) => (f.saml_response.as_deref(), f.relay_state.as_deref()),
         Err(_) => (None, None),
@@ -151,16 +152,7 @@ struct CallbackQuery {
 }
 
 /// `GET /sso/oidc/{id}/callback`: the provider's answer.
-async fn callback(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
-    headers: HeaderMap,
-    q: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    if let Err(resp) = admit(&s, &headers, peer.map(|Extension(c)| c.0.ip())) {
-        return resp;
-    }
+async fn callback(State(s): State<AppState>, Path(id): Path<String>, q: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or(CallbackQuery { code: None, state: None, error: None, error_description: None });
     match signin::receive_oidc(&s, &id, q.code.as_deref(), q.state.as_deref(), q.error.as_deref(), q.error_description.as_deref()).await {
         Ok(landing) => land(landing),
