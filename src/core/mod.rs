@@ -1,6 +1,7 @@
 //! Pure logic both sides run: the IdP catalog, the SAML metadata inspector, and validation.
 
 pub mod catalog;
+pub mod csp;
 pub mod diagnosis;
 pub mod embed;
 pub mod lifecycle;

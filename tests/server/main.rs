@@ -9,6 +9,7 @@ mod domains;
 mod embed;
 mod errors;
 mod guides;
+mod headers;
 mod hostile_saml;
 mod hostnames;
 mod login_flow;

@@ -33,7 +33,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api(vendor::routes()))
         .nest("/portal/api", api(portal::routes()))
         .fallback(assets::serve)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::server::embed::frame_ancestors))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::server::embed::content_security_policy))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Every request is tied to an environment by its hostname before anything else runs.
         .layer(axum::middleware::from_fn_with_state(state.clone(), site::resolve))

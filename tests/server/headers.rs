@@ -1,0 +1,131 @@
+//! Security headers on what Portico serves: the pages' Content-Security-Policy (inline scripts
+//! only by hash), HSTS and `__Host-` cookies on https.
+
+use super::*;
+use sha2::Digest;
+
+/// The shape of Trunk 0.21's `index.html`: a module loader inline, a second inline script with
+/// CRLF line ends, an external script and a commented-out one.
+const TRUNK_INDEX: &str = "<!DOCTYPE html><html lang=\"en\"><head>\n\
+<meta charset=\"utf-8\"><title>Single sign-on setup</title>\n\
+<link rel=\"modulepreload\" href=\"/portico-11ba1a4ab8013f8a.js\" crossorigin=\"anonymous\">\n\
+<script type=\"module\">\nimport init, * as bindings from '/portico-11ba1a4ab8013f8a.js';\nconst wasm = await init({ module_or_path: '/portico-11ba1a4ab8013f8a_bg.wasm' });\nwindow.wasmBindings = bindings;\ndispatchEvent(new CustomEvent(\"TrunkApplicationStarted\", {detail: {wasm}}));\n</script>\n\
+<script>\r\nwindow.second = 1;\r\n</script>\n\
+<script src=\"/inspector_loader.js\"></script>\n\
+<!-- <script>commented()</script> -->\n\
+</head><body></body></html>";
+
+/// The CSP hash source of a script's text, computed here independently of the server's code.
+fn sha256_source(text: &str) -> String {
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    format!("'sha256-{}'", base64::Engine::encode(&base64::engine::general_purpose::STANDARD, digest))
+}
+
+/// The sources of one directive of a policy (`None` when the policy lacks it).
+fn directive(policy: &str, name: &str) -> Option<Vec<String>> {
+    policy.split(';').map(str::trim).find_map(|d| {
+        let mut words = d.split_whitespace();
+        (words.next() == Some(name)).then(|| words.map(str::to_owned).collect())
+    })
+}
+
+fn policy_of(r: &Resp) -> String {
+    r.headers.get(header::CONTENT_SECURITY_POLICY).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+}
+
+async fn get(app: &App, path: &str) -> Resp {
+    app.raw(Request::get(path).body(Body::empty()).unwrap()).await
+}
+
+/// An app serving `index` as its built portal, from a folder the test can rewrite.
+async fn portal_app(index: &str) -> (App, std::path::PathBuf) {
+    let dist = tempfile::tempdir().unwrap().keep();
+    std::fs::write(dist.join("index.html"), index).unwrap();
+    let path = dist.clone();
+    (App::with(move |s| s.dist = Some(path)).await, dist)
+}
+
+/// The fixed parts every page's policy has, whatever the page.
+fn assert_strict_base(policy: &str) {
+    assert_eq!(directive(policy, "default-src"), Some(vec!["'self'".to_owned()]), "{policy}");
+    let script = directive(policy, "script-src").unwrap_or_default();
+    assert_eq!(&script[..2], ["'self'", "'wasm-unsafe-eval'"], "{policy}");
+    assert!(script[2..].iter().all(|s| s.starts_with("'sha256-")), "scripts only by hash: {policy}");
+    assert!(!policy.contains("'unsafe-eval'") && !script.iter().any(|s| s == "'unsafe-inline'" || s == "*"), "{policy}");
+    assert_eq!(directive(policy, "connect-src"), Some(vec!["'self'".to_owned()]), "{policy}");
+    assert_eq!(directive(policy, "img-src"), Some(vec!["'self'".to_owned(), "data:".to_owned()]), "{policy}");
+    assert_eq!(directive(policy, "object-src"), Some(vec!["'none'".to_owned()]), "{policy}");
+    assert_eq!(directive(policy, "base-uri"), Some(vec!["'none'".to_owned()]), "{policy}");
+    assert!(directive(policy, "frame-ancestors").is_some(), "{policy}");
+}
+
+#[tokio::test]
+async fn the_portal_page_allows_exactly_its_inline_scripts_by_hash() {
+    let (app, dist) = portal_app(TRUNK_INDEX).await;
+    let loader = "\nimport init, * as bindings from '/portico-11ba1a4ab8013f8a.js';\nconst wasm = await init({ module_or_path: '/portico-11ba1a4ab8013f8a_bg.wasm' });\nwindow.wasmBindings = bindings;\ndispatchEvent(new CustomEvent(\"TrunkApplicationStarted\", {detail: {wasm}}));\n";
+    // Browsers hash the text after the parser turned CR LF into LF.
+    let second = "\nwindow.second = 1;\n";
+    for path in ["/", "/sso/setup/provider", "/index.html", "/theme/preview"] {
+        let r = get(&app, path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(r.text.contains("TrunkApplicationStarted"), "{path}: the page itself is served");
+        let policy = policy_of(&r);
+        assert_strict_base(&policy);
+        let script = directive(&policy, "script-src").unwrap();
+        assert_eq!(script[2..], [sha256_source(loader), sha256_source(second)], "{path}: one hash per inline script, nothing else: {policy}");
+        assert_eq!(directive(&policy, "form-action"), Some(vec!["'self'".to_owned()]), "{policy}");
+        assert_eq!(directive(&policy, "style-src"), Some(vec!["'self'".to_owned(), "'unsafe-inline'".to_owned()]), "{policy}");
+    }
+
+    // The hashes come from the file served, not from a list made at build time: a rebuilt
+    // portal's loader is allowed, the old one no longer.
+    std::fs::write(dist.join("index.html"), TRUNK_INDEX.replace("11ba1a4ab8013f8a", "0000aaaabbbbcccc")).unwrap();
+    let policy = policy_of(&get(&app, "/").await);
+    let script = directive(&policy, "script-src").unwrap();
+    assert!(script.contains(&sha256_source(&loader.replace("11ba1a4ab8013f8a", "0000aaaabbbbcccc"))), "{policy}");
+    assert!(!script.contains(&sha256_source(loader)), "{policy}");
+
+    // Files next to the page are not pages: no policy of their own.
+    std::fs::write(dist.join("app.js"), "export {}").unwrap();
+    assert!(get(&app, "/app.js").await.headers.get(header::CONTENT_SECURITY_POLICY).is_none());
+}
+
+#[tokio::test]
+async fn pages_with_no_script_of_their_own_allow_no_inline_script() {
+    // The page shown when the portal is not built, and the plain error page of `/sso`.
+    let bare = App::new().await;
+    let r = get(&bare, "/sso").await;
+    if r.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html") {
+        let policy = policy_of(&r);
+        assert_strict_base(&policy);
+        assert_eq!(directive(&policy, "script-src").unwrap().len(), 2, "{policy}");
+    }
+    let r = get(&bare, "/sso/saml/conn_nope/login/test_nope").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+    let policy = policy_of(&r);
+    assert_strict_base(&policy);
+    assert_eq!(directive(&policy, "script-src").unwrap().len(), 2, "{policy}");
+}
+
+#[tokio::test]
+async fn the_saml_post_binding_page_runs_only_its_submit_script_and_posts_only_to_the_idp() {
+    let app = App::new().await;
+    let org = app.org("Acme").await;
+    let (xml, _) = idp_metadata("https://idp.acme.test/entity", "https://idp.acme.test:8443/sso/post");
+    let xml = xml.replace("bindings:HTTP-Redirect", "bindings:HTTP-POST");
+    let r = app.vendor(Method::POST, &format!("/api/v1/organizations/{org}/connections"), Some(json!({ "idp": "okta-saml", "metadata_xml": xml }))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let conn = r.body["id"].as_str().unwrap().to_owned();
+    let admin = app.admin(&org, "sso").await;
+    let start = admin.call(Method::POST, &format!("/portal/api/connections/{conn}/tests"), Some(json!({}))).await;
+    assert_eq!(start.status, StatusCode::CREATED, "{}", start.text);
+    let test = start.body["test_id"].as_str().unwrap();
+
+    let page = get(&app, &format!("/sso/saml/{conn}/login/{test}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("action=\"https://idp.acme.test:8443/sso/post\""), "{}", page.text);
+    let policy = policy_of(&page);
+    assert_strict_base(&policy);
+    assert_eq!(directive(&policy, "script-src").unwrap()[2..], [sha256_source("document.forms[0].submit();")], "{policy}");
+    assert_eq!(directive(&policy, "form-action"), Some(vec!["'self'".to_owned(), "https://idp.acme.test:8443".to_owned()]), "{policy}");
+}
