@@ -129,3 +129,82 @@ async fn the_saml_post_binding_page_runs_only_its_submit_script_and_posts_only_t
     assert_eq!(directive(&policy, "script-src").unwrap()[2..], [sha256_source("document.forms[0].submit();")], "{policy}");
     assert_eq!(directive(&policy, "form-action"), Some(vec!["'self'".to_owned(), "https://idp.acme.test:8443".to_owned()]), "{policy}");
 }
+
+/// A `Set-Cookie` value's attributes, after the `name=value` pair.
+fn attributes(set_cookie: &str) -> Vec<String> {
+    set_cookie.split(';').skip(1).map(|a| a.trim().to_owned()).collect()
+}
+
+async fn session_with(app: &App, cookie: &str) -> Resp {
+    app.raw(Request::get("/portal/api/session").header(header::COOKIE, cookie).body(Body::empty()).unwrap()).await
+}
+
+#[tokio::test]
+async fn on_https_every_response_is_hsts_and_the_session_cookie_is_host_prefixed() {
+    let dist = tempfile::tempdir().unwrap().keep();
+    std::fs::write(dist.join("index.html"), TRUNK_INDEX).unwrap();
+    let app = App::with(move |s| {
+        s.public_url = "https://portal.test".into();
+        s.dist = Some(dist);
+    })
+    .await;
+    // Pages, the API, errors and health checks alike.
+    for path in ["/", "/healthz", "/portal/api/branding", "/portal/api/nope", "/missing.js"] {
+        let r = get(&app, path).await;
+        assert_eq!(r.headers.get(header::STRICT_TRANSPORT_SECURITY).map(|v| v.to_str().unwrap()), Some("max-age=31536000"), "{path}");
+    }
+    let r = app.vendor(Method::GET, "/api/v1/embedding", None).await;
+    assert_eq!(r.headers[header::STRICT_TRANSPORT_SECURITY], "max-age=31536000");
+
+    let org = app.org("Acme").await;
+    let redeemed = app.redeem(&app.link(&org, "sso").await).await;
+    assert_eq!(redeemed.status, StatusCode::OK, "{}", redeemed.text);
+    let set = redeemed.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+    let (name, value) = set.split(';').next().unwrap().split_once('=').unwrap();
+    assert_eq!(name, "__Host-portico_session", "{set}");
+    // What browsers require of a `__Host-` cookie.
+    let attrs = attributes(&set);
+    assert!(attrs.iter().any(|a| a == "Secure") && attrs.iter().any(|a| a == "Path=/"), "{set}");
+    assert!(!attrs.iter().any(|a| a.to_ascii_lowercase().starts_with("domain")), "{set}");
+    // The session is read under that name only: the plain name is someone else's cookie.
+    assert_eq!(session_with(&app, &format!("__Host-portico_session={value}")).await.status, StatusCode::OK);
+    assert_error(&session_with(&app, &format!("portico_session={value}")).await, 401, "session_missing");
+
+    // Partitioned cookies for cross-site embedding keep the prefix and its rules.
+    let r = app.vendor(Method::PUT, "/api/v1/embedding", Some(json!({ "allowed_origins": ["https://app.vendor.com"], "partitioned_cookies": true }))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let redeemed = app.redeem(&app.link(&org, "sso").await).await;
+    let set = redeemed.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(set.starts_with("__Host-portico_session="), "{set}");
+    let attrs = attributes(&set);
+    for attr in ["Secure", "Path=/", "Partitioned", "SameSite=None"] {
+        assert!(attrs.iter().any(|a| a == attr), "{attr} missing: {set}");
+    }
+    assert!(!attrs.iter().any(|a| a.to_ascii_lowercase().starts_with("domain")), "{set}");
+    // Signing out clears the cookie under the same name.
+    let cookie = set.split(';').next().unwrap().to_owned();
+    let csrf = redeemed.body["csrf_token"].as_str().unwrap();
+    let req = Request::delete("/portal/api/session").header(header::COOKIE, &cookie).header("x-portico-csrf", csrf).body(Body::empty()).unwrap();
+    let out = app.raw(req).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT, "{}", out.text);
+    let cleared = out.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(cleared.starts_with("__Host-portico_session=;") && cleared.contains("Max-Age=0"), "{cleared}");
+}
+
+#[tokio::test]
+async fn on_http_there_is_no_hsts_and_the_cookie_keeps_its_plain_name() {
+    let (app, _) = portal_app(TRUNK_INDEX).await;
+    for path in ["/", "/healthz", "/portal/api/branding"] {
+        assert!(get(&app, path).await.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "{path}");
+    }
+    let org = app.org("Acme").await;
+    let redeemed = app.redeem(&app.link(&org, "sso").await).await;
+    let set = redeemed.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+    let (name, value) = set.split(';').next().unwrap().split_once('=').unwrap();
+    assert_eq!(name, "portico_session", "{set}");
+    // A browser refuses `__Host-` without Secure, and plain http cannot set Secure cookies
+    // everywhere: no prefix, no Secure.
+    assert!(!attributes(&set).iter().any(|a| a == "Secure"), "{set}");
+    assert_eq!(session_with(&app, &format!("portico_session={value}")).await.status, StatusCode::OK);
+    assert_error(&session_with(&app, &format!("__Host-portico_session={value}")).await, 401, "session_missing");
+}
