@@ -17,6 +17,7 @@ mod metadata;
 mod openapi;
 mod oidc_rp;
 mod portal;
+mod private_files;
 mod refresh;
 mod saml_corpus;
 mod saml_oidc;
