@@ -91,15 +91,35 @@ async fn the_portal_page_allows_exactly_its_inline_scripts_by_hash() {
 }
 
 #[tokio::test]
+async fn the_built_portal_page_allows_trunks_loader_by_hash() {
+    let index = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dist/index.html");
+    let Ok(built) = std::fs::read_to_string(&index) else {
+        eprintln!("skipped: no dist/ yet (run `trunk build --release` first)");
+        return;
+    };
+    // Trunk's loader is the one `<script type="module">` of the page, with no src.
+    let start = built.find("<script type=\"module\">").expect("Trunk's module loader") + "<script type=\"module\">".len();
+    let loader = &built[start..start + built[start..].find("</script>").unwrap()];
+    let app = App::new().await;
+    let r = get(&app, "/sso").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text.contains(loader), "the built page is what is served");
+    let policy = policy_of(&r);
+    assert_strict_base(&policy);
+    assert!(directive(&policy, "script-src").unwrap().contains(&sha256_source(loader)), "{policy}");
+}
+
+#[tokio::test]
 async fn pages_with_no_script_of_their_own_allow_no_inline_script() {
-    // The page shown when the portal is not built, and the plain error page of `/sso`.
-    let bare = App::new().await;
+    // The page shown when the portal is not built (an empty dist folder), and the plain error
+    // page of `/sso`.
+    let empty = tempfile::tempdir().unwrap().keep();
+    let bare = App::with(move |s| s.dist = Some(empty)).await;
     let r = get(&bare, "/sso").await;
-    if r.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html") {
-        let policy = policy_of(&r);
-        assert_strict_base(&policy);
-        assert_eq!(directive(&policy, "script-src").unwrap().len(), 2, "{policy}");
-    }
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text);
+    let policy = policy_of(&r);
+    assert_strict_base(&policy);
+    assert_eq!(directive(&policy, "script-src").unwrap().len(), 2, "{policy}");
     let r = get(&bare, "/sso/saml/conn_nope/login/test_nope").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
     let policy = policy_of(&r);
