@@ -25,6 +25,10 @@ pub enum HostnameOutcome {
     Addresses,
     /// A CNAME or addresses, but pointing elsewhere (see `seen`).
     WrongTarget,
+    /// It points at this server, but nothing in DNS shows it is this environment's: the
+    /// server's addresses (and, without a base domain, its hostname) are shared by every
+    /// environment on it. The TXT record in `ownership_record` is missing or has another value.
+    OwnershipUnproven,
     /// Neither a CNAME nor an address.
     NoRecord,
     /// The lookup itself failed; retried later.
@@ -46,17 +50,17 @@ pub struct HostnameCheck {
     pub checked_at: i64,
 }
 
-/// The DNS record the vendor creates.
+/// A DNS record the vendor creates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct DnsRecord {
-    /// Always `CNAME` (apex names, which cannot have one, may use A/AAAA records with the
-    /// addresses of `value` instead).
+    /// `CNAME` for `dns_record` (apex names, which cannot have one, may use A/AAAA records with
+    /// the addresses of `value` instead); `TXT` for `ownership_record`.
     #[serde(rename = "type")]
     pub record_type: String,
-    /// The record's name: the custom hostname itself.
+    /// The record's name: the custom hostname itself, or `_portico.<hostname>` for the TXT.
     pub name: String,
-    /// Where it points: the environment's own hostname.
+    /// The CNAME's target (the environment's own hostname), or the TXT record's exact value.
     pub value: String,
 }
 
@@ -70,8 +74,13 @@ pub struct CustomDomain {
     pub hostname: String,
     /// Where it stands.
     pub state: CustomDomainState,
-    /// The record to create.
+    /// The record that sends the hostname to Portico.
     pub dns_record: DnsRecord,
+    /// The TXT record that shows the hostname is this environment's (`_portico.<hostname>`,
+    /// a value made for this environment and hostname). Needed unless `dns_record` is a CNAME
+    /// to a hostname this environment has alone (its `<name>.<base domain>`); always accepted.
+    /// With it, a hostname another environment registered but cannot prove moves here.
+    pub ownership_record: DnsRecord,
     /// The portal's address on this hostname, once active (`https://sso.vendor.com`).
     pub url: String,
     /// Unix seconds.

@@ -3,6 +3,7 @@
 
 pub mod address;
 pub mod catalog;
+pub mod csp;
 pub mod diagnosis;
 pub mod embed;
 pub mod lifecycle;

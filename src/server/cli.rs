@@ -174,7 +174,10 @@ fn secret_key(settings: &Settings) -> Result<[u8; 32], String> {
     }
     let path = settings.data_dir.join("secret.key");
     match std::fs::read_to_string(&path) {
-        Ok(text) => crypto::decode_key(&text).ok_or_else(|| format!("{} is not a valid key; restore it from your backup or set PORTICO_SECRET_KEY", path.display())),
+        Ok(text) => {
+            crate::server::private_files::tighten(&path).map_err(|e| format!("could not make {} private: {e}", path.display()))?;
+            crypto::decode_key(&text).ok_or_else(|| format!("{} is not a valid key; restore it from your backup or set PORTICO_SECRET_KEY", path.display()))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key = crypto::new_key_b64();
             write_private(&path, &key).map_err(|e| format!("could not write {}: {e}; set PORTICO_DATA_DIR to a writable folder", path.display()))?;
@@ -196,7 +199,7 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 
 /// Opens the store and builds the state every command shares.
 pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<AppState, String> {
-    std::fs::create_dir_all(&settings.data_dir)
+    crate::server::private_files::ensure_dir(&settings.data_dir)
         .map_err(|e| format!("could not create the data directory {}: {e}; set PORTICO_DATA_DIR to a writable folder", settings.data_dir.display()))?;
     let key = secret_key(&settings)?;
     let store = SqliteStore::open(&settings.database_url).await.map_err(|e| format!("could not open the database: {e}"))?;

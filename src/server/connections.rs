@@ -58,13 +58,13 @@ pub fn sp_values(state: &AppState, row: &ConnectionRow) -> crate::api::portal::S
 ///
 /// `base_url` is the hostname's base the admin (or the vendor's link) is on: the SP values the
 /// IdP is configured with are issued under it for good.
-pub fn new_row(state: &AppState, organization_id: &str, entry: &crate::core::catalog::IdpEntry, base_url: &str, now: i64) -> Result<ConnectionRow, ApiError> {
+pub async fn new_row(state: &AppState, organization_id: &str, entry: &crate::core::catalog::IdpEntry, base_url: &str, now: i64) -> Result<ConnectionRow, ApiError> {
     let id = crate::server::crypto::id("conn_");
     let mut row = ConnectionRow::new_draft(id, organization_id.to_owned(), entry.key, entry.protocol.as_str(), now);
     row.base_url = Some(base_url.to_owned());
     if entry.protocol == Protocol::Saml {
         let sp = sp_values(state, &row);
-        let pair = saml::keys::generate(&sp.entity_id, now).map_err(ApiError::internal)?;
+        let pair = saml::keys::generate_off_thread(&sp.entity_id, now).await.map_err(ApiError::internal)?;
         row.sp_key_enc = Some(state.secrets.seal(pair.private_key_pem.as_bytes()));
         row.sp_certificate = Some(pair.certificate_pem);
     }

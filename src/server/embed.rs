@@ -1,8 +1,10 @@
 //! Embedding the portal in the vendor's app: the allowed parent origins per environment, the
-//! `frame-ancestors` policy every HTML response carries, the cookie mode, and `/embed.js`.
+//! `Content-Security-Policy` every HTML response carries (its `frame-ancestors` from those
+//! origins), the cookie mode, and `/embed.js`.
 
 use crate::api::embed::Embedding;
 use crate::api::ErrorCode;
+use crate::core::csp::{self, PageSources};
 use crate::core::embed as rules;
 use crate::server::http::error::ApiError;
 use crate::server::http::site::Site;
@@ -49,10 +51,13 @@ pub async fn for_request(state: &AppState, site: Option<&Site>) -> Result<Embedd
 /// Pages the portal frames itself: the theme editor shows its preview in an iframe.
 const SELF_FRAMED: &[&str] = &["/theme/preview"];
 
-/// Middleware: every HTML response says which sites may frame it (`frame-ancestors`, from the
-/// environment's allowed origins, `'none'` when there are none). `X-Frame-Options` is never
-/// sent: it cannot list origins and would contradict the policy.
-pub async fn frame_ancestors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// Middleware: every HTML response gets Portico's page policy ([`csp::page_policy`]): scripts
+/// only from Portico's origin plus the inline ones the handler vouched for by hash (a
+/// [`PageSources`] in the response's extensions; none when it put none there), and which sites
+/// may frame it (`frame-ancestors`, from the environment's allowed origins, `'none'` when there
+/// are none). `X-Frame-Options` is never sent: it cannot list origins and would contradict the
+/// policy. A response that set its own policy keeps it.
+pub async fn content_security_policy(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let site = req.extensions().get::<Site>().cloned();
     let with_self = SELF_FRAMED.contains(&req.uri().path().trim_end_matches('/'));
     let mut resp = next.run(req).await;
@@ -68,8 +73,18 @@ pub async fn frame_ancestors(State(state): State<AppState>, req: Request, next: 
             Vec::new()
         }
     };
-    if let Ok(v) = HeaderValue::from_str(&rules::frame_ancestors(&origins, with_self)) {
-        resp.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+    let sources = resp.extensions_mut().remove::<PageSources>().unwrap_or_default();
+    let policy = csp::page_policy(&sources, &rules::frame_ancestors(&origins, with_self));
+    match HeaderValue::from_str(&policy) {
+        Ok(v) => {
+            resp.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+        Err(_) => {
+            // Only a form target could make the value unsendable; the page is not served
+            // without a policy.
+            tracing::warn!("a page's Content-Security-Policy is not a valid header value; refusing the page");
+            return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "This page could not be served safely.").into_response();
+        }
     }
     resp
 }

@@ -1,7 +1,14 @@
 //! Custom hostnames: registered by the vendor, active once DNS points them at the environment's
-//! own hostname (a CNAME, or for an apex name A/AAAA records on the same addresses), checked on
-//! the same kind of schedule as domain verification, and the answer to the TLS proxy's "may I
-//! get a certificate for this name?".
+//! own hostname (a CNAME, or for an apex name A/AAAA records on the same addresses) and shows
+//! they are this environment's, checked on the same kind of schedule as domain verification,
+//! and the answer to the TLS proxy's "may I get a certificate for this name?".
+//!
+//! Pointing at the server is not enough: every environment on a server shares its addresses,
+//! and without a base domain its hostname too, so the first environment to register a name
+//! would get it. Ownership is shown by a TXT record at `_portico.<hostname>` whose value is
+//! made from the environment and the hostname, or by a CNAME to a hostname that is the
+//! environment's alone. DNS decides: an environment that proves a name takes it from one that
+//! registered it but cannot.
 
 use crate::api::hostnames::{CustomDomain, CustomDomainState, DnsRecord, HostnameCheck, HostnameOutcome};
 use crate::api::ErrorCode;
@@ -33,6 +40,23 @@ pub async fn target(state: &AppState, environment_id: &str) -> Result<String, St
     })
 }
 
+/// Whether `target` (an environment's own hostname) belongs to that environment alone, so a
+/// CNAME to it names the environment. Without a base domain every environment has the public
+/// URL's host.
+async fn target_is_exclusive(state: &AppState, environment_id: &str, target: &str) -> Result<bool, StoreError> {
+    let envs = state.store.list_environments().await?;
+    Ok(!envs.iter().any(|e| e.id != environment_id && site::environment_host(&state.settings, e) == target))
+}
+
+/// The TXT record that shows `hostname` is `environment_id`'s. Its value is not secret (it
+/// ends up in public DNS): it only has to differ between environments, which only the
+/// hostname's DNS owner can choose between.
+pub fn ownership_record(environment_id: &str, hostname: &str) -> DnsRecord {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("portico custom hostname\n{environment_id}\n{hostname}").as_bytes());
+    DnsRecord { record_type: "TXT".into(), name: format!("_portico.{hostname}"), value: format!("portico-hostname={}", &hex::encode(digest)[..32]) }
+}
+
 /// The wire form.
 pub fn view(state: &AppState, row: &CustomDomainRow, target: &str) -> CustomDomain {
     CustomDomain {
@@ -40,6 +64,7 @@ pub fn view(state: &AppState, row: &CustomDomainRow, target: &str) -> CustomDoma
         hostname: row.hostname.clone(),
         state: if row.state == "active" { CustomDomainState::Active } else { CustomDomainState::Pending },
         dns_record: DnsRecord { record_type: "CNAME".into(), name: row.hostname.clone(), value: target.to_owned() },
+        ownership_record: ownership_record(&row.environment_id, &row.hostname),
         url: site::base_for_host(&state.settings, &row.hostname),
         created_at: row.created_at,
         last_checked_at: row.last_checked_at,
@@ -74,23 +99,114 @@ pub async fn add(state: &AppState, environment_id: &str, input: &str) -> Result<
         warning: None,
     };
     match state.store.insert_custom_domain(&row).await {
-        Err(StoreError::Conflict(_)) => return Err(ApiError::new(ErrorCode::CustomDomainTaken).field("hostname", "Another environment already uses this hostname.")),
+        Err(StoreError::Conflict(_)) => return take_over(state, row).await,
         other => other?,
     }
     check(state, row).await
 }
 
+/// `row`'s hostname is registered already. Another environment's registration gives way when
+/// DNS names this environment (its TXT record) and no longer shows the holder's claim; else the
+/// refusal says which record would move the hostname here.
+async fn take_over(state: &AppState, row: CustomDomainRow) -> Result<CustomDomainRow, ApiError> {
+    let taken = || ApiError::new(ErrorCode::CustomDomainTaken);
+    let Some(holder) = state.store.custom_domain_by_hostname(&row.hostname).await? else {
+        // Removed meanwhile: one more try.
+        state.store.insert_custom_domain(&row).await.map_err(|e| match e {
+            StoreError::Conflict(_) => taken().field("hostname", "Another environment registered this hostname just now."),
+            e => ApiError::from(e),
+        })?;
+        return check(state, row).await;
+    };
+    let host = row.hostname.clone();
+    if holder.environment_id == row.environment_id {
+        return Err(taken().field("hostname", format!("{host} is already registered in this environment ({}).", holder.id)));
+    }
+    let record = ownership_record(&row.environment_id, &host);
+    // This environment's TXT record, even before the CNAME is in place; or a CNAME to a
+    // hostname of this environment alone.
+    let ours = state.dns.txt(&record.name, &host).await;
+    let named_here = crate::server::dns::evaluate(&ours, &record.value, state.clock.now()).outcome == crate::api::domains::LookupOutcome::Found
+        || lookup(state, &row.environment_id, &host).await?.outcome == HostnameOutcome::Cname;
+    if !named_here {
+        let message = format!(
+            "{host} is registered by another environment on this server. If the hostname is yours, create a TXT record named {} with the value {}, then add it again: it then moves to this environment.",
+            record.name, record.value
+        );
+        return Err(taken().message(message.clone()).field("hostname", message).details(serde_json::json!({ "ownership_record": record })));
+    }
+    let holder_check = lookup(state, &holder.environment_id, &host).await?;
+    if matches!(holder_check.outcome, HostnameOutcome::Cname | HostnameOutcome::Addresses | HostnameOutcome::LookupError) {
+        let message = format!(
+            "{host} is registered by another environment, and DNS still shows it is that environment's ({}). It must remove the hostname, or its CNAME or TXT record must go, before this environment can add it.",
+            holder_check.message.trim_end_matches('.')
+        );
+        return Err(taken().message(message.clone()).field("hostname", message));
+    }
+    // The name's DNS owner chose this environment: the other registration goes, with its links
+    // and sessions on this hostname.
+    state.store.delete_custom_domain(&holder.id).await?;
+    tracing::warn!(hostname = %host, from = %holder.environment_id, to = %row.environment_id, "a custom hostname moved to the environment its TXT record names");
+    state.store.insert_custom_domain(&row).await.map_err(|e| match e {
+        StoreError::Conflict(_) => taken().field("hostname", "Another environment registered this hostname just now."),
+        e => ApiError::from(e),
+    })?;
+    check(state, row).await
+}
+
 /// Looks the hostname up now, stores what was found, and schedules the next check.
 pub async fn check(state: &AppState, mut row: CustomDomainRow) -> Result<CustomDomainRow, ApiError> {
-    let expected = target(state, &row.environment_id).await?;
-    let result = lookup(state, &row.hostname, &expected).await;
+    let result = lookup(state, &row.environment_id, &row.hostname).await?;
     apply(&mut row, result, state.clock.now());
     state.store.update_custom_domain(&row).await?;
     Ok(row)
 }
 
+/// Asks DNS whether `hostname` points at `environment_id`'s hostname and shows it is that
+/// environment's. `Cname` and `Addresses` only when both hold.
+async fn lookup(state: &AppState, environment_id: &str, hostname: &str) -> Result<HostnameCheck, StoreError> {
+    let expected = target(state, environment_id).await?;
+    let exclusive = target_is_exclusive(state, environment_id, &expected).await?;
+    let record = ownership_record(environment_id, hostname);
+    let mut routed = route(state, hostname, &expected).await;
+    let points_here = matches!(routed.outcome, HostnameOutcome::Cname | HostnameOutcome::Addresses);
+    if routed.outcome == HostnameOutcome::Cname && exclusive {
+        return Ok(routed);
+    }
+    let also = format!("Also create a TXT record named {} with the value {}, which shows the hostname is this environment's.", record.name, record.value);
+    if !points_here {
+        if matches!(routed.outcome, HostnameOutcome::NoRecord | HostnameOutcome::WrongTarget) {
+            routed.message = format!("{} {also}", routed.message);
+        }
+        return Ok(routed);
+    }
+    let found = state.dns.txt(&record.name, hostname).await;
+    let txt = crate::server::dns::evaluate(&found, &record.value, routed.checked_at);
+    use crate::api::domains::LookupOutcome;
+    Ok(match txt.outcome {
+        LookupOutcome::Found => HostnameCheck { message: format!("{} Its TXT record {} names this environment.", routed.message, record.name), ..routed },
+        LookupOutcome::LookupError => HostnameCheck {
+            outcome: HostnameOutcome::LookupError,
+            message: format!("{} The TXT lookup of {} failed: {} We will try again.", routed.message, record.name, txt.error.unwrap_or_default().trim_end_matches('.')),
+            ..routed
+        },
+        _ => {
+            let shared = if routed.outcome == HostnameOutcome::Cname { format!("{expected} is shared by every environment on this server") } else { "addresses are shared by every environment on this server".to_owned() };
+            let has = if txt.values.is_empty() { "none".to_owned() } else { txt.values.join(", ") };
+            HostnameCheck {
+                outcome: HostnameOutcome::OwnershipUnproven,
+                message: format!(
+                    "{} That proves nothing on its own ({shared}): create a TXT record named {} with the value {} (found: {has}).",
+                    routed.message, record.name, record.value
+                ),
+                ..routed
+            }
+        }
+    })
+}
+
 /// Asks DNS what `hostname` is and compares it with `expected`.
-async fn lookup(state: &AppState, hostname: &str, expected: &str) -> HostnameCheck {
+async fn route(state: &AppState, hostname: &str, expected: &str) -> HostnameCheck {
     let now = state.clock.now();
     let found = state.dns.host_records(hostname).await;
     let check = |outcome, seen: Vec<String>, message: String| HostnameCheck { outcome, seen, message, checked_at: now };
@@ -131,6 +247,12 @@ pub fn apply(row: &mut CustomDomainRow, result: HostnameCheck, now: i64) {
     if row.state == "active" {
         if points_here {
             row.warning = None;
+        } else if result.outcome == HostnameOutcome::OwnershipUnproven {
+            row.warning = Some(format!(
+                "{} Since {}, nothing in DNS shows the hostname is this environment's: another environment that proves it would take it over.",
+                result.message,
+                crate::core::cert::format_datetime(now)
+            ));
         } else if !failed_lookup {
             row.warning = Some(format!("{} Since {}, the hostname no longer points at Portico.", result.message, crate::core::cert::format_datetime(now)));
         }

@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod login;
 pub mod openapi;
 pub mod oidc;
+pub mod private_files;
 pub mod refresh;
 pub mod saml;
 pub mod service;

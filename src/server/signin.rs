@@ -220,8 +220,13 @@ async fn begin(state: &AppState, row: &ConnectionRow, mut attempt: TestRow) -> R
 pub enum Launch {
     /// HTTP-Redirect binding.
     Redirect(String),
-    /// HTTP-POST binding: the auto-submitting page.
-    Post(String),
+    /// HTTP-POST binding: the auto-submitting page, and the IdP URL its form posts to.
+    Post {
+        /// The page.
+        html: String,
+        /// The IdP's SSO URL (the form's action).
+        action: String,
+    },
     /// The test is over or unknown: show its result page instead.
     Result(String),
 }
@@ -244,7 +249,7 @@ pub async fn launch_saml(state: &AppState, connection_id: &str, test_id: &str) -
     let req = saml::request::authn_request(&sp(state, &row), &cfg.sso_url, &cfg.sso_binding, &relay, state.clock.now());
     state.store.set_test_request(&test.id, &req.id, &hash_token(&relay)).await?;
     Ok(match req.post_form_html {
-        Some(html) => Launch::Post(html),
+        Some(html) => Launch::Post { html, action: cfg.sso_url },
         None => Launch::Redirect(req.redirect_url),
     })
 }

@@ -199,7 +199,7 @@ pub async fn branding(
 
 /// The theme for a request, and whose it is.
 async fn for_request(state: &AppState, headers: &axum::http::HeaderMap, site: &Site) -> Result<(Scope, Theme), StoreError> {
-    let session = match crate::server::http::session::cookie_value(headers) {
+    let session = match crate::server::http::session::cookie_value(&state.settings, headers) {
         Some(v) => state.store.session(&crate::server::crypto::hash_token(&v)).await?,
         None => None,
     };

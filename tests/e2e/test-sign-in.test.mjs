@@ -169,6 +169,33 @@ test('SAML with only the assertion signed, and with an encrypted assertion, both
   }
 });
 
+test('the SAML HTTP-POST binding posts to the IdP under a policy that allows only its form and script', async () => {
+  const orgId = await organization('Post Binding Co');
+  const { page, context, errors } = await adminPage(orgId);
+  let samlIdp;
+  try {
+    // The IdP offers only the POST binding: the browser gets our auto-submitting page.
+    const onlyPost = (xml) => xml.replace(/<(?:\w+:)?SingleSignOnService[^>]*HTTP-Redirect[^>]*\/>/g, '');
+    let conn;
+    ({ conn, samlIdp } = await apiSamlConnection(orgId, { metadataOverride: onlyPost }));
+    assert.equal(conn.saml.sso_binding, 'post', JSON.stringify(conn.saml));
+    const policies = [];
+    page.on('response', (r) => {
+      if (/\/sso\/saml\/[^/]+\/login\//.test(r.url())) policies.push(r.headers()['content-security-policy']);
+    });
+    await runSamlTest(page, conn.id);
+    assert.equal(await page.locator('[data-test-outcome]').getAttribute('data-test-outcome'), 'success', await page.locator('[data-test-id]').textContent());
+    assert.equal(policies.length, 1, 'the POST binding page was served');
+    const idpOrigin = new URL(samlIdp.metadataUrl).origin;
+    assert.match(policies[0], new RegExp(`form-action 'self' ${idpOrigin.replace(/[.]/g, '\\.')};`), policies[0]);
+    assert.match(policies[0], /script-src 'self' 'wasm-unsafe-eval' 'sha256-[^' ]+';/, policies[0]);
+    assert.deepEqual(errors, [], 'nothing blocked, no uncaught errors');
+  } finally {
+    await context.close();
+    await samlIdp?.stop();
+  }
+});
+
 test('OIDC through the portal against panva oidc-provider', async () => {
   const orgId = await organization('Lovelace Ltd');
   const { page, context, errors } = await adminPage(orgId);

@@ -19,9 +19,11 @@ async fn get(app: &App, path: &str, cookie: Option<&str>) -> Resp {
     app.raw(b.body(Body::empty()).unwrap()).await
 }
 
+/// The page policy's `frame-ancestors` directive (the rest of the policy is in `headers.rs`).
 fn csp(r: &Resp) -> String {
     assert!(r.headers.get("x-frame-options").is_none(), "X-Frame-Options would contradict the policy");
-    r.headers.get(header::CONTENT_SECURITY_POLICY).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+    let policy = r.headers.get(header::CONTENT_SECURITY_POLICY).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    policy.split(';').map(str::trim).find(|d| d.starts_with("frame-ancestors")).unwrap_or_default().to_owned()
 }
 
 async fn put(app: &App, body: Value) -> Resp {

@@ -95,7 +95,13 @@ async fn a_custom_hostname_goes_active_once_its_cname_points_at_us() {
     assert!(r.body["last_check"]["message"].as_str().unwrap().contains("127.0.0.9"), "{}", r.text);
     dns.remove("vendor-apex.test");
     dns.set_a("vendor-apex.test", Ipv4Addr::new(127, 0, 0, 9));
-    let apex = r.body["id"].as_str().unwrap();
+    let apex = r.body["id"].as_str().unwrap().to_owned();
+    // Our addresses alone are any environment's: the TXT record says whose the name is.
+    let r = app.vendor(Method::POST, &format!("/api/v1/custom_domains/{apex}/check"), None).await;
+    assert_eq!((r.body["state"].clone(), r.body["last_check"]["outcome"].clone()), (json!("pending"), json!("ownership_unproven")), "{}", r.text);
+    let txt = r.body["ownership_record"]["value"].as_str().unwrap().to_owned();
+    assert!(r.body["last_check"]["message"].as_str().unwrap().contains(&format!("TXT record named _portico.vendor-apex.test with the value {txt}")), "{}", r.text);
+    dns.set_txt("_portico.vendor-apex.test", vec![vec![txt]]);
     let r = app.vendor(Method::POST, &format!("/api/v1/custom_domains/{apex}/check"), None).await;
     assert_eq!((r.body["state"].clone(), r.body["last_check"]["outcome"].clone()), (json!("active"), json!("addresses")), "{}", r.text);
 
@@ -127,6 +133,12 @@ async fn each_hostname_serves_its_own_environment_and_nothing_crosses_over() {
 
     dns.set_cname("sso.vendor-a.test", "portal.test");
     dns.set_cname("sso.vendor-b.test", "portal.test");
+    // Without a base domain both environments' hostname is portal.test: each name's TXT
+    // record says which environment it is for.
+    for (host, env) in [("sso.vendor-a.test", &env_a.id), ("sso.vendor-b.test", &env_b.id)] {
+        let record = portico::server::hostnames::ownership_record(env, host);
+        dns.set_txt(&record.name, vec![vec![record.value]]);
+    }
     let a = add(&app, "sso.vendor-a.test").await;
     assert_eq!(a.body["state"], "active", "{}", a.text);
     let b = vendor_as(&app, &key_b, Method::POST, "/api/v1/custom_domains", Some(json!({ "hostname": "sso.vendor-b.test" }))).await;
@@ -211,4 +223,98 @@ async fn without_a_configured_public_url_any_hostname_is_the_default_environment
     let strict = App::new().await;
     let page = strict.raw(to_host(Method::GET, "/sso", "192.168.1.5:8080", None).body(Body::empty()).unwrap()).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
+}
+
+/// Two environments on one server under a base domain: their own hostnames share the server's
+/// address, so A records on that address say nothing about which environment a name is for.
+async fn shared_server(dns: &TestDns) -> (App, String) {
+    let app = app_with_dns(dns, |s| s.base_domain = Some("portico.test".into())).await;
+    let staging = portico::server::service::ensure_environment(app.state.store.as_ref(), "staging", T0).await.unwrap();
+    let (_, key_s) = portico::server::service::create_api_key(app.state.store.as_ref(), &staging, "s", T0).await.unwrap();
+    for name in ["portal.test", "staging.portico.test"] {
+        dns.set_a(name, Ipv4Addr::new(127, 0, 0, 9));
+    }
+    (app, key_s)
+}
+
+#[tokio::test]
+async fn addresses_of_the_shared_server_do_not_let_another_environment_claim_a_hostname() {
+    let dns = TestDns::start().await;
+    let (app, key_s) = shared_server(&dns).await;
+    let staging = app.state.store.environment_by_name("staging").await.unwrap().unwrap();
+    let page = |host: &'static str| app.raw(to_host(Method::GET, "/sso", host, None).body(Body::empty()).unwrap());
+
+    // Staging's vendor points its apex at the shared server; development registers it first.
+    dns.set_a("vendor-s.test", Ipv4Addr::new(127, 0, 0, 9));
+    let r = add(&app, "vendor-s.test").await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!((r.body["state"].clone(), r.body["last_check"]["outcome"].clone()), (json!("pending"), json!("ownership_unproven")), "A records on the shared address prove nothing: {}", r.text);
+    let dev_id = r.body["id"].as_str().unwrap().to_owned();
+    let dev_txt = r.body["ownership_record"]["value"].as_str().unwrap().to_owned();
+    assert_eq!(r.body["ownership_record"]["type"], "TXT");
+    assert_eq!(r.body["ownership_record"]["name"], "_portico.vendor-s.test");
+    assert!(dev_txt.starts_with("portico-hostname=") && dev_txt.len() > 30, "{dev_txt}");
+    let message = r.body["last_check"]["message"].as_str().unwrap();
+    assert!(message.contains("_portico.vendor-s.test") && message.contains(&dev_txt), "the vendor is told the exact record: {message}");
+    assert_eq!(tls_allowed(&app, "vendor-s.test").await, StatusCode::NOT_FOUND);
+    assert_eq!(page("vendor-s.test").await.status, StatusCode::NOT_FOUND);
+    // The schedule does not activate it either.
+    app.advance(5 * 60 + 1);
+    portico::server::hostnames::sweep(&app.state).await.unwrap();
+    let r = app.vendor(Method::GET, &format!("/api/v1/custom_domains/{dev_id}"), None).await;
+    assert_eq!(r.body["state"], "pending", "{}", r.text);
+
+    // Staging is refused while nothing names it, and told the exact record that would.
+    let r = vendor_as(&app, &key_s, Method::POST, "/api/v1/custom_domains", Some(json!({ "hostname": "vendor-s.test" }))).await;
+    let e = assert_error(&r, 409, "custom_domain_taken");
+    let record = e["details"]["ownership_record"].clone();
+    assert_eq!(record["name"], "_portico.vendor-s.test", "{e}");
+    let staging_txt = record["value"].as_str().unwrap().to_owned();
+    assert_ne!(staging_txt, dev_txt, "the value is the environment's own");
+    assert!(e["message"].as_str().unwrap().contains(&staging_txt), "{e}");
+    assert_eq!(app.vendor(Method::GET, &format!("/api/v1/custom_domains/{dev_id}"), None).await.status, StatusCode::OK, "nothing moved");
+
+    // Another environment's value does not count.
+    dns.set_txt("_portico.vendor-s.test", vec![vec![dev_txt.clone()]]);
+    let r = vendor_as(&app, &key_s, Method::POST, "/api/v1/custom_domains", Some(json!({ "hostname": "vendor-s.test" }))).await;
+    assert_error(&r, 409, "custom_domain_taken");
+    // The name's owner publishes staging's value: the name moves to staging, development's
+    // registration goes.
+    dns.set_txt("_portico.vendor-s.test", vec![vec![staging_txt.clone()]]);
+    let r = vendor_as(&app, &key_s, Method::POST, "/api/v1/custom_domains", Some(json!({ "hostname": "vendor-s.test" }))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!((r.body["state"].clone(), r.body["last_check"]["outcome"].clone()), (json!("active"), json!("addresses")), "{}", r.text);
+    let staging_id = r.body["id"].as_str().unwrap().to_owned();
+    assert_error(&app.vendor(Method::GET, &format!("/api/v1/custom_domains/{dev_id}"), None).await, 404, "custom_domain_not_found");
+    assert_eq!(tls_allowed(&app, "vendor-s.test").await, StatusCode::OK);
+    assert!(page("vendor-s.test").await.text.contains(&format!("/theme/{}/", staging.id)), "served as staging");
+
+    // Development cannot take it back while DNS names staging, even with its own value beside.
+    assert!(assert_error(&add(&app, "vendor-s.test").await, 409, "custom_domain_taken")["message"].as_str().unwrap().contains(&dev_txt));
+    dns.set_txt("_portico.vendor-s.test", vec![vec![staging_txt.clone()], vec![dev_txt.clone()]]);
+    let e = assert_error(&add(&app, "vendor-s.test").await, 409, "custom_domain_taken");
+    assert!(e["message"].as_str().unwrap().contains("still shows"), "{e}");
+
+    // An active hostname whose proof goes stays active (links keep working), with a warning.
+    dns.remove("_portico.vendor-s.test");
+    let r = vendor_as(&app, &key_s, Method::POST, &format!("/api/v1/custom_domains/{staging_id}/check"), None).await;
+    assert_eq!(r.body["state"], "active", "{}", r.text);
+    assert!(r.body["warning"].as_str().unwrap().contains("_portico.vendor-s.test"), "{}", r.text);
+}
+
+#[tokio::test]
+async fn a_cname_to_a_hostname_of_one_environment_alone_is_proof_enough() {
+    let dns = TestDns::start().await;
+    let (app, key_s) = shared_server(&dns).await;
+    dns.set_cname("sso.vendor-s.test", "staging.portico.test");
+    // Development's hostname is portal.test: the CNAME is not for it.
+    let r = add(&app, "sso.vendor-s.test").await;
+    assert_eq!((r.body["state"].clone(), r.body["last_check"]["outcome"].clone()), (json!("pending"), json!("wrong_target")), "{}", r.text);
+    // Staging's own `<name>.<base domain>` names staging: no TXT record needed, and the
+    // registration development could not prove gives way.
+    let r = vendor_as(&app, &key_s, Method::POST, "/api/v1/custom_domains", Some(json!({ "hostname": "sso.vendor-s.test" }))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!((r.body["state"].clone(), r.body["last_check"]["outcome"].clone()), (json!("active"), json!("cname")), "{}", r.text);
+    assert_eq!(r.body["dns_record"]["value"], "staging.portico.test");
+    assert_eq!(app.vendor(Method::GET, "/api/v1/custom_domains", None).await.body["data"], json!([]));
 }

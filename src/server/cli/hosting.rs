@@ -53,6 +53,7 @@ pub(super) fn print_host(d: &crate::api::hostnames::CustomDomain) {
     };
     println!("{}\t{state}\t{}", d.hostname, d.id);
     println!("  DNS record: {} {} -> {}", d.dns_record.record_type, d.dns_record.name, d.dns_record.value);
+    println!("  ownership:  {} {} \"{}\"", d.ownership_record.record_type, d.ownership_record.name, d.ownership_record.value);
     if let Some(c) = &d.last_check {
         println!("  last check: {}", c.message);
     }

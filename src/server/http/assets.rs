@@ -118,7 +118,12 @@ pub async fn serve(State(s): State<AppState>, site: super::site::Site, method: M
                     html.into_owned()
                 }
             };
-            ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], html).into_response()
+            // Trunk's module loader is an inline script: the page's policy allows it by the hash
+            // of the text served, read from the very file (a rebuilt `dist/` needs no restart).
+            let sources = crate::core::csp::PageSources::for_html(&html);
+            let mut resp = ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], html).into_response();
+            resp.extensions_mut().insert(sources);
+            resp
         }
         None => (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], NOT_BUILT).into_response(),
     }

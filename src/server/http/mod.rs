@@ -17,12 +17,19 @@ use axum::Router;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+/// `Strict-Transport-Security` on every response when the public URL is https.
+pub const HSTS: &str = "max-age=31536000";
+
 /// Largest request body accepted (room for a large metadata document).
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// The whole application; tests drive it in-process, `serve` runs it.
 pub fn router(state: AppState) -> Router {
     let api = |routes: Router<AppState>| routes.fallback(error::api_not_found).method_not_allowed_fallback(error::method_not_allowed);
+    // On https, browsers are told to come back on https only, for a year: a later link typed
+    // or followed as http:// never reaches the network in the clear. Local http development
+    // gets no such header (it would pin `localhost` to https in the developer's browser).
+    let hsts = state.settings.secure_cookies().then(|| SetResponseHeaderLayer::if_not_present(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS)));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/internal/tls-allowed", get(crate::server::hostnames::tls_allowed))
@@ -33,7 +40,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api(vendor::routes()))
         .nest("/portal/api", api(portal::routes()))
         .fallback(assets::serve)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::server::embed::frame_ancestors))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::server::embed::content_security_policy))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Every request is tied to an environment by its hostname before anything else runs.
         .layer(axum::middleware::from_fn_with_state(state.clone(), site::resolve))
@@ -43,5 +50,6 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         // Setup links carry their token in the URL: never leak it to other sites.
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(tower::util::option_layer(hsts))
         .with_state(state)
 }

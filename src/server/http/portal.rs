@@ -119,7 +119,7 @@ async fn create(State(s): State<AppState>, sess: PortalSession, Json(req): Json<
     sess.require(Intent::Sso)?;
     let entry = catalog::find(&req.idp).ok_or_else(|| ApiError::invalid("idp", "Choose an identity provider from the list."))?;
     let now = s.clock.now();
-    let row = connections::new_row(&s, &sess.org.id, entry, &sess.site.base_url, now)?;
+    let row = connections::new_row(&s, &sess.org.id, entry, &sess.site.base_url, now).await?;
     s.store.insert_connection(&row).await?;
     Ok((StatusCode::CREATED, axum::Json(connections::view(&s, &row))))
 }

@@ -5,6 +5,7 @@ use super::error::ApiError;
 use crate::api::portal::SessionInfo;
 use crate::api::vendor::Intent;
 use crate::api::{ErrorCode, CSRF_HEADER};
+use crate::server::config::Settings;
 use crate::server::crypto::hash_token;
 use crate::server::store::{OrganizationRow, SessionRow};
 use crate::server::http::site::Site;
@@ -13,8 +14,23 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method};
 
-/// The cookie's name.
+/// The cookie's name on plain http (local development).
 pub const COOKIE: &str = "portico_session";
+
+/// The cookie's name when the public URL is https. Browsers accept a `__Host-` cookie only
+/// when it is `Secure`, for `Path=/` and without `Domain`, so a sibling subdomain (another
+/// environment's hostname under the same base domain, say) can neither set nor shadow it.
+pub const HOST_COOKIE: &str = "__Host-portico_session";
+
+/// The session cookie's name in use: the `__Host-` one on https, the plain one on http (where
+/// browsers would refuse a `__Host-` cookie).
+pub fn cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies() {
+        HOST_COOKIE
+    } else {
+        COOKIE
+    }
+}
 
 /// A live, checked portal session and its organization.
 pub struct PortalSession {
@@ -58,15 +74,17 @@ impl PortalSession {
     }
 }
 
-/// The session cookie's value, if the request has one.
-pub fn cookie_value(headers: &HeaderMap) -> Option<String> {
+/// The session cookie's value, if the request has one under the name in use
+/// ([`cookie_name`]); on https a cookie under the plain name is not ours and is ignored.
+pub fn cookie_value(settings: &Settings, headers: &HeaderMap) -> Option<String> {
+    let name = cookie_name(settings);
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
 }
 
@@ -77,12 +95,16 @@ pub fn cookie_value(headers: &HeaderMap) -> Option<String> {
 /// page, keyed to that page's site, even when it blocks third-party cookies. Browsers require
 /// `Secure` for it, and treat `http://localhost` and `127.0.0.1` as secure for cookies. Otherwise
 /// `SameSite=Lax` suffices, embedded by the vendor's own site included (same-site).
+///
+/// On https the name is [`HOST_COOKIE`]; both forms then meet its rules (`Secure`, `Path=/`,
+/// no `Domain`).
 pub fn set_cookie(state: &AppState, value: &str, max_age: i64, partitioned: bool) -> String {
+    let name = cookie_name(&state.settings);
     if partitioned {
-        return format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=None; Secure; Partitioned; Max-Age={max_age}");
+        return format!("{name}={value}; Path=/; HttpOnly; SameSite=None; Secure; Partitioned; Max-Age={max_age}");
     }
     let secure = if state.settings.secure_cookies() { "; Secure" } else { "" };
-    format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
 
@@ -90,7 +112,7 @@ impl FromRequestParts<AppState> for PortalSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let value = cookie_value(&parts.headers).ok_or_else(|| ApiError::new(ErrorCode::SessionMissing))?;
+        let value = cookie_value(&state.settings, &parts.headers).ok_or_else(|| ApiError::new(ErrorCode::SessionMissing))?;
         let id_hash = hash_token(&value);
         let row = state.store.session(&id_hash).await?.ok_or_else(|| ApiError::new(ErrorCode::SessionMissing))?;
         let now = state.clock.now();

@@ -5,6 +5,7 @@
 //! JSON; results themselves are shown by the portal's test page.
 
 use super::error::ApiError;
+use crate::core::csp::PageSources;
 use crate::server::{saml, signin, AppState};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, StatusCode};
@@ -83,10 +84,25 @@ async fn sp_metadata(State(s): State<AppState>, Path(id): Path<String>) -> Resul
 async fn login(State(s): State<AppState>, Path((id, test_id)): Path<(String, String)>) -> Response {
     match signin::launch_saml(&s, &id, &test_id).await {
         Ok(signin::Launch::Redirect(url)) => (StatusCode::FOUND, [(header::LOCATION, url), (header::CACHE_CONTROL, "no-store".into())]).into_response(),
-        Ok(signin::Launch::Post(html)) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
+        Ok(signin::Launch::Post { html, action }) => {
+            // The page's one inline script submits the form, and its form posts to the IdP: the
+            // policy allows exactly that script and that origin.
+            let mut sources = PageSources::for_html(&html);
+            sources.form_targets.extend(form_target(&action));
+            let mut resp = (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response();
+            resp.extensions_mut().insert(sources);
+            resp
+        }
         Ok(signin::Launch::Result(path)) => Redirect::to(&path).into_response(),
         Err(e) => failed(e),
     }
+}
+
+/// The origin a form posting to `url` needs in `form-action`; none for a URL that has no
+/// origin a policy can name (the form then stays blocked rather than the policy widened).
+fn form_target(url: &str) -> Option<String> {
+    let u = url::Url::parse(url).ok()?;
+    matches!(u.scheme(), "https" | "http").then(|| u.origin().ascii_serialization()).filter(|o| o != "null")
 }
 
 /// The HTTP-POST binding's form fields.

@@ -162,7 +162,7 @@ async fn create_connection(State(s): State<AppState>, VendorEnv(env): VendorEnv,
     })?;
     // Created through the API, a connection lives on the environment's preferred hostname.
     let site = crate::server::http::site::preferred(&s, &env).await?;
-    let mut row = connections::new_row(&s, &org.id, entry, &site.base_url, s.clock.now())?;
+    let mut row = connections::new_row(&s, &org.id, entry, &site.base_url, s.clock.now()).await?;
     s.store.insert_connection(&row).await?;
     // A failure after this point leaves a draft the vendor can fix with PATCH; say so.
     if let Err(e) = connections::apply_input(&s, &mut row, input, &env).await {

@@ -25,16 +25,39 @@ impl std::fmt::Debug for SpKeyPair {
     }
 }
 
+/// Why a key pair could not be made: the step that failed and openssl's reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyError(pub String);
+
+impl std::fmt::Display for KeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "could not make the SP key pair: {}", self.0)
+    }
+}
+
+impl std::error::Error for KeyError {}
+
 /// Turns an openssl error into a sentence naming the step that failed.
-fn err(what: &'static str) -> impl Fn(openssl::error::ErrorStack) -> String {
-    move |e| format!("{what}: {e}")
+fn err(what: &'static str) -> impl Fn(openssl::error::ErrorStack) -> KeyError {
+    move |e| KeyError(format!("{what}: {e}"))
 }
 
 const TEN_YEARS_SECS: i64 = 10 * 365 * 24 * 3600 + 3 * 24 * 3600;
 
+/// [`generate`] on tokio's blocking pool, for async code: finding an RSA-2048 prime takes tens
+/// to hundreds of milliseconds of CPU, and on an async worker it would hold up every other
+/// request that worker serves. Anyone able to start a connection can ask for one.
+pub async fn generate_off_thread(entity_id: &str, now: i64) -> Result<SpKeyPair, KeyError> {
+    let entity_id = entity_id.to_owned();
+    tokio::task::spawn_blocking(move || generate(&entity_id, now))
+        .await
+        .map_err(|e| KeyError(format!("the key generation task did not finish: {e}")))?
+}
+
 /// A fresh RSA-2048 key and a self-signed certificate (CN = a label derived from `entity_id`,
-/// valid 10 years from `now`, unix seconds), via openssl.
-pub fn generate(entity_id: &str, now: i64) -> Result<SpKeyPair, String> {
+/// valid 10 years from `now`, unix seconds), via openssl, on the calling thread (async code
+/// uses [`generate_off_thread`]).
+pub fn generate(entity_id: &str, now: i64) -> Result<SpKeyPair, KeyError> {
     let rsa = Rsa::generate(2048).map_err(err("generating the RSA key"))?;
     let key = PKey::from_rsa(rsa).map_err(err("wrapping the RSA key"))?;
 
@@ -117,6 +140,39 @@ mod tests {
         let cert = X509::from_pem(pair.certificate_pem.as_bytes()).unwrap();
         assert!(cert.public_key().unwrap().public_eq(&key));
         assert!(!format!("{pair:?}").contains("PRIVATE"));
+    }
+
+    /// With one async worker, a task beside key generation keeps running: the work is on the
+    /// blocking pool. Were it on the worker, the ticker would not tick until it was done.
+    #[tokio::test(flavor = "current_thread")]
+    async fn keys_are_made_off_the_async_worker() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let ticks = Arc::new(AtomicUsize::new(0));
+        let ticker = {
+            let ticks = ticks.clone();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(std::time::Duration::from_millis(5));
+                // No catching up in bursts after a stall: a stalled worker shows as few ticks.
+                every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    every.tick().await;
+                    ticks.fetch_add(1, Ordering::SeqCst);
+                }
+            })
+        };
+        tokio::task::yield_now().await;
+        let start = std::time::Instant::now();
+        let before = ticks.load(Ordering::SeqCst);
+        let mut made = 0;
+        while start.elapsed() < std::time::Duration::from_millis(150) {
+            let pair = generate_off_thread("https://sso.vendor.com/sso/saml/conn_1", NOW).await.unwrap();
+            assert!(pair.private_key_pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+            made += 1;
+        }
+        let during = ticks.load(Ordering::SeqCst) - before;
+        ticker.abort();
+        assert!(during >= 5, "the worker stalled: {during} ticks in {:?} while {made} keys were made", start.elapsed());
     }
 
     #[test]

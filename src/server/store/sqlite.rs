@@ -27,7 +27,9 @@ fn other(e: sqlx::Error) -> StoreError {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database and applies migrations.
+    /// Opens (creating if needed) the database and applies migrations. A database file is
+    /// made owner-only (0600) before SQLite opens it, so the WAL and shared-memory files SQLite
+    /// creates beside it, which take its mode, are private too.
     pub async fn open(url: &str) -> StoreResult<SqliteStore> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(other)?
@@ -36,6 +38,11 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(std::time::Duration::from_secs(5));
+        // An in-memory database has no file to protect.
+        if !(url.contains(":memory:") || url.contains("mode=memory")) {
+            let path = options.get_filename();
+            crate::server::private_files::ensure_database(path).map_err(|e| StoreError::Other(format!("could not make {} private: {e}", path.display())))?;
+        }
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(other)?;
         sqlx::migrate!("src/server/store/migrations")
             .run(&pool)

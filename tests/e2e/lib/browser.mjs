@@ -103,7 +103,8 @@ export async function dropFile(page, selector, name, text) {
 /**
  * An IT admin's browser tab, signed in through a fresh portal link: the vendor API mints the
  * link (`intent`, optional `success_url`), the page redeems it and lands on `landing`. Uncaught
- * page errors are collected in `errors`, with the panic message a wasm crash logs first.
+ * page errors are collected in `errors`, with the panic message a wasm crash logs first, and so
+ * is anything the page's Content-Security-Policy blocked.
  * `contextOptions` go to browser.newContext (e.g. `{ colorScheme: 'dark' }`).
  */
 export async function openAdminPage(portico, browser, orgId, { intent = 'sso', landing = '/sso', successUrl, contextOptions = {} } = {}) {
@@ -116,7 +117,13 @@ export async function openAdminPage(portico, browser, orgId, { intent = 'sso', l
   const page = await context.newPage();
   const errors = [];
   const consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    consoleErrors.push(m.text());
+    // Anything the page's Content-Security-Policy blocked is a failure too: the policy allows
+    // exactly what the portal needs, so a report means the portal or the policy is wrong.
+    if (/Content Security Policy/i.test(m.text())) errors.push(`CSP: ${m.text()}`);
+  });
   page.on('pageerror', (e) => errors.push(`${e.message} (console: ${consoleErrors.join(' | ')})`));
   await page.goto(res.json.url);
   await page.waitForURL(`${portico.baseUrl}${landing}`);
