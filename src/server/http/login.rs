@@ -128,6 +128,9 @@ type Found = Result<ConnectionRow, NotFound>;
 const MAX_ORGANIZATION: usize = 256;
 /// Longest `connection` looked up, in bytes.
 const MAX_CONNECTION: usize = 128;
+/// Most domains (the email's, then its parents) a `login_hint` is looked up under.
+const MAX_HINT_LOOKUPS: usize = 6;
+
 /// Longest `login_hint` looked up, in bytes (an email address is at most 254).
 const MAX_LOGIN_HINT: usize = 320;
 
@@ -179,11 +182,14 @@ async fn find_connection(s: &AppState, env_id: &str, q: &AuthorizeQuery) -> Resu
         };
         let domain = idna::domain_to_ascii(domain).unwrap_or_default();
         // The email's domain or a parent of it, verified by an organization of this app.
+        // At most MAX_HINT_LOOKUPS of them: each is a query, and the request is anonymous.
         let mut candidate = domain.as_str();
         let mut found = None;
-        while found.is_none() && candidate.contains('.') {
+        let mut lookups = 0;
+        while found.is_none() && candidate.contains('.') && lookups < MAX_HINT_LOOKUPS {
             found = s.store.domain_verified_by(env_id, candidate).await?;
             candidate = candidate.split_once('.').map_or("", |(_, rest)| rest);
+            lookups += 1;
         }
         let org = match found {
             Some(org_id) => s.store.organization_by_id(&org_id).await?,
