@@ -7,8 +7,9 @@
 //! session) twice: with no attack, and while 20 concurrent posters per kind send each kind of
 //! hostile response (5,000 nested levels, an XPath transform over 8,000 elements, a recursive
 //! XSLT transform, 40,000 attributes on one element, an oversized response). Last, the
-//! server's peak resident memory (VmHWM). The per-address and per-connection rate limits are
-//! switched off, so every hostile post is parsed and checked: the worst case.
+//! server's peak resident memory (VmHWM). It runs twice: with the rate limits off, so every
+//! hostile post is parsed and checked (the worst case, as from a botnet of many addresses), and
+//! with the shipped limits.
 //!
 //! Run with `cargo bench --features server --bench hostile`. `PORTICO_BENCH_SECONDS` sets the
 //! attack's length (default 30; the quiet phase is a third of it). Only 127.0.0.1 is contacted.
@@ -48,7 +49,7 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(18_431)
 }
 
-fn start() -> Result<(Server, String), String> {
+fn start(limits: bool) -> Result<(Server, String), String> {
     let bin = env!("CARGO_BIN_EXE_portico");
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let data = dir.path().to_string_lossy().into_owned();
@@ -66,11 +67,10 @@ fn start() -> Result<(Server, String), String> {
     let child = Command::new(bin)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir", &data])
         .env("PORTICO_LOG", "portico=warn")
-        // The rate limits would turn most of the attack away at the door (all posters share
-        // 127.0.0.1); switched off, every post reaches the parser and the signature gate, which
-        // is what this measures.
-        .env("PORTICO_SIGNIN_RATE_PER_ADDRESS", "0")
-        .env("PORTICO_SIGNIN_RATE_PER_CONNECTION", "0")
+        // With the shipped limits most of the attack is turned away at the door (all posters
+        // share 127.0.0.1); switched off, every post reaches the parser and the signature gate.
+        .env("PORTICO_SIGNIN_RATE_PER_ADDRESS", if limits { "120" } else { "0" })
+        .env("PORTICO_SIGNIN_RATE_PER_CONNECTION", if limits { "600" } else { "0" })
         .current_dir(dir.path())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -170,20 +170,24 @@ async fn phase(server: &Server, cookie: &str, acs: &str, secs: u64, attack: Opti
     let stop = Arc::new(AtomicBool::new(false));
     let health = tokio::spawn(probe(client.clone(), format!("{}/healthz", server.base), None, stop.clone()));
     let portal = tokio::spawn(probe(client.clone(), format!("{}/portal/api/connections", server.base), Some(cookie.to_owned()), stop.clone()));
-    let sent = Arc::new(Mutex::new(Vec::<(&'static str, usize, usize)>::new()));
+    let sent = Arc::new(Mutex::new(Vec::<(&'static str, usize, usize, usize)>::new()));
     let mut posters = Vec::new();
     for (kind, body) in attack.unwrap_or(&[]) {
-        let counts = Arc::new((AtomicUsize::new(0), AtomicUsize::new(0)));
+        let counts = Arc::new((AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)));
         for _ in 0..POSTERS_PER_KIND {
             let (client, body, stop, counts, acs) = (client.clone(), body.clone(), stop.clone(), counts.clone(), acs.to_owned());
             posters.push(tokio::spawn(async move {
                 while !stop.load(Ordering::Relaxed) {
                     let r = client.post(&acs).header("content-type", "application/x-www-form-urlencoded").body(body.clone()).send().await;
                     let answered = matches!(r, Ok(ref r) if r.status().as_u16() < 500);
+                    let limited = matches!(r, Ok(ref r) if r.status().as_u16() == 429);
                     if let Ok(r) = r {
                         let _ = r.bytes().await;
                     }
                     counts.0.fetch_add(1, Ordering::Relaxed);
+                    if limited {
+                        counts.2.fetch_add(1, Ordering::Relaxed);
+                    }
                     if !answered {
                         counts.1.fetch_add(1, Ordering::Relaxed);
                     }
@@ -195,7 +199,7 @@ async fn phase(server: &Server, cookie: &str, acs: &str, secs: u64, attack: Opti
         posters.push(tokio::spawn(async move {
             tokio::time::sleep(Duration::from_secs(secs)).await;
             if let Ok(mut s) = sent.lock() {
-                s.push((kind, counts.0.load(Ordering::Relaxed), counts.1.load(Ordering::Relaxed)));
+                s.push((kind, counts.0.load(Ordering::Relaxed), counts.1.load(Ordering::Relaxed), counts.2.load(Ordering::Relaxed)));
             }
         }));
     }
@@ -211,15 +215,24 @@ async fn phase(server: &Server, cookie: &str, acs: &str, secs: u64, attack: Opti
     if let Ok(mut p) = portal.await {
         println!("{}", p.line(&format!("GET /portal/api/connections, {label}")));
     }
-    let counts: Vec<(&'static str, usize, usize)> = sent.lock().map(|s| s.clone()).unwrap_or_default();
-    for (kind, n, failed) in counts {
-        println!("  hostile {kind:<11} posts={n:<6} ({:.1}/s)  not answered or 5xx={failed}", n as f64 / secs as f64);
+    let counts: Vec<(&'static str, usize, usize, usize)> = sent.lock().map(|s| s.clone()).unwrap_or_default();
+    for (kind, n, failed, limited) in counts {
+        println!("  hostile {kind:<11} posts={n:<6} ({:.1}/s)  429={limited:<6} not answered or 5xx={failed}", n as f64 / secs as f64);
     }
 }
 
 async fn run() -> Result<(), String> {
+    for limits in [false, true] {
+        scenario(limits).await?;
+        println!();
+    }
+    Ok(())
+}
+
+/// One server, measured quiet and under attack: with the shipped rate limits, or without any.
+async fn scenario(limits: bool) -> Result<(), String> {
     let secs: u64 = std::env::var("PORTICO_BENCH_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(30);
-    let (server, key) = start()?;
+    let (server, key) = start(limits)?;
     let client = reqwest::Client::new();
     let ready = Instant::now();
     while client.get(format!("{}/healthz", server.base)).send().await.is_err() {
@@ -259,7 +272,12 @@ async fn run() -> Result<(), String> {
     let acs = format!("{}/sso/saml/{conn}/acs", server.base);
     let attack = payloads();
 
-    println!("hostile ACS posts against the release binary ({} cores; {POSTERS_PER_KIND} posters per kind, {} kinds)", std::thread::available_parallelism().map_or(0, |n| n.get()), attack.len());
+    println!(
+        "hostile ACS posts against the release binary ({} cores; {POSTERS_PER_KIND} posters per kind, {} kinds; {})",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        attack.len(),
+        if limits { "shipped rate limits" } else { "rate limits off: every post is parsed and checked" }
+    );
     phase(&server, &cookie, &acs, (secs / 3).max(3), None).await;
     phase(&server, &cookie, &acs, secs, Some(&attack)).await;
     match server.peak_memory() {

@@ -138,10 +138,11 @@ impl VerifyGate {
         VerifyGate { permits: std::sync::Arc::new(tokio::sync::Semaphore::new(parallel.max(1))), wait, run }
     }
 
-    /// One check per core, waiting up to 10 s and running up to 5 s.
+    /// One check per core but one (so a core stays free for the rest of the server; at least
+    /// one check), waiting up to 10 s and running up to 5 s.
     pub fn for_this_machine() -> VerifyGate {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-        VerifyGate::new(cores, std::time::Duration::from_secs(10), std::time::Duration::from_secs(5))
+        VerifyGate::new(cores.saturating_sub(1), std::time::Duration::from_secs(10), std::time::Duration::from_secs(5))
     }
 }
 
@@ -149,9 +150,8 @@ impl VerifyGate {
 /// or whose check runs too long, is refused as [`FailureCode::Busy`] without its XML.
 pub async fn validate_gated(gate: &VerifyGate, saml_response: &str, exp: &Expectations<'_>) -> Result<Validated, Failure> {
     let busy = |what: &str| (Rejection::new(FailureCode::Busy).fact("problem", "Problem", what), None);
-    // The cheap checks first, on this worker: most hostile posts stop here at a linear cost.
-    let text = precheck::decode(saml_response).map_err(|r| (r, None))?;
-    precheck::parse(&text).map_err(|r| (r, None))?;
+    // Even the linear checks (decoding, the prescan) run behind the gate: a flood of large
+    // posts then uses the gate's cores only, and the async workers stay free for everyone else.
     let permit = match tokio::time::timeout(gate.wait, std::sync::Arc::clone(&gate.permits).acquire_owned()).await {
         Ok(Ok(p)) => p,
         _ => return Err(busy("Portico is checking many sign-in responses right now")),
