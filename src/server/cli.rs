@@ -200,6 +200,7 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 
 /// Opens the store and builds the state every command shares.
 pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<AppState, String> {
+    saml::xmlsec_log::route_to_log();
     crate::server::private_files::ensure_dir(&settings.data_dir)
         .map_err(|e| format!("could not create the data directory {}: {e}; set PORTICO_DATA_DIR to a writable folder", settings.data_dir.display()))?;
     let key = secret_key(&settings)?;

@@ -175,3 +175,62 @@ fn link_beside_a_server_on_another_port_points_at_that_server_and_says_how_long_
     assert!(ok && out.trim().starts_with("https://portal.example.org/setup?token="), "{out} {err}");
     stop(child);
 }
+
+#[test]
+fn libxmlsec_errors_go_to_the_structured_log_not_raw_to_stderr() {
+    use base64::Engine;
+    let cli = Cli::new();
+    let (ok, key, err) = cli.run(&["api-key", "create", "--name", "t"]);
+    assert!(ok, "{err}");
+    let key = key.trim().to_owned();
+    let log_path = cli.dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let child = cli
+        .cmd(&["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("PORTICO_LOG", "portico=debug")
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(log))
+        .spawn()
+        .unwrap();
+
+    let idp = super::signin_flow::new_idp();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let status = rt.block_on(async {
+        let client = reqwest::Client::new();
+        let started = std::time::Instant::now();
+        while client.get(format!("{base}/healthz")).send().await.is_err() {
+            assert!(started.elapsed() < std::time::Duration::from_secs(20), "the server did not start");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let vendor = |m: reqwest::Method, path: &str| client.request(m, format!("{base}{path}")).bearer_auth(&key);
+        let org: serde_json::Value = vendor(reqwest::Method::POST, "/api/v1/organizations").json(&serde_json::json!({ "name": "Raw" })).send().await.unwrap().json().await.unwrap();
+        let org = org["id"].as_str().unwrap().to_owned();
+        let body = serde_json::json!({ "idp": "okta-saml", "sso_url": "https://idp.flow.test/sso", "idp_entity_id": super::signin_flow::IDP, "certificate": idp.cert_pem });
+        let conn: serde_json::Value = vendor(reqwest::Method::POST, &format!("/api/v1/organizations/{org}/connections")).json(&body).send().await.unwrap().json().await.unwrap();
+        let conn = conn["id"].as_str().unwrap().to_owned();
+        let opts = serde_json::json!({ "options": { "allow_idp_initiated": true } });
+        assert!(vendor(reqwest::Method::PATCH, &format!("/api/v1/connections/{conn}")).json(&opts).send().await.unwrap().status().is_success());
+
+        // A correctly signed response whose first signature value is then altered.
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+        let xml = super::signin_flow::response_at(&base, &idp, &conn, None, "_raw1", &[("email", "ada@example.com")], now);
+        let at = xml.find("<ds:SignatureValue>").unwrap() + "<ds:SignatureValue>".len();
+        let flipped = if &xml[at..at + 1] == "A" { "B" } else { "A" };
+        let xml = format!("{}{flipped}{}", &xml[..at], &xml[at + 1..]);
+        let form = [("SAMLResponse", base64::engine::general_purpose::STANDARD.encode(&xml))];
+        client.post(format!("{base}/sso/saml/{conn}/acs")).form(&form).send().await.unwrap().status()
+    });
+    stop(child);
+    assert!(status.is_client_error() || status.is_redirection(), "the forged response is refused: {status}");
+
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    let raw: Vec<&str> = log.lines().filter(|l| l.starts_with("func=")).collect();
+    assert!(raw.is_empty(), "libxmlsec1 printed raw lines: {raw:#?}");
+    assert!(
+        log.lines().any(|l| l.contains("DEBUG") && l.contains("libxmlsec1:") && l.contains("func=xmlSecOpenSSLEvpSignatureVerify") && l.contains("signature verification failed")),
+        "its errors are in the structured log, with fields: {log}"
+    );
+    assert!(log.contains("saml_signature_invalid"), "{log}");
+}
