@@ -90,3 +90,23 @@ unsafe extern "C" fn forward(
         tracing::debug!(func = %func, object = %object, subject = %subject, reason, file = %file, line, "libxmlsec1: {msg}");
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_and_non_utf8_strings_are_logged_without_panicking() {
+        let func = c"xmlSecOpenSSLEvpSignatureVerify";
+        let odd = [0xffu8, 0xfe, 0];
+        // SAFETY: null pointers and NUL-terminated strings, as libxmlsec1 passes them.
+        unsafe {
+            forward(std::ptr::null(), 0, std::ptr::null(), std::ptr::null(), std::ptr::null(), 0, std::ptr::null());
+            forward(odd.as_ptr().cast(), 453, func.as_ptr(), odd.as_ptr().cast(), std::ptr::null(), 18, c"data do not match".as_ptr());
+            assert_eq!(text(odd.as_ptr().cast()), "\u{fffd}\u{fffd}");
+            assert_eq!(text(std::ptr::null()), "");
+        }
+        route_to_log();
+        route_to_log();
+    }
+}
