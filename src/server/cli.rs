@@ -275,7 +275,7 @@ impl UrlSource {
         match self {
             UrlSource::Configured => None,
             UrlSource::Server { started_at } => Some(format!(
-                "using {url}, where the server started with this data directory on {} serves; set --public-url or PORTICO_PUBLIC_URL to use another",
+                "using {url}, the address of the server last started with this data directory (at {}); set --public-url or PORTICO_PUBLIC_URL to use another",
                 human_time(*started_at)
             )),
             UrlSource::Derived => Some(format!(
@@ -532,7 +532,7 @@ mod tests {
     fn the_note_names_where_the_url_came_from() {
         assert_eq!(UrlSource::Configured.note("https://sso.example.com"), None);
         let server = UrlSource::Server { started_at: 1_796_223_840 }.note("http://127.0.0.1:9123").unwrap();
-        assert!(server.contains("http://127.0.0.1:9123") && server.contains("server started") && server.contains("PORTICO_PUBLIC_URL"), "{server}");
+        assert!(server.contains("http://127.0.0.1:9123") && server.contains("server last started") && server.contains("PORTICO_PUBLIC_URL"), "{server}");
         assert!(UrlSource::Derived.note("http://127.0.0.1:8080").unwrap().contains("derived from the listen address"));
     }
 }

@@ -144,7 +144,7 @@ fn link_beside_a_server_on_another_port_points_at_that_server_and_says_how_long_
     let (ok, out, err) = cli.run(&["link", "--org", "demo"]);
     assert!(ok, "{err}");
     let token = out.trim().strip_prefix(&format!("http://{listen}/setup?token=")).unwrap_or_else(|| panic!("link on the server's port: {out}")).to_owned();
-    assert!(err.contains(&format!("using http://{listen}, where the server started")), "the fallback is named: {err}");
+    assert!(err.contains(&format!("using http://{listen}, the address of the server last started")), "the fallback is named: {err}");
     assert!(err.contains("valid for 5 minutes, until ") && err.contains(" UTC, usable once") && err.contains("--expires-in"), "{err}");
     // The link works on that server.
     let rt = tokio::runtime::Runtime::new().unwrap();
