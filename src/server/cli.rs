@@ -52,8 +52,9 @@ enum Command {
         /// `sso`, `domain_verification`, or `theme` (a designer's link to the theme editor).
         #[arg(long, default_value = "sso")]
         intent: String,
-        /// Lifetime in seconds.
-        #[arg(long)]
+        /// How long the link works: seconds, or with a unit (`30m`, `24h`, `7d`); default 5
+        /// minutes, at most 30 days.
+        #[arg(long, value_parser = parse_lifetime)]
         expires_in: Option<i64>,
         /// The environment (default: development).
         #[arg(long = "env", default_value = service::DEFAULT_ENVIRONMENT)]
@@ -199,6 +200,7 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 
 /// Opens the store and builds the state every command shares.
 pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<AppState, String> {
+    saml::xmlsec_log::route_to_log();
     crate::server::private_files::ensure_dir(&settings.data_dir)
         .map_err(|e| format!("could not create the data directory {}: {e}; set PORTICO_DATA_DIR to a writable folder", settings.data_dir.display()))?;
     let key = secret_key(&settings)?;
@@ -242,9 +244,112 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode, String> {
     if let Command::Metadata { action } = command {
         return Ok(metadata::run(action, &settings).await);
     }
-    let state = build_state(settings, Arc::new(SystemClock)).await?;
+    let mut state = build_state(settings, Arc::new(SystemClock)).await?;
+    if !matches!(command, Command::Serve { .. }) {
+        let source = use_server_address(&mut state).await?;
+        // Said where the output carries the URL, so a link to an unexpected address explains itself.
+        if matches!(command, Command::Link { .. } | Command::Env { action: EnvAction::Credentials { .. } }) {
+            if let Some(note) = source.note(&state.settings.public_url) {
+                eprintln!("{note}");
+            }
+        }
+    }
     let now = state.clock.now();
     run_with_state(command, state, now).await.map(|()| ExitCode::SUCCESS)
+}
+
+/// Where a command's public URL came from.
+#[derive(Debug, PartialEq, Eq)]
+enum UrlSource {
+    /// `--public-url` or `PORTICO_PUBLIC_URL` (or `.env`).
+    Configured,
+    /// The server last started with this database, at this time.
+    Server { started_at: i64 },
+    /// Derived from the listen address: no public URL was given and no server has recorded one.
+    Derived,
+}
+
+impl UrlSource {
+    /// The line telling the user which URL was used, unless they chose it themselves.
+    fn note(&self, url: &str) -> Option<String> {
+        match self {
+            UrlSource::Configured => None,
+            UrlSource::Server { started_at } => Some(format!(
+                "using {url}, the address of the server last started with this data directory (at {}); set --public-url or PORTICO_PUBLIC_URL to use another",
+                human_time(*started_at)
+            )),
+            UrlSource::Derived => Some(format!(
+                "using {url}, derived from the listen address: no server has started with this data directory yet; set --public-url or PORTICO_PUBLIC_URL to use another"
+            )),
+        }
+    }
+}
+
+/// Commands other than `serve` use the URL they were given, else the one the server recorded
+/// when it started (so `portico link` beside a server on another port links to that server),
+/// else the one derived from the listen address.
+async fn use_server_address(state: &mut AppState) -> Result<UrlSource, String> {
+    if state.settings.public_url_configured {
+        return Ok(UrlSource::Configured);
+    }
+    match state.store.server_address().await.map_err(|e| e.to_string())? {
+        Some(row) => {
+            let mut settings = (*state.settings).clone();
+            settings.public_url = row.public_url;
+            // Links bind to their hostname exactly when the server's own would.
+            settings.public_url_configured = row.public_url_configured;
+            state.settings = Arc::new(settings);
+            Ok(UrlSource::Server { started_at: row.started_at })
+        }
+        None => Ok(UrlSource::Derived),
+    }
+}
+
+/// A link lifetime: whole seconds, or a number with `s`, `m`, `h` or `d`.
+fn parse_lifetime(text: &str) -> Result<i64, String> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&text[..i], c.to_ascii_lowercase()),
+        _ => (text, 's'),
+    };
+    let scale = match unit {
+        's' => 1,
+        'm' => 60,
+        'h' => 3600,
+        'd' => 86_400,
+        _ => return Err("use seconds, or a number with s, m, h or d (like 30m, 24h, 7d)".into()),
+    };
+    number
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .and_then(|n| n.checked_mul(scale))
+        .ok_or_else(|| "use a positive number of seconds, or one with s, m, h or d (like 30m, 24h, 7d)".into())
+}
+
+/// A lifetime in words: `5 minutes`, `1 day`, `90 seconds`.
+fn human_duration(seconds: i64) -> String {
+    let (n, unit) = if seconds % 86_400 == 0 {
+        (seconds / 86_400, "day")
+    } else if seconds % 3600 == 0 {
+        (seconds / 3600, "hour")
+    } else if seconds % 60 == 0 {
+        (seconds / 60, "minute")
+    } else {
+        (seconds, "second")
+    };
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+/// A moment as `2026-12-02 15:04 UTC`.
+fn human_time(unix: i64) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp(unix).ok().and_then(|t| t.format(&format).ok()).unwrap_or_else(|| crate::server::time::rfc3339(unix))
 }
 
 async fn run_with_state(command: Command, state: AppState, now: i64) -> Result<(), String> {
@@ -294,13 +399,15 @@ async fn run_with_state(command: Command, state: AppState, now: i64) -> Result<(
             let intent = Intent::parse(&intent).ok_or_else(|| format!("--intent {intent:?}: use sso, domain_verification or theme"))?;
             let found = service::find_organization(state.store.as_ref(), &env.id, &org).await.map_err(|e| e.to_string())?;
             let found = found.ok_or_else(|| format!("no organization with id or external id {org:?} in {:?}", env.name))?;
-            let req = CreatePortalLink { organization_id: found.id, intent, return_url: None, success_url: None, expires_in_seconds: expires_in };
+            let lifetime = expires_in.unwrap_or(crate::api::vendor::LINK_DEFAULT_SECONDS);
+            let req = CreatePortalLink { organization_id: found.id, intent, return_url: None, success_url: None, expires_in_seconds: Some(lifetime) };
             let site = crate::server::http::site::preferred(&state, &env.id).await.map_err(|e| e.to_string())?;
             let link = service::create_portal_link(state.store.as_ref(), &env.id, &site, crate::server::http::site::binds_links(&state, &site), req, now)
                 .await
                 .map_err(|e| e.fields.values().next().cloned().unwrap_or_else(|| e.code.message().to_owned()))?;
             println!("{}", link.url);
-            eprintln!("expires at {}", link.expires_at);
+            let longer = if expires_in.is_none() { "; --expires-in sets a longer lifetime (like 24h, at most 30d)" } else { "" };
+            eprintln!("valid for {}, until {}, usable once{longer}", human_duration(lifetime), human_time(now + lifetime));
             Ok(())
         }
         Command::Theme { action, env, org } => theme::theme_command(&state, action, &env, org.as_deref()).await,
@@ -328,6 +435,7 @@ async fn serve(state: AppState, demo: bool) -> Result<(), String> {
     if !state.assets.has_index() {
         tracing::warn!("the portal is not built into this binary; run `trunk build --release` or pass --dist");
     }
+    let state = record_address(state, &listener).await?;
     tracing::info!(url = %state.settings.public_url, "Portico is listening");
     if demo {
         demo_link(&state).await?;
@@ -337,6 +445,25 @@ async fn serve(state: AppState, demo: bool) -> Result<(), String> {
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Records where this server serves, for the commands run beside it. A derived public URL
+/// takes the port actually bound (`--listen 127.0.0.1:0` picks one).
+async fn record_address(mut state: AppState, listener: &tokio::net::TcpListener) -> Result<AppState, String> {
+    if !state.settings.public_url_configured {
+        if let Ok(bound) = listener.local_addr() {
+            let mut settings = (*state.settings).clone();
+            settings.public_url = crate::server::config::derived_public_url(bound);
+            state.settings = Arc::new(settings);
+        }
+    }
+    let row = crate::server::store::ServerAddressRow {
+        public_url: state.settings.public_url.clone(),
+        public_url_configured: state.settings.public_url_configured,
+        started_at: state.clock.now(),
+    };
+    state.store.set_server_address(&row).await.map_err(|e| format!("could not record the server's address: {e}"))?;
+    Ok(state)
 }
 
 async fn demo_link(state: &AppState) -> Result<(), String> {
@@ -374,4 +501,38 @@ async fn shutdown() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifetimes_take_units() {
+        assert_eq!(parse_lifetime("300"), Ok(300));
+        assert_eq!(parse_lifetime("30m"), Ok(1800));
+        assert_eq!(parse_lifetime("24h"), Ok(86_400));
+        assert_eq!(parse_lifetime("7D"), Ok(604_800));
+        assert!(parse_lifetime("-5").is_err());
+        assert!(parse_lifetime("5w").is_err());
+        assert!(parse_lifetime("h").is_err());
+        assert!(parse_lifetime("99999999999999999d").is_err());
+    }
+
+    #[test]
+    fn lifetimes_and_times_read_as_words() {
+        assert_eq!(human_duration(300), "5 minutes");
+        assert_eq!(human_duration(86_400), "1 day");
+        assert_eq!(human_duration(7200), "2 hours");
+        assert_eq!(human_duration(90), "90 seconds");
+        assert_eq!(human_time(1_796_223_840), "2026-12-02 15:04 UTC");
+    }
+
+    #[test]
+    fn the_note_names_where_the_url_came_from() {
+        assert_eq!(UrlSource::Configured.note("https://sso.example.com"), None);
+        let server = UrlSource::Server { started_at: 1_796_223_840 }.note("http://127.0.0.1:9123").unwrap();
+        assert!(server.contains("http://127.0.0.1:9123") && server.contains("server last started") && server.contains("PORTICO_PUBLIC_URL"), "{server}");
+        assert!(UrlSource::Derived.note("http://127.0.0.1:8080").unwrap().contains("derived from the listen address"));
+    }
 }

@@ -235,6 +235,14 @@ fn dns_servers(list: &str) -> Result<Vec<SocketAddr>, ConfigError> {
         .collect()
 }
 
+/// The public URL of a server given none: its listen address over http (a wildcard address
+/// becomes 127.0.0.1).
+pub fn derived_public_url(listen: SocketAddr) -> String {
+    let host = if listen.ip().is_unspecified() { "127.0.0.1".to_string() } else { listen.ip().to_string() };
+    let host = if listen.is_ipv6() && !listen.ip().is_unspecified() { format!("[{host}]") } else { host };
+    format!("http://{host}:{}", listen.port())
+}
+
 impl ConfigArgs {
     /// Checks every value and fills in defaults.
     pub fn resolve(&self) -> Result<Settings, ConfigError> {
@@ -254,11 +262,7 @@ impl ConfigArgs {
                 }
                 u.trim().trim_end_matches('/').to_owned()
             }
-            None => {
-                let host = if listen.ip().is_unspecified() { "127.0.0.1".to_string() } else { listen.ip().to_string() };
-                let host = if listen.is_ipv6() && !listen.ip().is_unspecified() { format!("[{host}]") } else { host };
-                format!("http://{host}:{}", listen.port())
-            }
+            None => derived_public_url(listen),
         };
         let data_dir = self.data_dir.clone().unwrap_or_else(|| PathBuf::from("./portico-data"));
         let database_url = match &self.database_url {

@@ -12,7 +12,7 @@ pub const IDP: &str = "https://idp.flow.test/saml";
 
 pub struct Idp {
     key_der: Vec<u8>,
-    cert_pem: String,
+    pub cert_pem: String,
 }
 
 pub fn new_idp() -> Idp {
@@ -28,8 +28,13 @@ fn iso(t: i64) -> String {
 /// A response for `conn`, answering `request_id` (None: IdP-initiated), signed (response and
 /// assertion) by `idp`, with the given attributes.
 pub fn response(idp: &Idp, conn: &str, request_id: Option<&str>, assertion_id: &str, attrs: &[(&str, &str)], now: i64) -> String {
-    let acs = format!("http://portal.test/sso/saml/{conn}/acs");
-    let audience = format!("http://portal.test/sso/saml/{conn}");
+    response_at("http://portal.test", idp, conn, request_id, assertion_id, attrs, now)
+}
+
+/// [`response`] for a server at `base`.
+pub fn response_at(base: &str, idp: &Idp, conn: &str, request_id: Option<&str>, assertion_id: &str, attrs: &[(&str, &str)], now: i64) -> String {
+    let acs = format!("{base}/sso/saml/{conn}/acs");
+    let audience = format!("{base}/sso/saml/{conn}");
     let irt = request_id.map(|r| format!(r#" InResponseTo="{r}""#)).unwrap_or_default();
     let cert_b64: String = idp.cert_pem.lines().filter(|l| !l.starts_with("-----")).collect();
     let sig = |id: &str| {

@@ -12,6 +12,7 @@ pub mod keys;
 mod pretty;
 pub mod request;
 pub mod response;
+pub mod xmlsec_log;
 
 /// The values an admin copies into their IdP for one connection.
 pub fn sp_values(public_url: &str, connection_id: &str) -> SpValues {

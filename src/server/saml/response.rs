@@ -368,6 +368,8 @@ fn fingerprint(der: &[u8]) -> String {
 /// Verifies every signature in `text` against the configured certificates and returns the
 /// signed element alone (samael's reduce-to-signed, no unsigned ancestors kept).
 fn verify(text: &str, signatures: &[Node], certs: &[Trusted], exp: &Expectations) -> Result<String, Rejection> {
+    // Done at start-up; repeated (a no-op then) so no path into libxmlsec1 prints raw lines.
+    super::xmlsec_log::route_to_log();
     let der: Vec<CertificateDer> = certs.iter().map(|t| t.der.clone()).collect();
     let allowed = if exp.allow_sha1 { None } else { Some(SAMAEL_SHA2) };
     let result = if der.is_empty() {

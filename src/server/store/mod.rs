@@ -242,4 +242,9 @@ pub trait Store: Send + Sync {
     async fn insert_cert_events(&self, events: &[CertEventRow]) -> StoreResult<()>;
     /// A connection's certificate history, oldest first.
     async fn cert_events(&self, connection_id: &str) -> StoreResult<Vec<CertEventRow>>;
+
+    /// Records where the server now starting serves, replacing the previous record.
+    async fn set_server_address(&self, row: &ServerAddressRow) -> StoreResult<()>;
+    /// Where the server last started with this database serves, if one ever did.
+    async fn server_address(&self) -> StoreResult<Option<ServerAddressRow>>;
 }

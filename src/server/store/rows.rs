@@ -407,3 +407,14 @@ pub enum CodeRedeemed {
     /// Unknown, already used or expired (the caller does not say which to the client).
     Invalid(&'static str),
 }
+
+/// Where the server last started with this database serves, for commands run beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerAddressRow {
+    /// Its base URL, without a trailing slash.
+    pub public_url: String,
+    /// Whether that URL was configured rather than derived from the listen address.
+    pub public_url_configured: bool,
+    /// Unix seconds.
+    pub started_at: i64,
+}

@@ -654,4 +654,20 @@ impl Store for SqliteStore {
         sqlx::query("SELECT * FROM certificate_events WHERE connection_id = ? ORDER BY at, id").bind(connection_id)
             .try_map(event_row).fetch_all(&self.pool).await.map_err(other)
     }
+
+    async fn set_server_address(&self, row: &ServerAddressRow) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO server_address (id, public_url, public_url_configured, started_at) VALUES (1, ?, ?, ?) \
+             ON CONFLICT (id) DO UPDATE SET public_url = excluded.public_url, public_url_configured = excluded.public_url_configured, started_at = excluded.started_at",
+        )
+        .bind(&row.public_url).bind(row.public_url_configured).bind(row.started_at)
+        .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn server_address(&self) -> StoreResult<Option<ServerAddressRow>> {
+        let r: Option<(String, bool, i64)> = sqlx::query_as("SELECT public_url, public_url_configured, started_at FROM server_address WHERE id = 1")
+            .fetch_optional(&self.pool).await.map_err(other)?;
+        Ok(r.map(|(public_url, public_url_configured, started_at)| ServerAddressRow { public_url, public_url_configured, started_at }))
+    }
 }
