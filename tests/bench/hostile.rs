@@ -168,8 +168,10 @@ async fn probe(client: reqwest::Client, url: String, cookie: Option<String>, sto
 async fn phase(server: &Server, cookie: &str, acs: &str, secs: u64, attack: Option<&[(&'static str, String)]>) {
     let client = reqwest::Client::builder().timeout(Duration::from_secs(120)).build().unwrap_or_default();
     let stop = Arc::new(AtomicBool::new(false));
-    let health = tokio::spawn(probe(client.clone(), format!("{}/healthz", server.base), None, stop.clone()));
-    let portal = tokio::spawn(probe(client.clone(), format!("{}/portal/api/connections", server.base), Some(cookie.to_owned()), stop.clone()));
+    // The probes are other people: their own connections, never one an attacker's post left.
+    let people = reqwest::Client::builder().timeout(Duration::from_secs(120)).build().unwrap_or_default();
+    let health = tokio::spawn(probe(people.clone(), format!("{}/healthz", server.base), None, stop.clone()));
+    let portal = tokio::spawn(probe(people, format!("{}/portal/api/connections", server.base), Some(cookie.to_owned()), stop.clone()));
     let sent = Arc::new(Mutex::new(Vec::<(&'static str, usize, usize, usize)>::new()));
     let mut posters = Vec::new();
     for (kind, body) in attack.unwrap_or(&[]) {
