@@ -44,7 +44,7 @@ fn names_name_id(source: &Option<String>) -> bool {
 pub fn check(mapping: &AttributeMapping, custom: &[CustomAttribute]) -> BTreeMap<String, String> {
     let mut problems = BTreeMap::new();
     if clean(&mapping.email).is_none() {
-        problems.insert("email".to_owned(), "Choose the attribute that carries the user's email address; it is required.".to_owned());
+        problems.insert("email".to_owned(), "Choose the attribute that carries the user's email address, or the NameID; it is required.".to_owned());
     }
     let named = [
         ("idp_id", &mapping.idp_id),

@@ -104,8 +104,10 @@ test('SAML through the portal: test, see the profile, change the mapping, test a
     await page.getByRole('heading', { level: 1, name: 'Attributes' }).waitFor();
     await page.getByText('Last test: saml.jackson@example.com').first().waitFor();
     await checkScreen(page, '31-mapping');
-    // A required field left empty is flagged before saving.
-    await page.locator('[data-map-field="email"]').fill('');
+    // "Other SAML 2.0" starts with the email read from the NameID. Taking that away leaves the
+    // required field empty, which is flagged before saving.
+    assert.equal(await page.locator('[data-map-name-id]').isChecked(), true);
+    await page.locator('[data-map-name-id]').uncheck();
     await page.waitForFunction(() => document.querySelector('[data-map-field="email"]')?.getAttribute('aria-invalid') === 'true');
     await page.locator('[data-map-field="email"]').fill('email');
     await page.locator('[data-map-field="first_name"]').fill('');
