@@ -96,6 +96,17 @@ pub fn MappingStep(
             font-size: var(--font-size-sm);
             overflow-wrap: anywhere;
         }
+        .grid .choice {
+            display: flex;
+            gap: var(--space-2);
+            align-items: baseline;
+            font-weight: normal;
+            margin-top: var(--space-2);
+        }
+        .grid .choice input {
+            width: auto;
+            flex: none;
+        }
         @media (max-width: 40rem) {
             .grid {
                 grid-template-columns: 1fr;
@@ -257,16 +268,16 @@ pub fn MappingStep(
                             s => format!("Use the NameID ({s})"),
                         };
                         view! { class=class,
-                            <label class="seen">
+                            <label class="seen choice">
                                 <input type="checkbox" data-map-name-id prop:checked=move || mapping::is_name_id(&value.get())
                                     on:change=move |ev| {
                                         preselected.set(false);
                                         value.set(if event_target_checked(&ev) { NAME_ID_SOURCE.to_owned() } else { String::new() });
                                     }/>
-                                " " {choice_label}
+                                <span>{choice_label}</span>
                             </label>
-                            {move || preselected.get().then(|| view! {
-                                <p class="notice seen" role="status" data-name-id-preselected>
+                            {move || preselected.get().then(|| view! { class=class,
+                                <p class="muted seen" role="status" data-name-id-preselected>
                                     "Your last test sent no email attribute, but its NameID is an email address, so it is chosen here. Save the mapping to use it."
                                 </p>
                             })}
