@@ -212,7 +212,8 @@ pub struct MappingIssue {
     pub field: String,
     /// What to do, in a sentence.
     pub message: String,
-    /// A received attribute name that would be a better source, when one is.
+    /// A received attribute name that would be a better source, when one is, or `$nameid` when
+    /// the NameID is the email address to use.
     #[serde(default)]
     pub suggestion: Option<String>,
     /// Whether this blocks the test from succeeding.
@@ -220,15 +221,21 @@ pub struct MappingIssue {
     pub blocking: bool,
 }
 
+/// The mapping source that reads the SAML NameID (or the OIDC `sub`) instead of an attribute.
+/// Accepted for `email` and `idp_id`; `$` keeps it apart from any real attribute name.
+pub const NAME_ID_SOURCE: &str = "$nameid";
+
 /// How attributes become a profile: for each field, the received attribute name to read.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AttributeMapping {
-    /// Source of `idp_id`; empty means the SAML NameID or the OIDC `sub`.
+    /// Source of `idp_id`; empty (or `$nameid`) means the SAML NameID or the OIDC `sub`.
     #[serde(default)]
     pub idp_id: Option<String>,
-    /// Source of `email` (required).
+    /// Source of `email` (required): an attribute name, or `$nameid` to read the email from the
+    /// SAML NameID (the OIDC `sub`), for IdPs that send the email only there. The value it
+    /// carries must still be an email address, or the sign-in fails with `email_invalid`.
     #[serde(default)]
     pub email: Option<String>,
     /// Source of `first_name`.

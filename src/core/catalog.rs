@@ -88,7 +88,17 @@ pub const CATALOG: &[IdpEntry] = &[
     idp!("generic-oidc", "Other OpenID Connect", Oidc, "oidc.svg", "custom oidc oauth any", Issuer, "Issuer URL", OIDC_STD),
 ];
 
+/// IdPs whose guides (and usual setups) put the user's email in the NameID: their connections
+/// start with the email read from the NameID, so a test passes even when no email attribute is
+/// configured yet.
+const NAME_ID_IS_EMAIL: &[&str] = &["google-saml", "jumpcloud-saml", "generic-saml"];
+
 impl IdpEntry {
+    /// Whether this IdP is usually set up to send the email as the NameID.
+    pub fn name_id_is_email(&self) -> bool {
+        NAME_ID_IS_EMAIL.contains(&self.key)
+    }
+
     /// How sentences name this IdP: "Okta", but "your identity provider" for the generic entries.
     pub fn in_sentence(&self) -> &'static str {
         if self.key.starts_with("generic-") {
@@ -148,6 +158,16 @@ mod tests {
             let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/logos").join(e.logo);
             assert!(path.exists(), "{} has no logo at {}", e.key, path.display());
         }
+    }
+
+    #[test]
+    fn only_saml_entries_read_the_email_from_the_name_id() {
+        for key in NAME_ID_IS_EMAIL {
+            let e = find(key).unwrap_or_else(|| panic!("{key} is not in the catalog"));
+            assert_eq!(e.protocol, Protocol::Saml, "{key}");
+            assert!(e.name_id_is_email());
+        }
+        assert!(!find("okta-saml").is_some_and(IdpEntry::name_id_is_email));
     }
 
     #[test]

@@ -4,19 +4,20 @@
 //! preview a mapping against the last test's attributes before it is saved.
 
 use crate::api::portal::Protocol;
-use crate::api::signin::{AttributeMapping, CustomAttribute, FailureCode, MappingIssue, Profile, ReceivedAttribute, Rejection};
+use crate::api::signin::{AttributeMapping, CustomAttribute, FailureCode, MappingIssue, Profile, ReceivedAttribute, Rejection, NAME_ID_SOURCE};
 use crate::core::catalog;
 use std::collections::BTreeMap;
 
-/// The mapping a new connection starts with: the catalog's defaults for its IdP.
+/// The mapping a new connection starts with: the catalog's defaults for its IdP, reading the
+/// email from the NameID for IdPs whose setup puts it there.
 pub fn default_mapping(idp_key: &str) -> AttributeMapping {
-    let (attrs, protocol) = match catalog::find(idp_key) {
-        Some(e) => (e.default_attributes, e.protocol),
-        None => (["email", "firstName", "lastName", "groups"], Protocol::Saml),
+    let (attrs, protocol, name_id_is_email) = match catalog::find(idp_key) {
+        Some(e) => (e.default_attributes, e.protocol, e.name_id_is_email()),
+        None => (["email", "firstName", "lastName", "groups"], Protocol::Saml, false),
     };
     AttributeMapping {
         idp_id: None,
-        email: Some(attrs[0].to_owned()),
+        email: Some(if name_id_is_email { NAME_ID_SOURCE } else { attrs[0] }.to_owned()),
         first_name: Some(attrs[1].to_owned()),
         last_name: Some(attrs[2].to_owned()),
         // OIDC providers usually send `name` as well; SAML IdPs rarely have a standard one.
@@ -30,11 +31,20 @@ fn clean(source: &Option<String>) -> Option<&str> {
     source.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// Whether a mapping source is the reserved `$nameid` (any case, surrounding spaces ignored).
+pub fn is_name_id(source: &str) -> bool {
+    source.trim().eq_ignore_ascii_case(NAME_ID_SOURCE)
+}
+
+fn names_name_id(source: &Option<String>) -> bool {
+    clean(source).is_some_and(is_name_id)
+}
+
 /// Checks a mapping before it is saved: one message per field that needs attention.
 pub fn check(mapping: &AttributeMapping, custom: &[CustomAttribute]) -> BTreeMap<String, String> {
     let mut problems = BTreeMap::new();
     if clean(&mapping.email).is_none() {
-        problems.insert("email".to_owned(), "Choose the attribute that carries the user's email address; it is required.".to_owned());
+        problems.insert("email".to_owned(), "Choose the attribute that carries the user's email address, or the NameID; it is required.".to_owned());
     }
     let named = [
         ("idp_id", &mapping.idp_id),
@@ -48,11 +58,25 @@ pub fn check(mapping: &AttributeMapping, custom: &[CustomAttribute]) -> BTreeMap
         if let Some(s) = source.as_deref() {
             if s.len() > 512 || s.chars().any(char::is_control) {
                 problems.insert(field.to_owned(), "Use an attribute name of at most 512 characters, on one line.".to_owned());
+            } else if s.trim().starts_with('$') {
+                // `$` marks reserved sources; only the NameID exists, and only an identifier or an
+                // email can sensibly come from it.
+                let allowed = matches!(field, "email" | "idp_id");
+                if !(allowed && is_name_id(s)) {
+                    let message = if allowed {
+                        format!("`{}` is not an attribute name; use `{NAME_ID_SOURCE}` to read the NameID.", s.trim())
+                    } else {
+                        "The NameID can fill only the email and the user ID; choose an attribute here.".to_owned()
+                    };
+                    problems.insert(field.to_owned(), message);
+                }
             }
         }
     }
     for (name, source) in &mapping.custom {
-        if !custom.iter().any(|c| &c.name == name) {
+        if source.trim().starts_with('$') {
+            problems.insert(format!("custom.{name}"), "The NameID can fill only the email and the user ID; choose an attribute here.".to_owned());
+        } else if !custom.iter().any(|c| &c.name == name) {
             problems.insert(format!("custom.{name}"), format!("`{name}` is not one of this application's custom attributes."));
         } else if source.trim().is_empty() || source.len() > 512 {
             problems.insert(format!("custom.{name}"), "Enter the attribute name, up to 512 characters.".to_owned());
@@ -140,11 +164,17 @@ fn suggest(attrs: &[ReceivedAttribute], field: &str, not: Option<&str>) -> Optio
     None
 }
 
-fn hint_text(s: &Option<String>) -> String {
+fn hint_text(s: &Option<String>, subject: &str) -> String {
     match s {
+        Some(n) if is_name_id(n) => format!(" The NameID, `{}`, is an email address: use the NameID as the email.", subject.trim()),
         Some(n) => format!(" `{n}` arrived and looks right."),
         None => String::new(),
     }
+}
+
+/// A better email source: an attribute that looks right, else the NameID when it is an email.
+fn suggest_email(attrs: &[ReceivedAttribute], subject: &str, not: Option<&str>) -> Option<String> {
+    suggest(attrs, "email", not).or_else(|| (looks_like_email(subject) && !not.is_some_and(is_name_id)).then(|| NAME_ID_SOURCE.to_owned()))
 }
 
 /// The outcome of applying a mapping to what one sign-in received.
@@ -164,16 +194,17 @@ pub fn normalize(subject: &str, attrs: &[ReceivedAttribute], mapping: &Attribute
     let mut issues = Vec::new();
     let mut rejection: Option<Rejection> = None;
     let read = |field: &str, source: &Option<String>, required: bool, issues: &mut Vec<MappingIssue>| -> Option<ReceivedAttribute> {
-        let source = clean(source)?;
+        // The NameID is not an attribute: the callers that allow it read the subject instead.
+        let source = clean(source).filter(|s| !is_name_id(s))?;
         match find(attrs, source) {
             Some(a) if first_value(a).is_some() => Some(a.clone()),
             found => {
-                let s = suggest(attrs, field, Some(source));
+                let s = if field == "email" { suggest_email(attrs, subject, Some(source)) } else { suggest(attrs, field, Some(source)) };
                 let what = if found.is_some() { "arrived empty" } else { "did not arrive" };
                 issues.push(MappingIssue {
                     kind: "source_missing".into(),
                     field: field.into(),
-                    message: format!("`{source}` {what}. Check the IdP sends it, or map `{field}` to another attribute.{}", hint_text(&s)),
+                    message: format!("`{source}` {what}. Check the IdP sends it, or map `{field}` to another attribute.{}", hint_text(&s, subject)),
                     suggestion: s,
                     blocking: required,
                 });
@@ -206,29 +237,48 @@ pub fn normalize(subject: &str, attrs: &[ReceivedAttribute], mapping: &Attribute
         .unwrap_or_default();
 
     let mut email = None;
-    match email_attr.as_ref().and_then(first_value) {
+    let email_from_name_id = names_name_id(&mapping.email);
+    let received_email = if email_from_name_id { Some(subject.trim().to_owned()).filter(|v| !v.is_empty()) } else { email_attr.as_ref().and_then(first_value) };
+    match received_email {
         None => {
             // A NameID in email format is a good enough source when nothing is mapped.
             if clean(&mapping.email).is_none() && looks_like_email(subject) {
                 email = Some(subject.trim().to_ascii_lowercase());
             } else {
-                let s = suggest(attrs, "email", clean(&mapping.email));
+                let s = suggest_email(attrs, subject, clean(&mapping.email));
                 let mut r = Rejection::new(FailureCode::EmailMissing).fact("field", "Profile field", "email");
-                if let Some(src) = clean(&mapping.email) {
-                    r = r.fact("attribute", "Mapped attribute", src);
+                match clean(&mapping.email) {
+                    Some(_) if email_from_name_id => r = r.fact("source", "Read from", "the NameID"),
+                    Some(src) => r = r.fact("attribute", "Mapped attribute", src),
+                    None => {}
                 }
-                if let Some(sugg) = &s {
-                    r = r.fact("suggestion", "Attribute that looks like an email", sugg.as_str());
+                match &s {
+                    Some(sugg) if is_name_id(sugg) => r = r.fact("name_id", "NameID that looks like an email", subject.trim()),
+                    Some(sugg) => r = r.fact("suggestion", "Attribute that looks like an email", sugg.as_str()),
+                    None => {}
                 }
                 rejection = Some(r);
             }
         }
-        Some(v) if !looks_like_email(&v) => {
-            let s = suggest(attrs, "email", clean(&mapping.email));
+        Some(v) if !looks_like_email(&v) && email_from_name_id => {
+            let s = suggest(attrs, "email", None);
             issues.push(MappingIssue {
                 kind: "not_an_email".into(),
                 field: "email".into(),
-                message: format!("`{}` holds `{v}`, which is not an email address.{}", clean(&mapping.email).unwrap_or("email"), hint_text(&s)),
+                message: format!("The email is read from the NameID, which holds `{v}`: not an email address.{}", hint_text(&s, subject)),
+                suggestion: s,
+                blocking: true,
+            });
+            rejection = Some(
+                Rejection::new(FailureCode::EmailInvalid).fact("source", "Read from", "the NameID").fact("email", "Value received", v),
+            );
+        }
+        Some(v) if !looks_like_email(&v) => {
+            let s = suggest_email(attrs, subject, clean(&mapping.email));
+            issues.push(MappingIssue {
+                kind: "not_an_email".into(),
+                field: "email".into(),
+                message: format!("`{}` holds `{v}`, which is not an email address.{}", clean(&mapping.email).unwrap_or("email"), hint_text(&s, subject)),
                 suggestion: s,
                 blocking: true,
             });
@@ -268,7 +318,7 @@ pub fn normalize(subject: &str, attrs: &[ReceivedAttribute], mapping: &Attribute
             issues.push(MappingIssue {
                 kind: "looks_misplaced".into(),
                 field: field.into(),
-                message: format!("`{v}` looks like an email address, not a name.{}", hint_text(&s)),
+                message: format!("`{v}` looks like an email address, not a name.{}", hint_text(&s, subject)),
                 suggestion: s,
                 blocking: false,
             });
@@ -401,6 +451,111 @@ mod tests {
         let n = normalize("ada@example.com", &[], &m, &[], &[]);
         assert_eq!(n.rejection, None);
         assert_eq!(n.profile.email.as_deref(), Some("ada@example.com"));
+    }
+
+    fn reading_name_id(idp: &str) -> AttributeMapping {
+        AttributeMapping { email: Some(NAME_ID_SOURCE.into()), ..default_mapping(idp) }
+    }
+
+    #[test]
+    fn the_name_id_chosen_as_email_fills_it_when_it_is_an_address() {
+        let m = reading_name_id("okta-saml");
+        let n = normalize(" Ada@Example.com ", &[attr("firstName", &["Ada"])], &m, &[], &["example.com".into()]);
+        assert_eq!(n.rejection, None);
+        assert_eq!(n.profile.email.as_deref(), Some("ada@example.com"));
+        assert!(!n.issues.iter().any(|i| i.field == "email"), "{:?}", n.issues);
+        // The NameID is still the user's id, and an email attribute that also arrived is ignored.
+        let n = normalize("ada@example.com", &[attr("email", &["other@example.com"])], &m, &[], &[]);
+        assert_eq!(n.profile.email.as_deref(), Some("ada@example.com"));
+        assert_eq!(n.profile.idp_id, "ada@example.com");
+        // The same domain rules apply to an address from the NameID.
+        let n = normalize("ada@elsewhere.test", &[], &m, &[], &["example.com".into()]);
+        assert_eq!(n.rejection.map(|r| r.code), Some(FailureCode::EmailOutsideDomains));
+        // Any case and surrounding spaces name the NameID.
+        let m = AttributeMapping { email: Some(" $NameID ".into()), ..default_mapping("okta-saml") };
+        assert_eq!(normalize("ada@example.com", &[], &m, &[], &[]).profile.email.as_deref(), Some("ada@example.com"));
+    }
+
+    #[test]
+    fn a_name_id_that_is_not_an_email_is_rejected_saying_it_came_from_the_name_id() {
+        let m = reading_name_id("generic-saml");
+        let n = normalize("00u-ada", &[attr("mail", &["ada@example.com"])], &m, &[], &[]);
+        assert_eq!(n.profile.email, None);
+        let r = n.rejection.expect("rejected");
+        assert_eq!(r.code, FailureCode::EmailInvalid);
+        assert!(r.facts.iter().any(|f| f.key == "source" && f.value == "the NameID"), "{:?}", r.facts);
+        assert!(r.facts.iter().any(|f| f.key == "email" && f.value == "00u-ada"), "{:?}", r.facts);
+        assert!(!r.facts.iter().any(|f| f.key == "attribute"), "no attribute was mapped: {:?}", r.facts);
+        let issue = n.issues.iter().find(|i| i.field == "email").expect("issue");
+        assert_eq!(issue.kind, "not_an_email");
+        assert!(issue.blocking);
+        assert!(issue.message.contains("NameID") && issue.message.contains("00u-ada"), "{}", issue.message);
+        // The attribute that does hold the address is offered instead.
+        assert_eq!(issue.suggestion.as_deref(), Some("mail"));
+        // Nothing else to offer: still refused, with no suggestion.
+        let n = normalize("00u-ada", &[], &m, &[], &[]);
+        assert_eq!(n.rejection.map(|r| r.code), Some(FailureCode::EmailInvalid));
+    }
+
+    #[test]
+    fn an_email_name_id_is_suggested_when_no_email_attribute_arrived() {
+        let m = default_mapping("okta-saml");
+        let n = normalize("ada@example.com", &[attr("firstName", &["Ada"])], &m, &[], &[]);
+        let r = n.rejection.expect("rejected");
+        assert_eq!(r.code, FailureCode::EmailMissing);
+        assert!(r.facts.iter().any(|f| f.key == "name_id" && f.value == "ada@example.com"), "{:?}", r.facts);
+        let issue = n.issues.iter().find(|i| i.field == "email").expect("issue");
+        assert_eq!(issue.suggestion.as_deref(), Some(NAME_ID_SOURCE));
+        assert!(issue.message.contains("NameID, `ada@example.com`"), "{}", issue.message);
+        // An attribute that looks like the email wins over the NameID.
+        let n = normalize("ada@example.com", &[attr("mail", &["ada@example.com"])], &m, &[], &[]);
+        assert_eq!(n.issues.iter().find(|i| i.field == "email").and_then(|i| i.suggestion.as_deref()), Some("mail"));
+        // A NameID that is not an address is never suggested.
+        let n = normalize("00u-ada", &[], &m, &[], &[]);
+        assert_eq!(n.issues.iter().find(|i| i.field == "email").and_then(|i| i.suggestion.clone()), None);
+    }
+
+    #[test]
+    fn the_name_id_source_is_accepted_only_for_the_email_and_the_user_id() {
+        let defs = vec![CustomAttribute { name: "department".into(), required: false, description: None }];
+        let ok = AttributeMapping { email: Some(NAME_ID_SOURCE.into()), idp_id: Some(NAME_ID_SOURCE.into()), ..default_mapping("okta-saml") };
+        assert!(check(&ok, &defs).is_empty(), "{:?}", check(&ok, &defs));
+        for field in ["first_name", "last_name", "name", "groups"] {
+            let mut m = ok.clone();
+            let slot = match field {
+                "first_name" => &mut m.first_name,
+                "last_name" => &mut m.last_name,
+                "name" => &mut m.name,
+                _ => &mut m.groups,
+            };
+            *slot = Some(NAME_ID_SOURCE.into());
+            let problems = check(&m, &defs);
+            assert!(problems.get(field).is_some_and(|p| p.contains("only the email and the user ID")), "{field}: {problems:?}");
+        }
+        let mut m = ok.clone();
+        m.custom.insert("department".into(), NAME_ID_SOURCE.into());
+        assert!(check(&m, &defs).contains_key("custom.department"));
+        // A misspelt reserved name is refused rather than read as an attribute that never arrives.
+        let m = AttributeMapping { email: Some("$name_id".into()), ..ok.clone() };
+        assert!(check(&m, &defs).get("email").is_some_and(|p| p.contains(NAME_ID_SOURCE)), "{:?}", check(&m, &defs));
+        // The user ID read from the NameID is the subject, not an attribute called `$nameid`.
+        let n = normalize("ada@example.com", &[], &ok, &[], &[]);
+        assert_eq!(n.profile.idp_id, "ada@example.com");
+        assert!(!n.issues.iter().any(|i| i.field == "idp_id"), "{:?}", n.issues);
+    }
+
+    #[test]
+    fn idps_set_up_with_the_email_as_name_id_start_with_it() {
+        for key in ["google-saml", "jumpcloud-saml", "generic-saml"] {
+            assert_eq!(default_mapping(key).email.as_deref(), Some(NAME_ID_SOURCE), "{key}");
+        }
+        for key in ["okta-saml", "entra-saml", "generic-oidc"] {
+            assert_ne!(default_mapping(key).email.as_deref(), Some(NAME_ID_SOURCE), "{key}");
+        }
+        // samlify as shipped: an emailAddress NameID and no attributes at all.
+        let n = normalize("alice@example.com", &[], &default_mapping("generic-saml"), &[], &[]);
+        assert_eq!(n.rejection, None);
+        assert_eq!(n.profile.email.as_deref(), Some("alice@example.com"));
     }
 
     #[test]

@@ -135,9 +135,13 @@ pub fn apply_oidc(row: &mut ConnectionRow, stored: &StoredOidc, sealed_secret: O
 /// the IdP connection works, so an active connection stays active.
 pub fn apply_mapping(row: &mut ConnectionRow, m: crate::api::signin::AttributeMapping, custom: &[crate::api::signin::CustomAttribute], now: i64) -> Result<(), ApiError> {
     let trim = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    // `$NameID` and `$nameid` are the same choice: store and return one spelling.
+    let source = |v: Option<String>| {
+        trim(v).map(|s| if crate::core::mapping::is_name_id(&s) { crate::api::signin::NAME_ID_SOURCE.to_owned() } else { s })
+    };
     let m = crate::api::signin::AttributeMapping {
-        idp_id: trim(m.idp_id),
-        email: trim(m.email),
+        idp_id: source(m.idp_id),
+        email: source(m.email),
         first_name: trim(m.first_name),
         last_name: trim(m.last_name),
         name: trim(m.name),

@@ -104,8 +104,10 @@ test('SAML through the portal: test, see the profile, change the mapping, test a
     await page.getByRole('heading', { level: 1, name: 'Attributes' }).waitFor();
     await page.getByText('Last test: saml.jackson@example.com').first().waitFor();
     await checkScreen(page, '31-mapping');
-    // A required field left empty is flagged before saving.
-    await page.locator('[data-map-field="email"]').fill('');
+    // "Other SAML 2.0" starts with the email read from the NameID. Taking that away leaves the
+    // required field empty, which is flagged before saving.
+    assert.equal(await page.locator('[data-map-name-id]').isChecked(), true);
+    await page.locator('[data-map-name-id]').uncheck();
     await page.waitForFunction(() => document.querySelector('[data-map-field="email"]')?.getAttribute('aria-invalid') === 'true');
     await page.locator('[data-map-field="email"]').fill('email');
     await page.locator('[data-map-field="first_name"]').fill('');
@@ -289,5 +291,50 @@ test('misconfigured IdPs: wrong audience, wrong certificate and an expired asser
   } finally {
     await context.close();
     for (const i of idps) await i.stop();
+  }
+});
+
+test('An IdP that sends the email only as the NameID passes by clicking "Use the NameID"', async () => {
+  const orgId = await organization('NameID Only');
+  const { page, context } = await adminPage(orgId);
+  const nameIdOnly = { user: { userName: 'nora.nameid@example.com', nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress' }, attributes: [] };
+  const idps = [];
+  try {
+    // Okta's defaults read an `email` attribute, which never arrives.
+    const okta = await apiSamlConnection(orgId, nameIdOnly, 'okta-saml');
+    idps.push(okta.samlIdp);
+    await runSamlTest(page, okta.conn.id);
+    assert.equal(await page.locator('[data-test-outcome]').getAttribute('data-test-outcome'), 'failure');
+    assert.match(await page.locator('main').innerText(), /Use the NameID/);
+    await checkScreen(page, '36-nameid-only-failure');
+
+    // The mapping offers the NameID with its value, already chosen from the test.
+    await page.goto(`${portico.baseUrl}/sso/setup/mapping?connection=${okta.conn.id}`);
+    const choice = page.locator('[data-map-name-id]');
+    await page.getByText('Use the NameID (nora.nameid@example.com)').waitFor();
+    await page.locator('[data-name-id-preselected]').waitFor();
+    assert.equal(await choice.isChecked(), true);
+    await checkScreen(page, '37-nameid-mapping');
+    // Typing an attribute name takes the choice back; ticking the box restores it.
+    await page.locator('[data-map-field="email"]').fill('mail');
+    assert.equal(await choice.isChecked(), false);
+    await choice.check();
+    assert.equal(await page.locator('[data-map-field="email"]').inputValue(), '');
+    await page.getByRole('button', { name: 'Save and test again' }).click();
+    await page.locator('#btn-sign-in').click();
+    await page.locator('[data-test-outcome="success"]').waitFor();
+    assert.match(await profileText(page), /Email nora\.nameid@example\.com/);
+    const c = await portico.api('GET', `/api/v1/connections/${okta.conn.id}`);
+    assert.equal(c.json.attribute_mapping.email, '$nameid');
+
+    // "Other SAML 2.0" starts with the NameID as the email: the first test passes.
+    const generic = await apiSamlConnection(orgId, nameIdOnly);
+    idps.push(generic.samlIdp);
+    assert.equal(generic.conn.attribute_mapping.email, '$nameid');
+    await runSamlTest(page, generic.conn.id);
+    assert.equal(await page.locator('[data-test-outcome]').getAttribute('data-test-outcome'), 'success', await page.locator('main').innerText());
+  } finally {
+    await context.close();
+    for (const idp of idps) await idp.stop();
   }
 });

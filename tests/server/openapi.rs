@@ -57,4 +57,7 @@ async fn schemas_come_from_the_wire_types() {
     assert_eq!(token["responses"]["200"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/TokenResponse");
     assert!(token["requestBody"]["content"]["application/x-www-form-urlencoded"].is_object());
     assert_eq!(doc["paths"]["/api/v1/organizations"]["post"]["security"][0]["apiKey"], json!([]));
+    // Vendors learn the reserved NameID source from the schema itself.
+    let email = schemas["AttributeMapping"]["properties"]["email"]["description"].as_str().unwrap_or_default();
+    assert!(email.contains("$nameid") && email.contains("NameID"), "{}", schemas["AttributeMapping"]);
 }

@@ -33,6 +33,17 @@ pub fn response(idp: &Idp, conn: &str, request_id: Option<&str>, assertion_id: &
 
 /// [`response`] for a server at `base`.
 pub fn response_at(base: &str, idp: &Idp, conn: &str, request_id: Option<&str>, assertion_id: &str, attrs: &[(&str, &str)], now: i64) -> String {
+    response_full(base, idp, conn, request_id, assertion_id, ("urn:oasis:names:tc:SAML:2.0:nameid-format:persistent", "00u-ada"), attrs, now)
+}
+
+/// [`response`] with the NameID given as (format, value); no attributes leaves out the
+/// AttributeStatement, as IdPs that send only a NameID do.
+pub fn response_for(idp: &Idp, conn: &str, request_id: Option<&str>, assertion_id: &str, name_id: (&str, &str), attrs: &[(&str, &str)], now: i64) -> String {
+    response_full("http://portal.test", idp, conn, request_id, assertion_id, name_id, attrs, now)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn response_full(base: &str, idp: &Idp, conn: &str, request_id: Option<&str>, assertion_id: &str, name_id: (&str, &str), attrs: &[(&str, &str)], now: i64) -> String {
     let acs = format!("{base}/sso/saml/{conn}/acs");
     let audience = format!("{base}/sso/saml/{conn}");
     let irt = request_id.map(|r| format!(r#" InResponseTo="{r}""#)).unwrap_or_default();
@@ -46,8 +57,10 @@ pub fn response_at(base: &str, idp: &Idp, conn: &str, request_id: Option<&str>, 
         .iter()
         .map(|(n, v)| format!(r#"<saml:Attribute Name="{n}"><saml:AttributeValue>{v}</saml:AttributeValue></saml:Attribute>"#))
         .collect();
+    let attributes = if attrs.is_empty() { String::new() } else { format!("<saml:AttributeStatement>{attributes}</saml:AttributeStatement>") };
+    let (name_id_format, name_id) = name_id;
     let assertion = format!(
-        r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="{assertion_id}" Version="2.0" IssueInstant="{ii}"><saml:Issuer>{IDP}</saml:Issuer>{sig}<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">00u-ada</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="{scd}" Recipient="{acs}"{irt}/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="{nb}" NotOnOrAfter="{noa}"><saml:AudienceRestriction><saml:Audience>{audience}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="{ii}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement><saml:AttributeStatement>{attributes}</saml:AttributeStatement></saml:Assertion>"#,
+        r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="{assertion_id}" Version="2.0" IssueInstant="{ii}"><saml:Issuer>{IDP}</saml:Issuer>{sig}<saml:Subject><saml:NameID Format="{name_id_format}">{name_id}</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="{scd}" Recipient="{acs}"{irt}/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="{nb}" NotOnOrAfter="{noa}"><saml:AudienceRestriction><saml:Audience>{audience}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="{ii}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>{attributes}</saml:Assertion>"#,
         ii = iso(now - 2),
         sig = sig(assertion_id),
         scd = iso(now + 180),
@@ -247,4 +260,75 @@ async fn replays_idp_initiated_responses_and_outside_emails_are_refused() {
     assert_eq!(v.body["diagnosis"]["code"], "saml_expired", "{}", v.text);
     let facts = v.body["diagnosis"]["facts"].to_string();
     assert!(facts.contains("our_clock") && facts.contains("not_on_or_after"), "{facts}");
+}
+
+#[tokio::test]
+async fn an_idp_that_sends_the_email_only_as_the_name_id_passes_once_the_mapping_reads_it() {
+    const EMAIL_FORMAT: &str = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
+    let app = App::new().await;
+    let idp = new_idp();
+    let (org, conn) = setup(&app, &idp, &["example.com"]).await;
+    let admin = app.admin(&org, "sso").await;
+    let only_name_id = |request_id: &str, assertion_id: &str| response_for(&idp, &conn, Some(request_id), assertion_id, (EMAIL_FORMAT, "Ada@Example.com"), &[], T0);
+
+    // Okta's defaults read an `email` attribute: refused, and the NameID is offered instead.
+    let (test, request_id, relay) = start(&admin, &conn).await;
+    post_acs(&app, &conn, &only_name_id(&request_id, "_n1"), Some(&relay)).await;
+    let t = admin.call(Method::GET, &format!("/portal/api/connections/{conn}/tests/{test}"), None).await;
+    assert_eq!(t.body["outcome"], "failure", "{}", t.text);
+    assert_eq!(t.body["diagnosis"]["code"], "email_missing", "{}", t.text);
+    let issue = t.body["mapping_issues"].as_array().unwrap().iter().find(|i| i["field"] == "email").cloned().unwrap_or_else(|| panic!("{}", t.text));
+    assert_eq!(issue["suggestion"], "$nameid", "{issue}");
+    assert!(t.body["diagnosis"]["fix"].to_string().contains("Use the NameID"), "{}", t.text);
+
+    // The vendor API takes the choice, in any case, and returns it in one spelling.
+    let r = app.vendor(Method::PATCH, &format!("/api/v1/connections/{conn}"), Some(json!({ "attribute_mapping": { "email": "$NameID" } }))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["attribute_mapping"]["email"], "$nameid", "{}", r.text);
+    let g = app.vendor(Method::GET, &format!("/api/v1/connections/{conn}"), None).await;
+    assert_eq!(g.body["attribute_mapping"]["email"], "$nameid", "{}", g.text);
+    let (test, request_id, relay) = start(&admin, &conn).await;
+    post_acs(&app, &conn, &only_name_id(&request_id, "_n2"), Some(&relay)).await;
+    let t = admin.call(Method::GET, &format!("/portal/api/connections/{conn}/tests/{test}"), None).await;
+    assert_eq!(t.body["outcome"], "success", "{}", t.text);
+    assert_eq!(t.body["profile"]["email"], "ada@example.com", "{}", t.text);
+    assert_eq!(t.body["profile"]["idp_id"], "Ada@Example.com", "{}", t.text);
+
+    // A NameID that is an identifier is refused, saying the NameID is what is wrong.
+    let (test, request_id, relay) = start(&admin, &conn).await;
+    let persistent = response(&idp, &conn, Some(&request_id), "_n3", &[("firstName", "Ada")], T0);
+    post_acs(&app, &conn, &persistent, Some(&relay)).await;
+    let t = admin.call(Method::GET, &format!("/portal/api/connections/{conn}/tests/{test}"), None).await;
+    assert_eq!(t.body["diagnosis"]["code"], "email_invalid", "{}", t.text);
+    assert!(t.body["diagnosis"]["title"].as_str().unwrap().contains("NameID"), "{}", t.text);
+    assert!(t.body["diagnosis"]["facts"].to_string().contains("00u-ada"), "{}", t.text);
+
+    // The portal saves the same choice, and refuses it where the NameID makes no sense.
+    let mapping_url = format!("/portal/api/connections/{conn}/mapping");
+    let put = |body: Value| admin.call(Method::PUT, &mapping_url, Some(body));
+    let e = assert_error(&put(json!({ "email": "email", "first_name": "$nameid" })).await, 422, "validation_failed");
+    assert!(e["fields"]["first_name"].as_str().unwrap().contains("only the email and the user ID"), "{e}");
+    let r = put(json!({ "email": "email" })).await;
+    assert_eq!(r.body["attribute_mapping"]["email"], "email", "{}", r.text);
+    let r = put(json!({ "email": "$nameid", "first_name": "firstName" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["attribute_mapping"]["email"], "$nameid", "{}", r.text);
+    let (test, request_id, relay) = start(&admin, &conn).await;
+    post_acs(&app, &conn, &only_name_id(&request_id, "_n4"), Some(&relay)).await;
+    let t = admin.call(Method::GET, &format!("/portal/api/connections/{conn}/tests/{test}"), None).await;
+    assert_eq!(t.body["outcome"], "success", "{}", t.text);
+    let a = admin.call(Method::POST, &format!("/portal/api/connections/{conn}/activate"), Some(json!({}))).await;
+    assert_eq!(a.body["state"], "active", "{}", a.text);
+}
+
+#[tokio::test]
+async fn idps_set_up_with_the_email_as_name_id_start_with_the_name_id_as_email() {
+    let app = App::new().await;
+    let org = app.vendor(Method::POST, "/api/v1/organizations", Some(json!({ "name": "Defaults" }))).await;
+    let org = org.body["id"].as_str().unwrap().to_owned();
+    for (idp, email) in [("google-saml", "$nameid"), ("jumpcloud-saml", "$nameid"), ("generic-saml", "$nameid"), ("okta-saml", "email")] {
+        let r = app.vendor(Method::POST, &format!("/api/v1/organizations/{org}/connections"), Some(json!({ "idp": idp }))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        assert_eq!(r.body["attribute_mapping"]["email"], email, "{idp}: {}", r.text);
+    }
 }

@@ -25,6 +25,10 @@ pub(super) fn email_missing(c: &Ctx) -> Text {
         format!("Send the user's email address under the name \"{attribute}\"; names are case-sensitive."),
         "Or, if the email arrives under another name, pick that one as the email source in the portal's attribute mapping.".to_owned(),
     ];
+    // The NameID already carries an address: reading it is the shortest way through.
+    if let Some(name_id) = c.fact("name_id") {
+        fix.push(format!("Or, since the NameID ({name_id}) is the user's email address, choose \"Use the NameID\" as the email in the portal's attribute mapping."));
+    }
     c.finish(&mut fix);
     Text {
         title: format!("{} did not send an email address", c.subject()),
@@ -37,8 +41,26 @@ pub(super) fn email_missing(c: &Ctx) -> Text {
 }
 
 pub(super) fn email_invalid(c: &Ctx) -> Text {
-    let attribute = wanted_attribute(c);
     let value = quoted(c.fact("email"), "The value");
+    // The mapping reads the email from the NameID, which holds an identifier instead.
+    if c.fact("source").is_some() {
+        let first = match c.protocol {
+            Protocol::Saml => c.say(c.saml().name_id),
+            Protocol::Oidc => c.attributes_where(),
+        };
+        let mut fix = vec![
+            first,
+            "Or pick the attribute that holds the email as the email source in the portal's attribute mapping, instead of the NameID.".to_owned(),
+        ];
+        c.finish(&mut fix);
+        return Text {
+            title: format!("The NameID from {} is not an email address", c.name),
+            message: format!("The email is read from the NameID, and {value} arrived there. It is probably a user name or an ID, not an email address."),
+            fix,
+            copy: Vec::new(),
+        };
+    }
+    let attribute = wanted_attribute(c);
     let mut fix = vec![
         c.attributes_where(),
         format!("Fill \"{attribute}\" with the user's email address, not their user name or ID."),

@@ -305,6 +305,24 @@ fn email_and_attribute_advice_follows_the_protocol() {
 }
 
 #[test]
+fn email_advice_points_at_the_name_id_when_it_is_involved() {
+    let sp = sp();
+    // No email attribute, but an address in the NameID: using it is offered.
+    let missing = Rejection::new(FailureCode::EmailMissing).fact("attribute", "Mapped attribute", "email").fact("name_id", "NameID", "ada@example.com");
+    let d = diagnose(&missing, "okta-saml", &sp, &[]);
+    assert!(d.fix.iter().any(|f| f.contains("Use the NameID") && f.contains("ada@example.com")), "{:?}", d.fix);
+    let plain = diagnose(&Rejection::new(FailureCode::EmailMissing), "okta-saml", &sp, &[]);
+    assert!(!plain.fix.iter().any(|f| f.contains("NameID")), "{:?}", plain.fix);
+    // The email read from the NameID is not an address: the NameID is named, with how to fix it at the IdP.
+    let invalid = Rejection::new(FailureCode::EmailInvalid).fact("source", "Read from", "the NameID").fact("email", "Value received", "00u-ada");
+    let d = diagnose(&invalid, "jumpcloud-saml", &sp, &[]);
+    assert!(d.title.contains("NameID"), "{}", d.title);
+    assert!(d.message.contains("00u-ada") && d.message.contains("NameID"), "{}", d.message);
+    assert!(d.fix[0].contains("SAMLSubject NameID"), "{:?}", d.fix);
+    assert!(!d.message.contains("$nameid"), "the reserved value stays off the screen: {}", d.message);
+}
+
+#[test]
 fn every_catalog_key_has_its_own_console_row() {
     for entry in CATALOG {
         let row = console(entry.key);

@@ -35,12 +35,20 @@ export function makeKeyPair(commonName = 'Portico e2e IdP') {
  * Starts saml-idp. Options beyond the ACS URL and audience: `signResponse` (false signs only
  * the assertion), `encryptionCertPem` (encrypts the assertion for that SP certificate),
  * `keyPair` (from makeKeyPair; a new one by default), `clockShiftSeconds` (the IdP's clock is
- * that far off, to produce assertions that are expired or not yet valid).
+ * that far off, to produce assertions that are expired or not yet valid), `user` and
+ * `attributes` (the profile and the attribute list saml-idp sends instead of its config.js:
+ * `attributes: []` with an email `user.userName` sends the email only as the NameID).
  */
-export async function startSamlIdp({ acsUrl, audience, issuer = 'urn:example:idp', signResponse = true, encryptionCertPem, keyPair = makeKeyPair(), clockShiftSeconds = 0 }) {
+export async function startSamlIdp({ acsUrl, audience, issuer = 'urn:example:idp', signResponse = true, encryptionCertPem, keyPair = makeKeyPair(), clockShiftSeconds = 0, user, attributes }) {
   if (!acsUrl || !audience) throw new TypeError('startSamlIdp needs acsUrl and audience');
   const { keyFile: KEY, certFile: CERT } = keyPair;
   const extra = ['--signResponse', String(signResponse)];
+  if (user || attributes) {
+    const configFile = join(mkdtempSync(join(tmpdir(), 'saml-idp-config-')), 'config.cjs');
+    const stock = createRequire(import.meta.url)('saml-idp/config.js');
+    writeFileSync(configFile, `module.exports = ${JSON.stringify({ user: user ?? stock.user, metadata: attributes ?? stock.metadata })};\n`);
+    extra.push('--configFile', configFile);
+  }
   if (encryptionCertPem) {
     const encDir = mkdtempSync(join(tmpdir(), 'saml-idp-enc-'));
     const encFile = join(encDir, 'sp-cert.pem');

@@ -4,7 +4,7 @@
 use super::super::PageHeading;
 use super::test::start_test;
 use crate::api::portal::{Connection, ConnectionState, Protocol};
-use crate::api::signin::{AttributeMapping, ReceivedAttribute, TestOutcome};
+use crate::api::signin::{AttributeMapping, ReceivedAttribute, TestOutcome, NAME_ID_SOURCE};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::pages::wizard::Step;
@@ -26,6 +26,13 @@ struct Row {
     value: RwSignal<String>,
 }
 
+fn email_hint(protocol: Protocol) -> &'static str {
+    match protocol {
+        Protocol::Saml => "Required. The attribute with the user's email address, or the NameID when your identity provider sends the email there.",
+        Protocol::Oidc => "Required. The user's email address.",
+    }
+}
+
 fn rows(conn: &Connection) -> Vec<Row> {
     let m = &conn.attribute_mapping;
     let subject = match conn.protocol {
@@ -33,7 +40,7 @@ fn rows(conn: &Connection) -> Vec<Row> {
         Protocol::Oidc => "the `sub` claim",
     };
     let mut out = vec![
-        ("email", "Email", "Required. The user's email address.".to_owned(), true, m.email.clone()),
+        ("email", "Email", email_hint(conn.protocol).to_owned(), true, m.email.clone()),
         ("first_name", "First name", String::new(), false, m.first_name.clone()),
         ("last_name", "Last name", String::new(), false, m.last_name.clone()),
         ("name", "Full name", "Used for first and last name when those do not arrive.".to_owned(), false, m.name.clone()),
@@ -89,6 +96,17 @@ pub fn MappingStep(
             font-size: var(--font-size-sm);
             overflow-wrap: anywhere;
         }
+        .grid .choice {
+            display: flex;
+            gap: var(--space-2);
+            align-items: baseline;
+            font-weight: normal;
+            margin-top: var(--space-2);
+        }
+        .grid .choice input {
+            width: auto;
+            flex: none;
+        }
         @media (max-width: 40rem) {
             .grid {
                 grid-template-columns: 1fr;
@@ -123,6 +141,29 @@ pub fn MappingStep(
     });
     let attrs = Signal::derive(move || received.get().flatten().map(|(a, _)| a).unwrap_or_default());
     let subject = Signal::derive(move || received.get().flatten().map(|(_, s)| s).unwrap_or_default());
+    // An IdP that sends only a NameID leaves no attributes, yet the test still says something.
+    let tested = Signal::derive(move || !attrs.get().is_empty() || !subject.get().trim().is_empty());
+    let saml = conn.protocol == Protocol::Saml;
+    let email_value = form.iter().find(|r| r.key == "email").map(|r| r.value);
+    // Preselect the NameID when the last test says so (no email attribute arrived, the NameID is
+    // an address); the admin still saves it, and the note says why it changed.
+    let preselected = RwSignal::new(false);
+    Effect::new({
+        let (form, custom_names, defs) = (form.clone(), custom_names.clone(), defs.clone());
+        move |done: Option<bool>| {
+            if done == Some(true) || !tested.get() {
+                return done.unwrap_or(false);
+            }
+            let m = to_mapping(&form, &custom_names);
+            let n = mapping::normalize(&subject.get_untracked(), &attrs.get_untracked(), &m, &defs, &[]);
+            let offered = n.issues.iter().any(|i| i.field == "email" && i.suggestion.as_deref() == Some(NAME_ID_SOURCE));
+            if let (true, Some(v)) = (offered, email_value) {
+                v.set(NAME_ID_SOURCE.to_owned());
+                preselected.set(true);
+            }
+            true
+        }
+    });
 
     // The shared mapping logic, run here as the admin types.
     let preview = {
@@ -131,7 +172,7 @@ pub fn MappingStep(
             let m = to_mapping(&form, &custom_names);
             let before_save = mapping::check(&m, &defs);
             let a = attrs.get();
-            let issues = if a.is_empty() { Vec::new() } else { mapping::normalize(&subject.get(), &a, &m, &defs, &[]).issues };
+            let issues = if tested.get() { mapping::normalize(&subject.get(), &a, &m, &defs, &[]).issues } else { Vec::new() };
             (before_save, issues)
         })
     };
@@ -209,15 +250,39 @@ pub fn MappingStep(
                     let value = r.value;
                     let seen = Signal::derive(move || {
                         let a = attrs.get();
-                        if a.is_empty() { return None; }
+                        if !tested.get() { return None; }
                         let source = value.get();
                         if source.trim().is_empty() { return Some("—".to_owned()); }
+                        if mapping::is_name_id(&source) { return Some(format!("Last test: {}", subject.get().trim())); }
                         Some(match mapping::find(&a, source.trim()) {
                             Some(ReceivedAttribute { values, .. }) => format!("Last test: {}", values.join(", ")),
                             None => "Did not arrive in the last test".to_owned(),
                         })
                     });
                     let label = if r.required { format!("{} (required)", r.label) } else { r.label.clone() };
+                    // The email may come from the NameID instead of an attribute: a box beside the
+                    // text, so typing a name and choosing the NameID stay one field.
+                    let name_id_choice = (r.key == "email" && (saml || mapping::is_name_id(&value.get_untracked()))).then(|| {
+                        let choice_label = move || match subject.get().trim() {
+                            "" => "Use the NameID".to_owned(),
+                            s => format!("Use the NameID ({s})"),
+                        };
+                        view! { class=class,
+                            <label class="seen choice">
+                                <input type="checkbox" data-map-name-id prop:checked=move || mapping::is_name_id(&value.get())
+                                    on:change=move |ev| {
+                                        preselected.set(false);
+                                        value.set(if event_target_checked(&ev) { NAME_ID_SOURCE.to_owned() } else { String::new() });
+                                    }/>
+                                <span>{choice_label}</span>
+                            </label>
+                            {move || preselected.get().then(|| view! { class=class,
+                                <p class="muted seen" role="status" data-name-id-preselected>
+                                    "Your last test sent no email attribute, but its NameID is an email address, so it is chosen here. Save the mapping to use it."
+                                </p>
+                            })}
+                        }
+                    });
                     view! { class=class,
                         <label for=input_id.clone()>{label}</label>
                         <div>
@@ -225,8 +290,10 @@ pub fn MappingStep(
                                 aria-describedby=hint_id.clone()
                                 aria-invalid=move || problem.get().map(|_| "true")
                                 data-map-field=err_key2
-                                prop:value=move || value.get()
+                                prop:value=move || { let v = value.get(); if mapping::is_name_id(&v) { String::new() } else { v } }
+                                placeholder=move || mapping::is_name_id(&value.get()).then_some("Read from the NameID")
                                 on:input=move |ev| value.set(event_target_value(&ev))/>
+                            {name_id_choice}
                             <p id=hint_id class="muted seen">{r.hint.clone()}</p>
                             {move || problem.get().map(|p| view! { <p class="notice error seen" role="alert">{p}</p> })}
                         </div>
