@@ -114,6 +114,15 @@ pub fn in_sentence(key: &str) -> &'static str {
     find(key).map(IdpEntry::in_sentence).unwrap_or("your identity provider")
 }
 
+/// `name` at the start of a sentence: "Your identity provider", "Okta".
+pub fn sentence_start(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Finds an entry by key.
 pub fn find(key: &str) -> Option<&'static IdpEntry> {
     CATALOG.iter().find(|e| e.key == key)
@@ -134,6 +143,16 @@ pub fn search(query: &str) -> impl Iterator<Item = &'static IdpEntry> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generic_entries_are_your_identity_provider_in_sentences() {
+        assert_eq!(in_sentence("generic-saml"), "your identity provider");
+        assert_eq!(in_sentence("generic-oidc"), "your identity provider");
+        assert_eq!(in_sentence("okta-saml"), "Okta");
+        assert_eq!(sentence_start(in_sentence("generic-saml")), "Your identity provider");
+        assert_eq!(sentence_start("Okta"), "Okta");
+        assert_eq!(sentence_start(""), "");
+    }
 
     #[test]
     fn keys_are_unique_and_say_their_protocol() {

@@ -52,7 +52,7 @@ pub fn TestResult(
         TestOutcome::Success => view! { class=class,
             <div class="notice success stack" role="status" data-test-outcome="success">
                 <h2>"Sign-in worked"</h2>
-                <p>{format!("{idp_name} signed you in and sent everything we need ({finished}).")}</p>
+                <p>{format!("{} signed you in and sent everything we need ({finished}).", crate::core::catalog::sentence_start(idp_name))}</p>
             </div>
         }
         .into_any(),

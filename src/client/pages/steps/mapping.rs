@@ -114,7 +114,7 @@ pub fn MappingStep(
         }
     });
     let session = use_session();
-    let idp = catalog::find(&conn.idp).map(|e| e.name).unwrap_or("your identity provider");
+    let idp = catalog::in_sentence(&conn.idp);
     let form = rows(&conn);
     let custom_names: Vec<String> = conn.custom_attributes.iter().map(|c| c.name.clone()).collect();
     let defs = conn.custom_attributes.clone();

@@ -121,7 +121,8 @@ pub fn TestStep(
     conn: Connection,
 ) -> impl IntoView {
     let query = use_query_map();
-    let idp = catalog::find(&conn.idp).map(|e| e.name).unwrap_or("your identity provider");
+    // "Okta", or "your identity provider" for the generic entries (never "Other SAML 2.0").
+    let idp = catalog::in_sentence(&conn.idp);
     let selected = Memo::new({
         let last = conn.last_test_id.clone();
         move |_| query.with(|q| q.get("test")).filter(|t| !t.is_empty()).or_else(|| last.clone())
@@ -164,7 +165,7 @@ pub fn TestStep(
             <p>{if crate::client::embed::framed() {
                 format!("We will open {idp} in a new tab. Sign in there as {who} — your own account is fine. This page then shows exactly what arrived, or what to change if something is wrong.")
             } else {
-                format!("We will send you to {idp}. Sign in as {who} — your own account is fine. {idp} sends you back here, and we show exactly what arrived, or what to change if something is wrong.")
+                format!("We will send you to {idp}. Sign in as {who} — your own account is fine. {} sends you back here, and we show exactly what arrived, or what to change if something is wrong.", catalog::sentence_start(idp))
             }}</p>
             {(!complete).then(|| view! { <p class="notice warning">"Save the connection first (the Review step)."</p> })}
             <ErrorNotice error=error/>
