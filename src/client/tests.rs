@@ -280,3 +280,16 @@ async fn domain_cards_say_what_dns_saw_and_what_to_do() {
     assert!(find(&pending, "[data-check]").is_same_node(Some(&button)), "the check button was rebuilt");
     assert_eq!(crate::client::style::collisions(), Vec::<&str>::new());
 }
+
+#[wasm_bindgen_test]
+async fn server_text_shows_its_inline_code_as_code_without_backticks() {
+    let root = container();
+    let _h = leptos::mount::mount_to(root.clone(), || {
+        view! { <p><crate::client::components::prose::Prose text="`mail` arrived and looks right; map `email` to it.".to_string()/></p> }
+    });
+    settle(0).await;
+    let text = root.text_content().unwrap_or_default();
+    assert_eq!(text, "mail arrived and looks right; map email to it.");
+    let html = root.inner_html();
+    assert!(html.contains("<code>mail</code>") && html.contains("<code>email</code>"), "{html}");
+}

@@ -11,6 +11,7 @@ pub mod mapping;
 pub mod theme;
 pub mod cert;
 pub mod metadata;
+pub mod prose;
 pub mod rate;
 pub mod saml_response;
 pub mod validate;

@@ -3,6 +3,7 @@
 
 use crate::api::signin::{ReceivedAttribute, SignInTest, TestOutcome};
 use crate::client::components::copy_box::CopyBox;
+use crate::client::components::prose::Prose;
 use crate::client::style::scoped;
 use leptos::prelude::*;
 use stylers_macro::style_str;
@@ -68,10 +69,10 @@ pub fn TestResult(
                 Some(d) => view! { class=class,
                     <div class="notice error stack" role="alert" data-test-outcome="failure" data-failure-code=d.code.as_str()>
                         <h2>{d.title.clone()}</h2>
-                        <p>{d.message.clone()}</p>
+                        <p><Prose text=d.message.clone()/></p>
                         {(!d.fix.is_empty()).then(|| view! { class=class,
                             <h3>"How to fix it"</h3>
-                            <ol class="fix">{d.fix.iter().map(|f| view! { <li>{f.clone()}</li> }).collect_view()}</ol>
+                            <ol class="fix">{d.fix.iter().map(|f| view! { <li><Prose text=f.clone()/></li> }).collect_view()}</ol>
                         })}
                         {d.copy.iter().enumerate().map(|(i, c)| view! {
                             <CopyBox id=format!("fix-copy-{i}") label=c.label.clone() value=c.value.clone()/>
@@ -119,7 +120,7 @@ pub fn TestResult(
         view! {
             <div class="notice warning" data-mapping-issues>
                 <h3>"About the attribute mapping"</h3>
-                <ul>{test.mapping_issues.iter().map(|i| view! { <li>{i.message.clone()}</li> }).collect_view()}</ul>
+                <ul>{test.mapping_issues.iter().map(|i| view! { <li><Prose text=i.message.clone()/></li> }).collect_view()}</ul>
             </div>
         }
     });

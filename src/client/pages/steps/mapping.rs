@@ -6,6 +6,7 @@ use super::test::start_test;
 use crate::api::portal::{Connection, ConnectionState, Protocol};
 use crate::api::signin::{AttributeMapping, ReceivedAttribute, TestOutcome, NAME_ID_SOURCE};
 use crate::client::api::{self, ApiError};
+use crate::client::components::prose::Prose;
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::pages::wizard::Step;
 use crate::client::session::use_session;
@@ -306,7 +307,7 @@ pub fn MappingStep(
                 (!issues.is_empty()).then(|| view! {
                     <div class="notice warning" data-mapping-preview>
                         <p><strong>"Compared with your last test:"</strong></p>
-                        <ul>{issues.into_iter().map(|i| view! { <li>{i.message}</li> }).collect_view()}</ul>
+                        <ul>{issues.into_iter().map(|i| view! { <li><Prose text=i.message/></li> }).collect_view()}</ul>
                     </div>
                 })
             }}
