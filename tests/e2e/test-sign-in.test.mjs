@@ -271,6 +271,8 @@ test('misconfigured IdPs: wrong audience, wrong certificate and an expired asser
     const certText = await page.locator('[data-test-outcome="failure"]').textContent();
     const fingerprints = certText.match(/([0-9A-F]{2}:){31}[0-9A-F]{2}/g) ?? [];
     assert.ok(new Set(fingerprints).size >= 2, `shows the expected and the presented fingerprint: ${certText}`);
+    // On a phone the evidence stacks and the fingerprints wrap, rather than one character a line.
+    await checkScreen(page, '35-test-wrong-certificate');
 
     // The IdP's clock is two hours behind: its one-hour assertion has expired on arrival.
     const late = await apiSamlConnection(orgId, { clockShiftSeconds: -2 * 3600 });

@@ -27,10 +27,22 @@ pub fn TestResult(
             gap: var(--space-2) var(--space-4);
             margin: 0;
         }
+        .profile dt {
+            overflow-wrap: anywhere;
+        }
         .profile dd {
             margin: 0;
             min-width: 0;
             overflow-wrap: anywhere;
+        }
+        @media (max-width: 40rem) {
+            .profile {
+                grid-template-columns: minmax(0, 1fr);
+                row-gap: 0;
+            }
+            .profile dd {
+                margin-bottom: var(--space-3);
+            }
         }
         .raw {
             max-height: 28rem;

@@ -66,8 +66,9 @@ export async function mobileScreenshot(page, name) {
 }
 
 /**
- * The checks every screen gets: axe-core, desktop and phone screenshots, and no sideways
- * scrolling at 360 px (naming the widest elements when there is).
+ * The checks every screen gets: axe-core, desktop and phone screenshots, no sideways
+ * scrolling at 360 px (naming the widest elements when there is), and no text squeezed into a
+ * column a few characters wide.
  */
 export async function checkScreen(page, name) {
   await checkA11y(page, name);
@@ -84,6 +85,17 @@ export async function checkScreen(page, name) {
         .sort(([, a], [, b]) => a.width - b.width)
         .slice(0, 4).map(([e, r]) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(r.width)}px`));
       throw new Error(`${name} scrolls sideways at 360 px by ${overflow} px ${wide.join('; ')}`);
+    }
+    // Text squeezed into a sliver (a fingerprint printed one character per line) does not
+    // scroll sideways, so it is measured: no element holding text may be narrower than about
+    // four characters while it wraps onto more than three lines.
+    const slivers = await page.evaluate(() => [...document.querySelectorAll('body *')]
+      .filter((e) => [...e.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim().length > 8))
+      .map((e) => [e, e.getBoundingClientRect(), parseFloat(getComputedStyle(e).lineHeight) || 20])
+      .filter(([, r, line]) => r.width > 0 && r.width < 40 && r.height > 3 * line)
+      .slice(0, 4).map(([e, r]) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(r.width)}x${Math.round(r.height)}px`));
+    if (slivers.length > 0) {
+      throw new Error(`${name} squeezes text into a sliver at 360 px: ${slivers.join('; ')}`);
     }
   } finally {
     if (previous) await page.setViewportSize(previous);
