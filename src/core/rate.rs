@@ -11,39 +11,45 @@ use std::collections::HashMap;
 pub const MAX_KEY_BYTES: usize = 64;
 
 /// One limit: `allowed` requests per `window_seconds` and key; `allowed == 0` means no limit.
+/// Keys are whatever identifies a sender (an address, a connection id, an environment id).
 #[derive(Debug)]
-pub struct FixedWindow {
+pub struct FixedWindow<K = String> {
     allowed: u32,
     window_seconds: i64,
     capacity: usize,
-    windows: HashMap<String, (i64, u32)>,
+    windows: HashMap<K, (i64, u32)>,
+    /// When ended windows were last dropped: at most once a second, so a full table costs a
+    /// sweep per second rather than one per request.
+    swept_at: i64,
 }
 
-impl FixedWindow {
+impl<K: std::hash::Hash + Eq + Clone> FixedWindow<K> {
     /// A limit of `allowed` per `window_seconds`, remembering at most `capacity` keys.
-    pub fn new(allowed: u32, window_seconds: i64, capacity: usize) -> FixedWindow {
-        FixedWindow { allowed, window_seconds: window_seconds.max(1), capacity: capacity.max(1), windows: HashMap::new() }
+    pub fn new(allowed: u32, window_seconds: i64, capacity: usize) -> FixedWindow<K> {
+        FixedWindow { allowed, window_seconds: window_seconds.max(1), capacity: capacity.max(8), windows: HashMap::new(), swept_at: i64::MIN }
     }
 
-    /// Counts one request by `key` at `now`: `Ok` if it is within the limit, or the seconds
-    /// until the key's window ends (for `Retry-After`).
-    pub fn hit(&mut self, key: &str, now: i64) -> Result<(), u64> {
-        if self.allowed == 0 {
-            return Ok(());
-        }
-        let key = cut(key);
+    /// Whether `key` has used its allowance in its current window (without counting).
+    pub fn over(&self, key: &K, now: i64) -> bool {
+        self.allowed > 0 && self.windows.get(key).is_some_and(|(start, n)| now < start + self.window_seconds && *n >= self.allowed)
+    }
+
+    /// Counts one request by `key` at `now` and returns its count in the current window.
+    pub fn count(&mut self, key: &K, now: i64) -> u32 {
         if !self.windows.contains_key(key) && self.windows.len() >= self.capacity {
             self.make_room(now);
         }
-        let window = self.windows.entry(key.to_owned()).or_insert((now, 0));
+        let window = self.windows.entry(key.clone()).or_insert((now, 0));
         if now >= window.0 + self.window_seconds {
             *window = (now, 0);
         }
-        if window.1 >= self.allowed {
-            return Err((window.0 + self.window_seconds - now).max(1) as u64);
-        }
-        window.1 += 1;
-        Ok(())
+        window.1 = window.1.saturating_add(1);
+        window.1
+    }
+
+    /// Whether `key` is remembered.
+    pub fn contains(&self, key: &K) -> bool {
+        self.windows.contains_key(key)
     }
 
     /// How many keys are remembered.
@@ -56,16 +62,38 @@ impl FixedWindow {
         self.windows.is_empty()
     }
 
-    /// Drops ended windows; if that is not enough, the oldest tenth.
+    /// Drops ended windows (once a second at most); if that is not enough, the oldest eighth,
+    /// in one pass for the next newcomers. Only counts are lost, never an answer.
     fn make_room(&mut self, now: i64) {
-        let span = self.window_seconds;
-        self.windows.retain(|_, (start, _)| now < *start + span);
-        if self.windows.len() >= self.capacity {
-            let mut starts: Vec<i64> = self.windows.values().map(|(s, _)| *s).collect();
-            starts.sort_unstable();
-            let cutoff = starts[(starts.len() / 10).min(starts.len() - 1)];
-            self.windows.retain(|_, (start, _)| *start > cutoff);
+        if self.swept_at != now {
+            self.swept_at = now;
+            let span = self.window_seconds;
+            self.windows.retain(|_, (start, _)| now < *start + span);
         }
+        if self.windows.len() >= self.capacity {
+            let mut by_age: Vec<(i64, K)> = self.windows.iter().map(|(k, (start, _))| (*start, k.clone())).collect();
+            let (oldest, _, _) = by_age.select_nth_unstable_by_key(self.capacity / 8, |(start, _)| *start);
+            for (_, k) in oldest.iter() {
+                self.windows.remove(k);
+            }
+        }
+    }
+}
+
+impl FixedWindow<String> {
+    /// Counts one request by `key` (cut to [`MAX_KEY_BYTES`]) unless it is over its allowance:
+    /// `Ok`, or the seconds until its window ends (for `Retry-After`).
+    pub fn hit(&mut self, key: &str, now: i64) -> Result<(), u64> {
+        if self.allowed == 0 {
+            return Ok(());
+        }
+        let key = cut(key).to_owned();
+        if self.over(&key, now) {
+            let start = self.windows.get(&key).map_or(now, |(s, _)| *s);
+            return Err((start + self.window_seconds - now).max(1) as u64);
+        }
+        self.count(&key, now);
+        Ok(())
     }
 }
 

@@ -250,53 +250,6 @@ pub const TOKEN_BODY_LIMIT: usize = 16 * 1024;
 /// count is dropped, so no stream of requests can grow the counters without bound.
 pub const MAX_TRACKED: usize = 10_000;
 
-/// Failures in the current minute, per key: (minute's start, count).
-#[derive(Debug)]
-struct Window<K> {
-    counts: std::collections::HashMap<K, (i64, u32)>,
-    /// When stale counts were last dropped: at most once a second, so a full map costs a
-    /// sweep per second rather than per request.
-    swept_at: i64,
-}
-
-impl<K> Default for Window<K> {
-    fn default() -> Self {
-        Window { counts: std::collections::HashMap::new(), swept_at: i64::MIN }
-    }
-}
-
-impl<K: std::hash::Hash + Eq + Clone> Window<K> {
-    fn over(&self, key: &K, now: i64) -> bool {
-        self.counts.get(key).is_some_and(|(start, n)| now - start < 60 && *n >= TOKEN_FAILURES_PER_MINUTE)
-    }
-
-    /// Counts one failure; true when the key is past its budget for this minute.
-    fn note(&mut self, key: &K, now: i64) -> bool {
-        if !self.counts.contains_key(key) && self.counts.len() >= MAX_TRACKED {
-            if self.swept_at != now {
-                self.swept_at = now;
-                self.counts.retain(|_, (start, _)| now - *start < 60);
-            }
-            if self.counts.len() >= MAX_TRACKED {
-                // Still full of live counts (many callers at once): the oldest eighth makes
-                // room, in one pass for the next MAX_TRACKED / 8 newcomers. Only counts are
-                // lost, never an answer: nobody is refused for being forgotten.
-                let mut by_age: Vec<(i64, K)> = self.counts.iter().map(|(k, (start, _))| (*start, k.clone())).collect();
-                let (oldest, _, _) = by_age.select_nth_unstable_by_key(MAX_TRACKED / 8, |(start, _)| *start);
-                for (_, k) in oldest.iter() {
-                    self.counts.remove(k);
-                }
-            }
-        }
-        let entry = self.counts.entry(key.clone()).or_insert((now, 0));
-        if now - entry.0 >= 60 {
-            *entry = (now, 0);
-        }
-        entry.1 = entry.1.saturating_add(1);
-        entry.1 > TOKEN_FAILURES_PER_MINUTE
-    }
-}
-
 /// Failed `/sso/token` requests, counted apart by who can spend them, so nobody can use up the
 /// budget of someone else:
 /// - a client that proved its secret spends its own budget (keyed by its environment's id,
@@ -313,16 +266,27 @@ pub struct TokenBudgets {
     inner: std::sync::Mutex<Budgets>,
 }
 
-#[derive(Debug, Default)]
+/// Failures in the current minute, per key ([`FixedWindow`](crate::core::rate::FixedWindow)).
+#[derive(Debug)]
 struct Budgets {
-    clients: Window<String>,
-    callers: Window<Option<std::net::IpAddr>>,
+    clients: crate::core::rate::FixedWindow<String>,
+    callers: crate::core::rate::FixedWindow<Option<std::net::IpAddr>>,
+}
+
+impl Default for Budgets {
+    fn default() -> Self {
+        use crate::core::rate::FixedWindow;
+        Budgets {
+            clients: FixedWindow::new(TOKEN_FAILURES_PER_MINUTE, 60, MAX_TRACKED),
+            callers: FixedWindow::new(TOKEN_FAILURES_PER_MINUTE, 60, MAX_TRACKED),
+        }
+    }
 }
 
 impl TokenBudgets {
     /// How many clients and callers have failures counted now (each at most [`MAX_TRACKED`]).
     pub fn tracked(&self) -> (usize, usize) {
-        self.inner.lock().map(|b| (b.clients.counts.len(), b.callers.counts.len())).unwrap_or_default()
+        self.inner.lock().map(|b| (b.clients.len(), b.callers.len())).unwrap_or_default()
     }
 
     fn client_over(&self, environment_id: &str, now: i64) -> bool {
@@ -330,11 +294,11 @@ impl TokenBudgets {
     }
 
     fn note_client(&self, environment_id: &str, now: i64) -> bool {
-        self.inner.lock().is_ok_and(|mut b| b.clients.note(&environment_id.to_owned(), now))
+        self.inner.lock().is_ok_and(|mut b| b.clients.count(&environment_id.to_owned(), now) > TOKEN_FAILURES_PER_MINUTE)
     }
 
     fn note_caller(&self, caller: Option<std::net::IpAddr>, now: i64) -> bool {
-        self.inner.lock().is_ok_and(|mut b| b.callers.note(&caller_key(caller), now))
+        self.inner.lock().is_ok_and(|mut b| b.callers.count(&caller_key(caller), now) > TOKEN_FAILURES_PER_MINUTE)
     }
 }
 
@@ -517,7 +481,7 @@ mod tests {
         assert!(callers <= MAX_TRACKED && callers > MAX_TRACKED / 2, "{callers}");
         assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
         // The newest caller is among those kept.
-        assert!(budgets.inner.lock().is_ok_and(|b| b.callers.counts.contains_key(&Some(std::net::IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + MAX_TRACKED as u32 + 4_999))))));
+        assert!(budgets.inner.lock().is_ok_and(|b| b.callers.contains(&Some(std::net::IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + MAX_TRACKED as u32 + 4_999))))));
         // A minute on, the stale counts make room instead of the oldest live one.
         budgets.note_caller(None, T + 60);
         assert_eq!(budgets.tracked(), (0, 1));
