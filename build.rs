@@ -36,7 +36,9 @@ fn html(markdown: &str) -> String {
 /// The `.md` files of a content folder, in name order.
 #[cfg(feature = "server")]
 fn markdown_files(dir: &str) -> Vec<std::path::PathBuf> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
     entries.retain(|p| p.extension().is_some_and(|e| e == "md"));
     entries.sort();
     entries
@@ -70,7 +72,10 @@ mod guides {
 
     fn parse(key: &str, text: &str) -> Result<Value, String> {
         let mut lines = text.lines();
-        let title = lines.next().and_then(|l| l.strip_prefix("# ")).ok_or("the first line must be `# Title`")?;
+        let title = lines
+            .next()
+            .and_then(|l| l.strip_prefix("# "))
+            .ok_or("the first line must be `# Title`")?;
         let mut intro = String::new();
         let mut steps: Vec<(String, Vec<Value>, String)> = Vec::new();
         let mut bring = None;
@@ -85,14 +90,19 @@ mod guides {
                 continue;
             };
             if line.trim_start().starts_with("{{") {
-                let (verb, name, label) = placeholder(line).ok_or_else(|| format!("malformed placeholder: {line}"))?;
+                let (verb, name, label) =
+                    placeholder(line).ok_or_else(|| format!("malformed placeholder: {line}"))?;
                 if !pending.trim().is_empty() {
                     blocks.push(json!({ "html": html(pending) }));
                 }
                 pending.clear();
                 match verb.as_str() {
-                    "copy" if VALUES.contains(&name.as_str()) => blocks.push(json!({ "copy": { "value": name, "label": label } })),
-                    "bring" if METHODS.contains(&name.as_str()) && bring.is_none() => bring = Some(json!({ "method": name, "label": label })),
+                    "copy" if VALUES.contains(&name.as_str()) => {
+                        blocks.push(json!({ "copy": { "value": name, "label": label } }))
+                    }
+                    "bring" if METHODS.contains(&name.as_str()) && bring.is_none() => {
+                        bring = Some(json!({ "method": name, "label": label }))
+                    }
                     _ => return Err(format!("unknown or repeated placeholder: {line}")),
                 }
             } else {
@@ -113,13 +123,18 @@ mod guides {
             return Err("no `## ` steps".into());
         }
         let bring = bring.ok_or("no {{bring ...}} line")?;
-        Ok(json!({ "key": key, "title": title, "intro_html": html(&intro), "steps": steps, "bring": bring }))
+        Ok(
+            json!({ "key": key, "title": title, "intro_html": html(&intro), "steps": steps, "bring": bring }),
+        )
     }
 
     pub fn build() {
         let mut guides = Vec::new();
         for path in super::markdown_files("public/guides") {
-            let key = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            let key = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             match parse(key, &text) {
                 Ok(g) => guides.push(g),
@@ -140,7 +155,11 @@ mod dns_hosts {
 
     fn parse(key: &str, text: &str) -> Result<Value, String> {
         let (first, body) = text.split_once('\n').unwrap_or((text, ""));
-        let name = first.strip_prefix("# ").map(str::trim).filter(|n| !n.is_empty()).ok_or("the first line must be `# Host name`")?;
+        let name = first
+            .strip_prefix("# ")
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .ok_or("the first line must be `# Host name`")?;
         let mut rest = body;
         while let Some(start) = rest.find("{{") {
             let end = rest[start..].find("}}").ok_or("an unclosed `{{`")?;
@@ -159,7 +178,10 @@ mod dns_hosts {
     pub fn build() {
         let mut hosts = Vec::new();
         for path in super::markdown_files("public/dns-hosts") {
-            let key = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            let key = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             match parse(key, &text) {
                 Ok(h) => hosts.push(h),

@@ -36,18 +36,28 @@ fuzz_target!(|data: &[u8]| {
         // An aggregate of several IdPs: choose one of those offered (which one depends on
         // the input) and read it.
         Err(problem) if problem.code == codes::METADATA_CHOOSE_ENTITY => {
-            assert!(!problem.entities.is_empty(), "choose_entity without entities");
+            assert!(
+                !problem.entities.is_empty(),
+                "choose_entity without entities"
+            );
             let wanted = &problem.entities[data.len() % problem.entities.len()].entity_id;
             let chosen = inspect_idp_metadata_bytes(data, NOW, Some(wanted));
             check(&chosen);
             if let Ok(meta) = chosen {
-                assert_eq!(&meta.entity_id, wanted, "read another entity than the one chosen");
+                assert_eq!(
+                    &meta.entity_id, wanted,
+                    "read another entity than the one chosen"
+                );
             }
         }
         // A single IdP: choosing it by its own entityID must change nothing.
         Ok(meta) => {
             let again = inspect_idp_metadata_bytes(data, NOW, Some(&meta.entity_id));
-            assert_eq!(again, Ok(meta), "choosing the only entity changed the result");
+            assert_eq!(
+                again,
+                Ok(meta),
+                "choosing the only entity changed the result"
+            );
         }
         Err(_) => {}
     }

@@ -19,14 +19,24 @@ fuzz_target!(|data: &[u8]| {
         let doc = match parse(&text) {
             Ok(doc) => doc,
             Err(r) => {
-                assert_eq!(r.code, FailureCode::SamlResponseMalformed, "parse refusals are malformed");
+                assert_eq!(
+                    r.code,
+                    FailureCode::SamlResponseMalformed,
+                    "parse refusals are malformed"
+                );
                 continue;
             }
         };
         for allow_sha1 in [false, true] {
             if let Ok(envelope) = precheck(&doc, allow_sha1) {
-                assert!(envelope.signatures <= MAX_SIGNATURES, "too many signatures passed");
-                assert!(envelope.signatures > 0 || envelope.encrypted_assertions > 0, "unsigned passed");
+                assert!(
+                    envelope.signatures <= MAX_SIGNATURES,
+                    "too many signatures passed"
+                );
+                assert!(
+                    envelope.signatures > 0 || envelope.encrypted_assertions > 0,
+                    "unsigned passed"
+                );
             }
         }
     }

@@ -66,7 +66,8 @@ mod tests {
         let g = DnsHostGuide {
             key: "x".into(),
             name: "X".into(),
-            html: "<p>Type <code>{{host}}</code>, then <code>{{value}}</code> ({{host}}).</p>".into(),
+            html: "<p>Type <code>{{host}}</code>, then <code>{{value}}</code> ({{host}}).</p>"
+                .into(),
         };
         let html = g.fill(&[("host", "_portico-challenge"), ("value", "a<b>&\"c\"")]);
         assert_eq!(html, "<p>Type <code>_portico-challenge</code>, then <code>a&lt;b&gt;&amp;&quot;c&quot;</code> (_portico-challenge).</p>");

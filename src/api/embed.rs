@@ -48,7 +48,11 @@ pub struct EmbedEvent {
 impl EmbedEvent {
     /// An event of the current version.
     pub fn new(organization_id: Option<String>, event: EventData) -> Self {
-        EmbedEvent { version: EVENT_VERSION, organization_id, event }
+        EmbedEvent {
+            version: EVENT_VERSION,
+            organization_id,
+            event,
+        }
     }
 }
 
@@ -153,15 +157,33 @@ mod tests {
     fn every_event_has_the_envelope_and_its_name() {
         let all = [
             EventData::Ready {},
-            EventData::StepChanged { step: "provider".into(), path: "/sso/setup/provider".into() },
-            EventData::ConnectionConfigured { connection_id: "conn_1".into(), idp: "okta-saml".into() },
-            EventData::ConnectionActivated { connection_id: "conn_1".into(), idp: "okta-saml".into() },
-            EventData::DomainVerified { domain_id: "dom_1".into(), domain: "acme.com".into() },
+            EventData::StepChanged {
+                step: "provider".into(),
+                path: "/sso/setup/provider".into(),
+            },
+            EventData::ConnectionConfigured {
+                connection_id: "conn_1".into(),
+                idp: "okta-saml".into(),
+            },
+            EventData::ConnectionActivated {
+                connection_id: "conn_1".into(),
+                idp: "okta-saml".into(),
+            },
+            EventData::DomainVerified {
+                domain_id: "dom_1".into(),
+                domain: "acme.com".into(),
+            },
             EventData::SessionExpiring { seconds_left: 120 },
             EventData::SessionExpired {},
-            EventData::Error { code: "link_used".into(), message: "Used.".into() },
+            EventData::Error {
+                code: "link_used".into(),
+                message: "Used.".into(),
+            },
             EventData::Resize { height: 10 },
-            EventData::Closed { reason: "done".into(), url: None },
+            EventData::Closed {
+                reason: "done".into(),
+                url: None,
+            },
         ];
         for data in all {
             let v = serde_json::to_value(EmbedEvent::new(None, data.clone())).unwrap();

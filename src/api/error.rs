@@ -128,16 +128,24 @@ mod tests {
         for code in ErrorCode::ALL {
             let s = code.as_str();
             assert!(seen.insert(s), "duplicate code {s}");
-            assert!(s.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{s} is not snake_case");
+            assert!(
+                s.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{s} is not snake_case"
+            );
             assert_eq!(ErrorCode::parse(s), Some(*code));
             assert!((400..600).contains(&code.status()));
-            assert!(code.message().ends_with('.'), "{s}: message should be a sentence");
+            assert!(
+                code.message().ends_with('.'),
+                "{s}: message should be a sentence"
+            );
         }
     }
 
     #[test]
     fn fields_are_omitted_when_empty() {
-        let body = ApiErrorBody { error: ErrorDetail::new(ErrorCode::NotFound) };
+        let body = ApiErrorBody {
+            error: ErrorDetail::new(ErrorCode::NotFound),
+        };
         let json = serde_json::to_value(&body).unwrap();
         assert!(json["error"].get("fields").is_none());
         assert!(json["error"].get("details").is_none());

@@ -99,7 +99,8 @@ impl Serialize for FailureCode {
 impl<'de> Deserialize<'de> for FailureCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        FailureCode::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown failure code `{s}`")))
+        FailureCode::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown failure code `{s}`")))
     }
 }
 
@@ -131,7 +132,11 @@ impl Fact {
             value.truncate(end);
             value.push('…');
         }
-        Fact { key: key.to_owned(), label: label.to_owned(), value }
+        Fact {
+            key: key.to_owned(),
+            label: label.to_owned(),
+            value,
+        }
     }
 }
 
@@ -362,7 +367,10 @@ pub struct Rejection {
 impl Rejection {
     /// A rejection with no evidence yet.
     pub fn new(code: FailureCode) -> Rejection {
-        Rejection { code, facts: Vec::new() }
+        Rejection {
+            code,
+            facts: Vec::new(),
+        }
     }
 
     /// Adds one labelled value.

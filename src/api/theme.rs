@@ -196,8 +196,15 @@ impl From<&Theme> for Branding {
             support_email: t.support_email.clone(),
             support_url: t.support_url.clone(),
             footer_links: t.footer_links.clone(),
-            logo_light_url: t.logo_light.as_ref().map(|id| format!("{}{id}", crate::core::theme::ASSET_PREFIX)),
-            logo_dark_url: t.logo_dark.as_ref().or(t.logo_light.as_ref()).map(|id| format!("{}{id}", crate::core::theme::ASSET_PREFIX)),
+            logo_light_url: t
+                .logo_light
+                .as_ref()
+                .map(|id| format!("{}{id}", crate::core::theme::ASSET_PREFIX)),
+            logo_dark_url: t
+                .logo_dark
+                .as_ref()
+                .or(t.logo_light.as_ref())
+                .map(|id| format!("{}{id}", crate::core::theme::ASSET_PREFIX)),
         }
     }
 }

@@ -3,7 +3,8 @@
 use crate::api::dns_hosts::DnsHostList;
 use crate::api::domains::{AddDomain, Domain, DomainList};
 use crate::api::portal::{
-    Connection, ConnectionList, CreateConnection, OidcInput, RedeemLink, SamlInput, SaveDraft, SessionInfo,
+    Connection, ConnectionList, CreateConnection, OidcInput, RedeemLink, SamlInput, SaveDraft,
+    SessionInfo,
 };
 use crate::api::signin::{AttributeMapping, SignInTest, SignInTestList, StartedTest};
 use crate::api::{ApiErrorBody, ErrorCode, ErrorDetail, CSRF_HEADER, REQUEST_ID_HEADER};
@@ -34,7 +35,9 @@ impl ApiError {
     pub fn message(&self) -> String {
         match self {
             ApiError::Api(d) => d.message.clone(),
-            ApiError::Network(_) => "We could not reach the server. Check your connection and try again.".into(),
+            ApiError::Network(_) => {
+                "We could not reach the server. Check your connection and try again.".into()
+            }
         }
     }
 
@@ -53,13 +56,24 @@ impl ApiError {
 
     /// The identity providers to choose from, when a metadata document listed several.
     pub fn entity_choices(&self) -> Vec<(String, Option<String>)> {
-        let ApiError::Api(d) = self else { return Vec::new() };
-        let list = d.details.as_ref().and_then(|v| v.get("entities")).and_then(|v| v.as_array());
+        let ApiError::Api(d) = self else {
+            return Vec::new();
+        };
+        let list = d
+            .details
+            .as_ref()
+            .and_then(|v| v.get("entities"))
+            .and_then(|v| v.as_array());
         list.map(|l| {
             l.iter()
                 .filter_map(|e| {
                     let id = e.get("entity_id")?.as_str()?.to_owned();
-                    Some((id, e.get("display_name").and_then(|n| n.as_str()).map(str::to_owned)))
+                    Some((
+                        id,
+                        e.get("display_name")
+                            .and_then(|n| n.as_str())
+                            .map(str::to_owned),
+                    ))
                 })
                 .collect()
         })
@@ -100,7 +114,10 @@ pub fn on_session_lost(f: impl Fn() + 'static) {
 
 async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
     if resp.ok() {
-        return resp.json::<T>().await.map_err(|e| ApiError::Network(e.to_string()));
+        return resp
+            .json::<T>()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()));
     }
     let request_id = resp.headers().get(REQUEST_ID_HEADER).unwrap_or_default();
     let status = resp.status();
@@ -125,7 +142,10 @@ async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
     Err(ApiError::Api(detail))
 }
 
-async fn send<T: DeserializeOwned>(req: RequestBuilder, body: Option<String>) -> Result<T, ApiError> {
+async fn send<T: DeserializeOwned>(
+    req: RequestBuilder,
+    body: Option<String>,
+) -> Result<T, ApiError> {
     let csrf = CSRF.with(|c| c.borrow().clone());
     let req = req.header(CSRF_HEADER, &csrf);
     let built = match body {
@@ -133,7 +153,10 @@ async fn send<T: DeserializeOwned>(req: RequestBuilder, body: Option<String>) ->
         None => req.build(),
     }
     .map_err(|e| ApiError::Network(e.to_string()))?;
-    let resp = built.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    let resp = built
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
     decode(resp).await
 }
 
@@ -144,8 +167,14 @@ async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
 /// For calls answered with 204 and no body.
 async fn send_empty(req: RequestBuilder) -> Result<(), ApiError> {
     let csrf = CSRF.with(|c| c.borrow().clone());
-    let built = req.header(CSRF_HEADER, &csrf).build().map_err(|e| ApiError::Network(e.to_string()))?;
-    let resp = built.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    let built = req
+        .header(CSRF_HEADER, &csrf)
+        .build()
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let resp = built
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
     if resp.ok() {
         return Ok(());
     }
@@ -164,7 +193,14 @@ pub async fn guide(key: &str) -> Result<crate::api::guide::Guide, ApiError> {
 /// Redeems a setup link's token for a session; `hold` (inside a frame) leaves the link usable
 /// until a request comes back with the session cookie.
 pub async fn redeem(token: &str, hold: bool) -> Result<SessionInfo, ApiError> {
-    send(Request::post("/portal/api/session"), json(&RedeemLink { token: token.to_owned(), hold })).await
+    send(
+        Request::post("/portal/api/session"),
+        json(&RedeemLink {
+            token: token.to_owned(),
+            hold,
+        }),
+    )
+    .await
 }
 
 /// Which sites may embed the portal (public).
@@ -189,37 +225,67 @@ pub async fn connection(id: &str) -> Result<Connection, ApiError> {
 
 /// Starts a connection for a catalog IdP.
 pub async fn create_connection(idp: &str) -> Result<Connection, ApiError> {
-    send(Request::post("/portal/api/connections"), json(&CreateConnection { idp: idp.to_owned() })).await
+    send(
+        Request::post("/portal/api/connections"),
+        json(&CreateConnection {
+            idp: idp.to_owned(),
+        }),
+    )
+    .await
 }
 
 /// Saves the admin's input so far.
 pub async fn save_draft(id: &str, draft: serde_json::Value) -> Result<Connection, ApiError> {
-    send(Request::put(&format!("/portal/api/connections/{id}/draft")), json(&SaveDraft { draft })).await
+    send(
+        Request::put(&format!("/portal/api/connections/{id}/draft")),
+        json(&SaveDraft { draft }),
+    )
+    .await
 }
 
 /// Submits SAML details.
 pub async fn set_saml(id: &str, input: &SamlInput) -> Result<Connection, ApiError> {
-    send(Request::put(&format!("/portal/api/connections/{id}/saml")), json(input)).await
+    send(
+        Request::put(&format!("/portal/api/connections/{id}/saml")),
+        json(input),
+    )
+    .await
 }
 
 /// Submits OIDC details.
 pub async fn set_oidc(id: &str, input: &OidcInput) -> Result<Connection, ApiError> {
-    send(Request::put(&format!("/portal/api/connections/{id}/oidc")), json(input)).await
+    send(
+        Request::put(&format!("/portal/api/connections/{id}/oidc")),
+        json(input),
+    )
+    .await
 }
 
 /// Reviews and saves the connection (it becomes `configured`; a test sign-in comes next).
 pub async fn save_connection(id: &str) -> Result<Connection, ApiError> {
-    send(Request::post(&format!("/portal/api/connections/{id}/save")), Some("{}".into())).await
+    send(
+        Request::post(&format!("/portal/api/connections/{id}/save")),
+        Some("{}".into()),
+    )
+    .await
 }
 
 /// Puts a tested connection into use.
 pub async fn activate(id: &str) -> Result<Connection, ApiError> {
-    send(Request::post(&format!("/portal/api/connections/{id}/activate")), Some("{}".into())).await
+    send(
+        Request::post(&format!("/portal/api/connections/{id}/activate")),
+        Some("{}".into()),
+    )
+    .await
 }
 
 /// Starts a test sign-in; the browser then goes to the returned URL.
 pub async fn start_test(id: &str) -> Result<StartedTest, ApiError> {
-    send(Request::post(&format!("/portal/api/connections/{id}/tests")), Some("{}".into())).await
+    send(
+        Request::post(&format!("/portal/api/connections/{id}/tests")),
+        Some("{}".into()),
+    )
+    .await
 }
 
 /// A connection's sign-in log (production sign-ins through the vendor's app).
@@ -239,7 +305,11 @@ pub async fn test(id: &str, test_id: &str) -> Result<SignInTest, ApiError> {
 
 /// Saves the attribute mapping.
 pub async fn set_mapping(id: &str, mapping: &AttributeMapping) -> Result<Connection, ApiError> {
-    send(Request::put(&format!("/portal/api/connections/{id}/mapping")), json(mapping)).await
+    send(
+        Request::put(&format!("/portal/api/connections/{id}/mapping")),
+        json(mapping),
+    )
+    .await
 }
 
 /// The organization's domains, oldest first.
@@ -249,13 +319,23 @@ pub async fn domains() -> Result<DomainList, ApiError> {
 
 /// Adds a domain to prove; the answer carries the TXT record to create.
 pub async fn add_domain(domain: &str) -> Result<Domain, ApiError> {
-    send(Request::post("/portal/api/domains"), json(&AddDomain { domain: domain.to_owned() })).await
+    send(
+        Request::post("/portal/api/domains"),
+        json(&AddDomain {
+            domain: domain.to_owned(),
+        }),
+    )
+    .await
 }
 
 /// Looks the domain's TXT record up now (a few seconds at most); on a `failed` domain this
 /// also starts a new verification window.
 pub async fn check_domain(id: &str) -> Result<Domain, ApiError> {
-    send(Request::post(&format!("/portal/api/domains/{id}/check")), Some("{}".into())).await
+    send(
+        Request::post(&format!("/portal/api/domains/{id}/check")),
+        Some("{}".into()),
+    )
+    .await
 }
 
 /// Removes a domain from the organization.
@@ -284,7 +364,9 @@ pub async fn organization_theme() -> Result<crate::api::theme::OrganizationTheme
 }
 
 /// Publishes a theme for this organization only.
-pub async fn publish_organization_theme(input: &crate::api::theme::ThemeInput) -> Result<crate::api::theme::OrganizationTheme, ApiError> {
+pub async fn publish_organization_theme(
+    input: &crate::api::theme::ThemeInput,
+) -> Result<crate::api::theme::OrganizationTheme, ApiError> {
     send(Request::put("/portal/api/theme/organization"), json(input)).await
 }
 
@@ -294,19 +376,29 @@ pub async fn remove_organization_theme() -> Result<(), ApiError> {
 }
 
 /// Uploads a logo, favicon or font (`kind`); the server checks what the file really is.
-pub async fn upload_theme_asset(kind: &str, file: &web_sys::File) -> Result<crate::api::theme::UploadedAsset, ApiError> {
+pub async fn upload_theme_asset(
+    kind: &str,
+    file: &web_sys::File,
+) -> Result<crate::api::theme::UploadedAsset, ApiError> {
     let csrf = CSRF.with(|c| c.borrow().clone());
-    let content_type = Some(file.type_()).filter(|t| !t.is_empty()).unwrap_or_else(|| "application/octet-stream".into());
+    let content_type = Some(file.type_())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "application/octet-stream".into());
     let req = Request::post(&format!("/portal/api/theme/assets?kind={kind}"))
         .header(CSRF_HEADER, &csrf)
         .header("content-type", &content_type)
         .body(wasm_bindgen::JsValue::from(file.clone()))
         .map_err(|e| ApiError::Network(e.to_string()))?;
-    let resp = req.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    let resp = req
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
     decode(resp).await
 }
 
 /// Publishes the theme; the server checks it exactly as `PUT /api/v1/theme` does.
-pub async fn publish_theme(input: &crate::api::theme::ThemeInput) -> Result<crate::api::theme::Theme, ApiError> {
+pub async fn publish_theme(
+    input: &crate::api::theme::ThemeInput,
+) -> Result<crate::api::theme::Theme, ApiError> {
     send(Request::put("/portal/api/theme"), json(input)).await
 }

@@ -46,7 +46,9 @@ pub fn framed() -> bool {
 }
 
 fn window_is_framed() -> bool {
-    let Some(w) = web_sys::window() else { return false };
+    let Some(w) = web_sys::window() else {
+        return false;
+    };
     match w.parent() {
         Ok(Some(parent)) => !js_sys::Object::is(&parent, &w),
         // A parent we may not even look at is still a parent.
@@ -61,8 +63,12 @@ pub fn connected() -> bool {
 }
 
 fn post(origin: &str, organization_id: Option<String>, data: EventData) {
-    let Ok(json) = serde_json::to_string(&EmbedEvent::new(organization_id, data)) else { return };
-    let Ok(value) = js_sys::JSON::parse(&json) else { return };
+    let Ok(json) = serde_json::to_string(&EmbedEvent::new(organization_id, data)) else {
+        return;
+    };
+    let Ok(value) = js_sys::JSON::parse(&json) else {
+        return;
+    };
     if let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) {
         let _ = parent.post_message(&value, origin);
     }
@@ -72,7 +78,9 @@ fn post(origin: &str, organization_id: Option<String>, data: EventData) {
 fn flush() {
     let (origin, org, events) = STATE.with(|s| {
         let mut s = s.borrow_mut();
-        let Some(origin) = s.parent.clone() else { return (None, None, Vec::new()) };
+        let Some(origin) = s.parent.clone() else {
+            return (None, None, Vec::new());
+        };
         if !s.ready_wanted {
             return (None, None, Vec::new());
         }
@@ -99,7 +107,10 @@ pub fn send(data: EventData) {
             return false;
         }
         // Only the latest size and screen matter to a parent that is not listening yet.
-        if matches!(data, EventData::Resize { .. } | EventData::StepChanged { .. }) {
+        if matches!(
+            data,
+            EventData::Resize { .. } | EventData::StepChanged { .. }
+        ) {
             let name = data.name();
             s.pending.retain(|e| e.name() != name);
         }
@@ -124,7 +135,10 @@ pub fn set_organization(id: &str) {
 
 /// Reports an error the admin was shown.
 pub fn error(code: &str, message: &str) {
-    send(EventData::Error { code: code.to_owned(), message: message.to_owned() });
+    send(EventData::Error {
+        code: code.to_owned(),
+        message: message.to_owned(),
+    });
 }
 
 /// Tells the parent the admin is done (`done`) or leaving (`back`); true when a parent got it,
@@ -133,7 +147,10 @@ pub fn close(reason: &str, url: Option<String>) -> bool {
     if !connected() {
         return false;
     }
-    send(EventData::Closed { reason: reason.to_owned(), url });
+    send(EventData::Closed {
+        reason: reason.to_owned(),
+        url,
+    });
     true
 }
 
@@ -158,7 +175,10 @@ pub fn use_connected() -> Signal<bool> {
 
 /// A click handler for links that leave the portal ("Back to the app", "Finish and return"):
 /// tells the parent, and keeps the frame from loading the vendor's own app inside itself.
-pub fn close_on_click(reason: &'static str, url: Option<String>) -> impl Fn(leptos::ev::MouseEvent) + 'static {
+pub fn close_on_click(
+    reason: &'static str,
+    url: Option<String>,
+) -> impl Fn(leptos::ev::MouseEvent) + 'static {
     move |ev| {
         if close(reason, url.clone()) && url.is_some() {
             ev.prevent_default();
@@ -173,7 +193,10 @@ fn accept_parent(candidate: &str) {
         if s.parent.is_some() {
             return false;
         }
-        let found = s.allowed.as_deref().and_then(|list| crate::core::embed::allowed_match(candidate, list).map(str::to_owned));
+        let found = s
+            .allowed
+            .as_deref()
+            .and_then(|list| crate::core::embed::allowed_match(candidate, list).map(str::to_owned));
         s.parent = found;
         s.parent.is_some()
     });
@@ -188,7 +211,9 @@ fn accept_parent(candidate: &str) {
 /// What the browser says about the parent without asking it.
 fn parent_candidates() -> Vec<String> {
     let mut out = Vec::new();
-    let Some(w) = web_sys::window() else { return out };
+    let Some(w) = web_sys::window() else {
+        return out;
+    };
     // Chromium and Safari only (web-sys does not bind it): the immediate parent comes first.
     let first = js_sys::Reflect::get(&w.location(), &"ancestorOrigins".into())
         .ok()
@@ -214,16 +239,24 @@ pub fn start() {
     let Some(w) = web_sys::window() else { return };
 
     // `/embed.js` says hello after each load: its origin, set by the browser, is the parent's.
-    let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-        let from_parent = match (e.source(), web_sys::window().and_then(|w| w.parent().ok().flatten())) {
-            (Some(src), Some(parent)) => js_sys::Object::is(&src, &parent),
-            _ => false,
-        };
-        let is_hello = js_sys::Reflect::get(&e.data(), &"type".into()).ok().and_then(|t| t.as_string()).as_deref() == Some("portico.hello");
-        if from_parent && is_hello {
-            accept_parent(&e.origin());
-        }
-    });
+    let on_message =
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let from_parent = match (
+                e.source(),
+                web_sys::window().and_then(|w| w.parent().ok().flatten()),
+            ) {
+                (Some(src), Some(parent)) => js_sys::Object::is(&src, &parent),
+                _ => false,
+            };
+            let is_hello = js_sys::Reflect::get(&e.data(), &"type".into())
+                .ok()
+                .and_then(|t| t.as_string())
+                .as_deref()
+                == Some("portico.hello");
+            if from_parent && is_hello {
+                accept_parent(&e.origin());
+            }
+        });
     let _ = w.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
     // Lives as long as the page.
     on_message.forget();
@@ -231,7 +264,10 @@ pub fn start() {
     // Runs before the app is mounted (and Leptos's executor with it): spawn on the browser's.
     wasm_bindgen_futures::spawn_local(async move {
         // Without the list nothing may be sent: an unknown parent gets nothing.
-        let allowed = api::embedding().await.map(|e| e.allowed_origins).unwrap_or_default();
+        let allowed = api::embedding()
+            .await
+            .map(|e| e.allowed_origins)
+            .unwrap_or_default();
         STATE.with(|s| s.borrow_mut().allowed = Some(allowed));
         for c in parent_candidates() {
             accept_parent(&c);
@@ -247,7 +283,9 @@ fn watch_height() {
         let doc = web_sys::window().and_then(|w| w.document());
         // The app's root, not <body>: the body is at least as tall as the frame, so it could
         // grow but never shrink.
-        let root = doc.as_ref().and_then(|d| d.get_element_by_id(crate::core::theme::ROOT_ID));
+        let root = doc
+            .as_ref()
+            .and_then(|d| d.get_element_by_id(crate::core::theme::ROOT_ID));
         let Some(root) = root else { return };
         let height = root.get_bounding_client_rect().height().ceil().max(0.0) as u32;
         let changed = STATE.with(|s| {
@@ -266,7 +304,10 @@ fn watch_height() {
     let Ok(observer) = observer else { return };
     // The root exists once the app is mounted; observe it on the next frame.
     let observe = Closure::once_into_js(move || {
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(crate::core::theme::ROOT_ID)) {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(crate::core::theme::ROOT_ID))
+        {
             observer.observe(&root);
         }
     });
@@ -283,7 +324,10 @@ pub fn EmbedEvents() -> impl IntoView {
     Effect::new(move |_| {
         let path = location.pathname.get();
         if framed() {
-            send(EventData::StepChanged { step: crate::core::embed::step_name(&path), path });
+            send(EventData::StepChanged {
+                step: crate::core::embed::step_name(&path),
+                path,
+            });
         }
     });
     Effect::new(move |_| {

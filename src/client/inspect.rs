@@ -41,7 +41,9 @@ impl Summary {
     /// The address users will be sent to: HTTP-Redirect when offered, else the first.
     pub fn sso_url(&self) -> Option<&str> {
         let redirect = self.sso_services.iter().find(|s| s.binding == "redirect");
-        redirect.or(self.sso_services.first()).map(|s| s.url.as_str())
+        redirect
+            .or(self.sso_services.first())
+            .map(|s| s.url.as_str())
     }
 }
 
@@ -69,7 +71,9 @@ thread_local! {
 
 /// Gives up on the worker: logs why, and answers every waiting request with "no answer".
 fn fail(why: &str) {
-    leptos::logging::warn!("metadata inspector worker unavailable ({why}); the server will check the document");
+    leptos::logging::warn!(
+        "metadata inspector worker unavailable ({why}); the server will check the document"
+    );
     let pending = STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.failed = true;
@@ -112,7 +116,9 @@ fn start() -> Option<web_sys::Worker> {
             let _ = resolve.call1(&JsValue::NULL, &data);
         }
     });
-    let on_error = Closure::<dyn Fn(web_sys::Event)>::new(|_ev: web_sys::Event| fail("it failed to load or crashed"));
+    let on_error = Closure::<dyn Fn(web_sys::Event)>::new(|_ev: web_sys::Event| {
+        fail("it failed to load or crashed")
+    });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_message.forget();
@@ -132,7 +138,10 @@ fn start() -> Option<web_sys::Worker> {
 
 /// Inspects a metadata document in the worker, judging certificates now. `entity` picks one
 /// identity provider of an aggregate. `None` when the worker is unavailable.
-pub async fn inspect(xml: String, entity: Option<String>) -> Option<Result<Summary, MetadataProblem>> {
+pub async fn inspect(
+    xml: String,
+    entity: Option<String>,
+) -> Option<Result<Summary, MetadataProblem>> {
     if STATE.with(|s| s.borrow().failed) {
         return None;
     }
@@ -142,7 +151,11 @@ pub async fn inspect(xml: String, entity: Option<String>) -> Option<Result<Summa
     }
     let msg = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&msg, &"xml".into(), &JsValue::from_str(&xml));
-    let _ = js_sys::Reflect::set(&msg, &"now".into(), &JsValue::from_f64((js_sys::Date::now() / 1000.0).floor()));
+    let _ = js_sys::Reflect::set(
+        &msg,
+        &"now".into(),
+        &JsValue::from_f64((js_sys::Date::now() / 1000.0).floor()),
+    );
     if let Some(e) = entity {
         let _ = js_sys::Reflect::set(&msg, &"entity".into(), &JsValue::from_str(&e));
     }
@@ -159,7 +172,10 @@ pub async fn inspect(xml: String, entity: Option<String>) -> Option<Result<Summa
             }
         })
     });
-    let answer = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?.as_string()?;
+    let answer = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()?
+        .as_string()?;
     match serde_json::from_str::<Reply>(&answer) {
         Ok(Reply::Ok(summary)) => Some(Ok(summary)),
         Ok(Reply::Error(problem)) => Some(Err(problem)),

@@ -7,7 +7,8 @@ pub mod inspect;
 pub mod pages;
 pub mod session;
 pub mod style;
-#[cfg(all(test, target_arch = "wasm32"))] mod tests;
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};

@@ -30,7 +30,11 @@ impl SessionCtx {
 
     /// Seconds until the session ends (idle or absolute), by the server's clock.
     pub fn remaining(&self, local_now: i64) -> Option<i64> {
-        self.info.with(|i| i.as_ref().map(|i| i.idle_expires_at.min(i.expires_at) - (local_now - self.offset.get_untracked())))
+        self.info.with(|i| {
+            i.as_ref().map(|i| {
+                i.idle_expires_at.min(i.expires_at) - (local_now - self.offset.get_untracked())
+            })
+        })
     }
 }
 
@@ -52,7 +56,9 @@ pub fn landing(info: &SessionInfo) -> &'static str {
 /// Points the page's theme link at `url` (the organization's theme, when the page was served
 /// with the environment's before the session existed). Only CSS variables change: no reload.
 fn use_theme(url: &str) {
-    let link = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector("link[data-portico-theme]").ok().flatten());
+    let link = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("link[data-portico-theme]").ok().flatten());
     if let Some(link) = link {
         if link.get_attribute("href").as_deref() != Some(url) {
             let _ = link.set_attribute("href", url);
@@ -67,7 +73,11 @@ pub fn now_secs() -> i64 {
 
 /// Provides the session context to the app.
 pub fn provide_session() {
-    let ctx = SessionCtx { info: RwSignal::new(None), lost: RwSignal::new(false), offset: RwSignal::new(0) };
+    let ctx = SessionCtx {
+        info: RwSignal::new(None),
+        lost: RwSignal::new(false),
+        offset: RwSignal::new(0),
+    };
     api::on_session_lost(move || ctx.lost.set(true));
     provide_context(ctx);
 }

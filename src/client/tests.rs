@@ -32,13 +32,18 @@ async fn settle(ms: u32) {
 }
 
 fn find(root: &HtmlElement, selector: &str) -> web_sys::Element {
-    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no element matches {selector}"))
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
 }
 
 #[wasm_bindgen_test]
 fn shared_validation_runs_in_wasm() {
     assert!(validate::web_url("https://idp.example.com/sso", true).is_ok());
-    assert_eq!(validate::web_url("http://idp.example.com", true).unwrap_err(), "Use an https:// URL.");
+    assert_eq!(
+        validate::web_url("http://idp.example.com", true).unwrap_err(),
+        "Use an https:// URL."
+    );
     assert!(validate::web_url("http://localhost:8080/x", false).is_ok());
     assert!(validate::web_url("https:///path", false).is_err());
     assert_eq!(validate::domain(" Example.COM. ").unwrap(), "example.com");
@@ -62,7 +67,12 @@ fn metadata_inspector_runs_in_wasm() {
     <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.example.com/sso"/>
   </md:IDPSSODescriptor>
 </md:EntityDescriptor>"#;
-    assert_eq!(metadata::inspect_idp_metadata(no_cert, NOW).unwrap_err().code, "metadata_no_certificate");
+    assert_eq!(
+        metadata::inspect_idp_metadata(no_cert, NOW)
+            .unwrap_err()
+            .code,
+        "metadata_no_certificate"
+    );
 
     // Shaped like our own SP metadata: the mistake of uploading the file we gave the admin.
     let sp = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -73,7 +83,12 @@ fn metadata_inspector_runs_in_wasm() {
 </md:EntityDescriptor>"#;
     let p = metadata::inspect_idp_metadata(sp, NOW).unwrap_err();
     assert_eq!(p.code, "metadata_is_sp");
-    assert!(p.message.contains("https://portico.example.com/sso/saml/c1"), "{}", p.message);
+    assert!(
+        p.message
+            .contains("https://portico.example.com/sso/saml/c1"),
+        "{}",
+        p.message
+    );
 }
 
 #[wasm_bindgen_test]
@@ -87,11 +102,17 @@ async fn field_links_label_error_and_value() {
     settle(0).await;
 
     let input: HtmlInputElement = find(&root, "input#t-url").unchecked_into();
-    assert_eq!(find(&root, "label[for='t-url']").text_content().unwrap(), "Sign-in URL");
+    assert_eq!(
+        find(&root, "label[for='t-url']").text_content().unwrap(),
+        "Sign-in URL"
+    );
     assert_eq!(input.value(), "https://old.example.com");
     assert_eq!(input.get_attribute("aria-invalid"), None);
     // The hint is described from the start; the error id must not be referenced before it exists.
-    assert_eq!(input.get_attribute("aria-describedby").as_deref(), Some("t-url-hint"));
+    assert_eq!(
+        input.get_attribute("aria-describedby").as_deref(),
+        Some("t-url-hint")
+    );
 
     error.set(Some("Enter a URL.".into()));
     settle(0).await;
@@ -99,9 +120,18 @@ async fn field_links_label_error_and_value() {
     let described = input.get_attribute("aria-describedby").unwrap();
     let texts: Vec<String> = described
         .split_whitespace()
-        .map(|id| doc().get_element_by_id(id).unwrap_or_else(|| panic!("dangling id {id}")).text_content().unwrap())
+        .map(|id| {
+            doc()
+                .get_element_by_id(id)
+                .unwrap_or_else(|| panic!("dangling id {id}"))
+                .text_content()
+                .unwrap()
+        })
         .collect();
-    assert!(texts.iter().any(|t| t == "Enter a URL."), "described by {texts:?}");
+    assert!(
+        texts.iter().any(|t| t == "Enter a URL."),
+        "described by {texts:?}"
+    );
 
     error.set(None);
     settle(0).await;
@@ -136,7 +166,10 @@ async fn copy_box_shows_value_and_reports_copy() {
     assert_eq!(status.text_content().unwrap_or_default(), "");
 
     let button: HtmlElement = find(&root, "button").unchecked_into();
-    assert_eq!(button.get_attribute("aria-label").as_deref(), Some("Copy ACS URL"));
+    assert_eq!(
+        button.get_attribute("aria-label").as_deref(),
+        Some("Copy ACS URL")
+    );
     button.click();
     // Headless clipboard access may be granted or refused; either way feedback must appear
     // (it clears itself after 3 s, so poll well inside that).
@@ -148,7 +181,10 @@ async fn copy_box_shows_value_and_reports_copy() {
             break;
         }
     }
-    assert!(text == "Copied" || text.starts_with("Selected"), "status was {text:?}");
+    assert!(
+        text == "Copied" || text.starts_with("Selected"),
+        "status was {text:?}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -171,8 +207,9 @@ async fn scoped_styles_never_collide() {
 
     assert_eq!(crate::client::style::collisions(), Vec::<&str>::new());
     let styles = doc().head().unwrap().get_elements_by_tag_name("style");
-    let mut scopes: Vec<String> =
-        (0..styles.length()).filter_map(|i| styles.item(i)?.get_attribute("data-scope")).collect();
+    let mut scopes: Vec<String> = (0..styles.length())
+        .filter_map(|i| styles.item(i)?.get_attribute("data-scope"))
+        .collect();
     let count = scopes.len();
     scopes.sort();
     scopes.dedup();
@@ -181,10 +218,20 @@ async fn scoped_styles_never_collide() {
     assert!(count >= 4, "only {count} scoped styles: {scopes:?}");
     // And the class put on the markup is the one the stylesheet targets.
     let copy_class = find(&root, ".copy").get_attribute("class").unwrap();
-    assert!(scopes.iter().any(|s| copy_class.split_whitespace().any(|c| c == s)), "{copy_class} vs {scopes:?}");
+    assert!(
+        scopes
+            .iter()
+            .any(|s| copy_class.split_whitespace().any(|c| c == s)),
+        "{copy_class} vs {scopes:?}"
+    );
 }
 
-fn sample_domain(id: &str, domain: &str, state: crate::api::domains::DomainState, result: Option<crate::api::domains::CheckResult>) -> crate::api::domains::Domain {
+fn sample_domain(
+    id: &str,
+    domain: &str,
+    state: crate::api::domains::DomainState,
+    result: Option<crate::api::domains::CheckResult>,
+) -> crate::api::domains::Domain {
     crate::api::domains::Domain {
         id: id.into(),
         domain: domain.into(),
@@ -217,8 +264,21 @@ async fn domain_cards_say_what_dns_saw_and_what_to_do() {
         source: Some("authoritative (ns1.example.net)".into()),
         checked_at: 1_795_392_000,
     };
-    let wrong = sample_domain("dom_t1", "wrong-t.test", DomainState::Pending, Some(seen(LookupOutcome::WrongValue, &["portico-verification=typo"])));
-    let failed = sample_domain("dom_t2", "failed-t.test", DomainState::Failed, Some(seen(LookupOutcome::NoSuchName, &[])));
+    let wrong = sample_domain(
+        "dom_t1",
+        "wrong-t.test",
+        DomainState::Pending,
+        Some(seen(
+            LookupOutcome::WrongValue,
+            &["portico-verification=typo"],
+        )),
+    );
+    let failed = sample_domain(
+        "dom_t2",
+        "failed-t.test",
+        DomainState::Failed,
+        Some(seen(LookupOutcome::NoSuchName, &[])),
+    );
     let list = RwSignal::new(vec![wrong.clone(), failed.clone()]);
     let root = container();
     let _h = leptos::mount::mount_to(root.clone(), move || {
@@ -231,26 +291,62 @@ async fn domain_cards_say_what_dns_saw_and_what_to_do() {
     });
     settle(50).await;
 
-    let pending: HtmlElement = find(&root, r#"article[data-domain="wrong-t.test"]"#).unchecked_into();
-    assert_eq!(pending.get_attribute("data-state").as_deref(), Some("pending"));
-    assert!(find(&pending, "[data-domain-state]").text_content().unwrap().contains("Pending"));
-    assert_eq!(find(&pending, "[data-seen]").text_content().unwrap(), "Found TXT values that do not match:");
-    assert!(find(&pending, "[data-seen-values]").text_content().unwrap().contains("portico-verification=typo"));
+    let pending: HtmlElement =
+        find(&root, r#"article[data-domain="wrong-t.test"]"#).unchecked_into();
+    assert_eq!(
+        pending.get_attribute("data-state").as_deref(),
+        Some("pending")
+    );
+    assert!(find(&pending, "[data-domain-state]")
+        .text_content()
+        .unwrap()
+        .contains("Pending"));
+    assert_eq!(
+        find(&pending, "[data-seen]").text_content().unwrap(),
+        "Found TXT values that do not match:"
+    );
+    assert!(find(&pending, "[data-seen-values]")
+        .text_content()
+        .unwrap()
+        .contains("portico-verification=typo"));
     let value: HtmlInputElement = find(&pending, "#domain-dom_t1-value").unchecked_into();
     assert_eq!(value.value(), "portico-verification=dom_t1");
-    assert_eq!(find(&pending, "[data-check]").text_content().unwrap(), "Check now");
+    assert_eq!(
+        find(&pending, "[data-check]").text_content().unwrap(),
+        "Check now"
+    );
     // Without the host guides, the how-to still says what to type, for any host.
-    assert!(find(&pending, "details ol").text_content().unwrap().contains("_portico-challenge"));
-    assert!(find(&pending, "[data-last-outcome]").text_content().unwrap().contains("1 minute ago"));
+    assert!(find(&pending, "details ol")
+        .text_content()
+        .unwrap()
+        .contains("_portico-challenge"));
+    assert!(find(&pending, "[data-last-outcome]")
+        .text_content()
+        .unwrap()
+        .contains("1 minute ago"));
 
     let gone: HtmlElement = find(&root, r#"article[data-domain="failed-t.test"]"#).unchecked_into();
-    assert!(find(&gone, "[data-domain-state]").text_content().unwrap().contains("Failed"));
-    assert_eq!(find(&gone, "[data-check]").text_content().unwrap(), "Try again");
-    assert!(find(&gone, "[data-seen]").text_content().unwrap().starts_with("No such name yet (NXDOMAIN)"));
+    assert!(find(&gone, "[data-domain-state]")
+        .text_content()
+        .unwrap()
+        .contains("Failed"));
+    assert_eq!(
+        find(&gone, "[data-check]").text_content().unwrap(),
+        "Try again"
+    );
+    assert!(find(&gone, "[data-seen]")
+        .text_content()
+        .unwrap()
+        .starts_with("No such name yet (NXDOMAIN)"));
 
     // Verified, but the record went away: it says so, when it was last seen, and offers a check.
     let list2 = RwSignal::new(vec![{
-        let mut d = sample_domain("dom_t3", "gone-t.test", DomainState::Verified, Some(seen(LookupOutcome::NoSuchName, &[])));
+        let mut d = sample_domain(
+            "dom_t3",
+            "gone-t.test",
+            DomainState::Verified,
+            Some(seen(LookupOutcome::NoSuchName, &[])),
+        );
         d.verified_at = Some(1_795_000_000);
         d.verification_method = Some("dns".into());
         d.record_last_seen_at = Some(1_795_388_400);
@@ -266,18 +362,35 @@ async fn domain_cards_say_what_dns_saw_and_what_to_do() {
     });
     settle(20).await;
     let warned: HtmlElement = find(&root, r#"article[data-domain="gone-t.test"]"#).unchecked_into();
-    let warning = find(&warned, "[data-domain-warning]").text_content().unwrap();
-    assert!(warning.contains("no longer in DNS") && warning.contains("last seen 1 hour ago"), "{warning}");
-    assert!(find(&warned, "[data-verified]").text_content().unwrap().contains("through its DNS record"));
-    assert_eq!(find(&warned, "[data-check]").text_content().unwrap(), "Check now");
+    let warning = find(&warned, "[data-domain-warning]")
+        .text_content()
+        .unwrap();
+    assert!(
+        warning.contains("no longer in DNS") && warning.contains("last seen 1 hour ago"),
+        "{warning}"
+    );
+    assert!(find(&warned, "[data-verified]")
+        .text_content()
+        .unwrap()
+        .contains("through its DNS record"));
+    assert_eq!(
+        find(&warned, "[data-check]").text_content().unwrap(),
+        "Check now"
+    );
     find(&warned, "#domain-dom_t3-value");
 
     // An update in place (a check's answer) keeps the card and its elements.
     let button = find(&pending, "[data-check]");
     list.update(|l| l[0].last_result = Some(seen(LookupOutcome::NoTxt, &[])));
     settle(20).await;
-    assert_eq!(find(&pending, "[data-seen]").text_content().unwrap(), "The name exists but has no TXT record.");
-    assert!(find(&pending, "[data-check]").is_same_node(Some(&button)), "the check button was rebuilt");
+    assert_eq!(
+        find(&pending, "[data-seen]").text_content().unwrap(),
+        "The name exists but has no TXT record."
+    );
+    assert!(
+        find(&pending, "[data-check]").is_same_node(Some(&button)),
+        "the check button was rebuilt"
+    );
     assert_eq!(crate::client::style::collisions(), Vec::<&str>::new());
 }
 
@@ -291,5 +404,8 @@ async fn server_text_shows_its_inline_code_as_code_without_backticks() {
     let text = root.text_content().unwrap_or_default();
     assert_eq!(text, "mail arrived and looks right; map email to it.");
     let html = root.inner_html();
-    assert!(html.contains("<code>mail</code>") && html.contains("<code>email</code>"), "{html}");
+    assert!(
+        html.contains("<code>mail</code>") && html.contains("<code>email</code>"),
+        "{html}"
+    );
 }

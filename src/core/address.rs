@@ -45,16 +45,28 @@ pub struct SpecialRange {
 }
 
 const fn v4(a: u8, b: u8, c: u8, d: u8, prefix: u8, what: &'static str) -> SpecialRange {
-    SpecialRange { network: IpAddr::V4(Ipv4Addr::new(a, b, c, d)), prefix, what, embeds: Embedded::None }
+    SpecialRange {
+        network: IpAddr::V4(Ipv4Addr::new(a, b, c, d)),
+        prefix,
+        what,
+        embeds: Embedded::None,
+    }
 }
 
 const fn v6(s: [u16; 8], prefix: u8, what: &'static str) -> SpecialRange {
     v6_embedding(s, prefix, what, Embedded::None)
 }
 
-const fn v6_embedding(s: [u16; 8], prefix: u8, what: &'static str, embeds: Embedded) -> SpecialRange {
+const fn v6_embedding(
+    s: [u16; 8],
+    prefix: u8,
+    what: &'static str,
+    embeds: Embedded,
+) -> SpecialRange {
     SpecialRange {
-        network: IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7])),
+        network: IpAddr::V6(Ipv6Addr::new(
+            s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7],
+        )),
         prefix,
         what,
         embeds,
@@ -75,9 +87,23 @@ pub const SPECIAL_RANGES: &[SpecialRange] = &[
     v4(169, 254, 0, 0, 16, "a link-local address"),
     v4(172, 16, 0, 0, 12, "a private-network address"),
     v4(192, 0, 0, 0, 24, "an IETF protocol assignment"),
-    v4(192, 0, 0, 0, 29, "an IPv4 service continuity address (DS-Lite)"),
+    v4(
+        192,
+        0,
+        0,
+        0,
+        29,
+        "an IPv4 service continuity address (DS-Lite)",
+    ),
     v4(192, 0, 0, 8, 32, "the IPv4 dummy address"),
-    v4(192, 0, 0, 9, 32, "the Port Control Protocol anycast address"),
+    v4(
+        192,
+        0,
+        0,
+        9,
+        32,
+        "the Port Control Protocol anycast address",
+    ),
     v4(192, 0, 0, 10, 32, "the TURN anycast address"),
     v4(192, 0, 0, 170, 32, "a NAT64/DNS64 discovery address"),
     v4(192, 0, 0, 171, 32, "a NAT64/DNS64 discovery address"),
@@ -97,32 +123,115 @@ pub const SPECIAL_RANGES: &[SpecialRange] = &[
     // IPv6 Special-Purpose Address Registry.
     v6([0, 0, 0, 0, 0, 0, 0, 0], 128, "the unspecified address"),
     v6([0, 0, 0, 0, 0, 0, 0, 1], 128, "the loopback address"),
-    v6_embedding([0, 0, 0, 0, 0, 0xffff, 0, 0], 96, "an IPv4-mapped address", Embedded::Low32),
-    v6_embedding([0x64, 0xff9b, 0, 0, 0, 0, 0, 0], 96, "a NAT64 address", Embedded::Low32),
-    v6_embedding([0x64, 0xff9b, 1, 0, 0, 0, 0, 0], 48, "a local-use NAT64 address", Embedded::Low32),
+    v6_embedding(
+        [0, 0, 0, 0, 0, 0xffff, 0, 0],
+        96,
+        "an IPv4-mapped address",
+        Embedded::Low32,
+    ),
+    v6_embedding(
+        [0x64, 0xff9b, 0, 0, 0, 0, 0, 0],
+        96,
+        "a NAT64 address",
+        Embedded::Low32,
+    ),
+    v6_embedding(
+        [0x64, 0xff9b, 1, 0, 0, 0, 0, 0],
+        48,
+        "a local-use NAT64 address",
+        Embedded::Low32,
+    ),
     v6([0x100, 0, 0, 0, 0, 0, 0, 0], 64, "a discard-only address"),
-    v6([0x100, 0, 0, 1, 0, 0, 0, 0], 64, "a dummy IPv6 prefix address"),
-    v6([0x2001, 0, 0, 0, 0, 0, 0, 0], 23, "an IETF protocol assignment"),
-    v6_embedding([0x2001, 0, 0, 0, 0, 0, 0, 0], 32, "a Teredo address", Embedded::Teredo),
-    v6([0x2001, 1, 0, 0, 0, 0, 0, 1], 128, "the Port Control Protocol anycast address"),
-    v6([0x2001, 1, 0, 0, 0, 0, 0, 2], 128, "the TURN anycast address"),
-    v6([0x2001, 1, 0, 0, 0, 0, 0, 3], 128, "the DNS-SD service registration anycast address"),
+    v6(
+        [0x100, 0, 0, 1, 0, 0, 0, 0],
+        64,
+        "a dummy IPv6 prefix address",
+    ),
+    v6(
+        [0x2001, 0, 0, 0, 0, 0, 0, 0],
+        23,
+        "an IETF protocol assignment",
+    ),
+    v6_embedding(
+        [0x2001, 0, 0, 0, 0, 0, 0, 0],
+        32,
+        "a Teredo address",
+        Embedded::Teredo,
+    ),
+    v6(
+        [0x2001, 1, 0, 0, 0, 0, 0, 1],
+        128,
+        "the Port Control Protocol anycast address",
+    ),
+    v6(
+        [0x2001, 1, 0, 0, 0, 0, 0, 2],
+        128,
+        "the TURN anycast address",
+    ),
+    v6(
+        [0x2001, 1, 0, 0, 0, 0, 0, 3],
+        128,
+        "the DNS-SD service registration anycast address",
+    ),
     v6([0x2001, 2, 0, 0, 0, 0, 0, 0], 48, "a benchmarking address"),
     v6([0x2001, 3, 0, 0, 0, 0, 0, 0], 32, "an AMT address"),
-    v6([0x2001, 4, 0x112, 0, 0, 0, 0, 0], 48, "an AS112 DNS sink address"),
-    v6([0x2001, 0x10, 0, 0, 0, 0, 0, 0], 28, "a deprecated ORCHID address"),
+    v6(
+        [0x2001, 4, 0x112, 0, 0, 0, 0, 0],
+        48,
+        "an AS112 DNS sink address",
+    ),
+    v6(
+        [0x2001, 0x10, 0, 0, 0, 0, 0, 0],
+        28,
+        "a deprecated ORCHID address",
+    ),
     v6([0x2001, 0x20, 0, 0, 0, 0, 0, 0], 28, "an ORCHIDv2 address"),
-    v6([0x2001, 0x30, 0, 0, 0, 0, 0, 0], 28, "a drone remote ID address"),
-    v6([0x2001, 0xdb8, 0, 0, 0, 0, 0, 0], 32, "a documentation address"),
-    v6_embedding([0x2002, 0, 0, 0, 0, 0, 0, 0], 16, "a 6to4 address", Embedded::SixToFour),
-    v6([0x2620, 0x4f, 0x8000, 0, 0, 0, 0, 0], 48, "an AS112 direct-delegation address"),
+    v6(
+        [0x2001, 0x30, 0, 0, 0, 0, 0, 0],
+        28,
+        "a drone remote ID address",
+    ),
+    v6(
+        [0x2001, 0xdb8, 0, 0, 0, 0, 0, 0],
+        32,
+        "a documentation address",
+    ),
+    v6_embedding(
+        [0x2002, 0, 0, 0, 0, 0, 0, 0],
+        16,
+        "a 6to4 address",
+        Embedded::SixToFour,
+    ),
+    v6(
+        [0x2620, 0x4f, 0x8000, 0, 0, 0, 0, 0],
+        48,
+        "an AS112 direct-delegation address",
+    ),
     v6([0x3fff, 0, 0, 0, 0, 0, 0, 0], 20, "a documentation address"),
-    v6([0x5f00, 0, 0, 0, 0, 0, 0, 0], 16, "an SRv6 segment identifier"),
-    v6([0xfc00, 0, 0, 0, 0, 0, 0, 0], 7, "a unique-local (private) address"),
+    v6(
+        [0x5f00, 0, 0, 0, 0, 0, 0, 0],
+        16,
+        "an SRv6 segment identifier",
+    ),
+    v6(
+        [0xfc00, 0, 0, 0, 0, 0, 0, 0],
+        7,
+        "a unique-local (private) address",
+    ),
     v6([0xfe80, 0, 0, 0, 0, 0, 0, 0], 10, "a link-local address"),
     // Deprecated forms the registry no longer lists, still routed by some stacks.
-    v6_embedding([0, 0, 0, 0, 0, 0, 0, 0], 96, "an IPv4-compatible address", Embedded::Low32),
-    v6_embedding([0, 0, 0, 0, 0xffff, 0, 0, 0], 96, "an IPv4-translated address", Embedded::Low32),
+    v6_embedding(
+        [0, 0, 0, 0, 0, 0, 0, 0],
+        96,
+        "an IPv4-compatible address",
+        Embedded::Low32,
+    ),
+    v6_embedding(
+        [0, 0, 0, 0, 0xffff, 0, 0, 0],
+        96,
+        "an IPv4-translated address",
+        Embedded::Low32,
+    ),
     v6([0xfec0, 0, 0, 0, 0, 0, 0, 0], 10, "a site-local address"),
     v6([0xff00, 0, 0, 0, 0, 0, 0, 0], 8, "a multicast address"),
     // Everything else outside 2000::/3 (IPv6 Address Space registry: "Reserved by IETF").
@@ -149,11 +258,15 @@ impl SpecialRange {
     pub fn contains(&self, ip: IpAddr) -> bool {
         match (self.network, ip) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u32::from(net) & mask == u32::from(ip) & mask
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u128::from(net) & mask == u128::from(ip) & mask
             }
             _ => false,
@@ -190,7 +303,10 @@ impl Refusal {
     pub fn what(&self) -> String {
         let r = self.range;
         match r.embedded_ipv4(self.address) {
-            Some(v4) => format!("{} ({}/{}) that reaches the IPv4 address {v4}", r.what, r.network, r.prefix),
+            Some(v4) => format!(
+                "{} ({}/{}) that reaches the IPv4 address {v4}",
+                r.what, r.network, r.prefix
+            ),
             None => format!("{} ({}/{})", r.what, r.network, r.prefix),
         }
     }
@@ -200,7 +316,12 @@ impl fmt::Display for Refusal {
     /// "169.254.169.254 is a link-local address (169.254.0.0/16), which Portico never fetches
     /// from".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} is {}, which Portico never fetches from", self.address, self.what())
+        write!(
+            f,
+            "{} is {}, which Portico never fetches from",
+            self.address,
+            self.what()
+        )
     }
 }
 
@@ -217,7 +338,10 @@ impl fmt::Display for Refusal {
 /// );
 /// ```
 pub fn check(ip: IpAddr) -> Result<(), Refusal> {
-    let found = SPECIAL_RANGES.iter().filter(|r| r.contains(ip)).max_by_key(|r| r.prefix);
+    let found = SPECIAL_RANGES
+        .iter()
+        .filter(|r| r.contains(ip))
+        .max_by_key(|r| r.prefix);
     match found {
         Some(range) => Err(Refusal { address: ip, range }),
         None => Ok(()),
@@ -233,19 +357,26 @@ mod tests {
     fn offset(ip: IpAddr, by: i128) -> IpAddr {
         match ip {
             IpAddr::V4(v) => IpAddr::V4(Ipv4Addr::from((i128::from(u32::from(v)) + by) as u32)),
-            IpAddr::V6(v) => IpAddr::V6(Ipv6Addr::from((u128::from(v) as i128).wrapping_add(by) as u128)),
+            IpAddr::V6(v) => IpAddr::V6(Ipv6Addr::from(
+                (u128::from(v) as i128).wrapping_add(by) as u128
+            )),
         }
     }
 
     fn last(r: &SpecialRange) -> IpAddr {
         match r.network {
-            IpAddr::V4(v) => IpAddr::V4(Ipv4Addr::from(u32::from(v) | u32::MAX.checked_shr(u32::from(r.prefix)).unwrap_or(0))),
-            IpAddr::V6(v) => IpAddr::V6(Ipv6Addr::from(u128::from(v) | u128::MAX.checked_shr(u32::from(r.prefix)).unwrap_or(0))),
+            IpAddr::V4(v) => IpAddr::V4(Ipv4Addr::from(
+                u32::from(v) | u32::MAX.checked_shr(u32::from(r.prefix)).unwrap_or(0),
+            )),
+            IpAddr::V6(v) => IpAddr::V6(Ipv6Addr::from(
+                u128::from(v) | u128::MAX.checked_shr(u32::from(r.prefix)).unwrap_or(0),
+            )),
         }
     }
 
     fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap_or_else(|_| panic!("{s} is not an address"))
+        s.parse()
+            .unwrap_or_else(|_| panic!("{s} is not an address"))
     }
 
     fn range_of(s: &str) -> String {
@@ -259,9 +390,18 @@ mod tests {
     fn every_range_refuses_its_first_and_last_address_and_names_itself_or_a_narrower_range() {
         for r in SPECIAL_RANGES {
             for inside in [r.network, last(r)] {
-                let refusal = check(inside).expect_err(&format!("{inside} in {}/{}", r.network, r.prefix));
-                assert!(refusal.range.prefix >= r.prefix, "{inside}: named by {:?}, not {:?}", refusal.range, r);
-                assert!(refusal.to_string().contains(refusal.range.what), "{refusal}");
+                let refusal =
+                    check(inside).expect_err(&format!("{inside} in {}/{}", r.network, r.prefix));
+                assert!(
+                    refusal.range.prefix >= r.prefix,
+                    "{inside}: named by {:?}, not {:?}",
+                    refusal.range,
+                    r
+                );
+                assert!(
+                    refusal.to_string().contains(refusal.range.what),
+                    "{refusal}"
+                );
             }
         }
     }
@@ -413,7 +553,20 @@ mod tests {
 
     #[test]
     fn ordinary_public_addresses_pass() {
-        for s in ["1.1.1.1", "8.8.8.8", "93.184.215.14", "100.63.255.255", "172.32.0.1", "192.0.1.1", "223.255.255.255", "2606:4700::1111", "2a00:1450:4001::200e", "2001:200::1", "2003::1", "3fff:1000::1"] {
+        for s in [
+            "1.1.1.1",
+            "8.8.8.8",
+            "93.184.215.14",
+            "100.63.255.255",
+            "172.32.0.1",
+            "192.0.1.1",
+            "223.255.255.255",
+            "2606:4700::1111",
+            "2a00:1450:4001::200e",
+            "2001:200::1",
+            "2003::1",
+            "3fff:1000::1",
+        ] {
             assert!(check(ip(s)).is_ok(), "{s}: {}", check(ip(s)).unwrap_err());
         }
     }
@@ -427,7 +580,11 @@ mod tests {
                     continue;
                 }
                 if let Err(refusal) = check(outside) {
-                    assert_ne!(refusal.range, r, "{outside} is outside {}/{}", r.network, r.prefix);
+                    assert_ne!(
+                        refusal.range, r,
+                        "{outside} is outside {}/{}",
+                        r.network, r.prefix
+                    );
                 }
             }
         }
@@ -447,7 +604,11 @@ mod tests {
         ];
         for (addr, says) in cases {
             let refusal = check(ip(addr)).expect_err(addr);
-            assert_eq!(refusal.to_string(), format!("{} is {says}, which Portico never fetches from", ip(addr)), "{addr}");
+            assert_eq!(
+                refusal.to_string(),
+                format!("{} is {says}, which Portico never fetches from", ip(addr)),
+                "{addr}"
+            );
         }
     }
 }

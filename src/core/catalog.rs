@@ -64,28 +64,226 @@ macro_rules! idp {
 
 /// The catalog, in the order the portal shows it.
 pub const CATALOG: &[IdpEntry] = &[
-    idp!("okta-saml", "Okta", Saml, "okta.svg", "okta workforce", Url, "Metadata URL", SAML_STD),
-    idp!("okta-oidc", "Okta", Oidc, "okta.svg", "okta workforce", Issuer, "Issuer URL", OIDC_STD),
-    idp!("entra-saml", "Microsoft Entra ID", Saml, "entra.svg", "azure ad active directory microsoft office 365", File, "Federation Metadata XML", MS_CLAIMS),
-    idp!("entra-oidc", "Microsoft Entra ID", Oidc, "entra.svg", "azure ad active directory microsoft office 365", Issuer, "Issuer URL", OIDC_STD),
-    idp!("google-saml", "Google Workspace", Saml, "google.svg", "gsuite g suite google apps", File, "IdP metadata", SAML_STD),
-    idp!("onelogin-saml", "OneLogin", Saml, "onelogin.svg", "one login", Url, "Issuer URL", SAML_STD),
-    idp!("onelogin-oidc", "OneLogin", Oidc, "onelogin.svg", "one login", Issuer, "Issuer URL", OIDC_STD),
-    idp!("jumpcloud-saml", "JumpCloud", Saml, "jumpcloud.svg", "jump cloud", File, "IdP metadata", SAML_STD),
-    idp!("pingone-saml", "PingOne", Saml, "pingone.svg", "ping identity", Url, "IDP Metadata URL", SAML_STD),
-    idp!("pingone-oidc", "PingOne", Oidc, "pingone.svg", "ping identity", Issuer, "Issuer URL", OIDC_STD),
-    idp!("pingfederate-saml", "PingFederate", Saml, "pingfederate.svg", "ping identity federate", Url, "Metadata URL", SAML_STD),
-    idp!("adfs-saml", "ADFS", Saml, "adfs.svg", "active directory federation services microsoft windows server", Url, "Federation metadata URL", MS_CLAIMS),
-    idp!("keycloak-saml", "Keycloak", Saml, "keycloak.svg", "red hat sso", Url, "SAML 2.0 Identity Provider Metadata", SAML_STD),
-    idp!("keycloak-oidc", "Keycloak", Oidc, "keycloak.svg", "red hat sso", Issuer, "Issuer URL", OIDC_STD),
-    idp!("auth0-saml", "Auth0", Saml, "auth0.svg", "okta customer identity", Url, "Identity Provider Metadata", SAML_STD),
-    idp!("auth0-oidc", "Auth0", Oidc, "auth0.svg", "okta customer identity", Issuer, "Issuer URL", OIDC_STD),
-    idp!("rippling-saml", "Rippling", Saml, "rippling.svg", "rippling", File, "IdP metadata", SAML_STD),
-    idp!("duo-saml", "Duo", Saml, "duo.svg", "cisco duo security sso", File, "SAML metadata", SAML_STD),
-    idp!("cyberark-saml", "CyberArk Identity", Saml, "cyberark.svg", "cyberark idaptive", File, "IdP metadata", SAML_STD),
-    idp!("shibboleth-saml", "Shibboleth", Saml, "shibboleth.svg", "shibboleth idp university federation", Url, "IdP metadata URL", SAML_STD),
-    idp!("generic-saml", "Other SAML 2.0", Saml, "saml.svg", "custom saml shibboleth any", File, "IdP metadata", SAML_STD),
-    idp!("generic-oidc", "Other OpenID Connect", Oidc, "oidc.svg", "custom oidc oauth any", Issuer, "Issuer URL", OIDC_STD),
+    idp!(
+        "okta-saml",
+        "Okta",
+        Saml,
+        "okta.svg",
+        "okta workforce",
+        Url,
+        "Metadata URL",
+        SAML_STD
+    ),
+    idp!(
+        "okta-oidc",
+        "Okta",
+        Oidc,
+        "okta.svg",
+        "okta workforce",
+        Issuer,
+        "Issuer URL",
+        OIDC_STD
+    ),
+    idp!(
+        "entra-saml",
+        "Microsoft Entra ID",
+        Saml,
+        "entra.svg",
+        "azure ad active directory microsoft office 365",
+        File,
+        "Federation Metadata XML",
+        MS_CLAIMS
+    ),
+    idp!(
+        "entra-oidc",
+        "Microsoft Entra ID",
+        Oidc,
+        "entra.svg",
+        "azure ad active directory microsoft office 365",
+        Issuer,
+        "Issuer URL",
+        OIDC_STD
+    ),
+    idp!(
+        "google-saml",
+        "Google Workspace",
+        Saml,
+        "google.svg",
+        "gsuite g suite google apps",
+        File,
+        "IdP metadata",
+        SAML_STD
+    ),
+    idp!(
+        "onelogin-saml",
+        "OneLogin",
+        Saml,
+        "onelogin.svg",
+        "one login",
+        Url,
+        "Issuer URL",
+        SAML_STD
+    ),
+    idp!(
+        "onelogin-oidc",
+        "OneLogin",
+        Oidc,
+        "onelogin.svg",
+        "one login",
+        Issuer,
+        "Issuer URL",
+        OIDC_STD
+    ),
+    idp!(
+        "jumpcloud-saml",
+        "JumpCloud",
+        Saml,
+        "jumpcloud.svg",
+        "jump cloud",
+        File,
+        "IdP metadata",
+        SAML_STD
+    ),
+    idp!(
+        "pingone-saml",
+        "PingOne",
+        Saml,
+        "pingone.svg",
+        "ping identity",
+        Url,
+        "IDP Metadata URL",
+        SAML_STD
+    ),
+    idp!(
+        "pingone-oidc",
+        "PingOne",
+        Oidc,
+        "pingone.svg",
+        "ping identity",
+        Issuer,
+        "Issuer URL",
+        OIDC_STD
+    ),
+    idp!(
+        "pingfederate-saml",
+        "PingFederate",
+        Saml,
+        "pingfederate.svg",
+        "ping identity federate",
+        Url,
+        "Metadata URL",
+        SAML_STD
+    ),
+    idp!(
+        "adfs-saml",
+        "ADFS",
+        Saml,
+        "adfs.svg",
+        "active directory federation services microsoft windows server",
+        Url,
+        "Federation metadata URL",
+        MS_CLAIMS
+    ),
+    idp!(
+        "keycloak-saml",
+        "Keycloak",
+        Saml,
+        "keycloak.svg",
+        "red hat sso",
+        Url,
+        "SAML 2.0 Identity Provider Metadata",
+        SAML_STD
+    ),
+    idp!(
+        "keycloak-oidc",
+        "Keycloak",
+        Oidc,
+        "keycloak.svg",
+        "red hat sso",
+        Issuer,
+        "Issuer URL",
+        OIDC_STD
+    ),
+    idp!(
+        "auth0-saml",
+        "Auth0",
+        Saml,
+        "auth0.svg",
+        "okta customer identity",
+        Url,
+        "Identity Provider Metadata",
+        SAML_STD
+    ),
+    idp!(
+        "auth0-oidc",
+        "Auth0",
+        Oidc,
+        "auth0.svg",
+        "okta customer identity",
+        Issuer,
+        "Issuer URL",
+        OIDC_STD
+    ),
+    idp!(
+        "rippling-saml",
+        "Rippling",
+        Saml,
+        "rippling.svg",
+        "rippling",
+        File,
+        "IdP metadata",
+        SAML_STD
+    ),
+    idp!(
+        "duo-saml",
+        "Duo",
+        Saml,
+        "duo.svg",
+        "cisco duo security sso",
+        File,
+        "SAML metadata",
+        SAML_STD
+    ),
+    idp!(
+        "cyberark-saml",
+        "CyberArk Identity",
+        Saml,
+        "cyberark.svg",
+        "cyberark idaptive",
+        File,
+        "IdP metadata",
+        SAML_STD
+    ),
+    idp!(
+        "shibboleth-saml",
+        "Shibboleth",
+        Saml,
+        "shibboleth.svg",
+        "shibboleth idp university federation",
+        Url,
+        "IdP metadata URL",
+        SAML_STD
+    ),
+    idp!(
+        "generic-saml",
+        "Other SAML 2.0",
+        Saml,
+        "saml.svg",
+        "custom saml shibboleth any",
+        File,
+        "IdP metadata",
+        SAML_STD
+    ),
+    idp!(
+        "generic-oidc",
+        "Other OpenID Connect",
+        Oidc,
+        "oidc.svg",
+        "custom oidc oauth any",
+        Issuer,
+        "Issuer URL",
+        OIDC_STD
+    ),
 ];
 
 /// IdPs whose guides (and usual setups) put the user's email in the NameID: their connections
@@ -111,7 +309,9 @@ impl IdpEntry {
 
 /// How sentences name the IdP of a catalog key.
 pub fn in_sentence(key: &str) -> &'static str {
-    find(key).map(IdpEntry::in_sentence).unwrap_or("your identity provider")
+    find(key)
+        .map(IdpEntry::in_sentence)
+        .unwrap_or("your identity provider")
 }
 
 /// `name` at the start of a sentence: "Your identity provider", "Okta".
@@ -134,7 +334,9 @@ pub fn search(query: &str) -> impl Iterator<Item = &'static IdpEntry> + '_ {
     CATALOG.iter().filter(move |e| {
         q.is_empty()
             || q.split_whitespace().all(|w| {
-                e.name.to_lowercase().contains(w) || e.aliases.contains(w) || e.protocol.as_str().contains(w)
+                e.name.to_lowercase().contains(w)
+                    || e.aliases.contains(w)
+                    || e.protocol.as_str().contains(w)
                     || (w == "openid" && e.protocol == Protocol::Oidc)
             })
     })
@@ -149,7 +351,10 @@ mod tests {
         assert_eq!(in_sentence("generic-saml"), "your identity provider");
         assert_eq!(in_sentence("generic-oidc"), "your identity provider");
         assert_eq!(in_sentence("okta-saml"), "Okta");
-        assert_eq!(sentence_start(in_sentence("generic-saml")), "Your identity provider");
+        assert_eq!(
+            sentence_start(in_sentence("generic-saml")),
+            "Your identity provider"
+        );
         assert_eq!(sentence_start("Okta"), "Okta");
         assert_eq!(sentence_start(""), "");
     }
@@ -159,14 +364,35 @@ mod tests {
         let mut keys = std::collections::HashSet::new();
         for e in CATALOG {
             assert!(keys.insert(e.key), "duplicate key {}", e.key);
-            assert!(e.key.ends_with(e.protocol.as_str()), "{} should end with its protocol", e.key);
-            assert_eq!(e.delivery == MetadataDelivery::Issuer, e.protocol == Protocol::Oidc, "{}", e.key);
+            assert!(
+                e.key.ends_with(e.protocol.as_str()),
+                "{} should end with its protocol",
+                e.key
+            );
+            assert_eq!(
+                e.delivery == MetadataDelivery::Issuer,
+                e.protocol == Protocol::Oidc,
+                "{}",
+                e.key
+            );
         }
     }
 
     #[test]
     fn every_required_provider_is_listed() {
-        for name in ["Okta", "Microsoft Entra ID", "Google Workspace", "OneLogin", "JumpCloud", "PingOne", "ADFS", "Keycloak", "Auth0", "Other SAML 2.0", "Other OpenID Connect"] {
+        for name in [
+            "Okta",
+            "Microsoft Entra ID",
+            "Google Workspace",
+            "OneLogin",
+            "JumpCloud",
+            "PingOne",
+            "ADFS",
+            "Keycloak",
+            "Auth0",
+            "Other SAML 2.0",
+            "Other OpenID Connect",
+        ] {
             assert!(CATALOG.iter().any(|e| e.name == name), "{name} missing");
         }
     }
@@ -174,7 +400,9 @@ mod tests {
     #[test]
     fn every_logo_exists_in_public() {
         for e in CATALOG {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/logos").join(e.logo);
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("public/logos")
+                .join(e.logo);
             assert!(path.exists(), "{} has no logo at {}", e.key, path.display());
         }
     }
@@ -194,7 +422,10 @@ mod tests {
         let keys: Vec<_> = search("azure").map(|e| e.key).collect();
         assert_eq!(keys, ["entra-saml", "entra-oidc"]);
         let okta_oidc: Vec<_> = search("okta oidc").map(|e| e.key).collect();
-        assert!(okta_oidc.contains(&"okta-oidc") && !okta_oidc.contains(&"okta-saml"), "{okta_oidc:?}");
+        assert!(
+            okta_oidc.contains(&"okta-oidc") && !okta_oidc.contains(&"okta-saml"),
+            "{okta_oidc:?}"
+        );
         assert_eq!(search("").count(), CATALOG.len());
         assert_eq!(search("no such idp").count(), 0);
     }

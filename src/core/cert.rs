@@ -19,8 +19,8 @@ mod date;
 mod der;
 mod warnings;
 
-pub use date::{format_date, format_datetime};
 pub(crate) use date::parse_xml_datetime;
+pub use date::{format_date, format_datetime};
 pub use warnings::certificate_warnings;
 
 /// One X.509 certificate, as shown to the admin and stored for signature checks.
@@ -102,7 +102,8 @@ pub(crate) fn read_metadata_certificates(
     texts: &[String],
     now: i64,
 ) -> Result<(Vec<CertificateInfo>, Vec<MetadataProblem>), MetadataProblem> {
-    let (mut certs, mut unreadable, mut seen) = (Vec::<CertificateInfo>::new(), Vec::new(), HashSet::new());
+    let (mut certs, mut unreadable, mut seen) =
+        (Vec::<CertificateInfo>::new(), Vec::new(), HashSet::new());
     for (index, text) in texts.iter().enumerate() {
         let mut info = match read_certificate(text) {
             Ok(info) => info,

@@ -22,7 +22,13 @@ pub struct PageSources {
 impl PageSources {
     /// The sources for an HTML page: the hash of every inline script in it.
     pub fn for_html(html: &str) -> PageSources {
-        PageSources { script_hashes: inline_scripts(html).iter().map(|s| hash_source(s)).collect(), form_targets: Vec::new() }
+        PageSources {
+            script_hashes: inline_scripts(html)
+                .iter()
+                .map(|s| hash_source(s))
+                .collect(),
+            form_targets: Vec::new(),
+        }
     }
 }
 
@@ -35,7 +41,10 @@ impl PageSources {
 pub fn hash_source(script: &str) -> String {
     let normalized = script.replace("\r\n", "\n").replace('\r', "\n");
     let digest = Sha256::digest(normalized.as_bytes());
-    format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest))
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
 }
 
 /// The whole policy for a page: `frame_ancestors` is the directive built from the embedding
@@ -74,11 +83,17 @@ pub fn inline_scripts(html: &str) -> Vec<&str> {
             };
             continue;
         }
-        if !starts_with_ignore_case(&bytes[i + 1..], b"script") || !bytes.get(i + 7).is_some_and(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/') {
+        if !starts_with_ignore_case(&bytes[i + 1..], b"script")
+            || !bytes
+                .get(i + 7)
+                .is_some_and(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
+        {
             i += 1;
             continue;
         }
-        let Some((tag_end, has_src)) = start_tag_end(bytes, i + 7) else { return out };
+        let Some((tag_end, has_src)) = start_tag_end(bytes, i + 7) else {
+            return out;
+        };
         let body_start = tag_end + 1;
         let body_end = find_end_tag(bytes, body_start).unwrap_or(bytes.len());
         if !has_src {
@@ -98,14 +113,19 @@ fn starts_with_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
 fn start_tag_end(bytes: &[u8], mut i: usize) -> Option<(usize, bool)> {
     let mut has_src = false;
     loop {
-        while bytes.get(i).is_some_and(|b| b.is_ascii_whitespace() || *b == b'/') {
+        while bytes
+            .get(i)
+            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'/')
+        {
             i += 1;
         }
         match bytes.get(i)? {
             b'>' => return Some((i, has_src)),
             _ => {
                 let name_start = i;
-                while bytes.get(i).is_some_and(|&b| !(b.is_ascii_whitespace() || b == b'=' || b == b'>' || b == b'/')) {
+                while bytes.get(i).is_some_and(|&b| {
+                    !(b.is_ascii_whitespace() || b == b'=' || b == b'>' || b == b'/')
+                }) {
                     i += 1;
                 }
                 if bytes[name_start..i].eq_ignore_ascii_case(b"src") {
@@ -129,7 +149,10 @@ fn start_tag_end(bytes: &[u8], mut i: usize) -> Option<(usize, bool)> {
                             i += 1;
                         }
                         _ => {
-                            while bytes.get(i).is_some_and(|&b| !(b.is_ascii_whitespace() || b == b'>')) {
+                            while bytes
+                                .get(i)
+                                .is_some_and(|&b| !(b.is_ascii_whitespace() || b == b'>'))
+                            {
                                 i += 1;
                             }
                         }
@@ -144,7 +167,13 @@ fn start_tag_end(bytes: &[u8], mut i: usize) -> Option<(usize, bool)> {
 fn find_end_tag(bytes: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
     while i + 8 <= bytes.len() {
-        if bytes[i] == b'<' && bytes[i + 1] == b'/' && starts_with_ignore_case(&bytes[i + 2..], b"script") && bytes.get(i + 8).is_none_or(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/') {
+        if bytes[i] == b'<'
+            && bytes[i + 1] == b'/'
+            && starts_with_ignore_case(&bytes[i + 2..], b"script")
+            && bytes
+                .get(i + 8)
+                .is_none_or(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
+        {
             return Some(i);
         }
         i += 1;
@@ -169,7 +198,11 @@ mod tests {
     fn inline_scripts_are_found_and_external_ones_and_comments_skipped() {
         let scripts = inline_scripts(TRUNK_PAGE);
         assert_eq!(scripts.len(), 2, "{scripts:?}");
-        assert!(scripts[0].starts_with("\nimport init") && scripts[0].ends_with("}}));\n"), "{:?}", scripts[0]);
+        assert!(
+            scripts[0].starts_with("\nimport init") && scripts[0].ends_with("}}));\n"),
+            "{:?}",
+            scripts[0]
+        );
         assert_eq!(scripts[1], "second()");
         assert!(inline_scripts("<html><scripts>x</scripts><p>no scripts</p></html>").is_empty());
         // A script that never ends runs to the end of the document, as in the browser.
@@ -181,7 +214,10 @@ mod tests {
     #[test]
     fn hashes_match_what_browsers_compute() {
         // Values from `printf %s 'alert(1)' | openssl dgst -sha256 -binary | base64`.
-        assert_eq!(hash_source("alert(1)"), "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='");
+        assert_eq!(
+            hash_source("alert(1)"),
+            "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"
+        );
         // The parser turns CR LF into LF before the browser hashes the text.
         assert_eq!(hash_source("a();\r\nb();"), hash_source("a();\nb();"));
         assert_eq!(hash_source("a();\rb();"), hash_source("a();\nb();"));
@@ -189,13 +225,35 @@ mod tests {
 
     #[test]
     fn the_policy_allows_exactly_the_page_scripts_and_form_targets() {
-        let page = PageSources { script_hashes: vec!["'sha256-abc='".into()], form_targets: vec!["https://idp.example.com".into()] };
+        let page = PageSources {
+            script_hashes: vec!["'sha256-abc='".into()],
+            form_targets: vec!["https://idp.example.com".into()],
+        };
         let p = page_policy(&page, "frame-ancestors 'none'");
-        assert!(p.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-abc=';"), "{p}");
-        assert!(p.contains("form-action 'self' https://idp.example.com;"), "{p}");
-        assert!(p.contains("base-uri 'none'") && p.contains("object-src 'none'") && p.ends_with("frame-ancestors 'none'"), "{p}");
-        let script_src = p.split(';').find(|d| d.trim().starts_with("script-src")).unwrap();
-        assert!(!script_src.contains("unsafe-inline") && !script_src.contains("'unsafe-eval'"), "{p}");
-        assert!(PageSources::for_html("<p>no script</p>").script_hashes.is_empty());
+        assert!(
+            p.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-abc=';"),
+            "{p}"
+        );
+        assert!(
+            p.contains("form-action 'self' https://idp.example.com;"),
+            "{p}"
+        );
+        assert!(
+            p.contains("base-uri 'none'")
+                && p.contains("object-src 'none'")
+                && p.ends_with("frame-ancestors 'none'"),
+            "{p}"
+        );
+        let script_src = p
+            .split(';')
+            .find(|d| d.trim().starts_with("script-src"))
+            .unwrap();
+        assert!(
+            !script_src.contains("unsafe-inline") && !script_src.contains("'unsafe-eval'"),
+            "{p}"
+        );
+        assert!(PageSources::for_html("<p>no script</p>")
+            .script_hashes
+            .is_empty());
     }
 }

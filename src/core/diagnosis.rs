@@ -27,7 +27,7 @@
 //! ```
 
 use crate::api::portal::{Protocol, SpValues};
-use crate::api::signin::{CopyValue, Diagnosis, FailureCode, Fact, Rejection};
+use crate::api::signin::{CopyValue, Diagnosis, Fact, FailureCode, Rejection};
 use crate::core::catalog;
 
 mod console;
@@ -45,7 +45,12 @@ pub use console::{console, Console, OidcConsole, SamlConsole, CONSOLES, GENERIC}
 /// Explains a rejection for the admin: title, message, fix steps specific to the IdP when known
 /// (generic otherwise), values to copy, and the evidence facts passed through (in order, labels
 /// kept).
-pub fn diagnose(rejection: &Rejection, idp_key: &str, sp: &SpValues, organization_domains: &[String]) -> Diagnosis {
+pub fn diagnose(
+    rejection: &Rejection,
+    idp_key: &str,
+    sp: &SpValues,
+    organization_domains: &[String],
+) -> Diagnosis {
     let ctx = Ctx::new(&rejection.facts, idp_key, sp, organization_domains);
     let text = explain(rejection.code, &ctx);
     Diagnosis {
@@ -90,20 +95,38 @@ impl<'a> Ctx<'a> {
             None if idp_key.ends_with("-oidc") => Protocol::Oidc,
             None => Protocol::Saml,
         };
-        let email_attribute = entry.and_then(|e| e.default_attributes.first().copied()).unwrap_or("email");
-        Ctx { facts, console, name: console.name, protocol, email_attribute, sp, domains }
+        let email_attribute = entry
+            .and_then(|e| e.default_attributes.first().copied())
+            .unwrap_or("email");
+        Ctx {
+            facts,
+            console,
+            name: console.name,
+            protocol,
+            email_attribute,
+            sp,
+            domains,
+        }
     }
 
     /// The first non-blank value of a fact.
     fn fact(&self, key: &str) -> Option<&'a str> {
-        self.facts.iter().find(|f| f.key == key).map(|f| f.value.trim()).filter(|v| !v.is_empty())
+        self.facts
+            .iter()
+            .find(|f| f.key == key)
+            .map(|f| f.value.trim())
+            .filter(|v| !v.is_empty())
     }
 
     /// Table text with the IdP's name filled in, starting with a capital.
     fn say(&self, text: &str) -> String {
         // "your identity provider" needs a capital where a sentence starts with it.
         let capital = format!(". {}", capitalize(self.name));
-        capitalize(&text.replace(". {idp}", &capital).replace("{idp}", self.name))
+        capitalize(
+            &text
+                .replace(". {idp}", &capital)
+                .replace("{idp}", self.name),
+        )
     }
 
     /// The IdP's name at the start of a sentence.
@@ -113,7 +136,9 @@ impl<'a> Ctx<'a> {
 
     /// "In Okta, {place}, paste the value below, and save."
     fn paste(&self, place: &str) -> String {
-        self.say(&format!("In {{idp}}, {place}, paste the value below, and save."))
+        self.say(&format!(
+            "In {{idp}}, {place}, paste the value below, and save."
+        ))
     }
 
     fn saml(&self) -> &'static SamlConsole {
@@ -169,7 +194,10 @@ impl<'a> Ctx<'a> {
 }
 
 fn copy(label: &str, value: &str) -> CopyValue {
-    CopyValue { label: label.to_owned(), value: value.to_owned() }
+    CopyValue {
+        label: label.to_owned(),
+        value: value.to_owned(),
+    }
 }
 
 fn capitalize(text: &str) -> String {
@@ -190,7 +218,12 @@ fn quoted(value: Option<&str>, missing: &str) -> String {
 
 /// Sentences joined with spaces, skipping empty ones.
 fn join(parts: &[String]) -> String {
-    parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ")
+    parts
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn explain(code: FailureCode, c: &Ctx) -> Text {

@@ -11,7 +11,11 @@ pub const MAX_ORIGINS: usize = 50;
 /// Hosts that may be listed with plain `http://`: they never leave the vendor's machine or
 /// test network (`.test` and `.localhost` are reserved names, RFC 6761).
 fn local_host(host: &str) -> bool {
-    host == "localhost" || host == "127.0.0.1" || host == "[::1]" || host.ends_with(".localhost") || host.ends_with(".test")
+    host == "localhost"
+        || host == "127.0.0.1"
+        || host == "[::1]"
+        || host.ends_with(".localhost")
+        || host.ends_with(".test")
 }
 
 fn valid_dns_name(host: &str) -> bool {
@@ -21,7 +25,9 @@ fn valid_dns_name(host: &str) -> bool {
                 && label.len() <= 63
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         })
 }
 
@@ -55,15 +61,22 @@ pub fn parse_origin(input: &str) -> Result<String, String> {
     };
     let scheme = scheme.to_ascii_lowercase();
     if scheme != "https" && scheme != "http" {
-        return Err(format!("`{raw}`: only https:// origins can embed the portal."));
+        return Err(format!(
+            "`{raw}`: only https:// origins can embed the portal."
+        ));
     }
     // One trailing slash is what browsers show in the address bar; anything after it is a path.
     let authority = rest.strip_suffix('/').unwrap_or(rest);
     if let Some(i) = authority.find(['/', '?', '#']) {
-        return Err(format!("`{raw}` has a path: an origin is only scheme, host and port, such as {scheme}://{}.", &authority[..i]));
+        return Err(format!(
+            "`{raw}` has a path: an origin is only scheme, host and port, such as {scheme}://{}.",
+            &authority[..i]
+        ));
     }
     if authority.contains('@') {
-        return Err(format!("`{raw}` contains a user name: an origin is only scheme, host and port."));
+        return Err(format!(
+            "`{raw}` contains a user name: an origin is only scheme, host and port."
+        ));
     }
     if !authority.is_ascii() {
         return Err(format!("`{raw}`: write the host in its ASCII (punycode) form, as the browser sends it, e.g. https://xn--bcher-kva.example."));
@@ -75,7 +88,9 @@ pub fn parse_origin(input: &str) -> Result<String, String> {
         _ => (authority.as_str(), None),
     };
     if host.contains('*') {
-        return Err(format!("`{raw}`: wildcards are not supported; list each origin that embeds the portal."));
+        return Err(format!(
+            "`{raw}`: wildcards are not supported; list each origin that embeds the portal."
+        ));
     }
     if !(valid_dns_name(host) || valid_ip_literal(host)) {
         return Err(format!("`{raw}` does not have a valid host name."));
@@ -84,7 +99,11 @@ pub fn parse_origin(input: &str) -> Result<String, String> {
         None => None,
         Some(p) => match p.parse::<u16>() {
             Ok(n) if n > 0 && p.chars().all(|c| c.is_ascii_digit()) => Some(n),
-            _ => return Err(format!("`{raw}` has an invalid port: use a number from 1 to 65535.")),
+            _ => {
+                return Err(format!(
+                    "`{raw}` has an invalid port: use a number from 1 to 65535."
+                ))
+            }
         },
     };
     if scheme == "http" && !local_host(host) {
@@ -98,16 +117,24 @@ pub fn parse_origin(input: &str) -> Result<String, String> {
 }
 
 /// Checks a whole list: the normalized list, or every problem keyed `allowed_origins[i]`.
-pub fn parse_origins(list: &[String]) -> Result<Vec<String>, std::collections::BTreeMap<String, String>> {
+pub fn parse_origins(
+    list: &[String],
+) -> Result<Vec<String>, std::collections::BTreeMap<String, String>> {
     let mut problems = std::collections::BTreeMap::new();
     let mut out: Vec<String> = Vec::with_capacity(list.len());
     if list.len() > MAX_ORIGINS {
-        problems.insert("allowed_origins".into(), format!("List at most {MAX_ORIGINS} origins."));
+        problems.insert(
+            "allowed_origins".into(),
+            format!("List at most {MAX_ORIGINS} origins."),
+        );
     }
     for (i, entry) in list.iter().enumerate() {
         match parse_origin(entry) {
             Ok(o) if out.contains(&o) => {
-                problems.insert(format!("allowed_origins[{i}]"), format!("`{o}` is listed twice."));
+                problems.insert(
+                    format!("allowed_origins[{i}]"),
+                    format!("`{o}` is listed twice."),
+                );
             }
             Ok(o) => out.push(o),
             Err(m) => {
@@ -165,12 +192,30 @@ mod tests {
 
     #[test]
     fn origins_are_normalized() {
-        assert_eq!(parse_origin(" https://App.Vendor.COM ").unwrap(), "https://app.vendor.com");
-        assert_eq!(parse_origin("https://app.vendor.com:8443/").unwrap(), "https://app.vendor.com:8443");
-        assert_eq!(parse_origin("http://127.0.0.1:80").unwrap(), "http://127.0.0.1");
-        assert_eq!(parse_origin("http://[::1]:3000").unwrap(), "http://[::1]:3000");
-        assert_eq!(parse_origin("http://app.other.test:9000").unwrap(), "http://app.other.test:9000");
-        assert_eq!(parse_origin("https://10.0.0.5").unwrap(), "https://10.0.0.5");
+        assert_eq!(
+            parse_origin(" https://App.Vendor.COM ").unwrap(),
+            "https://app.vendor.com"
+        );
+        assert_eq!(
+            parse_origin("https://app.vendor.com:8443/").unwrap(),
+            "https://app.vendor.com:8443"
+        );
+        assert_eq!(
+            parse_origin("http://127.0.0.1:80").unwrap(),
+            "http://127.0.0.1"
+        );
+        assert_eq!(
+            parse_origin("http://[::1]:3000").unwrap(),
+            "http://[::1]:3000"
+        );
+        assert_eq!(
+            parse_origin("http://app.other.test:9000").unwrap(),
+            "http://app.other.test:9000"
+        );
+        assert_eq!(
+            parse_origin("https://10.0.0.5").unwrap(),
+            "https://10.0.0.5"
+        );
     }
 
     #[test]
@@ -197,7 +242,11 @@ mod tests {
 
     #[test]
     fn lists_report_each_entry() {
-        let list = vec!["https://a.example".to_owned(), "http://b.example".to_owned(), "https://A.example/".to_owned()];
+        let list = vec![
+            "https://a.example".to_owned(),
+            "http://b.example".to_owned(),
+            "https://A.example/".to_owned(),
+        ];
         let problems = parse_origins(&list).unwrap_err();
         assert_eq!(problems.len(), 2);
         assert!(problems["allowed_origins[1]"].contains("https://b.example"));
@@ -208,18 +257,39 @@ mod tests {
     fn the_policy_lists_exactly_the_origins() {
         assert_eq!(frame_ancestors(&[], false), "frame-ancestors 'none'");
         assert_eq!(frame_ancestors(&[], true), "frame-ancestors 'self'");
-        let o = vec!["https://a.example".to_owned(), "http://localhost:3000".to_owned()];
-        assert_eq!(frame_ancestors(&o, false), "frame-ancestors https://a.example http://localhost:3000");
-        assert_eq!(frame_ancestors(&o, true), "frame-ancestors 'self' https://a.example http://localhost:3000");
+        let o = vec![
+            "https://a.example".to_owned(),
+            "http://localhost:3000".to_owned(),
+        ];
+        assert_eq!(
+            frame_ancestors(&o, false),
+            "frame-ancestors https://a.example http://localhost:3000"
+        );
+        assert_eq!(
+            frame_ancestors(&o, true),
+            "frame-ancestors 'self' https://a.example http://localhost:3000"
+        );
     }
 
     #[test]
     fn a_parent_matches_only_a_listed_origin() {
-        let o = vec!["https://app.vendor.com".to_owned(), "http://localhost:3000".to_owned()];
-        assert_eq!(allowed_match("https://app.vendor.com/settings/sso?x=1", &o), Some("https://app.vendor.com"));
-        assert_eq!(allowed_match("http://localhost:3000", &o), Some("http://localhost:3000"));
+        let o = vec![
+            "https://app.vendor.com".to_owned(),
+            "http://localhost:3000".to_owned(),
+        ];
+        assert_eq!(
+            allowed_match("https://app.vendor.com/settings/sso?x=1", &o),
+            Some("https://app.vendor.com")
+        );
+        assert_eq!(
+            allowed_match("http://localhost:3000", &o),
+            Some("http://localhost:3000")
+        );
         assert_eq!(allowed_match("http://localhost:3001/", &o), None);
-        assert_eq!(allowed_match("https://app.vendor.com.evil.example/", &o), None);
+        assert_eq!(
+            allowed_match("https://app.vendor.com.evil.example/", &o),
+            None
+        );
         assert_eq!(allowed_match("", &o), None);
     }
 

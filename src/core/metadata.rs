@@ -76,7 +76,10 @@ impl IdpMetadata {
 
     /// The service to send users to: HTTP-Redirect when offered (a plain link), else HTTP-POST.
     pub fn preferred_sso(&self) -> Option<&SsoService> {
-        let redirect = self.sso_services.iter().find(|s| s.binding == BINDING_REDIRECT);
+        let redirect = self
+            .sso_services
+            .iter()
+            .find(|s| s.binding == BINDING_REDIRECT);
         redirect.or(self.sso_services.first())
     }
 
@@ -120,7 +123,8 @@ pub fn inspect_idp_metadata_bytes(
     let mut meta = idp::read_entity(picked.node, now_unix)?;
     meta.chosen_entity = picked.chosen;
     meta.entities = picked.choices;
-    meta.warnings.extend(certificate_warnings(&meta.signing_certificates, now_unix));
+    meta.warnings
+        .extend(certificate_warnings(&meta.signing_certificates, now_unix));
     if let Some(until) = meta.valid_until.filter(|t| *t < now_unix) {
         meta.warnings.push(MetadataProblem::new(
             codes::METADATA_VALID_UNTIL_PASSED,

@@ -3,16 +3,16 @@
 
 pub mod address;
 pub mod catalog;
+pub mod cert;
 pub mod csp;
 pub mod diagnosis;
 pub mod embed;
 pub mod lifecycle;
 pub mod mapping;
-pub mod theme;
-pub mod cert;
 pub mod metadata;
 pub mod prose;
 pub mod rate;
 pub mod saml_response;
+pub mod theme;
 pub mod validate;
 pub mod xml;

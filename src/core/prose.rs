@@ -16,7 +16,9 @@ pub fn spans(text: &str) -> Vec<Span<'_>> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(open) = rest.find('`') {
-        let Some(len) = rest[open + 1..].find('`') else { break };
+        let Some(len) = rest[open + 1..].find('`') else {
+            break;
+        };
         if open > 0 {
             out.push(Span::Text(&rest[..open]));
         }
@@ -37,7 +39,12 @@ mod tests {
     fn backticks_mark_code_and_never_show() {
         assert_eq!(
             spans("`mail` arrived and looks right; map `email` to it."),
-            [Span::Code("mail"), Span::Text(" arrived and looks right; map "), Span::Code("email"), Span::Text(" to it.")]
+            [
+                Span::Code("mail"),
+                Span::Text(" arrived and looks right; map "),
+                Span::Code("email"),
+                Span::Text(" to it.")
+            ]
         );
         assert_eq!(spans("No code here."), [Span::Text("No code here.")]);
         assert_eq!(spans("A lone ` stays."), [Span::Text("A lone ` stays.")]);

@@ -26,12 +26,22 @@ pub struct FixedWindow<K = String> {
 impl<K: std::hash::Hash + Eq + Clone> FixedWindow<K> {
     /// A limit of `allowed` per `window_seconds`, remembering at most `capacity` keys.
     pub fn new(allowed: u32, window_seconds: i64, capacity: usize) -> FixedWindow<K> {
-        FixedWindow { allowed, window_seconds: window_seconds.max(1), capacity: capacity.max(8), windows: HashMap::new(), swept_at: i64::MIN }
+        FixedWindow {
+            allowed,
+            window_seconds: window_seconds.max(1),
+            capacity: capacity.max(8),
+            windows: HashMap::new(),
+            swept_at: i64::MIN,
+        }
     }
 
     /// Whether `key` has used its allowance in its current window (without counting).
     pub fn over(&self, key: &K, now: i64) -> bool {
-        self.allowed > 0 && self.windows.get(key).is_some_and(|(start, n)| now < start + self.window_seconds && *n >= self.allowed)
+        self.allowed > 0
+            && self
+                .windows
+                .get(key)
+                .is_some_and(|(start, n)| now < start + self.window_seconds && *n >= self.allowed)
     }
 
     /// Counts one request by `key` at `now` and returns its count in the current window.
@@ -71,8 +81,13 @@ impl<K: std::hash::Hash + Eq + Clone> FixedWindow<K> {
             self.windows.retain(|_, (start, _)| now < *start + span);
         }
         if self.windows.len() >= self.capacity {
-            let mut by_age: Vec<(i64, K)> = self.windows.iter().map(|(k, (start, _))| (*start, k.clone())).collect();
-            let (oldest, _, _) = by_age.select_nth_unstable_by_key(self.capacity / 8, |(start, _)| *start);
+            let mut by_age: Vec<(i64, K)> = self
+                .windows
+                .iter()
+                .map(|(k, (start, _))| (*start, k.clone()))
+                .collect();
+            let (oldest, _, _) =
+                by_age.select_nth_unstable_by_key(self.capacity / 8, |(start, _)| *start);
             for (_, k) in oldest.iter() {
                 self.windows.remove(k);
             }
@@ -167,8 +182,14 @@ mod tests {
         let a: std::net::IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
         let b: std::net::IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
         assert_eq!(client_key(a), client_key(b));
-        assert_ne!(client_key(a), client_key("2001:db8:1:3::1".parse().unwrap()));
-        assert_eq!(client_key("::ffff:198.51.100.7".parse().unwrap()), "198.51.100.7".parse::<std::net::IpAddr>().unwrap());
+        assert_ne!(
+            client_key(a),
+            client_key("2001:db8:1:3::1".parse().unwrap())
+        );
+        assert_eq!(
+            client_key("::ffff:198.51.100.7".parse().unwrap()),
+            "198.51.100.7".parse::<std::net::IpAddr>().unwrap()
+        );
     }
 
     #[test]

@@ -35,8 +35,10 @@ pub const SHA2_DIGESTS: &[&str] = &[
     "http://www.w3.org/2001/04/xmldsig-more#sha224",
 ];
 /// Signature methods accepted only where the connection allows SHA-1.
-pub const SHA1_SIGNATURES: &[&str] =
-    &["http://www.w3.org/2000/09/xmldsig#rsa-sha1", "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha1"];
+pub const SHA1_SIGNATURES: &[&str] = &[
+    "http://www.w3.org/2000/09/xmldsig#rsa-sha1",
+    "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha1",
+];
 /// Digest methods accepted only where the connection allows SHA-1.
 pub const SHA1_DIGESTS: &[&str] = &["http://www.w3.org/2000/09/xmldsig#sha1"];
 
@@ -95,9 +97,12 @@ pub fn decode(value: &str) -> Result<String, Rejection> {
     if compact.is_empty() {
         return Err(malformed("the SAMLResponse is empty"));
     }
-    let bytes = LENIENT_B64.decode(compact.as_bytes()).map_err(|_| malformed("the SAMLResponse is not base64"))?;
+    let bytes = LENIENT_B64
+        .decode(compact.as_bytes())
+        .map_err(|_| malformed("the SAMLResponse is not base64"))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    String::from_utf8(bytes.to_vec()).map_err(|_| malformed("the decoded SAMLResponse is not UTF-8 text"))
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| malformed("the decoded SAMLResponse is not UTF-8 text"))
 }
 
 /// Parses decoded text within [`Limits::SAML_MESSAGE`], strictly (libxml2, inside samael,
@@ -163,7 +168,8 @@ fn signature_problem(problem: &str) -> Rejection {
 }
 
 fn check_status(root: Node) -> Result<(), Rejection> {
-    let code = xml::child(root, NS_PROTOCOL, "Status").and_then(|s| xml::child(s, NS_PROTOCOL, "StatusCode"));
+    let code = xml::child(root, NS_PROTOCOL, "Status")
+        .and_then(|s| xml::child(s, NS_PROTOCOL, "StatusCode"));
     let Some(code) = code else {
         return Err(malformed("The Response has no Status."));
     };
@@ -171,8 +177,11 @@ fn check_status(root: Node) -> Result<(), Rejection> {
     if value == STATUS_SUCCESS {
         return Ok(());
     }
-    let mut r = Rejection::new(FailureCode::SamlStatusNotSuccess).fact("status_code", "Status code", value);
-    if let Some(sub) = xml::child(code, NS_PROTOCOL, "StatusCode").and_then(|s| xml::attr(s, "Value")) {
+    let mut r =
+        Rejection::new(FailureCode::SamlStatusNotSuccess).fact("status_code", "Status code", value);
+    if let Some(sub) =
+        xml::child(code, NS_PROTOCOL, "StatusCode").and_then(|s| xml::attr(s, "Value"))
+    {
         r = r.fact("sub_status", "Second-level status code", sub);
     }
     let message = xml::child(root, NS_PROTOCOL, "Status")
@@ -188,14 +197,17 @@ fn check_status(root: Node) -> Result<(), Rejection> {
 /// Refuses any SignatureMethod or DigestMethod outside the allowed set, naming it, before
 /// libxmlsec1 would refuse it with a less specific error.
 fn check_algorithms(signatures: &[Node], allow_sha1: bool) -> Result<(), Rejection> {
-    let sig_ok = |a: &str| SHA2_SIGNATURES.contains(&a) || (allow_sha1 && SHA1_SIGNATURES.contains(&a));
-    let digest_ok = |a: &str| SHA2_DIGESTS.contains(&a) || (allow_sha1 && SHA1_DIGESTS.contains(&a));
+    let sig_ok =
+        |a: &str| SHA2_SIGNATURES.contains(&a) || (allow_sha1 && SHA1_SIGNATURES.contains(&a));
+    let digest_ok =
+        |a: &str| SHA2_DIGESTS.contains(&a) || (allow_sha1 && SHA1_DIGESTS.contains(&a));
     for sig in signatures {
         let Some(si) = xml::child(*sig, NS_DSIG, "SignedInfo") else {
             return Err(signature_problem("A Signature has no SignedInfo."));
         };
-        let method =
-            xml::child(si, NS_DSIG, "SignatureMethod").and_then(|m| xml::attr(m, "Algorithm")).unwrap_or_default();
+        let method = xml::child(si, NS_DSIG, "SignatureMethod")
+            .and_then(|m| xml::attr(m, "Algorithm"))
+            .unwrap_or_default();
         if !sig_ok(&method) {
             return Err(algorithm_refused(&method));
         }
@@ -215,7 +227,11 @@ fn algorithm_refused(algorithm: &str) -> Rejection {
     Rejection::new(FailureCode::SamlAlgorithmNotAllowed).fact(
         "algorithm",
         "Algorithm the identity provider used",
-        if algorithm.is_empty() { "(none)" } else { algorithm },
+        if algorithm.is_empty() {
+            "(none)"
+        } else {
+            algorithm
+        },
     )
 }
 
@@ -243,7 +259,8 @@ fn check_transforms(signatures: &[Node]) -> Result<(), Rejection> {
         }
         for node in sig.descendants().filter(Node::is_element) {
             let name = node.tag_name().name();
-            if node.tag_name().namespace() == Some(NS_DSIG) && matches!(name, "RetrievalMethod" | "Manifest" | "Object")
+            if node.tag_name().namespace() == Some(NS_DSIG)
+                && matches!(name, "RetrievalMethod" | "Manifest" | "Object")
             {
                 return Err(signature_problem(&format!(
                     "A Signature contains a <{name}>, which SAML signatures never use."
@@ -254,7 +271,11 @@ fn check_transforms(signatures: &[Node]) -> Result<(), Rejection> {
                 continue;
             }
             if name == "CanonicalizationMethod" {
-                if let Some(f) = node.children().filter(Node::is_element).find(|c| c.tag_name().name() != "InclusiveNamespaces") {
+                if let Some(f) = node
+                    .children()
+                    .filter(Node::is_element)
+                    .find(|c| c.tag_name().name() != "InclusiveNamespaces")
+                {
                     return Err(signature_problem(&format!(
                         "A CanonicalizationMethod contains a <{}>; it takes no content but a prefix list.",
                         f.tag_name().name()
@@ -270,11 +291,16 @@ fn check_transforms(signatures: &[Node]) -> Result<(), Rejection> {
                 return Err(Rejection::new(FailureCode::SamlAlgorithmNotAllowed).fact(
                     "algorithm",
                     "Transform the signature names",
-                    if algorithm.is_empty() { "(none)".to_owned() } else { algorithm },
+                    if algorithm.is_empty() {
+                        "(none)".to_owned()
+                    } else {
+                        algorithm
+                    },
                 ));
             }
             let foreign = node.children().filter(Node::is_element).find(|c| {
-                !(c.tag_name().namespace() == Some(NS_EXC_C14N) && c.tag_name().name() == "InclusiveNamespaces")
+                !(c.tag_name().namespace() == Some(NS_EXC_C14N)
+                    && c.tag_name().name() == "InclusiveNamespaces")
             });
             if let Some(f) = foreign {
                 return Err(signature_problem(&format!(
@@ -306,8 +332,11 @@ fn check_prefix_list(node: Node) -> Result<(), Rejection> {
     let mut seen = std::collections::BTreeSet::new();
     for p in &prefixes {
         let name_like = *p == "#default"
-            || p.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
-                && p.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+            || p.chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
+                && p.chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
         if !name_like || !seen.insert(*p) {
             return Err(signature_problem(&format!("A signature's InclusiveNamespaces PrefixList names {p:?} twice or is not a prefix name.")));
         }
@@ -328,11 +357,16 @@ fn check_prefix_list(node: Node) -> Result<(), Rejection> {
 fn check_positions(signatures: &[Node]) -> Result<(), Rejection> {
     for sig in signatures {
         let parent = sig.parent_element();
-        let parent_ok =
-            parent.is_some_and(|p| xml::is(p, NS_PROTOCOL, "Response") || xml::is(p, NS_ASSERTION, "Assertion"));
+        let parent_ok = parent.is_some_and(|p| {
+            xml::is(p, NS_PROTOCOL, "Response") || xml::is(p, NS_ASSERTION, "Assertion")
+        });
         let parent_id = parent.and_then(|p| xml::attr(p, "ID"));
         let references: Vec<Option<&str>> = xml::child(*sig, NS_DSIG, "SignedInfo")
-            .map(|si| xml::children(si, NS_DSIG, "Reference").map(|r| r.attribute("URI")).collect())
+            .map(|si| {
+                xml::children(si, NS_DSIG, "Reference")
+                    .map(|r| r.attribute("URI"))
+                    .collect()
+            })
             .unwrap_or_default();
         let reference_ok = match (references.as_slice(), &parent_id) {
             ([Some(uri)], Some(id)) => uri.strip_prefix('#') == Some(id.as_str()),
@@ -342,7 +376,9 @@ fn check_positions(signatures: &[Node]) -> Result<(), Rejection> {
         let previous = sig.prev_sibling_element();
         let order_ok = previous.is_none_or(|p| xml::is(p, NS_ASSERTION, "Issuer"));
         if !parent_ok || !reference_ok || !order_ok {
-            let where_ = parent.map_or("the document".to_owned(), |p| format!("<{}>", p.tag_name().name()));
+            let where_ = parent.map_or("the document".to_owned(), |p| {
+                format!("<{}>", p.tag_name().name())
+            });
             return Err(signature_problem(&format!(
                 "A Signature inside {where_} is not where SAML puts it (right after the Issuer of the Response or Assertion it signs, referring to it by ID)."
             )));
@@ -365,26 +401,45 @@ mod tests {
     }
 
     const EXC: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
-    const ENVELOPED: &str = r#"<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>"#;
+    const ENVELOPED: &str =
+        r#"<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>"#;
 
     fn run(text: &str) -> Result<Envelope, Rejection> {
         precheck(&parse(text)?, false)
     }
 
     fn problem(r: &Rejection) -> String {
-        r.facts.iter().map(|f| f.value.clone()).collect::<Vec<_>>().join(" | ")
+        r.facts
+            .iter()
+            .map(|f| f.value.clone())
+            .collect::<Vec<_>>()
+            .join(" | ")
     }
 
     #[test]
     fn what_idps_send_passes() {
-        let t = format!(r#"{ENVELOPED}<ds:Transform Algorithm="{EXC}"><ec:InclusiveNamespaces xmlns:ec="{EXC}" PrefixList="xs"/></ds:Transform>"#);
+        let t = format!(
+            r#"{ENVELOPED}<ds:Transform Algorithm="{EXC}"><ec:InclusiveNamespaces xmlns:ec="{EXC}" PrefixList="xs"/></ds:Transform>"#
+        );
         let envelope = run(&signed(EXC, &t)).unwrap();
-        assert_eq!(envelope, Envelope { signatures: 1, assertions: 1, encrypted_assertions: 0 });
+        assert_eq!(
+            envelope,
+            Envelope {
+                signatures: 1,
+                assertions: 1,
+                encrypted_assertions: 0
+            }
+        );
     }
 
     #[test]
     fn xpath_and_xslt_transforms_are_refused_before_any_cryptography() {
-        for algorithm in ["http://www.w3.org/TR/1999/REC-xpath-19991116", "http://www.w3.org/TR/1999/REC-xslt-19991116", "http://www.w3.org/2002/06/xmldsig-filter2", "http://www.w3.org/2000/09/xmldsig#base64"] {
+        for algorithm in [
+            "http://www.w3.org/TR/1999/REC-xpath-19991116",
+            "http://www.w3.org/TR/1999/REC-xslt-19991116",
+            "http://www.w3.org/2002/06/xmldsig-filter2",
+            "http://www.w3.org/2000/09/xmldsig#base64",
+        ] {
             let t = format!(r#"{ENVELOPED}<ds:Transform Algorithm="{algorithm}"/>"#);
             let r = run(&signed(EXC, &t)).unwrap_err();
             assert_eq!(r.code, FailureCode::SamlAlgorithmNotAllowed, "{algorithm}");
@@ -394,7 +449,9 @@ mod tests {
 
     #[test]
     fn content_inside_an_allowed_transform_is_refused() {
-        let t = format!(r#"<ds:Transform Algorithm="{EXC}"><ds:XPath>count(//.)</ds:XPath></ds:Transform>"#);
+        let t = format!(
+            r#"<ds:Transform Algorithm="{EXC}"><ds:XPath>count(//.)</ds:XPath></ds:Transform>"#
+        );
         let r = run(&signed(EXC, &t)).unwrap_err();
         assert_eq!(r.code, FailureCode::SamlSignatureInvalid);
         assert!(problem(&r).contains("<XPath>"), "{}", problem(&r));
@@ -403,26 +460,43 @@ mod tests {
     #[test]
     fn a_long_prefix_list_is_refused_wherever_it_sits() {
         let long = vec!["a"; 200_000].join(" ");
-        let in_transform = format!(r#"{ENVELOPED}<ds:Transform Algorithm="{EXC}"><ec:InclusiveNamespaces xmlns:ec="{EXC}" PrefixList="{long}"/></ds:Transform>"#);
+        let in_transform = format!(
+            r#"{ENVELOPED}<ds:Transform Algorithm="{EXC}"><ec:InclusiveNamespaces xmlns:ec="{EXC}" PrefixList="{long}"/></ds:Transform>"#
+        );
         let r = run(&signed(EXC, &in_transform)).unwrap_err();
         assert_eq!(r.code, FailureCode::SamlSignatureInvalid);
         assert!(problem(&r).contains("PrefixList"), "{}", problem(&r));
-        let many = (0..20).map(|i| format!("p{i}")).collect::<Vec<_>>().join(" ");
+        let many = (0..20)
+            .map(|i| format!("p{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
         let in_c14n = signed(EXC, ENVELOPED).replace(
             &format!(r#"<ds:CanonicalizationMethod Algorithm="{EXC}"/>"#),
             &format!(r#"<ds:CanonicalizationMethod Algorithm="{EXC}"><ec:InclusiveNamespaces xmlns:ec="{EXC}" PrefixList="{many}"/></ds:CanonicalizationMethod>"#),
         );
         let r = run(&in_c14n).unwrap_err();
         assert!(problem(&r).contains("20 prefixes"), "{}", problem(&r));
-        let twice = format!(r#"{ENVELOPED}<ds:Transform Algorithm="{EXC}"><ec:InclusiveNamespaces xmlns:ec="{EXC}" PrefixList="xs xs"/></ds:Transform>"#);
-        assert_eq!(run(&signed(EXC, &twice)).unwrap_err().code, FailureCode::SamlSignatureInvalid);
+        let twice = format!(
+            r#"{ENVELOPED}<ds:Transform Algorithm="{EXC}"><ec:InclusiveNamespaces xmlns:ec="{EXC}" PrefixList="xs xs"/></ds:Transform>"#
+        );
+        assert_eq!(
+            run(&signed(EXC, &twice)).unwrap_err().code,
+            FailureCode::SamlSignatureInvalid
+        );
     }
 
     #[test]
     fn too_many_transforms_and_unknown_canonicalization_are_refused() {
         let t = ENVELOPED.repeat(3);
-        assert_eq!(run(&signed(EXC, &t)).unwrap_err().code, FailureCode::SamlSignatureInvalid);
-        let r = run(&signed("http://www.w3.org/TR/1999/REC-xslt-19991116", ENVELOPED)).unwrap_err();
+        assert_eq!(
+            run(&signed(EXC, &t)).unwrap_err().code,
+            FailureCode::SamlSignatureInvalid
+        );
+        let r = run(&signed(
+            "http://www.w3.org/TR/1999/REC-xslt-19991116",
+            ENVELOPED,
+        ))
+        .unwrap_err();
         assert_eq!(r.code, FailureCode::SamlAlgorithmNotAllowed);
     }
 
@@ -441,7 +515,10 @@ mod tests {
         let one = signed(EXC, ENVELOPED);
         let start = one.find("<saml:Assertion").unwrap();
         let end = one.find("</samlp:Response>").unwrap();
-        let doc = format!("{RESPONSE_OPEN}{}</samlp:Response>", one[start..end].repeat(3));
+        let doc = format!(
+            "{RESPONSE_OPEN}{}</samlp:Response>",
+            one[start..end].repeat(3)
+        );
         let r = run(&doc).unwrap_err();
         assert_eq!(r.code, FailureCode::SamlSignatureInvalid);
         assert!(problem(&r).contains("3 signatures"));
@@ -450,7 +527,11 @@ mod tests {
     #[test]
     fn a_deeply_nested_response_is_refused_as_malformed_without_a_tree() {
         let depth = 5_000;
-        let doc = format!("{RESPONSE_OPEN}{}{}</samlp:Response>", "<x>".repeat(depth), "</x>".repeat(depth));
+        let doc = format!(
+            "{RESPONSE_OPEN}{}{}</samlp:Response>",
+            "<x>".repeat(depth),
+            "</x>".repeat(depth)
+        );
         let r = parse(&doc).unwrap_err();
         assert_eq!(r.code, FailureCode::SamlResponseMalformed);
         assert!(problem(&r).contains("levels deep"), "{}", problem(&r));

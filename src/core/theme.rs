@@ -12,10 +12,10 @@ use super::validate;
 use crate::api::theme::{ContrastPair, Density, Palette, ProblemKind, Theme, ThemeProblem};
 
 pub mod asset;
-pub mod samples;
 mod color;
 mod css;
 mod css_guard;
+pub mod samples;
 #[cfg(test)]
 mod tests;
 
@@ -153,7 +153,12 @@ const PAIRS: [(&str, &str, f64, &str); 12] = [
     ("success", "surface", 4.5, "Success text on cards"),
     ("warning", "surface", 4.5, "Warning text on cards"),
     ("danger", "surface", 4.5, "Error text on cards"),
-    ("focus_ring", "background", 3.0, "The focus ring on the page"),
+    (
+        "focus_ring",
+        "background",
+        3.0,
+        "The focus ring on the page",
+    ),
     ("focus_ring", "surface", 3.0, "The focus ring on cards"),
 ];
 
@@ -217,7 +222,8 @@ fn resolve(p: &Palette, fallback: &Colors) -> Colors {
 /// - `success_bg`, `warning_bg`, `danger_bg` (notice backgrounds): the page background tinted
 ///   with 12% of the status color, pale enough that body text on it keeps its contrast.
 fn derive(c: &Colors, default: &Colors, tuned: &Derived) -> Derived {
-    let keep = |unchanged: bool, tuned: Rgb, computed: Rgb| if unchanged { tuned } else { computed };
+    let keep =
+        |unchanged: bool, tuned: Rgb, computed: Rgb| if unchanged { tuned } else { computed };
     let status_bg = |status: Rgb, default_status: Rgb, tuned: Rgb| {
         keep(
             status == default_status && c.background == default.background,
@@ -281,7 +287,10 @@ pub fn contrast_pairs(t: &Theme) -> Vec<ContrastPair> {
     for (mode, palette) in [("light", &t.light), ("dark", &t.dark)] {
         let fields = palette_fields(palette);
         let color = |name: &str| {
-            fields.iter().find(|(n, _)| *n == name).and_then(|(_, v)| parse_color(v).ok())
+            fields
+                .iter()
+                .find(|(n, _)| *n == name)
+                .and_then(|(_, v)| parse_color(v).ok())
         };
         for (fg, bg, required, _) in PAIRS {
             if let (Some(f), Some(b)) = (color(fg), color(bg)) {
@@ -307,14 +316,24 @@ pub fn contrast_pairs(t: &Theme) -> Vec<ContrastPair> {
 pub fn check(t: &Theme) -> Vec<ThemeProblem> {
     let mut problems = Vec::new();
     let mut invalid = |field: &str, message: String| {
-        problems.push(ThemeProblem { field: field.into(), message, kind: ProblemKind::Invalid });
+        problems.push(ThemeProblem {
+            field: field.into(),
+            message,
+            kind: ProblemKind::Invalid,
+        });
     };
 
     if let Some(name) = present(&t.display_name) {
         if name.chars().count() > DISPLAY_NAME_MAX {
-            invalid("display_name", format!("Use a display name of at most {DISPLAY_NAME_MAX} characters."));
+            invalid(
+                "display_name",
+                format!("Use a display name of at most {DISPLAY_NAME_MAX} characters."),
+            );
         } else if name.chars().any(char::is_control) {
-            invalid("display_name", "Remove line breaks and other control characters from the display name.".into());
+            invalid(
+                "display_name",
+                "Remove line breaks and other control characters from the display name.".into(),
+            );
         }
     }
     for (mode, palette) in [("light", &t.light), ("dark", &t.dark)] {
@@ -330,7 +349,10 @@ pub fn check(t: &Theme) -> Vec<ThemeProblem> {
         }
     }
     if let Some(r) = t.radius_px.filter(|&r| r > RADIUS_MAX) {
-        invalid("radius_px", format!("Use a corner radius from 0 to {RADIUS_MAX} pixels, not {r}."));
+        invalid(
+            "radius_px",
+            format!("Use a corner radius from 0 to {RADIUS_MAX} pixels, not {r}."),
+        );
     }
     if let Some(email) = present(&t.support_email) {
         if let Err(message) = check_email(email) {
@@ -345,17 +367,29 @@ pub fn check(t: &Theme) -> Vec<ThemeProblem> {
     if t.footer_links.len() > FOOTER_LINKS_MAX {
         invalid(
             "footer_links",
-            format!("Use at most {FOOTER_LINKS_MAX} footer links; remove {}.", t.footer_links.len() - FOOTER_LINKS_MAX),
+            format!(
+                "Use at most {FOOTER_LINKS_MAX} footer links; remove {}.",
+                t.footer_links.len() - FOOTER_LINKS_MAX
+            ),
         );
     }
     for (i, link) in t.footer_links.iter().enumerate() {
         let label = link.label.trim();
         if label.is_empty() {
-            invalid(&format!("footer_links.{i}.label"), "Enter the link's text, such as Privacy.".into());
+            invalid(
+                &format!("footer_links.{i}.label"),
+                "Enter the link's text, such as Privacy.".into(),
+            );
         } else if label.chars().count() > FOOTER_LABEL_MAX {
-            invalid(&format!("footer_links.{i}.label"), format!("Use a label of at most {FOOTER_LABEL_MAX} characters."));
+            invalid(
+                &format!("footer_links.{i}.label"),
+                format!("Use a label of at most {FOOTER_LABEL_MAX} characters."),
+            );
         } else if label.chars().any(char::is_control) {
-            invalid(&format!("footer_links.{i}.label"), "Remove line breaks and other control characters from the label.".into());
+            invalid(
+                &format!("footer_links.{i}.label"),
+                "Remove line breaks and other control characters from the label.".into(),
+            );
         }
         if let Err(message) = check_link(link.url.trim()) {
             invalid(&format!("footer_links.{i}.url"), message);
@@ -366,10 +400,20 @@ pub fn check(t: &Theme) -> Vec<ThemeProblem> {
             invalid("custom_css", message);
         }
     }
-    for (field, value) in [("logo_light", &t.logo_light), ("logo_dark", &t.logo_dark), ("favicon", &t.favicon), ("font_file", &t.font_file)] {
+    for (field, value) in [
+        ("logo_light", &t.logo_light),
+        ("logo_dark", &t.logo_dark),
+        ("favicon", &t.favicon),
+        ("font_file", &t.font_file),
+    ] {
         if let Some(id) = present(value) {
-            if id.chars().count() > ASSET_ID_MAX || id.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                invalid(field, "Use the asset id the upload returned (a short text without spaces).".into());
+            if id.chars().count() > ASSET_ID_MAX
+                || id.chars().any(|c| c.is_whitespace() || c.is_control())
+            {
+                invalid(
+                    field,
+                    "Use the asset id the upload returned (a short text without spaces).".into(),
+                );
             }
         }
     }
@@ -407,9 +451,14 @@ fn present(value: &Option<String>) -> Option<&str> {
 /// file (`url(`) can pass.
 fn check_font_family(font: &str) -> Result<(), String> {
     if font.chars().count() > FONT_FAMILY_MAX {
-        return Err(format!("Use a font list of at most {FONT_FAMILY_MAX} characters."));
+        return Err(format!(
+            "Use a font list of at most {FONT_FAMILY_MAX} characters."
+        ));
     }
-    if let Some(c) = font.chars().find(|&c| !(c.is_alphanumeric() || matches!(c, ' ' | '"' | '\'' | ',' | '-'))) {
+    if let Some(c) = font
+        .chars()
+        .find(|&c| !(c.is_alphanumeric() || matches!(c, ' ' | '"' | '\'' | ',' | '-')))
+    {
         return Err(format!(
             "Use only letters, digits, spaces, hyphens, commas and quotes in the font list, like \"Inter\", system-ui, sans-serif (remove {c:?})."
         ));
@@ -419,9 +468,14 @@ fn check_font_family(font: &str) -> Result<(), String> {
             return Err("Remove the empty name between commas in the font list.".into());
         }
         let quoted = name.starts_with(['"', '\'']);
-        let balanced = quoted && name.len() >= 2 && name.ends_with(&name[..1]) && !name[1..name.len() - 1].contains(['"', '\'']);
+        let balanced = quoted
+            && name.len() >= 2
+            && name.ends_with(&name[..1])
+            && !name[1..name.len() - 1].contains(['"', '\'']);
         if (quoted && !balanced) || (!quoted && name.contains(['"', '\''])) {
-            return Err(format!("Put each font name in matching quotes, or none: {name} is not closed properly."));
+            return Err(format!(
+                "Put each font name in matching quotes, or none: {name} is not closed properly."
+            ));
         }
     }
     Ok(())
@@ -436,11 +490,15 @@ fn check_email(email: &str) -> Result<(), String> {
     if email.len() > 254
         || local.is_empty()
         || local.len() > 64
-        || local.chars().any(|c| c.is_whitespace() || c.is_control() || "<>()[],;:\"\\@".contains(c))
+        || local
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>()[],;:\"\\@".contains(c))
     {
         return Err(EXAMPLE.into());
     }
-    validate::domain(domain).map(|_| ()).map_err(|e| format!("{EXAMPLE} {e}"))
+    validate::domain(domain)
+        .map(|_| ())
+        .map_err(|e| format!("{EXAMPLE} {e}"))
 }
 
 /// A link the portal shows: an `https://` URL, or a path on the portal's own origin (`/help`).
@@ -450,14 +508,26 @@ fn check_link(url: &str) -> Result<(), String> {
     }
     if url.starts_with('/') && !url.starts_with("//") {
         if url.len() > validate::URL_MAX {
-            return Err(format!("Use a URL of at most {} characters.", validate::URL_MAX));
+            return Err(format!(
+                "Use a URL of at most {} characters.",
+                validate::URL_MAX
+            ));
         }
-        if url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\') {
+        if url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
+        {
             return Err("A path cannot contain spaces or backslashes.".into());
         }
         return Ok(());
     }
-    if url.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("http://")) || url.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("https://")) {
+    if url
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("http://"))
+        || url
+            .get(..8)
+            .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+    {
         return validate::web_url(url, true).map(|_| ());
     }
     Err("Use an https:// URL, or a path on the portal such as /help.".into())
@@ -472,7 +542,11 @@ fn css_number(n: f64) -> String {
 /// `light` or `dark`: which the browser's own controls should match on this background. The
 /// threshold is the luminance at which black and white text contrast equally.
 fn scheme_of(background: Rgb) -> &'static str {
-    if background.luminance() < 0.179 { "dark" } else { "light" }
+    if background.luminance() < 0.179 {
+        "dark"
+    } else {
+        "light"
+    }
 }
 
 fn write_colors(out: &mut String, indent: &str, m: &Mode) {
@@ -519,9 +593,19 @@ fn write_colors(out: &mut String, indent: &str, m: &Mode) {
 pub fn stylesheet(t: &Theme) -> String {
     let light = resolve(&t.light, &LIGHT);
     let dark = resolve(&t.dark, &DARK);
-    let light = Mode { colors: light, derived: derive(&light, &LIGHT, &LIGHT_DERIVED), shadow: LIGHT_SHADOW };
-    let dark = Mode { colors: dark, derived: derive(&dark, &DARK, &DARK_DERIVED), shadow: DARK_SHADOW };
-    let font = present(&t.font_family).filter(|f| check_font_family(f).is_ok()).unwrap_or(SYSTEM_FONT_STACK);
+    let light = Mode {
+        colors: light,
+        derived: derive(&light, &LIGHT, &LIGHT_DERIVED),
+        shadow: LIGHT_SHADOW,
+    };
+    let dark = Mode {
+        colors: dark,
+        derived: derive(&dark, &DARK, &DARK_DERIVED),
+        shadow: DARK_SHADOW,
+    };
+    let font = present(&t.font_family)
+        .filter(|f| check_font_family(f).is_ok())
+        .unwrap_or(SYSTEM_FONT_STACK);
     let radius = f64::from(t.radius_px.unwrap_or(RADIUS_DEFAULT).min(RADIUS_MAX));
     let space = match t.density {
         Density::Comfortable => 1.0,
@@ -531,7 +615,12 @@ pub fn stylesheet(t: &Theme) -> String {
     let mut out = String::from("/* Portico theme, generated from the theme's settings: change the theme, not this file. */\n");
     // An uploaded font comes first in the stack; the ids are checked to be plain, so they are
     // safe inside url().
-    let uploaded = present(&t.font_file).filter(|id| id.chars().count() <= ASSET_ID_MAX && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_'));
+    let uploaded = present(&t.font_file).filter(|id| {
+        id.chars().count() <= ASSET_ID_MAX
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_')
+    });
     let font = match uploaded {
         Some(id) => {
             out.push_str(&format!("@font-face {{\n  font-family: \"Portico Brand\";\n  src: url({ASSET_PREFIX}{id}) format(\"woff2\");\n  font-display: swap;\n}}\n"));
@@ -541,22 +630,40 @@ pub fn stylesheet(t: &Theme) -> String {
     };
     // The browser draws its own controls (radios, file buttons, scrollbars) light or dark by
     // `color-scheme`; a brand whose "light" palette is dark wants them dark in both modes.
-    let (light_scheme, dark_scheme) = (scheme_of(light.colors.background), scheme_of(dark.colors.background));
-    let both = if light_scheme == dark_scheme { light_scheme.to_owned() } else { format!("{light_scheme} {dark_scheme}") };
+    let (light_scheme, dark_scheme) = (
+        scheme_of(light.colors.background),
+        scheme_of(dark.colors.background),
+    );
+    let both = if light_scheme == dark_scheme {
+        light_scheme.to_owned()
+    } else {
+        format!("{light_scheme} {dark_scheme}")
+    };
     out.push_str(&format!(":root {{\n  color-scheme: {both};\n"));
     out.push_str(&format!("  --font-body: {font};\n"));
     for (name, factor) in [("sm", 0.5), ("md", 1.0), ("lg", 1.5)] {
-        out.push_str(&format!("  --radius-{name}: {}px;\n", css_number(radius * factor)));
+        out.push_str(&format!(
+            "  --radius-{name}: {}px;\n",
+            css_number(radius * factor)
+        ));
     }
     for (i, rem) in SPACE_REM.iter().enumerate() {
-        out.push_str(&format!("  --space-{}: {}rem;\n", i + 1, css_number(rem * space)));
+        out.push_str(&format!(
+            "  --space-{}: {}rem;\n",
+            i + 1,
+            css_number(rem * space)
+        ));
     }
     write_colors(&mut out, "  ", &light);
-    out.push_str(&format!("}}\n:root[data-theme=light] {{\n  color-scheme: {light_scheme};\n"));
+    out.push_str(&format!(
+        "}}\n:root[data-theme=light] {{\n  color-scheme: {light_scheme};\n"
+    ));
     write_colors(&mut out, "  ", &light);
     out.push_str("}\n@media (prefers-color-scheme: dark) {\n  :root:not([data-theme=light]) {\n");
     write_colors(&mut out, "    ", &dark);
-    out.push_str(&format!("  }}\n}}\n:root[data-theme=dark] {{\n  color-scheme: {dark_scheme};\n"));
+    out.push_str(&format!(
+        "  }}\n}}\n:root[data-theme=dark] {{\n  color-scheme: {dark_scheme};\n"
+    ));
     write_colors(&mut out, "  ", &dark);
     out.push_str("}\n");
     if let Some(custom) = present(&t.custom_css).and_then(|css| scope_custom_css(css).ok()) {

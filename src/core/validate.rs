@@ -41,13 +41,22 @@ pub fn domain(value: &str) -> Result<String, String> {
     let v = value.trim().trim_end_matches('.').to_ascii_lowercase();
     let labels: Vec<&str> = v.split('.').collect();
     let label_ok = |l: &&str| {
-        !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-')
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
             && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
     };
     if v.len() > 253 || labels.len() < 2 || !labels.iter().all(label_ok) {
-        return Err(format!("\"{}\" is not a domain name like example.com.", value.trim()));
+        return Err(format!(
+            "\"{}\" is not a domain name like example.com.",
+            value.trim()
+        ));
     }
-    if labels.last().is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit())) {
+    if labels
+        .last()
+        .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit()))
+    {
         return Err("Use a domain name, not an IP address.".into());
     }
     Ok(v)
@@ -90,7 +99,9 @@ pub fn identifier(value: &str, what: &str) -> Result<String, String> {
         return Err(format!("Enter the {what}."));
     }
     if v.len() > 1024 || v.chars().any(char::is_control) {
-        return Err(format!("That does not look like a {what}: check for line breaks or extra text."));
+        return Err(format!(
+            "That does not look like a {what}: check for line breaks or extra text."
+        ));
     }
     Ok(v.to_owned())
 }
@@ -111,7 +122,14 @@ mod tests {
     fn domains() {
         assert_eq!(domain("Example.COM.").unwrap(), "example.com");
         assert_eq!(domain("sub.acme.co.uk").unwrap(), "sub.acme.co.uk");
-        for bad in ["localhost", "10.0.0.1", "-a.com", "a..com", "exa mple.com", ""] {
+        for bad in [
+            "localhost",
+            "10.0.0.1",
+            "-a.com",
+            "a..com",
+            "exa mple.com",
+            "",
+        ] {
             assert!(domain(bad).is_err(), "{bad} accepted");
         }
     }
@@ -120,7 +138,10 @@ mod tests {
     fn urls() {
         assert!(web_url("https://idp.example.com/metadata", true).is_ok());
         assert!(web_url("http://127.0.0.1:9000/x", false).is_ok());
-        assert_eq!(web_url("http://idp.example.com", true).unwrap_err(), "Use an https:// URL.");
+        assert_eq!(
+            web_url("http://idp.example.com", true).unwrap_err(),
+            "Use an https:// URL."
+        );
         assert!(web_url("idp.example.com", false).is_err());
         assert!(web_url("https:///path", false).is_err());
         assert!(web_url("https://a b", false).is_err());
@@ -130,6 +151,9 @@ mod tests {
     #[test]
     fn identifiers() {
         assert_eq!(identifier(" 0oa1 ", "client ID").unwrap(), "0oa1");
-        assert_eq!(identifier("", "client ID").unwrap_err(), "Enter the client ID.");
+        assert_eq!(
+            identifier("", "client ID").unwrap_err(),
+            "Enter the client ID."
+        );
     }
 }

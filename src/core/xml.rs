@@ -101,8 +101,12 @@ impl LimitExceeded {
             LimitExceeded::Depth(n) => format!("nests elements more than {n} levels deep"),
             LimitExceeded::Elements(n) => format!("has more than {n} elements"),
             LimitExceeded::Attributes(n) => format!("has an element with more than {n} attributes"),
-            LimitExceeded::NamespacesInScope(n) => format!("declares more than {n} XML namespaces in one place"),
-            LimitExceeded::NamespaceCopies(n) => format!("declares XML namespaces more than {n} times over"),
+            LimitExceeded::NamespacesInScope(n) => {
+                format!("declares more than {n} XML namespaces in one place")
+            }
+            LimitExceeded::NamespaceCopies(n) => {
+                format!("declares XML namespaces more than {n} times over")
+            }
         }
     }
 }
@@ -150,7 +154,9 @@ pub fn prescan(text: &str, limits: &Limits) -> Result<(), LimitExceeded> {
             let parent = scopes.last().copied().unwrap_or(0);
             let scope = parent + tag.namespaces;
             if scope > limits.max_namespaces_in_scope {
-                return Err(LimitExceeded::NamespacesInScope(limits.max_namespaces_in_scope));
+                return Err(LimitExceeded::NamespacesInScope(
+                    limits.max_namespaces_in_scope,
+                ));
             }
             if tag.namespaces > 0 {
                 copies += scope;
@@ -173,7 +179,10 @@ pub fn prescan(text: &str, limits: &Limits) -> Result<(), LimitExceeded> {
 /// The index just past `needle` at or after `from`, or the end of the text.
 fn skip_past(b: &[u8], from: usize, needle: &[u8]) -> usize {
     let from = from.min(b.len());
-    b[from..].windows(needle.len()).position(|w| w == needle).map_or(b.len(), |p| from + p + needle.len())
+    b[from..]
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map_or(b.len(), |p| from + p + needle.len())
 }
 
 struct Tag {
@@ -220,7 +229,12 @@ fn scan_tag(b: &[u8], start: usize, max_attributes: usize) -> Tag {
         j += 1;
     }
     let self_closing = j > start && b.get(j - 1) == Some(&b'/');
-    Tag { end: (j + 1).min(b.len()), attributes, namespaces, self_closing }
+    Tag {
+        end: (j + 1).min(b.len()),
+        attributes,
+        namespaces,
+        self_closing,
+    }
 }
 
 /// Why [`parse_bounded`] refused a document.
@@ -239,7 +253,9 @@ impl std::fmt::Display for XmlRefusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             XmlRefusal::Limit(l) => write!(f, "it {}", l.describe()),
-            XmlRefusal::Doctype => f.write_str("it contains a DOCTYPE declaration, which SAML messages never need"),
+            XmlRefusal::Doctype => {
+                f.write_str("it contains a DOCTYPE declaration, which SAML messages never need")
+            }
             XmlRefusal::Malformed(e) => write!(f, "it is not well-formed XML ({e})"),
         }
     }
@@ -254,10 +270,15 @@ pub fn parse_bounded<'i>(text: &'i str, limits: &Limits) -> Result<Document<'i>,
     }
     // Nodes count text and attributes' neighbours too: a generous multiple of the elements.
     let nodes_limit = u32::try_from(limits.max_elements.saturating_mul(4)).unwrap_or(u32::MAX);
-    let opts = ParsingOptions { allow_dtd: false, nodes_limit };
+    let opts = ParsingOptions {
+        allow_dtd: false,
+        nodes_limit,
+    };
     Document::parse_with_options(text, opts).map_err(|e| match e {
         roxmltree::Error::DtdDetected => XmlRefusal::Doctype,
-        roxmltree::Error::NodesLimitReached => XmlRefusal::Limit(LimitExceeded::Elements(limits.max_elements)),
+        roxmltree::Error::NodesLimitReached => {
+            XmlRefusal::Limit(LimitExceeded::Elements(limits.max_elements))
+        }
         other => XmlRefusal::Malformed(other.to_string()),
     })
 }
@@ -278,7 +299,11 @@ pub fn child<'a, 'i>(node: Node<'a, 'i>, ns: &str, name: &str) -> Option<Node<'a
 }
 
 /// Every child element `{ns}name`.
-pub fn children<'a, 'i: 'a>(node: Node<'a, 'i>, ns: &'a str, name: &'a str) -> impl Iterator<Item = Node<'a, 'i>> + 'a {
+pub fn children<'a, 'i: 'a>(
+    node: Node<'a, 'i>,
+    ns: &'a str,
+    name: &'a str,
+) -> impl Iterator<Item = Node<'a, 'i>> + 'a {
     node.children().filter(move |c| is(*c, ns, name))
 }
 
@@ -294,12 +319,20 @@ pub fn descendants<'a, 'i: 'a>(
 /// All text inside an element, comments skipped and text nodes joined, trimmed. Joining is
 /// what makes `user@a.com<!---->.evil.com` read as the whole string rather than its first part.
 pub fn text(node: Node) -> String {
-    node.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect::<String>().trim().to_owned()
+    node.descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect::<String>()
+        .trim()
+        .to_owned()
 }
 
 /// A trimmed, non-empty attribute value.
 pub fn attr(node: Node, name: &str) -> Option<String> {
-    node.attribute(name).map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+    node.attribute(name)
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -316,7 +349,10 @@ mod tests {
         assert_eq!(prescan(&nested(32), &limits), Ok(()));
         assert_eq!(prescan(&nested(33), &limits), Err(LimitExceeded::Depth(32)));
         // The size of the crash report: 5,000 levels would overflow a worker's stack.
-        assert_eq!(parse_bounded(&nested(5_000), &limits).err(), Some(XmlRefusal::Limit(LimitExceeded::Depth(32))));
+        assert_eq!(
+            parse_bounded(&nested(5_000), &limits).err(),
+            Some(XmlRefusal::Limit(LimitExceeded::Depth(32)))
+        );
     }
 
     #[test]
@@ -328,9 +364,15 @@ mod tests {
     #[test]
     fn attribute_and_element_counts_are_bounded() {
         let many: String = (0..65).map(|i| format!(" a{i}=\"x\"")).collect();
-        assert_eq!(prescan(&format!("<r{many}/>"), &Limits::SAML_MESSAGE), Err(LimitExceeded::Attributes(64)));
+        assert_eq!(
+            prescan(&format!("<r{many}/>"), &Limits::SAML_MESSAGE),
+            Err(LimitExceeded::Attributes(64))
+        );
         let wide = format!("<r>{}</r>", "<a/>".repeat(20_000));
-        assert_eq!(prescan(&wide, &Limits::SAML_MESSAGE), Err(LimitExceeded::Elements(20_000)));
+        assert_eq!(
+            prescan(&wide, &Limits::SAML_MESSAGE),
+            Err(LimitExceeded::Elements(20_000))
+        );
     }
 
     #[test]
@@ -342,15 +384,27 @@ mod tests {
 
     #[test]
     fn size_is_checked_first() {
-        let limits = Limits { max_bytes: 10, ..Limits::SAML_MESSAGE };
-        assert_eq!(prescan("<r>0123456789</r>", &limits), Err(LimitExceeded::Size(10)));
+        let limits = Limits {
+            max_bytes: 10,
+            ..Limits::SAML_MESSAGE
+        };
+        assert_eq!(
+            prescan("<r>0123456789</r>", &limits),
+            Err(LimitExceeded::Size(10))
+        );
     }
 
     #[test]
     fn doctype_and_malformed_input_are_refused_with_their_reason() {
         let limits = Limits::SAML_MESSAGE;
-        assert_eq!(parse_bounded("<!DOCTYPE r [<!ENTITY a 'b'>]><r>&a;</r>", &limits).err(), Some(XmlRefusal::Doctype));
-        assert!(matches!(parse_bounded("<r><a></r>", &limits), Err(XmlRefusal::Malformed(_))));
+        assert_eq!(
+            parse_bounded("<!DOCTYPE r [<!ENTITY a 'b'>]><r>&a;</r>", &limits).err(),
+            Some(XmlRefusal::Doctype)
+        );
+        assert!(matches!(
+            parse_bounded("<r><a></r>", &limits),
+            Err(XmlRefusal::Malformed(_))
+        ));
         assert!(parse_bounded("<r><a/></r>", &limits).is_ok());
     }
 
@@ -358,7 +412,10 @@ mod tests {
     fn a_hostile_tag_is_scanned_in_linear_time() {
         // 200,000 '=' signs outside quotes once cost a backward search each.
         let doc = format!("<r {}/>", "a=".repeat(200_000));
-        let limits = Limits { max_bytes: 1 << 20, ..Limits::SAML_MESSAGE };
+        let limits = Limits {
+            max_bytes: 1 << 20,
+            ..Limits::SAML_MESSAGE
+        };
         assert_eq!(prescan(&doc, &limits), Err(LimitExceeded::Attributes(64)));
     }
 }

@@ -148,11 +148,17 @@ pub fn main() -> ExitCode {
         }
     };
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("PORTICO_LOG").unwrap_or_else(|_| "portico=info,tower_http=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PORTICO_LOG")
+                .unwrap_or_else(|_| "portico=info,tower_http=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("portico: could not start the async runtime: {e}");
@@ -176,12 +182,23 @@ fn secret_key(settings: &Settings) -> Result<[u8; 32], String> {
     let path = settings.data_dir.join("secret.key");
     match std::fs::read_to_string(&path) {
         Ok(text) => {
-            crate::server::private_files::tighten(&path).map_err(|e| format!("could not make {} private: {e}", path.display()))?;
-            crypto::decode_key(&text).ok_or_else(|| format!("{} is not a valid key; restore it from your backup or set PORTICO_SECRET_KEY", path.display()))
+            crate::server::private_files::tighten(&path)
+                .map_err(|e| format!("could not make {} private: {e}", path.display()))?;
+            crypto::decode_key(&text).ok_or_else(|| {
+                format!(
+                    "{} is not a valid key; restore it from your backup or set PORTICO_SECRET_KEY",
+                    path.display()
+                )
+            })
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key = crypto::new_key_b64();
-            write_private(&path, &key).map_err(|e| format!("could not write {}: {e}; set PORTICO_DATA_DIR to a writable folder", path.display()))?;
+            write_private(&path, &key).map_err(|e| {
+                format!(
+                    "could not write {}: {e}; set PORTICO_DATA_DIR to a writable folder",
+                    path.display()
+                )
+            })?;
             tracing::warn!(path = %path.display(), "created a new secret key; back it up: without it, stored IdP client secrets cannot be read");
             crypto::decode_key(&key).ok_or_else(|| "generated key did not decode".to_string())
         }
@@ -204,14 +221,19 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<Ap
     crate::server::private_files::ensure_dir(&settings.data_dir)
         .map_err(|e| format!("could not create the data directory {}: {e}; set PORTICO_DATA_DIR to a writable folder", settings.data_dir.display()))?;
     let key = secret_key(&settings)?;
-    let store = SqliteStore::open(&settings.database_url).await.map_err(|e| format!("could not open the database: {e}"))?;
+    let store = SqliteStore::open(&settings.database_url)
+        .await
+        .map_err(|e| format!("could not open the database: {e}"))?;
     let assets = match &settings.dist {
         Some(dir) => Assets::Folder(dir.clone()),
         None => Assets::Embedded,
     };
     let store: Arc<dyn Store> = Arc::new(store);
     let limiter = Arc::new(crate::server::dns::RateLimiter::new(settings.dns_qps));
-    let default_env = service::ensure_environment(store.as_ref(), service::DEFAULT_ENVIRONMENT, clock.now()).await.map_err(|e| e.to_string())?;
+    let default_env =
+        service::ensure_environment(store.as_ref(), service::DEFAULT_ENVIRONMENT, clock.now())
+            .await
+            .map_err(|e| e.to_string())?;
     Ok(AppState {
         default_environment_id: Arc::from(default_env.id.as_str()),
         store,
@@ -219,10 +241,13 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<Ap
         fetcher: Arc::new(fetch::Fetcher::new(settings.fetch_allowlist.clone())),
         secrets: Arc::new(crypto::SecretBox::new(&key)),
         dns: Arc::new(
-            crate::server::dns::DnsChecker::new(settings.dns_servers.clone(), crate::server::domains::DNS_TIMEOUT)
-                .map_err(|e| format!("could not set up DNS lookups: {e}; set PORTICO_DNS_SERVERS"))?
-                // Every query counts toward the cap, not just one per domain.
-                .with_rate_limit(limiter.clone()),
+            crate::server::dns::DnsChecker::new(
+                settings.dns_servers.clone(),
+                crate::server::domains::DNS_TIMEOUT,
+            )
+            .map_err(|e| format!("could not set up DNS lookups: {e}; set PORTICO_DNS_SERVERS"))?
+            // Every query counts toward the cap, not just one per domain.
+            .with_rate_limit(limiter.clone()),
         ),
         dns_limiter: limiter,
         token_failures: Arc::default(),
@@ -233,10 +258,18 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<Ap
     })
 }
 
-async fn environment(state: &AppState, name: &str) -> Result<crate::server::store::Environment, String> {
-    state.store.environment_by_name(name).await.map_err(|e| e.to_string())?.ok_or_else(|| {
-        format!("no environment named {name:?}; create it with `portico env create {name}`")
-    })
+async fn environment(
+    state: &AppState,
+    name: &str,
+) -> Result<crate::server::store::Environment, String> {
+    state
+        .store
+        .environment_by_name(name)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| {
+            format!("no environment named {name:?}; create it with `portico env create {name}`")
+        })
 }
 
 async fn run(command: Command, settings: Settings) -> Result<ExitCode, String> {
@@ -248,14 +281,22 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode, String> {
     if !matches!(command, Command::Serve { .. }) {
         let source = use_server_address(&mut state).await?;
         // Said where the output carries the URL, so a link to an unexpected address explains itself.
-        if matches!(command, Command::Link { .. } | Command::Env { action: EnvAction::Credentials { .. } }) {
+        if matches!(
+            command,
+            Command::Link { .. }
+                | Command::Env {
+                    action: EnvAction::Credentials { .. }
+                }
+        ) {
             if let Some(note) = source.note(&state.settings.public_url) {
                 eprintln!("{note}");
             }
         }
     }
     let now = state.clock.now();
-    run_with_state(command, state, now).await.map(|()| ExitCode::SUCCESS)
+    run_with_state(command, state, now)
+        .await
+        .map(|()| ExitCode::SUCCESS)
 }
 
 /// Where a command's public URL came from.
@@ -292,14 +333,21 @@ async fn use_server_address(state: &mut AppState) -> Result<UrlSource, String> {
     if state.settings.public_url_configured {
         return Ok(UrlSource::Configured);
     }
-    match state.store.server_address().await.map_err(|e| e.to_string())? {
+    match state
+        .store
+        .server_address()
+        .await
+        .map_err(|e| e.to_string())?
+    {
         Some(row) => {
             let mut settings = (*state.settings).clone();
             settings.public_url = row.public_url;
             // Links bind to their hostname exactly when the server's own would.
             settings.public_url_configured = row.public_url_configured;
             state.settings = Arc::new(settings);
-            Ok(UrlSource::Server { started_at: row.started_at })
+            Ok(UrlSource::Server {
+                started_at: row.started_at,
+            })
         }
         None => Ok(UrlSource::Derived),
     }
@@ -325,7 +373,9 @@ fn parse_lifetime(text: &str) -> Result<i64, String> {
         .ok()
         .filter(|n| *n > 0)
         .and_then(|n| n.checked_mul(scale))
-        .ok_or_else(|| "use a positive number of seconds, or one with s, m, h or d (like 30m, 24h, 7d)".into())
+        .ok_or_else(|| {
+            "use a positive number of seconds, or one with s, m, h or d (like 30m, 24h, 7d)".into()
+        })
 }
 
 /// A lifetime in words: `5 minutes`, `1 day`, `90 seconds`.
@@ -349,23 +399,44 @@ fn human_duration(seconds: i64) -> String {
 /// A moment as `2026-12-02 15:04 UTC`.
 fn human_time(unix: i64) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    time::OffsetDateTime::from_unix_timestamp(unix).ok().and_then(|t| t.format(&format).ok()).unwrap_or_else(|| crate::server::time::rfc3339(unix))
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_else(|| crate::server::time::rfc3339(unix))
 }
 
 async fn run_with_state(command: Command, state: AppState, now: i64) -> Result<(), String> {
     match command {
         Command::Serve { demo } => serve(state, demo).await,
-        Command::Env { action: EnvAction::Create { name } } => {
-            crate::core::validate::external_id(&name).map_err(|m| format!("environment name: {m}"))?;
-            if state.store.environment_by_name(&name).await.map_err(|e| e.to_string())?.is_some() {
+        Command::Env {
+            action: EnvAction::Create { name },
+        } => {
+            crate::core::validate::external_id(&name)
+                .map_err(|m| format!("environment name: {m}"))?;
+            if state
+                .store
+                .environment_by_name(&name)
+                .await
+                .map_err(|e| e.to_string())?
+                .is_some()
+            {
                 return Err(format!("an environment named {name:?} already exists"));
             }
-            let env = service::ensure_environment(state.store.as_ref(), &name, now).await.map_err(|e| e.to_string())?;
+            let env = service::ensure_environment(state.store.as_ref(), &name, now)
+                .await
+                .map_err(|e| e.to_string())?;
             println!("{}\t{}", env.id, env.name);
             Ok(())
         }
-        Command::Env { action: EnvAction::List } => {
-            for env in state.store.list_environments().await.map_err(|e| e.to_string())? {
+        Command::Env {
+            action: EnvAction::List,
+        } => {
+            for env in state
+                .store
+                .list_environments()
+                .await
+                .map_err(|e| e.to_string())?
+            {
                 println!("{}\t{}", env.id, env.name);
             }
             Ok(())
@@ -374,54 +445,139 @@ async fn run_with_state(command: Command, state: AppState, now: i64) -> Result<(
             let env = environment(&state, &env).await?;
             match action {
                 KeyAction::Create { name } => {
-                    let name = crate::core::validate::name(&name).map_err(|m| format!("--name: {m}"))?;
-                    let (_, secret) = service::create_api_key(state.store.as_ref(), &env, &name, now).await.map_err(|e| e.to_string())?;
-                    eprintln!("API key {name:?} for environment {:?}; it is shown only once:", env.name);
+                    let name =
+                        crate::core::validate::name(&name).map_err(|m| format!("--name: {m}"))?;
+                    let (_, secret) =
+                        service::create_api_key(state.store.as_ref(), &env, &name, now)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                    eprintln!(
+                        "API key {name:?} for environment {:?}; it is shown only once:",
+                        env.name
+                    );
                     println!("{secret}");
                 }
                 KeyAction::List => {
-                    for k in state.store.list_api_keys(&env.id).await.map_err(|e| e.to_string())? {
-                        let status = if k.revoked_at.is_some() { "revoked" } else { "active" };
-                        println!("{}\t{}\t{}…\t{}\t{}", k.id, k.name, k.key_prefix, status, crate::server::time::rfc3339(k.created_at));
+                    for k in state
+                        .store
+                        .list_api_keys(&env.id)
+                        .await
+                        .map_err(|e| e.to_string())?
+                    {
+                        let status = if k.revoked_at.is_some() {
+                            "revoked"
+                        } else {
+                            "active"
+                        };
+                        println!(
+                            "{}\t{}\t{}…\t{}\t{}",
+                            k.id,
+                            k.name,
+                            k.key_prefix,
+                            status,
+                            crate::server::time::rfc3339(k.created_at)
+                        );
                     }
                 }
                 KeyAction::Revoke { key } => {
-                    if !state.store.revoke_api_key(&env.id, &key, now).await.map_err(|e| e.to_string())? {
-                        return Err(format!("no active API key with id or name {key:?} in {:?}", env.name));
+                    if !state
+                        .store
+                        .revoke_api_key(&env.id, &key, now)
+                        .await
+                        .map_err(|e| e.to_string())?
+                    {
+                        return Err(format!(
+                            "no active API key with id or name {key:?} in {:?}",
+                            env.name
+                        ));
                     }
                     println!("revoked {key}");
                 }
             }
             Ok(())
         }
-        Command::Link { org, intent, expires_in, env } => {
+        Command::Link {
+            org,
+            intent,
+            expires_in,
+            env,
+        } => {
             let env = environment(&state, &env).await?;
-            let intent = Intent::parse(&intent).ok_or_else(|| format!("--intent {intent:?}: use sso, domain_verification or theme"))?;
-            let found = service::find_organization(state.store.as_ref(), &env.id, &org).await.map_err(|e| e.to_string())?;
-            let found = found.ok_or_else(|| format!("no organization with id or external id {org:?} in {:?}", env.name))?;
-            let lifetime = expires_in.unwrap_or(crate::api::vendor::LINK_DEFAULT_SECONDS);
-            let req = CreatePortalLink { organization_id: found.id, intent, return_url: None, success_url: None, expires_in_seconds: Some(lifetime) };
-            let site = crate::server::http::site::preferred(&state, &env.id).await.map_err(|e| e.to_string())?;
-            let link = service::create_portal_link(state.store.as_ref(), &env.id, &site, crate::server::http::site::binds_links(&state, &site), req, now)
+            let intent = Intent::parse(&intent).ok_or_else(|| {
+                format!("--intent {intent:?}: use sso, domain_verification or theme")
+            })?;
+            let found = service::find_organization(state.store.as_ref(), &env.id, &org)
                 .await
-                .map_err(|e| e.fields.values().next().cloned().unwrap_or_else(|| e.code.message().to_owned()))?;
+                .map_err(|e| e.to_string())?;
+            let found = found.ok_or_else(|| {
+                format!(
+                    "no organization with id or external id {org:?} in {:?}",
+                    env.name
+                )
+            })?;
+            let lifetime = expires_in.unwrap_or(crate::api::vendor::LINK_DEFAULT_SECONDS);
+            let req = CreatePortalLink {
+                organization_id: found.id,
+                intent,
+                return_url: None,
+                success_url: None,
+                expires_in_seconds: Some(lifetime),
+            };
+            let site = crate::server::http::site::preferred(&state, &env.id)
+                .await
+                .map_err(|e| e.to_string())?;
+            let link = service::create_portal_link(
+                state.store.as_ref(),
+                &env.id,
+                &site,
+                crate::server::http::site::binds_links(&state, &site),
+                req,
+                now,
+            )
+            .await
+            .map_err(|e| {
+                e.fields
+                    .values()
+                    .next()
+                    .cloned()
+                    .unwrap_or_else(|| e.code.message().to_owned())
+            })?;
             println!("{}", link.url);
-            let longer = if expires_in.is_none() { "; --expires-in sets a longer lifetime (like 24h, at most 30d)" } else { "" };
-            eprintln!("valid for {}, until {}, usable once{longer}", human_duration(lifetime), human_time(now + lifetime));
+            let longer = if expires_in.is_none() {
+                "; --expires-in sets a longer lifetime (like 24h, at most 30d)"
+            } else {
+                ""
+            };
+            eprintln!(
+                "valid for {}, until {}, usable once{longer}",
+                human_duration(lifetime),
+                human_time(now + lifetime)
+            );
             Ok(())
         }
-        Command::Theme { action, env, org } => theme::theme_command(&state, action, &env, org.as_deref()).await,
+        Command::Theme { action, env, org } => {
+            theme::theme_command(&state, action, &env, org.as_deref()).await
+        }
         Command::CustomDomain { action, env } => hosting::host_command(&state, action, &env).await,
-        Command::RedirectUri { action, env } => go_live::redirect_command(&state, action, &env).await,
-        Command::Env { action: EnvAction::Credentials { env, list, revoke } } => go_live::credentials_command(&state, &env, list, revoke).await,
-        Command::Embedding { action, env } => hosting::embedding_command(&state, action, &env).await,
+        Command::RedirectUri { action, env } => {
+            go_live::redirect_command(&state, action, &env).await
+        }
+        Command::Env {
+            action: EnvAction::Credentials { env, list, revoke },
+        } => go_live::credentials_command(&state, &env, list, revoke).await,
+        Command::Embedding { action, env } => {
+            hosting::embedding_command(&state, action, &env).await
+        }
         Command::Metadata { .. } => unreachable!("handled before the state is built"),
     }
 }
 
 /// An API error as one line: its message and each field's.
 fn api_error_text(e: crate::server::http::error::ApiError) -> String {
-    let mut text = e.message.clone().unwrap_or_else(|| e.code.message().to_owned());
+    let mut text = e
+        .message
+        .clone()
+        .unwrap_or_else(|| e.code.message().to_owned());
     for (field, message) in &e.fields {
         text.push_str(&format!("\n  {field}: {message}"));
     }
@@ -431,9 +587,16 @@ fn api_error_text(e: crate::server::http::error::ApiError) -> String {
 async fn serve(state: AppState, demo: bool) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(state.settings.listen)
         .await
-        .map_err(|e| format!("could not listen on {}: {e}; set PORTICO_LISTEN to a free address", state.settings.listen))?;
+        .map_err(|e| {
+            format!(
+                "could not listen on {}: {e}; set PORTICO_LISTEN to a free address",
+                state.settings.listen
+            )
+        })?;
     if !state.assets.has_index() {
-        tracing::warn!("the portal is not built into this binary; run `trunk build --release` or pass --dist");
+        tracing::warn!(
+            "the portal is not built into this binary; run `trunk build --release` or pass --dist"
+        );
     }
     let state = record_address(state, &listener).await?;
     tracing::info!(url = %state.settings.public_url, "Portico is listening");
@@ -442,14 +605,23 @@ async fn serve(state: AppState, demo: bool) -> Result<(), String> {
     }
     tokio::spawn(crate::server::jobs::run(state.clone()));
     let app = crate::server::http::router(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+    .map_err(|e| e.to_string())?;
     tracing::info!("stopped");
     Ok(())
 }
 
 /// Records where this server serves, for the commands run beside it. A derived public URL
 /// takes the port actually bound (`--listen 127.0.0.1:0` picks one).
-async fn record_address(mut state: AppState, listener: &tokio::net::TcpListener) -> Result<AppState, String> {
+async fn record_address(
+    mut state: AppState,
+    listener: &tokio::net::TcpListener,
+) -> Result<AppState, String> {
     if !state.settings.public_url_configured {
         if let Ok(bound) = listener.local_addr() {
             let mut settings = (*state.settings).clone();
@@ -462,7 +634,11 @@ async fn record_address(mut state: AppState, listener: &tokio::net::TcpListener)
         public_url_configured: state.settings.public_url_configured,
         started_at: state.clock.now(),
     };
-    state.store.set_server_address(&row).await.map_err(|e| format!("could not record the server's address: {e}"))?;
+    state
+        .store
+        .set_server_address(&row)
+        .await
+        .map_err(|e| format!("could not record the server's address: {e}"))?;
     Ok(state)
 }
 
@@ -470,17 +646,47 @@ async fn demo_link(state: &AppState) -> Result<(), String> {
     let store = state.store.as_ref();
     let now = state.clock.now();
     let env = environment(state, service::DEFAULT_ENVIRONMENT).await?;
-    let org = match service::find_organization(store, &env.id, "demo").await.map_err(|e| e.to_string())? {
+    let org = match service::find_organization(store, &env.id, "demo")
+        .await
+        .map_err(|e| e.to_string())?
+    {
         Some(o) => o,
         None => {
-            let req = CreateOrganization { name: "Acme Corp (demo)".into(), external_id: Some("demo".into()), domains: vec!["acme.example".into()], allow_profiles_outside_organization: None };
-            service::create_organization(store, &env.id, req, now).await.map_err(|e| e.code.message().to_string())?
+            let req = CreateOrganization {
+                name: "Acme Corp (demo)".into(),
+                external_id: Some("demo".into()),
+                domains: vec!["acme.example".into()],
+                allow_profiles_outside_organization: None,
+            };
+            service::create_organization(store, &env.id, req, now)
+                .await
+                .map_err(|e| e.code.message().to_string())?
         }
     };
-    let req = CreatePortalLink { organization_id: org.id, intent: Intent::Sso, return_url: None, success_url: None, expires_in_seconds: Some(86_400) };
-    let site = crate::server::http::site::preferred(state, &env.id).await.map_err(|e| e.to_string())?;
-    let link = service::create_portal_link(store, &env.id, &site, crate::server::http::site::binds_links(state, &site), req, now).await.map_err(|e| e.code.message().to_string())?;
-    println!("\nPortal link for the demo organization (valid 24 hours, usable once):\n\n    {}\n", link.url);
+    let req = CreatePortalLink {
+        organization_id: org.id,
+        intent: Intent::Sso,
+        return_url: None,
+        success_url: None,
+        expires_in_seconds: Some(86_400),
+    };
+    let site = crate::server::http::site::preferred(state, &env.id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let link = service::create_portal_link(
+        store,
+        &env.id,
+        &site,
+        crate::server::http::site::binds_links(state, &site),
+        req,
+        now,
+    )
+    .await
+    .map_err(|e| e.code.message().to_string())?;
+    println!(
+        "\nPortal link for the demo organization (valid 24 hours, usable once):\n\n    {}\n",
+        link.url
+    );
     Ok(())
 }
 
@@ -531,8 +737,20 @@ mod tests {
     #[test]
     fn the_note_names_where_the_url_came_from() {
         assert_eq!(UrlSource::Configured.note("https://sso.example.com"), None);
-        let server = UrlSource::Server { started_at: 1_796_223_840 }.note("http://127.0.0.1:9123").unwrap();
-        assert!(server.contains("http://127.0.0.1:9123") && server.contains("server last started") && server.contains("PORTICO_PUBLIC_URL"), "{server}");
-        assert!(UrlSource::Derived.note("http://127.0.0.1:8080").unwrap().contains("derived from the listen address"));
+        let server = UrlSource::Server {
+            started_at: 1_796_223_840,
+        }
+        .note("http://127.0.0.1:9123")
+        .unwrap();
+        assert!(
+            server.contains("http://127.0.0.1:9123")
+                && server.contains("server last started")
+                && server.contains("PORTICO_PUBLIC_URL"),
+            "{server}"
+        );
+        assert!(UrlSource::Derived
+            .note("http://127.0.0.1:8080")
+            .unwrap()
+            .contains("derived from the listen address"));
     }
 }

@@ -22,13 +22,23 @@ pub struct ConfigArgs {
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
     /// 32-byte key (base64 or hex) that encrypts secrets at rest; default: a key file in the data directory.
-    #[arg(long, env = "PORTICO_SECRET_KEY", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "PORTICO_SECRET_KEY",
+        global = true,
+        hide_env_values = true
+    )]
     pub secret_key: Option<String>,
     /// Serve the portal from this folder instead of the copy built into the binary.
     #[arg(long, env = "PORTICO_DIST", global = true)]
     pub dist: Option<PathBuf>,
     /// Hosts or IP addresses that metadata and discovery downloads may reach even though they are private or loopback.
-    #[arg(long, env = "PORTICO_FETCH_ALLOWLIST", global = true, value_delimiter = ',')]
+    #[arg(
+        long,
+        env = "PORTICO_FETCH_ALLOWLIST",
+        global = true,
+        value_delimiter = ','
+    )]
     pub fetch_allowlist: Vec<String>,
     /// Seconds of inactivity after which a portal session ends.
     #[arg(long, env = "PORTICO_SESSION_IDLE_SECONDS", global = true)]
@@ -209,7 +219,9 @@ fn positive(value: Option<&str>, default: i64, name: &str, unit: &str) -> Result
         None => Ok(default),
         Some(v) => match v.trim().parse::<i64>() {
             Ok(n) if n > 0 => Ok(n),
-            _ => Err(ConfigError(format!("{name}={v:?} is not a positive number of {unit}; set it like {name}={default}"))),
+            _ => Err(ConfigError(format!(
+                "{name}={v:?} is not a positive number of {unit}; set it like {name}={default}"
+            ))),
         },
     }
 }
@@ -218,7 +230,11 @@ fn positive(value: Option<&str>, default: i64, name: &str, unit: &str) -> Result
 fn limit(value: Option<&str>, default: u32, name: &str) -> Result<u32, ConfigError> {
     match value {
         None => Ok(default),
-        Some(v) => v.trim().parse::<u32>().map_err(|_| ConfigError(format!("{name}={v:?} is not a whole number (0 for no limit); set it like {name}={default}"))),
+        Some(v) => v.trim().parse::<u32>().map_err(|_| {
+            ConfigError(format!(
+                "{name}={v:?} is not a whole number (0 for no limit); set it like {name}={default}"
+            ))
+        }),
     }
 }
 
@@ -238,22 +254,35 @@ fn dns_servers(list: &str) -> Result<Vec<SocketAddr>, ConfigError> {
 /// The public URL of a server given none: its listen address over http (a wildcard address
 /// becomes 127.0.0.1).
 pub fn derived_public_url(listen: SocketAddr) -> String {
-    let host = if listen.ip().is_unspecified() { "127.0.0.1".to_string() } else { listen.ip().to_string() };
-    let host = if listen.is_ipv6() && !listen.ip().is_unspecified() { format!("[{host}]") } else { host };
+    let host = if listen.ip().is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        listen.ip().to_string()
+    };
+    let host = if listen.is_ipv6() && !listen.ip().is_unspecified() {
+        format!("[{host}]")
+    } else {
+        host
+    };
     format!("http://{host}:{}", listen.port())
 }
 
 impl ConfigArgs {
     /// Checks every value and fills in defaults.
     pub fn resolve(&self) -> Result<Settings, ConfigError> {
-        let listen_text = self.listen.clone().unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen_text = self
+            .listen
+            .clone()
+            .unwrap_or_else(|| "127.0.0.1:8080".into());
         let listen: SocketAddr = listen_text.trim().parse().map_err(|_| {
             ConfigError(format!("PORTICO_LISTEN={listen_text:?} is not an address; set it like PORTICO_LISTEN=127.0.0.1:8080"))
         })?;
         let public_url = match &self.public_url {
             Some(u) => {
                 let parsed = url::Url::parse(u.trim()).ok().filter(|p| {
-                    matches!(p.scheme(), "http" | "https") && p.host_str().is_some() && p.query().is_none()
+                    matches!(p.scheme(), "http" | "https")
+                        && p.host_str().is_some()
+                        && p.query().is_none()
                 });
                 if parsed.is_none() {
                     return Err(ConfigError(format!(
@@ -264,7 +293,10 @@ impl ConfigArgs {
             }
             None => derived_public_url(listen),
         };
-        let data_dir = self.data_dir.clone().unwrap_or_else(|| PathBuf::from("./portico-data"));
+        let data_dir = self
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("./portico-data"));
         let database_url = match &self.database_url {
             Some(u) if u.starts_with("sqlite:") => u.clone(),
             Some(u) if u.starts_with("postgres") => {
@@ -333,10 +365,24 @@ mod tests {
 
     fn args() -> ConfigArgs {
         ConfigArgs {
-            listen: None, public_url: None, data_dir: None, database_url: None, secret_key: None, base_domain: None, trusted_proxies: None,
-            dist: None, fetch_allowlist: vec![], session_idle_seconds: None, session_max_seconds: None, metadata_refresh_seconds: None,
-            clock_skew_seconds: None, dns_servers: None, dns_qps: None,
-            signin_rate_per_address: None, signin_rate_per_connection: None, history_days: None,
+            listen: None,
+            public_url: None,
+            data_dir: None,
+            database_url: None,
+            secret_key: None,
+            base_domain: None,
+            trusted_proxies: None,
+            dist: None,
+            fetch_allowlist: vec![],
+            session_idle_seconds: None,
+            session_max_seconds: None,
+            metadata_refresh_seconds: None,
+            clock_skew_seconds: None,
+            dns_servers: None,
+            dns_qps: None,
+            signin_rate_per_address: None,
+            signin_rate_per_connection: None,
+            history_days: None,
         }
     }
 
@@ -356,18 +402,33 @@ mod tests {
         assert!(a.resolve().unwrap_err().0.starts_with("PORTICO_LISTEN="));
         let mut a = args();
         a.public_url = Some("ftp://x".into());
-        assert!(a.resolve().unwrap_err().0.starts_with("PORTICO_PUBLIC_URL="));
+        assert!(a
+            .resolve()
+            .unwrap_err()
+            .0
+            .starts_with("PORTICO_PUBLIC_URL="));
         let mut a = args();
         a.secret_key = Some("short".into());
         assert!(a.resolve().unwrap_err().0.starts_with("PORTICO_SECRET_KEY"));
         let mut a = args();
         a.session_idle_seconds = Some("-5".into());
-        assert!(a.resolve().unwrap_err().0.starts_with("PORTICO_SESSION_IDLE_SECONDS="));
+        assert!(a
+            .resolve()
+            .unwrap_err()
+            .0
+            .starts_with("PORTICO_SESSION_IDLE_SECONDS="));
         let mut a = args();
         a.dns_servers = Some("127.0.0.1:5353, dns.example".into());
-        assert!(a.resolve().unwrap_err().0.contains("PORTICO_DNS_SERVERS has \"dns.example\""));
+        assert!(a
+            .resolve()
+            .unwrap_err()
+            .0
+            .contains("PORTICO_DNS_SERVERS has \"dns.example\""));
         a.dns_servers = Some("127.0.0.1:5353, 9.9.9.9".into());
-        assert_eq!(a.resolve().unwrap().dns_servers.unwrap()[1].to_string(), "9.9.9.9:53");
+        assert_eq!(
+            a.resolve().unwrap().dns_servers.unwrap()[1].to_string(),
+            "9.9.9.9:53"
+        );
         let mut a = args();
         a.database_url = Some("mysql://x".into());
         assert!(a.resolve().unwrap_err().0.contains("DATABASE_URL"));
@@ -378,10 +439,18 @@ mod tests {
         let r = IpRange::parse("10.0.0.0/8").unwrap();
         assert!(r.contains("10.1.2.3".parse().unwrap()));
         assert!(!r.contains("11.0.0.1".parse().unwrap()));
-        assert!(r.contains("::ffff:10.9.9.9".parse().unwrap()), "IPv4-mapped addresses count as IPv4");
+        assert!(
+            r.contains("::ffff:10.9.9.9".parse().unwrap()),
+            "IPv4-mapped addresses count as IPv4"
+        );
         let one = IpRange::parse("127.0.0.1").unwrap();
-        assert!(one.contains("127.0.0.1".parse().unwrap()) && !one.contains("127.0.0.2".parse().unwrap()));
-        assert!(IpRange::parse("fd00::/8").unwrap().contains("fd12::1".parse().unwrap()));
+        assert!(
+            one.contains("127.0.0.1".parse().unwrap())
+                && !one.contains("127.0.0.2".parse().unwrap())
+        );
+        assert!(IpRange::parse("fd00::/8")
+            .unwrap()
+            .contains("fd12::1".parse().unwrap()));
         assert_eq!(IpRange::parse("10.0.0.0/33"), None);
         assert_eq!(IpRange::parse("nope"), None);
         let mut a = args();

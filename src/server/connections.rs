@@ -1,7 +1,8 @@
 //! Connections: turning rows into the wire view, and accepting the admin's IdP details.
 
 use crate::api::portal::{
-    CertificateChange, CertificateSummary, Connection, MetadataRefresh, ConnectionState, OidcConfig, OidcInput, Protocol, SamlConfig, SamlInput, SamlInputMethod,
+    CertificateChange, CertificateSummary, Connection, ConnectionState, MetadataRefresh,
+    OidcConfig, OidcInput, Protocol, SamlConfig, SamlInput, SamlInputMethod,
 };
 use crate::api::signin::TestOutcome;
 use crate::api::ErrorCode;
@@ -46,7 +47,9 @@ pub struct StoredOidc {
 
 /// The base URL of the hostname a connection was created on (older ones: the public URL).
 pub fn base_url<'a>(state: &'a AppState, row: &'a ConnectionRow) -> &'a str {
-    row.base_url.as_deref().unwrap_or(&state.settings.public_url)
+    row.base_url
+        .as_deref()
+        .unwrap_or(&state.settings.public_url)
 }
 
 /// Our values for a connection, under the base URL it was created on.
@@ -58,13 +61,27 @@ pub fn sp_values(state: &AppState, row: &ConnectionRow) -> crate::api::portal::S
 ///
 /// `base_url` is the hostname's base the admin (or the vendor's link) is on: the SP values the
 /// IdP is configured with are issued under it for good.
-pub async fn new_row(state: &AppState, organization_id: &str, entry: &crate::core::catalog::IdpEntry, base_url: &str, now: i64) -> Result<ConnectionRow, ApiError> {
+pub async fn new_row(
+    state: &AppState,
+    organization_id: &str,
+    entry: &crate::core::catalog::IdpEntry,
+    base_url: &str,
+    now: i64,
+) -> Result<ConnectionRow, ApiError> {
     let id = crate::server::crypto::id("conn_");
-    let mut row = ConnectionRow::new_draft(id, organization_id.to_owned(), entry.key, entry.protocol.as_str(), now);
+    let mut row = ConnectionRow::new_draft(
+        id,
+        organization_id.to_owned(),
+        entry.key,
+        entry.protocol.as_str(),
+        now,
+    );
     row.base_url = Some(base_url.to_owned());
     if entry.protocol == Protocol::Saml {
         let sp = sp_values(state, &row);
-        let pair = saml::keys::generate_off_thread(&sp.entity_id, now).await.map_err(ApiError::internal)?;
+        let pair = saml::keys::generate_off_thread(&sp.entity_id, now)
+            .await
+            .map_err(ApiError::internal)?;
         row.sp_key_enc = Some(state.secrets.seal(pair.private_key_pem.as_bytes()));
         row.sp_certificate = Some(pair.certificate_pem);
     }
@@ -74,8 +91,15 @@ pub async fn new_row(state: &AppState, organization_id: &str, entry: &crate::cor
 /// Records new SAML details: a change of IdP (entity ID, URL, binding) needs a new test before
 /// the connection counts as active again; a certificate rollover alone does not.
 pub fn apply_saml(row: &mut ConnectionRow, stored: &StoredSaml, now: i64) -> Result<(), ApiError> {
-    let previous = row.config.as_deref().and_then(|c| serde_json::from_str::<StoredSaml>(c).ok());
-    let same_idp = previous.as_ref().is_some_and(|p| p.idp_entity_id == stored.idp_entity_id && p.sso_url == stored.sso_url && p.sso_binding == stored.sso_binding);
+    let previous = row
+        .config
+        .as_deref()
+        .and_then(|c| serde_json::from_str::<StoredSaml>(c).ok());
+    let same_idp = previous.as_ref().is_some_and(|p| {
+        p.idp_entity_id == stored.idp_entity_id
+            && p.sso_url == stored.sso_url
+            && p.sso_binding == stored.sso_binding
+    });
     if !same_idp {
         changed(row);
     }
@@ -88,7 +112,11 @@ pub fn apply_saml(row: &mut ConnectionRow, stored: &StoredSaml, now: i64) -> Res
 /// ever sent to the provider, token endpoint and client it was entered for, so changing any of
 /// them needs the secret entered again (the saved one stays with the old details until then).
 pub fn secret_unpaired(previous: &StoredOidc, next: &StoredOidc) -> Option<String> {
-    let origin = |u: &Option<String>| u.as_deref().and_then(|u| url::Url::parse(u).ok()).map(|u| u.origin().ascii_serialization());
+    let origin = |u: &Option<String>| {
+        u.as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .map(|u| u.origin().ascii_serialization())
+    };
     if previous.issuer.trim_end_matches('/') != next.issuer.trim_end_matches('/') {
         Some(format!(
             "The issuer changed from {} to {}. Enter the client secret again: a saved secret is only ever sent to the provider it was entered for.",
@@ -100,7 +128,10 @@ pub fn secret_unpaired(previous: &StoredOidc, next: &StoredOidc) -> Option<Strin
             next.token_endpoint.as_deref().unwrap_or("(none)")
         ))
     } else if previous.client_id != next.client_id {
-        Some("The client ID changed. Enter the client secret that belongs to the new client ID.".to_owned())
+        Some(
+            "The client ID changed. Enter the client secret that belongs to the new client ID."
+                .to_owned(),
+        )
     } else {
         None
     }
@@ -108,9 +139,17 @@ pub fn secret_unpaired(previous: &StoredOidc, next: &StoredOidc) -> Option<Strin
 
 /// Records new OIDC details (and secret, when given); any change needs a new test. Details
 /// that would send the saved secret somewhere new are refused unless a secret comes with them.
-pub fn apply_oidc(row: &mut ConnectionRow, stored: &StoredOidc, sealed_secret: Option<Vec<u8>>, now: i64) -> Result<(), ApiError> {
+pub fn apply_oidc(
+    row: &mut ConnectionRow,
+    stored: &StoredOidc,
+    sealed_secret: Option<Vec<u8>>,
+    now: i64,
+) -> Result<(), ApiError> {
     if sealed_secret.is_none() && row.client_secret_enc.is_some() {
-        let previous = row.config.as_deref().and_then(|c| serde_json::from_str::<StoredOidc>(c).ok());
+        let previous = row
+            .config
+            .as_deref()
+            .and_then(|c| serde_json::from_str::<StoredOidc>(c).ok());
         let why = match &previous {
             Some(p) => secret_unpaired(p, stored),
             None => Some("Enter the client secret.".to_owned()),
@@ -133,11 +172,22 @@ pub fn apply_oidc(row: &mut ConnectionRow, stored: &StoredOidc, sealed_secret: O
 
 /// Checks and records an attribute mapping. It changes what the profile looks like, not whether
 /// the IdP connection works, so an active connection stays active.
-pub fn apply_mapping(row: &mut ConnectionRow, m: crate::api::signin::AttributeMapping, custom: &[crate::api::signin::CustomAttribute], now: i64) -> Result<(), ApiError> {
+pub fn apply_mapping(
+    row: &mut ConnectionRow,
+    m: crate::api::signin::AttributeMapping,
+    custom: &[crate::api::signin::CustomAttribute],
+    now: i64,
+) -> Result<(), ApiError> {
     let trim = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     // `$NameID` and `$nameid` are the same choice: store and return one spelling.
     let source = |v: Option<String>| {
-        trim(v).map(|s| if crate::core::mapping::is_name_id(&s) { crate::api::signin::NAME_ID_SOURCE.to_owned() } else { s })
+        trim(v).map(|s| {
+            if crate::core::mapping::is_name_id(&s) {
+                crate::api::signin::NAME_ID_SOURCE.to_owned()
+            } else {
+                s
+            }
+        })
     };
     let m = crate::api::signin::AttributeMapping {
         idp_id: source(m.idp_id),
@@ -146,11 +196,17 @@ pub fn apply_mapping(row: &mut ConnectionRow, m: crate::api::signin::AttributeMa
         last_name: trim(m.last_name),
         name: trim(m.name),
         groups: trim(m.groups),
-        custom: m.custom.into_iter().map(|(k, v)| (k, v.trim().to_owned())).filter(|(_, v)| !v.is_empty()).collect(),
+        custom: m
+            .custom
+            .into_iter()
+            .map(|(k, v)| (k, v.trim().to_owned()))
+            .filter(|(_, v)| !v.is_empty())
+            .collect(),
     };
     let problems = crate::core::mapping::check(&m, custom);
     if !problems.is_empty() {
-        let mut err = ApiError::new(ErrorCode::ValidationFailed).message("Some mapped fields need attention.");
+        let mut err = ApiError::new(ErrorCode::ValidationFailed)
+            .message("Some mapped fields need attention.");
         err.fields = problems;
         return Err(err);
     }
@@ -171,20 +227,31 @@ fn changed(row: &mut ConnectionRow) {
 pub async fn view_full(state: &AppState, row: &ConnectionRow) -> Result<Connection, ApiError> {
     let mut c = view(state, row);
     if let Some(org) = state.store.organization_by_id(&row.organization_id).await? {
-        c.custom_attributes = crate::server::signin::custom_attributes(state, &org.environment_id).await?;
+        c.custom_attributes =
+            crate::server::signin::custom_attributes(state, &org.environment_id).await?;
     }
     if let Some(saml) = c.saml.as_mut() {
-        saml.refresh = state.store.refresh(&row.id).await?.map(|r| MetadataRefresh {
-            last_checked_at: r.last_checked_at,
-            next_check_at: r.next_at,
-            last_error: r.last_error,
-        });
+        saml.refresh = state
+            .store
+            .refresh(&row.id)
+            .await?
+            .map(|r| MetadataRefresh {
+                last_checked_at: r.last_checked_at,
+                next_check_at: r.next_at,
+                last_error: r.last_error,
+            });
         saml.certificate_history = state
             .store
             .cert_events(&row.id)
             .await?
             .into_iter()
-            .map(|e| CertificateChange { at: e.at, kind: e.kind, sha256_fingerprint: e.sha256_fingerprint, subject: e.subject, not_after: e.not_after })
+            .map(|e| CertificateChange {
+                at: e.at,
+                kind: e.kind,
+                sha256_fingerprint: e.sha256_fingerprint,
+                subject: e.subject,
+                not_after: e.not_after,
+            })
             .collect();
     }
     Ok(c)
@@ -197,28 +264,36 @@ pub fn view(state: &AppState, row: &ConnectionRow) -> Connection {
     if let Some(cfg) = &row.config {
         match protocol {
             Protocol::Saml => {
-                saml_cfg = serde_json::from_str::<StoredSaml>(cfg).ok().map(|s| SamlConfig {
-                    idp_entity_id: s.idp_entity_id,
-                    sso_url: s.sso_url,
-                    sso_binding: s.sso_binding,
-                    certificates: s
-                        .certificates
-                        .iter()
-                        .map(|c| CertificateSummary { subject: c.subject.clone(), not_after: c.not_after, sha256_fingerprint: c.sha256_fingerprint.clone() })
-                        .collect(),
-                    metadata_url: s.metadata_url,
-                    refresh: None,
-                    certificate_history: Vec::new(),
-                })
+                saml_cfg = serde_json::from_str::<StoredSaml>(cfg)
+                    .ok()
+                    .map(|s| SamlConfig {
+                        idp_entity_id: s.idp_entity_id,
+                        sso_url: s.sso_url,
+                        sso_binding: s.sso_binding,
+                        certificates: s
+                            .certificates
+                            .iter()
+                            .map(|c| CertificateSummary {
+                                subject: c.subject.clone(),
+                                not_after: c.not_after,
+                                sha256_fingerprint: c.sha256_fingerprint.clone(),
+                            })
+                            .collect(),
+                        metadata_url: s.metadata_url,
+                        refresh: None,
+                        certificate_history: Vec::new(),
+                    })
             }
             Protocol::Oidc => {
-                oidc_cfg = serde_json::from_str::<StoredOidc>(cfg).ok().map(|o| OidcConfig {
-                    issuer: o.issuer,
-                    client_id: o.client_id,
-                    client_secret_set: row.client_secret_enc.is_some(),
-                    authorization_endpoint: o.authorization_endpoint,
-                    token_endpoint: o.token_endpoint,
-                })
+                oidc_cfg = serde_json::from_str::<StoredOidc>(cfg)
+                    .ok()
+                    .map(|o| OidcConfig {
+                        issuer: o.issuer,
+                        client_id: o.client_id,
+                        client_secret_set: row.client_secret_enc.is_some(),
+                        authorization_endpoint: o.authorization_endpoint,
+                        token_endpoint: o.token_endpoint,
+                    })
             }
         }
     }
@@ -271,7 +346,9 @@ pub(crate) fn from_metadata(meta: IdpMetadata, metadata_url: Option<String>) -> 
 /// The inspector's refusal next to the field it concerns; a list of IdPs to choose from
 /// (`metadata_choose_entity`, `metadata_entity_not_found`) travels as `details.entities`.
 fn problem(field: &str, p: MetadataProblem) -> ApiError {
-    let err = ApiError::new(ErrorCode::ValidationFailed).message(p.message.clone()).field(field, p.message);
+    let err = ApiError::new(ErrorCode::ValidationFailed)
+        .message(p.message.clone())
+        .field(field, p.message);
     if p.entities.is_empty() {
         err
     } else {
@@ -287,21 +364,43 @@ fn required<'a>(value: &'a Option<String>, field: &str, what: &str) -> Result<&'
 }
 
 /// Checks SAML input the way the admin gave it and returns what to store.
-pub async fn accept_saml(state: &AppState, input: &SamlInput, now: i64) -> Result<StoredSaml, ApiError> {
-    let entity = input.entity_id_choice.as_deref().map(str::trim).filter(|e| !e.is_empty());
+pub async fn accept_saml(
+    state: &AppState,
+    input: &SamlInput,
+    now: i64,
+) -> Result<StoredSaml, ApiError> {
+    let entity = input
+        .entity_id_choice
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
     match input.method {
         SamlInputMethod::MetadataXml => {
-            let xml = required(&input.metadata_xml, "metadata_xml", "your identity provider's metadata XML")?;
+            let xml = required(
+                &input.metadata_xml,
+                "metadata_xml",
+                "your identity provider's metadata XML",
+            )?;
             metadata::inspect_idp_metadata_bytes(xml.as_bytes(), now, entity)
                 .map(|m| from_metadata(m, None))
                 .map_err(|p| problem("metadata_xml", p))
         }
         SamlInputMethod::MetadataUrl => {
             let raw = required(&input.metadata_url, "metadata_url", "the metadata URL")?;
-            let url = validate::web_url(raw, false).map_err(|m| ApiError::invalid("metadata_url", m))?;
-            let body = state.fetcher.get(&url, "application/samlmetadata+xml, application/xml, text/xml").await.map_err(|e| {
-                ApiError::new(ErrorCode::MetadataFetchFailed).message(e.0.clone()).field("metadata_url", e.0)
-            })?;
+            let url =
+                validate::web_url(raw, false).map_err(|m| ApiError::invalid("metadata_url", m))?;
+            let body = state
+                .fetcher
+                .get(
+                    &url,
+                    "application/samlmetadata+xml, application/xml, text/xml",
+                )
+                .await
+                .map_err(|e| {
+                    ApiError::new(ErrorCode::MetadataFetchFailed)
+                        .message(e.0.clone())
+                        .field("metadata_url", e.0)
+                })?;
             // Bytes, not text: the inspector recognises UTF-16 and byte-order marks.
             metadata::inspect_idp_metadata_bytes(&body, now, entity)
                 .map(|m| from_metadata(m, Some(url)))
@@ -309,10 +408,15 @@ pub async fn accept_saml(state: &AppState, input: &SamlInput, now: i64) -> Resul
         }
         SamlInputMethod::Manual => {
             let mut err = ApiError::new(ErrorCode::ValidationFailed);
-            let sso = metadata::check_sso_url(input.sso_url.as_deref().unwrap_or("")).map_err(|p| err.fields.insert("sso_url".into(), p.message)).ok();
-            let entity = validate::identifier(input.idp_entity_id.as_deref().unwrap_or(""), "identity provider's entity ID (issuer)")
-                .map_err(|m| err.fields.insert("idp_entity_id".into(), m))
+            let sso = metadata::check_sso_url(input.sso_url.as_deref().unwrap_or(""))
+                .map_err(|p| err.fields.insert("sso_url".into(), p.message))
                 .ok();
+            let entity = validate::identifier(
+                input.idp_entity_id.as_deref().unwrap_or(""),
+                "identity provider's entity ID (issuer)",
+            )
+            .map_err(|m| err.fields.insert("idp_entity_id".into(), m))
+            .ok();
             let cert = metadata::parse_certificate(input.certificate.as_deref().unwrap_or(""), now)
                 .map_err(|p| err.fields.insert("certificate".into(), p.message))
                 .ok();
@@ -334,30 +438,66 @@ pub async fn accept_saml(state: &AppState, input: &SamlInput, now: i64) -> Resul
 /// Checks OIDC input (discovery included) and returns what to store.
 pub async fn accept_oidc(state: &AppState, input: &OidcInput) -> Result<StoredOidc, ApiError> {
     let mut err = ApiError::new(ErrorCode::ValidationFailed);
-    let issuer = validate::web_url(&input.issuer, false).map_err(|m| err.fields.insert("issuer".into(), m)).ok();
-    let client_id = validate::identifier(&input.client_id, "client ID").map_err(|m| err.fields.insert("client_id".into(), m)).ok();
+    let issuer = validate::web_url(&input.issuer, false)
+        .map_err(|m| err.fields.insert("issuer".into(), m))
+        .ok();
+    let client_id = validate::identifier(&input.client_id, "client ID")
+        .map_err(|m| err.fields.insert("client_id".into(), m))
+        .ok();
     if let Some(secret) = &input.client_secret {
         if let Err(m) = validate::identifier(secret, "client secret") {
             err.fields.insert("client_secret".into(), m);
         }
     }
-    let (Some(issuer), Some(client_id)) = (issuer, client_id) else { return Err(err) };
+    let (Some(issuer), Some(client_id)) = (issuer, client_id) else {
+        return Err(err);
+    };
     if !err.fields.is_empty() {
         return Err(err);
     }
-    let found = oidc::discover(&state.fetcher, &issuer)
-        .await
-        .map_err(|m| ApiError::new(ErrorCode::OidcDiscoveryFailed).message(m.clone()).field("issuer", m))?;
-    Ok(StoredOidc { issuer: found.issuer, client_id, authorization_endpoint: found.authorization_endpoint, token_endpoint: found.token_endpoint })
+    let found = oidc::discover(&state.fetcher, &issuer).await.map_err(|m| {
+        ApiError::new(ErrorCode::OidcDiscoveryFailed)
+            .message(m.clone())
+            .field("issuer", m)
+    })?;
+    Ok(StoredOidc {
+        issuer: found.issuer,
+        client_id,
+        authorization_endpoint: found.authorization_endpoint,
+        token_endpoint: found.token_endpoint,
+    })
 }
 
 /// Applies a vendor's [`ConnectionInput`](crate::api::vendor::ConnectionInput) to a connection
 /// and stores it: IdP details through the wizard's validation, then mapping, options, state.
-pub async fn apply_input(state: &AppState, row: &mut ConnectionRow, input: crate::api::vendor::ConnectionInput, environment_id: &str) -> Result<(), ApiError> {
+pub async fn apply_input(
+    state: &AppState,
+    row: &mut ConnectionRow,
+    input: crate::api::vendor::ConnectionInput,
+    environment_id: &str,
+) -> Result<(), ApiError> {
     use crate::api::vendor::ConnectionInput;
     let now = state.clock.now();
-    let ConnectionInput { idp: _, metadata_xml, metadata_url, entity_id_choice, sso_url, idp_entity_id, certificate, issuer, client_id, client_secret, attribute_mapping, options, state: wanted } = input;
-    let saml_given = metadata_xml.is_some() || metadata_url.is_some() || sso_url.is_some() || idp_entity_id.is_some() || certificate.is_some();
+    let ConnectionInput {
+        idp: _,
+        metadata_xml,
+        metadata_url,
+        entity_id_choice,
+        sso_url,
+        idp_entity_id,
+        certificate,
+        issuer,
+        client_id,
+        client_secret,
+        attribute_mapping,
+        options,
+        state: wanted,
+    } = input;
+    let saml_given = metadata_xml.is_some()
+        || metadata_url.is_some()
+        || sso_url.is_some()
+        || idp_entity_id.is_some()
+        || certificate.is_some();
     let oidc_given = issuer.is_some() || client_id.is_some() || client_secret.is_some();
     let protocol = Protocol::parse(&row.protocol).unwrap_or(Protocol::Saml);
     if (saml_given && protocol != Protocol::Saml) || (oidc_given && protocol != Protocol::Oidc) {
@@ -375,23 +515,58 @@ pub async fn apply_input(state: &AppState, row: &mut ConnectionRow, input: crate
         } else {
             SamlInputMethod::Manual
         };
-        let input = SamlInput { method, metadata_url, metadata_xml, sso_url, idp_entity_id, certificate, entity_id_choice };
+        let input = SamlInput {
+            method,
+            metadata_url,
+            metadata_xml,
+            sso_url,
+            idp_entity_id,
+            certificate,
+            entity_id_choice,
+        };
         let stored = accept_saml(state, &input, now).await?;
-        let previous = row.config.as_deref().and_then(|c| serde_json::from_str::<StoredSaml>(c).ok());
-        let changes = crate::server::refresh::certificate_changes(&row.id, previous.map(|p| p.certificates).as_deref().unwrap_or_default(), &stored.certificates, now);
+        let previous = row
+            .config
+            .as_deref()
+            .and_then(|c| serde_json::from_str::<StoredSaml>(c).ok());
+        let changes = crate::server::refresh::certificate_changes(
+            &row.id,
+            previous
+                .map(|p| p.certificates)
+                .as_deref()
+                .unwrap_or_default(),
+            &stored.certificates,
+            now,
+        );
         apply_saml(row, &stored, now)?;
         state.store.update_connection(row).await?;
         state.store.insert_cert_events(&changes).await?;
         crate::server::refresh::schedule(state, &row.id, &stored, now).await?;
     }
     if oidc_given {
-        let secret = client_secret.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        let secret = client_secret
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned);
         if secret.is_none() && row.client_secret_enc.is_none() {
-            return Err(ApiError::invalid("client_secret", "Enter the client secret."));
+            return Err(ApiError::invalid(
+                "client_secret",
+                "Enter the client secret.",
+            ));
         }
-        let input = OidcInput { issuer: issuer.unwrap_or_default(), client_id: client_id.unwrap_or_default(), client_secret: secret.clone() };
+        let input = OidcInput {
+            issuer: issuer.unwrap_or_default(),
+            client_id: client_id.unwrap_or_default(),
+            client_secret: secret.clone(),
+        };
         let stored = accept_oidc(state, &input).await?;
-        apply_oidc(row, &stored, secret.map(|v| state.secrets.seal(v.as_bytes())), now)?;
+        apply_oidc(
+            row,
+            &stored,
+            secret.map(|v| state.secrets.seal(v.as_bytes())),
+            now,
+        )?;
     }
     if (saml_given || oidc_given) && row.state == ConnectionState::Draft.as_str() {
         // The vendor entered complete details: that is the review step's "Save".
@@ -414,7 +589,14 @@ pub async fn apply_input(state: &AppState, row: &mut ConnectionRow, input: crate
         }
         Some(ConnectionState::Configured) if row.state == ConnectionState::Configured.as_str() => {}
         Some(other) => {
-            return Err(ApiError::new(ErrorCode::InvalidState).field("state", format!("A {} connection cannot be set to `{}`.", row.state, other.as_str())));
+            return Err(ApiError::new(ErrorCode::InvalidState).field(
+                "state",
+                format!(
+                    "A {} connection cannot be set to `{}`.",
+                    row.state,
+                    other.as_str()
+                ),
+            ));
         }
         None => {}
     }

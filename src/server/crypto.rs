@@ -49,7 +49,9 @@ pub struct DecryptError;
 impl SecretBox {
     /// A box for a 32-byte key.
     pub fn new(key: &[u8; 32]) -> Self {
-        SecretBox { cipher: XChaCha20Poly1305::new(key.into()) }
+        SecretBox {
+            cipher: XChaCha20Poly1305::new(key.into()),
+        }
     }
 
     /// Nonce followed by ciphertext.
@@ -67,7 +69,9 @@ impl SecretBox {
             return Err(DecryptError);
         }
         let (nonce, ct) = sealed.split_at(24);
-        self.cipher.decrypt(nonce.into(), ct).map_err(|_| DecryptError)
+        self.cipher
+            .decrypt(nonce.into(), ct)
+            .map_err(|_| DecryptError)
     }
 }
 

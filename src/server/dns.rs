@@ -20,8 +20,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-mod rate;
 mod hosts;
+mod rate;
 pub use hosts::HostRecords;
 mod wire;
 pub use rate::RateLimiter;
@@ -122,7 +122,10 @@ impl DnsChecker {
     /// replaced by `servers` themselves.
     ///
     /// `timeout` bounds one whole [`DnsChecker::txt`] call, fallback included.
-    pub fn new(servers: Option<Vec<std::net::SocketAddr>>, timeout: std::time::Duration) -> Result<DnsChecker, String> {
+    pub fn new(
+        servers: Option<Vec<std::net::SocketAddr>>,
+        timeout: std::time::Duration,
+    ) -> Result<DnsChecker, String> {
         if timeout.is_zero() {
             return Err("The DNS timeout must be longer than zero.".into());
         }
@@ -137,8 +140,9 @@ impl DnsChecker {
                 }
                 (config, ResolverOpts::default())
             }
-            None => hickory_resolver::system_conf::read_system_conf()
-                .map_err(|e| format!("Could not read the system's DNS settings (/etc/resolv.conf): {e}"))?,
+            None => hickory_resolver::system_conf::read_system_conf().map_err(|e| {
+                format!("Could not read the system's DNS settings (/etc/resolv.conf): {e}")
+            })?,
         };
         let mut labels: Vec<String> = Vec::new();
         for ns in config.name_servers() {
@@ -161,9 +165,10 @@ impl DnsChecker {
         opts.cache_size = 4096;
         opts.positive_max_ttl = Some(DISCOVERY_POSITIVE_MAX_TTL);
         opts.negative_max_ttl = Some(DISCOVERY_NEGATIVE_MAX_TTL);
-        let discovery = TokioResolver::builder_with_config(config.clone(), TokioConnectionProvider::default())
-            .with_options(opts.clone())
-            .build();
+        let discovery =
+            TokioResolver::builder_with_config(config.clone(), TokioConnectionProvider::default())
+                .with_options(opts.clone())
+                .build();
 
         // "Check now" must see a record published a moment ago, so the fallback never answers
         // from our cache: negative and positive answers expire at once. (The upstream resolver
@@ -173,9 +178,15 @@ impl DnsChecker {
         opts.negative_min_ttl = None;
         opts.positive_max_ttl = Some(Duration::ZERO);
         opts.negative_max_ttl = Some(Duration::ZERO);
-        let recursive = TokioResolver::builder_with_config(config, TokioConnectionProvider::default()).with_options(opts).build();
+        let recursive =
+            TokioResolver::builder_with_config(config, TokioConnectionProvider::default())
+                .with_options(opts)
+                .build();
 
-        let authoritative_port = servers.as_ref().and_then(|s| s.first()).map_or(53, |a| a.port());
+        let authoritative_port = servers
+            .as_ref()
+            .and_then(|s| s.first())
+            .map_or(53, |a| a.port());
         Ok(DnsChecker {
             discovery,
             recursive,
@@ -206,12 +217,17 @@ impl DnsChecker {
     /// domain (e.g. `acme.com`) whose NS records to look up for the authoritative query.
     pub async fn txt(&self, name: &str, zone_hint: &str) -> TxtLookup {
         let Some(qname) = fqdn(name) else {
-            return TxtLookup::Error { message: format!("{name} is not a valid DNS name."), source: "none".into() };
+            return TxtLookup::Error {
+                message: format!("{name} is not a valid DNS name."),
+                source: "none".into(),
+            };
         };
         let deadline = tokio::time::Instant::now() + self.timeout;
         // Leave at least a third of the budget for the fallback, whatever the servers do.
         let authoritative_budget = self.timeout.saturating_mul(2) / 3;
-        if let Ok(Some(found)) = tokio::time::timeout(authoritative_budget, self.authoritative(&qname, zone_hint)).await {
+        if let Ok(Some(found)) =
+            tokio::time::timeout(authoritative_budget, self.authoritative(&qname, zone_hint)).await
+        {
             return found;
         }
         match tokio::time::timeout_at(deadline, self.recursive_txt(&qname)).await {
@@ -239,11 +255,17 @@ impl DnsChecker {
                     continue;
                 }
                 self.throttle().await;
-                let Ok(answer) = exchange(addr, qname, RecordType::TXT, per_query(self.timeout)).await else {
+                let Ok(answer) =
+                    exchange(addr, qname, RecordType::TXT, per_query(self.timeout)).await
+                else {
                     continue;
                 };
                 let host = host.to_string();
-                let source = format!("authoritative ({}, {})", host.trim_end_matches('.'), show_addr(addr));
+                let source = format!(
+                    "authoritative ({}, {})",
+                    host.trim_end_matches('.'),
+                    show_addr(addr)
+                );
                 if let Some(found) = definitive(&answer, qname, source) {
                     return Some(found);
                 }
@@ -255,12 +277,16 @@ impl DnsChecker {
     /// The NS hosts of `zone_hint`, or of the closest enclosing zone below the public suffix;
     /// empty when there are none or they cannot be found.
     async fn nameservers(&self, zone_hint: &str) -> Vec<Name> {
-        let Some(hint) = ascii_domain(zone_hint) else { return Vec::new() };
+        let Some(hint) = ascii_domain(zone_hint) else {
+            return Vec::new();
+        };
         // Never ask for the suffix's own NS (`com`): those servers only refer, never answer.
         let suffix_len = psl::suffix_str(&hint).map_or(0, str::len);
         let mut zone = hint.as_str();
         while zone.len() > suffix_len {
-            let Some(name) = fqdn(zone) else { return Vec::new() };
+            let Some(name) = fqdn(zone) else {
+                return Vec::new();
+            };
             self.throttle().await;
             match self.discovery.ns_lookup(name).await {
                 Ok(found) => {
@@ -324,7 +350,10 @@ impl DnsChecker {
         self.throttle().await;
         match self.recursive.txt_lookup(qname.clone()).await {
             Ok(found) => {
-                let values: Vec<String> = found.iter().map(|txt| join_strings(txt.txt_data())).collect();
+                let values: Vec<String> = found
+                    .iter()
+                    .map(|txt| join_strings(txt.txt_data()))
+                    .collect();
                 if values.is_empty() {
                     TxtLookup::NoTxt { source }
                 } else {
@@ -334,8 +363,14 @@ impl DnsChecker {
             Err(e) => match response_code(&e) {
                 Some(ResponseCode::NXDomain) => TxtLookup::NoSuchName { source },
                 Some(ResponseCode::NoError) => TxtLookup::NoTxt { source },
-                Some(code) => TxtLookup::Error { message: format!("The DNS server answered {}.", describe_code(code)), source },
-                None => TxtLookup::Error { message: format!("The DNS lookup failed: {e}."), source },
+                Some(code) => TxtLookup::Error {
+                    message: format!("The DNS server answered {}.", describe_code(code)),
+                    source,
+                },
+                None => TxtLookup::Error {
+                    message: format!("The DNS lookup failed: {e}."),
+                    source,
+                },
             },
         }
     }
@@ -347,21 +382,44 @@ impl DnsChecker {
 pub fn evaluate(lookup: &TxtLookup, expected: &str, now: i64) -> CheckResult {
     let expected = normalize(expected);
     let (outcome, values, error) = match lookup {
-        TxtLookup::Records { values, .. } if values.is_empty() => (LookupOutcome::NoTxt, Vec::new(), None),
+        TxtLookup::Records { values, .. } if values.is_empty() => {
+            (LookupOutcome::NoTxt, Vec::new(), None)
+        }
         TxtLookup::Records { values, .. } => {
             let found = values.iter().any(|v| normalize(v) == expected);
-            (if found { LookupOutcome::Found } else { LookupOutcome::WrongValue }, values.clone(), None)
+            (
+                if found {
+                    LookupOutcome::Found
+                } else {
+                    LookupOutcome::WrongValue
+                },
+                values.clone(),
+                None,
+            )
         }
         TxtLookup::NoSuchName { .. } => (LookupOutcome::NoSuchName, Vec::new(), None),
         TxtLookup::NoTxt { .. } => (LookupOutcome::NoTxt, Vec::new(), None),
-        TxtLookup::Error { message, .. } => (LookupOutcome::LookupError, Vec::new(), Some(message.clone())),
+        TxtLookup::Error { message, .. } => (
+            LookupOutcome::LookupError,
+            Vec::new(),
+            Some(message.clone()),
+        ),
     };
-    CheckResult { outcome, values, error, source: Some(lookup.source().to_owned()), checked_at: now }
+    CheckResult {
+        outcome,
+        values,
+        error,
+        source: Some(lookup.source().to_owned()),
+        checked_at: now,
+    }
 }
 
 fn normalize(value: &str) -> String {
     let t = value.trim();
-    let t = t.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(t);
+    let t = t
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(t);
     t.trim().to_lowercase()
 }
 
@@ -393,7 +451,10 @@ fn fqdn(name: &str) -> Option<Name> {
 
 /// NXDOMAIN or NOERROR-with-nothing: "not here", as opposed to a failure.
 fn is_negative(e: &ResolveError) -> bool {
-    matches!(response_code(e), Some(ResponseCode::NXDomain | ResponseCode::NoError))
+    matches!(
+        response_code(e),
+        Some(ResponseCode::NXDomain | ResponseCode::NoError)
+    )
 }
 
 fn response_code(e: &ResolveError) -> Option<ResponseCode> {
@@ -405,7 +466,9 @@ fn response_code(e: &ResolveError) -> Option<ResponseCode> {
 
 fn describe_code(code: ResponseCode) -> String {
     match code {
-        ResponseCode::ServFail => "SERVFAIL (the server could not resolve the name right now)".into(),
+        ResponseCode::ServFail => {
+            "SERVFAIL (the server could not resolve the name right now)".into()
+        }
         ResponseCode::Refused => "REFUSED (the server would not answer for this name)".into(),
         other => other.to_str().to_owned(),
     }
@@ -482,12 +545,19 @@ mod tests {
     const WANT: &str = "portico-verification=3f9c0a";
 
     fn records(values: &[&str]) -> TxtLookup {
-        TxtLookup::Records { values: values.iter().map(|v| v.to_string()).collect(), source: "recursive (127.0.0.1:53)".into() }
+        TxtLookup::Records {
+            values: values.iter().map(|v| v.to_string()).collect(),
+            source: "recursive (127.0.0.1:53)".into(),
+        }
     }
 
     #[test]
     fn one_matching_record_among_several_is_found() {
-        let r = evaluate(&records(&["v=spf1 -all", WANT, "google-site-verification=x"]), WANT, T);
+        let r = evaluate(
+            &records(&["v=spf1 -all", WANT, "google-site-verification=x"]),
+            WANT,
+            T,
+        );
         assert_eq!(r.outcome, LookupOutcome::Found);
         assert_eq!(r.values.len(), 3);
         assert_eq!(r.checked_at, T);
@@ -497,15 +567,32 @@ mod tests {
 
     #[test]
     fn quotes_whitespace_and_case_are_ignored() {
-        for found in [" \"PORTICO-VERIFICATION=3F9C0A\" ", "\"portico-verification=3f9c0a\"", "portico-verification=3f9c0a\n"] {
-            assert_eq!(evaluate(&records(&[found]), WANT, T).outcome, LookupOutcome::Found, "{found:?}");
+        for found in [
+            " \"PORTICO-VERIFICATION=3F9C0A\" ",
+            "\"portico-verification=3f9c0a\"",
+            "portico-verification=3f9c0a\n",
+        ] {
+            assert_eq!(
+                evaluate(&records(&[found]), WANT, T).outcome,
+                LookupOutcome::Found,
+                "{found:?}"
+            );
         }
-        assert_eq!(evaluate(&records(&[WANT]), " \"Portico-Verification=3F9C0A\"", T).outcome, LookupOutcome::Found);
+        assert_eq!(
+            evaluate(&records(&[WANT]), " \"Portico-Verification=3F9C0A\"", T).outcome,
+            LookupOutcome::Found
+        );
     }
 
     #[test]
     fn near_misses_are_wrong_values_listed() {
-        for found in ["portico-verification=3f9c0b", "portico-verification=3f9c0a0", "\"\"portico-verification=3f9c0a\"\"", "portico-verification 3f9c0a", "\""] {
+        for found in [
+            "portico-verification=3f9c0b",
+            "portico-verification=3f9c0a0",
+            "\"\"portico-verification=3f9c0a\"\"",
+            "portico-verification 3f9c0a",
+            "\"",
+        ] {
             let r = evaluate(&records(&[found]), WANT, T);
             assert_eq!(r.outcome, LookupOutcome::WrongValue, "{found:?}");
             assert_eq!(r.values, vec![found.to_string()]);
@@ -516,19 +603,53 @@ mod tests {
     fn negative_answers_and_errors() {
         let s = || "authoritative (ns1.example.net, 192.0.2.1)".to_string();
         let r = evaluate(&TxtLookup::NoSuchName { source: s() }, WANT, T);
-        assert_eq!((r.outcome, r.values.len(), r.error.clone()), (LookupOutcome::NoSuchName, 0, None));
+        assert_eq!(
+            (r.outcome, r.values.len(), r.error.clone()),
+            (LookupOutcome::NoSuchName, 0, None)
+        );
         assert_eq!(r.source, Some(s()));
-        assert_eq!(evaluate(&TxtLookup::NoTxt { source: s() }, WANT, T).outcome, LookupOutcome::NoTxt);
-        assert_eq!(evaluate(&TxtLookup::Records { values: vec![], source: s() }, WANT, T).outcome, LookupOutcome::NoTxt);
-        let r = evaluate(&TxtLookup::Error { message: "SERVFAIL".into(), source: s() }, WANT, T);
+        assert_eq!(
+            evaluate(&TxtLookup::NoTxt { source: s() }, WANT, T).outcome,
+            LookupOutcome::NoTxt
+        );
+        assert_eq!(
+            evaluate(
+                &TxtLookup::Records {
+                    values: vec![],
+                    source: s()
+                },
+                WANT,
+                T
+            )
+            .outcome,
+            LookupOutcome::NoTxt
+        );
+        let r = evaluate(
+            &TxtLookup::Error {
+                message: "SERVFAIL".into(),
+                source: s(),
+            },
+            WANT,
+            T,
+        );
         assert_eq!(r.outcome, LookupOutcome::LookupError);
         assert_eq!(r.error.as_deref(), Some("SERVFAIL"));
     }
 
     #[test]
     fn names_become_absolute_ascii() {
-        assert_eq!(fqdn("_portico-challenge.Acme.COM.").map(|n| n.to_string()).as_deref(), Some("_portico-challenge.acme.com."));
-        assert_eq!(fqdn("_portico-challenge.bücher.de").map(|n| n.to_ascii()).as_deref(), Some("_portico-challenge.xn--bcher-kva.de."));
+        assert_eq!(
+            fqdn("_portico-challenge.Acme.COM.")
+                .map(|n| n.to_string())
+                .as_deref(),
+            Some("_portico-challenge.acme.com.")
+        );
+        assert_eq!(
+            fqdn("_portico-challenge.bücher.de")
+                .map(|n| n.to_ascii())
+                .as_deref(),
+            Some("_portico-challenge.xn--bcher-kva.de.")
+        );
         assert!(fqdn("  ").is_none());
     }
 
@@ -541,7 +662,10 @@ mod tests {
         }
         // One token up front, then one every 20 ms.
         let took = start.elapsed();
-        assert!(took >= Duration::from_millis(195) && took < Duration::from_millis(600), "{took:?}");
+        assert!(
+            took >= Duration::from_millis(195) && took < Duration::from_millis(600),
+            "{took:?}"
+        );
         let unlimited = RateLimiter::new(0);
         let start = tokio::time::Instant::now();
         for _ in 0..1000 {

@@ -44,10 +44,14 @@ pub struct DomainSettings {
 
 impl DomainSettings {
     fn record_prefix(&self) -> &str {
-        self.domain_record_prefix.as_deref().unwrap_or("_portico-challenge")
+        self.domain_record_prefix
+            .as_deref()
+            .unwrap_or("_portico-challenge")
     }
     fn value_prefix(&self) -> &str {
-        self.domain_value_prefix.as_deref().unwrap_or("portico-verification")
+        self.domain_value_prefix
+            .as_deref()
+            .unwrap_or("portico-verification")
     }
     fn window(&self) -> i64 {
         self.domain_verification_days.unwrap_or(30) * 86_400
@@ -56,7 +60,13 @@ impl DomainSettings {
     /// Checks a vendor's settings; one message per field.
     pub fn check(&self) -> std::collections::BTreeMap<String, String> {
         let mut problems = std::collections::BTreeMap::new();
-        let label = |s: &str| !s.is_empty() && s.len() <= 63 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') && !s.starts_with('-');
+        let label = |s: &str| {
+            !s.is_empty()
+                && s.len() <= 63
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                && !s.starts_with('-')
+        };
         if let Some(p) = &self.domain_record_prefix {
             if !label(p) {
                 problems.insert("domain_record_prefix".into(), "Use one DNS label: letters, digits, `-` and `_`, up to 63 characters (e.g. `_vendor-challenge`).".into());
@@ -69,7 +79,10 @@ impl DomainSettings {
         }
         if let Some(d) = self.domain_verification_days {
             if !(1..=365).contains(&d) {
-                problems.insert("domain_verification_days".into(), "Use a number of days from 1 to 365.".into());
+                problems.insert(
+                    "domain_verification_days".into(),
+                    "Use a number of days from 1 to 365.".into(),
+                );
             }
         }
         problems
@@ -78,7 +91,10 @@ impl DomainSettings {
 
 /// The environment's domain settings.
 pub async fn settings(state: &AppState, environment_id: &str) -> Result<DomainSettings, ApiError> {
-    Ok(serde_json::from_str(&state.store.environment_settings(environment_id).await?).unwrap_or_default())
+    Ok(
+        serde_json::from_str(&state.store.environment_settings(environment_id).await?)
+            .unwrap_or_default(),
+    )
 }
 
 /// Turns what an admin typed into the stored ASCII form and the Unicode form people read.
@@ -94,14 +110,24 @@ pub fn normalize(input: &str) -> Result<(String, String), String> {
         return Err("Enter only the domain, like acme.com, without https:// or a path.".into());
     }
     if let Some((_, d)) = raw.rsplit_once('@') {
-        return Err(format!("Enter only the domain part of the email address: {d}."));
+        return Err(format!(
+            "Enter only the domain part of the email address: {d}."
+        ));
     }
-    if raw.parse::<std::net::IpAddr>().is_ok() || raw.trim_matches(['[', ']']).parse::<std::net::Ipv6Addr>().is_ok() {
+    if raw.parse::<std::net::IpAddr>().is_ok()
+        || raw
+            .trim_matches(['[', ']'])
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok()
+    {
         return Err("Enter a domain name, not an IP address.".into());
     }
-    let ascii = idna::domain_to_ascii(raw).map_err(|_| format!("\"{raw}\" is not a valid domain name."))?;
+    let ascii =
+        idna::domain_to_ascii(raw).map_err(|_| format!("\"{raw}\" is not a valid domain name."))?;
     if ascii == "localhost" || ascii.ends_with(".localhost") {
-        return Err("localhost cannot be verified; enter your organization's domain, like acme.com.".into());
+        return Err(
+            "localhost cannot be verified; enter your organization's domain, like acme.com.".into(),
+        );
     }
     let ascii = crate::core::validate::domain(&ascii)?;
     // No registrable part means the name is itself a public suffix (co.uk, github.io).
@@ -118,13 +144,29 @@ fn random_token() -> String {
 }
 
 /// Adds a domain for an organization, with its record to publish.
-pub async fn add(state: &AppState, org: &OrganizationRow, input: &str) -> Result<DomainRow, ApiError> {
+pub async fn add(
+    state: &AppState,
+    org: &OrganizationRow,
+    input: &str,
+) -> Result<DomainRow, ApiError> {
     let (ascii, _) = normalize(input).map_err(|m| ApiError::invalid("domain", m))?;
     let now = state.clock.now();
-    if state.store.list_domains(&org.id).await?.iter().any(|d| d.domain == ascii) {
-        return Err(ApiError::new(ErrorCode::DomainDuplicate).field("domain", format!("{ascii} is already in your list.")));
+    if state
+        .store
+        .list_domains(&org.id)
+        .await?
+        .iter()
+        .any(|d| d.domain == ascii)
+    {
+        return Err(ApiError::new(ErrorCode::DomainDuplicate)
+            .field("domain", format!("{ascii} is already in your list.")));
     }
-    if state.store.domain_verified_by(&org.environment_id, &ascii).await?.is_some_and(|o| o != org.id) {
+    if state
+        .store
+        .domain_verified_by(&org.environment_id, &ascii)
+        .await?
+        .is_some_and(|o| o != org.id)
+    {
         return Err(ApiError::new(ErrorCode::DomainTaken).field("domain", format!("{ascii} is already verified by another organization. Contact your vendor if it is yours.")));
     }
     let s = settings(state, &org.environment_id).await?;
@@ -150,7 +192,8 @@ pub async fn add(state: &AppState, org: &OrganizationRow, input: &str) -> Result
         warning: None,
     };
     state.store.insert_domain(&row).await.map_err(|e| match e {
-        StoreError::Conflict(_) => ApiError::new(ErrorCode::DomainDuplicate).field("domain", "This domain is already in your list."),
+        StoreError::Conflict(_) => ApiError::new(ErrorCode::DomainDuplicate)
+            .field("domain", "This domain is already in your list."),
         e => ApiError::from(e),
     })?;
     Ok(row)
@@ -169,7 +212,10 @@ pub fn view(row: &DomainRow) -> Domain {
         record_value: row.record_value.clone(),
         created_at: row.created_at,
         last_checked_at: row.last_checked_at,
-        last_result: row.last_result.as_deref().and_then(|r| serde_json::from_str(r).ok()),
+        last_result: row
+            .last_result
+            .as_deref()
+            .and_then(|r| serde_json::from_str(r).ok()),
         next_check_at: row.next_check_at,
         verified_at: row.verified_at,
         verification_method: row.verification_method.clone(),
@@ -182,7 +228,10 @@ pub fn view(row: &DomainRow) -> Domain {
 
 /// When a pending domain is looked at next, after `attempts` checks.
 pub fn next_pending_check(attempts: i64, now: i64) -> i64 {
-    let wait = usize::try_from(attempts.max(1) - 1).ok().and_then(|i| BACKOFF_SECONDS.get(i).copied()).unwrap_or(PENDING_INTERVAL_SECONDS);
+    let wait = usize::try_from(attempts.max(1) - 1)
+        .ok()
+        .and_then(|i| BACKOFF_SECONDS.get(i).copied())
+        .unwrap_or(PENDING_INTERVAL_SECONDS);
     now + wait
 }
 
@@ -201,7 +250,10 @@ pub fn apply(row: &mut DomainRow, result: CheckResult, window: i64, manual: bool
                 row.next_check_at = Some(now + VERIFIED_INTERVAL_SECONDS);
             } else if definitive {
                 // A record removed after verification: say so, but keep the domain verified.
-                let last = row.record_last_seen_at.map(crate::core::cert::format_datetime).unwrap_or_else(|| "never by DNS".into());
+                let last = row
+                    .record_last_seen_at
+                    .map(crate::core::cert::format_datetime)
+                    .unwrap_or_else(|| "never by DNS".into());
                 row.warning = Some(format!(
                     "Our TXT record is no longer at {} (last seen {last}). The domain stays verified; publish the record again to keep proof on file.",
                     row.record_name
@@ -242,7 +294,11 @@ pub fn apply(row: &mut DomainRow, result: CheckResult, window: i64, manual: bool
 }
 
 /// Looks the record up now and stores what that means.
-pub async fn check(state: &AppState, mut row: DomainRow, manual: bool) -> Result<DomainRow, ApiError> {
+pub async fn check(
+    state: &AppState,
+    mut row: DomainRow,
+    manual: bool,
+) -> Result<DomainRow, ApiError> {
     let lookup = state.dns.txt(&row.record_name, &row.domain).await;
     let now = state.clock.now();
     let result = dns::evaluate(&lookup, &row.record_value, now);
@@ -270,12 +326,20 @@ async fn store(state: &AppState, row: &mut DomainRow) -> Result<(), ApiError> {
 }
 
 /// The vendor vouches for a domain (`POST /api/v1/domains/{id}/verify`).
-pub async fn verify_manually(state: &AppState, mut row: DomainRow, by: Option<String>) -> Result<DomainRow, ApiError> {
+pub async fn verify_manually(
+    state: &AppState,
+    mut row: DomainRow,
+    by: Option<String>,
+) -> Result<DomainRow, ApiError> {
     let now = state.clock.now();
     row.state = DomainState::Verified.as_str().into();
     row.verified_at = Some(now);
     row.verification_method = Some("manual".into());
-    row.verified_by = Some(by.map(|b| b.trim().to_owned()).filter(|b| !b.is_empty()).unwrap_or_else(|| "vendor API".into()));
+    row.verified_by = Some(
+        by.map(|b| b.trim().to_owned())
+            .filter(|b| !b.is_empty())
+            .unwrap_or_else(|| "vendor API".into()),
+    );
     row.fails_at = None;
     row.warning = None;
     row.attempts = 0;
@@ -290,7 +354,14 @@ pub async fn verify_manually(state: &AppState, mut row: DomainRow, by: Option<St
 
 /// The organization's verified domains (ASCII).
 pub async fn verified(state: &AppState, organization_id: &str) -> Result<Vec<String>, StoreError> {
-    Ok(state.store.list_domains(organization_id).await?.into_iter().filter(|d| d.state == "verified").map(|d| d.domain).collect())
+    Ok(state
+        .store
+        .list_domains(organization_id)
+        .await?
+        .into_iter()
+        .filter(|d| d.state == "verified")
+        .map(|d| d.domain)
+        .collect())
 }
 
 /// What one scheduler pass did.
@@ -307,7 +378,10 @@ pub async fn sweep(state: &AppState) -> Result<SweepStats, StoreError> {
     let mut stats = SweepStats::default();
     loop {
         let now = state.clock.now();
-        let due = state.store.claim_due_domains(now, now + LEASE_SECONDS, BATCH).await?;
+        let due = state
+            .store
+            .claim_due_domains(now, now + LEASE_SECONDS, BATCH)
+            .await?;
         let n = due.len();
         let mut rows = due.into_iter();
         loop {
@@ -323,9 +397,14 @@ pub async fn sweep(state: &AppState) -> Result<SweepStats, StoreError> {
                 match done {
                     Ok(Ok(row)) => {
                         stats.checked += 1;
-                        stats.verified += usize::from(row.state == "verified" && row.verified_at == row.last_checked_at);
+                        stats.verified += usize::from(
+                            row.state == "verified" && row.verified_at == row.last_checked_at,
+                        );
                     }
-                    Ok(Err(e)) => tracing::warn!(code = e.code.as_str(), "domain check failed; it is retried after its lease"),
+                    Ok(Err(e)) => tracing::warn!(
+                        code = e.code.as_str(),
+                        "domain check failed; it is retried after its lease"
+                    ),
                     Err(e) => tracing::error!(error = %e, "domain check task failed"),
                 }
             }

@@ -27,14 +27,25 @@ pub async fn settings(state: &AppState, environment_id: &str) -> Result<Embeddin
 
 /// Checks new settings (every bad origin reported under `allowed_origins[i]`) and stores them
 /// normalized.
-pub async fn save(state: &AppState, environment_id: &str, input: Embedding) -> Result<Embedding, ApiError> {
+pub async fn save(
+    state: &AppState,
+    environment_id: &str,
+    input: Embedding,
+) -> Result<Embedding, ApiError> {
     let allowed_origins = rules::parse_origins(&input.allowed_origins).map_err(|problems| {
-        let mut err = ApiError::new(ErrorCode::ValidationFailed).message("Some allowed origins need attention; see `fields`.");
+        let mut err = ApiError::new(ErrorCode::ValidationFailed)
+            .message("Some allowed origins need attention; see `fields`.");
         err.fields = problems;
         err
     })?;
-    let out = Embedding { allowed_origins, partitioned_cookies: input.partitioned_cookies };
-    let row = EmbeddingRow { allowed_origins: serde_json::to_string(&out.allowed_origins).map_err(ApiError::internal)?, partitioned_cookies: out.partitioned_cookies };
+    let out = Embedding {
+        allowed_origins,
+        partitioned_cookies: input.partitioned_cookies,
+    };
+    let row = EmbeddingRow {
+        allowed_origins: serde_json::to_string(&out.allowed_origins).map_err(ApiError::internal)?,
+        partitioned_cookies: out.partitioned_cookies,
+    };
     state.store.set_embedding(environment_id, &row).await?;
     Ok(out)
 }
@@ -57,11 +68,19 @@ const SELF_FRAMED: &[&str] = &["/theme/preview"];
 /// may frame it (`frame-ancestors`, from the environment's allowed origins, `'none'` when there
 /// are none). `X-Frame-Options` is never sent: it cannot list origins and would contradict the
 /// policy. A response that set its own policy keeps it.
-pub async fn content_security_policy(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn content_security_policy(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let site = req.extensions().get::<Site>().cloned();
     let with_self = SELF_FRAMED.contains(&req.uri().path().trim_end_matches('/'));
     let mut resp = next.run(req).await;
-    let html = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    let html = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
     if !html || resp.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
         return resp;
     }
@@ -73,17 +92,27 @@ pub async fn content_security_policy(State(state): State<AppState>, req: Request
             Vec::new()
         }
     };
-    let sources = resp.extensions_mut().remove::<PageSources>().unwrap_or_default();
+    let sources = resp
+        .extensions_mut()
+        .remove::<PageSources>()
+        .unwrap_or_default();
     let policy = csp::page_policy(&sources, &rules::frame_ancestors(&origins, with_self));
     match HeaderValue::from_str(&policy) {
         Ok(v) => {
-            resp.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+            resp.headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, v);
         }
         Err(_) => {
             // Only a form target could make the value unsendable; the page is not served
             // without a policy.
-            tracing::warn!("a page's Content-Security-Policy is not a valid header value; refusing the page");
-            return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "This page could not be served safely.").into_response();
+            tracing::warn!(
+                "a page's Content-Security-Policy is not a valid header value; refusing the page"
+            );
+            return (
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "This page could not be served safely.",
+            )
+                .into_response();
         }
     }
     resp
@@ -91,7 +120,10 @@ pub async fn content_security_policy(State(state): State<AppState>, req: Request
 
 /// `GET /portal/api/embedding`: the allowed origins of the page's environment, so the portal
 /// knows which parent it may post events to. Public, like the header it mirrors.
-pub async fn portal_settings(State(state): State<AppState>, site: Site) -> Result<axum::Json<Embedding>, ApiError> {
+pub async fn portal_settings(
+    State(state): State<AppState>,
+    site: Site,
+) -> Result<axum::Json<Embedding>, ApiError> {
     Ok(axum::Json(for_request(&state, Some(&site)).await?))
 }
 

@@ -24,13 +24,19 @@ pub struct Fetcher {
 impl Fetcher {
     /// A fetcher allowing these private hosts or addresses.
     pub fn new(allowlist: Vec<String>) -> Self {
-        Fetcher { allowlist, timeout: Duration::from_secs(10) }
+        Fetcher {
+            allowlist,
+            timeout: Duration::from_secs(10),
+        }
     }
 
     /// The address policy, with the operator's allow-list (test IdPs on loopback, a metadata
     /// server on the company network) as the one way around it.
     fn check(&self, host: &str, ip: IpAddr) -> Result<(), Refusal> {
-        let listed = self.allowlist.iter().any(|a| a.eq_ignore_ascii_case(host) || a.parse::<IpAddr>().ok() == Some(ip));
+        let listed = self
+            .allowlist
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(host) || a.parse::<IpAddr>().ok() == Some(ip));
         if listed {
             return Ok(());
         }
@@ -40,11 +46,19 @@ impl Fetcher {
     /// GETs a URL and returns the body, refusing anything the guard does not allow.
     pub async fn get(&self, raw_url: &str, accept: &str) -> Result<Vec<u8>, FetchError> {
         let (url, host, client) = self.prepare(raw_url).await?;
-        let resp = client.get(url).header("accept", accept).send().await.map_err(|e| self.send_error(&host, e))?;
+        let resp = client
+            .get(url)
+            .header("accept", accept)
+            .send()
+            .await
+            .map_err(|e| self.send_error(&host, e))?;
         let status = resp.status();
         refuse_redirect(&resp)?;
         if !status.is_success() {
-            return Err(FetchError(format!("{host} answered with HTTP {}. Check the URL.", status.as_u16())));
+            return Err(FetchError(format!(
+                "{host} answered with HTTP {}. Check the URL.",
+                status.as_u16()
+            )));
         }
         read_capped(resp, &host).await
     }
@@ -53,7 +67,10 @@ impl Fetcher {
     /// perhaps basic auth) under the same guard, and returns the answer whatever its status, so
     /// the caller can read an error body such as OAuth's `{"error": "invalid_grant"}`.
     /// Redirects are still refused.
-    pub async fn send(&self, req: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, FetchError> {
+    pub async fn send(
+        &self,
+        req: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, FetchError> {
         let (url, host, client) = self.prepare(&req.uri().to_string()).await?;
         let (parts, body) = req.into_parts();
         let resp = client
@@ -68,7 +85,12 @@ impl Fetcher {
 
     /// GETs a URL with `Authorization: Bearer <token>` (an OIDC userinfo endpoint) and returns
     /// the answer whatever its status; redirects are refused.
-    pub async fn get_bearer(&self, raw_url: &str, token: &str, accept: &str) -> Result<http::Response<Vec<u8>>, FetchError> {
+    pub async fn get_bearer(
+        &self,
+        raw_url: &str,
+        token: &str,
+        accept: &str,
+    ) -> Result<http::Response<Vec<u8>>, FetchError> {
         let (url, host, client) = self.prepare(raw_url).await?;
         let resp = client
             .get(url)
@@ -82,17 +104,40 @@ impl Fetcher {
 
     /// Checks the URL and the addresses its host resolves to, and returns a client pinned to
     /// the checked address.
-    async fn prepare(&self, raw_url: &str) -> Result<(url::Url, String, reqwest::Client), FetchError> {
-        let url = url::Url::parse(raw_url).map_err(|_| FetchError("That is not a valid URL.".into()))?;
+    async fn prepare(
+        &self,
+        raw_url: &str,
+    ) -> Result<(url::Url, String, reqwest::Client), FetchError> {
+        let url =
+            url::Url::parse(raw_url).map_err(|_| FetchError("That is not a valid URL.".into()))?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(FetchError("Only http:// and https:// URLs can be downloaded.".into()));
+            return Err(FetchError(
+                "Only http:// and https:// URLs can be downloaded.".into(),
+            ));
         }
-        let host = url.host_str().ok_or_else(|| FetchError("The URL has no host name.".into()))?.trim_matches(['[', ']']).to_owned();
+        let host = url
+            .host_str()
+            .ok_or_else(|| FetchError("The URL has no host name.".into()))?
+            .trim_matches(['[', ']'])
+            .to_owned();
         let port = url.port_or_known_default().unwrap_or(443);
-        let addrs: Vec<std::net::SocketAddr> = match tokio::time::timeout(self.timeout, tokio::net::lookup_host((host.as_str(), port))).await {
+        let addrs: Vec<std::net::SocketAddr> = match tokio::time::timeout(
+            self.timeout,
+            tokio::net::lookup_host((host.as_str(), port)),
+        )
+        .await
+        {
             Ok(Ok(a)) => a.collect(),
-            Ok(Err(_)) => return Err(FetchError(format!("The host name {host} could not be found. Check the URL for typos."))),
-            Err(_) => return Err(FetchError(format!("Looking up {host} took too long. Try again."))),
+            Ok(Err(_)) => {
+                return Err(FetchError(format!(
+                    "The host name {host} could not be found. Check the URL for typos."
+                )))
+            }
+            Err(_) => {
+                return Err(FetchError(format!(
+                    "Looking up {host} took too long. Try again."
+                )))
+            }
         };
         let Some(addr) = addrs.first().copied() else {
             return Err(FetchError(format!("The host name {host} has no address.")));
@@ -103,9 +148,15 @@ impl Fetcher {
             let said = if host.parse::<IpAddr>().is_ok() {
                 refusal.to_string()
             } else {
-                format!("{host} resolves to {}, {}, which Portico never fetches from", refusal.address, refusal.what())
+                format!(
+                    "{host} resolves to {}, {}, which Portico never fetches from",
+                    refusal.address,
+                    refusal.what()
+                )
             };
-            return Err(FetchError(format!("{said}. Use an address on the public internet, or upload the document instead.")));
+            return Err(FetchError(format!(
+                "{said}. Use an address on the public internet, or upload the document instead."
+            )));
         }
         // Pin the checked address so a second DNS answer (DNS rebinding) cannot redirect the
         // request, and send it directly: a proxy would resolve the name again on its own.
@@ -122,38 +173,61 @@ impl Fetcher {
 
     fn send_error(&self, host: &str, e: reqwest::Error) -> FetchError {
         if e.is_timeout() {
-            FetchError(format!("{host} did not answer within {} seconds.", self.timeout.as_secs()))
+            FetchError(format!(
+                "{host} did not answer within {} seconds.",
+                self.timeout.as_secs()
+            ))
         } else {
-            FetchError(format!("Could not connect to {host}. Check that the URL is reachable from the internet."))
+            FetchError(format!(
+                "Could not connect to {host}. Check that the URL is reachable from the internet."
+            ))
         }
     }
 }
 
 fn refuse_redirect(resp: &reqwest::Response) -> Result<(), FetchError> {
     if resp.status().is_redirection() {
-        let to = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("another address");
-        return Err(FetchError(format!("The URL redirects to {to}; enter that final URL instead.")));
+        let to = resp
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("another address");
+        return Err(FetchError(format!(
+            "The URL redirects to {to}; enter that final URL instead."
+        )));
     }
     Ok(())
 }
 
 /// The answer with its status and headers, the body capped like every download.
-async fn respond(resp: reqwest::Response, host: &str) -> Result<http::Response<Vec<u8>>, FetchError> {
+async fn respond(
+    resp: reqwest::Response,
+    host: &str,
+) -> Result<http::Response<Vec<u8>>, FetchError> {
     refuse_redirect(&resp)?;
     let mut builder = http::Response::builder().status(resp.status());
     for (name, value) in resp.headers() {
         builder = builder.header(name, value);
     }
     let body = read_capped(resp, host).await?;
-    builder.body(body).map_err(|e| FetchError(format!("The answer from {host} could not be read: {e}")))
+    builder
+        .body(body)
+        .map_err(|e| FetchError(format!("The answer from {host} could not be read: {e}")))
 }
 
 async fn read_capped(mut resp: reqwest::Response, host: &str) -> Result<Vec<u8>, FetchError> {
     let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|_| FetchError(format!("The download from {host} was interrupted. Try again.")))? {
+    while let Some(chunk) = resp.chunk().await.map_err(|_| {
+        FetchError(format!(
+            "The download from {host} was interrupted. Try again."
+        ))
+    })? {
         body.extend_from_slice(&chunk);
         if body.len() > MAX_BYTES {
-            return Err(FetchError(format!("The document is larger than {} MiB, which is too large for one identity provider.", MAX_BYTES / 1024 / 1024)));
+            return Err(FetchError(format!(
+                "The document is larger than {} MiB, which is too large for one identity provider.",
+                MAX_BYTES / 1024 / 1024
+            )));
         }
     }
     Ok(body)
@@ -174,13 +248,19 @@ mod tests {
     #[tokio::test]
     async fn loopback_is_refused_unless_allow_listed() {
         let f = Fetcher::new(vec![]);
-        let err = f.get("http://127.0.0.1:9/metadata", "*/*").await.unwrap_err();
+        let err = f
+            .get("http://127.0.0.1:9/metadata", "*/*")
+            .await
+            .unwrap_err();
         assert_eq!(
             err.0,
             "127.0.0.1 is a loopback address (127.0.0.0/8), which Portico never fetches from. Use an address on the public internet, or upload the document instead."
         );
         let f = Fetcher::new(vec!["127.0.0.1".into()]);
-        let err = f.get("http://127.0.0.1:9/metadata", "*/*").await.unwrap_err();
+        let err = f
+            .get("http://127.0.0.1:9/metadata", "*/*")
+            .await
+            .unwrap_err();
         assert!(err.0.contains("Could not connect"), "{}", err.0);
     }
 
@@ -207,27 +287,54 @@ mod tests {
         for (url, what) in cases {
             let started = std::time::Instant::now();
             let err = f.get(url, "*/*").await.unwrap_err();
-            assert!(err.0.contains(what) && err.0.contains("never fetches from"), "{url}: {}", err.0);
-            assert!(started.elapsed() < Duration::from_secs(2), "{url} was refused without waiting on a connection");
+            assert!(
+                err.0.contains(what) && err.0.contains("never fetches from"),
+                "{url}: {}",
+                err.0
+            );
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "{url} was refused without waiting on a connection"
+            );
         }
         // The allow-list names the address it allows, not what embeds it: with 127.0.0.1
         // allowed, ::ffff:127.0.0.1 still is not.
         let f = Fetcher::new(vec!["127.0.0.1".into()]);
-        let err = f.get("http://[::ffff:127.0.0.1]/m", "*/*").await.unwrap_err();
-        assert!(err.0.contains("that reaches the IPv4 address 127.0.0.1"), "{}", err.0);
+        let err = f
+            .get("http://[::ffff:127.0.0.1]/m", "*/*")
+            .await
+            .unwrap_err();
+        assert!(
+            err.0.contains("that reaches the IPv4 address 127.0.0.1"),
+            "{}",
+            err.0
+        );
     }
 
     #[tokio::test]
     async fn sending_and_bearer_gets_are_guarded_too() {
         let f = Fetcher::new(vec![]);
-        let req = http::Request::post("http://127.0.0.1:9/token").body(b"grant_type=x".to_vec()).unwrap();
+        let req = http::Request::post("http://127.0.0.1:9/token")
+            .body(b"grant_type=x".to_vec())
+            .unwrap();
         let err = f.send(req).await.unwrap_err();
         assert!(err.0.contains("never fetches from"), "{}", err.0);
-        let err = f.get_bearer("http://localhost:9/userinfo", "t", "application/json").await.unwrap_err();
+        let err = f
+            .get_bearer("http://localhost:9/userinfo", "t", "application/json")
+            .await
+            .unwrap_err();
         // Whichever address of localhost is refused first, the name and the range are given.
-        let says_loopback = err.0.contains(", the loopback address (::1/128), which") || err.0.contains(", a loopback address (127.0.0.0/8), which");
-        assert!(err.0.starts_with("localhost resolves to ") && says_loopback, "{}", err.0);
-        let err = f.get_bearer("file:///etc/passwd", "t", "*/*").await.unwrap_err();
+        let says_loopback = err.0.contains(", the loopback address (::1/128), which")
+            || err.0.contains(", a loopback address (127.0.0.0/8), which");
+        assert!(
+            err.0.starts_with("localhost resolves to ") && says_loopback,
+            "{}",
+            err.0
+        );
+        let err = f
+            .get_bearer("file:///etc/passwd", "t", "*/*")
+            .await
+            .unwrap_err();
         assert!(err.0.contains("Only http"), "{}", err.0);
     }
 }

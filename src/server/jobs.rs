@@ -15,8 +15,21 @@ pub const ABANDONED_ATTEMPT_SECONDS: i64 = 86_400;
 /// (`PORTICO_HISTORY_DAYS`); returns how many rows went.
 pub async fn purge(state: &AppState) -> Result<u64, StoreError> {
     let now = state.clock.now();
-    let expired = state.store.purge_expired(now, now - state.settings.session_idle_seconds, now - EXPIRED_LINK_MEMORY_SECONDS).await?;
-    let history = state.store.purge_history(now - state.settings.history_seconds, now - ABANDONED_ATTEMPT_SECONDS).await?;
+    let expired = state
+        .store
+        .purge_expired(
+            now,
+            now - state.settings.session_idle_seconds,
+            now - EXPIRED_LINK_MEMORY_SECONDS,
+        )
+        .await?;
+    let history = state
+        .store
+        .purge_history(
+            now - state.settings.history_seconds,
+            now - ABANDONED_ATTEMPT_SECONDS,
+        )
+        .await?;
     Ok(expired + history)
 }
 
@@ -27,7 +40,9 @@ pub async fn run(state: AppState) {
             tracing::error!(error = %e, "metadata refresh pass failed");
         }
         match crate::server::domains::sweep(&state).await {
-            Ok(s) if s.checked > 0 => tracing::info!(checked = s.checked, verified = s.verified, "domain checks"),
+            Ok(s) if s.checked > 0 => {
+                tracing::info!(checked = s.checked, verified = s.verified, "domain checks")
+            }
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "domain check pass failed"),
         }

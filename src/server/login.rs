@@ -6,7 +6,10 @@
 //! Before the redirect URI is known to be registered nothing is sent to it (an error page
 //! instead); after, every failure goes back to the app as `?error=…&error_description=…&state=…`.
 
-use crate::api::sso::{ClientCredentials, ClientSecretInfo, CreatedClientSecret, RedirectUri, SignInError, SsoProfile, TokenResponse};
+use crate::api::sso::{
+    ClientCredentials, ClientSecretInfo, CreatedClientSecret, RedirectUri, SignInError, SsoProfile,
+    TokenResponse,
+};
 use crate::api::ErrorCode;
 use crate::server::crypto::{self, constant_time_eq, hash_token};
 use crate::server::http::error::ApiError;
@@ -28,27 +31,54 @@ pub fn client_id(environment_id: &str) -> String {
 }
 
 /// The environment a client ID belongs to.
-pub async fn environment_of_client(state: &AppState, client_id: &str) -> Result<Option<Environment>, StoreError> {
-    let Some(rest) = client_id.strip_prefix("client_") else { return Ok(None) };
+pub async fn environment_of_client(
+    state: &AppState,
+    client_id: &str,
+) -> Result<Option<Environment>, StoreError> {
+    let Some(rest) = client_id.strip_prefix("client_") else {
+        return Ok(None);
+    };
     let wanted = format!("env_{rest}");
-    Ok(state.store.list_environments().await?.into_iter().find(|e| e.id == wanted))
+    Ok(state
+        .store
+        .list_environments()
+        .await?
+        .into_iter()
+        .find(|e| e.id == wanted))
 }
 
 /// The client ID and its secrets.
-pub async fn credentials(state: &AppState, environment_id: &str) -> Result<ClientCredentials, StoreError> {
+pub async fn credentials(
+    state: &AppState,
+    environment_id: &str,
+) -> Result<ClientCredentials, StoreError> {
     let secrets = state.store.list_client_secrets(environment_id).await?;
     Ok(ClientCredentials {
         client_id: client_id(environment_id),
         secrets: secrets
             .into_iter()
-            .map(|s| ClientSecretInfo { id: s.id, prefix: s.prefix, created_at: s.created_at, revoked_at: s.revoked_at })
+            .map(|s| ClientSecretInfo {
+                id: s.id,
+                prefix: s.prefix,
+                created_at: s.created_at,
+                revoked_at: s.revoked_at,
+            })
             .collect(),
     })
 }
 
 /// Creates a secret, refused while two are live (revoke the old one after a rotation).
-pub async fn create_secret(state: &AppState, environment_id: &str) -> Result<CreatedClientSecret, ApiError> {
-    let live = state.store.list_client_secrets(environment_id).await?.into_iter().filter(|s| s.revoked_at.is_none()).count();
+pub async fn create_secret(
+    state: &AppState,
+    environment_id: &str,
+) -> Result<CreatedClientSecret, ApiError> {
+    let live = state
+        .store
+        .list_client_secrets(environment_id)
+        .await?
+        .into_iter()
+        .filter(|s| s.revoked_at.is_none())
+        .count();
     if live >= MAX_LIVE_SECRETS {
         return Err(ApiError::new(ErrorCode::InvalidState).message(
             "Two client secrets are live already; revoke the one your app no longer uses (DELETE /api/v1/client/secrets/{id}, or `portico env credentials --revoke <id>`) before creating another.",
@@ -64,7 +94,11 @@ pub async fn create_secret(state: &AppState, environment_id: &str) -> Result<Cre
         revoked_at: None,
     };
     state.store.insert_client_secret(&row).await?;
-    Ok(CreatedClientSecret { id: row.id, client_id: client_id(environment_id), client_secret: secret })
+    Ok(CreatedClientSecret {
+        id: row.id,
+        client_id: client_id(environment_id),
+        client_secret: secret,
+    })
 }
 
 /// Checks a redirect URI: `https`, or `http` on `localhost`/`127.0.0.1`/`[::1]` only, or a
@@ -72,26 +106,41 @@ pub async fn create_secret(state: &AppState, environment_id: &str) -> Result<Cre
 pub fn check_redirect_uri(uri: &str) -> Result<String, String> {
     let uri = uri.trim();
     if uri.contains('*') {
-        return Err(format!("{uri}: wildcards are not allowed; register each redirect URI exactly."));
+        return Err(format!(
+            "{uri}: wildcards are not allowed; register each redirect URI exactly."
+        ));
     }
-    let parsed = url::Url::parse(uri).map_err(|_| format!("{uri:?} is not an absolute URI, like https://app.example.com/sso/callback."))?;
+    let parsed = url::Url::parse(uri).map_err(|_| {
+        format!("{uri:?} is not an absolute URI, like https://app.example.com/sso/callback.")
+    })?;
     if parsed.fragment().is_some() {
-        return Err(format!("{uri}: remove the #fragment; redirect URIs cannot have one."));
+        return Err(format!(
+            "{uri}: remove the #fragment; redirect URIs cannot have one."
+        ));
     }
     match parsed.scheme() {
         "https" if parsed.host_str().is_some() => Ok(uri.to_owned()),
         "http" => match parsed.host_str() {
             Some("localhost" | "127.0.0.1" | "[::1]") => Ok(uri.to_owned()),
-            _ => Err(format!("{uri}: use https; plain http is allowed only for localhost and 127.0.0.1.")),
+            _ => Err(format!(
+                "{uri}: use https; plain http is allowed only for localhost and 127.0.0.1."
+            )),
         },
         "https" => Err(format!("{uri} has no host.")),
-        "javascript" | "data" | "file" | "vbscript" | "blob" | "about" => Err(format!("{uri}: the {} scheme cannot be a redirect URI.", parsed.scheme())),
+        "javascript" | "data" | "file" | "vbscript" | "blob" | "about" => Err(format!(
+            "{uri}: the {} scheme cannot be a redirect URI.",
+            parsed.scheme()
+        )),
         _ => Ok(uri.to_owned()),
     }
 }
 
 /// Replaces the environment's redirect URIs after checking each; exactly one default.
-pub async fn set_redirect_uris(state: &AppState, environment_id: &str, uris: &[RedirectUri]) -> Result<Vec<RedirectUri>, ApiError> {
+pub async fn set_redirect_uris(
+    state: &AppState,
+    environment_id: &str,
+    uris: &[RedirectUri],
+) -> Result<Vec<RedirectUri>, ApiError> {
     let mut err = ApiError::new(ErrorCode::ValidationFailed);
     let mut rows: Vec<RedirectUriRow> = Vec::new();
     let now = state.clock.now();
@@ -101,14 +150,25 @@ pub async fn set_redirect_uris(state: &AppState, environment_id: &str, uris: &[R
                 err.fields.insert(format!("redirect_uris.{i}.uri"), m);
             }
             Ok(uri) if rows.iter().any(|r| r.uri == uri) => {
-                err.fields.insert(format!("redirect_uris.{i}.uri"), format!("{uri} is listed twice."));
+                err.fields.insert(
+                    format!("redirect_uris.{i}.uri"),
+                    format!("{uri} is listed twice."),
+                );
             }
-            Ok(uri) => rows.push(RedirectUriRow { environment_id: environment_id.to_owned(), uri, is_default: u.default, created_at: now + i as i64 }),
+            Ok(uri) => rows.push(RedirectUriRow {
+                environment_id: environment_id.to_owned(),
+                uri,
+                is_default: u.default,
+                created_at: now + i as i64,
+            }),
         }
     }
     let defaults = rows.iter().filter(|r| r.is_default).count();
     if defaults > 1 {
-        err.fields.insert("redirect_uris".into(), "Mark exactly one redirect URI as the default.".into());
+        err.fields.insert(
+            "redirect_uris".into(),
+            "Mark exactly one redirect URI as the default.".into(),
+        );
     }
     if !err.fields.is_empty() {
         return Err(err);
@@ -120,7 +180,13 @@ pub async fn set_redirect_uris(state: &AppState, environment_id: &str, uris: &[R
         }
     }
     state.store.set_redirect_uris(environment_id, &rows).await?;
-    Ok(rows.into_iter().map(|r| RedirectUri { uri: r.uri, default: r.is_default }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| RedirectUri {
+            uri: r.uri,
+            default: r.is_default,
+        })
+        .collect())
 }
 
 /// What the app asked for, kept with the sign-in until the IdP answers.
@@ -154,7 +220,10 @@ pub fn with_params(redirect_uri: &str, params: &[(&str, &str)]) -> String {
 
 /// The redirect that reports a failure to the app.
 pub fn error_redirect(login: &LoginRequest, error: SignInError, description: &str) -> String {
-    let mut params = vec![("error", error.as_str()), ("error_description", description)];
+    let mut params = vec![
+        ("error", error.as_str()),
+        ("error_description", description),
+    ];
     if let Some(s) = &login.state {
         params.push(("state", s));
     }
@@ -177,7 +246,12 @@ pub fn profile_id(connection_id: &str, idp_id: &str) -> String {
 }
 
 /// Issues a code for a successful sign-in; returns the app's redirect.
-pub async fn issue_code(state: &AppState, environment_id: &str, login: &LoginRequest, grant: &Grant) -> Result<String, ApiError> {
+pub async fn issue_code(
+    state: &AppState,
+    environment_id: &str,
+    login: &LoginRequest,
+    grant: &Grant,
+) -> Result<String, ApiError> {
     let code = crypto::token("");
     let now = state.clock.now();
     let row = CodeRow {
@@ -211,7 +285,11 @@ pub struct TokenRefusal {
 }
 
 fn refuse(status: u16, error: &'static str, description: impl Into<String>) -> TokenRefusal {
-    TokenRefusal { status, error, description: description.into() }
+    TokenRefusal {
+        status,
+        error,
+        description: description.into(),
+    }
 }
 
 /// The token request's parameters, however the client sent its credentials.
@@ -230,7 +308,6 @@ pub struct TokenRequest {
     /// PKCE verifier.
     pub code_verifier: Option<String>,
 }
-
 
 /// Longest `client_id` accepted, in bytes (Portico's are 33 characters).
 pub const MAX_CLIENT_ID: usize = 128;
@@ -286,19 +363,28 @@ impl Default for Budgets {
 impl TokenBudgets {
     /// How many clients and callers have failures counted now (each at most [`MAX_TRACKED`]).
     pub fn tracked(&self) -> (usize, usize) {
-        self.inner.lock().map(|b| (b.clients.len(), b.callers.len())).unwrap_or_default()
+        self.inner
+            .lock()
+            .map(|b| (b.clients.len(), b.callers.len()))
+            .unwrap_or_default()
     }
 
     fn client_over(&self, environment_id: &str, now: i64) -> bool {
-        self.inner.lock().is_ok_and(|b| b.clients.over(&environment_id.to_owned(), now))
+        self.inner
+            .lock()
+            .is_ok_and(|b| b.clients.over(&environment_id.to_owned(), now))
     }
 
     fn note_client(&self, environment_id: &str, now: i64) -> bool {
-        self.inner.lock().is_ok_and(|mut b| b.clients.count(&environment_id.to_owned(), now) > TOKEN_FAILURES_PER_MINUTE)
+        self.inner.lock().is_ok_and(|mut b| {
+            b.clients.count(&environment_id.to_owned(), now) > TOKEN_FAILURES_PER_MINUTE
+        })
     }
 
     fn note_caller(&self, caller: Option<std::net::IpAddr>, now: i64) -> bool {
-        self.inner.lock().is_ok_and(|mut b| b.callers.count(&caller_key(caller), now) > TOKEN_FAILURES_PER_MINUTE)
+        self.inner.lock().is_ok_and(|mut b| {
+            b.callers.count(&caller_key(caller), now) > TOKEN_FAILURES_PER_MINUTE
+        })
     }
 }
 
@@ -308,7 +394,11 @@ fn caller_key(caller: Option<std::net::IpAddr>) -> Option<std::net::IpAddr> {
 }
 
 fn slow_down() -> TokenRefusal {
-    refuse(429, "slow_down", "Too many failed token requests in the last minute; wait a minute before trying again.")
+    refuse(
+        429,
+        "slow_down",
+        "Too many failed token requests in the last minute; wait a minute before trying again.",
+    )
 }
 
 /// Refuses any field longer than its limit, before it is hashed, looked up or kept.
@@ -316,15 +406,42 @@ fn check_sizes(basic: Option<&(String, String)>, req: &TokenRequest) -> Result<(
     let fields = [
         ("grant_type", req.grant_type.as_deref(), MAX_GRANT_TYPE),
         ("client_id", req.client_id.as_deref(), MAX_CLIENT_ID),
-        ("client_id (HTTP Basic)", basic.map(|b| b.0.as_str()), MAX_CLIENT_ID),
-        ("client_secret", req.client_secret.as_deref(), MAX_CLIENT_SECRET),
-        ("client_secret (HTTP Basic)", basic.map(|b| b.1.as_str()), MAX_CLIENT_SECRET),
+        (
+            "client_id (HTTP Basic)",
+            basic.map(|b| b.0.as_str()),
+            MAX_CLIENT_ID,
+        ),
+        (
+            "client_secret",
+            req.client_secret.as_deref(),
+            MAX_CLIENT_SECRET,
+        ),
+        (
+            "client_secret (HTTP Basic)",
+            basic.map(|b| b.1.as_str()),
+            MAX_CLIENT_SECRET,
+        ),
         ("code", req.code.as_deref(), MAX_CODE),
-        ("code_verifier", req.code_verifier.as_deref(), MAX_CODE_VERIFIER),
-        ("redirect_uri", req.redirect_uri.as_deref(), MAX_REDIRECT_URI),
+        (
+            "code_verifier",
+            req.code_verifier.as_deref(),
+            MAX_CODE_VERIFIER,
+        ),
+        (
+            "redirect_uri",
+            req.redirect_uri.as_deref(),
+            MAX_REDIRECT_URI,
+        ),
     ];
-    match fields.into_iter().find(|(_, v, max)| v.is_some_and(|v| v.len() > *max)) {
-        Some((name, _, max)) => Err(refuse(400, "invalid_request", format!("{name} is longer than {max} bytes; send the value Portico issued, unchanged."))),
+    match fields
+        .into_iter()
+        .find(|(_, v, max)| v.is_some_and(|v| v.len() > *max))
+    {
+        Some((name, _, max)) => Err(refuse(
+            400,
+            "invalid_request",
+            format!("{name} is longer than {max} bytes; send the value Portico issued, unchanged."),
+        )),
         None => Ok(()),
     }
 }
@@ -342,44 +459,96 @@ enum Failed {
 /// `POST /sso/token`: bounds the input, authenticates the client (secret compared in constant
 /// time, or PKCE against the code's challenge), and only then spends the code, once. `caller`
 /// is the address the request came from, when known.
-pub async fn token(state: &AppState, caller: Option<std::net::IpAddr>, basic: Option<(String, String)>, req: TokenRequest) -> Result<TokenResponse, TokenRefusal> {
+pub async fn token(
+    state: &AppState,
+    caller: Option<std::net::IpAddr>,
+    basic: Option<(String, String)>,
+    req: TokenRequest,
+) -> Result<TokenResponse, TokenRefusal> {
     let result = check_token(state, basic, &req).await;
     let now = state.clock.now();
     match result {
         Ok(t) => Ok(t),
-        Err(Failed::Caller(r)) => Err(if state.token_failures.note_caller(caller, now) { slow_down() } else { r }),
-        Err(Failed::Client(env, r)) => Err(if state.token_failures.note_client(&env, now) { slow_down() } else { r }),
+        Err(Failed::Caller(r)) => Err(if state.token_failures.note_caller(caller, now) {
+            slow_down()
+        } else {
+            r
+        }),
+        Err(Failed::Client(env, r)) => Err(if state.token_failures.note_client(&env, now) {
+            slow_down()
+        } else {
+            r
+        }),
         Err(Failed::Uncounted(r)) => Err(r),
     }
 }
 
-async fn check_token(state: &AppState, basic: Option<(String, String)>, req: &TokenRequest) -> Result<TokenResponse, Failed> {
+async fn check_token(
+    state: &AppState,
+    basic: Option<(String, String)>,
+    req: &TokenRequest,
+) -> Result<TokenResponse, Failed> {
     let internal = |e: StoreError| {
         tracing::error!(error = %e, "token request failed");
-        Failed::Uncounted(refuse(500, "server_error", "Something went wrong on our side; try again."))
+        Failed::Uncounted(refuse(
+            500,
+            "server_error",
+            "Something went wrong on our side; try again.",
+        ))
     };
     check_sizes(basic.as_ref(), req).map_err(Failed::Caller)?;
-    if let Some(g) = req.grant_type.as_deref().filter(|g| *g != "authorization_code") {
-        return Err(Failed::Caller(refuse(400, "unsupported_grant_type", format!("grant_type {g} is not supported; use authorization_code."))));
+    if let Some(g) = req
+        .grant_type
+        .as_deref()
+        .filter(|g| *g != "authorization_code")
+    {
+        return Err(Failed::Caller(refuse(
+            400,
+            "unsupported_grant_type",
+            format!("grant_type {g} is not supported; use authorization_code."),
+        )));
     }
     let (client, secret) = match basic {
         Some((id, secret)) => (id, Some(secret)),
-        None => (req.client_id.clone().unwrap_or_default(), req.client_secret.clone()),
+        None => (
+            req.client_id.clone().unwrap_or_default(),
+            req.client_secret.clone(),
+        ),
     };
     if client.is_empty() {
-        return Err(Failed::Caller(refuse(401, "invalid_client", "Send client_id (and client_secret, or code_verifier for a public client).")));
+        return Err(Failed::Caller(refuse(
+            401,
+            "invalid_client",
+            "Send client_id (and client_secret, or code_verifier for a public client).",
+        )));
     }
-    let env = environment_of_client(state, &client).await.map_err(internal)?.ok_or_else(|| Failed::Caller(refuse(401, "invalid_client", "Unknown client_id.")))?;
+    let env = environment_of_client(state, &client)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| Failed::Caller(refuse(401, "invalid_client", "Unknown client_id.")))?;
 
     // Who pays for what follows: the client once it proved its secret, else the caller.
     let confidential = match secret.as_deref() {
         Some(secret) => {
             let given = hash_token(secret);
-            let secrets = state.store.list_client_secrets(&env.id).await.map_err(internal)?;
+            let secrets = state
+                .store
+                .list_client_secrets(&env.id)
+                .await
+                .map_err(internal)?;
             // Every live secret is compared, whatever matches first, so timing says nothing.
-            let ok = secrets.iter().filter(|s| s.revoked_at.is_none()).fold(false, |acc, s| acc | constant_time_eq(s.secret_hash.as_bytes(), given.as_bytes()));
+            let ok = secrets
+                .iter()
+                .filter(|s| s.revoked_at.is_none())
+                .fold(false, |acc, s| {
+                    acc | constant_time_eq(s.secret_hash.as_bytes(), given.as_bytes())
+                });
             if !ok {
-                return Err(Failed::Caller(refuse(401, "invalid_client", "The client secret is wrong or was revoked.")));
+                return Err(Failed::Caller(refuse(
+                    401,
+                    "invalid_client",
+                    "The client secret is wrong or was revoked.",
+                )));
             }
             if state.token_failures.client_over(&env.id, state.clock.now()) {
                 return Err(Failed::Uncounted(slow_down()));
@@ -388,13 +557,39 @@ async fn check_token(state: &AppState, basic: Option<(String, String)>, req: &To
         }
         None => false,
     };
-    let fail = |r: TokenRefusal| if confidential { Failed::Client(env.id.clone(), r) } else { Failed::Caller(r) };
+    let fail = |r: TokenRefusal| {
+        if confidential {
+            Failed::Client(env.id.clone(), r)
+        } else {
+            Failed::Caller(r)
+        }
+    };
 
-    let code = req.code.as_deref().map(str::trim).filter(|c| !c.is_empty()).ok_or_else(|| fail(refuse(400, "invalid_request", "Send the code from the redirect.")))?;
+    let code = req
+        .code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| {
+            fail(refuse(
+                400,
+                "invalid_request",
+                "Send the code from the redirect.",
+            ))
+        })?;
     let code_hash = hash_token(code);
     let now = state.clock.now();
     // Read, not spent: a request that fails below leaves the code to its rightful client.
-    let invalid = |why: &str| fail(refuse(400, "invalid_grant", format!("The code is {why}: codes work once, within {} minutes.", CODE_SECONDS / 60)));
+    let invalid = |why: &str| {
+        fail(refuse(
+            400,
+            "invalid_grant",
+            format!(
+                "The code is {why}: codes work once, within {} minutes.",
+                CODE_SECONDS / 60
+            ),
+        ))
+    };
     let row = match state.store.code(&code_hash).await.map_err(internal)? {
         None => return Err(invalid("unknown")),
         Some(row) if row.used_at.is_some() => return Err(invalid("used")),
@@ -402,11 +597,19 @@ async fn check_token(state: &AppState, basic: Option<(String, String)>, req: &To
         Some(row) => row,
     };
     if row.client_id != client || row.environment_id != env.id {
-        return Err(fail(refuse(400, "invalid_grant", "The code was issued to another client.")));
+        return Err(fail(refuse(
+            400,
+            "invalid_grant",
+            "The code was issued to another client.",
+        )));
     }
     if let Some(uri) = req.redirect_uri.as_deref() {
         if uri != row.redirect_uri {
-            return Err(fail(refuse(400, "invalid_grant", "redirect_uri differs from the one the code was sent to.")));
+            return Err(fail(refuse(
+                400,
+                "invalid_grant",
+                "redirect_uri differs from the one the code was sent to.",
+            )));
         }
     }
     match (&row.code_challenge, req.code_verifier.as_deref()) {
@@ -421,16 +624,29 @@ async fn check_token(state: &AppState, basic: Option<(String, String)>, req: &To
         (None, None) => {}
     }
     if !confidential && row.code_challenge.is_none() {
-        return Err(fail(refuse(401, "invalid_client", "Without a client secret, the sign-in must use PKCE (code_challenge with S256).")));
+        return Err(fail(refuse(
+            401,
+            "invalid_client",
+            "Without a client secret, the sign-in must use PKCE (code_challenge with S256).",
+        )));
     }
     // The client is who the code was issued to: now the code is spent, atomically, so of two
     // concurrent redemptions one wins.
-    let row = match state.store.redeem_code(&code_hash, now).await.map_err(internal)? {
+    let row = match state
+        .store
+        .redeem_code(&code_hash, now)
+        .await
+        .map_err(internal)?
+    {
         crate::server::store::CodeRedeemed::Ok(row) => row,
         crate::server::store::CodeRedeemed::Invalid(why) => return Err(invalid(why)),
     };
-    let grant: Grant = serde_json::from_str(&row.grant).map_err(|e| internal(StoreError::Other(e.to_string())))?;
-    Ok(TokenResponse { profile: grant.profile, idp_initiated: grant.idp_initiated })
+    let grant: Grant =
+        serde_json::from_str(&row.grant).map_err(|e| internal(StoreError::Other(e.to_string())))?;
+    Ok(TokenResponse {
+        profile: grant.profile,
+        idp_initiated: grant.idp_initiated,
+    })
 }
 
 fn base64_url(bytes: &[u8]) -> String {
@@ -448,17 +664,32 @@ mod tests {
         assert!(check_redirect_uri("http://localhost:3000/callback").is_ok());
         assert!(check_redirect_uri("http://127.0.0.1:8765/cb").is_ok());
         assert!(check_redirect_uri("myapp://callback").is_ok());
-        assert!(check_redirect_uri("http://app.example.com/callback").unwrap_err().contains("https"));
-        assert!(check_redirect_uri("https://*.example.com/cb").unwrap_err().contains("wildcard"));
-        assert!(check_redirect_uri("https://app.example.com/cb#x").unwrap_err().contains("fragment"));
+        assert!(check_redirect_uri("http://app.example.com/callback")
+            .unwrap_err()
+            .contains("https"));
+        assert!(check_redirect_uri("https://*.example.com/cb")
+            .unwrap_err()
+            .contains("wildcard"));
+        assert!(check_redirect_uri("https://app.example.com/cb#x")
+            .unwrap_err()
+            .contains("fragment"));
         assert!(check_redirect_uri("javascript:alert(1)").is_err());
         assert!(check_redirect_uri("/relative").is_err());
     }
 
     #[test]
     fn parameters_are_added_to_the_query() {
-        assert_eq!(with_params("https://a.example/cb?x=1", &[("code", "c d"), ("state", "s&t")]), "https://a.example/cb?x=1&code=c+d&state=s%26t");
-        assert_eq!(with_params("myapp://callback", &[("code", "abc")]), "myapp://callback?code=abc");
+        assert_eq!(
+            with_params(
+                "https://a.example/cb?x=1",
+                &[("code", "c d"), ("state", "s&t")]
+            ),
+            "https://a.example/cb?x=1&code=c+d&state=s%26t"
+        );
+        assert_eq!(
+            with_params("myapp://callback", &[("code", "abc")]),
+            "myapp://callback?code=abc"
+        );
     }
 
     #[test]
@@ -474,14 +705,30 @@ mod tests {
         let budgets = TokenBudgets::default();
         let started = std::time::Instant::now();
         for i in 0..(MAX_TRACKED as u32 + 5_000) {
-            budgets.note_caller(Some(std::net::IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + i))), T);
+            budgets.note_caller(
+                Some(std::net::IpAddr::V4(std::net::Ipv4Addr::from(
+                    0x0a00_0000 + i,
+                ))),
+                T,
+            );
         }
         let (clients, callers) = budgets.tracked();
         assert_eq!(clients, 0);
-        assert!(callers <= MAX_TRACKED && callers > MAX_TRACKED / 2, "{callers}");
-        assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
+        assert!(
+            callers <= MAX_TRACKED && callers > MAX_TRACKED / 2,
+            "{callers}"
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
         // The newest caller is among those kept.
-        assert!(budgets.inner.lock().is_ok_and(|b| b.callers.contains(&Some(std::net::IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + MAX_TRACKED as u32 + 4_999))))));
+        assert!(budgets.inner.lock().is_ok_and(|b| b.callers.contains(&Some(
+            std::net::IpAddr::V4(std::net::Ipv4Addr::from(
+                0x0a00_0000 + MAX_TRACKED as u32 + 4_999
+            ))
+        ))));
         // A minute on, the stale counts make room instead of the oldest live one.
         budgets.note_caller(None, T + 60);
         assert_eq!(budgets.tracked(), (0, 1));
@@ -492,7 +739,9 @@ mod tests {
         let budgets = TokenBudgets::default();
         let mut slowed = false;
         for i in 0..=TOKEN_FAILURES_PER_MINUTE {
-            let ip: std::net::IpAddr = format!("2001:db8:1:2::{i:x}").parse().unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+            let ip: std::net::IpAddr = format!("2001:db8:1:2::{i:x}")
+                .parse()
+                .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
             slowed = budgets.note_caller(Some(ip), T);
         }
         assert!(slowed, "eleven failures from one /64 in a minute");

@@ -1,5 +1,8 @@
 //! The server: configuration, command line, HTTP API, storage and protocol code.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod cli;
 pub mod config;
@@ -15,8 +18,8 @@ pub mod hostnames;
 pub mod http;
 pub mod jobs;
 pub mod login;
-pub mod openapi;
 pub mod oidc;
+pub mod openapi;
 pub mod private_files;
 pub mod refresh;
 pub mod saml;

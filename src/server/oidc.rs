@@ -25,7 +25,10 @@ struct Guarded<'a> {
 
 impl<'a> Guarded<'a> {
     fn new(fetcher: &'a Fetcher) -> Self {
-        Guarded { fetcher, status: AtomicU16::new(0) }
+        Guarded {
+            fetcher,
+            status: AtomicU16::new(0),
+        }
     }
 
     fn last_status(&self) -> Option<u16> {
@@ -43,7 +46,10 @@ impl<'c> AsyncHttpClient<'c> for Guarded<'_> {
                 // Discovery and the key set: any non-success answer is an error in words, and the
                 // library sees JSON whatever the provider labelled it (some serve
                 // `application/jwk-set+json` or `text/plain`).
-                let body = self.fetcher.get(&req.uri().to_string(), "application/json").await?;
+                let body = self
+                    .fetcher
+                    .get(&req.uri().to_string(), "application/json")
+                    .await?;
                 return http::Response::builder()
                     .status(200)
                     .header("content-type", "application/json")
@@ -84,8 +90,10 @@ pub async fn discover(fetcher: &Fetcher, issuer: &str) -> Result<Discovered, Str
 
 /// The provider's discovery document with its key set, or what is wrong in words.
 async fn provider(fetcher: &Fetcher, issuer: &str) -> Result<CoreProviderMetadata, String> {
-    let issuer_url = IssuerUrl::new(issuer.trim().trim_end_matches('/').to_owned())
-        .map_err(|_| "Enter the issuer as a full URL, like https://login.example.com.".to_string())?;
+    let issuer_url =
+        IssuerUrl::new(issuer.trim().trim_end_matches('/').to_owned()).map_err(|_| {
+            "Enter the issuer as a full URL, like https://login.example.com.".to_string()
+        })?;
     let client = Guarded::new(fetcher);
     CoreProviderMetadata::discover_async(issuer_url, &client).await.map_err(|e| match e {
         DiscoveryError::Request(f) => format!("Could not read the discovery document: {}", f.0),

@@ -55,8 +55,23 @@ fn s<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
     g.subschema_for::<T>()
 }
 
-const fn op(method: &'static str, path: &'static str, summary: &'static str, tag: &'static str, status: u16) -> Op {
-    Op { method, path, summary, tag, auth: Auth::ApiKey, body: None, status, response: None }
+const fn op(
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    tag: &'static str,
+    status: u16,
+) -> Op {
+    Op {
+        method,
+        path,
+        summary,
+        tag,
+        auth: Auth::ApiKey,
+        body: None,
+        status,
+        response: None,
+    }
 }
 
 impl Op {
@@ -163,9 +178,15 @@ pub fn document() -> Value {
             operation["parameters"] = Value::Array(params);
         }
         match o.body {
-            Some(Body::Json(f)) => operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": f(&mut g) } } }),
-            Some(Body::Form(f)) => operation["requestBody"] = json!({ "required": true, "content": { "application/x-www-form-urlencoded": { "schema": f(&mut g) } } }),
-            Some(Body::Binary) => operation["requestBody"] = json!({ "required": true, "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } }),
+            Some(Body::Json(f)) => {
+                operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": f(&mut g) } } })
+            }
+            Some(Body::Form(f)) => {
+                operation["requestBody"] = json!({ "required": true, "content": { "application/x-www-form-urlencoded": { "schema": f(&mut g) } } })
+            }
+            Some(Body::Binary) => {
+                operation["requestBody"] = json!({ "required": true, "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } })
+            }
             None => {}
         }
         let mut ok = json!({ "description": "Success" });

@@ -23,7 +23,12 @@ pub fn next_check(state: &AppState, now: i64) -> i64 {
 }
 
 /// Schedules (or, without a URL, unschedules) the re-reading of a connection's metadata.
-pub async fn schedule(state: &AppState, connection_id: &str, saml: &StoredSaml, now: i64) -> Result<(), StoreError> {
+pub async fn schedule(
+    state: &AppState,
+    connection_id: &str,
+    saml: &StoredSaml,
+    now: i64,
+) -> Result<(), StoreError> {
     match &saml.metadata_url {
         Some(url) => {
             let row = RefreshRow {
@@ -41,7 +46,12 @@ pub async fn schedule(state: &AppState, connection_id: &str, saml: &StoredSaml, 
 }
 
 /// The certificate changes between two configurations, as history rows.
-pub fn certificate_changes(connection_id: &str, old: &[metadata::CertificateInfo], new: &[metadata::CertificateInfo], at: i64) -> Vec<CertEventRow> {
+pub fn certificate_changes(
+    connection_id: &str,
+    old: &[metadata::CertificateInfo],
+    new: &[metadata::CertificateInfo],
+    at: i64,
+) -> Vec<CertEventRow> {
     let row = |kind: &str, c: &metadata::CertificateInfo| CertEventRow {
         connection_id: connection_id.to_owned(),
         at,
@@ -50,30 +60,58 @@ pub fn certificate_changes(connection_id: &str, old: &[metadata::CertificateInfo
         subject: c.subject.clone(),
         not_after: c.not_after,
     };
-    let has = |list: &[metadata::CertificateInfo], c: &metadata::CertificateInfo| list.iter().any(|x| x.sha256_fingerprint == c.sha256_fingerprint);
+    let has = |list: &[metadata::CertificateInfo], c: &metadata::CertificateInfo| {
+        list.iter()
+            .any(|x| x.sha256_fingerprint == c.sha256_fingerprint)
+    };
     let added = new.iter().filter(|c| !has(old, c)).map(|c| row("added", c));
-    let removed = old.iter().filter(|c| !has(new, c)).map(|c| row("removed", c));
+    let removed = old
+        .iter()
+        .filter(|c| !has(new, c))
+        .map(|c| row("removed", c));
     added.chain(removed).collect()
 }
 
 /// Re-reads one connection's metadata; `Err` holds the admin-readable reason.
 async fn check(state: &AppState, due: &RefreshRow, now: i64) -> Result<(), String> {
-    let Some(mut conn) = state.store.connection(&due.connection_id).await.map_err(|e| e.to_string())? else {
+    let Some(mut conn) = state
+        .store
+        .connection(&due.connection_id)
+        .await
+        .map_err(|e| e.to_string())?
+    else {
         return Ok(());
     };
-    let Some(old) = conn.config.as_deref().and_then(|c| serde_json::from_str::<StoredSaml>(c).ok()) else {
+    let Some(old) = conn
+        .config
+        .as_deref()
+        .and_then(|c| serde_json::from_str::<StoredSaml>(c).ok())
+    else {
         return Ok(());
     };
-    let body = state.fetcher.get(&due.metadata_url, METADATA_ACCEPT).await.map_err(|e| e.0)?;
+    let body = state
+        .fetcher
+        .get(&due.metadata_url, METADATA_ACCEPT)
+        .await
+        .map_err(|e| e.0)?;
     // Ask for the same IdP: a URL that now describes another one is a failure, not an update.
-    let meta = metadata::inspect_idp_metadata_bytes(&body, now, Some(&old.idp_entity_id)).map_err(|p| p.message)?;
+    let meta = metadata::inspect_idp_metadata_bytes(&body, now, Some(&old.idp_entity_id))
+        .map_err(|p| p.message)?;
     let new = from_metadata(meta, Some(due.metadata_url.clone()));
     let events = certificate_changes(&conn.id, &old.certificates, &new.certificates, now);
     if !events.is_empty() || new.sso_url != old.sso_url {
         conn.config = Some(serde_json::to_string(&new).map_err(|e| e.to_string())?);
         conn.updated_at = now;
-        state.store.update_connection(&conn).await.map_err(|e| e.to_string())?;
-        state.store.insert_cert_events(&events).await.map_err(|e| e.to_string())?;
+        state
+            .store
+            .update_connection(&conn)
+            .await
+            .map_err(|e| e.to_string())?;
+        state
+            .store
+            .insert_cert_events(&events)
+            .await
+            .map_err(|e| e.to_string())?;
         tracing::info!(connection = %conn.id, changes = events.len(), "metadata refreshed with changes");
     }
     Ok(())

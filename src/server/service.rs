@@ -1,6 +1,9 @@
 //! Operations shared by the HTTP API and the command line, so both behave the same.
 
-use crate::api::vendor::{CreateOrganization, CreatePortalLink, Organization, PortalLink, LINK_DEFAULT_SECONDS, LINK_MAX_SECONDS};
+use crate::api::vendor::{
+    CreateOrganization, CreatePortalLink, Organization, PortalLink, LINK_DEFAULT_SECONDS,
+    LINK_MAX_SECONDS,
+};
 use crate::api::ErrorCode;
 use crate::core::validate;
 use crate::server::crypto;
@@ -12,21 +15,37 @@ use crate::server::time::rfc3339;
 pub const DEFAULT_ENVIRONMENT: &str = "development";
 
 /// Finds an environment by name, creating it if missing.
-pub async fn ensure_environment(store: &dyn Store, name: &str, now: i64) -> Result<Environment, StoreError> {
+pub async fn ensure_environment(
+    store: &dyn Store,
+    name: &str,
+    now: i64,
+) -> Result<Environment, StoreError> {
     if let Some(env) = store.environment_by_name(name).await? {
         return Ok(env);
     }
-    let env = Environment { id: crypto::id("env_"), name: name.to_owned(), created_at: now };
+    let env = Environment {
+        id: crypto::id("env_"),
+        name: name.to_owned(),
+        created_at: now,
+    };
     match store.create_environment(&env).await {
         // Another process created it in between: use theirs.
-        Err(StoreError::Conflict(_)) => store.environment_by_name(name).await?.ok_or(StoreError::Other("environment vanished".into())),
+        Err(StoreError::Conflict(_)) => store
+            .environment_by_name(name)
+            .await?
+            .ok_or(StoreError::Other("environment vanished".into())),
         Err(e) => Err(e),
         Ok(()) => Ok(env),
     }
 }
 
 /// Creates an API key and returns it with the only copy of the secret.
-pub async fn create_api_key(store: &dyn Store, env: &Environment, name: &str, now: i64) -> Result<(ApiKey, String), StoreError> {
+pub async fn create_api_key(
+    store: &dyn Store,
+    env: &Environment,
+    name: &str,
+    now: i64,
+) -> Result<(ApiKey, String), StoreError> {
     let secret = crypto::token("pk_");
     let key = ApiKey {
         id: crypto::id("key_"),
@@ -69,21 +88,35 @@ pub fn validate_domains(domains: &[String]) -> Result<Vec<String>, ApiError> {
 /// Maps a store conflict on organizations to the vendor-facing error.
 pub fn organization_conflict(e: StoreError) -> ApiError {
     match e {
-        StoreError::Conflict(_) => ApiError::new(ErrorCode::DuplicateExternalId).field("external_id", "Already used by another organization."),
+        StoreError::Conflict(_) => ApiError::new(ErrorCode::DuplicateExternalId)
+            .field("external_id", "Already used by another organization."),
         e => ApiError::from(e),
     }
 }
 
 /// Creates an organization after validating the request.
-pub async fn create_organization(store: &dyn Store, env_id: &str, req: CreateOrganization, now: i64) -> Result<OrganizationRow, ApiError> {
+pub async fn create_organization(
+    store: &dyn Store,
+    env_id: &str,
+    req: CreateOrganization,
+    now: i64,
+) -> Result<OrganizationRow, ApiError> {
     let mut err = ApiError::new(ErrorCode::ValidationFailed);
-    let name = validate::name(&req.name).map_err(|m| err.fields.insert("name".into(), m)).ok();
+    let name = validate::name(&req.name)
+        .map_err(|m| err.fields.insert("name".into(), m))
+        .ok();
     let external_id = match req.external_id.as_deref() {
         None => None,
-        Some(x) => validate::external_id(x).map_err(|m| err.fields.insert("external_id".into(), m)).ok(),
+        Some(x) => validate::external_id(x)
+            .map_err(|m| err.fields.insert("external_id".into(), m))
+            .ok(),
     };
-    let domains = validate_domains(&req.domains).map_err(|e| err.fields.extend(e.fields)).ok();
-    let (Some(name), Some(domains)) = (name, domains) else { return Err(err) };
+    let domains = validate_domains(&req.domains)
+        .map_err(|e| err.fields.extend(e.fields))
+        .ok();
+    let (Some(name), Some(domains)) = (name, domains) else {
+        return Err(err);
+    };
     if !err.fields.is_empty() {
         return Err(err);
     }
@@ -93,32 +126,58 @@ pub async fn create_organization(store: &dyn Store, env_id: &str, req: CreateOrg
         name,
         external_id,
         domains,
-        allow_profiles_outside_organization: req.allow_profiles_outside_organization.unwrap_or(false),
+        allow_profiles_outside_organization: req
+            .allow_profiles_outside_organization
+            .unwrap_or(false),
         created_at: now,
         updated_at: now,
     };
-    store.insert_organization(&org).await.map_err(organization_conflict)?;
+    store
+        .insert_organization(&org)
+        .await
+        .map_err(organization_conflict)?;
     Ok(org)
 }
 
 /// Finds an organization by id, or else by external id, within the environment.
-pub async fn find_organization(store: &dyn Store, env_id: &str, id_or_external: &str) -> Result<Option<OrganizationRow>, StoreError> {
+pub async fn find_organization(
+    store: &dyn Store,
+    env_id: &str,
+    id_or_external: &str,
+) -> Result<Option<OrganizationRow>, StoreError> {
     if let Some(o) = store.organization(env_id, id_or_external).await? {
         return Ok(Some(o));
     }
-    Ok(store.list_organizations(env_id, Some(id_or_external)).await?.into_iter().next())
+    Ok(store
+        .list_organizations(env_id, Some(id_or_external))
+        .await?
+        .into_iter()
+        .next())
 }
 
 /// Mints a portal link; the token is returned once, inside the URL, and stored only as a hash.
 /// The link lives on `site`'s hostname (the environment's preferred one) and, when `bind`, redeems
 /// only there.
-pub async fn create_portal_link(store: &dyn Store, env_id: &str, site: &crate::server::http::site::Site, bind: bool, req: CreatePortalLink, now: i64) -> Result<PortalLink, ApiError> {
+pub async fn create_portal_link(
+    store: &dyn Store,
+    env_id: &str,
+    site: &crate::server::http::site::Site,
+    bind: bool,
+    req: CreatePortalLink,
+    now: i64,
+) -> Result<PortalLink, ApiError> {
     let mut err = ApiError::new(ErrorCode::ValidationFailed);
     let lifetime = req.expires_in_seconds.unwrap_or(LINK_DEFAULT_SECONDS);
     if !(60..=LINK_MAX_SECONDS).contains(&lifetime) {
-        err.fields.insert("expires_in_seconds".into(), format!("Use a lifetime from 60 to {LINK_MAX_SECONDS} seconds (30 days)."));
+        err.fields.insert(
+            "expires_in_seconds".into(),
+            format!("Use a lifetime from 60 to {LINK_MAX_SECONDS} seconds (30 days)."),
+        );
     }
-    for (field, value) in [("return_url", &req.return_url), ("success_url", &req.success_url)] {
+    for (field, value) in [
+        ("return_url", &req.return_url),
+        ("success_url", &req.success_url),
+    ] {
         if let Some(v) = value {
             if let Err(m) = validate::web_url(v, false) {
                 err.fields.insert(field.into(), m);
@@ -131,7 +190,12 @@ pub async fn create_portal_link(store: &dyn Store, env_id: &str, site: &crate::s
     let org = store
         .organization(env_id, &req.organization_id)
         .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::OrganizationNotFound).field("organization_id", "No such organization in this environment."))?;
+        .ok_or_else(|| {
+            ApiError::new(ErrorCode::OrganizationNotFound).field(
+                "organization_id",
+                "No such organization in this environment.",
+            )
+        })?;
     let token = crypto::token("");
     let link = LinkRow {
         token_hash: crypto::hash_token(&token),
@@ -145,5 +209,8 @@ pub async fn create_portal_link(store: &dyn Store, env_id: &str, site: &crate::s
         host: bind.then(|| site.host.clone()),
     };
     store.insert_link(&link).await?;
-    Ok(PortalLink { url: format!("{}/setup?token={token}", site.base_url), expires_at: rfc3339(link.expires_at) })
+    Ok(PortalLink {
+        url: format!("{}/setup?token={token}", site.base_url),
+        expires_at: rfc3339(link.expires_at),
+    })
 }

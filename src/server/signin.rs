@@ -6,7 +6,8 @@
 
 use crate::api::portal::{ConnectionOptions, ConnectionState, Protocol, SpValues};
 use crate::api::signin::{
-    AttributeMapping, CustomAttribute, FailureCode, MappingIssue, Profile, ReceivedAttribute, Rejection, SignInTest, StartedTest, TestOutcome,
+    AttributeMapping, CustomAttribute, FailureCode, MappingIssue, Profile, ReceivedAttribute,
+    Rejection, SignInTest, StartedTest, TestOutcome,
 };
 use crate::api::ErrorCode;
 use crate::core::{diagnosis, mapping};
@@ -41,13 +42,23 @@ impl AnswerLimits {
     pub fn new(settings: &crate::server::config::Settings) -> AnswerLimits {
         use crate::core::rate::FixedWindow;
         AnswerLimits {
-            per_address: std::sync::Mutex::new(FixedWindow::new(settings.signin_rate_per_address, 60, ANSWER_LIMIT_KEYS)),
-            per_connection: std::sync::Mutex::new(FixedWindow::new(settings.signin_rate_per_connection, 60, ANSWER_LIMIT_KEYS)),
+            per_address: std::sync::Mutex::new(FixedWindow::new(
+                settings.signin_rate_per_address,
+                60,
+                ANSWER_LIMIT_KEYS,
+            )),
+            per_connection: std::sync::Mutex::new(FixedWindow::new(
+                settings.signin_rate_per_connection,
+                60,
+                ANSWER_LIMIT_KEYS,
+            )),
         }
     }
 
     /// A table, even if a thread panicked holding it (its counts are still counts).
-    fn lock(m: &std::sync::Mutex<crate::core::rate::FixedWindow>) -> std::sync::MutexGuard<'_, crate::core::rate::FixedWindow> {
+    fn lock(
+        m: &std::sync::Mutex<crate::core::rate::FixedWindow>,
+    ) -> std::sync::MutexGuard<'_, crate::core::rate::FixedWindow> {
         m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
@@ -55,7 +66,8 @@ impl AnswerLimits {
     /// endpoints; `Err` holds the seconds to wait.
     pub fn admit(&self, address: Option<std::net::IpAddr>, now: i64) -> Result<(), u64> {
         match address {
-            Some(ip) => Self::lock(&self.per_address).hit(&crate::core::rate::client_key(ip).to_string(), now),
+            Some(ip) => Self::lock(&self.per_address)
+                .hit(&crate::core::rate::client_key(ip).to_string(), now),
             None => Ok(()),
         }
     }
@@ -128,7 +140,10 @@ impl Landing {
     /// The URL or path to redirect to, unless the browser is to be answered in place.
     pub fn location(&self) -> Option<String> {
         match self {
-            Landing::Test { connection_id, test_id } => Some(result_path(connection_id, test_id)),
+            Landing::Test {
+                connection_id,
+                test_id,
+            } => Some(result_path(connection_id, test_id)),
             Landing::App(url) => Some(url.clone()),
             Landing::Refused { .. } | Landing::Wait(_) => None,
         }
@@ -156,13 +171,20 @@ pub fn options_of(row: &ConnectionRow) -> ConnectionOptions {
 }
 
 /// The environment's custom profile attributes.
-pub async fn custom_attributes(state: &AppState, environment_id: &str) -> Result<Vec<CustomAttribute>, ApiError> {
+pub async fn custom_attributes(
+    state: &AppState,
+    environment_id: &str,
+) -> Result<Vec<CustomAttribute>, ApiError> {
     let json = state.store.custom_attributes(environment_id).await?;
     Ok(serde_json::from_str(&json).unwrap_or_default())
 }
 
 async fn organization(state: &AppState, row: &ConnectionRow) -> Result<OrganizationRow, ApiError> {
-    state.store.organization_by_id(&row.organization_id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))
+    state
+        .store
+        .organization_by_id(&row.organization_id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))
 }
 
 fn sp(state: &AppState, row: &ConnectionRow) -> SpValues {
@@ -177,24 +199,43 @@ pub fn result_path(connection_id: &str, test_id: &str) -> String {
 /// Starts a test: records it and says where to send the browser.
 pub async fn start(state: &AppState, row: &ConnectionRow) -> Result<StartedTest, ApiError> {
     let test_id = crypto::id("test_");
-    let url = begin(state, row, TestRow::pending(test_id.clone(), &row.id, &row.protocol, state.clock.now())).await?;
+    let url = begin(
+        state,
+        row,
+        TestRow::pending(test_id.clone(), &row.id, &row.protocol, state.clock.now()),
+    )
+    .await?;
     Ok(StartedTest { test_id, url })
 }
 
 /// Records a new attempt (a test, or a production sign-in when it carries the app's request)
 /// and says where to send the browser: towards the IdP; or, when the provider cannot even be
 /// reached, to where that result is shown (the test page, or back to the app).
-async fn begin(state: &AppState, row: &ConnectionRow, mut attempt: TestRow) -> Result<String, ApiError> {
-    let config = row.config.as_deref().ok_or_else(|| ApiError::new(ErrorCode::ConnectionIncomplete))?;
+async fn begin(
+    state: &AppState,
+    row: &ConnectionRow,
+    mut attempt: TestRow,
+) -> Result<String, ApiError> {
+    let config = row
+        .config
+        .as_deref()
+        .ok_or_else(|| ApiError::new(ErrorCode::ConnectionIncomplete))?;
     let base = crate::server::connections::base_url(state, row);
     match Protocol::parse(&row.protocol) {
         Some(Protocol::Oidc) => {
             let cfg: StoredOidc = serde_json::from_str(config).map_err(ApiError::internal)?;
             match oidc::start(&state.fetcher, &cfg, &sp(state, row).redirect_uri).await {
                 Ok(started) => {
-                    let secrets = OidcSecrets { nonce: started.nonce, pkce_verifier: started.pkce_verifier };
+                    let secrets = OidcSecrets {
+                        nonce: started.nonce,
+                        pkce_verifier: started.pkce_verifier,
+                    };
                     attempt.state_hash = Some(hash_token(&started.state));
-                    attempt.secrets_enc = Some(state.secrets.seal(&serde_json::to_vec(&secrets).map_err(ApiError::internal)?));
+                    attempt.secrets_enc = Some(
+                        state
+                            .secrets
+                            .seal(&serde_json::to_vec(&secrets).map_err(ApiError::internal)?),
+                    );
                     state.store.insert_test(&attempt).await?;
                     Ok(started.url)
                 }
@@ -202,7 +243,8 @@ async fn begin(state: &AppState, row: &ConnectionRow, mut attempt: TestRow) -> R
                     // The provider could not even be reached: that is a result worth keeping too.
                     state.store.insert_test(&attempt).await?;
                     let id = attempt.id.clone();
-                    let app = finish(state, row, attempt, Err(rejection), Default::default()).await?;
+                    let app =
+                        finish(state, row, attempt, Err(rejection), Default::default()).await?;
                     Ok(app.unwrap_or_else(|| format!("{base}{}", result_path(&row.id, &id))))
                 }
             }
@@ -232,24 +274,52 @@ pub enum Launch {
 }
 
 /// Sends the SAML AuthnRequest of a pending test.
-pub async fn launch_saml(state: &AppState, connection_id: &str, test_id: &str) -> Result<Launch, ApiError> {
-    let row = state.store.connection(connection_id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
+pub async fn launch_saml(
+    state: &AppState,
+    connection_id: &str,
+    test_id: &str,
+) -> Result<Launch, ApiError> {
+    let row = state
+        .store
+        .connection(connection_id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
     let test = match state.store.test(test_id).await? {
         Some(t) if t.connection_id == row.id => t,
-        _ => return Err(ApiError::new(ErrorCode::NotFound).message("This test sign-in does not exist. Start a new test from the portal.")),
+        _ => {
+            return Err(ApiError::new(ErrorCode::NotFound)
+                .message("This test sign-in does not exist. Start a new test from the portal."))
+        }
     };
     if test.outcome != "pending" || test.started_at + TEST_LIFETIME_SECONDS < state.clock.now() {
         return Ok(Launch::Result(match production::login_of(&test) {
-            Some(login) => crate::server::login::error_redirect(&login, crate::api::sso::SignInError::SignInExpired, "This sign-in is over; start again from the app."),
+            Some(login) => crate::server::login::error_redirect(
+                &login,
+                crate::api::sso::SignInError::SignInExpired,
+                "This sign-in is over; start again from the app.",
+            ),
             None => result_path(&row.id, &test.id),
         }));
     }
-    let cfg: StoredSaml = serde_json::from_str(row.config.as_deref().unwrap_or("")).map_err(|_| ApiError::new(ErrorCode::ConnectionIncomplete))?;
+    let cfg: StoredSaml = serde_json::from_str(row.config.as_deref().unwrap_or(""))
+        .map_err(|_| ApiError::new(ErrorCode::ConnectionIncomplete))?;
     let relay = crypto::token("");
-    let req = saml::request::authn_request(&sp(state, &row), &cfg.sso_url, &cfg.sso_binding, &relay, state.clock.now());
-    state.store.set_test_request(&test.id, &req.id, &hash_token(&relay)).await?;
+    let req = saml::request::authn_request(
+        &sp(state, &row),
+        &cfg.sso_url,
+        &cfg.sso_binding,
+        &relay,
+        state.clock.now(),
+    );
+    state
+        .store
+        .set_test_request(&test.id, &req.id, &hash_token(&relay))
+        .await?;
     Ok(match req.post_form_html {
-        Some(html) => Launch::Post { html, action: cfg.sso_url },
+        Some(html) => Launch::Post {
+            html,
+            action: cfg.sso_url,
+        },
         None => Launch::Redirect(req.redirect_url),
     })
 }
@@ -260,22 +330,43 @@ pub async fn launch_saml(state: &AppState, connection_id: &str, test_id: &str) -
 /// (its RelayState names a pending attempt) or, unsolicited, once it proved itself: signed by
 /// the connection's IdP and past every check. Anything else is explained to the browser and
 /// forgotten, so anonymous posts can neither fill the database nor replace a test's result.
-pub async fn receive_saml(state: &AppState, connection_id: &str, saml_response: Option<&str>, relay_state: Option<&str>) -> Result<Landing, ApiError> {
-    let row = state.store.connection(connection_id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
+pub async fn receive_saml(
+    state: &AppState,
+    connection_id: &str,
+    saml_response: Option<&str>,
+    relay_state: Option<&str>,
+) -> Result<Landing, ApiError> {
+    let row = state
+        .store
+        .connection(connection_id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
     let now = state.clock.now();
     let relay = relay_state.map(str::trim).filter(|r| !r.is_empty());
     let pending = match relay {
-        Some(relay) => state.store.test_by_state(&hash_token(relay)).await?.filter(|t| t.connection_id == row.id),
+        Some(relay) => state
+            .store
+            .test_by_state(&hash_token(relay))
+            .await?
+            .filter(|t| t.connection_id == row.id),
         None => None,
     };
-    let Some(cfg) = row.config.as_deref().and_then(|c| serde_json::from_str::<StoredSaml>(c).ok()) else {
+    let Some(cfg) = row
+        .config
+        .as_deref()
+        .and_then(|c| serde_json::from_str::<StoredSaml>(c).ok())
+    else {
         return Err(ApiError::new(ErrorCode::ConnectionIncomplete));
     };
     let options = options_of(&row);
     let Some(test) = pending else {
         if relay.is_some() {
             // A RelayState we do not know: an old test, one already answered, or made up.
-            return Ok(unmatched(state, &row, &Rejection::new(FailureCode::TestUnknown)));
+            return Ok(unmatched(
+                state,
+                &row,
+                &Rejection::new(FailureCode::TestUnknown),
+            ));
         }
         if let Err(wait) = state.answer_limits.admit_unsolicited(&row.id, now) {
             return Ok(Landing::Wait(wait));
@@ -284,31 +375,95 @@ pub async fn receive_saml(state: &AppState, connection_id: &str, saml_response: 
     };
     let test_id = test.id.clone();
     let outcome = if test.started_at + TEST_LIFETIME_SECONDS < now {
-        Err((Rejection::new(FailureCode::TestExpired).fact("started_at", "Test started", crate::server::time::rfc3339(test.started_at)), None))
+        Err((
+            Rejection::new(FailureCode::TestExpired).fact(
+                "started_at",
+                "Test started",
+                crate::server::time::rfc3339(test.started_at),
+            ),
+            None,
+        ))
     } else {
-        check_saml(state, &row, &cfg, saml_response, test.request_id.as_deref(), options.allow_idp_initiated, now).await?
+        check_saml(
+            state,
+            &row,
+            &cfg,
+            saml_response,
+            test.request_id.as_deref(),
+            options.allow_idp_initiated,
+            now,
+        )
+        .await?
     };
     let app = match outcome {
         Ok(v) => {
-            let received = Received { subject: v.name_id, attributes: v.attributes };
-            finish(state, &row, test, Ok(received), Extra { saml_response_xml: Some(v.pretty_xml), id_token_claims: None }).await?
+            let received = Received {
+                subject: v.name_id,
+                attributes: v.attributes,
+            };
+            finish(
+                state,
+                &row,
+                test,
+                Ok(received),
+                Extra {
+                    saml_response_xml: Some(v.pretty_xml),
+                    id_token_claims: None,
+                },
+            )
+            .await?
         }
-        Err((rejection, pretty)) => finish(state, &row, test, Err(rejection), Extra { saml_response_xml: pretty, id_token_claims: None }).await?,
+        Err((rejection, pretty)) => {
+            finish(
+                state,
+                &row,
+                test,
+                Err(rejection),
+                Extra {
+                    saml_response_xml: pretty,
+                    id_token_claims: None,
+                },
+            )
+            .await?
+        }
     };
     Ok(match app {
         Some(url) => Landing::App(url),
-        None => Landing::Test { connection_id: row.id, test_id },
+        None => Landing::Test {
+            connection_id: row.id,
+            test_id,
+        },
     })
 }
 
 /// A response nobody asked for (IdP-initiated). Once it passed every check it is a sign-in to
 /// the app (active connection, vendor allows it) or an IdP-initiated test for the admin to
 /// look at; refused, it is explained and nothing is kept.
-async fn receive_unsolicited(state: &AppState, row: &ConnectionRow, cfg: &StoredSaml, saml_response: Option<&str>, now: i64) -> Result<Landing, ApiError> {
+async fn receive_unsolicited(
+    state: &AppState,
+    row: &ConnectionRow,
+    cfg: &StoredSaml,
+    saml_response: Option<&str>,
+    now: i64,
+) -> Result<Landing, ApiError> {
     let options = options_of(row);
     let live = options.allow_idp_initiated && row.state == ConnectionState::Active.as_str();
-    let login = if live { production::idp_initiated_login(state, row).await? } else { None };
-    let v = match check_saml(state, row, cfg, saml_response, None, options.allow_idp_initiated, now).await? {
+    let login = if live {
+        production::idp_initiated_login(state, row).await?
+    } else {
+        None
+    };
+    let v = match check_saml(
+        state,
+        row,
+        cfg,
+        saml_response,
+        None,
+        options.allow_idp_initiated,
+        now,
+    )
+    .await?
+    {
         Ok(v) => v,
         Err((rejection, _)) => {
             tracing::info!(connection = %row.id, code = rejection.code.as_str(), "unsolicited SAML response refused; nothing stored");
@@ -318,17 +473,36 @@ async fn receive_unsolicited(state: &AppState, row: &ConnectionRow, cfg: &Stored
             });
         }
     };
-    let mut t = TestRow { idp_initiated: true, ..TestRow::pending(crypto::id("test_"), &row.id, "saml", now) };
+    let mut t = TestRow {
+        idp_initiated: true,
+        ..TestRow::pending(crypto::id("test_"), &row.id, "saml", now)
+    };
     if let Some(login) = &login {
         t.login = Some(serde_json::to_string(login).map_err(ApiError::internal)?);
     }
     state.store.insert_test(&t).await?;
     let test_id = t.id.clone();
-    let received = Received { subject: v.name_id, attributes: v.attributes };
-    let app = finish(state, row, t, Ok(received), Extra { saml_response_xml: Some(v.pretty_xml), id_token_claims: None }).await?;
+    let received = Received {
+        subject: v.name_id,
+        attributes: v.attributes,
+    };
+    let app = finish(
+        state,
+        row,
+        t,
+        Ok(received),
+        Extra {
+            saml_response_xml: Some(v.pretty_xml),
+            id_token_claims: None,
+        },
+    )
+    .await?;
     Ok(match app {
         Some(url) => Landing::App(url),
-        None => Landing::Test { connection_id: row.id.clone(), test_id },
+        None => Landing::Test {
+            connection_id: row.id.clone(),
+            test_id,
+        },
     })
 }
 
@@ -344,12 +518,19 @@ async fn check_saml(
     now: i64,
 ) -> Result<Result<saml::response::Validated, saml::response::Failure>, ApiError> {
     let Some(response) = saml_response.map(str::trim).filter(|r| !r.is_empty()) else {
-        return Ok(Err((Rejection::new(FailureCode::SamlResponseMissing), None)));
+        return Ok(Err((
+            Rejection::new(FailureCode::SamlResponseMissing),
+            None,
+        )));
     };
     let options = options_of(row);
     let sp = sp(state, row);
     let key_pem = match &row.sp_key_enc {
-        Some(enc) => state.secrets.open(enc).ok().and_then(|k| String::from_utf8(k).ok()),
+        Some(enc) => state
+            .secrets
+            .open(enc)
+            .ok()
+            .and_then(|k| String::from_utf8(k).ok()),
         None => None,
     };
     let exp = saml::response::Expectations {
@@ -368,12 +549,24 @@ async fn check_saml(
         Ok(v) => v,
         Err(e) => return Ok(Err(e)),
     };
-    let expires = v.not_on_or_after.unwrap_or(now + 3600).max(now) + state.settings.clock_skew_seconds;
-    if state.store.use_assertion(&row.id, &v.assertion_id, expires).await? {
+    let expires =
+        v.not_on_or_after.unwrap_or(now + 3600).max(now) + state.settings.clock_skew_seconds;
+    if state
+        .store
+        .use_assertion(&row.id, &v.assertion_id, expires)
+        .await?
+    {
         Ok(Ok(v))
     } else {
         let pretty = v.pretty_xml.clone();
-        Ok(Err((Rejection::new(FailureCode::SamlReplay).fact("assertion_id", "Assertion ID", v.assertion_id), Some(pretty))))
+        Ok(Err((
+            Rejection::new(FailureCode::SamlReplay).fact(
+                "assertion_id",
+                "Assertion ID",
+                v.assertion_id,
+            ),
+            Some(pretty),
+        )))
     }
 }
 
@@ -381,7 +574,12 @@ async fn check_saml(
 /// organization's domains are left out, since whoever sent it proved nothing.
 fn unmatched(state: &AppState, row: &ConnectionRow, rejection: &Rejection) -> Landing {
     let d = diagnosis::diagnose(rejection, &row.idp, &sp(state, row), &[]);
-    Landing::Refused { code: rejection.code, title: d.title, message: d.message, fix: d.fix }
+    Landing::Refused {
+        code: rejection.code,
+        title: d.title,
+        message: d.message,
+        fix: d.fix,
+    }
 }
 
 /// Receives the OIDC callback; returns where the browser goes (see [`receive_saml`]).
@@ -393,16 +591,28 @@ pub async fn receive_oidc(
     error: Option<&str>,
     error_description: Option<&str>,
 ) -> Result<Landing, ApiError> {
-    let row = state.store.connection(connection_id).await?.ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
+    let row = state
+        .store
+        .connection(connection_id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
     let now = state.clock.now();
     let pending = match oidc_state.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(st) => state.store.test_by_state(&hash_token(st)).await?.filter(|t| t.connection_id == row.id),
+        Some(st) => state
+            .store
+            .test_by_state(&hash_token(st))
+            .await?
+            .filter(|t| t.connection_id == row.id),
         None => None,
     };
     let Some(test) = pending else {
         // Without a matching state nothing here can be trusted, and anyone can send it: explain
         // it to the browser, and keep nothing (the last test's result stays as it was).
-        return Ok(unmatched(state, &row, &Rejection::new(FailureCode::OidcStateMismatch)));
+        return Ok(unmatched(
+            state,
+            &row,
+            &Rejection::new(FailureCode::OidcStateMismatch),
+        ));
     };
     let test_id = test.id.clone();
     let secrets: Option<OidcSecrets> = test
@@ -410,8 +620,15 @@ pub async fn receive_oidc(
         .as_deref()
         .and_then(|s| state.secrets.open(s).ok())
         .and_then(|b| serde_json::from_slice(&b).ok());
-    let cfg = row.config.as_deref().and_then(|c| serde_json::from_str::<StoredOidc>(c).ok());
-    let secret = row.client_secret_enc.as_deref().and_then(|s| state.secrets.open(s).ok()).and_then(|b| String::from_utf8(b).ok());
+    let cfg = row
+        .config
+        .as_deref()
+        .and_then(|c| serde_json::from_str::<StoredOidc>(c).ok());
+    let secret = row
+        .client_secret_enc
+        .as_deref()
+        .and_then(|s| state.secrets.open(s).ok())
+        .and_then(|b| String::from_utf8(b).ok());
     let result = if let Some(err) = error {
         Err(oidc::idp_error(err, error_description))
     } else if test.started_at + TEST_LIFETIME_SECONDS < now {
@@ -433,20 +650,40 @@ pub async fn receive_oidc(
                 )
                 .await
             }
-            (None, ..) => Err(Rejection::new(FailureCode::OidcTokenExchangeFailed).fact("problem", "Problem", "The provider sent no authorization code.")),
+            (None, ..) => Err(Rejection::new(FailureCode::OidcTokenExchangeFailed).fact(
+                "problem",
+                "Problem",
+                "The provider sent no authorization code.",
+            )),
             _ => Err(Rejection::new(FailureCode::TestUnknown)),
         }
     };
     let app = match result {
         Ok(out) => {
-            let extra = Extra { saml_response_xml: None, id_token_claims: Some(out.id_token_claims) };
-            finish(state, &row, test, Ok(Received { subject: out.subject, attributes: out.claims }), extra).await?
+            let extra = Extra {
+                saml_response_xml: None,
+                id_token_claims: Some(out.id_token_claims),
+            };
+            finish(
+                state,
+                &row,
+                test,
+                Ok(Received {
+                    subject: out.subject,
+                    attributes: out.claims,
+                }),
+                extra,
+            )
+            .await?
         }
         Err(r) => finish(state, &row, test, Err(r), Default::default()).await?,
     };
     Ok(match app {
         Some(url) => Landing::App(url),
-        None => Landing::Test { connection_id: row.id, test_id },
+        None => Landing::Test {
+            connection_id: row.id,
+            test_id,
+        },
     })
 }
 
@@ -466,12 +703,24 @@ struct Extra {
 /// Maps the profile, records the outcome, and activates the connection when the vendor asked
 /// for that on success. A production sign-in goes on to [`production::finish`]; its redirect back to
 /// the app is returned.
-async fn finish(state: &AppState, row: &ConnectionRow, mut test: TestRow, received: Result<Received, Rejection>, extra: Extra) -> Result<Option<String>, ApiError> {
+async fn finish(
+    state: &AppState,
+    row: &ConnectionRow,
+    mut test: TestRow,
+    received: Result<Received, Rejection>,
+    extra: Extra,
+) -> Result<Option<String>, ApiError> {
     if let Some(login) = production::login_of(&test) {
-        return production::finish(state, row, test, received, login).await.map(Some);
+        return production::finish(state, row, test, received, login)
+            .await
+            .map(Some);
     }
     let now = state.clock.now();
-    let mut stored = StoredResult { saml_response_xml: extra.saml_response_xml, id_token_claims: extra.id_token_claims, ..Default::default() };
+    let mut stored = StoredResult {
+        saml_response_xml: extra.saml_response_xml,
+        id_token_claims: extra.id_token_claims,
+        ..Default::default()
+    };
     match received {
         Ok(r) => {
             let org = organization(state, row).await?;
@@ -479,8 +728,13 @@ async fn finish(state: &AppState, row: &ConnectionRow, mut test: TestRow, receiv
             // The policy: emails must be in the organization's verified domains, unless the
             // vendor allows profiles from outside it.
             let verified = crate::server::domains::verified(state, &org.id).await?;
-            let policy: &[String] = if org.allow_profiles_outside_organization { &[] } else { &verified };
-            let mut n = mapping::normalize(&r.subject, &r.attributes, &mapping_of(row), &custom, policy);
+            let policy: &[String] = if org.allow_profiles_outside_organization {
+                &[]
+            } else {
+                &verified
+            };
+            let mut n =
+                mapping::normalize(&r.subject, &r.attributes, &mapping_of(row), &custom, policy);
             if !org.allow_profiles_outside_organization && verified.is_empty() {
                 if let Some(email) = &n.profile.email {
                     let domain = email.rsplit('@').next().unwrap_or_default();
@@ -505,13 +759,17 @@ async fn finish(state: &AppState, row: &ConnectionRow, mut test: TestRow, receiv
     }
     let success = stored.rejection.is_none();
     test.outcome = if success { "success" } else { "failure" }.into();
-    test.error_code = stored.rejection.as_ref().map(|r| r.code.as_str().to_owned());
+    test.error_code = stored
+        .rejection
+        .as_ref()
+        .map(|r| r.code.as_str().to_owned());
     test.finished_at = Some(now);
     test.result = Some(serde_json::to_string(&stored).map_err(ApiError::internal)?);
     test.config_version = Some(row.config_version);
     state.store.finish_test(&test).await?;
     tracing::info!(connection = %row.id, test = %test.id, outcome = %test.outcome, code = ?test.error_code, "test sign-in finished");
-    if success && options_of(row).auto_activate && row.state == ConnectionState::Configured.as_str() {
+    if success && options_of(row).auto_activate && row.state == ConnectionState::Configured.as_str()
+    {
         if let Some(mut fresh) = state.store.connection(&row.id).await? {
             fresh.state = ConnectionState::Active.as_str().into();
             fresh.updated_at = now;
@@ -523,8 +781,18 @@ async fn finish(state: &AppState, row: &ConnectionRow, mut test: TestRow, receiv
 
 /// The wire view of a test; `full` adds the response XML and ID token claims. The diagnosis is
 /// written when shown, so better explanations reach old tests too.
-pub fn view(row: &ConnectionRow, test: &TestRow, sp: &SpValues, org_domains: &[String], full: bool) -> SignInTest {
-    let stored: StoredResult = test.result.as_deref().and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default();
+pub fn view(
+    row: &ConnectionRow,
+    test: &TestRow,
+    sp: &SpValues,
+    org_domains: &[String],
+    full: bool,
+) -> SignInTest {
+    let stored: StoredResult = test
+        .result
+        .as_deref()
+        .and_then(|r| serde_json::from_str(r).ok())
+        .unwrap_or_default();
     let outcome = match test.outcome.as_str() {
         "success" => TestOutcome::Success,
         "failure" => TestOutcome::Failure,
@@ -538,7 +806,10 @@ pub fn view(row: &ConnectionRow, test: &TestRow, sp: &SpValues, org_domains: &[S
         finished_at: test.finished_at,
         outcome,
         idp_initiated: test.idp_initiated,
-        diagnosis: stored.rejection.as_ref().map(|r| diagnosis::diagnose(r, &row.idp, sp, org_domains)),
+        diagnosis: stored
+            .rejection
+            .as_ref()
+            .map(|r| diagnosis::diagnose(r, &row.idp, sp, org_domains)),
         profile: stored.profile,
         mapping_issues: stored.mapping_issues,
         attributes: stored.attributes,
@@ -553,11 +824,18 @@ pub async fn list(state: &AppState, row: &ConnectionRow) -> Result<Vec<SignInTes
     let verified = crate::server::domains::verified(state, &org.id).await?;
     let tests = state.store.list_tests(&row.id, HISTORY_LIMIT).await?;
     let sp = sp(state, row);
-    Ok(tests.iter().map(|t| view(row, t, &sp, &verified, false)).collect())
+    Ok(tests
+        .iter()
+        .map(|t| view(row, t, &sp, &verified, false))
+        .collect())
 }
 
 /// One test in full.
-pub async fn one(state: &AppState, row: &ConnectionRow, test_id: &str) -> Result<SignInTest, ApiError> {
+pub async fn one(
+    state: &AppState,
+    row: &ConnectionRow,
+    test_id: &str,
+) -> Result<SignInTest, ApiError> {
     let org = organization(state, row).await?;
     let verified = crate::server::domains::verified(state, &org.id).await?;
     match state.store.test(test_id).await? {
@@ -578,7 +856,9 @@ pub async fn activate(state: &AppState, row: &mut ConnectionRow) -> Result<(), A
         Some(id) => state.store.test(id).await?,
         None => None,
     };
-    let tested_since_change = last.as_ref().is_some_and(|t| t.outcome == "success" && t.config_version == Some(row.config_version));
+    let tested_since_change = last
+        .as_ref()
+        .is_some_and(|t| t.outcome == "success" && t.config_version == Some(row.config_version));
     if !tested_since_change {
         return Err(ApiError::new(ErrorCode::TestRequired));
     }

@@ -34,19 +34,30 @@ fn parse(json: Option<String>) -> Option<Theme> {
 }
 
 /// The environment's theme, or the default one.
-pub async fn environment_theme(state: &AppState, environment_id: &str) -> Result<Theme, StoreError> {
-    Ok(parse(state.store.environment_theme(environment_id).await?).unwrap_or_else(theme::default_theme))
+pub async fn environment_theme(
+    state: &AppState,
+    environment_id: &str,
+) -> Result<Theme, StoreError> {
+    Ok(parse(state.store.environment_theme(environment_id).await?)
+        .unwrap_or_else(theme::default_theme))
 }
 
 /// The theme an organization's admins see, and whose it is: the organization's override, or
 /// else the environment's.
-pub async fn effective(state: &AppState, environment_id: &str, organization_id: Option<&str>) -> Result<(Scope, Theme), StoreError> {
+pub async fn effective(
+    state: &AppState,
+    environment_id: &str,
+    organization_id: Option<&str>,
+) -> Result<(Scope, Theme), StoreError> {
     if let Some(org) = organization_id {
         if let Some(t) = parse(state.store.organization_theme(org).await?) {
             return Ok((Scope::Organization(org.to_owned()), t));
         }
     }
-    Ok((Scope::Environment(environment_id.to_owned()), environment_theme(state, environment_id).await?))
+    Ok((
+        Scope::Environment(environment_id.to_owned()),
+        environment_theme(state, environment_id).await?,
+    ))
 }
 
 /// The URL of a theme's stylesheet; its version changes whenever the theme does, so it can be
@@ -59,7 +70,10 @@ pub fn stylesheet_url(scope: &Scope, t: &Theme) -> String {
 /// values always refuse; low contrast refuses unless the caller accepted it explicitly.
 pub fn accept(input: ThemeInput) -> Result<Theme, ApiError> {
     let problems = theme::check(&input.theme);
-    let blocking: Vec<_> = problems.iter().filter(|p| p.kind == ProblemKind::Invalid || !input.accept_low_contrast).collect();
+    let blocking: Vec<_> = problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::Invalid || !input.accept_low_contrast)
+        .collect();
     if blocking.is_empty() {
         return Ok(input.theme);
     }
@@ -67,7 +81,8 @@ pub fn accept(input: ThemeInput) -> Result<Theme, ApiError> {
     let mut err = if only_contrast {
         ApiError::new(ErrorCode::LowContrast)
     } else {
-        ApiError::new(ErrorCode::ValidationFailed).message("Some theme values need attention; see `fields`.")
+        ApiError::new(ErrorCode::ValidationFailed)
+            .message("Some theme values need attention; see `fields`.")
     };
     for p in &blocking {
         err.fields.insert(p.field.clone(), p.message.clone());
@@ -77,19 +92,32 @@ pub fn accept(input: ThemeInput) -> Result<Theme, ApiError> {
 
 /// [`accept`], plus: every asset the theme names was uploaded to this environment, as the right
 /// kind of file.
-pub async fn accept_in(state: &AppState, environment_id: &str, input: ThemeInput) -> Result<Theme, ApiError> {
-    let mut missing = ApiError::new(ErrorCode::ValidationFailed).message("The theme names files that were not uploaded; see `fields`.");
+pub async fn accept_in(
+    state: &AppState,
+    environment_id: &str,
+    input: ThemeInput,
+) -> Result<Theme, ApiError> {
+    let mut missing = ApiError::new(ErrorCode::ValidationFailed)
+        .message("The theme names files that were not uploaded; see `fields`.");
     for (field, id, kind) in [
         ("logo_light", &input.theme.logo_light, "logo"),
         ("logo_dark", &input.theme.logo_dark, "logo"),
         ("favicon", &input.theme.favicon, "favicon"),
         ("font_file", &input.theme.font_file, "font"),
     ] {
-        let Some(id) = id.as_deref().map(str::trim).filter(|i| !i.is_empty()) else { continue };
+        let Some(id) = id.as_deref().map(str::trim).filter(|i| !i.is_empty()) else {
+            continue;
+        };
         match state.store.asset(id).await? {
             Some(a) if a.environment_id == environment_id && a.kind == kind => {}
             Some(a) if a.environment_id == environment_id => {
-                missing.fields.insert(field.into(), format!("{id} was uploaded as a {}; upload the image again with kind={kind}.", a.kind));
+                missing.fields.insert(
+                    field.into(),
+                    format!(
+                        "{id} was uploaded as a {}; upload the image again with kind={kind}.",
+                        a.kind
+                    ),
+                );
             }
             _ => {
                 missing.fields.insert(field.into(), format!("No uploaded file {id}; upload it with POST /api/v1/theme/assets?kind={kind} and use the id it returns."));
@@ -105,10 +133,16 @@ pub async fn accept_in(state: &AppState, environment_id: &str, input: ThemeInput
 }
 
 /// Checks an uploaded file by its content and keeps it.
-pub async fn upload(state: &AppState, environment_id: &str, kind: &str, bytes: &[u8]) -> Result<crate::api::theme::UploadedAsset, ApiError> {
+pub async fn upload(
+    state: &AppState,
+    environment_id: &str,
+    kind: &str,
+    bytes: &[u8],
+) -> Result<crate::api::theme::UploadedAsset, ApiError> {
     use crate::core::theme::asset::{check_asset, AssetKind};
     use sha2::{Digest, Sha256};
-    let k = AssetKind::parse(kind).ok_or_else(|| ApiError::invalid("kind", "Use kind=logo, kind=favicon or kind=font."))?;
+    let k = AssetKind::parse(kind)
+        .ok_or_else(|| ApiError::invalid("kind", "Use kind=logo, kind=favicon or kind=font."))?;
     let checked = check_asset(k, bytes).map_err(|m| ApiError::invalid("file", m))?;
     let mut h = Sha256::new();
     h.update(environment_id.as_bytes());
@@ -133,15 +167,24 @@ pub async fn upload(state: &AppState, environment_id: &str, kind: &str, bytes: &
 
 /// `GET /theme-assets/{id}`: an uploaded file. Its id is its content, so it is cached for good;
 /// SVG is served under a policy that lets it run nothing even when opened on its own.
-pub async fn serve_asset(axum::extract::State(state): axum::extract::State<AppState>, axum::extract::Path(id): axum::extract::Path<String>) -> axum::response::Response {
+pub async fn serve_asset(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> axum::response::Response {
     use axum::http::{header, StatusCode};
     use axum::response::IntoResponse;
     match state.store.asset(&id).await {
         Ok(Some(a)) => (
             [
                 (header::CONTENT_TYPE, a.content_type),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable".to_owned()),
-                (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; sandbox".to_owned()),
+                (
+                    header::CACHE_CONTROL,
+                    "public, max-age=31536000, immutable".to_owned(),
+                ),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; style-src 'unsafe-inline'; sandbox".to_owned(),
+                ),
             ],
             a.bytes,
         )
@@ -152,16 +195,36 @@ pub async fn serve_asset(axum::extract::State(state): axum::extract::State<AppSt
 }
 
 /// Stores an environment's theme (`None` goes back to the default).
-pub async fn save_environment(state: &AppState, environment_id: &str, t: Option<&Theme>) -> Result<(), ApiError> {
-    let json = t.map(serde_json::to_string).transpose().map_err(ApiError::internal)?;
-    state.store.set_environment_theme(environment_id, json.as_deref()).await?;
+pub async fn save_environment(
+    state: &AppState,
+    environment_id: &str,
+    t: Option<&Theme>,
+) -> Result<(), ApiError> {
+    let json = t
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(ApiError::internal)?;
+    state
+        .store
+        .set_environment_theme(environment_id, json.as_deref())
+        .await?;
     Ok(())
 }
 
 /// Stores an organization's override (`None` removes it).
-pub async fn save_organization(state: &AppState, organization_id: &str, t: Option<&Theme>) -> Result<(), ApiError> {
-    let json = t.map(serde_json::to_string).transpose().map_err(ApiError::internal)?;
-    state.store.set_organization_theme(organization_id, json.as_deref()).await?;
+pub async fn save_organization(
+    state: &AppState,
+    organization_id: &str,
+    t: Option<&Theme>,
+) -> Result<(), ApiError> {
+    let json = t
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(ApiError::internal)?;
+    state
+        .store
+        .set_organization_theme(organization_id, json.as_deref())
+        .await?;
     Ok(())
 }
 
@@ -171,7 +234,10 @@ pub async fn save_organization(state: &AppState, organization_id: &str, t: Optio
 pub fn inject(index_html: &str, url: &str, favicon: Option<&str>) -> String {
     let mut link = format!("<link rel=\"stylesheet\" href=\"{url}\" data-portico-theme>");
     if let Some(id) = favicon {
-        link.push_str(&format!("<link rel=\"icon\" href=\"{}{id}\">", crate::core::theme::ASSET_PREFIX));
+        link.push_str(&format!(
+            "<link rel=\"icon\" href=\"{}{id}\">",
+            crate::core::theme::ASSET_PREFIX
+        ));
     }
     match index_html.rfind("</head>") {
         Some(i) => format!("{}{link}{}", &index_html[..i], &index_html[i..]),
@@ -181,7 +247,11 @@ pub fn inject(index_html: &str, url: &str, favicon: Option<&str>) -> String {
 
 /// The stylesheet URL for a page request: the signed-in organization's theme when the request
 /// carries a session cookie, else the theme of the environment the hostname belongs to.
-pub async fn url_for_request(state: &AppState, headers: &axum::http::HeaderMap, site: &Site) -> Result<(String, Option<String>), StoreError> {
+pub async fn url_for_request(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    site: &Site,
+) -> Result<(String, Option<String>), StoreError> {
     let (scope, t) = for_request(state, headers, site).await?;
     Ok((stylesheet_url(&scope, &t), t.favicon.clone()))
 }
@@ -198,18 +268,34 @@ pub async fn branding(
 }
 
 /// The theme for a request, and whose it is.
-async fn for_request(state: &AppState, headers: &axum::http::HeaderMap, site: &Site) -> Result<(Scope, Theme), StoreError> {
+async fn for_request(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    site: &Site,
+) -> Result<(Scope, Theme), StoreError> {
     let session = match crate::server::http::session::cookie_value(&state.settings, headers) {
-        Some(v) => state.store.session(&crate::server::crypto::hash_token(&v)).await?,
+        Some(v) => {
+            state
+                .store
+                .session(&crate::server::crypto::hash_token(&v))
+                .await?
+        }
         None => None,
     };
     // A session counts on its own hostname only, as everywhere.
     let org = match session {
-        Some(s) if s.host.as_deref().is_none_or(|h| h == site.host) => state.store.organization_by_id(&s.organization_id).await?,
+        Some(s) if s.host.as_deref().is_none_or(|h| h == site.host) => {
+            state.store.organization_by_id(&s.organization_id).await?
+        }
         _ => None,
     }
     .filter(|o| o.environment_id == site.environment_id);
-    effective(state, &site.environment_id, org.as_ref().map(|o| o.id.as_str())).await
+    effective(
+        state,
+        &site.environment_id,
+        org.as_ref().map(|o| o.id.as_str()),
+    )
+    .await
 }
 
 /// `GET /theme/{scope}/{version}.css`: the theme as CSS custom properties. The current version
@@ -222,21 +308,42 @@ pub async fn serve_stylesheet(
     use axum::response::IntoResponse;
     let found = if scope.starts_with("org_") {
         match state.store.organization_by_id(&scope).await {
-            Ok(Some(org)) => effective(&state, &org.environment_id, Some(&org.id)).await.ok().map(|(_, t)| t),
+            Ok(Some(org)) => effective(&state, &org.environment_id, Some(&org.id))
+                .await
+                .ok()
+                .map(|(_, t)| t),
             _ => None,
         }
     } else if scope == "default" {
         Some(theme::default_theme())
     } else {
         match state.store.list_environments().await {
-            Ok(envs) if envs.iter().any(|e| e.id == scope) => environment_theme(&state, &scope).await.ok(),
+            Ok(envs) if envs.iter().any(|e| e.id == scope) => {
+                environment_theme(&state, &scope).await.ok()
+            }
             _ => None,
         }
     };
     let Some(t) = found else {
-        return (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/css; charset=utf-8")], "/* no such theme */").into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+            "/* no such theme */",
+        )
+            .into_response();
     };
     let current = file.strip_suffix(".css") == Some(theme::version(&t).as_str());
-    let cache = if current { "public, max-age=31536000, immutable" } else { "no-cache" };
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, cache)], theme::stylesheet(&t)).into_response()
+    let cache = if current {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, cache),
+        ],
+        theme::stylesheet(&t),
+    )
+        .into_response()
 }

@@ -26,7 +26,10 @@ const CONCURRENCY: usize = 64;
 const NOW: i64 = 1_795_392_000;
 
 fn expected(i: usize) -> String {
-    format!("portico-verification={:032x}", (i as u128).wrapping_mul(0x9e37_79b9_7f4a_7c15))
+    format!(
+        "portico-verification={:032x}",
+        (i as u128).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    )
 }
 
 /// With `delegated`, every domain has an NS record pointing at the server itself, so checks
@@ -35,12 +38,19 @@ async fn populated(delegated: bool) -> TestDns {
     let dns = TestDns::start().await;
     for i in 0..DOMAINS {
         if delegated {
-            dns.set_ns(&format!("d{i}.example"), "ns1.example", std::net::Ipv4Addr::LOCALHOST.into());
+            dns.set_ns(
+                &format!("d{i}.example"),
+                "ns1.example",
+                std::net::Ipv4Addr::LOCALHOST.into(),
+            );
         }
         let name = format!("_portico-challenge.d{i}.example");
         match i % 3 {
             0 => dns.set_txt(&name, vec![vec![expected(i)]]),
-            1 => dns.set_txt(&name, vec![vec![format!("portico-verification={:032x}", i)]]),
+            1 => dns.set_txt(
+                &name,
+                vec![vec![format!("portico-verification={:032x}", i)]],
+            ),
             _ => {}
         }
     }
@@ -72,7 +82,9 @@ async fn sweep(label: &str, qps: u32, delegated: bool) {
                         return;
                     }
                     let domain = format!("d{i}.example");
-                    let lookup = checker.txt(&format!("_portico-challenge.{domain}"), &domain).await;
+                    let lookup = checker
+                        .txt(&format!("_portico-challenge.{domain}"), &domain)
+                        .await;
                     let result = evaluate(&lookup, &expected(i), NOW);
                     *tally.lock().unwrap().entry(result.outcome).or_default() += 1;
                 }
@@ -83,19 +95,39 @@ async fn sweep(label: &str, qps: u32, delegated: bool) {
         let _ = w.await;
     }
     let took = start.elapsed();
-    let cap = if qps > 0 { format!("{qps} qps") } else { "none".into() };
+    let cap = if qps > 0 {
+        format!("{qps} qps")
+    } else {
+        "none".into()
+    };
     println!("{label}");
     println!("  {DOMAINS} lookups, {CONCURRENCY} at a time, cap {cap}");
-    println!("  total {:.2} s, {:.0} lookups/s", took.as_secs_f64(), DOMAINS as f64 / took.as_secs_f64());
+    println!(
+        "  total {:.2} s, {:.0} lookups/s",
+        took.as_secs_f64(),
+        DOMAINS as f64 / took.as_secs_f64()
+    );
     println!(
         "  server saw {} queries ({:.2} per lookup), peak {} in one second (cap {cap})",
         dns.queries(),
         dns.queries() as f64 / DOMAINS as f64,
         dns.peak_per_second()
     );
-    let mut outcomes: Vec<_> = tally.lock().unwrap().iter().map(|(k, v)| (format!("{k:?}"), *v)).collect();
+    let mut outcomes: Vec<_> = tally
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (format!("{k:?}"), *v))
+        .collect();
     outcomes.sort();
-    println!("  outcomes: {}", outcomes.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", "));
+    println!(
+        "  outcomes: {}",
+        outcomes
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
 }
 
 struct FixedClock(i64);
@@ -121,7 +153,9 @@ async fn scheduler_sweep(qps: u32) {
         Ok(s) => s,
         Err(e) => return println!("skipped: {e}"),
     };
-    let Ok(Some(env)) = state.store.environment_by_name("development").await else { return println!("skipped: no environment") };
+    let Ok(Some(env)) = state.store.environment_by_name("development").await else {
+        return println!("skipped: no environment");
+    };
     let org = portico::server::store::OrganizationRow {
         id: "org_bench".into(),
         environment_id: env.id.clone(),
@@ -167,27 +201,57 @@ async fn scheduler_sweep(qps: u32) {
         Err(e) => return println!("sweep failed: {e}"),
     };
     let secs = start.elapsed().as_secs_f64();
-    println!("scheduler sweep (domains::sweep over SQLite), cap {}", if qps == 0 { "none".to_owned() } else { format!("{qps} qps") });
-    println!("  {} domains checked in {secs:.2} s ({:.0} per second), {} verified", stats.checked, stats.checked as f64 / secs, stats.verified);
-    println!("  server saw {} queries, peak {} in one second", dns.queries() - before, dns.peak_per_second());
+    println!(
+        "scheduler sweep (domains::sweep over SQLite), cap {}",
+        if qps == 0 {
+            "none".to_owned()
+        } else {
+            format!("{qps} qps")
+        }
+    );
+    println!(
+        "  {} domains checked in {secs:.2} s ({:.0} per second), {} verified",
+        stats.checked,
+        stats.checked as f64 / secs,
+        stats.verified
+    );
+    println!(
+        "  server saw {} queries, peak {} in one second",
+        dns.queries() - before,
+        dns.peak_per_second()
+    );
 }
 
 fn peak_rss() -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.trim_start_matches("VmHWM:").trim().to_owned()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.trim_start_matches("VmHWM:").trim().to_owned())
+        })
         .unwrap_or_else(|| "unknown".into())
 }
 
 fn main() {
-    let qps = std::env::var("PORTICO_BENCH_QPS").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
+    let qps = std::env::var("PORTICO_BENCH_QPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
     println!("DNS checker sweep against the in-process test server on 127.0.0.1, release build");
     rt.block_on(sweep("capped, recursive path (no NS records)", qps, false));
     if qps > 0 {
         rt.block_on(sweep("uncapped, recursive path", 0, false));
     }
-    rt.block_on(sweep("uncapped, authoritative path (every domain delegated)", 0, true));
+    rt.block_on(sweep(
+        "uncapped, authoritative path (every domain delegated)",
+        0,
+        true,
+    ));
     rt.block_on(scheduler_sweep(qps));
     println!("peak RSS (VmHWM) {}", peak_rss());
 }

@@ -41,12 +41,18 @@ impl Server {
     /// Peak resident memory, from /proc (Linux only).
     fn peak_memory(&self) -> Option<String> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
-        status.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l["VmHWM:".len()..].trim().to_owned())
+        status
+            .lines()
+            .find(|l| l.starts_with("VmHWM:"))
+            .map(|l| l["VmHWM:".len()..].trim().to_owned())
     }
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(18_431)
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(18_431)
 }
 
 fn start(limits: bool) -> Result<(Server, String), String> {
@@ -65,22 +71,43 @@ fn start(limits: bool) -> Result<(Server, String), String> {
     }
     let port = free_port();
     let child = Command::new(bin)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir", &data])
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+            &data,
+        ])
         .env("PORTICO_LOG", "portico=warn")
         // With the shipped limits most of the attack is turned away at the door (all posters
         // share 127.0.0.1); switched off, every post reaches the parser and the signature gate.
-        .env("PORTICO_SIGNIN_RATE_PER_ADDRESS", if limits { "120" } else { "0" })
-        .env("PORTICO_SIGNIN_RATE_PER_CONNECTION", if limits { "600" } else { "0" })
+        .env(
+            "PORTICO_SIGNIN_RATE_PER_ADDRESS",
+            if limits { "120" } else { "0" },
+        )
+        .env(
+            "PORTICO_SIGNIN_RATE_PER_CONNECTION",
+            if limits { "600" } else { "0" },
+        )
         .current_dir(dir.path())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| format!("cannot start {bin}: {e}"))?;
-    Ok((Server { child, base: format!("http://127.0.0.1:{port}"), _dir: dir }, key))
+    Ok((
+        Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            _dir: dir,
+        },
+        key,
+    ))
 }
 
 fn idp_metadata() -> String {
-    let cert = rcgen::generate_simple_self_signed(vec!["idp.test".into()]).map(|c| c.cert.pem()).unwrap_or_default();
+    let cert = rcgen::generate_simple_self_signed(vec!["idp.test".into()])
+        .map(|c| c.cert.pem())
+        .unwrap_or_default();
     let b64: String = cert.lines().filter(|l| !l.starts_with("-----")).collect();
     format!(
         r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="https://idp.bench.test/entity"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{b64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.bench.test/sso"/></md:IDPSSODescriptor></md:EntityDescriptor>"#
@@ -97,7 +124,11 @@ fn signed_with(transform: &str, filler: &str) -> String {
 
 /// Each kind of hostile response, as the form body an attacker posts.
 fn payloads() -> Vec<(&'static str, String)> {
-    let nested = format!("{OPEN}{}{}</samlp:Response>", "<x>".repeat(5_000), "</x>".repeat(5_000));
+    let nested = format!(
+        "{OPEN}{}{}</samlp:Response>",
+        "<x>".repeat(5_000),
+        "</x>".repeat(5_000)
+    );
     let xpath = signed_with(
         r#"<ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"><ds:XPath>count(//. | //@* | //namespace::*)</ds:XPath></ds:Transform>"#,
         &"<saml:Attribute/>".repeat(8_000),
@@ -109,14 +140,22 @@ fn payloads() -> Vec<(&'static str, String)> {
     let attributes: String = (0..40_000).map(|i| format!(" a{i}=\"\"")).collect();
     let many_attributes = format!("{OPEN}<saml:Assertion{attributes}/></samlp:Response>");
     let oversized = format!("{OPEN}<x>{}</x></samlp:Response>", "y".repeat(900 * 1024));
-    [("nested", nested), ("xpath", xpath), ("xslt", xslt), ("attributes", many_attributes), ("oversized", oversized)]
-        .into_iter()
-        .map(|(name, xml)| {
-            let b64 = base64::engine::general_purpose::STANDARD.encode(xml);
-            let body: String = url::form_urlencoded::Serializer::new(String::new()).append_pair("SAMLResponse", &b64).finish();
-            (name, body)
-        })
-        .collect()
+    [
+        ("nested", nested),
+        ("xpath", xpath),
+        ("xslt", xslt),
+        ("attributes", many_attributes),
+        ("oversized", oversized),
+    ]
+    .into_iter()
+    .map(|(name, xml)| {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(xml);
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("SAMLResponse", &b64)
+            .finish();
+        (name, body)
+    })
+    .collect()
 }
 
 /// Latencies of one probe, in milliseconds, and how many probes failed.
@@ -129,7 +168,12 @@ struct Samples {
 impl Samples {
     fn line(&mut self, label: &str) -> String {
         self.ms.sort_by(f64::total_cmp);
-        let at = |q: f64| self.ms.get(((self.ms.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(f64::NAN);
+        let at = |q: f64| {
+            self.ms
+                .get(((self.ms.len() as f64 - 1.0) * q).round() as usize)
+                .copied()
+                .unwrap_or(f64::NAN)
+        };
         format!(
             "{label:<34} n={:<6} p50={:>7.2} ms  p99={:>8.2} ms  max={:>8.2} ms  failed={}",
             self.ms.len(),
@@ -142,7 +186,12 @@ impl Samples {
 }
 
 /// Probes `url` every [`PROBE_EVERY`] until `stop`.
-async fn probe(client: reqwest::Client, url: String, cookie: Option<String>, stop: Arc<AtomicBool>) -> Samples {
+async fn probe(
+    client: reqwest::Client,
+    url: String,
+    cookie: Option<String>,
+    stop: Arc<AtomicBool>,
+) -> Samples {
     let mut s = Samples::default();
     while !stop.load(Ordering::Relaxed) {
         let mut req = client.get(&url);
@@ -165,22 +214,59 @@ async fn probe(client: reqwest::Client, url: String, cookie: Option<String>, sto
 }
 
 /// Measures both probes for `secs`, with the attack running when `attack` is given.
-async fn phase(server: &Server, cookie: &str, acs: &str, secs: u64, attack: Option<&[(&'static str, String)]>) {
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(120)).build().unwrap_or_default();
+async fn phase(
+    server: &Server,
+    cookie: &str,
+    acs: &str,
+    secs: u64,
+    attack: Option<&[(&'static str, String)]>,
+) {
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(120))
+        .build()
+        .unwrap_or_default();
     let stop = Arc::new(AtomicBool::new(false));
     // The probes are other people: their own connections, never one an attacker's post left.
-    let people = reqwest::Client::builder().timeout(Duration::from_secs(120)).build().unwrap_or_default();
-    let health = tokio::spawn(probe(people.clone(), format!("{}/healthz", server.base), None, stop.clone()));
-    let portal = tokio::spawn(probe(people, format!("{}/portal/api/connections", server.base), Some(cookie.to_owned()), stop.clone()));
+    let people = reqwest::Client::builder()
+        .timeout(Duration::from_secs(120))
+        .build()
+        .unwrap_or_default();
+    let health = tokio::spawn(probe(
+        people.clone(),
+        format!("{}/healthz", server.base),
+        None,
+        stop.clone(),
+    ));
+    let portal = tokio::spawn(probe(
+        people,
+        format!("{}/portal/api/connections", server.base),
+        Some(cookie.to_owned()),
+        stop.clone(),
+    ));
     let sent = Arc::new(Mutex::new(Vec::<(&'static str, usize, usize, usize)>::new()));
     let mut posters = Vec::new();
     for (kind, body) in attack.unwrap_or(&[]) {
-        let counts = Arc::new((AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0)));
+        let counts = Arc::new((
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+        ));
         for _ in 0..POSTERS_PER_KIND {
-            let (client, body, stop, counts, acs) = (client.clone(), body.clone(), stop.clone(), counts.clone(), acs.to_owned());
+            let (client, body, stop, counts, acs) = (
+                client.clone(),
+                body.clone(),
+                stop.clone(),
+                counts.clone(),
+                acs.to_owned(),
+            );
             posters.push(tokio::spawn(async move {
                 while !stop.load(Ordering::Relaxed) {
-                    let r = client.post(&acs).header("content-type", "application/x-www-form-urlencoded").body(body.clone()).send().await;
+                    let r = client
+                        .post(&acs)
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .body(body.clone())
+                        .send()
+                        .await;
                     let answered = matches!(r, Ok(ref r) if r.status().as_u16() < 500);
                     let limited = matches!(r, Ok(ref r) if r.status().as_u16() == 429);
                     if let Ok(r) = r {
@@ -201,7 +287,12 @@ async fn phase(server: &Server, cookie: &str, acs: &str, secs: u64, attack: Opti
         posters.push(tokio::spawn(async move {
             tokio::time::sleep(Duration::from_secs(secs)).await;
             if let Ok(mut s) = sent.lock() {
-                s.push((kind, counts.0.load(Ordering::Relaxed), counts.1.load(Ordering::Relaxed), counts.2.load(Ordering::Relaxed)));
+                s.push((
+                    kind,
+                    counts.0.load(Ordering::Relaxed),
+                    counts.1.load(Ordering::Relaxed),
+                    counts.2.load(Ordering::Relaxed),
+                ));
             }
         }));
     }
@@ -210,14 +301,22 @@ async fn phase(server: &Server, cookie: &str, acs: &str, secs: u64, attack: Opti
     for p in posters {
         let _ = p.await;
     }
-    let label = if attack.is_some() { "under attack" } else { "quiet" };
+    let label = if attack.is_some() {
+        "under attack"
+    } else {
+        "quiet"
+    };
     if let Ok(mut h) = health.await {
         println!("{}", h.line(&format!("GET /healthz, {label}")));
     }
     if let Ok(mut p) = portal.await {
-        println!("{}", p.line(&format!("GET /portal/api/connections, {label}")));
+        println!(
+            "{}",
+            p.line(&format!("GET /portal/api/connections, {label}"))
+        );
     }
-    let counts: Vec<(&'static str, usize, usize, usize)> = sent.lock().map(|s| s.clone()).unwrap_or_default();
+    let counts: Vec<(&'static str, usize, usize, usize)> =
+        sent.lock().map(|s| s.clone()).unwrap_or_default();
     for (kind, n, failed, limited) in counts {
         println!("  hostile {kind:<11} posts={n:<6} ({:.1}/s)  429={limited:<6} not answered or 5xx={failed}", n as f64 / secs as f64);
     }
@@ -233,31 +332,73 @@ async fn run() -> Result<(), String> {
 
 /// One server, measured quiet and under attack: with the shipped rate limits, or without any.
 async fn scenario(limits: bool) -> Result<(), String> {
-    let secs: u64 = std::env::var("PORTICO_BENCH_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(30);
+    let secs: u64 = std::env::var("PORTICO_BENCH_SECONDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(30);
     let (server, key) = start(limits)?;
     let client = reqwest::Client::new();
     let ready = Instant::now();
-    while client.get(format!("{}/healthz", server.base)).send().await.is_err() {
+    while client
+        .get(format!("{}/healthz", server.base))
+        .send()
+        .await
+        .is_err()
+    {
         if ready.elapsed() > Duration::from_secs(30) {
             return Err("the server did not answer /healthz within 30 s".into());
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let vendor = |path: &str, body: serde_json::Value| {
-        client.post(format!("{}{path}", server.base)).bearer_auth(&key).json(&body).send()
+        client
+            .post(format!("{}{path}", server.base))
+            .bearer_auth(&key)
+            .json(&body)
+            .send()
     };
-    let json = |r: reqwest::Response| async move { r.json::<serde_json::Value>().await.map_err(|e| e.to_string()) };
-    let org = json(vendor("/api/v1/organizations", serde_json::json!({ "name": "Bench" })).await.map_err(|e| e.to_string())?).await?;
-    let org = org["id"].as_str().ok_or("no organization id")?.to_owned();
-    let conn = json(
-        vendor(&format!("/api/v1/organizations/{org}/connections"), serde_json::json!({ "idp": "okta-saml", "metadata_xml": idp_metadata() }))
+    let json = |r: reqwest::Response| async move {
+        r.json::<serde_json::Value>()
             .await
-            .map_err(|e| e.to_string())?,
+            .map_err(|e| e.to_string())
+    };
+    let org = json(
+        vendor(
+            "/api/v1/organizations",
+            serde_json::json!({ "name": "Bench" }),
+        )
+        .await
+        .map_err(|e| e.to_string())?,
     )
     .await?;
-    let conn = conn["id"].as_str().ok_or(format!("no connection id: {conn}"))?.to_owned();
-    let link = json(vendor("/api/v1/portal_links", serde_json::json!({ "organization_id": org, "intent": "sso" })).await.map_err(|e| e.to_string())?).await?;
-    let token = link["url"].as_str().and_then(|u| u.split("token=").nth(1)).ok_or("no link")?.to_owned();
+    let org = org["id"].as_str().ok_or("no organization id")?.to_owned();
+    let conn = json(
+        vendor(
+            &format!("/api/v1/organizations/{org}/connections"),
+            serde_json::json!({ "idp": "okta-saml", "metadata_xml": idp_metadata() }),
+        )
+        .await
+        .map_err(|e| e.to_string())?,
+    )
+    .await?;
+    let conn = conn["id"]
+        .as_str()
+        .ok_or(format!("no connection id: {conn}"))?
+        .to_owned();
+    let link = json(
+        vendor(
+            "/api/v1/portal_links",
+            serde_json::json!({ "organization_id": org, "intent": "sso" }),
+        )
+        .await
+        .map_err(|e| e.to_string())?,
+    )
+    .await?;
+    let token = link["url"]
+        .as_str()
+        .and_then(|u| u.split("token=").nth(1))
+        .ok_or("no link")?
+        .to_owned();
     let session = client
         .post(format!("{}/portal/api/session", server.base))
         .json(&serde_json::json!({ "token": token }))
@@ -290,7 +431,10 @@ async fn scenario(limits: bool) -> Result<(), String> {
 }
 
 fn main() {
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return println!("skipped: no runtime ({e})"),
     };

@@ -13,17 +13,28 @@ fn time(label: &str, bytes: &[u8], entity: Option<&str>) {
     let start = Instant::now();
     let mut runs = 0u32;
     while start.elapsed() < Duration::from_secs(1) {
-        let _ = std::hint::black_box(inspect_idp_metadata_bytes(std::hint::black_box(bytes), NOW, entity));
+        let _ = std::hint::black_box(inspect_idp_metadata_bytes(
+            std::hint::black_box(bytes),
+            NOW,
+            entity,
+        ));
         runs += 1;
     }
     let per = start.elapsed() / runs;
-    println!("{label:<48} {:>9} bytes {:>10.3} ms/run ({runs} runs)", bytes.len(), per.as_secs_f64() * 1e3);
+    println!(
+        "{label:<48} {:>9} bytes {:>10.3} ms/run ({runs} runs)",
+        bytes.len(),
+        per.as_secs_f64() * 1e3
+    );
 }
 
 fn main() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/saml/");
     let read = |name: &str| std::fs::read(format!("{dir}{name}"));
-    let (Ok(okta), Ok(swamid)) = (read("okta-idp-metadata.xml"), read("entities-swamid-1.0-federation-large.xml")) else {
+    let (Ok(okta), Ok(swamid)) = (
+        read("okta-idp-metadata.xml"),
+        read("entities-swamid-1.0-federation-large.xml"),
+    ) else {
         println!("skipped: the SAML corpus is not at {dir}");
         return;
     };
@@ -35,6 +46,10 @@ fn main() {
         Ok(m) => Some(m.entity_id),
     };
     if let Some(entity) = first {
-        time("SWAMID federation: read one chosen IdP", &swamid, Some(&entity));
+        time(
+            "SWAMID federation: read one chosen IdP",
+            &swamid,
+            Some(&entity),
+        );
     }
 }

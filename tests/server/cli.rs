@@ -10,13 +10,24 @@ struct Cli {
 
 impl Cli {
     fn new() -> Cli {
-        Cli { dir: tempfile::tempdir().unwrap() }
+        Cli {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_portico"));
-        c.args(args).arg("--data-dir").arg(self.dir.path()).current_dir(self.dir.path());
-        for var in ["PORTICO_LISTEN", "PORTICO_PUBLIC_URL", "PORTICO_DATA_DIR", "DATABASE_URL", "PORTICO_SECRET_KEY"] {
+        c.args(args)
+            .arg("--data-dir")
+            .arg(self.dir.path())
+            .current_dir(self.dir.path());
+        for var in [
+            "PORTICO_LISTEN",
+            "PORTICO_PUBLIC_URL",
+            "PORTICO_DATA_DIR",
+            "DATABASE_URL",
+            "PORTICO_SECRET_KEY",
+        ] {
             c.env_remove(var);
         }
         c
@@ -25,7 +36,11 @@ impl Cli {
     /// Runs a command; returns (success, stdout, stderr).
     fn run(&self, args: &[&str]) -> (bool, String, String) {
         let out = self.cmd(args).output().unwrap();
-        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     }
 }
 
@@ -34,7 +49,10 @@ fn environments_keys_and_links_from_the_command_line() {
     let cli = Cli::new();
     let (ok, out, err) = cli.run(&["env", "list"]);
     assert!(ok, "{err}");
-    assert!(out.contains("\tdevelopment"), "the first run makes development: {out}");
+    assert!(
+        out.contains("\tdevelopment"),
+        "the first run makes development: {out}"
+    );
     assert!(cli.dir.path().join("secret.key").exists());
     assert!(err.contains("back it up"), "{err}");
 
@@ -45,7 +63,10 @@ fn environments_keys_and_links_from_the_command_line() {
     let (ok, key, _) = cli.run(&["api-key", "create", "--name", "ci", "--env", "staging"]);
     assert!(ok && key.trim().starts_with("pk_"), "{key}");
     let (_, list, _) = cli.run(&["api-key", "list", "--env", "staging"]);
-    assert!(list.contains("\tci\t") && list.contains("active") && !list.contains(key.trim()), "{list}");
+    assert!(
+        list.contains("\tci\t") && list.contains("active") && !list.contains(key.trim()),
+        "{list}"
+    );
     assert!(cli.run(&["api-key", "revoke", "ci", "--env", "staging"]).0);
     let (_, list, _) = cli.run(&["api-key", "list", "--env", "staging"]);
     assert!(list.contains("revoked"), "{list}");
@@ -59,45 +80,96 @@ fn environments_keys_and_links_from_the_command_line() {
 #[test]
 fn bad_configuration_fails_with_one_line_naming_the_setting() {
     let cli = Cli::new();
-    let out = cli.cmd(&["env", "list"]).env("PORTICO_PUBLIC_URL", "not a url").output().unwrap();
+    let out = cli
+        .cmd(&["env", "list"])
+        .env("PORTICO_PUBLIC_URL", "not a url")
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("PORTICO_PUBLIC_URL"), "{err}");
     // A flag overrides the environment.
-    let out = cli.cmd(&["--public-url", "https://sso.example.com", "env", "list"]).env("PORTICO_PUBLIC_URL", "not a url").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cli
+        .cmd(&["--public-url", "https://sso.example.com", "env", "list"])
+        .env("PORTICO_PUBLIC_URL", "not a url")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // The environment overrides .env.
-    std::fs::write(cli.dir.path().join(".env"), "PORTICO_SESSION_IDLE_SECONDS=oops\n").unwrap();
+    std::fs::write(
+        cli.dir.path().join(".env"),
+        "PORTICO_SESSION_IDLE_SECONDS=oops\n",
+    )
+    .unwrap();
     let out = cli.cmd(&["env", "list"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("PORTICO_SESSION_IDLE_SECONDS"));
-    let out = cli.cmd(&["env", "list"]).env("PORTICO_SESSION_IDLE_SECONDS", "60").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cli
+        .cmd(&["env", "list"])
+        .env("PORTICO_SESSION_IDLE_SECONDS", "60")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
 fn serve_demo_prints_a_working_link_and_stops_cleanly_on_sigterm() {
     let cli = Cli::new();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let listen = format!("127.0.0.1:{port}");
-    let mut child = cli.cmd(&["serve", "--demo", "--listen", &listen]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = cli
+        .cmd(&["serve", "--demo", "--listen", &listen])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let link = lines.by_ref().map_while(Result::ok).find_map(|l| l.trim().strip_prefix(&format!("http://{listen}/setup?token=")).map(str::to_owned));
+    let link = lines.by_ref().map_while(Result::ok).find_map(|l| {
+        l.trim()
+            .strip_prefix(&format!("http://{listen}/setup?token="))
+            .map(str::to_owned)
+    });
     let token = link.expect("serve --demo printed no link");
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     let status = rt.block_on(async {
         let client = reqwest::Client::new();
-        let r = client.post(format!("http://{listen}/portal/api/session")).json(&serde_json::json!({ "token": token })).send().await.unwrap();
+        let r = client
+            .post(format!("http://{listen}/portal/api/session"))
+            .json(&serde_json::json!({ "token": token }))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200);
         let body: serde_json::Value = r.json().await.unwrap();
         assert_eq!(body["organization_name"], "Acme Corp (demo)");
-        client.get(format!("http://{listen}/healthz")).send().await.unwrap().status()
+        client
+            .get(format!("http://{listen}/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status()
     });
     assert_eq!(status, 200);
 
     let pid = child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
     let code = child.wait().unwrap();
     assert!(code.success(), "graceful shutdown exits 0, got {code:?}");
 
@@ -105,8 +177,15 @@ fn serve_demo_prints_a_working_link_and_stops_cleanly_on_sigterm() {
     // and they point at the server last started with this data directory.
     let (ok, out, err) = cli.run(&["link", "--org", "demo", "--intent", "domain_verification"]);
     assert!(ok, "{err}");
-    assert!(out.trim().starts_with(&format!("http://{listen}/setup?token=")), "{out}");
-    assert!(err.contains("valid for 5 minutes, until ") && err.contains("usable once"), "{err}");
+    assert!(
+        out.trim()
+            .starts_with(&format!("http://{listen}/setup?token=")),
+        "{out}"
+    );
+    assert!(
+        err.contains("valid for 5 minutes, until ") && err.contains("usable once"),
+        "{err}"
+    );
     let (ok, _, err) = cli.run(&["link", "--org", "demo", "--intent", "audit_logs"]);
     assert!(!ok && err.contains("--intent"), "{err}");
 }
@@ -114,20 +193,39 @@ fn serve_demo_prints_a_working_link_and_stops_cleanly_on_sigterm() {
 /// Starts `serve --demo` on a free port other than the default; returns the child and its address
 /// once it printed the demo link (so it has recorded where it serves).
 fn serve_on_free_port(cli: &Cli, extra: &[&str]) -> (std::process::Child, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     assert_ne!(port, 8080);
     let listen = format!("127.0.0.1:{port}");
     let mut args = vec!["serve", "--demo", "--listen", &listen];
     args.extend_from_slice(extra);
-    let mut child = cli.cmd(&args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = cli
+        .cmd(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    assert!(lines.by_ref().map_while(Result::ok).any(|l| l.contains("/setup?token=")), "serve --demo printed no link");
+    assert!(
+        lines
+            .by_ref()
+            .map_while(Result::ok)
+            .any(|l| l.contains("/setup?token=")),
+        "serve --demo printed no link"
+    );
     (child, listen)
 }
 
 fn stop(mut child: std::process::Child) {
     let pid = child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
     assert!(child.wait().unwrap().success());
 }
 
@@ -137,19 +235,42 @@ fn link_beside_a_server_on_another_port_points_at_that_server_and_says_how_long_
     // Before any server ran, the link uses the derived default and says so.
     assert!(cli.run(&["env", "list"]).0);
     let (ok, _, err) = cli.run(&["link", "--org", "nobody"]);
-    assert!(!ok && err.contains("derived from the listen address"), "{err}");
+    assert!(
+        !ok && err.contains("derived from the listen address"),
+        "{err}"
+    );
 
     let (child, listen) = serve_on_free_port(&cli, &[]);
     // Only the data directory: no --listen, no --public-url.
     let (ok, out, err) = cli.run(&["link", "--org", "demo"]);
     assert!(ok, "{err}");
-    let token = out.trim().strip_prefix(&format!("http://{listen}/setup?token=")).unwrap_or_else(|| panic!("link on the server's port: {out}")).to_owned();
-    assert!(err.contains(&format!("using http://{listen}, the address of the server last started")), "the fallback is named: {err}");
-    assert!(err.contains("valid for 5 minutes, until ") && err.contains(" UTC, usable once") && err.contains("--expires-in"), "{err}");
+    let token = out
+        .trim()
+        .strip_prefix(&format!("http://{listen}/setup?token="))
+        .unwrap_or_else(|| panic!("link on the server's port: {out}"))
+        .to_owned();
+    assert!(
+        err.contains(&format!(
+            "using http://{listen}, the address of the server last started"
+        )),
+        "the fallback is named: {err}"
+    );
+    assert!(
+        err.contains("valid for 5 minutes, until ")
+            && err.contains(" UTC, usable once")
+            && err.contains("--expires-in"),
+        "{err}"
+    );
     // The link works on that server.
     let rt = tokio::runtime::Runtime::new().unwrap();
     let status = rt.block_on(async {
-        reqwest::Client::new().post(format!("http://{listen}/portal/api/session")).json(&serde_json::json!({ "token": token })).send().await.unwrap().status()
+        reqwest::Client::new()
+            .post(format!("http://{listen}/portal/api/session"))
+            .json(&serde_json::json!({ "token": token }))
+            .send()
+            .await
+            .unwrap()
+            .status()
     });
     assert_eq!(status, 200);
 
@@ -162,17 +283,39 @@ fn link_beside_a_server_on_another_port_points_at_that_server_and_says_how_long_
     assert!(!ok && err.contains("--expires-in"), "{err}");
 
     // A URL given explicitly wins over the server's, silently.
-    let (ok, out, err) = cli.run(&["link", "--org", "demo", "--public-url", "https://sso.example.com"]);
-    assert!(ok && out.trim().starts_with("https://sso.example.com/setup?token="), "{out}");
+    let (ok, out, err) = cli.run(&[
+        "link",
+        "--org",
+        "demo",
+        "--public-url",
+        "https://sso.example.com",
+    ]);
+    assert!(
+        ok && out
+            .trim()
+            .starts_with("https://sso.example.com/setup?token="),
+        "{out}"
+    );
     assert!(!err.contains("using "), "{err}");
-    let out = cli.cmd(&["link", "--org", "demo"]).env("PORTICO_PUBLIC_URL", "https://env.example.com").output().unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).trim().starts_with("https://env.example.com/setup?token="));
+    let out = cli
+        .cmd(&["link", "--org", "demo"])
+        .env("PORTICO_PUBLIC_URL", "https://env.example.com")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .starts_with("https://env.example.com/setup?token="));
     stop(child);
 
     // A server with its own public URL: the link carries it.
     let (child, _) = serve_on_free_port(&cli, &["--public-url", "https://portal.example.org"]);
     let (ok, out, err) = cli.run(&["link", "--org", "demo"]);
-    assert!(ok && out.trim().starts_with("https://portal.example.org/setup?token="), "{out} {err}");
+    assert!(
+        ok && out
+            .trim()
+            .starts_with("https://portal.example.org/setup?token="),
+        "{out} {err}"
+    );
     stop(child);
 }
 
@@ -185,7 +328,11 @@ fn libxmlsec_errors_go_to_the_structured_log_not_raw_to_stderr() {
     let key = key.trim().to_owned();
     let log_path = cli.dir.path().join("server.log");
     let log = std::fs::File::create(&log_path).unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let base = format!("http://127.0.0.1:{port}");
     let child = cli
         .cmd(&["serve", "--listen", &format!("127.0.0.1:{port}")])
@@ -223,13 +370,19 @@ fn libxmlsec_errors_go_to_the_structured_log_not_raw_to_stderr() {
         client.post(format!("{base}/sso/saml/{conn}/acs")).form(&form).send().await.unwrap().status()
     });
     stop(child);
-    assert!(status.is_client_error() || status.is_redirection(), "the forged response is refused: {status}");
+    assert!(
+        status.is_client_error() || status.is_redirection(),
+        "the forged response is refused: {status}"
+    );
 
     let log = std::fs::read_to_string(&log_path).unwrap();
     let raw: Vec<&str> = log.lines().filter(|l| l.starts_with("func=")).collect();
     assert!(raw.is_empty(), "libxmlsec1 printed raw lines: {raw:#?}");
     assert!(
-        log.lines().any(|l| l.contains("DEBUG") && l.contains("libxmlsec1:") && l.contains("func=xmlSecOpenSSLEvpSignatureVerify") && l.contains("signature verification failed")),
+        log.lines().any(|l| l.contains("DEBUG")
+            && l.contains("libxmlsec1:")
+            && l.contains("func=xmlSecOpenSSLEvpSignatureVerify")
+            && l.contains("signature verification failed")),
         "its errors are in the structured log, with fields: {log}"
     );
     assert!(log.contains("saml_signature_invalid"), "{log}");

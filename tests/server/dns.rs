@@ -33,7 +33,10 @@ async fn dns_absent_record_is_no_such_name() {
     dns.set_txt("_other.acme.test", one("x"));
     let r = check(&checker(&dns)).await;
     assert_eq!(r.outcome, LookupOutcome::NoSuchName, "{r:?}");
-    assert_eq!(r.source.as_deref(), Some(format!("recursive ({})", dns.addr()).as_str()));
+    assert_eq!(
+        r.source.as_deref(),
+        Some(format!("recursive ({})", dns.addr()).as_str())
+    );
     assert_eq!(r.checked_at, T0);
     assert!(dns.queries() >= 1);
 }
@@ -68,21 +71,42 @@ async fn dns_record_published_while_checking_is_seen_at_once() {
 #[tokio::test]
 async fn dns_wrong_value_lists_what_is_there() {
     let dns = TestDns::start().await;
-    dns.set_txt(NAME, vec![vec!["portico-verification=3f9c0a18".into()], vec!["v=spf1 -all".into()]]);
+    dns.set_txt(
+        NAME,
+        vec![
+            vec!["portico-verification=3f9c0a18".into()],
+            vec!["v=spf1 -all".into()],
+        ],
+    );
     let r = check(&checker(&dns)).await;
     assert_eq!(r.outcome, LookupOutcome::WrongValue, "{r:?}");
     let mut values = r.values.clone();
     values.sort();
-    assert_eq!(values, vec!["portico-verification=3f9c0a18".to_owned(), "v=spf1 -all".to_owned()]);
+    assert_eq!(
+        values,
+        vec![
+            "portico-verification=3f9c0a18".to_owned(),
+            "v=spf1 -all".to_owned()
+        ]
+    );
     assert_eq!(r.error, None);
 }
 
 #[tokio::test]
 async fn dns_character_strings_of_one_record_are_joined() {
     let dns = TestDns::start().await;
-    dns.set_txt(NAME, vec![vec!["portico-verification=".into(), "3f9c".into(), "0a17".into()]]);
+    dns.set_txt(
+        NAME,
+        vec![vec![
+            "portico-verification=".into(),
+            "3f9c".into(),
+            "0a17".into(),
+        ]],
+    );
     let lookup = checker(&dns).txt(NAME, ZONE).await;
-    let TxtLookup::Records { values, .. } = &lookup else { panic!("{lookup:?}") };
+    let TxtLookup::Records { values, .. } = &lookup else {
+        panic!("{lookup:?}")
+    };
     assert_eq!(values, &vec![WANT.to_owned()]);
     assert_eq!(evaluate(&lookup, WANT, T0).outcome, LookupOutcome::Found);
 }
@@ -92,7 +116,11 @@ async fn dns_one_matching_record_among_several_is_enough() {
     let dns = TestDns::start().await;
     dns.set_txt(
         NAME,
-        vec![vec!["google-site-verification=abc".into()], vec![WANT.into()], vec!["portico-verification=old".into()]],
+        vec![
+            vec!["google-site-verification=abc".into()],
+            vec![WANT.into()],
+            vec!["portico-verification=old".into()],
+        ],
     );
     let r = check(&checker(&dns)).await;
     assert_eq!(r.outcome, LookupOutcome::Found, "{r:?}");
@@ -114,7 +142,10 @@ async fn dns_server_failure_is_a_lookup_error_not_a_missing_record() {
     dns.set_mode(Mode::ServFail);
     let r = check(&checker(&dns)).await;
     assert_eq!(r.outcome, LookupOutcome::LookupError, "{r:?}");
-    assert!(r.error.as_deref().is_some_and(|e| e.contains("SERVFAIL")), "{r:?}");
+    assert!(
+        r.error.as_deref().is_some_and(|e| e.contains("SERVFAIL")),
+        "{r:?}"
+    );
     dns.set_mode(Mode::Normal);
     assert_eq!(check(&checker(&dns)).await.outcome, LookupOutcome::Found);
 }
@@ -145,7 +176,10 @@ async fn dns_authoritative_servers_are_asked_first() {
     let c = checker(&stale).with_authoritative_port(authoritative.addr().port());
     let r = check(&c).await;
     assert_eq!(r.outcome, LookupOutcome::Found, "{r:?}");
-    assert_eq!(r.source.as_deref(), Some(format!("authoritative (ns1.acme.test, {})", authoritative.addr()).as_str()));
+    assert_eq!(
+        r.source.as_deref(),
+        Some(format!("authoritative (ns1.acme.test, {})", authoritative.addr()).as_str())
+    );
     assert_eq!(authoritative.queries(), 1, "one direct TXT query");
 
     // A hint below the delegated zone walks up to it.
@@ -163,7 +197,12 @@ async fn dns_authoritative_servers_are_asked_first() {
     stale.set_txt(NAME, one(WANT));
     let r = check(&c).await;
     assert_eq!(r.outcome, LookupOutcome::NoSuchName, "{r:?}");
-    assert!(r.source.as_deref().is_some_and(|s| s.starts_with("authoritative")), "{r:?}");
+    assert!(
+        r.source
+            .as_deref()
+            .is_some_and(|s| s.starts_with("authoritative")),
+        "{r:?}"
+    );
 }
 
 #[tokio::test]
@@ -177,38 +216,64 @@ async fn dns_failing_authoritative_servers_fall_back_to_recursion() {
         authoritative.set_mode(mode);
         let r = check(&c).await;
         assert_eq!(r.outcome, LookupOutcome::Found, "{mode:?}: {r:?}");
-        assert_eq!(r.source.as_deref(), Some(format!("recursive ({})", recursive.addr()).as_str()), "{mode:?}");
+        assert_eq!(
+            r.source.as_deref(),
+            Some(format!("recursive ({})", recursive.addr()).as_str()),
+            "{mode:?}"
+        );
     }
 }
 
 #[tokio::test]
 async fn dns_nameservers_off_the_machine_are_replaced_by_the_test_servers() {
     let dns = TestDns::start().await;
-    dns.set_ns(ZONE, "ns1.example.net", IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)));
+    dns.set_ns(
+        ZONE,
+        "ns1.example.net",
+        IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)),
+    );
     dns.set_txt(NAME, one(WANT));
     let r = check(&checker(&dns)).await;
     assert_eq!(r.outcome, LookupOutcome::Found, "{r:?}");
-    assert_eq!(r.source.as_deref(), Some(format!("authoritative (ns1.example.net, {})", dns.addr()).as_str()));
+    assert_eq!(
+        r.source.as_deref(),
+        Some(format!("authoritative (ns1.example.net, {})", dns.addr()).as_str())
+    );
 }
 
 #[tokio::test]
 async fn dns_large_record_sets_come_over_tcp() {
     // Seven 250-byte records do not fit in one UDP answer; both paths retry over TCP.
-    let long: Vec<Vec<String>> = (0..7).map(|i| vec![format!("{i}{}", "a".repeat(249))]).collect();
+    let long: Vec<Vec<String>> = (0..7)
+        .map(|i| vec![format!("{i}{}", "a".repeat(249))])
+        .collect();
     let mut records = long.clone();
     records.push(vec![WANT.into()]);
     let recursive = TestDns::start().await;
     recursive.set_txt(NAME, records.clone());
     let r = check(&checker(&recursive)).await;
-    assert_eq!((r.outcome, r.values.len()), (LookupOutcome::Found, 8), "{r:?}");
+    assert_eq!(
+        (r.outcome, r.values.len()),
+        (LookupOutcome::Found, 8),
+        "{r:?}"
+    );
 
     let authoritative = TestDns::start().await;
     recursive.set_ns(ZONE, "ns1.acme.test", LOOPBACK);
     authoritative.set_txt(NAME, records);
     let c = checker(&recursive).with_authoritative_port(authoritative.addr().port());
     let r = check(&c).await;
-    assert_eq!((r.outcome, r.values.len()), (LookupOutcome::Found, 8), "{r:?}");
-    assert!(r.source.as_deref().is_some_and(|s| s.starts_with("authoritative")), "{r:?}");
+    assert_eq!(
+        (r.outcome, r.values.len()),
+        (LookupOutcome::Found, 8),
+        "{r:?}"
+    );
+    assert!(
+        r.source
+            .as_deref()
+            .is_some_and(|s| s.starts_with("authoritative")),
+        "{r:?}"
+    );
     assert_eq!(authoritative.queries(), 2, "UDP, truncated, then TCP");
 }
 

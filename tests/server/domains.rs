@@ -1,8 +1,8 @@
 //! Domain verification against a real DNS server on 127.0.0.1 (started in-process, records
 //! changed while it runs), through the portal and vendor APIs, with the test's clock.
 
-use super::*;
 use super::dns::dns_server::{Mode, TestDns};
+use super::*;
 
 async fn app_with_dns(dns: &TestDns) -> App {
     let addr = dns.addr();
@@ -10,11 +10,18 @@ async fn app_with_dns(dns: &TestDns) -> App {
 }
 
 async fn add(app: &App, org: &str, domain: &str) -> Resp {
-    app.vendor(Method::POST, &format!("/api/v1/organizations/{org}/domains"), Some(json!({ "domain": domain }))).await
+    app.vendor(
+        Method::POST,
+        &format!("/api/v1/organizations/{org}/domains"),
+        Some(json!({ "domain": domain })),
+    )
+    .await
 }
 
 async fn check(app: &App, id: &str) -> Value {
-    let r = app.vendor(Method::POST, &format!("/api/v1/domains/{id}/check"), None).await;
+    let r = app
+        .vendor(Method::POST, &format!("/api/v1/domains/{id}/check"), None)
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     r.body
 }
@@ -38,7 +45,10 @@ async fn domains_are_validated_stored_in_ascii_and_shown_in_unicode() {
     ] {
         let r = add(&app, &org, bad).await;
         let e = assert_error(&r, 422, "validation_failed");
-        assert!(e["fields"]["domain"].as_str().unwrap().contains(says), "{bad}: {e}");
+        assert!(
+            e["fields"]["domain"].as_str().unwrap().contains(says),
+            "{bad}: {e}"
+        );
     }
     let r = add(&app, &org, " Bücher.Example. ").await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
@@ -46,20 +56,41 @@ async fn domains_are_validated_stored_in_ascii_and_shown_in_unicode() {
     assert_eq!(r.body["display_name"], "bücher.example");
     assert_eq!(r.body["state"], "pending");
     assert_eq!(r.body["record_type"], "TXT");
-    assert_eq!(r.body["record_name"], "_portico-challenge.xn--bcher-kva.example");
+    assert_eq!(
+        r.body["record_name"],
+        "_portico-challenge.xn--bcher-kva.example"
+    );
     let value = r.body["record_value"].as_str().unwrap();
-    assert!(value.starts_with("portico-verification=") && value.len() == "portico-verification=".len() + 32, "{value}");
-    assert_error(&add(&app, &org, "bücher.example").await, 409, "domain_duplicate");
+    assert!(
+        value.starts_with("portico-verification=")
+            && value.len() == "portico-verification=".len() + 32,
+        "{value}"
+    );
+    assert_error(
+        &add(&app, &org, "bücher.example").await,
+        409,
+        "domain_duplicate",
+    );
     // A subdomain of a registrable domain is fine.
-    assert_eq!(add(&app, &org, "eu.acme.co.uk").await.status, StatusCode::CREATED);
+    assert_eq!(
+        add(&app, &org, "eu.acme.co.uk").await.status,
+        StatusCode::CREATED
+    );
 
     // Verified by one organization: refused for another, without saying which.
-    let id = add(&app, &org, "acme.com").await.body["id"].as_str().unwrap().to_owned();
-    app.vendor(Method::POST, &format!("/api/v1/domains/{id}/verify"), None).await;
+    let id = add(&app, &org, "acme.com").await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.vendor(Method::POST, &format!("/api/v1/domains/{id}/verify"), None)
+        .await;
     let other = app.org("Other").await;
     let r = add(&app, &other, "ACME.com").await;
     let e = assert_error(&r, 409, "domain_taken");
-    assert!(!e.to_string().contains(&org) && !e.to_string().contains("Acme"), "{e}");
+    assert!(
+        !e.to_string().contains(&org) && !e.to_string().contains("Acme"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -68,7 +99,11 @@ async fn check_now_reports_what_dns_says_until_the_record_is_right() {
     let app = app_with_dns(&dns).await;
     let org = app.org("Acme").await;
     let d = add(&app, &org, "acme.test").await.body;
-    let (id, name, value) = (d["id"].as_str().unwrap().to_owned(), d["record_name"].as_str().unwrap().to_owned(), d["record_value"].as_str().unwrap().to_owned());
+    let (id, name, value) = (
+        d["id"].as_str().unwrap().to_owned(),
+        d["record_name"].as_str().unwrap().to_owned(),
+        d["record_value"].as_str().unwrap().to_owned(),
+    );
 
     let r = check(&app, &id).await;
     assert_eq!(r["state"], "pending");
@@ -79,7 +114,10 @@ async fn check_now_reports_what_dns_says_until_the_record_is_right() {
     dns.set_txt(&name, vec![vec!["portico-verification=nope".into()]]);
     let r = check(&app, &id).await;
     assert_eq!(r["last_result"]["outcome"], "wrong_value", "{r}");
-    assert_eq!(r["last_result"]["values"], json!(["portico-verification=nope"]));
+    assert_eq!(
+        r["last_result"]["values"],
+        json!(["portico-verification=nope"])
+    );
 
     // The name exists with another type only.
     dns.remove(&name);
@@ -93,12 +131,21 @@ async fn check_now_reports_what_dns_says_until_the_record_is_right() {
     assert_eq!(r["state"], "pending");
     assert!(r["next_check_at"].as_i64().is_some());
     dns.set_mode(Mode::ServFail);
-    assert_eq!(check(&app, &id).await["last_result"]["outcome"], "lookup_error");
+    assert_eq!(
+        check(&app, &id).await["last_result"]["outcome"],
+        "lookup_error"
+    );
     dns.set_mode(Mode::Normal);
 
     // Several records, one of them ours in two character-strings, with quotes and other case.
     let (head, tail) = value.split_at(12);
-    dns.set_txt(&name, vec![vec!["v=spf1 -all".into()], vec![head.to_uppercase(), format!("{tail}")]]);
+    dns.set_txt(
+        &name,
+        vec![
+            vec!["v=spf1 -all".into()],
+            vec![head.to_uppercase(), format!("{tail}")],
+        ],
+    );
     let r = check(&app, &id).await;
     assert_eq!(r["state"], "verified", "{r}");
     assert_eq!(r["verification_method"], "dns");
@@ -110,8 +157,24 @@ async fn check_now_reports_what_dns_says_until_the_record_is_right() {
     assert_eq!(l.body["data"][0]["state"], "verified", "{}", l.text);
     let other = app.org("Other").await;
     let stranger = app.admin(&other, "domain_verification").await;
-    assert_error(&stranger.call(Method::POST, &format!("/portal/api/domains/{id}/check"), Some(json!({}))).await, 404, "domain_not_found");
-    assert_eq!(stranger.call(Method::GET, "/portal/api/domains", None).await.body["data"], json!([]));
+    assert_error(
+        &stranger
+            .call(
+                Method::POST,
+                &format!("/portal/api/domains/{id}/check"),
+                Some(json!({})),
+            )
+            .await,
+        404,
+        "domain_not_found",
+    );
+    assert_eq!(
+        stranger
+            .call(Method::GET, "/portal/api/domains", None)
+            .await
+            .body["data"],
+        json!([])
+    );
 }
 
 #[tokio::test]
@@ -120,7 +183,11 @@ async fn the_schedule_backs_off_rechecks_verified_domains_daily_and_survives_a_r
     let app = app_with_dns(&dns).await;
     let org = app.org("Acme").await;
     let d = add(&app, &org, "sched.test").await.body;
-    let (id, name, value) = (d["id"].as_str().unwrap().to_owned(), d["record_name"].as_str().unwrap().to_owned(), d["record_value"].as_str().unwrap().to_owned());
+    let (id, name, value) = (
+        d["id"].as_str().unwrap().to_owned(),
+        d["record_name"].as_str().unwrap().to_owned(),
+        d["record_value"].as_str().unwrap().to_owned(),
+    );
     assert_eq!(d["next_check_at"], T0 + 60);
     assert_eq!(sweep(&app).await.checked, 0, "nothing is due yet");
 
@@ -130,7 +197,9 @@ async fn the_schedule_backs_off_rechecks_verified_domains_daily_and_survives_a_r
         at += wait;
         app.clock.0.store(at, std::sync::atomic::Ordering::SeqCst);
         assert_eq!(sweep(&app).await.checked, 1, "checked at +{}", at - T0);
-        let v = app.vendor(Method::GET, &format!("/api/v1/domains/{id}"), None).await;
+        let v = app
+            .vendor(Method::GET, &format!("/api/v1/domains/{id}"), None)
+            .await;
         assert_eq!(v.body["last_checked_at"], at);
     }
 
@@ -139,34 +208,70 @@ async fn the_schedule_backs_off_rechecks_verified_domains_daily_and_survives_a_r
     // the lease the domain is checked exactly once, and nothing was lost.
     at += 3600;
     app.clock.0.store(at, std::sync::atomic::Ordering::SeqCst);
-    let claimed = app.state.store.claim_due_domains(at, at + portico::server::domains::LEASE_SECONDS, 10).await.unwrap();
+    let claimed = app
+        .state
+        .store
+        .claim_due_domains(at, at + portico::server::domains::LEASE_SECONDS, 10)
+        .await
+        .unwrap();
     assert_eq!(claimed.len(), 1);
     let mut settings = (*app.state.settings).clone();
     settings.dns_servers = Some(vec![dns.addr()]);
-    let restarted = portico::server::cli::build_state(settings, app.clock.clone()).await.unwrap();
+    let restarted = portico::server::cli::build_state(settings, app.clock.clone())
+        .await
+        .unwrap();
     let before = dns.queries();
-    assert_eq!(portico::server::domains::sweep(&restarted).await.unwrap().checked, 0);
+    assert_eq!(
+        portico::server::domains::sweep(&restarted)
+            .await
+            .unwrap()
+            .checked,
+        0
+    );
     assert_eq!(dns.queries(), before, "no lookup for a claimed domain");
-    app.clock.0.store(at + portico::server::domains::LEASE_SECONDS, std::sync::atomic::Ordering::SeqCst);
+    app.clock.0.store(
+        at + portico::server::domains::LEASE_SECONDS,
+        std::sync::atomic::Ordering::SeqCst,
+    );
     dns.set_txt(&name, vec![vec![value.clone()]]);
     let s = portico::server::domains::sweep(&restarted).await.unwrap();
     assert_eq!((s.checked, s.verified), (1, 1));
-    assert_eq!(portico::server::domains::sweep(&restarted).await.unwrap().checked, 0, "not checked twice in one slot");
+    assert_eq!(
+        portico::server::domains::sweep(&restarted)
+            .await
+            .unwrap()
+            .checked,
+        0,
+        "not checked twice in one slot"
+    );
 
     // Verified: re-checked daily; a record that disappears leaves it verified, with a warning.
     let verified_at = at + portico::server::domains::LEASE_SECONDS;
     dns.remove(&name);
-    app.clock.0.store(verified_at + 86_400, std::sync::atomic::Ordering::SeqCst);
+    app.clock
+        .0
+        .store(verified_at + 86_400, std::sync::atomic::Ordering::SeqCst);
     assert_eq!(sweep(&app).await.checked, 1);
-    let v = app.vendor(Method::GET, &format!("/api/v1/domains/{id}"), None).await;
+    let v = app
+        .vendor(Method::GET, &format!("/api/v1/domains/{id}"), None)
+        .await;
     assert_eq!(v.body["state"], "verified");
     assert_eq!(v.body["record_last_seen_at"], verified_at);
-    assert!(v.body["warning"].as_str().unwrap().contains("no longer"), "{}", v.text);
+    assert!(
+        v.body["warning"].as_str().unwrap().contains("no longer"),
+        "{}",
+        v.text
+    );
     // Back again: the warning goes.
     dns.set_txt(&name, vec![vec![value]]);
-    app.clock.0.store(verified_at + 2 * 86_400, std::sync::atomic::Ordering::SeqCst);
+    app.clock.0.store(
+        verified_at + 2 * 86_400,
+        std::sync::atomic::Ordering::SeqCst,
+    );
     sweep(&app).await;
-    let v = app.vendor(Method::GET, &format!("/api/v1/domains/{id}"), None).await;
+    let v = app
+        .vendor(Method::GET, &format!("/api/v1/domains/{id}"), None)
+        .await;
     assert_eq!(v.body["warning"], Value::Null, "{}", v.text);
 }
 
@@ -174,27 +279,58 @@ async fn the_schedule_backs_off_rechecks_verified_domains_daily_and_survives_a_r
 async fn pending_domains_fail_after_the_window_and_can_be_retried() {
     let dns = TestDns::start().await;
     let app = app_with_dns(&dns).await;
-    let r = app.vendor(Method::PATCH, "/api/v1/environment", Some(json!({ "domain_verification_days": 0, "domain_record_prefix": "bad prefix" }))).await;
+    let r = app
+        .vendor(
+            Method::PATCH,
+            "/api/v1/environment",
+            Some(json!({ "domain_verification_days": 0, "domain_record_prefix": "bad prefix" })),
+        )
+        .await;
     let e = assert_error(&r, 422, "validation_failed");
-    assert!(e["fields"]["domain_verification_days"].is_string() && e["fields"]["domain_record_prefix"].is_string(), "{e}");
+    assert!(
+        e["fields"]["domain_verification_days"].is_string()
+            && e["fields"]["domain_record_prefix"].is_string(),
+        "{e}"
+    );
     let r = app.vendor(Method::PATCH, "/api/v1/environment", Some(json!({ "domain_verification_days": 2, "domain_record_prefix": "_vendor-challenge", "domain_value_prefix": "vendor-verification" }))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let org = app.org("Acme").await;
     let d = add(&app, &org, "late.test").await.body;
     assert_eq!(d["record_name"], "_vendor-challenge.late.test");
-    assert!(d["record_value"].as_str().unwrap().starts_with("vendor-verification="));
+    assert!(d["record_value"]
+        .as_str()
+        .unwrap()
+        .starts_with("vendor-verification="));
     assert_eq!(d["fails_at"], T0 + 2 * 86_400);
     let id = d["id"].as_str().unwrap().to_owned();
-    app.clock.0.store(T0 + 3 * 86_400, std::sync::atomic::Ordering::SeqCst);
+    app.clock
+        .0
+        .store(T0 + 3 * 86_400, std::sync::atomic::Ordering::SeqCst);
     sweep(&app).await;
-    let v = app.vendor(Method::GET, &format!("/api/v1/domains/{id}"), None).await;
+    let v = app
+        .vendor(Method::GET, &format!("/api/v1/domains/{id}"), None)
+        .await;
     assert_eq!(v.body["state"], "failed", "{}", v.text);
-    assert_eq!(v.body["next_check_at"], Value::Null, "a failed domain waits for the admin");
+    assert_eq!(
+        v.body["next_check_at"],
+        Value::Null,
+        "a failed domain waits for the admin"
+    );
     // "Try again" gives it a new window.
     let r = check(&app, &id).await;
     assert_eq!(r["state"], "pending");
     assert_eq!(r["fails_at"], T0 + 5 * 86_400);
     // And the vendor can remove it.
-    assert_eq!(app.vendor(Method::DELETE, &format!("/api/v1/domains/{id}"), None).await.status, StatusCode::NO_CONTENT);
-    assert_error(&app.vendor(Method::GET, &format!("/api/v1/domains/{id}"), None).await, 404, "domain_not_found");
+    assert_eq!(
+        app.vendor(Method::DELETE, &format!("/api/v1/domains/{id}"), None)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_error(
+        &app.vendor(Method::GET, &format!("/api/v1/domains/{id}"), None)
+            .await,
+        404,
+        "domain_not_found",
+    );
 }

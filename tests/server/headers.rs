@@ -18,7 +18,10 @@ const TRUNK_INDEX: &str = "<!DOCTYPE html><html lang=\"en\"><head>\n\
 /// The CSP hash source of a script's text, computed here independently of the server's code.
 fn sha256_source(text: &str) -> String {
     let digest = sha2::Sha256::digest(text.as_bytes());
-    format!("'sha256-{}'", base64::Engine::encode(&base64::engine::general_purpose::STANDARD, digest))
+    format!(
+        "'sha256-{}'",
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, digest)
+    )
 }
 
 /// The sources of one directive of a policy (`None` when the policy lacks it).
@@ -30,11 +33,15 @@ fn directive(policy: &str, name: &str) -> Option<Vec<String>> {
 }
 
 fn policy_of(r: &Resp) -> String {
-    r.headers.get(header::CONTENT_SECURITY_POLICY).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+    r.headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
 }
 
 async fn get(app: &App, path: &str) -> Resp {
-    app.raw(Request::get(path).body(Body::empty()).unwrap()).await
+    app.raw(Request::get(path).body(Body::empty()).unwrap())
+        .await
 }
 
 /// An app serving `index` as its built portal, from a folder the test can rewrite.
@@ -47,15 +54,42 @@ async fn portal_app(index: &str) -> (App, std::path::PathBuf) {
 
 /// The fixed parts every page's policy has, whatever the page.
 fn assert_strict_base(policy: &str) {
-    assert_eq!(directive(policy, "default-src"), Some(vec!["'self'".to_owned()]), "{policy}");
+    assert_eq!(
+        directive(policy, "default-src"),
+        Some(vec!["'self'".to_owned()]),
+        "{policy}"
+    );
     let script = directive(policy, "script-src").unwrap_or_default();
     assert_eq!(&script[..2], ["'self'", "'wasm-unsafe-eval'"], "{policy}");
-    assert!(script[2..].iter().all(|s| s.starts_with("'sha256-")), "scripts only by hash: {policy}");
-    assert!(!policy.contains("'unsafe-eval'") && !script.iter().any(|s| s == "'unsafe-inline'" || s == "*"), "{policy}");
-    assert_eq!(directive(policy, "connect-src"), Some(vec!["'self'".to_owned()]), "{policy}");
-    assert_eq!(directive(policy, "img-src"), Some(vec!["'self'".to_owned(), "data:".to_owned()]), "{policy}");
-    assert_eq!(directive(policy, "object-src"), Some(vec!["'none'".to_owned()]), "{policy}");
-    assert_eq!(directive(policy, "base-uri"), Some(vec!["'none'".to_owned()]), "{policy}");
+    assert!(
+        script[2..].iter().all(|s| s.starts_with("'sha256-")),
+        "scripts only by hash: {policy}"
+    );
+    assert!(
+        !policy.contains("'unsafe-eval'")
+            && !script.iter().any(|s| s == "'unsafe-inline'" || s == "*"),
+        "{policy}"
+    );
+    assert_eq!(
+        directive(policy, "connect-src"),
+        Some(vec!["'self'".to_owned()]),
+        "{policy}"
+    );
+    assert_eq!(
+        directive(policy, "img-src"),
+        Some(vec!["'self'".to_owned(), "data:".to_owned()]),
+        "{policy}"
+    );
+    assert_eq!(
+        directive(policy, "object-src"),
+        Some(vec!["'none'".to_owned()]),
+        "{policy}"
+    );
+    assert_eq!(
+        directive(policy, "base-uri"),
+        Some(vec!["'none'".to_owned()]),
+        "{policy}"
+    );
     assert!(directive(policy, "frame-ancestors").is_some(), "{policy}");
 }
 
@@ -68,26 +102,54 @@ async fn the_portal_page_allows_exactly_its_inline_scripts_by_hash() {
     for path in ["/", "/sso/setup/provider", "/index.html", "/theme/preview"] {
         let r = get(&app, path).await;
         assert_eq!(r.status, StatusCode::OK, "{path}");
-        assert!(r.text.contains("TrunkApplicationStarted"), "{path}: the page itself is served");
+        assert!(
+            r.text.contains("TrunkApplicationStarted"),
+            "{path}: the page itself is served"
+        );
         let policy = policy_of(&r);
         assert_strict_base(&policy);
         let script = directive(&policy, "script-src").unwrap();
-        assert_eq!(script[2..], [sha256_source(loader), sha256_source(second)], "{path}: one hash per inline script, nothing else: {policy}");
-        assert_eq!(directive(&policy, "form-action"), Some(vec!["'self'".to_owned()]), "{policy}");
-        assert_eq!(directive(&policy, "style-src"), Some(vec!["'self'".to_owned(), "'unsafe-inline'".to_owned()]), "{policy}");
+        assert_eq!(
+            script[2..],
+            [sha256_source(loader), sha256_source(second)],
+            "{path}: one hash per inline script, nothing else: {policy}"
+        );
+        assert_eq!(
+            directive(&policy, "form-action"),
+            Some(vec!["'self'".to_owned()]),
+            "{policy}"
+        );
+        assert_eq!(
+            directive(&policy, "style-src"),
+            Some(vec!["'self'".to_owned(), "'unsafe-inline'".to_owned()]),
+            "{policy}"
+        );
     }
 
     // The hashes come from the file served, not from a list made at build time: a rebuilt
     // portal's loader is allowed, the old one no longer.
-    std::fs::write(dist.join("index.html"), TRUNK_INDEX.replace("11ba1a4ab8013f8a", "0000aaaabbbbcccc")).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        TRUNK_INDEX.replace("11ba1a4ab8013f8a", "0000aaaabbbbcccc"),
+    )
+    .unwrap();
     let policy = policy_of(&get(&app, "/").await);
     let script = directive(&policy, "script-src").unwrap();
-    assert!(script.contains(&sha256_source(&loader.replace("11ba1a4ab8013f8a", "0000aaaabbbbcccc"))), "{policy}");
+    assert!(
+        script.contains(&sha256_source(
+            &loader.replace("11ba1a4ab8013f8a", "0000aaaabbbbcccc")
+        )),
+        "{policy}"
+    );
     assert!(!script.contains(&sha256_source(loader)), "{policy}");
 
     // Files next to the page are not pages: no policy of their own.
     std::fs::write(dist.join("app.js"), "export {}").unwrap();
-    assert!(get(&app, "/app.js").await.headers.get(header::CONTENT_SECURITY_POLICY).is_none());
+    assert!(get(&app, "/app.js")
+        .await
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .is_none());
 }
 
 #[tokio::test]
@@ -98,7 +160,10 @@ async fn the_built_portal_page_allows_trunks_loader_by_hash() {
         return;
     };
     // Trunk's loader is the one `<script type="module">` of the page, with no src.
-    let start = built.find("<script type=\"module\">").expect("Trunk's module loader") + "<script type=\"module\">".len();
+    let start = built
+        .find("<script type=\"module\">")
+        .expect("Trunk's module loader")
+        + "<script type=\"module\">".len();
     let loader = &built[start..start + built[start..].find("</script>").unwrap()];
     let app = App::new().await;
     let r = get(&app, "/sso").await;
@@ -106,7 +171,12 @@ async fn the_built_portal_page_allows_trunks_loader_by_hash() {
     assert!(r.text.contains(loader), "the built page is what is served");
     let policy = policy_of(&r);
     assert_strict_base(&policy);
-    assert!(directive(&policy, "script-src").unwrap().contains(&sha256_source(loader)), "{policy}");
+    assert!(
+        directive(&policy, "script-src")
+            .unwrap()
+            .contains(&sha256_source(loader)),
+        "{policy}"
+    );
 }
 
 #[tokio::test]
@@ -119,44 +189,93 @@ async fn pages_with_no_script_of_their_own_allow_no_inline_script() {
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text);
     let policy = policy_of(&r);
     assert_strict_base(&policy);
-    assert_eq!(directive(&policy, "script-src").unwrap().len(), 2, "{policy}");
+    assert_eq!(
+        directive(&policy, "script-src").unwrap().len(),
+        2,
+        "{policy}"
+    );
     let r = get(&bare, "/sso/saml/conn_nope/login/test_nope").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
     let policy = policy_of(&r);
     assert_strict_base(&policy);
-    assert_eq!(directive(&policy, "script-src").unwrap().len(), 2, "{policy}");
+    assert_eq!(
+        directive(&policy, "script-src").unwrap().len(),
+        2,
+        "{policy}"
+    );
 }
 
 #[tokio::test]
 async fn the_saml_post_binding_page_runs_only_its_submit_script_and_posts_only_to_the_idp() {
     let app = App::new().await;
     let org = app.org("Acme").await;
-    let (xml, _) = idp_metadata("https://idp.acme.test/entity", "https://idp.acme.test:8443/sso/post");
+    let (xml, _) = idp_metadata(
+        "https://idp.acme.test/entity",
+        "https://idp.acme.test:8443/sso/post",
+    );
     let xml = xml.replace("bindings:HTTP-Redirect", "bindings:HTTP-POST");
-    let r = app.vendor(Method::POST, &format!("/api/v1/organizations/{org}/connections"), Some(json!({ "idp": "okta-saml", "metadata_xml": xml }))).await;
+    let r = app
+        .vendor(
+            Method::POST,
+            &format!("/api/v1/organizations/{org}/connections"),
+            Some(json!({ "idp": "okta-saml", "metadata_xml": xml })),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     let conn = r.body["id"].as_str().unwrap().to_owned();
     let admin = app.admin(&org, "sso").await;
-    let start = admin.call(Method::POST, &format!("/portal/api/connections/{conn}/tests"), Some(json!({}))).await;
+    let start = admin
+        .call(
+            Method::POST,
+            &format!("/portal/api/connections/{conn}/tests"),
+            Some(json!({})),
+        )
+        .await;
     assert_eq!(start.status, StatusCode::CREATED, "{}", start.text);
     let test = start.body["test_id"].as_str().unwrap();
 
     let page = get(&app, &format!("/sso/saml/{conn}/login/{test}")).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
-    assert!(page.text.contains("action=\"https://idp.acme.test:8443/sso/post\""), "{}", page.text);
+    assert!(
+        page.text
+            .contains("action=\"https://idp.acme.test:8443/sso/post\""),
+        "{}",
+        page.text
+    );
     let policy = policy_of(&page);
     assert_strict_base(&policy);
-    assert_eq!(directive(&policy, "script-src").unwrap()[2..], [sha256_source("document.forms[0].submit();")], "{policy}");
-    assert_eq!(directive(&policy, "form-action"), Some(vec!["'self'".to_owned(), "https://idp.acme.test:8443".to_owned()]), "{policy}");
+    assert_eq!(
+        directive(&policy, "script-src").unwrap()[2..],
+        [sha256_source("document.forms[0].submit();")],
+        "{policy}"
+    );
+    assert_eq!(
+        directive(&policy, "form-action"),
+        Some(vec![
+            "'self'".to_owned(),
+            "https://idp.acme.test:8443".to_owned()
+        ]),
+        "{policy}"
+    );
 }
 
 /// A `Set-Cookie` value's attributes, after the `name=value` pair.
 fn attributes(set_cookie: &str) -> Vec<String> {
-    set_cookie.split(';').skip(1).map(|a| a.trim().to_owned()).collect()
+    set_cookie
+        .split(';')
+        .skip(1)
+        .map(|a| a.trim().to_owned())
+        .collect()
 }
 
 async fn session_with(app: &App, cookie: &str) -> Resp {
-    app.raw(Request::get("/portal/api/session").header(header::COOKIE, cookie).body(Body::empty()).unwrap()).await
+    app.raw(
+        Request::get("/portal/api/session")
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -169,62 +288,131 @@ async fn on_https_every_response_is_hsts_and_the_session_cookie_is_host_prefixed
     })
     .await;
     // Pages, the API, errors and health checks alike.
-    for path in ["/", "/healthz", "/portal/api/branding", "/portal/api/nope", "/missing.js"] {
+    for path in [
+        "/",
+        "/healthz",
+        "/portal/api/branding",
+        "/portal/api/nope",
+        "/missing.js",
+    ] {
         let r = get(&app, path).await;
-        assert_eq!(r.headers.get(header::STRICT_TRANSPORT_SECURITY).map(|v| v.to_str().unwrap()), Some("max-age=31536000"), "{path}");
+        assert_eq!(
+            r.headers
+                .get(header::STRICT_TRANSPORT_SECURITY)
+                .map(|v| v.to_str().unwrap()),
+            Some("max-age=31536000"),
+            "{path}"
+        );
     }
     let r = app.vendor(Method::GET, "/api/v1/embedding", None).await;
-    assert_eq!(r.headers[header::STRICT_TRANSPORT_SECURITY], "max-age=31536000");
+    assert_eq!(
+        r.headers[header::STRICT_TRANSPORT_SECURITY],
+        "max-age=31536000"
+    );
 
     let org = app.org("Acme").await;
     let redeemed = app.redeem(&app.link(&org, "sso").await).await;
     assert_eq!(redeemed.status, StatusCode::OK, "{}", redeemed.text);
-    let set = redeemed.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+    let set = redeemed.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let (name, value) = set.split(';').next().unwrap().split_once('=').unwrap();
     assert_eq!(name, "__Host-portico_session", "{set}");
     // What browsers require of a `__Host-` cookie.
     let attrs = attributes(&set);
-    assert!(attrs.iter().any(|a| a == "Secure") && attrs.iter().any(|a| a == "Path=/"), "{set}");
-    assert!(!attrs.iter().any(|a| a.to_ascii_lowercase().starts_with("domain")), "{set}");
+    assert!(
+        attrs.iter().any(|a| a == "Secure") && attrs.iter().any(|a| a == "Path=/"),
+        "{set}"
+    );
+    assert!(
+        !attrs
+            .iter()
+            .any(|a| a.to_ascii_lowercase().starts_with("domain")),
+        "{set}"
+    );
     // The session is read under that name only: the plain name is someone else's cookie.
-    assert_eq!(session_with(&app, &format!("__Host-portico_session={value}")).await.status, StatusCode::OK);
-    assert_error(&session_with(&app, &format!("portico_session={value}")).await, 401, "session_missing");
+    assert_eq!(
+        session_with(&app, &format!("__Host-portico_session={value}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_error(
+        &session_with(&app, &format!("portico_session={value}")).await,
+        401,
+        "session_missing",
+    );
 
     // Partitioned cookies for cross-site embedding keep the prefix and its rules.
     let r = app.vendor(Method::PUT, "/api/v1/embedding", Some(json!({ "allowed_origins": ["https://app.vendor.com"], "partitioned_cookies": true }))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let redeemed = app.redeem(&app.link(&org, "sso").await).await;
-    let set = redeemed.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+    let set = redeemed.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(set.starts_with("__Host-portico_session="), "{set}");
     let attrs = attributes(&set);
     for attr in ["Secure", "Path=/", "Partitioned", "SameSite=None"] {
         assert!(attrs.iter().any(|a| a == attr), "{attr} missing: {set}");
     }
-    assert!(!attrs.iter().any(|a| a.to_ascii_lowercase().starts_with("domain")), "{set}");
+    assert!(
+        !attrs
+            .iter()
+            .any(|a| a.to_ascii_lowercase().starts_with("domain")),
+        "{set}"
+    );
     // Signing out clears the cookie under the same name.
     let cookie = set.split(';').next().unwrap().to_owned();
     let csrf = redeemed.body["csrf_token"].as_str().unwrap();
-    let req = Request::delete("/portal/api/session").header(header::COOKIE, &cookie).header("x-portico-csrf", csrf).body(Body::empty()).unwrap();
+    let req = Request::delete("/portal/api/session")
+        .header(header::COOKIE, &cookie)
+        .header("x-portico-csrf", csrf)
+        .body(Body::empty())
+        .unwrap();
     let out = app.raw(req).await;
     assert_eq!(out.status, StatusCode::NO_CONTENT, "{}", out.text);
     let cleared = out.headers[header::SET_COOKIE].to_str().unwrap();
-    assert!(cleared.starts_with("__Host-portico_session=;") && cleared.contains("Max-Age=0"), "{cleared}");
+    assert!(
+        cleared.starts_with("__Host-portico_session=;") && cleared.contains("Max-Age=0"),
+        "{cleared}"
+    );
 }
 
 #[tokio::test]
 async fn on_http_there_is_no_hsts_and_the_cookie_keeps_its_plain_name() {
     let (app, _) = portal_app(TRUNK_INDEX).await;
     for path in ["/", "/healthz", "/portal/api/branding"] {
-        assert!(get(&app, path).await.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "{path}");
+        assert!(
+            get(&app, path)
+                .await
+                .headers
+                .get(header::STRICT_TRANSPORT_SECURITY)
+                .is_none(),
+            "{path}"
+        );
     }
     let org = app.org("Acme").await;
     let redeemed = app.redeem(&app.link(&org, "sso").await).await;
-    let set = redeemed.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+    let set = redeemed.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let (name, value) = set.split(';').next().unwrap().split_once('=').unwrap();
     assert_eq!(name, "portico_session", "{set}");
     // A browser refuses `__Host-` without Secure, and plain http cannot set Secure cookies
     // everywhere: no prefix, no Secure.
     assert!(!attributes(&set).iter().any(|a| a == "Secure"), "{set}");
-    assert_eq!(session_with(&app, &format!("portico_session={value}")).await.status, StatusCode::OK);
-    assert_error(&session_with(&app, &format!("__Host-portico_session={value}")).await, 401, "session_missing");
+    assert_eq!(
+        session_with(&app, &format!("portico_session={value}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_error(
+        &session_with(&app, &format!("__Host-portico_session={value}")).await,
+        401,
+        "session_missing",
+    );
 }

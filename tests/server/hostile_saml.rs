@@ -20,7 +20,13 @@ async fn saml_connection(app: &App) -> Pending<'_> {
     let admin = app.admin(&org, "sso").await;
     let conn = admin.connection("okta-saml").await;
     let (xml, _) = idp_metadata("https://idp.acme.test/entity", "https://idp.acme.test/sso");
-    let r = admin.call(Method::PUT, &format!("/portal/api/connections/{conn}/saml"), Some(json!({ "method": "metadata_xml", "metadata_xml": xml }))).await;
+    let r = admin
+        .call(
+            Method::PUT,
+            &format!("/portal/api/connections/{conn}/saml"),
+            Some(json!({ "method": "metadata_xml", "metadata_xml": xml })),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     Pending { admin, conn }
 }
@@ -28,13 +34,33 @@ async fn saml_connection(app: &App) -> Pending<'_> {
 impl Pending<'_> {
     /// Starts a test and returns (test id, RelayState), as the IdP would receive them.
     async fn start(&self) -> (String, String) {
-        let r = self.admin.call(Method::POST, &format!("/portal/api/connections/{}/tests", self.conn), Some(json!({}))).await;
+        let r = self
+            .admin
+            .call(
+                Method::POST,
+                &format!("/portal/api/connections/{}/tests", self.conn),
+                Some(json!({})),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         let test = r.body["test_id"].as_str().unwrap().to_owned();
-        let url = r.body["url"].as_str().unwrap().trim_start_matches("http://portal.test").to_owned();
-        let go = self.admin.app.raw(Request::get(url).body(Body::empty()).unwrap()).await;
+        let url = r.body["url"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("http://portal.test")
+            .to_owned();
+        let go = self
+            .admin
+            .app
+            .raw(Request::get(url).body(Body::empty()).unwrap())
+            .await;
         let location = url::Url::parse(go.headers[header::LOCATION].to_str().unwrap()).unwrap();
-        let relay = location.query_pairs().find(|(k, _)| k == "RelayState").unwrap().1.into_owned();
+        let relay = location
+            .query_pairs()
+            .find(|(k, _)| k == "RelayState")
+            .unwrap()
+            .1
+            .into_owned();
         (test, relay)
     }
 
@@ -43,7 +69,11 @@ impl Pending<'_> {
     async fn answer(&self, xml: &str) -> (Value, Duration) {
         let (test, relay) = self.start().await;
         let encoded = base64::engine::general_purpose::STANDARD.encode(xml);
-        let body = format!("SAMLResponse={}&RelayState={}", super::signin::url_encode(&encoded), super::signin::url_encode(&relay));
+        let body = format!(
+            "SAMLResponse={}&RelayState={}",
+            super::signin::url_encode(&encoded),
+            super::signin::url_encode(&relay)
+        );
         let req = Request::post(format!("/sso/saml/{}/acs", self.conn))
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from(body))
@@ -52,7 +82,14 @@ impl Pending<'_> {
         let r = self.admin.app.raw(req).await;
         let took = started.elapsed();
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-        let t = self.admin.call(Method::GET, &format!("/portal/api/connections/{}/tests/{test}", self.conn), None).await;
+        let t = self
+            .admin
+            .call(
+                Method::GET,
+                &format!("/portal/api/connections/{}/tests/{test}", self.conn),
+                None,
+            )
+            .await;
         assert_eq!(t.status, StatusCode::OK, "{}", t.text);
         (t.body, took)
     }
@@ -69,7 +106,9 @@ fn signed_with(transforms: &str, filler: &str) -> String {
 }
 
 async fn healthy(app: &App) {
-    let r = app.raw(Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    let r = app
+        .raw(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await;
     assert_eq!(r.status, StatusCode::OK);
 }
 
@@ -78,7 +117,11 @@ async fn a_response_nested_five_thousand_levels_deep_is_refused_without_a_crash(
     let app = App::new().await;
     let p = saml_connection(&app).await;
     let depth = 5_000;
-    let xml = format!("{RESPONSE_OPEN}{}{}</samlp:Response>", "<x>".repeat(depth), "</x>".repeat(depth));
+    let xml = format!(
+        "{RESPONSE_OPEN}{}{}</samlp:Response>",
+        "<x>".repeat(depth),
+        "</x>".repeat(depth)
+    );
     let (t, took) = p.answer(&xml).await;
     assert_eq!(t["diagnosis"]["code"], "saml_response_malformed", "{t}");
     assert!(t.to_string().contains("levels deep"), "{t}");
@@ -104,7 +147,8 @@ async fn forty_thousand_attributes_on_one_element_are_refused_at_once() {
 async fn xpath_and_xslt_transforms_never_reach_libxmlsec() {
     let app = App::new().await;
     let p = saml_connection(&app).await;
-    let enveloped = r#"<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>"#;
+    let enveloped =
+        r#"<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>"#;
     // An XPath over 8,000 elements took 30 s in libxmlsec1.
     let xpath = format!(
         r#"{enveloped}<ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"><ds:XPath>count(//. | //@* | //namespace::*)</ds:XPath></ds:Transform>"#
@@ -127,7 +171,10 @@ async fn xpath_and_xslt_transforms_never_reach_libxmlsec() {
 async fn an_oversized_response_is_refused_before_it_is_decoded() {
     let app = App::new().await;
     let p = saml_connection(&app).await;
-    let xml = format!("{RESPONSE_OPEN}<x>{}</x></samlp:Response>", "y".repeat(900 * 1024));
+    let xml = format!(
+        "{RESPONSE_OPEN}<x>{}</x></samlp:Response>",
+        "y".repeat(900 * 1024)
+    );
     let (t, took) = p.answer(&xml).await;
     assert_eq!(t["diagnosis"]["code"], "saml_response_malformed", "{t}");
     assert!(t.to_string().contains("KB"), "{t}");
@@ -141,7 +188,11 @@ async fn a_deeply_nested_svg_logo_is_refused_and_not_stored() {
     let org = app.org("Design agency").await;
     let designer = app.admin(&org, "theme").await;
     let depth = 5_000;
-    let svg = format!(r#"<svg xmlns="http://www.w3.org/2000/svg">{}{}</svg>"#, "<g>".repeat(depth), "</g>".repeat(depth));
+    let svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg">{}{}</svg>"#,
+        "<g>".repeat(depth),
+        "</g>".repeat(depth)
+    );
     let req = Request::post("/portal/api/theme/assets?kind=logo")
         .header(header::COOKIE, &designer.cookie)
         .header("x-portico-csrf", &designer.csrf)
@@ -161,10 +212,16 @@ fn unsolicited(conn: &str, xml: &str, from: Option<[u8; 4]>) -> Request<Body> {
     let encoded = base64::engine::general_purpose::STANDARD.encode(xml);
     let mut req = Request::post(format!("/sso/saml/{conn}/acs"))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!("SAMLResponse={}", super::signin::url_encode(&encoded))))
+        .body(Body::from(format!(
+            "SAMLResponse={}",
+            super::signin::url_encode(&encoded)
+        )))
         .unwrap();
     if let Some(ip) = from {
-        req.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((ip, 40_000))));
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                ip, 40_000,
+            ))));
     }
     req
 }
@@ -174,13 +231,32 @@ async fn hostile_posts_nobody_asked_for_are_refused_and_write_nothing() {
     let app = App::new().await;
     let p = saml_connection(&app).await;
     let db = app.dir.path().join("portico.db");
-    let size = || std::fs::metadata(&db).unwrap().len() + std::fs::metadata(app.dir.path().join("portico.db-wal")).map(|m| m.len()).unwrap_or(0);
+    let size = || {
+        std::fs::metadata(&db).unwrap().len()
+            + std::fs::metadata(app.dir.path().join("portico.db-wal"))
+                .map(|m| m.len())
+                .unwrap_or(0)
+    };
     // Warm the database up so its size only moves with what these posts would write.
     let before_size = size();
-    let nested = format!("{RESPONSE_OPEN}{}{}</samlp:Response>", "<x>".repeat(5_000), "</x>".repeat(5_000));
-    let big = format!("{RESPONSE_OPEN}<x>{}</x></samlp:Response>", "y".repeat(400 * 1024));
-    let xpath = signed_with(r#"<ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"><ds:XPath>1</ds:XPath></ds:Transform>"#, "");
-    for (xml, code) in [(&nested, "saml_response_malformed"), (&big, "saml_unsigned"), (&xpath, "saml_algorithm_not_allowed")] {
+    let nested = format!(
+        "{RESPONSE_OPEN}{}{}</samlp:Response>",
+        "<x>".repeat(5_000),
+        "</x>".repeat(5_000)
+    );
+    let big = format!(
+        "{RESPONSE_OPEN}<x>{}</x></samlp:Response>",
+        "y".repeat(400 * 1024)
+    );
+    let xpath = signed_with(
+        r#"<ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"><ds:XPath>1</ds:XPath></ds:Transform>"#,
+        "",
+    );
+    for (xml, code) in [
+        (&nested, "saml_response_malformed"),
+        (&big, "saml_unsigned"),
+        (&xpath, "saml_algorithm_not_allowed"),
+    ] {
         for _ in 0..5 {
             let started = Instant::now();
             let r = app.raw(unsolicited(&p.conn, xml, None)).await;
@@ -190,10 +266,22 @@ async fn hostile_posts_nobody_asked_for_are_refused_and_write_nothing() {
             assert!(r.text.len() < 8 * 1024, "the page does not echo the post");
         }
     }
-    let tests = p.admin.call(Method::GET, &format!("/portal/api/connections/{}/tests", p.conn), None).await;
+    let tests = p
+        .admin
+        .call(
+            Method::GET,
+            &format!("/portal/api/connections/{}/tests", p.conn),
+            None,
+        )
+        .await;
     assert_eq!(tests.body["data"], json!([]), "{}", tests.text);
     // 15 posts of up to 540 KB (base64): the database did not grow by a post's worth.
-    assert!(size() < before_size + 200 * 1024, "{} -> {}", before_size, size());
+    assert!(
+        size() < before_size + 200 * 1024,
+        "{} -> {}",
+        before_size,
+        size()
+    );
     healthy(&app).await;
 }
 
@@ -207,26 +295,63 @@ async fn answers_are_rate_limited_per_address_and_per_connection_with_retry_afte
     let p = saml_connection(&app).await;
     let limited = |r: &Resp| {
         assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
-        let wait: u64 = r.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+        let wait: u64 = r.headers[header::RETRY_AFTER]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!((1..=60).contains(&wait), "{wait}");
         assert!(r.text.contains("rate_limited"), "{}", r.text);
     };
     // One address: three answers a minute, then 429 (before the body is even read).
     for _ in 0..3 {
-        assert_eq!(app.raw(unsolicited(&p.conn, "<x/>", Some([198, 51, 100, 7]))).await.status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            app.raw(unsolicited(&p.conn, "<x/>", Some([198, 51, 100, 7])))
+                .await
+                .status,
+            StatusCode::BAD_REQUEST
+        );
     }
-    limited(&app.raw(unsolicited(&p.conn, "<x/>", Some([198, 51, 100, 7]))).await);
+    limited(
+        &app.raw(unsolicited(&p.conn, "<x/>", Some([198, 51, 100, 7])))
+            .await,
+    );
     // Other addresses still get through, until the connection's own budget for unsolicited
     // answers (5) is spent (the refused fourth did not count).
-    assert_eq!(app.raw(unsolicited(&p.conn, "<x/>", Some([203, 0, 113, 9]))).await.status, StatusCode::BAD_REQUEST);
-    assert_eq!(app.raw(unsolicited(&p.conn, "<x/>", Some([203, 0, 113, 10]))).await.status, StatusCode::BAD_REQUEST);
-    limited(&app.raw(unsolicited(&p.conn, "<x/>", Some([192, 0, 2, 1]))).await);
+    assert_eq!(
+        app.raw(unsolicited(&p.conn, "<x/>", Some([203, 0, 113, 9])))
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        app.raw(unsolicited(&p.conn, "<x/>", Some([203, 0, 113, 10])))
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    limited(
+        &app.raw(unsolicited(&p.conn, "<x/>", Some([192, 0, 2, 1])))
+            .await,
+    );
     // The OIDC callback shares the per-address limit; a minute later everyone may answer again.
-    let mut callback = Request::get(format!("/sso/oidc/{}/callback?state=x&code=y", p.conn)).body(Body::empty()).unwrap();
-    callback.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(([198, 51, 100, 7], 40_000))));
+    let mut callback = Request::get(format!("/sso/oidc/{}/callback?state=x&code=y", p.conn))
+        .body(Body::empty())
+        .unwrap();
+    callback
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            [198, 51, 100, 7],
+            40_000,
+        ))));
     limited(&app.raw(callback).await);
     app.advance(61);
-    assert_eq!(app.raw(unsolicited(&p.conn, "<x/>", Some([198, 51, 100, 7]))).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.raw(unsolicited(&p.conn, "<x/>", Some([198, 51, 100, 7])))
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
 }
 
 #[tokio::test]
@@ -240,13 +365,31 @@ async fn what_an_unsigned_error_response_quotes_is_kept_short() {
         r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r" Version="2.0" IssueInstant="2026-11-23T00:00:00Z"><saml:Issuer>https://idp.acme.test/entity</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Responder"/><samlp:StatusMessage>{message}</samlp:StatusMessage></samlp:Status></samlp:Response>"#
     );
     let (t, _) = p.answer(&xml).await;
-    assert_eq!(t["diagnosis"]["code"], "saml_status_not_success", "{}", &t.to_string()[..500]);
+    assert_eq!(
+        t["diagnosis"]["code"],
+        "saml_status_not_success",
+        "{}",
+        &t.to_string()[..500]
+    );
     let facts = t["diagnosis"]["facts"].as_array().unwrap();
     assert!(!facts.is_empty());
     for f in facts {
-        assert!(f["value"].as_str().unwrap().len() <= portico::api::signin::Fact::MAX_VALUE_BYTES + 3, "{}", f["key"]);
+        assert!(
+            f["value"].as_str().unwrap().len() <= portico::api::signin::Fact::MAX_VALUE_BYTES + 3,
+            "{}",
+            f["key"]
+        );
     }
-    let stored = app.state.store.test(t["id"].as_str().unwrap()).await.unwrap().unwrap();
+    let stored = app
+        .state
+        .store
+        .test(t["id"].as_str().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     let xml_kept = t["saml_response_xml"].as_str().map_or(0, str::len);
-    assert!(stored.result.unwrap().len() < 200 * 1024, "stored result bounded (pretty copy {xml_kept} bytes)");
+    assert!(
+        stored.result.unwrap().len() < 200 * 1024,
+        "stored result bounded (pretty copy {xml_kept} bytes)"
+    );
 }

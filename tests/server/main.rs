@@ -15,8 +15,8 @@ mod hostile_saml;
 mod hostnames;
 mod login_flow;
 mod metadata;
-mod openapi;
 mod oidc_rp;
+mod openapi;
 mod portal;
 mod private_files;
 mod refresh;
@@ -78,9 +78,22 @@ impl App {
         adjust(&mut settings);
         let clock = Arc::new(TestClock(AtomicI64::new(T0)));
         let state = build_state(settings, clock.clone()).await.unwrap();
-        let env = state.store.environment_by_name("development").await.unwrap().unwrap();
-        let (_, key) = portico::server::service::create_api_key(state.store.as_ref(), &env, "tests", T0).await.unwrap();
-        App { state, clock, key, dir }
+        let env = state
+            .store
+            .environment_by_name("development")
+            .await
+            .unwrap()
+            .unwrap();
+        let (_, key) =
+            portico::server::service::create_api_key(state.store.as_ref(), &env, "tests", T0)
+                .await
+                .unwrap();
+        App {
+            state,
+            clock,
+            key,
+            dir,
+        }
     }
 
     pub fn advance(&self, secs: i64) {
@@ -89,36 +102,69 @@ impl App {
 
     /// Sends a request through the router.
     pub async fn raw(&self, req: Request<Body>) -> Resp {
-        let resp = portico::server::http::router(self.state.clone()).oneshot(req).await.unwrap();
+        let resp = portico::server::http::router(self.state.clone())
+            .oneshot(req)
+            .await
+            .unwrap();
         let status = resp.status();
         let headers = resp.headers().clone();
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Resp { status, headers, body, text }
+        Resp {
+            status,
+            headers,
+            body,
+            text,
+        }
     }
 
     /// A vendor API call with the test's API key.
     pub async fn vendor(&self, method: Method, path: &str, body: Option<Value>) -> Resp {
-        let mut b = Request::builder().method(method).uri(path).header(header::AUTHORIZATION, format!("Bearer {}", self.key));
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {}", self.key));
         if body.is_some() {
             b = b.header(header::CONTENT_TYPE, "application/json");
         }
-        self.raw(b.body(body.map(|v| Body::from(v.to_string())).unwrap_or_default()).unwrap()).await
+        self.raw(
+            b.body(body.map(|v| Body::from(v.to_string())).unwrap_or_default())
+                .unwrap(),
+        )
+        .await
     }
 
     /// Creates an organization and returns its id.
     pub async fn org(&self, name: &str) -> String {
-        let r = self.vendor(Method::POST, "/api/v1/organizations", Some(json!({ "name": name }))).await;
+        let r = self
+            .vendor(
+                Method::POST,
+                "/api/v1/organizations",
+                Some(json!({ "name": name })),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         r.body["id"].as_str().unwrap().to_owned()
     }
 
     /// Mints a link and returns its token.
     pub async fn link(&self, org: &str, intent: &str) -> String {
-        let r = self.vendor(Method::POST, "/api/v1/portal_links", Some(json!({ "organization_id": org, "intent": intent }))).await;
+        let r = self
+            .vendor(
+                Method::POST,
+                "/api/v1/portal_links",
+                Some(json!({ "organization_id": org, "intent": intent })),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-        r.body["url"].as_str().unwrap().split("token=").nth(1).unwrap().to_owned()
+        r.body["url"]
+            .as_str()
+            .unwrap()
+            .split("token=")
+            .nth(1)
+            .unwrap()
+            .to_owned()
     }
 
     /// Redeems a link and returns the admin's session.
@@ -126,8 +172,18 @@ impl App {
         let token = self.link(org, intent).await;
         let r = self.redeem(&token).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-        let cookie = r.headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_owned();
-        Admin { app: self, cookie, csrf: r.body["csrf_token"].as_str().unwrap().to_owned() }
+        let cookie = r.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        Admin {
+            app: self,
+            cookie,
+            csrf: r.body["csrf_token"].as_str().unwrap().to_owned(),
+        }
     }
 
     pub async fn redeem(&self, token: &str) -> Resp {
@@ -153,7 +209,11 @@ pub fn portico_cli(dir: &std::path::Path, args: &[&str]) -> (bool, String, Strin
         .env_remove("PORTICO_PUBLIC_URL")
         .output()
         .unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// An IT admin's browser: session cookie and CSRF token.
@@ -165,16 +225,31 @@ pub struct Admin<'a> {
 
 impl Admin<'_> {
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Resp {
-        let mut b = Request::builder().method(method).uri(path).header(header::COOKIE, &self.cookie).header("x-portico-csrf", &self.csrf);
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::COOKIE, &self.cookie)
+            .header("x-portico-csrf", &self.csrf);
         if body.is_some() {
             b = b.header(header::CONTENT_TYPE, "application/json");
         }
-        self.app.raw(b.body(body.map(|v| Body::from(v.to_string())).unwrap_or_default()).unwrap()).await
+        self.app
+            .raw(
+                b.body(body.map(|v| Body::from(v.to_string())).unwrap_or_default())
+                    .unwrap(),
+            )
+            .await
     }
 
     /// Starts a connection and returns its id.
     pub async fn connection(&self, idp: &str) -> String {
-        let r = self.call(Method::POST, "/portal/api/connections", Some(json!({ "idp": idp }))).await;
+        let r = self
+            .call(
+                Method::POST,
+                "/portal/api/connections",
+                Some(json!({ "idp": idp })),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         r.body["id"].as_str().unwrap().to_owned()
     }
@@ -185,7 +260,11 @@ pub fn assert_error(r: &Resp, status: u16, code: &str) -> Value {
     assert_eq!(r.status.as_u16(), status, "{}", r.text);
     let e = &r.body["error"];
     assert_eq!(e["code"], code, "{}", r.text);
-    assert!(e["message"].as_str().is_some_and(|m| m.len() > 10), "{}", r.text);
+    assert!(
+        e["message"].as_str().is_some_and(|m| m.len() > 10),
+        "{}",
+        r.text
+    );
     let id = e["request_id"].as_str().unwrap();
     assert!(id.starts_with("req_"), "{}", r.text);
     assert_eq!(r.headers["x-request-id"], id);
@@ -194,7 +273,9 @@ pub fn assert_error(r: &Resp, status: u16, code: &str) -> Value {
 
 /// IdP metadata with a fresh self-signed certificate valid over the test clock.
 pub fn idp_metadata(entity_id: &str, sso: &str) -> (String, String) {
-    let cert = rcgen::generate_simple_self_signed(vec!["idp.test".into()]).unwrap().cert;
+    let cert = rcgen::generate_simple_self_signed(vec!["idp.test".into()])
+        .unwrap()
+        .cert;
     let pem = cert.pem();
     let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
     let xml = format!(
@@ -216,7 +297,10 @@ pub async fn serve_docs(docs: Vec<(&'static str, String, &'static str)>) -> Stri
     let mut router = axum::Router::new();
     for (path, body, ctype) in docs {
         let body = body.replace("{BASE}", &base);
-        router = router.route(path, axum::routing::get(move || async move { ([(header::CONTENT_TYPE, ctype)], body) }));
+        router = router.route(
+            path,
+            axum::routing::get(move || async move { ([(header::CONTENT_TYPE, ctype)], body) }),
+        );
     }
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     base

@@ -22,7 +22,12 @@ const OWN_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/server/data/me
 /// What the inspector must make of a document.
 pub enum Outcome {
     /// Accepted: entity ID, preferred sign-in URL, signing-certificate fingerprints, warnings.
-    Accepted(&'static str, &'static str, &'static [&'static str], &'static [&'static str]),
+    Accepted(
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+        &'static [&'static str],
+    ),
     /// Refused with this code.
     Rejected(&'static str),
     /// Refused with `metadata_choose_entity`, listing this many identity providers.
@@ -64,14 +69,20 @@ pub fn corpus_dir() -> Option<&'static Path> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("skipping: the SAML corpus {CORPUS_DIR} is absent (see its INDEX.tsv and SOURCES.txt)");
+        eprintln!(
+            "skipping: the SAML corpus {CORPUS_DIR} is absent (see its INDEX.tsv and SOURCES.txt)"
+        );
         None
     }
 }
 
 /// Checks each row, and that the table covers exactly the files in `dir` (less `ignored`).
 /// Returns (accepted, rejected) counts of the rows.
-fn check_table(dir: &Path, table: &[(&str, Option<&str>, Outcome)], ignored: &[&str]) -> (usize, usize) {
+fn check_table(
+    dir: &Path,
+    table: &[(&str, Option<&str>, Outcome)],
+    ignored: &[&str],
+) -> (usize, usize) {
     let on_disk: BTreeSet<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -80,8 +91,16 @@ fn check_table(dir: &Path, table: &[(&str, Option<&str>, Outcome)], ignored: &[&
     let listed: BTreeSet<String> = table.iter().map(|row| row.0.to_owned()).collect();
     let missing: Vec<&String> = on_disk.difference(&listed).collect();
     let gone: Vec<&String> = listed.difference(&on_disk).collect();
-    assert!(missing.is_empty(), "files in {} with no expected outcome in the table: {missing:?}", dir.display());
-    assert!(gone.is_empty(), "table rows for files not in {}: {gone:?}", dir.display());
+    assert!(
+        missing.is_empty(),
+        "files in {} with no expected outcome in the table: {missing:?}",
+        dir.display()
+    );
+    assert!(
+        gone.is_empty(),
+        "table rows for files not in {}: {gone:?}",
+        dir.display()
+    );
     let (mut accepted, mut rejected) = (0, 0);
     for (file, choice, expected) in table {
         let bytes = std::fs::read(dir.join(file)).unwrap();
@@ -94,17 +113,24 @@ fn check_table(dir: &Path, table: &[(&str, Option<&str>, Outcome)], ignored: &[&
                 accepted += 1;
             }
             Outcome::Rejected(code) => {
-                let p = got.err().unwrap_or_else(|| panic!("{what}: accepted, expected {code}"));
+                let p = got
+                    .err()
+                    .unwrap_or_else(|| panic!("{what}: accepted, expected {code}"));
                 check_problem(&what, &p, code);
                 rejected += 1;
             }
             Outcome::Choose(count) => {
-                let p = got.err().unwrap_or_else(|| panic!("{what}: accepted, expected a choice"));
+                let p = got
+                    .err()
+                    .unwrap_or_else(|| panic!("{what}: accepted, expected a choice"));
                 check_problem(&what, &p, "metadata_choose_entity");
                 assert_eq!(p.entities.len(), *count, "{what}: {:?}", p.entities);
                 let text = String::from_utf8_lossy(&bytes);
                 for e in &p.entities {
-                    assert!(text.contains(&format!("entityID=\"{}\"", e.entity_id)), "{what}: listed {e:?}");
+                    assert!(
+                        text.contains(&format!("entityID=\"{}\"", e.entity_id)),
+                        "{what}: listed {e:?}"
+                    );
                 }
                 rejected += 1;
             }
@@ -113,30 +139,61 @@ fn check_table(dir: &Path, table: &[(&str, Option<&str>, Outcome)], ignored: &[&
     (accepted, rejected)
 }
 
-fn check_accepted(what: &str, meta: &IdpMetadata, entity_id: &str, sso: &str, fingerprints: &[&str], warnings: &[&str]) {
+fn check_accepted(
+    what: &str,
+    meta: &IdpMetadata,
+    entity_id: &str,
+    sso: &str,
+    fingerprints: &[&str],
+    warnings: &[&str],
+) {
     assert_eq!(meta.entity_id, entity_id, "{what}");
-    assert_eq!(meta.preferred_sso().map(|s| s.url.as_str()), Some(sso), "{what}: {:?}", meta.sso_services);
-    let got: Vec<&str> = meta.signing_certificates.iter().map(|c| c.sha256_fingerprint.as_str()).collect();
+    assert_eq!(
+        meta.preferred_sso().map(|s| s.url.as_str()),
+        Some(sso),
+        "{what}: {:?}",
+        meta.sso_services
+    );
+    let got: Vec<&str> = meta
+        .signing_certificates
+        .iter()
+        .map(|c| c.sha256_fingerprint.as_str())
+        .collect();
     assert_eq!(got, fingerprints, "{what}");
     let codes: Vec<&str> = meta.warnings.iter().map(|w| w.code.as_str()).collect();
     assert_eq!(codes, warnings, "{what}");
     for c in &meta.signing_certificates {
         // The stored PEM is the certificate the fingerprint names.
         let b64: String = c.pem.lines().filter(|l| !l.starts_with("-----")).collect();
-        let der = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
-        let hex: Vec<String> = Sha256::digest(&der).iter().map(|b| format!("{b:02X}")).collect();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        let hex: Vec<String> = Sha256::digest(&der)
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect();
         assert_eq!(hex.join(":"), c.sha256_fingerprint, "{what}");
         assert_eq!(c.expired, c.not_after < NOW, "{what}");
-        assert!(!c.key_algorithm.is_empty() && c.key_bits >= 256, "{what}: {c:?}");
+        assert!(
+            !c.key_algorithm.is_empty() && c.key_bits >= 256,
+            "{what}: {c:?}"
+        );
     }
     for w in &meta.warnings {
-        assert!(w.message.ends_with('.') && w.message.len() > 40, "{what}: {w:?}");
+        assert!(
+            w.message.ends_with('.') && w.message.len() > 40,
+            "{what}: {w:?}"
+        );
     }
 }
 
 fn check_problem(what: &str, p: &MetadataProblem, code: &str) {
     assert_eq!(p.code, code, "{what}: {}", p.message);
-    assert!(p.message.ends_with('.') && p.message.len() > 40, "{what}: {}", p.message);
+    assert!(
+        p.message.ends_with('.') && p.message.len() > 40,
+        "{what}: {}",
+        p.message
+    );
 }
 
 #[test]
@@ -159,26 +216,55 @@ fn our_own_documents_have_their_expected_outcome() {
 fn the_table_agrees_with_the_corpus_index() {
     let Some(dir) = corpus_dir() else { return };
     let index = std::fs::read_to_string(dir.join("INDEX.tsv")).unwrap();
-    let columns: HashMap<&str, Vec<&str>> =
-        index.lines().skip(1).map(|l| l.split('\t').collect::<Vec<_>>()).map(|c| (c[0], c)).collect();
+    let columns: HashMap<&str, Vec<&str>> = index
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .map(|c| (c[0], c))
+        .collect();
     for (file, choice, expected) in corpus::CORPUS.iter().filter(|row| row.1.is_none()) {
-        let c = columns.get(file).unwrap_or_else(|| panic!("{file} is not in INDEX.tsv"));
-        let (root, counts, ids) = (c[1], c.get(2).copied().unwrap_or(""), c.get(3).copied().unwrap_or(""));
+        let c = columns
+            .get(file)
+            .unwrap_or_else(|| panic!("{file} is not in INDEX.tsv"));
+        let (root, counts, ids) = (
+            c[1],
+            c.get(2).copied().unwrap_or(""),
+            c.get(3).copied().unwrap_or(""),
+        );
         match expected {
-            Outcome::Rejected(code) if root.starts_with("NOT WELL-FORMED") => assert_eq!(*code, "metadata_not_xml", "{file}"),
-            Outcome::Rejected(code) if root.starts_with("DOCTYPE") => assert_eq!(*code, "metadata_dtd_forbidden", "{file}"),
+            Outcome::Rejected(code) if root.starts_with("NOT WELL-FORMED") => {
+                assert_eq!(*code, "metadata_not_xml", "{file}")
+            }
+            Outcome::Rejected(code) if root.starts_with("DOCTYPE") => {
+                assert_eq!(*code, "metadata_dtd_forbidden", "{file}")
+            }
             Outcome::Rejected(code) if matches!(root, "Response" | "Assertion") => {
                 assert_eq!(*code, "metadata_wrong_document", "{file}")
             }
-            _ if matches!(root, "Response" | "Assertion") || root.starts_with("NOT") || root.starts_with("DOCTYPE") => {
+            _ if matches!(root, "Response" | "Assertion")
+                || root.starts_with("NOT")
+                || root.starts_with("DOCTYPE") =>
+            {
                 panic!("{file}: INDEX says {root}")
             }
             Outcome::Accepted(entity_id, ..) => {
-                assert!(!counts.ends_with("/ 0 IdP"), "{file}: INDEX counts {counts}");
-                assert!(ids.split(',').any(|i| i == *entity_id) || ids.contains("(+"), "{file} {choice:?}: {ids}");
+                assert!(
+                    !counts.ends_with("/ 0 IdP"),
+                    "{file}: INDEX counts {counts}"
+                );
+                assert!(
+                    ids.split(',').any(|i| i == *entity_id) || ids.contains("(+"),
+                    "{file} {choice:?}: {ids}"
+                );
             }
             Outcome::Choose(n) => {
-                let idps: usize = counts.rsplit("/ ").next().unwrap().trim_end_matches(" IdP").parse().unwrap();
+                let idps: usize = counts
+                    .rsplit("/ ")
+                    .next()
+                    .unwrap()
+                    .trim_end_matches(" IdP")
+                    .parse()
+                    .unwrap();
                 assert!(idps >= *n && *n >= 2, "{file}: INDEX counts {counts}");
             }
             Outcome::Rejected(_) => {}

@@ -31,11 +31,20 @@ static NODE: OnceLock<Option<Node>> = OnceLock::new();
 fn node() -> Option<&'static Node> {
     NODE.get_or_init(|| {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let modules = std::env::var_os("PORTICO_E2E_NODE_MODULES").map(PathBuf::from).unwrap_or_else(|| root.join("tests/e2e/node_modules"));
+        let modules = std::env::var_os("PORTICO_E2E_NODE_MODULES")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("tests/e2e/node_modules"));
         if !modules.join("oidc-provider").is_dir() {
             // CI installs the peers (.ci/setup); there a missing provider is a failure, not a skip.
-            assert!(std::env::var_os("CI").is_none(), "{} has no oidc-provider: run .ci/setup", modules.display());
-            eprintln!("SKIPPED oidc_rp: {} has no oidc-provider (run npm ci in tests/e2e)", modules.display());
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{} has no oidc-provider: run .ci/setup",
+                modules.display()
+            );
+            eprintln!(
+                "SKIPPED oidc_rp: {} has no oidc-provider (run npm ci in tests/e2e)",
+                modules.display()
+            );
             return None;
         }
         // The provider's own log, read only when it fails to start.
@@ -63,11 +72,17 @@ fn node() -> Option<&'static Node> {
         let info = serde_json::from_str(&line).unwrap_or_else(|_| {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("the provider did not start: {line}{}", std::fs::read_to_string(&log_path).unwrap_or_default())
+            panic!(
+                "the provider did not start: {line}{}",
+                std::fs::read_to_string(&log_path).unwrap_or_default()
+            )
         });
         // Keep reading: the provider may print more, and a closed pipe would kill it (EPIPE).
         std::thread::spawn(move || for _ in stdout.lines() {});
-        Some(Node { _child: Mutex::new(child), info })
+        Some(Node {
+            _child: Mutex::new(child),
+            info,
+        })
     })
     .as_ref()
 }
@@ -78,13 +93,18 @@ fn fetcher() -> Fetcher {
 }
 
 fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }
 
 /// One of the providers: its stored connection and client secret.
 async fn connection(which: &str) -> (StoredOidc, String) {
     let p = &node().unwrap().info[which];
-    let found = oidc::discover(&fetcher(), p["issuer"].as_str().unwrap()).await.unwrap();
+    let found = oidc::discover(&fetcher(), p["issuer"].as_str().unwrap())
+        .await
+        .unwrap();
     let cfg = StoredOidc {
         issuer: found.issuer,
         client_id: p["client_id"].as_str().unwrap().to_owned(),
@@ -98,12 +118,19 @@ async fn connection(which: &str) -> (StoredOidc, String) {
 /// login (any name and password) and consent forms, and stops at the redirect back to us.
 /// Returns the callback's query parameters.
 async fn browse(start_url: &str, login: &str) -> HashMap<String, String> {
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let mut cookies: HashMap<String, String> = HashMap::new();
     let mut url = url::Url::parse(start_url).unwrap();
     let mut form: Option<Vec<(String, String)>> = None;
     for _ in 0..20 {
-        let cookie = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+        let cookie = cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
         let req = match form.take() {
             Some(fields) => http.post(url.clone()).form(&fields),
             None => http.get(url.clone()),
@@ -129,12 +156,23 @@ async fn browse(start_url: &str, login: &str) -> HashMap<String, String> {
         }
         let html = resp.text().await.unwrap();
         assert!(status.is_success(), "{url} answered {status}: {html}");
-        let action = attr(&html[html.find("<form").unwrap_or_else(|| panic!("no form at {url}: {html}"))..], "action").unwrap();
+        let action = attr(
+            &html[html
+                .find("<form")
+                .unwrap_or_else(|| panic!("no form at {url}: {html}"))..],
+            "action",
+        )
+        .unwrap();
         let mut fields: Vec<(String, String)> = html
             .split("<input")
             .skip(1)
             .filter(|tag| tag.contains(r#"type="hidden""#))
-            .map(|tag| (attr(tag, "name").unwrap(), attr(tag, "value").unwrap_or_default()))
+            .map(|tag| {
+                (
+                    attr(tag, "name").unwrap(),
+                    attr(tag, "value").unwrap_or_default(),
+                )
+            })
             .collect();
         if html.contains(r#"name="login""#) {
             fields.push(("login".into(), login.into()));
@@ -158,16 +196,28 @@ async fn authorize(cfg: &StoredOidc, login: &str) -> (AuthStart, String) {
     let start = oidc::start(&fetcher(), cfg, REDIRECT).await.unwrap();
     let back = browse(&start.url, login).await;
     assert_eq!(back.get("state"), Some(&start.state), "{back:?}");
-    let code = back.get("code").unwrap_or_else(|| panic!("no code: {back:?}")).clone();
+    let code = back
+        .get("code")
+        .unwrap_or_else(|| panic!("no code: {back:?}"))
+        .clone();
     (start, code)
 }
 
 fn fact<'a>(r: &'a Rejection, key: &str) -> &'a str {
-    &r.facts.iter().find(|f| f.key == key).unwrap_or_else(|| panic!("no fact {key} in {r:?}")).value
+    &r.facts
+        .iter()
+        .find(|f| f.key == key)
+        .unwrap_or_else(|| panic!("no fact {key} in {r:?}"))
+        .value
 }
 
 fn values(outcome: &oidc::OidcOutcome, claim: &str) -> Vec<String> {
-    outcome.claims.iter().find(|a| a.name == claim).map(|a| a.values.clone()).unwrap_or_default()
+    outcome
+        .claims
+        .iter()
+        .find(|a| a.name == claim)
+        .map(|a| a.values.clone())
+        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -178,7 +228,11 @@ async fn code_flow_with_pkce_reads_the_id_token() {
     let (cfg, secret) = connection("basic").await;
     let start = oidc::start(&fetcher(), &cfg, REDIRECT).await.unwrap();
     let url = url::Url::parse(&start.url).unwrap();
-    assert!(start.url.starts_with(&cfg.authorization_endpoint), "{}", start.url);
+    assert!(
+        start.url.starts_with(&cfg.authorization_endpoint),
+        "{}",
+        start.url
+    );
     let q: HashMap<String, String> = url.query_pairs().into_owned().collect();
     assert_eq!(q["response_type"], "code");
     assert_eq!(q["client_id"], "portico-rp");
@@ -187,14 +241,27 @@ async fn code_flow_with_pkce_reads_the_id_token() {
     scopes.sort();
     assert_eq!(scopes, ["email", "openid", "profile"]);
     assert_eq!(q["code_challenge_method"], "S256");
-    assert_eq!((q["state"].as_str(), q["nonce"].as_str()), (start.state.as_str(), start.nonce.as_str()));
+    assert_eq!(
+        (q["state"].as_str(), q["nonce"].as_str()),
+        (start.state.as_str(), start.nonce.as_str())
+    );
     assert!(start.pkce_verifier.len() >= 43 && !start.url.contains(&start.pkce_verifier));
 
     let back = browse(&start.url, "ada").await;
     assert_eq!(back["state"], start.state);
-    let out = oidc::finish(&fetcher(), &cfg, &secret, REDIRECT, &back["code"], &start.nonce, &start.pkce_verifier, now(), SKEW)
-        .await
-        .unwrap();
+    let out = oidc::finish(
+        &fetcher(),
+        &cfg,
+        &secret,
+        REDIRECT,
+        &back["code"],
+        &start.nonce,
+        &start.pkce_verifier,
+        now(),
+        SKEW,
+    )
+    .await
+    .unwrap();
     assert_eq!(out.subject, "ada");
     assert_eq!(values(&out, "sub"), ["ada"]);
     assert_eq!(values(&out, "email"), ["ada@example.test"]);
@@ -203,18 +270,38 @@ async fn code_flow_with_pkce_reads_the_id_token() {
     assert_eq!(values(&out, "email_verified"), ["true"]);
     assert_eq!(values(&out, "nonce"), [start.nonce.as_str()]);
     assert_eq!(values(&out, "aud"), ["portico-rp"]);
-    assert!(out.claims.iter().all(|a| a.format.is_none() && a.friendly_name.is_none()));
+    assert!(out
+        .claims
+        .iter()
+        .all(|a| a.format.is_none() && a.friendly_name.is_none()));
     // The decoded payload, every claim, and no token in it.
     assert_eq!(out.id_token_claims["iss"], cfg.issuer.as_str());
     assert_eq!(out.id_token_claims["email"], "ada@example.test");
     assert!(out.id_token_claims.as_object().unwrap().len() == out.claims.len());
-    assert!(!out.id_token_claims.to_string().contains("eyJ"), "{}", out.id_token_claims);
+    assert!(
+        !out.id_token_claims.to_string().contains("eyJ"),
+        "{}",
+        out.id_token_claims
+    );
 
     // A code is good once.
-    let again = oidc::finish(&fetcher(), &cfg, &secret, REDIRECT, &back["code"], &start.nonce, &start.pkce_verifier, now(), SKEW)
-        .await
-        .unwrap_err();
-    assert_eq!((again.code, fact(&again, "error")), (FailureCode::OidcTokenExchangeFailed, "invalid_grant"));
+    let again = oidc::finish(
+        &fetcher(),
+        &cfg,
+        &secret,
+        REDIRECT,
+        &back["code"],
+        &start.nonce,
+        &start.pkce_verifier,
+        now(),
+        SKEW,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        (again.code, fact(&again, "error")),
+        (FailureCode::OidcTokenExchangeFailed, "invalid_grant")
+    );
 }
 
 #[tokio::test]
@@ -224,10 +311,26 @@ async fn post_only_provider_gets_the_secret_in_the_body_and_profile_from_userinf
     }
     let (cfg, secret) = connection("post").await;
     let (start, code) = authorize(&cfg, "grace").await;
-    let out = oidc::finish(&fetcher(), &cfg, &secret, REDIRECT, &code, &start.nonce, &start.pkce_verifier, now(), SKEW).await.unwrap();
+    let out = oidc::finish(
+        &fetcher(),
+        &cfg,
+        &secret,
+        REDIRECT,
+        &code,
+        &start.nonce,
+        &start.pkce_verifier,
+        now(),
+        SKEW,
+    )
+    .await
+    .unwrap();
     assert_eq!(out.subject, "grace");
     // This provider keeps the ID token to the protocol claims...
-    assert!(out.id_token_claims.get("email").is_none(), "{}", out.id_token_claims);
+    assert!(
+        out.id_token_claims.get("email").is_none(),
+        "{}",
+        out.id_token_claims
+    );
     // ...so email and names came from userinfo, each once.
     assert_eq!(values(&out, "email"), ["ada@example.test"]);
     assert_eq!(values(&out, "given_name"), ["Ada"]);
@@ -242,7 +345,19 @@ async fn a_different_nonce_is_refused() {
     }
     let (cfg, secret) = connection("basic").await;
     let (start, code) = authorize(&cfg, "ada").await;
-    let r = oidc::finish(&fetcher(), &cfg, &secret, REDIRECT, &code, "another-sign-in", &start.pkce_verifier, now(), SKEW).await.unwrap_err();
+    let r = oidc::finish(
+        &fetcher(),
+        &cfg,
+        &secret,
+        REDIRECT,
+        &code,
+        "another-sign-in",
+        &start.pkce_verifier,
+        now(),
+        SKEW,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(r.code, FailureCode::OidcNonceMismatch, "{r:?}");
     assert!(fact(&r, "problem").contains("different nonce"));
 }
@@ -254,7 +369,19 @@ async fn a_wrong_client_secret_is_client_auth_failed() {
     }
     let (cfg, _) = connection("basic").await;
     let (start, code) = authorize(&cfg, "ada").await;
-    let r = oidc::finish(&fetcher(), &cfg, "not-the-secret", REDIRECT, &code, &start.nonce, &start.pkce_verifier, now(), SKEW).await.unwrap_err();
+    let r = oidc::finish(
+        &fetcher(),
+        &cfg,
+        "not-the-secret",
+        REDIRECT,
+        &code,
+        &start.nonce,
+        &start.pkce_verifier,
+        now(),
+        SKEW,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(r.code, FailureCode::OidcClientAuthFailed, "{r:?}");
     assert_eq!(fact(&r, "client_id"), "portico-rp");
     assert_eq!(fact(&r, "error"), "invalid_client");
@@ -269,12 +396,27 @@ async fn a_clock_a_day_ahead_sees_an_expired_token() {
     let (cfg, secret) = connection("basic").await;
     let (start, code) = authorize(&cfg, "ada").await;
     let later = now() + 86_400;
-    let r = oidc::finish(&fetcher(), &cfg, &secret, REDIRECT, &code, &start.nonce, &start.pkce_verifier, later, SKEW).await.unwrap_err();
+    let r = oidc::finish(
+        &fetcher(),
+        &cfg,
+        &secret,
+        REDIRECT,
+        &code,
+        &start.nonce,
+        &start.pkce_verifier,
+        later,
+        SKEW,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(r.code, FailureCode::OidcTokenExpired, "{r:?}");
     assert_eq!(fact(&r, "our_clock"), portico::server::time::rfc3339(later));
     assert_eq!(fact(&r, "skew_allowed"), "60 seconds");
     let expires = fact(&r, "expires_at");
-    assert!(expires.ends_with('Z') && expires < fact(&r, "our_clock"), "{r:?}");
+    assert!(
+        expires.ends_with('Z') && expires < fact(&r, "our_clock"),
+        "{r:?}"
+    );
     assert!(fact(&r, "problem").contains("expired"));
 }
 
@@ -286,7 +428,19 @@ async fn a_clock_a_day_behind_sees_a_token_from_the_future() {
     let (cfg, secret) = connection("basic").await;
     let (start, code) = authorize(&cfg, "ada").await;
     let earlier = now() - 86_400;
-    let r = oidc::finish(&fetcher(), &cfg, &secret, REDIRECT, &code, &start.nonce, &start.pkce_verifier, earlier, SKEW).await.unwrap_err();
+    let r = oidc::finish(
+        &fetcher(),
+        &cfg,
+        &secret,
+        REDIRECT,
+        &code,
+        &start.nonce,
+        &start.pkce_verifier,
+        earlier,
+        SKEW,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(r.code, FailureCode::OidcTokenExpired, "{r:?}");
     assert!(fact(&r, "issued_at") > fact(&r, "our_clock"), "{r:?}");
     assert!(fact(&r, "problem").contains("issued later"));
@@ -302,8 +456,23 @@ async fn another_client_id_is_refused_by_the_token_endpoint() {
     // A client ID the provider does not know: it cannot authenticate, so no ID token (and no
     // audience check) is reached.
     let (start, code) = authorize(&cfg, "ada").await;
-    let unknown = StoredOidc { client_id: "portico-unknown".into(), ..cfg.clone() };
-    let r = oidc::finish(&fetcher(), &unknown, &secret, REDIRECT, &code, &start.nonce, &start.pkce_verifier, now(), SKEW).await.unwrap_err();
+    let unknown = StoredOidc {
+        client_id: "portico-unknown".into(),
+        ..cfg.clone()
+    };
+    let r = oidc::finish(
+        &fetcher(),
+        &unknown,
+        &secret,
+        REDIRECT,
+        &code,
+        &start.nonce,
+        &start.pkce_verifier,
+        now(),
+        SKEW,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(r.code, FailureCode::OidcClientAuthFailed, "{r:?}");
     assert_eq!(fact(&r, "client_id"), "portico-unknown");
 
@@ -311,10 +480,23 @@ async fn another_client_id_is_refused_by_the_token_endpoint() {
     // someone else, before any ID token is minted.
     let (start, code) = authorize(&cfg, "ada").await;
     let other = &node().unwrap().info["basic"]["other"];
-    let as_other = StoredOidc { client_id: other["client_id"].as_str().unwrap().into(), ..cfg.clone() };
-    let r = oidc::finish(&fetcher(), &as_other, other["client_secret"].as_str().unwrap(), REDIRECT, &code, &start.nonce, &start.pkce_verifier, now(), SKEW)
-        .await
-        .unwrap_err();
+    let as_other = StoredOidc {
+        client_id: other["client_id"].as_str().unwrap().into(),
+        ..cfg.clone()
+    };
+    let r = oidc::finish(
+        &fetcher(),
+        &as_other,
+        other["client_secret"].as_str().unwrap(),
+        REDIRECT,
+        &code,
+        &start.nonce,
+        &start.pkce_verifier,
+        now(),
+        SKEW,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(r.code, FailureCode::OidcTokenExchangeFailed, "{r:?}");
     assert_eq!(fact(&r, "error"), "invalid_grant");
 }
@@ -327,7 +509,19 @@ async fn a_wrong_pkce_verifier_fails_the_exchange() {
     let (cfg, secret) = connection("basic").await;
     let (start, code) = authorize(&cfg, "ada").await;
     let wrong = "x".repeat(43);
-    let r = oidc::finish(&fetcher(), &cfg, &secret, REDIRECT, &code, &start.nonce, &wrong, now(), SKEW).await.unwrap_err();
+    let r = oidc::finish(
+        &fetcher(),
+        &cfg,
+        &secret,
+        REDIRECT,
+        &code,
+        &start.nonce,
+        &wrong,
+        now(),
+        SKEW,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(r.code, FailureCode::OidcTokenExchangeFailed, "{r:?}");
     assert_eq!(fact(&r, "error"), "invalid_grant");
     assert_eq!(fact(&r, "status"), "400");
@@ -344,7 +538,10 @@ async fn the_providers_own_error_is_mapped() {
     // Nobody is signed in, so a silent request comes straight back with an error.
     let back = browse(&format!("{}&prompt=none", start.url), "ada").await;
     assert_eq!(back["state"], start.state);
-    let r = oidc::idp_error(&back["error"], back.get("error_description").map(String::as_str));
+    let r = oidc::idp_error(
+        &back["error"],
+        back.get("error_description").map(String::as_str),
+    );
     assert_eq!(r.code, FailureCode::OidcIdpError);
     assert_eq!(fact(&r, "error"), "login_required");
     assert!(!fact(&r, "error_description").is_empty(), "{r:?}");
@@ -362,9 +559,24 @@ async fn an_unreachable_or_private_provider_is_reported() {
     let r = oidc::start(&fetcher(), &cfg, REDIRECT).await.unwrap_err();
     assert_eq!(r.code, FailureCode::OidcProviderUnreachable);
     assert!(fact(&r, "problem").contains("Could not connect"), "{r:?}");
-    let r = oidc::finish(&Fetcher::new(vec![]), &cfg, "s", REDIRECT, "c", "n", "v", now(), SKEW).await.unwrap_err();
+    let r = oidc::finish(
+        &Fetcher::new(vec![]),
+        &cfg,
+        "s",
+        REDIRECT,
+        "c",
+        "n",
+        "v",
+        now(),
+        SKEW,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(r.code, FailureCode::OidcProviderUnreachable);
-    assert!(fact(&r, "problem").contains("which Portico never fetches from"), "{r:?}");
+    assert!(
+        fact(&r, "problem").contains("which Portico never fetches from"),
+        "{r:?}"
+    );
 }
 
 #[tokio::test]
@@ -392,20 +604,51 @@ async fn a_saved_secret_never_follows_a_new_issuer() {
 
     // Another issuer without a secret: refused on the secret field, nothing changed. The vendor
     // API and the portal share this path.
-    let moved = app.vendor(Method::PATCH, &format!("/api/v1/connections/{conn}"), Some(json!({ "issuer": post["issuer"], "client_id": basic["client_id"] }))).await;
+    let moved = app
+        .vendor(
+            Method::PATCH,
+            &format!("/api/v1/connections/{conn}"),
+            Some(json!({ "issuer": post["issuer"], "client_id": basic["client_id"] })),
+        )
+        .await;
     let e = assert_error(&moved, 422, "validation_failed");
-    assert!(e["fields"]["client_secret"].as_str().unwrap().contains("Enter the client secret again"), "{e}");
+    assert!(
+        e["fields"]["client_secret"]
+            .as_str()
+            .unwrap()
+            .contains("Enter the client secret again"),
+        "{e}"
+    );
     let after = app.state.store.connection(&conn).await.unwrap().unwrap();
-    assert_eq!((&after.config, &after.client_secret_enc), (&before.config, &before.client_secret_enc));
+    assert_eq!(
+        (&after.config, &after.client_secret_enc),
+        (&before.config, &before.client_secret_enc)
+    );
     // A new client ID at the same issuer needs its own secret too.
-    let other = app.vendor(Method::PATCH, &format!("/api/v1/connections/{conn}"), Some(json!({ "issuer": basic["issuer"], "client_id": basic["other"]["client_id"] }))).await;
+    let other = app
+        .vendor(
+            Method::PATCH,
+            &format!("/api/v1/connections/{conn}"),
+            Some(json!({ "issuer": basic["issuer"], "client_id": basic["other"]["client_id"] })),
+        )
+        .await;
     assert_error(&other, 422, "validation_failed");
     // The same issuer and client again keep the saved secret; a new issuer with its secret is fine.
-    let same = app.vendor(Method::PATCH, &format!("/api/v1/connections/{conn}"), Some(json!({ "issuer": basic["issuer"], "client_id": basic["client_id"] }))).await;
+    let same = app
+        .vendor(
+            Method::PATCH,
+            &format!("/api/v1/connections/{conn}"),
+            Some(json!({ "issuer": basic["issuer"], "client_id": basic["client_id"] })),
+        )
+        .await;
     assert_eq!(same.status, StatusCode::OK, "{}", same.text);
     let paired = app
         .vendor(Method::PATCH, &format!("/api/v1/connections/{conn}"), Some(json!({ "issuer": post["issuer"], "client_id": post["client_id"], "client_secret": post["client_secret"] })))
         .await;
     assert_eq!(paired.status, StatusCode::OK, "{}", paired.text);
-    assert_eq!(paired.body["oidc"]["issuer"], post["issuer"], "{}", paired.text);
+    assert_eq!(
+        paired.body["oidc"]["issuer"], post["issuer"],
+        "{}",
+        paired.text
+    );
 }

@@ -7,7 +7,14 @@ use std::path::Path;
 
 /// The permission bits, in octal as `ls` and `chmod` say them.
 fn mode(p: &Path) -> String {
-    format!("{:o}", std::fs::metadata(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())).permissions().mode() & 0o777)
+    format!(
+        "{:o}",
+        std::fs::metadata(p)
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    )
 }
 
 /// Builds the state the way `portico serve` does, on `data` with its own key file.
@@ -20,7 +27,9 @@ async fn state_on(data: &Path) -> AppState {
 
 /// A write, so SQLite has its WAL and shared-memory files open.
 async fn write_something(state: &AppState) {
-    portico::server::service::ensure_environment(state.store.as_ref(), "staging", T0).await.unwrap();
+    portico::server::service::ensure_environment(state.store.as_ref(), "staging", T0)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -30,7 +39,12 @@ async fn a_new_data_directory_and_its_database_files_are_owner_only() {
     let state = state_on(&data).await;
     write_something(&state).await;
     assert_eq!(mode(&data), "700", "data directory");
-    for name in ["portico.db", "portico.db-wal", "portico.db-shm", "secret.key"] {
+    for name in [
+        "portico.db",
+        "portico.db-wal",
+        "portico.db-shm",
+        "secret.key",
+    ] {
         assert_eq!(mode(&data.join(name)), "600", "{name}");
     }
 }
@@ -43,14 +57,29 @@ async fn looser_files_from_before_are_tightened_at_start() {
     // opened them up, as an older version or a restore from backup would have.
     let first = state_on(&data).await;
     write_something(&first).await;
-    for name in ["portico.db", "portico.db-wal", "portico.db-shm", "secret.key"] {
+    for name in [
+        "portico.db",
+        "portico.db-wal",
+        "portico.db-shm",
+        "secret.key",
+    ] {
         std::fs::set_permissions(data.join(name), std::fs::Permissions::from_mode(0o644)).unwrap();
     }
     let second = state_on(&data).await;
-    for name in ["portico.db", "portico.db-wal", "portico.db-shm", "secret.key"] {
+    for name in [
+        "portico.db",
+        "portico.db-wal",
+        "portico.db-shm",
+        "secret.key",
+    ] {
         assert_eq!(mode(&data.join(name)), "600", "{name}");
     }
     // Same data, same key: nothing but the modes changed.
-    assert!(second.store.environment_by_name("staging").await.unwrap().is_some());
+    assert!(second
+        .store
+        .environment_by_name("staging")
+        .await
+        .unwrap()
+        .is_some());
     drop(first);
 }

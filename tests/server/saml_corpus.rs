@@ -134,7 +134,10 @@ fn first_attr(doc: &roxmltree::Document, element: &str, attr: &str) -> Option<St
 }
 
 fn context(text: &str) -> Context {
-    let opts = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
     let Ok(doc) = roxmltree::Document::parse_with_options(text, opts) else {
         return Context {
             issue_instant: crate::T0,
@@ -145,7 +148,10 @@ fn context(text: &str) -> Context {
         };
     };
     let root = doc.root_element();
-    let instant = root.attribute("IssueInstant").and_then(parse_time).unwrap_or(crate::T0);
+    let instant = root
+        .attribute("IssueInstant")
+        .and_then(parse_time)
+        .unwrap_or(crate::T0);
     Context {
         issue_instant: instant,
         issuer: first_text(&doc, "Issuer").unwrap_or_default(),
@@ -177,10 +183,16 @@ fn keyinfo_certificates(dir: &Path, file: &str) -> Vec<CertificateInfo> {
     let text = text.trim_start_matches('\u{feff}');
     let doc = roxmltree::Document::parse(text).unwrap();
     let mut out: Vec<CertificateInfo> = Vec::new();
-    for n in doc.descendants().filter(|n| n.is_element() && n.tag_name().name() == "X509Certificate") {
+    for n in doc
+        .descendants()
+        .filter(|n| n.is_element() && n.tag_name().name() == "X509Certificate")
+    {
         let Some(b64) = n.text() else { continue };
         if let Ok(info) = parse_certificate(b64, METADATA_NOW) {
-            if !out.iter().any(|c| c.sha256_fingerprint == info.sha256_fingerprint) {
+            if !out
+                .iter()
+                .any(|c| c.sha256_fingerprint == info.sha256_fingerprint)
+            {
                 out.push(info);
             }
         }
@@ -189,18 +201,27 @@ fn keyinfo_certificates(dir: &Path, file: &str) -> Vec<CertificateInfo> {
 }
 
 fn stranger() -> CertificateInfo {
-    let cert = rcgen::generate_simple_self_signed(vec!["stranger.test".into()]).unwrap().cert;
+    let cert = rcgen::generate_simple_self_signed(vec!["stranger.test".into()])
+        .unwrap()
+        .cert;
     parse_certificate(&cert.pem(), METADATA_NOW).unwrap()
 }
 
 /// Runs one file; returns the outcome as an `Expect`.
 fn run(dir: &Path, file: &str, trust: Trust, allow_sha1: bool) -> (Expect, String) {
     let bytes = std::fs::read(dir.join(file)).unwrap();
-    let text = String::from_utf8_lossy(&bytes).trim_start_matches('\u{feff}').to_owned();
+    let text = String::from_utf8_lossy(&bytes)
+        .trim_start_matches('\u{feff}')
+        .to_owned();
     let ctx = context(&text);
     let (certs, idp) = match trust {
         Trust::Meta(m) => {
-            let meta = inspect_idp_metadata_bytes(&std::fs::read(dir.join(m)).unwrap(), METADATA_NOW, None).unwrap();
+            let meta = inspect_idp_metadata_bytes(
+                &std::fs::read(dir.join(m)).unwrap(),
+                METADATA_NOW,
+                None,
+            )
+            .unwrap();
             (meta.signing_certificates, meta.entity_id)
         }
         Trust::KeyInfo(f) => (keyinfo_certificates(dir, f), ctx.issuer.clone()),
@@ -223,10 +244,17 @@ fn run(dir: &Path, file: &str, trust: Trust, allow_sha1: bool) -> (Expect, Strin
         Ok(v) => {
             assert!(v.name_id.len() < 1000);
             let name: &'static str = Box::leak(v.name_id.clone().into_boxed_str());
-            (Expect::Ok(name), format!("name_id={} assertion={}", v.name_id, v.assertion_id))
+            (
+                Expect::Ok(name),
+                format!("name_id={} assertion={}", v.name_id, v.assertion_id),
+            )
         }
         Err((r, _)) => {
-            let facts: Vec<String> = r.facts.iter().map(|f| format!("{}={}", f.key, f.value)).collect();
+            let facts: Vec<String> = r
+                .facts
+                .iter()
+                .map(|f| format!("{}={}", f.key, f.value))
+                .collect();
             (Expect::No(r.code), facts.join(" | "))
         }
     }
@@ -234,7 +262,9 @@ fn run(dir: &Path, file: &str, trust: Trust, allow_sha1: bool) -> (Expect, Strin
 
 #[test]
 fn saml_corpus_responses_are_accepted_or_refused_as_tabled() {
-    let Some(dir) = crate::metadata::corpus_dir() else { return };
+    let Some(dir) = crate::metadata::corpus_dir() else {
+        return;
+    };
     let mut failures = Vec::new();
     let (mut accepted, mut rejected) = (0, 0);
     for &(file, trust, sha1, expected) in TABLE {
@@ -244,7 +274,9 @@ fn saml_corpus_responses_are_accepted_or_refused_as_tabled() {
             Expect::No(_) => rejected += 1,
         }
         if got != expected {
-            failures.push(format!("{file} (sha1 {sha1}): expected {expected:?}, got {got:?}: {detail}"));
+            failures.push(format!(
+                "{file} (sha1 {sha1}): expected {expected:?}, got {got:?}: {detail}"
+            ));
         }
         // Attacks must never get through, whatever the table says.
         if (file.starts_with("attack-")
@@ -267,9 +299,15 @@ fn saml_corpus_responses_are_accepted_or_refused_as_tabled() {
     let listed: std::collections::BTreeSet<String> = TABLE.iter().map(|r| r.0.to_owned()).collect();
     for missing in on_disk.difference(&listed) {
         let (got, detail) = run(dir, missing, Trust::Stranger, false);
-        failures.push(format!("{missing}: not in the table (with a stranger certificate: {got:?}: {detail})"));
+        failures.push(format!(
+            "{missing}: not in the table (with a stranger certificate: {got:?}: {detail})"
+        ));
     }
-    println!("SAML corpus: accepted {accepted}, rejected {rejected} ({} rows, {} files)", TABLE.len(), listed.len());
+    println!(
+        "SAML corpus: accepted {accepted}, rejected {rejected} ({} rows, {} files)",
+        TABLE.len(),
+        listed.len()
+    );
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
@@ -278,7 +316,9 @@ fn saml_corpus_responses_are_accepted_or_refused_as_tabled() {
 /// still covers the NameID: the response must be refused, or read with its NameID whole.
 #[test]
 fn saml_corpus_comment_injected_into_a_signed_name_id() {
-    let Some(dir) = crate::metadata::corpus_dir() else { return };
+    let Some(dir) = crate::metadata::corpus_dir() else {
+        return;
+    };
     let file = "attack-comment-injection-crewjam.xml";
     let text = std::fs::read_to_string(dir.join(file)).unwrap();
     assert!(text.contains(">ross@octolabs.io<"));

@@ -45,7 +45,11 @@ struct Node {
 
 impl Node {
     fn is_empty(&self) -> bool {
-        self.txt.is_empty() && self.a.is_empty() && self.aaaa.is_empty() && self.ns.is_empty() && self.cname.is_none()
+        self.txt.is_empty()
+            && self.a.is_empty()
+            && self.aaaa.is_empty()
+            && self.ns.is_empty()
+            && self.cname.is_none()
     }
 }
 
@@ -161,7 +165,11 @@ impl TestDns {
         });
         let udp_task = tokio::spawn(serve_udp(Arc::new(udp), shared.clone()));
         let tcp_task = tokio::spawn(serve_tcp(tcp, shared.clone()));
-        TestDns { addr, shared, tasks: vec![udp_task, tcp_task] }
+        TestDns {
+            addr,
+            shared,
+            tasks: vec![udp_task, tcp_task],
+        }
     }
 
     /// Where it listens (UDP and TCP).
@@ -230,11 +238,20 @@ impl TestDns {
 async fn serve_udp(socket: Arc<UdpSocket>, shared: Arc<Shared>) {
     let mut buf = vec![0u8; 4096];
     loop {
-        let Ok((n, from)) = socket.recv_from(&mut buf).await else { continue };
+        let Ok((n, from)) = socket.recv_from(&mut buf).await else {
+            continue;
+        };
         shared.count();
-        let Ok(query) = Message::from_vec(&buf[..n]) else { continue };
-        let max = query.extensions().as_ref().map_or(512, |e| usize::from(e.max_payload().max(512)));
-        let Some(mut reply) = answer(&query, &shared) else { continue };
+        let Ok(query) = Message::from_vec(&buf[..n]) else {
+            continue;
+        };
+        let max = query
+            .extensions()
+            .as_ref()
+            .map_or(512, |e| usize::from(e.max_payload().max(512)));
+        let Some(mut reply) = answer(&query, &shared) else {
+            continue;
+        };
         let mut bytes = reply.to_vec().unwrap();
         if bytes.len() > max {
             reply.take_answers();
@@ -249,7 +266,9 @@ async fn serve_udp(socket: Arc<UdpSocket>, shared: Arc<Shared>) {
 
 async fn serve_tcp(listener: TcpListener, shared: Arc<Shared>) {
     loop {
-        let Ok((mut stream, _)) = listener.accept().await else { continue };
+        let Ok((mut stream, _)) = listener.accept().await else {
+            continue;
+        };
         let shared = shared.clone();
         tokio::spawn(async move {
             loop {
@@ -262,8 +281,12 @@ async fn serve_tcp(listener: TcpListener, shared: Arc<Shared>) {
                     return;
                 }
                 shared.count();
-                let Ok(query) = Message::from_vec(&buf) else { return };
-                let Some(reply) = answer(&query, &shared) else { continue };
+                let Ok(query) = Message::from_vec(&buf) else {
+                    return;
+                };
+                let Some(reply) = answer(&query, &shared) else {
+                    continue;
+                };
                 let bytes = reply.to_vec().unwrap();
                 let mut framed = (bytes.len() as u16).to_be_bytes().to_vec();
                 framed.extend_from_slice(&bytes);
@@ -312,14 +335,23 @@ fn answer(query: &Message, shared: &Shared) -> Option<Message> {
         // zone) by the target's records of the asked type, as a recursive server would.
         Some(node) if node.cname.is_some() => {
             let target = node.cname.clone().unwrap_or_default();
-            let target_name = Name::from_ascii(format!("{target}.")).unwrap_or_else(|_| Name::root());
-            let mut out = vec![Record::from_rdata(name.clone(), TTL, RData::CNAME(hickory_resolver::proto::rr::rdata::CNAME(target_name.clone())))];
+            let target_name =
+                Name::from_ascii(format!("{target}.")).unwrap_or_else(|_| Name::root());
+            let mut out = vec![Record::from_rdata(
+                name.clone(),
+                TTL,
+                RData::CNAME(hickory_resolver::proto::rr::rdata::CNAME(
+                    target_name.clone(),
+                )),
+            )];
             if q.query_type() != RecordType::CNAME {
                 if let Some(t) = zone.nodes.get(&target) {
                     let rec = |data: RData| Record::from_rdata(target_name.clone(), TTL, data);
                     match q.query_type() {
                         RecordType::A => out.extend(t.a.iter().map(|ip| rec(RData::A(A(*ip))))),
-                        RecordType::AAAA => out.extend(t.aaaa.iter().map(|ip| rec(RData::AAAA(AAAA(*ip))))),
+                        RecordType::AAAA => {
+                            out.extend(t.aaaa.iter().map(|ip| rec(RData::AAAA(AAAA(*ip)))))
+                        }
                         _ => {}
                     }
                 }
@@ -329,9 +361,17 @@ fn answer(query: &Message, shared: &Shared) -> Option<Message> {
         Some(node) => {
             let rec = |data: RData| Record::from_rdata(name.clone(), TTL, data);
             match q.query_type() {
-                RecordType::TXT => node.txt.iter().map(|strings| rec(RData::TXT(TXT::new(strings.clone())))).collect(),
+                RecordType::TXT => node
+                    .txt
+                    .iter()
+                    .map(|strings| rec(RData::TXT(TXT::new(strings.clone()))))
+                    .collect(),
                 RecordType::A => node.a.iter().map(|ip| rec(RData::A(A(*ip)))).collect(),
-                RecordType::AAAA => node.aaaa.iter().map(|ip| rec(RData::AAAA(AAAA(*ip)))).collect(),
+                RecordType::AAAA => node
+                    .aaaa
+                    .iter()
+                    .map(|ip| rec(RData::AAAA(AAAA(*ip))))
+                    .collect(),
                 RecordType::NS => node
                     .ns
                     .iter()

@@ -13,7 +13,10 @@ pub fn ErrorNotice(
     // An embedding page hears about each error the admin is shown.
     Effect::new(move |_| {
         if let Some(e) = error.get() {
-            crate::client::embed::error(e.code().map(|c| c.as_str()).unwrap_or("network"), &e.message());
+            crate::client::embed::error(
+                e.code().map(|c| c.as_str()).unwrap_or("network"),
+                &e.message(),
+            );
         }
     });
     move || {

@@ -29,8 +29,7 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
         if session.info.with(|i| i.is_some()) {
             children.with_value(|c| c()).into_any()
         } else if session.lost.get() {
-            view! { <SessionEnded error=Signal::derive(move || error.get())/> }
-            .into_any()
+            view! { <SessionEnded error=Signal::derive(move || error.get())/> }.into_any()
         } else {
             view! { <p class="muted" role="status">"Loading…"</p> }.into_any()
         }

@@ -20,7 +20,9 @@ enum Banner {
 pub fn SessionBanner() -> impl IntoView {
     let session = use_session();
     let tick = RwSignal::new(now_secs());
-    if let Ok(handle) = set_interval_with_handle(move || tick.set(now_secs()), Duration::from_secs(5)) {
+    if let Ok(handle) =
+        set_interval_with_handle(move || tick.set(now_secs()), Duration::from_secs(5))
+    {
         on_cleanup(move || handle.clear());
     }
     let remaining = Memo::new(move |_| session.remaining(tick.get()));
@@ -35,8 +37,14 @@ pub fn SessionBanner() -> impl IntoView {
     });
     // Tell an embedding page, once per change (the memo only changes when the banner does).
     Effect::new(move |_| match banner.get() {
-        Banner::Warning => crate::client::embed::send(crate::api::embed::EventData::SessionExpiring { seconds_left: remaining.get_untracked().unwrap_or(0).max(0) }),
-        Banner::Ended => crate::client::embed::send(crate::api::embed::EventData::SessionExpired {}),
+        Banner::Warning => {
+            crate::client::embed::send(crate::api::embed::EventData::SessionExpiring {
+                seconds_left: remaining.get_untracked().unwrap_or(0).max(0),
+            })
+        }
+        Banner::Ended => {
+            crate::client::embed::send(crate::api::embed::EventData::SessionExpired {})
+        }
         Banner::Hidden => {}
     });
     let minutes = Memo::new(move |_| remaining.get().map(|r| (r.max(0) + 59) / 60).unwrap_or(0));
@@ -47,7 +55,8 @@ pub fn SessionBanner() -> impl IntoView {
             }
         });
     };
-    move || match banner.get() {
+    move || {
+        match banner.get() {
         Banner::Hidden => None,
         Banner::Ended => Some(
             view! {
@@ -76,5 +85,6 @@ pub fn SessionBanner() -> impl IntoView {
             }
             .into_any(),
         ),
+    }
     }
 }

@@ -50,13 +50,23 @@ pub fn Shell(children: Children) -> impl IntoView {
         }
     });
     let session = use_session();
-    let org = move || session.info.with(|i| i.as_ref().map(|i| i.organization_name.clone()));
-    let back = move || session.info.with(|i| i.as_ref().and_then(|i| i.return_url.clone()));
+    let org = move || {
+        session
+            .info
+            .with(|i| i.as_ref().map(|i| i.organization_name.clone()))
+    };
+    let back = move || {
+        session
+            .info
+            .with(|i| i.as_ref().and_then(|i| i.return_url.clone()))
+    };
     let embedded = crate::client::embed::use_connected();
     // The vendor's own names and links; the portal works the same without them.
-    let fetched = LocalResource::new(|| async { crate::client::api::branding().await.unwrap_or_default() });
+    let fetched =
+        LocalResource::new(|| async { crate::client::api::branding().await.unwrap_or_default() });
     let preview = use_context::<BrandingOverride>();
-    let branding = Signal::derive(move || preview.and_then(|p| p.0.get()).or_else(|| fetched.get()));
+    let branding =
+        Signal::derive(move || preview.and_then(|p| p.0.get()).or_else(|| fetched.get()));
     let product = move || branding.get().and_then(|b| b.display_name.clone());
     let subtitle = move || match product() {
         Some(p) => format!("{p}: single sign-on setup"),
@@ -113,7 +123,9 @@ pub struct BrandingOverride(pub RwSignal<Option<crate::api::theme::Branding>>);
 const SCHEME_KEY: &str = "portico.color-scheme";
 
 fn root() -> Option<web_sys::Element> {
-    web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element())
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -127,15 +139,24 @@ fn current_scheme() -> &'static str {
         Some("dark") => "dark",
         Some("light") => "light",
         _ => {
-            let dark = web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()).is_some_and(|m| m.matches());
-            if dark { "dark" } else { "light" }
+            let dark = web_sys::window()
+                .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+                .is_some_and(|m| m.matches());
+            if dark {
+                "dark"
+            } else {
+                "light"
+            }
         }
     }
 }
 
 /// Applies a saved light/dark choice to the page; the theme stylesheet reads `data-theme`.
 pub fn apply_saved_scheme() {
-    if let (Some(root), Some(saved)) = (root(), storage().and_then(|s| s.get_item(SCHEME_KEY).ok().flatten())) {
+    if let (Some(root), Some(saved)) = (
+        root(),
+        storage().and_then(|s| s.get_item(SCHEME_KEY).ok().flatten()),
+    ) {
         let _ = root.set_attribute("data-theme", &saved);
     }
 }
@@ -145,7 +166,11 @@ pub fn apply_saved_scheme() {
 fn ColorSchemeToggle() -> impl IntoView {
     let scheme = RwSignal::new(current_scheme());
     let toggle = move |_| {
-        let next = if scheme.get_untracked() == "dark" { "light" } else { "dark" };
+        let next = if scheme.get_untracked() == "dark" {
+            "light"
+        } else {
+            "dark"
+        };
         if let Some(root) = root() {
             let _ = root.set_attribute("data-theme", next);
         }

@@ -136,7 +136,8 @@ pub fn TestResult(
             </div>
         }
     });
-    let attributes = (!test.attributes.is_empty()).then(|| attribute_table(class, &test.attributes, idp_name));
+    let attributes =
+        (!test.attributes.is_empty()).then(|| attribute_table(class, &test.attributes, idp_name));
     let xml = test.saml_response_xml.clone().map(|x| {
         view! { class=class,
             <details>
@@ -166,7 +167,11 @@ pub fn TestResult(
     }
 }
 
-fn attribute_table(class: &'static str, attrs: &[ReceivedAttribute], idp_name: &'static str) -> impl IntoView {
+fn attribute_table(
+    class: &'static str,
+    attrs: &[ReceivedAttribute],
+    idp_name: &'static str,
+) -> impl IntoView {
     view! { class=class,
         <details open=true>
             <summary>{format!("Everything {idp_name} sent ({} attributes)", attrs.len())}</summary>

@@ -57,7 +57,11 @@ pub(crate) fn relative(now: i64, t: i64) -> String {
         ((s + 43_200) / 86_400, "day")
     };
     let text = format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
-    if d < 0 { format!("{text} ago") } else { format!("in {text}") }
+    if d < 0 {
+        format!("{text} ago")
+    } else {
+        format!("in {text}")
+    }
 }
 
 #[component]
@@ -128,7 +132,11 @@ fn DomainsPage() -> impl IntoView {
             let t = server_now();
             now.set(t);
             let due = domains
-                .try_with_untracked(|l| l.iter().any(|d| d.state == DomainState::Pending && d.next_check_at.is_some_and(|n| n <= t)))
+                .try_with_untracked(|l| {
+                    l.iter().any(|d| {
+                        d.state == DomainState::Pending && d.next_check_at.is_some_and(|n| n <= t)
+                    })
+                })
                 .unwrap_or(false);
             if due {
                 reload();
@@ -164,7 +172,10 @@ fn DomainsPage() -> impl IntoView {
             match api::add_domain(&value).await {
                 Ok(d) => {
                     let heading = card::heading_id(&d.id);
-                    announce.set(format!("Added {}. Create the TXT record shown for it, then press Check now.", d.display_name));
+                    announce.set(format!(
+                        "Added {}. Create the TXT record shown for it, then press Check now.",
+                        d.display_name
+                    ));
                     input.set(String::new());
                     domains.update(|l| l.push(d));
                     // Take the admin to the new card, where the record to create is.
@@ -174,7 +185,11 @@ fn DomainsPage() -> impl IntoView {
                     // Conflicts about the domain itself (already added, verified elsewhere)
                     // belong next to the field, like the validation problems.
                     let about_domain = e.field("domain").or_else(|| {
-                        matches!(e.code(), Some(ErrorCode::DomainDuplicate | ErrorCode::DomainTaken)).then(|| e.message())
+                        matches!(
+                            e.code(),
+                            Some(ErrorCode::DomainDuplicate | ErrorCode::DomainTaken)
+                        )
+                        .then(|| e.message())
                     });
                     match about_domain {
                         Some(m) => field_error.set(Some(m)),
@@ -193,8 +208,16 @@ fn DomainsPage() -> impl IntoView {
         card::focus_id("domain-input");
     });
 
-    let has_sso = move || session.info.with(|i| i.as_ref().is_some_and(|i| i.intents.contains(&Intent::Sso)));
-    let success_url = move || session.info.with(|i| i.as_ref().and_then(|i| i.success_url.clone()));
+    let has_sso = move || {
+        session
+            .info
+            .with(|i| i.as_ref().is_some_and(|i| i.intents.contains(&Intent::Sso)))
+    };
+    let success_url = move || {
+        session
+            .info
+            .with(|i| i.as_ref().and_then(|i| i.success_url.clone()))
+    };
     let any_verified = move || domains.with(|l| l.iter().any(|d| d.state == DomainState::Verified));
     // An embedding page hears when a domain becomes verified while the admin is here (by
     // "Check now" or by the server's own checks); domains verified before are the baseline.
@@ -203,12 +226,19 @@ fn DomainsPage() -> impl IntoView {
         if !matches!(load.get(), Load::Ready) {
             return;
         }
-        let verified: Vec<(String, String)> =
-            domains.with(|l| l.iter().filter(|d| d.state == DomainState::Verified).map(|d| (d.id.clone(), d.domain.clone())).collect());
+        let verified: Vec<(String, String)> = domains.with(|l| {
+            l.iter()
+                .filter(|d| d.state == DomainState::Verified)
+                .map(|d| (d.id.clone(), d.domain.clone()))
+                .collect()
+        });
         let baseline = seen_verified.get_value();
         if let Some(before) = &baseline {
             for (domain_id, domain) in verified.iter().filter(|(id, _)| !before.contains(id)) {
-                crate::client::embed::send(crate::api::embed::EventData::DomainVerified { domain_id: domain_id.clone(), domain: domain.clone() });
+                crate::client::embed::send(crate::api::embed::EventData::DomainVerified {
+                    domain_id: domain_id.clone(),
+                    domain: domain.clone(),
+                });
             }
         }
         seen_verified.set_value(Some(verified.into_iter().map(|(id, _)| id).collect()));

@@ -17,7 +17,13 @@ pub fn Home() -> impl IntoView {
         if let Ok(info) = api::session().await {
             let to = landing(&info);
             session.set(info);
-            navigate(to, NavigateOptions { replace: true, ..Default::default() });
+            navigate(
+                to,
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
         } else {
             checked.set(true);
             crate::client::embed::ready();

@@ -19,7 +19,9 @@ const COOKIES_BLOCKED: &str = "Your browser does not allow this setup to keep yo
 pub fn Setup() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
-    let token = use_query_map().with_untracked(|q| q.get("token")).filter(|t| !t.trim().is_empty());
+    let token = use_query_map()
+        .with_untracked(|q| q.get("token"))
+        .filter(|t| !t.trim().is_empty());
     let failure = RwSignal::new(None::<ApiError>);
     // Where "Continue your setup" goes, when the admin still has a session.
     let has_session = RwSignal::new(None::<&'static str>);
@@ -37,18 +39,30 @@ pub fn Setup() -> impl IntoView {
                         Ok(info) => {
                             let to = landing(&info);
                             session.set(info);
-                            navigate(to, NavigateOptions { replace: true, ..Default::default() });
+                            navigate(
+                                to,
+                                NavigateOptions {
+                                    replace: true,
+                                    ..Default::default()
+                                },
+                            );
                         }
                         Err(e) if e.code() == Some(ErrorCode::SessionMissing) => {
                             // Not the session ending: it never started here.
                             session.lost.set(false);
                             embed::ready();
                             embed::error("cookies_blocked", COOKIES_BLOCKED);
-                            blocked.set(Some(format!("/setup?token={}", js_sys::encode_uri_component(&token))));
+                            blocked.set(Some(format!(
+                                "/setup?token={}",
+                                js_sys::encode_uri_component(&token)
+                            )));
                         }
                         Err(e) => {
                             embed::ready();
-                            embed::error(e.code().map(|c| c.as_str()).unwrap_or("network"), &e.message());
+                            embed::error(
+                                e.code().map(|c| c.as_str()).unwrap_or("network"),
+                                &e.message(),
+                            );
                             failure.set(Some(e));
                         }
                     }
@@ -56,7 +70,13 @@ pub fn Setup() -> impl IntoView {
                 Ok(info) => {
                     let to = landing(&info);
                     session.set(info);
-                    navigate(to, NavigateOptions { replace: true, ..Default::default() });
+                    navigate(
+                        to,
+                        NavigateOptions {
+                            replace: true,
+                            ..Default::default()
+                        },
+                    );
                 }
                 Err(e) => {
                     // An admin reopening a used link may still have the session it started.
@@ -65,14 +85,19 @@ pub fn Setup() -> impl IntoView {
                         session.set(info);
                     }
                     embed::ready();
-                    embed::error(e.code().map(|c| c.as_str()).unwrap_or("network"), &e.message());
+                    embed::error(
+                        e.code().map(|c| c.as_str()).unwrap_or("network"),
+                        &e.message(),
+                    );
                     failure.set(Some(e));
                 }
             }
         }),
         None => {
             embed::ready();
-            failure.set(Some(ApiError::Api(crate::api::ErrorDetail::new(ErrorCode::LinkUnknown))));
+            failure.set(Some(ApiError::Api(crate::api::ErrorDetail::new(
+                ErrorCode::LinkUnknown,
+            ))));
         }
     }
     let blocked_view = move || {
@@ -107,7 +132,10 @@ pub fn Setup() -> impl IntoView {
                 _ => ("We could not open your setup link", "Something went wrong while opening the link. Reload the page to try again."),
             };
             let problem = e.code().map(|c| c.as_str()).unwrap_or("network");
-            let show_detail = !matches!(e.code(), Some(ErrorCode::LinkExpired | ErrorCode::LinkUsed | ErrorCode::LinkUnknown));
+            let show_detail = !matches!(
+                e.code(),
+                Some(ErrorCode::LinkExpired | ErrorCode::LinkUsed | ErrorCode::LinkUnknown)
+            );
             view! {
                 <div class="card" data-link-problem=problem>
                     <PageHeading text=title/>

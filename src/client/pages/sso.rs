@@ -5,10 +5,10 @@ use crate::api::portal::{Connection, ConnectionState};
 use crate::client::api;
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::require_session::RequireSession;
+use crate::client::components::sign_in_log::SignInLog;
 use crate::client::style::scoped;
 use crate::core::catalog;
 use crate::core::lifecycle::CertState;
-use crate::client::components::sign_in_log::SignInLog;
 use leptos::prelude::*;
 use stylers_macro::style_str;
 

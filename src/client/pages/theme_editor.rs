@@ -6,6 +6,7 @@ mod content;
 mod controls;
 mod preview;
 
+use super::theme_preview::Screen;
 use super::PageHeading;
 use crate::api::theme::{ProblemKind, Theme, ThemeInput, ThemeProblem};
 use crate::client::api::{self, ApiError};
@@ -20,7 +21,6 @@ use leptos::prelude::*;
 use preview::{ContrastPanel, Preview};
 use std::collections::BTreeMap;
 use stylers_macro::style_str;
-use super::theme_preview::Screen;
 
 /// The editor's shared state, provided to the controls.
 #[derive(Clone, Copy)]
@@ -43,7 +43,10 @@ impl Editor {
     fn error_view(self, key: impl Into<String>) -> impl IntoView {
         let key = key.into();
         let id = format!("{}-error", key.replace('.', "-"));
-        move || self.problem(&key).map(|e| view! { <p id=id.clone() class="field-error" aria-live="polite">{e}</p> })
+        move || {
+            self.problem(&key)
+                .map(|e| view! { <p id=id.clone() class="field-error" aria-live="polite">{e}</p> })
+        }
     }
 
     /// `aria-invalid` for a field.
@@ -55,7 +58,10 @@ impl Editor {
     /// `aria-describedby` pointing at a field's error, while it has one.
     fn described(self, key: &str) -> impl Fn() -> Option<String> + Clone + 'static {
         let key = key.to_owned();
-        move || self.problem(&key).map(|_| format!("{}-error", key.replace('.', "-")))
+        move || {
+            self.problem(&key)
+                .map(|_| format!("{}-error", key.replace('.', "-")))
+        }
     }
 
     /// A server problem is cleared once its field is edited again.
@@ -68,7 +74,11 @@ impl Editor {
     /// What is wrong with a field: the server's word if it spoke last, else the live check's.
     fn problem(&self, field: &str) -> Option<String> {
         self.problems.with(|p| p.get(field).cloned()).or_else(|| {
-            self.live.with(|l| l.iter().find(|p| p.field == field && p.kind == ProblemKind::Invalid).map(|p| p.message.clone()))
+            self.live.with(|l| {
+                l.iter()
+                    .find(|p| p.field == field && p.kind == ProblemKind::Invalid)
+                    .map(|p| p.message.clone())
+            })
         })
     }
 }
@@ -124,14 +134,24 @@ fn EditorPage() -> impl IntoView {
     let theme = RwSignal::new(crate::core::theme::default_theme());
     let problems = RwSignal::new(BTreeMap::<String, String>::new());
     let live = Memo::new(move |_| theme.with(check));
-    let ed = Editor { theme, problems, live };
+    let ed = Editor {
+        theme,
+        problems,
+        live,
+    };
     provide_context(ed);
     let load = RwSignal::new(Load::Loading);
     let target = RwSignal::new(Target::Environment);
     // The organization's own theme, when it has one: its admins see that instead.
     let org_theme = RwSignal::new(None::<Theme>);
     let session = use_session();
-    let org_name = move || session.info.with(|i| i.as_ref().map(|i| i.organization_name.clone()).unwrap_or_default());
+    let org_name = move || {
+        session.info.with(|i| {
+            i.as_ref()
+                .map(|i| i.organization_name.clone())
+                .unwrap_or_default()
+        })
+    };
     leptos::task::spawn_local(async move {
         let (env, org) = (api::theme().await, api::organization_theme().await);
         match (env, org) {
@@ -162,8 +182,11 @@ fn EditorPage() -> impl IntoView {
     let import = move |_| {
         let text = json.get_untracked();
         // A theme, or a whole request body ({"theme": …}) as `portico theme export` writes it.
-        let parsed = serde_json::from_str::<Theme>(&text)
-            .or_else(|e| serde_json::from_str::<ThemeInput>(&text).map(|i| i.theme).map_err(|_| e));
+        let parsed = serde_json::from_str::<Theme>(&text).or_else(|e| {
+            serde_json::from_str::<ThemeInput>(&text)
+                .map(|i| i.theme)
+                .map_err(|_| e)
+        });
         match parsed {
             Ok(t) => {
                 theme.set(t);
@@ -185,7 +208,10 @@ fn EditorPage() -> impl IntoView {
         publishing.set(true);
         publish_error.set(None);
         status.set(String::new());
-        let input = ThemeInput { theme: theme.get_untracked(), accept_low_contrast: accept_low.get_untracked() };
+        let input = ThemeInput {
+            theme: theme.get_untracked(),
+            accept_low_contrast: accept_low.get_untracked(),
+        };
         let to = target.get_untracked();
         leptos::task::spawn_local(async move {
             let done = match to {
@@ -229,7 +255,10 @@ fn EditorPage() -> impl IntoView {
                 Ok(()) => {
                     org_theme.try_set(None);
                     target.try_set(Target::Environment);
-                    status.try_set(format!("{} wears the environment's theme again.", org_name()));
+                    status.try_set(format!(
+                        "{} wears the environment's theme again.",
+                        org_name()
+                    ));
                 }
                 Err(e) => {
                     publish_error.try_set(Some(e));

@@ -130,7 +130,9 @@ pub enum PreviewMessage {
 impl PreviewMessage {
     /// Sends this message to `target`, which must be a window of our own origin.
     pub fn post(&self, target: &web_sys::Window) {
-        let (Ok(text), Some(origin)) = (serde_json::to_string(self), own_origin()) else { return };
+        let (Ok(text), Some(origin)) = (serde_json::to_string(self), own_origin()) else {
+            return;
+        };
         let _ = target.post_message(&JsValue::from_str(&text), &origin);
     }
 
@@ -158,7 +160,9 @@ pub fn write_style(id: &str, css: &str) {
     let el = match doc.get_element_by_id(id) {
         Some(el) => el,
         None => {
-            let Ok(el) = doc.create_element("style") else { return };
+            let Ok(el) = doc.create_element("style") else {
+                return;
+            };
             el.set_id(id);
             if let Some(head) = doc.head() {
                 let _ = head.append_child(&el);
@@ -184,7 +188,12 @@ fn PreviewPage() -> impl IntoView {
     provide_context(InPreview);
     let shown = RwSignal::new(None::<(Theme, String, Screen)>);
     let handle = window_event_listener(leptos::ev::message, move |ev| {
-        if let Some(PreviewMessage::Show { theme, mode, screen }) = PreviewMessage::receive(&ev) {
+        if let Some(PreviewMessage::Show {
+            theme,
+            mode,
+            screen,
+        }) = PreviewMessage::receive(&ev)
+        {
             shown.set(Some((*theme, mode, screen)));
         }
     });
@@ -199,7 +208,8 @@ fn PreviewPage() -> impl IntoView {
             let Some((theme, mode, _)) = s else { return };
             write_style(STYLE_ID, &crate::core::theme::stylesheet(theme));
             if let Some(root) = document().and_then(|d| d.document_element()) {
-                let _ = root.set_attribute("data-theme", if mode == "dark" { "dark" } else { "light" });
+                let _ =
+                    root.set_attribute("data-theme", if mode == "dark" { "dark" } else { "light" });
             }
             if let Some(b) = branding {
                 b.0.set(Some(Branding::from(theme)));
@@ -213,7 +223,12 @@ fn PreviewPage() -> impl IntoView {
         let parent = parent.clone();
         set_interval_with_handle(
             move || {
-                let Some(h) = document().and_then(|d| d.document_element()).map(|e| e.scroll_height().max(0) as u32) else { return };
+                let Some(h) = document()
+                    .and_then(|d| d.document_element())
+                    .map(|e| e.scroll_height().max(0) as u32)
+                else {
+                    return;
+                };
                 if h != last_height.get_value() {
                     last_height.set_value(h);
                     if let Some(p) = &parent {
@@ -239,7 +254,11 @@ fn PreviewPage() -> impl IntoView {
     });
     move || match shown.with(|s| s.as_ref().map(|(_, _, screen)| *screen)) {
         None => view! { <p class="muted" role="status">"Waiting for the theme…"</p> }.into_any(),
-        Some(Screen::All) => Screen::ALL[1..].iter().map(|s| sample(*s)).collect_view().into_any(),
+        Some(Screen::All) => Screen::ALL[1..]
+            .iter()
+            .map(|s| sample(*s))
+            .collect_view()
+            .into_any(),
         Some(s) => sample(s).into_any(),
     }
 }
@@ -249,8 +268,13 @@ fn sample(screen: Screen) -> AnyView {
     let now = now_secs();
     let stepper = |step: Step| view! { <Stepper steps=Step::TITLES current=Signal::derive(move || step.index())/> };
     let inner = match screen {
-        Screen::All | Screen::Provider => view! { {stepper(Step::Provider)} <ProviderStep/> }.into_any(),
-        Screen::Copy => view! { {stepper(Step::Configure)} <ConfigureStep conn=samples::connection()/> }.into_any(),
+        Screen::All | Screen::Provider => {
+            view! { {stepper(Step::Provider)} <ProviderStep/> }.into_any()
+        }
+        Screen::Copy => {
+            view! { {stepper(Step::Configure)} <ConfigureStep conn=samples::connection()/> }
+                .into_any()
+        }
         Screen::Metadata => {
             let xml = RwSignal::new(samples::BROKEN_METADATA.to_owned());
             let problem = samples::broken_metadata_problem(now);
@@ -266,7 +290,11 @@ fn sample(screen: Screen) -> AnyView {
             .into_any()
         }
         Screen::TestSuccess | Screen::TestFailure => {
-            let test = if screen == Screen::TestSuccess { samples::test_success(now) } else { samples::test_failure(now) };
+            let test = if screen == Screen::TestSuccess {
+                samples::test_success(now)
+            } else {
+                samples::test_failure(now)
+            };
             view! {
                 {stepper(Step::Test)}
                 <div class="card stack">
@@ -289,7 +317,9 @@ fn sample(screen: Screen) -> AnyView {
             }
             .into_any()
         }
-        Screen::Mapping => view! { {stepper(Step::Mapping)} <MappingStep conn=samples::connection()/> }.into_any(),
+        Screen::Mapping => {
+            view! { {stepper(Step::Mapping)} <MappingStep conn=samples::connection()/> }.into_any()
+        }
         Screen::SessionEnded => view! { <SessionEnded error=Signal::derive(|| None)/> }.into_any(),
     };
     view! { <section class="stack" data-sample=screen.slug() aria-label=format!("Sample: {}", screen.label())>{inner}</section> }.into_any()

@@ -30,9 +30,23 @@ pub enum Step {
 
 impl Step {
     /// All steps in order.
-    pub const ALL: [Step; 6] = [Step::Provider, Step::Configure, Step::Details, Step::Review, Step::Test, Step::Mapping];
+    pub const ALL: [Step; 6] = [
+        Step::Provider,
+        Step::Configure,
+        Step::Details,
+        Step::Review,
+        Step::Test,
+        Step::Mapping,
+    ];
     /// Their titles, for the stepper.
-    pub const TITLES: &'static [&'static str] = &["Identity provider", "Our values", "Your values", "Review", "Test sign-in", "Attributes"];
+    pub const TITLES: &'static [&'static str] = &[
+        "Identity provider",
+        "Our values",
+        "Your values",
+        "Review",
+        "Test sign-in",
+        "Attributes",
+    ];
 
     /// The URL segment.
     pub fn slug(self) -> &'static str {
@@ -68,10 +82,16 @@ pub fn Wizard() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let step = Memo::new(move |_| params.with(|p| p.get("step").and_then(|s| Step::parse(&s))));
-    let connection_id = Memo::new(move |_| query.with(|q| q.get("connection")).filter(|c| !c.is_empty()));
+    let connection_id = Memo::new(move |_| {
+        query
+            .with(|q| q.get("connection"))
+            .filter(|c| !c.is_empty())
+    });
     // A test run in a new tab (from an embedded portal) ends here: the page that opened the
     // tab shows the result, and with partitioned cookies this tab may not even have a session.
-    let in_tab = step.get_untracked() == Some(Step::Test) && query.with_untracked(|q| q.get("test").is_some()) && steps::test::opened_for_a_test();
+    let in_tab = step.get_untracked() == Some(Step::Test)
+        && query.with_untracked(|q| q.get("test").is_some())
+        && steps::test::opened_for_a_test();
     if in_tab {
         return view! { <steps::test::TestDoneInTab/> }.into_any();
     }

@@ -13,7 +13,12 @@ pub fn format_date(unix: i64) -> String {
 /// A Unix time as `YYYY-MM-DD HH:MM UTC`, for times people compare (test history, clocks).
 pub fn format_datetime(unix: i64) -> String {
     let secs = unix.rem_euclid(SECS_PER_DAY);
-    format!("{} {:02}:{:02} UTC", format_date(unix), secs / 3600, (secs % 3600) / 60)
+    format!(
+        "{} {:02}:{:02} UTC",
+        format_date(unix),
+        secs / 3600,
+        (secs % 3600) / 60
+    )
 }
 
 // Both conversions count from 0000-03-01 so that February, with its leap day, ends each
@@ -61,7 +66,9 @@ pub(crate) fn parse_xml_datetime(value: &str) -> Option<i64> {
         + num(11..13)? * 3_600
         + num(14..16)? * 60
         + num(17..19)?;
-    let zone = v.get(19..)?.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+    let zone = v
+        .get(19..)?
+        .trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
     let offset = match zone {
         "" | "Z" => 0,
         z if z.len() == 6 && (z.starts_with('+') || z.starts_with('-')) => {

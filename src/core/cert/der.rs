@@ -39,7 +39,10 @@ pub(super) fn decode_der(der: &[u8]) -> Result<CertificateInfo, MetadataProblem>
 
 /// The serial as uppercase hex without the DER sign byte, as `openssl x509 -serial` shows it.
 fn serial_hex(raw: &[u8]) -> String {
-    let start = raw.iter().position(|b| *b != 0).unwrap_or(raw.len().saturating_sub(1));
+    let start = raw
+        .iter()
+        .position(|b| *b != 0)
+        .unwrap_or(raw.len().saturating_sub(1));
     raw[start..].iter().map(|b| format!("{b:02X}")).collect()
 }
 

@@ -132,24 +132,53 @@ fn time_problems_are_warnings_not_refusals() {
     let Some(b64) = okta_cert() else { return };
     let codes = |now: i64| -> Vec<String> {
         let info = parse_certificate(&b64, now).unwrap();
-        certificate_warnings(&[info], now).into_iter().map(|w| w.code).collect()
+        certificate_warnings(&[info], now)
+            .into_iter()
+            .map(|w| w.code)
+            .collect()
     };
     let expired = parse_certificate(&b64, OKTA_NOT_AFTER + 1).unwrap();
     assert!(expired.expired);
     let warnings = certificate_warnings(std::slice::from_ref(&expired), OKTA_NOT_AFTER + 1);
     assert_eq!(warnings[0].code, "certificate_expired");
-    assert!(warnings[0].message.starts_with("The signing certificate (C=US"), "{}", warnings[0].message);
-    assert!(warnings[0].message.contains("expired on 2034-04-25"), "{}", warnings[0].message);
-    assert!(warnings[0].message.contains("sign-in will fail until your identity provider rotates it"));
+    assert!(
+        warnings[0]
+            .message
+            .starts_with("The signing certificate (C=US"),
+        "{}",
+        warnings[0].message
+    );
+    assert!(
+        warnings[0].message.contains("expired on 2034-04-25"),
+        "{}",
+        warnings[0].message
+    );
+    assert!(warnings[0]
+        .message
+        .contains("sign-in will fail until your identity provider rotates it"));
     let early = parse_certificate(&b64, 0).unwrap();
     assert!(!early.expired);
     let warnings = certificate_warnings(&[early], 0);
     assert_eq!(warnings[0].code, "certificate_not_yet_valid");
-    assert!(warnings[0].message.contains("2024-04-25"), "{}", warnings[0].message);
-    assert_eq!(codes(OKTA_NOT_AFTER - 10 * SECS_PER_DAY), ["certificate_expiring_soon"]);
+    assert!(
+        warnings[0].message.contains("2024-04-25"),
+        "{}",
+        warnings[0].message
+    );
+    assert_eq!(
+        codes(OKTA_NOT_AFTER - 10 * SECS_PER_DAY),
+        ["certificate_expiring_soon"]
+    );
     let info = parse_certificate(&b64, NOW).unwrap();
-    let soon = certificate_warnings(std::slice::from_ref(&info), OKTA_NOT_AFTER - 10 * SECS_PER_DAY);
-    assert!(soon[0].message.contains("in 10 days"), "{}", soon[0].message);
+    let soon = certificate_warnings(
+        std::slice::from_ref(&info),
+        OKTA_NOT_AFTER - 10 * SECS_PER_DAY,
+    );
+    assert!(
+        soon[0].message.contains("in 10 days"),
+        "{}",
+        soon[0].message
+    );
     assert!(codes(OKTA_NOT_AFTER - 31 * SECS_PER_DAY).is_empty());
     assert!(codes(NOW).is_empty());
 }
@@ -160,15 +189,28 @@ fn key_serial_and_signature_details() {
     let info = parse_certificate(&b64, NOW).unwrap();
     assert_eq!((info.key_algorithm.as_str(), info.key_bits), ("RSA", 2048));
     assert_eq!(info.signature_algorithm, "RSA-SHA256");
-    assert!(!info.serial.is_empty() && info.serial.len().is_multiple_of(2), "{}", info.serial);
+    assert!(
+        !info.serial.is_empty() && info.serial.len().is_multiple_of(2),
+        "{}",
+        info.serial
+    );
     assert!(!info.serial.starts_with("00"), "{}", info.serial);
     // Stored connections written before these fields existed still load.
     let mut old = serde_json::to_value(&info).unwrap();
-    for field in ["serial", "key_algorithm", "key_bits", "signature_algorithm", "expired"] {
+    for field in [
+        "serial",
+        "key_algorithm",
+        "key_bits",
+        "signature_algorithm",
+        "expired",
+    ] {
         old.as_object_mut().unwrap().remove(field);
     }
     let loaded: CertificateInfo = serde_json::from_value(old).unwrap();
-    assert_eq!((loaded.sha256_fingerprint, loaded.key_bits), (info.sha256_fingerprint, 0));
+    assert_eq!(
+        (loaded.sha256_fingerprint, loaded.key_bits),
+        (info.sha256_fingerprint, 0)
+    );
 }
 
 #[test]

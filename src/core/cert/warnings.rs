@@ -13,7 +13,10 @@ pub fn certificate_warnings(certs: &[CertificateInfo], now: i64) -> Vec<Metadata
     let current = |c: &CertificateInfo| c.not_before <= now && now <= c.not_after;
     if !certs.iter().any(current) {
         // Nothing verifies today; prefer the explanation that has an end in sight.
-        if let Some(c) = certs.iter().filter(|c| c.not_before > now).min_by_key(|c| c.not_before)
+        if let Some(c) = certs
+            .iter()
+            .filter(|c| c.not_before > now)
+            .min_by_key(|c| c.not_before)
         {
             warnings.push(MetadataProblem::new(
                 codes::CERTIFICATE_NOT_YET_VALID,

@@ -110,7 +110,10 @@ impl Console {
 /// The console row for a catalog key (`okta-saml` → Okta), or the generic row.
 pub fn console(idp_key: &str) -> &'static Console {
     let family = idp_key.split('-').next().unwrap_or_default();
-    CONSOLES.iter().find(|c| c.family == family).unwrap_or(&GENERIC)
+    CONSOLES
+        .iter()
+        .find(|c| c.family == family)
+        .unwrap_or(&GENERIC)
 }
 
 const GENERIC_SAML: SamlConsole = SamlConsole {

@@ -6,7 +6,10 @@ use super::*;
 
 /// "the error "x" ("description")", from the `error` and `error_description` facts.
 pub(super) fn oidc_error_words(c: &Ctx) -> String {
-    let error = c.fact("error").map(|e| format!("the error \"{e}\"")).unwrap_or_else(|| "an error".to_owned());
+    let error = c
+        .fact("error")
+        .map(|e| format!("the error \"{e}\""))
+        .unwrap_or_else(|| "an error".to_owned());
     match c.fact("error_description") {
         Some(d) => format!("{error} (\"{d}\")"),
         None => error,
@@ -15,9 +18,14 @@ pub(super) fn oidc_error_words(c: &Ctx) -> String {
 
 pub(super) fn oidc_idp_error(c: &Ctx) -> Text {
     let error = c.fact("error").unwrap_or_default();
-    let description = c.fact("error_description").unwrap_or_default().to_ascii_lowercase();
+    let description = c
+        .fact("error_description")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let answered = c.say(&format!("{{idp}} answered with {}.", oidc_error_words(c)));
-    let redirect = error == "redirect_uri_mismatch" || description.contains("redirect") || description.contains("aadsts50011");
+    let redirect = error == "redirect_uri_mismatch"
+        || description.contains("redirect")
+        || description.contains("aadsts50011");
     let mut fix = Vec::new();
     let mut copy = Vec::new();
     let (title, meaning) = if error == "access_denied" {
@@ -40,39 +48,68 @@ pub(super) fn oidc_idp_error(c: &Ctx) -> Text {
         match error {
             "unauthorized_client" | "unsupported_response_type" => {
                 fix.push(c.say(c.oidc().grant));
-                (format!("{} does not let the app use this sign-in flow", c.subject()), "The app is not allowed the authorization code flow.")
+                (
+                    format!("{} does not let the app use this sign-in flow", c.subject()),
+                    "The app is not allowed the authorization code flow.",
+                )
             }
             "invalid_scope" => {
                 fix.push(c.say(c.oidc().claims));
-                (format!("{} refused the scopes we asked for", c.subject()), "We ask for openid, email and profile; the app must allow all three.")
+                (
+                    format!("{} refused the scopes we asked for", c.subject()),
+                    "We ask for openid, email and profile; the app must allow all three.",
+                )
             }
             "invalid_client" | "unauthorized" => {
                 fix.push(c.say(c.oidc().client));
                 fix.push("In the portal, go back to the Your values step and paste the client ID of the app you set up for us.".to_owned());
-                (format!("{} does not know our client ID", c.subject()), "The client ID in the portal does not match an app it knows.")
+                (
+                    format!("{} does not know our client ID", c.subject()),
+                    "The client ID in the portal does not match an app it knows.",
+                )
             }
-            "login_required" | "interaction_required" | "consent_required" | "account_selection_required" => {
+            "login_required"
+            | "interaction_required"
+            | "consent_required"
+            | "account_selection_required" => {
                 if let Some(consent) = c.oidc().consent {
                     fix.push(c.say(consent));
                 }
-                fix.push("Sign in and accept any consent prompt when the identity provider asks.".to_owned());
-                (format!("{} needs the user to sign in or consent", c.subject()), "The user must sign in or agree to share their profile first.")
+                fix.push(
+                    "Sign in and accept any consent prompt when the identity provider asks."
+                        .to_owned(),
+                );
+                (
+                    format!("{} needs the user to sign in or consent", c.subject()),
+                    "The user must sign in or agree to share their profile first.",
+                )
             }
             "server_error" | "temporarily_unavailable" => {
                 fix.push("Wait a few minutes, then try again; check the provider's status page if it keeps failing.".to_owned());
-                (format!("{} had a problem on its side", c.subject()), "This is an error inside the identity provider, not in your settings.")
+                (
+                    format!("{} had a problem on its side", c.subject()),
+                    "This is an error inside the identity provider, not in your settings.",
+                )
             }
             _ => {
                 fix.push(c.paste(c.oidc().redirect_place));
                 copy.push(c.copy_redirect());
                 fix.push(c.say(c.oidc().grant));
-                (format!("{} refused the sign-in", c.subject()), "Check the app's redirect URI and sign-in flow first.")
+                (
+                    format!("{} refused the sign-in", c.subject()),
+                    "Check the app's redirect URI and sign-in flow first.",
+                )
             }
         }
     };
     c.log(&mut fix);
     c.finish(&mut fix);
-    Text { title, message: join(&[answered, meaning.to_owned()]), fix, copy }
+    Text {
+        title,
+        message: join(&[answered, meaning.to_owned()]),
+        fix,
+        copy,
+    }
 }
 
 pub(super) fn lost_test(c: &Ctx, what: &str) -> Text {
@@ -91,12 +128,18 @@ pub(super) fn lost_test(c: &Ctx, what: &str) -> Text {
 
 /// "(HTTP 401)" from the `status` fact.
 pub(super) fn http_status(c: &Ctx) -> String {
-    c.fact("status").map(|s| format!(" (HTTP {s})")).unwrap_or_default()
+    c.fact("status")
+        .map(|s| format!(" (HTTP {s})"))
+        .unwrap_or_default()
 }
 
 pub(super) fn token_exchange(c: &Ctx) -> Text {
     let error = c.fact("error").unwrap_or_default();
-    let answered = c.say(&format!("{{idp}}'s token endpoint refused our request{} with {}.", http_status(c), oidc_error_words(c)));
+    let answered = c.say(&format!(
+        "{{idp}}'s token endpoint refused our request{} with {}.",
+        http_status(c),
+        oidc_error_words(c)
+    ));
     let mut fix = Vec::new();
     let mut copy = Vec::new();
     let meaning = match error {
@@ -129,9 +172,19 @@ pub(super) fn token_exchange(c: &Ctx) -> Text {
 }
 
 pub(super) fn client_auth(c: &Ctx) -> Text {
-    let client = c.fact("client_id").map(|id| format!(" for client ID \"{id}\"")).unwrap_or_default();
-    let detail = c.fact("error_description").or(c.fact("error")).map(|d| format!("It said: \"{d}\".")).unwrap_or_default();
-    let expired = c.fact("expires_at").map(|t| format!("The secret expired at {t}.")).unwrap_or_default();
+    let client = c
+        .fact("client_id")
+        .map(|id| format!(" for client ID \"{id}\""))
+        .unwrap_or_default();
+    let detail = c
+        .fact("error_description")
+        .or(c.fact("error"))
+        .map(|d| format!("It said: \"{d}\"."))
+        .unwrap_or_default();
+    let expired = c
+        .fact("expires_at")
+        .map(|t| format!("The secret expired at {t}."))
+        .unwrap_or_default();
     let mut fix = vec![
         c.say(c.oidc().client),
         "In the portal, go back to the Your values step and paste the client ID and a current client secret.".to_owned(),
@@ -140,7 +193,10 @@ pub(super) fn client_auth(c: &Ctx) -> Text {
     Text {
         title: format!("{} did not accept the client secret", c.subject()),
         message: join(&[
-            c.say(&format!("{{idp}} rejected our client credentials{client}{}.", http_status(c))),
+            c.say(&format!(
+                "{{idp}} rejected our client credentials{client}{}.",
+                http_status(c)
+            )),
             detail,
             expired,
             "The secret may have been copied incompletely, replaced, or expired.".to_owned(),
@@ -160,8 +216,11 @@ pub(super) fn id_token_invalid(c: &Ctx) -> Text {
         title: format!("The ID token from {} failed our checks", c.name),
         message: join(&[
             "The ID token is malformed or its signature does not verify.".to_owned(),
-            c.fact("problem").map(|p| format!("What we found: {}.", p.trim_end_matches('.'))).unwrap_or_default(),
-            "A token signed with a key that is not in the issuer's published key set is refused.".to_owned(),
+            c.fact("problem")
+                .map(|p| format!("What we found: {}.", p.trim_end_matches('.')))
+                .unwrap_or_default(),
+            "A token signed with a key that is not in the issuer's published key set is refused."
+                .to_owned(),
         ]),
         fix,
         copy: Vec::new(),
@@ -174,7 +233,9 @@ pub(super) fn oidc_issuer(c: &Ctx) -> Text {
     if let Some(r) = received {
         fix.push(format!("If \"{r}\" is your app's issuer, go back to the Your values step in the portal and paste it as the issuer URL."));
     } else {
-        fix.push("In the portal, go back to the Your values step and check the issuer URL.".to_owned());
+        fix.push(
+            "In the portal, go back to the Your values step and check the issuer URL.".to_owned(),
+        );
     }
     fix.push(c.say(c.oidc().issuer));
     c.finish(&mut fix);
@@ -235,8 +296,13 @@ pub(super) fn userinfo(c: &Ctx) -> Text {
     Text {
         title: format!("{}'s userinfo endpoint refused our request", c.subject()),
         message: join(&[
-            c.say(&format!("We asked {{idp}} for the user's profile and it answered{} with {}.", http_status(c), oidc_error_words(c))),
-            "The app may not be allowed the openid scope, or the access token was not accepted.".to_owned(),
+            c.say(&format!(
+                "We asked {{idp}} for the user's profile and it answered{} with {}.",
+                http_status(c),
+                oidc_error_words(c)
+            )),
+            "The app may not be allowed the openid scope, or the access token was not accepted."
+                .to_owned(),
         ]),
         fix,
         copy: Vec::new(),
@@ -259,7 +325,9 @@ pub(super) fn unreachable(c: &Ctx) -> Text {
         title: format!("We could not reach {}", c.name),
         message: join(&[
             c.say("Our server could not talk to {idp}."),
-            c.fact("problem").map(|p| format!("What happened: {}.", p.trim_end_matches('.'))).unwrap_or_default(),
+            c.fact("problem")
+                .map(|p| format!("What happened: {}.", p.trim_end_matches('.')))
+                .unwrap_or_default(),
         ]),
         fix,
         copy: Vec::new(),

@@ -113,7 +113,8 @@ pub(super) fn email_outside(c: &Ctx) -> Text {
         message: join(&[
             format!("{email} is not in any of your organization's domains."),
             domains,
-            "We accept only those domains, so nobody can sign in as someone from another company.".to_owned(),
+            "We accept only those domains, so nobody can sign in as someone from another company."
+                .to_owned(),
         ]),
         fix,
         copy: Vec::new(),
@@ -133,9 +134,14 @@ pub(super) fn attribute_missing(c: &Ctx) -> Text {
     let attribute = c.fact("attribute");
     let mut fix = vec![c.attributes_where()];
     if let Some(a) = attribute {
-        fix.push(format!("Send it under the name \"{a}\"; names are case-sensitive."));
+        fix.push(format!(
+            "Send it under the name \"{a}\"; names are case-sensitive."
+        ));
     }
-    fix.push("Or pick the attribute that holds it as its source in the portal's attribute mapping.".to_owned());
+    fix.push(
+        "Or pick the attribute that holds it as its source in the portal's attribute mapping."
+            .to_owned(),
+    );
     c.finish(&mut fix);
     Text {
         title: match field {
@@ -145,24 +151,36 @@ pub(super) fn attribute_missing(c: &Ctx) -> Text {
         message: join(&[
             format!(
                 "The vendor needs {}{}, and it did not arrive.",
-                field.map(|f| format!("\"{f}\"")).unwrap_or_else(|| "an attribute".to_owned()),
-                attribute.map(|a| format!(", read from \"{a}\"")).unwrap_or_default(),
+                field
+                    .map(|f| format!("\"{f}\""))
+                    .unwrap_or_else(|| "an attribute".to_owned()),
+                attribute
+                    .map(|a| format!(", read from \"{a}\""))
+                    .unwrap_or_default(),
             ),
             "The attributes we received are listed with this test.".to_owned(),
         ]),
         fix,
-        copy: attribute.map(|a| copy_attribute(c, a)).into_iter().collect(),
+        copy: attribute
+            .map(|a| copy_attribute(c, a))
+            .into_iter()
+            .collect(),
     }
 }
 
 // ---- The test itself --------------------------------------------------------------------
 
 pub(super) fn test_expired(c: &Ctx) -> Text {
-    let when = c.fact("expires_at").map(|t| format!(" It expired at {t}.")).unwrap_or_default();
+    let when = c
+        .fact("expires_at")
+        .map(|t| format!(" It expired at {t}."))
+        .unwrap_or_default();
     Text {
         title: "This test expired".to_owned(),
         message: format!("The answer came after the test had timed out.{when}"),
-        fix: vec![c.say("Run the test again from the portal, and sign in at {idp} without a long pause.")],
+        fix: vec![
+            c.say("Run the test again from the portal, and sign in at {idp} without a long pause.")
+        ],
         copy: Vec::new(),
     }
 }
@@ -179,7 +197,10 @@ pub(super) fn test_unknown(c: &Ctx) -> Text {
 // ---- Portico itself -----------------------------------------------------------------------
 
 pub(super) fn busy(c: &Ctx) -> Text {
-    let problem = c.fact("problem").map(|p| format!(" What happened: {}.", p.trim_end_matches('.'))).unwrap_or_default();
+    let problem = c
+        .fact("problem")
+        .map(|p| format!(" What happened: {}.", p.trim_end_matches('.')))
+        .unwrap_or_default();
     Text {
         title: "We could not check the answer in time".to_owned(),
         message: format!(

@@ -8,7 +8,10 @@ pub(super) fn response_missing(c: &Ctx) -> Text {
     let mut fix = Vec::new();
     c.acs_steps(&mut fix);
     fix.push(c.say("Make sure {idp} answers with the HTTP-POST binding, not HTTP-Redirect."));
-    fix.push("If a proxy or browser extension filters traffic to our sign-in address, let it through.".to_owned());
+    fix.push(
+        "If a proxy or browser extension filters traffic to our sign-in address, let it through."
+            .to_owned(),
+    );
     c.finish(&mut fix);
     Text {
         title: "No SAML response arrived".to_owned(),
@@ -21,7 +24,10 @@ pub(super) fn response_missing(c: &Ctx) -> Text {
 }
 
 pub(super) fn response_malformed(c: &Ctx) -> Text {
-    let problem = c.fact("problem").map(|p| format!("What we found: {}.", p.trim_end_matches('.'))).unwrap_or_default();
+    let problem = c
+        .fact("problem")
+        .map(|p| format!("What we found: {}.", p.trim_end_matches('.')))
+        .unwrap_or_default();
     let mut fix = vec![
         c.say("In {idp}, check the app you set up for us is a SAML 2.0 app (not WS-Federation or SAML 1.1) and answers with HTTP-POST."),
         "If a proxy or security tool sits between your users and us, check it does not rewrite the sign-in page.".to_owned(),
@@ -51,15 +57,21 @@ pub(super) fn status_words(code: &str) -> Option<&'static str> {
         "InvalidAttrNameOrValue" => "it did not understand an attribute (InvalidAttrNameOrValue)",
         "InvalidNameIDPolicy" => "it cannot send the NameID format asked for (InvalidNameIDPolicy)",
         "NoAuthnContext" => "it cannot sign the user in the way the request asked (NoAuthnContext)",
-        "NoAvailableIDP" | "NoSupportedIDP" => "no identity provider behind it could answer (NoAvailableIDP)",
-        "NoPassive" => "it would have had to show a sign-in page, and the request asked it not to (NoPassive)",
+        "NoAvailableIDP" | "NoSupportedIDP" => {
+            "no identity provider behind it could answer (NoAvailableIDP)"
+        }
+        "NoPassive" => {
+            "it would have had to show a sign-in page, and the request asked it not to (NoPassive)"
+        }
         "RequestDenied" => "it refused to answer (RequestDenied)",
         "RequestUnsupported" => "it does not support the request (RequestUnsupported)",
         "UnknownPrincipal" => "it does not know the user (UnknownPrincipal)",
         "UnsupportedBinding" => "it cannot answer with the binding asked for (UnsupportedBinding)",
         "ProxyCountExceeded" => "the request went through too many proxies (ProxyCountExceeded)",
         "TooManyResponses" => "it had too many answers to send (TooManyResponses)",
-        "ResourceNotRecognized" => "it did not recognize what the request was for (ResourceNotRecognized)",
+        "ResourceNotRecognized" => {
+            "it did not recognize what the request was for (ResourceNotRecognized)"
+        }
         _ => return None,
     })
 }
@@ -67,7 +79,13 @@ pub(super) fn status_words(code: &str) -> Option<&'static str> {
 pub(super) fn status_not_success(c: &Ctx) -> Text {
     let top = c.fact("status_code");
     let sub = c.fact("sub_status");
-    let said = |code: Option<&str>| code.map(|s| status_words(s).map(str::to_owned).unwrap_or_else(|| format!("\"{s}\"")));
+    let said = |code: Option<&str>| {
+        code.map(|s| {
+            status_words(s)
+                .map(str::to_owned)
+                .unwrap_or_else(|| format!("\"{s}\""))
+        })
+    };
     let mut words: Vec<String> = [said(top), said(sub)].into_iter().flatten().collect();
     words.dedup();
     let status = if words.is_empty() {
@@ -75,10 +93,16 @@ pub(super) fn status_not_success(c: &Ctx) -> Text {
     } else {
         c.say(&format!("{{idp}} answered that {}.", words.join(", and ")))
     };
-    let message = c.fact("status_message").map(|m| format!("Its message: \"{m}\".")).unwrap_or_default();
+    let message = c
+        .fact("status_message")
+        .map(|m| format!("Its message: \"{m}\"."))
+        .unwrap_or_default();
 
     // The most specific status decides the advice.
-    let key = sub.or(top).and_then(|s| s.rsplit(':').next()).unwrap_or_default();
+    let key = sub
+        .or(top)
+        .and_then(|s| s.rsplit(':').next())
+        .unwrap_or_default();
     let mut fix = Vec::new();
     let mut copy = Vec::new();
     match key {
@@ -144,8 +168,14 @@ pub(super) fn signature_invalid(c: &Ctx) -> Text {
 }
 
 pub(super) fn certificate_mismatch(c: &Ctx) -> Text {
-    let presented = c.fact("presented_fingerprint").map(|f| format!("The response is signed with the certificate {f}.")).unwrap_or_else(|| "The response is signed with a certificate we do not have.".to_owned());
-    let expected = c.fact("expected_fingerprint").map(|f| format!("We hold {f}.")).unwrap_or_default();
+    let presented = c
+        .fact("presented_fingerprint")
+        .map(|f| format!("The response is signed with the certificate {f}."))
+        .unwrap_or_else(|| "The response is signed with a certificate we do not have.".to_owned());
+    let expected = c
+        .fact("expected_fingerprint")
+        .map(|f| format!("We hold {f}."))
+        .unwrap_or_default();
     let mut fix = vec![
         c.say(c.saml().certificate),
         "In the portal, go back to the Your values step and upload the current metadata or certificate.".to_owned(),
@@ -165,7 +195,9 @@ pub(super) fn certificate_mismatch(c: &Ctx) -> Text {
 
 pub(super) fn saml_algorithm(c: &Ctx) -> Text {
     let algorithm = c.fact("algorithm");
-    let weak = algorithm.map(|a| a.to_ascii_lowercase().contains("sha1")).unwrap_or(true);
+    let weak = algorithm
+        .map(|a| a.to_ascii_lowercase().contains("sha1"))
+        .unwrap_or(true);
     let title = if weak {
         format!("{} signed with SHA-1", c.subject())
     } else {
@@ -234,7 +266,10 @@ pub(super) fn wrong_address(c: &Ctx, what: &str) -> Text {
     Text {
         title: format!("{} sent the response to the wrong address", c.subject()),
         message: join(&[
-            format!("{what} is {}, but our ACS URL is \"{expected}\".", quoted(c.fact("received"), "another address")),
+            format!(
+                "{what} is {}, but our ACS URL is \"{expected}\".",
+                quoted(c.fact("received"), "another address")
+            ),
             "We refuse responses meant for another address.".to_owned(),
         ]),
         fix,
@@ -282,15 +317,30 @@ pub(super) enum Validity {
 }
 
 pub(super) fn clock(c: &Ctx, validity: Validity) -> Text {
-    let ours = c.fact("our_clock").map(|t| format!("Our clock read {t}.")).unwrap_or_default();
+    let ours = c
+        .fact("our_clock")
+        .map(|t| format!("Our clock read {t}."))
+        .unwrap_or_default();
     let window = match validity {
-        Validity::NotYet => c.fact("not_before").map(|t| format!("The assertion is valid only from {t}.")),
-        Validity::Expired => c.fact("not_on_or_after").map(|t| format!("The assertion was valid until {t}.")),
-        Validity::TokenExpired => c.fact("expires_at").map(|t| format!("The ID token was valid until {t}.")),
+        Validity::NotYet => c
+            .fact("not_before")
+            .map(|t| format!("The assertion is valid only from {t}.")),
+        Validity::Expired => c
+            .fact("not_on_or_after")
+            .map(|t| format!("The assertion was valid until {t}.")),
+        Validity::TokenExpired => c
+            .fact("expires_at")
+            .map(|t| format!("The ID token was valid until {t}.")),
     }
     .unwrap_or_default();
-    let skew = c.fact("skew_allowed").map(|s| format!("We allow {s} of difference.")).unwrap_or_default();
-    let difference = c.fact("difference").map(|d| format!("The gap is {d}.")).unwrap_or_default();
+    let skew = c
+        .fact("skew_allowed")
+        .map(|s| format!("We allow {s} of difference."))
+        .unwrap_or_default();
+    let difference = c
+        .fact("difference")
+        .map(|d| format!("The gap is {d}."))
+        .unwrap_or_default();
     let cause = match validity {
         Validity::NotYet => c.say("Either the clock of {idp}'s server or ours is off."),
         Validity::Expired | Validity::TokenExpired => c.say(
@@ -298,18 +348,31 @@ pub(super) fn clock(c: &Ctx, validity: Validity) -> Text {
         ),
     };
     let (title, thing) = match validity {
-        Validity::NotYet => (format!("The assertion from {} is not valid yet", c.name), "assertion"),
-        Validity::Expired => (format!("The assertion from {} has expired", c.name), "assertion"),
-        Validity::TokenExpired => (format!("The ID token from {} had already expired", c.name), "token"),
+        Validity::NotYet => (
+            format!("The assertion from {} is not valid yet", c.name),
+            "assertion",
+        ),
+        Validity::Expired => (
+            format!("The assertion from {} has expired", c.name),
+            "assertion",
+        ),
+        Validity::TokenExpired => (
+            format!("The ID token from {} had already expired", c.name),
+            "token",
+        ),
     };
 
     let mut fix = Vec::new();
     if c.console.self_hosted {
         fix.push(c.say("{idp} runs on your servers: check its clock syncs with a time server (NTP) and shows the right time."));
     } else if c.console.is_generic() {
-        fix.push(c.say("If {idp} runs on your own servers, check its clock syncs with a time server (NTP)."));
+        fix.push(c.say(
+            "If {idp} runs on your own servers, check its clock syncs with a time server (NTP).",
+        ));
     } else {
-        fix.push(c.say(&format!("{{idp}} keeps its clock right, so the {thing} was most likely held up on the way.")));
+        fix.push(c.say(&format!(
+            "{{idp}} keeps its clock right, so the {thing} was most likely held up on the way."
+        )));
     }
     if let (Validity::NotYet, Some(hint)) = (&validity, c.saml().clock) {
         if c.protocol == Protocol::Saml {
@@ -318,11 +381,19 @@ pub(super) fn clock(c: &Ctx, validity: Validity) -> Text {
     }
     fix.push("If the times above do not match the real time, our clock may be off: tell the vendor and quote this test.".to_owned());
     fix.push("Run the test again straight from the portal; do not reuse an old sign-in page or the back button.".to_owned());
-    Text { title, message: join(&[ours, window, skew, difference, cause]), fix, copy: Vec::new() }
+    Text {
+        title,
+        message: join(&[ours, window, skew, difference, cause]),
+        fix,
+        copy: Vec::new(),
+    }
 }
 
 pub(super) fn replay(c: &Ctx) -> Text {
-    let id = c.fact("received").map(|i| format!("(ID \"{i}\") ")).unwrap_or_default();
+    let id = c
+        .fact("received")
+        .map(|i| format!("(ID \"{i}\") "))
+        .unwrap_or_default();
     Text {
         title: "This response was already used".to_owned(),
         message: format!(
@@ -356,7 +427,9 @@ pub(super) fn multiple_assertions(c: &Ctx) -> Text {
         c.say("In {idp}, check the app sends a single assertion; none of the common identity providers sends more by default."),
     ];
     c.finish(&mut fix);
-    fix.push("If it happens again, send the vendor this test's details: it may be an attack.".to_owned());
+    fix.push(
+        "If it happens again, send the vendor this test's details: it may be an attack.".to_owned(),
+    );
     Text {
         title: format!("{} sent more than one assertion", c.subject()),
         message: "The response holds several assertions. We accept exactly one, because an extra assertion is a known way to slip in a forged user.".to_owned(),
@@ -370,7 +443,9 @@ pub(super) fn subject_missing(c: &Ctx) -> Text {
     c.finish(&mut fix);
     Text {
         title: format!("{} did not say who signed in", c.subject()),
-        message: "The assertion has no Subject or NameID, so we cannot tell which user it is about.".to_owned(),
+        message:
+            "The assertion has no Subject or NameID, so we cannot tell which user it is about."
+                .to_owned(),
         fix,
         copy: Vec::new(),
     }
@@ -389,8 +464,11 @@ pub(super) fn encrypted_unreadable(c: &Ctx) -> Text {
         title: format!("We could not decrypt the assertion from {}", c.name),
         message: join(&[
             c.say("{idp} encrypted the assertion with a key we do not hold."),
-            c.fact("problem").map(|p| format!("What we found: {}.", p.trim_end_matches('.'))).unwrap_or_default(),
-            "It probably uses an old copy of our encryption certificate, or one from another app.".to_owned(),
+            c.fact("problem")
+                .map(|p| format!("What we found: {}.", p.trim_end_matches('.')))
+                .unwrap_or_default(),
+            "It probably uses an old copy of our encryption certificate, or one from another app."
+                .to_owned(),
         ]),
         fix,
         copy: vec![copy("SP metadata URL", &c.sp.metadata_url)],

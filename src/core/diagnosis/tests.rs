@@ -17,18 +17,38 @@ fn all_facts(code: FailureCode) -> Rejection {
         ("received", "Received", "https://received.example.com"),
         ("expected_fingerprint", "Fingerprint we hold", "AA:BB"),
         ("presented_fingerprint", "Fingerprint presented", "CC:DD"),
-        ("algorithm", "Algorithm", "http://www.w3.org/2000/09/xmldsig#rsa-sha1"),
+        (
+            "algorithm",
+            "Algorithm",
+            "http://www.w3.org/2000/09/xmldsig#rsa-sha1",
+        ),
         ("our_clock", "Our clock", "2026-11-23 10:00:00 UTC"),
         ("not_before", "Not before", "2026-11-23 10:05:00 UTC"),
-        ("not_on_or_after", "Not on or after", "2026-11-23 09:55:00 UTC"),
+        (
+            "not_on_or_after",
+            "Not on or after",
+            "2026-11-23 09:55:00 UTC",
+        ),
         ("skew_allowed", "Clock skew allowed", "2 minutes"),
         ("difference", "Difference", "5 minutes"),
-        ("status_code", "Status", "urn:oasis:names:tc:SAML:2.0:status:Responder"),
-        ("sub_status", "Sub-status", "urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy"),
+        (
+            "status_code",
+            "Status",
+            "urn:oasis:names:tc:SAML:2.0:status:Responder",
+        ),
+        (
+            "sub_status",
+            "Sub-status",
+            "urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy",
+        ),
         ("status_message", "Message", "Bad NameID"),
         ("problem", "Problem", "Unexpected end of input."),
         ("error", "Error", "invalid_request"),
-        ("error_description", "Description", "redirect_uri is not registered"),
+        (
+            "error_description",
+            "Description",
+            "redirect_uri is not registered",
+        ),
         ("status", "HTTP status", "400"),
         ("client_id", "Client ID", "abc123"),
         ("expires_at", "Expires at", "2026-11-23 09:00:00 UTC"),
@@ -50,18 +70,35 @@ fn assert_readable(d: &Diagnosis, what: &str) {
     assert!(!d.title.trim().is_empty(), "{what}: empty title");
     assert!(!d.message.trim().is_empty(), "{what}: empty message");
     assert!(!d.fix.is_empty(), "{what}: no fix");
-    let texts = std::iter::once(&d.title).chain(std::iter::once(&d.message)).chain(d.fix.iter());
+    let texts = std::iter::once(&d.title)
+        .chain(std::iter::once(&d.message))
+        .chain(d.fix.iter());
     for text in texts {
         assert!(!text.trim().is_empty(), "{what}: empty step");
-        assert!(!text.contains("{idp}"), "{what}: placeholder left in {text:?}");
+        assert!(
+            !text.contains("{idp}"),
+            "{what}: placeholder left in {text:?}"
+        );
         assert!(!text.contains("  "), "{what}: double space in {text:?}");
         assert!(!text.contains(".."), "{what}: double full stop in {text:?}");
-        assert!(!text.contains(". your"), "{what}: sentence starts lowercase in {text:?}");
-        assert!(!text.contains("the your "), "{what}: \"the your\" in {text:?}");
-        assert!(text.chars().next().is_some_and(|c| !c.is_lowercase()), "{what}: starts lowercase: {text:?}");
+        assert!(
+            !text.contains(". your"),
+            "{what}: sentence starts lowercase in {text:?}"
+        );
+        assert!(
+            !text.contains("the your "),
+            "{what}: \"the your\" in {text:?}"
+        );
+        assert!(
+            text.chars().next().is_some_and(|c| !c.is_lowercase()),
+            "{what}: starts lowercase: {text:?}"
+        );
     }
     for c in &d.copy {
-        assert!(!c.label.is_empty() && !c.value.is_empty(), "{what}: empty copy value {c:?}");
+        assert!(
+            !c.label.is_empty() && !c.value.is_empty(),
+            "{what}: empty copy value {c:?}"
+        );
     }
 }
 
@@ -88,7 +125,11 @@ fn facts_pass_through_in_order_with_their_labels() {
         .fact("something_new", "A fact we never heard of", "kept anyway");
     let d = diagnose(&rejection, "okta-saml", &sp(), &[]);
     assert_eq!(d.facts, rejection.facts);
-    assert!(d.message.contains("CC:DD") && d.message.contains("AA:BB"), "{}", d.message);
+    assert!(
+        d.message.contains("CC:DD") && d.message.contains("AA:BB"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
@@ -96,22 +137,39 @@ fn okta_audience_names_the_field_and_copies_our_entity_id() {
     let sp = sp();
     let rejection = Rejection::new(FailureCode::SamlAudienceMismatch)
         .fact("expected", "Our entity ID", sp.entity_id.clone())
-        .fact("received", "Audience Okta sent", "https://wrong.example.com");
+        .fact(
+            "received",
+            "Audience Okta sent",
+            "https://wrong.example.com",
+        );
     let d = diagnose(&rejection, "okta-saml", &sp, &[]);
     assert_eq!(d.title, "Okta sent the wrong audience");
-    assert!(d.message.contains("https://wrong.example.com"), "{}", d.message);
+    assert!(
+        d.message.contains("https://wrong.example.com"),
+        "{}",
+        d.message
+    );
     assert_eq!(
         d.fix[0],
         "In Okta, open the app's General tab → SAML Settings → Edit → Audience URI (SP Entity ID), paste the value below, and save."
     );
-    assert_eq!(d.copy, vec![CopyValue { label: "Audience URI (SP Entity ID)".into(), value: sp.entity_id.clone() }]);
+    assert_eq!(
+        d.copy,
+        vec![CopyValue {
+            label: "Audience URI (SP Entity ID)".into(),
+            value: sp.entity_id.clone()
+        }]
+    );
 }
 
 #[test]
 fn audience_fields_per_idp() {
     let sp = sp();
     let cases = [
-        ("entra-saml", "Basic SAML Configuration → Edit → Identifier (Entity ID)"),
+        (
+            "entra-saml",
+            "Basic SAML Configuration → Edit → Identifier (Entity ID)",
+        ),
         ("google-saml", "Service provider details → Entity ID"),
         ("onelogin-saml", "Audience (EntityID)"),
         ("adfs-saml", "Relying party identifier"),
@@ -119,13 +177,34 @@ fn audience_fields_per_idp() {
         ("unknown-saml", "SP entity ID or audience field"),
     ];
     for (key, field) in cases {
-        let d = diagnose(&Rejection::new(FailureCode::SamlAudienceMismatch), key, &sp, &[]);
+        let d = diagnose(
+            &Rejection::new(FailureCode::SamlAudienceMismatch),
+            key,
+            &sp,
+            &[],
+        );
         assert!(d.fix[0].contains(field), "{key}: {:?}", d.fix);
-        assert_eq!(d.copy.first().map(|c| c.value.as_str()), Some(sp.entity_id.as_str()), "{key}");
+        assert_eq!(
+            d.copy.first().map(|c| c.value.as_str()),
+            Some(sp.entity_id.as_str()),
+            "{key}"
+        );
     }
-    let generic = diagnose(&Rejection::new(FailureCode::SamlAudienceMismatch), "generic-saml", &sp, &[]);
-    assert_eq!(generic.title, "Your identity provider sent the wrong audience");
-    assert!(generic.fix[0].starts_with("In your identity provider, "), "{:?}", generic.fix);
+    let generic = diagnose(
+        &Rejection::new(FailureCode::SamlAudienceMismatch),
+        "generic-saml",
+        &sp,
+        &[],
+    );
+    assert_eq!(
+        generic.title,
+        "Your identity provider sent the wrong audience"
+    );
+    assert!(
+        generic.fix[0].starts_with("In your identity provider, "),
+        "{:?}",
+        generic.fix
+    );
 }
 
 #[test]
@@ -133,28 +212,69 @@ fn entra_recipient_points_to_the_reply_url() {
     let sp = sp();
     let rejection = Rejection::new(FailureCode::SamlRecipientMismatch)
         .fact("expected", "Our ACS URL", sp.acs_url.clone())
-        .fact("received", "Recipient Entra sent", "https://old.example.com/acs");
+        .fact(
+            "received",
+            "Recipient Entra sent",
+            "https://old.example.com/acs",
+        );
     let d = diagnose(&rejection, "entra-saml", &sp, &[]);
     assert!(d.fix[0].contains("Reply URL"), "{:?}", d.fix);
-    assert!(d.message.contains("https://old.example.com/acs"), "{}", d.message);
-    assert_eq!(d.copy[0].label, "Reply URL (Assertion Consumer Service URL)");
+    assert!(
+        d.message.contains("https://old.example.com/acs"),
+        "{}",
+        d.message
+    );
+    assert_eq!(
+        d.copy[0].label,
+        "Reply URL (Assertion Consumer Service URL)"
+    );
     assert_eq!(d.copy[0].value, sp.acs_url);
 
-    let okta = diagnose(&Rejection::new(FailureCode::SamlDestinationMismatch), "okta-saml", &sp, &[]);
+    let okta = diagnose(
+        &Rejection::new(FailureCode::SamlDestinationMismatch),
+        "okta-saml",
+        &sp,
+        &[],
+    );
     assert!(okta.fix[0].contains("Single sign-on URL"), "{:?}", okta.fix);
-    assert!(okta.fix.iter().any(|f| f.contains("Use this for Recipient URL and Destination URL")), "{:?}", okta.fix);
-    let keycloak = diagnose(&Rejection::new(FailureCode::SamlDestinationMismatch), "keycloak-saml", &sp, &[]);
-    assert!(keycloak.fix.iter().any(|f| f.contains("Master SAML Processing URL")), "{:?}", keycloak.fix);
+    assert!(
+        okta.fix
+            .iter()
+            .any(|f| f.contains("Use this for Recipient URL and Destination URL")),
+        "{:?}",
+        okta.fix
+    );
+    let keycloak = diagnose(
+        &Rejection::new(FailureCode::SamlDestinationMismatch),
+        "keycloak-saml",
+        &sp,
+        &[],
+    );
+    assert!(
+        keycloak
+            .fix
+            .iter()
+            .any(|f| f.contains("Master SAML Processing URL")),
+        "{:?}",
+        keycloak.fix
+    );
 }
 
 #[test]
 fn sha1_is_fixed_where_each_idp_sets_the_algorithm() {
     let sp = sp();
-    let rejection = Rejection::new(FailureCode::SamlAlgorithmNotAllowed).fact("algorithm", "Algorithm", "http://www.w3.org/2000/09/xmldsig#rsa-sha1");
+    let rejection = Rejection::new(FailureCode::SamlAlgorithmNotAllowed).fact(
+        "algorithm",
+        "Algorithm",
+        "http://www.w3.org/2000/09/xmldsig#rsa-sha1",
+    );
     for (key, setting) in [
         ("okta-saml", "Signature Algorithm to RSA-SHA256"),
         ("entra-saml", "Signing Algorithm to SHA-256"),
-        ("adfs-saml", "Advanced, and set Secure hash algorithm to SHA-256"),
+        (
+            "adfs-saml",
+            "Advanced, and set Secure hash algorithm to SHA-256",
+        ),
         ("onelogin-saml", "SAML Signature Algorithm"),
     ] {
         let d = diagnose(&rejection, key, &sp, &[]);
@@ -166,23 +286,61 @@ fn sha1_is_fixed_where_each_idp_sets_the_algorithm() {
 #[test]
 fn signing_advice_names_the_setting() {
     let sp = sp();
-    let okta = diagnose(&Rejection::new(FailureCode::SamlSignatureInvalid), "okta-saml", &sp, &[]);
-    assert!(okta.fix.iter().any(|f| f.contains("Assertion Signature to Signed")), "{:?}", okta.fix);
-    let entra = diagnose(&Rejection::new(FailureCode::SamlUnsigned), "entra-saml", &sp, &[]);
-    assert!(entra.fix[0].contains("Sign SAML response and assertion"), "{:?}", entra.fix);
+    let okta = diagnose(
+        &Rejection::new(FailureCode::SamlSignatureInvalid),
+        "okta-saml",
+        &sp,
+        &[],
+    );
+    assert!(
+        okta.fix
+            .iter()
+            .any(|f| f.contains("Assertion Signature to Signed")),
+        "{:?}",
+        okta.fix
+    );
+    let entra = diagnose(
+        &Rejection::new(FailureCode::SamlUnsigned),
+        "entra-saml",
+        &sp,
+        &[],
+    );
+    assert!(
+        entra.fix[0].contains("Sign SAML response and assertion"),
+        "{:?}",
+        entra.fix
+    );
 }
 
 #[test]
 fn certificate_mismatch_says_where_to_get_the_new_one() {
-    let d = diagnose(&Rejection::new(FailureCode::SamlCertificateMismatch), "okta-saml", &sp(), &[]);
-    assert!(d.fix[0].contains("SAML Signing Certificates"), "{:?}", d.fix);
-    assert!(d.fix.iter().any(|f| f.contains("Your values step")), "{:?}", d.fix);
+    let d = diagnose(
+        &Rejection::new(FailureCode::SamlCertificateMismatch),
+        "okta-saml",
+        &sp(),
+        &[],
+    );
+    assert!(
+        d.fix[0].contains("SAML Signing Certificates"),
+        "{:?}",
+        d.fix
+    );
+    assert!(
+        d.fix.iter().any(|f| f.contains("Your values step")),
+        "{:?}",
+        d.fix
+    );
 }
 
 #[test]
 fn encrypted_unreadable_copies_our_metadata_url() {
     let sp = sp();
-    let d = diagnose(&Rejection::new(FailureCode::SamlEncryptedUnreadable), "adfs-saml", &sp, &[]);
+    let d = diagnose(
+        &Rejection::new(FailureCode::SamlEncryptedUnreadable),
+        "adfs-saml",
+        &sp,
+        &[],
+    );
     assert_eq!(d.copy[0].value, sp.metadata_url);
     assert!(d.fix[0].contains("Encryption"), "{:?}", d.fix);
 }
@@ -194,12 +352,29 @@ fn clock_advice_uses_both_clocks_and_the_adfs_skew_setting() {
         .fact("our_clock", "Our clock", "10:00:00")
         .fact("not_before", "Not before", "10:05:00");
     let adfs = diagnose(&rejection, "adfs-saml", &sp, &[]);
-    assert!(adfs.message.contains("10:00:00") && adfs.message.contains("10:05:00"), "{}", adfs.message);
-    assert!(adfs.fix.iter().any(|f| f.contains("NotBeforeSkew")), "{:?}", adfs.fix);
+    assert!(
+        adfs.message.contains("10:00:00") && adfs.message.contains("10:05:00"),
+        "{}",
+        adfs.message
+    );
+    assert!(
+        adfs.fix.iter().any(|f| f.contains("NotBeforeSkew")),
+        "{:?}",
+        adfs.fix
+    );
     assert!(adfs.fix.iter().any(|f| f.contains("NTP")), "{:?}", adfs.fix);
     let okta = diagnose(&rejection, "okta-saml", &sp, &[]);
-    assert!(!okta.fix.iter().any(|f| f.contains("NotBeforeSkew")), "{:?}", okta.fix);
-    let expired = diagnose(&Rejection::new(FailureCode::SamlExpired), "okta-saml", &sp, &[]);
+    assert!(
+        !okta.fix.iter().any(|f| f.contains("NotBeforeSkew")),
+        "{:?}",
+        okta.fix
+    );
+    let expired = diagnose(
+        &Rejection::new(FailureCode::SamlExpired),
+        "okta-saml",
+        &sp,
+        &[],
+    );
     assert!(expired.message.contains("reused"), "{}", expired.message);
 }
 
@@ -207,19 +382,39 @@ fn clock_advice_uses_both_clocks_and_the_adfs_skew_setting() {
 fn status_is_put_in_plain_words_with_the_usual_cause() {
     let sp = sp();
     let rejection = Rejection::new(FailureCode::SamlStatusNotSuccess)
-        .fact("status_code", "Status", "urn:oasis:names:tc:SAML:2.0:status:Responder")
-        .fact("sub_status", "Sub-status", "urn:oasis:names:tc:SAML:2.0:status:RequestDenied")
+        .fact(
+            "status_code",
+            "Status",
+            "urn:oasis:names:tc:SAML:2.0:status:Responder",
+        )
+        .fact(
+            "sub_status",
+            "Sub-status",
+            "urn:oasis:names:tc:SAML:2.0:status:RequestDenied",
+        )
         .fact("status_message", "Message", "User not assigned");
     let d = diagnose(&rejection, "okta-saml", &sp, &[]);
-    assert!(d.message.contains("refused to answer (RequestDenied)"), "{}", d.message);
+    assert!(
+        d.message.contains("refused to answer (RequestDenied)"),
+        "{}",
+        d.message
+    );
     assert!(d.message.contains("User not assigned"), "{}", d.message);
     assert!(d.fix[0].contains("Assignments tab"), "{:?}", d.fix);
     let entra = diagnose(&rejection, "entra-saml", &sp, &[]);
     assert!(entra.fix[0].contains("Users and groups"), "{:?}", entra.fix);
 
     let name_id = Rejection::new(FailureCode::SamlStatusNotSuccess)
-        .fact("status_code", "Status", "urn:oasis:names:tc:SAML:2.0:status:Requester")
-        .fact("sub_status", "Sub-status", "urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy");
+        .fact(
+            "status_code",
+            "Status",
+            "urn:oasis:names:tc:SAML:2.0:status:Requester",
+        )
+        .fact(
+            "sub_status",
+            "Sub-status",
+            "urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy",
+        );
     let d = diagnose(&name_id, "okta-saml", &sp, &[]);
     assert!(d.message.contains("NameID format"), "{}", d.message);
     assert!(d.fix[0].contains("Name ID format"), "{:?}", d.fix);
@@ -227,9 +422,18 @@ fn status_is_put_in_plain_words_with_the_usual_cause() {
 
 #[test]
 fn idp_initiated_sends_the_admin_to_the_portal_button() {
-    let d = diagnose(&Rejection::new(FailureCode::SamlIdpInitiatedRefused), "okta-saml", &sp(), &[]);
+    let d = diagnose(
+        &Rejection::new(FailureCode::SamlIdpInitiatedRefused),
+        "okta-saml",
+        &sp(),
+        &[],
+    );
     assert!(d.fix[0].contains("Test sign-in button"), "{:?}", d.fix);
-    assert!(d.fix.iter().any(|f| f.contains("ask the vendor")), "{:?}", d.fix);
+    assert!(
+        d.fix.iter().any(|f| f.contains("ask the vendor")),
+        "{:?}",
+        d.fix
+    );
 }
 
 #[test]
@@ -237,7 +441,11 @@ fn oidc_redirect_errors_copy_our_redirect_uri() {
     let sp = sp();
     let rejection = Rejection::new(FailureCode::OidcIdpError)
         .fact("error", "Error", "invalid_request")
-        .fact("error_description", "Description", "The redirect_uri is not allowed");
+        .fact(
+            "error_description",
+            "Description",
+            "The redirect_uri is not allowed",
+        );
     for (key, field) in [
         ("okta-oidc", "Sign-in redirect URIs"),
         ("entra-oidc", "Authentication → Web → Redirect URIs"),
@@ -253,30 +461,58 @@ fn oidc_redirect_errors_copy_our_redirect_uri() {
 
 #[test]
 fn oidc_access_denied_points_to_assignment_and_consent() {
-    let rejection = Rejection::new(FailureCode::OidcIdpError).fact("error", "Error", "access_denied");
+    let rejection =
+        Rejection::new(FailureCode::OidcIdpError).fact("error", "Error", "access_denied");
     let d = diagnose(&rejection, "entra-oidc", &sp(), &[]);
     assert_eq!(d.title, "Microsoft Entra ID denied access");
     assert!(d.fix[0].contains("Users and groups"), "{:?}", d.fix);
-    assert!(d.fix.iter().any(|f| f.contains("Grant admin consent")), "{:?}", d.fix);
+    assert!(
+        d.fix.iter().any(|f| f.contains("Grant admin consent")),
+        "{:?}",
+        d.fix
+    );
     assert!(d.copy.is_empty());
 }
 
 #[test]
 fn oidc_client_secret_says_where_it_lives() {
-    let d = diagnose(&Rejection::new(FailureCode::OidcClientAuthFailed), "entra-oidc", &sp(), &[]);
+    let d = diagnose(
+        &Rejection::new(FailureCode::OidcClientAuthFailed),
+        "entra-oidc",
+        &sp(),
+        &[],
+    );
     assert!(d.fix[0].contains("Certificates & secrets"), "{:?}", d.fix);
-    let keycloak = diagnose(&Rejection::new(FailureCode::OidcClientAuthFailed), "keycloak-oidc", &sp(), &[]);
-    assert!(keycloak.fix[0].contains("Credentials tab"), "{:?}", keycloak.fix);
+    let keycloak = diagnose(
+        &Rejection::new(FailureCode::OidcClientAuthFailed),
+        "keycloak-oidc",
+        &sp(),
+        &[],
+    );
+    assert!(
+        keycloak.fix[0].contains("Credentials tab"),
+        "{:?}",
+        keycloak.fix
+    );
 }
 
 #[test]
 fn outside_domains_lists_the_organizations_domains() {
     let domains = vec!["example.com".to_owned(), "example.org".to_owned()];
-    let rejection = Rejection::new(FailureCode::EmailOutsideDomains).fact("email", "Email", "alice@gmail.com");
+    let rejection =
+        Rejection::new(FailureCode::EmailOutsideDomains).fact("email", "Email", "alice@gmail.com");
     let d = diagnose(&rejection, "okta-saml", &sp(), &domains);
-    assert!(d.message.contains("example.com, example.org"), "{}", d.message);
+    assert!(
+        d.message.contains("example.com, example.org"),
+        "{}",
+        d.message
+    );
     assert!(d.message.contains("alice@gmail.com"), "{}", d.message);
-    assert!(d.fix.iter().any(|f| f.contains("Attribute Statements")), "{:?}", d.fix);
+    assert!(
+        d.fix.iter().any(|f| f.contains("Attribute Statements")),
+        "{:?}",
+        d.fix
+    );
 }
 
 #[test]
@@ -295,31 +531,74 @@ fn email_and_attribute_advice_follows_the_protocol() {
         assert!(d.fix[0].contains(screen), "{key}: {:?}", d.fix);
     }
     // Entra's claim name comes from the catalog, so the advice matches what Entra sends.
-    let entra = diagnose(&Rejection::new(FailureCode::EmailMissing), "entra-saml", &sp, &[]);
-    assert_eq!(entra.copy[0].value, "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress");
+    let entra = diagnose(
+        &Rejection::new(FailureCode::EmailMissing),
+        "entra-saml",
+        &sp,
+        &[],
+    );
+    assert_eq!(
+        entra.copy[0].value,
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
+    );
 
-    let rejection = Rejection::new(FailureCode::RequiredAttributeMissing).fact("field", "Field", "department").fact("attribute", "Attribute", "dept");
+    let rejection = Rejection::new(FailureCode::RequiredAttributeMissing)
+        .fact("field", "Field", "department")
+        .fact("attribute", "Attribute", "dept");
     let d = diagnose(&rejection, "okta-saml", &sp, &[]);
     assert_eq!(d.title, "Okta did not send department");
-    assert_eq!(d.copy, vec![CopyValue { label: "Attribute name".into(), value: "dept".into() }]);
+    assert_eq!(
+        d.copy,
+        vec![CopyValue {
+            label: "Attribute name".into(),
+            value: "dept".into()
+        }]
+    );
 }
 
 #[test]
 fn email_advice_points_at_the_name_id_when_it_is_involved() {
     let sp = sp();
     // No email attribute, but an address in the NameID: using it is offered.
-    let missing = Rejection::new(FailureCode::EmailMissing).fact("attribute", "Mapped attribute", "email").fact("name_id", "NameID", "ada@example.com");
+    let missing = Rejection::new(FailureCode::EmailMissing)
+        .fact("attribute", "Mapped attribute", "email")
+        .fact("name_id", "NameID", "ada@example.com");
     let d = diagnose(&missing, "okta-saml", &sp, &[]);
-    assert!(d.fix.iter().any(|f| f.contains("Use the NameID") && f.contains("ada@example.com")), "{:?}", d.fix);
-    let plain = diagnose(&Rejection::new(FailureCode::EmailMissing), "okta-saml", &sp, &[]);
-    assert!(!plain.fix.iter().any(|f| f.contains("NameID")), "{:?}", plain.fix);
+    assert!(
+        d.fix
+            .iter()
+            .any(|f| f.contains("Use the NameID") && f.contains("ada@example.com")),
+        "{:?}",
+        d.fix
+    );
+    let plain = diagnose(
+        &Rejection::new(FailureCode::EmailMissing),
+        "okta-saml",
+        &sp,
+        &[],
+    );
+    assert!(
+        !plain.fix.iter().any(|f| f.contains("NameID")),
+        "{:?}",
+        plain.fix
+    );
     // The email read from the NameID is not an address: the NameID is named, with how to fix it at the IdP.
-    let invalid = Rejection::new(FailureCode::EmailInvalid).fact("source", "Read from", "the NameID").fact("email", "Value received", "00u-ada");
+    let invalid = Rejection::new(FailureCode::EmailInvalid)
+        .fact("source", "Read from", "the NameID")
+        .fact("email", "Value received", "00u-ada");
     let d = diagnose(&invalid, "jumpcloud-saml", &sp, &[]);
     assert!(d.title.contains("NameID"), "{}", d.title);
-    assert!(d.message.contains("00u-ada") && d.message.contains("NameID"), "{}", d.message);
+    assert!(
+        d.message.contains("00u-ada") && d.message.contains("NameID"),
+        "{}",
+        d.message
+    );
     assert!(d.fix[0].contains("SAMLSubject NameID"), "{:?}", d.fix);
-    assert!(!d.message.contains("$nameid"), "the reserved value stays off the screen: {}", d.message);
+    assert!(
+        !d.message.contains("$nameid"),
+        "the reserved value stays off the screen: {}",
+        d.message
+    );
 }
 
 #[test]
@@ -331,12 +610,22 @@ fn every_catalog_key_has_its_own_console_row() {
             continue;
         }
         assert!(!row.is_generic(), "{} has no console row", entry.key);
-        assert_eq!(row.name, entry.in_sentence(), "{}: the row's name differs from the catalog", entry.key);
+        assert_eq!(
+            row.name,
+            entry.in_sentence(),
+            "{}: the row's name differs from the catalog",
+            entry.key
+        );
         let own = match entry.protocol {
             Protocol::Saml => row.saml.is_some(),
             Protocol::Oidc => row.oidc.is_some(),
         };
-        assert!(own, "{}: the row has no {} settings", entry.key, entry.protocol.as_str());
+        assert!(
+            own,
+            "{}: the row has no {} settings",
+            entry.key,
+            entry.protocol.as_str()
+        );
     }
     assert!(console("no-such-idp").is_generic());
 }
@@ -352,8 +641,21 @@ fn console_rows_are_unique_and_name_their_idp() {
         // A specific row should not fall back to "{idp}" wording, which reads as the name anyway,
         // but must not say "your identity provider" either.
         let s = row.saml();
-        for text in [s.issuer, s.metadata, s.certificate, s.signing, s.sha256, s.name_id, s.attributes, s.assignment] {
-            assert!(!text.contains("your identity provider"), "{}: {text}", row.family);
+        for text in [
+            s.issuer,
+            s.metadata,
+            s.certificate,
+            s.signing,
+            s.sha256,
+            s.name_id,
+            s.attributes,
+            s.assignment,
+        ] {
+            assert!(
+                !text.contains("your identity provider"),
+                "{}: {text}",
+                row.family
+            );
         }
     }
 }
@@ -367,9 +669,18 @@ fn dump() {
     for &code in FailureCode::ALL {
         for key in ["okta-saml", "generic-oidc", "adfs-saml"] {
             let d = diagnose(&all_facts(code), key, &sp, &["example.com".to_owned()]);
-            println!("== {} / {key}\nTITLE: {}\nMSG: {}", code.as_str(), d.title, d.message);
-            for f in &d.fix { println!("  - {f}"); }
-            for c in &d.copy { println!("  [copy] {}: {}", c.label, c.value); }
+            println!(
+                "== {} / {key}\nTITLE: {}\nMSG: {}",
+                code.as_str(),
+                d.title,
+                d.message
+            );
+            for f in &d.fix {
+                println!("  - {f}");
+            }
+            for c in &d.copy {
+                println!("  [copy] {}: {}", c.label, c.value);
+            }
         }
     }
 }

@@ -43,10 +43,18 @@ pub(super) fn pick<'a, 'i>(
     let several = idps.len() > 1;
     let choices = || -> Vec<EntityChoice> {
         let listed = idps.iter().take(MAX_ENTITY_CHOICES);
-        listed.map(|e| EntityChoice { entity_id: entity_id(*e).to_owned(), display_name: display_name(*e) }).collect()
+        listed
+            .map(|e| EntityChoice {
+                entity_id: entity_id(*e).to_owned(),
+                display_name: display_name(*e),
+            })
+            .collect()
     };
     if let Some(wanted) = entity.filter(|e| !e.is_empty()) {
-        let found = idps.iter().chain(all.iter()).find(|e| entity_id(**e) == wanted);
+        let found = idps
+            .iter()
+            .chain(all.iter())
+            .find(|e| entity_id(**e) == wanted);
         let Some(node) = found.copied() else {
             return Err(MetadataProblem::new(
                 codes::METADATA_ENTITY_NOT_FOUND,
@@ -58,16 +66,34 @@ pub(super) fn pick<'a, 'i>(
             )
             .with_entities(choices()));
         };
-        let (chosen, choices) = if several { (Some(wanted.to_owned()), choices()) } else { (None, Vec::new()) };
-        return Ok(Picked { node, chosen, choices });
+        let (chosen, choices) = if several {
+            (Some(wanted.to_owned()), choices())
+        } else {
+            (None, Vec::new())
+        };
+        return Ok(Picked {
+            node,
+            chosen,
+            choices,
+        });
     }
     match (idps.as_slice(), all.as_slice()) {
-        ([one], _) | ([], [one]) => Ok(Picked { node: *one, chosen: None, choices: Vec::new() }),
+        ([one], _) | ([], [one]) => Ok(Picked {
+            node: *one,
+            chosen: None,
+            choices: Vec::new(),
+        }),
         ([], []) => Err(MetadataProblem::new(
             codes::METADATA_NO_IDP_DESCRIPTOR,
-            format!("This metadata collection is empty: it describes no entity at all. {GET_METADATA}"),
+            format!(
+                "This metadata collection is empty: it describes no entity at all. {GET_METADATA}"
+            ),
         )),
-        ([], _) if all.iter().any(|e| md_children(*e, "SPSSODescriptor").next().is_some()) => {
+        ([], _)
+            if all
+                .iter()
+                .any(|e| md_children(*e, "SPSSODescriptor").next().is_some()) =>
+        {
             Err(MetadataProblem::new(
                 codes::METADATA_IS_SP,
                 format!(
@@ -128,7 +154,10 @@ pub(super) fn display_name(entity: Node) -> Option<String> {
     let mdui: Vec<Node> = md_children(entity, "IDPSSODescriptor")
         .flat_map(|d| md_children(d, "Extensions"))
         .flat_map(|x| x.children().filter(|n| n.has_tag_name((NS_MDUI, "UIInfo"))))
-        .flat_map(|ui| ui.children().filter(|n| n.has_tag_name((NS_MDUI, "DisplayName"))))
+        .flat_map(|ui| {
+            ui.children()
+                .filter(|n| n.has_tag_name((NS_MDUI, "DisplayName")))
+        })
         .collect();
     let org: Vec<Node> = md_children(entity, "Organization")
         .flat_map(|o| md_children(o, "OrganizationDisplayName"))
@@ -156,7 +185,11 @@ pub(super) fn wrong_document(root: Node) -> MetadataProblem {
         (_, "LogoutRequest" | "LogoutResponse") => "a SAML logout message".into(),
         (_, "Assertion") => "a SAML assertion (part of a sign-in response)".into(),
         (ns, "EntityDescriptor" | "EntitiesDescriptor") => {
-            let ns = if ns.is_empty() { "no namespace".into() } else { format!("namespace {ns}") };
+            let ns = if ns.is_empty() {
+                "no namespace".into()
+            } else {
+                format!("namespace {ns}")
+            };
             return MetadataProblem::new(
                 codes::METADATA_WRONG_DOCUMENT,
                 format!(

@@ -17,7 +17,11 @@ const SAML2_BINDINGS: &str = "urn:oasis:names:tc:SAML:2.0:bindings:";
 pub(super) fn read_entity(entity: Node, now: i64) -> Result<IdpMetadata, MetadataProblem> {
     let id = entity.attribute("entityID").unwrap_or("").trim();
     let idps: Vec<Node> = md_children(entity, "IDPSSODescriptor").collect();
-    let saml2 = |d: &&Node| d.attribute("protocolSupportEnumeration").unwrap_or("").contains(NS_SAMLP);
+    let saml2 = |d: &&Node| {
+        d.attribute("protocolSupportEnumeration")
+            .unwrap_or("")
+            .contains(NS_SAMLP)
+    };
     let Some(idp) = idps.iter().find(saml2).or(idps.first()).copied() else {
         if md_children(entity, "SPSSODescriptor").next().is_some() {
             return Err(MetadataProblem::new(
@@ -58,7 +62,11 @@ pub(super) fn read_entity(entity: Node, now: i64) -> Result<IdpMetadata, Metadat
         }
     }
     // The role's own validUntil, its entity's, and every enclosing group's: the earliest rules.
-    let valid_until = idp.ancestors().filter_map(|n| n.attribute("validUntil")).filter_map(cert::parse_xml_datetime).min();
+    let valid_until = idp
+        .ancestors()
+        .filter_map(|n| n.attribute("validUntil"))
+        .filter_map(cert::parse_xml_datetime)
+        .min();
     Ok(IdpMetadata {
         entity_id: id.to_owned(),
         display_name: entities::display_name(entity),
@@ -72,7 +80,10 @@ pub(super) fn read_entity(entity: Node, now: i64) -> Result<IdpMetadata, Metadat
     })
 }
 
-fn sso_services(idp: Node, warnings: &mut Vec<MetadataProblem>) -> Result<Vec<SsoService>, MetadataProblem> {
+fn sso_services(
+    idp: Node,
+    warnings: &mut Vec<MetadataProblem>,
+) -> Result<Vec<SsoService>, MetadataProblem> {
     let (mut services, mut seen, mut plain_http) = (Vec::new(), HashSet::new(), HashSet::new());
     let mut others: Vec<&str> = Vec::new();
     for service in md_children(idp, "SingleSignOnService") {
@@ -82,7 +93,10 @@ fn sso_services(idp: Node, warnings: &mut Vec<MetadataProblem>) -> Result<Vec<Ss
             Some("HTTP-POST") => BINDING_POST,
             _ => {
                 // Name what was offered instead: "SOAP", "HTTP-Artifact", a SAML 1 profile.
-                let short = binding.rsplit([':', '/']).find(|s| !s.is_empty()).unwrap_or("(no binding)");
+                let short = binding
+                    .rsplit([':', '/'])
+                    .find(|s| !s.is_empty())
+                    .unwrap_or("(no binding)");
                 if !others.contains(&short) && others.len() < 10 {
                     others.push(short);
                 }
@@ -111,7 +125,10 @@ fn sso_services(idp: Node, warnings: &mut Vec<MetadataProblem>) -> Result<Vec<Ss
             ));
         }
         if seen.insert((short, url.clone())) {
-            services.push(SsoService { binding: short.to_owned(), url });
+            services.push(SsoService {
+                binding: short.to_owned(),
+                url,
+            });
         }
     }
     if !services.is_empty() {
@@ -147,14 +164,26 @@ type Certificates = (Vec<cert::CertificateInfo>, Vec<MetadataProblem>);
 pub const MAX_SIGNING_CERTIFICATES: usize = 8;
 
 fn signing_certificates(idp: Node, now: i64) -> Result<Certificates, MetadataProblem> {
-    let signing = md_children(idp, "KeyDescriptor").filter(|kd| kd.attribute("use").is_none_or(|u| u.trim() == "signing"));
+    let signing = md_children(idp, "KeyDescriptor")
+        .filter(|kd| kd.attribute("use").is_none_or(|u| u.trim() == "signing"));
     let texts: Vec<String> = signing
-        .flat_map(|kd| kd.descendants().filter(|n| n.has_tag_name((NS_DS, "X509Certificate"))))
-        .map(|el| el.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect())
+        .flat_map(|kd| {
+            kd.descendants()
+                .filter(|n| n.has_tag_name((NS_DS, "X509Certificate")))
+        })
+        .map(|el| {
+            el.descendants()
+                .filter(|n| n.is_text())
+                .filter_map(|n| n.text())
+                .collect()
+        })
         .collect();
     // Every response is checked against each signing certificate in turn, so an IdP's few
     // (current and next, for rollover) are kept and a long list is refused.
-    let distinct: std::collections::BTreeSet<String> = texts.iter().map(|t| t.split_whitespace().collect()).collect();
+    let distinct: std::collections::BTreeSet<String> = texts
+        .iter()
+        .map(|t| t.split_whitespace().collect())
+        .collect();
     if distinct.len() > MAX_SIGNING_CERTIFICATES {
         return Err(MetadataProblem::new(
             codes::METADATA_TOO_COMPLEX,

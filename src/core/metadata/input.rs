@@ -48,7 +48,10 @@ fn utf8(bytes: &[u8]) -> Result<Cow<'_, str>, MetadataProblem> {
     let declared = head.starts_with("<?xml")
         && ["iso-8859-1", "latin1", "latin-1", "windows-1252"]
             .iter()
-            .any(|e| head.contains(&format!("encoding=\"{e}\"")) || head.contains(&format!("encoding='{e}'")));
+            .any(|e| {
+                head.contains(&format!("encoding=\"{e}\""))
+                    || head.contains(&format!("encoding='{e}'"))
+            });
     if declared {
         // ISO-8859-1 maps each byte to the code point of the same number.
         return Ok(Cow::Owned(bytes.iter().map(|b| char::from(*b)).collect()));
@@ -94,7 +97,10 @@ fn too_complex(what: &str) -> MetadataProblem {
 /// Refuses, before roxmltree runs, what would make it recurse too deep or do quadratic
 /// work (see [`crate::core::xml::prescan`]); the size was checked when the bytes were decoded.
 fn prescan(text: &str) -> Result<(), MetadataProblem> {
-    let limits = Limits { max_bytes: usize::MAX, ..Limits::METADATA };
+    let limits = Limits {
+        max_bytes: usize::MAX,
+        ..Limits::METADATA
+    };
     xml::prescan(text, &limits).map_err(|exceeded| match exceeded {
         LimitExceeded::Attributes(_) => too_complex("has an element with hundreds of attributes"),
         LimitExceeded::NamespacesInScope(_) => too_complex("declares hundreds of XML namespaces"),
@@ -144,7 +150,9 @@ fn xml_problem(err: &roxmltree::Error, text: &str, skipped: &str) -> MetadataPro
     };
     let pos = err.pos();
     let detail = err.to_string();
-    let detail = detail.strip_suffix(&format!(" at {pos}")).unwrap_or(&detail);
+    let detail = detail
+        .strip_suffix(&format!(" at {pos}"))
+        .unwrap_or(&detail);
     // Positions count from the start of the upload, including the blank lines trimmed off.
     let lines_skipped = skipped.matches('\n').count() as u32;
     let col = match (pos.row, skipped.rsplit('\n').next()) {
@@ -160,5 +168,7 @@ fn xml_problem(err: &roxmltree::Error, text: &str, skipped: &str) -> MetadataPro
         | E::NamespacesLimitReached => String::new(),
         _ => format!(" at line {}, column {col}", pos.row + lines_skipped),
     };
-    not_xml(format!("The metadata is not well-formed XML{place} ({detail}). {hint}"))
+    not_xml(format!(
+        "The metadata is not well-formed XML{place} ({detail}). {hint}"
+    ))
 }

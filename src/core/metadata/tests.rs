@@ -38,7 +38,11 @@ fn warning_codes(meta: &IdpMetadata) -> Vec<&str> {
 }
 
 /// A fresh self-signed certificate as bare base64 DER, valid between the two dates.
-fn generated_cert(alg: &'static rcgen::SignatureAlgorithm, from: (i32, u8, u8), to: (i32, u8, u8)) -> String {
+fn generated_cert(
+    alg: &'static rcgen::SignatureAlgorithm,
+    from: (i32, u8, u8),
+    to: (i32, u8, u8),
+) -> String {
     let key = rcgen::KeyPair::generate_for(alg).unwrap();
     let mut params = rcgen::CertificateParams::new(vec!["idp.test".into()]).unwrap();
     params.not_before = rcgen::date_time_ymd(from.0, from.1, from.2);
@@ -77,16 +81,45 @@ fn idp_entity(entity_id: &str, services: &[(&str, &str)], certs: &[&str]) -> Str
 #[test]
 fn a_minimal_document_gives_every_field() {
     let cert = ec_cert();
-    let xml = idp_entity("https://idp.example.com", &[(POST, "https://idp.example.com/sso")], &[&cert]);
+    let xml = idp_entity(
+        "https://idp.example.com",
+        &[(POST, "https://idp.example.com/sso")],
+        &[&cert],
+    );
     let meta = inspect_idp_metadata(&xml, NOW).unwrap();
     assert_eq!(meta.entity_id, "https://idp.example.com");
-    assert_eq!(meta.sso_services, [SsoService { binding: "post".into(), url: "https://idp.example.com/sso".into() }]);
-    assert_eq!((meta.sso_redirect_url(), meta.sso_post_url()), (None, Some("https://idp.example.com/sso")));
+    assert_eq!(
+        meta.sso_services,
+        [SsoService {
+            binding: "post".into(),
+            url: "https://idp.example.com/sso".into()
+        }]
+    );
+    assert_eq!(
+        (meta.sso_redirect_url(), meta.sso_post_url()),
+        (None, Some("https://idp.example.com/sso"))
+    );
     assert_eq!(meta.preferred_sso().unwrap().binding, "post");
-    let [c] = meta.signing_certificates.as_slice() else { panic!("{meta:?}") };
-    assert_eq!((c.key_algorithm.as_str(), c.key_bits, c.signature_algorithm.as_str()), ("EC", 256, "ECDSA-SHA256"));
+    let [c] = meta.signing_certificates.as_slice() else {
+        panic!("{meta:?}")
+    };
+    assert_eq!(
+        (
+            c.key_algorithm.as_str(),
+            c.key_bits,
+            c.signature_algorithm.as_str()
+        ),
+        ("EC", 256, "ECDSA-SHA256")
+    );
     assert!(!c.expired);
-    assert_eq!((meta.valid_until, meta.chosen_entity.as_deref(), meta.entities.len()), (None, None, 0));
+    assert_eq!(
+        (
+            meta.valid_until,
+            meta.chosen_entity.as_deref(),
+            meta.entities.len()
+        ),
+        (None, None, 0)
+    );
     assert_eq!(meta.warnings, []);
     let json = serde_json::to_string(&meta).unwrap();
     assert_eq!(serde_json::from_str::<IdpMetadata>(&json).unwrap(), meta);

@@ -47,7 +47,11 @@ impl Rgb {
             // Clamped first, so the conversion cannot wrap.
             v.round().clamp(0.0, 255.0) as u8
         };
-        Rgb::new(channel(self.r, other.r), channel(self.g, other.g), channel(self.b, other.b))
+        Rgb::new(
+            channel(self.r, other.r),
+            channel(self.g, other.g),
+            channel(self.b, other.b),
+        )
     }
 }
 
@@ -85,19 +89,29 @@ pub fn parse_color(s: &str) -> Result<Rgb, String> {
         };
         return parse_rgb_args(inner);
     }
-    Err(format!("\"{v}\" is not a color this theme can use. {FORMS}"))
+    Err(format!(
+        "\"{v}\" is not a color this theme can use. {FORMS}"
+    ))
 }
 
 fn parse_hex(hex: &str) -> Result<Rgb, String> {
     if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(format!("A hex color has only the digits 0–9 and letters a–f after the #. {FORMS}"));
+        return Err(format!(
+            "A hex color has only the digits 0–9 and letters a–f after the #. {FORMS}"
+        ));
     }
     let digit = |i: usize| u8::from_str_radix(hex.get(i..i + 1).unwrap_or("0"), 16).unwrap_or(0);
     match hex.len() {
         3 => Ok(Rgb::new(digit(0) * 17, digit(1) * 17, digit(2) * 17)),
-        6 => Ok(Rgb::new(digit(0) * 16 + digit(1), digit(2) * 16 + digit(3), digit(4) * 16 + digit(5))),
+        6 => Ok(Rgb::new(
+            digit(0) * 16 + digit(1),
+            digit(2) * 16 + digit(3),
+            digit(4) * 16 + digit(5),
+        )),
         4 | 8 => Err(NO_ALPHA.into()),
-        _ => Err(format!("A hex color has 3 or 6 digits after the #. {FORMS}")),
+        _ => Err(format!(
+            "A hex color has 3 or 6 digits after the #. {FORMS}"
+        )),
     }
 }
 
@@ -114,13 +128,15 @@ fn parse_rgb_args(inner: &str) -> Result<Rgb, String> {
         return Err(NO_ALPHA.into());
     }
     if parts.len() != 3 {
-        return Err(format!("rgb(…) takes three numbers: red, green and blue. {FORMS}"));
+        return Err(format!(
+            "rgb(…) takes three numbers: red, green and blue. {FORMS}"
+        ));
     }
     let mut channels = [0u8; 3];
     for (slot, part) in channels.iter_mut().zip(&parts) {
-        *slot = part
-            .parse::<u8>()
-            .map_err(|_| format!("Each rgb(…) channel is a whole number from 0 to 255, not \"{part}\"."))?;
+        *slot = part.parse::<u8>().map_err(|_| {
+            format!("Each rgb(…) channel is a whole number from 0 to 255, not \"{part}\".")
+        })?;
     }
     Ok(Rgb::new(channels[0], channels[1], channels[2]))
 }

@@ -37,9 +37,20 @@ pub const ASSET_PREFIX: &str = "/theme-assets/";
 const GROUPING_AT_RULES: [&str; 4] = ["media", "supports", "container", "layer"];
 /// Every at-rule custom CSS may use: the grouping ones, and @font-face and @keyframes, whose
 /// blocks hold no selectors and are kept as written.
-const ALLOWED_AT_RULES: [&str; 7] = ["media", "supports", "container", "layer", "font-face", "keyframes", "-webkit-keyframes"];
+const ALLOWED_AT_RULES: [&str; 7] = [
+    "media",
+    "supports",
+    "container",
+    "layer",
+    "font-face",
+    "keyframes",
+    "-webkit-keyframes",
+];
 /// What custom CSS may load: the theme's own assets, nothing else.
-const POLICY: Policy = Policy { url_allowed: is_asset_path, at_rules: Some(&ALLOWED_AT_RULES) };
+const POLICY: Policy = Policy {
+    url_allowed: is_asset_path,
+    at_rules: Some(&ALLOWED_AT_RULES),
+};
 
 /// Checks a custom CSS snippet and returns it scoped under the portal root.
 ///
@@ -71,17 +82,29 @@ pub fn scope_custom_css(css: &str) -> Result<String, String> {
             css.len().div_ceil(1024)
         ));
     }
-    if let Some(c) = css.chars().find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c')) {
-        return Err(format!("Remove the control character U+{:04X} from the custom CSS.", u32::from(c)));
+    if let Some(c) = css
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c'))
+    {
+        return Err(format!(
+            "Remove the control character U+{:04X} from the custom CSS.",
+            u32::from(c)
+        ));
     }
     let text = strip_comments(css)?;
     check_tokens(&text)?;
     let lower = text.to_ascii_lowercase();
     if let Some(at) = lower.find("</") {
-        return Err(format!("{}Remove \"</\": it could close the page's <style> element.", line_of(&text, at)));
+        return Err(format!(
+            "{}Remove \"</\": it could close the page's <style> element.",
+            line_of(&text, at)
+        ));
     }
     if let Some(at) = lower.find("javascript:") {
-        return Err(format!("{}Remove \"javascript:\": custom CSS cannot run script.", line_of(&text, at)));
+        return Err(format!(
+            "{}Remove \"javascript:\": custom CSS cannot run script.",
+            line_of(&text, at)
+        ));
     }
     let mut out = String::new();
     scope_rules(&text, 0, text.len(), &mut out)?;
@@ -90,7 +113,13 @@ pub fn scope_custom_css(css: &str) -> Result<String, String> {
 
 /// "Line 3: " for a byte offset, so messages point at the place to fix.
 fn line_of(text: &str, at: usize) -> String {
-    let line = text.as_bytes().iter().take(at).filter(|&&b| b == b'\n').count() + 1;
+    let line = text
+        .as_bytes()
+        .iter()
+        .take(at)
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1;
     format!("Line {line}: ")
 }
 
@@ -107,7 +136,11 @@ fn skip_string(text: &str, start: usize) -> Result<usize, String> {
             _ => i += 1,
         }
     }
-    Err(format!("{}Close the quoted text: a {} has no matching end on its line.", line_of(text, start), quote as char))
+    Err(format!(
+        "{}Close the quoted text: a {} has no matching end on its line.",
+        line_of(text, start),
+        quote as char
+    ))
 }
 
 /// Removes comments. A comment that spans lines leaves its line breaks behind, so line numbers
@@ -123,7 +156,10 @@ fn strip_comments(css: &str) -> Result<String, String> {
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
                 out.push_str(&css[copied..i]);
                 let Some(len) = css[i + 2..].find("*/") else {
-                    return Err(format!("{}Close the comment: this /* has no */.", line_of(css, i)));
+                    return Err(format!(
+                        "{}Close the comment: this /* has no */.",
+                        line_of(css, i)
+                    ));
                 };
                 let end = i + 2 + len + 2;
                 // A comment separates tokens: it becomes a space (or its line breaks, to keep line
@@ -137,7 +173,10 @@ fn strip_comments(css: &str) -> Result<String, String> {
                 copied = end;
             }
             b'*' if bytes.get(i + 1) == Some(&b'/') => {
-                return Err(format!("{}Remove the stray */: no comment is open here.", line_of(css, i)));
+                return Err(format!(
+                    "{}Remove the stray */: no comment is open here.",
+                    line_of(css, i)
+                ));
             }
             _ => i += 1,
         }
@@ -194,7 +233,11 @@ fn check_tokens(text: &str) -> Result<(), String> {
                         ));
                     }
                     None => {
-                        return Err(format!("{}Unbalanced braces: remove this {} or add its opening.", line_of(text, i), b as char));
+                        return Err(format!(
+                            "{}Unbalanced braces: remove this {} or add its opening.",
+                            line_of(text, i),
+                            b as char
+                        ));
                     }
                 }
             }
@@ -203,7 +246,11 @@ fn check_tokens(text: &str) -> Result<(), String> {
         i += 1;
     }
     if let Some((o, at)) = open.pop() {
-        return Err(format!("{}Unbalanced braces: this {o} is never closed.", line_of(text, at), o = o as char));
+        return Err(format!(
+            "{}Unbalanced braces: this {o} is never closed.",
+            line_of(text, at),
+            o = o as char
+        ));
     }
     Ok(())
 }
@@ -228,7 +275,9 @@ fn is_asset_path(value: &str) -> bool {
             && !rest.starts_with('/')
             && !rest.contains("..")
             && !rest.contains("//")
-            && rest.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'-' | b'_' | b'~'))
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'-' | b'_' | b'~'))
     })
 }
 
@@ -276,7 +325,10 @@ fn block_end(text: &str, open: usize, to: usize) -> Result<usize, String> {
         }
         i += 1;
     }
-    Err(format!("{}Unbalanced braces: this {{ is never closed.", line_of(text, open)))
+    Err(format!(
+        "{}Unbalanced braces: this {{ is never closed.",
+        line_of(text, open)
+    ))
 }
 
 /// Scopes the rules in `text[from..to]` (a whole snippet, or a grouping at-rule's block) into
@@ -329,10 +381,14 @@ fn scope_rules(text: &str, from: usize, to: usize, out: &mut String) -> Result<(
             ));
         }
         if prelude.is_empty() {
-            return Err(format!("{}This rule has no selector: add one before the {{.", line()));
+            return Err(format!(
+                "{}This rule has no selector: add one before the {{.",
+                line()
+            ));
         }
         let close = block_end(text, end, to)?;
-        let (selectors, is_root) = scope_selector_list(prelude).map_err(|e| format!("{}{e}", line()))?;
+        let (selectors, is_root) =
+            scope_selector_list(prelude).map_err(|e| format!("{}{e}", line()))?;
         check_nested(text, end + 1, close, is_root)?;
         let _ = writeln!(out, "{selectors}{{{}}}", text[end + 1..close].trim());
         i = close + 1;
@@ -354,8 +410,15 @@ fn check_depth(text: &str, from: usize, to: usize, max: usize, name: &str) -> Re
             b'{' => {
                 depth += 1;
                 if depth > max {
-                    let what = if max == 0 { "declarations" } else { "keyframes with declarations" };
-                    return Err(format!("{}@{name} holds only {what}: remove this nested block.", line_of(text, i)));
+                    let what = if max == 0 {
+                        "declarations"
+                    } else {
+                        "keyframes with declarations"
+                    };
+                    return Err(format!(
+                        "{}@{name} holds only {what}: remove this nested block.",
+                        line_of(text, i)
+                    ));
                 }
             }
             b'}' => depth = depth.saturating_sub(1),
@@ -391,7 +454,10 @@ fn check_nested(text: &str, from: usize, to: usize, parent_is_root: bool) -> Res
         if bytes[i] == b'@' {
             let name = text[i + 1..ident_end(bytes, i + 1)].to_ascii_lowercase();
             if !GROUPING_AT_RULES.contains(&name.as_str()) {
-                return Err(format!("{}Move @{name} out of the rule it is nested in, to the top level.", line()));
+                return Err(format!(
+                    "{}Move @{name} out of the rule it is nested in, to the top level.",
+                    line()
+                ));
             }
             // Rules inside a nested @media still nest in the same parent.
             check_nested(text, end + 1, close, parent_is_root)?;
@@ -400,9 +466,13 @@ fn check_nested(text: &str, from: usize, to: usize, parent_is_root: bool) -> Res
             for (a, b) in split_top_level(&text[i..end], |c| c == b',') {
                 let selector = text[i + a..i + b].trim();
                 if selector.is_empty() {
-                    return Err(format!("{}Remove the empty selector: a comma has nothing on one side.", line()));
+                    return Err(format!(
+                        "{}Remove the empty selector: a comma has nothing on one side.",
+                        line()
+                    ));
                 }
-                any_root |= check_nested_selector(selector, parent_is_root).map_err(|e| format!("{}{e}", line()))?;
+                any_root |= check_nested_selector(selector, parent_is_root)
+                    .map_err(|e| format!("{}{e}", line()))?;
             }
             check_nested(text, end + 1, close, any_root)?;
         }
@@ -511,7 +581,9 @@ fn scope_selector_list(prelude: &str) -> Result<(String, bool), String> {
 fn names_page(compound: &str) -> bool {
     let lower = compound.to_ascii_lowercase();
     ["html", "body", ":root"].iter().any(|p| {
-        lower.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '#', '[', ':']))
+        lower
+            .strip_prefix(p)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '#', '[', ':']))
     })
 }
 
@@ -520,7 +592,9 @@ fn names_page(compound: &str) -> bool {
 fn compounds(selector: &str) -> Vec<(String, String)> {
     let mut parts: Vec<(String, String)> = Vec::new();
     let mut pending = String::new();
-    for (a, b) in split_top_level(selector, |c| c.is_ascii_whitespace() || matches!(c, b'>' | b'+' | b'~')) {
+    for (a, b) in split_top_level(selector, |c| {
+        c.is_ascii_whitespace() || matches!(c, b'>' | b'+' | b'~')
+    }) {
         // The separator byte is just before `a` (except for the first piece).
         if a > 0 {
             let sep = selector.as_bytes()[a - 1];
@@ -576,9 +650,13 @@ fn scope_selector(selector: &str) -> Result<(String, bool), String> {
         // pseudo-element must stay last.
         // Only when the last compound is plain, so a "::" inside quotes or brackets is never
         // mistaken for one.
-        let plain = parts.last().is_some_and(|(_, c)| !c.contains(['[', '(', '"', '\'']));
+        let plain = parts
+            .last()
+            .is_some_and(|(_, c)| !c.contains(['[', '(', '"', '\'']));
         let pseudo = match out.rfind("::") {
-            Some(at) if plain && parts.last().is_some_and(|(_, c)| c.contains("::")) => out.split_off(at),
+            Some(at) if plain && parts.last().is_some_and(|(_, c)| c.contains("::")) => {
+                out.split_off(at)
+            }
             _ => String::new(),
         };
         if !out.is_empty() {

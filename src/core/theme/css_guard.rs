@@ -13,8 +13,15 @@
 
 /// Functions that fetch without `url(` (`image-set("https://…")`, `src("…")`), display other
 /// elements, or ran script in old browsers.
-pub(super) const FORBIDDEN_FUNCTIONS: [&str; 7] =
-    ["expression", "image-set", "-webkit-image-set", "image", "src", "element", "-moz-element"];
+pub(super) const FORBIDDEN_FUNCTIONS: [&str; 7] = [
+    "expression",
+    "image-set",
+    "-webkit-image-set",
+    "image",
+    "src",
+    "element",
+    "-moz-element",
+];
 
 /// Properties that attach code to elements in old browsers (XBL, HTC behaviours).
 pub(super) const FORBIDDEN_PROPERTIES: [&str; 3] = ["behavior", "-ms-behavior", "-moz-binding"];
@@ -82,7 +89,9 @@ fn string_end(bytes: &[u8], start: usize) -> usize {
 /// Index just past the comment opening at `start` (the end of the text if it never closes:
 /// a browser reads the rest as comment).
 fn comment_end(text: &str, start: usize) -> usize {
-    text[start + 2..].find("*/").map_or(text.len(), |n| start + 2 + n + 2)
+    text[start + 2..]
+        .find("*/")
+        .map_or(text.len(), |n| start + 2 + n + 2)
 }
 
 /// The first hazard in `text`, in order of appearance.
@@ -166,7 +175,11 @@ fn url_argument(text: &str, start: usize) -> Result<(&str, usize), ()> {
         Some(b'"' | b'\'') => {
             let end = string_end(bytes, i);
             // Without its quotes; an unclosed string keeps everything after its quote.
-            let inner_end = if end > i + 1 && bytes[end - 1] == bytes[i] { end - 1 } else { end };
+            let inner_end = if end > i + 1 && bytes[end - 1] == bytes[i] {
+                end - 1
+            } else {
+                end
+            };
             (&text[i + 1..inner_end], skip_space(end))
         }
         _ => {
@@ -187,8 +200,14 @@ fn url_argument(text: &str, start: usize) -> Result<(&str, usize), ()> {
 mod tests {
     use super::*;
 
-    const FRAGMENTS_ONLY: Policy = Policy { url_allowed: |v| v.starts_with('#') && !v.contains('\\'), at_rules: Some(&["media"]) };
-    const VALUES: Policy = Policy { url_allowed: |v| v.starts_with('#'), at_rules: None };
+    const FRAGMENTS_ONLY: Policy = Policy {
+        url_allowed: |v| v.starts_with('#') && !v.contains('\\'),
+        at_rules: Some(&["media"]),
+    };
+    const VALUES: Policy = Policy {
+        url_allowed: |v| v.starts_with('#'),
+        at_rules: None,
+    };
 
     fn hazard(text: &str) -> Option<Hazard> {
         first_hazard(text, &FRAGMENTS_ONLY).map(|f| f.hazard)
@@ -202,21 +221,54 @@ mod tests {
             ("@ import 'x.css';", Hazard::AtRule(String::new())),
             ("@import url(x.css);", Hazard::AtRule("import".into())),
             ("@IMPORT 'x.css';", Hazard::AtRule("import".into())),
-            ("@font-face { src: url(https://evil.example/f.woff2) }", Hazard::AtRule("font-face".into())),
+            (
+                "@font-face { src: url(https://evil.example/f.woff2) }",
+                Hazard::AtRule("font-face".into()),
+            ),
             ("width: \\65xpression(alert(1))", Hazard::Escape),
-            ("width: expression(alert(1))", Hazard::Function("expression".into())),
-            ("background: image-set('https://evil.example/x.png' 1x)", Hazard::Function("image-set".into())),
-            ("background: -WEBKIT-image-set('x.png' 1x)", Hazard::Function("-webkit-image-set".into())),
-            ("background: src('https://evil.example/x.png')", Hazard::Function("src".into())),
-            ("background: element(#secret)", Hazard::Function("element".into())),
-            ("-moz-binding: url(#x)", Hazard::Property("-moz-binding".into())),
+            (
+                "width: expression(alert(1))",
+                Hazard::Function("expression".into()),
+            ),
+            (
+                "background: image-set('https://evil.example/x.png' 1x)",
+                Hazard::Function("image-set".into()),
+            ),
+            (
+                "background: -WEBKIT-image-set('x.png' 1x)",
+                Hazard::Function("-webkit-image-set".into()),
+            ),
+            (
+                "background: src('https://evil.example/x.png')",
+                Hazard::Function("src".into()),
+            ),
+            (
+                "background: element(#secret)",
+                Hazard::Function("element".into()),
+            ),
+            (
+                "-moz-binding: url(#x)",
+                Hazard::Property("-moz-binding".into()),
+            ),
             ("behavior : url(#x)", Hazard::Property("behavior".into())),
-            ("fill: URL( 'https://evil.example/x' )", Hazard::Url("https://evil.example/x".into())),
-            ("fill: url(https://evil.example/x", Hazard::Url("https://evil.example/x".into())),
-            ("fill: url(\"#a\" https://evil.example/x)", Hazard::UrlNotClosed),
+            (
+                "fill: URL( 'https://evil.example/x' )",
+                Hazard::Url("https://evil.example/x".into()),
+            ),
+            (
+                "fill: url(https://evil.example/x",
+                Hazard::Url("https://evil.example/x".into()),
+            ),
+            (
+                "fill: url(\"#a\" https://evil.example/x)",
+                Hazard::UrlNotClosed,
+            ),
             ("fill: url('#a\\27 x')", Hazard::Url("#a\\27 x".into())),
             // A line break ends a string: what follows is read as CSS again.
-            ("content: 'open\nfill: url(https://evil.example/x)", Hazard::Url("https://evil.example/x".into())),
+            (
+                "content: 'open\nfill: url(https://evil.example/x)",
+                Hazard::Url("https://evil.example/x".into()),
+            ),
         ];
         for (text, expect) in cases {
             assert_eq!(hazard(text).as_ref(), Some(expect), "{text:?}");
@@ -244,7 +296,13 @@ mod tests {
     #[test]
     fn at_keywords_mean_nothing_in_a_value() {
         assert_eq!(first_hazard("support@acme.example", &VALUES), None);
-        assert_eq!(first_hazard("support@acme.example", &FRAGMENTS_ONLY).map(|f| f.hazard), Some(Hazard::AtRule("acme".into())));
-        assert_eq!(first_hazard("u\\72l(x)", &VALUES).map(|f| (f.at, f.hazard)), Some((1, Hazard::Escape)));
+        assert_eq!(
+            first_hazard("support@acme.example", &FRAGMENTS_ONLY).map(|f| f.hazard),
+            Some(Hazard::AtRule("acme".into()))
+        );
+        assert_eq!(
+            first_hazard("u\\72l(x)", &VALUES).map(|f| (f.at, f.hazard)),
+            Some((1, Hazard::Escape))
+        );
     }
 }

@@ -7,7 +7,9 @@
 
 use crate::api::domains::{CheckResult, Domain, DomainState, LookupOutcome};
 use crate::api::portal::{Connection, SpValues};
-use crate::api::signin::{FailureCode, Profile, ReceivedAttribute, Rejection, SignInTest, TestOutcome};
+use crate::api::signin::{
+    FailureCode, Profile, ReceivedAttribute, Rejection, SignInTest, TestOutcome,
+};
 use crate::core::diagnosis::diagnose;
 
 /// The sample customer's domain.
@@ -79,7 +81,12 @@ fn fallback_connection(sp: SpValues) -> Connection {
 }
 
 fn attribute(name: &str, value: &str) -> ReceivedAttribute {
-    ReceivedAttribute { name: name.into(), format: None, friendly_name: None, values: vec![value.into()] }
+    ReceivedAttribute {
+        name: name.into(),
+        format: None,
+        friendly_name: None,
+        values: vec![value.into()],
+    }
 }
 
 /// A test sign-in that worked: Jane's profile and what Okta sent.
@@ -106,7 +113,12 @@ pub fn test_success(now: i64) -> SignInTest {
             attribute("email", &format!("jane@{SAMPLE_DOMAIN}")),
             attribute("firstName", "Jane"),
             attribute("lastName", "Doe"),
-            ReceivedAttribute { name: "groups".into(), format: None, friendly_name: None, values: vec!["Engineering".into(), "Admins".into()] },
+            ReceivedAttribute {
+                name: "groups".into(),
+                format: None,
+                friendly_name: None,
+                values: vec!["Engineering".into(), "Admins".into()],
+            },
         ],
         saml_response_xml: None,
         id_token_claims: None,
@@ -126,7 +138,12 @@ pub fn test_failure(now: i64) -> SignInTest {
         finished_at: Some(now - 90),
         outcome: TestOutcome::Failure,
         idp_initiated: false,
-        diagnosis: Some(diagnose(&rejection, SAMPLE_IDP, &sp(), &[SAMPLE_DOMAIN.to_owned()])),
+        diagnosis: Some(diagnose(
+            &rejection,
+            SAMPLE_IDP,
+            &sp(),
+            &[SAMPLE_DOMAIN.to_owned()],
+        )),
         profile: None,
         mapping_issues: Vec::new(),
         attributes: Vec::new(),
@@ -147,7 +164,13 @@ pub fn domain(now: i64) -> Domain {
         record_value: "portico-verification=3f9c0d2a7b5e4c18a6d1".into(),
         created_at: now - 600,
         last_checked_at: Some(now - 120),
-        last_result: Some(CheckResult { outcome: LookupOutcome::NoTxt, values: Vec::new(), error: None, source: None, checked_at: now - 120 }),
+        last_result: Some(CheckResult {
+            outcome: LookupOutcome::NoTxt,
+            values: Vec::new(),
+            error: None,
+            source: None,
+            checked_at: now - 120,
+        }),
         next_check_at: Some(now + 780),
         verified_at: None,
         verification_method: None,
@@ -179,13 +202,19 @@ mod tests {
         assert_eq!(json["id"], CONNECTION_ID);
         // The fallback has an empty creation date: seeing the JSON one proves the JSON parsed.
         assert_eq!(connection().created_at, "2026-01-05T09:00:00Z");
-        assert_eq!(connection().attribute_mapping.email.as_deref(), Some("email"));
+        assert_eq!(
+            connection().attribute_mapping.email.as_deref(),
+            Some("email")
+        );
     }
 
     #[test]
     fn the_failed_sample_is_diagnosed_for_okta_and_names_our_entity_id() {
         let t = test_failure(1_000_000);
-        let d = t.diagnosis.as_ref().map(|d| (d.code, d.copy.iter().any(|c| c.value == sp().entity_id)));
+        let d = t
+            .diagnosis
+            .as_ref()
+            .map(|d| (d.code, d.copy.iter().any(|c| c.value == sp().entity_id)));
         assert_eq!(d, Some((FailureCode::SamlAudienceMismatch, true)));
     }
 

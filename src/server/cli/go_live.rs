@@ -20,11 +20,21 @@ pub(super) enum RedirectAction {
     Remove { uri: String },
 }
 
-pub(super) async fn credentials_command(state: &AppState, env: &str, list: bool, revoke: Option<String>) -> Result<(), String> {
+pub(super) async fn credentials_command(
+    state: &AppState,
+    env: &str,
+    list: bool,
+    revoke: Option<String>,
+) -> Result<(), String> {
     use crate::server::login;
     let env = environment(state, env).await?;
     if let Some(id) = revoke {
-        return if state.store.revoke_client_secret(&env.id, &id, state.clock.now()).await.map_err(|e| e.to_string())? {
+        return if state
+            .store
+            .revoke_client_secret(&env.id, &id, state.clock.now())
+            .await
+            .map_err(|e| e.to_string())?
+        {
             println!("revoked {id}");
             Ok(())
         } else {
@@ -32,24 +42,48 @@ pub(super) async fn credentials_command(state: &AppState, env: &str, list: bool,
         };
     }
     if list {
-        let c = login::credentials(state, &env.id).await.map_err(|e| e.to_string())?;
+        let c = login::credentials(state, &env.id)
+            .await
+            .map_err(|e| e.to_string())?;
         println!("PORTICO_CLIENT_ID={}", c.client_id);
         for s in c.secrets {
-            let status = if s.revoked_at.is_some() { "revoked" } else { "live" };
+            let status = if s.revoked_at.is_some() {
+                "revoked"
+            } else {
+                "live"
+            };
             println!("{}\t{}…\t{status}", s.id, s.prefix);
         }
         return Ok(());
     }
-    let created = login::create_secret(state, &env.id).await.map_err(api_error_text)?;
-    eprintln!("Client credentials for environment {:?}; the secret is shown only once:", env.name);
-    println!("PORTICO_URL={}", crate::server::http::site::preferred(state, &env.id).await.map_err(|e| e.to_string())?.base_url);
+    let created = login::create_secret(state, &env.id)
+        .await
+        .map_err(api_error_text)?;
+    eprintln!(
+        "Client credentials for environment {:?}; the secret is shown only once:",
+        env.name
+    );
+    println!(
+        "PORTICO_URL={}",
+        crate::server::http::site::preferred(state, &env.id)
+            .await
+            .map_err(|e| e.to_string())?
+            .base_url
+    );
     println!("PORTICO_CLIENT_ID={}", created.client_id);
     println!("PORTICO_CLIENT_SECRET={}", created.client_secret);
-    eprintln!("Secret id {} (revoke it with `portico env credentials --revoke {}`).", created.id, created.id);
+    eprintln!(
+        "Secret id {} (revoke it with `portico env credentials --revoke {}`).",
+        created.id, created.id
+    );
     Ok(())
 }
 
-pub(super) async fn redirect_command(state: &AppState, action: RedirectAction, env: &str) -> Result<(), String> {
+pub(super) async fn redirect_command(
+    state: &AppState,
+    action: RedirectAction,
+    env: &str,
+) -> Result<(), String> {
     use crate::api::sso::RedirectUri;
     let env = environment(state, env).await?;
     let mut uris: Vec<RedirectUri> = state
@@ -58,7 +92,10 @@ pub(super) async fn redirect_command(state: &AppState, action: RedirectAction, e
         .await
         .map_err(|e| e.to_string())?
         .into_iter()
-        .map(|r| RedirectUri { uri: r.uri, default: r.is_default })
+        .map(|r| RedirectUri {
+            uri: r.uri,
+            default: r.is_default,
+        })
         .collect();
     match action {
         RedirectAction::List => {}
@@ -67,20 +104,26 @@ pub(super) async fn redirect_command(state: &AppState, action: RedirectAction, e
                 uris.iter_mut().for_each(|u| u.default = false);
             }
             uris.retain(|u| u.uri != uri.trim());
-            uris.push(RedirectUri { uri: uri.trim().to_owned(), default });
+            uris.push(RedirectUri {
+                uri: uri.trim().to_owned(),
+                default,
+            });
         }
         RedirectAction::Remove { uri } => {
             let before = uris.len();
             uris.retain(|u| u.uri != uri.trim());
             if uris.len() == before {
-                return Err(format!("{uri} is not registered; list them with `portico redirect-uri list`"));
+                return Err(format!(
+                    "{uri} is not registered; list them with `portico redirect-uri list`"
+                ));
             }
         }
     }
-    let saved = crate::server::login::set_redirect_uris(state, &env.id, &uris).await.map_err(api_error_text)?;
+    let saved = crate::server::login::set_redirect_uris(state, &env.id, &uris)
+        .await
+        .map_err(api_error_text)?;
     for u in saved {
         println!("{}{}", u.uri, if u.default { "\t(default)" } else { "" });
     }
     Ok(())
 }
-

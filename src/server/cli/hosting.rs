@@ -32,16 +32,38 @@ pub(super) enum EmbeddingAction {
     },
 }
 
-pub(super) async fn embedding_command(state: &AppState, action: EmbeddingAction, env: &str) -> Result<(), String> {
+pub(super) async fn embedding_command(
+    state: &AppState,
+    action: EmbeddingAction,
+    env: &str,
+) -> Result<(), String> {
     let env = environment(state, env).await?;
     let current = match action {
-        EmbeddingAction::Show => crate::server::embed::settings(state, &env.id).await.map_err(|e| e.to_string())?,
-        EmbeddingAction::Set { origins, partitioned_cookies } => {
-            let input = crate::api::embed::Embedding { allowed_origins: origins, partitioned_cookies };
-            crate::server::embed::save(state, &env.id, input).await.map_err(|e| format!("the embedding settings were not saved: {}", api_error_text(e)))?
+        EmbeddingAction::Show => crate::server::embed::settings(state, &env.id)
+            .await
+            .map_err(|e| e.to_string())?,
+        EmbeddingAction::Set {
+            origins,
+            partitioned_cookies,
+        } => {
+            let input = crate::api::embed::Embedding {
+                allowed_origins: origins,
+                partitioned_cookies,
+            };
+            crate::server::embed::save(state, &env.id, input)
+                .await
+                .map_err(|e| {
+                    format!(
+                        "the embedding settings were not saved: {}",
+                        api_error_text(e)
+                    )
+                })?
         }
     };
-    println!("{}", serde_json::to_string_pretty(&current).map_err(|e| e.to_string())?);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&current).map_err(|e| e.to_string())?
+    );
     Ok(())
 }
 
@@ -52,8 +74,14 @@ pub(super) fn print_host(d: &crate::api::hostnames::CustomDomain) {
         crate::api::hostnames::CustomDomainState::Pending => "pending",
     };
     println!("{}\t{state}\t{}", d.hostname, d.id);
-    println!("  DNS record: {} {} -> {}", d.dns_record.record_type, d.dns_record.name, d.dns_record.value);
-    println!("  ownership:  {} {} \"{}\"", d.ownership_record.record_type, d.ownership_record.name, d.ownership_record.value);
+    println!(
+        "  DNS record: {} {} -> {}",
+        d.dns_record.record_type, d.dns_record.name, d.dns_record.value
+    );
+    println!(
+        "  ownership:  {} {} \"{}\"",
+        d.ownership_record.record_type, d.ownership_record.name, d.ownership_record.value
+    );
     if let Some(c) = &d.last_check {
         println!("  last check: {}", c.message);
     }
@@ -65,10 +93,16 @@ pub(super) fn print_host(d: &crate::api::hostnames::CustomDomain) {
     }
 }
 
-pub(super) async fn host_command(state: &AppState, action: HostAction, env: &str) -> Result<(), String> {
+pub(super) async fn host_command(
+    state: &AppState,
+    action: HostAction,
+    env: &str,
+) -> Result<(), String> {
     use crate::server::hostnames;
     let env = environment(state, env).await?;
-    let target = hostnames::target(state, &env.id).await.map_err(|e| e.to_string())?;
+    let target = hostnames::target(state, &env.id)
+        .await
+        .map_err(|e| e.to_string())?;
     let env_id = env.id.as_str();
     let find = |name: String| async move {
         let wanted = hostnames::normalize(&name)?;
@@ -83,24 +117,36 @@ pub(super) async fn host_command(state: &AppState, action: HostAction, env: &str
     };
     match action {
         HostAction::Add { hostname } => {
-            let row = hostnames::add(state, &env.id, &hostname).await.map_err(api_error_text)?;
+            let row = hostnames::add(state, &env.id, &hostname)
+                .await
+                .map_err(api_error_text)?;
             print_host(&hostnames::view(state, &row, &target));
         }
         HostAction::List => {
-            for row in state.store.list_custom_domains(&env.id).await.map_err(|e| e.to_string())? {
+            for row in state
+                .store
+                .list_custom_domains(&env.id)
+                .await
+                .map_err(|e| e.to_string())?
+            {
                 print_host(&hostnames::view(state, &row, &target));
             }
         }
         HostAction::Check { hostname } => {
-            let row = hostnames::check(state, find(hostname).await?).await.map_err(api_error_text)?;
+            let row = hostnames::check(state, find(hostname).await?)
+                .await
+                .map_err(api_error_text)?;
             print_host(&hostnames::view(state, &row, &target));
         }
         HostAction::Remove { hostname } => {
             let row = find(hostname).await?;
-            state.store.delete_custom_domain(&row.id).await.map_err(|e| e.to_string())?;
+            state
+                .store
+                .delete_custom_domain(&row.id)
+                .await
+                .map_err(|e| e.to_string())?;
             println!("removed {}", row.hostname);
         }
     }
     Ok(())
 }
-

@@ -32,10 +32,20 @@ pub enum MetadataAction {
 /// Runs a `metadata` command: exit 0 when the metadata would be accepted (warnings
 /// included), 1 when it would be refused or cannot be read.
 pub async fn run(action: MetadataAction, settings: &Settings) -> ExitCode {
-    let MetadataAction::Inspect { source, json, entity } = action;
+    let MetadataAction::Inspect {
+        source,
+        json,
+        entity,
+    } = action;
     let outcome = match read_source(&source, settings).await {
-        Ok(bytes) => metadata::inspect_idp_metadata_bytes(&bytes, SystemClock.now(), entity.as_deref())
-            .map_err(|p| Refusal { code: p.code, message: p.message, entities: p.entities }),
+        Ok(bytes) => {
+            metadata::inspect_idp_metadata_bytes(&bytes, SystemClock.now(), entity.as_deref())
+                .map_err(|p| Refusal {
+                    code: p.code,
+                    message: p.message,
+                    entities: p.entities,
+                })
+        }
         Err(refusal) => Err(refusal),
     };
     let accepted = outcome.is_ok();
@@ -52,7 +62,11 @@ pub async fn run(action: MetadataAction, settings: &Settings) -> ExitCode {
         Err(r) => {
             let mut text = format!("portico: {} ({})\n", r.message, r.code);
             for e in &r.entities {
-                text.push_str(&format!("  {}{}\n", e.entity_id, name_suffix(&e.display_name)));
+                text.push_str(&format!(
+                    "  {}{}\n",
+                    e.entity_id,
+                    name_suffix(&e.display_name)
+                ));
             }
             if !r.entities.is_empty() {
                 text.push_str("Choose one with --entity ENTITY_ID.\n");
@@ -76,14 +90,20 @@ struct Refusal {
 
 impl Refusal {
     fn new(code: &str, message: String) -> Refusal {
-        Refusal { code: code.to_owned(), message, entities: Vec::new() }
+        Refusal {
+            code: code.to_owned(),
+            message,
+            entities: Vec::new(),
+        }
     }
 }
 
 /// Writes to stdout, ignoring a closed pipe (`| head`) rather than panicking on it.
 fn out(text: &str) {
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
 }
 
 /// The document's bytes, at most one byte over the inspector's cap so that it can say
@@ -92,24 +112,44 @@ async fn read_source(source: &str, settings: &Settings) -> Result<Vec<u8>, Refus
     let limit = MAX_METADATA_BYTES as u64 + 1;
     let mut bytes = Vec::new();
     if source == "-" {
-        std::io::stdin().lock().take(limit).read_to_end(&mut bytes).map_err(|e| {
-            Refusal::new("source_unreadable", format!("Could not read standard input: {e}."))
-        })?;
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(|e| {
+                Refusal::new(
+                    "source_unreadable",
+                    format!("Could not read standard input: {e}."),
+                )
+            })?;
         return Ok(bytes);
     }
     if source.starts_with("http://") || source.starts_with("https://") {
         let fetcher = fetch::Fetcher::new(settings.fetch_allowlist.clone());
         let accept = "application/samlmetadata+xml, application/xml, text/xml";
-        let mut body = fetcher.get(source, accept).await.map_err(|e| Refusal::new("metadata_fetch_failed", e.0))?;
+        let mut body = fetcher
+            .get(source, accept)
+            .await
+            .map_err(|e| Refusal::new("metadata_fetch_failed", e.0))?;
         body.truncate(limit as usize);
         return Ok(body);
     }
-    let unreadable = |e: std::io::Error| Refusal::new("source_unreadable", format!("Could not read {source}: {e}."));
+    let unreadable = |e: std::io::Error| {
+        Refusal::new(
+            "source_unreadable",
+            format!("Could not read {source}: {e}."),
+        )
+    };
     let file = std::fs::File::open(source).map_err(unreadable)?;
     if file.metadata().map_err(unreadable)?.is_dir() {
-        return Err(Refusal::new("source_unreadable", format!("{source} is a folder; give the metadata file inside it.")));
+        return Err(Refusal::new(
+            "source_unreadable",
+            format!("{source} is a folder; give the metadata file inside it."),
+        ));
     }
-    file.take(limit).read_to_end(&mut bytes).map_err(unreadable)?;
+    file.take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
     Ok(bytes)
 }
 
@@ -131,7 +171,11 @@ fn to_json(meta: &IdpMetadata) -> Value {
             })
         })
         .collect();
-    let warnings: Vec<Value> = meta.warnings.iter().map(|w| json!({ "code": w.code, "message": w.message })).collect();
+    let warnings: Vec<Value> = meta
+        .warnings
+        .iter()
+        .map(|w| json!({ "code": w.code, "message": w.message }))
+        .collect();
     let mut value = json!({
         "entity_id": meta.entity_id,
         "sso_services": meta.sso_services,
@@ -146,7 +190,9 @@ fn to_json(meta: &IdpMetadata) -> Value {
 }
 
 fn name_suffix(name: &Option<String>) -> String {
-    name.as_deref().map(|n| format!("  ({n})")).unwrap_or_default()
+    name.as_deref()
+        .map(|n| format!("  ({n})"))
+        .unwrap_or_default()
 }
 
 /// The readable report: what Portico would store, then what the admin should know.
@@ -158,7 +204,10 @@ fn report(meta: &IdpMetadata) -> String {
         line("Name", name);
     }
     for (i, s) in meta.sso_services.iter().enumerate() {
-        line(if i == 0 { "Sign-in URL" } else { "" }, &format!("{:<9} {}", s.binding, s.url));
+        line(
+            if i == 0 { "Sign-in URL" } else { "" },
+            &format!("{:<9} {}", s.binding, s.url),
+        );
     }
     if let Some(until) = meta.valid_until {
         line("Valid until", &rfc3339(until));
@@ -166,13 +215,25 @@ fn report(meta: &IdpMetadata) -> String {
     let count = meta.signing_certificates.len();
     for (i, c) in meta.signing_certificates.iter().enumerate() {
         let state = if c.expired { "  EXPIRED" } else { "" };
-        r.push_str(&format!("Signing certificate {} of {count}{state}\n", i + 1));
+        r.push_str(&format!(
+            "Signing certificate {} of {count}{state}\n",
+            i + 1
+        ));
         let mut field = |label: &str, value: &str| r.push_str(&format!("  {label:<12}{value}\n"));
         field("Subject", &c.subject);
         field("Issuer", &c.issuer);
         field("Serial", &c.serial);
-        field("Valid", &format!("{} to {}", rfc3339(c.not_before), rfc3339(c.not_after)));
-        field("Key", &format!("{} {} bits, signed with {}", c.key_algorithm, c.key_bits, c.signature_algorithm));
+        field(
+            "Valid",
+            &format!("{} to {}", rfc3339(c.not_before), rfc3339(c.not_after)),
+        );
+        field(
+            "Key",
+            &format!(
+                "{} {} bits, signed with {}",
+                c.key_algorithm, c.key_bits, c.signature_algorithm
+            ),
+        );
         field("SHA-256", &c.sha256_fingerprint);
     }
     if meta.warnings.is_empty() {
@@ -184,9 +245,16 @@ fn report(meta: &IdpMetadata) -> String {
         }
     }
     if !meta.entities.is_empty() {
-        r.push_str(&format!("This file lists {} identity providers:\n", meta.entities.len()));
+        r.push_str(&format!(
+            "This file lists {} identity providers:\n",
+            meta.entities.len()
+        ));
         for e in &meta.entities {
-            r.push_str(&format!("  {}{}\n", e.entity_id, name_suffix(&e.display_name)));
+            r.push_str(&format!(
+                "  {}{}\n",
+                e.entity_id,
+                name_suffix(&e.display_name)
+            ));
         }
     }
     r

@@ -19,7 +19,12 @@ pub(super) enum ThemeAction {
     },
 }
 
-pub(super) async fn theme_command(state: &AppState, action: ThemeAction, env: &str, org: Option<&str>) -> Result<(), String> {
+pub(super) async fn theme_command(
+    state: &AppState,
+    action: ThemeAction,
+    env: &str,
+    org: Option<&str>,
+) -> Result<(), String> {
     use crate::server::theme;
     let env = environment(state, env).await?;
     let org = match org {
@@ -33,21 +38,43 @@ pub(super) async fn theme_command(state: &AppState, action: ThemeAction, env: &s
     };
     match action {
         ThemeAction::Export => {
-            let (_, t) = theme::effective(state, &env.id, org.as_ref().map(|o| o.id.as_str())).await.map_err(|e| e.to_string())?;
-            println!("{}", serde_json::to_string_pretty(&t).map_err(|e| e.to_string())?);
+            let (_, t) = theme::effective(state, &env.id, org.as_ref().map(|o| o.id.as_str()))
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&t).map_err(|e| e.to_string())?
+            );
             Ok(())
         }
-        ThemeAction::Import { file, accept_low_contrast } => {
+        ThemeAction::Import {
+            file,
+            accept_low_contrast,
+        } => {
             let text = if file == "-" {
                 let mut s = String::new();
-                std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map_err(|e| format!("could not read standard input: {e}"))?;
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+                    .map_err(|e| format!("could not read standard input: {e}"))?;
                 s
             } else {
                 std::fs::read_to_string(&file).map_err(|e| format!("could not read {file}: {e}"))?
             };
-            let t: crate::api::theme::Theme = serde_json::from_str(&text).map_err(|e| format!("{file} is not a theme: {e}"))?;
-            let t = theme::accept_in(state, &env.id, crate::api::theme::ThemeInput { theme: t, accept_low_contrast }).await.map_err(|e| {
-                let mut lines = vec![format!("{file}: the theme was not saved ({})", e.code.as_str())];
+            let t: crate::api::theme::Theme =
+                serde_json::from_str(&text).map_err(|e| format!("{file} is not a theme: {e}"))?;
+            let t = theme::accept_in(
+                state,
+                &env.id,
+                crate::api::theme::ThemeInput {
+                    theme: t,
+                    accept_low_contrast,
+                },
+            )
+            .await
+            .map_err(|e| {
+                let mut lines = vec![format!(
+                    "{file}: the theme was not saved ({})",
+                    e.code.as_str()
+                )];
                 lines.extend(e.fields.iter().map(|(f, m)| format!("  {f}: {m}")));
                 lines.join("\n")
             })?;
@@ -56,9 +83,13 @@ pub(super) async fn theme_command(state: &AppState, action: ThemeAction, env: &s
                 None => theme::save_environment(state, &env.id, Some(&t)).await,
             }
             .map_err(|e| format!("could not save the theme ({})", e.code.as_str()))?;
-            println!("saved the theme of {}", org.as_ref().map(|o| format!("organization {}", o.id)).unwrap_or_else(|| format!("environment {}", env.name)));
+            println!(
+                "saved the theme of {}",
+                org.as_ref()
+                    .map(|o| format!("organization {}", o.id))
+                    .unwrap_or_else(|| format!("environment {}", env.name))
+            );
             Ok(())
         }
     }
 }
-

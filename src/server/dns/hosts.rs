@@ -20,18 +20,30 @@ impl DnsChecker {
     /// custom hostnames. An IP address given as `name` is its own single address.
     pub async fn host_records(&self, name: &str) -> HostRecords {
         if let Ok(ip) = name.parse::<std::net::IpAddr>() {
-            return HostRecords { addresses: vec![ip], ..HostRecords::default() };
+            return HostRecords {
+                addresses: vec![ip],
+                ..HostRecords::default()
+            };
         }
         let Some(qname) = fqdn(name) else {
-            return HostRecords { error: Some(format!("{name} is not a valid DNS name.")), ..HostRecords::default() };
+            return HostRecords {
+                error: Some(format!("{name} is not a valid DNS name.")),
+                ..HostRecords::default()
+            };
         };
         let mut out = HostRecords::default();
         let work = async {
             self.throttle().await;
-            match self.recursive.lookup(qname.clone(), RecordType::CNAME).await {
+            match self
+                .recursive
+                .lookup(qname.clone(), RecordType::CNAME)
+                .await
+            {
                 Ok(found) => {
                     out.cname = found.iter().find_map(|r| match r {
-                        hickory_resolver::proto::rr::RData::CNAME(c) => Some(c.0.to_ascii().trim_end_matches('.').to_ascii_lowercase()),
+                        hickory_resolver::proto::rr::RData::CNAME(c) => {
+                            Some(c.0.to_ascii().trim_end_matches('.').to_ascii_lowercase())
+                        }
                         _ => None,
                     });
                 }
@@ -42,11 +54,22 @@ impl DnsChecker {
             match self.recursive.lookup_ip(qname.clone()).await {
                 Ok(found) => out.addresses = found.iter().collect(),
                 Err(e) if is_negative(&e) => {}
-                Err(e) => out.error = out.error.take().or(Some(format!("The address lookup failed: {e}."))),
+                Err(e) => {
+                    out.error = out
+                        .error
+                        .take()
+                        .or(Some(format!("The address lookup failed: {e}.")))
+                }
             }
         };
         if tokio::time::timeout(self.timeout, work).await.is_err() {
-            return HostRecords { error: Some(format!("No DNS server answered within {}.", seconds(self.timeout))), ..HostRecords::default() };
+            return HostRecords {
+                error: Some(format!(
+                    "No DNS server answered within {}.",
+                    seconds(self.timeout)
+                )),
+                ..HostRecords::default()
+            };
         }
         out.addresses.sort();
         out.addresses.dedup();

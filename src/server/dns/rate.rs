@@ -30,7 +30,10 @@ impl RateLimiter {
     pub fn new(qps: u32) -> RateLimiter {
         RateLimiter {
             rate: (qps > 0).then_some(f64::from(qps)),
-            state: Mutex::new(Bucket { tokens: 1.0, last: tokio::time::Instant::now() }),
+            state: Mutex::new(Bucket {
+                tokens: 1.0,
+                last: tokio::time::Instant::now(),
+            }),
         }
     }
 

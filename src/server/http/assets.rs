@@ -29,7 +29,10 @@ impl Assets {
         match self {
             Assets::Embedded => Embedded::get(path).map(|f| f.data),
             Assets::Folder(dir) => {
-                if path.split('/').any(|seg| seg == ".." || seg.starts_with('.')) {
+                if path
+                    .split('/')
+                    .any(|seg| seg == ".." || seg.starts_with('.'))
+                {
                     return None;
                 }
                 std::fs::read(dir.join(path)).ok().map(Cow::Owned)
@@ -47,7 +50,8 @@ impl Assets {
 fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name);
-    stem.split(['-', '_']).any(|part| part.len() >= 12 && part.chars().all(|c| c.is_ascii_hexdigit()))
+    stem.split(['-', '_'])
+        .any(|part| part.len() >= 12 && part.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 const SERVER_PREFIXES: [&str; 4] = ["api/", "portal/api/", "sso/saml/", "sso/oidc/"];
@@ -56,44 +60,73 @@ const NOT_BUILT: &str = "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\
 <p>The portal has not been built. Run <code>trunk build --release</code> and restart, or start the server with <code>--dist dist</code>.</p></html>";
 
 /// Serves a portal file, or `index.html` for client routes.
-pub async fn serve(State(s): State<AppState>, site: super::site::Site, method: Method, uri: Uri, headers: axum::http::HeaderMap) -> Response {
+pub async fn serve(
+    State(s): State<AppState>,
+    site: super::site::Site,
+    method: Method,
+    uri: Uri,
+    headers: axum::http::HeaderMap,
+) -> Response {
     if method != Method::GET && method != Method::HEAD {
-        return crate::server::http::error::method_not_allowed().await.into_response();
+        return crate::server::http::error::method_not_allowed()
+            .await
+            .into_response();
     }
     let path = uri.path().trim_start_matches('/');
     // Server paths that matched no route get the API's 404, not the app shell.
     if SERVER_PREFIXES.iter().any(|p| path.starts_with(p)) {
-        return crate::server::http::error::api_not_found().await.into_response();
+        return crate::server::http::error::api_not_found()
+            .await
+            .into_response();
     }
     if !path.is_empty() && path != "index.html" {
         if let Some(body) = s.assets.get(path) {
             let mime = mime_guess::from_path(path).first_or_octet_stream();
-            let content_type = HeaderValue::from_str(mime.as_ref()).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+            let content_type = HeaderValue::from_str(mime.as_ref())
+                .unwrap_or(HeaderValue::from_static("application/octet-stream"));
             let mut resp_headers = axum::http::HeaderMap::new();
             resp_headers.insert(header::CONTENT_TYPE, content_type);
             // Built files come with brotli and gzip copies made at build time (.ci/precompress);
             // without one, the compression layer compresses on the fly.
-            let accepts = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
-            let packed = [("br", "br"), ("gzip", "gz")].into_iter().find_map(|(encoding, ext)| {
-                let wanted = accepts.split(',').any(|a| a.split(';').next().unwrap_or("").trim() == encoding);
-                wanted.then(|| s.assets.get(&format!("{path}.{ext}"))).flatten().map(|b| (encoding, b))
-            });
+            let accepts = headers
+                .get(header::ACCEPT_ENCODING)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let packed = [("br", "br"), ("gzip", "gz")]
+                .into_iter()
+                .find_map(|(encoding, ext)| {
+                    let wanted = accepts
+                        .split(',')
+                        .any(|a| a.split(';').next().unwrap_or("").trim() == encoding);
+                    wanted
+                        .then(|| s.assets.get(&format!("{path}.{ext}")))
+                        .flatten()
+                        .map(|b| (encoding, b))
+                });
             let body = match packed {
                 Some((encoding, packed)) => {
-                    resp_headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+                    resp_headers
+                        .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
                     resp_headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
                     packed
                 }
                 None => body,
             };
             if is_hashed(path) {
-                resp_headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+                resp_headers.insert(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                );
                 return (resp_headers, body.into_owned()).into_response();
             }
             // Unhashed names (logos, the inspector worker) change in place on upgrade: revalidate
             // every time, so an old worker script is never paired with a new wasm module.
             let etag = format!("\"{}\"", hex::encode(&sha2::Sha256::digest(&body)[..12]));
-            if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+            if headers
+                .get(header::IF_NONE_MATCH)
+                .and_then(|v| v.to_str().ok())
+                == Some(etag.as_str())
+            {
                 return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
             }
             resp_headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -103,7 +136,11 @@ pub async fn serve(State(s): State<AppState>, site: super::site::Site, method: M
             return (resp_headers, body.into_owned()).into_response();
         }
         // A missing file with an extension is a 404, not the app shell.
-        if path.rsplit('/').next().is_some_and(|last| last.contains('.')) {
+        if path
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'))
+        {
             return (StatusCode::NOT_FOUND, "Not found").into_response();
         }
     }
@@ -121,11 +158,23 @@ pub async fn serve(State(s): State<AppState>, site: super::site::Site, method: M
             // Trunk's module loader is an inline script: the page's policy allows it by the hash
             // of the text served, read from the very file (a rebuilt `dist/` needs no restart).
             let sources = crate::core::csp::PageSources::for_html(&html);
-            let mut resp = ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], html).into_response();
+            let mut resp = (
+                [
+                    (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                    (header::CACHE_CONTROL, "no-cache"),
+                ],
+                html,
+            )
+                .into_response();
             resp.extensions_mut().insert(sources);
             resp
         }
-        None => (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], NOT_BUILT).into_response(),
+        None => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            NOT_BUILT,
+        )
+            .into_response(),
     }
 }
 
@@ -147,6 +196,9 @@ mod tests {
             eprintln!("skipped: no dist/ yet (run `trunk build --release` first)");
             return;
         }
-        assert!(super::Assets::Embedded.has_index(), "dist/index.html exists but the embedded assets do not include it");
+        assert!(
+            super::Assets::Embedded.has_index(),
+            "dist/index.html exists but the embedded assets do not include it"
+        );
     }
 }

@@ -26,7 +26,12 @@ pub struct ApiError {
 impl ApiError {
     /// An error with the code's default message.
     pub fn new(code: ErrorCode) -> Self {
-        ApiError { code, message: None, fields: BTreeMap::new(), details: None }
+        ApiError {
+            code,
+            message: None,
+            fields: BTreeMap::new(),
+            details: None,
+        }
     }
 
     /// Replaces the message.
@@ -77,8 +82,15 @@ impl IntoResponse for ApiError {
         }
         detail.fields = self.fields;
         detail.details = self.details;
-        let status = StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut resp = (status, axum::Json(ApiErrorBody { error: detail.clone() })).into_response();
+        let status =
+            StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut resp = (
+            status,
+            axum::Json(ApiErrorBody {
+                error: detail.clone(),
+            }),
+        )
+            .into_response();
         resp.extensions_mut().insert(PendingError(detail));
         resp
     }
@@ -101,7 +113,8 @@ pub async fn request_id(mut req: Request, next: Next) -> Response {
         let headers = resp.headers().clone();
         resp = (status, axum::Json(ApiErrorBody { error: detail })).into_response();
         for (k, v) in headers.iter() {
-            if k != axum::http::header::CONTENT_LENGTH && k != axum::http::header::CONTENT_ENCODING {
+            if k != axum::http::header::CONTENT_LENGTH && k != axum::http::header::CONTENT_ENCODING
+            {
                 resp.headers_mut().insert(k.clone(), v.clone());
             }
         }
@@ -126,17 +139,28 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Json(v)),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(ErrorCode::UnsupportedMediaType)),
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                Err(ApiError::new(ErrorCode::UnsupportedMediaType))
+            }
             Err(JsonRejection::JsonDataError(e)) => {
                 // serde's own words name the field ("unknown field `x`", "missing field `name`").
-                let detail = std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_else(|| e.body_text());
-                Err(ApiError::new(ErrorCode::MalformedJson).message(format!("The request body does not match this endpoint: {detail}.")))
+                let detail = std::error::Error::source(&e)
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| e.body_text());
+                Err(ApiError::new(ErrorCode::MalformedJson).message(format!(
+                    "The request body does not match this endpoint: {detail}."
+                )))
             }
             Err(JsonRejection::JsonSyntaxError(e)) => {
-                let detail = std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_else(|| e.body_text());
-                Err(ApiError::new(ErrorCode::MalformedJson).message(format!("The request body is not valid JSON: {detail}.")))
+                let detail = std::error::Error::source(&e)
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| e.body_text());
+                Err(ApiError::new(ErrorCode::MalformedJson)
+                    .message(format!("The request body is not valid JSON: {detail}.")))
             }
-            Err(JsonRejection::BytesRejection(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            Err(JsonRejection::BytesRejection(e))
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
                 Err(ApiError::new(ErrorCode::PayloadTooLarge).message(format!(
                     "The request body is larger than {} KiB.",
                     crate::server::http::BODY_LIMIT / 1024

@@ -8,9 +8,9 @@ use crate::server::login::{self, LoginRequest, TokenRequest};
 use crate::server::store::ConnectionRow;
 use crate::server::{service, signin, AppState};
 use axum::extract::{ConnectInfo, Query, State};
-use axum::Extension;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use axum::Form;
 use serde::Deserialize;
 use std::net::{IpAddr, SocketAddr};
@@ -33,11 +33,22 @@ pub struct AuthorizeQuery {
 /// is for the person signing in; the detail after it is for the app's developers.
 fn refused(code: ErrorCode, detail: &str) -> Response {
     let message = format!("{} (For the app's developers: {detail})", code.message());
-    super::sso::page(StatusCode::BAD_REQUEST, "This sign-in link is not valid", &ApiError::new(code).message(message))
+    super::sso::page(
+        StatusCode::BAD_REQUEST,
+        "This sign-in link is not valid",
+        &ApiError::new(code).message(message),
+    )
 }
 
 fn redirect(url: String) -> Response {
-    (StatusCode::FOUND, [(header::LOCATION, url), (header::CACHE_CONTROL, "no-store".to_owned())]).into_response()
+    (
+        StatusCode::FOUND,
+        [
+            (header::LOCATION, url),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+    )
+        .into_response()
 }
 
 /// Longest `state` an app may send to `/sso/authorize`.
@@ -51,16 +62,32 @@ pub async fn authorize(
 ) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or_default();
     // The app's state comes back to it verbatim and is stored with the attempt until then.
-    if q.state.as_deref().is_some_and(|st| st.len() > MAX_STATE_BYTES) {
+    if q.state
+        .as_deref()
+        .is_some_and(|st| st.len() > MAX_STATE_BYTES)
+    {
         return refused(ErrorCode::ValidationFailed, &format!("state is longer than {MAX_STATE_BYTES} bytes; send a short random value and keep the rest in your session."));
     }
     // Until the redirect URI is known to be registered, nothing is sent to it.
-    let Some(client_id) = q.client_id.as_deref().map(str::trim).filter(|c| !c.is_empty()) else {
-        return refused(ErrorCode::ClientUnknown, "the link has no client_id; add PORTICO_CLIENT_ID to it.");
+    let Some(client_id) = q
+        .client_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    else {
+        return refused(
+            ErrorCode::ClientUnknown,
+            "the link has no client_id; add PORTICO_CLIENT_ID to it.",
+        );
     };
     let env = match login::environment_of_client(&s, client_id).await {
         Ok(Some(env)) => env,
-        Ok(None) => return refused(ErrorCode::ClientUnknown, "this client_id is unknown here; check PORTICO_CLIENT_ID."),
+        Ok(None) => {
+            return refused(
+                ErrorCode::ClientUnknown,
+                "this client_id is unknown here; check PORTICO_CLIENT_ID.",
+            )
+        }
         Err(e) => return super::sso::failed(e.into()),
     };
     let uris = match s.store.list_redirect_uris(&env.id).await {
@@ -77,37 +104,76 @@ pub async fn authorize(
             None => return refused(ErrorCode::RedirectUriNotRegistered, "the link names no redirect_uri and none is registered as the default."),
         },
     };
-    let login = LoginRequest { client_id: client_id.to_owned(), redirect_uri, state: q.state.clone(), code_challenge: q.code_challenge.clone() };
+    let login = LoginRequest {
+        client_id: client_id.to_owned(),
+        redirect_uri,
+        state: q.state.clone(),
+        code_challenge: q.code_challenge.clone(),
+    };
     // From here on, every problem goes back to the app.
-    let fail = |error: SignInError, description: &str| redirect(login::error_redirect(&login, error, description));
+    let fail = |error: SignInError, description: &str| {
+        redirect(login::error_redirect(&login, error, description))
+    };
     if q.response_type.as_deref().is_some_and(|r| r != "code") {
         return fail(SignInError::InvalidRequest, "response_type must be code.");
     }
-    match (q.code_challenge.as_deref(), q.code_challenge_method.as_deref()) {
-        (Some(c), Some("S256")) if (43..=128).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') => {}
-        (Some(_), Some("S256")) => return fail(SignInError::InvalidRequest, "code_challenge must be the base64url SHA-256 of the verifier (43 characters)."),
-        (Some(_), _) => return fail(SignInError::InvalidRequest, "code_challenge_method must be S256."),
-        (None, Some(_)) => return fail(SignInError::InvalidRequest, "code_challenge_method was sent without a code_challenge."),
+    match (
+        q.code_challenge.as_deref(),
+        q.code_challenge_method.as_deref(),
+    ) {
+        (Some(c), Some("S256"))
+            if (43..=128).contains(&c.len())
+                && c.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') => {}
+        (Some(_), Some("S256")) => {
+            return fail(
+                SignInError::InvalidRequest,
+                "code_challenge must be the base64url SHA-256 of the verifier (43 characters).",
+            )
+        }
+        (Some(_), _) => {
+            return fail(
+                SignInError::InvalidRequest,
+                "code_challenge_method must be S256.",
+            )
+        }
+        (None, Some(_)) => {
+            return fail(
+                SignInError::InvalidRequest,
+                "code_challenge_method was sent without a code_challenge.",
+            )
+        }
         (None, None) => {}
     }
     let row = match find_connection(&s, &env.id, &q).await {
         Ok(Ok(row)) => row,
         Ok(Err(NotFound::Request(error, description))) => return fail(error, &description),
         Ok(Err(NotFound::NoMatch(reason))) => {
-            let request_id = request_id.map(|Extension(RequestId(id))| id).unwrap_or_default();
+            let request_id = request_id
+                .map(|Extension(RequestId(id))| id)
+                .unwrap_or_default();
             tracing::info!(%request_id, client_id, reason, "sign-in link matches no active connection");
-            return fail(SignInError::ConnectionNotFound, &no_match_description(&request_id));
+            return fail(
+                SignInError::ConnectionNotFound,
+                &no_match_description(&request_id),
+            );
         }
         Err(e) => {
             tracing::error!(code = e.code.as_str(), "authorize failed");
-            return fail(SignInError::ServerError, "Something went wrong on our side; try again.");
+            return fail(
+                SignInError::ServerError,
+                "Something went wrong on our side; try again.",
+            );
         }
     };
     match signin::start_login(&s, &row, login.clone()).await {
         Ok(url) => redirect(url),
         Err(e) => {
             tracing::error!(code = e.code.as_str(), "starting a sign-in failed");
-            fail(SignInError::ServerError, "The sign-in could not be started; try again.")
+            fail(
+                SignInError::ServerError,
+                "The sign-in could not be started; try again.",
+            )
         }
     }
 }
@@ -147,9 +213,19 @@ fn no_match_description(request_id: &str) -> String {
 
 /// The active connection the request points at: by `connection`, by `organization` (id or
 /// external id), or by the verified domain of the `login_hint` email.
-async fn find_connection(s: &AppState, env_id: &str, q: &AuthorizeQuery) -> Result<Found, ApiError> {
-    let active = |row: &ConnectionRow| row.state == crate::api::portal::ConnectionState::Active.as_str();
-    let too_long = |name: &str, max: usize| Err(NotFound::Request(SignInError::InvalidRequest, format!("{name} is longer than {max} bytes.")));
+async fn find_connection(
+    s: &AppState,
+    env_id: &str,
+    q: &AuthorizeQuery,
+) -> Result<Found, ApiError> {
+    let active =
+        |row: &ConnectionRow| row.state == crate::api::portal::ConnectionState::Active.as_str();
+    let too_long = |name: &str, max: usize| {
+        Err(NotFound::Request(
+            SignInError::InvalidRequest,
+            format!("{name} is longer than {max} bytes."),
+        ))
+    };
     if let Some(id) = q.connection.as_deref().filter(|c| !c.is_empty()) {
         if id.len() > MAX_CONNECTION {
             return Ok(too_long("connection", MAX_CONNECTION));
@@ -161,8 +237,12 @@ async fn find_connection(s: &AppState, env_id: &str, q: &AuthorizeQuery) -> Resu
         };
         return Ok(match (row, org) {
             (Some(row), Some(org)) if org.environment_id == env_id && active(&row) => Ok(row),
-            (Some(_), Some(org)) if org.environment_id == env_id => Err(NotFound::NoMatch(format!("connection {id} is not active yet"))),
-            _ => Err(NotFound::NoMatch(format!("no connection {id} exists for this app"))),
+            (Some(_), Some(org)) if org.environment_id == env_id => Err(NotFound::NoMatch(
+                format!("connection {id} is not active yet"),
+            )),
+            _ => Err(NotFound::NoMatch(format!(
+                "no connection {id} exists for this app"
+            ))),
         });
     }
     let org = if let Some(o) = q.organization.as_deref().filter(|o| !o.is_empty()) {
@@ -171,14 +251,21 @@ async fn find_connection(s: &AppState, env_id: &str, q: &AuthorizeQuery) -> Resu
         }
         match service::find_organization(s.store.as_ref(), env_id, o).await? {
             Some(org) => org,
-            None => return Ok(Err(NotFound::NoMatch(format!("no organization {o} exists for this app")))),
+            None => {
+                return Ok(Err(NotFound::NoMatch(format!(
+                    "no organization {o} exists for this app"
+                ))))
+            }
         }
     } else if let Some(hint) = q.login_hint.as_deref().filter(|h| !h.is_empty()) {
         if hint.len() > MAX_LOGIN_HINT {
             return Ok(too_long("login_hint", MAX_LOGIN_HINT));
         }
         let Some((_, domain)) = hint.trim().rsplit_once('@') else {
-            return Ok(Err(NotFound::Request(SignInError::InvalidRequest, "login_hint must be an email address.".to_owned())));
+            return Ok(Err(NotFound::Request(
+                SignInError::InvalidRequest,
+                "login_hint must be an email address.".to_owned(),
+            )));
         };
         let domain = idna::domain_to_ascii(domain).unwrap_or_default();
         // The email's domain or a parent of it, verified by an organization of this app.
@@ -197,15 +284,25 @@ async fn find_connection(s: &AppState, env_id: &str, q: &AuthorizeQuery) -> Resu
         };
         match org {
             Some(org) => org,
-            None => return Ok(Err(NotFound::NoMatch(format!("no organization has verified {domain}")))),
+            None => {
+                return Ok(Err(NotFound::NoMatch(format!(
+                    "no organization has verified {domain}"
+                ))))
+            }
         }
     } else {
-        return Ok(Err(NotFound::Request(SignInError::InvalidRequest, "Send one of organization, connection or login_hint.".to_owned())));
+        return Ok(Err(NotFound::Request(
+            SignInError::InvalidRequest,
+            "Send one of organization, connection or login_hint.".to_owned(),
+        )));
     };
     let rows = s.store.list_connections(&org.id).await?;
     Ok(match rows.into_iter().find(|r| active(r)) {
         Some(row) => Ok(row),
-        None => Err(NotFound::NoMatch(format!("organization {} ({}) has no active connection yet", org.id, org.name))),
+        None => Err(NotFound::NoMatch(format!(
+            "organization {} ({}) has no active connection yet",
+            org.id, org.name
+        ))),
     })
 }
 
@@ -217,26 +314,59 @@ const MAX_BASIC_HEADER: usize = 1024;
 /// too long to hold credentials Portico issued (refused before it is decoded).
 fn basic_auth(headers: &HeaderMap) -> Result<Option<(String, String)>, ()> {
     use base64::Engine;
-    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
     if value.len() > MAX_BASIC_HEADER {
         return Err(());
     }
-    let Ok(value) = value.to_str() else { return Ok(None) };
-    let Some(encoded) = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic ")) else { return Ok(None) };
-    let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) else { return Ok(None) };
-    let Ok(text) = String::from_utf8(decoded) else { return Ok(None) };
-    Ok(text.split_once(':').map(|(id, secret)| (id.to_owned(), secret.to_owned())))
+    let Ok(value) = value.to_str() else {
+        return Ok(None);
+    };
+    let Some(encoded) = value
+        .strip_prefix("Basic ")
+        .or_else(|| value.strip_prefix("basic "))
+    else {
+        return Ok(None);
+    };
+    let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) else {
+        return Ok(None);
+    };
+    let Ok(text) = String::from_utf8(decoded) else {
+        return Ok(None);
+    };
+    Ok(text
+        .split_once(':')
+        .map(|(id, secret)| (id.to_owned(), secret.to_owned())))
 }
 
 /// The caller's address ([`site::client_address`](super::site::client_address)); `None`
 /// in-process, where there is no peer.
-fn caller_address(s: &AppState, headers: &HeaderMap, extensions: &axum::http::Extensions) -> Option<IpAddr> {
-    super::site::client_address(&s.settings, headers, extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()))
+fn caller_address(
+    s: &AppState,
+    headers: &HeaderMap,
+    extensions: &axum::http::Extensions,
+) -> Option<IpAddr> {
+    super::site::client_address(
+        &s.settings,
+        headers,
+        extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip()),
+    )
 }
 
 fn token_error(status: StatusCode, error: &str, description: String) -> Response {
-    let body = crate::api::sso::TokenError { error: error.to_owned(), error_description: description };
-    (status, [(header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response()
+    let body = crate::api::sso::TokenError {
+        error: error.to_owned(),
+        error_description: description,
+    };
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(body),
+    )
+        .into_response()
 }
 
 /// `POST /sso/token` (form-encoded, at most [`login::TOKEN_BODY_LIMIT`] bytes): the code for
@@ -251,9 +381,19 @@ pub async fn token(
         Ok(Form(r)) => r,
         Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             let description = format!("The request body is larger than {} bytes; send only the token request's parameters.", login::TOKEN_BODY_LIMIT);
-            return token_error(StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", description);
+            return token_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "invalid_request",
+                description,
+            );
         }
-        Err(e) => return token_error(StatusCode::BAD_REQUEST, "invalid_request", format!("Send the parameters form-encoded: {e}.")),
+        Err(e) => {
+            return token_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                format!("Send the parameters form-encoded: {e}."),
+            )
+        }
     };
     let Ok(basic) = basic_auth(&headers) else {
         let description = format!("The Authorization header is longer than {MAX_BASIC_HEADER} bytes; send the client ID and secret Portico issued.");
@@ -261,7 +401,16 @@ pub async fn token(
     };
     let caller = caller_address(&s, &headers, &extensions);
     match login::token(&s, caller, basic, req).await {
-        Ok(t) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], axum::Json(t)).into_response(),
-        Err(r) => token_error(StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST), r.error, r.description),
+        Ok(t) => (
+            StatusCode::OK,
+            [(header::CACHE_CONTROL, "no-store")],
+            axum::Json(t),
+        )
+            .into_response(),
+        Err(r) => token_error(
+            StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST),
+            r.error,
+            r.description,
+        ),
     }
 }

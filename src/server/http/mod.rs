@@ -25,31 +25,58 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// The whole application; tests drive it in-process, `serve` runs it.
 pub fn router(state: AppState) -> Router {
-    let api = |routes: Router<AppState>| routes.fallback(error::api_not_found).method_not_allowed_fallback(error::method_not_allowed);
+    let api = |routes: Router<AppState>| {
+        routes
+            .fallback(error::api_not_found)
+            .method_not_allowed_fallback(error::method_not_allowed)
+    };
     // On https, browsers are told to come back on https only, for a year: a later link typed
     // or followed as http:// never reaches the network in the clear. Local http development
     // gets no such header (it would pin `localhost` to https in the developer's browser).
-    let hsts = state.settings.secure_cookies().then(|| SetResponseHeaderLayer::if_not_present(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS)));
+    let hsts = state.settings.secure_cookies().then(|| {
+        SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        )
+    });
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route("/internal/tls-allowed", get(crate::server::hostnames::tls_allowed))
+        .route(
+            "/internal/tls-allowed",
+            get(crate::server::hostnames::tls_allowed),
+        )
         .merge(sso::routes(&state))
-        .route("/theme/{scope}/{file}", get(crate::server::theme::serve_stylesheet))
+        .route(
+            "/theme/{scope}/{file}",
+            get(crate::server::theme::serve_stylesheet),
+        )
         .route("/theme-assets/{id}", get(crate::server::theme::serve_asset))
         .route("/embed.js", get(crate::server::embed::script))
         .nest("/api/v1", api(vendor::routes()))
         .nest("/portal/api", api(portal::routes()))
         .fallback(assets::serve)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::server::embed::content_security_policy))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::server::embed::content_security_policy,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Every request is tied to an environment by its hostname before anything else runs.
-        .layer(axum::middleware::from_fn_with_state(state.clone(), site::resolve))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            site::resolve,
+        ))
         // The request id is written into error bodies before they are compressed.
         .layer(axum::middleware::from_fn(error::request_id))
         .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         // Setup links carry their token in the URL: never leak it to other sites.
-        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
         .layer(tower::util::option_layer(hsts))
         .with_state(state)
 }

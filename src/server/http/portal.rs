@@ -3,14 +3,17 @@
 use super::error::{ApiError, Json};
 use super::session::{self, PortalSession};
 use super::site::Site;
-use crate::api::portal::{ConnectionList, ConnectionState, CreateConnection, OidcInput, Protocol, RedeemLink, SamlInput, SaveDraft};
+use crate::api::domains::{AddDomain, DomainList};
+use crate::api::portal::{
+    ConnectionList, ConnectionState, CreateConnection, OidcInput, Protocol, RedeemLink, SamlInput,
+    SaveDraft,
+};
 use crate::api::signin::{AttributeMapping, SignInTestList};
 use crate::api::vendor::Intent;
 use crate::api::ErrorCode;
 use crate::core::catalog;
 use crate::server::crypto::{self, hash_token};
 use crate::server::store::{ConnectionRow, Redeemed, SessionRow};
-use crate::api::domains::{AddDomain, DomainList};
 use crate::server::{connections, domains, refresh, signin, AppState};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -41,18 +44,31 @@ pub fn routes() -> Router<AppState> {
         .route("/domains/{id}/check", post(check_domain))
         .route("/dns_hosts", get(dns_hosts))
         .route("/theme", get(get_theme).put(put_theme))
-        .route("/theme/organization", get(get_org_theme).put(put_org_theme).delete(delete_org_theme))
+        .route(
+            "/theme/organization",
+            get(get_org_theme)
+                .put(put_org_theme)
+                .delete(delete_org_theme),
+        )
         .route("/theme/assets", post(upload_theme_asset))
 }
 
-async fn redeem(State(s): State<AppState>, site: Site, Json(req): Json<RedeemLink>) -> Result<Response, ApiError> {
+async fn redeem(
+    State(s): State<AppState>,
+    site: Site,
+    Json(req): Json<RedeemLink>,
+) -> Result<Response, ApiError> {
     let now = s.clock.now();
     let token_hash = hash_token(req.token.trim());
     // A link works on the hostname it was minted for only, so a session never starts on a
     // hostname (and under a theme, with SP values) the vendor did not send the admin to. From
     // inside a frame the browser may refuse the cookie: the session then only holds the link,
     // which stays redeemable (say, in a new tab) until the cookie comes back.
-    let redeemed = if req.hold { s.store.hold_link(&token_hash, &site.host, now).await? } else { s.store.redeem_link(&token_hash, &site.host, now).await? };
+    let redeemed = if req.hold {
+        s.store.hold_link(&token_hash, &site.host, now).await?
+    } else {
+        s.store.redeem_link(&token_hash, &site.host, now).await?
+    };
     let link = match redeemed {
         Redeemed::Ok(link) => link,
         Redeemed::Unknown => return Err(ApiError::new(ErrorCode::LinkUnknown)),
@@ -80,7 +96,9 @@ async fn redeem(State(s): State<AppState>, site: Site, Json(req): Json<RedeemLin
         held_link: req.hold.then_some(token_hash),
     };
     s.store.insert_session(&row).await?;
-    let partitioned = crate::server::embed::settings(&s, &org.environment_id).await?.partitioned_cookies;
+    let partitioned = crate::server::embed::settings(&s, &org.environment_id)
+        .await?
+        .partitioned_cookies;
     let set = session::set_cookie(&s, &cookie, s.settings.session_max_seconds, partitioned);
     let sess = PortalSession { row, org, site };
     let info = with_theme(&s, &sess).await;
@@ -95,29 +113,49 @@ async fn current(State(s): State<AppState>, sess: PortalSession) -> impl IntoRes
 /// session existed, so it may carry the environment's theme instead.
 async fn with_theme(s: &AppState, sess: &PortalSession) -> crate::api::portal::SessionInfo {
     let mut info = sess.info(s);
-    info.theme_url = crate::server::theme::effective(s, &sess.org.environment_id, Some(&sess.org.id))
-        .await
-        .ok()
-        .map(|(scope, t)| crate::server::theme::stylesheet_url(&scope, &t));
+    info.theme_url =
+        crate::server::theme::effective(s, &sess.org.environment_id, Some(&sess.org.id))
+            .await
+            .ok()
+            .map(|(scope, t)| crate::server::theme::stylesheet_url(&scope, &t));
     info
 }
 
 async fn end(State(s): State<AppState>, sess: PortalSession) -> Result<Response, ApiError> {
     s.store.delete_session(&sess.row.id_hash).await?;
     // A partitioned cookie is only cleared by a Set-Cookie that is partitioned too.
-    let partitioned = crate::server::embed::settings(&s, &sess.org.environment_id).await?.partitioned_cookies;
-    Ok(([(header::SET_COOKIE, session::set_cookie(&s, "", 0, partitioned))], StatusCode::NO_CONTENT).into_response())
+    let partitioned = crate::server::embed::settings(&s, &sess.org.environment_id)
+        .await?
+        .partitioned_cookies;
+    Ok((
+        [(
+            header::SET_COOKIE,
+            session::set_cookie(&s, "", 0, partitioned),
+        )],
+        StatusCode::NO_CONTENT,
+    )
+        .into_response())
 }
 
-async fn list(State(s): State<AppState>, sess: PortalSession) -> Result<impl IntoResponse, ApiError> {
+async fn list(
+    State(s): State<AppState>,
+    sess: PortalSession,
+) -> Result<impl IntoResponse, ApiError> {
     sess.require(Intent::Sso)?;
     let rows = s.store.list_connections(&sess.org.id).await?;
-    Ok(axum::Json(ConnectionList { data: rows.iter().map(|r| connections::view(&s, r)).collect() }))
+    Ok(axum::Json(ConnectionList {
+        data: rows.iter().map(|r| connections::view(&s, r)).collect(),
+    }))
 }
 
-async fn create(State(s): State<AppState>, sess: PortalSession, Json(req): Json<CreateConnection>) -> Result<impl IntoResponse, ApiError> {
+async fn create(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Json(req): Json<CreateConnection>,
+) -> Result<impl IntoResponse, ApiError> {
     sess.require(Intent::Sso)?;
-    let entry = catalog::find(&req.idp).ok_or_else(|| ApiError::invalid("idp", "Choose an identity provider from the list."))?;
+    let entry = catalog::find(&req.idp)
+        .ok_or_else(|| ApiError::invalid("idp", "Choose an identity provider from the list."))?;
     let now = s.clock.now();
     let row = connections::new_row(&s, &sess.org.id, entry, &sess.site.base_url, now).await?;
     s.store.insert_connection(&row).await?;
@@ -134,19 +172,33 @@ async fn owned(s: &AppState, sess: &PortalSession, id: &str) -> Result<Connectio
     }
 }
 
-async fn one(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+async fn one(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
     let row = owned(&s, &sess, &id).await?;
     Ok(axum::Json(connections::view_full(&s, &row).await?))
 }
 
-async fn save_draft(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>, Json(req): Json<SaveDraft>) -> Result<impl IntoResponse, ApiError> {
+async fn save_draft(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Path(id): Path<String>,
+    Json(req): Json<SaveDraft>,
+) -> Result<impl IntoResponse, ApiError> {
     let mut row = owned(&s, &sess, &id).await?;
     if !req.draft.is_object() {
-        return Err(ApiError::invalid("draft", "Send the draft as a JSON object."));
+        return Err(ApiError::invalid(
+            "draft",
+            "Send the draft as a JSON object.",
+        ));
     }
     row.draft = req.draft.to_string();
     row.updated_at = s.clock.now();
-    s.store.update_draft(&row.id, &row.draft, row.updated_at).await?;
+    s.store
+        .update_draft(&row.id, &row.draft, row.updated_at)
+        .await?;
     Ok(axum::Json(connections::view(&s, &row)))
 }
 
@@ -162,13 +214,29 @@ fn expect_protocol(row: &ConnectionRow, p: Protocol) -> Result<(), ApiError> {
     }
 }
 
-async fn set_saml(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>, Json(input): Json<SamlInput>) -> Result<impl IntoResponse, ApiError> {
+async fn set_saml(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Path(id): Path<String>,
+    Json(input): Json<SamlInput>,
+) -> Result<impl IntoResponse, ApiError> {
     let mut row = owned(&s, &sess, &id).await?;
     expect_protocol(&row, Protocol::Saml)?;
     let now = s.clock.now();
     let stored = connections::accept_saml(&s, &input, now).await?;
-    let previous = row.config.as_deref().and_then(|c| serde_json::from_str::<connections::StoredSaml>(c).ok());
-    let changes = refresh::certificate_changes(&row.id, previous.map(|p| p.certificates).as_deref().unwrap_or_default(), &stored.certificates, now);
+    let previous = row
+        .config
+        .as_deref()
+        .and_then(|c| serde_json::from_str::<connections::StoredSaml>(c).ok());
+    let changes = refresh::certificate_changes(
+        &row.id,
+        previous
+            .map(|p| p.certificates)
+            .as_deref()
+            .unwrap_or_default(),
+        &stored.certificates,
+        now,
+    );
     connections::apply_saml(&mut row, &stored, now)?;
     s.store.update_connection(&row).await?;
     s.store.insert_cert_events(&changes).await?;
@@ -176,21 +244,42 @@ async fn set_saml(State(s): State<AppState>, sess: PortalSession, Path(id): Path
     Ok(axum::Json(connections::view_full(&s, &row).await?))
 }
 
-async fn set_oidc(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>, Json(input): Json<OidcInput>) -> Result<impl IntoResponse, ApiError> {
+async fn set_oidc(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Path(id): Path<String>,
+    Json(input): Json<OidcInput>,
+) -> Result<impl IntoResponse, ApiError> {
     let mut row = owned(&s, &sess, &id).await?;
     expect_protocol(&row, Protocol::Oidc)?;
-    let secret = input.client_secret.as_deref().map(str::trim).filter(|v| !v.is_empty());
+    let secret = input
+        .client_secret
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
     if secret.is_none() && row.client_secret_enc.is_none() {
-        return Err(ApiError::invalid("client_secret", "Enter the client secret."));
+        return Err(ApiError::invalid(
+            "client_secret",
+            "Enter the client secret.",
+        ));
     }
     let stored = connections::accept_oidc(&s, &input).await?;
-    connections::apply_oidc(&mut row, &stored, secret.map(|v| s.secrets.seal(v.as_bytes())), s.clock.now())?;
+    connections::apply_oidc(
+        &mut row,
+        &stored,
+        secret.map(|v| s.secrets.seal(v.as_bytes())),
+        s.clock.now(),
+    )?;
     s.store.update_connection(&row).await?;
     Ok(axum::Json(connections::view_full(&s, &row).await?))
 }
 
 /// The review step's "Save": the details are complete; next comes the test sign-in.
-async fn save(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+async fn save(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
     let mut row = owned(&s, &sess, &id).await?;
     if row.config.is_none() {
         return Err(ApiError::new(ErrorCode::ConnectionIncomplete));
@@ -201,18 +290,29 @@ async fn save(State(s): State<AppState>, sess: PortalSession, Path(id): Path<Str
     row.draft = "{}".into();
     row.updated_at = s.clock.now();
     s.store.update_connection(&row).await?;
-    s.store.update_draft(&row.id, &row.draft, row.updated_at).await?;
+    s.store
+        .update_draft(&row.id, &row.draft, row.updated_at)
+        .await?;
     Ok(axum::Json(connections::view_full(&s, &row).await?))
 }
 
 /// The admin confirms a connection whose test succeeded: it goes live.
-async fn activate(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+async fn activate(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
     let mut row = owned(&s, &sess, &id).await?;
     signin::activate(&s, &mut row).await?;
     Ok(axum::Json(connections::view_full(&s, &row).await?))
 }
 
-async fn set_mapping(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>, Json(m): Json<AttributeMapping>) -> Result<impl IntoResponse, ApiError> {
+async fn set_mapping(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Path(id): Path<String>,
+    Json(m): Json<AttributeMapping>,
+) -> Result<impl IntoResponse, ApiError> {
     let mut row = owned(&s, &sess, &id).await?;
     let custom = signin::custom_attributes(&s, &sess.org.environment_id).await?;
     connections::apply_mapping(&mut row, m, &custom, s.clock.now())?;
@@ -220,39 +320,71 @@ async fn set_mapping(State(s): State<AppState>, sess: PortalSession, Path(id): P
     Ok(axum::Json(connections::view_full(&s, &row).await?))
 }
 
-async fn start_test(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+async fn start_test(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
     let row = owned(&s, &sess, &id).await?;
-    Ok((StatusCode::CREATED, axum::Json(signin::start(&s, &row).await?)))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(signin::start(&s, &row).await?),
+    ))
 }
 
-async fn list_tests(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+async fn list_tests(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
     let row = owned(&s, &sess, &id).await?;
-    Ok(axum::Json(SignInTestList { data: signin::list(&s, &row).await? }))
+    Ok(axum::Json(SignInTestList {
+        data: signin::list(&s, &row).await?,
+    }))
 }
 
 /// `GET /portal/api/connections/{id}/sign_ins`: the connection's sign-in log, for its admins.
-async fn list_sign_ins(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+async fn list_sign_ins(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
     let row = owned(&s, &sess, &id).await?;
-    Ok(axum::Json(crate::api::sso::SignInList { data: signin::sign_ins(&s, &row).await? }))
+    Ok(axum::Json(crate::api::sso::SignInList {
+        data: signin::sign_ins(&s, &row).await?,
+    }))
 }
 
-async fn one_test(State(s): State<AppState>, sess: PortalSession, Path((id, test_id)): Path<(String, String)>) -> Result<impl IntoResponse, ApiError> {
+async fn one_test(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Path((id, test_id)): Path<(String, String)>,
+) -> Result<impl IntoResponse, ApiError> {
     let row = owned(&s, &sess, &id).await?;
     Ok(axum::Json(signin::one(&s, &row, &test_id).await?))
 }
 
 /// `GET /portal/api/guides/{key}`: public content, so no session is needed.
 async fn guide(Path(key): Path<String>) -> Result<impl IntoResponse, ApiError> {
-    let guide = crate::server::guides::find(&key).ok_or_else(|| ApiError::new(ErrorCode::GuideNotFound))?;
-    Ok(([(header::CACHE_CONTROL, "public, max-age=3600")], axum::Json(guide)))
+    let guide =
+        crate::server::guides::find(&key).ok_or_else(|| ApiError::new(ErrorCode::GuideNotFound))?;
+    Ok((
+        [(header::CACHE_CONTROL, "public, max-age=3600")],
+        axum::Json(guide),
+    ))
 }
 
 /// Domains belong to the domain-verification intent, and to SSO setup, which ends with them.
 fn domains_allowed(sess: &PortalSession) -> Result<(), ApiError> {
-    sess.require(Intent::DomainVerification).or_else(|_| sess.require(Intent::Sso))
+    sess.require(Intent::DomainVerification)
+        .or_else(|_| sess.require(Intent::Sso))
 }
 
-async fn owned_domain(s: &AppState, sess: &PortalSession, id: &str) -> Result<crate::server::store::DomainRow, ApiError> {
+async fn owned_domain(
+    s: &AppState,
+    sess: &PortalSession,
+    id: &str,
+) -> Result<crate::server::store::DomainRow, ApiError> {
     domains_allowed(sess)?;
     match s.store.domain(id).await? {
         Some(d) if d.organization_id == sess.org.id => Ok(d),
@@ -260,25 +392,44 @@ async fn owned_domain(s: &AppState, sess: &PortalSession, id: &str) -> Result<cr
     }
 }
 
-async fn list_domains(State(s): State<AppState>, sess: PortalSession) -> Result<impl IntoResponse, ApiError> {
+async fn list_domains(
+    State(s): State<AppState>,
+    sess: PortalSession,
+) -> Result<impl IntoResponse, ApiError> {
     domains_allowed(&sess)?;
     let rows = s.store.list_domains(&sess.org.id).await?;
-    Ok(axum::Json(DomainList { data: rows.iter().map(domains::view).collect() }))
+    Ok(axum::Json(DomainList {
+        data: rows.iter().map(domains::view).collect(),
+    }))
 }
 
-async fn add_domain(State(s): State<AppState>, sess: PortalSession, Json(req): Json<AddDomain>) -> Result<impl IntoResponse, ApiError> {
+async fn add_domain(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Json(req): Json<AddDomain>,
+) -> Result<impl IntoResponse, ApiError> {
     domains_allowed(&sess)?;
     let row = domains::add(&s, &sess.org, &req.domain).await?;
     Ok((StatusCode::CREATED, axum::Json(domains::view(&row))))
 }
 
 /// "Check now": looks at DNS while the admin waits (a few seconds at most).
-async fn check_domain(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+async fn check_domain(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
     let row = owned_domain(&s, &sess, &id).await?;
-    Ok(axum::Json(domains::view(&domains::check(&s, row, true).await?)))
+    Ok(axum::Json(domains::view(
+        &domains::check(&s, row, true).await?,
+    )))
 }
 
-async fn remove_domain(State(s): State<AppState>, sess: PortalSession, Path(id): Path<String>) -> Result<impl IntoResponse, ApiError> {
+async fn remove_domain(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
     let row = owned_domain(&s, &sess, &id).await?;
     s.store.delete_domain(&row.id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -286,19 +437,33 @@ async fn remove_domain(State(s): State<AppState>, sess: PortalSession, Path(id):
 
 /// `GET /portal/api/dns_hosts`: how to add a TXT record at common DNS hosts; public content.
 async fn dns_hosts() -> impl IntoResponse {
-    let list = crate::api::dns_hosts::DnsHostList { data: crate::server::dns_hosts::all().to_vec() };
-    ([(header::CACHE_CONTROL, "public, max-age=3600")], axum::Json(list))
+    let list = crate::api::dns_hosts::DnsHostList {
+        data: crate::server::dns_hosts::all().to_vec(),
+    };
+    (
+        [(header::CACHE_CONTROL, "public, max-age=3600")],
+        axum::Json(list),
+    )
 }
 
 /// `GET /portal/api/theme`: the environment's theme, for the designer's editor. The link was
 /// minted for one organization, but designers brand the whole environment.
-async fn get_theme(State(s): State<AppState>, sess: PortalSession) -> Result<impl IntoResponse, ApiError> {
+async fn get_theme(
+    State(s): State<AppState>,
+    sess: PortalSession,
+) -> Result<impl IntoResponse, ApiError> {
     sess.require(Intent::Theme)?;
-    Ok(axum::Json(crate::server::theme::environment_theme(&s, &sess.org.environment_id).await?))
+    Ok(axum::Json(
+        crate::server::theme::environment_theme(&s, &sess.org.environment_id).await?,
+    ))
 }
 
 /// `PUT /portal/api/theme`: the editor's "Publish", through the same checks as `PUT /api/v1/theme`.
-async fn put_theme(State(s): State<AppState>, sess: PortalSession, Json(input): Json<crate::api::theme::ThemeInput>) -> Result<impl IntoResponse, ApiError> {
+async fn put_theme(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Json(input): Json<crate::api::theme::ThemeInput>,
+) -> Result<impl IntoResponse, ApiError> {
     sess.require(Intent::Theme)?;
     let env = &sess.org.environment_id;
     let t = crate::server::theme::accept_in(&s, env, input).await?;
@@ -308,24 +473,42 @@ async fn put_theme(State(s): State<AppState>, sess: PortalSession, Json(input): 
 
 /// `GET /portal/api/theme/organization`: the theme of the organization the designer link was
 /// minted for: its own, or the environment's when it has none (`inherited`).
-async fn get_org_theme(State(s): State<AppState>, sess: PortalSession) -> Result<impl IntoResponse, ApiError> {
+async fn get_org_theme(
+    State(s): State<AppState>,
+    sess: PortalSession,
+) -> Result<impl IntoResponse, ApiError> {
     sess.require(Intent::Theme)?;
-    let (scope, t) = crate::server::theme::effective(&s, &sess.org.environment_id, Some(&sess.org.id)).await?;
-    let inherited = scope == crate::server::theme::Scope::Environment(sess.org.environment_id.clone());
-    Ok(axum::Json(crate::api::theme::OrganizationTheme { theme: t, inherited }))
+    let (scope, t) =
+        crate::server::theme::effective(&s, &sess.org.environment_id, Some(&sess.org.id)).await?;
+    let inherited =
+        scope == crate::server::theme::Scope::Environment(sess.org.environment_id.clone());
+    Ok(axum::Json(crate::api::theme::OrganizationTheme {
+        theme: t,
+        inherited,
+    }))
 }
 
 /// `PUT /portal/api/theme/organization`: publishes a theme for this organization only, through
 /// the same checks as the vendor API's `PUT /api/v1/organizations/{id}/theme`.
-async fn put_org_theme(State(s): State<AppState>, sess: PortalSession, Json(input): Json<crate::api::theme::ThemeInput>) -> Result<impl IntoResponse, ApiError> {
+async fn put_org_theme(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Json(input): Json<crate::api::theme::ThemeInput>,
+) -> Result<impl IntoResponse, ApiError> {
     sess.require(Intent::Theme)?;
     let t = crate::server::theme::accept_in(&s, &sess.org.environment_id, input).await?;
     crate::server::theme::save_organization(&s, &sess.org.id, Some(&t)).await?;
-    Ok(axum::Json(crate::api::theme::OrganizationTheme { theme: t, inherited: false }))
+    Ok(axum::Json(crate::api::theme::OrganizationTheme {
+        theme: t,
+        inherited: false,
+    }))
 }
 
 /// `DELETE /portal/api/theme/organization`: the organization goes back to the environment's theme.
-async fn delete_org_theme(State(s): State<AppState>, sess: PortalSession) -> Result<StatusCode, ApiError> {
+async fn delete_org_theme(
+    State(s): State<AppState>,
+    sess: PortalSession,
+) -> Result<StatusCode, ApiError> {
     sess.require(Intent::Theme)?;
     crate::server::theme::save_organization(&s, &sess.org.id, None).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -345,6 +528,12 @@ async fn upload_theme_asset(
     body: axum::body::Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
     sess.require(Intent::Theme)?;
-    let asset = crate::server::theme::upload(&s, &sess.org.environment_id, &q.kind.unwrap_or_default(), &body).await?;
+    let asset = crate::server::theme::upload(
+        &s,
+        &sess.org.environment_id,
+        &q.kind.unwrap_or_default(),
+        &body,
+    )
+    .await?;
     Ok((StatusCode::CREATED, axum::Json(asset)))
 }

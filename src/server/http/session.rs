@@ -7,8 +7,8 @@ use crate::api::vendor::Intent;
 use crate::api::{ErrorCode, CSRF_HEADER};
 use crate::server::config::Settings;
 use crate::server::crypto::hash_token;
-use crate::server::store::{OrganizationRow, SessionRow};
 use crate::server::http::site::Site;
+use crate::server::store::{OrganizationRow, SessionRow};
 use crate::server::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -45,7 +45,11 @@ pub struct PortalSession {
 impl PortalSession {
     /// The intents the session carries.
     pub fn intents(&self) -> Vec<Intent> {
-        self.row.intents.split(',').filter_map(Intent::parse).collect()
+        self.row
+            .intents
+            .split(',')
+            .filter_map(Intent::parse)
+            .collect()
     }
 
     /// Fails unless the session's link covered `intent`.
@@ -64,7 +68,8 @@ impl PortalSession {
             organization_name: self.org.name.clone(),
             intents: self.intents(),
             csrf_token: self.row.csrf_token.clone(),
-            idle_expires_at: (self.row.last_seen_at + state.settings.session_idle_seconds).min(self.row.expires_at),
+            idle_expires_at: (self.row.last_seen_at + state.settings.session_idle_seconds)
+                .min(self.row.expires_at),
             expires_at: self.row.expires_at,
             server_now: state.clock.now(),
             return_url: self.row.return_url.clone(),
@@ -103,34 +108,53 @@ pub fn set_cookie(state: &AppState, value: &str, max_age: i64, partitioned: bool
     if partitioned {
         return format!("{name}={value}; Path=/; HttpOnly; SameSite=None; Secure; Partitioned; Max-Age={max_age}");
     }
-    let secure = if state.settings.secure_cookies() { "; Secure" } else { "" };
+    let secure = if state.settings.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
-
 
 impl FromRequestParts<AppState> for PortalSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let value = cookie_value(&state.settings, &parts.headers).ok_or_else(|| ApiError::new(ErrorCode::SessionMissing))?;
+        let value = cookie_value(&state.settings, &parts.headers)
+            .ok_or_else(|| ApiError::new(ErrorCode::SessionMissing))?;
         let id_hash = hash_token(&value);
-        let row = state.store.session(&id_hash).await?.ok_or_else(|| ApiError::new(ErrorCode::SessionMissing))?;
+        let row = state
+            .store
+            .session(&id_hash)
+            .await?
+            .ok_or_else(|| ApiError::new(ErrorCode::SessionMissing))?;
         let now = state.clock.now();
         if now >= row.expires_at || now >= row.last_seen_at + state.settings.session_idle_seconds {
             state.store.delete_session(&id_hash).await?;
             return Err(ApiError::new(ErrorCode::SessionMissing));
         }
         if !matches!(parts.method, Method::GET | Method::HEAD) {
-            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
-            if !crate::server::crypto::constant_time_eq(sent.as_bytes(), row.csrf_token.as_bytes()) {
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !crate::server::crypto::constant_time_eq(sent.as_bytes(), row.csrf_token.as_bytes())
+            {
                 return Err(ApiError::new(ErrorCode::CsrfFailed));
             }
         }
-        let org = state.store.organization_by_id(&row.organization_id).await?.ok_or_else(|| ApiError::new(ErrorCode::SessionMissing))?;
+        let org = state
+            .store
+            .organization_by_id(&row.organization_id)
+            .await?
+            .ok_or_else(|| ApiError::new(ErrorCode::SessionMissing))?;
         // A session belongs to its hostname: on another (another vendor's, or this vendor's
         // other name) it does not exist.
         let site = Site::from_request_parts(parts, state).await?;
-        if org.environment_id != site.environment_id || row.host.as_deref().is_some_and(|h| h != site.host) {
+        if org.environment_id != site.environment_id
+            || row.host.as_deref().is_some_and(|h| h != site.host)
+        {
             return Err(ApiError::new(ErrorCode::SessionMissing));
         }
         let mut row = row;

@@ -38,14 +38,22 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     if hostless(req.uri().path()) {
         return next.run(req).await;
     }
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
     let authority = req.uri().authority().map(|a| a.as_str().to_owned());
     match site_for(&state, req.headers(), authority.as_deref(), peer).await {
         Ok(Some(site)) => {
             req.extensions_mut().insert(site);
             next.run(req).await
         }
-        Ok(None) => (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Not found: this hostname is not served here.\n").into_response(),
+        Ok(None) => (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "Not found: this hostname is not served here.\n",
+        )
+            .into_response(),
         Err(e) => crate::server::http::error::ApiError::from(e).into_response(),
     }
 }
@@ -53,7 +61,10 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
 impl FromRequestParts<AppState> for Site {
     type Rejection = crate::server::http::error::ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Site, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Site, Self::Rejection> {
         if let Some(site) = parts.extensions.get::<Site>() {
             return Ok(site.clone());
         }
@@ -68,13 +79,23 @@ const MAX_FORWARDED_HOPS: usize = 16;
 /// The address a request came from: the peer, or, when the peer is a trusted proxy, the
 /// nearest address in `X-Forwarded-For` (read from the right) that is not a trusted proxy;
 /// the ones further left the client could have written itself.
-pub fn client_address(settings: &Settings, headers: &HeaderMap, peer: Option<IpAddr>) -> Option<IpAddr> {
+pub fn client_address(
+    settings: &Settings,
+    headers: &HeaderMap,
+    peer: Option<IpAddr>,
+) -> Option<IpAddr> {
     let peer = peer?;
     let trusted = |ip: IpAddr| settings.trusted_proxies.iter().any(|r| r.contains(ip));
     if !trusted(peer) {
         return Some(peer);
     }
-    let hops: Vec<&str> = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).map(str::trim).collect();
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
     let mut caller = peer;
     for hop in hops.iter().rev().take(MAX_FORWARDED_HOPS) {
         match hop.parse::<IpAddr>() {
@@ -91,7 +112,14 @@ fn forwarded<'a>(headers: &'a HeaderMap, name: &str, trusted: bool) -> Option<&'
     if !trusted {
         return None;
     }
-    headers.get(name)?.to_str().ok()?.split(',').next().map(str::trim).filter(|v| !v.is_empty())
+    headers
+        .get(name)?
+        .to_str()
+        .ok()?
+        .split(',')
+        .next()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
 }
 
 /// `host[:port]` split into a lowercase hostname (brackets kept off IPv6) and the rest.
@@ -120,7 +148,11 @@ fn public_parts(settings: &Settings) -> (String, String, String) {
     match url::Url::parse(&settings.public_url) {
         Ok(u) => (
             u.scheme().to_owned(),
-            u.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase(),
+            u.host_str()
+                .unwrap_or_default()
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_ascii_lowercase(),
             u.port().map(|p| format!(":{p}")).unwrap_or_default(),
         ),
         Err(_) => ("https".into(), String::new(), String::new()),
@@ -130,14 +162,32 @@ fn public_parts(settings: &Settings) -> (String, String, String) {
 /// The default environment at the public URL.
 pub fn default_site(state: &AppState) -> Site {
     let (_, host, _) = public_parts(&state.settings);
-    Site { environment_id: state.default_environment_id.to_string(), base_url: state.settings.public_url.clone(), host }
+    Site {
+        environment_id: state.default_environment_id.to_string(),
+        base_url: state.settings.public_url.clone(),
+        host,
+    }
 }
 
 /// The site a request is for, or `None` when its hostname is not served here.
-pub async fn site_for(state: &AppState, headers: &HeaderMap, uri_authority: Option<&str>, peer: Option<IpAddr>) -> Result<Option<Site>, StoreError> {
-    let trusted = peer.is_some_and(|ip| state.settings.trusted_proxies.iter().any(|r| r.contains(ip)));
+pub async fn site_for(
+    state: &AppState,
+    headers: &HeaderMap,
+    uri_authority: Option<&str>,
+    peer: Option<IpAddr>,
+) -> Result<Option<Site>, StoreError> {
+    let trusted = peer.is_some_and(|ip| {
+        state
+            .settings
+            .trusted_proxies
+            .iter()
+            .any(|r| r.contains(ip))
+    });
     let host_header = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let Some(authority) = forwarded(headers, "x-forwarded-host", trusted).or(host_header).or(uri_authority) else {
+    let Some(authority) = forwarded(headers, "x-forwarded-host", trusted)
+        .or(host_header)
+        .or(uri_authority)
+    else {
         // No hostname at all (an in-process test's request): the default environment.
         return Ok(Some(default_site(state)));
     };
@@ -155,22 +205,42 @@ pub async fn site_for(state: &AppState, headers: &HeaderMap, uri_authority: Opti
     // A server on loopback answers to every loopback name, so `localhost` works in development.
     if is_loopback(&public_host) && is_loopback(&host) {
         let default = default_site(state);
-        return Ok(Some(Site { base_url, host, ..default }));
+        return Ok(Some(Site {
+            base_url,
+            host,
+            ..default
+        }));
     }
     if let Some(base) = &state.settings.base_domain {
-        if let Some(label) = host.strip_suffix(base.as_str()).and_then(|l| l.strip_suffix('.')).filter(|l| !l.contains('.')) {
+        if let Some(label) = host
+            .strip_suffix(base.as_str())
+            .and_then(|l| l.strip_suffix('.'))
+            .filter(|l| !l.contains('.'))
+        {
             if let Some(env) = state.store.environment_by_name(label).await? {
-                return Ok(Some(Site { environment_id: env.id, base_url, host }));
+                return Ok(Some(Site {
+                    environment_id: env.id,
+                    base_url,
+                    host,
+                }));
             }
         }
     }
     match state.store.custom_domain_by_hostname(&host).await? {
-        Some(d) if d.state == "active" => Ok(Some(Site { environment_id: d.environment_id, base_url, host })),
+        Some(d) if d.state == "active" => Ok(Some(Site {
+            environment_id: d.environment_id,
+            base_url,
+            host,
+        })),
         // Without a configured public URL (a demo on a LAN address, say) there is no way to tell
         // a wrong hostname from the one people use: every other name is the default environment.
         _ if !state.settings.public_url_configured => {
             let default = default_site(state);
-            Ok(Some(Site { base_url, host, ..default }))
+            Ok(Some(Site {
+                base_url,
+                host,
+                ..default
+            }))
         }
         _ => Ok(None),
     }
@@ -181,7 +251,9 @@ pub async fn site_for(state: &AppState, headers: &HeaderMap, uri_authority: Opti
 pub fn environment_host(settings: &Settings, env: &Environment) -> String {
     let (_, public_host, _) = public_parts(settings);
     match &settings.base_domain {
-        Some(base) if env.name != crate::server::service::DEFAULT_ENVIRONMENT => format!("{}.{base}", env.name.to_ascii_lowercase()),
+        Some(base) if env.name != crate::server::service::DEFAULT_ENVIRONMENT => {
+            format!("{}.{base}", env.name.to_ascii_lowercase())
+        }
         _ => public_host,
     }
 }
@@ -205,14 +277,31 @@ pub fn binds_links(state: &AppState, site: &Site) -> bool {
 /// Where an environment's links point: its first active custom hostname, else its own.
 pub async fn preferred(state: &AppState, environment_id: &str) -> Result<Site, StoreError> {
     let custom = state.store.list_custom_domains(environment_id).await?;
-    if let Some(d) = custom.iter().filter(|d| d.state == "active").min_by_key(|d| (d.activated_at, d.created_at)) {
-        return Ok(Site { environment_id: environment_id.to_owned(), base_url: base_for_host(&state.settings, &d.hostname), host: d.hostname.clone() });
+    if let Some(d) = custom
+        .iter()
+        .filter(|d| d.state == "active")
+        .min_by_key(|d| (d.activated_at, d.created_at))
+    {
+        return Ok(Site {
+            environment_id: environment_id.to_owned(),
+            base_url: base_for_host(&state.settings, &d.hostname),
+            host: d.hostname.clone(),
+        });
     }
-    let env = state.store.list_environments().await?.into_iter().find(|e| e.id == environment_id);
+    let env = state
+        .store
+        .list_environments()
+        .await?
+        .into_iter()
+        .find(|e| e.id == environment_id);
     match env {
         Some(env) => {
             let host = environment_host(&state.settings, &env);
-            Ok(Site { environment_id: env.id, base_url: base_for_host(&state.settings, &host), host })
+            Ok(Site {
+                environment_id: env.id,
+                base_url: base_for_host(&state.settings, &host),
+                host,
+            })
         }
         None => Ok(default_site(state)),
     }
@@ -224,10 +313,21 @@ mod tests {
 
     #[test]
     fn authorities_split_into_hostname_and_port() {
-        assert_eq!(split_authority("SSO.Vendor.com:8443"), ("sso.vendor.com".into(), ":8443"));
-        assert_eq!(split_authority("sso.vendor.com."), ("sso.vendor.com".into(), ""));
+        assert_eq!(
+            split_authority("SSO.Vendor.com:8443"),
+            ("sso.vendor.com".into(), ":8443")
+        );
+        assert_eq!(
+            split_authority("sso.vendor.com."),
+            ("sso.vendor.com".into(), "")
+        );
         assert_eq!(split_authority("[::1]:80"), ("::1".into(), ":80"));
         assert_eq!(split_authority("127.0.0.1"), ("127.0.0.1".into(), ""));
-        assert!(is_loopback("localhost") && is_loopback("127.0.0.1") && is_loopback("::1") && !is_loopback("sso.vendor.com"));
+        assert!(
+            is_loopback("localhost")
+                && is_loopback("127.0.0.1")
+                && is_loopback("::1")
+                && !is_loopback("sso.vendor.com")
+        );
     }
 }

@@ -24,18 +24,29 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/sso/saml/{connection_id}/acs", post(acs))
         .route("/sso/oidc/{connection_id}/callback", get(callback))
         .route("/sso/authorize", get(super::login::authorize))
-        .route_layer(axum::middleware::from_fn_with_state(state.clone(), limit_by_address));
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limit_by_address,
+        ));
     Router::new()
         .route("/sso/saml/{connection_id}/metadata.xml", get(sp_metadata))
         .route("/sso/saml/{connection_id}/login/{test_id}", get(login))
-        .route("/sso/token", post(super::login::token).layer(DefaultBodyLimit::max(crate::server::login::TOKEN_BODY_LIMIT)))
+        .route(
+            "/sso/token",
+            post(super::login::token).layer(DefaultBodyLimit::max(
+                crate::server::login::TOKEN_BODY_LIMIT,
+            )),
+        )
         .merge(limited)
 }
 
 /// Middleware: too many requests from one address get `429` with `Retry-After`, before the
 /// body is read.
 async fn limit_by_address(State(s): State<AppState>, req: Request, next: Next) -> Response {
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
     let address = super::site::client_address(&s.settings, req.headers(), peer);
     if let Err(wait) = s.answer_limits.admit(address, s.clock.now()) {
         return too_many(wait);
@@ -44,12 +55,18 @@ async fn limit_by_address(State(s): State<AppState>, req: Request, next: Next) -
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A plain page for the rare case where there is no portal page to go back to.
 pub(super) fn page(status: StatusCode, title: &str, err: &ApiError) -> Response {
-    let message = err.message.clone().unwrap_or_else(|| err.code.message().to_owned());
+    let message = err
+        .message
+        .clone()
+        .unwrap_or_else(|| err.code.message().to_owned());
     let body = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{t}</title></head><body style=\"font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem\">\
@@ -67,13 +84,29 @@ pub(super) fn failed(err: ApiError) -> Response {
 }
 
 /// `GET /sso/saml/{id}/metadata.xml`: our SP metadata, public so IdPs can fetch it.
-async fn sp_metadata(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
-    let row = s.store.connection(&id).await?.ok_or_else(|| ApiError::new(crate::api::ErrorCode::ConnectionNotFound))?;
-    let xml = saml::sp_metadata_xml(&crate::server::connections::sp_values(&s, &row), row.sp_certificate.as_deref());
+async fn sp_metadata(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let row = s
+        .store
+        .connection(&id)
+        .await?
+        .ok_or_else(|| ApiError::new(crate::api::ErrorCode::ConnectionNotFound))?;
+    let xml = saml::sp_metadata_xml(
+        &crate::server::connections::sp_values(&s, &row),
+        row.sp_certificate.as_deref(),
+    );
     Ok((
         [
-            (header::CONTENT_TYPE, "application/samlmetadata+xml".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"portico-{}-metadata.xml\"", row.id)),
+            (
+                header::CONTENT_TYPE,
+                "application/samlmetadata+xml".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"portico-{}-metadata.xml\"", row.id),
+            ),
         ],
         xml,
     )
@@ -83,13 +116,25 @@ async fn sp_metadata(State(s): State<AppState>, Path(id): Path<String>) -> Resul
 /// `GET /sso/saml/{id}/login/{test}`: sends the browser to the IdP with a fresh AuthnRequest.
 async fn login(State(s): State<AppState>, Path((id, test_id)): Path<(String, String)>) -> Response {
     match signin::launch_saml(&s, &id, &test_id).await {
-        Ok(signin::Launch::Redirect(url)) => (StatusCode::FOUND, [(header::LOCATION, url), (header::CACHE_CONTROL, "no-store".into())]).into_response(),
+        Ok(signin::Launch::Redirect(url)) => (
+            StatusCode::FOUND,
+            [
+                (header::LOCATION, url),
+                (header::CACHE_CONTROL, "no-store".into()),
+            ],
+        )
+            .into_response(),
         Ok(signin::Launch::Post { html, action }) => {
             // The page's one inline script submits the form, and its form posts to the IdP: the
             // policy allows exactly that script and that origin.
             let mut sources = PageSources::for_html(&html);
             sources.form_targets.extend(form_target(&action));
-            let mut resp = (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response();
+            let mut resp = (
+                StatusCode::OK,
+                [(header::CACHE_CONTROL, "no-store")],
+                Html(html),
+            )
+                .into_response();
             resp.extensions_mut().insert(sources);
             resp
         }
@@ -102,7 +147,9 @@ async fn login(State(s): State<AppState>, Path((id, test_id)): Path<(String, Str
 /// origin a policy can name (the form then stays blocked rather than the policy widened).
 fn form_target(url: &str) -> Option<String> {
     let u = url::Url::parse(url).ok()?;
-    matches!(u.scheme(), "https" | "http").then(|| u.origin().ascii_serialization()).filter(|o| o != "null")
+    matches!(u.scheme(), "https" | "http")
+        .then(|| u.origin().ascii_serialization())
+        .filter(|o| o != "null")
 }
 
 /// The HTTP-POST binding's form fields.
@@ -118,8 +165,16 @@ struct AcsForm {
 /// again), or, when it belonged to no attempt of ours, a page saying why.
 fn land(landing: signin::Landing) -> Response {
     match landing {
-        signin::Landing::Refused { code, title, message, fix } => {
-            let steps: String = fix.iter().map(|f| format!("<li>{}</li>", escape(f))).collect();
+        signin::Landing::Refused {
+            code,
+            title,
+            message,
+            fix,
+        } => {
+            let steps: String = fix
+                .iter()
+                .map(|f| format!("<li>{}</li>", escape(f)))
+                .collect();
             let body = format!(
                 "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
                  <title>{t}</title></head><body style=\"font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem\">\
@@ -128,7 +183,12 @@ fn land(landing: signin::Landing) -> Response {
                 m = escape(&message),
                 c = code.as_str()
             );
-            (StatusCode::BAD_REQUEST, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
+            (
+                StatusCode::BAD_REQUEST,
+                [(header::CACHE_CONTROL, "no-store")],
+                Html(body),
+            )
+                .into_response()
         }
         signin::Landing::Wait(wait) => too_many(wait),
         other => Redirect::to(&other.location().unwrap_or_default()).into_response(),
@@ -147,7 +207,11 @@ fn too_many(wait: u64) -> Response {
 }
 
 /// `POST /sso/saml/{id}/acs`: the IdP's answer.
-async fn acs(State(s): State<AppState>, Path(id): Path<String>, form: Result<Form<AcsForm>, axum::extract::rejection::FormRejection>) -> Response {
+async fn acs(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    form: Result<Form<AcsForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
     let (response, relay) = match &form {
         Ok(Form(f)) => (f.saml_response.as_deref(), f.relay_state.as_deref()),
         Err(_) => (None, None),
@@ -168,9 +232,27 @@ struct CallbackQuery {
 }
 
 /// `GET /sso/oidc/{id}/callback`: the provider's answer.
-async fn callback(State(s): State<AppState>, Path(id): Path<String>, q: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>) -> Response {
-    let q = q.map(|Query(q)| q).unwrap_or(CallbackQuery { code: None, state: None, error: None, error_description: None });
-    match signin::receive_oidc(&s, &id, q.code.as_deref(), q.state.as_deref(), q.error.as_deref(), q.error_description.as_deref()).await {
+async fn callback(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    q: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let q = q.map(|Query(q)| q).unwrap_or(CallbackQuery {
+        code: None,
+        state: None,
+        error: None,
+        error_description: None,
+    });
+    match signin::receive_oidc(
+        &s,
+        &id,
+        q.code.as_deref(),
+        q.state.as_deref(),
+        q.error.as_deref(),
+        q.error_description.as_deref(),
+    )
+    .await
+    {
         Ok(landing) => land(landing),
         Err(e) => failed(e),
     }

@@ -2,21 +2,22 @@
 //! ID token verified against the provider's key set; userinfo when the ID token lacks the
 //! profile claims.
 
+use super::{provider, Guarded};
 use crate::api::signin::{FailureCode, ReceivedAttribute, Rejection};
 use crate::server::connections::StoredOidc;
 use crate::server::fetch::{FetchError, Fetcher};
 use crate::server::time::rfc3339;
 use base64::Engine;
 use openidconnect::core::{
-    CoreAuthenticationFlow, CoreClient, CoreClientAuthMethod, CoreErrorResponseType, CoreJwsSigningAlgorithm,
+    CoreAuthenticationFlow, CoreClient, CoreClientAuthMethod, CoreErrorResponseType,
+    CoreJwsSigningAlgorithm,
 };
 use openidconnect::{
-    AuthType, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken,
-    Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope,
-    SignatureVerificationError, StandardErrorResponse, TokenResponse,
+    AuthType, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError,
+    Scope, SignatureVerificationError, StandardErrorResponse, TokenResponse,
 };
 use serde_json::{Map, Value};
-use super::{provider, Guarded};
 
 /// What the browser needs to start, and what must be remembered until the callback.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,18 +36,33 @@ pub struct AuthStart {
 ///
 /// Uses discovery again (through the fetcher) so a changed provider is noticed; errors map to
 /// [`FailureCode::OidcProviderUnreachable`] with a `problem` fact.
-pub async fn start(fetcher: &Fetcher, cfg: &StoredOidc, redirect_uri: &str) -> Result<AuthStart, Rejection> {
+pub async fn start(
+    fetcher: &Fetcher,
+    cfg: &StoredOidc,
+    redirect_uri: &str,
+) -> Result<AuthStart, Rejection> {
     let meta = provider(fetcher, &cfg.issuer).await.map_err(unreachable)?;
     let redirect = redirect_url(redirect_uri)?;
-    let client = CoreClient::from_provider_metadata(meta, ClientId::new(cfg.client_id.clone()), None).set_redirect_uri(redirect);
+    let client =
+        CoreClient::from_provider_metadata(meta, ClientId::new(cfg.client_id.clone()), None)
+            .set_redirect_uri(redirect);
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, state, nonce) = client
-        .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
         .add_scope(Scope::new("email".into()))
         .add_scope(Scope::new("profile".into()))
         .set_pkce_challenge(challenge)
         .url();
-    Ok(AuthStart { url: url.to_string(), state: state.secret().clone(), nonce: nonce.secret().clone(), pkce_verifier: verifier.secret().clone() })
+    Ok(AuthStart {
+        url: url.to_string(),
+        state: state.secret().clone(),
+        nonce: nonce.secret().clone(),
+        pkce_verifier: verifier.secret().clone(),
+    })
 }
 
 /// What a successful callback established.
@@ -77,7 +93,9 @@ const ALLOWED_ALGS: [CoreJwsSigningAlgorithm; 9] = [
 ];
 
 /// [`ALLOWED_ALGS`] as they appear in a JOSE header.
-const ALLOWED_ALG_NAMES: [&str; 9] = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"];
+const ALLOWED_ALG_NAMES: [&str; 9] = [
+    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA",
+];
 
 /// Exchanges the code and verifies the ID token.
 ///
@@ -102,9 +120,14 @@ pub async fn finish(
     let meta = provider(fetcher, &cfg.issuer).await.map_err(unreachable)?;
     // The secret goes only where it was entered for: a discovery document that moved the token
     // endpoint to another origin since then does not get it.
-    let origin = |u: Option<&str>| u.and_then(|u| url::Url::parse(u).ok()).map(|u| u.origin().ascii_serialization());
+    let origin = |u: Option<&str>| {
+        u.and_then(|u| url::Url::parse(u).ok())
+            .map(|u| u.origin().ascii_serialization())
+    };
     let live_endpoint = meta.token_endpoint().map(|u| u.to_string());
-    if live_endpoint.is_some() && origin(live_endpoint.as_deref()) != origin(cfg.token_endpoint.as_deref()) {
+    if live_endpoint.is_some()
+        && origin(live_endpoint.as_deref()) != origin(cfg.token_endpoint.as_deref())
+    {
         return Err(exchange_failed(
             "token_endpoint_moved",
             &format!(
@@ -117,11 +140,18 @@ pub async fn finish(
     }
     let redirect = redirect_url(redirect_uri)?;
     let issuer = meta.issuer().to_string();
-    let auth_type = auth_type(meta.token_endpoint_auth_methods_supported().map(Vec::as_slice));
+    let auth_type = auth_type(
+        meta.token_endpoint_auth_methods_supported()
+            .map(Vec::as_slice),
+    );
     let userinfo_endpoint = meta.userinfo_endpoint().map(|u| u.to_string());
-    let client = CoreClient::from_provider_metadata(meta, ClientId::new(cfg.client_id.clone()), Some(ClientSecret::new(client_secret.to_owned())))
-        .set_redirect_uri(redirect)
-        .set_auth_type(auth_type);
+    let client = CoreClient::from_provider_metadata(
+        meta,
+        ClientId::new(cfg.client_id.clone()),
+        Some(ClientSecret::new(client_secret.to_owned())),
+    )
+    .set_redirect_uri(redirect)
+    .set_auth_type(auth_type);
 
     let transport = Guarded::new(fetcher);
     let request = client.exchange_code(AuthorizationCode::new(code.to_owned())).map_err(|_| {
@@ -142,7 +172,8 @@ pub async fn finish(
         Ok(Value::String(s)) => s,
         _ => return Err(invalid("The ID token could not be read back.")),
     };
-    let (header, payload) = decode_unverified(&raw).ok_or_else(|| invalid("The ID token is not a readable JSON Web Token."))?;
+    let (header, payload) = decode_unverified(&raw)
+        .ok_or_else(|| invalid("The ID token is not a readable JSON Web Token."))?;
     check_algorithm(&header)?;
 
     let verifier_now = chrono::DateTime::from_timestamp(now.saturating_sub(skew_seconds), 0)
@@ -162,9 +193,17 @@ pub async fn finish(
             }
         });
     let expected_nonce = Nonce::new(nonce.to_owned());
-    let verified = id_token
-        .claims(&verifier, &expected_nonce)
-        .map_err(|e| claims_error(e, &header, &payload, &issuer, &cfg.client_id, now, skew_seconds))?;
+    let verified = id_token.claims(&verifier, &expected_nonce).map_err(|e| {
+        claims_error(
+            e,
+            &header,
+            &payload,
+            &issuer,
+            &cfg.client_id,
+            now,
+            skew_seconds,
+        )
+    })?;
     let subject = verified.subject().to_string();
 
     let Value::Object(id_claims) = &payload else {
@@ -173,17 +212,30 @@ pub async fn finish(
     let mut claims = claim_attributes(id_claims.iter());
     if needs_userinfo(id_claims) {
         if let Some(endpoint) = userinfo_endpoint {
-            let extra = userinfo(fetcher, &endpoint, token.access_token().secret(), &subject).await?;
-            claims.extend(claim_attributes(extra.iter().filter(|(name, _)| !id_claims.contains_key(*name))));
+            let extra =
+                userinfo(fetcher, &endpoint, token.access_token().secret(), &subject).await?;
+            claims.extend(claim_attributes(
+                extra
+                    .iter()
+                    .filter(|(name, _)| !id_claims.contains_key(*name)),
+            ));
         }
     }
-    Ok(OidcOutcome { subject, claims, id_token_claims: payload })
+    Ok(OidcOutcome {
+        subject,
+        claims,
+        id_token_claims: payload,
+    })
 }
 
 /// Maps the provider's `error`/`error_description` callback parameters to a rejection
 /// ([`FailureCode::OidcIdpError`] with facts `error` and, when sent, `error_description`).
 pub fn idp_error(error: &str, description: Option<&str>) -> Rejection {
-    let mut r = Rejection::new(FailureCode::OidcIdpError).fact("error", "Error the identity provider sent", error);
+    let mut r = Rejection::new(FailureCode::OidcIdpError).fact(
+        "error",
+        "Error the identity provider sent",
+        error,
+    );
     if let Some(d) = description.map(str::trim).filter(|d| !d.is_empty()) {
         r = r.fact("error_description", "Its explanation", d);
     }
@@ -195,7 +247,11 @@ fn unreachable(problem: String) -> Rejection {
 }
 
 fn invalid(problem: &str) -> Rejection {
-    Rejection::new(FailureCode::OidcIdTokenInvalid).fact("problem", "What is wrong with the ID token", problem)
+    Rejection::new(FailureCode::OidcIdTokenInvalid).fact(
+        "problem",
+        "What is wrong with the ID token",
+        problem,
+    )
 }
 
 fn exchange_failed(error: &str, description: &str, status: Option<u16>) -> Rejection {
@@ -203,7 +259,11 @@ fn exchange_failed(error: &str, description: &str, status: Option<u16>) -> Rejec
         .fact("error", "Error the token endpoint sent", error)
         .fact("error_description", "Its explanation", description);
     if let Some(s) = status {
-        r = r.fact("status", "HTTP status of the token endpoint's answer", s.to_string());
+        r = r.fact(
+            "status",
+            "HTTP status of the token endpoint's answer",
+            s.to_string(),
+        );
     }
     r
 }
@@ -224,7 +284,8 @@ fn redirect_url(redirect_uri: &str) -> Result<RedirectUrl, Rejection> {
 fn auth_type(supported: Option<&[CoreClientAuthMethod]>) -> AuthType {
     match supported {
         Some(methods)
-            if methods.contains(&CoreClientAuthMethod::ClientSecretPost) && !methods.contains(&CoreClientAuthMethod::ClientSecretBasic) =>
+            if methods.contains(&CoreClientAuthMethod::ClientSecretPost)
+                && !methods.contains(&CoreClientAuthMethod::ClientSecretBasic) =>
         {
             AuthType::RequestBody
         }
@@ -244,14 +305,20 @@ fn token_error(e: TokenError, client_id: &str, status: Option<u16>) -> Rejection
                     .fact("error", "Error the token endpoint sent", "invalid_client")
                     .fact("error_description", "Its explanation", description);
                 if let Some(s) = status {
-                    r = r.fact("status", "HTTP status of the token endpoint's answer", s.to_string());
+                    r = r.fact(
+                        "status",
+                        "HTTP status of the token endpoint's answer",
+                        s.to_string(),
+                    );
                 }
                 r
             } else {
                 exchange_failed(resp.error().as_ref(), &description, status)
             }
         }
-        RequestTokenError::Request(f) => unreachable(format!("Could not reach the token endpoint: {}", f.0)),
+        RequestTokenError::Request(f) => {
+            unreachable(format!("Could not reach the token endpoint: {}", f.0))
+        }
         RequestTokenError::Parse(err, body) => {
             // A 200 whose body does not parse is most often an ID token the library cannot read
             // (an unknown algorithm, a claim of the wrong type); say so rather than "bad response".
@@ -268,12 +335,19 @@ fn token_error(e: TokenError, client_id: &str, status: Option<u16>) -> Rejection
                 },
                 _ => exchange_failed(
                     "invalid_response",
-                    &format!("The token endpoint's answer could not be read ({err}): {}", excerpt(&body)),
+                    &format!(
+                        "The token endpoint's answer could not be read ({err}): {}",
+                        excerpt(&body)
+                    ),
                     status,
                 ),
             }
         }
-        RequestTokenError::Other(msg) => exchange_failed("invalid_response", &format!("The token endpoint's answer could not be used: {msg}."), status),
+        RequestTokenError::Other(msg) => exchange_failed(
+            "invalid_response",
+            &format!("The token endpoint's answer could not be used: {msg}."),
+            status,
+        ),
     }
 }
 
@@ -294,7 +368,9 @@ fn decode_unverified(raw: &str) -> Option<(Value, Value)> {
     let mut parts = raw.split('.');
     let (header, payload) = (parts.next()?, parts.next()?);
     let decode = |part: &str| {
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part.trim_end_matches('=')).ok()?;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(part.trim_end_matches('='))
+            .ok()?;
         serde_json::from_slice::<Value>(&bytes).ok()
     };
     Some((decode(header)?, decode(payload)?))
@@ -306,11 +382,23 @@ fn check_algorithm(header: &Value) -> Result<(), Rejection> {
         return Ok(());
     }
     let shown = if alg.is_empty() { "(none given)" } else { alg };
-    Err(Rejection::new(FailureCode::OidcAlgorithmNotAllowed).fact("algorithm", "Algorithm the ID token is signed with", shown))
+    Err(Rejection::new(FailureCode::OidcAlgorithmNotAllowed).fact(
+        "algorithm",
+        "Algorithm the ID token is signed with",
+        shown,
+    ))
 }
 
 /// Turns the verifier's refusal into the specific code, with the values from the token.
-fn claims_error(e: ClaimsVerificationError, header: &Value, payload: &Value, issuer: &str, client_id: &str, now: i64, skew: i64) -> Rejection {
+fn claims_error(
+    e: ClaimsVerificationError,
+    header: &Value,
+    payload: &Value,
+    issuer: &str,
+    client_id: &str,
+    now: i64,
+    skew: i64,
+) -> Rejection {
     let claim = |name: &str| payload.get(name);
     match e {
         ClaimsVerificationError::InvalidIssuer(_) => Rejection::new(FailureCode::OidcIssuerMismatch)
@@ -378,7 +466,9 @@ fn value_text(v: &Value) -> String {
 }
 
 /// One attribute per claim; an array's elements become its values.
-fn claim_attributes<'a>(claims: impl Iterator<Item = (&'a String, &'a Value)>) -> Vec<ReceivedAttribute> {
+fn claim_attributes<'a>(
+    claims: impl Iterator<Item = (&'a String, &'a Value)>,
+) -> Vec<ReceivedAttribute> {
     claims
         .map(|(name, value)| ReceivedAttribute {
             name: name.clone(),
@@ -394,11 +484,18 @@ fn claim_attributes<'a>(claims: impl Iterator<Item = (&'a String, &'a Value)>) -
 
 /// Many providers put only `sub` in the ID token and the profile in userinfo.
 fn needs_userinfo(claims: &Map<String, Value>) -> bool {
-    ["email", "given_name", "family_name"].iter().any(|c| !claims.contains_key(*c))
+    ["email", "given_name", "family_name"]
+        .iter()
+        .any(|c| !claims.contains_key(*c))
 }
 
 /// Reads userinfo with the access token; it must describe the same subject.
-async fn userinfo(fetcher: &Fetcher, endpoint: &str, access_token: &str, subject: &str) -> Result<Map<String, Value>, Rejection> {
+async fn userinfo(
+    fetcher: &Fetcher,
+    endpoint: &str,
+    access_token: &str,
+    subject: &str,
+) -> Result<Map<String, Value>, Rejection> {
     let resp = fetcher
         .get_bearer(endpoint, access_token, "application/json")
         .await
@@ -411,9 +508,16 @@ async fn userinfo(fetcher: &Fetcher, endpoint: &str, access_token: &str, subject
             .and_then(|v| v.to_str().ok())
             .map(|v| format!(" ({v})"))
             .unwrap_or_default();
-        return Err(userinfo_failed(format!("The userinfo endpoint answered HTTP {status}{detail}.")));
+        return Err(userinfo_failed(format!(
+            "The userinfo endpoint answered HTTP {status}{detail}."
+        )));
     }
-    let content_type = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if content_type.starts_with("application/jwt") {
         return Err(userinfo_failed(
             "The userinfo endpoint answers with a signed or encrypted JWT, which Portico does not read. Configure the app for plain JSON userinfo, or put email and names in the ID token."
@@ -421,7 +525,10 @@ async fn userinfo(fetcher: &Fetcher, endpoint: &str, access_token: &str, subject
         ));
     }
     let Ok(Value::Object(claims)) = serde_json::from_slice::<Value>(resp.body()) else {
-        return Err(userinfo_failed(format!("The userinfo answer is not a JSON object: {}", excerpt(resp.body()))));
+        return Err(userinfo_failed(format!(
+            "The userinfo answer is not a JSON object: {}",
+            excerpt(resp.body())
+        )));
     };
     match claims.get("sub").and_then(Value::as_str) {
         Some(sub) if sub == subject => Ok(claims),
@@ -442,7 +549,11 @@ mod tests {
     }
 
     fn fact<'a>(r: &'a Rejection, key: &str) -> &'a str {
-        &r.facts.iter().find(|f| f.key == key).unwrap_or_else(|| panic!("no fact {key} in {r:?}")).value
+        &r.facts
+            .iter()
+            .find(|f| f.key == key)
+            .unwrap_or_else(|| panic!("no fact {key} in {r:?}"))
+            .value
     }
 
     #[test]
@@ -463,7 +574,9 @@ mod tests {
         assert_eq!(find("updated_at"), ["1700000000"]);
         assert_eq!(find("address"), [r#"{"country":"UK"}"#]);
         assert_eq!(find("middle_name"), ["null"]);
-        assert!(got.iter().all(|a| a.format.is_none() && a.friendly_name.is_none()));
+        assert!(got
+            .iter()
+            .all(|a| a.format.is_none() && a.friendly_name.is_none()));
     }
 
     #[test]
@@ -485,7 +598,8 @@ mod tests {
     #[test]
     fn basic_unless_only_post_is_offered() {
         use CoreClientAuthMethod::{ClientSecretBasic, ClientSecretPost, PrivateKeyJwt};
-        let basic = |m: Option<&[CoreClientAuthMethod]>| matches!(auth_type(m), AuthType::BasicAuth);
+        let basic =
+            |m: Option<&[CoreClientAuthMethod]>| matches!(auth_type(m), AuthType::BasicAuth);
         assert!(basic(None));
         assert!(basic(Some(&[ClientSecretBasic, ClientSecretPost])));
         assert!(!basic(Some(&[ClientSecretPost])));
@@ -516,14 +630,27 @@ mod tests {
         let r = check_algorithm(&json!({})).unwrap_err();
         assert_eq!(fact(&r, "algorithm"), "(none given)");
         // Both lists name the same algorithms.
-        let names: Vec<String> = ALLOWED_ALGS.iter().map(|a| serde_json::to_value(a).unwrap().as_str().unwrap().to_owned()).collect();
+        let names: Vec<String> = ALLOWED_ALGS
+            .iter()
+            .map(|a| {
+                serde_json::to_value(a)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
         assert_eq!(names, ALLOWED_ALG_NAMES);
     }
 
     #[test]
     fn decodes_unverified_parts() {
         let enc = |v: Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
-        let raw = format!("{}.{}.sig", enc(json!({"alg": "RS256", "kid": "k"})), enc(json!({"sub": "x"})));
+        let raw = format!(
+            "{}.{}.sig",
+            enc(json!({"alg": "RS256", "kid": "k"})),
+            enc(json!({"sub": "x"}))
+        );
         let (h, p) = decode_unverified(&raw).unwrap();
         assert_eq!(h["kid"], "k");
         assert_eq!(p["sub"], "x");
@@ -534,41 +661,83 @@ mod tests {
     const NOW: i64 = 1_795_392_000;
 
     fn verify_err(e: ClaimsVerificationError, payload: Value) -> Rejection {
-        claims_error(e, &json!({"alg": "RS256", "kid": "k1"}), &payload, "https://idp.test", "portico", NOW, 60)
+        claims_error(
+            e,
+            &json!({"alg": "RS256", "kid": "k1"}),
+            &payload,
+            "https://idp.test",
+            "portico",
+            NOW,
+            60,
+        )
     }
 
     #[test]
     fn verifier_errors_become_specific_codes() {
-        let r = verify_err(ClaimsVerificationError::InvalidIssuer("x".into()), json!({"iss": "https://evil.test"}));
+        let r = verify_err(
+            ClaimsVerificationError::InvalidIssuer("x".into()),
+            json!({"iss": "https://evil.test"}),
+        );
         assert_eq!(r.code, FailureCode::OidcIssuerMismatch);
-        assert_eq!((fact(&r, "expected"), fact(&r, "received")), ("https://idp.test", "https://evil.test"));
+        assert_eq!(
+            (fact(&r, "expected"), fact(&r, "received")),
+            ("https://idp.test", "https://evil.test")
+        );
 
-        let r = verify_err(ClaimsVerificationError::InvalidAudience("x".into()), json!({"aud": ["other", "third"]}));
+        let r = verify_err(
+            ClaimsVerificationError::InvalidAudience("x".into()),
+            json!({"aud": ["other", "third"]}),
+        );
         assert_eq!(r.code, FailureCode::OidcAudienceMismatch);
-        assert_eq!((fact(&r, "expected"), fact(&r, "received")), ("portico", "other, third"));
-        let r = verify_err(ClaimsVerificationError::InvalidAudience("x".into()), json!({"aud": "other"}));
+        assert_eq!(
+            (fact(&r, "expected"), fact(&r, "received")),
+            ("portico", "other, third")
+        );
+        let r = verify_err(
+            ClaimsVerificationError::InvalidAudience("x".into()),
+            json!({"aud": "other"}),
+        );
         assert_eq!(fact(&r, "received"), "other");
 
-        let r = verify_err(ClaimsVerificationError::Expired("x".into()), json!({"exp": NOW - 3600, "iat": NOW - 7200}));
+        let r = verify_err(
+            ClaimsVerificationError::Expired("x".into()),
+            json!({"exp": NOW - 3600, "iat": NOW - 7200}),
+        );
         assert_eq!(r.code, FailureCode::OidcTokenExpired);
         assert_eq!(fact(&r, "our_clock"), "2026-11-23T00:00:00Z");
         assert_eq!(fact(&r, "expires_at"), "2026-11-22T23:00:00Z");
         assert_eq!(fact(&r, "issued_at"), "2026-11-22T22:00:00Z");
         assert_eq!(fact(&r, "skew_allowed"), "60 seconds");
         assert!(fact(&r, "problem").contains("expired"));
-        let r = verify_err(ClaimsVerificationError::Expired("x".into()), json!({"exp": NOW + 7200, "iat": NOW + 3600}));
+        let r = verify_err(
+            ClaimsVerificationError::Expired("x".into()),
+            json!({"exp": NOW + 7200, "iat": NOW + 3600}),
+        );
         assert!(fact(&r, "problem").contains("issued later"), "{r:?}");
 
-        let r = verify_err(ClaimsVerificationError::InvalidNonce("x".into()), json!({"nonce": "n"}));
+        let r = verify_err(
+            ClaimsVerificationError::InvalidNonce("x".into()),
+            json!({"nonce": "n"}),
+        );
         assert_eq!(r.code, FailureCode::OidcNonceMismatch);
         assert!(fact(&r, "problem").contains("different nonce"));
         let r = verify_err(ClaimsVerificationError::InvalidNonce("x".into()), json!({}));
         assert!(fact(&r, "problem").contains("no nonce"));
 
-        let r = verify_err(ClaimsVerificationError::SignatureVerification(SignatureVerificationError::NoMatchingKey), json!({}));
+        let r = verify_err(
+            ClaimsVerificationError::SignatureVerification(
+                SignatureVerificationError::NoMatchingKey,
+            ),
+            json!({}),
+        );
         assert_eq!(r.code, FailureCode::OidcIdTokenInvalid);
         assert!(fact(&r, "problem").contains("k1"));
-        let r = verify_err(ClaimsVerificationError::SignatureVerification(SignatureVerificationError::CryptoError("bad".into())), json!({}));
+        let r = verify_err(
+            ClaimsVerificationError::SignatureVerification(
+                SignatureVerificationError::CryptoError("bad".into()),
+            ),
+            json!({}),
+        );
         assert_eq!(r.code, FailureCode::OidcIdTokenInvalid);
 
         let r = claims_error(
@@ -580,28 +749,60 @@ mod tests {
             NOW,
             60,
         );
-        assert_eq!((r.code, fact(&r, "algorithm")), (FailureCode::OidcAlgorithmNotAllowed, "none"));
+        assert_eq!(
+            (r.code, fact(&r, "algorithm")),
+            (FailureCode::OidcAlgorithmNotAllowed, "none")
+        );
     }
 
     #[test]
     fn token_endpoint_errors_are_told_apart() {
-        let parse = |body: &str| serde_json::from_str::<StandardErrorResponse<CoreErrorResponseType>>(body).unwrap();
+        let parse = |body: &str| {
+            serde_json::from_str::<StandardErrorResponse<CoreErrorResponseType>>(body).unwrap()
+        };
         let r = token_error(
-            RequestTokenError::ServerResponse(parse(r#"{"error":"invalid_client","error_description":"client authentication failed"}"#)),
+            RequestTokenError::ServerResponse(parse(
+                r#"{"error":"invalid_client","error_description":"client authentication failed"}"#,
+            )),
             "portico",
             Some(401),
         );
         assert_eq!(r.code, FailureCode::OidcClientAuthFailed);
-        assert_eq!((fact(&r, "client_id"), fact(&r, "status")), ("portico", "401"));
+        assert_eq!(
+            (fact(&r, "client_id"), fact(&r, "status")),
+            ("portico", "401")
+        );
 
-        let r = token_error(RequestTokenError::ServerResponse(parse(r#"{"error":"invalid_grant"}"#)), "portico", Some(400));
+        let r = token_error(
+            RequestTokenError::ServerResponse(parse(r#"{"error":"invalid_grant"}"#)),
+            "portico",
+            Some(400),
+        );
         assert_eq!(r.code, FailureCode::OidcTokenExchangeFailed);
-        assert_eq!((fact(&r, "error"), fact(&r, "error_description"), fact(&r, "status")), ("invalid_grant", "", "400"));
+        assert_eq!(
+            (
+                fact(&r, "error"),
+                fact(&r, "error_description"),
+                fact(&r, "status")
+            ),
+            ("invalid_grant", "", "400")
+        );
 
-        let r = token_error(RequestTokenError::Request(FetchError("refused".into())), "portico", None);
+        let r = token_error(
+            RequestTokenError::Request(FetchError("refused".into())),
+            "portico",
+            None,
+        );
         assert_eq!(r.code, FailureCode::OidcProviderUnreachable);
 
-        let r = token_error(RequestTokenError::Other("unexpected response Content-Type".into()), "portico", Some(200));
-        assert_eq!((r.code, fact(&r, "error")), (FailureCode::OidcTokenExchangeFailed, "invalid_response"));
+        let r = token_error(
+            RequestTokenError::Other("unexpected response Content-Type".into()),
+            "portico",
+            Some(200),
+        );
+        assert_eq!(
+            (r.code, fact(&r, "error")),
+            (FailureCode::OidcTokenExchangeFailed, "invalid_response")
+        );
     }
 }

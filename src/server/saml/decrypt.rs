@@ -21,12 +21,16 @@ pub const MAX_ENCRYPTED_KEYS: usize = 2;
 
 /// Decrypts one `EncryptedAssertion` element and returns the plaintext (an Assertion, as XML
 /// text). The error is a sentence for the admin.
-pub fn decrypt_assertion(encrypted_assertion: Node, private_key_pem: &str) -> Result<String, String> {
+pub fn decrypt_assertion(
+    encrypted_assertion: Node,
+    private_key_pem: &str,
+) -> Result<String, String> {
     let key = PKey::private_key_from_pem(private_key_pem.as_bytes())
         .map_err(|_| "our SP private key could not be read".to_owned())?;
     let data = xml::child(encrypted_assertion, NS_XENC, "EncryptedData")
         .ok_or_else(|| "the EncryptedAssertion holds no EncryptedData".to_owned())?;
-    let content_alg = method(data).ok_or_else(|| "the EncryptedData names no encryption method".to_owned())?;
+    let content_alg =
+        method(data).ok_or_else(|| "the EncryptedData names no encryption method".to_owned())?;
 
     // The wrapped key sits in the EncryptedData's KeyInfo, or next to the EncryptedData
     // (referenced by a RetrievalMethod), depending on the IdP.
@@ -70,7 +74,9 @@ fn cipher_value(node: Node) -> Result<Vec<u8>, String> {
         .map(xml::text)
         .ok_or_else(|| "a CipherValue is missing (CipherReference is not supported)".to_owned())?;
     let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
-    STANDARD.decode(compact).map_err(|_| "a CipherValue is not base64".to_owned())
+    STANDARD
+        .decode(compact)
+        .map_err(|_| "a CipherValue is not base64".to_owned())
 }
 
 fn digest(uri: &str) -> Option<MessageDigest> {
@@ -78,18 +84,14 @@ fn digest(uri: &str) -> Option<MessageDigest> {
         "http://www.w3.org/2000/09/xmldsig#sha1" | "http://www.w3.org/2009/xmlenc11#mgf1sha1" => {
             Some(MessageDigest::sha1())
         }
-        "http://www.w3.org/2001/04/xmlenc#sha256" | "http://www.w3.org/2009/xmlenc11#mgf1sha256" => {
-            Some(MessageDigest::sha256())
-        }
-        "http://www.w3.org/2001/04/xmldsig-more#sha384" | "http://www.w3.org/2009/xmlenc11#mgf1sha384" => {
-            Some(MessageDigest::sha384())
-        }
-        "http://www.w3.org/2001/04/xmlenc#sha512" | "http://www.w3.org/2009/xmlenc11#mgf1sha512" => {
-            Some(MessageDigest::sha512())
-        }
-        "http://www.w3.org/2001/04/xmldsig-more#sha224" | "http://www.w3.org/2009/xmlenc11#mgf1sha224" => {
-            Some(MessageDigest::sha224())
-        }
+        "http://www.w3.org/2001/04/xmlenc#sha256"
+        | "http://www.w3.org/2009/xmlenc11#mgf1sha256" => Some(MessageDigest::sha256()),
+        "http://www.w3.org/2001/04/xmldsig-more#sha384"
+        | "http://www.w3.org/2009/xmlenc11#mgf1sha384" => Some(MessageDigest::sha384()),
+        "http://www.w3.org/2001/04/xmlenc#sha512"
+        | "http://www.w3.org/2009/xmlenc11#mgf1sha512" => Some(MessageDigest::sha512()),
+        "http://www.w3.org/2001/04/xmldsig-more#sha224"
+        | "http://www.w3.org/2009/xmlenc11#mgf1sha224" => Some(MessageDigest::sha224()),
         _ => None,
     }
 }
@@ -105,12 +107,17 @@ fn unwrap_key(encrypted_key: Node, key: &PKey<Private>) -> Result<Vec<u8>, Strin
     // An RSA-wrapped key is exactly as long as the modulus; anything else is refused before
     // the private key is used.
     if wrapped.len() != key.size() {
-        return Err(format!("the wrapped key is {} bytes long, not the {} of our SP key", wrapped.len(), key.size()));
+        return Err(format!(
+            "the wrapped key is {} bytes long, not the {} of our SP key",
+            wrapped.len(),
+            key.size()
+        ));
     }
     let mut d = Decrypter::new(key).map_err(|_| "our SP key cannot decrypt".to_owned())?;
     let setup = |d: &mut Decrypter| -> Result<(), openssl::error::ErrorStack> {
         match alg.as_str() {
-            "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p" | "http://www.w3.org/2009/xmlenc11#rsa-oaep" => {
+            "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"
+            | "http://www.w3.org/2009/xmlenc11#rsa-oaep" => {
                 d.set_rsa_padding(Padding::PKCS1_OAEP)?;
                 let md = xml::child(m, NS_DSIG, "DigestMethod")
                     .and_then(|dm| xml::attr(dm, "Algorithm"))
@@ -144,12 +151,18 @@ fn unwrap_key(encrypted_key: Node, key: &PKey<Private>) -> Result<Vec<u8>, Strin
         "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"
             | "http://www.w3.org/2009/xmlenc11#rsa-oaep"
     ) {
-        return Err(format!("the key transport algorithm {alg} is not supported"));
+        return Err(format!(
+            "the key transport algorithm {alg} is not supported"
+        ));
     }
     setup(&mut d).map_err(|_| "our SP key cannot decrypt".to_owned())?;
-    let len = d.decrypt_len(&wrapped).map_err(|_| "not encrypted for our certificate".to_owned())?;
+    let len = d
+        .decrypt_len(&wrapped)
+        .map_err(|_| "not encrypted for our certificate".to_owned())?;
     let mut out = vec![0u8; len];
-    let n = d.decrypt(&wrapped, &mut out).map_err(|_| "not encrypted for our certificate".to_owned())?;
+    let n = d
+        .decrypt(&wrapped, &mut out)
+        .map_err(|_| "not encrypted for our certificate".to_owned())?;
     out.truncate(n);
     Ok(out)
 }
@@ -162,12 +175,17 @@ fn decrypt_content(alg: &str, key: &[u8], data: &[u8]) -> Result<Vec<u8>, String
         "http://www.w3.org/2009/xmlenc11#aes128-gcm" => (Cipher::aes_128_gcm(), true),
         "http://www.w3.org/2009/xmlenc11#aes192-gcm" => (Cipher::aes_192_gcm(), true),
         "http://www.w3.org/2009/xmlenc11#aes256-gcm" => (Cipher::aes_256_gcm(), true),
-        other => return Err(format!("the content encryption algorithm {other} is not supported")),
+        other => {
+            return Err(format!(
+                "the content encryption algorithm {other} is not supported"
+            ))
+        }
     };
     if key.len() != cipher.key_len() {
         return Err("the unwrapped key does not fit the content encryption algorithm".to_owned());
     }
-    let unreadable = || "the encrypted assertion could not be decrypted (wrong key or damaged data)".to_owned();
+    let unreadable =
+        || "the encrypted assertion could not be decrypted (wrong key or damaged data)".to_owned();
     if gcm {
         // IV (96 bits) ‖ ciphertext ‖ tag (128 bits).
         const IV: usize = 12;
@@ -177,7 +195,8 @@ fn decrypt_content(alg: &str, key: &[u8], data: &[u8]) -> Result<Vec<u8>, String
         }
         let (iv, rest) = data.split_at(IV);
         let (ct, tag) = rest.split_at(rest.len() - TAG);
-        return openssl::symm::decrypt_aead(cipher, key, Some(iv), &[], ct, tag).map_err(|_| unreadable());
+        return openssl::symm::decrypt_aead(cipher, key, Some(iv), &[], ct, tag)
+            .map_err(|_| unreadable());
     }
     // IV (128 bits) ‖ ciphertext. XML Encryption's padding only fixes the last byte (the pad
     // length), so padding is removed here rather than by openssl's PKCS#7 check.

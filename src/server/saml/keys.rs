@@ -21,7 +21,9 @@ pub struct SpKeyPair {
 impl std::fmt::Debug for SpKeyPair {
     // Keep the private key out of logs.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SpKeyPair").field("certificate_pem", &self.certificate_pem).finish_non_exhaustive()
+        f.debug_struct("SpKeyPair")
+            .field("certificate_pem", &self.certificate_pem)
+            .finish_non_exhaustive()
     }
 }
 
@@ -62,27 +64,40 @@ pub fn generate(entity_id: &str, now: i64) -> Result<SpKeyPair, KeyError> {
     let key = PKey::from_rsa(rsa).map_err(err("wrapping the RSA key"))?;
 
     let mut name = X509NameBuilder::new().map_err(err("building the name"))?;
-    name.append_entry_by_text("CN", &common_name(entity_id)).map_err(err("setting the common name"))?;
+    name.append_entry_by_text("CN", &common_name(entity_id))
+        .map_err(err("setting the common name"))?;
     let name = name.build();
 
     let mut serial = BigNum::new().map_err(err("making the serial"))?;
-    serial.rand(127, MsbOption::MAYBE_ZERO, false).map_err(err("making the serial"))?;
+    serial
+        .rand(127, MsbOption::MAYBE_ZERO, false)
+        .map_err(err("making the serial"))?;
     let serial = serial.to_asn1_integer().map_err(err("making the serial"))?;
 
     // Backdate a little so an IdP whose clock is slightly behind still accepts it.
     let not_before = Asn1Time::from_unix(now - 3600).map_err(err("setting the start date"))?;
-    let not_after = Asn1Time::from_unix(now + TEN_YEARS_SECS).map_err(err("setting the end date"))?;
+    let not_after =
+        Asn1Time::from_unix(now + TEN_YEARS_SECS).map_err(err("setting the end date"))?;
 
     let mut b = X509::builder().map_err(err("building the certificate"))?;
     b.set_version(2).map_err(err("setting the version"))?;
-    b.set_serial_number(&serial).map_err(err("setting the serial"))?;
-    b.set_subject_name(&name).map_err(err("setting the subject"))?;
-    b.set_issuer_name(&name).map_err(err("setting the issuer"))?;
+    b.set_serial_number(&serial)
+        .map_err(err("setting the serial"))?;
+    b.set_subject_name(&name)
+        .map_err(err("setting the subject"))?;
+    b.set_issuer_name(&name)
+        .map_err(err("setting the issuer"))?;
     b.set_pubkey(&key).map_err(err("setting the public key"))?;
-    b.set_not_before(&not_before).map_err(err("setting the start date"))?;
-    b.set_not_after(&not_after).map_err(err("setting the end date"))?;
-    let bc = BasicConstraints::new().critical().build().map_err(err("adding basic constraints"))?;
-    b.append_extension(bc).map_err(err("adding basic constraints"))?;
+    b.set_not_before(&not_before)
+        .map_err(err("setting the start date"))?;
+    b.set_not_after(&not_after)
+        .map_err(err("setting the end date"))?;
+    let bc = BasicConstraints::new()
+        .critical()
+        .build()
+        .map_err(err("adding basic constraints"))?;
+    b.append_extension(bc)
+        .map_err(err("adding basic constraints"))?;
     let ku = KeyUsage::new()
         .digital_signature()
         .key_encipherment()
@@ -90,13 +105,18 @@ pub fn generate(entity_id: &str, now: i64) -> Result<SpKeyPair, KeyError> {
         .build()
         .map_err(err("adding key usage"))?;
     b.append_extension(ku).map_err(err("adding key usage"))?;
-    let ski =
-        SubjectKeyIdentifier::new().build(&b.x509v3_context(None, None)).map_err(err("adding the key identifier"))?;
-    b.append_extension(ski).map_err(err("adding the key identifier"))?;
-    b.sign(&key, MessageDigest::sha256()).map_err(err("signing the certificate"))?;
+    let ski = SubjectKeyIdentifier::new()
+        .build(&b.x509v3_context(None, None))
+        .map_err(err("adding the key identifier"))?;
+    b.append_extension(ski)
+        .map_err(err("adding the key identifier"))?;
+    b.sign(&key, MessageDigest::sha256())
+        .map_err(err("signing the certificate"))?;
     let cert = b.build();
 
-    let private_key_pem = key.private_key_to_pem_pkcs8().map_err(err("writing the key"))?;
+    let private_key_pem = key
+        .private_key_to_pem_pkcs8()
+        .map_err(err("writing the key"))?;
     let certificate_pem = cert.to_pem().map_err(err("writing the certificate"))?;
     Ok(SpKeyPair {
         private_key_pem: String::from_utf8_lossy(&private_key_pem).into_owned(),
@@ -108,7 +128,10 @@ pub fn generate(entity_id: &str, now: i64) -> Result<SpKeyPair, KeyError> {
 /// characters (the X.520 limit), never empty.
 fn common_name(entity_id: &str) -> String {
     let trimmed = entity_id.trim();
-    let label = trimmed.split_once("://").map_or(trimmed, |(_, rest)| rest).trim_end_matches('/');
+    let label = trimmed
+        .split_once("://")
+        .map_or(trimmed, |(_, rest)| rest)
+        .trim_end_matches('/');
     let label: String = label.chars().filter(|c| !c.is_control()).take(64).collect();
     if label.is_empty() {
         "Portico SAML SP".to_owned()
@@ -126,7 +149,9 @@ mod tests {
     #[test]
     fn generates_a_certificate_our_own_reader_accepts() {
         let pair = generate("https://sso.vendor.com/sso/saml/conn_1", NOW).unwrap();
-        assert!(pair.private_key_pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+        assert!(pair
+            .private_key_pem
+            .starts_with("-----BEGIN PRIVATE KEY-----"));
         let info = crate::core::metadata::parse_certificate(&pair.certificate_pem, NOW).unwrap();
         assert_eq!(info.subject, "CN=sso.vendor.com/sso/saml/conn_1");
         assert_eq!(info.subject, info.issuer);
@@ -166,19 +191,30 @@ mod tests {
         let before = ticks.load(Ordering::SeqCst);
         let mut made = 0;
         while start.elapsed() < std::time::Duration::from_millis(150) {
-            let pair = generate_off_thread("https://sso.vendor.com/sso/saml/conn_1", NOW).await.unwrap();
-            assert!(pair.private_key_pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+            let pair = generate_off_thread("https://sso.vendor.com/sso/saml/conn_1", NOW)
+                .await
+                .unwrap();
+            assert!(pair
+                .private_key_pem
+                .starts_with("-----BEGIN PRIVATE KEY-----"));
             made += 1;
         }
         let during = ticks.load(Ordering::SeqCst) - before;
         ticker.abort();
-        assert!(during >= 5, "the worker stalled: {during} ticks in {:?} while {made} keys were made", start.elapsed());
+        assert!(
+            during >= 5,
+            "the worker stalled: {during} ticks in {:?} while {made} keys were made",
+            start.elapsed()
+        );
     }
 
     #[test]
     fn common_names_are_short_and_never_empty() {
         assert_eq!(common_name("urn:example:sp"), "urn:example:sp");
         assert_eq!(common_name("  "), "Portico SAML SP");
-        assert_eq!(common_name(&format!("https://{}", "a".repeat(100))).len(), 64);
+        assert_eq!(
+            common_name(&format!("https://{}", "a".repeat(100))).len(),
+            64
+        );
     }
 }

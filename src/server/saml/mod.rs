@@ -27,7 +27,11 @@ pub fn sp_values(public_url: &str, connection_id: &str) -> SpValues {
 
 /// Escapes text for an XML (or HTML) attribute value or text node.
 pub(crate) fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 /// Our SP metadata document for one connection. With `encryption_cert_pem`, it also publishes
@@ -88,7 +92,10 @@ mod tests {
         let err = crate::core::metadata::inspect_idp_metadata(&xml, 0).unwrap_err();
         assert_eq!(err.code, "metadata_is_sp");
         let doc = roxmltree::Document::parse(&xml).unwrap();
-        assert_eq!(doc.root_element().attribute("entityID"), Some(sp.entity_id.as_str()));
+        assert_eq!(
+            doc.root_element().attribute("entityID"),
+            Some(sp.entity_id.as_str())
+        );
         assert!(!xml.contains("KeyDescriptor"));
     }
 
@@ -98,12 +105,28 @@ mod tests {
         let pair = keys::generate(&sp.entity_id, 1_795_392_000).unwrap();
         let xml = sp_metadata_xml(&sp, Some(&pair.certificate_pem));
         let doc = roxmltree::Document::parse(&xml).unwrap();
-        let kd = doc.descendants().find(|n| n.tag_name().name() == "KeyDescriptor").unwrap();
+        let kd = doc
+            .descendants()
+            .find(|n| n.tag_name().name() == "KeyDescriptor")
+            .unwrap();
         assert_eq!(kd.attribute("use"), Some("encryption"));
-        let cert = kd.descendants().find(|n| n.tag_name().name() == "X509Certificate").unwrap();
+        let cert = kd
+            .descendants()
+            .find(|n| n.tag_name().name() == "X509Certificate")
+            .unwrap();
         assert_eq!(cert.text(), Some(pem_body(&pair.certificate_pem).as_str()));
-        assert!(kd.descendants().filter(|n| n.tag_name().name() == "EncryptionMethod").count() >= 2);
+        assert!(
+            kd.descendants()
+                .filter(|n| n.tag_name().name() == "EncryptionMethod")
+                .count()
+                >= 2
+        );
         // Still SP metadata for our inspector.
-        assert_eq!(crate::core::metadata::inspect_idp_metadata(&xml, 0).unwrap_err().code, "metadata_is_sp");
+        assert_eq!(
+            crate::core::metadata::inspect_idp_metadata(&xml, 0)
+                .unwrap_err()
+                .code,
+            "metadata_is_sp"
+        );
     }
 }

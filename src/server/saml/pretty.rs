@@ -15,7 +15,8 @@ pub const MAX_PRETTY_BYTES: usize = 128 * 1024;
 /// XML, or goes past the SAML message limits, is returned as is (cut the same way): the
 /// recursion below only ever walks a tree whose depth the prescan bounded.
 pub fn pretty_print(xml: &str) -> String {
-    let Ok(doc) = crate::core::xml::parse_bounded(xml, &crate::core::xml::Limits::SAML_MESSAGE) else {
+    let Ok(doc) = crate::core::xml::parse_bounded(xml, &crate::core::xml::Limits::SAML_MESSAGE)
+    else {
         return cap(xml.to_owned());
     };
     let mut out = String::new();
@@ -39,7 +40,11 @@ fn cap(mut text: String) -> String {
     }
     let total = text.len();
     text.truncate(end);
-    text.push_str(&format!("\n<!-- Cut here: the first {} KB of {} KB are shown. -->\n", end / 1024, total.div_ceil(1024)));
+    text.push_str(&format!(
+        "\n<!-- Cut here: the first {} KB of {} KB are shown. -->\n",
+        end / 1024,
+        total.div_ceil(1024)
+    ));
     text
 }
 
@@ -53,10 +58,17 @@ fn write_node(src: &str, node: Node, depth: usize, out: &mut String) {
                 out.push_str(&format!("{indent}{}\n", escape_text(t)));
             }
         }
-        NodeType::Comment => out.push_str(&format!("{indent}<!--{}-->\n", node.text().unwrap_or_default())),
+        NodeType::Comment => out.push_str(&format!(
+            "{indent}<!--{}-->\n",
+            node.text().unwrap_or_default()
+        )),
         NodeType::PI => {
             if let Some(pi) = node.pi() {
-                out.push_str(&format!("{indent}<?{} {}?>\n", pi.target, pi.value.unwrap_or_default()));
+                out.push_str(&format!(
+                    "{indent}<?{} {}?>\n",
+                    pi.target,
+                    pi.value.unwrap_or_default()
+                ));
             }
         }
         NodeType::Root => {}
@@ -66,11 +78,16 @@ fn write_node(src: &str, node: Node, depth: usize, out: &mut String) {
 fn write_element(src: &str, node: Node, depth: usize, out: &mut String) {
     let indent = "  ".repeat(depth);
     let (start_tag, qname) = start_tag(src, node);
-    let content: Vec<Node> =
-        node.children().filter(|c| !(c.is_text() && c.text().unwrap_or_default().trim().is_empty())).collect();
+    let content: Vec<Node> = node
+        .children()
+        .filter(|c| !(c.is_text() && c.text().unwrap_or_default().trim().is_empty()))
+        .collect();
     if content.is_empty() {
         // Always written as an empty-element tag, whatever the source did.
-        let open = start_tag.trim_end_matches('>').trim_end_matches('/').trim_end();
+        let open = start_tag
+            .trim_end_matches('>')
+            .trim_end_matches('/')
+            .trim_end();
         out.push_str(&format!("{indent}{open}/>\n"));
         return;
     }
@@ -80,7 +97,10 @@ fn write_element(src: &str, node: Node, depth: usize, out: &mut String) {
             if SHORTENED.contains(&node.tag_name().name()) {
                 t = shorten(&t);
             }
-            out.push_str(&format!("{indent}{start_tag}{}</{qname}>\n", escape_text(&t)));
+            out.push_str(&format!(
+                "{indent}{start_tag}{}</{qname}>\n",
+                escape_text(&t)
+            ));
             return;
         }
     }
@@ -157,7 +177,9 @@ fn shorten(text: &str) -> String {
 }
 
 fn escape_text(t: &str) -> String {
-    t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    t.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

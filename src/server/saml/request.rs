@@ -28,15 +28,33 @@ pub struct AuthnRequestOut {
 
 /// Builds an AuthnRequest for `idp_sso_url`. `binding` is "redirect" or "post" (as stored;
 /// anything else is treated as redirect); `now` unix seconds for IssueInstant.
-pub fn authn_request(sp: &SpValues, idp_sso_url: &str, binding: &str, relay_state: &str, now: i64) -> AuthnRequestOut {
+pub fn authn_request(
+    sp: &SpValues,
+    idp_sso_url: &str,
+    binding: &str,
+    relay_state: &str,
+    now: i64,
+) -> AuthnRequestOut {
     let id = new_id();
     let xml = request_xml(&id, sp, idp_sso_url, now);
     if binding == BINDING_POST {
         let html = post_form(idp_sso_url, &STANDARD.encode(xml.as_bytes()), relay_state);
-        return AuthnRequestOut { id, redirect_url: String::new(), post_form_html: Some(html) };
+        return AuthnRequestOut {
+            id,
+            redirect_url: String::new(),
+            post_form_html: Some(html),
+        };
     }
-    let redirect_url = redirect_url(idp_sso_url, &STANDARD.encode(deflate(xml.as_bytes())), relay_state);
-    AuthnRequestOut { id, redirect_url, post_form_html: None }
+    let redirect_url = redirect_url(
+        idp_sso_url,
+        &STANDARD.encode(deflate(xml.as_bytes())),
+        relay_state,
+    );
+    AuthnRequestOut {
+        id,
+        redirect_url,
+        post_form_html: None,
+    }
 }
 
 /// `_` and 32 random hex digits: an NCName (never starts with a digit) with 128 bits of
@@ -73,7 +91,9 @@ fn redirect_url(sso_url: &str, saml_request: &str, relay_state: &str) -> String 
         params.append_pair("RelayState", relay_state);
     }
     let query = params.finish();
-    let (base, fragment) = sso_url.split_once('#').map_or((sso_url, None), |(b, f)| (b, Some(f)));
+    let (base, fragment) = sso_url
+        .split_once('#')
+        .map_or((sso_url, None), |(b, f)| (b, Some(f)));
     let sep = match base.find('?') {
         None => "?",
         Some(i) if i + 1 == base.len() || base.ends_with('&') => "",
@@ -91,7 +111,10 @@ fn post_form(sso_url: &str, saml_request: &str, relay_state: &str) -> String {
     let relay = if relay_state.is_empty() {
         String::new()
     } else {
-        format!("\n<input type=\"hidden\" name=\"RelayState\" value=\"{}\">", escape(relay_state))
+        format!(
+            "\n<input type=\"hidden\" name=\"RelayState\" value=\"{}\">",
+            escape(relay_state)
+        )
     };
     format!(
         r#"<!DOCTYPE html>
@@ -128,19 +151,40 @@ mod tests {
         let doc = roxmltree::Document::parse(xml).unwrap();
         let r = doc.root_element();
         assert_eq!(r.tag_name().name(), "AuthnRequest");
-        assert_eq!(r.tag_name().namespace(), Some("urn:oasis:names:tc:SAML:2.0:protocol"));
+        assert_eq!(
+            r.tag_name().namespace(),
+            Some("urn:oasis:names:tc:SAML:2.0:protocol")
+        );
         assert_eq!(r.attribute("ID"), Some(id));
         assert_eq!(r.attribute("Version"), Some("2.0"));
         assert_eq!(r.attribute("IssueInstant"), Some("2026-11-23T00:00:00Z"));
         assert_eq!(r.attribute("Destination"), Some(sso));
-        assert_eq!(r.attribute("AssertionConsumerServiceURL"), Some(sp().acs_url.as_str()));
-        assert_eq!(r.attribute("ProtocolBinding"), Some("urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"));
-        let issuer = r.children().find(|n| n.tag_name().name() == "Issuer").unwrap();
-        assert_eq!(issuer.tag_name().namespace(), Some("urn:oasis:names:tc:SAML:2.0:assertion"));
+        assert_eq!(
+            r.attribute("AssertionConsumerServiceURL"),
+            Some(sp().acs_url.as_str())
+        );
+        assert_eq!(
+            r.attribute("ProtocolBinding"),
+            Some("urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST")
+        );
+        let issuer = r
+            .children()
+            .find(|n| n.tag_name().name() == "Issuer")
+            .unwrap();
+        assert_eq!(
+            issuer.tag_name().namespace(),
+            Some("urn:oasis:names:tc:SAML:2.0:assertion")
+        );
         assert_eq!(issuer.text(), Some(sp().entity_id.as_str()));
-        let policy = r.children().find(|n| n.tag_name().name() == "NameIDPolicy").unwrap();
+        let policy = r
+            .children()
+            .find(|n| n.tag_name().name() == "NameIDPolicy")
+            .unwrap();
         assert_eq!(policy.attribute("AllowCreate"), Some("true"));
-        assert_eq!(policy.attribute("Format"), Some("urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"));
+        assert_eq!(
+            policy.attribute("Format"),
+            Some("urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified")
+        );
         assert!(!xml.contains("Signature"));
     }
 
@@ -158,16 +202,26 @@ mod tests {
         assert_eq!(pairs[2].0, "SAMLRequest");
         let deflated = STANDARD.decode(&pairs[2].1).unwrap();
         let mut xml = String::new();
-        flate2::read::DeflateDecoder::new(&deflated[..]).read_to_string(&mut xml).unwrap();
+        flate2::read::DeflateDecoder::new(&deflated[..])
+            .read_to_string(&mut xml)
+            .unwrap();
         check_request(&xml, &out.id, sso);
         // A second request gets a new ID.
-        assert_ne!(authn_request(&sp(), sso, BINDING_REDIRECT, "", NOW).id, out.id);
+        assert_ne!(
+            authn_request(&sp(), sso, BINDING_REDIRECT, "", NOW).id,
+            out.id
+        );
     }
 
     #[test]
     fn redirect_url_without_query_or_relay_state() {
         let out = authn_request(&sp(), "https://idp.test/sso", "redirect", "", NOW);
-        assert!(out.redirect_url.starts_with("https://idp.test/sso?SAMLRequest="), "{}", out.redirect_url);
+        assert!(
+            out.redirect_url
+                .starts_with("https://idp.test/sso?SAMLRequest="),
+            "{}",
+            out.redirect_url
+        );
         assert!(!out.redirect_url.contains("RelayState"));
     }
 
@@ -177,11 +231,18 @@ mod tests {
         let out = authn_request(&sp(), sso, BINDING_POST, "test_\"1\"", NOW);
         assert_eq!(out.redirect_url, "");
         let html = out.post_form_html.unwrap();
-        assert!(html.contains(r#"<form method="post" action="https://idp.test/sso?a=1&amp;b=2">"#), "{html}");
-        assert!(html.contains(r#"<input type="hidden" name="RelayState" value="test_&quot;1&quot;">"#), "{html}");
+        assert!(
+            html.contains(r#"<form method="post" action="https://idp.test/sso?a=1&amp;b=2">"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<input type="hidden" name="RelayState" value="test_&quot;1&quot;">"#),
+            "{html}"
+        );
         assert!(html.contains("<button type=\"submit\">Continue</button>"));
         assert!(html.contains("document.forms[0].submit()"));
-        let start = html.find(r#"name="SAMLRequest" value=""#).unwrap() + r#"name="SAMLRequest" value=""#.len();
+        let start = html.find(r#"name="SAMLRequest" value=""#).unwrap()
+            + r#"name="SAMLRequest" value=""#.len();
         let value = &html[start..start + html[start..].find('"').unwrap()];
         // base64 of the plain XML (not deflated); its escaping only touches no base64 character.
         let xml = String::from_utf8(STANDARD.decode(value).unwrap()).unwrap();

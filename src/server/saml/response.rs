@@ -8,13 +8,15 @@
 
 use base64::Engine as _;
 use roxmltree::Node;
-use samael::crypto::{AllowedSignatureAlgorithm, CertificateDer, Crypto, CryptoProvider, ReduceMode};
+use samael::crypto::{
+    AllowedSignatureAlgorithm, CertificateDer, Crypto, CryptoProvider, ReduceMode,
+};
 use sha2::{Digest, Sha256};
 
-use crate::core::xml::{self, Limits, NS_ASSERTION, NS_DSIG, NS_PROTOCOL};
 use crate::api::signin::{FailureCode, ReceivedAttribute, Rejection};
-use crate::core::saml_response::{self as precheck, malformed, LENIENT_B64};
 use crate::core::cert::{parse_xml_datetime, CertificateInfo};
+use crate::core::saml_response::{self as precheck, malformed, LENIENT_B64};
+use crate::core::xml::{self, Limits, NS_ASSERTION, NS_DSIG, NS_PROTOCOL};
 use crate::server::time::rfc3339;
 
 pub use super::pretty::pretty_print;
@@ -135,24 +137,46 @@ pub struct VerifyGate {
 impl VerifyGate {
     /// A gate letting `parallel` checks run at once (at least one).
     pub fn new(parallel: usize, wait: std::time::Duration, run: std::time::Duration) -> VerifyGate {
-        VerifyGate { permits: std::sync::Arc::new(tokio::sync::Semaphore::new(parallel.max(1))), wait, run }
+        VerifyGate {
+            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(parallel.max(1))),
+            wait,
+            run,
+        }
     }
 
     /// One check per core but one (so a core stays free for the rest of the server; at least
     /// one check), waiting up to 10 s and running up to 5 s.
     pub fn for_this_machine() -> VerifyGate {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-        VerifyGate::new(cores.saturating_sub(1), std::time::Duration::from_secs(10), std::time::Duration::from_secs(5))
+        VerifyGate::new(
+            cores.saturating_sub(1),
+            std::time::Duration::from_secs(10),
+            std::time::Duration::from_secs(5),
+        )
     }
 }
 
 /// [`validate`] on the blocking pool, behind the gate. A post that cannot get a turn in time,
 /// or whose check runs too long, is refused as [`FailureCode::Busy`] without its XML.
-pub async fn validate_gated(gate: &VerifyGate, saml_response: &str, exp: &Expectations<'_>) -> Result<Validated, Failure> {
-    let busy = |what: &str| (Rejection::new(FailureCode::Busy).fact("problem", "Problem", what), None);
+pub async fn validate_gated(
+    gate: &VerifyGate,
+    saml_response: &str,
+    exp: &Expectations<'_>,
+) -> Result<Validated, Failure> {
+    let busy = |what: &str| {
+        (
+            Rejection::new(FailureCode::Busy).fact("problem", "Problem", what),
+            None,
+        )
+    };
     // Even the linear checks (decoding, the prescan) run behind the gate: a flood of large
     // posts then uses the gate's cores only, and the async workers stay free for everyone else.
-    let permit = match tokio::time::timeout(gate.wait, std::sync::Arc::clone(&gate.permits).acquire_owned()).await {
+    let permit = match tokio::time::timeout(
+        gate.wait,
+        std::sync::Arc::clone(&gate.permits).acquire_owned(),
+    )
+    .await
+    {
         Ok(Ok(p)) => p,
         _ => return Err(busy("Portico is checking many sign-in responses right now")),
     };
@@ -165,7 +189,9 @@ pub async fn validate_gated(gate: &VerifyGate, saml_response: &str, exp: &Expect
     match tokio::time::timeout(gate.run, job).await {
         Ok(Ok(result)) => result,
         Ok(Err(_)) => Err(busy("checking the response failed unexpectedly")),
-        Err(_) => Err(busy("checking the response took too long, so it was abandoned")),
+        Err(_) => Err(busy(
+            "checking the response took too long, so it was abandoned",
+        )),
     }
 }
 
@@ -201,7 +227,10 @@ pub fn validate(saml_response: &str, exp: &Expectations) -> Result<Validated, Fa
     match check(&text, &doc, exp) {
         Ok((mut v, decrypted)) => {
             v.pretty_xml = match decrypted {
-                Some(plain) => format!("{pretty}<!-- The EncryptedAssertion, decrypted: -->\n{}", pretty_print(&plain)),
+                Some(plain) => format!(
+                    "{pretty}<!-- The EncryptedAssertion, decrypted: -->\n{}",
+                    pretty_print(&plain)
+                ),
                 None => pretty,
             };
             Ok(v)
@@ -217,18 +246,24 @@ fn reparse<'t>(text: &'t str, what: &str) -> Result<roxmltree::Document<'t>, Str
 }
 
 /// Everything after the bounded parse; returns the result and the decrypted assertion, if any.
-fn check(text: &str, doc: &roxmltree::Document, exp: &Expectations) -> Result<(Validated, Option<String>), Rejection> {
+fn check(
+    text: &str,
+    doc: &roxmltree::Document,
+    exp: &Expectations,
+) -> Result<(Validated, Option<String>), Rejection> {
     let root = doc.root_element();
     let envelope = precheck::precheck(doc, exp.allow_sha1)?;
     let (plain_count, encrypted_count) = (envelope.assertions, envelope.encrypted_assertions);
     let signatures: Vec<Node> = xml::descendants(root, NS_DSIG, "Signature").collect();
     let certs = configured_certificates(exp.certificates);
 
-    let reduced = if signatures.is_empty() { None } else { Some(verify(text, &signatures, &certs, exp)?) };
+    let reduced = if signatures.is_empty() {
+        None
+    } else {
+        Some(verify(text, &signatures, &certs, exp)?)
+    };
     let reduced_doc = match &reduced {
-        Some(r) => Some(
-            reparse(r, "The signed part").map_err(|p| malformed(&p))?,
-        ),
+        Some(r) => Some(reparse(r, "The signed part").map_err(|p| malformed(&p))?),
         None => None,
     };
 
@@ -269,7 +304,10 @@ fn check(text: &str, doc: &roxmltree::Document, exp: &Expectations) -> Result<(V
             return Err(Rejection::new(FailureCode::SamlAssertionMissing).fact(
                 "problem",
                 "Problem",
-                format!("The signature covers <{}>, not the Response or an Assertion.", sr.tag_name().name()),
+                format!(
+                    "The signature covers <{}>, not the Response or an Assertion.",
+                    sr.tag_name().name()
+                ),
             ))
         }
         None => {
@@ -285,12 +323,18 @@ fn check(text: &str, doc: &roxmltree::Document, exp: &Expectations) -> Result<(V
     let mut decrypted: Option<String> = None;
     let mut inner_reduced: Option<String> = None;
     if xml::is(source, NS_ASSERTION, "EncryptedAssertion") {
-        let key = exp.decryption_key_pem.ok_or_else(|| encrypted_unreadable("no SP key configured"))?;
-        let plain = super::decrypt::decrypt_assertion(source, key).map_err(|p| encrypted_unreadable(&p))?;
-        let plain_doc = reparse(&plain, "the decrypted assertion").map_err(|p| encrypted_unreadable(&p))?;
+        let key = exp
+            .decryption_key_pem
+            .ok_or_else(|| encrypted_unreadable("no SP key configured"))?;
+        let plain =
+            super::decrypt::decrypt_assertion(source, key).map_err(|p| encrypted_unreadable(&p))?;
+        let plain_doc =
+            reparse(&plain, "the decrypted assertion").map_err(|p| encrypted_unreadable(&p))?;
         let proot = plain_doc.root_element();
         if !xml::is(proot, NS_ASSERTION, "Assertion") {
-            return Err(encrypted_unreadable("the decrypted content is not an Assertion"));
+            return Err(encrypted_unreadable(
+                "the decrypted content is not an Assertion",
+            ));
         }
         if xml::descendants(proot, NS_ASSERTION, "Assertion").count() > 1 {
             return Err(multiple(2, 0));
@@ -306,12 +350,12 @@ fn check(text: &str, doc: &roxmltree::Document, exp: &Expectations) -> Result<(V
         decrypted = Some(plain);
     }
     let inner_doc = match (&inner_reduced, &decrypted) {
-        (Some(signed), _) => Some(
-            reparse(signed, "the signed assertion").map_err(|p| encrypted_unreadable(&p))?,
-        ),
-        (None, Some(plain)) => Some(
-            reparse(plain, "the decrypted assertion").map_err(|p| encrypted_unreadable(&p))?,
-        ),
+        (Some(signed), _) => {
+            Some(reparse(signed, "the signed assertion").map_err(|p| encrypted_unreadable(&p))?)
+        }
+        (None, Some(plain)) => {
+            Some(reparse(plain, "the decrypted assertion").map_err(|p| encrypted_unreadable(&p))?)
+        }
         (None, None) => None,
     };
     let assertion = match &inner_doc {
@@ -357,21 +401,36 @@ fn configured_certificates(certs: &[CertificateInfo]) -> Vec<Trusted> {
         .iter()
         .filter_map(|c| LENIENT_B64.decode(super::pem_body(&c.pem)).ok())
         .filter(|der| openssl::x509::X509::from_der(der).is_ok())
-        .map(|der| Trusted { der: CertificateDer::from(der) })
+        .map(|der| Trusted {
+            der: CertificateDer::from(der),
+        })
         .collect()
 }
 
 fn fingerprint(der: &[u8]) -> String {
-    Sha256::digest(der).iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":")
+    Sha256::digest(der)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
 }
 
 /// Verifies every signature in `text` against the configured certificates and returns the
 /// signed element alone (samael's reduce-to-signed, no unsigned ancestors kept).
-fn verify(text: &str, signatures: &[Node], certs: &[Trusted], exp: &Expectations) -> Result<String, Rejection> {
+fn verify(
+    text: &str,
+    signatures: &[Node],
+    certs: &[Trusted],
+    exp: &Expectations,
+) -> Result<String, Rejection> {
     // Done at start-up; repeated (a no-op then) so no path into libxmlsec1 prints raw lines.
     super::xmlsec_log::route_to_log();
     let der: Vec<CertificateDer> = certs.iter().map(|t| t.der.clone()).collect();
-    let allowed = if exp.allow_sha1 { None } else { Some(SAMAEL_SHA2) };
+    let allowed = if exp.allow_sha1 {
+        None
+    } else {
+        Some(SAMAEL_SHA2)
+    };
     let result = if der.is_empty() {
         Err(None)
     } else {
@@ -388,29 +447,63 @@ fn verify(text: &str, signatures: &[Node], certs: &[Trusted], exp: &Expectations
         Err(e) => e,
     };
 
-    let expected: Vec<String> = exp.certificates.iter().map(|c| c.sha256_fingerprint.clone()).collect();
-    let expected = if expected.is_empty() { "(none configured)".to_owned() } else { expected.join(", ") };
+    let expected: Vec<String> = exp
+        .certificates
+        .iter()
+        .map(|c| c.sha256_fingerprint.clone())
+        .collect();
+    let expected = if expected.is_empty() {
+        "(none configured)".to_owned()
+    } else {
+        expected.join(", ")
+    };
     let presented: Vec<String> = signatures
         .iter()
-        .flat_map(|s| s.descendants().filter(|n| xml::is(*n, NS_DSIG, "X509Certificate")).collect::<Vec<_>>())
+        .flat_map(|s| {
+            s.descendants()
+                .filter(|n| xml::is(*n, NS_DSIG, "X509Certificate"))
+                .collect::<Vec<_>>()
+        })
         .filter_map(|n| {
-            LENIENT_B64.decode(xml::text(n).chars().filter(|c| !c.is_whitespace()).collect::<String>()).ok()
+            LENIENT_B64
+                .decode(
+                    xml::text(n)
+                        .chars()
+                        .filter(|c| !c.is_whitespace())
+                        .collect::<String>(),
+                )
+                .ok()
         })
         .map(|d| fingerprint(&d))
         .collect();
-    let known: Vec<String> = certs.iter().map(|t| fingerprint(t.der.der_data())).collect();
+    let known: Vec<String> = certs
+        .iter()
+        .map(|t| fingerprint(t.der.der_data()))
+        .collect();
     let stranger = presented.iter().find(|p| !known.contains(p));
     let code = if certs.is_empty() || stranger.is_some() {
         FailureCode::SamlCertificateMismatch
     } else {
         FailureCode::SamlSignatureInvalid
     };
-    let mut r = Rejection::new(code).fact("expected_fingerprint", "Certificate configured (SHA-256)", expected);
+    let mut r = Rejection::new(code).fact(
+        "expected_fingerprint",
+        "Certificate configured (SHA-256)",
+        expected,
+    );
     if let Some(p) = stranger.or(presented.first()) {
-        r = r.fact("presented_fingerprint", "Certificate in the response (SHA-256)", p.clone());
+        r = r.fact(
+            "presented_fingerprint",
+            "Certificate in the response (SHA-256)",
+            p.clone(),
+        );
     }
     if let Some(e) = error {
-        r = r.fact("problem", "What the signature check reported", error_chain(&e));
+        r = r.fact(
+            "problem",
+            "What the signature check reported",
+            error_chain(&e),
+        );
     }
     Err(r)
 }
@@ -427,11 +520,22 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 
 /// The Web SSO profile checks on the trusted assertion (and the Response around it, whose
 /// attributes count only where `response_signed`).
-fn check_assertion(response: Node, response_signed: bool, assertion: Node, exp: &Expectations) -> Result<Validated, Rejection> {
+fn check_assertion(
+    response: Node,
+    response_signed: bool,
+    assertion: Node,
+    exp: &Expectations,
+) -> Result<Validated, Rejection> {
     let idp = exp.idp_entity_id.trim();
-    let issuer = xml::child(assertion, NS_ASSERTION, "Issuer").map(xml::text).unwrap_or_default();
+    let issuer = xml::child(assertion, NS_ASSERTION, "Issuer")
+        .map(xml::text)
+        .unwrap_or_default();
     if issuer != idp {
-        return Err(mismatch(FailureCode::SamlIssuerMismatch, idp, if issuer.is_empty() { "(none)" } else { &issuer }));
+        return Err(mismatch(
+            FailureCode::SamlIssuerMismatch,
+            idp,
+            if issuer.is_empty() { "(none)" } else { &issuer },
+        ));
     }
     if let Some(ri) = xml::child(response, NS_ASSERTION, "Issuer").map(xml::text) {
         if ri != idp {
@@ -440,7 +544,11 @@ fn check_assertion(response: Node, response_signed: bool, assertion: Node, exp: 
     }
     if let Some(dest) = xml::attr(response, "Destination") {
         if dest != exp.acs_url {
-            return Err(mismatch(FailureCode::SamlDestinationMismatch, exp.acs_url, &dest));
+            return Err(mismatch(
+                FailureCode::SamlDestinationMismatch,
+                exp.acs_url,
+                &dest,
+            ));
         }
     }
 
@@ -448,13 +556,29 @@ fn check_assertion(response: Node, response_signed: bool, assertion: Node, exp: 
     let restrictions: Vec<Vec<String>> = conditions
         .into_iter()
         .flat_map(|c| xml::children(c, NS_ASSERTION, "AudienceRestriction").collect::<Vec<_>>())
-        .map(|ar| xml::children(ar, NS_ASSERTION, "Audience").map(xml::text).collect())
+        .map(|ar| {
+            xml::children(ar, NS_ASSERTION, "Audience")
+                .map(xml::text)
+                .collect()
+        })
         .collect();
     // An assertion without any audience could be replayed here from any other SP.
-    if restrictions.is_empty() || !restrictions.iter().all(|aud| aud.iter().any(|a| a == exp.sp_entity_id)) {
+    if restrictions.is_empty()
+        || !restrictions
+            .iter()
+            .all(|aud| aud.iter().any(|a| a == exp.sp_entity_id))
+    {
         let all: Vec<String> = restrictions.concat();
-        let received = if all.is_empty() { "(none)".to_owned() } else { all.join(", ") };
-        return Err(mismatch(FailureCode::SamlAudienceMismatch, exp.sp_entity_id, &received));
+        let received = if all.is_empty() {
+            "(none)".to_owned()
+        } else {
+            all.join(", ")
+        };
+        return Err(mismatch(
+            FailureCode::SamlAudienceMismatch,
+            exp.sp_entity_id,
+            &received,
+        ));
     }
 
     let subject = xml::child(assertion, NS_ASSERTION, "Subject");
@@ -463,12 +587,17 @@ fn check_assertion(response: Node, response_signed: bool, assertion: Node, exp: 
     if name_id_text.is_empty() {
         let problem = if subject.is_none() {
             "The assertion has no Subject."
-        } else if subject.and_then(|s| xml::child(s, NS_ASSERTION, "EncryptedID")).is_some() {
+        } else if subject
+            .and_then(|s| xml::child(s, NS_ASSERTION, "EncryptedID"))
+            .is_some()
+        {
             "The NameID is encrypted (EncryptedID), which Portico does not read."
         } else {
             "The Subject has no NameID."
         };
-        return Err(Rejection::new(FailureCode::SamlSubjectMissing).fact("problem", "Problem", problem));
+        return Err(
+            Rejection::new(FailureCode::SamlSubjectMissing).fact("problem", "Problem", problem)
+        );
     }
 
     // Bearer confirmations; one addressed to us is needed.
@@ -478,16 +607,34 @@ fn check_assertion(response: Node, response_signed: bool, assertion: Node, exp: 
         .filter(|sc| sc.attribute("Method").map(str::trim) == Some(CM_BEARER))
         .filter_map(|sc| xml::child(sc, NS_ASSERTION, "SubjectConfirmationData"))
         .collect();
-    let scd = bearer.iter().copied().find(|d| xml::attr(*d, "Recipient").as_deref() == Some(exp.acs_url));
+    let scd = bearer
+        .iter()
+        .copied()
+        .find(|d| xml::attr(*d, "Recipient").as_deref() == Some(exp.acs_url));
     let Some(scd) = scd else {
-        let got: Vec<String> = bearer.iter().filter_map(|d| xml::attr(*d, "Recipient")).collect();
-        let received = if got.is_empty() { "(none)".to_owned() } else { got.join(", ") };
-        return Err(mismatch(FailureCode::SamlRecipientMismatch, exp.acs_url, &received));
+        let got: Vec<String> = bearer
+            .iter()
+            .filter_map(|d| xml::attr(*d, "Recipient"))
+            .collect();
+        let received = if got.is_empty() {
+            "(none)".to_owned()
+        } else {
+            got.join(", ")
+        };
+        return Err(mismatch(
+            FailureCode::SamlRecipientMismatch,
+            exp.acs_url,
+            &received,
+        ));
     };
 
     // What the Response envelope says counts only when the envelope was signed: an unsigned
     // one could wrap an unsolicited assertion and claim it answers our request.
-    let response_irt = if response_signed { xml::attr(response, "InResponseTo") } else { None };
+    let response_irt = if response_signed {
+        xml::attr(response, "InResponseTo")
+    } else {
+        None
+    };
     let scd_irt = xml::attr(scd, "InResponseTo");
     let received_irt: Vec<String> = response_irt.iter().chain(scd_irt.iter()).cloned().collect();
     match exp.request_id {
@@ -495,24 +642,47 @@ fn check_assertion(response: Node, response_signed: bool, assertion: Node, exp: 
             if received_irt.is_empty() || received_irt.iter().any(|r| r != id) {
                 let mut got = received_irt.clone();
                 got.dedup();
-                let mut received = if got.is_empty() { "(none)".to_owned() } else { got.join(", ") };
-                if got.is_empty() && !response_signed && xml::attr(response, "InResponseTo").is_some() {
+                let mut received = if got.is_empty() {
+                    "(none)".to_owned()
+                } else {
+                    got.join(", ")
+                };
+                if got.is_empty()
+                    && !response_signed
+                    && xml::attr(response, "InResponseTo").is_some()
+                {
                     received.push_str(" in the signed assertion (the unsigned Response names one, which cannot be trusted)");
                 }
-                return Err(mismatch(FailureCode::SamlInResponseToMismatch, id, &received));
+                return Err(mismatch(
+                    FailureCode::SamlInResponseToMismatch,
+                    id,
+                    &received,
+                ));
             }
         }
         None if !exp.allow_idp_initiated => {
             let mut r = Rejection::new(FailureCode::SamlIdpInitiatedRefused);
             if let Some(got) = received_irt.first() {
-                r = r.fact("received", "InResponseTo the identity provider sent", got.clone());
+                r = r.fact(
+                    "received",
+                    "InResponseTo the identity provider sent",
+                    got.clone(),
+                );
             }
             return Err(r);
         }
         None => {
             // An unsolicited response must not claim to answer a request.
-            if let Some(got) = received_irt.first().cloned().or_else(|| xml::attr(response, "InResponseTo")) {
-                return Err(mismatch(FailureCode::SamlInResponseToMismatch, "(none: no request was sent)", &got));
+            if let Some(got) = received_irt
+                .first()
+                .cloned()
+                .or_else(|| xml::attr(response, "InResponseTo"))
+            {
+                return Err(mismatch(
+                    FailureCode::SamlInResponseToMismatch,
+                    "(none: no request was sent)",
+                    &got,
+                ));
             }
         }
     }
@@ -525,7 +695,9 @@ fn check_assertion(response: Node, response_signed: bool, assertion: Node, exp: 
             name: a.attribute("Name").unwrap_or_default().to_owned(),
             format: xml::attr(a, "NameFormat"),
             friendly_name: xml::attr(a, "FriendlyName"),
-            values: xml::children(a, NS_ASSERTION, "AttributeValue").map(xml::text).collect(),
+            values: xml::children(a, NS_ASSERTION, "AttributeValue")
+                .map(xml::text)
+                .collect(),
         })
         .collect();
 
@@ -541,7 +713,8 @@ fn check_assertion(response: Node, response_signed: bool, assertion: Node, exp: 
         name_id: name_id_text,
         name_id_format: name_id.and_then(|n| xml::attr(n, "Format")),
         in_response_to: response_irt.or(scd_irt),
-        session_index: xml::child(assertion, NS_ASSERTION, "AuthnStatement").and_then(|a| xml::attr(a, "SessionIndex")),
+        session_index: xml::child(assertion, NS_ASSERTION, "AuthnStatement")
+            .and_then(|a| xml::attr(a, "SessionIndex")),
         not_on_or_after,
         attributes,
         pretty_xml: String::new(),
@@ -549,7 +722,9 @@ fn check_assertion(response: Node, response_signed: bool, assertion: Node, exp: 
 }
 
 fn mismatch(code: FailureCode, expected: &str, received: &str) -> Rejection {
-    Rejection::new(code).fact("expected", "Expected", expected).fact("received", "Received", received)
+    Rejection::new(code)
+        .fact("expected", "Expected", expected)
+        .fact("received", "Received", received)
 }
 
 /// Checks every time bound with the allowed skew; returns the earliest expiry.
@@ -568,20 +743,45 @@ fn check_times(
             .ok_or_else(|| malformed(&format!("The time {name}=\"{raw}\" could not be read.")))
     };
     let starts = [
-        (read(conditions, "NotBefore")?, "not_before", "Not valid before (Conditions)"),
-        (read(Some(scd), "NotBefore")?, "not_before", "Not valid before (SubjectConfirmationData)"),
-        (read(Some(assertion), "IssueInstant")?, "not_before", "Issued at (Assertion IssueInstant)"),
+        (
+            read(conditions, "NotBefore")?,
+            "not_before",
+            "Not valid before (Conditions)",
+        ),
+        (
+            read(Some(scd), "NotBefore")?,
+            "not_before",
+            "Not valid before (SubjectConfirmationData)",
+        ),
+        (
+            read(Some(assertion), "IssueInstant")?,
+            "not_before",
+            "Issued at (Assertion IssueInstant)",
+        ),
     ];
     for (bound, key, label) in starts {
         if let Some((raw, t)) = bound {
             if exp.now + exp.skew_seconds < t {
-                return Err(clock(FailureCode::SamlNotYetValid, exp, key, label, &raw, t - exp.now));
+                return Err(clock(
+                    FailureCode::SamlNotYetValid,
+                    exp,
+                    key,
+                    label,
+                    &raw,
+                    t - exp.now,
+                ));
             }
         }
     }
     let mut ends: Vec<(String, i64, &str)> = [
-        (read(conditions, "NotOnOrAfter")?, "Not valid on or after (Conditions)"),
-        (read(Some(scd), "NotOnOrAfter")?, "Not valid on or after (SubjectConfirmationData)"),
+        (
+            read(conditions, "NotOnOrAfter")?,
+            "Not valid on or after (Conditions)",
+        ),
+        (
+            read(Some(scd), "NotOnOrAfter")?,
+            "Not valid on or after (SubjectConfirmationData)",
+        ),
     ]
     .into_iter()
     .filter_map(|(bound, label)| bound.map(|(raw, t)| (raw, t, label)))
@@ -598,24 +798,47 @@ fn check_times(
     ends.sort_by_key(|e| e.1);
     if let Some((raw, t, label)) = ends.first() {
         if exp.now - exp.skew_seconds >= *t {
-            return Err(clock(FailureCode::SamlExpired, exp, "not_on_or_after", label, raw, exp.now - t));
+            return Err(clock(
+                FailureCode::SamlExpired,
+                exp,
+                "not_on_or_after",
+                label,
+                raw,
+                exp.now - t,
+            ));
         }
     }
     Ok(ends.first().map(|e| e.1))
 }
 
-fn clock(code: FailureCode, exp: &Expectations, key: &str, label: &str, raw: &str, difference: i64) -> Rejection {
+fn clock(
+    code: FailureCode,
+    exp: &Expectations,
+    key: &str,
+    label: &str,
+    raw: &str,
+    difference: i64,
+) -> Rejection {
     Rejection::new(code)
         .fact("our_clock", "Portico's clock", rfc3339(exp.now))
         .fact(key, label, raw)
-        .fact("skew_allowed", "Clock difference allowed", format!("{} seconds", exp.skew_seconds))
+        .fact(
+            "skew_allowed",
+            "Clock difference allowed",
+            format!("{} seconds", exp.skew_seconds),
+        )
         .fact("difference", "Off by", human_duration(difference))
 }
 
 /// "4 minutes 10 seconds", "2 days 3 hours", "0 seconds".
 pub(crate) fn human_duration(secs: i64) -> String {
     let secs = secs.unsigned_abs();
-    let units = [(86_400, "day"), (3_600, "hour"), (60, "minute"), (1, "second")];
+    let units = [
+        (86_400, "day"),
+        (3_600, "hour"),
+        (60, "minute"),
+        (1, "second"),
+    ];
     let mut rest = secs;
     let mut parts = Vec::new();
     for (size, name) in units {

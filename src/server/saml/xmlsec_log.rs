@@ -43,11 +43,12 @@ pub fn route_to_log() {
         unsafe { xmlSecErrorsDefaultCallbackEnableOutput(0) };
         // A key that cannot load: samael initialises libxmlsec1 and its crypto back end before
         // loading it, then reports the failure, which is the expected outcome here.
-        let _refused = <samael::crypto::Crypto as samael::crypto::CryptoProvider>::verify_signed_xml(
-            "<warm-up/>",
-            &samael::crypto::CertificateDer::from(vec![0u8]),
-            None,
-        );
+        let _refused =
+            <samael::crypto::Crypto as samael::crypto::CryptoProvider>::verify_signed_xml(
+                "<warm-up/>",
+                &samael::crypto::CertificateDer::from(vec![0u8]),
+                None,
+            );
         // SAFETY: `forward` has exactly the C signature libxmlsec1 expects for
         // `xmlSecErrorsCallback`, lives for the whole program, and never unwinds. The setters only
         // store values in libxmlsec1 globals; see above for when this runs.
@@ -86,7 +87,15 @@ unsafe extern "C" fn forward(
     // Unwinding into C is undefined; a panic here (there should be none) is dropped.
     let _ = std::panic::catch_unwind(|| {
         // SAFETY: each pointer comes from libxmlsec1 as described on `text`.
-        let (file, func, object, subject, msg) = unsafe { (text(file), text(func), text(error_object), text(error_subject), text(msg)) };
+        let (file, func, object, subject, msg) = unsafe {
+            (
+                text(file),
+                text(func),
+                text(error_object),
+                text(error_subject),
+                text(msg),
+            )
+        };
         tracing::debug!(func = %func, object = %object, subject = %subject, reason, file = %file, line, "libxmlsec1: {msg}");
     });
 }
@@ -101,8 +110,24 @@ mod tests {
         let odd = [0xffu8, 0xfe, 0];
         // SAFETY: null pointers and NUL-terminated strings, as libxmlsec1 passes them.
         unsafe {
-            forward(std::ptr::null(), 0, std::ptr::null(), std::ptr::null(), std::ptr::null(), 0, std::ptr::null());
-            forward(odd.as_ptr().cast(), 453, func.as_ptr(), odd.as_ptr().cast(), std::ptr::null(), 18, c"data do not match".as_ptr());
+            forward(
+                std::ptr::null(),
+                0,
+                std::ptr::null(),
+                std::ptr::null(),
+                std::ptr::null(),
+                0,
+                std::ptr::null(),
+            );
+            forward(
+                odd.as_ptr().cast(),
+                453,
+                func.as_ptr(),
+                odd.as_ptr().cast(),
+                std::ptr::null(),
+                18,
+                c"data do not match".as_ptr(),
+            );
             assert_eq!(text(odd.as_ptr().cast()), "\u{fffd}\u{fffd}");
             assert_eq!(text(std::ptr::null()), "");
         }

@@ -3,7 +3,9 @@
 //! request, checks and mapping) and differ at both ends: they start from the app's request and
 //! end back at the app, with a code or an error, keeping only the profile id in the log.
 
-use super::{begin, custom_attributes, mapping_of, organization, sp, Received, StoredResult, HISTORY_LIMIT};
+use super::{
+    begin, custom_attributes, mapping_of, organization, sp, Received, StoredResult, HISTORY_LIMIT,
+};
 use crate::api::signin::{FailureCode, Rejection};
 use crate::api::sso::SignInError;
 use crate::core::{diagnosis, mapping};
@@ -15,27 +17,44 @@ use crate::server::AppState;
 
 /// The app's request a production attempt carries (`None` for a test).
 pub(super) fn login_of(test: &TestRow) -> Option<LoginRequest> {
-    test.login.as_deref().and_then(|j| serde_json::from_str(j).ok())
+    test.login
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
 }
 
 /// Starts a production sign-in for the vendor's app: records it and says where to send the
 /// browser (the IdP, or straight back to the app when the provider cannot be reached).
-pub async fn start_login(state: &AppState, row: &ConnectionRow, login: LoginRequest) -> Result<String, ApiError> {
-    let mut attempt = TestRow::pending(crypto::id("test_"), &row.id, &row.protocol, state.clock.now());
+pub async fn start_login(
+    state: &AppState,
+    row: &ConnectionRow,
+    login: LoginRequest,
+) -> Result<String, ApiError> {
+    let mut attempt = TestRow::pending(
+        crypto::id("test_"),
+        &row.id,
+        &row.protocol,
+        state.clock.now(),
+    );
     attempt.login = Some(serde_json::to_string(&login).map_err(ApiError::internal)?);
     begin(state, row, attempt).await
 }
 
 /// The app's request for an IdP-initiated sign-in: its default redirect URI, no state.
-pub(super) async fn idp_initiated_login(state: &AppState, row: &ConnectionRow) -> Result<Option<LoginRequest>, ApiError> {
+pub(super) async fn idp_initiated_login(
+    state: &AppState,
+    row: &ConnectionRow,
+) -> Result<Option<LoginRequest>, ApiError> {
     let org = organization(state, row).await?;
     let uris = state.store.list_redirect_uris(&org.environment_id).await?;
-    Ok(uris.into_iter().find(|u| u.is_default).map(|u| LoginRequest {
-        client_id: crate::server::login::client_id(&org.environment_id),
-        redirect_uri: u.uri,
-        state: None,
-        code_challenge: None,
-    }))
+    Ok(uris
+        .into_iter()
+        .find(|u| u.is_default)
+        .map(|u| LoginRequest {
+            client_id: crate::server::login::client_id(&org.environment_id),
+            redirect_uri: u.uri,
+            state: None,
+            code_challenge: None,
+        }))
 }
 
 /// A production sign-in's end: the same mapping and domain policy as a test (stricter: with no
@@ -56,19 +75,30 @@ pub(super) async fn finish(
         Ok(r) => {
             let custom = custom_attributes(state, &org.environment_id).await?;
             let verified = crate::server::domains::verified(state, &org.id).await?;
-            let policy: &[String] = if org.allow_profiles_outside_organization { &[] } else { &verified };
-            let n = mapping::normalize(&r.subject, &r.attributes, &mapping_of(row), &custom, policy);
+            let policy: &[String] = if org.allow_profiles_outside_organization {
+                &[]
+            } else {
+                &verified
+            };
+            let n =
+                mapping::normalize(&r.subject, &r.attributes, &mapping_of(row), &custom, policy);
             let unverified = !org.allow_profiles_outside_organization && verified.is_empty();
             match (n.rejection, unverified) {
                 (Some(rejection), _) => Err(rejection),
                 (None, true) => Err(Rejection::new(FailureCode::EmailOutsideDomains)
-                    .fact("email", "Email", n.profile.email.clone().unwrap_or_default())
+                    .fact(
+                        "email",
+                        "Email",
+                        n.profile.email.clone().unwrap_or_default(),
+                    )
                     .fact("verified_domains", "Verified domains", "none yet")),
                 (None, false) => {
                     let p = n.profile;
                     let mut raw = std::collections::BTreeMap::new();
                     for a in &r.attributes {
-                        raw.entry(a.name.clone()).or_insert_with(Vec::new).extend(a.values.iter().cloned());
+                        raw.entry(a.name.clone())
+                            .or_insert_with(Vec::new)
+                            .extend(a.values.iter().cloned());
                     }
                     Ok(login::Grant {
                         profile: crate::api::sso::SsoProfile {
@@ -93,18 +123,42 @@ pub(super) async fn finish(
     let (stored, redirect) = match &outcome {
         Ok(grant) => {
             let url = login::issue_code(state, &org.environment_id, &login, grant).await?;
-            (StoredResult { profile_id: Some(grant.profile.id.clone()), ..Default::default() }, url)
+            (
+                StoredResult {
+                    profile_id: Some(grant.profile.id.clone()),
+                    ..Default::default()
+                },
+                url,
+            )
         }
-        Err(rejection) => (StoredResult { rejection: Some(rejection.clone()), ..Default::default() }, app_error(state, row, &login, rejection)),
+        Err(rejection) => (
+            StoredResult {
+                rejection: Some(rejection.clone()),
+                ..Default::default()
+            },
+            app_error(state, row, &login, rejection),
+        ),
     };
-    attempt.outcome = if outcome.is_ok() { "success" } else { "failure" }.into();
-    attempt.error_code = stored.rejection.as_ref().map(|r| r.code.as_str().to_owned());
+    attempt.outcome = if outcome.is_ok() {
+        "success"
+    } else {
+        "failure"
+    }
+    .into();
+    attempt.error_code = stored
+        .rejection
+        .as_ref()
+        .map(|r| r.code.as_str().to_owned());
     attempt.finished_at = Some(now);
     attempt.result = Some(serde_json::to_string(&stored).map_err(ApiError::internal)?);
     attempt.config_version = Some(row.config_version);
     if !state.store.finish_sign_in(&attempt).await? {
         // Answered already (a replayed callback): the app gets no second code.
-        return Ok(login::error_redirect(&login, SignInError::SignInExpired, "This sign-in was completed already; start again from the app."));
+        return Ok(login::error_redirect(
+            &login,
+            SignInError::SignInExpired,
+            "This sign-in was completed already; start again from the app.",
+        ));
     }
     tracing::info!(connection = %row.id, sign_in = %attempt.id, outcome = %attempt.outcome, code = ?attempt.error_code, "sign-in finished");
     Ok(redirect)
@@ -112,24 +166,42 @@ pub(super) async fn finish(
 
 /// Where the browser goes back to the app with a refusal: an error the app can act on, and the
 /// diagnosis's title for its developers.
-pub(super) fn app_error(state: &AppState, row: &ConnectionRow, login: &LoginRequest, rejection: &Rejection) -> String {
+pub(super) fn app_error(
+    state: &AppState,
+    row: &ConnectionRow,
+    login: &LoginRequest,
+    rejection: &Rejection,
+) -> String {
     let error = match rejection.code {
         FailureCode::EmailOutsideDomains => SignInError::EmailOutsideOrganizationDomains,
         FailureCode::Busy => SignInError::ServerError,
-        FailureCode::TestExpired | FailureCode::TestUnknown | FailureCode::SamlReplay => SignInError::SignInExpired,
+        FailureCode::TestExpired | FailureCode::TestUnknown | FailureCode::SamlReplay => {
+            SignInError::SignInExpired
+        }
         _ => SignInError::AccessDenied,
     };
     let text = diagnosis::diagnose(rejection, &row.idp, &sp(state, row), &[]);
-    crate::server::login::error_redirect(login, error, &format!("{} ({})", text.title, rejection.code.as_str()))
+    crate::server::login::error_redirect(
+        login,
+        error,
+        &format!("{} ({})", text.title, rejection.code.as_str()),
+    )
 }
 
 /// The sign-in log of a connection, newest first.
-pub async fn sign_ins(state: &AppState, row: &ConnectionRow) -> Result<Vec<crate::api::sso::SignInRecord>, ApiError> {
+pub async fn sign_ins(
+    state: &AppState,
+    row: &ConnectionRow,
+) -> Result<Vec<crate::api::sso::SignInRecord>, ApiError> {
     let rows = state.store.list_sign_ins(&row.id, HISTORY_LIMIT).await?;
     Ok(rows
         .into_iter()
         .map(|t| {
-            let stored: StoredResult = t.result.as_deref().and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default();
+            let stored: StoredResult = t
+                .result
+                .as_deref()
+                .and_then(|r| serde_json::from_str(r).ok())
+                .unwrap_or_default();
             crate::api::sso::SignInRecord {
                 id: t.id,
                 connection_id: t.connection_id,
@@ -143,4 +215,3 @@ pub async fn sign_ins(state: &AppState, row: &ConnectionRow) -> Result<Vec<crate
         })
         .collect())
 }
-

@@ -71,18 +71,31 @@ pub trait Store: Send + Sync {
     /// Keys of an environment.
     async fn list_api_keys(&self, environment_id: &str) -> StoreResult<Vec<ApiKey>>;
     /// Revokes a key by id or name; false if none matched.
-    async fn revoke_api_key(&self, environment_id: &str, id_or_name: &str, now: i64) -> StoreResult<bool>;
+    async fn revoke_api_key(
+        &self,
+        environment_id: &str,
+        id_or_name: &str,
+        now: i64,
+    ) -> StoreResult<bool>;
 
     /// Creates an organization; `Conflict("external_id")` on a duplicate external id.
     async fn insert_organization(&self, org: &OrganizationRow) -> StoreResult<()>;
     /// Replaces an organization's fields; same conflicts as insert.
     async fn update_organization(&self, org: &OrganizationRow) -> StoreResult<()>;
     /// An organization of the environment.
-    async fn organization(&self, environment_id: &str, id: &str) -> StoreResult<Option<OrganizationRow>>;
+    async fn organization(
+        &self,
+        environment_id: &str,
+        id: &str,
+    ) -> StoreResult<Option<OrganizationRow>>;
     /// An organization of any environment, by id (for portal sessions).
     async fn organization_by_id(&self, id: &str) -> StoreResult<Option<OrganizationRow>>;
     /// Organizations of the environment, optionally filtered by external id.
-    async fn list_organizations(&self, environment_id: &str, external_id: Option<&str>) -> StoreResult<Vec<OrganizationRow>>;
+    async fn list_organizations(
+        &self,
+        environment_id: &str,
+        external_id: Option<&str>,
+    ) -> StoreResult<Vec<OrganizationRow>>;
     /// Deletes an organization and everything it owns; false if none.
     async fn delete_organization(&self, environment_id: &str, id: &str) -> StoreResult<bool>;
 
@@ -104,7 +117,12 @@ pub trait Store: Send + Sync {
     /// Deletes sessions idle since before `idle_before` or past their lifetime, links that
     /// expired before `links_before`, and expired assertion IDs and authorization codes;
     /// returns how many rows went.
-    async fn purge_expired(&self, now: i64, idle_before: i64, links_before: i64) -> StoreResult<u64>;
+    async fn purge_expired(
+        &self,
+        now: i64,
+        idle_before: i64,
+        links_before: i64,
+    ) -> StoreResult<u64>;
     /// Deletes test sign-ins and sign-in log entries that started before `finished_before`,
     /// and attempts nobody answered that started before `abandoned_before`; a connection's
     /// last test stays (activation reads it). Returns how many rows went.
@@ -135,7 +153,12 @@ pub trait Store: Send + Sync {
     /// Stores a new test attempt.
     async fn insert_test(&self, test: &TestRow) -> StoreResult<()>;
     /// Records the request a pending test sent (a new one each time the browser starts it).
-    async fn set_test_request(&self, id: &str, request_id: &str, state_hash: &str) -> StoreResult<()>;
+    async fn set_test_request(
+        &self,
+        id: &str,
+        request_id: &str,
+        state_hash: &str,
+    ) -> StoreResult<()>;
     /// A test by id (callers check the connection).
     async fn test(&self, id: &str) -> StoreResult<Option<TestRow>>;
     /// The pending test a RelayState / state belongs to.
@@ -158,11 +181,20 @@ pub trait Store: Send + Sync {
     /// An environment's client secrets, oldest first, revoked ones included.
     async fn list_client_secrets(&self, environment_id: &str) -> StoreResult<Vec<ClientSecretRow>>;
     /// Revokes one; false if it was not live.
-    async fn revoke_client_secret(&self, environment_id: &str, id: &str, now: i64) -> StoreResult<bool>;
+    async fn revoke_client_secret(
+        &self,
+        environment_id: &str,
+        id: &str,
+        now: i64,
+    ) -> StoreResult<bool>;
     /// An environment's redirect URIs, oldest first.
     async fn list_redirect_uris(&self, environment_id: &str) -> StoreResult<Vec<RedirectUriRow>>;
     /// Replaces them all at once.
-    async fn set_redirect_uris(&self, environment_id: &str, uris: &[RedirectUriRow]) -> StoreResult<()>;
+    async fn set_redirect_uris(
+        &self,
+        environment_id: &str,
+        uris: &[RedirectUriRow],
+    ) -> StoreResult<()>;
     /// Stores a new authorization code.
     async fn insert_code(&self, c: &CodeRow) -> StoreResult<()>;
     /// Marks a code used, atomically: a code works once, before it expires.
@@ -171,7 +203,12 @@ pub trait Store: Send + Sync {
     /// before it spends the code.
     async fn code(&self, code_hash: &str) -> StoreResult<Option<CodeRow>>;
     /// Remembers an accepted assertion ID; false if it was seen before (a replay).
-    async fn use_assertion(&self, connection_id: &str, assertion_id: &str, expires_at: i64) -> StoreResult<bool>;
+    async fn use_assertion(
+        &self,
+        connection_id: &str,
+        assertion_id: &str,
+        expires_at: i64,
+    ) -> StoreResult<bool>;
     /// The environment's custom profile attributes, as JSON.
     async fn custom_attributes(&self, environment_id: &str) -> StoreResult<String>;
     /// Replaces them.
@@ -190,15 +227,27 @@ pub trait Store: Send + Sync {
     async fn delete_domain(&self, id: &str) -> StoreResult<bool>;
     /// Claims up to `limit` domains due at `now`: their next check moves to `lease_until` in
     /// the same statement, so no other worker (or a restarted process) takes them meanwhile.
-    async fn claim_due_domains(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<DomainRow>>;
+    async fn claim_due_domains(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<DomainRow>>;
     /// The organization that verified `domain` in the environment, if one did.
-    async fn domain_verified_by(&self, environment_id: &str, domain: &str) -> StoreResult<Option<String>>;
+    async fn domain_verified_by(
+        &self,
+        environment_id: &str,
+        domain: &str,
+    ) -> StoreResult<Option<String>>;
     /// Adds a custom hostname; `Conflict` if any environment has it already.
     async fn insert_custom_domain(&self, d: &CustomDomainRow) -> StoreResult<()>;
     /// A custom hostname by id (callers check the environment).
     async fn custom_domain(&self, id: &str) -> StoreResult<Option<CustomDomainRow>>;
     /// A custom hostname by its name (ASCII, lowercase).
-    async fn custom_domain_by_hostname(&self, hostname: &str) -> StoreResult<Option<CustomDomainRow>>;
+    async fn custom_domain_by_hostname(
+        &self,
+        hostname: &str,
+    ) -> StoreResult<Option<CustomDomainRow>>;
     /// An environment's custom hostnames, oldest first.
     async fn list_custom_domains(&self, environment_id: &str) -> StoreResult<Vec<CustomDomainRow>>;
     /// Stores a custom hostname's state and schedule.
@@ -206,7 +255,12 @@ pub trait Store: Send + Sync {
     /// Removes a custom hostname.
     async fn delete_custom_domain(&self, id: &str) -> StoreResult<bool>;
     /// Claims up to `limit` custom hostnames due at `now` (see [`Store::claim_due_domains`]).
-    async fn claim_due_custom_domains(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<CustomDomainRow>>;
+    async fn claim_due_custom_domains(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<CustomDomainRow>>;
     /// An environment's settings, as JSON.
     async fn environment_settings(&self, environment_id: &str) -> StoreResult<String>;
     /// Replaces them.
@@ -215,11 +269,19 @@ pub trait Store: Send + Sync {
     /// The environment's theme (JSON), if it has one.
     async fn environment_theme(&self, environment_id: &str) -> StoreResult<Option<String>>;
     /// Sets or clears it.
-    async fn set_environment_theme(&self, environment_id: &str, json: Option<&str>) -> StoreResult<()>;
+    async fn set_environment_theme(
+        &self,
+        environment_id: &str,
+        json: Option<&str>,
+    ) -> StoreResult<()>;
     /// An organization's own theme (JSON), if it has one.
     async fn organization_theme(&self, organization_id: &str) -> StoreResult<Option<String>>;
     /// Sets or clears it.
-    async fn set_organization_theme(&self, organization_id: &str, json: Option<&str>) -> StoreResult<()>;
+    async fn set_organization_theme(
+        &self,
+        organization_id: &str,
+        json: Option<&str>,
+    ) -> StoreResult<()>;
 
     /// Keeps an uploaded file (the same bytes twice are one row).
     async fn insert_asset(&self, a: &AssetRow) -> StoreResult<()>;

@@ -169,7 +169,13 @@ pub struct ConnectionRow {
 
 impl ConnectionRow {
     /// A new draft connection with nothing configured.
-    pub fn new_draft(id: String, organization_id: String, idp: &str, protocol: &str, now: i64) -> ConnectionRow {
+    pub fn new_draft(
+        id: String,
+        organization_id: String,
+        idp: &str,
+        protocol: &str,
+        now: i64,
+    ) -> ConnectionRow {
         ConnectionRow {
             id,
             organization_id,

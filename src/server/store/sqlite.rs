@@ -1,7 +1,10 @@
 //! The SQLite store: one file, WAL mode, migrations embedded in the binary.
 
 use super::*;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
 use sqlx::Row;
 use std::str::FromStr;
 
@@ -19,7 +22,10 @@ fn other(e: sqlx::Error) -> StoreError {
         if db.is_unique_violation() {
             // SQLite reports the columns rather than the constraint name, e.g.
             // "UNIQUE constraint failed: organizations.environment_id, organizations.external_id".
-            let what = db.constraint().map(str::to_owned).unwrap_or_else(|| db.message().rsplit('.').next().unwrap_or("").to_owned());
+            let what = db
+                .constraint()
+                .map(str::to_owned)
+                .unwrap_or_else(|| db.message().rsplit('.').next().unwrap_or("").to_owned());
             return StoreError::Conflict(what);
         }
     }
@@ -41,9 +47,15 @@ impl SqliteStore {
         // An in-memory database has no file to protect.
         if !(url.contains(":memory:") || url.contains("mode=memory")) {
             let path = options.get_filename();
-            crate::server::private_files::ensure_database(path).map_err(|e| StoreError::Other(format!("could not make {} private: {e}", path.display())))?;
+            crate::server::private_files::ensure_database(path).map_err(|e| {
+                StoreError::Other(format!("could not make {} private: {e}", path.display()))
+            })?;
         }
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(other)?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(other)?;
         sqlx::migrate!("src/server/store/migrations")
             .run(&pool)
             .await
@@ -66,13 +78,24 @@ impl SqliteStore {
             "UPDATE {table} SET next_check_at = ? WHERE id IN \
              (SELECT id FROM {table} WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at, id LIMIT ?) RETURNING *"
         );
-        sqlx::query(&sql).bind(lease_until).bind(now).bind(limit).try_map(decode).fetch_all(&self.pool).await.map_err(other)
+        sqlx::query(&sql)
+            .bind(lease_until)
+            .bind(now)
+            .bind(limit)
+            .try_map(decode)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)
     }
 
     /// Deletes a row by id from one of our tables; false if there was none.
     async fn delete_by_id(&self, table: &'static str, id: &str) -> StoreResult<bool> {
         let sql = format!("DELETE FROM {table} WHERE id = ?");
-        let r = sqlx::query(&sql).bind(id).execute(&self.pool).await.map_err(other)?;
+        let r = sqlx::query(&sql)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
         Ok(r.rows_affected() > 0)
     }
 }
@@ -85,19 +108,30 @@ fn domains_json(d: &[String]) -> String {
 impl Store for SqliteStore {
     async fn create_environment(&self, env: &Environment) -> StoreResult<()> {
         sqlx::query("INSERT INTO environments (id, name, created_at) VALUES (?, ?, ?)")
-            .bind(&env.id).bind(&env.name).bind(env.created_at)
-            .execute(&self.pool).await.map_err(other)?;
+            .bind(&env.id)
+            .bind(&env.name)
+            .bind(env.created_at)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
         Ok(())
     }
 
     async fn environment_by_name(&self, name: &str) -> StoreResult<Option<Environment>> {
-        sqlx::query("SELECT * FROM environments WHERE name = ?").bind(name)
-            .try_map(env_row).fetch_optional(&self.pool).await.map_err(other)
+        sqlx::query("SELECT * FROM environments WHERE name = ?")
+            .bind(name)
+            .try_map(env_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
     }
 
     async fn list_environments(&self) -> StoreResult<Vec<Environment>> {
         sqlx::query("SELECT * FROM environments ORDER BY created_at, name")
-            .try_map(env_row).fetch_all(&self.pool).await.map_err(other)
+            .try_map(env_row)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)
     }
 
     async fn insert_api_key(&self, k: &ApiKey) -> StoreResult<()> {
@@ -108,16 +142,29 @@ impl Store for SqliteStore {
     }
 
     async fn api_key_by_hash(&self, key_hash: &str) -> StoreResult<Option<ApiKey>> {
-        sqlx::query("SELECT * FROM api_keys WHERE key_hash = ?").bind(key_hash)
-            .try_map(key_row).fetch_optional(&self.pool).await.map_err(other)
+        sqlx::query("SELECT * FROM api_keys WHERE key_hash = ?")
+            .bind(key_hash)
+            .try_map(key_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
     }
 
     async fn list_api_keys(&self, environment_id: &str) -> StoreResult<Vec<ApiKey>> {
-        sqlx::query("SELECT * FROM api_keys WHERE environment_id = ? ORDER BY created_at, id").bind(environment_id)
-            .try_map(key_row).fetch_all(&self.pool).await.map_err(other)
+        sqlx::query("SELECT * FROM api_keys WHERE environment_id = ? ORDER BY created_at, id")
+            .bind(environment_id)
+            .try_map(key_row)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)
     }
 
-    async fn revoke_api_key(&self, environment_id: &str, id_or_name: &str, now: i64) -> StoreResult<bool> {
+    async fn revoke_api_key(
+        &self,
+        environment_id: &str,
+        id_or_name: &str,
+        now: i64,
+    ) -> StoreResult<bool> {
         let done = sqlx::query("UPDATE api_keys SET revoked_at = ? WHERE environment_id = ? AND (id = ? OR name = ?) AND revoked_at IS NULL")
             .bind(now).bind(environment_id).bind(id_or_name).bind(id_or_name)
             .execute(&self.pool).await.map_err(other)?;
@@ -138,25 +185,46 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn organization(&self, environment_id: &str, id: &str) -> StoreResult<Option<OrganizationRow>> {
-        sqlx::query("SELECT * FROM organizations WHERE id = ? AND environment_id = ?").bind(id).bind(environment_id)
-            .try_map(org_row).fetch_optional(&self.pool).await.map_err(other)
+    async fn organization(
+        &self,
+        environment_id: &str,
+        id: &str,
+    ) -> StoreResult<Option<OrganizationRow>> {
+        sqlx::query("SELECT * FROM organizations WHERE id = ? AND environment_id = ?")
+            .bind(id)
+            .bind(environment_id)
+            .try_map(org_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
     }
 
     async fn organization_by_id(&self, id: &str) -> StoreResult<Option<OrganizationRow>> {
-        sqlx::query("SELECT * FROM organizations WHERE id = ?").bind(id)
-            .try_map(org_row).fetch_optional(&self.pool).await.map_err(other)
+        sqlx::query("SELECT * FROM organizations WHERE id = ?")
+            .bind(id)
+            .try_map(org_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
     }
 
-    async fn list_organizations(&self, environment_id: &str, external_id: Option<&str>) -> StoreResult<Vec<OrganizationRow>> {
+    async fn list_organizations(
+        &self,
+        environment_id: &str,
+        external_id: Option<&str>,
+    ) -> StoreResult<Vec<OrganizationRow>> {
         sqlx::query("SELECT * FROM organizations WHERE environment_id = ? AND (? IS NULL OR external_id = ?) ORDER BY created_at, id")
             .bind(environment_id).bind(external_id).bind(external_id)
             .try_map(org_row).fetch_all(&self.pool).await.map_err(other)
     }
 
     async fn delete_organization(&self, environment_id: &str, id: &str) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM organizations WHERE id = ? AND environment_id = ?").bind(id).bind(environment_id)
-            .execute(&self.pool).await.map_err(other)?;
+        let done = sqlx::query("DELETE FROM organizations WHERE id = ? AND environment_id = ?")
+            .bind(id)
+            .bind(environment_id)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
         Ok(done.rows_affected() > 0)
     }
 
@@ -177,12 +245,19 @@ impl Store for SqliteStore {
             .try_map(link_row).fetch_optional(&self.pool).await.map_err(other)?;
         if let Some(link) = claimed {
             // A session that only held the link (its cookie never came back) is replaced.
-            sqlx::query("DELETE FROM portal_sessions WHERE held_link = ?").bind(token_hash)
-                .execute(&self.pool).await.map_err(other)?;
+            sqlx::query("DELETE FROM portal_sessions WHERE held_link = ?")
+                .bind(token_hash)
+                .execute(&self.pool)
+                .await
+                .map_err(other)?;
             return Ok(Redeemed::Ok(link));
         }
-        let found = sqlx::query("SELECT * FROM portal_links WHERE token_hash = ?").bind(token_hash)
-            .try_map(link_row).fetch_optional(&self.pool).await.map_err(other)?;
+        let found = sqlx::query("SELECT * FROM portal_links WHERE token_hash = ?")
+            .bind(token_hash)
+            .try_map(link_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?;
         Ok(match found {
             None => Redeemed::Unknown,
             Some(l) if l.host.as_deref().is_some_and(|h| h != host) => Redeemed::Unknown,
@@ -199,34 +274,66 @@ impl Store for SqliteStore {
     }
 
     async fn session(&self, id_hash: &str) -> StoreResult<Option<SessionRow>> {
-        sqlx::query("SELECT * FROM portal_sessions WHERE id_hash = ?").bind(id_hash)
-            .try_map(session_row).fetch_optional(&self.pool).await.map_err(other)
+        sqlx::query("SELECT * FROM portal_sessions WHERE id_hash = ?")
+            .bind(id_hash)
+            .try_map(session_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
     }
 
     async fn touch_session(&self, id_hash: &str, now: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE portal_sessions SET last_seen_at = ? WHERE id_hash = ?").bind(now).bind(id_hash)
-            .execute(&self.pool).await.map_err(other)?;
+        sqlx::query("UPDATE portal_sessions SET last_seen_at = ? WHERE id_hash = ?")
+            .bind(now)
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
         Ok(())
     }
 
     async fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM portal_sessions WHERE id_hash = ?").bind(id_hash)
-            .execute(&self.pool).await.map_err(other)?;
+        sqlx::query("DELETE FROM portal_sessions WHERE id_hash = ?")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
         Ok(())
     }
 
-    async fn purge_expired(&self, now: i64, idle_before: i64, links_before: i64) -> StoreResult<u64> {
-        let sessions = sqlx::query("DELETE FROM portal_sessions WHERE expires_at <= ? OR last_seen_at < ?")
-            .bind(now).bind(idle_before)
-            .execute(&self.pool).await.map_err(other)?;
-        let links = sqlx::query("DELETE FROM portal_links WHERE expires_at < ?").bind(links_before)
-            .execute(&self.pool).await.map_err(other)?;
-        let assertions = sqlx::query("DELETE FROM used_assertions WHERE expires_at < ?").bind(now)
-            .execute(&self.pool).await.map_err(other)?;
+    async fn purge_expired(
+        &self,
+        now: i64,
+        idle_before: i64,
+        links_before: i64,
+    ) -> StoreResult<u64> {
+        let sessions =
+            sqlx::query("DELETE FROM portal_sessions WHERE expires_at <= ? OR last_seen_at < ?")
+                .bind(now)
+                .bind(idle_before)
+                .execute(&self.pool)
+                .await
+                .map_err(other)?;
+        let links = sqlx::query("DELETE FROM portal_links WHERE expires_at < ?")
+            .bind(links_before)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
+        let assertions = sqlx::query("DELETE FROM used_assertions WHERE expires_at < ?")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
         // A code (and the profile waiting with it) is of no use once expired.
-        let codes = sqlx::query("DELETE FROM authorization_codes WHERE expires_at < ?").bind(now)
-            .execute(&self.pool).await.map_err(other)?;
-        Ok(sessions.rows_affected() + links.rows_affected() + assertions.rows_affected() + codes.rows_affected())
+        let codes = sqlx::query("DELETE FROM authorization_codes WHERE expires_at < ?")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
+        Ok(sessions.rows_affected()
+            + links.rows_affected()
+            + assertions.rows_affected()
+            + codes.rows_affected())
     }
 
     async fn purge_history(&self, finished_before: i64, abandoned_before: i64) -> StoreResult<u64> {
@@ -255,25 +362,43 @@ impl Store for SqliteStore {
     }
 
     async fn delete_connection(&self, id: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM connections WHERE id = ?").bind(id).execute(&self.pool).await.map_err(other)?;
+        sqlx::query("DELETE FROM connections WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
         Ok(())
     }
 
     async fn update_draft(&self, id: &str, draft: &str, now: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE connections SET draft = ?, updated_at = ? WHERE id = ?").bind(draft).bind(now).bind(id)
-            .execute(&self.pool).await.map_err(other)?;
+        sqlx::query("UPDATE connections SET draft = ?, updated_at = ? WHERE id = ?")
+            .bind(draft)
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
         Ok(())
     }
 
     async fn connection(&self, id: &str) -> StoreResult<Option<ConnectionRow>> {
-        sqlx::query("SELECT * FROM connections WHERE id = ?").bind(id)
-            .try_map(conn_row).fetch_optional(&self.pool).await.map_err(other)
+        sqlx::query("SELECT * FROM connections WHERE id = ?")
+            .bind(id)
+            .try_map(conn_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
     }
 
     async fn list_connections(&self, organization_id: &str) -> StoreResult<Vec<ConnectionRow>> {
-        sqlx::query("SELECT * FROM connections WHERE organization_id = ? ORDER BY created_at DESC, id")
-            .bind(organization_id)
-            .try_map(conn_row).fetch_all(&self.pool).await.map_err(other)
+        sqlx::query(
+            "SELECT * FROM connections WHERE organization_id = ? ORDER BY created_at DESC, id",
+        )
+        .bind(organization_id)
+        .try_map(conn_row)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)
     }
 
     async fn insert_test(&self, t: &TestRow) -> StoreResult<()> {
@@ -284,7 +409,12 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn set_test_request(&self, id: &str, request_id: &str, state_hash: &str) -> StoreResult<()> {
+    async fn set_test_request(
+        &self,
+        id: &str,
+        request_id: &str,
+        state_hash: &str,
+    ) -> StoreResult<()> {
         sqlx::query("UPDATE sign_in_tests SET request_id = ?, state_hash = ? WHERE id = ? AND outcome = 'pending'")
             .bind(request_id).bind(state_hash).bind(id)
             .execute(&self.pool).await.map_err(other)?;
@@ -292,13 +422,21 @@ impl Store for SqliteStore {
     }
 
     async fn test(&self, id: &str) -> StoreResult<Option<TestRow>> {
-        sqlx::query("SELECT * FROM sign_in_tests WHERE id = ?").bind(id)
-            .try_map(test_row).fetch_optional(&self.pool).await.map_err(other)
+        sqlx::query("SELECT * FROM sign_in_tests WHERE id = ?")
+            .bind(id)
+            .try_map(test_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
     }
 
     async fn test_by_state(&self, state_hash: &str) -> StoreResult<Option<TestRow>> {
-        sqlx::query("SELECT * FROM sign_in_tests WHERE state_hash = ?").bind(state_hash)
-            .try_map(test_row).fetch_optional(&self.pool).await.map_err(other)
+        sqlx::query("SELECT * FROM sign_in_tests WHERE state_hash = ?")
+            .bind(state_hash)
+            .try_map(test_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
     }
 
     async fn finish_test(&self, t: &TestRow) -> StoreResult<bool> {
@@ -352,10 +490,17 @@ impl Store for SqliteStore {
         sqlx::query("SELECT * FROM client_secrets WHERE environment_id = ? ORDER BY created_at, id")
             .bind(environment_id)
             .try_map(client_secret_row)
-            .fetch_all(&self.pool).await.map_err(other)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)
     }
 
-    async fn revoke_client_secret(&self, environment_id: &str, id: &str, now: i64) -> StoreResult<bool> {
+    async fn revoke_client_secret(
+        &self,
+        environment_id: &str,
+        id: &str,
+        now: i64,
+    ) -> StoreResult<bool> {
         let r = sqlx::query("UPDATE client_secrets SET revoked_at = ? WHERE environment_id = ? AND id = ? AND revoked_at IS NULL")
             .bind(now).bind(environment_id).bind(id).execute(&self.pool).await.map_err(other)?;
         Ok(r.rows_affected() > 0)
@@ -365,12 +510,22 @@ impl Store for SqliteStore {
         sqlx::query("SELECT * FROM redirect_uris WHERE environment_id = ? ORDER BY created_at, uri")
             .bind(environment_id)
             .try_map(redirect_uri_row)
-            .fetch_all(&self.pool).await.map_err(other)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)
     }
 
-    async fn set_redirect_uris(&self, environment_id: &str, uris: &[RedirectUriRow]) -> StoreResult<()> {
+    async fn set_redirect_uris(
+        &self,
+        environment_id: &str,
+        uris: &[RedirectUriRow],
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(other)?;
-        sqlx::query("DELETE FROM redirect_uris WHERE environment_id = ?").bind(environment_id).execute(&mut *tx).await.map_err(other)?;
+        sqlx::query("DELETE FROM redirect_uris WHERE environment_id = ?")
+            .bind(environment_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
         for u in uris {
             sqlx::query("INSERT INTO redirect_uris (environment_id, uri, is_default, created_at) VALUES (?, ?, ?, ?)")
                 .bind(environment_id).bind(&u.uri).bind(u.is_default as i64).bind(u.created_at)
@@ -396,8 +551,12 @@ impl Store for SqliteStore {
         if let Some(c) = claimed {
             return Ok(CodeRedeemed::Ok(c));
         }
-        let found: Option<(Option<i64>,)> = sqlx::query_as("SELECT used_at FROM authorization_codes WHERE code_hash = ?")
-            .bind(code_hash).fetch_optional(&self.pool).await.map_err(other)?;
+        let found: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT used_at FROM authorization_codes WHERE code_hash = ?")
+                .bind(code_hash)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(other)?;
         Ok(CodeRedeemed::Invalid(match found {
             None => "unknown",
             Some((Some(_),)) => "used",
@@ -406,10 +565,20 @@ impl Store for SqliteStore {
     }
 
     async fn code(&self, code_hash: &str) -> StoreResult<Option<CodeRow>> {
-        sqlx::query("SELECT * FROM authorization_codes WHERE code_hash = ?").bind(code_hash).try_map(code_row).fetch_optional(&self.pool).await.map_err(other)
+        sqlx::query("SELECT * FROM authorization_codes WHERE code_hash = ?")
+            .bind(code_hash)
+            .try_map(code_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
     }
 
-    async fn use_assertion(&self, connection_id: &str, assertion_id: &str, expires_at: i64) -> StoreResult<bool> {
+    async fn use_assertion(
+        &self,
+        connection_id: &str,
+        assertion_id: &str,
+        expires_at: i64,
+    ) -> StoreResult<bool> {
         let r = sqlx::query("INSERT INTO used_assertions (connection_id, assertion_id, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
             .bind(connection_id).bind(assertion_id).bind(expires_at)
             .execute(&self.pool).await.map_err(other)?;
@@ -417,14 +586,22 @@ impl Store for SqliteStore {
     }
 
     async fn custom_attributes(&self, environment_id: &str) -> StoreResult<String> {
-        let r: Option<(String,)> = sqlx::query_as("SELECT custom_attributes FROM environments WHERE id = ?").bind(environment_id)
-            .fetch_optional(&self.pool).await.map_err(other)?;
+        let r: Option<(String,)> =
+            sqlx::query_as("SELECT custom_attributes FROM environments WHERE id = ?")
+                .bind(environment_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(other)?;
         Ok(r.map(|r| r.0).unwrap_or_else(|| "[]".into()))
     }
 
     async fn set_custom_attributes(&self, environment_id: &str, json: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE environments SET custom_attributes = ? WHERE id = ?").bind(json).bind(environment_id)
-            .execute(&self.pool).await.map_err(other)?;
+        sqlx::query("UPDATE environments SET custom_attributes = ? WHERE id = ?")
+            .bind(json)
+            .bind(environment_id)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
         Ok(())
     }
 
@@ -441,12 +618,21 @@ impl Store for SqliteStore {
     }
 
     async fn domain(&self, id: &str) -> StoreResult<Option<DomainRow>> {
-        sqlx::query("SELECT * FROM domains WHERE id = ?").bind(id).try_map(domain_row).fetch_optional(&self.pool).await.map_err(other)
+        sqlx::query("SELECT * FROM domains WHERE id = ?")
+            .bind(id)
+            .try_map(domain_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
     }
 
     async fn list_domains(&self, organization_id: &str) -> StoreResult<Vec<DomainRow>> {
-        sqlx::query("SELECT * FROM domains WHERE organization_id = ? ORDER BY created_at, id").bind(organization_id)
-            .try_map(domain_row).fetch_all(&self.pool).await.map_err(other)
+        sqlx::query("SELECT * FROM domains WHERE organization_id = ? ORDER BY created_at, id")
+            .bind(organization_id)
+            .try_map(domain_row)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)
     }
 
     async fn update_domain(&self, d: &DomainRow) -> StoreResult<()> {
@@ -464,11 +650,21 @@ impl Store for SqliteStore {
         self.delete_by_id("domains", id).await
     }
 
-    async fn claim_due_domains(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<DomainRow>> {
-        self.claim_due("domains", domain_row, now, lease_until, limit).await
+    async fn claim_due_domains(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<DomainRow>> {
+        self.claim_due("domains", domain_row, now, lease_until, limit)
+            .await
     }
 
-    async fn domain_verified_by(&self, environment_id: &str, domain: &str) -> StoreResult<Option<String>> {
+    async fn domain_verified_by(
+        &self,
+        environment_id: &str,
+        domain: &str,
+    ) -> StoreResult<Option<String>> {
         let r: Option<(String,)> = sqlx::query_as("SELECT organization_id FROM domains WHERE environment_id = ? AND domain = ? AND state = 'verified'")
             .bind(environment_id).bind(domain).fetch_optional(&self.pool).await.map_err(other)?;
         Ok(r.map(|r| r.0))
@@ -486,16 +682,33 @@ impl Store for SqliteStore {
     }
 
     async fn custom_domain(&self, id: &str) -> StoreResult<Option<CustomDomainRow>> {
-        sqlx::query("SELECT * FROM custom_domains WHERE id = ?").bind(id).try_map(custom_domain_row).fetch_optional(&self.pool).await.map_err(other)
+        sqlx::query("SELECT * FROM custom_domains WHERE id = ?")
+            .bind(id)
+            .try_map(custom_domain_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
     }
 
-    async fn custom_domain_by_hostname(&self, hostname: &str) -> StoreResult<Option<CustomDomainRow>> {
-        sqlx::query("SELECT * FROM custom_domains WHERE hostname = ?").bind(hostname).try_map(custom_domain_row).fetch_optional(&self.pool).await.map_err(other)
+    async fn custom_domain_by_hostname(
+        &self,
+        hostname: &str,
+    ) -> StoreResult<Option<CustomDomainRow>> {
+        sqlx::query("SELECT * FROM custom_domains WHERE hostname = ?")
+            .bind(hostname)
+            .try_map(custom_domain_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
     }
 
     async fn list_custom_domains(&self, environment_id: &str) -> StoreResult<Vec<CustomDomainRow>> {
         sqlx::query("SELECT * FROM custom_domains WHERE environment_id = ? ORDER BY created_at, id")
-            .bind(environment_id).try_map(custom_domain_row).fetch_all(&self.pool).await.map_err(other)
+            .bind(environment_id)
+            .try_map(custom_domain_row)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)
     }
 
     async fn update_custom_domain(&self, d: &CustomDomainRow) -> StoreResult<()> {
@@ -511,49 +724,96 @@ impl Store for SqliteStore {
         self.delete_by_id("custom_domains", id).await
     }
 
-    async fn claim_due_custom_domains(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<CustomDomainRow>> {
-        self.claim_due("custom_domains", custom_domain_row, now, lease_until, limit).await
+    async fn claim_due_custom_domains(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<CustomDomainRow>> {
+        self.claim_due("custom_domains", custom_domain_row, now, lease_until, limit)
+            .await
     }
 
     async fn environment_settings(&self, environment_id: &str) -> StoreResult<String> {
-        let r: Option<(String,)> = sqlx::query_as("SELECT settings FROM environments WHERE id = ?").bind(environment_id)
-            .fetch_optional(&self.pool).await.map_err(other)?;
+        let r: Option<(String,)> = sqlx::query_as("SELECT settings FROM environments WHERE id = ?")
+            .bind(environment_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?;
         Ok(r.map(|r| r.0).unwrap_or_else(|| "{}".into()))
     }
 
     async fn set_environment_settings(&self, environment_id: &str, json: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE environments SET settings = ? WHERE id = ?").bind(json).bind(environment_id)
-            .execute(&self.pool).await.map_err(other)?;
+        sqlx::query("UPDATE environments SET settings = ? WHERE id = ?")
+            .bind(json)
+            .bind(environment_id)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
         Ok(())
     }
 
     async fn environment_theme(&self, environment_id: &str) -> StoreResult<Option<String>> {
-        let r: Option<(Option<String>,)> = sqlx::query_as("SELECT theme FROM environments WHERE id = ?").bind(environment_id)
-            .fetch_optional(&self.pool).await.map_err(other)?;
+        let r: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT theme FROM environments WHERE id = ?")
+                .bind(environment_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(other)?;
         Ok(r.and_then(|r| r.0))
     }
 
-    async fn set_environment_theme(&self, environment_id: &str, json: Option<&str>) -> StoreResult<()> {
-        sqlx::query("UPDATE environments SET theme = ? WHERE id = ?").bind(json).bind(environment_id).execute(&self.pool).await.map_err(other)?;
+    async fn set_environment_theme(
+        &self,
+        environment_id: &str,
+        json: Option<&str>,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE environments SET theme = ? WHERE id = ?")
+            .bind(json)
+            .bind(environment_id)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
         Ok(())
     }
 
     async fn organization_theme(&self, organization_id: &str) -> StoreResult<Option<String>> {
-        let r: Option<(Option<String>,)> = sqlx::query_as("SELECT theme FROM organizations WHERE id = ?").bind(organization_id)
-            .fetch_optional(&self.pool).await.map_err(other)?;
+        let r: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT theme FROM organizations WHERE id = ?")
+                .bind(organization_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(other)?;
         Ok(r.and_then(|r| r.0))
     }
 
-    async fn set_organization_theme(&self, organization_id: &str, json: Option<&str>) -> StoreResult<()> {
-        sqlx::query("UPDATE organizations SET theme = ? WHERE id = ?").bind(json).bind(organization_id).execute(&self.pool).await.map_err(other)?;
+    async fn set_organization_theme(
+        &self,
+        organization_id: &str,
+        json: Option<&str>,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE organizations SET theme = ? WHERE id = ?")
+            .bind(json)
+            .bind(organization_id)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
         Ok(())
     }
 
     async fn embedding(&self, environment_id: &str) -> StoreResult<EmbeddingRow> {
         let r: Option<(String, bool)> = sqlx::query_as("SELECT embed_allowed_origins, embed_partitioned_cookies FROM environments WHERE id = ?")
             .bind(environment_id).fetch_optional(&self.pool).await.map_err(other)?;
-        Ok(r.map(|(allowed_origins, partitioned_cookies)| EmbeddingRow { allowed_origins, partitioned_cookies })
-            .unwrap_or_else(|| EmbeddingRow { allowed_origins: "[]".into(), partitioned_cookies: false }))
+        Ok(
+            r.map(|(allowed_origins, partitioned_cookies)| EmbeddingRow {
+                allowed_origins,
+                partitioned_cookies,
+            })
+            .unwrap_or_else(|| EmbeddingRow {
+                allowed_origins: "[]".into(),
+                partitioned_cookies: false,
+            }),
+        )
     }
 
     async fn set_embedding(&self, environment_id: &str, row: &EmbeddingRow) -> StoreResult<()> {
@@ -564,16 +824,23 @@ impl Store for SqliteStore {
     }
 
     async fn hold_link(&self, token_hash: &str, host: &str, now: i64) -> StoreResult<Redeemed> {
-        let found = sqlx::query("SELECT * FROM portal_links WHERE token_hash = ?").bind(token_hash)
-            .try_map(link_row).fetch_optional(&self.pool).await.map_err(other)?;
+        let found = sqlx::query("SELECT * FROM portal_links WHERE token_hash = ?")
+            .bind(token_hash)
+            .try_map(link_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?;
         Ok(match found {
             None => Redeemed::Unknown,
             Some(l) if l.host.as_deref().is_some_and(|h| h != host) => Redeemed::Unknown,
             Some(l) if l.used_at.is_some() => Redeemed::Used,
             Some(l) if l.expires_at <= now => Redeemed::Expired,
             Some(l) => {
-                sqlx::query("DELETE FROM portal_sessions WHERE held_link = ?").bind(token_hash)
-                    .execute(&self.pool).await.map_err(other)?;
+                sqlx::query("DELETE FROM portal_sessions WHERE held_link = ?")
+                    .bind(token_hash)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(other)?;
                 Redeemed::Ok(l)
             }
         })
@@ -581,13 +848,27 @@ impl Store for SqliteStore {
 
     async fn use_held_link(&self, id_hash: &str, token_hash: &str, now: i64) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await.map_err(other)?;
-        let used = sqlx::query("UPDATE portal_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")
-            .bind(now).bind(token_hash).execute(&mut *tx).await.map_err(other)?.rows_affected() == 1;
-        sqlx::query("UPDATE portal_sessions SET held_link = NULL WHERE id_hash = ?").bind(id_hash)
-            .execute(&mut *tx).await.map_err(other)?;
+        let used = sqlx::query(
+            "UPDATE portal_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?
+        .rows_affected()
+            == 1;
+        sqlx::query("UPDATE portal_sessions SET held_link = NULL WHERE id_hash = ?")
+            .bind(id_hash)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
         // Whoever used the link first wins; other sessions holding it are gone.
-        sqlx::query("DELETE FROM portal_sessions WHERE held_link = ?").bind(token_hash)
-            .execute(&mut *tx).await.map_err(other)?;
+        sqlx::query("DELETE FROM portal_sessions WHERE held_link = ?")
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
         tx.commit().await.map_err(other)?;
         Ok(used)
     }
@@ -600,7 +881,8 @@ impl Store for SqliteStore {
     }
 
     async fn asset(&self, id: &str) -> StoreResult<Option<AssetRow>> {
-        sqlx::query("SELECT * FROM theme_assets WHERE id = ?").bind(id)
+        sqlx::query("SELECT * FROM theme_assets WHERE id = ?")
+            .bind(id)
             .try_map(|r: SqliteRow| {
                 Ok(AssetRow {
                     id: r.try_get("id")?,
@@ -611,7 +893,9 @@ impl Store for SqliteStore {
                     created_at: r.try_get("created_at")?,
                 })
             })
-            .fetch_optional(&self.pool).await.map_err(other)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
     }
 
     async fn upsert_refresh(&self, r: &RefreshRow) -> StoreResult<()> {
@@ -626,19 +910,31 @@ impl Store for SqliteStore {
     }
 
     async fn delete_refresh(&self, connection_id: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM metadata_refresh WHERE connection_id = ?").bind(connection_id)
-            .execute(&self.pool).await.map_err(other)?;
+        sqlx::query("DELETE FROM metadata_refresh WHERE connection_id = ?")
+            .bind(connection_id)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
         Ok(())
     }
 
     async fn refresh(&self, connection_id: &str) -> StoreResult<Option<RefreshRow>> {
-        sqlx::query("SELECT * FROM metadata_refresh WHERE connection_id = ?").bind(connection_id)
-            .try_map(refresh_row).fetch_optional(&self.pool).await.map_err(other)
+        sqlx::query("SELECT * FROM metadata_refresh WHERE connection_id = ?")
+            .bind(connection_id)
+            .try_map(refresh_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
     }
 
     async fn due_refreshes(&self, now: i64, limit: i64) -> StoreResult<Vec<RefreshRow>> {
-        sqlx::query("SELECT * FROM metadata_refresh WHERE next_at <= ? ORDER BY next_at LIMIT ?").bind(now).bind(limit)
-            .try_map(refresh_row).fetch_all(&self.pool).await.map_err(other)
+        sqlx::query("SELECT * FROM metadata_refresh WHERE next_at <= ? ORDER BY next_at LIMIT ?")
+            .bind(now)
+            .bind(limit)
+            .try_map(refresh_row)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)
     }
 
     async fn insert_cert_events(&self, events: &[CertEventRow]) -> StoreResult<()> {
@@ -651,8 +947,12 @@ impl Store for SqliteStore {
     }
 
     async fn cert_events(&self, connection_id: &str) -> StoreResult<Vec<CertEventRow>> {
-        sqlx::query("SELECT * FROM certificate_events WHERE connection_id = ? ORDER BY at, id").bind(connection_id)
-            .try_map(event_row).fetch_all(&self.pool).await.map_err(other)
+        sqlx::query("SELECT * FROM certificate_events WHERE connection_id = ? ORDER BY at, id")
+            .bind(connection_id)
+            .try_map(event_row)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)
     }
 
     async fn set_server_address(&self, row: &ServerAddressRow) -> StoreResult<()> {
@@ -666,8 +966,18 @@ impl Store for SqliteStore {
     }
 
     async fn server_address(&self) -> StoreResult<Option<ServerAddressRow>> {
-        let r: Option<(String, bool, i64)> = sqlx::query_as("SELECT public_url, public_url_configured, started_at FROM server_address WHERE id = 1")
-            .fetch_optional(&self.pool).await.map_err(other)?;
-        Ok(r.map(|(public_url, public_url_configured, started_at)| ServerAddressRow { public_url, public_url_configured, started_at }))
+        let r: Option<(String, bool, i64)> = sqlx::query_as(
+            "SELECT public_url, public_url_configured, started_at FROM server_address WHERE id = 1",
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(other)?;
+        Ok(r.map(
+            |(public_url, public_url_configured, started_at)| ServerAddressRow {
+                public_url,
+                public_url_configured,
+                started_at,
+            },
+        ))
     }
 }

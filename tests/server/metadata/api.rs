@@ -25,10 +25,22 @@ async fn an_aggregate_is_answered_with_the_list_then_saved_with_the_choice() {
     let (admin, conn) = saml_connection(&app).await;
     let path = format!("/portal/api/connections/{conn}/saml");
     let xml = std::fs::read_to_string(own("entities-nested-two-idps.xml")).unwrap();
-    let r = admin.call(Method::PUT, &path, Some(json!({ "method": "metadata_xml", "metadata_xml": xml }))).await;
+    let r = admin
+        .call(
+            Method::PUT,
+            &path,
+            Some(json!({ "method": "metadata_xml", "metadata_xml": xml })),
+        )
+        .await;
     let e = assert_error(&r, 422, "validation_failed");
     assert_eq!(e["fields"]["metadata_xml"], e["message"]);
-    assert!(e["message"].as_str().unwrap().contains("2 identity providers"), "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("2 identity providers"),
+        "{e}"
+    );
     assert_eq!(
         e["details"],
         json!({ "entities": [
@@ -40,18 +52,45 @@ async fn an_aggregate_is_answered_with_the_list_then_saved_with_the_choice() {
     let choice = json!({ "method": "metadata_xml", "metadata_xml": xml, "entity_id_choice": "https://idp.nowhere.example.org" });
     let r = admin.call(Method::PUT, &path, Some(choice)).await;
     let e = assert_error(&r, 422, "validation_failed");
-    assert!(e["fields"]["metadata_xml"].as_str().unwrap().contains("does not contain the entity"), "{e}");
+    assert!(
+        e["fields"]["metadata_xml"]
+            .as_str()
+            .unwrap()
+            .contains("does not contain the entity"),
+        "{e}"
+    );
     assert_eq!(e["details"]["entities"].as_array().unwrap().len(), 2);
 
     let choice = json!({ "method": "metadata_xml", "metadata_xml": xml, "entity_id_choice": "https://idp.south.example.org/idp" });
     let r = admin.call(Method::PUT, &path, Some(choice)).await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(r.body["saml"]["idp_entity_id"], "https://idp.south.example.org/idp");
-    assert_eq!(r.body["saml"]["sso_url"], "https://idp.south.example.org/sso");
-    assert_eq!(r.body["saml"]["certificates"][0]["sha256_fingerprint"], super::EC_P384);
+    assert_eq!(
+        r.body["saml"]["idp_entity_id"],
+        "https://idp.south.example.org/idp"
+    );
+    assert_eq!(
+        r.body["saml"]["sso_url"],
+        "https://idp.south.example.org/sso"
+    );
+    assert_eq!(
+        r.body["saml"]["certificates"][0]["sha256_fingerprint"],
+        super::EC_P384
+    );
     // Other refusals carry no details.
-    let r = admin.call(Method::PUT, &path, Some(json!({ "method": "metadata_xml", "metadata_xml": "<html/>" }))).await;
-    assert!(assert_error(&r, 422, "validation_failed").get("details").is_none(), "{}", r.text);
+    let r = admin
+        .call(
+            Method::PUT,
+            &path,
+            Some(json!({ "method": "metadata_xml", "metadata_xml": "<html/>" })),
+        )
+        .await;
+    assert!(
+        assert_error(&r, 422, "validation_failed")
+            .get("details")
+            .is_none(),
+        "{}",
+        r.text
+    );
 }
 
 #[tokio::test]
@@ -61,15 +100,29 @@ async fn downloaded_metadata_is_read_as_bytes_so_utf16_works() {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let router = axum::Router::new().route(
         "/metadata",
-        axum::routing::get(move || async move { ([(header::CONTENT_TYPE, "application/xml; charset=utf-16")], body) }),
+        axum::routing::get(move || async move {
+            (
+                [(header::CONTENT_TYPE, "application/xml; charset=utf-16")],
+                body,
+            )
+        }),
     );
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     let app = App::new().await;
     let (admin, conn) = saml_connection(&app).await;
     let input = json!({ "method": "metadata_url", "metadata_url": format!("{base}/metadata") });
-    let r = admin.call(Method::PUT, &format!("/portal/api/connections/{conn}/saml"), Some(input)).await;
+    let r = admin
+        .call(
+            Method::PUT,
+            &format!("/portal/api/connections/{conn}/saml"),
+            Some(input),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(r.body["saml"]["idp_entity_id"], "https://utf16.idp.test/saml");
+    assert_eq!(
+        r.body["saml"]["idp_entity_id"],
+        "https://utf16.idp.test/saml"
+    );
     assert_eq!(r.body["saml"]["sso_binding"], "redirect");
 }
 
@@ -79,7 +132,13 @@ async fn an_expired_certificate_is_saved_with_its_warning() {
     let app = App::new().await;
     let (admin, conn) = saml_connection(&app).await;
     let xml = std::fs::read_to_string(dir.join("entra-id-idp-metadata.xml")).unwrap();
-    let r = admin.call(Method::PUT, &format!("/portal/api/connections/{conn}/saml"), Some(json!({ "method": "metadata_xml", "metadata_xml": xml }))).await;
+    let r = admin
+        .call(
+            Method::PUT,
+            &format!("/portal/api/connections/{conn}/saml"),
+            Some(json!({ "method": "metadata_xml", "metadata_xml": xml })),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let saved = stored(&app, &conn).await;
     assert_eq!(saved["warnings"][0]["code"], "certificate_expired");
@@ -94,20 +153,47 @@ async fn manual_fields_need_https_but_accept_an_expired_certificate() {
     let path = format!("/portal/api/connections/{conn}/saml");
     let key = rcgen::KeyPair::generate().unwrap();
     let mut params = rcgen::CertificateParams::new(vec!["old.idp.test".into()]).unwrap();
-    (params.not_before, params.not_after) = (rcgen::date_time_ymd(2020, 1, 1), rcgen::date_time_ymd(2021, 1, 1));
+    (params.not_before, params.not_after) = (
+        rcgen::date_time_ymd(2020, 1, 1),
+        rcgen::date_time_ymd(2021, 1, 1),
+    );
     let pem = params.self_signed(&key).unwrap().pem();
     let manual = |sso: &str| json!({ "method": "manual", "sso_url": sso, "idp_entity_id": "https://old.idp.test", "certificate": pem });
 
-    let r = admin.call(Method::PUT, &path, Some(manual("http://idp.example.com/sso"))).await;
+    let r = admin
+        .call(
+            Method::PUT,
+            &path,
+            Some(manual("http://idp.example.com/sso")),
+        )
+        .await;
     let e = assert_error(&r, 422, "validation_failed");
-    assert!(e["fields"]["sso_url"].as_str().unwrap().starts_with("Use the https:// address"), "{e}");
+    assert!(
+        e["fields"]["sso_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("Use the https:// address"),
+        "{e}"
+    );
     assert!(e["fields"].get("certificate").is_none(), "{e}");
 
-    let r = admin.call(Method::PUT, &path, Some(manual("http://localhost:8080/realms/test/protocol/saml"))).await;
+    let r = admin
+        .call(
+            Method::PUT,
+            &path,
+            Some(manual("http://localhost:8080/realms/test/protocol/saml")),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    assert_eq!(r.body["saml"]["sso_url"], "http://localhost:8080/realms/test/protocol/saml");
+    assert_eq!(
+        r.body["saml"]["sso_url"],
+        "http://localhost:8080/realms/test/protocol/saml"
+    );
     let saved = stored(&app, &conn).await;
     assert_eq!(saved["warnings"][0]["code"], "certificate_expired");
-    assert!(saved["warnings"][0]["message"].as_str().unwrap().contains("expired on 2021-01-01"));
+    assert!(saved["warnings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("expired on 2021-01-01"));
     assert_eq!(saved["certificates"][0]["expired"], true);
 }

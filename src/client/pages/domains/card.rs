@@ -37,10 +37,14 @@ fn explain(r: &CheckResult, state: DomainState) -> &'static str {
     match r.outcome {
         LookupOutcome::Found if state == DomainState::Verified => "Found — verified.",
         LookupOutcome::Found => "Found our record.",
-        LookupOutcome::NoSuchName => "No such name yet (NXDOMAIN) — records can take a few minutes to appear.",
+        LookupOutcome::NoSuchName => {
+            "No such name yet (NXDOMAIN) — records can take a few minutes to appear."
+        }
         LookupOutcome::NoTxt => "The name exists but has no TXT record.",
         LookupOutcome::WrongValue => "Found TXT values that do not match:",
-        LookupOutcome::LookupError => "Could not ask DNS (timeout/SERVFAIL): we will retry; this does not count as missing.",
+        LookupOutcome::LookupError => {
+            "Could not ask DNS (timeout/SERVFAIL): we will retry; this does not count as missing."
+        }
     }
 }
 
@@ -125,12 +129,26 @@ pub fn DomainCard(
     let id = domain.id.clone();
     let current = Memo::new({
         let (id, first) = (id.clone(), domain.clone());
-        move |_| domains.with(|l| l.iter().find(|d| d.id == id).cloned()).unwrap_or_else(|| first.clone())
+        move |_| {
+            domains
+                .with(|l| l.iter().find(|d| d.id == id).cloned())
+                .unwrap_or_else(|| first.clone())
+        }
     });
     // The record changes only if the server issues a new value; keep the copy boxes otherwise.
-    let record = Memo::new(move |_| current.with(|d| (d.record_name.clone(), d.record_value.clone(), d.domain.clone())));
+    let record = Memo::new(move |_| {
+        current.with(|d| {
+            (
+                d.record_name.clone(),
+                d.record_value.clone(),
+                d.domain.clone(),
+            )
+        })
+    });
     let state = Memo::new(move |_| current.with(|d| d.state));
-    let needs_record = Memo::new(move |_| current.with(|d| d.state != DomainState::Verified || d.warning.is_some()));
+    let needs_record = Memo::new(move |_| {
+        current.with(|d| d.state != DomainState::Verified || d.warning.is_some())
+    });
     // "Check now" while pending (or when a verified domain's record went away), "Try again"
     // once failed; nothing to check on a verified domain.
     let check_label = Memo::new(move |_| {
@@ -161,7 +179,9 @@ pub fn DomainCard(
                 match api::check_domain(&id).await {
                     Ok(d) => {
                         let said = match (&d.last_result, d.state) {
-                            (_, DomainState::Verified) if d.warning.is_none() => "Checked: verified.".to_owned(),
+                            (_, DomainState::Verified) if d.warning.is_none() => {
+                                "Checked: verified.".to_owned()
+                            }
                             (Some(r), state) => format!("Checked: {}", explain(r, state)),
                             (None, _) => "Checked.".to_owned(),
                         };
@@ -216,7 +236,11 @@ pub fn DomainCard(
     let labelled_by = heading.clone();
     let display = domain.display_name.clone();
     let display_confirm = domain.display_name.clone();
-    let (name_id, value_id, type_id) = (format!("domain-{id}-name"), format!("domain-{id}-value"), format!("domain-{id}-type"));
+    let (name_id, value_id, type_id) = (
+        format!("domain-{id}-name"),
+        format!("domain-{id}-value"),
+        format!("domain-{id}-type"),
+    );
     let how_to_prefix = format!("domain-{id}");
     let remove_id = format!("domain-{id}-remove");
     let confirm_ref = NodeRef::<leptos::html::Button>::new();
@@ -356,14 +380,20 @@ fn state_notice(d: &Domain, now: i64) -> impl IntoView {
             .into_any()
         }
         DomainState::Failed => {
-            let until = d.fails_at.map(|t| format!(" by {}", format_datetime(t))).unwrap_or_default();
+            let until = d
+                .fails_at
+                .map(|t| format!(" by {}", format_datetime(t)))
+                .unwrap_or_default();
             view! {
                 <p class="notice error">{format!("Not verified: the record did not appear{until}, so we stopped checking. Check the record below, then press Try again to look again and restart the waiting period.")}</p>
             }
             .into_any()
         }
         DomainState::Pending => {
-            let until = d.fails_at.map(|t| format!(" until {}", format_datetime(t))).unwrap_or_default();
+            let until = d
+                .fails_at
+                .map(|t| format!(" until {}", format_datetime(t)))
+                .unwrap_or_default();
             view! {
                 <p>{format!("We check for the record automatically{until}. Once you have created it, press Check now to look at once.")}</p>
             }
@@ -374,10 +404,17 @@ fn state_notice(d: &Domain, now: i64) -> impl IntoView {
 
 /// When we last looked and what we saw, and when we look next.
 fn last_check(d: &Domain, now: i64, class: &'static str) -> impl IntoView {
-    let next = d.next_check_at.filter(|_| d.state == DomainState::Pending).map(|t| {
-        let text = if t <= now { "Next automatic check: due now.".to_owned() } else { format!("Next automatic check: {}.", when(now, t)) };
-        view! { class=class, <p class="muted small" data-next-check>{text}</p> }
-    });
+    let next = d
+        .next_check_at
+        .filter(|_| d.state == DomainState::Pending)
+        .map(|t| {
+            let text = if t <= now {
+                "Next automatic check: due now.".to_owned()
+            } else {
+                format!("Next automatic check: {}.", when(now, t))
+            };
+            view! { class=class, <p class="muted small" data-next-check>{text}</p> }
+        });
     let Some(r) = d.last_result.clone() else {
         return view! { class=class,
             <div class="seen" data-last-outcome="none">
@@ -394,8 +431,14 @@ fn last_check(d: &Domain, now: i64, class: &'static str) -> impl IntoView {
             <p class="small">"Replace it with the value above. Look for a missing part, extra quotation marks, or the record under a different name."</p>
         }
     });
-    let detail = (r.outcome == LookupOutcome::LookupError).then(|| r.error.clone()).flatten().map(|e| view! { class=class, <p class="muted small">{e}</p> });
-    let source = r.source.clone().map(|s| view! { class=class, <p class="muted small">{format!("Answered by {s}.")}</p> });
+    let detail = (r.outcome == LookupOutcome::LookupError)
+        .then(|| r.error.clone())
+        .flatten()
+        .map(|e| view! { class=class, <p class="muted small">{e}</p> });
+    let source = r
+        .source
+        .clone()
+        .map(|s| view! { class=class, <p class="muted small">{format!("Answered by {s}.")}</p> });
     view! { class=class,
         <div class="seen" data-last-outcome=outcome_name(r.outcome)>
             <p><strong>"Last checked "</strong>{checked}</p>

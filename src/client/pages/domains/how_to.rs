@@ -10,7 +10,11 @@ use stylers_macro::style_str;
 
 /// The name as most DNS hosts want it: without the domain, which they add themselves.
 fn relative_name(name: &str, domain: &str) -> String {
-    name.strip_suffix(domain).and_then(|n| n.strip_suffix('.')).filter(|n| !n.is_empty()).unwrap_or(name).to_owned()
+    name.strip_suffix(domain)
+        .and_then(|n| n.strip_suffix('.'))
+        .filter(|n| !n.is_empty())
+        .unwrap_or(name)
+        .to_owned()
 }
 
 /// The how-to for one domain's record.
@@ -72,18 +76,40 @@ pub fn HowTo(
     });
     let select_id = format!("{prefix}-host");
     let fill = {
-        let (host_part, name, value, domain) = (host_part.clone(), name.clone(), value.clone(), domain.clone());
-        move |g: &DnsHostGuide| g.fill(&[("host", &host_part), ("name", &name), ("value", &value), ("domain", &domain)])
+        let (host_part, name, value, domain) = (
+            host_part.clone(),
+            name.clone(),
+            value.clone(),
+            domain.clone(),
+        );
+        move |g: &DnsHostGuide| {
+            g.fill(&[
+                ("host", &host_part),
+                ("name", &name),
+                ("value", &value),
+                ("domain", &domain),
+            ])
+        }
     };
     let guide_html = move || {
         let key = host.get();
         if key.is_empty() {
             return None;
         }
-        hosts.with(|h| h.as_ref().and_then(|r| r.as_ref().ok()).and_then(|l| l.iter().find(|g| g.key == key)).map(&fill))
+        hosts.with(|h| {
+            h.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .and_then(|l| l.iter().find(|g| g.key == key))
+                .map(&fill)
+        })
     };
     let general = {
-        let (host_part, name, value, domain) = (host_part.clone(), name.clone(), value.clone(), domain.clone());
+        let (host_part, name, value, domain) = (
+            host_part.clone(),
+            name.clone(),
+            value.clone(),
+            domain.clone(),
+        );
         move || general_steps(&host_part, &name, &value, &domain)
     };
     view! { class=class,

@@ -18,7 +18,11 @@ pub fn save_draft(connection_id: String, draft: serde_json::Value) {
 
 /// A string field of the stored draft.
 pub fn draft_str(draft: &serde_json::Value, key: &str) -> String {
-    draft.get(key).and_then(|v| v.as_str()).unwrap_or_default().to_owned()
+    draft
+        .get(key)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// Give us your values.

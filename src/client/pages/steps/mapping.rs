@@ -6,8 +6,8 @@ use super::test::start_test;
 use crate::api::portal::{Connection, ConnectionState, Protocol};
 use crate::api::signin::{AttributeMapping, ReceivedAttribute, TestOutcome, NAME_ID_SOURCE};
 use crate::client::api::{self, ApiError};
-use crate::client::components::prose::Prose;
 use crate::client::components::error_notice::ErrorNotice;
+use crate::client::components::prose::Prose;
 use crate::client::pages::wizard::Step;
 use crate::client::session::use_session;
 use crate::client::style::scoped;
@@ -41,15 +41,57 @@ fn rows(conn: &Connection) -> Vec<Row> {
         Protocol::Oidc => "the `sub` claim",
     };
     let mut out = vec![
-        ("email", "Email", email_hint(conn.protocol).to_owned(), true, m.email.clone()),
-        ("first_name", "First name", String::new(), false, m.first_name.clone()),
-        ("last_name", "Last name", String::new(), false, m.last_name.clone()),
-        ("name", "Full name", "Used for first and last name when those do not arrive.".to_owned(), false, m.name.clone()),
-        ("groups", "Groups", "Optional. Every value becomes a group.".to_owned(), false, m.groups.clone()),
-        ("idp_id", "User ID", format!("Leave empty to use {subject}, which is stable for each user."), false, m.idp_id.clone()),
+        (
+            "email",
+            "Email",
+            email_hint(conn.protocol).to_owned(),
+            true,
+            m.email.clone(),
+        ),
+        (
+            "first_name",
+            "First name",
+            String::new(),
+            false,
+            m.first_name.clone(),
+        ),
+        (
+            "last_name",
+            "Last name",
+            String::new(),
+            false,
+            m.last_name.clone(),
+        ),
+        (
+            "name",
+            "Full name",
+            "Used for first and last name when those do not arrive.".to_owned(),
+            false,
+            m.name.clone(),
+        ),
+        (
+            "groups",
+            "Groups",
+            "Optional. Every value becomes a group.".to_owned(),
+            false,
+            m.groups.clone(),
+        ),
+        (
+            "idp_id",
+            "User ID",
+            format!("Leave empty to use {subject}, which is stable for each user."),
+            false,
+            m.idp_id.clone(),
+        ),
     ]
     .into_iter()
-    .map(|(k, l, h, r, v)| Row { key: k.into(), label: l.into(), hint: h, required: r, value: RwSignal::new(v.unwrap_or_default()) })
+    .map(|(k, l, h, r, v)| Row {
+        key: k.into(),
+        label: l.into(),
+        hint: h,
+        required: r,
+        value: RwSignal::new(v.unwrap_or_default()),
+    })
     .collect::<Vec<_>>();
     for c in &conn.custom_attributes {
         out.push(Row {
@@ -64,8 +106,16 @@ fn rows(conn: &Connection) -> Vec<Row> {
 }
 
 fn to_mapping(rows: &[Row], custom_names: &[String]) -> AttributeMapping {
-    let get = |k: &str| rows.iter().find(|r| r.key == k).map(|r| r.value.get()).filter(|v| !v.trim().is_empty());
-    let custom: BTreeMap<String, String> = custom_names.iter().filter_map(|n| get(n).map(|v| (n.clone(), v))).collect();
+    let get = |k: &str| {
+        rows.iter()
+            .find(|r| r.key == k)
+            .map(|r| r.value.get())
+            .filter(|v| !v.trim().is_empty())
+    };
+    let custom: BTreeMap<String, String> = custom_names
+        .iter()
+        .filter_map(|n| get(n).map(|v| (n.clone(), v)))
+        .collect();
     AttributeMapping {
         idp_id: get("idp_id"),
         email: get("email"),
@@ -117,7 +167,11 @@ pub fn MappingStep(
     let session = use_session();
     let idp = catalog::in_sentence(&conn.idp);
     let form = rows(&conn);
-    let custom_names: Vec<String> = conn.custom_attributes.iter().map(|c| c.name.clone()).collect();
+    let custom_names: Vec<String> = conn
+        .custom_attributes
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
     let defs = conn.custom_attributes.clone();
     let state = RwSignal::new(conn.state);
     let tested_ok = conn.last_test_result == Some(TestOutcome::Success);
@@ -134,16 +188,24 @@ pub fn MappingStep(
             let (id, last) = (id.clone(), last.clone());
             async move {
                 match last {
-                    Some(t) => api::test(&id, &t).await.ok().map(|t| (t.attributes, t.profile.map(|p| p.idp_id).unwrap_or_default())),
+                    Some(t) => api::test(&id, &t).await.ok().map(|t| {
+                        (
+                            t.attributes,
+                            t.profile.map(|p| p.idp_id).unwrap_or_default(),
+                        )
+                    }),
                     None => None,
                 }
             }
         }
     });
-    let attrs = Signal::derive(move || received.get().flatten().map(|(a, _)| a).unwrap_or_default());
-    let subject = Signal::derive(move || received.get().flatten().map(|(_, s)| s).unwrap_or_default());
+    let attrs =
+        Signal::derive(move || received.get().flatten().map(|(a, _)| a).unwrap_or_default());
+    let subject =
+        Signal::derive(move || received.get().flatten().map(|(_, s)| s).unwrap_or_default());
     // An IdP that sends only a NameID leaves no attributes, yet the test still says something.
-    let tested = Signal::derive(move || !attrs.get().is_empty() || !subject.get().trim().is_empty());
+    let tested =
+        Signal::derive(move || !attrs.get().is_empty() || !subject.get().trim().is_empty());
     let saml = conn.protocol == Protocol::Saml;
     let email_value = form.iter().find(|r| r.key == "email").map(|r| r.value);
     // Preselect the NameID when the last test says so (no email attribute arrived, the NameID is
@@ -156,8 +218,17 @@ pub fn MappingStep(
                 return done.unwrap_or(false);
             }
             let m = to_mapping(&form, &custom_names);
-            let n = mapping::normalize(&subject.get_untracked(), &attrs.get_untracked(), &m, &defs, &[]);
-            let offered = n.issues.iter().any(|i| i.field == "email" && i.suggestion.as_deref() == Some(NAME_ID_SOURCE));
+            let n = mapping::normalize(
+                &subject.get_untracked(),
+                &attrs.get_untracked(),
+                &m,
+                &defs,
+                &[],
+            );
+            let offered = n
+                .issues
+                .iter()
+                .any(|i| i.field == "email" && i.suggestion.as_deref() == Some(NAME_ID_SOURCE));
             if let (true, Some(v)) = (offered, email_value) {
                 v.set(NAME_ID_SOURCE.to_owned());
                 preselected.set(true);
@@ -173,7 +244,11 @@ pub fn MappingStep(
             let m = to_mapping(&form, &custom_names);
             let before_save = mapping::check(&m, &defs);
             let a = attrs.get();
-            let issues = if tested.get() { mapping::normalize(&subject.get(), &a, &m, &defs, &[]).issues } else { Vec::new() };
+            let issues = if tested.get() {
+                mapping::normalize(&subject.get(), &a, &m, &defs, &[]).issues
+            } else {
+                Vec::new()
+            };
             (before_save, issues)
         })
     };
@@ -215,7 +290,12 @@ pub fn MappingStep(
                 match api::activate(&id).await {
                     Ok(c) => {
                         if c.state == ConnectionState::Active {
-                            crate::client::embed::send(crate::api::embed::EventData::ConnectionActivated { connection_id: c.id.clone(), idp: c.idp.clone() });
+                            crate::client::embed::send(
+                                crate::api::embed::EventData::ConnectionActivated {
+                                    connection_id: c.id.clone(),
+                                    idp: c.idp.clone(),
+                                },
+                            );
                         }
                         state.set(c.state)
                     }
@@ -230,7 +310,11 @@ pub fn MappingStep(
         move |_| save(false)
     };
     let save_and_test = move |_| save(true);
-    let success_url = move || session.info.with(|i| i.as_ref().and_then(|i| i.success_url.clone()));
+    let success_url = move || {
+        session
+            .info
+            .with(|i| i.as_ref().and_then(|i| i.success_url.clone()))
+    };
 
     view! { class=class,
         <div class="card stack">

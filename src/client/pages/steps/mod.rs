@@ -2,9 +2,9 @@
 
 pub mod configure;
 pub mod details;
+pub mod mapping;
 pub mod oidc_form;
 pub mod provider;
 pub mod review;
 pub mod saml_form;
-pub mod mapping;
 pub mod test;

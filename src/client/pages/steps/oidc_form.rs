@@ -19,8 +19,18 @@ pub fn OidcForm(
 ) -> impl IntoView {
     let saved = conn.oidc.clone();
     let secret_set = saved.as_ref().is_some_and(|o| o.client_secret_set);
-    let issuer = RwSignal::new(saved.as_ref().map(|o| o.issuer.clone()).unwrap_or_else(|| draft_str(&conn.draft, "issuer")));
-    let client_id = RwSignal::new(saved.as_ref().map(|o| o.client_id.clone()).unwrap_or_else(|| draft_str(&conn.draft, "client_id")));
+    let issuer = RwSignal::new(
+        saved
+            .as_ref()
+            .map(|o| o.issuer.clone())
+            .unwrap_or_else(|| draft_str(&conn.draft, "issuer")),
+    );
+    let client_id = RwSignal::new(
+        saved
+            .as_ref()
+            .map(|o| o.client_id.clone())
+            .unwrap_or_else(|| draft_str(&conn.draft, "client_id")),
+    );
     let secret = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let local = RwSignal::new(std::collections::BTreeMap::<&'static str, String>::new());
@@ -30,18 +40,29 @@ pub fn OidcForm(
         let id = id.clone();
         Callback::new(move |()| {
             // The secret is never part of a draft.
-            save_draft(id.clone(), serde_json::json!({ "issuer": issuer.get_untracked(), "client_id": client_id.get_untracked() }));
+            save_draft(
+                id.clone(),
+                serde_json::json!({ "issuer": issuer.get_untracked(), "client_id": client_id.get_untracked() }),
+            );
         })
     };
     let field_error = move |name: &'static str| {
-        Signal::derive(move || local.with(|l| l.get(name).cloned()).or_else(|| error.with(|e| e.as_ref().and_then(|e| e.field(name)))))
+        Signal::derive(move || {
+            local
+                .with(|l| l.get(name).cloned())
+                .or_else(|| error.with(|e| e.as_ref().and_then(|e| e.field(name))))
+        })
     };
     // A saved secret is only sent to the provider and client it was entered for (the server
     // refuses otherwise); say so before the admin submits.
-    let (saved_issuer, saved_client) = saved.as_ref().map(|o| (o.issuer.clone(), o.client_id.clone())).unwrap_or_default();
+    let (saved_issuer, saved_client) = saved
+        .as_ref()
+        .map(|o| (o.issuer.clone(), o.client_id.clone()))
+        .unwrap_or_default();
     let repair_needed = move || -> Option<&'static str> {
         // Read untracked: this runs in the submit handler.
-        let same = |a: &str, b: &str| a.trim().trim_end_matches('/') == b.trim().trim_end_matches('/');
+        let same =
+            |a: &str, b: &str| a.trim().trim_end_matches('/') == b.trim().trim_end_matches('/');
         if !secret_set {
             None
         } else if !same(&issuer.get_untracked(), &saved_issuer) {

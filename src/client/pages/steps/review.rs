@@ -20,7 +20,9 @@ pub fn ReviewStep(
     /// The connection being set up.
     conn: Connection,
 ) -> impl IntoView {
-    let idp = catalog::find(&conn.idp).map(|e| e.name).unwrap_or("Identity provider");
+    let idp = catalog::find(&conn.idp)
+        .map(|e| e.name)
+        .unwrap_or("Identity provider");
     let state = RwSignal::new(conn.state);
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
@@ -33,7 +35,12 @@ pub fn ReviewStep(
         leptos::task::spawn_local(async move {
             match api::save_connection(&id).await {
                 Ok(c) => {
-                    crate::client::embed::send(crate::api::embed::EventData::ConnectionConfigured { connection_id: c.id.clone(), idp: c.idp.clone() });
+                    crate::client::embed::send(
+                        crate::api::embed::EventData::ConnectionConfigured {
+                            connection_id: c.id.clone(),
+                            idp: c.idp.clone(),
+                        },
+                    );
                     state.set(c.state)
                 }
                 Err(e) => error.set(Some(e)),

@@ -35,16 +35,29 @@ fn method_label(m: SamlInputMethod) -> &'static str {
 ///
 /// `name` is set only once the text is in place, so "Read <file>" never precedes the content.
 /// `instant` is raised so that the new text is inspected at once rather than after the typing pause.
-fn read_file(file: web_sys::File, target: RwSignal<String>, name: RwSignal<Option<String>>, reading: RwSignal<bool>, instant: StoredValue<bool>) {
+fn read_file(
+    file: web_sys::File,
+    target: RwSignal<String>,
+    name: RwSignal<Option<String>>,
+    reading: RwSignal<bool>,
+    instant: StoredValue<bool>,
+) {
     reading.set(true);
     leptos::task::spawn_local(async move {
-        match wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()) {
+        match wasm_bindgen_futures::JsFuture::from(file.text())
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+        {
             Some(text) => {
                 instant.set_value(true);
                 target.set(text);
                 name.set(Some(format!("Read {}", file.name())));
             }
-            None => name.set(Some(format!("Could not read {}. Try again, or paste its contents below.", file.name()))),
+            None => name.set(Some(format!(
+                "Could not read {}. Try again, or paste its contents below.",
+                file.name()
+            ))),
         }
         reading.set(false);
     });
@@ -89,25 +102,51 @@ pub fn SamlForm(
             background: var(--color-surface-alt);
         }
     });
-    let delivery = catalog::find(&conn.idp).map(|e| e.delivery).unwrap_or(MetadataDelivery::File);
+    let delivery = catalog::find(&conn.idp)
+        .map(|e| e.delivery)
+        .unwrap_or(MetadataDelivery::File);
     let methods: [SamlInputMethod; 3] = match delivery {
-        MetadataDelivery::Url => [SamlInputMethod::MetadataUrl, SamlInputMethod::MetadataXml, SamlInputMethod::Manual],
-        _ => [SamlInputMethod::MetadataXml, SamlInputMethod::MetadataUrl, SamlInputMethod::Manual],
+        MetadataDelivery::Url => [
+            SamlInputMethod::MetadataUrl,
+            SamlInputMethod::MetadataXml,
+            SamlInputMethod::Manual,
+        ],
+        _ => [
+            SamlInputMethod::MetadataXml,
+            SamlInputMethod::MetadataUrl,
+            SamlInputMethod::Manual,
+        ],
     };
     let d = &conn.draft;
-    let initial = methods.into_iter().find(|m| method_slug(*m) == draft_str(d, "method")).unwrap_or(methods[0]);
+    let initial = methods
+        .into_iter()
+        .find(|m| method_slug(*m) == draft_str(d, "method"))
+        .unwrap_or(methods[0]);
     let method = RwSignal::new(initial);
     // A saved connection pre-fills what it has, so replacing a certificate or refreshing the
     // metadata does not mean typing everything again.
     let saved = conn.saml.clone();
     let or_saved = |key: &str, saved: Option<String>| {
         let v = draft_str(d, key);
-        if v.is_empty() { saved.unwrap_or_default() } else { v }
+        if v.is_empty() {
+            saved.unwrap_or_default()
+        } else {
+            v
+        }
     };
-    let metadata_url = RwSignal::new(or_saved("metadata_url", saved.as_ref().and_then(|s| s.metadata_url.clone())));
+    let metadata_url = RwSignal::new(or_saved(
+        "metadata_url",
+        saved.as_ref().and_then(|s| s.metadata_url.clone()),
+    ));
     let metadata_xml = RwSignal::new(draft_str(d, "metadata_xml"));
-    let sso_url = RwSignal::new(or_saved("sso_url", saved.as_ref().map(|s| s.sso_url.clone())));
-    let entity_id = RwSignal::new(or_saved("idp_entity_id", saved.as_ref().map(|s| s.idp_entity_id.clone())));
+    let sso_url = RwSignal::new(or_saved(
+        "sso_url",
+        saved.as_ref().map(|s| s.sso_url.clone()),
+    ));
+    let entity_id = RwSignal::new(or_saved(
+        "idp_entity_id",
+        saved.as_ref().map(|s| s.idp_entity_id.clone()),
+    ));
     let certificate = RwSignal::new(draft_str(d, "certificate"));
     let file_name = RwSignal::new(None::<String>);
     // Set when a federation document lists several identity providers.
@@ -134,7 +173,9 @@ pub fn SamlForm(
             )
         })
     };
-    let field_error = move |name: &'static str| Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field(name))));
+    let field_error = move |name: &'static str| {
+        Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field(name))))
+    };
     // Instant feedback from the inspector in a worker: its problem is the field's error until
     // the server's next answer; the server stays the authority.
     let local_error = RwSignal::new(None::<String>);
@@ -143,7 +184,9 @@ pub fn SamlForm(
     // Bumped on every new input and on submit, so that a late answer for older input is dropped.
     let generation = StoredValue::new(0u64);
     let xml_error = Signal::derive(move || {
-        local_error.get().or_else(|| error.with(|e| e.as_ref().and_then(|e| e.field("metadata_xml"))))
+        local_error
+            .get()
+            .or_else(|| error.with(|e| e.as_ref().and_then(|e| e.field("metadata_xml"))))
     });
     let run_inspection = move |gen: u64, delay_ms: u32, entity: Option<String>| {
         leptos::task::spawn_local(async move {
@@ -154,7 +197,9 @@ pub fn SamlForm(
                     return;
                 }
             }
-            let Some(xml) = metadata_xml.try_get_untracked() else { return };
+            let Some(xml) = metadata_xml.try_get_untracked() else {
+                return;
+            };
             if xml.trim().is_empty() {
                 return;
             }
@@ -170,7 +215,13 @@ pub fn SamlForm(
                 Some(Err(problem)) => {
                     inspection.set(None);
                     if entity.is_none() && !problem.entities.is_empty() {
-                        choices.set(problem.entities.into_iter().map(|c| (c.entity_id, c.display_name)).collect());
+                        choices.set(
+                            problem
+                                .entities
+                                .into_iter()
+                                .map(|c| (c.entity_id, c.display_name))
+                                .collect(),
+                        );
                     }
                     local_error.set(Some(problem.message));
                 }
@@ -193,7 +244,10 @@ pub fn SamlForm(
     // Picking one identity provider of a federation file: inspect that one.
     Effect::new(move |prev: Option<()>| {
         let picked = choice.get();
-        if prev.is_none() || picked.is_none() || method.get_untracked() != SamlInputMethod::MetadataXml {
+        if prev.is_none()
+            || picked.is_none()
+            || method.get_untracked() != SamlInputMethod::MetadataXml
+        {
             return;
         }
         generation.update_value(|g| *g += 1);
@@ -220,7 +274,11 @@ pub fn SamlForm(
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         over.set(false);
-        if let Some(file) = ev.data_transfer().and_then(|dt| dt.files()).and_then(|f| f.get(0)) {
+        if let Some(file) = ev
+            .data_transfer()
+            .and_then(|dt| dt.files())
+            .and_then(|f| f.get(0))
+        {
             read_file(file, metadata_xml, file_name, reading, instant);
         }
     };
@@ -238,10 +296,26 @@ pub fn SamlForm(
             method: m,
             metadata_url: (m == SamlInputMethod::MetadataUrl).then(|| metadata_url.get_untracked()),
             metadata_xml: (m == SamlInputMethod::MetadataXml).then(|| metadata_xml.get_untracked()),
-            sso_url: if m == SamlInputMethod::Manual { some(sso_url) } else { None },
-            idp_entity_id: if m == SamlInputMethod::Manual { some(entity_id) } else { None },
-            certificate: if m == SamlInputMethod::Manual { some(certificate) } else { None },
-            entity_id_choice: if m == SamlInputMethod::Manual { None } else { choice.get_untracked() },
+            sso_url: if m == SamlInputMethod::Manual {
+                some(sso_url)
+            } else {
+                None
+            },
+            idp_entity_id: if m == SamlInputMethod::Manual {
+                some(entity_id)
+            } else {
+                None
+            },
+            certificate: if m == SamlInputMethod::Manual {
+                some(certificate)
+            } else {
+                None
+            },
+            entity_id_choice: if m == SamlInputMethod::Manual {
+                None
+            } else {
+                choice.get_untracked()
+            },
         };
         let (id, navigate) = (id.clone(), navigate.clone());
         leptos::task::spawn_local(async move {

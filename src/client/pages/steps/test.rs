@@ -28,7 +28,11 @@ pub fn start_test(id: String, busy: RwSignal<bool>, error: RwSignal<Option<ApiEr
     busy.set(true);
     error.set(None);
     let popup = if crate::client::embed::framed() {
-        web_sys::window().and_then(|w| w.open_with_url_and_target("about:blank", "_blank").ok().flatten())
+        web_sys::window().and_then(|w| {
+            w.open_with_url_and_target("about:blank", "_blank")
+                .ok()
+                .flatten()
+        })
     } else {
         None
     };
@@ -83,7 +87,9 @@ async fn wait_for_answer(connection_id: String, test_id: String, busy: RwSignal<
 /// Whether this tab was opened by the portal's own page to run a test (see [`start_test`]):
 /// the portal page that opened it shows the result, so this tab only says it is done.
 pub fn opened_for_a_test() -> bool {
-    let Some(w) = web_sys::window() else { return false };
+    let Some(w) = web_sys::window() else {
+        return false;
+    };
     let Ok(opener) = w.opener() else { return false };
     if opener.is_null() || opener.is_undefined() {
         return false;
@@ -125,7 +131,12 @@ pub fn TestStep(
     let idp = catalog::in_sentence(&conn.idp);
     let selected = Memo::new({
         let last = conn.last_test_id.clone();
-        move |_| query.with(|q| q.get("test")).filter(|t| !t.is_empty()).or_else(|| last.clone())
+        move |_| {
+            query
+                .with(|q| q.get("test"))
+                .filter(|t| !t.is_empty())
+                .or_else(|| last.clone())
+        }
     });
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);

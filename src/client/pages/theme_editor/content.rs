@@ -26,13 +26,23 @@ pub fn ContentControls() -> impl IntoView {
             }
         }
     });
-    let Some(ed) = use_context::<Editor>() else { return ().into_any() };
-    let email = move || ed.theme.with(|t| t.support_email.clone().unwrap_or_default());
+    let Some(ed) = use_context::<Editor>() else {
+        return ().into_any();
+    };
+    let email = move || {
+        ed.theme
+            .with(|t| t.support_email.clone().unwrap_or_default())
+    };
     let url = move || ed.theme.with(|t| t.support_url.clone().unwrap_or_default());
     let count = move || ed.theme.with(|t| t.footer_links.len());
     let add = move |_| {
         ed.touched("footer_links");
-        ed.theme.update(|t| t.footer_links.push(FooterLink { label: String::new(), url: String::new() }));
+        ed.theme.update(|t| {
+            t.footer_links.push(FooterLink {
+                label: String::new(),
+                url: String::new(),
+            })
+        });
     };
     view! { class=class,
         <fieldset class="stack">
@@ -66,18 +76,31 @@ pub fn ContentControls() -> impl IntoView {
 
 #[component]
 fn FooterLinkRow(index: usize) -> impl IntoView {
-    let Some(ed) = use_context::<Editor>() else { return ().into_any() };
-    let (label_key, url_key) = (format!("footer_links.{index}.label"), format!("footer_links.{index}.url"));
-    let get = move |f: fn(&FooterLink) -> String| ed.theme.with(|t| t.footer_links.get(index).map(f).unwrap_or_default());
+    let Some(ed) = use_context::<Editor>() else {
+        return ().into_any();
+    };
+    let (label_key, url_key) = (
+        format!("footer_links.{index}.label"),
+        format!("footer_links.{index}.url"),
+    );
+    let get = move |f: fn(&FooterLink) -> String| {
+        ed.theme
+            .with(|t| t.footer_links.get(index).map(f).unwrap_or_default())
+    };
     let set = move |v: String, url: bool| {
         ed.theme.update(|t: &mut Theme| {
             if let Some(l) = t.footer_links.get_mut(index) {
-                if url { l.url = v } else { l.label = v }
+                if url {
+                    l.url = v
+                } else {
+                    l.label = v
+                }
             }
         })
     };
     let remove = move |_| {
-        ed.problems.update(|p| p.retain(|k, _| !k.starts_with("footer_links")));
+        ed.problems
+            .update(|p| p.retain(|k, _| !k.starts_with("footer_links")));
         ed.theme.update(|t| {
             if index < t.footer_links.len() {
                 t.footer_links.remove(index);
@@ -212,7 +235,9 @@ fn AssetControl(
         }
     });
     let slot = which;
-    let Some(ed) = use_context::<Editor>() else { return ().into_any() };
+    let Some(ed) = use_context::<Editor>() else {
+        return ().into_any();
+    };
     let key = slot.key();
     let id = format!("theme-asset-{}", key.replace('_', "-"));
     let busy = RwSignal::new(false);
@@ -220,7 +245,9 @@ fn AssetControl(
     let on_change = move |ev: leptos::ev::Event| {
         let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
         let Some(input) = input else { return };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
         ed.touched(key);
         busy.set(true);
         leptos::task::spawn_local(async move {
@@ -229,7 +256,10 @@ fn AssetControl(
                     ed.theme.try_update(|t| slot.set(t, Some(a.id)));
                 }
                 Err(e) => {
-                    let message = e.field("file").or_else(|| e.field("kind")).unwrap_or_else(|| e.message());
+                    let message = e
+                        .field("file")
+                        .or_else(|| e.field("kind"))
+                        .unwrap_or_else(|| e.message());
                     ed.problems.try_update(|p| {
                         p.insert(key.to_owned(), message);
                     });
@@ -273,7 +303,9 @@ fn AssetControl(
 /// The custom CSS snippet, checked as it is typed by the same code the server runs.
 #[component]
 pub fn CustomCssControl() -> impl IntoView {
-    let Some(ed) = use_context::<Editor>() else { return ().into_any() };
+    let Some(ed) = use_context::<Editor>() else {
+        return ().into_any();
+    };
     let value = move || ed.theme.with(|t| t.custom_css.clone().unwrap_or_default());
     view! {
         <fieldset class="stack">

@@ -25,7 +25,11 @@ const COLORS: [(&str, &str); 11] = [
 
 /// The palette of `mode` (`light` or `dark`).
 fn palette<'a>(t: &'a Theme, mode: &str) -> &'a Palette {
-    if mode == "dark" { &t.dark } else { &t.light }
+    if mode == "dark" {
+        &t.dark
+    } else {
+        &t.light
+    }
 }
 
 /// The field `name` of a palette; the names are the fixed ones of [`COLORS`].
@@ -52,7 +56,11 @@ fn get(t: &Theme, mode: &str, name: &str) -> String {
 }
 
 fn set(t: &mut Theme, mode: &str, name: &str, value: String) {
-    let p = if mode == "dark" { &mut t.dark } else { &mut t.light };
+    let p = if mode == "dark" {
+        &mut t.dark
+    } else {
+        &mut t.light
+    };
     if let Some(f) = field(p, name) {
         *f = value;
     }
@@ -118,7 +126,9 @@ fn ColorControl(
     let value = move || ed.theme.with(|t| get(t, mode, name));
     // The picker only speaks #rrggbb: a colour being typed shows the default until it parses.
     let swatch = move || {
-        parse_color(&value()).map(|c| c.hex()).unwrap_or_else(|_| get(&default_theme(), mode, name))
+        parse_color(&value())
+            .map(|c| c.hex())
+            .unwrap_or_else(|_| get(&default_theme(), mode, name))
     };
     let error = {
         let key = key.clone();
@@ -161,10 +171,18 @@ fn ColorControl(
 /// Display name, font family, corner radius and density.
 #[component]
 pub fn GeneralControls() -> impl IntoView {
-    let Some(ed) = use_context::<Editor>() else { return ().into_any() };
-    let name = move || ed.theme.with(|t| t.display_name.clone().unwrap_or_default());
+    let Some(ed) = use_context::<Editor>() else {
+        return ().into_any();
+    };
+    let name = move || {
+        ed.theme
+            .with(|t| t.display_name.clone().unwrap_or_default())
+    };
     let font = move || ed.theme.with(|t| t.font_family.clone().unwrap_or_default());
-    let radius = move || ed.theme.with(|t| t.radius_px.map(|r| r.to_string()).unwrap_or_default());
+    let radius = move || {
+        ed.theme
+            .with(|t| t.radius_px.map(|r| r.to_string()).unwrap_or_default())
+    };
     let compact = move || ed.theme.with(|t| t.density == Density::Compact);
     view! {
         <fieldset class="stack">

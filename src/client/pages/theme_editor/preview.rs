@@ -2,11 +2,11 @@
 
 use super::Editor;
 use crate::client::pages::theme_preview::{PreviewMessage, Screen};
-use wasm_bindgen::JsValue;
 use crate::client::style::scoped;
 use crate::core::theme::contrast_pairs;
 use leptos::prelude::*;
 use stylers_macro::style_str;
+use wasm_bindgen::JsValue;
 
 /// The portal's screens in the theme being edited: the `/theme/preview` page in an iframe, as
 /// wide as a desktop window or a phone, sent the theme whenever it changes.
@@ -36,12 +36,16 @@ pub fn Preview(
             margin-inline: auto;
         }
     });
-    let Some(ed) = use_context::<Editor>() else { return ().into_any() };
+    let Some(ed) = use_context::<Editor>() else {
+        return ().into_any();
+    };
     let frame = NodeRef::<leptos::html::Iframe>::new();
     let height = RwSignal::new(600u32);
     let ready = RwSignal::new(false);
     let send = move || {
-        let Some(win) = frame.get_untracked().and_then(|f| f.content_window()) else { return };
+        let Some(win) = frame.get_untracked().and_then(|f| f.content_window()) else {
+            return;
+        };
         let msg = PreviewMessage::Show {
             theme: Box::new(ed.theme.get_untracked()),
             mode: mode.get_untracked().to_owned(),
@@ -51,7 +55,10 @@ pub fn Preview(
     };
     let handle = window_event_listener(leptos::ev::message, move |ev| {
         // Only our own iframe's messages count.
-        let ours = frame.get_untracked().and_then(|f| f.content_window()).map(JsValue::from);
+        let ours = frame
+            .get_untracked()
+            .and_then(|f| f.content_window())
+            .map(JsValue::from);
         if ours.is_none() || ev.source().map(JsValue::from) != ours {
             return;
         }
@@ -84,9 +91,16 @@ pub fn Preview(
 /// Pairs below WCAG AA, recomputed as the designer types.
 #[component]
 pub fn ContrastPanel() -> impl IntoView {
-    let Some(ed) = use_context::<Editor>() else { return ().into_any() };
+    let Some(ed) = use_context::<Editor>() else {
+        return ().into_any();
+    };
     let failing = Memo::new(move |_| {
-        ed.theme.with(|t| contrast_pairs(t).into_iter().filter(|p| p.ratio < p.required).collect::<Vec<_>>())
+        ed.theme.with(|t| {
+            contrast_pairs(t)
+                .into_iter()
+                .filter(|p| p.ratio < p.required)
+                .collect::<Vec<_>>()
+        })
     });
     view! {
         <section class="stack" aria-labelledby="contrast-heading">

@@ -30,7 +30,10 @@ impl Party {
         Party { pair, info }
     }
     fn key_der(&self) -> Vec<u8> {
-        PKey::private_key_from_pem(self.pair.private_key_pem.as_bytes()).unwrap().private_key_to_der().unwrap()
+        PKey::private_key_from_pem(self.pair.private_key_pem.as_bytes())
+            .unwrap()
+            .private_key_to_der()
+            .unwrap()
     }
     fn cert_b64(&self) -> String {
         crate::server::saml::pem_body(&self.pair.certificate_pem)
@@ -114,7 +117,10 @@ fn sig_template(id: &str, o: &Opts, signer: &Party) -> String {
 
 fn strip_decl(xml: &str) -> String {
     match xml.strip_prefix("<?xml") {
-        Some(rest) => rest.split_once("?>").map(|(_, r)| r.trim_start().to_owned()).unwrap_or_default(),
+        Some(rest) => rest
+            .split_once("?>")
+            .map(|(_, r)| r.trim_start().to_owned())
+            .unwrap_or_default(),
         None => xml.to_owned(),
     }
 }
@@ -122,7 +128,11 @@ fn strip_decl(xml: &str) -> String {
 /// The Assertion, signed by `signer` when given.
 fn assertion(o: &Opts, id: &str, signer: Option<&Party>) -> String {
     let sig = signer.map(|s| sig_template(id, o, s)).unwrap_or_default();
-    let irt = o.scd_irt.as_ref().map(|i| format!(r#" InResponseTo="{i}""#)).unwrap_or_default();
+    let irt = o
+        .scd_irt
+        .as_ref()
+        .map(|i| format!(r#" InResponseTo="{i}""#))
+        .unwrap_or_default();
     let xml = format!(
         r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" xmlns:xs="http://www.w3.org/2001/XMLSchema" ID="{id}" Version="2.0" IssueInstant="{ii}"><saml:Issuer>{iss}</saml:Issuer>{sig}<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">{nameid}</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="{scdnoa}" Recipient="{rcpt}"{irt}/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="{nb}" NotOnOrAfter="{noa}"><saml:AudienceRestriction><saml:Audience>{aud}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="{ii}" SessionIndex="_session1"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement><saml:AttributeStatement><saml:Attribute Name="email" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic"><saml:AttributeValue>ada@example.org</saml:AttributeValue></saml:Attribute><saml:Attribute Name="http://schemas.xmlsoap.org/claims/Group" FriendlyName="groups"><saml:AttributeValue>admins</saml:AttributeValue><saml:AttributeValue>eng &amp; ops</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion>"#,
         ii = o.issue_instant,
@@ -148,8 +158,16 @@ fn response(o: &Opts, inner: &str, signer: Option<&Party>) -> String {
         .as_ref()
         .map(|i| format!(r#"<saml:Issuer xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">{i}</saml:Issuer>"#))
         .unwrap_or_default();
-    let dest = o.destination.as_ref().map(|d| format!(r#" Destination="{d}""#)).unwrap_or_default();
-    let irt = o.response_irt.as_ref().map(|i| format!(r#" InResponseTo="{i}""#)).unwrap_or_default();
+    let dest = o
+        .destination
+        .as_ref()
+        .map(|d| format!(r#" Destination="{d}""#))
+        .unwrap_or_default();
+    let irt = o
+        .response_irt
+        .as_ref()
+        .map(|i| format!(r#" InResponseTo="{i}""#))
+        .unwrap_or_default();
     let sig = signer.map(|s| sig_template(id, o, s)).unwrap_or_default();
     let xml = format!(
         r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="{id}" Version="2.0" IssueInstant="{ii}"{dest}{irt}>{issuer}{sig}<samlp:Status>{status}</samlp:Status>{inner}</samlp:Response>"#,
@@ -170,7 +188,11 @@ fn signed(o: &Opts) -> String {
 fn b64(xml: &str) -> String {
     // Line-wrapped like many IdPs' form posts.
     let s = STANDARD.encode(xml);
-    s.as_bytes().chunks(76).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("\r\n")
+    s.as_bytes()
+        .chunks(76)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("\r\n")
 }
 
 fn ok(xml: &str, e: &Expectations) -> Validated {
@@ -184,14 +206,21 @@ fn refused(xml: &str, e: &Expectations) -> Rejection {
     match validate(&b64(xml), e) {
         Ok(v) => panic!("accepted: {v:?}\n{xml}"),
         Err((r, pretty)) => {
-            assert!(pretty.is_some(), "pretty XML should accompany a decodable response");
+            assert!(
+                pretty.is_some(),
+                "pretty XML should accompany a decodable response"
+            );
             r
         }
     }
 }
 
 fn fact<'a>(r: &'a Rejection, key: &str) -> &'a str {
-    r.facts.iter().find(|f| f.key == key).map(|f| f.value.as_str()).unwrap_or_else(|| panic!("no fact {key} in {r:?}"))
+    r.facts
+        .iter()
+        .find(|f| f.key == key)
+        .map(|f| f.value.as_str())
+        .unwrap_or_else(|| panic!("no fact {key} in {r:?}"))
 }
 
 fn certs() -> Vec<CertificateInfo> {
@@ -206,7 +235,10 @@ fn accepts_response_and_assertion_signed_and_reads_everything() {
     assert_eq!(v.assertion_id, "_assert5e2a");
     assert_eq!(v.issuer, IDP);
     assert_eq!(v.name_id, "ada@example.org");
-    assert_eq!(v.name_id_format.as_deref(), Some("urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"));
+    assert_eq!(
+        v.name_id_format.as_deref(),
+        Some("urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress")
+    );
     assert_eq!(v.in_response_to.as_deref(), Some(REQ));
     assert_eq!(v.session_index.as_deref(), Some("_session1"));
     // The earlier of Conditions (00:04:58) and SubjectConfirmationData (00:02:58).
@@ -245,7 +277,10 @@ fn accepts_assertion_only_signed_and_response_only_signed() {
 #[test]
 fn refuses_wrong_audience() {
     let certs = certs();
-    let o = Opts { audience: "https://other-sp.test".into(), ..opts() };
+    let o = Opts {
+        audience: "https://other-sp.test".into(),
+        ..opts()
+    };
     let r = refused(&signed(&o), &exp(&certs));
     assert_eq!(r.code, FailureCode::SamlAudienceMismatch);
     assert_eq!(fact(&r, "expected"), SP);
@@ -255,13 +290,34 @@ fn refuses_wrong_audience() {
 #[test]
 fn refuses_wrong_issuer_in_assertion_or_response() {
     let certs = certs();
-    let r = refused(&signed(&Opts { assertion_issuer: "https://evil.test".into(), ..opts() }), &exp(&certs));
+    let r = refused(
+        &signed(&Opts {
+            assertion_issuer: "https://evil.test".into(),
+            ..opts()
+        }),
+        &exp(&certs),
+    );
     assert_eq!(r.code, FailureCode::SamlIssuerMismatch);
-    assert_eq!((fact(&r, "expected"), fact(&r, "received")), (IDP, "https://evil.test"));
-    let r = refused(&signed(&Opts { response_issuer: Some("https://evil.test".into()), ..opts() }), &exp(&certs));
+    assert_eq!(
+        (fact(&r, "expected"), fact(&r, "received")),
+        (IDP, "https://evil.test")
+    );
+    let r = refused(
+        &signed(&Opts {
+            response_issuer: Some("https://evil.test".into()),
+            ..opts()
+        }),
+        &exp(&certs),
+    );
     assert_eq!(r.code, FailureCode::SamlIssuerMismatch);
     // No Response Issuer is fine (it is optional).
-    ok(&signed(&Opts { response_issuer: None, ..opts() }), &exp(&certs));
+    ok(
+        &signed(&Opts {
+            response_issuer: None,
+            ..opts()
+        }),
+        &exp(&certs),
+    );
 }
 
 #[test]
@@ -295,14 +351,38 @@ fn refuses_not_yet_valid() {
 #[test]
 fn refuses_wrong_destination_and_recipient() {
     let certs = certs();
-    let r = refused(&signed(&Opts { destination: Some("https://old.test/acs".into()), ..opts() }), &exp(&certs));
+    let r = refused(
+        &signed(&Opts {
+            destination: Some("https://old.test/acs".into()),
+            ..opts()
+        }),
+        &exp(&certs),
+    );
     assert_eq!(r.code, FailureCode::SamlDestinationMismatch);
-    assert_eq!((fact(&r, "expected"), fact(&r, "received")), (ACS, "https://old.test/acs"));
+    assert_eq!(
+        (fact(&r, "expected"), fact(&r, "received")),
+        (ACS, "https://old.test/acs")
+    );
     // Destination is optional.
-    ok(&signed(&Opts { destination: None, ..opts() }), &exp(&certs));
-    let r = refused(&signed(&Opts { recipient: "https://old.test/acs".into(), ..opts() }), &exp(&certs));
+    ok(
+        &signed(&Opts {
+            destination: None,
+            ..opts()
+        }),
+        &exp(&certs),
+    );
+    let r = refused(
+        &signed(&Opts {
+            recipient: "https://old.test/acs".into(),
+            ..opts()
+        }),
+        &exp(&certs),
+    );
     assert_eq!(r.code, FailureCode::SamlRecipientMismatch);
-    assert_eq!((fact(&r, "expected"), fact(&r, "received")), (ACS, "https://old.test/acs"));
+    assert_eq!(
+        (fact(&r, "expected"), fact(&r, "received")),
+        (ACS, "https://old.test/acs")
+    );
 }
 
 #[test]
@@ -312,9 +392,19 @@ fn refuses_in_response_to_mismatch() {
     e.request_id = Some("_another");
     let r = refused(&signed(&opts()), &e);
     assert_eq!(r.code, FailureCode::SamlInResponseToMismatch);
-    assert_eq!((fact(&r, "expected"), fact(&r, "received")), ("_another", REQ));
+    assert_eq!(
+        (fact(&r, "expected"), fact(&r, "received")),
+        ("_another", REQ)
+    );
     // A request was sent but the answer names none.
-    let r = refused(&signed(&Opts { response_irt: None, scd_irt: None, ..opts() }), &exp(&certs));
+    let r = refused(
+        &signed(&Opts {
+            response_irt: None,
+            scd_irt: None,
+            ..opts()
+        }),
+        &exp(&certs),
+    );
     assert_eq!(r.code, FailureCode::SamlInResponseToMismatch);
     assert_eq!(fact(&r, "received"), "(none)");
 }
@@ -322,7 +412,11 @@ fn refuses_in_response_to_mismatch() {
 #[test]
 fn idp_initiated_is_refused_unless_allowed() {
     let certs = certs();
-    let unsolicited = signed(&Opts { response_irt: None, scd_irt: None, ..opts() });
+    let unsolicited = signed(&Opts {
+        response_irt: None,
+        scd_irt: None,
+        ..opts()
+    });
     let mut e = exp(&certs);
     e.request_id = None;
     let r = refused(&unsolicited, &e);
@@ -349,23 +443,38 @@ fn reports_a_responder_status_with_its_message_even_unsigned() {
     };
     let r = refused(&response(&o, "", None), &exp(&certs));
     assert_eq!(r.code, FailureCode::SamlStatusNotSuccess);
-    assert_eq!(fact(&r, "status_code"), "urn:oasis:names:tc:SAML:2.0:status:Responder");
-    assert_eq!(fact(&r, "sub_status"), "urn:oasis:names:tc:SAML:2.0:status:RequestDenied");
-    assert_eq!(fact(&r, "status_message"), "User is not assigned to this application");
+    assert_eq!(
+        fact(&r, "status_code"),
+        "urn:oasis:names:tc:SAML:2.0:status:Responder"
+    );
+    assert_eq!(
+        fact(&r, "sub_status"),
+        "urn:oasis:names:tc:SAML:2.0:status:RequestDenied"
+    );
+    assert_eq!(
+        fact(&r, "status_message"),
+        "User is not assigned to this application"
+    );
 }
 
 #[test]
 fn refuses_unsigned() {
     let certs = certs();
     let o = opts();
-    let r = refused(&response(&o, &assertion(&o, "_a", None), None), &exp(&certs));
+    let r = refused(
+        &response(&o, &assertion(&o, "_a", None), None),
+        &exp(&certs),
+    );
     assert_eq!(r.code, FailureCode::SamlUnsigned);
 }
 
 #[test]
 fn sha1_is_refused_unless_allowed() {
     let certs = certs();
-    let o = Opts { sig_alg: (RSA_SHA1, SHA1), ..opts() };
+    let o = Opts {
+        sig_alg: (RSA_SHA1, SHA1),
+        ..opts()
+    };
     let xml = signed(&o);
     let r = refused(&xml, &exp(&certs));
     assert_eq!(r.code, FailureCode::SamlAlgorithmNotAllowed);
@@ -374,7 +483,13 @@ fn sha1_is_refused_unless_allowed() {
     e.allow_sha1 = true;
     ok(&xml, &e);
     // SHA-256 signature over a SHA-1 digest names the digest.
-    let r = refused(&signed(&Opts { sig_alg: (RSA_SHA256, SHA1), ..opts() }), &exp(&certs));
+    let r = refused(
+        &signed(&Opts {
+            sig_alg: (RSA_SHA256, SHA1),
+            ..opts()
+        }),
+        &exp(&certs),
+    );
     assert_eq!(fact(&r, "algorithm"), SHA1);
 }
 
@@ -382,32 +497,59 @@ fn sha1_is_refused_unless_allowed() {
 fn wrong_certificate_is_a_certificate_mismatch_with_both_fingerprints() {
     let certs = certs();
     let o = opts();
-    let xml = response(&o, &assertion(&o, "_a", Some(other_idp())), Some(other_idp()));
+    let xml = response(
+        &o,
+        &assertion(&o, "_a", Some(other_idp())),
+        Some(other_idp()),
+    );
     let r = refused(&xml, &exp(&certs));
     assert_eq!(r.code, FailureCode::SamlCertificateMismatch);
-    assert_eq!(fact(&r, "expected_fingerprint"), idp().info.sha256_fingerprint);
-    assert_eq!(fact(&r, "presented_fingerprint"), other_idp().info.sha256_fingerprint);
+    assert_eq!(
+        fact(&r, "expected_fingerprint"),
+        idp().info.sha256_fingerprint
+    );
+    assert_eq!(
+        fact(&r, "presented_fingerprint"),
+        other_idp().info.sha256_fingerprint
+    );
 }
 
 #[test]
 fn tampered_content_is_an_invalid_signature() {
     let certs = certs();
-    let xml = signed(&opts()).replace("ada@example.org</saml:NameID>", "root@example.org</saml:NameID>");
+    let xml = signed(&opts()).replace(
+        "ada@example.org</saml:NameID>",
+        "root@example.org</saml:NameID>",
+    );
     let r = refused(&xml, &exp(&certs));
     assert_eq!(r.code, FailureCode::SamlSignatureInvalid);
-    assert_eq!(fact(&r, "expected_fingerprint"), idp().info.sha256_fingerprint);
-    assert_eq!(fact(&r, "presented_fingerprint"), idp().info.sha256_fingerprint);
+    assert_eq!(
+        fact(&r, "expected_fingerprint"),
+        idp().info.sha256_fingerprint
+    );
+    assert_eq!(
+        fact(&r, "presented_fingerprint"),
+        idp().info.sha256_fingerprint
+    );
     // Same when only the assertion is signed.
     let o = opts();
-    let xml = response(&o, &assertion(&o, "_a", Some(idp())), None).replace(">ada@example.org<", ">root@example.org<");
-    assert_eq!(refused(&xml, &exp(&certs)).code, FailureCode::SamlSignatureInvalid);
+    let xml = response(&o, &assertion(&o, "_a", Some(idp())), None)
+        .replace(">ada@example.org<", ">root@example.org<");
+    assert_eq!(
+        refused(&xml, &exp(&certs)).code,
+        FailureCode::SamlSignatureInvalid
+    );
 }
 
 #[test]
 fn rollover_any_configured_certificate_may_sign() {
     let both = vec![idp().info.clone(), other_idp().info.clone()];
     let o = opts();
-    let by_second = response(&o, &assertion(&o, "_a", Some(other_idp())), Some(other_idp()));
+    let by_second = response(
+        &o,
+        &assertion(&o, "_a", Some(other_idp())),
+        Some(other_idp()),
+    );
     ok(&by_second, &exp(&both));
     ok(&signed(&o), &exp(&both));
     // A broken certificate in the list does not spoil the good ones.
@@ -422,14 +564,29 @@ fn a_second_assertion_next_to_a_signed_one_is_refused() {
     let certs = certs();
     let o = opts();
     let good = assertion(&o, "_a", Some(idp()));
-    let evil = assertion(&Opts { name_id: "root@example.org".into(), ..opts() }, "_evil", None);
+    let evil = assertion(
+        &Opts {
+            name_id: "root@example.org".into(),
+            ..opts()
+        },
+        "_evil",
+        None,
+    );
     // Unsigned assertion first, signed one second (classic wrapping order).
     let xml = response(&o, &format!("{evil}{good}"), None);
-    assert_eq!(refused(&xml, &exp(&certs)).code, FailureCode::SamlMultipleAssertions);
+    assert_eq!(
+        refused(&xml, &exp(&certs)).code,
+        FailureCode::SamlMultipleAssertions
+    );
     // The signed assertion hidden in Extensions, the attacker's in the normal place.
-    let xml = response(&o, &evil, None)
-        .replace("<samlp:Status>", &format!("<samlp:Extensions>{good}</samlp:Extensions><samlp:Status>"));
-    assert_eq!(refused(&xml, &exp(&certs)).code, FailureCode::SamlMultipleAssertions);
+    let xml = response(&o, &evil, None).replace(
+        "<samlp:Status>",
+        &format!("<samlp:Extensions>{good}</samlp:Extensions><samlp:Status>"),
+    );
+    assert_eq!(
+        refused(&xml, &exp(&certs)).code,
+        FailureCode::SamlMultipleAssertions
+    );
 }
 
 #[test]
@@ -447,7 +604,10 @@ fn an_assertion_outside_the_signed_response_is_refused() {
 #[test]
 fn comment_in_name_id_never_truncates_it() {
     let certs = certs();
-    let xml = signed(&Opts { name_id: "ada@example.org<!---->.evil.test".into(), ..opts() });
+    let xml = signed(&Opts {
+        name_id: "ada@example.org<!---->.evil.test".into(),
+        ..opts()
+    });
     match validate(&b64(&xml), &exp(&certs)) {
         Ok(v) => assert_eq!(v.name_id, "ada@example.org.evil.test"),
         Err((r, _)) => assert_eq!(r.code, FailureCode::SamlSignatureInvalid, "{r:?}"),
@@ -505,12 +665,26 @@ fn encrypt_for(plain: &str, recipient: &Party, gcm: bool) -> String {
     let (alg, data) = if gcm {
         let iv: [u8; 12] = rand::random();
         let mut tag = [0u8; 16];
-        let ct = encrypt_aead(Cipher::aes_256_gcm(), &key, Some(&iv), &[], plain.as_bytes(), &mut tag).unwrap();
-        ("http://www.w3.org/2009/xmlenc11#aes256-gcm", [&iv[..], &ct, &tag].concat())
+        let ct = encrypt_aead(
+            Cipher::aes_256_gcm(),
+            &key,
+            Some(&iv),
+            &[],
+            plain.as_bytes(),
+            &mut tag,
+        )
+        .unwrap();
+        (
+            "http://www.w3.org/2009/xmlenc11#aes256-gcm",
+            [&iv[..], &ct, &tag].concat(),
+        )
     } else {
         let iv: [u8; 16] = rand::random();
         let ct = encrypt(Cipher::aes_256_cbc(), &key, Some(&iv), plain.as_bytes()).unwrap();
-        ("http://www.w3.org/2001/04/xmlenc#aes256-cbc", [&iv[..], &ct].concat())
+        (
+            "http://www.w3.org/2001/04/xmlenc#aes256-cbc",
+            [&iv[..], &ct].concat(),
+        )
     };
     let pk = cert.public_key().unwrap();
     let mut enc = Encrypter::new(&pk).unwrap();
@@ -535,7 +709,10 @@ fn encrypted_signed_assertion_is_decrypted_with_our_key() {
         let enc = encrypt_for(&assertion(&o, "_enc", Some(idp())), sp_keys(), gcm);
         // Unsigned envelope: the assertion's own signature carries it.
         let v = ok(&response(&o, &enc, None), &e);
-        assert_eq!((v.assertion_id.as_str(), v.name_id.as_str()), ("_enc", "ada@example.org"));
+        assert_eq!(
+            (v.assertion_id.as_str(), v.name_id.as_str()),
+            ("_enc", "ada@example.org")
+        );
         assert!(v.pretty_xml.contains("decrypted"), "{}", v.pretty_xml);
         // Signed envelope too.
         ok(&response(&o, &enc, Some(idp())), &e);
@@ -543,7 +720,10 @@ fn encrypted_signed_assertion_is_decrypted_with_our_key() {
     // An unsigned assertion inside a signed Response is fine; inside an unsigned one it is not.
     let enc_unsigned = encrypt_for(&assertion(&o, "_enc", None), sp_keys(), false);
     ok(&response(&o, &enc_unsigned, Some(idp())), &e);
-    assert_eq!(refused(&response(&o, &enc_unsigned, None), &e).code, FailureCode::SamlUnsigned);
+    assert_eq!(
+        refused(&response(&o, &enc_unsigned, None), &e).code,
+        FailureCode::SamlUnsigned
+    );
 }
 
 #[test]
@@ -561,9 +741,16 @@ fn encrypted_assertion_problems() {
     assert_eq!(r.code, FailureCode::SamlEncryptedUnreadable);
     assert_eq!(fact(&r, "problem"), "not encrypted for our certificate");
     // A tampered inner assertion fails its own signature.
-    let enc = encrypt_for(&assertion(&o, "_enc", Some(idp())).replace(">ada@", ">root@"), sp_keys(), true);
+    let enc = encrypt_for(
+        &assertion(&o, "_enc", Some(idp())).replace(">ada@", ">root@"),
+        sp_keys(),
+        true,
+    );
     e.decryption_key_pem = Some(&sp_keys().pair.private_key_pem);
-    assert_eq!(refused(&response(&o, &enc, None), &e).code, FailureCode::SamlSignatureInvalid);
+    assert_eq!(
+        refused(&response(&o, &enc, None), &e).code,
+        FailureCode::SamlSignatureInvalid
+    );
 }
 
 #[test]
@@ -575,7 +762,9 @@ fn a_signature_outside_the_element_it_signs_is_refused() {
     let end = xml.find("</ds:Signature>").unwrap() + "</ds:Signature>".len();
     let sig = &xml[start..end];
     // Still verifies (the reference is by ID), but sits in the Response instead.
-    let moved = xml.replacen(sig, "", 1).replacen("<samlp:Status>", &format!("{sig}<samlp:Status>"), 1);
+    let moved =
+        xml.replacen(sig, "", 1)
+            .replacen("<samlp:Status>", &format!("{sig}<samlp:Status>"), 1);
     let r = refused(&moved, &exp(&certs));
     assert_eq!(r.code, FailureCode::SamlSignatureInvalid);
     assert!(fact(&r, "problem").contains("<Response>"), "{r:?}");
@@ -588,13 +777,19 @@ fn an_unsigned_response_cannot_lend_its_in_response_to_to_a_signed_unsolicited_a
     let certs = certs();
     // The IdP signed an unsolicited assertion (no InResponseTo); an attacker wraps it in an
     // unsigned Response claiming to answer our request.
-    let o = Opts { scd_irt: None, ..opts() };
+    let o = Opts {
+        scd_irt: None,
+        ..opts()
+    };
     let xml = response(&o, &assertion(&o, "_unsolicited", Some(idp())), None);
     let r = refused(&xml, &exp(&certs));
     assert_eq!(r.code, FailureCode::SamlInResponseToMismatch);
     assert!(fact(&r, "received").contains("cannot be trusted"), "{r:?}");
     // Signed by the IdP, the same envelope is the IdP's own word and counts.
-    ok(&response(&o, &assertion(&o, "_a", None), Some(idp())), &exp(&certs));
+    ok(
+        &response(&o, &assertion(&o, "_a", None), Some(idp())),
+        &exp(&certs),
+    );
 }
 
 #[test]
@@ -616,8 +811,10 @@ fn rsa_1_5_key_transport_is_refused() {
     let o = opts();
     let mut e = exp(&certs);
     e.decryption_key_pem = Some(&sp_keys().pair.private_key_pem);
-    let enc = encrypt_for(&assertion(&o, "_enc", Some(idp())), sp_keys(), false)
-        .replace("http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p", "http://www.w3.org/2001/04/xmlenc#rsa-1_5");
+    let enc = encrypt_for(&assertion(&o, "_enc", Some(idp())), sp_keys(), false).replace(
+        "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p",
+        "http://www.w3.org/2001/04/xmlenc#rsa-1_5",
+    );
     let r = refused(&response(&o, &enc, Some(idp())), &e);
     assert_eq!(r.code, FailureCode::SamlEncryptedUnreadable);
     assert!(fact(&r, "problem").contains("RSA-1_5"), "{r:?}");
@@ -637,16 +834,31 @@ fn an_xpath_transform_is_refused_before_libxmlsec_runs_it() {
     let started = std::time::Instant::now();
     let r = refused(&xml, &exp(&certs));
     assert_eq!(r.code, FailureCode::SamlAlgorithmNotAllowed);
-    assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
 fn pretty_xml_is_capped() {
     let o = opts();
-    let big = format!("<r>{}</r>", "<v>0123456789012345678901234567890123456789</v>".repeat(6_000));
+    let big = format!(
+        "<r>{}</r>",
+        "<v>0123456789012345678901234567890123456789</v>".repeat(6_000)
+    );
     let pretty = pretty_print(&big);
-    assert!(pretty.len() < super::super::pretty::MAX_PRETTY_BYTES + 200, "{}", pretty.len());
-    assert!(pretty.ends_with("KB are shown. -->\n"), "{}", &pretty[pretty.len() - 80..]);
+    assert!(
+        pretty.len() < super::super::pretty::MAX_PRETTY_BYTES + 200,
+        "{}",
+        pretty.len()
+    );
+    assert!(
+        pretty.ends_with("KB are shown. -->\n"),
+        "{}",
+        &pretty[pretty.len() - 80..]
+    );
     // A normal response is kept whole.
     assert!(!pretty_print(&signed(&o)).contains("Cut here"));
 }
@@ -654,8 +866,15 @@ fn pretty_xml_is_capped() {
 #[tokio::test]
 async fn a_post_that_cannot_get_a_turn_is_refused_as_busy_without_its_xml() {
     let certs = certs();
-    let gate = VerifyGate::new(1, std::time::Duration::from_millis(50), std::time::Duration::from_secs(5));
-    let held = std::sync::Arc::clone(&gate.permits).acquire_owned().await.unwrap();
+    let gate = VerifyGate::new(
+        1,
+        std::time::Duration::from_millis(50),
+        std::time::Duration::from_secs(5),
+    );
+    let held = std::sync::Arc::clone(&gate.permits)
+        .acquire_owned()
+        .await
+        .unwrap();
     let xml = b64(&signed(&opts()));
     let (r, pretty) = validate_gated(&gate, &xml, &exp(&certs)).await.unwrap_err();
     assert_eq!(r.code, FailureCode::Busy);
@@ -675,14 +894,20 @@ fn wrapped_keys_are_counted_and_sized_before_our_private_key_is_used() {
     let start = enc.find("<xenc:EncryptedKey>").unwrap();
     let end = enc.find("</xenc:EncryptedKey>").unwrap() + "</xenc:EncryptedKey>".len();
     // Each wrapped key would cost an RSA private-key operation.
-    let many = format!("{}{}{}", &enc[..start], enc[start..end].repeat(100), &enc[end..]);
+    let many = format!(
+        "{}{}{}",
+        &enc[..start],
+        enc[start..end].repeat(100),
+        &enc[end..]
+    );
     let started = std::time::Instant::now();
     let r = refused(&response(&o, &many, None), &e);
     assert_eq!(r.code, FailureCode::SamlEncryptedUnreadable);
     assert!(fact(&r, "problem").contains("100 EncryptedKeys"), "{r:?}");
     assert!(started.elapsed() < std::time::Duration::from_secs(1));
     // A wrapped key shorter than our modulus never reaches RSA.
-    let value_start = enc[start..].find("<xenc:CipherValue>").unwrap() + start + "<xenc:CipherValue>".len();
+    let value_start =
+        enc[start..].find("<xenc:CipherValue>").unwrap() + start + "<xenc:CipherValue>".len();
     let value_end = enc[value_start..].find('<').unwrap() + value_start;
     let short = format!("{}AQ=={}", &enc[..value_start], &enc[value_end..]);
     let r = refused(&response(&o, &short, None), &e);

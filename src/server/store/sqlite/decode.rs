@@ -6,7 +6,11 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 pub(super) fn env_row(r: SqliteRow) -> Result<Environment, sqlx::Error> {
-    Ok(Environment { id: r.try_get("id")?, name: r.try_get("name")?, created_at: r.try_get("created_at")? })
+    Ok(Environment {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        created_at: r.try_get("created_at")?,
+    })
 }
 
 pub(super) fn key_row(r: SqliteRow) -> Result<ApiKey, sqlx::Error> {
@@ -29,7 +33,9 @@ pub(super) fn org_row(r: SqliteRow) -> Result<OrganizationRow, sqlx::Error> {
         name: r.try_get("name")?,
         external_id: r.try_get("external_id")?,
         domains: serde_json::from_str(&domains).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-        allow_profiles_outside_organization: r.try_get::<i64, _>("allow_profiles_outside_organization")? != 0,
+        allow_profiles_outside_organization: r
+            .try_get::<i64, _>("allow_profiles_outside_organization")?
+            != 0,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
     })
