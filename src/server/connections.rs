@@ -112,17 +112,15 @@ pub fn apply_saml(row: &mut ConnectionRow, stored: &StoredSaml, now: i64) -> Res
 /// ever sent to the provider, token endpoint and client it was entered for, so changing any of
 /// them needs the secret entered again (the saved one stays with the old details until then).
 pub fn secret_unpaired(previous: &StoredOidc, next: &StoredOidc) -> Option<String> {
-    let origin = |u: &Option<String>| {
-        u.as_deref()
-            .and_then(|u| url::Url::parse(u).ok())
-            .map(|u| u.origin().ascii_serialization())
-    };
     if previous.issuer.trim_end_matches('/') != next.issuer.trim_end_matches('/') {
         Some(format!(
             "The issuer changed from {} to {}. Enter the client secret again: a saved secret is only ever sent to the provider it was entered for.",
             previous.issuer, next.issuer
         ))
-    } else if origin(&previous.token_endpoint) != origin(&next.token_endpoint) {
+    } else if !crate::server::oidc::same_origin(
+        previous.token_endpoint.as_deref(),
+        next.token_endpoint.as_deref(),
+    ) {
         Some(format!(
             "The provider's token endpoint moved to {}. Enter the client secret again: a saved secret is only ever sent where it was entered for.",
             next.token_endpoint.as_deref().unwrap_or("(none)")

@@ -13,7 +13,7 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicU16, Ordering};
 
 mod rp;
-pub use rp::{finish, idp_error, start, AuthStart, OidcOutcome};
+pub use rp::{finish, idp_error, same_origin, start, AuthStart, OidcOutcome};
 
 /// Lets the OIDC library download only through the guarded fetcher.
 struct Guarded<'a> {

@@ -97,6 +97,16 @@ const ALLOWED_ALG_NAMES: [&str; 9] = [
     "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA",
 ];
 
+/// Whether two endpoints (either may be absent) are on the same scheme, host and port: where a
+/// client secret may go is decided by origin, not by path.
+pub fn same_origin(a: Option<&str>, b: Option<&str>) -> bool {
+    let origin = |u: Option<&str>| {
+        u.and_then(|u| url::Url::parse(u).ok())
+            .map(|u| u.origin().ascii_serialization())
+    };
+    origin(a) == origin(b)
+}
+
 /// Exchanges the code and verifies the ID token.
 ///
 /// Client authentication is `client_secret_basic` unless the provider lists only
@@ -120,13 +130,9 @@ pub async fn finish(
     let meta = provider(fetcher, &cfg.issuer).await.map_err(unreachable)?;
     // The secret goes only where it was entered for: a discovery document that moved the token
     // endpoint to another origin since then does not get it.
-    let origin = |u: Option<&str>| {
-        u.and_then(|u| url::Url::parse(u).ok())
-            .map(|u| u.origin().ascii_serialization())
-    };
     let live_endpoint = meta.token_endpoint().map(|u| u.to_string());
     if live_endpoint.is_some()
-        && origin(live_endpoint.as_deref()) != origin(cfg.token_endpoint.as_deref())
+        && !same_origin(live_endpoint.as_deref(), cfg.token_endpoint.as_deref())
     {
         return Err(exchange_failed(
             "token_endpoint_moved",
