@@ -60,6 +60,8 @@ mod guides {
 
     const VALUES: [&str; 4] = ["acs_url", "entity_id", "metadata_url", "redirect_uri"];
     const METHODS: [&str; 4] = ["metadata_url", "metadata_file", "manual", "issuer"];
+    /// `api::guide::GuideTopic`'s tags.
+    const TOPICS: [&str; 4] = ["values", "attributes", "assign", "bring"];
 
     /// `{{verb NAME "LABEL"}}` → (verb, name, label).
     fn placeholder(line: &str) -> Option<(String, String, String)> {
@@ -70,6 +72,19 @@ mod guides {
         Some((verb.to_owned(), name.to_owned(), label.to_owned()))
     }
 
+    /// `Title {#topic}` → (title, topic); the topic says which failures this step fixes
+    /// (`api::guide::GuideTopic`).
+    fn heading(text: &str) -> Result<(String, Option<String>), String> {
+        let text = text.trim();
+        let Some((title, tag)) = text.strip_suffix('}').and_then(|t| t.rsplit_once("{#")) else {
+            return Ok((text.to_owned(), None));
+        };
+        if !TOPICS.contains(&tag) {
+            return Err(format!("unknown topic {{#{tag}}} in: {text}"));
+        }
+        Ok((title.trim().to_owned(), Some(tag.to_owned())))
+    }
+
     fn parse(key: &str, text: &str) -> Result<Value, String> {
         let mut lines = text.lines();
         let title = lines
@@ -77,14 +92,18 @@ mod guides {
             .and_then(|l| l.strip_prefix("# "))
             .ok_or("the first line must be `# Title`")?;
         let mut intro = String::new();
-        let mut steps: Vec<(String, Vec<Value>, String)> = Vec::new();
+        let mut steps: Vec<(String, Option<String>, Vec<Value>, String)> = Vec::new();
         let mut bring = None;
         for line in lines {
             if let Some(step) = line.strip_prefix("## ") {
-                steps.push((step.trim().to_owned(), Vec::new(), String::new()));
+                let (title, topic) = heading(step)?;
+                if topic.is_some() && steps.iter().any(|(_, t, _, _)| *t == topic) {
+                    return Err(format!("topic tagged twice: {line}"));
+                }
+                steps.push((title, topic, Vec::new(), String::new()));
                 continue;
             }
-            let Some((_, blocks, pending)) = steps.last_mut() else {
+            let Some((_, _, blocks, pending)) = steps.last_mut() else {
                 intro.push_str(line);
                 intro.push('\n');
                 continue;
@@ -112,11 +131,11 @@ mod guides {
         }
         let steps: Vec<Value> = steps
             .into_iter()
-            .map(|(title, mut blocks, pending)| {
+            .map(|(title, topic, mut blocks, pending)| {
                 if !pending.trim().is_empty() {
                     blocks.push(json!({ "html": html(&pending) }));
                 }
-                json!({ "title": title, "blocks": blocks })
+                json!({ "title": title, "topic": topic, "blocks": blocks })
             })
             .collect();
         if steps.is_empty() {

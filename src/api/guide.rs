@@ -24,6 +24,9 @@ pub struct Guide {
 pub struct GuideStep {
     /// An action, e.g. "Paste our values".
     pub title: String,
+    /// What the step is about, so a failed test can show the one step that fixes it.
+    #[serde(default)]
+    pub topic: Option<GuideTopic>,
     /// Text and copy boxes, in order.
     pub blocks: Vec<GuideBlock>,
 }
@@ -57,4 +60,40 @@ pub struct GuideBring {
     pub method: String,
     /// The IdP's name for it.
     pub label: String,
+}
+
+/// What a guide step is about. Guides tag their headings (`## Paste our values {#values}`); a
+/// diagnosis names the topic that fixes it, and the portal shows that step of the guide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum GuideTopic {
+    /// Where our values (ACS URL, entity ID, redirect URI) and the signing settings go.
+    Values,
+    /// Which attributes or claims are sent, and the NameID.
+    Attributes,
+    /// Who may sign in through the app.
+    Assign,
+    /// What the admin brings back: metadata, certificate, issuer, client ID and secret.
+    Bring,
+}
+
+impl GuideTopic {
+    /// Every topic.
+    pub const ALL: [GuideTopic; 4] = [
+        GuideTopic::Values,
+        GuideTopic::Attributes,
+        GuideTopic::Assign,
+        GuideTopic::Bring,
+    ];
+
+    /// The tag written in guides, `{#values}`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            GuideTopic::Values => "values",
+            GuideTopic::Attributes => "attributes",
+            GuideTopic::Assign => "assign",
+            GuideTopic::Bring => "bring",
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! Test sign-in and attribute mapping: the bodies of the portal and vendor APIs that start a
 //! test, report its result, and set how IdP attributes become a profile.
 
+use crate::api::guide::GuideTopic;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -168,6 +169,40 @@ pub struct Diagnosis {
     /// Labelled evidence (expected / received values, clocks, fingerprints).
     #[serde(default)]
     pub facts: Vec<Fact>,
+    /// What the admin can click next, most useful first; never empty. [`NextStep::FixInIdp`]
+    /// says outright that the fix is in the identity provider, not in the portal.
+    #[serde(default)]
+    pub next: Vec<NextStep>,
+    /// The part of the IdP's setup guide that fixes this failure, when one does.
+    #[serde(default)]
+    pub guide_topic: Option<GuideTopic>,
+}
+
+/// The portal's next step after a failed test: a button or link, so no diagnosis is a dead end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NextStep {
+    /// Read the email from `source` (an attribute that arrived, or [`NAME_ID_SOURCE`]), save
+    /// the mapping and test again, in one click.
+    UseAsEmail {
+        /// The attribute name, or [`NAME_ID_SOURCE`].
+        source: String,
+        /// The address that arrived there, shown on the button.
+        value: String,
+    },
+    /// Open the attribute mapping.
+    OpenMapping,
+    /// Open the step where the admin gave the IdP's values (issuer, client ID and secret, or
+    /// SAML details).
+    EditValues,
+    /// Give the IdP's metadata again (its certificate changed).
+    UploadMetadata,
+    /// Nothing is wrong with the settings: run the test again.
+    TestAgain,
+    /// Nothing to click in the portal: the change is made in the identity provider, then the
+    /// test is run again.
+    FixInIdp,
 }
 
 /// One attribute (SAML) or claim (OIDC) exactly as the IdP sent it.

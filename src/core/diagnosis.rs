@@ -31,6 +31,7 @@ use crate::api::signin::{CopyValue, Diagnosis, Fact, FailureCode, Rejection};
 use crate::core::catalog;
 
 mod console;
+mod next;
 mod oidc;
 mod profile;
 mod saml;
@@ -60,6 +61,8 @@ pub fn diagnose(
         fix: text.fix,
         copy: text.copy,
         facts: rejection.facts.clone(),
+        next: next::next_steps(rejection.code, &ctx),
+        guide_topic: next::guide_topic(rejection.code, &ctx),
     }
 }
 

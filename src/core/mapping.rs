@@ -397,7 +397,11 @@ pub fn normalize(
                             "suggestion",
                             "Attribute that looks like an email",
                             sugg.as_str(),
-                        )
+                        );
+                        // Its value, so the one-click fix can say what the email will be.
+                        if let Some(v) = find(attrs, sugg).and_then(first_value) {
+                            r = r.fact("suggestion_value", "Its value", v);
+                        }
                     }
                     None => {}
                 }

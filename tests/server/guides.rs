@@ -1,7 +1,7 @@
 //! The per-IdP guides: one for every catalog entry, consistent with it, and served as data.
 
 use crate::*;
-use portico::api::guide::{Guide, GuideBlock};
+use portico::api::guide::{Guide, GuideBlock, GuideTopic};
 use portico::api::portal::Protocol;
 use portico::core::catalog::{self, MetadataDelivery};
 
@@ -110,4 +110,44 @@ async fn guides_are_served_with_the_idps_own_field_names() {
         )
         .await;
     assert_error(&r, 404, "guide_not_found");
+}
+
+/// A failed test shows the one guide step that fixes it: every guide must tag where our values
+/// go and what comes back, the step with our values must hold them, and SAML guides must tag
+/// where attributes are set (an OIDC provider may send email and names without setup).
+#[test]
+fn every_guide_tags_the_steps_a_diagnosis_points_to() {
+    for entry in catalog::CATALOG {
+        let g = portico::server::guides::find(entry.key)
+            .unwrap_or_else(|| panic!("no guide for {}", entry.key));
+        let tagged = |t: GuideTopic| g.steps.iter().find(|s| s.topic == Some(t));
+        let mut wanted = vec![GuideTopic::Values, GuideTopic::Bring];
+        if entry.protocol == Protocol::Saml {
+            wanted.push(GuideTopic::Attributes);
+        }
+        for topic in wanted {
+            assert!(
+                tagged(topic).is_some(),
+                "{}: no step tagged {{#{}}}",
+                entry.key,
+                topic.tag()
+            );
+        }
+        let values = tagged(GuideTopic::Values)
+            .map(|s| s.blocks.clone())
+            .unwrap_or_default();
+        assert!(
+            values.iter().any(|b| matches!(b, GuideBlock::Copy(_))),
+            "{}: the step tagged values has no copy box",
+            entry.key
+        );
+        for step in &g.steps {
+            assert!(
+                !step.title.contains("{#"),
+                "{}: tag left in {:?}",
+                entry.key,
+                step.title
+            );
+        }
+    }
 }

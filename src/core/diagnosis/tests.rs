@@ -1,4 +1,6 @@
 use super::*;
+use crate::api::guide::GuideTopic;
+use crate::api::signin::{NextStep, NAME_ID_SOURCE};
 use crate::core::catalog::CATALOG;
 
 fn sp() -> SpValues {
@@ -99,6 +101,27 @@ fn assert_readable(d: &Diagnosis, what: &str) {
             !c.label.is_empty() && !c.value.is_empty(),
             "{what}: empty copy value {c:?}"
         );
+    }
+    assert_leads_somewhere(d, what);
+}
+
+/// No dead ends: something to click, or the explicit word that the fix is in the IdP; and
+/// never both "nothing is wrong, test again" and "change your IdP".
+fn assert_leads_somewhere(d: &Diagnosis, what: &str) {
+    assert!(!d.next.is_empty(), "{what}: no next step");
+    let again = d.next.contains(&NextStep::TestAgain);
+    let in_idp = d.next.contains(&NextStep::FixInIdp);
+    assert!(
+        !(again && in_idp),
+        "{what}: says both test again and fix the IdP"
+    );
+    let mut seen = Vec::new();
+    for step in &d.next {
+        assert!(!seen.contains(&step), "{what}: {step:?} offered twice");
+        seen.push(step);
+        if let NextStep::UseAsEmail { source, .. } = step {
+            assert!(!source.trim().is_empty(), "{what}: empty email source");
+        }
     }
 }
 
@@ -683,4 +706,136 @@ fn dump() {
             }
         }
     }
+}
+
+#[test]
+fn every_failure_code_has_an_action_or_says_the_fix_is_in_the_idp() {
+    let sp = sp();
+    for &code in FailureCode::ALL {
+        for key in ["okta-saml", "okta-oidc", "generic-saml", "generic-oidc"] {
+            for r in [Rejection::new(code), all_facts(code)] {
+                let d = diagnose(&r, key, &sp, &[]);
+                assert_leads_somewhere(&d, &format!("{} / {key}", code.as_str()));
+                // The first step is what the page offers as its main button: a code whose fix
+                // is in the portal must not lead with "go to your IdP".
+                let portal_fix = matches!(
+                    code,
+                    FailureCode::EmailMissing
+                        | FailureCode::EmailInvalid
+                        | FailureCode::RequiredAttributeMissing
+                        | FailureCode::SamlCertificateMismatch
+                        | FailureCode::OidcClientAuthFailed
+                );
+                if portal_fix {
+                    assert_ne!(d.next[0], NextStep::FixInIdp, "{}", code.as_str());
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_missing_email_offers_the_attribute_that_arrived_in_one_click() {
+    let r = Rejection::new(FailureCode::EmailMissing)
+        .fact("field", "Profile field", "email")
+        .fact("attribute", "Mapped attribute", "email")
+        .fact("suggestion", "Attribute that looks like an email", "mail")
+        .fact("suggestion_value", "Its value", "alice@example.com");
+    let d = diagnose(&r, "generic-saml", &sp(), &[]);
+    assert_eq!(
+        d.next[0],
+        NextStep::UseAsEmail {
+            source: "mail".into(),
+            value: "alice@example.com".into()
+        }
+    );
+    assert!(d.next.contains(&NextStep::OpenMapping));
+    assert_eq!(d.guide_topic, Some(GuideTopic::Attributes));
+}
+
+#[test]
+fn a_missing_email_offers_the_name_id_when_it_is_an_address() {
+    let r = Rejection::new(FailureCode::EmailMissing)
+        .fact("attribute", "Mapped attribute", "email")
+        .fact(
+            "name_id",
+            "NameID that looks like an email",
+            "bob@example.com",
+        );
+    let d = diagnose(&r, "generic-saml", &sp(), &[]);
+    assert_eq!(
+        d.next[0],
+        NextStep::UseAsEmail {
+            source: NAME_ID_SOURCE.into(),
+            value: "bob@example.com".into()
+        }
+    );
+    // Nothing that arrived looks like an address: the mapping is the way, no one-click fix.
+    let bare = diagnose(
+        &Rejection::new(FailureCode::EmailMissing),
+        "okta-saml",
+        &sp(),
+        &[],
+    );
+    assert_eq!(bare.next[0], NextStep::OpenMapping);
+}
+
+#[test]
+fn the_mapping_rejection_carries_what_the_one_click_fix_needs() {
+    use crate::api::signin::{AttributeMapping, ReceivedAttribute};
+    let attrs = vec![ReceivedAttribute {
+        name: "mail".into(),
+        format: None,
+        friendly_name: None,
+        values: vec!["alice@example.com".into()],
+    }];
+    let mapping = AttributeMapping {
+        email: Some("email".into()),
+        ..Default::default()
+    };
+    let n = crate::core::mapping::normalize("opaque-id-7", &attrs, &mapping, &[], &[]);
+    let r = n.rejection.expect("refused without an email");
+    let d = diagnose(&r, "generic-saml", &sp(), &[]);
+    assert_eq!(
+        d.next[0],
+        NextStep::UseAsEmail {
+            source: "mail".into(),
+            value: "alice@example.com".into()
+        }
+    );
+}
+
+#[test]
+fn certificate_and_secret_failures_lead_to_the_values_and_the_guide_step_that_fixes_them() {
+    let d = diagnose(
+        &Rejection::new(FailureCode::SamlCertificateMismatch),
+        "okta-saml",
+        &sp(),
+        &[],
+    );
+    assert_eq!(d.next[0], NextStep::UploadMetadata);
+    assert_eq!(d.guide_topic, Some(GuideTopic::Bring));
+    let d = diagnose(
+        &Rejection::new(FailureCode::OidcClientAuthFailed),
+        "okta-oidc",
+        &sp(),
+        &[],
+    );
+    assert_eq!(d.next[0], NextStep::EditValues);
+    let d = diagnose(
+        &Rejection::new(FailureCode::OidcIdpError).fact("error", "Error", "access_denied"),
+        "okta-oidc",
+        &sp(),
+        &[],
+    );
+    assert_eq!(d.next, vec![NextStep::FixInIdp]);
+    assert_eq!(d.guide_topic, Some(GuideTopic::Assign));
+    let d = diagnose(
+        &Rejection::new(FailureCode::TestExpired),
+        "okta-oidc",
+        &sp(),
+        &[],
+    );
+    assert_eq!(d.next, vec![NextStep::TestAgain]);
+    assert_eq!(d.guide_topic, None);
 }
