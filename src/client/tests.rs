@@ -158,7 +158,7 @@ async fn copy_box_shows_value_and_reports_copy() {
     });
     settle(0).await;
 
-    let input: HtmlInputElement = find(&root, "input#t-acs").unchecked_into();
+    let input: web_sys::HtmlTextAreaElement = find(&root, "textarea#t-acs").unchecked_into();
     assert_eq!(input.value(), "https://sp.example.com/acs");
     assert!(input.read_only());
     assert!(root.query_selector("label[for='t-acs']").unwrap().is_some());

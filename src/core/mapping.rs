@@ -128,6 +128,20 @@ pub fn check(mapping: &AttributeMapping, custom: &[CustomAttribute]) -> BTreeMap
     problems
 }
 
+/// The words the portal shows for a profile field (`first_name` is "First name"), so remarks
+/// name fields as the form labels them; custom attributes go by their own names.
+pub fn field_label(field: &str) -> &str {
+    match field {
+        "email" => "Email",
+        "first_name" => "First name",
+        "last_name" => "Last name",
+        "name" => "Full name",
+        "groups" => "Groups",
+        "idp_id" => "User ID",
+        other => other,
+    }
+}
+
 /// The received attribute a mapping source names: exact name first, then case-insensitive, then
 /// the SAML friendly name (admins often type what the IdP console shows).
 pub fn find<'a>(attrs: &'a [ReceivedAttribute], source: &str) -> Option<&'a ReceivedAttribute> {
@@ -317,7 +331,7 @@ pub fn normalize(
                 issues.push(MappingIssue {
                     kind: "source_missing".into(),
                     field: field.into(),
-                    message: format!("`{source}` {what}. Check the IdP sends it, or map `{field}` to another attribute.{}", hint_text(&s, subject)),
+                    message: format!("`{source}` {what}. Check the IdP sends it, or choose another attribute for \"{}\".{}", field_label(field), hint_text(&s, subject)),
                     suggestion: s,
                     blocking: required,
                 });
@@ -379,7 +393,7 @@ pub fn normalize(
                 let mut r = Rejection::new(FailureCode::EmailMissing).fact(
                     "field",
                     "Profile field",
-                    "email",
+                    field_label("email"),
                 );
                 match clean(&mapping.email) {
                     Some(_) if email_from_name_id => {

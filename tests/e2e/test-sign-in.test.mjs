@@ -256,7 +256,7 @@ test('misconfigured IdPs: wrong audience, wrong certificate and an expired asser
     const audienceText = await page.locator('[data-test-outcome="failure"]').textContent();
     assert.match(audienceText, /https:\/\/wrong\.example\/sp/, 'shows the audience that arrived');
     assert.match(audienceText, /Audience URI/, 'names the Okta field to change');
-    assert.equal(await page.locator('[data-test-outcome="failure"] input[readonly]').first().inputValue(), created.json.sp.entity_id, 'offers our entity ID to copy');
+    assert.equal(await page.locator('[data-test-outcome="failure"] textarea[readonly]').first().inputValue(), created.json.sp.entity_id, 'offers our entity ID to copy');
     await checkScreen(page, '33-test-wrong-audience');
 
     // The IdP signs with a key whose certificate is not the one in the metadata we were given.

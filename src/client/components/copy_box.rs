@@ -24,9 +24,17 @@ pub fn CopyBox(
             display: flex;
             gap: var(--space-2);
         }
-        .copy input {
+        .copy textarea {
             flex: 1;
             min-width: 0;
+            resize: none;
+            overflow: hidden;
+            overflow-wrap: anywhere;
+            word-break: break-all;
+            min-height: 2.75rem;
+        }
+        .tight {
+            gap: var(--space-1);
         }
         .status {
             min-height: var(--space-5);
@@ -38,7 +46,7 @@ pub fn CopyBox(
     let state = RwSignal::new(None::<&'static str>);
     // Each click starts a new message; only the latest one's timer may clear it.
     let generation = StoredValue::new(0u32);
-    let input = NodeRef::<leptos::html::Input>::new();
+    let input = NodeRef::<leptos::html::Textarea>::new();
     let copy_value = value.clone();
     let copy = move |_| {
         let v = copy_value.clone();
@@ -71,15 +79,19 @@ pub fn CopyBox(
         });
     };
     let hint_id = format!("{id}-hint");
+    let rows = value.chars().count().div_ceil(56).clamp(1, 6);
     let has_hint = hint.is_some();
     view! { class=class,
-        <div class="stack" style="gap: var(--space-1)">
+        <div class="stack tight">
             <label for=id.clone()>{label.clone()}</label>
             {hint.map(|h| view! { <p id=hint_id.clone() class="muted">{h}</p> })}
             <div class="copy">
-                <input id=id type="text" class="mono" readonly node_ref=input value=value
+                // A text area, not an input: long URLs wrap instead of being cut off. It grows
+                // to its content where `field-sizing` is supported; `rows` guesses elsewhere.
+                <textarea id=id class="mono" readonly node_ref=input rows=rows spellcheck="false"
                     aria-describedby=has_hint.then(|| hint_id.clone())
-                    on:focus=move |_| { if let Some(el) = input.get_untracked() { el.select(); } }/>
+                    on:focus=move |_| { if let Some(el) = input.get_untracked() { el.select(); } }
+                    prop:value=value></textarea>
                 <button type="button" class="button" on:click=copy aria-label=format!("Copy {label}")>"Copy"</button>
             </div>
             <p class="status" role="status" aria-live="polite">{move || state.get().unwrap_or("")}</p>

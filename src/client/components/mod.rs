@@ -4,6 +4,7 @@ pub mod copy_box;
 pub mod error_notice;
 pub mod field;
 pub mod flow_picture;
+pub mod guide_step;
 pub mod prose;
 pub mod require_session;
 pub mod session_banner;

@@ -1,4 +1,5 @@
-//! The wizard's progress: numbered steps, the current one marked for assistive technology.
+//! The wizard's progress: numbered steps, the current one marked for assistive technology,
+//! the ones the admin may go back to as links.
 
 use crate::client::style::scoped;
 use leptos::prelude::*;
@@ -12,6 +13,9 @@ pub fn Stepper(
     /// Index of the current step.
     #[prop(into)]
     current: Signal<usize>,
+    /// Where each step lives, for the steps the admin may go back to (`None`: not a link).
+    #[prop(optional, into)]
+    links: Option<Signal<Vec<Option<String>>>>,
 ) -> impl IntoView {
     let class = scoped(style_str! {
         ol {
@@ -44,6 +48,9 @@ pub fn Stepper(
             background: var(--color-success-bg);
             border-color: var(--color-success);
         }
+        li a {
+            color: inherit;
+        }
         li[aria-current="step"] {
             color: var(--color-text);
             font-weight: 700;
@@ -57,11 +64,18 @@ pub fn Stepper(
     view! { class=class,
         <nav aria-label="Setup progress">
             <ol>
-                {steps.iter().enumerate().map(|(i, title)| view! { class=class,
-                    <li class=("done", move || i < current.get())
-                        aria-current=move || (i == current.get()).then_some("step")>
-                        {*title}
-                    </li>
+                {steps.iter().enumerate().map(|(i, title)| {
+                    let title = *title;
+                    let href = move || links.and_then(|l| l.with(|l| l.get(i).cloned().flatten()));
+                    view! { class=class,
+                        <li class=("done", move || i < current.get())
+                            aria-current=move || (i == current.get()).then_some("step")>
+                            {move || match href() {
+                                Some(href) => view! { class=class, <a href=href data-step-link=i>{title}</a> }.into_any(),
+                                None => view! { <span>{title}</span> }.into_any(),
+                            }}
+                        </li>
+                    }
                 }).collect_view()}
             </ol>
         </nav>

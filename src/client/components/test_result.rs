@@ -19,6 +19,13 @@ pub fn TestResult(
     test: SignInTest,
     /// The IdP's display name, for sentences.
     idp_name: &'static str,
+    /// Shown inside a failure's explanation, after its fix steps: the buttons that lead to the
+    /// fix (the portal's wizard passes them; the theme preview shows none).
+    #[prop(optional)]
+    children: Option<Children>,
+    /// Where the attribute mapping is, linked from the remarks about it.
+    #[prop(optional, into)]
+    mapping_href: Option<String>,
 ) -> impl IntoView {
     let class = scoped(style_str! {
         .profile {
@@ -89,6 +96,7 @@ pub fn TestResult(
                         {d.copy.iter().enumerate().map(|(i, c)| view! {
                             <CopyBox id=format!("fix-copy-{i}") label=c.label.clone() value=c.value.clone()/>
                         }).collect_view()}
+                        {children.map(|c| c())}
                         {(!d.facts.is_empty()).then(|| view! { class=class,
                             <dl class="profile">
                                 {d.facts.iter().map(|f| view! { class=class,
@@ -128,11 +136,27 @@ pub fn TestResult(
             </section>
         }
     });
-    let issues = (!test.mapping_issues.is_empty()).then(|| {
+    // Remarks about domains are not about the mapping: they get their own box and link.
+    let (domain_remarks, mapping_remarks): (Vec<_>, Vec<_>) = test
+        .mapping_issues
+        .iter()
+        .cloned()
+        .partition(|i| i.kind == "domain_unverified");
+    let issues = (!mapping_remarks.is_empty()).then(|| {
         view! {
-            <div class="notice warning" data-mapping-issues>
+            <div class="notice warning stack" data-mapping-issues>
                 <h3>"About the attribute mapping"</h3>
-                <ul>{test.mapping_issues.iter().map(|i| view! { <li><Prose text=i.message.clone()/></li> }).collect_view()}</ul>
+                <ul>{mapping_remarks.into_iter().map(|i| view! { <li><Prose text=i.message/></li> }).collect_view()}</ul>
+                {mapping_href.clone().map(|href| view! { <p><a href=href data-open-mapping>"Open the attribute mapping"</a></p> })}
+            </div>
+        }
+    });
+    let domains = (!domain_remarks.is_empty()).then(|| {
+        view! {
+            <div class="notice warning stack" data-domain-remarks>
+                <h3>"Before your users sign in"</h3>
+                <ul>{domain_remarks.into_iter().map(|i| view! { <li><Prose text=i.message/></li> }).collect_view()}</ul>
+                <p><a href="/domains">"Verify your email domains"</a></p>
             </div>
         }
     });
@@ -160,6 +184,7 @@ pub fn TestResult(
             {headline}
             {profile}
             {issues}
+            {domains}
             {attributes}
             {xml}
             {claims}

@@ -89,6 +89,19 @@ pub fn Wizard() -> impl IntoView {
     });
     // A test run in a new tab (from an embedded portal) ends here: the page that opened the
     // tab shows the result, and with partitioned cookies this tab may not even have a session.
+    // Every completed step is a link back, once there is a connection to go back to. The
+    // provider is not: choosing again starts a new connection, which the overview offers.
+    let links = Signal::derive(move || {
+        let current = step.get().map(Step::index).unwrap_or(0);
+        let id = connection_id.get();
+        Step::ALL
+            .iter()
+            .map(|s| {
+                let back = s.index() < current && *s != Step::Provider;
+                id.as_ref().filter(|_| back).map(|id| s.href(id))
+            })
+            .collect::<Vec<_>>()
+    });
     let in_tab = step.get_untracked() == Some(Step::Test)
         && query.with_untracked(|q| q.get("test").is_some())
         && steps::test::opened_for_a_test();
@@ -97,7 +110,7 @@ pub fn Wizard() -> impl IntoView {
     }
     view! {
         <RequireSession>
-            <Stepper steps=Step::TITLES current=Signal::derive(move || step.get().map(Step::index).unwrap_or(0))/>
+            <Stepper steps=Step::TITLES current=Signal::derive(move || step.get().map(Step::index).unwrap_or(0)) links/>
             {move || match (step.get(), connection_id.get()) {
                 (Some(Step::Provider), _) => view! { <steps::provider::ProviderStep/> }.into_any(),
                 (Some(step), Some(id)) => view! { <WithConnection step id/> }.into_any(),

@@ -31,7 +31,6 @@ pub(super) fn next_steps(code: FailureCode, c: &Ctx) -> Vec<NextStep> {
         | SamlAssertionMissing
         | SamlMultipleAssertions
         | SamlEncryptedUnreadable
-        | OidcIdTokenInvalid
         | OidcTokenExpired
         | OidcAlgorithmNotAllowed
         | OidcUserinfoFailed
@@ -42,13 +41,14 @@ pub(super) fn next_steps(code: FailureCode, c: &Ctx) -> Vec<NextStep> {
         // The certificate we hold is not the one that signed: the IdP's metadata changed.
         SamlCertificateMismatch => vec![UploadMetadata, FixInIdp],
         // The issuer, client ID or secret the admin typed differ from what the IdP uses.
-        SamlIssuerMismatch | OidcIssuerMismatch | OidcAudienceMismatch | OidcClientAuthFailed => {
-            vec![EditValues, FixInIdp]
-        }
-        OidcTokenExchangeFailed if matches!(error, "invalid_client" | "unauthorized_client") => {
-            vec![EditValues, FixInIdp]
-        }
-        OidcTokenExchangeFailed => vec![FixInIdp, EditValues],
+        // A refused code: the redirect URI registered at the IdP differs from ours.
+        OidcTokenExchangeFailed if error == "invalid_grant" => vec![FixInIdp],
+        SamlIssuerMismatch
+        | OidcIssuerMismatch
+        | OidcAudienceMismatch
+        | OidcClientAuthFailed
+        | OidcTokenExchangeFailed
+        | OidcIdTokenInvalid => vec![EditValues, FixInIdp],
         OidcIdpError if error == "invalid_client" => vec![EditValues, FixInIdp],
         OidcIdpError => vec![FixInIdp],
         // The issuer's address is wrong, or the provider is down for a moment.

@@ -62,7 +62,7 @@ pub(super) fn oidc_idp_error(c: &Ctx) -> Text {
             }
             "invalid_client" | "unauthorized" => {
                 fix.push(c.say(c.oidc().client));
-                fix.push("In the portal, go back to the Your values step and paste the client ID of the app you set up for us.".to_owned());
+                fix.push("In the portal, choose \"Edit your values\" below and paste the client ID of the app you set up for us.".to_owned());
                 (
                     format!("{} does not know our client ID", c.subject()),
                     "The client ID in the portal does not match an app it knows.",
@@ -145,7 +145,7 @@ pub(super) fn token_exchange(c: &Ctx) -> Text {
     let meaning = match error {
         "invalid_client" | "unauthorized_client" => {
             fix.push(c.say(c.oidc().client));
-            fix.push("In the portal, go back to the Your values step and paste the client ID and a current client secret.".to_owned());
+            fix.push("In the portal, choose \"Edit your values\" below and paste the client ID and a current client secret.".to_owned());
             "It did not accept our client ID or secret."
         }
         "invalid_grant" => {
@@ -187,7 +187,7 @@ pub(super) fn client_auth(c: &Ctx) -> Text {
         .unwrap_or_default();
     let mut fix = vec![
         c.say(c.oidc().client),
-        "In the portal, go back to the Your values step and paste the client ID and a current client secret.".to_owned(),
+        "In the portal, choose \"Edit your values\" below and paste the client ID and a current client secret.".to_owned(),
     ];
     c.finish(&mut fix);
     Text {
@@ -208,7 +208,7 @@ pub(super) fn client_auth(c: &Ctx) -> Text {
 
 pub(super) fn id_token_invalid(c: &Ctx) -> Text {
     let mut fix = vec![
-        c.say("In the portal, go back to the Your values step and check the issuer URL: we check the token's signature with the keys {idp} publishes there."),
+        c.say("In the portal, choose \"Edit your values\" below and check the issuer URL: we check the token's signature with the keys {idp} publishes there."),
         c.say(c.oidc().issuer),
     ];
     c.finish(&mut fix);
@@ -231,10 +231,10 @@ pub(super) fn oidc_issuer(c: &Ctx) -> Text {
     let received = c.fact("received");
     let mut fix = Vec::new();
     if let Some(r) = received {
-        fix.push(format!("If \"{r}\" is your app's issuer, go back to the Your values step in the portal and paste it as the issuer URL."));
+        fix.push(format!("If \"{r}\" is your app's issuer, choose \"Edit your values\" below and paste it as the issuer URL."));
     } else {
         fix.push(
-            "In the portal, go back to the Your values step and check the issuer URL.".to_owned(),
+            "In the portal, choose \"Edit your values\" below and check the issuer URL.".to_owned(),
         );
     }
     fix.push(c.say(c.oidc().issuer));
@@ -257,7 +257,7 @@ pub(super) fn oidc_issuer(c: &Ctx) -> Text {
 pub(super) fn oidc_audience(c: &Ctx) -> Text {
     let mut fix = vec![
         c.say(c.oidc().client),
-        "In the portal, go back to the Your values step and paste the client ID of the app you set up for us.".to_owned(),
+        "In the portal, choose \"Edit your values\" below and paste the client ID of the app you set up for us.".to_owned(),
     ];
     c.finish(&mut fix);
     Text {
@@ -311,7 +311,7 @@ pub(super) fn userinfo(c: &Ctx) -> Text {
 
 pub(super) fn unreachable(c: &Ctx) -> Text {
     let mut fix = vec![
-        "In the portal, go back to the Your values step and check the issuer URL.".to_owned(),
+        "In the portal, choose \"Edit your values\" below and check the issuer URL.".to_owned(),
         c.say(c.oidc().issuer),
         "Open the issuer URL with /.well-known/openid-configuration added in a browser outside your network: it must show a JSON document.".to_owned(),
     ];

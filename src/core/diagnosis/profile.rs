@@ -23,11 +23,11 @@ pub(super) fn email_missing(c: &Ctx) -> Text {
     let mut fix = vec![
         c.attributes_where(),
         format!("Send the user's email address under the name \"{attribute}\"; names are case-sensitive."),
-        "Or, if the email arrives under another name, pick that one as the email source in the portal's attribute mapping.".to_owned(),
+        "Or, if the email arrives under another name, choose that name as the email in the attribute mapping (the button below opens it).".to_owned(),
     ];
     // The NameID already carries an address: reading it is the shortest way through.
     if let Some(name_id) = c.fact("name_id") {
-        fix.push(format!("Or, since the NameID ({name_id}) is the user's email address, choose \"Use the NameID\" as the email in the portal's attribute mapping."));
+        fix.push(format!("Or, since the NameID ({name_id}) is the user's email address, read the email from it: \"Use the NameID as the email\" below does that and tests again."));
     }
     c.finish(&mut fix);
     Text {
@@ -50,7 +50,7 @@ pub(super) fn email_invalid(c: &Ctx) -> Text {
         };
         let mut fix = vec![
             first,
-            "Or pick the attribute that holds the email as the email source in the portal's attribute mapping, instead of the NameID.".to_owned(),
+            "Or pick the attribute that holds the email as the email in the attribute mapping (the button below opens it), instead of the NameID.".to_owned(),
         ];
         c.finish(&mut fix);
         return Text {
@@ -64,7 +64,7 @@ pub(super) fn email_invalid(c: &Ctx) -> Text {
     let mut fix = vec![
         c.attributes_where(),
         format!("Fill \"{attribute}\" with the user's email address, not their user name or ID."),
-        "Or pick the attribute that holds the email as the email source in the portal's attribute mapping.".to_owned(),
+        "Or pick the attribute that holds the email as the email in the attribute mapping (the button below opens it).".to_owned(),
     ];
     c.finish(&mut fix);
     Text {
@@ -139,7 +139,7 @@ pub(super) fn attribute_missing(c: &Ctx) -> Text {
         ));
     }
     fix.push(
-        "Or pick the attribute that holds it as its source in the portal's attribute mapping."
+        "Or pick the attribute that holds it as its source in the attribute mapping (the button below opens it)."
             .to_owned(),
     );
     c.finish(&mut fix);

@@ -178,7 +178,8 @@ pub(super) fn certificate_mismatch(c: &Ctx) -> Text {
         .unwrap_or_default();
     let mut fix = vec![
         c.say(c.saml().certificate),
-        "In the portal, go back to the Your values step and upload the current metadata or certificate.".to_owned(),
+        "In the portal, use the button below to give us the current metadata or certificate."
+            .to_owned(),
     ];
     c.finish(&mut fix);
     Text {
@@ -222,7 +223,7 @@ pub(super) fn saml_issuer(c: &Ctx) -> Text {
     let mut fix = vec![
         c.say(c.saml().issuer),
         c.say(c.saml().metadata),
-        "In the portal, go back to the Your values step and give us that metadata.".to_owned(),
+        "In the portal, choose \"Edit your values\" below and give us that metadata.".to_owned(),
     ];
     c.finish(&mut fix);
     Text {

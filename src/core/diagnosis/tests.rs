@@ -115,6 +115,26 @@ fn assert_leads_somewhere(d: &Diagnosis, what: &str) {
         !(again && in_idp),
         "{what}: says both test again and fix the IdP"
     );
+    // Text that points at a button below is only written where that button is.
+    for f in &d.fix {
+        if f.contains("\"Edit your values\" below") {
+            assert!(d.next.contains(&NextStep::EditValues), "{what}: {f}");
+        }
+        if f.contains("the button below opens it") {
+            assert!(d.next.contains(&NextStep::OpenMapping), "{what}: {f}");
+        }
+        if f.contains("the button below to give us the current metadata") {
+            assert!(d.next.contains(&NextStep::UploadMetadata), "{what}: {f}");
+        }
+        if f.contains("\"Use the NameID as the email\" below") {
+            assert!(
+                d.next.iter().any(
+                    |s| matches!(s, NextStep::UseAsEmail { source, .. } if source == NAME_ID_SOURCE)
+                ),
+                "{what}: {f}"
+            );
+        }
+    }
     let mut seen = Vec::new();
     for step in &d.next {
         assert!(!seen.contains(&step), "{what}: {step:?} offered twice");
@@ -349,7 +369,9 @@ fn certificate_mismatch_says_where_to_get_the_new_one() {
         d.fix
     );
     assert!(
-        d.fix.iter().any(|f| f.contains("Your values step")),
+        d.fix
+            .iter()
+            .any(|f| f.contains("the button below to give us the current metadata")),
         "{:?}",
         d.fix
     );

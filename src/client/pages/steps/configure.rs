@@ -2,27 +2,17 @@
 //! for them. If the guide cannot be loaded, generic instructions with every value stand in.
 
 use super::super::PageHeading;
-use crate::api::guide::{Guide, GuideBlock};
+use crate::api::guide::Guide;
 use crate::api::portal::{Connection, Protocol, SpValues};
 use crate::client::api;
 use crate::client::components::copy_box::CopyBox;
 use crate::client::components::flow_picture::FlowPicture;
+use crate::client::components::guide_step::{copy_count, GuideStepBody};
 use crate::client::pages::wizard::Step;
 use crate::client::style::scoped;
 use crate::core::catalog;
 use leptos::prelude::*;
 use stylers_macro::style_str;
-
-/// Our value for a guide placeholder.
-fn sp_value(sp: &SpValues, key: &str) -> Option<String> {
-    Some(match key {
-        "acs_url" => sp.acs_url.clone(),
-        "entity_id" => sp.entity_id.clone(),
-        "metadata_url" => sp.metadata_url.clone(),
-        "redirect_uri" => sp.redirect_uri.clone(),
-        _ => return None,
-    })
-}
 
 /// Copy our values.
 #[component]
@@ -84,25 +74,18 @@ fn GuideSteps(guide: Guide, sp: SpValues) -> impl IntoView {
             gap: var(--space-3);
         }
     });
-    let mut n = 0;
+    let mut before = 0;
     view! { class=class,
         <div class="muted" inner_html=guide.intro_html.clone()></div>
         <ol>
             {guide.steps.into_iter().enumerate().map(|(i, step)| {
-                let blocks = step.blocks.into_iter().map(|b| match b {
-                    GuideBlock::Html(h) => view! { <div inner_html=h></div> }.into_any(),
-                    GuideBlock::Copy(c) => {
-                        n += 1;
-                        match sp_value(&sp, &c.value) {
-                            Some(value) => view! { <CopyBox id=format!("sp-{}-{n}", c.value.replace('_', "-")) label=c.label value/> }.into_any(),
-                            None => ().into_any(),
-                        }
-                    }
-                }).collect_view();
+                let title = step.title.clone();
+                let numbered_from = before;
+                before += copy_count(&step);
                 view! { class=class,
                     <li>
-                        <h2 id=format!("guide-step-{}", i + 1)>{step.title}</h2>
-                        <div class="body">{blocks}</div>
+                        <h2 id=format!("guide-step-{}", i + 1)>{title}</h2>
+                        <div class="body"><GuideStepBody step sp=sp.clone() id_prefix="sp" numbered_from/></div>
                     </li>
                 }
             }).collect_view()}

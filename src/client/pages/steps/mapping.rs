@@ -43,42 +43,42 @@ fn rows(conn: &Connection) -> Vec<Row> {
     let mut out = vec![
         (
             "email",
-            "Email",
+            mapping::field_label("email"),
             email_hint(conn.protocol).to_owned(),
             true,
             m.email.clone(),
         ),
         (
             "first_name",
-            "First name",
+            mapping::field_label("first_name"),
             String::new(),
             false,
             m.first_name.clone(),
         ),
         (
             "last_name",
-            "Last name",
+            mapping::field_label("last_name"),
             String::new(),
             false,
             m.last_name.clone(),
         ),
         (
             "name",
-            "Full name",
+            mapping::field_label("name"),
             "Used for first and last name when those do not arrive.".to_owned(),
             false,
             m.name.clone(),
         ),
         (
             "groups",
-            "Groups",
+            mapping::field_label("groups"),
             "Optional. Every value becomes a group.".to_owned(),
             false,
             m.groups.clone(),
         ),
         (
             "idp_id",
-            "User ID",
+            mapping::field_label("idp_id"),
             format!("Leave empty to use {subject}, which is stable for each user."),
             false,
             m.idp_id.clone(),
@@ -253,6 +253,7 @@ pub fn MappingStep(
         })
     };
 
+    let suggest_rows = form.clone();
     let save = {
         let (form, custom_names, id) = (form.clone(), custom_names.clone(), id.clone());
         move |then_test: bool| {
@@ -321,7 +322,11 @@ pub fn MappingStep(
             <PageHeading text="Attributes"/>
             <p>{format!("Choose which attribute from {idp} fills each field of the profile your application receives. The names come from your last test; the value it carried is shown beside each one.")}</p>
             <datalist id="received-attributes">
-                {move || attrs.get().into_iter().map(|a| view! { <option value=a.name.clone()></option> }).collect_view()}
+                // Each name offered with the value it carried, so the admin picks by what they see.
+                {move || attrs.get().into_iter().map(|a| {
+                    let sample: String = a.values.join(", ").chars().take(60).collect();
+                    view! { <option value=a.name.clone() label=sample></option> }
+                }).collect_view()}
             </datalist>
             <div class="grid" role="group" aria-label="Attribute mapping">
                 {form.iter().map(|r| {
@@ -388,10 +393,26 @@ pub fn MappingStep(
             </div>
             {move || {
                 let issues = preview.with(|(_, i)| i.clone());
+                let rows = suggest_rows.clone();
                 (!issues.is_empty()).then(|| view! {
                     <div class="notice warning" data-mapping-preview>
                         <p><strong>"Compared with your last test:"</strong></p>
-                        <ul>{issues.into_iter().map(|i| view! { <li><Prose text=i.message/></li> }).collect_view()}</ul>
+                        <ul class="stack">{issues.into_iter().map(|i| {
+                            // A remark that knows the right attribute fills the field in one click.
+                            let target = rows.iter().find(|r| r.key == i.field).map(|r| r.value);
+                            let fill = i.suggestion.clone().zip(target).map(|(source, value)| {
+                                let what = if mapping::is_name_id(&source) {
+                                    view! { "Use the NameID" }.into_any()
+                                } else {
+                                    view! { "Use " <code>{source.clone()}</code> }.into_any()
+                                };
+                                view! {
+                                    <button type="button" class="button" data-use-suggestion=i.field.clone()
+                                        on:click=move |_| { preselected.set(false); value.set(source.clone()); }>{what}</button>
+                                }
+                            });
+                            view! { <li><Prose text=i.message/>" "{fill}</li> }
+                        }).collect_view()}</ul>
                     </div>
                 })
             }}

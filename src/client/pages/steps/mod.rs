@@ -2,6 +2,7 @@
 
 pub mod configure;
 pub mod details;
+pub mod fix_actions;
 pub mod mapping;
 pub mod oidc_form;
 pub mod provider;

@@ -9,6 +9,7 @@ use crate::api::signin::TestOutcome;
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::test_result::TestResult;
+use crate::client::pages::steps::fix_actions::{FixActions, GuideExcerpt};
 use crate::client::pages::wizard::Step;
 use crate::core::catalog;
 use leptos::prelude::*;
@@ -170,6 +171,7 @@ pub fn TestStep(
         move |_| start_test(id.clone(), busy, error)
     };
     let mapping_href = Step::Mapping.href(&conn.id);
+    let conn_for_fix = conn.clone();
     view! {
         <div class="card stack">
             <PageHeading text="Test sign-in"/>
@@ -191,15 +193,21 @@ pub fn TestStep(
             })}
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading the result…"</p> }>
                 {move || {
-                    let mapping_href = mapping_href.clone();
+                    let (mapping_href, conn_for_fix) = (mapping_href.clone(), conn_for_fix.clone());
                     Suspend::new(async move {
                     match result.await {
                         Ok(Some(t)) => {
                             let success = t.outcome == TestOutcome::Success;
                             let href = mapping_href.clone();
+                            let (next, topic) = t.diagnosis.as_ref().map(|d| (d.next.clone(), d.guide_topic)).unwrap_or_default();
+                            let conn = conn_for_fix.clone();
+                            let guide = topic.map(|topic| view! { <GuideExcerpt conn=conn.clone() topic/> });
                             view! {
                                 <section aria-label="Test result" class="stack">
-                                    <TestResult test=t idp_name=idp/>
+                                    <TestResult test=t idp_name=idp mapping_href=href.clone()>
+                                        {(!next.is_empty()).then(|| view! { <FixActions conn=conn.clone() next=next.clone()/> })}
+                                        {guide}
+                                    </TestResult>
                                     {success.then(|| view! {
                                         <div class="actions"><span></span><a class="button primary" href=href>"Next: check the attributes"</a></div>
                                     })}
