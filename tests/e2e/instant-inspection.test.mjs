@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { portalSuite } from './lib/suite.mjs';
-import { checkA11y, screenshot, dropFile } from './lib/browser.mjs';
+import { checkA11y, checkScreen, dropFile } from './lib/browser.mjs';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/fixtures/saml/', import.meta.url));
 const SP_ONLY = 'edge-metadata-sp-descriptor-only.xml';
@@ -45,7 +45,7 @@ test('a dropped document is inspected in the browser before any upload', { skip:
   assert.equal(await page.locator('#saml-metadata-xml').getAttribute('aria-invalid'), 'true');
   assert.deepEqual(samlPosts, [], 'the problem was found without asking the server');
   assert.ok(workerFiles.includes('/inspector_bg.wasm'), `the worker module was loaded: ${workerFiles}`);
-  await screenshot(page, '40-instant-wrong-document');
+  await checkScreen(page, '40-instant-wrong-document');
 
   await dropFile(page, '.drop', OKTA, readFileSync(CORPUS + OKTA, 'utf8'));
   const summary = page.locator('#saml-inspection');
@@ -55,7 +55,7 @@ test('a dropped document is inspected in the browser before any upload', { skip:
   assert.equal(await message.count(), 0, 'the earlier problem is gone');
   assert.deepEqual(samlPosts, [], 'still nothing sent to the server');
   await checkA11y(page, 'instant inspection');
-  await screenshot(page, '41-instant-summary');
+  await checkScreen(page, '41-instant-summary');
 
   // The server stays the authority: submitting still sends the document.
   await page.getByRole('button', { name: 'Check and continue' }).click();

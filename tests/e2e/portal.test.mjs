@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPortico } from './lib/portico.mjs';
-import { launchBrowser, checkA11y, checkScreen, screenshot } from './lib/browser.mjs';
+import { launchBrowser, checkA11y, checkScreen } from './lib/browser.mjs';
 import { startOidcProvider } from './lib/oidc.mjs';
 import { startSamlIdp, downloadMetadata } from './lib/saml.mjs';
 
@@ -101,7 +101,7 @@ test('an IT admin configures SAML by uploading metadata and OIDC against a real 
   const problem = await page.locator(`[id="${describedBy.split(' ').pop()}"]`).textContent();
   assert.match(problem, /service-provider metadata/i);
   await checkA11y(page, '05-saml-error');
-  await screenshot(page, '05-saml-error');
+  await checkScreen(page, '05-saml-error');
 
   // The real IdP's metadata file goes through.
   const idpFile = join(files, 'idp-metadata.xml');
@@ -116,7 +116,7 @@ test('an IT admin configures SAML by uploading metadata and OIDC against a real 
   await page.getByRole('button', { name: 'Save connection' }).click();
   await page.getByText('Your connection is saved.').waitFor();
   assert.equal(await page.getByRole('link', { name: 'Next: test sign-in' }).getAttribute('href'), `/sso/setup/test?connection=${connId}`);
-  await screenshot(page, '07-saml-saved');
+  await checkScreen(page, '07-saml-saved');
 
   let saml = (await connections()).find((c) => c.id === connId);
   assert.equal(saml.state, 'configured');
@@ -142,7 +142,7 @@ test('an IT admin configures SAML by uploading metadata and OIDC against a real 
   await page.getByLabel('Client secret').fill(oidc.clientSecret);
   await page.getByRole('button', { name: 'Check and continue' }).click();
   await page.waitForFunction(() => document.querySelector('#oidc-issuer')?.getAttribute('aria-invalid') === 'true');
-  await screenshot(page, '11-oidc-error');
+  await checkScreen(page, '11-oidc-error');
   await page.getByLabel('Issuer URL').fill(oidc.issuer);
   await page.getByRole('button', { name: 'Check and continue' }).click();
   await screen(page, 'Review and save', '12-oidc-review');

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPortico } from './lib/portico.mjs';
-import { launchBrowser, checkA11y, screenshot } from './lib/browser.mjs';
+import { launchBrowser, checkA11y, checkScreen } from './lib/browser.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -25,7 +25,7 @@ test('the admin is warned before the session ends and can stay signed in', async
     await warning.waitFor();
     assert.match(await warning.textContent(), /about [34] minutes because of inactivity/);
     await checkA11y(page, 'session warning');
-    await screenshot(page, '20-session-warning');
+    await checkScreen(page, '20-session-warning');
     await page.getByRole('button', { name: 'Stay signed in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Single sign-on' }).waitFor();
     await page.close();
@@ -49,7 +49,7 @@ test('after the session ends, nothing typed is lost', async () => {
     // The session lapses while the admin is away; the portal says so instead of failing later.
     await page.getByText('Your setup session has ended.').waitFor({ timeout: 15_000 });
     await checkA11y(page, 'session ended');
-    await screenshot(page, '21-session-ended');
+    await checkScreen(page, '21-session-ended');
 
     // A new link brings the admin back to the same draft.
     await page.goto(await mintLink(portico, org.json.id));

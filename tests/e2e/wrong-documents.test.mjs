@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { portalSuite } from './lib/suite.mjs';
-import { checkA11y, screenshot, dropFile } from './lib/browser.mjs';
+import { checkA11y, checkScreen, dropFile } from './lib/browser.mjs';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/fixtures/saml/', import.meta.url));
 
@@ -44,7 +44,7 @@ test('each wrong document is explained next to the input and nothing is saved', 
     assert.match(text, expected, `${file}: ${text}`);
     assert.equal(await page.locator('#saml-metadata-xml').getAttribute('aria-invalid'), 'true');
     seen.add(text);
-    await screenshot(page, `30-wrong-${file.replace('.xml', '')}`);
+    await checkScreen(page, `30-wrong-${file.replace('.xml', '')}`);
   }
   assert.equal(seen.size, CASES.length, 'every kind of wrong document gets its own message');
   await checkA11y(page, 'wrong document');
@@ -59,7 +59,7 @@ test('each wrong document is explained next to the input and nothing is saved', 
   const chosen = await radios.nth(1).getAttribute('value');
   await radios.nth(1).check();
   await checkA11y(page, 'choose entity');
-  await screenshot(page, '31-choose-entity');
+  await checkScreen(page, '31-choose-entity');
   await page.getByRole('button', { name: 'Check and continue' }).click();
   await page.getByRole('heading', { level: 1, name: 'Review and save' }).waitFor();
   const saved = await portico.api('GET', `/api/v1/connections/${connId}`);

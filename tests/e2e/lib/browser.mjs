@@ -97,6 +97,15 @@ export async function checkScreen(page, name) {
     if (slivers.length > 0) {
       throw new Error(`${name} squeezes text into a sliver at 360 px: ${slivers.join('; ')}`);
     }
+    // A value to copy that is cut off (a long URL in a one-line box) cannot be checked by eye:
+    // read-only boxes must show all of their text.
+    const cut = await page.evaluate(() => [...document.querySelectorAll('textarea[readonly], input[readonly]')]
+      .filter((e) => e.getClientRects().length > 0)
+      .filter((e) => e.scrollWidth > e.clientWidth + 2 || e.scrollHeight > e.clientHeight + 2)
+      .slice(0, 4).map((e) => `#${e.id} shows ${e.clientWidth}x${e.clientHeight} of ${e.scrollWidth}x${e.scrollHeight}px`));
+    if (cut.length > 0) {
+      throw new Error(`${name} cuts off a value to copy at 360 px: ${cut.join('; ')}`);
+    }
   } finally {
     if (previous) await page.setViewportSize(previous);
   }

@@ -20,9 +20,17 @@ pub fn ReviewStep(
     /// The connection being set up.
     conn: Connection,
 ) -> impl IntoView {
-    let idp = catalog::find(&conn.idp)
-        .map(|e| e.name)
-        .unwrap_or("Identity provider");
+    // "Okta (SAML)", but "Other SAML 2.0" alone: its name already says the protocol.
+    let entry = catalog::find(&conn.idp);
+    let idp = entry.map(|e| e.name).unwrap_or("Identity provider");
+    let generic = entry.is_none_or(|e| e.key.starts_with("generic-"));
+    let labelled = move |protocol: &str| {
+        if generic {
+            idp.to_owned()
+        } else {
+            format!("{idp} ({protocol})")
+        }
+    };
     let state = RwSignal::new(conn.state);
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
@@ -51,7 +59,7 @@ pub fn ReviewStep(
     let summary = match (&conn.saml, &conn.oidc) {
         (Some(s), _) => view! {
             <dl class="stack">
-                <div><dt class="muted">"Identity provider"</dt><dd>{format!("{idp} (SAML)")}</dd></div>
+                <div><dt class="muted">"Identity provider"</dt><dd>{labelled("SAML")}</dd></div>
                 <div><dt class="muted">"Entity ID (issuer)"</dt><dd><code>{s.idp_entity_id.clone()}</code></dd></div>
                 <div><dt class="muted">"Single sign-on URL"</dt><dd><code>{s.sso_url.clone()}</code></dd></div>
                 {s.certificates.iter().map(|c| {
@@ -87,7 +95,7 @@ pub fn ReviewStep(
         }.into_any(),
         (None, Some(o)) => view! {
             <dl class="stack">
-                <div><dt class="muted">"Identity provider"</dt><dd>{format!("{idp} (OpenID Connect)")}</dd></div>
+                <div><dt class="muted">"Identity provider"</dt><dd>{labelled("OpenID Connect")}</dd></div>
                 <div><dt class="muted">"Issuer"</dt><dd><code>{o.issuer.clone()}</code></dd></div>
                 <div><dt class="muted">"Client ID"</dt><dd><code>{o.client_id.clone()}</code></dd></div>
                 <div><dt class="muted">"Client secret"</dt><dd>{if o.client_secret_set { "Set (hidden)" } else { "Not set" }}</dd></div>
