@@ -4,6 +4,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod connections;
@@ -12,6 +13,7 @@ pub mod dns;
 pub mod dns_hosts;
 pub mod domains;
 pub mod embed;
+pub mod error;
 pub mod fetch;
 pub mod guides;
 pub mod hostnames;
@@ -25,6 +27,7 @@ pub mod refresh;
 pub mod saml;
 pub mod service;
 pub mod signin;
+pub mod site;
 pub mod store;
 pub mod theme;
 pub mod time;
@@ -64,7 +67,7 @@ pub struct AppState {
     /// Downloads from customer-supplied URLs, guarded against server-side request forgery.
     pub fetcher: Arc<fetch::Fetcher>,
     /// The built portal.
-    pub assets: Arc<http::assets::Assets>,
+    pub assets: Arc<assets::Assets>,
     /// DNS lookups for domain verification.
     pub dns: Arc<dns::DnsChecker>,
     /// Keeps domain verification under its queries-per-second cap, across all checks (the

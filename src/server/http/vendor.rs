@@ -280,7 +280,7 @@ async fn create_connection(
         ApiError::invalid("idp", if key.is_empty() { "Send `idp`, a catalog key such as `okta-saml`.".to_owned() } else { format!("`{key}` is not in the catalog; use a key such as `okta-saml` or `generic-oidc`.") })
     })?;
     // Created through the API, a connection lives on the environment's preferred hostname.
-    let site = crate::server::http::site::preferred(&s, &env).await?;
+    let site = crate::server::site::preferred(&s, &env).await?;
     let mut row = connections::new_row(&s, &org.id, entry, &site.base_url, s.clock.now()).await?;
     s.store.insert_connection(&row).await?;
     // A failure after this point leaves a draft the vendor can fix with PATCH; say so.
@@ -406,12 +406,12 @@ async fn create_portal_link(
     VendorEnv(env): VendorEnv,
     Json(req): Json<CreatePortalLink>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let site = crate::server::http::site::preferred(&s, &env).await?;
+    let site = crate::server::site::preferred(&s, &env).await?;
     let link = service::create_portal_link(
         s.store.as_ref(),
         &env,
         &site,
-        crate::server::http::site::binds_links(&s, &site),
+        crate::server::site::binds_links(&s, &site),
         req,
         s.clock.now(),
     )
