@@ -1,5 +1,5 @@
-//! The domain's one error type: what every server module below [`http`](crate::server::http)
-//! returns when an operation is refused or fails.
+//! The domain's one error type: what every server module below `http/` returns when an
+//! operation is refused or fails.
 //!
 //! It carries what the caller needs to act (a stable [`ErrorCode`], an optional message, per-field
 //! problems, structured details) and nothing about transport: the HTTP layer turns it into a

@@ -1,4 +1,11 @@
 //! The server: configuration, command line, HTTP API, storage and protocol code.
+//!
+//! Layers, from the bottom: wire types (`api`) and pure logic (`core`), then the domain modules
+//! here (storage, protocols, the features' rules), which report failures as [`error::Error`]
+//! and never import [`http`]. `http/` and `cli` are the edges on top: `http/` holds every
+//! handler, router and middleware and alone turns errors into responses; `cli` calls domain
+//! code only, and gets the HTTP application to serve from the binary (`src/main.rs`), the one
+//! place that wires the two. `tests/server/architecture.rs` keeps these walls.
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
@@ -17,6 +24,7 @@ pub mod error;
 pub mod fetch;
 pub mod guides;
 pub mod hostnames;
+// The HTTP edge: declared here, used by nothing else in this file (see the module doc).
 pub mod http;
 pub mod jobs;
 pub mod login;

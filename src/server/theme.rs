@@ -1,5 +1,5 @@
 //! Branding: which theme applies, checking a theme before it is saved, and the versioned
-//! stylesheet the portal loads before its own code runs.
+//! stylesheet the portal loads before its own code runs (served by `http::theme`).
 //!
 //! The theme itself (tokens, contrast, CSS) is shared logic in [`core::theme`](crate::core::theme).
 

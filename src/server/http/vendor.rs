@@ -53,7 +53,7 @@ mod hosting;
 /// The vendor routes, relative to `/api/v1`.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/openapi.json", get(crate::server::openapi::serve))
+        .route("/openapi.json", get(openapi))
         .route(
             "/organizations",
             get(list_organizations).post(create_organization),
@@ -128,6 +128,12 @@ pub fn routes() -> Router<AppState> {
             "/embedding",
             get(hosting::get_embedding).put(hosting::put_embedding),
         )
+}
+
+/// `GET /api/v1/openapi.json`: the document [`openapi::document`](crate::server::openapi::document)
+/// builds.
+async fn openapi() -> axum::Json<serde_json::Value> {
+    axum::Json(crate::server::openapi::document())
 }
 
 async fn create_organization(
