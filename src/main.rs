@@ -7,7 +7,7 @@ fn main() {
 
 #[cfg(feature = "server")]
 fn main() -> std::process::ExitCode {
-    portico::server::cli::main()
+    portico::server::cli::main(portico::server::http::serve)
 }
 
 #[cfg(not(any(feature = "csr", feature = "server")))]

@@ -1,8 +1,8 @@
 //! The `portico` command line: `serve`, `env`, `api-key`, `link`, `metadata`.
 
 use crate::api::vendor::{CreateOrganization, CreatePortalLink, Intent};
+use crate::server::assets::Assets;
 use crate::server::config::{ConfigArgs, Settings};
-use crate::server::http::assets::Assets;
 use crate::server::store::{SqliteStore, Store};
 use crate::server::{crypto, fetch, saml, service, signin, AppState, Clock, SystemClock};
 use clap::{Parser, Subcommand};
@@ -136,8 +136,19 @@ enum KeyAction {
     Revoke { key: String },
 }
 
-/// Runs the command line; the process's exit code.
-pub fn main() -> ExitCode {
+/// Serves the application on a bound listener until the process is told to stop.
+///
+/// The command line is an edge beside HTTP, not above it: like every module outside `http/`, it
+/// never imports the HTTP layer. The binary (`src/main.rs`) is the one place that wires the two,
+/// handing `http::serve` in here for the `serve` command.
+pub type ServeApp =
+    fn(
+        AppState,
+        tokio::net::TcpListener,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>>;
+
+/// Runs the command line; the process's exit code. `serve_app` runs the HTTP application.
+pub fn main(serve_app: ServeApp) -> ExitCode {
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
     let settings = match cli.config.resolve() {
@@ -165,7 +176,7 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli.command, settings)) {
+    match runtime.block_on(run(cli.command, settings, serve_app)) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("portico: {e}");
@@ -272,7 +283,11 @@ async fn environment(
         })
 }
 
-async fn run(command: Command, settings: Settings) -> Result<ExitCode, String> {
+async fn run(
+    command: Command,
+    settings: Settings,
+    serve_app: ServeApp,
+) -> Result<ExitCode, String> {
     // Before build_state: inspecting a file must not create a data directory or database.
     if let Command::Metadata { action } = command {
         return Ok(metadata::run(action, &settings).await);
@@ -294,7 +309,7 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode, String> {
         }
     }
     let now = state.clock.now();
-    run_with_state(command, state, now)
+    run_with_state(command, state, now, serve_app)
         .await
         .map(|()| ExitCode::SUCCESS)
 }
@@ -405,9 +420,14 @@ fn human_time(unix: i64) -> String {
         .unwrap_or_else(|| crate::server::time::rfc3339(unix))
 }
 
-async fn run_with_state(command: Command, state: AppState, now: i64) -> Result<(), String> {
+async fn run_with_state(
+    command: Command,
+    state: AppState,
+    now: i64,
+    serve_app: ServeApp,
+) -> Result<(), String> {
     match command {
-        Command::Serve { demo } => serve(state, demo).await,
+        Command::Serve { demo } => serve(state, demo, serve_app).await,
         Command::Env {
             action: EnvAction::Create { name },
         } => {
@@ -523,14 +543,14 @@ async fn run_with_state(command: Command, state: AppState, now: i64) -> Result<(
                 success_url: None,
                 expires_in_seconds: Some(lifetime),
             };
-            let site = crate::server::http::site::preferred(&state, &env.id)
+            let site = crate::server::site::preferred(&state, &env.id)
                 .await
                 .map_err(|e| e.to_string())?;
             let link = service::create_portal_link(
                 state.store.as_ref(),
                 &env.id,
                 &site,
-                crate::server::http::site::binds_links(&state, &site),
+                crate::server::site::binds_links(&state, &site),
                 req,
                 now,
             )
@@ -573,7 +593,7 @@ async fn run_with_state(command: Command, state: AppState, now: i64) -> Result<(
 }
 
 /// An API error as one line: its message and each field's.
-fn api_error_text(e: crate::server::http::error::ApiError) -> String {
+fn api_error_text(e: crate::server::error::Error) -> String {
     let mut text = e
         .message
         .clone()
@@ -584,7 +604,7 @@ fn api_error_text(e: crate::server::http::error::ApiError) -> String {
     text
 }
 
-async fn serve(state: AppState, demo: bool) -> Result<(), String> {
+async fn serve(state: AppState, demo: bool, serve_app: ServeApp) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(state.settings.listen)
         .await
         .map_err(|e| {
@@ -604,14 +624,7 @@ async fn serve(state: AppState, demo: bool) -> Result<(), String> {
         demo_link(&state).await?;
     }
     tokio::spawn(crate::server::jobs::run(state.clone()));
-    let app = crate::server::http::router(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await
-    .map_err(|e| e.to_string())?;
+    serve_app(state, listener).await?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -670,14 +683,14 @@ async fn demo_link(state: &AppState) -> Result<(), String> {
         success_url: None,
         expires_in_seconds: Some(86_400),
     };
-    let site = crate::server::http::site::preferred(state, &env.id)
+    let site = crate::server::site::preferred(state, &env.id)
         .await
         .map_err(|e| e.to_string())?;
     let link = service::create_portal_link(
         store,
         &env.id,
         &site,
-        crate::server::http::site::binds_links(state, &site),
+        crate::server::site::binds_links(state, &site),
         req,
         now,
     )
@@ -688,25 +701,6 @@ async fn demo_link(state: &AppState) -> Result<(), String> {
         link.url
     );
     Ok(())
-}
-
-async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutting down");
 }
 
 #[cfg(test)]

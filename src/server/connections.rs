@@ -8,7 +8,7 @@ use crate::api::signin::TestOutcome;
 use crate::api::ErrorCode;
 use crate::core::metadata::{self, CertificateInfo, IdpMetadata, MetadataProblem};
 use crate::core::validate;
-use crate::server::http::error::ApiError;
+use crate::server::error::Error;
 use crate::server::store::ConnectionRow;
 use crate::server::time::rfc3339;
 use crate::server::{oidc, saml, AppState};
@@ -67,7 +67,7 @@ pub async fn new_row(
     entry: &crate::core::catalog::IdpEntry,
     base_url: &str,
     now: i64,
-) -> Result<ConnectionRow, ApiError> {
+) -> Result<ConnectionRow, Error> {
     let id = crate::server::crypto::id("conn_");
     let mut row = ConnectionRow::new_draft(
         id,
@@ -81,7 +81,7 @@ pub async fn new_row(
         let sp = sp_values(state, &row);
         let pair = saml::keys::generate_off_thread(&sp.entity_id, now)
             .await
-            .map_err(ApiError::internal)?;
+            .map_err(Error::internal)?;
         row.sp_key_enc = Some(state.secrets.seal(pair.private_key_pem.as_bytes()));
         row.sp_certificate = Some(pair.certificate_pem);
     }
@@ -90,7 +90,7 @@ pub async fn new_row(
 
 /// Records new SAML details: a change of IdP (entity ID, URL, binding) needs a new test before
 /// the connection counts as active again; a certificate rollover alone does not.
-pub fn apply_saml(row: &mut ConnectionRow, stored: &StoredSaml, now: i64) -> Result<(), ApiError> {
+pub fn apply_saml(row: &mut ConnectionRow, stored: &StoredSaml, now: i64) -> Result<(), Error> {
     let previous = row
         .config
         .as_deref()
@@ -103,7 +103,7 @@ pub fn apply_saml(row: &mut ConnectionRow, stored: &StoredSaml, now: i64) -> Res
     if !same_idp {
         changed(row);
     }
-    row.config = Some(serde_json::to_string(stored).map_err(ApiError::internal)?);
+    row.config = Some(serde_json::to_string(stored).map_err(Error::internal)?);
     row.updated_at = now;
     Ok(())
 }
@@ -142,7 +142,7 @@ pub fn apply_oidc(
     stored: &StoredOidc,
     sealed_secret: Option<Vec<u8>>,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     if sealed_secret.is_none() && row.client_secret_enc.is_some() {
         let previous = row
             .config
@@ -153,10 +153,10 @@ pub fn apply_oidc(
             None => Some("Enter the client secret.".to_owned()),
         };
         if let Some(why) = why {
-            return Err(ApiError::invalid("client_secret", why));
+            return Err(Error::invalid("client_secret", why));
         }
     }
-    let config = serde_json::to_string(stored).map_err(ApiError::internal)?;
+    let config = serde_json::to_string(stored).map_err(Error::internal)?;
     if row.config.as_deref() != Some(config.as_str()) || sealed_secret.is_some() {
         changed(row);
     }
@@ -175,7 +175,7 @@ pub fn apply_mapping(
     m: crate::api::signin::AttributeMapping,
     custom: &[crate::api::signin::CustomAttribute],
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let trim = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     // `$NameID` and `$nameid` are the same choice: store and return one spelling.
     let source = |v: Option<String>| {
@@ -203,12 +203,12 @@ pub fn apply_mapping(
     };
     let problems = crate::core::mapping::check(&m, custom);
     if !problems.is_empty() {
-        let mut err = ApiError::new(ErrorCode::ValidationFailed)
-            .message("Some mapped fields need attention.");
+        let mut err =
+            Error::new(ErrorCode::ValidationFailed).message("Some mapped fields need attention.");
         err.fields = problems;
         return Err(err);
     }
-    row.attribute_mapping = Some(serde_json::to_string(&m).map_err(ApiError::internal)?);
+    row.attribute_mapping = Some(serde_json::to_string(&m).map_err(Error::internal)?);
     row.updated_at = now;
     Ok(())
 }
@@ -222,7 +222,7 @@ fn changed(row: &mut ConnectionRow) {
 
 /// [`view`] plus what lives beside the row: the metadata refresh schedule, certificate history
 /// and the environment's custom attributes.
-pub async fn view_full(state: &AppState, row: &ConnectionRow) -> Result<Connection, ApiError> {
+pub async fn view_full(state: &AppState, row: &ConnectionRow) -> Result<Connection, Error> {
     let mut c = view(state, row);
     if let Some(org) = state.store.organization_by_id(&row.organization_id).await? {
         c.custom_attributes =
@@ -343,8 +343,8 @@ pub(crate) fn from_metadata(meta: IdpMetadata, metadata_url: Option<String>) -> 
 
 /// The inspector's refusal next to the field it concerns; a list of IdPs to choose from
 /// (`metadata_choose_entity`, `metadata_entity_not_found`) travels as `details.entities`.
-fn problem(field: &str, p: MetadataProblem) -> ApiError {
-    let err = ApiError::new(ErrorCode::ValidationFailed)
+fn problem(field: &str, p: MetadataProblem) -> Error {
+    let err = Error::new(ErrorCode::ValidationFailed)
         .message(p.message.clone())
         .field(field, p.message);
     if p.entities.is_empty() {
@@ -354,10 +354,10 @@ fn problem(field: &str, p: MetadataProblem) -> ApiError {
     }
 }
 
-fn required<'a>(value: &'a Option<String>, field: &str, what: &str) -> Result<&'a str, ApiError> {
+fn required<'a>(value: &'a Option<String>, field: &str, what: &str) -> Result<&'a str, Error> {
     match value.as_deref().map(str::trim) {
         Some(v) if !v.is_empty() => Ok(v),
-        _ => Err(ApiError::invalid(field, format!("Enter {what}."))),
+        _ => Err(Error::invalid(field, format!("Enter {what}."))),
     }
 }
 
@@ -366,7 +366,7 @@ pub async fn accept_saml(
     state: &AppState,
     input: &SamlInput,
     now: i64,
-) -> Result<StoredSaml, ApiError> {
+) -> Result<StoredSaml, Error> {
     let entity = input
         .entity_id_choice
         .as_deref()
@@ -386,7 +386,7 @@ pub async fn accept_saml(
         SamlInputMethod::MetadataUrl => {
             let raw = required(&input.metadata_url, "metadata_url", "the metadata URL")?;
             let url =
-                validate::web_url(raw, false).map_err(|m| ApiError::invalid("metadata_url", m))?;
+                validate::web_url(raw, false).map_err(|m| Error::invalid("metadata_url", m))?;
             let body = state
                 .fetcher
                 .get(
@@ -395,7 +395,7 @@ pub async fn accept_saml(
                 )
                 .await
                 .map_err(|e| {
-                    ApiError::new(ErrorCode::MetadataFetchFailed)
+                    Error::new(ErrorCode::MetadataFetchFailed)
                         .message(e.0.clone())
                         .field("metadata_url", e.0)
                 })?;
@@ -405,7 +405,7 @@ pub async fn accept_saml(
                 .map_err(|p| problem("metadata_url", p))
         }
         SamlInputMethod::Manual => {
-            let mut err = ApiError::new(ErrorCode::ValidationFailed);
+            let mut err = Error::new(ErrorCode::ValidationFailed);
             let sso = metadata::check_sso_url(input.sso_url.as_deref().unwrap_or(""))
                 .map_err(|p| err.fields.insert("sso_url".into(), p.message))
                 .ok();
@@ -434,8 +434,8 @@ pub async fn accept_saml(
 }
 
 /// Checks OIDC input (discovery included) and returns what to store.
-pub async fn accept_oidc(state: &AppState, input: &OidcInput) -> Result<StoredOidc, ApiError> {
-    let mut err = ApiError::new(ErrorCode::ValidationFailed);
+pub async fn accept_oidc(state: &AppState, input: &OidcInput) -> Result<StoredOidc, Error> {
+    let mut err = Error::new(ErrorCode::ValidationFailed);
     let issuer = validate::web_url(&input.issuer, false)
         .map_err(|m| err.fields.insert("issuer".into(), m))
         .ok();
@@ -454,7 +454,7 @@ pub async fn accept_oidc(state: &AppState, input: &OidcInput) -> Result<StoredOi
         return Err(err);
     }
     let found = oidc::discover(&state.fetcher, &issuer).await.map_err(|m| {
-        ApiError::new(ErrorCode::OidcDiscoveryFailed)
+        Error::new(ErrorCode::OidcDiscoveryFailed)
             .message(m.clone())
             .field("issuer", m)
     })?;
@@ -473,7 +473,7 @@ pub async fn apply_input(
     row: &mut ConnectionRow,
     input: crate::api::vendor::ConnectionInput,
     environment_id: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     use crate::api::vendor::ConnectionInput;
     let now = state.clock.now();
     let ConnectionInput {
@@ -499,7 +499,7 @@ pub async fn apply_input(
     let oidc_given = issuer.is_some() || client_id.is_some() || client_secret.is_some();
     let protocol = Protocol::parse(&row.protocol).unwrap_or(Protocol::Saml);
     if (saml_given && protocol != Protocol::Saml) || (oidc_given && protocol != Protocol::Oidc) {
-        return Err(ApiError::new(ErrorCode::ValidationFailed).message(format!(
+        return Err(Error::new(ErrorCode::ValidationFailed).message(format!(
             "This connection uses {}; send only {} fields, or create a new connection to switch protocols.",
             protocol.as_str().to_uppercase(),
             protocol.as_str().to_uppercase()
@@ -548,10 +548,7 @@ pub async fn apply_input(
             .filter(|v| !v.is_empty())
             .map(str::to_owned);
         if secret.is_none() && row.client_secret_enc.is_none() {
-            return Err(ApiError::invalid(
-                "client_secret",
-                "Enter the client secret.",
-            ));
+            return Err(Error::invalid("client_secret", "Enter the client secret."));
         }
         let input = OidcInput {
             issuer: issuer.unwrap_or_default(),
@@ -575,7 +572,7 @@ pub async fn apply_input(
         apply_mapping(row, m, &custom, now)?;
     }
     if let Some(o) = options {
-        row.options = serde_json::to_string(&o).map_err(ApiError::internal)?;
+        row.options = serde_json::to_string(&o).map_err(Error::internal)?;
     }
     row.updated_at = now;
     state.store.update_connection(row).await?;
@@ -587,7 +584,7 @@ pub async fn apply_input(
         }
         Some(ConnectionState::Configured) if row.state == ConnectionState::Configured.as_str() => {}
         Some(other) => {
-            return Err(ApiError::new(ErrorCode::InvalidState).field(
+            return Err(Error::new(ErrorCode::InvalidState).field(
                 "state",
                 format!(
                     "A {} connection cannot be set to `{}`.",

@@ -6,7 +6,7 @@
 
 use crate::api::domains::{CheckResult, Domain, DomainState, LookupOutcome};
 use crate::api::ErrorCode;
-use crate::server::http::error::ApiError;
+use crate::server::error::Error;
 use crate::server::store::{DomainRow, OrganizationRow, StoreError};
 use crate::server::{crypto, dns, AppState};
 use serde::{Deserialize, Serialize};
@@ -90,7 +90,7 @@ impl DomainSettings {
 }
 
 /// The environment's domain settings.
-pub async fn settings(state: &AppState, environment_id: &str) -> Result<DomainSettings, ApiError> {
+pub async fn settings(state: &AppState, environment_id: &str) -> Result<DomainSettings, Error> {
     Ok(
         serde_json::from_str(&state.store.environment_settings(environment_id).await?)
             .unwrap_or_default(),
@@ -144,12 +144,8 @@ fn random_token() -> String {
 }
 
 /// Adds a domain for an organization, with its record to publish.
-pub async fn add(
-    state: &AppState,
-    org: &OrganizationRow,
-    input: &str,
-) -> Result<DomainRow, ApiError> {
-    let (ascii, _) = normalize(input).map_err(|m| ApiError::invalid("domain", m))?;
+pub async fn add(state: &AppState, org: &OrganizationRow, input: &str) -> Result<DomainRow, Error> {
+    let (ascii, _) = normalize(input).map_err(|m| Error::invalid("domain", m))?;
     let now = state.clock.now();
     if state
         .store
@@ -158,7 +154,7 @@ pub async fn add(
         .iter()
         .any(|d| d.domain == ascii)
     {
-        return Err(ApiError::new(ErrorCode::DomainDuplicate)
+        return Err(Error::new(ErrorCode::DomainDuplicate)
             .field("domain", format!("{ascii} is already in your list.")));
     }
     if state
@@ -167,7 +163,7 @@ pub async fn add(
         .await?
         .is_some_and(|o| o != org.id)
     {
-        return Err(ApiError::new(ErrorCode::DomainTaken).field("domain", format!("{ascii} is already verified by another organization. Contact your vendor if it is yours.")));
+        return Err(Error::new(ErrorCode::DomainTaken).field("domain", format!("{ascii} is already verified by another organization. Contact your vendor if it is yours.")));
     }
     let s = settings(state, &org.environment_id).await?;
     let row = DomainRow {
@@ -192,9 +188,9 @@ pub async fn add(
         warning: None,
     };
     state.store.insert_domain(&row).await.map_err(|e| match e {
-        StoreError::Conflict(_) => ApiError::new(ErrorCode::DomainDuplicate)
+        StoreError::Conflict(_) => Error::new(ErrorCode::DomainDuplicate)
             .field("domain", "This domain is already in your list."),
-        e => ApiError::from(e),
+        e => Error::from(e),
     })?;
     Ok(row)
 }
@@ -294,11 +290,7 @@ pub fn apply(row: &mut DomainRow, result: CheckResult, window: i64, manual: bool
 }
 
 /// Looks the record up now and stores what that means.
-pub async fn check(
-    state: &AppState,
-    mut row: DomainRow,
-    manual: bool,
-) -> Result<DomainRow, ApiError> {
+pub async fn check(state: &AppState, mut row: DomainRow, manual: bool) -> Result<DomainRow, Error> {
     let lookup = state.dns.txt(&row.record_name, &row.domain).await;
     let now = state.clock.now();
     let result = dns::evaluate(&lookup, &row.record_value, now);
@@ -310,7 +302,7 @@ pub async fn check(
 
 /// Stores a domain; if another organization verified it first, this one stays pending with a
 /// warning that does not say who.
-async fn store(state: &AppState, row: &mut DomainRow) -> Result<(), ApiError> {
+async fn store(state: &AppState, row: &mut DomainRow) -> Result<(), Error> {
     match state.store.update_domain(row).await {
         Err(StoreError::Conflict(_)) => {
             row.state = DomainState::Pending.as_str().into();
@@ -330,7 +322,7 @@ pub async fn verify_manually(
     state: &AppState,
     mut row: DomainRow,
     by: Option<String>,
-) -> Result<DomainRow, ApiError> {
+) -> Result<DomainRow, Error> {
     let now = state.clock.now();
     row.state = DomainState::Verified.as_str().into();
     row.verified_at = Some(now);
@@ -346,8 +338,8 @@ pub async fn verify_manually(
     // No record is expected, so there is nothing to re-check.
     row.next_check_at = None;
     state.store.update_domain(&row).await.map_err(|e| match e {
-        StoreError::Conflict(_) => ApiError::new(ErrorCode::DomainTaken),
-        e => ApiError::from(e),
+        StoreError::Conflict(_) => Error::new(ErrorCode::DomainTaken),
+        e => Error::from(e),
     })?;
     Ok(row)
 }

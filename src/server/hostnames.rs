@@ -15,8 +15,8 @@ use crate::api::hostnames::{
 };
 use crate::api::ErrorCode;
 use crate::server::domains::{next_pending_check, LEASE_SECONDS, VERIFIED_INTERVAL_SECONDS};
-use crate::server::http::error::ApiError;
-use crate::server::http::site;
+use crate::server::error::Error;
+use crate::server::site;
 use crate::server::store::{CustomDomainRow, StoreError};
 use crate::server::AppState;
 
@@ -107,8 +107,8 @@ pub async fn add(
     state: &AppState,
     environment_id: &str,
     input: &str,
-) -> Result<CustomDomainRow, ApiError> {
-    let hostname = normalize(input).map_err(|m| ApiError::invalid("hostname", m))?;
+) -> Result<CustomDomainRow, Error> {
+    let hostname = normalize(input).map_err(|m| Error::invalid("hostname", m))?;
     let ours = target(state, environment_id).await?;
     let public = site::default_site(state).host;
     let base = state.settings.base_domain.as_deref();
@@ -116,7 +116,7 @@ pub async fn add(
         || hostname == public
         || base.is_some_and(|b| hostname == b || hostname.ends_with(&format!(".{b}")))
     {
-        return Err(ApiError::invalid("hostname", format!("{hostname} is already one of Portico's own hostnames; register your own name, like sso.vendor.com, and point it at {ours}.")));
+        return Err(Error::invalid("hostname", format!("{hostname} is already one of Portico's own hostnames; register your own name, like sso.vendor.com, and point it at {ours}.")));
     }
     let now = state.clock.now();
     let row = CustomDomainRow {
@@ -142,8 +142,8 @@ pub async fn add(
 /// `row`'s hostname is registered already. Another environment's registration gives way when
 /// DNS names this environment (its TXT record) and no longer shows the holder's claim; else the
 /// refusal says which record would move the hostname here.
-async fn take_over(state: &AppState, row: CustomDomainRow) -> Result<CustomDomainRow, ApiError> {
-    let taken = || ApiError::new(ErrorCode::CustomDomainTaken);
+async fn take_over(state: &AppState, row: CustomDomainRow) -> Result<CustomDomainRow, Error> {
+    let taken = || Error::new(ErrorCode::CustomDomainTaken);
     let Some(holder) = state.store.custom_domain_by_hostname(&row.hostname).await? else {
         // Removed meanwhile: one more try.
         state
@@ -155,7 +155,7 @@ async fn take_over(state: &AppState, row: CustomDomainRow) -> Result<CustomDomai
                     "hostname",
                     "Another environment registered this hostname just now.",
                 ),
-                e => ApiError::from(e),
+                e => Error::from(e),
             })?;
         return check(state, row).await;
     };
@@ -210,16 +210,13 @@ async fn take_over(state: &AppState, row: CustomDomainRow) -> Result<CustomDomai
                 "hostname",
                 "Another environment registered this hostname just now.",
             ),
-            e => ApiError::from(e),
+            e => Error::from(e),
         })?;
     check(state, row).await
 }
 
 /// Looks the hostname up now, stores what was found, and schedules the next check.
-pub async fn check(
-    state: &AppState,
-    mut row: CustomDomainRow,
-) -> Result<CustomDomainRow, ApiError> {
+pub async fn check(state: &AppState, mut row: CustomDomainRow) -> Result<CustomDomainRow, Error> {
     let result = lookup(state, &row.environment_id, &row.hostname).await?;
     apply(&mut row, result, state.clock.now());
     state.store.update_custom_domain(&row).await?;
@@ -407,30 +404,5 @@ pub async fn sweep(state: &AppState) -> Result<usize, StoreError> {
         if (n as i64) < BATCH {
             return Ok(checked);
         }
-    }
-}
-
-/// `?domain=` of [`tls_allowed`].
-#[derive(serde::Deserialize)]
-pub struct TlsQuery {
-    domain: Option<String>,
-}
-
-/// `GET /internal/tls-allowed?domain=sso.vendor.com`: 200 when the name is an active custom
-/// hostname, so the TLS proxy in front (Caddy's on-demand TLS `ask`) gets it a certificate;
-/// 404 for anything else, so nobody can make the proxy request certificates for arbitrary names.
-pub async fn tls_allowed(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    axum::extract::Query(q): axum::extract::Query<TlsQuery>,
-) -> axum::response::Response {
-    use axum::http::StatusCode;
-    use axum::response::IntoResponse;
-    let Some(hostname) = q.domain.as_deref().and_then(|d| normalize(d).ok()) else {
-        return (StatusCode::BAD_REQUEST, "Ask with ?domain=<hostname>.\n").into_response();
-    };
-    match state.store.custom_domain_by_hostname(&hostname).await {
-        Ok(Some(d)) if d.state == "active" => (StatusCode::OK, "yes\n").into_response(),
-        Ok(_) => (StatusCode::NOT_FOUND, "no\n").into_response(),
-        Err(e) => ApiError::from(e).into_response(),
     }
 }

@@ -12,7 +12,7 @@ use crate::api::sso::{
 };
 use crate::api::ErrorCode;
 use crate::server::crypto::{self, constant_time_eq, hash_token};
-use crate::server::http::error::ApiError;
+use crate::server::error::Error;
 use crate::server::store::{ClientSecretRow, CodeRow, Environment, RedirectUriRow, StoreError};
 use crate::server::AppState;
 use serde::{Deserialize, Serialize};
@@ -71,7 +71,7 @@ pub async fn credentials(
 pub async fn create_secret(
     state: &AppState,
     environment_id: &str,
-) -> Result<CreatedClientSecret, ApiError> {
+) -> Result<CreatedClientSecret, Error> {
     let live = state
         .store
         .list_client_secrets(environment_id)
@@ -80,7 +80,7 @@ pub async fn create_secret(
         .filter(|s| s.revoked_at.is_none())
         .count();
     if live >= MAX_LIVE_SECRETS {
-        return Err(ApiError::new(ErrorCode::InvalidState).message(
+        return Err(Error::new(ErrorCode::InvalidState).message(
             "Two client secrets are live already; revoke the one your app no longer uses (DELETE /api/v1/client/secrets/{id}, or `portico env credentials --revoke <id>`) before creating another.",
         ));
     }
@@ -140,8 +140,8 @@ pub async fn set_redirect_uris(
     state: &AppState,
     environment_id: &str,
     uris: &[RedirectUri],
-) -> Result<Vec<RedirectUri>, ApiError> {
-    let mut err = ApiError::new(ErrorCode::ValidationFailed);
+) -> Result<Vec<RedirectUri>, Error> {
+    let mut err = Error::new(ErrorCode::ValidationFailed);
     let mut rows: Vec<RedirectUriRow> = Vec::new();
     let now = state.clock.now();
     for (i, u) in uris.iter().enumerate() {
@@ -251,7 +251,7 @@ pub async fn issue_code(
     environment_id: &str,
     login: &LoginRequest,
     grant: &Grant,
-) -> Result<String, ApiError> {
+) -> Result<String, Error> {
     let code = crypto::token("");
     let now = state.clock.now();
     let row = CodeRow {
@@ -260,7 +260,7 @@ pub async fn issue_code(
         client_id: login.client_id.clone(),
         redirect_uri: login.redirect_uri.clone(),
         code_challenge: login.code_challenge.clone(),
-        grant: serde_json::to_string(grant).map_err(ApiError::internal)?,
+        grant: serde_json::to_string(grant).map_err(Error::internal)?,
         created_at: now,
         expires_at: now + CODE_SECONDS,
         used_at: None,

@@ -1,9 +1,17 @@
 //! The server: configuration, command line, HTTP API, storage and protocol code.
+//!
+//! Layers, from the bottom: wire types (`api`) and pure logic (`core`), then the domain modules
+//! here (storage, protocols, the features' rules), which report failures as [`error::Error`]
+//! and never import [`http`]. `http/` and `cli` are the edges on top: `http/` holds every
+//! handler, router and middleware and alone turns errors into responses; `cli` calls domain
+//! code only, and gets the HTTP application to serve from the binary (`src/main.rs`), the one
+//! place that wires the two. `tests/server/architecture.rs` keeps these walls.
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod connections;
@@ -12,9 +20,11 @@ pub mod dns;
 pub mod dns_hosts;
 pub mod domains;
 pub mod embed;
+pub mod error;
 pub mod fetch;
 pub mod guides;
 pub mod hostnames;
+// The HTTP edge: declared here, used by nothing else in this file (see the module doc).
 pub mod http;
 pub mod jobs;
 pub mod login;
@@ -25,6 +35,7 @@ pub mod refresh;
 pub mod saml;
 pub mod service;
 pub mod signin;
+pub mod site;
 pub mod store;
 pub mod theme;
 pub mod time;
@@ -64,7 +75,7 @@ pub struct AppState {
     /// Downloads from customer-supplied URLs, guarded against server-side request forgery.
     pub fetcher: Arc<fetch::Fetcher>,
     /// The built portal.
-    pub assets: Arc<http::assets::Assets>,
+    pub assets: Arc<assets::Assets>,
     /// DNS lookups for domain verification.
     pub dns: Arc<dns::DnsChecker>,
     /// Keeps domain verification under its queries-per-second cap, across all checks (the

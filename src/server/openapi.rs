@@ -218,8 +218,3 @@ pub fn document() -> Value {
         },
     })
 }
-
-/// `GET /api/v1/openapi.json`.
-pub async fn serve() -> axum::Json<Value> {
-    axum::Json(document())
-}

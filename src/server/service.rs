@@ -7,7 +7,7 @@ use crate::api::vendor::{
 use crate::api::ErrorCode;
 use crate::core::validate;
 use crate::server::crypto;
-use crate::server::http::error::ApiError;
+use crate::server::error::Error;
 use crate::server::store::{ApiKey, Environment, LinkRow, OrganizationRow, Store, StoreError};
 use crate::server::time::rfc3339;
 
@@ -74,10 +74,10 @@ pub fn organization_view(o: &OrganizationRow) -> Organization {
 }
 
 /// Validates every domain, reporting the first bad one under `domains`; removes duplicates.
-pub fn validate_domains(domains: &[String]) -> Result<Vec<String>, ApiError> {
+pub fn validate_domains(domains: &[String]) -> Result<Vec<String>, Error> {
     let mut out: Vec<String> = Vec::new();
     for d in domains {
-        let d = validate::domain(d).map_err(|m| ApiError::invalid("domains", m))?;
+        let d = validate::domain(d).map_err(|m| Error::invalid("domains", m))?;
         if !out.contains(&d) {
             out.push(d);
         }
@@ -86,11 +86,11 @@ pub fn validate_domains(domains: &[String]) -> Result<Vec<String>, ApiError> {
 }
 
 /// Maps a store conflict on organizations to the vendor-facing error.
-pub fn organization_conflict(e: StoreError) -> ApiError {
+pub fn organization_conflict(e: StoreError) -> Error {
     match e {
-        StoreError::Conflict(_) => ApiError::new(ErrorCode::DuplicateExternalId)
+        StoreError::Conflict(_) => Error::new(ErrorCode::DuplicateExternalId)
             .field("external_id", "Already used by another organization."),
-        e => ApiError::from(e),
+        e => Error::from(e),
     }
 }
 
@@ -100,8 +100,8 @@ pub async fn create_organization(
     env_id: &str,
     req: CreateOrganization,
     now: i64,
-) -> Result<OrganizationRow, ApiError> {
-    let mut err = ApiError::new(ErrorCode::ValidationFailed);
+) -> Result<OrganizationRow, Error> {
+    let mut err = Error::new(ErrorCode::ValidationFailed);
     let name = validate::name(&req.name)
         .map_err(|m| err.fields.insert("name".into(), m))
         .ok();
@@ -161,12 +161,12 @@ pub async fn find_organization(
 pub async fn create_portal_link(
     store: &dyn Store,
     env_id: &str,
-    site: &crate::server::http::site::Site,
+    site: &crate::server::site::Site,
     bind: bool,
     req: CreatePortalLink,
     now: i64,
-) -> Result<PortalLink, ApiError> {
-    let mut err = ApiError::new(ErrorCode::ValidationFailed);
+) -> Result<PortalLink, Error> {
+    let mut err = Error::new(ErrorCode::ValidationFailed);
     let lifetime = req.expires_in_seconds.unwrap_or(LINK_DEFAULT_SECONDS);
     if !(60..=LINK_MAX_SECONDS).contains(&lifetime) {
         err.fields.insert(
@@ -191,7 +191,7 @@ pub async fn create_portal_link(
         .organization(env_id, &req.organization_id)
         .await?
         .ok_or_else(|| {
-            ApiError::new(ErrorCode::OrganizationNotFound).field(
+            Error::new(ErrorCode::OrganizationNotFound).field(
                 "organization_id",
                 "No such organization in this environment.",
             )

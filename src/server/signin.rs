@@ -13,7 +13,7 @@ use crate::api::ErrorCode;
 use crate::core::{diagnosis, mapping};
 use crate::server::connections::{StoredOidc, StoredSaml};
 use crate::server::crypto::{self, hash_token};
-use crate::server::http::error::ApiError;
+use crate::server::error::Error;
 use crate::server::store::{ConnectionRow, OrganizationRow, TestRow};
 use crate::server::{oidc, saml, AppState};
 use serde::{Deserialize, Serialize};
@@ -123,17 +123,17 @@ pub fn options_of(row: &ConnectionRow) -> ConnectionOptions {
 pub async fn custom_attributes(
     state: &AppState,
     environment_id: &str,
-) -> Result<Vec<CustomAttribute>, ApiError> {
+) -> Result<Vec<CustomAttribute>, Error> {
     let json = state.store.custom_attributes(environment_id).await?;
     Ok(serde_json::from_str(&json).unwrap_or_default())
 }
 
-async fn organization(state: &AppState, row: &ConnectionRow) -> Result<OrganizationRow, ApiError> {
+async fn organization(state: &AppState, row: &ConnectionRow) -> Result<OrganizationRow, Error> {
     state
         .store
         .organization_by_id(&row.organization_id)
         .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))
+        .ok_or_else(|| Error::new(ErrorCode::ConnectionNotFound))
 }
 
 fn sp(state: &AppState, row: &ConnectionRow) -> SpValues {
@@ -146,7 +146,7 @@ pub fn result_path(connection_id: &str, test_id: &str) -> String {
 }
 
 /// Starts a test: records it and says where to send the browser.
-pub async fn start(state: &AppState, row: &ConnectionRow) -> Result<StartedTest, ApiError> {
+pub async fn start(state: &AppState, row: &ConnectionRow) -> Result<StartedTest, Error> {
     let test_id = crypto::id("test_");
     let url = begin(
         state,
@@ -164,15 +164,15 @@ async fn begin(
     state: &AppState,
     row: &ConnectionRow,
     mut attempt: TestRow,
-) -> Result<String, ApiError> {
+) -> Result<String, Error> {
     let config = row
         .config
         .as_deref()
-        .ok_or_else(|| ApiError::new(ErrorCode::ConnectionIncomplete))?;
+        .ok_or_else(|| Error::new(ErrorCode::ConnectionIncomplete))?;
     let base = crate::server::connections::base_url(state, row);
     match Protocol::parse(&row.protocol) {
         Some(Protocol::Oidc) => {
-            let cfg: StoredOidc = serde_json::from_str(config).map_err(ApiError::internal)?;
+            let cfg: StoredOidc = serde_json::from_str(config).map_err(Error::internal)?;
             match oidc::start(&state.fetcher, &cfg, &sp(state, row).redirect_uri).await {
                 Ok(started) => {
                     let secrets = OidcSecrets {
@@ -183,7 +183,7 @@ async fn begin(
                     attempt.secrets_enc = Some(
                         state
                             .secrets
-                            .seal(&serde_json::to_vec(&secrets).map_err(ApiError::internal)?),
+                            .seal(&serde_json::to_vec(&secrets).map_err(Error::internal)?),
                     );
                     state.store.insert_test(&attempt).await?;
                     Ok(started.url)
@@ -227,16 +227,16 @@ pub async fn launch_saml(
     state: &AppState,
     connection_id: &str,
     test_id: &str,
-) -> Result<Launch, ApiError> {
+) -> Result<Launch, Error> {
     let row = state
         .store
         .connection(connection_id)
         .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
+        .ok_or_else(|| Error::new(ErrorCode::ConnectionNotFound))?;
     let test = match state.store.test(test_id).await? {
         Some(t) if t.connection_id == row.id => t,
         _ => {
-            return Err(ApiError::new(ErrorCode::NotFound)
+            return Err(Error::new(ErrorCode::NotFound)
                 .message("This test sign-in does not exist. Start a new test from the portal."))
         }
     };
@@ -251,7 +251,7 @@ pub async fn launch_saml(
         }));
     }
     let cfg: StoredSaml = serde_json::from_str(row.config.as_deref().unwrap_or(""))
-        .map_err(|_| ApiError::new(ErrorCode::ConnectionIncomplete))?;
+        .map_err(|_| Error::new(ErrorCode::ConnectionIncomplete))?;
     let relay = crypto::token("");
     let req = saml::request::authn_request(
         &sp(state, &row),
@@ -284,12 +284,12 @@ pub async fn receive_saml(
     connection_id: &str,
     saml_response: Option<&str>,
     relay_state: Option<&str>,
-) -> Result<Landing, ApiError> {
+) -> Result<Landing, Error> {
     let row = state
         .store
         .connection(connection_id)
         .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
+        .ok_or_else(|| Error::new(ErrorCode::ConnectionNotFound))?;
     let now = state.clock.now();
     let relay = relay_state.map(str::trim).filter(|r| !r.is_empty());
     let pending = match relay {
@@ -305,7 +305,7 @@ pub async fn receive_saml(
         .as_deref()
         .and_then(|c| serde_json::from_str::<StoredSaml>(c).ok())
     else {
-        return Err(ApiError::new(ErrorCode::ConnectionIncomplete));
+        return Err(Error::new(ErrorCode::ConnectionIncomplete));
     };
     let options = options_of(&row);
     let Some(test) = pending else {
@@ -394,7 +394,7 @@ async fn receive_unsolicited(
     cfg: &StoredSaml,
     saml_response: Option<&str>,
     now: i64,
-) -> Result<Landing, ApiError> {
+) -> Result<Landing, Error> {
     let options = options_of(row);
     let live = options.allow_idp_initiated && row.state == ConnectionState::Active.as_str();
     let login = if live {
@@ -427,7 +427,7 @@ async fn receive_unsolicited(
         ..TestRow::pending(crypto::id("test_"), &row.id, "saml", now)
     };
     if let Some(login) = &login {
-        t.login = Some(serde_json::to_string(login).map_err(ApiError::internal)?);
+        t.login = Some(serde_json::to_string(login).map_err(Error::internal)?);
     }
     state.store.insert_test(&t).await?;
     let test_id = t.id.clone();
@@ -465,7 +465,7 @@ async fn check_saml(
     request_id: Option<&str>,
     allow_idp_initiated: bool,
     now: i64,
-) -> Result<Result<saml::response::Validated, saml::response::Failure>, ApiError> {
+) -> Result<Result<saml::response::Validated, saml::response::Failure>, Error> {
     let Some(response) = saml_response.map(str::trim).filter(|r| !r.is_empty()) else {
         return Ok(Err((
             Rejection::new(FailureCode::SamlResponseMissing),
@@ -539,12 +539,12 @@ pub async fn receive_oidc(
     oidc_state: Option<&str>,
     error: Option<&str>,
     error_description: Option<&str>,
-) -> Result<Landing, ApiError> {
+) -> Result<Landing, Error> {
     let row = state
         .store
         .connection(connection_id)
         .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::ConnectionNotFound))?;
+        .ok_or_else(|| Error::new(ErrorCode::ConnectionNotFound))?;
     let now = state.clock.now();
     let pending = match oidc_state.map(str::trim).filter(|s| !s.is_empty()) {
         Some(st) => state
@@ -658,7 +658,7 @@ async fn finish(
     mut test: TestRow,
     received: Result<Received, Rejection>,
     extra: Extra,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<String>, Error> {
     if let Some(login) = production::login_of(&test) {
         return production::finish(state, row, test, received, login)
             .await
@@ -713,7 +713,7 @@ async fn finish(
         .as_ref()
         .map(|r| r.code.as_str().to_owned());
     test.finished_at = Some(now);
-    test.result = Some(serde_json::to_string(&stored).map_err(ApiError::internal)?);
+    test.result = Some(serde_json::to_string(&stored).map_err(Error::internal)?);
     test.config_version = Some(row.config_version);
     state.store.finish_test(&test).await?;
     tracing::info!(connection = %row.id, test = %test.id, outcome = %test.outcome, code = ?test.error_code, "test sign-in finished");
@@ -768,7 +768,7 @@ pub fn view(
 }
 
 /// A connection's tests, newest first, for the portal and the vendor API.
-pub async fn list(state: &AppState, row: &ConnectionRow) -> Result<Vec<SignInTest>, ApiError> {
+pub async fn list(state: &AppState, row: &ConnectionRow) -> Result<Vec<SignInTest>, Error> {
     let org = organization(state, row).await?;
     let verified = crate::server::domains::verified(state, &org.id).await?;
     let tests = state.store.list_tests(&row.id, HISTORY_LIMIT).await?;
@@ -784,22 +784,22 @@ pub async fn one(
     state: &AppState,
     row: &ConnectionRow,
     test_id: &str,
-) -> Result<SignInTest, ApiError> {
+) -> Result<SignInTest, Error> {
     let org = organization(state, row).await?;
     let verified = crate::server::domains::verified(state, &org.id).await?;
     match state.store.test(test_id).await? {
         Some(t) if t.connection_id == row.id => Ok(view(row, &t, &sp(state, row), &verified, true)),
-        _ => Err(ApiError::new(ErrorCode::TestNotFound)),
+        _ => Err(Error::new(ErrorCode::TestNotFound)),
     }
 }
 
 /// Activates a connection whose last test succeeded after its IdP details last changed.
-pub async fn activate(state: &AppState, row: &mut ConnectionRow) -> Result<(), ApiError> {
+pub async fn activate(state: &AppState, row: &mut ConnectionRow) -> Result<(), Error> {
     if row.state == ConnectionState::Active.as_str() {
         return Ok(());
     }
     if row.state != ConnectionState::Configured.as_str() {
-        return Err(ApiError::new(ErrorCode::ConnectionIncomplete));
+        return Err(Error::new(ErrorCode::ConnectionIncomplete));
     }
     let last = match &row.last_test_id {
         Some(id) => state.store.test(id).await?,
@@ -809,7 +809,7 @@ pub async fn activate(state: &AppState, row: &mut ConnectionRow) -> Result<(), A
         .as_ref()
         .is_some_and(|t| t.outcome == "success" && t.config_version == Some(row.config_version));
     if !tested_since_change {
-        return Err(ApiError::new(ErrorCode::TestRequired));
+        return Err(Error::new(ErrorCode::TestRequired));
     }
     row.state = ConnectionState::Active.as_str().into();
     row.updated_at = state.clock.now();

@@ -1,13 +1,13 @@
 //! Branding: which theme applies, checking a theme before it is saved, and the versioned
-//! stylesheet the portal loads before its own code runs.
+//! stylesheet the portal loads before its own code runs (served by `http::theme`).
 //!
 //! The theme itself (tokens, contrast, CSS) is shared logic in [`core::theme`](crate::core::theme).
 
 use crate::api::theme::{ProblemKind, Theme, ThemeInput};
 use crate::api::ErrorCode;
 use crate::core::theme;
-use crate::server::http::error::ApiError;
-use crate::server::http::site::Site;
+use crate::server::error::Error;
+use crate::server::site::Site;
 use crate::server::store::StoreError;
 use crate::server::AppState;
 
@@ -68,7 +68,7 @@ pub fn stylesheet_url(scope: &Scope, t: &Theme) -> String {
 
 /// Checks a theme the way every entry point must (API, CLI, the editor's "Publish"): invalid
 /// values always refuse; low contrast refuses unless the caller accepted it explicitly.
-pub fn accept(input: ThemeInput) -> Result<Theme, ApiError> {
+pub fn accept(input: ThemeInput) -> Result<Theme, Error> {
     let problems = theme::check(&input.theme);
     let blocking: Vec<_> = problems
         .iter()
@@ -79,9 +79,9 @@ pub fn accept(input: ThemeInput) -> Result<Theme, ApiError> {
     }
     let only_contrast = blocking.iter().all(|p| p.kind == ProblemKind::LowContrast);
     let mut err = if only_contrast {
-        ApiError::new(ErrorCode::LowContrast)
+        Error::new(ErrorCode::LowContrast)
     } else {
-        ApiError::new(ErrorCode::ValidationFailed)
+        Error::new(ErrorCode::ValidationFailed)
             .message("Some theme values need attention; see `fields`.")
     };
     for p in &blocking {
@@ -96,8 +96,8 @@ pub async fn accept_in(
     state: &AppState,
     environment_id: &str,
     input: ThemeInput,
-) -> Result<Theme, ApiError> {
-    let mut missing = ApiError::new(ErrorCode::ValidationFailed)
+) -> Result<Theme, Error> {
+    let mut missing = Error::new(ErrorCode::ValidationFailed)
         .message("The theme names files that were not uploaded; see `fields`.");
     for (field, id, kind) in [
         ("logo_light", &input.theme.logo_light, "logo"),
@@ -138,12 +138,12 @@ pub async fn upload(
     environment_id: &str,
     kind: &str,
     bytes: &[u8],
-) -> Result<crate::api::theme::UploadedAsset, ApiError> {
+) -> Result<crate::api::theme::UploadedAsset, Error> {
     use crate::core::theme::asset::{check_asset, AssetKind};
     use sha2::{Digest, Sha256};
     let k = AssetKind::parse(kind)
-        .ok_or_else(|| ApiError::invalid("kind", "Use kind=logo, kind=favicon or kind=font."))?;
-    let checked = check_asset(k, bytes).map_err(|m| ApiError::invalid("file", m))?;
+        .ok_or_else(|| Error::invalid("kind", "Use kind=logo, kind=favicon or kind=font."))?;
+    let checked = check_asset(k, bytes).map_err(|m| Error::invalid("file", m))?;
     let mut h = Sha256::new();
     h.update(environment_id.as_bytes());
     h.update(bytes);
@@ -165,45 +165,16 @@ pub async fn upload(
     })
 }
 
-/// `GET /theme-assets/{id}`: an uploaded file. Its id is its content, so it is cached for good;
-/// SVG is served under a policy that lets it run nothing even when opened on its own.
-pub async fn serve_asset(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    axum::extract::Path(id): axum::extract::Path<String>,
-) -> axum::response::Response {
-    use axum::http::{header, StatusCode};
-    use axum::response::IntoResponse;
-    match state.store.asset(&id).await {
-        Ok(Some(a)) => (
-            [
-                (header::CONTENT_TYPE, a.content_type),
-                (
-                    header::CACHE_CONTROL,
-                    "public, max-age=31536000, immutable".to_owned(),
-                ),
-                (
-                    header::CONTENT_SECURITY_POLICY,
-                    "default-src 'none'; style-src 'unsafe-inline'; sandbox".to_owned(),
-                ),
-            ],
-            a.bytes,
-        )
-            .into_response(),
-        Ok(None) => (StatusCode::NOT_FOUND, "Not found").into_response(),
-        Err(e) => ApiError::from(e).into_response(),
-    }
-}
-
 /// Stores an environment's theme (`None` goes back to the default).
 pub async fn save_environment(
     state: &AppState,
     environment_id: &str,
     t: Option<&Theme>,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let json = t
         .map(serde_json::to_string)
         .transpose()
-        .map_err(ApiError::internal)?;
+        .map_err(Error::internal)?;
     state
         .store
         .set_environment_theme(environment_id, json.as_deref())
@@ -216,11 +187,11 @@ pub async fn save_organization(
     state: &AppState,
     organization_id: &str,
     t: Option<&Theme>,
-) -> Result<(), ApiError> {
+) -> Result<(), Error> {
     let json = t
         .map(serde_json::to_string)
         .transpose()
-        .map_err(ApiError::internal)?;
+        .map_err(Error::internal)?;
     state
         .store
         .set_organization_theme(organization_id, json.as_deref())
@@ -245,39 +216,29 @@ pub fn inject(index_html: &str, url: &str, favicon: Option<&str>) -> String {
     }
 }
 
-/// The stylesheet URL for a page request: the signed-in organization's theme when the request
-/// carries a session cookie, else the theme of the environment the hostname belongs to.
-pub async fn url_for_request(
+/// The stylesheet URL (and favicon) for a page of `site`; see [`for_session`].
+pub async fn url_for_session(
     state: &AppState,
-    headers: &axum::http::HeaderMap,
+    session_cookie: Option<&str>,
     site: &Site,
 ) -> Result<(String, Option<String>), StoreError> {
-    let (scope, t) = for_request(state, headers, site).await?;
+    let (scope, t) = for_session(state, session_cookie, site).await?;
     Ok((stylesheet_url(&scope, &t), t.favicon.clone()))
 }
 
-/// `GET /portal/api/branding`: names, help and footer links of the theme in force. Public, as
-/// the page that shows them may come before the session.
-pub async fn branding(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    site: Site,
-    headers: axum::http::HeaderMap,
-) -> Result<axum::Json<crate::api::theme::Branding>, ApiError> {
-    let (_, t) = for_request(&state, &headers, &site).await?;
-    Ok(axum::Json(crate::api::theme::Branding::from(&t)))
-}
-
-/// The theme for a request, and whose it is.
-async fn for_request(
+/// The theme for a page of `site`, and whose it is: the signed-in organization's when
+/// `session_cookie` (the session cookie's value, read by the HTTP layer) names a live session
+/// on this hostname, else the environment's.
+pub async fn for_session(
     state: &AppState,
-    headers: &axum::http::HeaderMap,
+    session_cookie: Option<&str>,
     site: &Site,
 ) -> Result<(Scope, Theme), StoreError> {
-    let session = match crate::server::http::session::cookie_value(&state.settings, headers) {
+    let session = match session_cookie {
         Some(v) => {
             state
                 .store
-                .session(&crate::server::crypto::hash_token(&v))
+                .session(&crate::server::crypto::hash_token(v))
                 .await?
         }
         None => None,
@@ -296,54 +257,4 @@ async fn for_request(
         org.as_ref().map(|o| o.id.as_str()),
     )
     .await
-}
-
-/// `GET /theme/{scope}/{version}.css`: the theme as CSS custom properties. The current version
-/// is cached for a year (a new theme gets a new URL); an old version gets today's theme, uncached.
-pub async fn serve_stylesheet(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    axum::extract::Path((scope, file)): axum::extract::Path<(String, String)>,
-) -> axum::response::Response {
-    use axum::http::{header, StatusCode};
-    use axum::response::IntoResponse;
-    let found = if scope.starts_with("org_") {
-        match state.store.organization_by_id(&scope).await {
-            Ok(Some(org)) => effective(&state, &org.environment_id, Some(&org.id))
-                .await
-                .ok()
-                .map(|(_, t)| t),
-            _ => None,
-        }
-    } else if scope == "default" {
-        Some(theme::default_theme())
-    } else {
-        match state.store.list_environments().await {
-            Ok(envs) if envs.iter().any(|e| e.id == scope) => {
-                environment_theme(&state, &scope).await.ok()
-            }
-            _ => None,
-        }
-    };
-    let Some(t) = found else {
-        return (
-            StatusCode::NOT_FOUND,
-            [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
-            "/* no such theme */",
-        )
-            .into_response();
-    };
-    let current = file.strip_suffix(".css") == Some(theme::version(&t).as_str());
-    let cache = if current {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, cache),
-        ],
-        theme::stylesheet(&t),
-    )
-        .into_response()
 }

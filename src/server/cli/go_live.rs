@@ -65,7 +65,7 @@ pub(super) async fn credentials_command(
     );
     println!(
         "PORTICO_URL={}",
-        crate::server::http::site::preferred(state, &env.id)
+        crate::server::site::preferred(state, &env.id)
             .await
             .map_err(|e| e.to_string())?
             .base_url

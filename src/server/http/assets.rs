@@ -1,4 +1,4 @@
-//! The built portal: from the copy inside the binary, or from a `dist/` folder in development.
+//! Serving the built portal ([`Assets`](crate::server::assets::Assets)).
 //!
 //! Client routes fall back to `index.html`; Trunk's hashed file names are cached for a year.
 
@@ -7,44 +7,6 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use sha2::Digest;
-use std::borrow::Cow;
-use std::path::PathBuf;
-
-/// The portal as built by `trunk build --release` when the server was compiled.
-#[derive(rust_embed::RustEmbed)]
-#[folder = "dist"]
-#[allow_missing = true]
-struct Embedded;
-
-/// Where the portal's files come from.
-pub enum Assets {
-    /// Inside the binary.
-    Embedded,
-    /// A folder on disk.
-    Folder(PathBuf),
-}
-
-impl Assets {
-    fn get(&self, path: &str) -> Option<Cow<'static, [u8]>> {
-        match self {
-            Assets::Embedded => Embedded::get(path).map(|f| f.data),
-            Assets::Folder(dir) => {
-                if path
-                    .split('/')
-                    .any(|seg| seg == ".." || seg.starts_with('.'))
-                {
-                    return None;
-                }
-                std::fs::read(dir.join(path)).ok().map(Cow::Owned)
-            }
-        }
-    }
-
-    /// Whether an `index.html` is available at all.
-    pub fn has_index(&self) -> bool {
-        self.get("index.html").is_some()
-    }
-}
 
 /// Trunk names built files like `portico-4f2a9c1d3e5b7a90_bg.wasm`: those never change.
 fn is_hashed(path: &str) -> bool {
@@ -62,7 +24,7 @@ const NOT_BUILT: &str = "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\
 /// Serves a portal file, or `index.html` for client routes.
 pub async fn serve(
     State(s): State<AppState>,
-    site: super::site::Site,
+    site: crate::server::site::Site,
     method: Method,
     uri: Uri,
     headers: axum::http::HeaderMap,
@@ -148,7 +110,7 @@ pub async fn serve(
         Some(body) => {
             let html = String::from_utf8_lossy(&body);
             // The theme is linked into the page itself, so it applies before the app starts.
-            let html = match crate::server::theme::url_for_request(&s, &headers, &site).await {
+            let html = match super::theme::url_for_request(&s, &headers, &site).await {
                 Ok((url, favicon)) => crate::server::theme::inject(&html, &url, favicon.as_deref()),
                 Err(e) => {
                     tracing::warn!(error = %e, "could not look up the theme; serving the default");
@@ -197,7 +159,7 @@ mod tests {
             return;
         }
         assert!(
-            super::Assets::Embedded.has_index(),
+            crate::server::assets::Assets::Embedded.has_index(),
             "dist/index.html exists but the embedded assets do not include it"
         );
     }

@@ -1,74 +1,17 @@
-//! The server's one error type, the JSON body extractor that reports in that shape, and the
-//! middleware that gives every response a request id.
+//! How the domain error becomes a response, the JSON body extractor that reports in that
+//! shape, and the middleware that gives every response a request id.
 
 use crate::api::{ApiErrorBody, ErrorCode, ErrorDetail, REQUEST_ID_HEADER};
-use crate::server::store::StoreError;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use std::collections::BTreeMap;
 
-/// A failure, turned into `{"error": {...}}` with the code's status.
-#[derive(Debug, Clone)]
-pub struct ApiError {
-    /// The stable code.
-    pub code: ErrorCode,
-    /// Replaces the code's default message when set.
-    pub message: Option<String>,
-    /// Per-field problems.
-    pub fields: BTreeMap<String, String>,
-    /// Structured data sent as the body's `details`.
-    pub details: Option<serde_json::Value>,
-}
-
-impl ApiError {
-    /// An error with the code's default message.
-    pub fn new(code: ErrorCode) -> Self {
-        ApiError {
-            code,
-            message: None,
-            fields: BTreeMap::new(),
-            details: None,
-        }
-    }
-
-    /// Replaces the message.
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
-
-    /// Adds a field problem.
-    pub fn field(mut self, field: &str, problem: impl Into<String>) -> Self {
-        self.fields.insert(field.to_owned(), problem.into());
-        self
-    }
-
-    /// Attaches structured data the client can act on (the body's `details`).
-    pub fn details(mut self, details: serde_json::Value) -> Self {
-        self.details = Some(details);
-        self
-    }
-
-    /// A validation failure on one field.
-    pub fn invalid(field: &str, problem: impl Into<String>) -> Self {
-        ApiError::new(ErrorCode::ValidationFailed).field(field, problem)
-    }
-
-    /// An internal error: logged here with its cause, shown only as `internal_error`.
-    pub fn internal(cause: impl std::fmt::Display) -> Self {
-        tracing::error!(%cause, "internal error");
-        ApiError::new(ErrorCode::Internal)
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        ApiError::internal(e)
-    }
-}
+/// The domain's [`Error`](crate::server::error::Error) as the HTTP layer names it: turned into
+/// `{"error": {...}}` with the code's status (the `IntoResponse` below). One type, two names, so
+/// handlers read as HTTP code and domain modules never import this file.
+pub type ApiError = crate::server::error::Error;
 
 /// Carried in the response's extensions so the request-id middleware can finish the body.
 #[derive(Clone)]

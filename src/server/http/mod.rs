@@ -1,12 +1,15 @@
 //! HTTP: the router, grouped by audience (vendor API, portal API, SSO endpoints, assets).
 
 pub mod assets;
+pub mod embed;
 pub mod error;
+pub mod hostnames;
 pub mod login;
 pub mod portal;
 pub mod session;
 pub mod site;
 pub mod sso;
+pub mod theme;
 pub mod vendor;
 
 use crate::server::AppState;
@@ -41,23 +44,17 @@ pub fn router(state: AppState) -> Router {
     });
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route(
-            "/internal/tls-allowed",
-            get(crate::server::hostnames::tls_allowed),
-        )
+        .route("/internal/tls-allowed", get(hostnames::tls_allowed))
         .merge(sso::routes(&state))
-        .route(
-            "/theme/{scope}/{file}",
-            get(crate::server::theme::serve_stylesheet),
-        )
-        .route("/theme-assets/{id}", get(crate::server::theme::serve_asset))
-        .route("/embed.js", get(crate::server::embed::script))
+        .route("/theme/{scope}/{file}", get(theme::serve_stylesheet))
+        .route("/theme-assets/{id}", get(theme::serve_asset))
+        .route("/embed.js", get(embed::script))
         .nest("/api/v1", api(vendor::routes()))
         .nest("/portal/api", api(portal::routes()))
         .fallback(assets::serve)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::server::embed::content_security_policy,
+            embed::content_security_policy,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Every request is tied to an environment by its hostname before anything else runs.
@@ -79,4 +76,40 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(tower::util::option_layer(hsts))
         .with_state(state)
+}
+
+/// Runs [`router`] on `listener` until the process gets Ctrl-C or SIGTERM. The binary hands this
+/// to the command line's `serve` command (see [`ServeApp`](crate::server::cli::ServeApp)).
+pub fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>> {
+    Box::pin(async move {
+        axum::serve(
+            listener,
+            router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| e.to_string())
+    })
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
 }

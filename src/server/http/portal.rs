@@ -2,7 +2,6 @@
 
 use super::error::{ApiError, Json};
 use super::session::{self, PortalSession};
-use super::site::Site;
 use crate::api::domains::{AddDomain, DomainList};
 use crate::api::portal::{
     ConnectionList, ConnectionState, CreateConnection, OidcInput, Protocol, RedeemLink, SamlInput,
@@ -13,6 +12,7 @@ use crate::api::vendor::Intent;
 use crate::api::ErrorCode;
 use crate::core::catalog;
 use crate::server::crypto::{self, hash_token};
+use crate::server::site::Site;
 use crate::server::store::{ConnectionRow, Redeemed, SessionRow};
 use crate::server::{connections, domains, refresh, signin, AppState};
 use axum::extract::{Path, State};
@@ -37,8 +37,8 @@ pub fn routes() -> Router<AppState> {
         .route("/connections/{id}/tests/{test_id}", get(one_test))
         .route("/connections/{id}/sign_ins", get(list_sign_ins))
         .route("/guides/{key}", get(guide))
-        .route("/branding", get(crate::server::theme::branding))
-        .route("/embedding", get(crate::server::embed::portal_settings))
+        .route("/branding", get(super::theme::branding))
+        .route("/embedding", get(super::embed::portal_settings))
         .route("/domains", get(list_domains).post(add_domain))
         .route("/domains/{id}", axum::routing::delete(remove_domain))
         .route("/domains/{id}/check", post(check_domain))

@@ -7,7 +7,7 @@ use crate::api::vendor::Intent;
 use crate::api::{ErrorCode, CSRF_HEADER};
 use crate::server::config::Settings;
 use crate::server::crypto::hash_token;
-use crate::server::http::site::Site;
+use crate::server::site::Site;
 use crate::server::store::{OrganizationRow, SessionRow};
 use crate::server::AppState;
 use axum::extract::FromRequestParts;

@@ -53,7 +53,7 @@ mod hosting;
 /// The vendor routes, relative to `/api/v1`.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/openapi.json", get(crate::server::openapi::serve))
+        .route("/openapi.json", get(openapi))
         .route(
             "/organizations",
             get(list_organizations).post(create_organization),
@@ -128,6 +128,12 @@ pub fn routes() -> Router<AppState> {
             "/embedding",
             get(hosting::get_embedding).put(hosting::put_embedding),
         )
+}
+
+/// `GET /api/v1/openapi.json`: the document [`openapi::document`](crate::server::openapi::document)
+/// builds.
+async fn openapi() -> axum::Json<serde_json::Value> {
+    axum::Json(crate::server::openapi::document())
 }
 
 async fn create_organization(
@@ -280,7 +286,7 @@ async fn create_connection(
         ApiError::invalid("idp", if key.is_empty() { "Send `idp`, a catalog key such as `okta-saml`.".to_owned() } else { format!("`{key}` is not in the catalog; use a key such as `okta-saml` or `generic-oidc`.") })
     })?;
     // Created through the API, a connection lives on the environment's preferred hostname.
-    let site = crate::server::http::site::preferred(&s, &env).await?;
+    let site = crate::server::site::preferred(&s, &env).await?;
     let mut row = connections::new_row(&s, &org.id, entry, &site.base_url, s.clock.now()).await?;
     s.store.insert_connection(&row).await?;
     // A failure after this point leaves a draft the vendor can fix with PATCH; say so.
@@ -406,12 +412,12 @@ async fn create_portal_link(
     VendorEnv(env): VendorEnv,
     Json(req): Json<CreatePortalLink>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let site = crate::server::http::site::preferred(&s, &env).await?;
+    let site = crate::server::site::preferred(&s, &env).await?;
     let link = service::create_portal_link(
         s.store.as_ref(),
         &env,
         &site,
-        crate::server::http::site::binds_links(&s, &site),
+        crate::server::site::binds_links(&s, &site),
         req,
         s.clock.now(),
     )

@@ -10,7 +10,7 @@ use crate::api::signin::{FailureCode, Rejection};
 use crate::api::sso::SignInError;
 use crate::core::{diagnosis, mapping};
 use crate::server::crypto;
-use crate::server::http::error::ApiError;
+use crate::server::error::Error;
 use crate::server::login::LoginRequest;
 use crate::server::store::{ConnectionRow, TestRow};
 use crate::server::AppState;
@@ -28,14 +28,14 @@ pub async fn start_login(
     state: &AppState,
     row: &ConnectionRow,
     login: LoginRequest,
-) -> Result<String, ApiError> {
+) -> Result<String, Error> {
     let mut attempt = TestRow::pending(
         crypto::id("test_"),
         &row.id,
         &row.protocol,
         state.clock.now(),
     );
-    attempt.login = Some(serde_json::to_string(&login).map_err(ApiError::internal)?);
+    attempt.login = Some(serde_json::to_string(&login).map_err(Error::internal)?);
     begin(state, row, attempt).await
 }
 
@@ -43,7 +43,7 @@ pub async fn start_login(
 pub(super) async fn idp_initiated_login(
     state: &AppState,
     row: &ConnectionRow,
-) -> Result<Option<LoginRequest>, ApiError> {
+) -> Result<Option<LoginRequest>, Error> {
     let org = organization(state, row).await?;
     let uris = state.store.list_redirect_uris(&org.environment_id).await?;
     Ok(uris
@@ -66,7 +66,7 @@ pub(super) async fn finish(
     mut attempt: TestRow,
     received: Result<Received, Rejection>,
     login: LoginRequest,
-) -> Result<String, ApiError> {
+) -> Result<String, Error> {
     use crate::server::login;
     let now = state.clock.now();
     let org = organization(state, row).await?;
@@ -150,7 +150,7 @@ pub(super) async fn finish(
         .as_ref()
         .map(|r| r.code.as_str().to_owned());
     attempt.finished_at = Some(now);
-    attempt.result = Some(serde_json::to_string(&stored).map_err(ApiError::internal)?);
+    attempt.result = Some(serde_json::to_string(&stored).map_err(Error::internal)?);
     attempt.config_version = Some(row.config_version);
     if !state.store.finish_sign_in(&attempt).await? {
         // Answered already (a replayed callback): the app gets no second code.
@@ -192,7 +192,7 @@ pub(super) fn app_error(
 pub async fn sign_ins(
     state: &AppState,
     row: &ConnectionRow,
-) -> Result<Vec<crate::api::sso::SignInRecord>, ApiError> {
+) -> Result<Vec<crate::api::sso::SignInRecord>, Error> {
     let rows = state.store.list_sign_ins(&row.id, HISTORY_LIMIT).await?;
     Ok(rows
         .into_iter()
