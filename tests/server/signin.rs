@@ -745,7 +745,7 @@ async fn history_is_purged_by_age_but_the_last_test_stays() {
     // Past it (90 days by default), only the connection's last test is kept: activation reads it.
     app.advance(91 * 86_400);
     portico::server::jobs::purge(&app.state).await.unwrap();
-    assert_eq!(ids().await, [last.clone()]);
+    assert_eq!(ids().await, std::slice::from_ref(&last));
     let c = app
         .vendor(Method::GET, &format!("/api/v1/connections/{conn}"), None)
         .await;
