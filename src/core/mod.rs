@@ -7,6 +7,8 @@ pub mod cert;
 pub mod csp;
 pub mod diagnosis;
 pub mod embed;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod lifecycle;
 pub mod mapping;
 pub mod metadata;

@@ -4,11 +4,8 @@ use super::*;
 
 // A self-made test certificate is avoided on purpose: the corpus certificates are real.
 fn okta_cert() -> Option<String> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/saml");
-    let Ok(xml) = std::fs::read_to_string(format!("{dir}/okta-idp-metadata.xml")) else {
-        eprintln!("skipping: SAML fixtures not found at {dir}");
-        return None;
-    };
+    let dir = crate::core::fixtures::saml_dir()?;
+    let xml = std::fs::read_to_string(dir.join("okta-idp-metadata.xml")).ok()?;
     let start = xml.find("<ds:X509Certificate>")? + "<ds:X509Certificate>".len();
     let end = xml.find("</ds:X509Certificate>")?;
     Some(xml[start..end].to_owned())

@@ -10,17 +10,13 @@ mod providers;
 
 const NOW: i64 = 1_795_392_000; // 2026-11-23, the day the corpus was gathered
 const DAY: i64 = 86_400;
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/saml");
 const REDIRECT: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
 const POST: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
 
 /// The corpus file's text, or `None` (with a note) when the corpus is not checked out.
 fn fixture(name: &str) -> Option<String> {
-    if !std::path::Path::new(FIXTURES).is_dir() {
-        eprintln!("skipping: SAML fixture folder {FIXTURES} is absent");
-        return None;
-    }
-    Some(std::fs::read_to_string(format!("{FIXTURES}/{name}")).expect(name))
+    let dir = crate::core::fixtures::saml_dir()?;
+    Some(std::fs::read_to_string(dir.join(name)).expect(name))
 }
 
 fn code(xml: &str, now: i64) -> String {
