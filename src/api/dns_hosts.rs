@@ -35,26 +35,13 @@ impl DnsHostGuide {
     pub fn fill(&self, values: &[(&str, &str)]) -> String {
         let mut out = self.html.clone();
         for (key, value) in values {
-            out = out.replace(&format!("{{{{{key}}}}}"), &escape(value));
+            out = out.replace(
+                &format!("{{{{{key}}}}}"),
+                &html_escape::encode_quoted_attribute(value),
+            );
         }
         out
     }
-}
-
-/// Escapes text for HTML element content and attribute values.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -122,26 +122,20 @@ pub struct Settings {
     pub history_seconds: i64,
 }
 
-/// An IP address range (`10.0.0.0/8`, `::1/128`), for trusted proxies.
+/// An IP address range (`10.0.0.0/8`, `::1/128`, or one address), for trusted proxies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IpRange {
-    /// The first address.
-    pub network: std::net::IpAddr,
-    /// Leading bits that must match.
-    pub prefix: u8,
-}
+pub struct IpRange(ipnet::IpNet);
 
 impl IpRange {
     /// Parses `a.b.c.d`, `a.b.c.d/n`, an IPv6 address, or one with `/n`.
     pub fn parse(s: &str) -> Option<IpRange> {
-        let (addr, prefix) = match s.split_once('/') {
-            Some((a, p)) => (a, Some(p.parse::<u8>().ok()?)),
-            None => (s, None),
+        let s = s.trim();
+        let net = match s.parse::<ipnet::IpNet>() {
+            Ok(net) => net,
+            // A bare address is a range of one.
+            Err(_) => ipnet::IpNet::from(s.parse::<std::net::IpAddr>().ok()?),
         };
-        let network: std::net::IpAddr = addr.trim().parse().ok()?;
-        let max = if network.is_ipv4() { 32 } else { 128 };
-        let prefix = prefix.unwrap_or(max);
-        (prefix <= max).then_some(IpRange { network, prefix })
+        Some(IpRange(net))
     }
 
     /// Whether `ip` is in the range (an IPv4-mapped IPv6 address counts as IPv4).
@@ -151,20 +145,7 @@ impl IpRange {
             IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
             v4 => v4,
         };
-        let bits = |a: IpAddr| -> u128 {
-            match a {
-                IpAddr::V4(v) => u128::from(u32::from(v)) << 96,
-                IpAddr::V6(v) => u128::from(v),
-            }
-        };
-        if ip.is_ipv4() != self.network.is_ipv4() {
-            return false;
-        }
-        if self.prefix == 0 {
-            return true;
-        }
-        let mask = u128::MAX << (128 - u32::from(self.prefix));
-        bits(ip) & mask == bits(self.network) & mask
+        self.0.contains(&ip)
     }
 }
 

@@ -15,7 +15,7 @@ pub fn token(prefix: &str) -> String {
 /// Compares two secrets (or their hashes) in time that depends on their length only, so the
 /// time an answer takes says nothing about how much of a guess was right.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    subtle::ConstantTimeEq::ct_eq(a, b).into()
 }
 
 /// A random id like `org_01J...`: a prefix and 26 Crockford base32 characters (128 bits).

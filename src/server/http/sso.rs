@@ -54,13 +54,6 @@ async fn limit_by_address(State(s): State<AppState>, req: Request, next: Next) -
     next.run(req).await
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// A plain page for the rare case where there is no portal page to go back to.
 pub(super) fn page(status: StatusCode, title: &str, err: &ApiError) -> Response {
     let message = err
@@ -71,8 +64,8 @@ pub(super) fn page(status: StatusCode, title: &str, err: &ApiError) -> Response 
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{t}</title></head><body style=\"font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem\">\
          <h1>{t}</h1><p>{m}</p><p>Error code: <code>{c}</code></p></body></html>",
-        t = escape(title),
-        m = escape(&message),
+        t = html_escape::encode_quoted_attribute(title),
+        m = html_escape::encode_quoted_attribute(&message),
         c = err.code.as_str()
     );
     (status, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
@@ -173,14 +166,14 @@ fn land(landing: signin::Landing) -> Response {
         } => {
             let steps: String = fix
                 .iter()
-                .map(|f| format!("<li>{}</li>", escape(f)))
+                .map(|f| format!("<li>{}</li>", html_escape::encode_quoted_attribute(f)))
                 .collect();
             let body = format!(
                 "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
                  <title>{t}</title></head><body style=\"font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem\">\
                  <h1>{t}</h1><p>{m}</p><ol>{steps}</ol><p>Nothing was recorded. Error code: <code>{c}</code></p></body></html>",
-                t = escape(&title),
-                m = escape(&message),
+                t = html_escape::encode_quoted_attribute(&title),
+                m = html_escape::encode_quoted_attribute(&message),
                 c = code.as_str()
             );
             (

@@ -25,15 +25,6 @@ pub fn sp_values(public_url: &str, connection_id: &str) -> SpValues {
     }
 }
 
-/// Escapes text for an XML (or HTML) attribute value or text node.
-pub(crate) fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
 /// Our SP metadata document for one connection. With `encryption_cert_pem`, it also publishes
 /// that certificate for encryption, so IdPs that encrypt assertions encrypt them for us.
 pub fn sp_metadata_xml(sp: &SpValues, encryption_cert_pem: Option<&str>) -> String {
@@ -63,8 +54,8 @@ pub fn sp_metadata_xml(sp: &SpValues, encryption_cert_pem: Option<&str>) -> Stri
   </md:SPSSODescriptor>
 </md:EntityDescriptor>
 "#,
-        entity = escape(&sp.entity_id),
-        acs = escape(&sp.acs_url)
+        entity = html_escape::encode_quoted_attribute(&sp.entity_id),
+        acs = html_escape::encode_quoted_attribute(&sp.acs_url)
     )
 }
 

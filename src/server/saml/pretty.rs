@@ -55,7 +55,10 @@ fn write_node(src: &str, node: Node, depth: usize, out: &mut String) {
         NodeType::Text => {
             let t = node.text().unwrap_or_default().trim();
             if !t.is_empty() {
-                out.push_str(&format!("{indent}{}\n", escape_text(t)));
+                out.push_str(&format!(
+                    "{indent}{}\n",
+                    html_escape::encode_quoted_attribute(t)
+                ));
             }
         }
         NodeType::Comment => out.push_str(&format!(
@@ -99,7 +102,7 @@ fn write_element(src: &str, node: Node, depth: usize, out: &mut String) {
             }
             out.push_str(&format!(
                 "{indent}{start_tag}{}</{qname}>\n",
-                escape_text(&t)
+                html_escape::encode_quoted_attribute(&t)
             ));
             return;
         }
@@ -174,12 +177,6 @@ fn shorten(text: &str) -> String {
     let head: String = compact[..12].iter().collect();
     let tail: String = compact[compact.len() - 6..].iter().collect();
     format!("{head}…{tail}")
-}
-
-fn escape_text(t: &str) -> String {
-    t.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

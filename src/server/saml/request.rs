@@ -8,7 +8,6 @@ use base64::Engine as _;
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
 
-use super::escape;
 use crate::api::portal::SpValues;
 use crate::core::metadata::BINDING_POST;
 
@@ -66,11 +65,11 @@ fn new_id() -> String {
 fn request_xml(id: &str, sp: &SpValues, destination: &str, now: i64) -> String {
     format!(
         r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="{id}" Version="2.0" IssueInstant="{instant}" Destination="{destination}" AssertionConsumerServiceURL="{acs}" ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"><saml:Issuer>{issuer}</saml:Issuer><samlp:NameIDPolicy Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified" AllowCreate="true"/></samlp:AuthnRequest>"#,
-        id = escape(id),
+        id = html_escape::encode_quoted_attribute(id),
         instant = crate::server::time::rfc3339(now),
-        destination = escape(destination),
-        acs = escape(&sp.acs_url),
-        issuer = escape(&sp.entity_id),
+        destination = html_escape::encode_quoted_attribute(destination),
+        acs = html_escape::encode_quoted_attribute(&sp.acs_url),
+        issuer = html_escape::encode_quoted_attribute(&sp.entity_id),
     )
 }
 
@@ -113,7 +112,7 @@ fn post_form(sso_url: &str, saml_request: &str, relay_state: &str) -> String {
     } else {
         format!(
             "\n<input type=\"hidden\" name=\"RelayState\" value=\"{}\">",
-            escape(relay_state)
+            html_escape::encode_quoted_attribute(relay_state)
         )
     };
     format!(
@@ -130,8 +129,8 @@ fn post_form(sso_url: &str, saml_request: &str, relay_state: &str) -> String {
 </body>
 </html>
 "#,
-        action = escape(sso_url),
-        request = escape(saml_request),
+        action = html_escape::encode_quoted_attribute(sso_url),
+        request = html_escape::encode_quoted_attribute(saml_request),
     )
 }
 
