@@ -6,56 +6,15 @@ use crate::api::portal::{
 };
 use crate::api::signin::TestOutcome;
 use crate::api::ErrorCode;
-use crate::core::metadata::{self, CertificateInfo, IdpMetadata, MetadataProblem};
+use crate::core::metadata::{self, MetadataProblem};
 use crate::core::validate;
 use crate::server::error::Error;
 use crate::server::store::ConnectionRow;
 use crate::server::time::rfc3339;
 use crate::server::{oidc, saml, AppState};
-use serde::{Deserialize, Serialize};
 
-/// What is stored for a SAML connection.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct StoredSaml {
-    /// IdP entity ID.
-    pub idp_entity_id: String,
-    /// SSO URL.
-    pub sso_url: String,
-    /// `redirect` or `post`.
-    pub sso_binding: String,
-    /// Signing certificates.
-    pub certificates: Vec<CertificateInfo>,
-    /// Source URL, if any.
-    pub metadata_url: Option<String>,
-    /// What the inspector warned about when this was saved (expired certificate, …).
-    #[serde(default)]
-    pub warnings: Vec<MetadataProblem>,
-}
-
-/// What is stored for an OIDC connection (the secret is a separate, encrypted column).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct StoredOidc {
-    /// Issuer.
-    pub issuer: String,
-    /// Client ID.
-    pub client_id: String,
-    /// From discovery.
-    pub authorization_endpoint: String,
-    /// From discovery.
-    pub token_endpoint: Option<String>,
-}
-
-/// The base URL of the hostname a connection was created on (older ones: the public URL).
-pub fn base_url<'a>(state: &'a AppState, row: &'a ConnectionRow) -> &'a str {
-    row.base_url
-        .as_deref()
-        .unwrap_or(&state.settings.public_url)
-}
-
-/// Our values for a connection, under the base URL it was created on.
-pub fn sp_values(state: &AppState, row: &ConnectionRow) -> crate::api::portal::SpValues {
-    saml::sp_values(base_url(state, row), &row.id)
-}
+pub mod stored;
+pub use stored::{base_url, from_metadata, sp_values, StoredOidc, StoredSaml};
 
 /// A new draft connection for a catalog IdP, with its own SP key pair for encrypted assertions.
 ///
@@ -322,22 +281,6 @@ pub fn view(state: &AppState, row: &ConnectionRow) -> Connection {
         last_test_id: row.last_test_id.clone(),
         created_at: rfc3339(row.created_at),
         updated_at: rfc3339(row.updated_at),
-    }
-}
-
-pub(crate) fn from_metadata(meta: IdpMetadata, metadata_url: Option<String>) -> StoredSaml {
-    // The inspector refuses documents without a Redirect or POST service.
-    let (sso_url, sso_binding) = match meta.preferred_sso() {
-        Some(s) => (s.url.clone(), s.binding.clone()),
-        None => (String::new(), metadata::BINDING_REDIRECT.to_owned()),
-    };
-    StoredSaml {
-        idp_entity_id: meta.entity_id,
-        sso_url,
-        sso_binding,
-        certificates: meta.signing_certificates,
-        metadata_url,
-        warnings: meta.warnings,
     }
 }
 

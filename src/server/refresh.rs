@@ -3,7 +3,7 @@
 //! that fails is retried with backoff; the last good configuration stays in use meanwhile.
 
 use crate::core::metadata;
-use crate::server::connections::{from_metadata, StoredSaml};
+use crate::server::connections::stored::{from_metadata, StoredSaml};
 use crate::server::store::{CertEventRow, RefreshRow, StoreError};
 use crate::server::AppState;
 use rand::Rng;

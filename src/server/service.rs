@@ -11,8 +11,7 @@ use crate::server::error::Error;
 use crate::server::store::{ApiKey, Environment, LinkRow, OrganizationRow, Store, StoreError};
 use crate::server::time::rfc3339;
 
-/// The environment every fresh installation starts with.
-pub const DEFAULT_ENVIRONMENT: &str = "development";
+pub use crate::server::site::DEFAULT_ENVIRONMENT;
 
 /// Finds an environment by name, creating it if missing.
 pub async fn ensure_environment(

@@ -11,7 +11,7 @@ use crate::api::signin::{
 };
 use crate::api::ErrorCode;
 use crate::core::{diagnosis, mapping};
-use crate::server::connections::{StoredOidc, StoredSaml};
+use crate::server::connections::stored::{StoredOidc, StoredSaml};
 use crate::server::crypto::{self, hash_token};
 use crate::server::error::Error;
 use crate::server::store::{ConnectionRow, OrganizationRow, TestRow};
@@ -137,7 +137,7 @@ async fn organization(state: &AppState, row: &ConnectionRow) -> Result<Organizat
 }
 
 fn sp(state: &AppState, row: &ConnectionRow) -> SpValues {
-    crate::server::connections::sp_values(state, row)
+    crate::server::connections::stored::sp_values(state, row)
 }
 
 /// Where the browser lands after the IdP answered: the wizard's test step, showing this test.
@@ -169,7 +169,7 @@ async fn begin(
         .config
         .as_deref()
         .ok_or_else(|| Error::new(ErrorCode::ConnectionIncomplete))?;
-    let base = crate::server::connections::base_url(state, row);
+    let base = crate::server::connections::stored::base_url(state, row);
     match Protocol::parse(&row.protocol) {
         Some(Protocol::Oidc) => {
             let cfg: StoredOidc = serde_json::from_str(config).map_err(Error::internal)?;

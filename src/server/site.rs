@@ -6,6 +6,10 @@ use crate::server::config::Settings;
 use crate::server::store::{Environment, StoreError};
 use crate::server::AppState;
 
+/// The environment every fresh installation starts with (its links use the public URL; other
+/// environments may have their own hostname).
+pub const DEFAULT_ENVIRONMENT: &str = "development";
+
 /// The hostname a request arrived at and the environment it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Site {
@@ -48,7 +52,7 @@ pub fn default_site(state: &AppState) -> Site {
 pub fn environment_host(settings: &Settings, env: &Environment) -> String {
     let (_, public_host, _) = public_parts(settings);
     match &settings.base_domain {
-        Some(base) if env.name != crate::server::service::DEFAULT_ENVIRONMENT => {
+        Some(base) if env.name != DEFAULT_ENVIRONMENT => {
             format!("{}.{base}", env.name.to_ascii_lowercase())
         }
         _ => public_host,
