@@ -57,6 +57,10 @@ mod tests {
                 .into(),
         };
         let html = g.fill(&[("host", "_portico-challenge"), ("value", "a<b>&\"c\"")]);
-        assert_eq!(html, "<p>Type <code>_portico-challenge</code>, then <code>a&lt;b&gt;&amp;&quot;c&quot;</code> (_portico-challenge).</p>");
+        assert_eq!(
+            html,
+            "<p>Type <code>_portico-challenge</code>, then \
+            <code>a&lt;b&gt;&amp;&quot;c&quot;</code> (_portico-challenge).</p>"
+        );
     }
 }

@@ -66,7 +66,8 @@ macro_rules! error_codes {
 
 error_codes! {
     MalformedJson = "malformed_json", 400, "The request body is not valid JSON for this endpoint.";
-    UnsupportedMediaType = "unsupported_media_type", 415, "Send the request body as JSON with `Content-Type: application/json`.";
+    UnsupportedMediaType = "unsupported_media_type", 415, "Send the request body as JSON with \
+        `Content-Type: application/json`.";
     PayloadTooLarge = "payload_too_large", 413, "The request body is too large.";
     ValidationFailed = "validation_failed", 422, "Some fields need attention; see `fields`.";
     Unauthorized = "unauthorized", 401, "Send a valid API key as `Authorization: Bearer pk_...`.";
@@ -75,29 +76,43 @@ error_codes! {
     OrganizationNotFound = "organization_not_found", 404, "No organization with that id exists in this environment.";
     GuideNotFound = "guide_not_found", 404, "There is no setup guide for that identity provider.";
     ConnectionNotFound = "connection_not_found", 404, "No connection with that id exists here.";
-    DuplicateExternalId = "duplicate_external_id", 409, "Another organization in this environment already uses that external_id.";
+    DuplicateExternalId = "duplicate_external_id", 409, "Another organization in this environment \
+        already uses that external_id.";
     LinkUnknown = "link_unknown", 404, "This setup link is not valid. Ask your vendor for a new link.";
     LinkExpired = "link_expired", 410, "This setup link has expired. Ask your vendor for a new link.";
     LinkUsed = "link_used", 410, "This setup link has already been used. Ask your vendor for a new link.";
-    SessionMissing = "session_missing", 401, "Your setup session has ended. Open a new setup link from your vendor to continue; your progress was saved.";
-    CsrfFailed = "csrf_failed", 403, "This request was blocked as a possible cross-site request. Reload the page and try again.";
-    IntentNotAllowed = "intent_not_allowed", 403, "This setup link does not cover that part of the portal. Ask your vendor for a link that does.";
-    ConnectionIncomplete = "connection_incomplete", 409, "Finish entering your identity provider's details before saving.";
+    SessionMissing = "session_missing", 401, "Your setup session has ended. Open a new setup link \
+        from your vendor to continue; your progress was saved.";
+    CsrfFailed = "csrf_failed", 403, "This request was blocked as a possible cross-site request. \
+        Reload the page and try again.";
+    IntentNotAllowed = "intent_not_allowed", 403, "This setup link does not cover that part of the \
+        portal. Ask your vendor for a link that does.";
+    ConnectionIncomplete = "connection_incomplete", 409, "Finish entering your identity provider's \
+        details before saving.";
     MetadataFetchFailed = "metadata_fetch_failed", 422, "We could not download the metadata from that URL.";
-    OidcDiscoveryFailed = "oidc_discovery_failed", 422, "We could not read the OpenID Connect discovery document for that issuer.";
+    OidcDiscoveryFailed = "oidc_discovery_failed", 422, "We could not read the OpenID Connect \
+        discovery document for that issuer.";
     DomainNotFound = "domain_not_found", 404, "No domain with that id exists here.";
     DomainDuplicate = "domain_duplicate", 409, "That domain is already in this organization's list.";
-    DomainTaken = "domain_taken", 409, "That domain is already verified by another organization. Contact your vendor if it is yours.";
-    ClientUnknown = "client_unknown", 400, "This sign-in link does not name an app Portico knows. Go back to the app and try again; if it keeps happening, tell the app's support team.";
-    RedirectUriNotRegistered = "redirect_uri_not_registered", 400, "This sign-in link would send you to an address the app did not register, so it was stopped. Go back to the app and try again; if it keeps happening, tell the app's support team.";
-    CustomDomainNotFound = "custom_domain_not_found", 404, "No custom hostname with that id exists in this environment.";
+    DomainTaken = "domain_taken", 409, "That domain is already verified by another organization. \
+        Contact your vendor if it is yours.";
+    ClientUnknown = "client_unknown", 400, "This sign-in link does not name an app Portico knows. \
+        Go back to the app and try again; if it keeps happening, tell the app's support team.";
+    RedirectUriNotRegistered = "redirect_uri_not_registered", 400, "This sign-in link would send \
+        you to an address the app did not register, so it was stopped. Go back to the app and try \
+        again; if it keeps happening, tell the app's support team.";
+    CustomDomainNotFound = "custom_domain_not_found", 404, "No custom hostname with that id exists \
+        in this environment.";
     CustomDomainTaken = "custom_domain_taken", 409, "That hostname is already registered with this Portico server.";
-    LowContrast = "low_contrast", 422, "Some colour pairs are hard to read (below WCAG AA contrast); see `fields`. Change them, or send `accept_low_contrast: true` to save anyway.";
+    LowContrast = "low_contrast", 422, "Some colour pairs are hard to read (below WCAG AA \
+        contrast); see `fields`. Change them, or send `accept_low_contrast: true` to save anyway.";
     TestNotFound = "test_not_found", 404, "No test sign-in with that id exists for this connection.";
-    TestRequired = "test_required", 409, "Run a successful test sign-in with the current settings before activating this connection.";
+    TestRequired = "test_required", 409, "Run a successful test sign-in with the current settings \
+        before activating this connection.";
     InvalidState = "invalid_state", 409, "That change is not possible in the connection's current state.";
     RateLimited = "rate_limited", 429, "Too many requests; wait a moment and try again.";
-    Internal = "internal_error", 500, "Something went wrong on our side. Try again; if it keeps happening, quote the request id to your vendor.";
+    Internal = "internal_error", 500, "Something went wrong on our side. Try again; if it keeps \
+        happening, quote the request id to your vendor.";
 }
 
 impl ErrorDetail {

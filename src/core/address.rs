@@ -593,13 +593,33 @@ mod tests {
     #[test]
     fn ipv6_forms_that_reach_ipv4_space_are_refused_with_the_ipv4_address() {
         let cases = [
-            ("::127.0.0.1", "an IPv4-compatible address (::/96) that reaches the IPv4 address 127.0.0.1"),
-            ("64:ff9b::a9fe:a9fe", "a NAT64 address (64:ff9b::/96) that reaches the IPv4 address 169.254.169.254"),
-            ("64:ff9b:1::a00:1", "a local-use NAT64 address (64:ff9b:1::/48) that reaches the IPv4 address 10.0.0.1"),
-            ("2002:7f00:1::1", "a 6to4 address (2002::/16) that reaches the IPv4 address 127.0.0.1"),
-            ("::ffff:169.254.169.254", "an IPv4-mapped address (::ffff:0.0.0.0/96) that reaches the IPv4 address 169.254.169.254"),
+            (
+                "::127.0.0.1",
+                "an IPv4-compatible address (::/96) that reaches the IPv4 address 127.0.0.1",
+            ),
+            (
+                "64:ff9b::a9fe:a9fe",
+                "a NAT64 address (64:ff9b::/96) that reaches the IPv4 address 169.254.169.254",
+            ),
+            (
+                "64:ff9b:1::a00:1",
+                "a local-use NAT64 address (64:ff9b:1::/48) that reaches the IPv4 address 10.0.0.1",
+            ),
+            (
+                "2002:7f00:1::1",
+                "a 6to4 address (2002::/16) that reaches the IPv4 address 127.0.0.1",
+            ),
+            (
+                "::ffff:169.254.169.254",
+                "an IPv4-mapped address (::ffff:0.0.0.0/96) that reaches the \
+                IPv4 address 169.254.169.254",
+            ),
             // Teredo: the client's address is stored inverted in the last 32 bits.
-            ("2001:0:4136:e378:8000:63bf:80ff:fffe", "a Teredo address (2001::/32) that reaches the IPv4 address 127.0.0.1"),
+            (
+                "2001:0:4136:e378:8000:63bf:80ff:fffe",
+                "a Teredo address (2001::/32) that reaches the \
+                IPv4 address 127.0.0.1",
+            ),
             ("fec0::1", "a site-local address (fec0::/10)"),
         ];
         for (addr, says) in cases {

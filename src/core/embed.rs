@@ -54,7 +54,10 @@ pub fn parse_origin(input: &str) -> Result<String, String> {
         return Err("Enter an origin such as https://app.vendor.com.".into());
     }
     if raw.starts_with('\'') || raw == "*" {
-        return Err(format!("`{raw}` is not an origin: list each site that may embed the portal, such as https://app.vendor.com."));
+        return Err(format!(
+            "`{raw}` is not an origin: list each site that may embed the portal, \
+            such as https://app.vendor.com."
+        ));
     }
     let Some((scheme, rest)) = raw.split_once("://") else {
         return Err(format!("`{raw}` needs its scheme: write https://{raw}."));
@@ -79,7 +82,10 @@ pub fn parse_origin(input: &str) -> Result<String, String> {
         ));
     }
     if !authority.is_ascii() {
-        return Err(format!("`{raw}`: write the host in its ASCII (punycode) form, as the browser sends it, e.g. https://xn--bcher-kva.example."));
+        return Err(format!(
+            "`{raw}`: write the host in its ASCII (punycode) form, as the browser \
+            sends it, e.g. https://xn--bcher-kva.example."
+        ));
     }
     let authority = authority.to_ascii_lowercase();
     // An IPv6 literal has colons inside its brackets; the port comes after the `]`.
@@ -107,7 +113,11 @@ pub fn parse_origin(input: &str) -> Result<String, String> {
         },
     };
     if scheme == "http" && !local_host(host) {
-        return Err(format!("`{raw}` uses http://: use https://{host}{}. Plain http is accepted only for localhost, 127.0.0.1 and .test hosts.", port.map(|p| format!(":{p}")).unwrap_or_default()));
+        return Err(format!(
+            "`{raw}` uses http://: use https://{host}{}. Plain http is accepted only \
+            for localhost, 127.0.0.1 and .test hosts.",
+            port.map(|p| format!(":{p}")).unwrap_or_default()
+        ));
     }
     let default_port = if scheme == "https" { 443 } else { 80 };
     Ok(match port {

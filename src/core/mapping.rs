@@ -58,7 +58,12 @@ fn names_name_id(source: &Option<String>) -> bool {
 pub fn check(mapping: &AttributeMapping, custom: &[CustomAttribute]) -> BTreeMap<String, String> {
     let mut problems = BTreeMap::new();
     if clean(&mapping.email).is_none() {
-        problems.insert("email".to_owned(), "Choose the attribute that carries the user's email address, or the NameID; it is required.".to_owned());
+        problems.insert(
+            "email".to_owned(),
+            "Choose the attribute that carries the user's email \
+            address, or the NameID; it is required."
+                .to_owned(),
+        );
     }
     let named = [
         ("idp_id", &mapping.idp_id),
@@ -331,7 +336,12 @@ pub fn normalize(
                 issues.push(MappingIssue {
                     kind: "source_missing".into(),
                     field: field.into(),
-                    message: format!("`{source}` {what}. Check the IdP sends it, or choose another attribute for \"{}\".{}", field_label(field), hint_text(&s, subject)),
+                    message: format!(
+                        "`{source}` {what}. Check the IdP sends it, or choose another \
+                        attribute for \"{}\".{}",
+                        field_label(field),
+                        hint_text(&s, subject)
+                    ),
                     suggestion: s,
                     blocking: required,
                 });
@@ -524,7 +534,12 @@ pub fn normalize(
                     issues.push(MappingIssue {
                         kind: "looks_misplaced".into(),
                         field: def.name.clone(),
-                        message: format!("`{}` received `{v}`, which looks like an email address. Is `{}` mapped to the right attribute?", def.name, source.as_deref().unwrap_or_default()),
+                        message: format!(
+                            "`{}` received `{v}`, which looks like an email address. \
+                            Is `{}` mapped to the right attribute?",
+                            def.name,
+                            source.as_deref().unwrap_or_default()
+                        ),
                         suggestion: None,
                         blocking: false,
                     });

@@ -88,7 +88,8 @@ pub fn malformed(problem: &str) -> Rejection {
 pub fn decode(value: &str) -> Result<String, Rejection> {
     if value.len() > MAX_FORM_VALUE_BYTES {
         return Err(malformed(&format!(
-            "The SAMLResponse is {} KB; Portico reads responses of up to {} KB. A sign-in response is a few kilobytes: check what the identity provider puts in it.",
+            "The SAMLResponse is {} KB; Portico reads responses of up to {} KB. A sign-in response \
+                is a few kilobytes: check what the identity provider puts in it.",
             value.len() / 1024,
             Limits::SAML_MESSAGE.max_bytes / 1024
         )));
@@ -154,7 +155,8 @@ pub fn precheck(doc: &Document, allow_sha1: bool) -> Result<Envelope, Rejection>
 pub fn check_signatures(signatures: &[Node], allow_sha1: bool) -> Result<(), Rejection> {
     if signatures.len() > MAX_SIGNATURES {
         return Err(signature_problem(&format!(
-            "The response holds {} signatures; SAML uses at most {MAX_SIGNATURES} (one on the Response, one on its Assertion).",
+            "The response holds {} signatures; SAML uses at most {MAX_SIGNATURES} (one on the \
+                Response, one on its Assertion).",
             signatures.len()
         )));
     }
@@ -324,7 +326,8 @@ fn check_prefix_list(node: Node) -> Result<(), Rejection> {
     let list = node.attribute("PrefixList").unwrap_or_default();
     if list.len() > MAX_PREFIX_LIST_BYTES {
         return Err(signature_problem(&format!(
-            "A signature's InclusiveNamespaces PrefixList is {} bytes long; SAML IdPs list a few prefixes (at most {MAX_PREFIX_LIST_BYTES} bytes).",
+            "A signature's InclusiveNamespaces PrefixList is {} bytes long; SAML IdPs list a few \
+                prefixes (at most {MAX_PREFIX_LIST_BYTES} bytes).",
             list.len()
         )));
     }
@@ -338,12 +341,16 @@ fn check_prefix_list(node: Node) -> Result<(), Rejection> {
                 && p.chars()
                     .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
         if !name_like || !seen.insert(*p) {
-            return Err(signature_problem(&format!("A signature's InclusiveNamespaces PrefixList names {p:?} twice or is not a prefix name.")));
+            return Err(signature_problem(&format!(
+                "A signature's InclusiveNamespaces PrefixList \
+                names {p:?} twice or is not a prefix name."
+            )));
         }
     }
     if prefixes.len() > MAX_INCLUSIVE_PREFIXES {
         return Err(signature_problem(&format!(
-            "A signature's InclusiveNamespaces lists {} prefixes; SAML IdPs list a few (at most {MAX_INCLUSIVE_PREFIXES}).",
+            "A signature's InclusiveNamespaces lists {} prefixes; SAML IdPs list a few (at most \
+                {MAX_INCLUSIVE_PREFIXES}).",
             prefixes.len()
         )));
     }
@@ -380,7 +387,8 @@ fn check_positions(signatures: &[Node]) -> Result<(), Rejection> {
                 format!("<{}>", p.tag_name().name())
             });
             return Err(signature_problem(&format!(
-                "A Signature inside {where_} is not where SAML puts it (right after the Issuer of the Response or Assertion it signs, referring to it by ID)."
+                "A Signature inside {where_} is not where SAML puts it (right after the Issuer of \
+                    the Response or Assertion it signs, referring to it by ID)."
             )));
         }
     }

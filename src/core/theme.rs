@@ -460,7 +460,8 @@ fn check_font_family(font: &str) -> Result<(), String> {
         .find(|&c| !(c.is_alphanumeric() || matches!(c, ' ' | '"' | '\'' | ',' | '-')))
     {
         return Err(format!(
-            "Use only letters, digits, spaces, hyphens, commas and quotes in the font list, like \"Inter\", system-ui, sans-serif (remove {c:?})."
+            "Use only letters, digits, spaces, hyphens, commas and quotes in the font list, like \
+                \"Inter\", system-ui, sans-serif (remove {c:?})."
         ));
     }
     for name in font.split(',').map(str::trim) {
@@ -612,7 +613,10 @@ pub fn stylesheet(t: &Theme) -> String {
         Density::Compact => COMPACT_SPACE,
     };
 
-    let mut out = String::from("/* Portico theme, generated from the theme's settings: change the theme, not this file. */\n");
+    let mut out = String::from(
+        "/* Portico theme, generated from the theme's settings: change the \
+        theme, not this file. */\n",
+    );
     // An uploaded font comes first in the stack; the ids are checked to be plain, so they are
     // safe inside url().
     let uploaded = present(&t.font_file).filter(|id| {

@@ -210,7 +210,8 @@ fn secret_key(settings: &Settings) -> Result<[u8; 32], String> {
                     path.display()
                 )
             })?;
-            tracing::warn!(path = %path.display(), "created a new secret key; back it up: without it, stored IdP client secrets cannot be read");
+            tracing::warn!(path = %path.display(), "created a new secret key; back it up: without \
+                it, stored IdP client secrets cannot be read");
             crypto::decode_key(&key).ok_or_else(|| "generated key did not decode".to_string())
         }
         Err(e) => Err(format!("could not read {}: {e}", path.display())),
@@ -229,8 +230,13 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 /// Opens the store and builds the state every command shares.
 pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<AppState, String> {
     saml::xmlsec_log::route_to_log();
-    crate::server::private_files::ensure_dir(&settings.data_dir)
-        .map_err(|e| format!("could not create the data directory {}: {e}; set PORTICO_DATA_DIR to a writable folder", settings.data_dir.display()))?;
+    crate::server::private_files::ensure_dir(&settings.data_dir).map_err(|e| {
+        format!(
+            "could not create the data directory {}: {e}; set PORTICO_DATA_DIR to \
+            a writable folder",
+            settings.data_dir.display()
+        )
+    })?;
     let key = secret_key(&settings)?;
     let store = SqliteStore::open(&settings.database_url)
         .await
@@ -331,11 +337,13 @@ impl UrlSource {
         match self {
             UrlSource::Configured => None,
             UrlSource::Server { started_at } => Some(format!(
-                "using {url}, the address of the server last started with this data directory (at {}); set --public-url or PORTICO_PUBLIC_URL to use another",
+                "using {url}, the address of the server last started with this data directory (at \
+                    {}); set --public-url or PORTICO_PUBLIC_URL to use another",
                 human_time(*started_at)
             )),
             UrlSource::Derived => Some(format!(
-                "using {url}, derived from the listen address: no server has started with this data directory yet; set --public-url or PORTICO_PUBLIC_URL to use another"
+                "using {url}, derived from the listen address: no server has started with this data \
+                    directory yet; set --public-url or PORTICO_PUBLIC_URL to use another"
             )),
         }
     }

@@ -226,8 +226,16 @@ fn dns_servers(list: &str) -> Result<Vec<SocketAddr>, ConfigError> {
         .filter(|s| !s.is_empty())
         .map(|s| {
             s.parse::<SocketAddr>()
-                .or_else(|_| s.parse::<std::net::IpAddr>().map(|ip| SocketAddr::new(ip, 53)))
-                .map_err(|_| ConfigError(format!("PORTICO_DNS_SERVERS has {s:?}, which is not an IP address; set it like PORTICO_DNS_SERVERS=127.0.0.1:5353,9.9.9.9")))
+                .or_else(|_| {
+                    s.parse::<std::net::IpAddr>()
+                        .map(|ip| SocketAddr::new(ip, 53))
+                })
+                .map_err(|_| {
+                    ConfigError(format!(
+                        "PORTICO_DNS_SERVERS has {s:?}, which is not an IP \
+                    address; set it like PORTICO_DNS_SERVERS=127.0.0.1:5353,9.9.9.9"
+                    ))
+                })
         })
         .collect()
 }
@@ -256,7 +264,10 @@ impl ConfigArgs {
             .clone()
             .unwrap_or_else(|| "127.0.0.1:8080".into());
         let listen: SocketAddr = listen_text.trim().parse().map_err(|_| {
-            ConfigError(format!("PORTICO_LISTEN={listen_text:?} is not an address; set it like PORTICO_LISTEN=127.0.0.1:8080"))
+            ConfigError(format!(
+                "PORTICO_LISTEN={listen_text:?} is not an address; set it like \
+                PORTICO_LISTEN=127.0.0.1:8080"
+            ))
         })?;
         let public_url = match &self.public_url {
             Some(u) => {
@@ -267,7 +278,8 @@ impl ConfigArgs {
                 });
                 if parsed.is_none() {
                     return Err(ConfigError(format!(
-                        "PORTICO_PUBLIC_URL={u:?} is not an http(s) URL; set it like PORTICO_PUBLIC_URL=https://sso.example.com"
+                        "PORTICO_PUBLIC_URL={u:?} is not an http(s) URL; set it like \
+                            PORTICO_PUBLIC_URL=https://sso.example.com"
                     )));
                 }
                 u.trim().trim_end_matches('/').to_owned()
@@ -278,24 +290,30 @@ impl ConfigArgs {
             .data_dir
             .clone()
             .unwrap_or_else(|| PathBuf::from("./portico-data"));
-        let database_url = match &self.database_url {
-            Some(u) if u.starts_with("sqlite:") => u.clone(),
-            Some(u) if u.starts_with("postgres") => {
-                return Err(ConfigError(
-                    "DATABASE_URL points at PostgreSQL, which this build does not support yet; unset DATABASE_URL to use SQLite in PORTICO_DATA_DIR".into(),
-                ))
-            }
-            Some(u) => {
-                let scheme = u.split(':').next().unwrap_or_default();
-                return Err(ConfigError(format!(
-                    "DATABASE_URL has the unsupported scheme {scheme:?}; set it like DATABASE_URL=sqlite://./portico-data/portico.db or unset it"
-                )));
-            }
-            None => format!("sqlite://{}", data_dir.join("portico.db").display()),
-        };
+        let database_url =
+            match &self.database_url {
+                Some(u) if u.starts_with("sqlite:") => u.clone(),
+                Some(u) if u.starts_with("postgres") => return Err(ConfigError(
+                    "DATABASE_URL points at PostgreSQL, which this build does not support yet; \
+                        unset DATABASE_URL to use SQLite in PORTICO_DATA_DIR"
+                        .into(),
+                )),
+                Some(u) => {
+                    let scheme = u.split(':').next().unwrap_or_default();
+                    return Err(ConfigError(format!(
+                        "DATABASE_URL has the unsupported scheme {scheme:?}; set it like \
+                        DATABASE_URL=sqlite://./portico-data/portico.db or unset it"
+                    )));
+                }
+                None => format!("sqlite://{}", data_dir.join("portico.db").display()),
+            };
         let secret_key = match &self.secret_key {
             Some(k) => Some(crate::server::crypto::decode_key(k).ok_or_else(|| {
-                ConfigError("PORTICO_SECRET_KEY must be 32 bytes in base64 or hex; generate one with `openssl rand -base64 32`".into())
+                ConfigError(
+                    "PORTICO_SECRET_KEY must be 32 bytes in base64 or hex; generate one \
+                    with `openssl rand -base64 32`"
+                        .into(),
+                )
             })?),
             None => None,
         };
@@ -320,7 +338,8 @@ impl ConfigArgs {
             base_domain: match self.base_domain.as_deref().map(|d| d.trim().trim_matches('.').to_ascii_lowercase()).filter(|d| !d.is_empty()) {
                 None => None,
                 Some(d) if d.contains(['/', ':', ' ']) || !d.contains('.') => {
-                    return Err(ConfigError(format!("PORTICO_BASE_DOMAIN={d:?} is not a domain name; set it like PORTICO_BASE_DOMAIN=sso.example.com")))
+                    return Err(ConfigError(format!("PORTICO_BASE_DOMAIN={d:?} is not a domain name; \
+                        set it like PORTICO_BASE_DOMAIN=sso.example.com")))
                 }
                 Some(d) => Some(d),
             },

@@ -73,7 +73,8 @@ pub fn apply_saml(row: &mut ConnectionRow, stored: &StoredSaml, now: i64) -> Res
 pub fn secret_unpaired(previous: &StoredOidc, next: &StoredOidc) -> Option<String> {
     if previous.issuer.trim_end_matches('/') != next.issuer.trim_end_matches('/') {
         Some(format!(
-            "The issuer changed from {} to {}. Enter the client secret again: a saved secret is only ever sent to the provider it was entered for.",
+            "The issuer changed from {} to {}. Enter the client secret again: a saved secret is \
+                only ever sent to the provider it was entered for.",
             previous.issuer, next.issuer
         ))
     } else if !crate::server::oidc::same_origin(
@@ -81,7 +82,8 @@ pub fn secret_unpaired(previous: &StoredOidc, next: &StoredOidc) -> Option<Strin
         next.token_endpoint.as_deref(),
     ) {
         Some(format!(
-            "The provider's token endpoint moved to {}. Enter the client secret again: a saved secret is only ever sent where it was entered for.",
+            "The provider's token endpoint moved to {}. Enter the client secret again: a saved \
+                secret is only ever sent where it was entered for.",
             next.token_endpoint.as_deref().unwrap_or("(none)")
         ))
     } else if previous.client_id != next.client_id {

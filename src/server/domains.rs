@@ -69,12 +69,22 @@ impl DomainSettings {
         };
         if let Some(p) = &self.domain_record_prefix {
             if !label(p) {
-                problems.insert("domain_record_prefix".into(), "Use one DNS label: letters, digits, `-` and `_`, up to 63 characters (e.g. `_vendor-challenge`).".into());
+                problems.insert(
+                    "domain_record_prefix".into(),
+                    "Use one DNS label: letters, digits, \
+                    `-` and `_`, up to 63 characters (e.g. `_vendor-challenge`)."
+                        .into(),
+                );
             }
         }
         if let Some(p) = &self.domain_value_prefix {
             if !label(p) {
-                problems.insert("domain_value_prefix".into(), "Use letters, digits, `-` and `_`, up to 63 characters (e.g. `vendor-verification`).".into());
+                problems.insert(
+                    "domain_value_prefix".into(),
+                    "Use letters, digits, `-` and `_`, up \
+                    to 63 characters (e.g. `vendor-verification`)."
+                        .into(),
+                );
             }
         }
         if let Some(d) = self.domain_verification_days {
@@ -132,7 +142,10 @@ pub fn normalize(input: &str) -> Result<(String, String), String> {
     let ascii = crate::core::validate::domain(&ascii)?;
     // No registrable part means the name is itself a public suffix (co.uk, github.io).
     if psl::domain(ascii.as_bytes()).is_none() {
-        return Err(format!("{raw} is a public suffix shared by many organizations; enter your own domain under it, like acme.{raw}."));
+        return Err(format!(
+            "{raw} is a public suffix shared by many organizations; enter your own \
+            domain under it, like acme.{raw}."
+        ));
     }
     let (unicode, _) = idna::domain_to_unicode(&ascii);
     Ok((ascii, unicode))
@@ -163,7 +176,13 @@ pub async fn add(state: &AppState, org: &OrganizationRow, input: &str) -> Result
         .await?
         .is_some_and(|o| o != org.id)
     {
-        return Err(Error::new(ErrorCode::DomainTaken).field("domain", format!("{ascii} is already verified by another organization. Contact your vendor if it is yours.")));
+        return Err(Error::new(ErrorCode::DomainTaken).field(
+            "domain",
+            format!(
+                "{ascii} is already \
+            verified by another organization. Contact your vendor if it is yours."
+            ),
+        ));
     }
     let s = settings(state, &org.environment_id).await?;
     let row = DomainRow {
@@ -251,7 +270,8 @@ pub fn apply(row: &mut DomainRow, result: CheckResult, window: i64, manual: bool
                     .map(crate::core::cert::format_datetime)
                     .unwrap_or_else(|| "never by DNS".into());
                 row.warning = Some(format!(
-                    "Our TXT record is no longer at {} (last seen {last}). The domain stays verified; publish the record again to keep proof on file.",
+                    "Our TXT record is no longer at {} (last seen {last}). The domain stays \
+                        verified; publish the record again to keep proof on file.",
                     row.record_name
                 ));
                 row.next_check_at = Some(now + VERIFIED_INTERVAL_SECONDS);
@@ -308,7 +328,11 @@ async fn store(state: &AppState, row: &mut DomainRow) -> Result<(), Error> {
             row.state = DomainState::Pending.as_str().into();
             row.verified_at = None;
             row.verification_method = None;
-            row.warning = Some("Another organization has already verified this domain. Contact your vendor if it is yours.".into());
+            row.warning = Some(
+                "Another organization has already verified this domain. Contact your \
+                vendor if it is yours."
+                    .into(),
+            );
             row.next_check_at = Some(row.last_checked_at.unwrap_or(0) + PENDING_INTERVAL_SECONDS);
             state.store.update_domain(row).await?;
             Ok(())

@@ -254,7 +254,8 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             err.0,
-            "127.0.0.1 is a loopback address (127.0.0.0/8), which Portico never fetches from. Use an address on the public internet, or upload the document instead."
+            "127.0.0.1 is a loopback address (127.0.0.0/8), which Portico never fetches from. Use \
+                an address on the public internet, or upload the document instead."
         );
         let f = Fetcher::new(vec!["127.0.0.1".into()]);
         let err = f

@@ -116,7 +116,13 @@ pub async fn add(
         || hostname == public
         || base.is_some_and(|b| hostname == b || hostname.ends_with(&format!(".{b}")))
     {
-        return Err(Error::invalid("hostname", format!("{hostname} is already one of Portico's own hostnames; register your own name, like sso.vendor.com, and point it at {ours}.")));
+        return Err(Error::invalid(
+            "hostname",
+            format!(
+                "{hostname} is already one of Portico's own \
+            hostnames; register your own name, like sso.vendor.com, and point it at {ours}."
+            ),
+        ));
     }
     let now = state.clock.now();
     let row = CustomDomainRow {
@@ -178,7 +184,8 @@ async fn take_over(state: &AppState, row: CustomDomainRow) -> Result<CustomDomai
         || lookup(state, &row.environment_id, &host).await?.outcome == HostnameOutcome::Cname;
     if !named_here {
         let message = format!(
-            "{host} is registered by another environment on this server. If the hostname is yours, create a TXT record named {} with the value {}, then add it again: it then moves to this environment.",
+            "{host} is registered by another environment on this server. If the hostname is yours, \
+                create a TXT record named {} with the value {}, then add it again: it then moves to this environment.",
             record.name, record.value
         );
         return Err(taken()
@@ -192,7 +199,9 @@ async fn take_over(state: &AppState, row: CustomDomainRow) -> Result<CustomDomai
         HostnameOutcome::Cname | HostnameOutcome::Addresses | HostnameOutcome::LookupError
     ) {
         let message = format!(
-            "{host} is registered by another environment, and DNS still shows it is that environment's ({}). It must remove the hostname, or its CNAME or TXT record must go, before this environment can add it.",
+            "{host} is registered by another environment, and DNS still shows it is that \
+                environment's ({}). It must remove the hostname, or its CNAME or TXT record must \
+                go, before this environment can add it.",
             holder_check.message.trim_end_matches('.')
         );
         return Err(taken().message(message.clone()).field("hostname", message));
@@ -200,7 +209,8 @@ async fn take_over(state: &AppState, row: CustomDomainRow) -> Result<CustomDomai
     // The name's DNS owner chose this environment: the other registration goes, with its links
     // and sessions on this hostname.
     state.store.delete_custom_domain(&holder.id).await?;
-    tracing::warn!(hostname = %host, from = %holder.environment_id, to = %row.environment_id, "a custom hostname moved to the environment its TXT record names");
+    tracing::warn!(hostname = %host, from = %holder.environment_id, to = %row.environment_id, "a custom hostname \
+        moved to the environment its TXT record names");
     state
         .store
         .insert_custom_domain(&row)
@@ -241,7 +251,11 @@ async fn lookup(
     if routed.outcome == HostnameOutcome::Cname && exclusive {
         return Ok(routed);
     }
-    let also = format!("Also create a TXT record named {} with the value {}, which shows the hostname is this environment's.", record.name, record.value);
+    let also = format!(
+        "Also create a TXT record named {} with the value {}, which shows the \
+        hostname is this environment's.",
+        record.name, record.value
+    );
     if !points_here {
         if matches!(
             routed.outcome,
@@ -286,7 +300,8 @@ async fn lookup(
             HostnameCheck {
                 outcome: HostnameOutcome::OwnershipUnproven,
                 message: format!(
-                    "{} That proves nothing on its own ({shared}): create a TXT record named {} with the value {} (found: {has}).",
+                    "{} That proves nothing on its own ({shared}): create a TXT record named {} \
+                        with the value {} (found: {has}).",
                     routed.message, record.name, record.value
                 ),
                 ..routed
@@ -334,13 +349,33 @@ async fn route(state: &AppState, hostname: &str, expected: &str) -> HostnameChec
             check(
                 HostnameOutcome::WrongTarget,
                 seen.clone(),
-                format!("{hostname} points at {}, not at {expected}{}. Replace its records with a CNAME to {expected}.", seen.join(", "), if want.is_empty() { String::new() } else { format!(" ({})", want.join(", ")) }),
+                format!(
+                    "{hostname} points at {}, not at {expected}{}. Replace its records with a \
+                    CNAME to {expected}.",
+                    seen.join(", "),
+                    if want.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", want.join(", "))
+                    }
+                ),
             )
         };
     }
     match found.error {
-        Some(e) => check(HostnameOutcome::LookupError, Vec::new(), format!("{e} We will try again.")),
-        None => check(HostnameOutcome::NoRecord, Vec::new(), format!("{hostname} has no CNAME yet. Create a CNAME record named {hostname} with the value {expected}.")),
+        Some(e) => check(
+            HostnameOutcome::LookupError,
+            Vec::new(),
+            format!("{e} We will try again."),
+        ),
+        None => check(
+            HostnameOutcome::NoRecord,
+            Vec::new(),
+            format!(
+                "{hostname} has no CNAME yet. \
+            Create a CNAME record named {hostname} with the value {expected}."
+            ),
+        ),
     }
 }
 
@@ -359,7 +394,8 @@ pub fn apply(row: &mut CustomDomainRow, result: HostnameCheck, now: i64) {
             row.warning = None;
         } else if result.outcome == HostnameOutcome::OwnershipUnproven {
             row.warning = Some(format!(
-                "{} Since {}, nothing in DNS shows the hostname is this environment's: another environment that proves it would take it over.",
+                "{} Since {}, nothing in DNS shows the hostname is this environment's: another \
+                    environment that proves it would take it over.",
                 result.message,
                 crate::core::cert::format_datetime(now)
             ));

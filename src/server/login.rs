@@ -81,7 +81,8 @@ pub async fn create_secret(
         .count();
     if live >= MAX_LIVE_SECRETS {
         return Err(Error::new(ErrorCode::InvalidState).message(
-            "Two client secrets are live already; revoke the one your app no longer uses (DELETE /api/v1/client/secrets/{id}, or `portico env credentials --revoke <id>`) before creating another.",
+            "Two client secrets are live already; revoke the one your app no longer uses (DELETE \
+                /api/v1/client/secrets/{id}, or `portico env credentials --revoke <id>`) before creating another.",
         ));
     }
     let secret = crypto::token("pcs_");
@@ -616,11 +617,29 @@ async fn check_token(
         (Some(challenge), Some(verifier)) => {
             let computed = base64_url(&Sha256::digest(verifier.as_bytes()));
             if !constant_time_eq(computed.as_bytes(), challenge.as_bytes()) {
-                return Err(fail(refuse(400, "invalid_grant", "The code_verifier does not match the code_challenge.")));
+                return Err(fail(refuse(
+                    400,
+                    "invalid_grant",
+                    "The code_verifier does not match the code_challenge.",
+                )));
             }
         }
-        (Some(_), None) => return Err(fail(refuse(400, "invalid_grant", "This code was issued with PKCE: send its code_verifier."))),
-        (None, Some(_)) => return Err(fail(refuse(400, "invalid_grant", "This code was issued without PKCE; drop code_verifier or start over with a code_challenge."))),
+        (Some(_), None) => {
+            return Err(fail(refuse(
+                400,
+                "invalid_grant",
+                "This code was issued with \
+            PKCE: send its code_verifier.",
+            )))
+        }
+        (None, Some(_)) => {
+            return Err(fail(refuse(
+                400,
+                "invalid_grant",
+                "This code was issued \
+            without PKCE; drop code_verifier or start over with a code_challenge.",
+            )))
+        }
         (None, None) => {}
     }
     if !confidential && row.code_challenge.is_none() {

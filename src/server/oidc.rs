@@ -95,15 +95,19 @@ async fn provider(fetcher: &Fetcher, issuer: &str) -> Result<CoreProviderMetadat
             "Enter the issuer as a full URL, like https://login.example.com.".to_string()
         })?;
     let client = Guarded::new(fetcher);
-    CoreProviderMetadata::discover_async(issuer_url, &client).await.map_err(|e| match e {
-        DiscoveryError::Request(f) => format!("Could not read the discovery document: {}", f.0),
-        DiscoveryError::Parse(p) => format!(
-            "The issuer's discovery document is not valid OpenID Connect metadata (problem at `{}`). Check that this is the issuer URL, not the sign-in page.",
-            p.path()
+    CoreProviderMetadata::discover_async(issuer_url, &client)
+        .await
+        .map_err(|e| match e {
+            DiscoveryError::Request(f) => format!("Could not read the discovery document: {}", f.0),
+            DiscoveryError::Parse(p) => format!(
+                "The issuer's discovery document is not valid OpenID Connect metadata (problem at \
+                `{}`). Check that this is the issuer URL, not the sign-in page.",
+                p.path()
+            ),
+            DiscoveryError::Validation(v) if v.contains("issuer") => format!(
+            "The discovery document names a different issuer. Enter the issuer exactly as your \
+                identity provider shows it ({v})."
         ),
-        DiscoveryError::Validation(v) if v.contains("issuer") => format!(
-            "The discovery document names a different issuer. Enter the issuer exactly as your identity provider shows it ({v})."
-        ),
-        other => format!("The discovery document could not be used: {other}."),
-    })
+            other => format!("The discovery document could not be used: {other}."),
+        })
 }

@@ -30,7 +30,8 @@ pub fn ensure_dir(dir: &Path) -> io::Result<()> {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
-            tracing::warn!(path = %dir.display(), mode = format!("{mode:o}"), "the data directory is open to other users; run `chmod 700` on it");
+            tracing::warn!(path = %dir.display(), mode = format!("{mode:o}"), "the data directory \
+                is open to other users; run `chmod 700` on it");
         }
     }
     Ok(())
@@ -63,7 +64,8 @@ pub fn tighten(path: &Path) -> io::Result<()> {
         let mode = meta.permissions().mode() & 0o777;
         if meta.is_file() && mode & 0o077 != 0 {
             std::fs::set_permissions(path, std::fs::Permissions::from_mode(FILE_MODE))?;
-            tracing::warn!(path = %path.display(), was = format!("{mode:o}"), "made a private file readable by its owner only (0600)");
+            tracing::warn!(path = %path.display(), was = format!("{mode:o}"), "made a private file \
+                readable by its owner only (0600)");
         }
     }
     #[cfg(not(unix))]

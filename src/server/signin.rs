@@ -415,7 +415,8 @@ async fn receive_unsolicited(
     {
         Ok(v) => v,
         Err((rejection, _)) => {
-            tracing::info!(connection = %row.id, code = rejection.code.as_str(), "unsolicited SAML response refused; nothing stored");
+            tracing::info!(connection = %row.id, code = rejection.code.as_str(), "unsolicited SAML \
+                response refused; nothing stored");
             return Ok(match &login {
                 Some(login) => Landing::App(production::app_error(state, row, login, &rejection)),
                 None => unmatched(state, row, &rejection),
@@ -691,7 +692,9 @@ async fn finish(
                         kind: "domain_unverified".into(),
                         field: "email".into(),
                         message: format!(
-                            "No domain of this organization is verified yet, so this test passes; in production, sign-ins as {email} will be refused until {domain} is verified on the Domains page."
+                            "No domain of this organization is verified yet, so this test passes; \
+                                in production, sign-ins as {email} will be refused until {domain} \
+                                is verified on the Domains page."
                         ),
                         suggestion: None,
                         blocking: false,

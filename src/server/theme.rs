@@ -120,7 +120,13 @@ pub async fn accept_in(
                 );
             }
             _ => {
-                missing.fields.insert(field.into(), format!("No uploaded file {id}; upload it with POST /api/v1/theme/assets?kind={kind} and use the id it returns."));
+                missing.fields.insert(
+                    field.into(),
+                    format!(
+                        "No uploaded file {id}; upload it with \
+                    POST /api/v1/theme/assets?kind={kind} and use the id it returns."
+                    ),
+                );
             }
         }
     }

@@ -42,7 +42,8 @@ pub(super) fn oidc_idp_error(c: &Ctx) -> Text {
         copy.push(c.copy_redirect());
         (
             format!("{} does not accept our redirect URI", c.subject()),
-            "Most often our redirect URI is missing from the app's list, or differs by a character (a slash, http instead of https).",
+            "Most often our redirect URI is missing from the app's list, or differs by a character \
+                (a slash, http instead of https).",
         )
     } else {
         match error {
@@ -62,7 +63,11 @@ pub(super) fn oidc_idp_error(c: &Ctx) -> Text {
             }
             "invalid_client" | "unauthorized" => {
                 fix.push(c.say(c.oidc().client));
-                fix.push("In the portal, choose \"Edit your values\" below and paste the client ID of the app you set up for us.".to_owned());
+                fix.push(
+                    "In the portal, choose \"Edit your values\" below and paste the client ID \
+                    of the app you set up for us."
+                        .to_owned(),
+                );
                 (
                     format!("{} does not know our client ID", c.subject()),
                     "The client ID in the portal does not match an app it knows.",
@@ -85,7 +90,11 @@ pub(super) fn oidc_idp_error(c: &Ctx) -> Text {
                 )
             }
             "server_error" | "temporarily_unavailable" => {
-                fix.push("Wait a few minutes, then try again; check the provider's status page if it keeps failing.".to_owned());
+                fix.push(
+                    "Wait a few minutes, then try again; check the provider's status page if \
+                    it keeps failing."
+                        .to_owned(),
+                );
                 (
                     format!("{} had a problem on its side", c.subject()),
                     "This is an error inside the identity provider, not in your settings.",
@@ -116,7 +125,8 @@ pub(super) fn lost_test(c: &Ctx, what: &str) -> Text {
     Text {
         title: "The sign-in came back to a different test".to_owned(),
         message: format!(
-            "The answer carries {what} of another test. The test was probably started again in another tab or browser, or an old sign-in page was reused."
+            "The answer carries {what} of another test. The test was probably started again in \
+                another tab or browser, or an old sign-in page was reused."
         ),
         fix: vec![
             c.say("Close other tabs showing {idp}'s sign-in page."),
@@ -145,13 +155,18 @@ pub(super) fn token_exchange(c: &Ctx) -> Text {
     let meaning = match error {
         "invalid_client" | "unauthorized_client" => {
             fix.push(c.say(c.oidc().client));
-            fix.push("In the portal, choose \"Edit your values\" below and paste the client ID and a current client secret.".to_owned());
+            fix.push(
+                "In the portal, choose \"Edit your values\" below and paste the client ID and \
+                a current client secret."
+                    .to_owned(),
+            );
             "It did not accept our client ID or secret."
         }
         "invalid_grant" => {
             fix.push(c.paste(c.oidc().redirect_place));
             copy.push(c.copy_redirect());
-            "The sign-in code was refused: it expired, was already used, or the redirect URI registered in the app differs from ours."
+            "The sign-in code was refused: it expired, was already used, or the redirect URI \
+                registered in the app differs from ours."
         }
         _ => {
             fix.push(c.say(c.oidc().client));
@@ -187,7 +202,9 @@ pub(super) fn client_auth(c: &Ctx) -> Text {
         .unwrap_or_default();
     let mut fix = vec![
         c.say(c.oidc().client),
-        "In the portal, choose \"Edit your values\" below and paste the client ID and a current client secret.".to_owned(),
+        "In the portal, choose \"Edit your values\" below and paste the client ID and a current \
+            client secret."
+            .to_owned(),
     ];
     c.finish(&mut fix);
     Text {
@@ -207,8 +224,10 @@ pub(super) fn client_auth(c: &Ctx) -> Text {
 }
 
 pub(super) fn id_token_invalid(c: &Ctx) -> Text {
-    let mut fix = vec![
-        c.say("In the portal, choose \"Edit your values\" below and check the issuer URL: we check the token's signature with the keys {idp} publishes there."),
+    let mut fix =
+        vec![
+        c.say("In the portal, choose \"Edit your values\" below and check the issuer URL: we check \
+            the token's signature with the keys {idp} publishes there."),
         c.say(c.oidc().issuer),
     ];
     c.finish(&mut fix);
@@ -231,7 +250,10 @@ pub(super) fn oidc_issuer(c: &Ctx) -> Text {
     let received = c.fact("received");
     let mut fix = Vec::new();
     if let Some(r) = received {
-        fix.push(format!("If \"{r}\" is your app's issuer, choose \"Edit your values\" below and paste it as the issuer URL."));
+        fix.push(format!(
+            "If \"{r}\" is your app's issuer, choose \"Edit your values\" below and \
+            paste it as the issuer URL."
+        ));
     } else {
         fix.push(
             "In the portal, choose \"Edit your values\" below and check the issuer URL.".to_owned(),
@@ -257,7 +279,9 @@ pub(super) fn oidc_issuer(c: &Ctx) -> Text {
 pub(super) fn oidc_audience(c: &Ctx) -> Text {
     let mut fix = vec![
         c.say(c.oidc().client),
-        "In the portal, choose \"Edit your values\" below and paste the client ID of the app you set up for us.".to_owned(),
+        "In the portal, choose \"Edit your values\" below and paste the client ID of the app you \
+            set up for us."
+            .to_owned(),
     ];
     c.finish(&mut fix);
     Text {
@@ -279,10 +303,18 @@ pub(super) fn oidc_algorithm(c: &Ctx) -> Text {
     let mut fix = vec![c.say(c.oidc().signing_algorithm)];
     c.finish(&mut fix);
     Text {
-        title: format!("{} signed the ID token with an algorithm we refuse", c.subject()),
+        title: format!(
+            "{} signed the ID token with an algorithm we refuse",
+            c.subject()
+        ),
         message: join(&[
-            format!("The ID token is signed with {}.", quoted(c.fact("algorithm"), "an algorithm we do not accept")),
-            "We accept only public-key signatures such as RS256 or ES256: not \"none\", and not a shared secret (HS256).".to_owned(),
+            format!(
+                "The ID token is signed with {}.",
+                quoted(c.fact("algorithm"), "an algorithm we do not accept")
+            ),
+            "We accept only public-key signatures such as RS256 or ES256: not \"none\", and not a \
+                shared secret (HS256)."
+                .to_owned(),
         ]),
         fix,
         copy: Vec::new(),
@@ -313,12 +345,19 @@ pub(super) fn unreachable(c: &Ctx) -> Text {
     let mut fix = vec![
         "In the portal, choose \"Edit your values\" below and check the issuer URL.".to_owned(),
         c.say(c.oidc().issuer),
-        "Open the issuer URL with /.well-known/openid-configuration added in a browser outside your network: it must show a JSON document.".to_owned(),
+        "Open the issuer URL with /.well-known/openid-configuration added in a browser outside your \
+            network: it must show a JSON document.".to_owned(),
     ];
     if c.console.self_hosted {
-        fix.push(c.say("{idp} runs on your servers: it must be reachable from the internet over HTTPS, with a certificate from a public authority."));
+        fix.push(c.say(
+            "{idp} runs on your servers: it must be reachable from the internet over \
+            HTTPS, with a certificate from a public authority.",
+        ));
     } else if c.console.is_generic() {
-        fix.push(c.say("If {idp} runs on your own servers, it must be reachable from the internet over HTTPS, with a certificate from a public authority."));
+        fix.push(c.say(
+            "If {idp} runs on your own servers, it must be reachable from the internet \
+            over HTTPS, with a certificate from a public authority.",
+        ));
     }
     c.finish(&mut fix);
     Text {

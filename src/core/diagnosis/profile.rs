@@ -23,17 +23,22 @@ pub(super) fn email_missing(c: &Ctx) -> Text {
     let mut fix = vec![
         c.attributes_where(),
         format!("Send the user's email address under the name \"{attribute}\"; names are case-sensitive."),
-        "Or, if the email arrives under another name, choose that name as the email in the attribute mapping (the button below opens it).".to_owned(),
+        "Or, if the email arrives under another name, choose that name as the email in the \
+            attribute mapping (the button below opens it).".to_owned(),
     ];
     // The NameID already carries an address: reading it is the shortest way through.
     if let Some(name_id) = c.fact("name_id") {
-        fix.push(format!("Or, since the NameID ({name_id}) is the user's email address, read the email from it: \"Use the NameID as the email\" below does that and tests again."));
+        fix.push(format!(
+            "Or, since the NameID ({name_id}) is the user's email address, read the \
+            email from it: \"Use the NameID as the email\" below does that and tests again."
+        ));
     }
     c.finish(&mut fix);
     Text {
         title: format!("{} did not send an email address", c.subject()),
         message: format!(
-            "We read the email from \"{attribute}\", and it did not arrive. The attributes we received are listed with this test."
+            "We read the email from \"{attribute}\", and it did not arrive. The attributes we \
+                received are listed with this test."
         ),
         fix,
         copy: vec![copy_attribute(c, attribute)],
@@ -50,12 +55,16 @@ pub(super) fn email_invalid(c: &Ctx) -> Text {
         };
         let mut fix = vec![
             first,
-            "Or pick the attribute that holds the email as the email in the attribute mapping (the button below opens it), instead of the NameID.".to_owned(),
+            "Or pick the attribute that holds the email as the email in the attribute mapping (the \
+                button below opens it), instead of the NameID.".to_owned(),
         ];
         c.finish(&mut fix);
         return Text {
             title: format!("The NameID from {} is not an email address", c.name),
-            message: format!("The email is read from the NameID, and {value} arrived there. It is probably a user name or an ID, not an email address."),
+            message: format!(
+                "The email is read from the NameID, and {value} arrived there. It is \
+                probably a user name or an ID, not an email address."
+            ),
             fix,
             copy: Vec::new(),
         };
@@ -64,12 +73,17 @@ pub(super) fn email_invalid(c: &Ctx) -> Text {
     let mut fix = vec![
         c.attributes_where(),
         format!("Fill \"{attribute}\" with the user's email address, not their user name or ID."),
-        "Or pick the attribute that holds the email as the email in the attribute mapping (the button below opens it).".to_owned(),
+        "Or pick the attribute that holds the email as the email in the attribute mapping (the \
+            button below opens it)."
+            .to_owned(),
     ];
     c.finish(&mut fix);
     Text {
         title: format!("The email from {} is not an email address", c.name),
-        message: format!("{value} arrived as \"{attribute}\", but it is not an email address. It is probably a user name or an ID."),
+        message: format!(
+            "{value} arrived as \"{attribute}\", but it is not an email address. It is \
+            probably a user name or an ID."
+        ),
         fix,
         copy: Vec::new(),
     }
@@ -78,14 +92,18 @@ pub(super) fn email_invalid(c: &Ctx) -> Text {
 pub(super) fn email_unverified(c: &Ctx) -> Text {
     let email = quoted(c.fact("email"), "The user's email");
     let mut fix = vec![
-        c.say("Have the user confirm their email address at {idp} (most providers send a confirmation message), or confirm it for them in the user's settings."),
+        c.say(
+            "Have the user confirm their email address at {idp} (most providers send a \
+            confirmation message), or confirm it for them in the user's settings.",
+        ),
         "Then run the test again.".to_owned(),
     ];
     c.finish(&mut fix);
     Text {
         title: format!("The email address from {} is not verified", c.name),
         message: format!(
-            "{email} arrived with email_verified set to false. Anyone can type an address they do not own into an unverified account, so Portico does not sign anyone in as it."
+            "{email} arrived with email_verified set to false. Anyone can type an address they do \
+                not own into an unverified account, so Portico does not sign anyone in as it."
         ),
         fix,
         copy: Vec::new(),
@@ -102,7 +120,8 @@ pub(super) fn email_outside(c: &Ctx) -> Text {
     let mut fix = vec![
         "Test with a user whose email is in one of those domains.".to_owned(),
         c.say(&format!(
-            "If {{idp}} sends the wrong address (a personal one, or a user name that looks like an email), fix the email it sends: {}",
+            "If {{idp}} sends the wrong address (a personal one, or a user name that looks like an \
+                email), fix the email it sends: {}",
             lower_first(&c.attributes_where()),
         )),
         "If the domain is yours, ask the vendor to add it to your organization.".to_owned(),
@@ -188,8 +207,12 @@ pub(super) fn test_expired(c: &Ctx) -> Text {
 pub(super) fn test_unknown(c: &Ctx) -> Text {
     Text {
         title: "We do not know this test".to_owned(),
-        message: "The answer does not belong to a test we started. It may come from an old tab, another portal link, or a test that was cleaned up.".to_owned(),
-        fix: vec![c.say("Run the test again from the portal, and finish the sign-in at {idp} in the same tab.")],
+        message: "The answer does not belong to a test we started. It may come from an old tab, \
+            another portal link, or a test that was cleaned up."
+            .to_owned(),
+        fix: vec![c.say(
+            "Run the test again from the portal, and finish the sign-in at {idp} in the same tab.",
+        )],
         copy: Vec::new(),
     }
 }
@@ -204,7 +227,8 @@ pub(super) fn busy(c: &Ctx) -> Text {
     Text {
         title: "We could not check the answer in time".to_owned(),
         message: format!(
-            "Portico was too busy to check this answer, so it was not checked at all.{problem} Nothing is wrong with your settings as far as we know."
+            "Portico was too busy to check this answer, so it was not checked at all.{problem} \
+                Nothing is wrong with your settings as far as we know."
         ),
         fix: vec![c.say("Run the test again in a minute, and sign in at {idp} as before.")],
         copy: Vec::new(),

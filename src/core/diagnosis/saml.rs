@@ -16,7 +16,8 @@ pub(super) fn response_missing(c: &Ctx) -> Text {
     Text {
         title: "No SAML response arrived".to_owned(),
         message: c.say(
-            "The browser reached our ACS URL without a SAMLResponse. {idp} may be posting to another address or using the redirect binding, or something on the way dropped the form.",
+            "The browser reached our ACS URL without a SAMLResponse. {idp} may be posting to \
+                another address or using the redirect binding, or something on the way dropped the form.",
         ),
         fix,
         copy: vec![c.copy_acs()],
@@ -29,8 +30,10 @@ pub(super) fn response_malformed(c: &Ctx) -> Text {
         .map(|p| format!("What we found: {}.", p.trim_end_matches('.')))
         .unwrap_or_default();
     let mut fix = vec![
-        c.say("In {idp}, check the app you set up for us is a SAML 2.0 app (not WS-Federation or SAML 1.1) and answers with HTTP-POST."),
-        "If a proxy or security tool sits between your users and us, check it does not rewrite the sign-in page.".to_owned(),
+        c.say("In {idp}, check the app you set up for us is a SAML 2.0 app (not WS-Federation or \
+            SAML 1.1) and answers with HTTP-POST."),
+        "If a proxy or security tool sits between your users and us, check it does not rewrite the \
+            sign-in page.".to_owned(),
     ];
     c.finish(&mut fix);
     fix.push("If it fails the same way, send the vendor this test's details.".to_owned());
@@ -39,7 +42,9 @@ pub(super) fn response_malformed(c: &Ctx) -> Text {
         message: join(&[
             "The SAMLResponse is not a SAML 2.0 response we can read.".to_owned(),
             problem,
-            "This happens when the app uses another protocol, or the response was cut short or changed on the way.".to_owned(),
+            "This happens when the app uses another protocol, or the response was cut short or \
+                changed on the way."
+                .to_owned(),
         ]),
         fix,
         copy: Vec::new(),
@@ -108,11 +113,20 @@ pub(super) fn status_not_success(c: &Ctx) -> Text {
     match key {
         "InvalidNameIDPolicy" => fix.push(c.say(c.saml().name_id)),
         "AuthnFailed" | "UnknownPrincipal" => {
-            fix.push(c.say("Check the test user exists in {idp}, is active, and typed the right password or passed MFA."));
+            fix.push(c.say(
+                "Check the test user exists in {idp}, is active, and typed the right \
+                password or passed MFA.",
+            ));
             fix.push(c.say(c.saml().assignment));
         }
-        "UnsupportedBinding" => fix.push(c.say("In {idp}, make the app answer with the HTTP-POST binding.")),
-        "NoPassive" => fix.push("Sign in when the identity provider asks you to; a test that must not show a sign-in page fails when you are not signed in already.".to_owned()),
+        "UnsupportedBinding" => {
+            fix.push(c.say("In {idp}, make the app answer with the HTTP-POST binding."))
+        }
+        "NoPassive" => fix.push(
+            "Sign in when the identity provider asks you to; a test that must \
+            not show a sign-in page fails when you are not signed in already."
+                .to_owned(),
+        ),
         "Requester" | "RequestDenied" | "RequestUnsupported" | "ResourceNotRecognized" => {
             fix.push(c.say(c.saml().assignment));
             fix.push(c.paste(c.saml().audience_place));
@@ -129,7 +143,9 @@ pub(super) fn status_not_success(c: &Ctx) -> Text {
         message: join(&[
             status,
             message,
-            "The usual causes: the user is not assigned to the app, or the app's settings do not match ours.".to_owned(),
+            "The usual causes: the user is not assigned to the app, or the app's settings do not \
+                match ours."
+                .to_owned(),
         ]),
         fix,
         copy,
@@ -143,7 +159,10 @@ pub(super) fn unsigned(c: &Ctx) -> Text {
     c.finish(&mut fix);
     Text {
         title: format!("{} sent an unsigned response", c.subject()),
-        message: "Neither the response nor the assertion is signed, so we cannot tell who wrote it. We accept a sign-in only when the assertion, the response, or both carry a signature.".to_owned(),
+        message:
+            "Neither the response nor the assertion is signed, so we cannot tell who wrote it. \
+            We accept a sign-in only when the assertion, the response, or both carry a signature."
+                .to_owned(),
         fix,
         copy: Vec::new(),
     }
@@ -151,7 +170,10 @@ pub(super) fn unsigned(c: &Ctx) -> Text {
 
 pub(super) fn signature_invalid(c: &Ctx) -> Text {
     let mut fix = vec![
-        c.say("If a proxy, firewall or browser extension inspects traffic to {idp} or to us, exclude the sign-in pages from it."),
+        c.say(
+            "If a proxy, firewall or browser extension inspects traffic to {idp} or to us, \
+            exclude the sign-in pages from it.",
+        ),
         c.say(c.saml().signing),
     ];
     c.finish(&mut fix);
@@ -159,8 +181,10 @@ pub(super) fn signature_invalid(c: &Ctx) -> Text {
     Text {
         title: format!("The signature from {} does not match the content", c.name),
         message: join(&[
-            c.say("The response is signed with the certificate we expect, but the signed content changed after {idp} signed it."),
-            "A proxy or security gateway that rewrites the page, or a signing option that signs one part while another part changes, usually causes this.".to_owned(),
+            c.say("The response is signed with the certificate we expect, but the signed content \
+                changed after {idp} signed it."),
+            "A proxy or security gateway that rewrites the page, or a signing option that signs one \
+                part while another part changes, usually causes this.".to_owned(),
         ]),
         fix,
         copy: Vec::new(),
@@ -187,7 +211,10 @@ pub(super) fn certificate_mismatch(c: &Ctx) -> Text {
         message: join(&[
             presented,
             expected,
-            c.say("{idp} may have rolled over to a new signing certificate, or the metadata you gave us belongs to another app."),
+            c.say(
+                "{idp} may have rolled over to a new signing certificate, or the metadata you \
+                gave us belongs to another app.",
+            ),
         ]),
         fix,
         copy: Vec::new(),
@@ -301,11 +328,14 @@ pub(super) fn idp_initiated(c: &Ctx) -> Text {
     Text {
         title: format!("The sign-in was started from {}", c.name),
         message: c.say(
-            "{idp} sent a response nobody asked for: the sign-in started from its app tile or dashboard, not from the portal. Tests must start in the portal, so we can tell a real answer from a replayed or forged one.",
+            "{idp} sent a response nobody asked for: the sign-in started from its app tile or \
+                dashboard, not from the portal. Tests must start in the portal, so we can tell a \
+                real answer from a replayed or forged one.",
         ),
         fix: vec![
             c.say("Start the test with the Test sign-in button in the portal, not from the app's tile in {idp}."),
-            c.say("If your users will start from {idp}'s dashboard, ask the vendor to allow IdP-initiated sign-in for this connection."),
+            c.say("If your users will start from {idp}'s dashboard, ask the vendor to allow \
+                IdP-initiated sign-in for this connection."),
         ],
         copy: Vec::new(),
     }
@@ -345,7 +375,8 @@ pub(super) fn clock(c: &Ctx, validity: Validity) -> Text {
     let cause = match validity {
         Validity::NotYet => c.say("Either the clock of {idp}'s server or ours is off."),
         Validity::Expired | Validity::TokenExpired => c.say(
-            "Either the clock of {idp}'s server or ours is off, or the answer was held or reused long after {idp} issued it (a sign-in page left open, or a response posted again).",
+            "Either the clock of {idp}'s server or ours is off, or the answer was held or reused \
+                long after {idp} issued it (a sign-in page left open, or a response posted again).",
         ),
     };
     let (title, thing) = match validity {
@@ -365,7 +396,10 @@ pub(super) fn clock(c: &Ctx, validity: Validity) -> Text {
 
     let mut fix = Vec::new();
     if c.console.self_hosted {
-        fix.push(c.say("{idp} runs on your servers: check its clock syncs with a time server (NTP) and shows the right time."));
+        fix.push(c.say(
+            "{idp} runs on your servers: check its clock syncs with a time server (NTP) \
+            and shows the right time.",
+        ));
     } else if c.console.is_generic() {
         fix.push(c.say(
             "If {idp} runs on your own servers, check its clock syncs with a time server (NTP).",
@@ -380,8 +414,16 @@ pub(super) fn clock(c: &Ctx, validity: Validity) -> Text {
             fix.push(c.say(hint));
         }
     }
-    fix.push("If the times above do not match the real time, our clock may be off: tell the vendor and quote this test.".to_owned());
-    fix.push("Run the test again straight from the portal; do not reuse an old sign-in page or the back button.".to_owned());
+    fix.push(
+        "If the times above do not match the real time, our clock may be off: tell the vendor \
+        and quote this test."
+            .to_owned(),
+    );
+    fix.push(
+        "Run the test again straight from the portal; do not reuse an old sign-in page or the \
+        back button."
+            .to_owned(),
+    );
     Text {
         title,
         message: join(&[ours, window, skew, difference, cause]),
@@ -398,11 +440,15 @@ pub(super) fn replay(c: &Ctx) -> Text {
     Text {
         title: "This response was already used".to_owned(),
         message: format!(
-            "The same assertion {id}reached us twice. We accept each assertion once, so a copied response cannot sign anyone in. The back button, a page refresh or a double click on a submit button usually causes this."
+            "The same assertion {id}reached us twice. We accept each assertion once, so a copied \
+                response cannot sign anyone in. The back button, a page refresh or a double click \
+                on a submit button usually causes this."
         ),
         fix: vec![
-            "Run the test again from the portal, without using the back button or refreshing during the sign-in.".to_owned(),
-            c.say("If it happens every time, check that nothing between {idp} and us sends the form twice (a proxy or browser extension)."),
+            "Run the test again from the portal, without using the back button or refreshing during \
+                the sign-in.".to_owned(),
+            c.say("If it happens every time, check that nothing between {idp} and us sends the form \
+                twice (a proxy or browser extension)."),
         ],
         copy: Vec::new(),
     }
@@ -415,7 +461,8 @@ pub(super) fn assertion_missing(c: &Ctx) -> Text {
     Text {
         title: format!("{} sent a response without an assertion", c.subject()),
         message: c.say(
-            "The response arrived, but it carries no assertion, the part that says who signed in. {idp} leaves it out when the sign-in did not succeed on its side.",
+            "The response arrived, but it carries no assertion, the part that says who signed in. \
+                {idp} leaves it out when the sign-in did not succeed on its side.",
         ),
         fix,
         copy: Vec::new(),
@@ -424,8 +471,12 @@ pub(super) fn assertion_missing(c: &Ctx) -> Text {
 
 pub(super) fn multiple_assertions(c: &Ctx) -> Text {
     let mut fix = vec![
-        "Check that no proxy or security gateway between your users and us rewrites the response.".to_owned(),
-        c.say("In {idp}, check the app sends a single assertion; none of the common identity providers sends more by default."),
+        "Check that no proxy or security gateway between your users and us rewrites the response."
+            .to_owned(),
+        c.say(
+            "In {idp}, check the app sends a single assertion; none of the common identity \
+            providers sends more by default.",
+        ),
     ];
     c.finish(&mut fix);
     fix.push(
@@ -433,7 +484,9 @@ pub(super) fn multiple_assertions(c: &Ctx) -> Text {
     );
     Text {
         title: format!("{} sent more than one assertion", c.subject()),
-        message: "The response holds several assertions. We accept exactly one, because an extra assertion is a known way to slip in a forged user.".to_owned(),
+        message: "The response holds several assertions. We accept exactly one, because an extra \
+            assertion is a known way to slip in a forged user."
+            .to_owned(),
         fix,
         copy: Vec::new(),
     }
@@ -458,7 +511,8 @@ pub(super) fn encrypted_unreadable(c: &Ctx) -> Text {
         fix.push(c.say(place));
     }
     fix.push(c.say(
-        "Turn assertion encryption off in {idp} (the response is already protected by HTTPS and its signature), or import our SP metadata below again so {idp} uses our current encryption certificate.",
+        "Turn assertion encryption off in {idp} (the response is already protected by HTTPS and its \
+            signature), or import our SP metadata below again so {idp} uses our current encryption certificate.",
     ));
     c.finish(&mut fix);
     Text {

@@ -194,7 +194,8 @@ fn okta_audience_names_the_field_and_copies_our_entity_id() {
     );
     assert_eq!(
         d.fix[0],
-        "In Okta, open the app's General tab → SAML Settings → Edit → Audience URI (SP Entity ID), paste the value below, and save."
+        "In Okta, open the app's General tab → SAML Settings → Edit → Audience URI (SP Entity ID), \
+            paste the value below, and save."
     );
     assert_eq!(
         d.copy,

@@ -188,7 +188,9 @@ fn signing_certificates(idp: Node, now: i64) -> Result<Certificates, MetadataPro
         return Err(MetadataProblem::new(
             codes::METADATA_TOO_COMPLEX,
             format!(
-                "The metadata lists {} signing certificates; an identity provider signs with one or two (a current one and the next). Remove the ones it no longer uses, or enter the details manually.",
+                "The metadata lists {} signing certificates; an identity provider signs with one or \
+                    two (a current one and the next). Remove the ones it no longer uses, or enter \
+                    the details manually.",
                 distinct.len()
             ),
         ));

@@ -84,11 +84,24 @@ const FORBIDDEN_ELEMENTS: &[&str] = &[
 pub fn check_svg(text: &str) -> Result<(), String> {
     // Bounded before any tree is built: a logo nested thousands of levels deep would overflow
     // the parsing thread's stack.
-    let doc = crate::core::xml::parse_bounded(text, &crate::core::xml::Limits::SVG).map_err(|e| match e {
-        crate::core::xml::XmlRefusal::Malformed(e) => format!("This SVG is not well-formed XML ({e}); export it again from your design tool."),
-        crate::core::xml::XmlRefusal::Doctype => "This SVG contains a DOCTYPE declaration, which can be used to attack XML readers; export it again without one.".to_owned(),
-        crate::core::xml::XmlRefusal::Limit(l) => format!("This SVG {}, far beyond what a logo needs; simplify it or export it again from your design tool.", l.describe()),
-    })?;
+    let doc = crate::core::xml::parse_bounded(text, &crate::core::xml::Limits::SVG).map_err(
+        |e| match e {
+            crate::core::xml::XmlRefusal::Malformed(e) => format!(
+                "This SVG is not well-formed XML \
+            ({e}); export it again from your design tool."
+            ),
+            crate::core::xml::XmlRefusal::Doctype => {
+                "This SVG contains a DOCTYPE declaration, which \
+            can be used to attack XML readers; export it again without one."
+                    .to_owned()
+            }
+            crate::core::xml::XmlRefusal::Limit(l) => format!(
+                "This SVG {}, far beyond what a logo \
+            needs; simplify it or export it again from your design tool.",
+                l.describe()
+            ),
+        },
+    )?;
     let root = doc.root_element();
     if root.tag_name().name() != "svg" {
         return Err("This file is not an SVG image (its root element is not <svg>).".into());
@@ -99,7 +112,10 @@ pub fn check_svg(text: &str) -> Result<(), String> {
             .iter()
             .any(|f| f.eq_ignore_ascii_case(name))
         {
-            return Err(format!("The SVG contains a <{name}> element, which can run code or load other content; remove it (export as plain shapes)."));
+            return Err(format!(
+                "The SVG contains a <{name}> element, which can run code or load \
+                other content; remove it (export as plain shapes)."
+            ));
         }
         for attr in node.attributes() {
             let (attr_name, value) = (attr.name(), attr.value());
@@ -109,7 +125,10 @@ pub fn check_svg(text: &str) -> Result<(), String> {
                 ));
             }
             if attr_name == "href" && !value.trim_start().starts_with('#') {
-                return Err(format!("The SVG links to {value:?} (on <{name}>); only links inside the file (#id) are allowed — embed images instead of referencing them."));
+                return Err(format!(
+                    "The SVG links to {value:?} (on <{name}>); only links inside the \
+                    file (#id) are allowed — embed images instead of referencing them."
+                ));
             }
             if value.to_ascii_lowercase().contains("javascript:") {
                 return Err("The SVG contains a javascript: address; remove it.".into());
@@ -197,13 +216,33 @@ fn check_styles(css: &str, policy: &Policy, place: &str) -> Result<(), String> {
         return Ok(());
     };
     Err(match found.hazard {
-        Hazard::Escape => format!("The SVG's styles use a backslash escape {place}, which could disguise url( or @import; remove it (export the SVG again with plain styles)."),
-        Hazard::AtRule(name) if name == "import" => format!("The SVG's styles import another stylesheet (@import) {place}; remove it."),
-        Hazard::AtRule(name) => format!("The SVG's styles use @{name} {place}, which a logo does not need; remove it."),
-        Hazard::Function(name) => format!("The SVG's styles use {name}(…) {place}, which can load other files or run code; remove it."),
-        Hazard::Property(name) => format!("The SVG's styles use the {name} property {place}, which can run code; remove it."),
-        Hazard::Url(address) => format!("The SVG refers to another file with url({address}) {place}; only references inside the file (url(#id)) are allowed."),
-        Hazard::UrlNotClosed => format!("The SVG has a url(…) with something after its address {place}; write it as url(#id)."),
+        Hazard::Escape => format!(
+            "The SVG's styles use a backslash escape {place}, which could \
+            disguise url( or @import; remove it (export the SVG again with plain styles)."
+        ),
+        Hazard::AtRule(name) if name == "import" => format!(
+            "The SVG's styles import another \
+            stylesheet (@import) {place}; remove it."
+        ),
+        Hazard::AtRule(name) => {
+            format!("The SVG's styles use @{name} {place}, which a logo does not need; remove it.")
+        }
+        Hazard::Function(name) => format!(
+            "The SVG's styles use {name}(…) {place}, which can load \
+            other files or run code; remove it."
+        ),
+        Hazard::Property(name) => format!(
+            "The SVG's styles use the {name} property {place}, which \
+            can run code; remove it."
+        ),
+        Hazard::Url(address) => format!(
+            "The SVG refers to another file with url({address}) \
+            {place}; only references inside the file (url(#id)) are allowed."
+        ),
+        Hazard::UrlNotClosed => format!(
+            "The SVG has a url(…) with something after its address \
+            {place}; write it as url(#id)."
+        ),
     })
 }
 
@@ -230,7 +269,11 @@ pub fn check_asset(kind: AssetKind, bytes: &[u8]) -> Result<CheckedAsset, String
             if is_woff2(bytes) {
                 checked("font/woff2", "woff2")
             } else {
-                Err("This is not a WOFF2 font file. Convert the font to WOFF2 (for example with Google's woff2_compress) and upload that.".into())
+                Err(
+                    "This is not a WOFF2 font file. Convert the font to WOFF2 (for example with \
+                    Google's woff2_compress) and upload that."
+                        .into(),
+                )
             }
         }
         AssetKind::Logo | AssetKind::Favicon => {
@@ -259,8 +302,12 @@ pub fn check_asset(kind: AssetKind, bytes: &[u8]) -> Result<CheckedAsset, String
 
 fn wrong_format(kind: AssetKind) -> String {
     match kind {
-        AssetKind::Favicon => "This is not a PNG or SVG image, whatever its name says. Upload the icon as PNG or SVG.".into(),
-        _ => "This is not a PNG, JPEG, WebP or SVG image, whatever its name says. Export the logo in one of those formats.".into(),
+        AssetKind::Favicon => "This is not a PNG or SVG image, whatever its name says. Upload the \
+            icon as PNG or SVG."
+            .into(),
+        _ => "This is not a PNG, JPEG, WebP or SVG image, whatever its name says. Export the logo \
+            in one of those formats."
+            .into(),
     }
 }
 

@@ -77,7 +77,8 @@ const POLICY: Policy = Policy {
 pub fn scope_custom_css(css: &str) -> Result<String, String> {
     if css.len() > CUSTOM_CSS_MAX {
         return Err(format!(
-            "Custom CSS is limited to {} KB; this is {} KB. Move large styles into the theme's colors and fonts, or trim it.",
+            "Custom CSS is limited to {} KB; this is {} KB. Move large styles into the theme's \
+                colors and fonts, or trim it.",
             CUSTOM_CSS_MAX / 1024,
             css.len().div_ceil(1024)
         ));
@@ -192,14 +193,18 @@ fn check_tokens(text: &str) -> Result<(), String> {
     if let Some(found) = first_hazard(text, &POLICY) {
         let line = line_of(text, found.at);
         return Err(match found.hazard {
-            Hazard::Escape => format!("{line}Remove the backslash escape: outside quotes, escapes could disguise url( or @import."),
+            Hazard::Escape => format!("{line}Remove the backslash escape: outside quotes, escapes \
+                could disguise url( or @import."),
             Hazard::AtRule(name) => at_rule_message(&name, &line),
             Hazard::Function(name) => format!(
-                "{line}Remove {name}(…): custom CSS may only use url(/theme-assets/…) to load images and fonts, and cannot run script."
+                "{line}Remove {name}(…): custom CSS may only use url(/theme-assets/…) to load \
+                    images and fonts, and cannot run script."
             ),
-            Hazard::Property(name) => format!("{line}Remove the {name} property: it attaches code to elements, and custom CSS cannot run script."),
+            Hazard::Property(name) => format!("{line}Remove the {name} property: it attaches code \
+                to elements, and custom CSS cannot run script."),
             Hazard::Url(value) => format!(
-                "{line}url({value}) is not allowed: custom CSS may only load the theme's own assets, with a path like url({ASSET_PREFIX}background.png) (no https://, no //, no ..)."
+                "{line}url({value}) is not allowed: custom CSS may only load the theme's own \
+                    assets, with a path like url({ASSET_PREFIX}background.png) (no https://, no //, no ..)."
             ),
             Hazard::UrlNotClosed => format!("{line}Close the url(…) right after its address."),
         });
@@ -257,12 +262,18 @@ fn check_tokens(text: &str) -> Result<(), String> {
 
 fn at_rule_message(name: &str, line: &str) -> String {
     match name {
-        "import" => format!("{line}Remove the @import: custom CSS cannot load other stylesheets. Put the rules here instead."),
-        "charset" => format!("{line}Remove the @charset rule: the theme stylesheet is always UTF-8."),
+        "import" => format!(
+            "{line}Remove the @import: custom CSS cannot load other stylesheets. \
+            Put the rules here instead."
+        ),
+        "charset" => {
+            format!("{line}Remove the @charset rule: the theme stylesheet is always UTF-8.")
+        }
         "namespace" => format!("{line}Remove the @namespace rule: the portal is plain HTML."),
         "" => format!("{line}Remove the stray @."),
         other => format!(
-            "{line}Remove @{other}: custom CSS may use @media, @supports, @container, @layer, @font-face and @keyframes."
+            "{line}Remove @{other}: custom CSS may use @media, @supports, @container, @layer, \
+                @font-face and @keyframes."
         ),
     }
 }
@@ -511,7 +522,8 @@ fn check_nested_selector(selector: &str, parent_is_root: bool) -> Result<bool, S
     let (_, in_parens) = ampersands(selector);
     if in_parens {
         return Err(format!(
-            "\"{selector}\": & inside :is(), :not(), :has() or brackets could match elements outside the portal. Use & at the start of a selector, like &:hover or &.active."
+            "\"{selector}\": & inside :is(), :not(), :has() or brackets could match elements \
+                outside the portal. Use & at the start of a selector, like &:hover or &.active."
         ));
     }
     let parts = compounds(selector);
@@ -522,7 +534,8 @@ fn check_nested_selector(selector: &str, parent_is_root: bool) -> Result<bool, S
     };
     if parent_is_root && matches!(step, Some("+" | "~")) {
         return Err(format!(
-            "\"{selector}\" would reach elements beside the portal, not inside it. Inside html, body or :root, nest only selectors that go down, like .card or > main."
+            "\"{selector}\" would reach elements beside the portal, not inside it. Inside html, \
+                body or :root, nest only selectors that go down, like .card or > main."
         ));
     }
     // Still the root when the selector ends at its `&` (`&:hover`, `.dark &`).
@@ -566,7 +579,8 @@ fn scope_selector_list(prelude: &str) -> Result<(String, bool), String> {
         }
         if ampersands(selector) != (false, false) {
             return Err(format!(
-                "\"{selector}\": & stands for the selector of the rule it is nested in, and this rule is not nested. Write the selector out."
+                "\"{selector}\": & stands for the selector of the rule it is nested in, and this \
+                    rule is not nested. Write the selector out."
             ));
         }
         let (s, is_root) = scope_selector(selector)?;
@@ -627,7 +641,8 @@ fn scope_selector(selector: &str) -> Result<(String, bool), String> {
             match comb.as_str() {
                 "+" | "~" => {
                     return Err(format!(
-                        "\"{selector}\" would reach elements beside the portal, not inside it. Start the selector inside the portal."
+                        "\"{selector}\" would reach elements beside the portal, not inside it. \
+                            Start the selector inside the portal."
                     ))
                 }
                 ">" => out.push_str(" > "),

@@ -182,7 +182,9 @@ pub fn domain(now: i64) -> Domain {
 }
 
 /// Metadata pasted half-way, as admins often do.
-pub const BROKEN_METADATA: &str = "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"http://www.okta.com/exk1fxp\">\n  <md:IDPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">\n    <md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\"";
+pub const BROKEN_METADATA: &str = "<md:EntityDescriptor \
+    xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"http://www.okta.com/exk1fxp\">\n  \
+        <md:IDPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">\n    <md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\"";
 
 /// What the metadata inspector says about [`BROKEN_METADATA`].
 pub fn broken_metadata_problem(now: i64) -> String {

@@ -38,7 +38,11 @@ pub(super) async fn credentials_command(
             println!("revoked {id}");
             Ok(())
         } else {
-            Err(format!("no live secret {id} in environment {:?}; list them with `portico env credentials --list`", env.name))
+            Err(format!(
+                "no live secret {id} in environment {:?}; list them with `portico env \
+                credentials --list`",
+                env.name
+            ))
         };
     }
     if list {

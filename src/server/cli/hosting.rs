@@ -113,7 +113,12 @@ pub(super) async fn host_command(
             .map_err(|e| e.to_string())?
             .into_iter()
             .find(|d| d.hostname == wanted)
-            .ok_or_else(|| format!("{wanted} is not registered in this environment; add it with `portico custom-domain add {wanted}`"))
+            .ok_or_else(|| {
+                format!(
+                    "{wanted} is not registered in this environment; add it with \
+                `portico custom-domain add {wanted}`"
+                )
+            })
     };
     match action {
         HostAction::Add { hostname } => {

@@ -137,7 +137,9 @@ pub async fn finish(
         return Err(exchange_failed(
             "token_endpoint_moved",
             &format!(
-                "The provider's discovery document now names the token endpoint {}, not the one the client secret was saved for ({}). Portico does not send the secret there: enter the OpenID Connect details and the client secret again.",
+                "The provider's discovery document now names the token endpoint {}, not the one the \
+                    client secret was saved for ({}). Portico does not send the secret there: enter \
+                    the OpenID Connect details and the client secret again.",
                 live_endpoint.as_deref().unwrap_or_default(),
                 cfg.token_endpoint.as_deref().unwrap_or("none")
             ),
@@ -160,9 +162,16 @@ pub async fn finish(
     .set_auth_type(auth_type);
 
     let transport = Guarded::new(fetcher);
-    let request = client.exchange_code(AuthorizationCode::new(code.to_owned())).map_err(|_| {
-        exchange_failed("no_token_endpoint", "The provider's discovery document names no token endpoint, so the code cannot be exchanged.", None)
-    })?;
+    let request = client
+        .exchange_code(AuthorizationCode::new(code.to_owned()))
+        .map_err(|_| {
+            exchange_failed(
+                "no_token_endpoint",
+                "The provider's discovery document names no token \
+            endpoint, so the code cannot be exchanged.",
+                None,
+            )
+        })?;
     let token = request
         .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier.to_owned()))
         .request_async(&transport)
@@ -170,7 +179,10 @@ pub async fn finish(
         .map_err(|e| token_error(e, &cfg.client_id, transport.last_status()))?;
 
     let id_token = token.id_token().ok_or_else(|| {
-        invalid("The token endpoint answered without an ID token. Check that the application is an OpenID Connect app and allows the openid scope.")
+        invalid(
+            "The token endpoint answered without an ID token. Check that the application is an \
+            OpenID Connect app and allows the openid scope.",
+        )
     })?;
     // The compact form as received: the library serializes an ID token back to its original
     // signing input and signature.
@@ -281,8 +293,12 @@ fn userinfo_failed(problem: String) -> Rejection {
 fn redirect_url(redirect_uri: &str) -> Result<RedirectUrl, Rejection> {
     // Portico builds this URL from its own public URL, so a failure here is a setup problem on
     // Portico's side; it is reported with the other "could not talk to the provider" cases.
-    RedirectUrl::new(redirect_uri.to_owned())
-        .map_err(|_| unreachable(format!("Portico's redirect URI `{redirect_uri}` is not a valid URL. Check Portico's public URL setting.")))
+    RedirectUrl::new(redirect_uri.to_owned()).map_err(|_| {
+        unreachable(format!(
+            "Portico's redirect URI `{redirect_uri}` is not a valid \
+            URL. Check Portico's public URL setting."
+        ))
+    })
 }
 
 /// `client_secret_basic` is the default the specification requires providers to support; use
@@ -407,9 +423,17 @@ fn claims_error(
 ) -> Rejection {
     let claim = |name: &str| payload.get(name);
     match e {
-        ClaimsVerificationError::InvalidIssuer(_) => Rejection::new(FailureCode::OidcIssuerMismatch)
-            .fact("expected", "Issuer Portico expects", issuer)
-            .fact("received", "Issuer in the ID token", claim("iss").map(value_text).unwrap_or_else(|| "(missing)".into())),
+        ClaimsVerificationError::InvalidIssuer(_) => {
+            Rejection::new(FailureCode::OidcIssuerMismatch)
+                .fact("expected", "Issuer Portico expects", issuer)
+                .fact(
+                    "received",
+                    "Issuer in the ID token",
+                    claim("iss")
+                        .map(value_text)
+                        .unwrap_or_else(|| "(missing)".into()),
+                )
+        }
         ClaimsVerificationError::InvalidAudience(_) => {
             let received = match claim("aud") {
                 Some(Value::Array(a)) => a.iter().map(value_text).collect::<Vec<_>>().join(", "),
@@ -417,47 +441,84 @@ fn claims_error(
                 None => "(missing)".into(),
             };
             Rejection::new(FailureCode::OidcAudienceMismatch)
-                .fact("expected", "Audience Portico expects (its client ID)", client_id)
+                .fact(
+                    "expected",
+                    "Audience Portico expects (its client ID)",
+                    client_id,
+                )
                 .fact("received", "Audience in the ID token", received)
         }
         ClaimsVerificationError::Expired(_) => {
             let exp = claim("exp").and_then(Value::as_f64).map(|f| f as i64);
             let iat = claim("iat").and_then(Value::as_f64).map(|f| f as i64);
             let problem = match (exp, iat) {
-                (Some(exp), _) if exp <= now.saturating_sub(skew) => "The ID token had expired by Portico's clock.",
-                (_, Some(iat)) if iat > now.saturating_add(skew) => "The ID token was issued later than Portico's clock says it is now.",
+                (Some(exp), _) if exp <= now.saturating_sub(skew) => {
+                    "The ID token had expired by Portico's clock."
+                }
+                (_, Some(iat)) if iat > now.saturating_add(skew) => {
+                    "The ID token was issued later \
+                    than Portico's clock says it is now."
+                }
                 _ => "The ID token is outside its validity period by Portico's clock.",
             };
             let mut r = Rejection::new(FailureCode::OidcTokenExpired)
                 .fact("our_clock", "Portico's clock", rfc3339(now))
-                .fact("expires_at", "ID token expires at", exp.map(rfc3339).unwrap_or_else(|| "(missing)".into()));
+                .fact(
+                    "expires_at",
+                    "ID token expires at",
+                    exp.map(rfc3339).unwrap_or_else(|| "(missing)".into()),
+                );
             if let Some(iat) = iat {
                 r = r.fact("issued_at", "ID token issued at", rfc3339(iat));
             }
-            r.fact("skew_allowed", "Clock difference allowed", format!("{skew} seconds")).fact("problem", "What went wrong", problem)
+            r.fact(
+                "skew_allowed",
+                "Clock difference allowed",
+                format!("{skew} seconds"),
+            )
+            .fact("problem", "What went wrong", problem)
         }
         ClaimsVerificationError::InvalidNonce(_) => {
             let problem = if claim("nonce").is_some() {
-                "The ID token carries a different nonce from the one Portico sent with this sign-in, so it belongs to another sign-in."
+                "The ID token carries a different nonce from the one Portico sent with this \
+                    sign-in, so it belongs to another sign-in."
             } else {
                 "The ID token carries no nonce, although Portico sent one with the sign-in request."
             };
-            Rejection::new(FailureCode::OidcNonceMismatch).fact("problem", "What went wrong", problem)
+            Rejection::new(FailureCode::OidcNonceMismatch).fact(
+                "problem",
+                "What went wrong",
+                problem,
+            )
         }
         ClaimsVerificationError::SignatureVerification(sig) => match sig {
-            SignatureVerificationError::DisallowedAlg(_) | SignatureVerificationError::UnsupportedAlg(_) | SignatureVerificationError::NoSignature => {
-                check_algorithm(header).err().unwrap_or_else(|| invalid("The ID token's signature algorithm cannot be used."))
+            SignatureVerificationError::DisallowedAlg(_)
+            | SignatureVerificationError::UnsupportedAlg(_)
+            | SignatureVerificationError::NoSignature => {
+                check_algorithm(header).err().unwrap_or_else(|| {
+                    invalid(
+                        "The ID token's signature \
+                    algorithm cannot be used.",
+                    )
+                })
             }
             SignatureVerificationError::NoMatchingKey => {
-                let kid = header.get("kid").and_then(Value::as_str).unwrap_or("(none given)");
+                let kid = header
+                    .get("kid")
+                    .and_then(Value::as_str)
+                    .unwrap_or("(none given)");
                 invalid(&format!(
-                    "No key in the provider's key set (JWKS) matches the key the ID token was signed with (key ID {kid}). The provider may sign with a key it does not publish."
+                    "No key in the provider's key set (JWKS) matches the key the ID token was \
+                        signed with (key ID {kid}). The provider may sign with a key it does not publish."
                 ))
             }
-            SignatureVerificationError::CryptoError(_) => {
-                invalid("The ID token's signature does not match the provider's published key (JWKS). The token was altered or signed with another key.")
-            }
-            other => invalid(&format!("The ID token's signature could not be checked: {other}.")),
+            SignatureVerificationError::CryptoError(_) => invalid(
+                "The ID token's signature does not match the provider's published key \
+                    (JWKS). The token was altered or signed with another key.",
+            ),
+            other => invalid(&format!(
+                "The ID token's signature could not be checked: {other}."
+            )),
         },
         other => invalid(&format!("The ID token was refused: {other}.")),
     }
@@ -526,7 +587,8 @@ async fn userinfo(
         .to_ascii_lowercase();
     if content_type.starts_with("application/jwt") {
         return Err(userinfo_failed(
-            "The userinfo endpoint answers with a signed or encrypted JWT, which Portico does not read. Configure the app for plain JSON userinfo, or put email and names in the ID token."
+            "The userinfo endpoint answers with a signed or encrypted JWT, which Portico does not \
+                read. Configure the app for plain JSON userinfo, or put email and names in the ID token."
                 .into(),
         ));
     }
@@ -541,7 +603,8 @@ async fn userinfo(
         Some(sub) => Err(userinfo_failed(format!(
             "The userinfo endpoint describes a different user (sub {sub}) from the ID token (sub {subject})."
         ))),
-        None => Err(userinfo_failed("The userinfo answer has no sub claim, so it cannot be matched to the ID token.".into())),
+        None => Err(userinfo_failed("The userinfo answer has no sub claim, so it cannot be matched \
+            to the ID token.".into())),
     }
 }
 

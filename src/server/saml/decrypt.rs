@@ -45,7 +45,11 @@ pub fn decrypt_assertion(
     // Each try is an RSA private-key operation, and anyone can post an encrypted assertion
     // (our certificate is public): IdPs wrap the key once, for us.
     if keys.len() > MAX_ENCRYPTED_KEYS {
-        return Err(format!("the EncryptedAssertion holds {} EncryptedKeys; an IdP wraps the key once for us (at most {MAX_ENCRYPTED_KEYS})", keys.len()));
+        return Err(format!(
+            "the EncryptedAssertion holds {} EncryptedKeys; an IdP wraps the key \
+            once for us (at most {MAX_ENCRYPTED_KEYS})",
+            keys.len()
+        ));
     }
     let mut last_problem = String::new();
     let mut content_key = None;
@@ -144,7 +148,11 @@ fn unwrap_key(encrypted_key: Node, key: &PKey<Private>) -> Result<Vec<u8>, Strin
     // RSA PKCS#1 v1.5 key transport lets whoever can post responses learn, one padding error
     // at a time, how to decrypt (Bleichenbacher's attack); XML Encryption 1.1 forbids it.
     if alg == RSA_1_5 {
-        return Err("the content key is wrapped with RSA-1_5 (RSA PKCS#1 v1.5), which is insecure and not accepted: set the identity provider's key transport algorithm to RSA-OAEP".to_owned());
+        return Err(
+            "the content key is wrapped with RSA-1_5 (RSA PKCS#1 v1.5), which is insecure \
+            and not accepted: set the identity provider's key transport algorithm to RSA-OAEP"
+                .to_owned(),
+        );
     }
     if !matches!(
         alg.as_str(),

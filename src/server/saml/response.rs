@@ -289,7 +289,8 @@ fn check(
                     Rejection::new(FailureCode::SamlAssertionMissing).fact(
                         "problem",
                         "Problem",
-                        "The signed Response holds no Assertion of its own; the one in the document is outside what was signed.",
+                        "The signed Response holds no Assertion of its own; the one in the document \
+                            is outside what was signed.",
                     )
                 })?;
             (sr, true, found)
@@ -651,7 +652,10 @@ fn check_assertion(
                     && !response_signed
                     && xml::attr(response, "InResponseTo").is_some()
                 {
-                    received.push_str(" in the signed assertion (the unsigned Response names one, which cannot be trusted)");
+                    received.push_str(
+                        " in the signed assertion (the unsigned Response names one, \
+                        which cannot be trusted)",
+                    );
                 }
                 return Err(mismatch(
                     FailureCode::SamlInResponseToMismatch,
@@ -704,7 +708,11 @@ fn check_assertion(
     // The ID is kept in the replay cache until the assertion expires: a sane length only.
     let assertion_id = xml::attr(assertion, "ID").unwrap_or_default();
     if assertion_id.len() > MAX_ASSERTION_ID_BYTES {
-        return Err(malformed(&format!("The Assertion's ID is {} bytes long; SAML IDs are short random values (at most {MAX_ASSERTION_ID_BYTES} bytes)", assertion_id.len())));
+        return Err(malformed(&format!(
+            "The Assertion's ID is {} bytes long; SAML IDs are short \
+            random values (at most {MAX_ASSERTION_ID_BYTES} bytes)",
+            assertion_id.len()
+        )));
     }
     Ok(Validated {
         response_id: xml::attr(response, "ID"),
@@ -791,7 +799,9 @@ fn check_times(
     // confirmation.
     if ends.is_empty() {
         return Err(malformed(
-            "The assertion has no NotOnOrAfter (on its Conditions or its bearer SubjectConfirmationData), so it would never expire. SAML's Web SSO profile requires one: check the identity provider's assertion lifetime setting.",
+            "The assertion has no NotOnOrAfter (on its Conditions or its bearer \
+                SubjectConfirmationData), so it would never expire. SAML's Web SSO profile requires \
+                one: check the identity provider's assertion lifetime setting.",
         ));
     }
     // The earliest bound is the one to report: it expired first.

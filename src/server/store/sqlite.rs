@@ -76,7 +76,8 @@ impl SqliteStore {
     ) -> StoreResult<Vec<T>> {
         let sql = format!(
             "UPDATE {table} SET next_check_at = ? WHERE id IN \
-             (SELECT id FROM {table} WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at, id LIMIT ?) RETURNING *"
+             (SELECT id FROM {table} WHERE next_check_at IS NOT NULL AND next_check_at <= ? ORDER \
+             BY next_check_at, id LIMIT ?) RETURNING *"
         );
         sqlx::query(&sql)
             .bind(lease_until)
@@ -135,9 +136,20 @@ impl Store for SqliteStore {
     }
 
     async fn insert_api_key(&self, k: &ApiKey) -> StoreResult<()> {
-        sqlx::query("INSERT INTO api_keys (id, environment_id, name, key_hash, key_prefix, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .bind(&k.id).bind(&k.environment_id).bind(&k.name).bind(&k.key_hash).bind(&k.key_prefix).bind(k.created_at).bind(k.revoked_at)
-            .execute(&self.pool).await.map_err(other)?;
+        sqlx::query(
+            "INSERT INTO api_keys (id, environment_id, name, key_hash, key_prefix, \
+            created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&k.id)
+        .bind(&k.environment_id)
+        .bind(&k.name)
+        .bind(&k.key_hash)
+        .bind(&k.key_prefix)
+        .bind(k.created_at)
+        .bind(k.revoked_at)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
         Ok(())
     }
 
@@ -165,21 +177,41 @@ impl Store for SqliteStore {
         id_or_name: &str,
         now: i64,
     ) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE api_keys SET revoked_at = ? WHERE environment_id = ? AND (id = ? OR name = ?) AND revoked_at IS NULL")
-            .bind(now).bind(environment_id).bind(id_or_name).bind(id_or_name)
-            .execute(&self.pool).await.map_err(other)?;
+        let done = sqlx::query(
+            "UPDATE api_keys SET revoked_at = ? WHERE environment_id = ? AND (id \
+            = ? OR name = ?) AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(environment_id)
+        .bind(id_or_name)
+        .bind(id_or_name)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
         Ok(done.rows_affected() > 0)
     }
 
     async fn insert_organization(&self, o: &OrganizationRow) -> StoreResult<()> {
-        sqlx::query("INSERT INTO organizations (id, environment_id, name, external_id, domains, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .bind(&o.id).bind(&o.environment_id).bind(&o.name).bind(&o.external_id).bind(domains_json(&o.domains)).bind(o.created_at).bind(o.updated_at)
-            .execute(&self.pool).await.map_err(other)?;
+        sqlx::query(
+            "INSERT INTO organizations (id, environment_id, name, external_id, domains, \
+            created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&o.id)
+        .bind(&o.environment_id)
+        .bind(&o.name)
+        .bind(&o.external_id)
+        .bind(domains_json(&o.domains))
+        .bind(o.created_at)
+        .bind(o.updated_at)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
         Ok(())
     }
 
     async fn update_organization(&self, o: &OrganizationRow) -> StoreResult<()> {
-        sqlx::query("UPDATE organizations SET name = ?, external_id = ?, domains = ?, allow_profiles_outside_organization = ?, updated_at = ? WHERE id = ? AND environment_id = ?")
+        sqlx::query("UPDATE organizations SET name = ?, external_id = ?, domains = ?, \
+            allow_profiles_outside_organization = ?, updated_at = ? WHERE id = ? AND environment_id = ?")
             .bind(&o.name).bind(&o.external_id).bind(domains_json(&o.domains)).bind(o.allow_profiles_outside_organization as i64).bind(o.updated_at).bind(&o.id).bind(&o.environment_id)
             .execute(&self.pool).await.map_err(other)?;
         Ok(())
@@ -213,9 +245,17 @@ impl Store for SqliteStore {
         environment_id: &str,
         external_id: Option<&str>,
     ) -> StoreResult<Vec<OrganizationRow>> {
-        sqlx::query("SELECT * FROM organizations WHERE environment_id = ? AND (? IS NULL OR external_id = ?) ORDER BY created_at, id")
-            .bind(environment_id).bind(external_id).bind(external_id)
-            .try_map(org_row).fetch_all(&self.pool).await.map_err(other)
+        sqlx::query(
+            "SELECT * FROM organizations WHERE environment_id = ? AND (? IS NULL OR \
+            external_id = ?) ORDER BY created_at, id",
+        )
+        .bind(environment_id)
+        .bind(external_id)
+        .bind(external_id)
+        .try_map(org_row)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)
     }
 
     async fn delete_organization(&self, environment_id: &str, id: &str) -> StoreResult<bool> {
@@ -229,9 +269,22 @@ impl Store for SqliteStore {
     }
 
     async fn insert_link(&self, l: &LinkRow) -> StoreResult<()> {
-        sqlx::query("INSERT INTO portal_links (token_hash, organization_id, intent, return_url, success_url, created_at, expires_at, used_at, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(&l.token_hash).bind(&l.organization_id).bind(&l.intent).bind(&l.return_url).bind(&l.success_url).bind(l.created_at).bind(l.expires_at).bind(l.used_at).bind(&l.host)
-            .execute(&self.pool).await.map_err(other)?;
+        sqlx::query(
+            "INSERT INTO portal_links (token_hash, organization_id, intent, return_url, \
+            success_url, created_at, expires_at, used_at, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&l.token_hash)
+        .bind(&l.organization_id)
+        .bind(&l.intent)
+        .bind(&l.return_url)
+        .bind(&l.success_url)
+        .bind(l.created_at)
+        .bind(l.expires_at)
+        .bind(l.used_at)
+        .bind(&l.host)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
         Ok(())
     }
 
@@ -239,10 +292,17 @@ impl Store for SqliteStore {
         // One statement claims the link, so two concurrent redemptions cannot both succeed. A
         // link minted for another hostname is left untouched, as if unknown here.
         let claimed = sqlx::query(
-            "UPDATE portal_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? AND (host IS NULL OR host = ?) RETURNING *",
+            "UPDATE portal_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND \
+                expires_at > ? AND (host IS NULL OR host = ?) RETURNING *",
         )
-            .bind(now).bind(token_hash).bind(now).bind(host)
-            .try_map(link_row).fetch_optional(&self.pool).await.map_err(other)?;
+        .bind(now)
+        .bind(token_hash)
+        .bind(now)
+        .bind(host)
+        .try_map(link_row)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(other)?;
         if let Some(link) = claimed {
             // A session that only held the link (its cookie never came back) is replaced.
             sqlx::query("DELETE FROM portal_sessions WHERE held_link = ?")
@@ -267,9 +327,25 @@ impl Store for SqliteStore {
     }
 
     async fn insert_session(&self, s: &SessionRow) -> StoreResult<()> {
-        sqlx::query("INSERT INTO portal_sessions (id_hash, organization_id, intents, csrf_token, return_url, success_url, created_at, last_seen_at, expires_at, host, held_link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(&s.id_hash).bind(&s.organization_id).bind(&s.intents).bind(&s.csrf_token).bind(&s.return_url).bind(&s.success_url).bind(s.created_at).bind(s.last_seen_at).bind(s.expires_at).bind(&s.host).bind(&s.held_link)
-            .execute(&self.pool).await.map_err(other)?;
+        sqlx::query(
+            "INSERT INTO portal_sessions (id_hash, organization_id, intents, csrf_token, \
+            return_url, success_url, created_at, last_seen_at, expires_at, host, held_link) VALUES \
+            (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&s.id_hash)
+        .bind(&s.organization_id)
+        .bind(&s.intents)
+        .bind(&s.csrf_token)
+        .bind(&s.return_url)
+        .bind(&s.success_url)
+        .bind(s.created_at)
+        .bind(s.last_seen_at)
+        .bind(s.expires_at)
+        .bind(&s.host)
+        .bind(&s.held_link)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
         Ok(())
     }
 
@@ -347,17 +423,51 @@ impl Store for SqliteStore {
     }
 
     async fn insert_connection(&self, c: &ConnectionRow) -> StoreResult<()> {
-        sqlx::query("INSERT INTO connections (id, organization_id, idp, protocol, state, config, client_secret_enc, draft, attribute_mapping, options, sp_key_enc, sp_certificate, created_at, updated_at, base_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(&c.id).bind(&c.organization_id).bind(&c.idp).bind(&c.protocol).bind(&c.state).bind(&c.config).bind(&c.client_secret_enc).bind(&c.draft)
-            .bind(&c.attribute_mapping).bind(&c.options).bind(&c.sp_key_enc).bind(&c.sp_certificate).bind(c.created_at).bind(c.updated_at).bind(&c.base_url)
-            .execute(&self.pool).await.map_err(other)?;
+        sqlx::query(
+            "INSERT INTO connections (id, organization_id, idp, protocol, state, config, \
+            client_secret_enc, draft, attribute_mapping, options, sp_key_enc, sp_certificate, \
+            created_at, updated_at, base_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&c.id)
+        .bind(&c.organization_id)
+        .bind(&c.idp)
+        .bind(&c.protocol)
+        .bind(&c.state)
+        .bind(&c.config)
+        .bind(&c.client_secret_enc)
+        .bind(&c.draft)
+        .bind(&c.attribute_mapping)
+        .bind(&c.options)
+        .bind(&c.sp_key_enc)
+        .bind(&c.sp_certificate)
+        .bind(c.created_at)
+        .bind(c.updated_at)
+        .bind(&c.base_url)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
         Ok(())
     }
 
     async fn update_connection(&self, c: &ConnectionRow) -> StoreResult<()> {
-        sqlx::query("UPDATE connections SET state = ?, config = ?, client_secret_enc = ?, attribute_mapping = ?, options = ?, sp_key_enc = ?, sp_certificate = ?, config_version = ?, updated_at = ? WHERE id = ?")
-            .bind(&c.state).bind(&c.config).bind(&c.client_secret_enc).bind(&c.attribute_mapping).bind(&c.options).bind(&c.sp_key_enc).bind(&c.sp_certificate).bind(c.config_version).bind(c.updated_at).bind(&c.id)
-            .execute(&self.pool).await.map_err(other)?;
+        sqlx::query(
+            "UPDATE connections SET state = ?, config = ?, client_secret_enc = ?, \
+            attribute_mapping = ?, options = ?, sp_key_enc = ?, sp_certificate = ?, config_version \
+            = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(&c.state)
+        .bind(&c.config)
+        .bind(&c.client_secret_enc)
+        .bind(&c.attribute_mapping)
+        .bind(&c.options)
+        .bind(&c.sp_key_enc)
+        .bind(&c.sp_certificate)
+        .bind(c.config_version)
+        .bind(c.updated_at)
+        .bind(&c.id)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
         Ok(())
     }
 
@@ -402,10 +512,27 @@ impl Store for SqliteStore {
     }
 
     async fn insert_test(&self, t: &TestRow) -> StoreResult<()> {
-        sqlx::query("INSERT INTO sign_in_tests (id, connection_id, protocol, request_id, state_hash, secrets_enc, started_at, finished_at, outcome, idp_initiated, error_code, result, login) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(&t.id).bind(&t.connection_id).bind(&t.protocol).bind(&t.request_id).bind(&t.state_hash).bind(&t.secrets_enc)
-            .bind(t.started_at).bind(t.finished_at).bind(&t.outcome).bind(t.idp_initiated as i64).bind(&t.error_code).bind(&t.result).bind(&t.login)
-            .execute(&self.pool).await.map_err(other)?;
+        sqlx::query(
+            "INSERT INTO sign_in_tests (id, connection_id, protocol, request_id, \
+            state_hash, secrets_enc, started_at, finished_at, outcome, idp_initiated, error_code, \
+            result, login) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&t.id)
+        .bind(&t.connection_id)
+        .bind(&t.protocol)
+        .bind(&t.request_id)
+        .bind(&t.state_hash)
+        .bind(&t.secrets_enc)
+        .bind(t.started_at)
+        .bind(t.finished_at)
+        .bind(&t.outcome)
+        .bind(t.idp_initiated as i64)
+        .bind(&t.error_code)
+        .bind(&t.result)
+        .bind(&t.login)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
         Ok(())
     }
 
@@ -458,15 +585,29 @@ impl Store for SqliteStore {
     }
 
     async fn list_tests(&self, connection_id: &str, limit: i64) -> StoreResult<Vec<TestRow>> {
-        sqlx::query("SELECT * FROM sign_in_tests WHERE connection_id = ? AND login IS NULL ORDER BY started_at DESC, rowid DESC LIMIT ?")
-            .bind(connection_id).bind(limit)
-            .try_map(test_row).fetch_all(&self.pool).await.map_err(other)
+        sqlx::query(
+            "SELECT * FROM sign_in_tests WHERE connection_id = ? AND login IS NULL ORDER BY \
+            started_at DESC, rowid DESC LIMIT ?",
+        )
+        .bind(connection_id)
+        .bind(limit)
+        .try_map(test_row)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)
     }
 
     async fn list_sign_ins(&self, connection_id: &str, limit: i64) -> StoreResult<Vec<TestRow>> {
-        sqlx::query("SELECT * FROM sign_in_tests WHERE connection_id = ? AND login IS NOT NULL ORDER BY started_at DESC, rowid DESC LIMIT ?")
-            .bind(connection_id).bind(limit)
-            .try_map(test_row).fetch_all(&self.pool).await.map_err(other)
+        sqlx::query(
+            "SELECT * FROM sign_in_tests WHERE connection_id = ? AND login IS NOT NULL \
+            ORDER BY started_at DESC, rowid DESC LIMIT ?",
+        )
+        .bind(connection_id)
+        .bind(limit)
+        .try_map(test_row)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)
     }
 
     async fn finish_sign_in(&self, t: &TestRow) -> StoreResult<bool> {
@@ -480,9 +621,19 @@ impl Store for SqliteStore {
     }
 
     async fn insert_client_secret(&self, c: &ClientSecretRow) -> StoreResult<()> {
-        sqlx::query("INSERT INTO client_secrets (id, environment_id, secret_hash, prefix, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(&c.id).bind(&c.environment_id).bind(&c.secret_hash).bind(&c.prefix).bind(c.created_at).bind(c.revoked_at)
-            .execute(&self.pool).await.map_err(other)?;
+        sqlx::query(
+            "INSERT INTO client_secrets (id, environment_id, secret_hash, prefix, \
+            created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&c.id)
+        .bind(&c.environment_id)
+        .bind(&c.secret_hash)
+        .bind(&c.prefix)
+        .bind(c.created_at)
+        .bind(c.revoked_at)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
         Ok(())
     }
 
@@ -501,8 +652,16 @@ impl Store for SqliteStore {
         id: &str,
         now: i64,
     ) -> StoreResult<bool> {
-        let r = sqlx::query("UPDATE client_secrets SET revoked_at = ? WHERE environment_id = ? AND id = ? AND revoked_at IS NULL")
-            .bind(now).bind(environment_id).bind(id).execute(&self.pool).await.map_err(other)?;
+        let r = sqlx::query(
+            "UPDATE client_secrets SET revoked_at = ? WHERE environment_id = ? AND \
+            id = ? AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(environment_id)
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
         Ok(r.rows_affected() > 0)
     }
 
@@ -536,7 +695,8 @@ impl Store for SqliteStore {
     }
 
     async fn insert_code(&self, c: &CodeRow) -> StoreResult<()> {
-        sqlx::query("INSERT INTO authorization_codes (code_hash, environment_id, client_id, redirect_uri, code_challenge, grant, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO authorization_codes (code_hash, environment_id, client_id, \
+            redirect_uri, code_challenge, grant, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(&c.code_hash).bind(&c.environment_id).bind(&c.client_id).bind(&c.redirect_uri).bind(&c.code_challenge).bind(&c.grant)
             .bind(c.created_at).bind(c.expires_at).bind(c.used_at)
             .execute(&self.pool).await.map_err(other)?;
@@ -545,9 +705,17 @@ impl Store for SqliteStore {
 
     async fn redeem_code(&self, code_hash: &str, now: i64) -> StoreResult<CodeRedeemed> {
         // One statement claims the code, so two concurrent redemptions cannot both succeed.
-        let claimed = sqlx::query("UPDATE authorization_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING *")
-            .bind(now).bind(code_hash).bind(now)
-            .try_map(code_row).fetch_optional(&self.pool).await.map_err(other)?;
+        let claimed = sqlx::query(
+            "UPDATE authorization_codes SET used_at = ? WHERE code_hash = ? \
+            AND used_at IS NULL AND expires_at > ? RETURNING *",
+        )
+        .bind(now)
+        .bind(code_hash)
+        .bind(now)
+        .try_map(code_row)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(other)?;
         if let Some(c) = claimed {
             return Ok(CodeRedeemed::Ok(c));
         }
@@ -579,9 +747,16 @@ impl Store for SqliteStore {
         assertion_id: &str,
         expires_at: i64,
     ) -> StoreResult<bool> {
-        let r = sqlx::query("INSERT INTO used_assertions (connection_id, assertion_id, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
-            .bind(connection_id).bind(assertion_id).bind(expires_at)
-            .execute(&self.pool).await.map_err(other)?;
+        let r = sqlx::query(
+            "INSERT INTO used_assertions (connection_id, assertion_id, expires_at) \
+            VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(connection_id)
+        .bind(assertion_id)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
         Ok(r.rows_affected() == 1)
     }
 
@@ -608,7 +783,8 @@ impl Store for SqliteStore {
     async fn insert_domain(&self, d: &DomainRow) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO domains (id, organization_id, environment_id, domain, record_name, record_value, state, created_at, fails_at, last_checked_at, last_result, \
-             next_check_at, attempts, verified_at, verification_method, verified_by, record_last_seen_at, warning) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             next_check_at, attempts, verified_at, verification_method, verified_by, \
+             record_last_seen_at, warning) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&d.id).bind(&d.organization_id).bind(&d.environment_id).bind(&d.domain).bind(&d.record_name).bind(&d.record_value).bind(&d.state)
         .bind(d.created_at).bind(d.fails_at).bind(d.last_checked_at).bind(&d.last_result).bind(d.next_check_at).bind(d.attempts)
@@ -665,8 +841,15 @@ impl Store for SqliteStore {
         environment_id: &str,
         domain: &str,
     ) -> StoreResult<Option<String>> {
-        let r: Option<(String,)> = sqlx::query_as("SELECT organization_id FROM domains WHERE environment_id = ? AND domain = ? AND state = 'verified'")
-            .bind(environment_id).bind(domain).fetch_optional(&self.pool).await.map_err(other)?;
+        let r: Option<(String,)> = sqlx::query_as(
+            "SELECT organization_id FROM domains WHERE \
+            environment_id = ? AND domain = ? AND state = 'verified'",
+        )
+        .bind(environment_id)
+        .bind(domain)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(other)?;
         Ok(r.map(|r| r.0))
     }
 
@@ -713,10 +896,20 @@ impl Store for SqliteStore {
 
     async fn update_custom_domain(&self, d: &CustomDomainRow) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE custom_domains SET state = ?, last_checked_at = ?, last_result = ?, next_check_at = ?, attempts = ?, activated_at = ?, warning = ? WHERE id = ?",
+            "UPDATE custom_domains SET state = ?, last_checked_at = ?, last_result = ?, \
+                next_check_at = ?, attempts = ?, activated_at = ?, warning = ? WHERE id = ?",
         )
-        .bind(&d.state).bind(d.last_checked_at).bind(&d.last_result).bind(d.next_check_at).bind(d.attempts).bind(d.activated_at).bind(&d.warning).bind(&d.id)
-        .execute(&self.pool).await.map_err(other)?;
+        .bind(&d.state)
+        .bind(d.last_checked_at)
+        .bind(&d.last_result)
+        .bind(d.next_check_at)
+        .bind(d.attempts)
+        .bind(d.activated_at)
+        .bind(&d.warning)
+        .bind(&d.id)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
         Ok(())
     }
 
@@ -802,8 +995,14 @@ impl Store for SqliteStore {
     }
 
     async fn embedding(&self, environment_id: &str) -> StoreResult<EmbeddingRow> {
-        let r: Option<(String, bool)> = sqlx::query_as("SELECT embed_allowed_origins, embed_partitioned_cookies FROM environments WHERE id = ?")
-            .bind(environment_id).fetch_optional(&self.pool).await.map_err(other)?;
+        let r: Option<(String, bool)> = sqlx::query_as(
+            "SELECT embed_allowed_origins, \
+            embed_partitioned_cookies FROM environments WHERE id = ?",
+        )
+        .bind(environment_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(other)?;
         Ok(
             r.map(|(allowed_origins, partitioned_cookies)| EmbeddingRow {
                 allowed_origins,
@@ -874,9 +1073,19 @@ impl Store for SqliteStore {
     }
 
     async fn insert_asset(&self, a: &AssetRow) -> StoreResult<()> {
-        sqlx::query("INSERT INTO theme_assets (id, environment_id, kind, content_type, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")
-            .bind(&a.id).bind(&a.environment_id).bind(&a.kind).bind(&a.content_type).bind(&a.bytes).bind(a.created_at)
-            .execute(&self.pool).await.map_err(other)?;
+        sqlx::query(
+            "INSERT INTO theme_assets (id, environment_id, kind, content_type, bytes, \
+            created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&a.id)
+        .bind(&a.environment_id)
+        .bind(&a.kind)
+        .bind(&a.content_type)
+        .bind(&a.bytes)
+        .bind(a.created_at)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
         Ok(())
     }
 
@@ -939,9 +1148,19 @@ impl Store for SqliteStore {
 
     async fn insert_cert_events(&self, events: &[CertEventRow]) -> StoreResult<()> {
         for e in events {
-            sqlx::query("INSERT INTO certificate_events (connection_id, at, kind, sha256_fingerprint, subject, not_after) VALUES (?, ?, ?, ?, ?, ?)")
-                .bind(&e.connection_id).bind(e.at).bind(&e.kind).bind(&e.sha256_fingerprint).bind(&e.subject).bind(e.not_after)
-                .execute(&self.pool).await.map_err(other)?;
+            sqlx::query(
+                "INSERT INTO certificate_events (connection_id, at, kind, \
+                sha256_fingerprint, subject, not_after) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&e.connection_id)
+            .bind(e.at)
+            .bind(&e.kind)
+            .bind(&e.sha256_fingerprint)
+            .bind(&e.subject)
+            .bind(e.not_after)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
         }
         Ok(())
     }
@@ -958,7 +1177,8 @@ impl Store for SqliteStore {
     async fn set_server_address(&self, row: &ServerAddressRow) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO server_address (id, public_url, public_url_configured, started_at) VALUES (1, ?, ?, ?) \
-             ON CONFLICT (id) DO UPDATE SET public_url = excluded.public_url, public_url_configured = excluded.public_url_configured, started_at = excluded.started_at",
+             ON CONFLICT (id) DO UPDATE SET public_url = excluded.public_url, public_url_configured \
+             = excluded.public_url_configured, started_at = excluded.started_at",
         )
         .bind(&row.public_url).bind(row.public_url_configured).bind(row.started_at)
         .execute(&self.pool).await.map_err(other)?;

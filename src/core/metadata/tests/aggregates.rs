@@ -11,12 +11,17 @@ fn entities(inner: &str) -> String {
 
 /// Two IdPs, one in a nested group and named in two languages; one SP.
 fn two_idps_nested(cert: &str) -> String {
-    let first = idp_entity("https://one.example.org/idp", &[(REDIRECT, "https://one.example.org/sso")], &[cert])
-        .replace(
-            "<md:KeyDescriptor",
-            "<md:Extensions><mdui:UIInfo><mdui:DisplayName xml:lang=\"sv\">Första</mdui:DisplayName>\
-             <mdui:DisplayName xml:lang=\"en\">  First\n IdP </mdui:DisplayName></mdui:UIInfo></md:Extensions><md:KeyDescriptor",
-        );
+    let first = idp_entity(
+        "https://one.example.org/idp",
+        &[(REDIRECT, "https://one.example.org/sso")],
+        &[cert],
+    )
+    .replace(
+        "<md:KeyDescriptor",
+        "<md:Extensions><mdui:UIInfo><mdui:DisplayName xml:lang=\"sv\">Första</mdui:DisplayName>\
+             <mdui:DisplayName xml:lang=\"en\">  First\n IdP \
+                 </mdui:DisplayName></mdui:UIInfo></md:Extensions><md:KeyDescriptor",
+    );
     let second = idp_entity("https://two.example.org/idp", &[(POST, "https://two.example.org/sso")], &[cert]).replace(
         "</md:IDPSSODescriptor>",
         "</md:IDPSSODescriptor><md:Organization><md:OrganizationName xml:lang=\"en\">two</md:OrganizationName>\
@@ -24,7 +29,10 @@ fn two_idps_nested(cert: &str) -> String {
     );
     let sp = "<md:EntityDescriptor entityID=\"https://sp.example.org\"><md:SPSSODescriptor \
               protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\"/></md:EntityDescriptor>";
-    entities(&format!("{sp}<md:EntitiesDescriptor Name=\"inner\" validUntil=\"2026-01-01T00:00:00Z\">{first}</md:EntitiesDescriptor>{second}"))
+    entities(&format!(
+        "{sp}<md:EntitiesDescriptor Name=\"inner\" \
+        validUntil=\"2026-01-01T00:00:00Z\">{first}</md:EntitiesDescriptor>{second}"
+    ))
 }
 
 #[test]

@@ -50,7 +50,8 @@ fn encodings() {
     let latin1 = xml
         .replace("UTF-16", "ISO-8859-1")
         .replace("Ünïcode", "plain")
-        .replace("<md:KeyDescriptor", "<md:Extensions><mdui:UIInfo xmlns:mdui=\"urn:oasis:names:tc:SAML:metadata:ui\"><mdui:DisplayName>Caf\u{0}</mdui:DisplayName></mdui:UIInfo></md:Extensions><md:KeyDescriptor");
+        .replace("<md:KeyDescriptor", "<md:Extensions><mdui:UIInfo \
+            xmlns:mdui=\"urn:oasis:names:tc:SAML:metadata:ui\"><mdui:DisplayName>Caf\u{0}</mdui:DisplayName></mdui:UIInfo></md:Extensions><md:KeyDescriptor");
     let latin1: Vec<u8> = latin1
         .bytes()
         .map(|b| if b == 0 { 0xE9 } else { b })
@@ -203,7 +204,10 @@ fn repeated_elements_stay_cheap() {
     let ids: String = (0..40_000)
         .map(|i| tiny.replace("\"x\"", &format!("\"https://e{i}\"")))
         .collect();
-    let xml = format!("<md:EntitiesDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\">{ids}</md:EntitiesDescriptor>");
+    let xml = format!(
+        "<md:EntitiesDescriptor \
+        xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\">{ids}</md:EntitiesDescriptor>"
+    );
     let p = inspect_idp_metadata(&xml, NOW).unwrap_err();
     assert_eq!(
         (p.code.as_str(), p.entities.len()),
