@@ -1,15 +1,19 @@
 //! Wire types both sides speak: every request and response body of the vendor and portal
 //! APIs, and the error shape with its stable codes.
 
+pub mod connection;
 pub mod dns_hosts;
 pub mod domains;
 pub mod embed;
 pub mod error;
 pub mod guide;
 pub mod hostnames;
+pub mod mapping;
 pub mod portal;
+pub mod protocol;
 pub mod signin;
 pub mod sso;
+pub mod test_sign_in;
 pub mod theme;
 pub mod vendor;
 

@@ -198,12 +198,12 @@ pub struct ConnectionInput {
     pub client_secret: Option<String>,
     /// How attributes become the profile.
     #[serde(default)]
-    pub attribute_mapping: Option<crate::api::signin::AttributeMapping>,
+    pub attribute_mapping: Option<crate::api::mapping::AttributeMapping>,
     /// The vendor's switches.
     #[serde(default)]
-    pub options: Option<crate::api::portal::ConnectionOptions>,
+    pub options: Option<crate::api::connection::ConnectionOptions>,
     /// `active` activates (a successful test with the current settings is required);
     /// `configured` takes an active connection out of use.
     #[serde(default)]
-    pub state: Option<crate::api::portal::ConnectionState>,
+    pub state: Option<crate::api::connection::ConnectionState>,
 }
