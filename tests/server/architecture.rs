@@ -196,3 +196,215 @@ fn the_checks_catch_what_they_guard_against() {
         assert!(!imports_a_side(wire, line), "false alarm: {line}");
     }
 }
+
+/// The module a file is (`src/server/http/sso.rs` → `server::http::sso`; `mod.rs` names its
+/// folder).
+fn module_of(rel: &Path) -> Vec<String> {
+    let mut parts: Vec<String> = rel
+        .with_extension("")
+        .components()
+        .skip(1) // src
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.last().is_some_and(|p| p == "mod") {
+        parts.pop();
+    }
+    parts
+}
+
+/// The files each file under `dirs` refers to by `crate::…`, `super::…` or `self::…` paths in
+/// its code (not its comments, not its `#[cfg(test)] mod tests` block), as module paths.
+fn file_graph(dirs: &[&str]) -> std::collections::BTreeMap<Vec<String>, Vec<Vec<String>>> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = BTreeMap::new();
+    for dir in dirs {
+        for path in rust_files(&root.join(dir)) {
+            let rel = path.strip_prefix(root).unwrap().to_path_buf();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let text = text
+                .split("#[cfg(test)]\nmod tests {")
+                .next()
+                .unwrap_or("")
+                .to_owned();
+            files.insert(module_of(&rel), text);
+        }
+    }
+    let known: BTreeSet<Vec<String>> = files.keys().cloned().collect();
+    let mut graph = BTreeMap::new();
+    for (module, text) in &files {
+        let mut deps = BTreeSet::new();
+        let code: String = text.lines().map(|l| format!("{}\n", code(l))).collect();
+        // Every path that starts at crate, super or self, with `{a, b::c}` groups expanded.
+        let bytes: Vec<char> = code.chars().collect();
+        let mut i = 0;
+        while i < bytes.len() {
+            let rest: String = bytes[i..bytes.len().min(i + 6)].iter().collect();
+            let boundary = i == 0
+                || !(bytes[i - 1].is_alphanumeric() || bytes[i - 1] == '_' || bytes[i - 1] == ':');
+            if boundary
+                && (rest.starts_with("crate:")
+                    || rest.starts_with("super:")
+                    || rest.starts_with("self::"))
+            {
+                let mut j = i;
+                while j < bytes.len()
+                    && (bytes[j].is_alphanumeric() || bytes[j] == '_' || bytes[j] == ':')
+                {
+                    j += 1;
+                }
+                let head: String = bytes[i..j].iter().collect();
+                let mut paths = vec![head.trim_end_matches(':').to_owned()];
+                if head.ends_with("::") && bytes.get(j) == Some(&'{') {
+                    let close = bytes[j..]
+                        .iter()
+                        .position(|c| *c == '}')
+                        .map_or(bytes.len(), |p| j + p);
+                    let group: String = bytes[j + 1..close].iter().collect();
+                    for item in group.split(',') {
+                        let item = item.split(" as ").next().unwrap_or("").trim();
+                        if !item.is_empty() {
+                            paths.push(format!("{head}{item}"));
+                        }
+                    }
+                    j = close;
+                }
+                for p in paths {
+                    let mut segments: Vec<&str> = p.split("::").filter(|s| !s.is_empty()).collect();
+                    let mut base: Vec<String> = Vec::new();
+                    match segments.first().copied() {
+                        Some("crate") => {
+                            segments.remove(0);
+                        }
+                        Some("self") => {
+                            base = module.clone();
+                            segments.remove(0);
+                        }
+                        Some("super") => {
+                            base = module.clone();
+                            while segments.first() == Some(&"super") {
+                                base.pop();
+                                segments.remove(0);
+                            }
+                        }
+                        _ => continue,
+                    }
+                    // The longest prefix that is a file of ours.
+                    for n in (1..=segments.len()).rev() {
+                        let mut target = base.clone();
+                        target.extend(segments[..n].iter().map(|s| s.to_string()));
+                        if known.contains(&target) {
+                            if &target != module {
+                                deps.insert(target);
+                            }
+                            break;
+                        }
+                    }
+                }
+                i = j.max(i + 1);
+            } else {
+                i += 1;
+            }
+        }
+        graph.insert(module.clone(), deps.into_iter().collect());
+    }
+    graph
+}
+
+/// Groups of files that import each other, directly or around a loop (Tarjan's algorithm).
+fn cycles(graph: &std::collections::BTreeMap<Vec<String>, Vec<Vec<String>>>) -> Vec<Vec<String>> {
+    use std::collections::BTreeMap;
+    struct Walk<'a> {
+        graph: &'a BTreeMap<Vec<String>, Vec<Vec<String>>>,
+        index: BTreeMap<&'a Vec<String>, usize>,
+        low: BTreeMap<&'a Vec<String>, usize>,
+        stack: Vec<&'a Vec<String>>,
+        found: Vec<Vec<String>>,
+    }
+    fn visit<'a>(w: &mut Walk<'a>, v: &'a Vec<String>) {
+        let n = w.index.len();
+        w.index.insert(v, n);
+        w.low.insert(v, n);
+        w.stack.push(v);
+        for d in w.graph.get(v).into_iter().flatten() {
+            let Some((d, _)) = w.graph.get_key_value(d) else {
+                continue;
+            };
+            if !w.index.contains_key(d) {
+                visit(w, d);
+                let l = w.low[d].min(w.low[v]);
+                w.low.insert(v, l);
+            } else if w.stack.contains(&d) {
+                let l = w.index[d].min(w.low[v]);
+                w.low.insert(v, l);
+            }
+        }
+        if w.low[v] == w.index[v] {
+            let mut group = Vec::new();
+            while let Some(x) = w.stack.pop() {
+                group.push(x.join("::"));
+                if x == v {
+                    break;
+                }
+            }
+            if group.len() > 1 {
+                group.sort();
+                w.found.push(group);
+            }
+        }
+    }
+    let mut w = Walk {
+        graph,
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        stack: Vec::new(),
+        found: Vec::new(),
+    };
+    for v in graph.keys() {
+        if !w.index.contains_key(v) {
+            visit(&mut w, v);
+        }
+    }
+    w.found
+}
+
+#[test]
+fn no_file_of_the_server_or_of_the_wire_types_imports_itself_around_a_loop() {
+    for dirs in [&["src/server"][..], &["src/api"][..]] {
+        let graph = file_graph(dirs);
+        assert!(
+            graph.len() > 10,
+            "{dirs:?}: only {} files read",
+            graph.len()
+        );
+        let found = cycles(&graph);
+        assert!(found.is_empty(), "import cycles in {dirs:?}: {found:?}");
+    }
+}
+
+#[test]
+fn the_cycle_check_finds_a_loop_and_passes_a_line() {
+    use std::collections::BTreeMap;
+    let m = |s: &str| s.split("::").map(str::to_owned).collect::<Vec<_>>();
+    let mut g = BTreeMap::new();
+    g.insert(m("server::a"), vec![m("server::b")]);
+    g.insert(m("server::b"), vec![m("server::c")]);
+    g.insert(m("server::c"), vec![m("server::a")]);
+    g.insert(m("server::d"), vec![m("server::a")]);
+    assert_eq!(
+        cycles(&g),
+        vec![vec![
+            "server::a".to_owned(),
+            "server::b".to_owned(),
+            "server::c".to_owned()
+        ]]
+    );
+    g.insert(m("server::c"), vec![]);
+    assert!(cycles(&g).is_empty());
+    // The graph reader sees `super::` and grouped paths, as the server's files write them.
+    let graph = file_graph(&["src/server"]);
+    let sso = graph
+        .get(&m("server::http::sso"))
+        .expect("http/sso.rs is read");
+    assert!(!sso.is_empty(), "http/sso.rs imports nothing? {sso:?}");
+}

@@ -33,7 +33,7 @@ pub struct AuthorizeQuery {
 /// is for the person signing in; the detail after it is for the app's developers.
 fn refused(code: ErrorCode, detail: &str) -> Response {
     let message = format!("{} (For the app's developers: {detail})", code.message());
-    super::sso::page(
+    super::plain_page::page(
         StatusCode::BAD_REQUEST,
         "This sign-in link is not valid",
         &ApiError::new(code).message(message),
@@ -88,11 +88,11 @@ pub async fn authorize(
                 "this client_id is unknown here; check PORTICO_CLIENT_ID.",
             )
         }
-        Err(e) => return super::sso::failed(e.into()),
+        Err(e) => return super::plain_page::failed(e.into()),
     };
     let uris = match s.store.list_redirect_uris(&env.id).await {
         Ok(u) => u,
-        Err(e) => return super::sso::failed(e.into()),
+        Err(e) => return super::plain_page::failed(e.into()),
     };
     let redirect_uri = match q.redirect_uri.as_deref() {
         Some(uri) => match uris.iter().find(|u| u.uri == uri) {

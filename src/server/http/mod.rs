@@ -5,6 +5,7 @@ pub mod embed;
 pub mod error;
 pub mod hostnames;
 pub mod login;
+pub mod plain_page;
 pub mod portal;
 pub mod session;
 pub mod site;

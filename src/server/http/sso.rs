@@ -5,6 +5,7 @@
 //! JSON; results themselves are shown by the portal's test page.
 
 use super::error::ApiError;
+use super::plain_page::{failed, page};
 use crate::core::csp::PageSources;
 use crate::server::{saml, signin, AppState};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, Request, State};
@@ -52,28 +53,6 @@ async fn limit_by_address(State(s): State<AppState>, req: Request, next: Next) -
         return too_many(wait);
     }
     next.run(req).await
-}
-
-/// A plain page for the rare case where there is no portal page to go back to.
-pub(super) fn page(status: StatusCode, title: &str, err: &ApiError) -> Response {
-    let message = err
-        .message
-        .clone()
-        .unwrap_or_else(|| err.code.message().to_owned());
-    let body = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{t}</title></head><body style=\"font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem\">\
-         <h1>{t}</h1><p>{m}</p><p>Error code: <code>{c}</code></p></body></html>",
-        t = html_escape::encode_quoted_attribute(title),
-        m = html_escape::encode_quoted_attribute(&message),
-        c = err.code.as_str()
-    );
-    (status, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
-}
-
-pub(super) fn failed(err: ApiError) -> Response {
-    let status = StatusCode::from_u16(err.code.status()).unwrap_or(StatusCode::BAD_REQUEST);
-    page(status, "This sign-in could not be completed", &err)
 }
 
 /// `GET /sso/saml/{id}/metadata.xml`: our SP metadata, public so IdPs can fetch it.
