@@ -100,14 +100,25 @@ pub struct MetadataRefresh {
     pub last_error: Option<String>,
 }
 
+/// Whether a certificate appeared in the IdP's metadata or disappeared from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CertificateChangeKind {
+    /// It appeared.
+    Added,
+    /// It disappeared.
+    Removed,
+}
+
 /// A certificate that appeared or disappeared.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct CertificateChange {
     /// Unix seconds.
     pub at: i64,
-    /// `added` or `removed`.
-    pub kind: String,
+    /// Whether it appeared or disappeared.
+    pub kind: CertificateChangeKind,
     /// Which certificate.
     pub sha256_fingerprint: String,
     /// Its subject.

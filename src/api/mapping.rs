@@ -24,13 +24,29 @@ pub struct Profile {
     pub custom_attributes: BTreeMap<String, String>,
 }
 
+/// What a mapping remark is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MappingIssueKind {
+    /// A mapped attribute did not arrive, or arrived empty.
+    SourceMissing,
+    /// The email source holds something that is not an email address.
+    NotAnEmail,
+    /// A required custom attribute has no source.
+    RequiredUnmapped,
+    /// A value looks like it belongs to another field.
+    LooksMisplaced,
+    /// The email's domain is not verified yet (the test passes; production would refuse).
+    DomainUnverified,
+}
+
 /// A remark about the mapping, found by applying it to what a test received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct MappingIssue {
-    /// `source_missing` (a mapped attribute did not arrive), `not_an_email`,
-    /// `required_unmapped`, `looks_misplaced` (a value looks like it belongs to another field).
-    pub kind: String,
+    /// What kind of remark.
+    pub kind: MappingIssueKind,
     /// The profile field concerned (`email`, `first_name`, a custom attribute name …).
     pub field: String,
     /// What to do, in a sentence.

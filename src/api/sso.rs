@@ -86,8 +86,8 @@ pub struct SsoProfile {
     pub organization_id: String,
     /// The connection it came through.
     pub connection_id: String,
-    /// `saml` or `oidc`.
-    pub connection_type: String,
+    /// The protocol it came through.
+    pub connection_type: crate::api::protocol::Protocol,
 }
 
 /// `POST /sso/token`'s answer.
@@ -168,8 +168,8 @@ pub struct SignInRecord {
     pub started_at: i64,
     /// Unix seconds.
     pub finished_at: Option<i64>,
-    /// `pending`, `success` or `failure`.
-    pub outcome: String,
+    /// Where it stands.
+    pub outcome: crate::api::test_sign_in::TestOutcome,
     /// The failure code, if any.
     pub error_code: Option<String>,
     /// The profile's id on success.

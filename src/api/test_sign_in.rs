@@ -235,6 +235,26 @@ pub enum TestOutcome {
     Failure,
 }
 
+impl TestOutcome {
+    /// The wire (and stored) word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TestOutcome::Pending => "pending",
+            TestOutcome::Success => "success",
+            TestOutcome::Failure => "failure",
+        }
+    }
+
+    /// The stored (and wire) word; anything unknown reads as still pending.
+    pub fn from_stored(word: &str) -> TestOutcome {
+        match word {
+            "success" => TestOutcome::Success,
+            "failure" => TestOutcome::Failure,
+            _ => TestOutcome::Pending,
+        }
+    }
+}
+
 /// One test sign-in attempt, as listed and as shown in full.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(schemars::JsonSchema))]

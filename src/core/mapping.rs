@@ -3,11 +3,11 @@
 //! Runs on the server when a test (or, later, a real sign-in) completes, and in the browser to
 //! preview a mapping against the last test's attributes before it is saved.
 
-use crate::api::portal::Protocol;
-use crate::api::signin::{
-    AttributeMapping, CustomAttribute, FailureCode, MappingIssue, Profile, ReceivedAttribute,
-    Rejection, NAME_ID_SOURCE,
+use crate::api::mapping::{
+    AttributeMapping, CustomAttribute, MappingIssue, MappingIssueKind, Profile, NAME_ID_SOURCE,
 };
+use crate::api::portal::Protocol;
+use crate::api::test_sign_in::{FailureCode, ReceivedAttribute, Rejection};
 use crate::core::catalog;
 use std::collections::BTreeMap;
 
@@ -334,7 +334,7 @@ pub fn normalize(
                     "did not arrive"
                 };
                 issues.push(MappingIssue {
-                    kind: "source_missing".into(),
+                    kind: MappingIssueKind::SourceMissing,
                     field: field.into(),
                     message: format!(
                         "`{source}` {what}. Check the IdP sends it, or choose another \
@@ -367,11 +367,15 @@ pub fn normalize(
             let (f, l) = split_full_name(&full);
             if first_name.is_none() && f.is_some() {
                 first_name = f;
-                issues.retain(|i| !(i.kind == "source_missing" && i.field == "first_name"));
+                issues.retain(|i| {
+                    !(i.kind == MappingIssueKind::SourceMissing && i.field == "first_name")
+                });
             }
             if last_name.is_none() && l.is_some() {
                 last_name = l;
-                issues.retain(|i| !(i.kind == "source_missing" && i.field == "last_name"));
+                issues.retain(|i| {
+                    !(i.kind == MappingIssueKind::SourceMissing && i.field == "last_name")
+                });
             }
         }
     }
@@ -435,7 +439,7 @@ pub fn normalize(
         Some(v) if !looks_like_email(&v) && email_from_name_id => {
             let s = suggest(attrs, "email", None);
             issues.push(MappingIssue {
-                kind: "not_an_email".into(),
+                kind: MappingIssueKind::NotAnEmail,
                 field: "email".into(),
                 message: format!(
                     "The email is read from the NameID, which holds `{v}`: not an email address.{}",
@@ -453,7 +457,7 @@ pub fn normalize(
         Some(v) if !looks_like_email(&v) => {
             let s = suggest_email(attrs, subject, clean(&mapping.email));
             issues.push(MappingIssue {
-                kind: "not_an_email".into(),
+                kind: MappingIssueKind::NotAnEmail,
                 field: "email".into(),
                 message: format!(
                     "`{}` holds `{v}`, which is not an email address.{}",
@@ -511,7 +515,7 @@ pub fn normalize(
         if let Some(v) = value.as_deref().filter(|v| looks_like_email(v)) {
             let s = suggest(attrs, field, None);
             issues.push(MappingIssue {
-                kind: "looks_misplaced".into(),
+                kind: MappingIssueKind::LooksMisplaced,
                 field: field.into(),
                 message: format!(
                     "`{v}` looks like an email address, not a name.{}",
@@ -532,7 +536,7 @@ pub fn normalize(
                     || (looks_like_email(&v) && !def.name.contains("mail"))
                 {
                     issues.push(MappingIssue {
-                        kind: "looks_misplaced".into(),
+                        kind: MappingIssueKind::LooksMisplaced,
                         field: def.name.clone(),
                         message: format!(
                             "`{}` received `{v}`, which looks like an email address. \
@@ -549,7 +553,7 @@ pub fn normalize(
             None if def.required => {
                 if source.is_none() {
                     issues.push(MappingIssue {
-                        kind: "required_unmapped".into(),
+                        kind: MappingIssueKind::RequiredUnmapped,
                         field: def.name.clone(),
                         message: format!(
                             "`{}` is required; choose the attribute that carries it.",
@@ -717,7 +721,7 @@ mod tests {
             r.facts
         );
         let issue = n.issues.iter().find(|i| i.field == "email").expect("issue");
-        assert_eq!(issue.kind, "source_missing");
+        assert_eq!(issue.kind, MappingIssueKind::SourceMissing);
         assert!(issue.blocking);
         assert_eq!(issue.suggestion.as_deref(), Some("user.mail"));
         // And the last name that never arrived is reported, not blocking.
@@ -823,7 +827,7 @@ mod tests {
             r.facts
         );
         let issue = n.issues.iter().find(|i| i.field == "email").expect("issue");
-        assert_eq!(issue.kind, "not_an_email");
+        assert_eq!(issue.kind, MappingIssueKind::NotAnEmail);
         assert!(issue.blocking);
         assert!(
             issue.message.contains("NameID") && issue.message.contains("00u-ada"),
@@ -989,7 +993,7 @@ mod tests {
         let issue = n
             .issues
             .iter()
-            .find(|i| i.kind == "not_an_email")
+            .find(|i| i.kind == MappingIssueKind::NotAnEmail)
             .expect("issue");
         assert_eq!(issue.suggestion.as_deref(), Some("mail"));
     }
@@ -1085,12 +1089,12 @@ mod tests {
             .iter()
             .find(|i| i.field == "first_name")
             .expect("first name flagged");
-        assert_eq!(first.kind, "looks_misplaced");
+        assert_eq!(first.kind, MappingIssueKind::LooksMisplaced);
         assert_eq!(first.suggestion.as_deref(), Some("givenName"));
         assert!(n
             .issues
             .iter()
-            .any(|i| i.field == "department" && i.kind == "looks_misplaced"));
+            .any(|i| i.field == "department" && i.kind == MappingIssueKind::LooksMisplaced));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Connections: turning rows into the wire view, and accepting the admin's IdP details.
 
 use crate::api::portal::{
-    CertificateChange, CertificateSummary, Connection, ConnectionState, MetadataRefresh,
-    OidcConfig, OidcInput, Protocol, SamlConfig, SamlInput, SamlInputMethod,
+    CertificateChange, CertificateChangeKind, CertificateSummary, Connection, ConnectionState,
+    MetadataRefresh, OidcConfig, OidcInput, Protocol, SamlConfig, SamlInput, SamlInputMethod,
 };
 use crate::api::signin::TestOutcome;
 use crate::api::ErrorCode;
@@ -206,7 +206,11 @@ pub async fn view_full(state: &AppState, row: &ConnectionRow) -> Result<Connecti
             .into_iter()
             .map(|e| CertificateChange {
                 at: e.at,
-                kind: e.kind,
+                kind: if e.kind == "removed" {
+                    CertificateChangeKind::Removed
+                } else {
+                    CertificateChangeKind::Added
+                },
                 sha256_fingerprint: e.sha256_fingerprint,
                 subject: e.subject,
                 not_after: e.not_after,
@@ -275,11 +279,11 @@ pub fn view(state: &AppState, row: &ConnectionRow) -> Connection {
         custom_attributes: Vec::new(),
         options: crate::server::signin::options_of(row),
         last_tested_at: row.last_tested_at,
-        last_test_result: match row.last_test_result.as_deref() {
-            Some("success") => Some(TestOutcome::Success),
-            Some("failure") => Some(TestOutcome::Failure),
-            _ => None,
-        },
+        last_test_result: row
+            .last_test_result
+            .as_deref()
+            .map(TestOutcome::from_stored)
+            .filter(|o| *o != TestOutcome::Pending),
         last_test_id: row.last_test_id.clone(),
         created_at: rfc3339(row.created_at),
         updated_at: rfc3339(row.updated_at),

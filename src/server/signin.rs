@@ -689,7 +689,7 @@ async fn finish(
                 if let Some(email) = &n.profile.email {
                     let domain = email.rsplit('@').next().unwrap_or_default();
                     n.issues.push(MappingIssue {
-                        kind: "domain_unverified".into(),
+                        kind: crate::api::mapping::MappingIssueKind::DomainUnverified,
                         field: "email".into(),
                         message: format!(
                             "No domain of this organization is verified yet, so this test passes; \
@@ -745,11 +745,7 @@ pub fn view(
         .as_deref()
         .and_then(|r| serde_json::from_str(r).ok())
         .unwrap_or_default();
-    let outcome = match test.outcome.as_str() {
-        "success" => TestOutcome::Success,
-        "failure" => TestOutcome::Failure,
-        _ => TestOutcome::Pending,
-    };
+    let outcome = TestOutcome::from_stored(&test.outcome);
     SignInTest {
         id: test.id.clone(),
         connection_id: test.connection_id.clone(),

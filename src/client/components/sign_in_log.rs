@@ -2,6 +2,7 @@
 //! IT admin can answer "did Jane's sign-in reach you?" without a support ticket.
 
 use crate::api::sso::SignInRecord;
+use crate::api::test_sign_in::TestOutcome;
 use crate::client::api;
 use crate::client::style::scoped;
 use leptos::prelude::*;
@@ -35,14 +36,14 @@ pub fn SignInLog(
     });
     let row = |r: SignInRecord| {
         let when = crate::core::cert::format_datetime(r.started_at);
-        let ok = r.outcome == "success";
-        let result = match r.outcome.as_str() {
-            "success" => "Signed in",
-            "failure" => "Refused",
-            _ => "Not finished",
+        let ok = r.outcome == TestOutcome::Success;
+        let result = match r.outcome {
+            TestOutcome::Success => "Signed in",
+            TestOutcome::Failure => "Refused",
+            TestOutcome::Pending => "Not finished",
         };
         view! {
-            <tr data-sign-in=r.outcome.clone()>
+            <tr data-sign-in=r.outcome.as_str()>
                 <td>{when}</td>
                 <td>
                     <span class=if ok { "badge success" } else { "badge warning" }>{result}</span>

@@ -141,7 +141,7 @@ pub fn TestResult(
         .mapping_issues
         .iter()
         .cloned()
-        .partition(|i| i.kind == "domain_unverified");
+        .partition(|i| i.kind == crate::api::mapping::MappingIssueKind::DomainUnverified);
     let issues = (!mapping_remarks.is_empty()).then(|| {
         view! {
             <div class="notice warning stack" data-mapping-issues>

@@ -112,7 +112,9 @@ pub(super) async fn finish(
                             raw_attributes: raw,
                             organization_id: org.id.clone(),
                             connection_id: row.id.clone(),
-                            connection_type: row.protocol.clone(),
+                            // Rows are created from the catalog, which has only the two.
+                            connection_type: crate::api::protocol::Protocol::parse(&row.protocol)
+                                .unwrap_or(crate::api::protocol::Protocol::Saml),
                         },
                         idp_initiated: attempt.idp_initiated,
                     })
@@ -207,7 +209,7 @@ pub async fn sign_ins(
                 connection_id: t.connection_id,
                 started_at: t.started_at,
                 finished_at: t.finished_at,
-                outcome: t.outcome,
+                outcome: crate::api::test_sign_in::TestOutcome::from_stored(&t.outcome),
                 error_code: t.error_code,
                 profile_id: stored.profile_id,
                 idp_initiated: t.idp_initiated,

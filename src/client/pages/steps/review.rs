@@ -88,7 +88,7 @@ pub fn ReviewStep(
                 {(s.certificate_history.len() > 1).then(|| view! {
                     <div><dt class="muted">"Certificate history"</dt>
                     <dd><ul>{s.certificate_history.iter().map(|e| view! {
-                        <li>{format!("{}: {} {} (valid until {})", date(e.at), if e.kind == "added" { "added" } else { "removed" }, e.subject, date(e.not_after))}</li>
+                        <li>{format!("{}: {} {} (valid until {})", date(e.at), if e.kind == crate::api::connection::CertificateChangeKind::Added { "added" } else { "removed" }, e.subject, date(e.not_after))}</li>
                     }).collect_view()}</ul></dd></div>
                 })}
             </dl>
