@@ -162,9 +162,168 @@ pub fn operations() -> Vec<Op> {
     ]
 }
 
+/// The generator of every schema the document holds; request bodies are checked against the
+/// same schemas ([`conform`]). OpenAPI 3.1's schemas are JSON Schema 2020-12 (`null` is a type,
+/// not a `nullable` flag), kept under `components/schemas`.
+fn generator() -> SchemaGenerator {
+    let mut settings = SchemaSettings::draft2020_12();
+    settings.definitions_path = "/components/schemas".into();
+    settings.meta_schema = None;
+    settings.into_generator()
+}
+
+/// Holds a request body to the JSON types of `T`'s schema, the one the document publishes:
+/// an object, array, string, number, boolean or null where the schema allows it (following
+/// `$ref`, `anyOf`/`oneOf`/`allOf`, properties, additional properties and items). A number
+/// with no fraction where an integer is expected becomes an integer (`60.0` is `60`), as JSON
+/// Schema counts it. Names the first mismatch by its path (`theme.light`).
+pub fn conform<T: JsonSchema>(value: &mut Value) -> Result<(), String> {
+    let mut g = generator();
+    let root = g.subschema_for::<T>();
+    let defs = g.take_definitions(true);
+    conform_to(value, root.as_value(), &defs, "the body", 0)
+}
+
+/// Deepest nesting followed; wire types are shallow, and a recursive schema must end.
+const MAX_DEPTH: usize = 32;
+
+fn conform_to(
+    value: &mut Value,
+    schema: &Value,
+    defs: &Map<String, Value>,
+    at: &str,
+    depth: usize,
+) -> Result<(), String> {
+    if depth > MAX_DEPTH {
+        return Ok(());
+    }
+    let Some(schema) = schema.as_object() else {
+        // `true` allows anything; `false` nothing.
+        return match schema {
+            Value::Bool(false) => Err(format!("{at} is not allowed")),
+            _ => Ok(()),
+        };
+    };
+    if let Some(Value::String(r)) = schema.get("$ref") {
+        let name = r.rsplit('/').next().unwrap_or_default();
+        if let Some(target) = defs.get(name) {
+            conform_to(value, target, defs, at, depth + 1)?;
+        }
+    }
+    if let Some(Value::Array(all)) = schema.get("allOf") {
+        for s in all {
+            conform_to(value, s, defs, at, depth + 1)?;
+        }
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(any)) = schema.get(key) {
+            let mut first_err = None;
+            let mut matched = false;
+            for s in any {
+                let mut candidate = value.clone();
+                match conform_to(&mut candidate, s, defs, at, depth + 1) {
+                    Ok(()) => {
+                        *value = candidate;
+                        matched = true;
+                        break;
+                    }
+                    Err(e) => {
+                        first_err.get_or_insert(e);
+                    }
+                }
+            }
+            if !matched {
+                return Err(first_err.unwrap_or_else(|| format!("{at} matches no choice")));
+            }
+        }
+    }
+    if let Some(types) = schema.get("type") {
+        let allowed: Vec<&str> = match types {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        if !allowed.is_empty() && !allowed.iter().any(|t| is_type(value, t)) {
+            return Err(format!(
+                "{at} must be {}, not {}",
+                allowed.join(" or "),
+                type_name(value)
+            ));
+        }
+    }
+    match value {
+        Value::Object(fields) => {
+            let props = schema.get("properties").and_then(Value::as_object);
+            let extra = schema.get("additionalProperties");
+            for (name, v) in fields.iter_mut() {
+                let inner = format!("{at}.{name}");
+                let inner = inner.strip_prefix("the body.").unwrap_or(&inner).to_owned();
+                match (props.and_then(|p| p.get(name)), extra) {
+                    (Some(s), _) | (None, Some(s)) => conform_to(v, s, defs, &inner, depth + 1)?,
+                    // Unknown fields are serde's to refuse (`deny_unknown_fields`).
+                    (None, None) => {}
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(s) = schema.get("items") {
+                for (i, v) in items.iter_mut().enumerate() {
+                    conform_to(v, s, defs, &format!("{at}[{i}]"), depth + 1)?;
+                }
+            }
+        }
+        Value::Number(n) => {
+            // An integral float where only an integer fits: the integer serde expects.
+            let integer_only = match schema.get("type") {
+                Some(Value::String(t)) => t == "integer",
+                Some(Value::Array(ts)) => {
+                    ts.iter().any(|t| t == "integer") && !ts.iter().any(|t| t == "number")
+                }
+                _ => false,
+            };
+            if integer_only && !n.is_i64() && !n.is_u64() {
+                if let Some(f) = n.as_f64() {
+                    // Exact below 2^53; beyond, no integer field of ours has a use for it.
+                    if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
+                        *value = Value::from(f as i64);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn is_type(value: &Value, t: &str) -> bool {
+    match (t, value) {
+        ("object", Value::Object(_))
+        | ("array", Value::Array(_))
+        | ("string", Value::String(_))
+        | ("boolean", Value::Bool(_))
+        | ("null", Value::Null)
+        | ("number", Value::Number(_)) => true,
+        ("integer", Value::Number(n)) => {
+            n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
+        _ => false,
+    }
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Object(_) => "an object",
+        Value::Array(_) => "an array",
+        Value::String(_) => "a string",
+        Value::Bool(_) => "a boolean",
+        Value::Null => "null",
+        Value::Number(_) => "a number",
+    }
+}
+
 /// The whole document.
 pub fn document() -> Value {
-    let mut g = SchemaSettings::openapi3().into_generator();
+    let mut g = generator();
     let mut paths: Map<String, Value> = Map::new();
     for o in operations() {
         let mut operation = json!({ "summary": o.summary, "tags": [o.tag] });
