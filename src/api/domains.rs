@@ -127,6 +127,7 @@ pub struct DomainList {
 #[serde(deny_unknown_fields)]
 pub struct AddDomain {
     /// A registrable domain or a subdomain of one, in Unicode or ASCII.
+    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::DOMAIN)))]
     pub domain: String,
 }
 

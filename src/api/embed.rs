@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 pub struct Embedding {
     /// Origins (`https://app.vendor.com`) whose pages may show the portal in an iframe; empty
     /// means no page may.
+    #[cfg_attr(feature = "server", schemars(inner(regex(pattern = crate::api::contract::ORIGIN))))]
     pub allowed_origins: Vec<String>,
     /// Issue the session cookie as `SameSite=None; Secure; Partitioned` (CHIPS), so the portal
     /// works when embedded by another site in browsers that block third-party cookies.

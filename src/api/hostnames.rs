@@ -103,6 +103,7 @@ pub struct CustomDomain {
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomDomain {
     /// The hostname, e.g. `sso.vendor.com`.
+    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::DOMAIN)))]
     pub hostname: String,
 }
 

@@ -301,6 +301,7 @@ pub struct AttributeMapping {
 #[serde(deny_unknown_fields)]
 pub struct CustomAttribute {
     /// snake_case name, as it appears in `custom_attributes`.
+    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::ATTRIBUTE_NAME)))]
     pub name: String,
     /// Whether a test fails without it.
     #[serde(default)]

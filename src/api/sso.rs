@@ -47,6 +47,7 @@ pub struct CreatedClientSecret {
 #[serde(deny_unknown_fields)]
 pub struct RedirectUri {
     /// Matched exactly: no wildcards, no prefixes.
+    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::REDIRECT_URI)))]
     pub uri: String,
     /// Used when a request names none, and for IdP-initiated sign-ins.
     #[serde(default)]

@@ -8,12 +8,15 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct CreateOrganization {
     /// The customer's display name, shown in the portal.
+    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::NAME), length(max = 200)))]
     pub name: String,
     /// The vendor's own id for this customer; unique within the environment.
     #[serde(default)]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::EXTERNAL_ID), length(max = 200)))]
     pub external_id: Option<String>,
     /// Email domains the customer uses (verified later through the portal).
     #[serde(default)]
+    #[cfg_attr(feature = "server", schemars(inner(regex(pattern = crate::api::contract::DOMAIN))))]
     pub domains: Vec<String>,
     /// Accept sign-ins whose email is outside the organization's verified domains (default
     /// false: such profiles are refused).
@@ -28,13 +31,16 @@ pub struct CreateOrganization {
 pub struct UpdateOrganization {
     /// New display name.
     #[serde(default)]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::NAME), length(max = 200)))]
     pub name: Option<String>,
     /// New external id; `null` clears it.
     #[serde(default, with = "double_option")]
     #[cfg_attr(feature = "server", schemars(with = "Option<String>"))]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::EXTERNAL_ID), length(max = 200)))]
     pub external_id: Option<Option<String>>,
     /// Replaces the domain list.
     #[serde(default)]
+    #[cfg_attr(feature = "server", schemars(inner(regex(pattern = crate::api::contract::DOMAIN))))]
     pub domains: Option<Vec<String>>,
     /// See [`CreateOrganization::allow_profiles_outside_organization`].
     #[serde(default)]
@@ -121,12 +127,15 @@ pub struct CreatePortalLink {
     pub intent: Intent,
     /// Where "Back to <vendor>" leads.
     #[serde(default)]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::WEB_URL), length(max = 2048)))]
     pub return_url: Option<String>,
     /// Where the admin goes once setup is complete.
     #[serde(default)]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::WEB_URL), length(max = 2048)))]
     pub success_url: Option<String>,
     /// Lifetime in seconds (default 300, max 2,592,000).
     #[serde(default)]
+    #[cfg_attr(feature = "server", schemars(range(min = 60, max = 2_592_000)))]
     pub expires_in_seconds: Option<i64>,
 }
 

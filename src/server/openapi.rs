@@ -30,6 +30,19 @@ pub enum Body {
     Binary,
 }
 
+/// A query parameter.
+#[derive(Clone, Copy)]
+pub struct QueryParam {
+    /// Its name.
+    pub name: &'static str,
+    /// Whether the operation is refused without it.
+    pub required: bool,
+    /// The values it takes, when they are a closed list (else any string).
+    pub values: &'static [&'static str],
+    /// One line.
+    pub description: &'static str,
+}
+
 /// One operation.
 #[derive(Clone, Copy)]
 pub struct Op {
@@ -49,6 +62,8 @@ pub struct Op {
     pub status: u16,
     /// The success body's JSON schema, if any.
     pub response: Option<fn(&mut SchemaGenerator) -> Schema>,
+    /// Its query parameters.
+    pub query: &'static [QueryParam],
 }
 
 fn s<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
@@ -71,6 +86,7 @@ const fn op(
         body: None,
         status,
         response: None,
+        query: &[],
     }
 }
 
@@ -91,6 +107,10 @@ impl Op {
         self.body = Some(b);
         self
     }
+    const fn query(mut self, q: &'static [QueryParam]) -> Op {
+        self.query = q;
+        self
+    }
 }
 
 /// Every documented operation.
@@ -108,7 +128,9 @@ pub fn operations() -> Vec<Op> {
     const L: &str = "Sign-in (go-live)";
     const H: &str = "Hostnames";
     vec![
-        op("get", "/api/v1/organizations", "List organizations (optionally `?external_id=`)", O, 200).returns(s::<v::OrganizationList>),
+        op("get", "/api/v1/organizations", "List organizations (optionally `?external_id=`)", O, 200)
+            .query(&[QueryParam { name: "external_id", required: false, values: &[], description: "Only the organization with this external id" }])
+            .returns(s::<v::OrganizationList>),
         op("post", "/api/v1/organizations", "Create an organization", O, 201).json(s::<v::CreateOrganization>).returns(s::<v::Organization>),
         op("get", "/api/v1/organizations/{id}", "Get an organization (id or external id)", O, 200).returns(s::<v::Organization>),
         op("patch", "/api/v1/organizations/{id}", "Update an organization", O, 200).json(s::<v::UpdateOrganization>).returns(s::<v::Organization>),
@@ -132,10 +154,13 @@ pub fn operations() -> Vec<Op> {
         op("get", "/api/v1/environment", "The environment's settings", D, 200).returns(s::<crate::server::domains::DomainSettings>),
         op("patch", "/api/v1/environment", "Change the environment's settings", D, 200).json(s::<crate::server::domains::DomainSettings>).returns(s::<crate::server::domains::DomainSettings>),
         op("get", "/api/v1/theme", "The environment's theme", T, 200).returns(s::<t::Theme>),
-        op("put", "/api/v1/theme", "Replace the environment's theme", T, 200).json(s::<t::ThemeInput>).returns(s::<t::Theme>),
-        op("post", "/api/v1/theme/assets", "Upload a logo, favicon or font (`?kind=logo|favicon|font`, raw bytes)", T, 201).body(Body::Binary).returns(s::<t::UploadedAsset>),
+        op("put", "/api/v1/theme", "Replace the environment's theme (the shape `GET` returns, or `{\"theme\": …, \"accept_low_contrast\": …}`)", T, 200).json(s::<t::ThemeWrite>).returns(s::<t::Theme>),
+        op("post", "/api/v1/theme/assets", "Upload a logo, favicon or font (`?kind=logo|favicon|font`, raw bytes)", T, 201)
+            .query(&[QueryParam { name: "kind", required: true, values: &["logo", "favicon", "font"], description: "What the file is" }])
+            .body(Body::Binary)
+            .returns(s::<t::UploadedAsset>),
         op("get", "/api/v1/organizations/{id}/theme", "An organization's theme (its own, or inherited)", T, 200).returns(s::<t::OrganizationTheme>),
-        op("put", "/api/v1/organizations/{id}/theme", "Give an organization its own theme", T, 200).json(s::<t::ThemeInput>).returns(s::<t::OrganizationTheme>),
+        op("put", "/api/v1/organizations/{id}/theme", "Give an organization its own theme (a theme, or `{\"theme\": …, \"accept_low_contrast\": …}`)", T, 200).json(s::<t::ThemeWrite>).returns(s::<t::OrganizationTheme>),
         op("delete", "/api/v1/organizations/{id}/theme", "Back to the environment's theme", T, 204),
         op("get", "/api/v1/client", "The app's client ID and its secrets", L, 200).returns(s::<sso::ClientCredentials>),
         op("post", "/api/v1/client/secrets", "Create a client secret (shown once; two may be live)", L, 201).returns(s::<sso::CreatedClientSecret>),
@@ -333,6 +358,16 @@ pub fn document() -> Value {
             .filter_map(|seg| seg.strip_prefix('{').and_then(|p| p.strip_suffix('}')))
             .map(|p| json!({ "name": p, "in": "path", "required": true, "schema": { "type": "string" } }))
             .collect();
+        let params: Vec<Value> = params
+            .into_iter()
+            .chain(o.query.iter().map(|q| {
+                let mut schema = json!({ "type": "string" });
+                if !q.values.is_empty() {
+                    schema["enum"] = json!(q.values);
+                }
+                json!({ "name": q.name, "in": "query", "required": q.required, "description": q.description, "schema": schema })
+            }))
+            .collect();
         if !params.is_empty() {
             operation["parameters"] = Value::Array(params);
         }
@@ -354,10 +389,20 @@ pub fn document() -> Value {
         }
         let mut responses = Map::new();
         responses.insert(o.status.to_string(), ok);
-        if o.auth == Auth::ApiKey {
-            responses.insert("default".into(), json!({ "description": "An error: a stable `code`, a message, `fields` and the `request_id`", "content": { "application/json": { "schema": s::<api::error::ApiErrorBody>(&mut g) } } }));
-            operation["security"] = json!([{ "apiKey": [] }]);
-        }
+        // Every other status is an error, in the one shape each kind of caller gets.
+        let error = match o.auth {
+            Auth::ApiKey => {
+                operation["security"] = json!([{ "apiKey": [] }]);
+                json!({ "description": "An error: a stable `code`, a message, `fields` and the `request_id`", "content": { "application/json": { "schema": s::<api::error::ApiErrorBody>(&mut g) } } })
+            }
+            Auth::Client => {
+                json!({ "description": "An OAuth error (`invalid_request`, `invalid_client`, `invalid_grant`, …)", "content": { "application/json": { "schema": s::<api::sso::TokenError>(&mut g) } } })
+            }
+            Auth::Public => {
+                json!({ "description": "An error page for the person at the browser, naming the error code" })
+            }
+        };
+        responses.insert("default".into(), error);
         operation["responses"] = Value::Object(responses);
         let entry = paths.entry(o.path.to_owned()).or_insert_with(|| json!({}));
         entry[o.method] = operation;

@@ -561,8 +561,9 @@ async fn get_theme(
 async fn put_theme(
     State(s): State<AppState>,
     VendorEnv(env): VendorEnv,
-    Json(input): Json<ThemeInput>,
+    Json(input): Json<crate::api::theme::ThemeWrite>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let input = ThemeInput::from(input);
     let t = theme::accept_in(&s, &env, input).await?;
     theme::save_environment(&s, &env, Some(&t)).await?;
     Ok(axum::Json(t))
@@ -586,8 +587,9 @@ async fn put_org_theme(
     State(s): State<AppState>,
     VendorEnv(env): VendorEnv,
     Path(id): Path<String>,
-    Json(input): Json<ThemeInput>,
+    Json(input): Json<crate::api::theme::ThemeWrite>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let input = ThemeInput::from(input);
     let org = org_or_404(&s, &env, &id).await?;
     let t = theme::accept_in(&s, &env, input).await?;
     theme::save_organization(&s, &org.id, Some(&t)).await?;
