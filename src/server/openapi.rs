@@ -70,6 +70,17 @@ fn s<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
     g.subschema_for::<T>()
 }
 
+/// Creating a connection takes the same fields as changing one, and `idp` besides.
+fn connection_create(g: &mut SchemaGenerator) -> Schema {
+    let input = g.subschema_for::<api::vendor::ConnectionInput>().to_value();
+    let mut schema = Map::new();
+    schema.insert(
+        "allOf".into(),
+        json!([input, { "required": ["idp"], "properties": { "idp": { "type": "string" } } }]),
+    );
+    Schema::from(schema)
+}
+
 const fn op(
     method: &'static str,
     path: &'static str,
@@ -137,7 +148,7 @@ pub fn operations() -> Vec<Op> {
         op("delete", "/api/v1/organizations/{id}", "Delete an organization and everything it owns", O, 204),
         op("post", "/api/v1/portal_links", "Mint a portal link for an organization's IT admin", O, 201).json(s::<v::CreatePortalLink>).returns(s::<v::PortalLink>),
         op("get", "/api/v1/organizations/{id}/connections", "List an organization's connections", C, 200).returns(s::<api::portal::ConnectionList>),
-        op("post", "/api/v1/organizations/{id}/connections", "Create a connection (support-assisted setup)", C, 201).json(s::<v::ConnectionInput>).returns(s::<api::portal::Connection>),
+        op("post", "/api/v1/organizations/{id}/connections", "Create a connection (support-assisted setup)", C, 201).json(connection_create).returns(s::<api::portal::Connection>),
         op("get", "/api/v1/connections/{id}", "Get a connection", C, 200).returns(s::<api::portal::Connection>),
         op("patch", "/api/v1/connections/{id}", "Update, activate or deactivate a connection", C, 200).json(s::<v::ConnectionInput>).returns(s::<api::portal::Connection>),
         op("get", "/api/v1/connections/{id}/tests", "List a connection's test sign-ins", C, 200).returns(s::<si::SignInTestList>),
@@ -175,7 +186,19 @@ pub fn operations() -> Vec<Op> {
         op("get", "/api/v1/embedding", "Which sites may embed the portal, and the cookie mode", "Embedding", 200).returns(s::<api::embed::Embedding>),
         op("put", "/api/v1/embedding", "Replace the allowed parent origins and the cookie mode", "Embedding", 200).json(s::<api::embed::Embedding>).returns(s::<api::embed::Embedding>),
         op("get", "/api/v1/openapi.json", "This document", "Meta", 200).auth(Auth::Public),
-        op("get", "/sso/authorize", "Start a sign-in: redirects to the organization's IdP, then back to `redirect_uri` with `code` or `error`", L, 302).auth(Auth::Public),
+        op("get", "/sso/authorize", "Start a sign-in: redirects to the organization's IdP, then back to `redirect_uri` with `code` or `error`", L, 302)
+            .auth(Auth::Public)
+            .query(&[
+                QueryParam { name: "client_id", required: true, values: &[], description: "The app's client ID" },
+                QueryParam { name: "redirect_uri", required: true, values: &[], description: "One of the registered redirect URIs" },
+                QueryParam { name: "response_type", required: false, values: &["code"], description: "Always `code`" },
+                QueryParam { name: "state", required: false, values: &[], description: "Returned to the app as it was sent" },
+                QueryParam { name: "organization", required: false, values: &[], description: "The organization's id or external id" },
+                QueryParam { name: "connection", required: false, values: &[], description: "A connection id" },
+                QueryParam { name: "login_hint", required: false, values: &[], description: "An email address; its domain picks the organization" },
+                QueryParam { name: "code_challenge", required: false, values: &[], description: "PKCE challenge" },
+                QueryParam { name: "code_challenge_method", required: false, values: &["S256"], description: "Always `S256`" },
+            ]),
         op("post", "/sso/token", "Trade a code for the profile (client secret by Basic or form, or PKCE `code_verifier`)", L, 200)
             .auth(Auth::Client)
             .body(Body::Form(s::<crate::server::login::TokenRequest>))

@@ -618,9 +618,13 @@ struct AssetQuery {
 async fn upload_asset(
     State(s): State<AppState>,
     VendorEnv(env): VendorEnv,
-    Query(q): Query<AssetQuery>,
+    q: Result<Query<AssetQuery>, axum::extract::rejection::QueryRejection>,
     body: axum::body::Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
+    // A query string axum cannot read (`?kind=a&kind=b`) is reported in the one error shape.
+    let Query(q) = q.map_err(|e| {
+        ApiError::new(ErrorCode::ValidationFailed).field("kind", format!("{}.", e.body_text()))
+    })?;
     let kind = q.kind.unwrap_or_default();
     Ok((
         StatusCode::CREATED,
