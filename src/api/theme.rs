@@ -174,12 +174,11 @@ impl From<ThemeWrite> for ThemeInput {
     fn from(w: ThemeWrite) -> ThemeInput {
         match w {
             ThemeWrite::Input(i) => i,
-            ThemeWrite::Organization(OrganizationTheme { theme, .. }) | ThemeWrite::Theme(theme) => {
-                ThemeInput {
-                    theme,
-                    accept_low_contrast: false,
-                }
-            }
+            ThemeWrite::Organization(OrganizationTheme { theme, .. })
+            | ThemeWrite::Theme(theme) => ThemeInput {
+                theme,
+                accept_low_contrast: false,
+            },
         }
     }
 }
