@@ -2,6 +2,11 @@
 //! `/api/v1/openapi.json`. The operations are listed here once; their request and response
 //! schemas are generated from the very types the handlers use (`schemars` derives on `api/`),
 //! so a changed field changes the document. A test fails when a route is not listed.
+//!
+//! The contract is kept both ways: value rules are stated on the wire types
+//! ([`crate::api::contract`]), every operation documents its errors (`default`), the JSON body
+//! extractor holds each body to these very schemas ([`conform`]), and `.ci/api-contract` runs
+//! schemathesis against the running server.
 
 use crate::api;
 use schemars::generate::SchemaSettings;
@@ -24,6 +29,8 @@ pub enum Auth {
 pub enum Body {
     /// JSON of this type.
     Json(fn(&mut SchemaGenerator) -> Schema),
+    /// JSON of this type, or no body at all.
+    OptionalJson(fn(&mut SchemaGenerator) -> Schema),
     /// Form fields of this type.
     Form(fn(&mut SchemaGenerator) -> Schema),
     /// Raw bytes (file uploads).
@@ -161,7 +168,7 @@ pub fn operations() -> Vec<Op> {
         op("get", "/api/v1/domains/{id}", "Get a domain", D, 200).returns(s::<d::Domain>),
         op("delete", "/api/v1/domains/{id}", "Remove a domain", D, 204),
         op("post", "/api/v1/domains/{id}/check", "Check a domain's TXT record now", D, 200).returns(s::<d::Domain>),
-        op("post", "/api/v1/domains/{id}/verify", "Mark a domain verified without DNS (support)", D, 200).json(s::<d::VerifyDomain>).returns(s::<d::Domain>),
+        op("post", "/api/v1/domains/{id}/verify", "Mark a domain verified without DNS (support)", D, 200).body(Body::OptionalJson(s::<d::VerifyDomain>)).returns(s::<d::Domain>),
         op("get", "/api/v1/environment", "The environment's settings", D, 200).returns(s::<crate::server::domains::DomainSettings>),
         op("patch", "/api/v1/environment", "Change the environment's settings", D, 200).json(s::<crate::server::domains::DomainSettings>).returns(s::<crate::server::domains::DomainSettings>),
         op("get", "/api/v1/theme", "The environment's theme", T, 200).returns(s::<t::Theme>),
@@ -190,7 +197,7 @@ pub fn operations() -> Vec<Op> {
             .auth(Auth::Public)
             .query(&[
                 QueryParam { name: "client_id", required: true, values: &[], description: "The app's client ID" },
-                QueryParam { name: "redirect_uri", required: true, values: &[], description: "One of the registered redirect URIs" },
+                QueryParam { name: "redirect_uri", required: false, values: &[], description: "One of the registered redirect URIs (absent: the default one)" },
                 QueryParam { name: "response_type", required: false, values: &["code"], description: "Always `code`" },
                 QueryParam { name: "state", required: false, values: &[], description: "Returned to the app as it was sent" },
                 QueryParam { name: "organization", required: false, values: &[], description: "The organization's id or external id" },
@@ -397,6 +404,9 @@ pub fn document() -> Value {
         match o.body {
             Some(Body::Json(f)) => {
                 operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": f(&mut g) } } })
+            }
+            Some(Body::OptionalJson(f)) => {
+                operation["requestBody"] = json!({ "required": false, "content": { "application/json": { "schema": f(&mut g) } } })
             }
             Some(Body::Form(f)) => {
                 operation["requestBody"] = json!({ "required": true, "content": { "application/x-www-form-urlencoded": { "schema": f(&mut g) } } })

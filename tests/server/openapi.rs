@@ -248,6 +248,29 @@ async fn bodies_of_the_wrong_json_type_are_refused() {
             r.text
         );
     }
+    // An optional body, read by the handler itself, is held to the same rule.
+    let r = app
+        .vendor(
+            Method::POST,
+            &format!("/api/v1/organizations/{org}/domains"),
+            Some(json!({ "domain": "acme.com" })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let domain = r.body["id"].as_str().unwrap().to_owned();
+    let r = app
+        .vendor(
+            Method::POST,
+            &format!("/api/v1/domains/{domain}/verify"),
+            Some(json!([])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert_eq!(r.body["error"]["code"], "malformed_json", "{}", r.text);
+    let r = app
+        .vendor(Method::GET, &format!("/api/v1/domains/{domain}"), None)
+        .await;
+    assert_ne!(r.body["state"], "verified", "unchanged: {}", r.text);
     let r = app
         .vendor(Method::GET, &format!("/api/v1/organizations/{org}"), None)
         .await;

@@ -107,18 +107,24 @@ where
             }
             Err(e) => return Err(ApiError::new(ErrorCode::MalformedJson).message(e.body_text())),
         };
-        let mismatch = |detail: String| {
-            ApiError::new(ErrorCode::MalformedJson).message(format!(
-                "The request body does not match this endpoint: {detail}."
-            ))
-        };
-        let mut value = value;
-        crate::server::openapi::conform::<T>(&mut value).map_err(mismatch)?;
-        // serde's own words name the field ("unknown field `x`", "missing field `name`").
-        serde_json::from_value(value)
-            .map(Json)
-            .map_err(|e| mismatch(e.to_string()))
+        from_json_value(value).map(Json)
     }
+}
+
+/// Reads a parsed JSON body as `T`, held to `T`'s published schema first (see [`Json`]); for
+/// handlers whose body is optional and so read it themselves.
+pub fn from_json_value<T>(mut value: serde_json::Value) -> Result<T, ApiError>
+where
+    T: serde::de::DeserializeOwned + schemars::JsonSchema,
+{
+    let mismatch = |detail: String| {
+        ApiError::new(ErrorCode::MalformedJson).message(format!(
+            "The request body does not match this endpoint: {detail}."
+        ))
+    };
+    crate::server::openapi::conform::<T>(&mut value).map_err(mismatch)?;
+    // serde's own words name the field ("unknown field `x`", "missing field `name`").
+    serde_json::from_value(value).map_err(|e| mismatch(e.to_string()))
 }
 
 /// Answers for API paths that match no route.

@@ -492,11 +492,12 @@ async fn verify_domain(
     let req: VerifyDomain = if body.iter().all(u8::is_ascii_whitespace) {
         VerifyDomain::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| {
+        let value = serde_json::from_slice(&body).map_err(|e| {
             ApiError::new(ErrorCode::MalformedJson).message(format!(
                 "The body is not valid JSON for this endpoint: {e}."
             ))
-        })?
+        })?;
+        super::error::from_json_value(value)?
     };
     let by = req.verified_by;
     Ok(axum::Json(domains::view(
