@@ -1,6 +1,8 @@
 //! Test sign-in and attribute mapping: the bodies of the portal and vendor APIs that start a
 //! test, report its result, and set how IdP attributes become a profile.
 
+#[cfg(feature = "server")]
+use crate::api::contract as rule;
 use crate::api::guide::GuideTopic;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -301,7 +303,7 @@ pub struct AttributeMapping {
 #[serde(deny_unknown_fields)]
 pub struct CustomAttribute {
     /// snake_case name, as it appears in `custom_attributes`.
-    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::ATTRIBUTE_NAME)))]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::ATTRIBUTE_NAME)))]
     pub name: String,
     /// Whether a test fails without it.
     #[serde(default)]

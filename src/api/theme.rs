@@ -3,6 +3,8 @@
 //!
 //! The rules live in [`crate::core::theme`]; these are only the shapes on the wire.
 
+#[cfg(feature = "server")]
+use crate::api::contract as rule;
 use serde::{Deserialize, Serialize};
 
 /// The colors of one mode (light or dark). Each is a CSS color: `#rgb`, `#rrggbb` or `rgb(…)`,
@@ -15,37 +17,37 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct Palette {
     /// The page behind the cards (`--color-bg`).
-    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::COLOR)))]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub background: String,
     /// Cards, inputs and secondary buttons (`--color-surface`).
-    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::COLOR)))]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub surface: String,
     /// Body text (`--color-text`).
-    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::COLOR)))]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub text: String,
     /// Hints and secondary text (`--color-text-muted`).
-    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::COLOR)))]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub muted_text: String,
     /// Primary buttons and links (`--color-primary`).
-    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::COLOR)))]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub primary: String,
     /// Text on primary buttons (`--color-on-primary`).
-    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::COLOR)))]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub on_primary: String,
     /// Card and input borders (`--color-border`).
-    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::COLOR)))]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub border: String,
     /// The keyboard focus outline (`--color-focus`).
-    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::COLOR)))]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub focus_ring: String,
     /// Success text and borders (`--color-success`).
-    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::COLOR)))]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub success: String,
     /// Warning text and borders (`--color-warning`).
-    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::COLOR)))]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub warning: String,
     /// Error text and borders (`--color-danger`).
-    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::COLOR)))]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub danger: String,
 }
 

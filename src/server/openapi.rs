@@ -108,6 +108,21 @@ const fn op(
     }
 }
 
+/// A query parameter: name, required, closed list of values (empty: any string), description.
+const fn qp(
+    name: &'static str,
+    required: bool,
+    values: &'static [&'static str],
+    description: &'static str,
+) -> QueryParam {
+    QueryParam {
+        name,
+        required,
+        values,
+        description,
+    }
+}
+
 impl Op {
     const fn json(mut self, f: fn(&mut SchemaGenerator) -> Schema) -> Op {
         self.body = Some(Body::Json(f));
@@ -147,7 +162,7 @@ pub fn operations() -> Vec<Op> {
     const H: &str = "Hostnames";
     vec![
         op("get", "/api/v1/organizations", "List organizations (optionally `?external_id=`)", O, 200)
-            .query(&[QueryParam { name: "external_id", required: false, values: &[], description: "Only the organization with this external id" }])
+            .query(&[qp("external_id", false, &[], "Only the organization with this external id")])
             .returns(s::<v::OrganizationList>),
         op("post", "/api/v1/organizations", "Create an organization", O, 201).json(s::<v::CreateOrganization>).returns(s::<v::Organization>),
         op("get", "/api/v1/organizations/{id}", "Get an organization (id or external id)", O, 200).returns(s::<v::Organization>),
@@ -174,7 +189,7 @@ pub fn operations() -> Vec<Op> {
         op("get", "/api/v1/theme", "The environment's theme", T, 200).returns(s::<t::Theme>),
         op("put", "/api/v1/theme", "Replace the environment's theme (the shape `GET` returns, or `{\"theme\": …, \"accept_low_contrast\": …}`)", T, 200).json(s::<t::ThemeWrite>).returns(s::<t::Theme>),
         op("post", "/api/v1/theme/assets", "Upload a logo, favicon or font (`?kind=logo|favicon|font`, raw bytes)", T, 201)
-            .query(&[QueryParam { name: "kind", required: true, values: &["logo", "favicon", "font"], description: "What the file is" }])
+            .query(&[qp("kind", true, &["logo", "favicon", "font"], "What the file is")])
             .body(Body::Binary)
             .returns(s::<t::UploadedAsset>),
         op("get", "/api/v1/organizations/{id}/theme", "An organization's theme (its own, or inherited)", T, 200).returns(s::<t::OrganizationTheme>),
@@ -196,15 +211,15 @@ pub fn operations() -> Vec<Op> {
         op("get", "/sso/authorize", "Start a sign-in: redirects to the organization's IdP, then back to `redirect_uri` with `code` or `error`", L, 302)
             .auth(Auth::Public)
             .query(&[
-                QueryParam { name: "client_id", required: true, values: &[], description: "The app's client ID" },
-                QueryParam { name: "redirect_uri", required: false, values: &[], description: "One of the registered redirect URIs (absent: the default one)" },
-                QueryParam { name: "response_type", required: false, values: &["code"], description: "Always `code`" },
-                QueryParam { name: "state", required: false, values: &[], description: "Returned to the app as it was sent" },
-                QueryParam { name: "organization", required: false, values: &[], description: "The organization's id or external id" },
-                QueryParam { name: "connection", required: false, values: &[], description: "A connection id" },
-                QueryParam { name: "login_hint", required: false, values: &[], description: "An email address; its domain picks the organization" },
-                QueryParam { name: "code_challenge", required: false, values: &[], description: "PKCE challenge" },
-                QueryParam { name: "code_challenge_method", required: false, values: &["S256"], description: "Always `S256`" },
+                qp("client_id", true, &[], "The app's client ID"),
+                qp("redirect_uri", false, &[], "One of the registered redirect URIs (absent: the default one)"),
+                qp("response_type", false, &["code"], "Always `code`"),
+                qp("state", false, &[], "Returned to the app as it was sent"),
+                qp("organization", false, &[], "The organization's id or external id"),
+                qp("connection", false, &[], "A connection id"),
+                qp("login_hint", false, &[], "An email address; its domain picks the organization"),
+                qp("code_challenge", false, &[], "PKCE challenge"),
+                qp("code_challenge_method", false, &["S256"], "Always `S256`"),
             ]),
         op("post", "/sso/token", "Trade a code for the profile (client secret by Basic or form, or PKCE `code_verifier`)", L, 200)
             .auth(Auth::Client)
