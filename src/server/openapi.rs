@@ -162,7 +162,7 @@ pub fn operations() -> Vec<Op> {
     const H: &str = "Hostnames";
     vec![
         op("get", "/api/v1/organizations", "List organizations (optionally `?external_id=`)", O, 200)
-            .query(&[qp("external_id", false, &[], "Only the organization with this external id")])
+            .query(const { &[qp("external_id", false, &[], "Only the organization with this external id")] })
             .returns(s::<v::OrganizationList>),
         op("post", "/api/v1/organizations", "Create an organization", O, 201).json(s::<v::CreateOrganization>).returns(s::<v::Organization>),
         op("get", "/api/v1/organizations/{id}", "Get an organization (id or external id)", O, 200).returns(s::<v::Organization>),
@@ -189,7 +189,7 @@ pub fn operations() -> Vec<Op> {
         op("get", "/api/v1/theme", "The environment's theme", T, 200).returns(s::<t::Theme>),
         op("put", "/api/v1/theme", "Replace the environment's theme (the shape `GET` returns, or `{\"theme\": …, \"accept_low_contrast\": …}`)", T, 200).json(s::<t::ThemeWrite>).returns(s::<t::Theme>),
         op("post", "/api/v1/theme/assets", "Upload a logo, favicon or font (`?kind=logo|favicon|font`, raw bytes)", T, 201)
-            .query(&[qp("kind", true, &["logo", "favicon", "font"], "What the file is")])
+            .query(const { &[qp("kind", true, &["logo", "favicon", "font"], "What the file is")] })
             .body(Body::Binary)
             .returns(s::<t::UploadedAsset>),
         op("get", "/api/v1/organizations/{id}/theme", "An organization's theme (its own, or inherited)", T, 200).returns(s::<t::OrganizationTheme>),
@@ -210,7 +210,7 @@ pub fn operations() -> Vec<Op> {
         op("get", "/api/v1/openapi.json", "This document", "Meta", 200).auth(Auth::Public),
         op("get", "/sso/authorize", "Start a sign-in: redirects to the organization's IdP, then back to `redirect_uri` with `code` or `error`", L, 302)
             .auth(Auth::Public)
-            .query(&[
+            .query(const { &[
                 qp("client_id", true, &[], "The app's client ID"),
                 qp("redirect_uri", false, &[], "One of the registered redirect URIs (absent: the default one)"),
                 qp("response_type", false, &["code"], "Always `code`"),
@@ -220,7 +220,7 @@ pub fn operations() -> Vec<Op> {
                 qp("login_hint", false, &[], "An email address; its domain picks the organization"),
                 qp("code_challenge", false, &[], "PKCE challenge"),
                 qp("code_challenge_method", false, &["S256"], "Always `S256`"),
-            ]),
+            ] }),
         op("post", "/sso/token", "Trade a code for the profile (client secret by Basic or form, or PKCE `code_verifier`)", L, 200)
             .auth(Auth::Client)
             .body(Body::Form(s::<crate::server::login::TokenRequest>))
