@@ -287,20 +287,29 @@ fn conform_to(
     }
     for key in ["anyOf", "oneOf"] {
         if let Some(Value::Array(any)) = schema.get(key) {
+            // The first choice whose required fields are all there, else the first whose types
+            // fit (serde then names the missing field): an object fits several choices' types
+            // when they differ only in what they require.
             let mut first_err = None;
-            let mut matched = false;
+            let mut fits = None;
             for s in any {
                 let mut candidate = value.clone();
                 match conform_to(&mut candidate, s, defs, at, depth + 1) {
-                    Ok(()) => {
-                        *value = candidate;
-                        matched = true;
+                    Ok(()) if has_required(&candidate, s, defs) => {
+                        fits = Some(candidate);
                         break;
+                    }
+                    Ok(()) => {
+                        fits.get_or_insert(candidate);
                     }
                     Err(e) => {
                         first_err.get_or_insert(e);
                     }
                 }
+            }
+            let matched = fits.is_some();
+            if let Some(candidate) = fits {
+                *value = candidate;
             }
             if !matched {
                 return Err(first_err.unwrap_or_else(|| format!("{at} matches no choice")));
@@ -363,6 +372,23 @@ fn conform_to(
         _ => {}
     }
     Ok(())
+}
+
+/// Whether an object has every field its schema (or the schema it refers to) requires.
+fn has_required(value: &Value, schema: &Value, defs: &Map<String, Value>) -> bool {
+    let schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => defs
+            .get(r.rsplit('/').next().unwrap_or_default())
+            .unwrap_or(schema),
+        None => schema,
+    };
+    match (value, schema.get("required")) {
+        (Value::Object(fields), Some(Value::Array(required))) => required
+            .iter()
+            .filter_map(Value::as_str)
+            .all(|k| fields.contains_key(k)),
+        _ => true,
+    }
 }
 
 fn is_type(value: &Value, t: &str) -> bool {

@@ -351,3 +351,15 @@ async fn a_theme_is_written_in_the_shape_it_is_read() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
     assert!(r.text.contains("colour"), "{}", r.text);
 }
+
+/// A theme sent in the shape `GET` returns may carry `60.0`-style integers too (the body is
+/// matched to the shape it has, then held to that shape's types).
+#[tokio::test]
+async fn a_theme_in_the_read_shape_takes_integral_floats() {
+    let app = App::new().await;
+    let mut theme = app.vendor(Method::GET, "/api/v1/theme", None).await.body;
+    theme["radius_px"] = json!(12.0);
+    let r = app.vendor(Method::PUT, "/api/v1/theme", Some(theme)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["radius_px"], 12, "{}", r.text);
+}
