@@ -1,6 +1,8 @@
 //! Domain verification: the bodies of the portal (`/portal/api/domains`) and vendor
 //! (`/api/v1/organizations/{id}/domains`, `/api/v1/domains/{id}`) APIs.
 
+#[cfg(feature = "server")]
+use crate::api::contract as rule;
 use serde::{Deserialize, Serialize};
 
 /// Where a domain's proof of ownership stands.
@@ -127,6 +129,7 @@ pub struct DomainList {
 #[serde(deny_unknown_fields)]
 pub struct AddDomain {
     /// A registrable domain or a subdomain of one, in Unicode or ASCII.
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::DOMAIN)))]
     pub domain: String,
 }
 

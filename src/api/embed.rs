@@ -12,6 +12,8 @@
 //! );
 //! ```
 
+#[cfg(feature = "server")]
+use crate::api::contract as rule;
 use serde::{Deserialize, Serialize};
 
 /// `GET`/`PUT /api/v1/embedding`, and `GET /portal/api/embedding` (the portal's own copy, public
@@ -22,6 +24,7 @@ use serde::{Deserialize, Serialize};
 pub struct Embedding {
     /// Origins (`https://app.vendor.com`) whose pages may show the portal in an iframe; empty
     /// means no page may.
+    #[cfg_attr(feature = "server", schemars(inner(regex(pattern = rule::ORIGIN))))]
     pub allowed_origins: Vec<String>,
     /// Issue the session cookie as `SameSite=None; Secure; Partitioned` (CHIPS), so the portal
     /// works when embedded by another site in browsers that block third-party cookies.

@@ -1,6 +1,8 @@
 //! Custom hostnames (`/api/v1/custom_domains`): the portal under the vendor's own name, such
 //! as `sso.vendor.com`, once DNS points that name at the environment's hostname.
 
+#[cfg(feature = "server")]
+use crate::api::contract as rule;
 use serde::{Deserialize, Serialize};
 
 /// Where a custom hostname stands.
@@ -103,6 +105,7 @@ pub struct CustomDomain {
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomDomain {
     /// The hostname, e.g. `sso.vendor.com`.
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::DOMAIN)))]
     pub hostname: String,
 }
 

@@ -1,6 +1,8 @@
 //! Attribute mapping: how what the IdP sends becomes the profile the vendor's app receives,
 //! and the vendor's custom profile attributes.
 
+#[cfg(feature = "server")]
+use crate::api::contract as rule;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -100,6 +102,7 @@ pub struct AttributeMapping {
 #[serde(deny_unknown_fields)]
 pub struct CustomAttribute {
     /// snake_case name, as it appears in `custom_attributes`.
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::ATTRIBUTE_NAME)))]
     pub name: String,
     /// Whether a test fails without it.
     #[serde(default)]

@@ -2,6 +2,7 @@
 //! APIs, and the error shape with its stable codes.
 
 pub mod connection;
+pub mod contract;
 pub mod dns_hosts;
 pub mod domains;
 pub mod embed;

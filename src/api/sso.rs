@@ -2,6 +2,8 @@
 //! credentials, redirect URIs, the profile `POST /sso/token` returns, the errors sent back to
 //! the app, and the sign-in log.
 
+#[cfg(feature = "server")]
+use crate::api::contract as rule;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -47,6 +49,7 @@ pub struct CreatedClientSecret {
 #[serde(deny_unknown_fields)]
 pub struct RedirectUri {
     /// Matched exactly: no wildcards, no prefixes.
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::REDIRECT_URI)))]
     pub uri: String,
     /// Used when a request names none, and for IdP-initiated sign-ins.
     #[serde(default)]

@@ -3,6 +3,8 @@
 //!
 //! The rules live in [`crate::core::theme`]; these are only the shapes on the wire.
 
+#[cfg(feature = "server")]
+use crate::api::contract as rule;
 use serde::{Deserialize, Serialize};
 
 /// The colors of one mode (light or dark). Each is a CSS color: `#rgb`, `#rrggbb` or `rgb(…)`,
@@ -15,26 +17,37 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct Palette {
     /// The page behind the cards (`--color-bg`).
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub background: String,
     /// Cards, inputs and secondary buttons (`--color-surface`).
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub surface: String,
     /// Body text (`--color-text`).
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub text: String,
     /// Hints and secondary text (`--color-text-muted`).
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub muted_text: String,
     /// Primary buttons and links (`--color-primary`).
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub primary: String,
     /// Text on primary buttons (`--color-on-primary`).
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub on_primary: String,
     /// Card and input borders (`--color-border`).
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub border: String,
     /// The keyboard focus outline (`--color-focus`).
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub focus_ring: String,
     /// Success text and borders (`--color-success`).
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub success: String,
     /// Warning text and borders (`--color-warning`).
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub warning: String,
     /// Error text and borders (`--color-danger`).
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::COLOR)))]
     pub danger: String,
 }
 
@@ -82,6 +95,7 @@ pub struct Theme {
     /// Corner radius of buttons and inputs in pixels, 0 to 24 (cards get a little more, small
     /// badges a little less); `None` keeps 8.
     #[serde(default)]
+    #[cfg_attr(feature = "server", schemars(range(max = 24)))]
     pub radius_px: Option<u8>,
     /// Spacing: comfortable (default) or compact.
     #[serde(default)]
@@ -121,6 +135,54 @@ pub struct ThemeInput {
     /// [`ProblemKind::LowContrast`] problems). Invalid values are refused regardless.
     #[serde(default)]
     pub accept_low_contrast: bool,
+}
+
+/// `PUT /api/v1/theme` and `PUT /api/v1/organizations/{id}/theme`: a [`ThemeInput`], or what
+/// `GET` returns (a [`Theme`], or an organization's [`OrganizationTheme`], whose `inherited` is
+/// ignored), so a theme read can be written back as it is. Only a `ThemeInput` can accept low
+/// contrast.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub enum ThemeWrite {
+    /// `{"theme": …, "accept_low_contrast": …}`.
+    Input(ThemeInput),
+    /// `{"theme": …, "inherited": …}`, as `GET /api/v1/organizations/{id}/theme` returns it.
+    Organization(OrganizationTheme),
+    /// The theme itself, as `GET /api/v1/theme` returns it.
+    Theme(Theme),
+}
+
+impl<'de> Deserialize<'de> for ThemeWrite {
+    /// Picks the shape by its keys, so serde's message names the field of that shape (an
+    /// untagged enum would only say that no shape matched).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let v = serde_json::Value::deserialize(d)?;
+        let keys = v.as_object();
+        let has = |k: &str| keys.is_some_and(|o| o.contains_key(k));
+        let parsed = if has("theme") && has("inherited") && !has("accept_low_contrast") {
+            serde_json::from_value(v).map(ThemeWrite::Organization)
+        } else if has("theme") {
+            serde_json::from_value(v).map(ThemeWrite::Input)
+        } else {
+            serde_json::from_value(v).map(ThemeWrite::Theme)
+        };
+        parsed.map_err(D::Error::custom)
+    }
+}
+
+impl From<ThemeWrite> for ThemeInput {
+    fn from(w: ThemeWrite) -> ThemeInput {
+        match w {
+            ThemeWrite::Input(i) => i,
+            ThemeWrite::Organization(OrganizationTheme { theme, .. })
+            | ThemeWrite::Theme(theme) => ThemeInput {
+                theme,
+                accept_low_contrast: false,
+            },
+        }
+    }
 }
 
 /// What kind of problem a [`ThemeProblem`] is, which decides whether it blocks saving.

@@ -1,5 +1,7 @@
 //! The vendor API's bodies (`/api/v1/...`, bearer API key).
 
+#[cfg(feature = "server")]
+use crate::api::contract as rule;
 use serde::{Deserialize, Serialize};
 
 /// `POST /api/v1/organizations`.
@@ -8,12 +10,15 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct CreateOrganization {
     /// The customer's display name, shown in the portal.
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::NAME), length(max = 200)))]
     pub name: String,
     /// The vendor's own id for this customer; unique within the environment.
     #[serde(default)]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::EXTERNAL_ID), length(max = 200)))]
     pub external_id: Option<String>,
     /// Email domains the customer uses (verified later through the portal).
     #[serde(default)]
+    #[cfg_attr(feature = "server", schemars(inner(regex(pattern = rule::DOMAIN))))]
     pub domains: Vec<String>,
     /// Accept sign-ins whose email is outside the organization's verified domains (default
     /// false: such profiles are refused).
@@ -28,13 +33,16 @@ pub struct CreateOrganization {
 pub struct UpdateOrganization {
     /// New display name.
     #[serde(default)]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::NAME), length(max = 200)))]
     pub name: Option<String>,
     /// New external id; `null` clears it.
     #[serde(default, with = "double_option")]
     #[cfg_attr(feature = "server", schemars(with = "Option<String>"))]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::EXTERNAL_ID), length(max = 200)))]
     pub external_id: Option<Option<String>>,
     /// Replaces the domain list.
     #[serde(default)]
+    #[cfg_attr(feature = "server", schemars(inner(regex(pattern = rule::DOMAIN))))]
     pub domains: Option<Vec<String>>,
     /// See [`CreateOrganization::allow_profiles_outside_organization`].
     #[serde(default)]
@@ -121,12 +129,15 @@ pub struct CreatePortalLink {
     pub intent: Intent,
     /// Where "Back to <vendor>" leads.
     #[serde(default)]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::WEB_URL), length(max = 2048)))]
     pub return_url: Option<String>,
     /// Where the admin goes once setup is complete.
     #[serde(default)]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = rule::WEB_URL), length(max = 2048)))]
     pub success_url: Option<String>,
     /// Lifetime in seconds (default 300, max 2,592,000).
     #[serde(default)]
+    #[cfg_attr(feature = "server", schemars(range(min = 60, max = LINK_MAX_SECONDS)))]
     pub expires_in_seconds: Option<i64>,
 }
 

@@ -25,7 +25,8 @@ pub fn name(value: &str) -> Result<String, String> {
 /// A vendor's external id: 1–200 printable characters without spaces.
 pub fn external_id(value: &str) -> Result<String, String> {
     let v = value.trim();
-    if v.is_empty() || v.len() > NAME_MAX {
+    // Characters, as the message (and the OpenAPI document's maxLength) says, not bytes.
+    if v.is_empty() || v.chars().count() > NAME_MAX {
         return Err(format!("Use 1 to {NAME_MAX} characters."));
     }
     if v.chars().any(|c| c.is_whitespace() || c.is_control()) {

@@ -33,12 +33,15 @@ const CONCURRENCY: usize = 16;
 pub struct DomainSettings {
     /// The label before the domain in the record name (default `_portico-challenge`).
     #[serde(default)]
+    #[schemars(regex(pattern = crate::api::contract::DNS_LABEL))]
     pub domain_record_prefix: Option<String>,
     /// What comes before `=` in the record value (default `portico-verification`).
     #[serde(default)]
+    #[schemars(regex(pattern = crate::api::contract::DNS_LABEL))]
     pub domain_value_prefix: Option<String>,
     /// Days a domain may stay pending before it is `failed` (default 30).
     #[serde(default)]
+    #[schemars(range(min = 1, max = 365))]
     pub domain_verification_days: Option<i64>,
 }
 

@@ -297,6 +297,7 @@ fn refuse(status: u16, error: &'static str, description: impl Into<String>) -> T
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct TokenRequest {
     /// `authorization_code` (the only grant), or absent.
+    #[schemars(regex(pattern = r"^authorization_code$"))]
     pub grant_type: Option<String>,
     /// The code.
     pub code: Option<String>,

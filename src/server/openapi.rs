@@ -2,6 +2,11 @@
 //! `/api/v1/openapi.json`. The operations are listed here once; their request and response
 //! schemas are generated from the very types the handlers use (`schemars` derives on `api/`),
 //! so a changed field changes the document. A test fails when a route is not listed.
+//!
+//! The contract is kept both ways: value rules are stated on the wire types
+//! ([`crate::api::contract`]), every operation documents its errors (`default`), the JSON body
+//! extractor holds each body to these very schemas ([`conform`]), and `.ci/api-contract` runs
+//! schemathesis against the running server.
 
 use crate::api;
 use schemars::generate::SchemaSettings;
@@ -24,10 +29,25 @@ pub enum Auth {
 pub enum Body {
     /// JSON of this type.
     Json(fn(&mut SchemaGenerator) -> Schema),
+    /// JSON of this type, or no body at all.
+    OptionalJson(fn(&mut SchemaGenerator) -> Schema),
     /// Form fields of this type.
     Form(fn(&mut SchemaGenerator) -> Schema),
     /// Raw bytes (file uploads).
     Binary,
+}
+
+/// A query parameter.
+#[derive(Clone, Copy)]
+pub struct QueryParam {
+    /// Its name.
+    pub name: &'static str,
+    /// Whether the operation is refused without it.
+    pub required: bool,
+    /// The values it takes, when they are a closed list (else any string).
+    pub values: &'static [&'static str],
+    /// One line.
+    pub description: &'static str,
 }
 
 /// One operation.
@@ -49,10 +69,23 @@ pub struct Op {
     pub status: u16,
     /// The success body's JSON schema, if any.
     pub response: Option<fn(&mut SchemaGenerator) -> Schema>,
+    /// Its query parameters.
+    pub query: &'static [QueryParam],
 }
 
 fn s<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
     g.subschema_for::<T>()
+}
+
+/// Creating a connection takes the same fields as changing one, and `idp` besides.
+fn connection_create(g: &mut SchemaGenerator) -> Schema {
+    let input = g.subschema_for::<api::vendor::ConnectionInput>().to_value();
+    let mut schema = Map::new();
+    schema.insert(
+        "allOf".into(),
+        json!([input, { "required": ["idp"], "properties": { "idp": { "type": "string" } } }]),
+    );
+    Schema::from(schema)
 }
 
 const fn op(
@@ -71,6 +104,22 @@ const fn op(
         body: None,
         status,
         response: None,
+        query: &[],
+    }
+}
+
+/// A query parameter: name, required, closed list of values (empty: any string), description.
+const fn qp(
+    name: &'static str,
+    required: bool,
+    values: &'static [&'static str],
+    description: &'static str,
+) -> QueryParam {
+    QueryParam {
+        name,
+        required,
+        values,
+        description,
     }
 }
 
@@ -91,6 +140,10 @@ impl Op {
         self.body = Some(b);
         self
     }
+    const fn query(mut self, q: &'static [QueryParam]) -> Op {
+        self.query = q;
+        self
+    }
 }
 
 /// Every documented operation.
@@ -108,14 +161,16 @@ pub fn operations() -> Vec<Op> {
     const L: &str = "Sign-in (go-live)";
     const H: &str = "Hostnames";
     vec![
-        op("get", "/api/v1/organizations", "List organizations (optionally `?external_id=`)", O, 200).returns(s::<v::OrganizationList>),
+        op("get", "/api/v1/organizations", "List organizations (optionally `?external_id=`)", O, 200)
+            .query(const { &[qp("external_id", false, &[], "Only the organization with this external id")] })
+            .returns(s::<v::OrganizationList>),
         op("post", "/api/v1/organizations", "Create an organization", O, 201).json(s::<v::CreateOrganization>).returns(s::<v::Organization>),
         op("get", "/api/v1/organizations/{id}", "Get an organization (id or external id)", O, 200).returns(s::<v::Organization>),
         op("patch", "/api/v1/organizations/{id}", "Update an organization", O, 200).json(s::<v::UpdateOrganization>).returns(s::<v::Organization>),
         op("delete", "/api/v1/organizations/{id}", "Delete an organization and everything it owns", O, 204),
         op("post", "/api/v1/portal_links", "Mint a portal link for an organization's IT admin", O, 201).json(s::<v::CreatePortalLink>).returns(s::<v::PortalLink>),
         op("get", "/api/v1/organizations/{id}/connections", "List an organization's connections", C, 200).returns(s::<api::portal::ConnectionList>),
-        op("post", "/api/v1/organizations/{id}/connections", "Create a connection (support-assisted setup)", C, 201).json(s::<v::ConnectionInput>).returns(s::<api::portal::Connection>),
+        op("post", "/api/v1/organizations/{id}/connections", "Create a connection (support-assisted setup)", C, 201).json(connection_create).returns(s::<api::portal::Connection>),
         op("get", "/api/v1/connections/{id}", "Get a connection", C, 200).returns(s::<api::portal::Connection>),
         op("patch", "/api/v1/connections/{id}", "Update, activate or deactivate a connection", C, 200).json(s::<v::ConnectionInput>).returns(s::<api::portal::Connection>),
         op("get", "/api/v1/connections/{id}/tests", "List a connection's test sign-ins", C, 200).returns(s::<si::SignInTestList>),
@@ -128,14 +183,17 @@ pub fn operations() -> Vec<Op> {
         op("get", "/api/v1/domains/{id}", "Get a domain", D, 200).returns(s::<d::Domain>),
         op("delete", "/api/v1/domains/{id}", "Remove a domain", D, 204),
         op("post", "/api/v1/domains/{id}/check", "Check a domain's TXT record now", D, 200).returns(s::<d::Domain>),
-        op("post", "/api/v1/domains/{id}/verify", "Mark a domain verified without DNS (support)", D, 200).json(s::<d::VerifyDomain>).returns(s::<d::Domain>),
+        op("post", "/api/v1/domains/{id}/verify", "Mark a domain verified without DNS (support)", D, 200).body(Body::OptionalJson(s::<d::VerifyDomain>)).returns(s::<d::Domain>),
         op("get", "/api/v1/environment", "The environment's settings", D, 200).returns(s::<crate::server::domains::DomainSettings>),
         op("patch", "/api/v1/environment", "Change the environment's settings", D, 200).json(s::<crate::server::domains::DomainSettings>).returns(s::<crate::server::domains::DomainSettings>),
         op("get", "/api/v1/theme", "The environment's theme", T, 200).returns(s::<t::Theme>),
-        op("put", "/api/v1/theme", "Replace the environment's theme", T, 200).json(s::<t::ThemeInput>).returns(s::<t::Theme>),
-        op("post", "/api/v1/theme/assets", "Upload a logo, favicon or font (`?kind=logo|favicon|font`, raw bytes)", T, 201).body(Body::Binary).returns(s::<t::UploadedAsset>),
+        op("put", "/api/v1/theme", "Replace the environment's theme (the shape `GET` returns, or `{\"theme\": …, \"accept_low_contrast\": …}`)", T, 200).json(s::<t::ThemeWrite>).returns(s::<t::Theme>),
+        op("post", "/api/v1/theme/assets", "Upload a logo, favicon or font (`?kind=logo|favicon|font`, raw bytes)", T, 201)
+            .query(const { &[qp("kind", true, &["logo", "favicon", "font"], "What the file is")] })
+            .body(Body::Binary)
+            .returns(s::<t::UploadedAsset>),
         op("get", "/api/v1/organizations/{id}/theme", "An organization's theme (its own, or inherited)", T, 200).returns(s::<t::OrganizationTheme>),
-        op("put", "/api/v1/organizations/{id}/theme", "Give an organization its own theme", T, 200).json(s::<t::ThemeInput>).returns(s::<t::OrganizationTheme>),
+        op("put", "/api/v1/organizations/{id}/theme", "Give an organization its own theme (a theme, or `{\"theme\": …, \"accept_low_contrast\": …}`)", T, 200).json(s::<t::ThemeWrite>).returns(s::<t::OrganizationTheme>),
         op("delete", "/api/v1/organizations/{id}/theme", "Back to the environment's theme", T, 204),
         op("get", "/api/v1/client", "The app's client ID and its secrets", L, 200).returns(s::<sso::ClientCredentials>),
         op("post", "/api/v1/client/secrets", "Create a client secret (shown once; two may be live)", L, 201).returns(s::<sso::CreatedClientSecret>),
@@ -150,7 +208,19 @@ pub fn operations() -> Vec<Op> {
         op("get", "/api/v1/embedding", "Which sites may embed the portal, and the cookie mode", "Embedding", 200).returns(s::<api::embed::Embedding>),
         op("put", "/api/v1/embedding", "Replace the allowed parent origins and the cookie mode", "Embedding", 200).json(s::<api::embed::Embedding>).returns(s::<api::embed::Embedding>),
         op("get", "/api/v1/openapi.json", "This document", "Meta", 200).auth(Auth::Public),
-        op("get", "/sso/authorize", "Start a sign-in: redirects to the organization's IdP, then back to `redirect_uri` with `code` or `error`", L, 302).auth(Auth::Public),
+        op("get", "/sso/authorize", "Start a sign-in: redirects to the organization's IdP, then back to `redirect_uri` with `code` or `error`", L, 302)
+            .auth(Auth::Public)
+            .query(const { &[
+                qp("client_id", true, &[], "The app's client ID"),
+                qp("redirect_uri", false, &[], "One of the registered redirect URIs (absent: the default one)"),
+                qp("response_type", false, &["code"], "Always `code`"),
+                qp("state", false, &[], "Returned to the app as it was sent"),
+                qp("organization", false, &[], "The organization's id or external id"),
+                qp("connection", false, &[], "A connection id"),
+                qp("login_hint", false, &[], "An email address; its domain picks the organization"),
+                qp("code_challenge", false, &[], "PKCE challenge"),
+                qp("code_challenge_method", false, &["S256"], "Always `S256`"),
+            ] }),
         op("post", "/sso/token", "Trade a code for the profile (client secret by Basic or form, or PKCE `code_verifier`)", L, 200)
             .auth(Auth::Client)
             .body(Body::Form(s::<crate::server::login::TokenRequest>))
@@ -162,9 +232,194 @@ pub fn operations() -> Vec<Op> {
     ]
 }
 
+/// The generator of every schema the document holds; request bodies are checked against the
+/// same schemas ([`conform`]). OpenAPI 3.1's schemas are JSON Schema 2020-12 (`null` is a type,
+/// not a `nullable` flag), kept under `components/schemas`.
+fn generator() -> SchemaGenerator {
+    let mut settings = SchemaSettings::draft2020_12();
+    settings.definitions_path = "/components/schemas".into();
+    settings.meta_schema = None;
+    settings.into_generator()
+}
+
+/// Holds a request body to the JSON types of `T`'s schema, the one the document publishes:
+/// an object, array, string, number, boolean or null where the schema allows it (following
+/// `$ref`, `anyOf`/`oneOf`/`allOf`, properties, additional properties and items). A number
+/// with no fraction where an integer is expected becomes an integer (`60.0` is `60`), as JSON
+/// Schema counts it. Names the first mismatch by its path (`theme.light`).
+pub fn conform<T: JsonSchema>(value: &mut Value) -> Result<(), String> {
+    let mut g = generator();
+    let root = g.subschema_for::<T>();
+    let defs = g.take_definitions(true);
+    conform_to(value, root.as_value(), &defs, "the body", 0)
+}
+
+/// Deepest nesting followed; wire types are shallow, and a recursive schema must end.
+const MAX_DEPTH: usize = 32;
+
+fn conform_to(
+    value: &mut Value,
+    schema: &Value,
+    defs: &Map<String, Value>,
+    at: &str,
+    depth: usize,
+) -> Result<(), String> {
+    if depth > MAX_DEPTH {
+        return Ok(());
+    }
+    let Some(schema) = schema.as_object() else {
+        // `true` allows anything; `false` nothing.
+        return match schema {
+            Value::Bool(false) => Err(format!("{at} is not allowed")),
+            _ => Ok(()),
+        };
+    };
+    if let Some(Value::String(r)) = schema.get("$ref") {
+        let name = r.rsplit('/').next().unwrap_or_default();
+        if let Some(target) = defs.get(name) {
+            conform_to(value, target, defs, at, depth + 1)?;
+        }
+    }
+    if let Some(Value::Array(all)) = schema.get("allOf") {
+        for s in all {
+            conform_to(value, s, defs, at, depth + 1)?;
+        }
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(any)) = schema.get(key) {
+            // The first choice whose required fields are all there, else the first whose types
+            // fit (serde then names the missing field): an object fits several choices' types
+            // when they differ only in what they require.
+            let mut first_err = None;
+            let mut fits = None;
+            for s in any {
+                let mut candidate = value.clone();
+                match conform_to(&mut candidate, s, defs, at, depth + 1) {
+                    Ok(()) if has_required(&candidate, s, defs) => {
+                        fits = Some(candidate);
+                        break;
+                    }
+                    Ok(()) => {
+                        fits.get_or_insert(candidate);
+                    }
+                    Err(e) => {
+                        first_err.get_or_insert(e);
+                    }
+                }
+            }
+            let matched = fits.is_some();
+            if let Some(candidate) = fits {
+                *value = candidate;
+            }
+            if !matched {
+                return Err(first_err.unwrap_or_else(|| format!("{at} matches no choice")));
+            }
+        }
+    }
+    if let Some(types) = schema.get("type") {
+        let allowed: Vec<&str> = match types {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        if !allowed.is_empty() && !allowed.iter().any(|t| is_type(value, t)) {
+            return Err(format!(
+                "{at} must be {}, not {}",
+                allowed.join(" or "),
+                type_name(value)
+            ));
+        }
+    }
+    match value {
+        Value::Object(fields) => {
+            let props = schema.get("properties").and_then(Value::as_object);
+            let extra = schema.get("additionalProperties");
+            for (name, v) in fields.iter_mut() {
+                let inner = format!("{at}.{name}");
+                let inner = inner.strip_prefix("the body.").unwrap_or(&inner).to_owned();
+                match (props.and_then(|p| p.get(name)), extra) {
+                    (Some(s), _) | (None, Some(s)) => conform_to(v, s, defs, &inner, depth + 1)?,
+                    // Unknown fields are serde's to refuse (`deny_unknown_fields`).
+                    (None, None) => {}
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(s) = schema.get("items") {
+                for (i, v) in items.iter_mut().enumerate() {
+                    conform_to(v, s, defs, &format!("{at}[{i}]"), depth + 1)?;
+                }
+            }
+        }
+        Value::Number(n) => {
+            // An integral float where only an integer fits: the integer serde expects.
+            let integer_only = match schema.get("type") {
+                Some(Value::String(t)) => t == "integer",
+                Some(Value::Array(ts)) => {
+                    ts.iter().any(|t| t == "integer") && !ts.iter().any(|t| t == "number")
+                }
+                _ => false,
+            };
+            if integer_only && !n.is_i64() && !n.is_u64() {
+                if let Some(f) = n.as_f64() {
+                    // Exact below 2^53; beyond, no integer field of ours has a use for it.
+                    if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
+                        *value = Value::from(f as i64);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Whether an object has every field its schema (or the schema it refers to) requires.
+fn has_required(value: &Value, schema: &Value, defs: &Map<String, Value>) -> bool {
+    let schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => defs
+            .get(r.rsplit('/').next().unwrap_or_default())
+            .unwrap_or(schema),
+        None => schema,
+    };
+    match (value, schema.get("required")) {
+        (Value::Object(fields), Some(Value::Array(required))) => required
+            .iter()
+            .filter_map(Value::as_str)
+            .all(|k| fields.contains_key(k)),
+        _ => true,
+    }
+}
+
+fn is_type(value: &Value, t: &str) -> bool {
+    match (t, value) {
+        ("object", Value::Object(_))
+        | ("array", Value::Array(_))
+        | ("string", Value::String(_))
+        | ("boolean", Value::Bool(_))
+        | ("null", Value::Null)
+        | ("number", Value::Number(_)) => true,
+        ("integer", Value::Number(n)) => {
+            n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
+        _ => false,
+    }
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Object(_) => "an object",
+        Value::Array(_) => "an array",
+        Value::String(_) => "a string",
+        Value::Bool(_) => "a boolean",
+        Value::Null => "null",
+        Value::Number(_) => "a number",
+    }
+}
+
 /// The whole document.
 pub fn document() -> Value {
-    let mut g = SchemaSettings::openapi3().into_generator();
+    let mut g = generator();
     let mut paths: Map<String, Value> = Map::new();
     for o in operations() {
         let mut operation = json!({ "summary": o.summary, "tags": [o.tag] });
@@ -174,12 +429,25 @@ pub fn document() -> Value {
             .filter_map(|seg| seg.strip_prefix('{').and_then(|p| p.strip_suffix('}')))
             .map(|p| json!({ "name": p, "in": "path", "required": true, "schema": { "type": "string" } }))
             .collect();
+        let params: Vec<Value> = params
+            .into_iter()
+            .chain(o.query.iter().map(|q| {
+                let mut schema = json!({ "type": "string" });
+                if !q.values.is_empty() {
+                    schema["enum"] = json!(q.values);
+                }
+                json!({ "name": q.name, "in": "query", "required": q.required, "description": q.description, "schema": schema })
+            }))
+            .collect();
         if !params.is_empty() {
             operation["parameters"] = Value::Array(params);
         }
         match o.body {
             Some(Body::Json(f)) => {
                 operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": f(&mut g) } } })
+            }
+            Some(Body::OptionalJson(f)) => {
+                operation["requestBody"] = json!({ "required": false, "content": { "application/json": { "schema": f(&mut g) } } })
             }
             Some(Body::Form(f)) => {
                 operation["requestBody"] = json!({ "required": true, "content": { "application/x-www-form-urlencoded": { "schema": f(&mut g) } } })
@@ -195,10 +463,20 @@ pub fn document() -> Value {
         }
         let mut responses = Map::new();
         responses.insert(o.status.to_string(), ok);
-        if o.auth == Auth::ApiKey {
-            responses.insert("default".into(), json!({ "description": "An error: a stable `code`, a message, `fields` and the `request_id`", "content": { "application/json": { "schema": s::<api::error::ApiErrorBody>(&mut g) } } }));
-            operation["security"] = json!([{ "apiKey": [] }]);
-        }
+        // Every other status is an error, in the one shape each kind of caller gets.
+        let error = match o.auth {
+            Auth::ApiKey => {
+                operation["security"] = json!([{ "apiKey": [] }]);
+                json!({ "description": "An error: a stable `code`, a message, `fields` and the `request_id`", "content": { "application/json": { "schema": s::<api::error::ApiErrorBody>(&mut g) } } })
+            }
+            Auth::Client => {
+                json!({ "description": "An OAuth error (`invalid_request`, `invalid_client`, `invalid_grant`, …)", "content": { "application/json": { "schema": s::<api::sso::TokenError>(&mut g) } } })
+            }
+            Auth::Public => {
+                json!({ "description": "An error page for the person at the browser, naming the error code" })
+            }
+        };
+        responses.insert("default".into(), error);
         operation["responses"] = Value::Object(responses);
         let entry = paths.entry(o.path.to_owned()).or_insert_with(|| json!({}));
         entry[o.method] = operation;

@@ -148,3 +148,218 @@ async fn schemas_come_from_the_wire_types() {
         schemas["AttributeMapping"]
     );
 }
+
+/// The contract the document states is the one the server keeps: ranges and value rules are
+/// in the schemas, every operation documents its errors, and query parameters are listed.
+#[tokio::test]
+async fn the_document_states_ranges_errors_and_query_parameters() {
+    let doc = portico::server::openapi::document();
+    let schemas = &doc["components"]["schemas"];
+    let link = &schemas["CreatePortalLink"]["properties"]["expires_in_seconds"];
+    assert_eq!(link["minimum"], 60, "{link}");
+    assert_eq!(link["maximum"], 2_592_000, "{link}");
+    assert!(
+        schemas["CreatePortalLink"]["properties"]["success_url"]["pattern"]
+            .as_str()
+            .is_some_and(|p| p.contains("https?://")),
+        "{}",
+        schemas["CreatePortalLink"]
+    );
+    assert_eq!(
+        schemas["DomainSettings"]["properties"]["domain_verification_days"]["maximum"],
+        365
+    );
+    // OpenAPI 3.1 schemas: `null` is a type, never the 3.0 `nullable` flag.
+    let text = doc.to_string();
+    assert!(
+        !text.contains("\"nullable\""),
+        "3.0 keyword in a 3.1 document"
+    );
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            assert!(
+                op["responses"]["default"].is_object(),
+                "{method} {path} does not document its error responses: {}",
+                op["responses"]
+            );
+        }
+    }
+    let assets = &doc["paths"]["/api/v1/theme/assets"]["post"]["parameters"][0];
+    assert_eq!(assets["name"], "kind");
+    assert_eq!(assets["required"], true);
+    assert_eq!(assets["schema"]["enum"], json!(["logo", "favicon", "font"]));
+    let create = &doc["paths"]["/api/v1/organizations/{id}/connections"]["post"];
+    assert!(
+        create["requestBody"]
+            .to_string()
+            .contains("\"required\":[\"idp\"]"),
+        "{create}"
+    );
+}
+
+/// A body of the wrong JSON type is refused in the error shape, and nothing changes: serde
+/// alone would read a struct from an array (`[null, null]` as `{name: null, external_id:
+/// null}`).
+#[tokio::test]
+async fn bodies_of_the_wrong_json_type_are_refused() {
+    let app = App::new().await;
+    let org = app.org("Acme").await;
+    for (method, path, body) in [
+        (
+            Method::PATCH,
+            format!("/api/v1/organizations/{org}"),
+            json!([null, null]),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/organizations/{org}"),
+            json!({ "domains": "acme.com" }),
+        ),
+        (
+            Method::PATCH,
+            "/api/v1/environment".to_owned(),
+            json!([null, null, null]),
+        ),
+        (
+            Method::POST,
+            "/api/v1/organizations".to_owned(),
+            json!(["Beta"]),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/theme".to_owned(),
+            json!({ "theme": [] }),
+        ),
+    ] {
+        let r = app.vendor(method.clone(), &path, Some(body.clone())).await;
+        assert_eq!(
+            r.status,
+            StatusCode::BAD_REQUEST,
+            "{method} {path} {body}: {}",
+            r.text
+        );
+        assert_eq!(r.body["error"]["code"], "malformed_json", "{}", r.text);
+        assert!(
+            !r.body["error"]["request_id"]
+                .as_str()
+                .unwrap_or("")
+                .is_empty(),
+            "{}",
+            r.text
+        );
+    }
+    // An optional body, read by the handler itself, is held to the same rule.
+    let r = app
+        .vendor(
+            Method::POST,
+            &format!("/api/v1/organizations/{org}/domains"),
+            Some(json!({ "domain": "acme.com" })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let domain = r.body["id"].as_str().unwrap().to_owned();
+    let r = app
+        .vendor(
+            Method::POST,
+            &format!("/api/v1/domains/{domain}/verify"),
+            Some(json!([])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert_eq!(r.body["error"]["code"], "malformed_json", "{}", r.text);
+    let r = app
+        .vendor(Method::GET, &format!("/api/v1/domains/{domain}"), None)
+        .await;
+    assert_ne!(r.body["state"], "verified", "unchanged: {}", r.text);
+    let r = app
+        .vendor(Method::GET, &format!("/api/v1/organizations/{org}"), None)
+        .await;
+    assert_eq!(r.body["name"], "Acme", "unchanged: {}", r.text);
+    let r = app.vendor(Method::GET, "/api/v1/organizations", None).await;
+    assert_eq!(
+        r.body["data"].as_array().unwrap().len(),
+        1,
+        "nothing created: {}",
+        r.text
+    );
+}
+
+/// JSON Schema counts `60.0` as an integer, so the server does too.
+#[tokio::test]
+async fn a_number_without_a_fraction_is_an_integer() {
+    let app = App::new().await;
+    let org = app.org("Acme").await;
+    let r = app
+        .vendor(
+            Method::POST,
+            "/api/v1/portal_links",
+            Some(json!({ "organization_id": org, "intent": "sso", "expires_in_seconds": 600.0 })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let r = app
+        .vendor(
+            Method::POST,
+            "/api/v1/portal_links",
+            Some(json!({ "organization_id": org, "intent": "sso", "expires_in_seconds": 600.5 })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert_eq!(r.body["error"]["code"], "malformed_json", "{}", r.text);
+}
+
+/// A theme reads and writes in the same shape: what `GET` returns can be `PUT` back as it is,
+/// and `{"theme": …}` still works.
+#[tokio::test]
+async fn a_theme_is_written_in_the_shape_it_is_read() {
+    let app = App::new().await;
+    let org = app.org("Acme").await;
+    let got = app.vendor(Method::GET, "/api/v1/theme", None).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text);
+    let mut theme = got.body.clone();
+    theme["display_name"] = json!("Acme Portal");
+    let r = app
+        .vendor(Method::PUT, "/api/v1/theme", Some(theme.clone()))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["display_name"], "Acme Portal", "{}", r.text);
+    let again = app.vendor(Method::GET, "/api/v1/theme", None).await;
+    assert_eq!(again.body, r.body, "saved as sent");
+
+    let path = format!("/api/v1/organizations/{org}/theme");
+    let mut org_theme = app.vendor(Method::GET, &path, None).await.body;
+    assert_eq!(org_theme["inherited"], true, "{org_theme}");
+    org_theme["theme"]["display_name"] = json!("Acme's own");
+    let r = app.vendor(Method::PUT, &path, Some(org_theme)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["inherited"], false, "{}", r.text);
+    assert_eq!(r.body["theme"]["display_name"], "Acme's own", "{}", r.text);
+
+    theme["display_name"] = json!("Wrapped");
+    let r = app
+        .vendor(
+            Method::PUT,
+            "/api/v1/theme",
+            Some(json!({ "theme": theme, "accept_low_contrast": false })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["display_name"], "Wrapped", "{}", r.text);
+    // An unknown field is still named, whichever shape was sent.
+    theme["colour"] = json!("red");
+    let r = app.vendor(Method::PUT, "/api/v1/theme", Some(theme)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert!(r.text.contains("colour"), "{}", r.text);
+}
+
+/// A theme sent in the shape `GET` returns may carry `60.0`-style integers too (the body is
+/// matched to the shape it has, then held to that shape's types).
+#[tokio::test]
+async fn a_theme_in_the_read_shape_takes_integral_floats() {
+    let app = App::new().await;
+    let mut theme = app.vendor(Method::GET, "/api/v1/theme", None).await.body;
+    theme["radius_px"] = json!(12.0);
+    let r = app.vendor(Method::PUT, "/api/v1/theme", Some(theme)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["radius_px"], 12, "{}", r.text);
+}

@@ -69,49 +69,62 @@ pub async fn request_id(mut req: Request, next: Next) -> Response {
     resp
 }
 
-/// A JSON body whose every rejection is reported in the one error shape.
+/// A JSON body whose every rejection is reported in the one error shape, and which holds to the
+/// body's JSON schema, the one the OpenAPI document publishes: a value of the wrong JSON type
+/// anywhere (an array where an object is expected, as serde would otherwise accept for a
+/// struct) is refused before serde sees it, and a number with no fraction (`60.0`) counts as an
+/// integer, as JSON Schema says. Value rules (ranges, lengths, formats) stay with the domain,
+/// which reports them with their own codes.
 pub struct Json<T>(pub T);
 
 impl<S, T> FromRequest<S> for Json<T>
 where
-    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    T: serde::de::DeserializeOwned + schemars::JsonSchema,
     S: Send + Sync,
 {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Json(v)),
+        let value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) => v,
             Err(JsonRejection::MissingJsonContentType(_)) => {
-                Err(ApiError::new(ErrorCode::UnsupportedMediaType))
-            }
-            Err(JsonRejection::JsonDataError(e)) => {
-                // serde's own words name the field ("unknown field `x`", "missing field `name`").
-                let detail = std::error::Error::source(&e)
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| e.body_text());
-                Err(ApiError::new(ErrorCode::MalformedJson).message(format!(
-                    "The request body does not match this endpoint: {detail}."
-                )))
+                return Err(ApiError::new(ErrorCode::UnsupportedMediaType))
             }
             Err(JsonRejection::JsonSyntaxError(e)) => {
                 let detail = std::error::Error::source(&e)
                     .map(|s| s.to_string())
                     .unwrap_or_else(|| e.body_text());
-                Err(ApiError::new(ErrorCode::MalformedJson)
-                    .message(format!("The request body is not valid JSON: {detail}.")))
+                return Err(ApiError::new(ErrorCode::MalformedJson)
+                    .message(format!("The request body is not valid JSON: {detail}.")));
             }
             Err(JsonRejection::BytesRejection(e))
                 if e.status() == StatusCode::PAYLOAD_TOO_LARGE =>
             {
-                Err(ApiError::new(ErrorCode::PayloadTooLarge).message(format!(
+                return Err(ApiError::new(ErrorCode::PayloadTooLarge).message(format!(
                     "The request body is larger than {} KiB.",
                     crate::server::http::BODY_LIMIT / 1024
                 )))
             }
-            Err(e) => Err(ApiError::new(ErrorCode::MalformedJson).message(e.body_text())),
-        }
+            Err(e) => return Err(ApiError::new(ErrorCode::MalformedJson).message(e.body_text())),
+        };
+        from_json_value(value).map(Json)
     }
+}
+
+/// Reads a parsed JSON body as `T`, held to `T`'s published schema first (see [`Json`]); for
+/// handlers whose body is optional and so read it themselves.
+pub fn from_json_value<T>(mut value: serde_json::Value) -> Result<T, ApiError>
+where
+    T: serde::de::DeserializeOwned + schemars::JsonSchema,
+{
+    let mismatch = |detail: String| {
+        ApiError::new(ErrorCode::MalformedJson).message(format!(
+            "The request body does not match this endpoint: {detail}."
+        ))
+    };
+    crate::server::openapi::conform::<T>(&mut value).map_err(mismatch)?;
+    // serde's own words name the field ("unknown field `x`", "missing field `name`").
+    serde_json::from_value(value).map_err(|e| mismatch(e.to_string()))
 }
 
 /// Answers for API paths that match no route.

@@ -492,11 +492,12 @@ async fn verify_domain(
     let req: VerifyDomain = if body.iter().all(u8::is_ascii_whitespace) {
         VerifyDomain::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| {
+        let value = serde_json::from_slice(&body).map_err(|e| {
             ApiError::new(ErrorCode::MalformedJson).message(format!(
                 "The body is not valid JSON for this endpoint: {e}."
             ))
-        })?
+        })?;
+        super::error::from_json_value(value)?
     };
     let by = req.verified_by;
     Ok(axum::Json(domains::view(
@@ -561,8 +562,9 @@ async fn get_theme(
 async fn put_theme(
     State(s): State<AppState>,
     VendorEnv(env): VendorEnv,
-    Json(input): Json<ThemeInput>,
+    Json(input): Json<crate::api::theme::ThemeWrite>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let input = ThemeInput::from(input);
     let t = theme::accept_in(&s, &env, input).await?;
     theme::save_environment(&s, &env, Some(&t)).await?;
     Ok(axum::Json(t))
@@ -586,8 +588,9 @@ async fn put_org_theme(
     State(s): State<AppState>,
     VendorEnv(env): VendorEnv,
     Path(id): Path<String>,
-    Json(input): Json<ThemeInput>,
+    Json(input): Json<crate::api::theme::ThemeWrite>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let input = ThemeInput::from(input);
     let org = org_or_404(&s, &env, &id).await?;
     let t = theme::accept_in(&s, &env, input).await?;
     theme::save_organization(&s, &org.id, Some(&t)).await?;
@@ -616,9 +619,13 @@ struct AssetQuery {
 async fn upload_asset(
     State(s): State<AppState>,
     VendorEnv(env): VendorEnv,
-    Query(q): Query<AssetQuery>,
+    q: Result<Query<AssetQuery>, axum::extract::rejection::QueryRejection>,
     body: axum::body::Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
+    // A query string axum cannot read (`?kind=a&kind=b`) is reported in the one error shape.
+    let Query(q) = q.map_err(|e| {
+        ApiError::new(ErrorCode::ValidationFailed).field("kind", format!("{}.", e.body_text()))
+    })?;
     let kind = q.kind.unwrap_or_default();
     Ok((
         StatusCode::CREATED,
