@@ -5,6 +5,7 @@ pub mod components;
 pub mod embed;
 pub mod inspect;
 pub mod pages;
+pub mod routes;
 pub mod session;
 pub mod style;
 #[cfg(all(test, target_arch = "wasm32"))]

@@ -12,6 +12,7 @@ use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::field::Field;
 use crate::client::components::require_session::RequireSession;
+use crate::client::routes;
 use crate::client::session::{now_secs, use_session};
 use crate::client::style::scoped;
 use card::DomainCard;
@@ -274,7 +275,7 @@ fn DomainsPage() -> impl IntoView {
                 }.into_any(),
             }}
             <div class="actions">
-                {move || has_sso().then(|| view! { <a class="button" href="/sso">"Back to single sign-on"</a> })}
+                {move || has_sso().then(|| view! { <a class="button" href=routes::SSO>"Back to single sign-on"</a> })}
                 {move || success_url().filter(|_| any_verified()).map(|url| view! {
                     <a class="button primary" href=url.clone() on:click=crate::client::embed::close_on_click("done", Some(url))>"Finish and return to the app"</a>
                 })}

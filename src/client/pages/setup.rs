@@ -6,6 +6,7 @@ use crate::api::ErrorCode;
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::embed;
+use crate::client::routes;
 use crate::client::session::{landing, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -52,10 +53,9 @@ pub fn Setup() -> impl IntoView {
                             session.lost.set(false);
                             embed::ready();
                             embed::error("cookies_blocked", COOKIES_BLOCKED);
-                            blocked.set(Some(format!(
-                                "/setup?token={}",
-                                js_sys::encode_uri_component(&token)
-                            )));
+                            blocked.set(Some(routes::setup_with_token(&String::from(
+                                js_sys::encode_uri_component(&token),
+                            ))));
                         }
                         Err(e) => {
                             embed::ready();

@@ -9,7 +9,7 @@ use crate::api::signin::{NextStep, NAME_ID_SOURCE};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::guide_step::GuideStepBody;
-use crate::client::pages::wizard::Step;
+use crate::client::routes::Step;
 use crate::core::catalog;
 use leptos::prelude::*;
 

@@ -8,7 +8,7 @@ use crate::api::signin::{AttributeMapping, ReceivedAttribute, TestOutcome, NAME_
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::prose::Prose;
-use crate::client::pages::wizard::Step;
+use crate::client::routes::{self, Step};
 use crate::client::session::use_session;
 use crate::client::style::scoped;
 use crate::core::{catalog, mapping};
@@ -433,10 +433,10 @@ pub fn MappingStep(
                             <strong>"Your connection is active. "</strong>"Your users can now sign in through it."
                         </div>
                         <p>"Next, verify the domains of your team's email addresses, so your vendor can match people to your organization: "
-                            <a href="/domains">"Verify your email domains"</a></p>
+                            <a href=routes::DOMAINS>"Verify your email domains"</a></p>
                         {match success_url() {
                             Some(url) => view! { <a class="button primary" href=url.clone() on:click=crate::client::embed::close_on_click("done", Some(url))>"Finish and return to the app"</a> }.into_any(),
-                            None => view! { <a class="button primary" href="/sso" on:click=crate::client::embed::close_on_click("done", None)>"Done"</a> }.into_any(),
+                            None => view! { <a class="button primary" href=routes::SSO on:click=crate::client::embed::close_on_click("done", None)>"Done"</a> }.into_any(),
                         }}
                     }.into_any(),
                     _ if tested_ok => view! {

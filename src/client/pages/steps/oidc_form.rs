@@ -6,7 +6,7 @@ use crate::api::portal::{Connection, OidcInput};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::field::{Field, FieldKind};
-use crate::client::pages::wizard::Step;
+use crate::client::routes::Step;
 use crate::core::validate;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;

@@ -4,7 +4,7 @@ use super::super::PageHeading;
 use crate::api::portal::Protocol;
 use crate::client::api;
 use crate::client::components::error_notice::ErrorNotice;
-use crate::client::pages::wizard::Step;
+use crate::client::routes::Step;
 use crate::client::style::scoped;
 use crate::core::catalog;
 use leptos::prelude::*;

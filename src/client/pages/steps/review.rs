@@ -4,7 +4,7 @@ use super::super::PageHeading;
 use crate::api::portal::{Connection, ConnectionState};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
-use crate::client::pages::wizard::Step;
+use crate::client::routes::Step;
 use crate::client::session::now_secs;
 use crate::core::catalog;
 use crate::core::lifecycle::CertState;

@@ -7,7 +7,7 @@ use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::field::{Field, FieldKind};
 use crate::client::inspect::{self, Summary};
-use crate::client::pages::wizard::Step;
+use crate::client::routes::Step;
 use crate::client::style::scoped;
 use crate::core::catalog::{self, MetadataDelivery};
 use leptos::prelude::*;

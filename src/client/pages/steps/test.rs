@@ -10,7 +10,7 @@ use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::test_result::TestResult;
 use crate::client::pages::steps::fix_actions::{FixActions, GuideExcerpt};
-use crate::client::pages::wizard::Step;
+use crate::client::routes::Step;
 use crate::core::catalog;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
