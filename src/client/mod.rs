@@ -3,6 +3,7 @@
 pub mod api;
 pub mod components;
 pub mod embed;
+pub mod hooks;
 pub mod inspect;
 pub mod pages;
 pub mod routes;

@@ -54,24 +54,30 @@ pub fn ProviderStep() -> impl IntoView {
         }
     });
     let search = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
     let error = RwSignal::new(None);
     let navigate = use_navigate();
+    let create = Action::new_local(move |key: &&'static str| {
+        let (key, navigate) = (*key, navigate.clone());
+        async move {
+            match api::create_connection(key).await {
+                // Stays busy until the next step replaces this one.
+                Ok(c) => {
+                    navigate(&Step::Configure.href(&c.id), Default::default());
+                    true
+                }
+                Err(e) => {
+                    error.set(Some(e));
+                    false
+                }
+            }
+        }
+    });
+    let busy = Signal::derive(move || create.pending().get() || create.value().get() == Some(true));
     let choose = move |key: &'static str| {
         if busy.get_untracked() {
             return;
         }
-        busy.set(true);
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            match api::create_connection(key).await {
-                Ok(c) => navigate(&Step::Configure.href(&c.id), Default::default()),
-                Err(e) => {
-                    error.set(Some(e));
-                    busy.set(false);
-                }
-            }
-        });
+        create.dispatch_local(key);
     };
     let matches = move || search.with(|q| catalog::search(q).collect::<Vec<_>>());
     view! { class=class,
