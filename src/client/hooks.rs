@@ -16,6 +16,9 @@ use std::future::Future;
 pub struct Latest<I: 'static, O: 'static> {
     action: Action<I, O>,
     running: StoredValue<Option<ActionAbortHandle>>,
+    // Made once: `Action::pending` and `Action::value` create a new node on every call.
+    pending: Memo<bool>,
+    value: MappedSignal<Option<O>>,
 }
 
 impl<I: 'static, O: 'static> Clone for Latest<I, O> {
@@ -41,7 +44,12 @@ impl<I: 'static, O: 'static> Latest<I, O> {
                 h.abort();
             }
         });
-        Self { action, running }
+        Self {
+            action,
+            running,
+            pending: action.pending(),
+            value: action.value(),
+        }
     }
 
     /// Starts a run now, aborting the one in progress.
@@ -65,12 +73,12 @@ impl<I: 'static, O: 'static> Latest<I, O> {
 
     /// Whether a run is in progress.
     pub fn pending(&self) -> Memo<bool> {
-        self.action.pending()
+        self.pending
     }
 
     /// The latest run's answer, once there is one.
     pub fn value(&self) -> MappedSignal<Option<O>> {
-        self.action.value()
+        self.value
     }
 }
 

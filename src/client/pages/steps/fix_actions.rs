@@ -2,7 +2,7 @@
 //! of the IdP's setup guide that explains it. The diagnosis decides which steps apply
 //! (`core::diagnosis`); this file only turns each into a button or a link.
 
-use super::test::start_test;
+use super::test::TestRun;
 use crate::api::guide::GuideTopic;
 use crate::api::portal::Connection;
 use crate::api::signin::{NextStep, NAME_ID_SOURCE};
@@ -39,8 +39,8 @@ pub fn FixActions(
     next: Vec<NextStep>,
 ) -> impl IntoView {
     let idp = catalog::in_sentence(&conn.idp);
-    let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
+    let test_run = TestRun::new(error);
     // One click: read the email from what arrived, save, and run the test again.
     let use_as_email = {
         let (id, mapping) = (conn.id.clone(), conn.attribute_mapping.clone());
@@ -48,22 +48,20 @@ pub fn FixActions(
             let id = id.clone();
             let mut mapping = mapping.clone();
             mapping.email = Some(source.clone());
-            busy.set(true);
             error.set(None);
             async move {
                 match api::set_mapping(&id, &mapping).await {
-                    Ok(_) => start_test(id, busy, error),
-                    Err(e) => {
-                        error.try_set(Some(e));
-                        busy.try_set(false);
-                    }
+                    Ok(_) => test_run.start(id),
+                    Err(e) => error.set(Some(e)),
                 }
             }
         })
     };
+    let saving = use_as_email.pending();
+    let busy = move || saving.get() || test_run.busy();
     let test_again = {
         let id = conn.id.clone();
-        move |_| start_test(id.clone(), busy, error)
+        move |_| test_run.start(id.clone())
     };
     let elsewhere = next
         .iter()
@@ -88,7 +86,7 @@ pub fn FixActions(
                         .then(|| format!("Saves the mapping and tests again; the email will be {value}"));
                     view! {
                         <button type="button" class=class data-fix="use_as_email" data-source=source.clone()
-                            title=title disabled=move || busy.get()
+                            title=title disabled=move || busy()
                             on:click=move |_| { use_as_email.dispatch_local(source.clone()); }>
                             {what}
                         </button>
@@ -122,8 +120,8 @@ pub fn FixActions(
                 {elsewhere.then(|| {
                     let class = if take_primary() { "button primary" } else { "button" };
                     view! {
-                        <button type="button" class=class data-fix="test_again" disabled=move || busy.get() on:click=test_again>
-                            {move || if busy.get() { "Starting the test…" } else { "Test again" }}
+                        <button type="button" class=class data-fix="test_again" disabled=move || busy() on:click=test_again>
+                            {move || if busy() { "Starting the test…" } else { "Test again" }}
                         </button>
                     }
                 })}

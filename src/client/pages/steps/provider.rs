@@ -72,7 +72,8 @@ pub fn ProviderStep() -> impl IntoView {
             }
         }
     });
-    let busy = Signal::derive(move || create.pending().get() || create.value().get() == Some(true));
+    let (pending, created) = (create.pending(), create.value());
+    let busy = Signal::derive(move || pending.get() || created.get() == Some(true));
     let choose = move |key: &'static str| {
         if busy.get_untracked() {
             return;
