@@ -12,6 +12,7 @@ use crate::api::theme::{ProblemKind, Theme, ThemeInput, ThemeProblem};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::require_session::RequireSession;
+use crate::client::hooks::Latest;
 use crate::client::session::use_session;
 use crate::client::style::scoped;
 use crate::core::theme::check;
@@ -152,19 +153,21 @@ fn EditorPage() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    leptos::task::spawn_local(async move {
+    // Cancelled if the editor leaves the page first.
+    let loader = Latest::new(move |(): &()| async move {
         let (env, org) = (api::theme().await, api::organization_theme().await);
         match (env, org) {
             (Ok(t), Ok(o)) => {
-                theme.try_set(t);
-                org_theme.try_set((!o.inherited).then_some(o.theme));
-                load.try_set(Load::Ready);
+                theme.set(t);
+                org_theme.set((!o.inherited).then_some(o.theme));
+                load.set(Load::Ready);
             }
             (Err(e), _) | (_, Err(e)) => {
-                load.try_set(Load::Failed(e));
+                load.set(Load::Failed(e));
             }
         }
     });
+    loader.dispatch(());
 
     // The editor itself keeps the published theme (a theme being edited may well be
     // unreadable); the preview wears the edited one, in the mode chosen here.
@@ -199,13 +202,34 @@ fn EditorPage() -> impl IntoView {
     };
 
     let accept_low = RwSignal::new(false);
-    let publishing = RwSignal::new(false);
     let publish_error = RwSignal::new(None::<ApiError>);
+    let publish_action = Action::new_local(move |(to, input): &(Target, ThemeInput)| {
+        let (to, input) = (*to, input.clone());
+        async move {
+            let done = match to {
+                Target::Environment => api::publish_theme(&input).await.map(|_| "Published: every organization of this environment now wears this theme, except those with a theme of their own.".to_owned()),
+                Target::Organization => api::publish_organization_theme(&input).await.map(|o| {
+                    org_theme.set(Some(o.theme));
+                    format!("Published for {} only: its admins now see this theme.", org_name())
+                }),
+            };
+            match done {
+                Ok(message) => {
+                    problems.set(BTreeMap::new());
+                    status.set(message);
+                }
+                Err(e) => {
+                    problems.set(e.fields());
+                    publish_error.set(Some(e));
+                }
+            }
+        }
+    });
+    let publishing = publish_action.pending();
     let publish = move |_| {
         if publishing.get_untracked() {
             return;
         }
-        publishing.set(true);
         publish_error.set(None);
         status.set(String::new());
         let input = ThemeInput {
@@ -213,26 +237,7 @@ fn EditorPage() -> impl IntoView {
             accept_low_contrast: accept_low.get_untracked(),
         };
         let to = target.get_untracked();
-        leptos::task::spawn_local(async move {
-            let done = match to {
-                Target::Environment => api::publish_theme(&input).await.map(|_| "Published: every organization of this environment now wears this theme, except those with a theme of their own.".to_owned()),
-                Target::Organization => api::publish_organization_theme(&input).await.map(|o| {
-                    org_theme.try_set(Some(o.theme));
-                    format!("Published for {} only: its admins now see this theme.", org_name())
-                }),
-            };
-            match done {
-                Ok(message) => {
-                    problems.try_set(BTreeMap::new());
-                    status.try_set(message);
-                }
-                Err(e) => {
-                    problems.try_set(e.fields());
-                    publish_error.try_set(Some(e));
-                }
-            }
-            publishing.try_set(false);
-        });
+        publish_action.dispatch_local((to, input));
     };
 
     let edit_org = move |_| {
@@ -243,29 +248,28 @@ fn EditorPage() -> impl IntoView {
             status.set(format!("Editing {}'s own theme.", org_name()));
         }
     };
-    let removing = RwSignal::new(false);
+    let remove_action = Action::new_local(move |(): &()| async move {
+        match api::remove_organization_theme().await {
+            Ok(()) => {
+                org_theme.set(None);
+                target.set(Target::Environment);
+                status.set(format!(
+                    "{} wears the environment's theme again.",
+                    org_name()
+                ));
+            }
+            Err(e) => {
+                publish_error.set(Some(e));
+            }
+        }
+    });
+    let removing = remove_action.pending();
     let remove_org = move |_| {
         if removing.get_untracked() {
             return;
         }
-        removing.set(true);
         publish_error.set(None);
-        leptos::task::spawn_local(async move {
-            match api::remove_organization_theme().await {
-                Ok(()) => {
-                    org_theme.try_set(None);
-                    target.try_set(Target::Environment);
-                    status.try_set(format!(
-                        "{} wears the environment's theme again.",
-                        org_name()
-                    ));
-                }
-                Err(e) => {
-                    publish_error.try_set(Some(e));
-                }
-            }
-            removing.try_set(false);
-        });
+        remove_action.dispatch_local(());
     };
 
     view! { class=class,

@@ -240,8 +240,31 @@ fn AssetControl(
     };
     let key = slot.key();
     let id = format!("theme-asset-{}", key.replace('_', "-"));
-    let busy = RwSignal::new(false);
     let current = move || ed.theme.with(|t| slot.get(t));
+    let upload = Action::new_local(
+        move |(file, input): &(web_sys::File, web_sys::HtmlInputElement)| {
+            let (file, input) = (file.clone(), input.clone());
+            async move {
+                match api::upload_theme_asset(slot.kind(), &file).await {
+                    Ok(a) => {
+                        ed.theme.update(|t| slot.set(t, Some(a.id)));
+                    }
+                    Err(e) => {
+                        let message = e
+                            .field("file")
+                            .or_else(|| e.field("kind"))
+                            .unwrap_or_else(|| e.message());
+                        ed.problems.update(|p| {
+                            p.insert(key.to_owned(), message);
+                        });
+                    }
+                }
+                // The same file chosen again after a fix must fire `change` again.
+                input.set_value("");
+            }
+        },
+    );
+    let busy = upload.pending();
     let on_change = move |ev: leptos::ev::Event| {
         let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
         let Some(input) = input else { return };
@@ -249,26 +272,7 @@ fn AssetControl(
             return;
         };
         ed.touched(key);
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match api::upload_theme_asset(slot.kind(), &file).await {
-                Ok(a) => {
-                    ed.theme.try_update(|t| slot.set(t, Some(a.id)));
-                }
-                Err(e) => {
-                    let message = e
-                        .field("file")
-                        .or_else(|| e.field("kind"))
-                        .unwrap_or_else(|| e.message());
-                    ed.problems.try_update(|p| {
-                        p.insert(key.to_owned(), message);
-                    });
-                }
-            }
-            busy.try_set(false);
-            // The same file chosen again after a fix must fire `change` again.
-            input.set_value("");
-        });
+        upload.dispatch_local((file, input));
     };
     let remove = move |_| {
         ed.touched(key);
