@@ -48,12 +48,14 @@ pub fn SessionBanner() -> impl IntoView {
         Banner::Hidden => {}
     });
     let minutes = Memo::new(move |_| remaining.get().map(|r| (r.max(0) + 59) / 60).unwrap_or(0));
+    // Asking for the session is what extends it.
+    let extend_action = Action::new_local(move |(): &()| async move {
+        if let Ok(info) = api::session().await {
+            session.set(info);
+        }
+    });
     let extend = move |_| {
-        leptos::task::spawn_local(async move {
-            if let Ok(info) = api::session().await {
-                session.set(info);
-            }
-        });
+        extend_action.dispatch_local(());
     };
     move || {
         match banner.get() {

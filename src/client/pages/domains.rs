@@ -91,7 +91,7 @@ fn DomainsPage() -> impl IntoView {
     let domains = RwSignal::new(Vec::<Domain>::new());
     let load = RwSignal::new(Load::Loading);
     // By the server's clock, which stamped the checks, so "just now" is not "in a moment".
-    let server_now = move || now_secs() - session.offset.try_get_untracked().unwrap_or(0);
+    let server_now = move || now_secs() - session.offset.get_untracked();
     let now = RwSignal::new(server_now());
     // Which DNS host the admin picked, shared by every card so they choose once.
     let host = RwSignal::new(String::new());

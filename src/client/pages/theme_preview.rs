@@ -249,7 +249,7 @@ fn PreviewPage() -> impl IntoView {
             t.clear();
         }
         if let Some(b) = branding {
-            b.0.try_set(None);
+            b.0.set(None);
         }
     });
     move || match shown.with(|s| s.as_ref().map(|(_, _, screen)| *screen)) {

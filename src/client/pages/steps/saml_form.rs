@@ -33,38 +33,6 @@ fn method_label(m: SamlInputMethod) -> &'static str {
     }
 }
 
-/// Reads a dropped or chosen file as text into `target`.
-///
-/// `name` is set only once the text is in place, so "Read <file>" never precedes the content.
-/// `instant` is raised so that the new text is inspected at once rather than after the typing pause.
-fn read_file(
-    file: web_sys::File,
-    target: RwSignal<String>,
-    name: RwSignal<Option<String>>,
-    reading: RwSignal<bool>,
-    instant: StoredValue<bool>,
-) {
-    reading.set(true);
-    leptos::task::spawn_local(async move {
-        match wasm_bindgen_futures::JsFuture::from(file.text())
-            .await
-            .ok()
-            .and_then(|t| t.as_string())
-        {
-            Some(text) => {
-                instant.set_value(true);
-                target.set(text);
-                name.set(Some(format!("Read {}", file.name())));
-            }
-            None => name.set(Some(format!(
-                "Could not read {}. Try again, or paste its contents below.",
-                file.name()
-            ))),
-        }
-        reading.set(false);
-    });
-}
-
 /// The SAML form.
 #[component]
 pub fn SamlForm(
@@ -162,7 +130,6 @@ pub fn SamlForm(
     let choices = RwSignal::new(Vec::<(String, Option<String>)>::new());
     let choice = RwSignal::new(None::<String>);
     let over = RwSignal::new(false);
-    let reading = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let id = conn.id.clone();
     let saver = draft_saver(id.clone());
@@ -260,10 +227,35 @@ pub fn SamlForm(
         },
         false,
     );
+    // Reads a dropped or chosen file as text into the XML box. The name is set only once the
+    // text is in place, so "Read <file>" never precedes the content; `instant` is raised so that
+    // the new text is inspected at once rather than after the typing pause. A newer file (or
+    // leaving the form) aborts the read of the one before.
+    let file_read = Latest::new(move |file: &web_sys::File| {
+        let file = file.clone();
+        async move {
+            match wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|t| t.as_string())
+            {
+                Some(text) => {
+                    instant.set_value(true);
+                    metadata_xml.set(text);
+                    file_name.set(Some(format!("Read {}", file.name())));
+                }
+                None => file_name.set(Some(format!(
+                    "Could not read {}. Try again, or paste its contents below.",
+                    file.name()
+                ))),
+            }
+        }
+    });
+    let reading = file_read.pending();
     let on_file = move |ev: leptos::ev::Event| {
         let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
         if let Some(file) = input.and_then(|i| i.files()).and_then(|f| f.get(0)) {
-            read_file(file, metadata_xml, file_name, reading, instant);
+            file_read.dispatch(file);
         }
     };
     let on_drop = move |ev: leptos::ev::DragEvent| {
@@ -274,7 +266,7 @@ pub fn SamlForm(
             .and_then(|dt| dt.files())
             .and_then(|f| f.get(0))
         {
-            read_file(file, metadata_xml, file_name, reading, instant);
+            file_read.dispatch(file);
         }
     };
     let navigate = use_navigate();
