@@ -11,6 +11,7 @@ use super::PageHeading;
 use crate::api::theme::{ProblemKind, Theme, ThemeInput, ThemeProblem};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
+use crate::client::components::field::FieldValue;
 use crate::client::components::require_session::RequireSession;
 use crate::client::hooks::Latest;
 use crate::client::session::use_session;
@@ -40,6 +41,33 @@ fn text(v: String) -> Option<String> {
 }
 
 impl Editor {
+    /// A field's problem, for a [`Field`](crate::client::components::field::Field).
+    fn error(self, key: impl Into<String>) -> Signal<Option<String>> {
+        let key = key.into();
+        Signal::derive(move || self.problem(&key))
+    }
+
+    /// The id of a field's error paragraph: `<key>-error`, dots as dashes, as [`Editor::error_view`].
+    fn error_id(key: &str) -> String {
+        format!("{}-error", key.replace('.', "-"))
+    }
+
+    /// A text token of the theme as a field's value: editing it clears the server's word on it.
+    fn text_value(
+        self,
+        key: &'static str,
+        get: fn(&Theme) -> Option<String>,
+        set: fn(&mut Theme, Option<String>),
+    ) -> FieldValue {
+        FieldValue::new(
+            move || self.theme.with(|t| get(t).unwrap_or_default()),
+            move |v| {
+                self.touched(key);
+                self.theme.update(|t| set(t, text(v)));
+            },
+        )
+    }
+
     /// A field's error paragraph, with the id its input points at (`<key>-error`, dots as dashes).
     fn error_view(self, key: impl Into<String>) -> impl IntoView {
         let key = key.into();
@@ -54,15 +82,6 @@ impl Editor {
     fn invalid(self, key: &str) -> impl Fn() -> Option<&'static str> + Clone + 'static {
         let key = key.to_owned();
         move || self.problem(&key).map(|_| "true")
-    }
-
-    /// `aria-describedby` pointing at a field's error, while it has one.
-    fn described(self, key: &str) -> impl Fn() -> Option<String> + Clone + 'static {
-        let key = key.to_owned();
-        move || {
-            self.problem(&key)
-                .map(|_| format!("{}-error", key.replace('.', "-")))
-        }
     }
 
     /// A server problem is cleared once its field is edited again.
@@ -114,6 +133,9 @@ enum Load {
 #[component]
 fn EditorPage() -> impl IntoView {
     let class = scoped(style_str! {
+        .choices {
+            gap: var(--space-2);
+        }
         .editor {
             display: grid;
             grid-template-columns: minmax(18rem, 26rem) minmax(0, 1fr);
@@ -306,7 +328,7 @@ fn EditorPage() -> impl IntoView {
                             <button type="button" class="button" aria-pressed=move || (!phone.get()).to_string() on:click=move |_| phone.set(false)>"Desktop"</button>
                             <button type="button" class="button" aria-pressed=move || phone.get().to_string() on:click=move |_| phone.set(true)>"Phone"</button>
                         </div>
-                        <div class="stack" style="gap: var(--space-1)">
+                        <div class="stack tight">
                             <label for="preview-screen">"Screen"</label>
                             <select id="preview-screen" data-preview-screen
                                 on:change=move |ev| { if let Some(s) = Screen::parse(&event_target_value(&ev)) { screen.set(s) } }>
@@ -320,7 +342,7 @@ fn EditorPage() -> impl IntoView {
                     </div>
                     <section class="card stack" aria-labelledby="publish-heading">
                         <h2 id="publish-heading">"Publish"</h2>
-                        <fieldset class="stack" style="gap: var(--space-2)">
+                        <fieldset class="stack choices">
                             <legend>"Publish this theme for"</legend>
                             <label>
                                 <input type="radio" name="publish-target" value="environment" data-target="environment"

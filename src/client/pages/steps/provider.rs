@@ -85,7 +85,7 @@ pub fn ProviderStep() -> impl IntoView {
         <div class="card">
             <PageHeading text="Which identity provider does your organization use?"/>
             <p class="muted">"Pick the service your team signs in with. If yours is not listed, choose “Other SAML 2.0” or “Other OpenID Connect”."</p>
-            <div role="search" class="stack" style="gap: var(--space-1)">
+            <div role="search" class="stack tight">
                 <label for="idp-search">"Search identity providers"</label>
                 <input id="idp-search" type="search" placeholder="Okta, Entra ID, Google…" autocomplete="off"
                     prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>

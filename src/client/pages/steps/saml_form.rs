@@ -61,6 +61,14 @@ pub fn SamlForm(
             border-color: var(--color-primary);
             background: var(--color-surface-alt);
         }
+        .plain {
+            border: 0;
+            padding: 0;
+            margin: 0;
+        }
+        .choice {
+            font-weight: 400;
+        }
         .drop {
             border: 2px dashed var(--color-border);
             border-radius: var(--radius-md);
@@ -375,12 +383,12 @@ pub fn SamlForm(
                 }.into_any(),
             }}
             {move || (!choices.with(Vec::is_empty) && method.get() != SamlInputMethod::Manual).then(|| view! { class=class,
-                <fieldset class="stack" style="border: 0; padding: 0; margin: 0">
+                <fieldset class="stack plain">
                     <legend><strong>"This file lists several identity providers. Which one is yours?"</strong></legend>
                     {choices.get().into_iter().map(|(id, name)| {
                         let value = id.clone();
-                        view! {
-                            <label style="font-weight: 400">
+                        view! { class=class,
+                            <label class="choice">
                                 <input type="radio" name="saml-entity" value=id.clone()
                                     prop:checked={ let v = value.clone(); move || choice.get().as_deref() == Some(v.as_str()) }
                                     on:change=move |_| choice.set(Some(value.clone()))/>
