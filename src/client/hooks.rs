@@ -54,6 +54,10 @@ impl<I: 'static, O: 'static> Latest<I, O> {
 
     /// Starts a run now, aborting the one in progress.
     pub fn dispatch(&self, input: I) {
+        // A task that outlived the component may still ask for a run: nobody is left to see it.
+        if self.value.is_disposed() {
+            return;
+        }
         let handle = self.action.dispatch_local(input);
         if let Some(previous) = self
             .running

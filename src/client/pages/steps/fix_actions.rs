@@ -9,6 +9,7 @@ use crate::api::signin::{NextStep, NAME_ID_SOURCE};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::guide_step::GuideStepBody;
+use crate::client::hooks::Latest;
 use crate::client::routes::Step;
 use crate::core::catalog;
 use leptos::prelude::*;
@@ -44,7 +45,8 @@ pub fn FixActions(
     // One click: read the email from what arrived, save, and run the test again.
     let use_as_email = {
         let (id, mapping) = (conn.id.clone(), conn.attribute_mapping.clone());
-        Action::new_local(move |source: &String| {
+        // Cancelled if the admin leaves first: the test must not start for a page that is gone.
+        Latest::new(move |source: &String| {
             let id = id.clone();
             let mut mapping = mapping.clone();
             mapping.email = Some(source.clone());
@@ -87,7 +89,7 @@ pub fn FixActions(
                     view! {
                         <button type="button" class=class data-fix="use_as_email" data-source=source.clone()
                             title=title disabled=move || busy()
-                            on:click=move |_| { use_as_email.dispatch_local(source.clone()); }>
+                            on:click=move |_| { use_as_email.dispatch(source.clone()); }>
                             {what}
                         </button>
                     }

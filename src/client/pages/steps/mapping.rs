@@ -8,6 +8,7 @@ use crate::api::signin::{AttributeMapping, ReceivedAttribute, TestOutcome, NAME_
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::prose::Prose;
+use crate::client::hooks::Latest;
 use crate::client::routes::{self, Step};
 use crate::client::session::use_session;
 use crate::client::style::scoped;
@@ -256,7 +257,8 @@ pub fn MappingStep(
     let test_run = TestRun::new(error);
     let save_action = {
         let (form, custom_names, id) = (form.clone(), custom_names.clone(), id.clone());
-        Action::new_local(move |then_test: &bool| {
+        // Cancelled if the admin leaves first: the test must not start for a page that is gone.
+        Latest::new(move |then_test: &bool| {
             let m = to_mapping(&form, &custom_names);
             let (id, then_test) = (id.clone(), *then_test);
             error.set(None);
@@ -279,7 +281,7 @@ pub fn MappingStep(
         })
     };
     let save = move |then_test: bool| {
-        save_action.dispatch_local(then_test);
+        save_action.dispatch(then_test);
     };
     let activate_action = Action::new_local({
         let id = id.clone();
