@@ -132,13 +132,12 @@ fn DomainsPage() -> impl IntoView {
         move || {
             let t = server_now();
             now.set(t);
-            let due = domains
-                .try_with_untracked(|l| {
-                    l.iter().any(|d| {
-                        d.state == DomainState::Pending && d.next_check_at.is_some_and(|n| n <= t)
-                    })
+            // The interval is cleared with the page (below), so the list is still there.
+            let due = domains.with_untracked(|l| {
+                l.iter().any(|d| {
+                    d.state == DomainState::Pending && d.next_check_at.is_some_and(|n| n <= t)
                 })
-                .unwrap_or(false);
+            });
             if due {
                 reload();
             }
