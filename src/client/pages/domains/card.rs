@@ -310,9 +310,7 @@ pub fn DomainCard(
             <div class="actions">
                 {
                     // Created once per mode, so a check does not replace the button that has focus.
-                    let check = check.clone();
                     move || has_check.get().then(|| {
-                        let check = check.clone();
                         view! {
                             <button type="button" class="button primary" data-check
                                 aria-disabled=move || busy.get().then_some("true") on:click=check>
@@ -326,7 +324,7 @@ pub fn DomainCard(
                         <div class="row" role="group" aria-label="Confirm removal">
                             <span>{format!("Remove {display_confirm}?")}</span>
                             <button type="button" class="button" node_ref=confirm_ref data-confirm-remove
-                                aria-disabled=move || removing.get().then_some("true") on:click=remove.clone()>
+                                aria-disabled=move || removing.get().then_some("true") on:click=remove>
                                 {move || if removing.get() { "Removing…" } else { "Remove domain" }}
                             </button>
                             <button type="button" class="button" on:click={

@@ -88,7 +88,7 @@ pub fn FixActions(
                         .then(|| format!("Saves the mapping and tests again; the email will be {value}"));
                     view! {
                         <button type="button" class=class data-fix="use_as_email" data-source=source.clone()
-                            title=title disabled=move || busy()
+                            title=title disabled=busy
                             on:click=move |_| { use_as_email.dispatch(source.clone()); }>
                             {what}
                         </button>
@@ -122,7 +122,7 @@ pub fn FixActions(
                 {elsewhere.then(|| {
                     let class = if take_primary() { "button primary" } else { "button" };
                     view! {
-                        <button type="button" class=class data-fix="test_again" disabled=move || busy() on:click=test_again>
+                        <button type="button" class=class data-fix="test_again" disabled=busy on:click=test_again>
                             {move || if busy() { "Starting the test…" } else { "Test again" }}
                         </button>
                     }

@@ -423,8 +423,8 @@ pub fn MappingStep(
             <div class="actions">
                 <a class="button" href=Step::Test.href(&conn.id)>"Back to the test"</a>
                 <div class="row">
-                    <button type="button" class="button" disabled=move || busy() on:click=save_only>"Save mapping"</button>
-                    <button type="button" class="button" disabled=move || busy() on:click=save_and_test>"Save and test again"</button>
+                    <button type="button" class="button" disabled=busy on:click=save_only>"Save mapping"</button>
+                    <button type="button" class="button" disabled=busy on:click=save_and_test>"Save and test again"</button>
                 </div>
             </div>
             <section aria-labelledby="activate-heading" class="stack">
@@ -443,7 +443,7 @@ pub fn MappingStep(
                     }.into_any(),
                     _ if tested_ok => view! {
                         <p>"Your last test succeeded. Activate the connection to let your users sign in through it."</p>
-                        <div><button type="button" class="button primary" data-activate disabled=move || busy() on:click=activate>"Activate connection"</button></div>
+                        <div><button type="button" class="button primary" data-activate disabled=busy on:click=activate>"Activate connection"</button></div>
                     }.into_any(),
                     _ => view! {
                         <p class="muted">"A successful test sign-in is needed before the connection can be activated."</p>

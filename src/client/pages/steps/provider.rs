@@ -94,7 +94,6 @@ pub fn ProviderStep() -> impl IntoView {
             <ErrorNotice error=error/>
             <ul class="grid" aria-label="Identity providers">
                 {move || matches().into_iter().map(|e| {
-                    let choose = choose.clone();
                     let proto = match e.protocol { Protocol::Saml => "SAML", Protocol::Oidc => "OpenID Connect" };
                     view! { class=class,
                         <li>

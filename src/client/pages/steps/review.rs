@@ -124,7 +124,7 @@ pub fn ReviewStep(
                     view! { <a class="button primary" href=Step::Test.href(&test_id)>"Next: test sign-in"</a> }.into_any()
                 } else {
                     view! {
-                        <button type="button" class="button primary" disabled=move || busy.get() || !complete on:click=save.clone()>
+                        <button type="button" class="button primary" disabled=move || busy.get() || !complete on:click=save>
                             {move || if busy.get() { "Saving…" } else { "Save connection" }}
                         </button>
                     }.into_any()
