@@ -202,7 +202,7 @@ fn accept_parent(candidate: &str) {
     });
     if accepted {
         if let Some(sig) = STATE.with(|s| s.borrow().connected_signal) {
-            sig.try_set(true);
+            sig.set(true);
         }
         flush();
     }
@@ -262,6 +262,8 @@ pub fn start() {
     on_message.forget();
 
     // Runs before the app is mounted (and Leptos's executor with it): spawn on the browser's.
+    // Kept as a plain spawn (not an Action): it reads a setting, mutates nothing on the server,
+    // and there is no reactive owner yet to own an Action or cancel it.
     wasm_bindgen_futures::spawn_local(async move {
         // Without the list nothing may be sent: an unknown parent gets nothing.
         let allowed = api::embedding()

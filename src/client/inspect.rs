@@ -123,6 +123,8 @@ fn start() -> Option<web_sys::Worker> {
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_message.forget();
     on_error.forget();
+    // Kept as a plain spawn (not an Action): a watchdog for the page-wide worker, which outlives
+    // any component, so there is no owner to tie it to and nothing to mutate on the server.
     leptos::task::spawn_local(async {
         gloo_timers::future::TimeoutFuture::new(START_TIMEOUT_MS).await;
         let stuck = STATE.with(|s| {

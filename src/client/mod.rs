@@ -3,8 +3,10 @@
 pub mod api;
 pub mod components;
 pub mod embed;
+pub mod hooks;
 pub mod inspect;
 pub mod pages;
+pub mod routes;
 pub mod session;
 pub mod style;
 #[cfg(all(test, target_arch = "wasm32"))]

@@ -2,6 +2,7 @@
 
 use crate::api::portal::SessionInfo;
 use crate::client::api;
+use crate::client::routes;
 use leptos::prelude::*;
 
 /// Shared session state; provided once by the app.
@@ -43,13 +44,13 @@ impl SessionCtx {
 pub fn landing(info: &SessionInfo) -> &'static str {
     use crate::api::vendor::Intent;
     if info.intents.contains(&Intent::Sso) {
-        "/sso"
+        routes::SSO
     } else if info.intents.contains(&Intent::DomainVerification) {
-        "/domains"
+        routes::DOMAINS
     } else if info.intents.contains(&Intent::Theme) {
-        "/theme"
+        routes::THEME
     } else {
-        "/"
+        routes::HOME
     }
 }
 

@@ -1,8 +1,8 @@
 //! A read-only value with a Copy button and "Copied" feedback.
 
+use crate::client::hooks::{pause, Latest};
 use crate::client::style::scoped;
 use leptos::prelude::*;
-use std::time::Duration;
 use stylers_macro::style_str;
 
 /// One of our values for the admin to paste into their IdP.
@@ -44,13 +44,12 @@ pub fn CopyBox(
         }
     });
     let state = RwSignal::new(None::<&'static str>);
-    // Each click starts a new message; only the latest one's timer may clear it.
-    let generation = StoredValue::new(0u32);
     let input = NodeRef::<leptos::html::Textarea>::new();
-    let copy_value = value.clone();
-    let copy = move |_| {
-        let v = copy_value.clone();
-        leptos::task::spawn_local(async move {
+    // Each click starts a new message: it aborts the previous click's run, timer included, so
+    // only the latest message's timer clears it; the box leaving the page aborts it too.
+    let copy_run = Latest::new(move |v: &String| {
+        let v = v.clone();
+        async move {
             let promise = window().navigator().clipboard().write_text(&v);
             let copied = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
             let linger = if copied {
@@ -65,19 +64,12 @@ pub fn CopyBox(
                 state.set(Some("Selected: press Ctrl+C (or Cmd+C) to copy"));
                 10
             };
-            generation.update_value(|g| *g += 1);
-            let mine = generation.get_value();
-            set_timeout(
-                move || {
-                    // The box may have left the page before its message expired.
-                    if generation.try_get_value() == Some(mine) {
-                        state.set(None);
-                    }
-                },
-                Duration::from_secs(linger),
-            );
-        });
-    };
+            pause(linger * 1000).await;
+            state.set(None);
+        }
+    });
+    let copy_value = value.clone();
+    let copy = move |_| copy_run.dispatch(copy_value.clone());
     let hint_id = format!("{id}-hint");
     let rows = value.chars().count().div_ceil(56).clamp(1, 6);
     let has_hint = hint.is_some();

@@ -3,7 +3,9 @@
 //! theme's colours.
 
 use crate::api::portal::Protocol;
+use crate::client::style::scoped;
 use leptos::prelude::*;
+use stylers_macro::style_str;
 
 /// The exchange for one protocol.
 #[component]
@@ -18,9 +20,14 @@ pub fn FlowPicture(
         Protocol::Saml => ("ACS URL + Entity ID", "IdP metadata"),
         Protocol::Oidc => ("Redirect URI", "Issuer, client ID, secret"),
     };
+    let class = scoped(style_str! {
+        .flow {
+            max-width: 30rem;
+        }
+    });
     let label = format!("You copy {give} from this page into {idp}, then bring {bring} back here.");
-    view! {
-        <svg viewBox="0 0 480 120" width="100%" style="max-width: 30rem" role="img" aria-label=label>
+    view! { class=class,
+        <svg viewBox="0 0 480 120" width="100%" class="flow" role="img" aria-label=label>
             <rect x="4" y="30" width="150" height="60" rx="10" fill="var(--color-surface-alt)" stroke="var(--color-border)"/>
             <text x="79" y="65" text-anchor="middle" font-size="15" fill="var(--color-text)">"This portal"</text>
             <rect x="326" y="30" width="150" height="60" rx="10" fill="var(--color-surface-alt)" stroke="var(--color-border)"/>

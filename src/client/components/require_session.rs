@@ -11,7 +11,7 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
     let session = use_session();
     let error = RwSignal::new(None);
     if session.info.get_untracked().is_none() {
-        leptos::task::spawn_local(async move {
+        let load = Action::new_local(move |(): &()| async move {
             match api::session().await {
                 Ok(info) => session.set(info),
                 Err(e) => {
@@ -23,6 +23,7 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
                 }
             }
         });
+        load.dispatch_local(());
     }
     let children = StoredValue::new(children);
     move || {

@@ -2,8 +2,10 @@
 
 use crate::client::api;
 use crate::client::session::{now_secs, use_session};
+use crate::client::style::scoped;
 use leptos::prelude::*;
 use std::time::Duration;
+use stylers_macro::style_str;
 
 /// Seconds before expiry at which the warning appears.
 const WARN_SECONDS: i64 = 5 * 60;
@@ -18,6 +20,11 @@ enum Banner {
 /// The warning strip under the header.
 #[component]
 pub fn SessionBanner() -> impl IntoView {
+    let class = scoped(style_str! {
+        .banner {
+            padding-bottom: 0;
+        }
+    });
     let session = use_session();
     let tick = RwSignal::new(now_secs());
     if let Ok(handle) =
@@ -48,19 +55,21 @@ pub fn SessionBanner() -> impl IntoView {
         Banner::Hidden => {}
     });
     let minutes = Memo::new(move |_| remaining.get().map(|r| (r.max(0) + 59) / 60).unwrap_or(0));
+    // Asking for the session is what extends it.
+    let extend_action = Action::new_local(move |(): &()| async move {
+        if let Ok(info) = api::session().await {
+            session.set(info);
+        }
+    });
     let extend = move |_| {
-        leptos::task::spawn_local(async move {
-            if let Ok(info) = api::session().await {
-                session.set(info);
-            }
-        });
+        extend_action.dispatch_local(());
     };
     move || {
         match banner.get() {
         Banner::Hidden => None,
         Banner::Ended => Some(
-            view! {
-                <div class="page" style="padding-bottom:0">
+            view! { class=class,
+                <div class="page banner">
                     <div class="notice error" role="alert">
                         <strong>"Your setup session has ended. "</strong>
                         "Everything you entered so far was saved. Ask your vendor for a new setup link to continue where you left off."
@@ -70,8 +79,8 @@ pub fn SessionBanner() -> impl IntoView {
             .into_any(),
         ),
         Banner::Warning => Some(
-            view! {
-                <div class="page" style="padding-bottom:0">
+            view! { class=class,
+                <div class="page banner">
                     <div class="notice warning row">
                         <span role="status">
                             {move || {

@@ -4,6 +4,7 @@
 use crate::api::signin::{ReceivedAttribute, SignInTest, TestOutcome};
 use crate::client::components::copy_box::CopyBox;
 use crate::client::components::prose::Prose;
+use crate::client::routes;
 use crate::client::style::scoped;
 use leptos::prelude::*;
 use stylers_macro::style_str;
@@ -156,7 +157,7 @@ pub fn TestResult(
             <div class="notice warning stack" data-domain-remarks>
                 <h3>"Before your users sign in"</h3>
                 <ul>{domain_remarks.into_iter().map(|i| view! { <li><Prose text=i.message/></li> }).collect_view()}</ul>
-                <p><a href="/domains">"Verify your email domains"</a></p>
+                <p><a href=routes::DOMAINS>"Verify your email domains"</a></p>
             </div>
         }
     });

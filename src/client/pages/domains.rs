@@ -12,6 +12,8 @@ use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::field::Field;
 use crate::client::components::require_session::RequireSession;
+use crate::client::hooks::Latest;
+use crate::client::routes;
 use crate::client::session::{now_secs, use_session};
 use crate::client::style::scoped;
 use card::DomainCard;
@@ -89,7 +91,7 @@ fn DomainsPage() -> impl IntoView {
     let domains = RwSignal::new(Vec::<Domain>::new());
     let load = RwSignal::new(Load::Loading);
     // By the server's clock, which stamped the checks, so "just now" is not "in a moment".
-    let server_now = move || now_secs() - session.offset.try_get_untracked().unwrap_or(0);
+    let server_now = move || now_secs() - session.offset.get_untracked();
     let now = RwSignal::new(server_now());
     // Which DNS host the admin picked, shared by every card so they choose once.
     let host = RwSignal::new(String::new());
@@ -97,31 +99,30 @@ fn DomainsPage() -> impl IntoView {
     let hosts = Signal::derive(move || hosts.get().map(|r| r.map(|l| l.data)));
     // Announcements that outlive the element they are about (a removed card).
     let announce = RwSignal::new(String::new());
-    let reloading = StoredValue::new(false);
-
-    let reload = move || {
-        if reloading.try_get_value() != Some(false) {
-            return;
-        }
-        reloading.set_value(true);
-        leptos::task::spawn_local(async move {
-            match api::domains().await {
-                Ok(l) => {
-                    domains.set(l.data);
-                    // Setting it again would rebuild every card (and lose focus and open how-tos).
-                    if !matches!(load.try_get_untracked(), Some(Load::Ready)) {
-                        load.set(Load::Ready);
-                    }
-                }
-                // A failed refresh keeps the list on screen; only the first load shows the error.
-                Err(e) => {
-                    if matches!(load.try_get_untracked(), Some(Load::Loading)) {
-                        load.set(Load::Failed(e));
-                    }
+    // Cancelled with the page, so nothing after its await asks whether the page is still there.
+    let fetch = Latest::new(move |(): &()| async move {
+        match api::domains().await {
+            Ok(l) => {
+                domains.set(l.data);
+                // Setting it again would rebuild every card (and lose focus and open how-tos).
+                if !matches!(load.get_untracked(), Load::Ready) {
+                    load.set(Load::Ready);
                 }
             }
-            reloading.try_set_value(false);
-        });
+            // A failed refresh keeps the list on screen; only the first load shows the error.
+            Err(e) => {
+                if matches!(load.get_untracked(), Load::Loading) {
+                    load.set(Load::Failed(e));
+                }
+            }
+        }
+    });
+    let reloading = fetch.pending();
+    // One fetch at a time: a refresh due while one is on its way waits for the next tick.
+    let reload = move || {
+        if !reloading.get_untracked() {
+            fetch.dispatch(());
+        }
     };
     reload();
 
@@ -131,13 +132,12 @@ fn DomainsPage() -> impl IntoView {
         move || {
             let t = server_now();
             now.set(t);
-            let due = domains
-                .try_with_untracked(|l| {
-                    l.iter().any(|d| {
-                        d.state == DomainState::Pending && d.next_check_at.is_some_and(|n| n <= t)
-                    })
+            // The interval is cleared with the page (below), so the list is still there.
+            let due = domains.with_untracked(|l| {
+                l.iter().any(|d| {
+                    d.state == DomainState::Pending && d.next_check_at.is_some_and(|n| n <= t)
                 })
-                .unwrap_or(false);
+            });
             if due {
                 reload();
             }
@@ -154,21 +154,9 @@ fn DomainsPage() -> impl IntoView {
     let input = RwSignal::new(String::new());
     let field_error = RwSignal::new(None::<String>);
     let form_error = RwSignal::new(None::<ApiError>);
-    let adding = RwSignal::new(false);
-    let add = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if adding.get_untracked() {
-            return;
-        }
-        let value = input.get_untracked().trim().to_owned();
-        if value.is_empty() {
-            field_error.set(Some("Enter a domain, such as acme.com.".into()));
-            return;
-        }
-        adding.set(true);
-        field_error.set(None);
-        form_error.set(None);
-        leptos::task::spawn_local(async move {
+    let add_action = Action::new_local(move |value: &String| {
+        let value = value.clone();
+        async move {
             match api::add_domain(&value).await {
                 Ok(d) => {
                     let heading = card::heading_id(&d.id);
@@ -197,8 +185,22 @@ fn DomainsPage() -> impl IntoView {
                     }
                 }
             }
-            adding.set(false);
-        });
+        }
+    });
+    let adding = add_action.pending();
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if adding.get_untracked() {
+            return;
+        }
+        let value = input.get_untracked().trim().to_owned();
+        if value.is_empty() {
+            field_error.set(Some("Enter a domain, such as acme.com.".into()));
+            return;
+        }
+        field_error.set(None);
+        form_error.set(None);
+        add_action.dispatch_local(value);
     };
 
     let on_removed = Callback::new(move |d: Domain| {
@@ -274,7 +276,7 @@ fn DomainsPage() -> impl IntoView {
                 }.into_any(),
             }}
             <div class="actions">
-                {move || has_sso().then(|| view! { <a class="button" href="/sso">"Back to single sign-on"</a> })}
+                {move || has_sso().then(|| view! { <a class="button" href=routes::SSO>"Back to single sign-on"</a> })}
                 {move || success_url().filter(|_| any_verified()).map(|url| view! {
                     <a class="button primary" href=url.clone() on:click=crate::client::embed::close_on_click("done", Some(url))>"Finish and return to the app"</a>
                 })}

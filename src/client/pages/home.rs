@@ -2,6 +2,7 @@
 
 use super::PageHeading;
 use crate::client::api;
+use crate::client::hooks::Latest;
 use crate::client::session::{landing, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -13,22 +14,27 @@ pub fn Home() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let checked = RwSignal::new(false);
-    leptos::task::spawn_local(async move {
-        if let Ok(info) = api::session().await {
-            let to = landing(&info);
-            session.set(info);
-            navigate(
-                to,
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
-        } else {
-            checked.set(true);
-            crate::client::embed::ready();
+    // Cancelled if the admin navigates away before the answer.
+    let check = Latest::new(move |(): &()| {
+        let navigate = navigate.clone();
+        async move {
+            if let Ok(info) = api::session().await {
+                let to = landing(&info);
+                session.set(info);
+                navigate(
+                    to,
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
+            } else {
+                checked.set(true);
+                crate::client::embed::ready();
+            }
         }
     });
+    check.dispatch(());
     move || {
         checked.get().then(|| {
             view! {

@@ -1,6 +1,7 @@
 //! Any address the portal does not know.
 
 use super::PageHeading;
+use crate::client::routes;
 use leptos::prelude::*;
 
 /// The fallback route.
@@ -10,7 +11,7 @@ pub fn NotFound() -> impl IntoView {
         <div class="card">
             <PageHeading text="Page not found"/>
             <p>"This address is not part of the setup portal."</p>
-            <p><a href="/sso">"Go to your single sign-on connections"</a></p>
+            <p><a href=routes::SSO>"Go to your single sign-on connections"</a></p>
         </div>
     }
 }

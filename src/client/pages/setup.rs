@@ -6,6 +6,7 @@ use crate::api::ErrorCode;
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::embed;
+use crate::client::routes;
 use crate::client::session::{landing, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -28,8 +29,10 @@ pub fn Setup() -> impl IntoView {
     // Inside a frame the browser may refuse the session cookie (third-party cookies blocked):
     // the link is then only held, and the page offers it again in a new tab, where it works.
     let blocked = RwSignal::new(None::<String>);
-    match token {
-        Some(token) => leptos::task::spawn_local(async move {
+    // Redeeming uses the link up: a mutation, whatever happens to this page meanwhile.
+    let redeem = Action::new_local(move |token: &String| {
+        let (token, navigate) = (token.clone(), navigate.clone());
+        async move {
             let framed = embed::framed();
             match api::redeem(&token, framed).await {
                 Ok(info) if framed => {
@@ -52,10 +55,9 @@ pub fn Setup() -> impl IntoView {
                             session.lost.set(false);
                             embed::ready();
                             embed::error("cookies_blocked", COOKIES_BLOCKED);
-                            blocked.set(Some(format!(
-                                "/setup?token={}",
-                                js_sys::encode_uri_component(&token)
-                            )));
+                            blocked.set(Some(routes::setup_with_token(&String::from(
+                                js_sys::encode_uri_component(&token),
+                            ))));
                         }
                         Err(e) => {
                             embed::ready();
@@ -92,7 +94,12 @@ pub fn Setup() -> impl IntoView {
                     failure.set(Some(e));
                 }
             }
-        }),
+        }
+    });
+    match token {
+        Some(token) => {
+            redeem.dispatch_local(token);
+        }
         None => {
             embed::ready();
             failure.set(Some(ApiError::Api(crate::api::ErrorDetail::new(

@@ -6,6 +6,7 @@ use crate::client::api;
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::require_session::RequireSession;
 use crate::client::components::sign_in_log::SignInLog;
+use crate::client::routes::{self, Step};
 use crate::client::style::scoped;
 use crate::core::catalog;
 use crate::core::lifecycle::CertState;
@@ -15,12 +16,12 @@ use stylers_macro::style_str;
 /// Where a connection's setup continues.
 pub fn resume_href(c: &Connection) -> String {
     let step = match (c.state, c.saml.is_some() || c.oidc.is_some()) {
-        (ConnectionState::Active, _) => "mapping",
-        (ConnectionState::Configured, _) => "test",
-        (_, true) => "review",
-        _ => "configure",
+        (ConnectionState::Active, _) => Step::Mapping,
+        (ConnectionState::Configured, _) => Step::Test,
+        (_, true) => Step::Review,
+        _ => Step::Configure,
     };
-    format!("/sso/setup/{step}?connection={}", c.id)
+    step.href(&c.id)
 }
 
 /// The connections overview.
@@ -119,8 +120,8 @@ fn ConnectionsList() -> impl IntoView {
                 })}
             </Transition>
             <div class="row">
-                <a class="button primary" href="/sso/setup/provider">"Set up a new connection"</a>
-                <a href="/domains">"Verify your email domains"</a>
+                <a class="button primary" href=routes::NEW_CONNECTION>"Set up a new connection"</a>
+                <a href=routes::DOMAINS>"Verify your email domains"</a>
             </div>
         </div>
     }

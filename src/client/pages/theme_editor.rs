@@ -11,7 +11,9 @@ use super::PageHeading;
 use crate::api::theme::{ProblemKind, Theme, ThemeInput, ThemeProblem};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
+use crate::client::components::field::FieldValue;
 use crate::client::components::require_session::RequireSession;
+use crate::client::hooks::Latest;
 use crate::client::session::use_session;
 use crate::client::style::scoped;
 use crate::core::theme::check;
@@ -39,6 +41,33 @@ fn text(v: String) -> Option<String> {
 }
 
 impl Editor {
+    /// A field's problem, for a [`Field`](crate::client::components::field::Field).
+    fn error(self, key: impl Into<String>) -> Signal<Option<String>> {
+        let key = key.into();
+        Signal::derive(move || self.problem(&key))
+    }
+
+    /// The id of a field's error paragraph: `<key>-error`, dots as dashes, as [`Editor::error_view`].
+    fn error_id(key: &str) -> String {
+        format!("{}-error", key.replace('.', "-"))
+    }
+
+    /// A text token of the theme as a field's value: editing it clears the server's word on it.
+    fn text_value(
+        self,
+        key: &'static str,
+        get: fn(&Theme) -> Option<String>,
+        set: fn(&mut Theme, Option<String>),
+    ) -> FieldValue {
+        FieldValue::new(
+            move || self.theme.with(|t| get(t).unwrap_or_default()),
+            move |v| {
+                self.touched(key);
+                self.theme.update(|t| set(t, text(v)));
+            },
+        )
+    }
+
     /// A field's error paragraph, with the id its input points at (`<key>-error`, dots as dashes).
     fn error_view(self, key: impl Into<String>) -> impl IntoView {
         let key = key.into();
@@ -53,15 +82,6 @@ impl Editor {
     fn invalid(self, key: &str) -> impl Fn() -> Option<&'static str> + Clone + 'static {
         let key = key.to_owned();
         move || self.problem(&key).map(|_| "true")
-    }
-
-    /// `aria-describedby` pointing at a field's error, while it has one.
-    fn described(self, key: &str) -> impl Fn() -> Option<String> + Clone + 'static {
-        let key = key.to_owned();
-        move || {
-            self.problem(&key)
-                .map(|_| format!("{}-error", key.replace('.', "-")))
-        }
     }
 
     /// A server problem is cleared once its field is edited again.
@@ -113,6 +133,9 @@ enum Load {
 #[component]
 fn EditorPage() -> impl IntoView {
     let class = scoped(style_str! {
+        .choices {
+            gap: var(--space-2);
+        }
         .editor {
             display: grid;
             grid-template-columns: minmax(18rem, 26rem) minmax(0, 1fr);
@@ -152,19 +175,21 @@ fn EditorPage() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    leptos::task::spawn_local(async move {
+    // Cancelled if the editor leaves the page first.
+    let loader = Latest::new(move |(): &()| async move {
         let (env, org) = (api::theme().await, api::organization_theme().await);
         match (env, org) {
             (Ok(t), Ok(o)) => {
-                theme.try_set(t);
-                org_theme.try_set((!o.inherited).then_some(o.theme));
-                load.try_set(Load::Ready);
+                theme.set(t);
+                org_theme.set((!o.inherited).then_some(o.theme));
+                load.set(Load::Ready);
             }
             (Err(e), _) | (_, Err(e)) => {
-                load.try_set(Load::Failed(e));
+                load.set(Load::Failed(e));
             }
         }
     });
+    loader.dispatch(());
 
     // The editor itself keeps the published theme (a theme being edited may well be
     // unreadable); the preview wears the edited one, in the mode chosen here.
@@ -199,13 +224,34 @@ fn EditorPage() -> impl IntoView {
     };
 
     let accept_low = RwSignal::new(false);
-    let publishing = RwSignal::new(false);
     let publish_error = RwSignal::new(None::<ApiError>);
+    let publish_action = Action::new_local(move |(to, input): &(Target, ThemeInput)| {
+        let (to, input) = (*to, input.clone());
+        async move {
+            let done = match to {
+                Target::Environment => api::publish_theme(&input).await.map(|_| "Published: every organization of this environment now wears this theme, except those with a theme of their own.".to_owned()),
+                Target::Organization => api::publish_organization_theme(&input).await.map(|o| {
+                    org_theme.set(Some(o.theme));
+                    format!("Published for {} only: its admins now see this theme.", org_name())
+                }),
+            };
+            match done {
+                Ok(message) => {
+                    problems.set(BTreeMap::new());
+                    status.set(message);
+                }
+                Err(e) => {
+                    problems.set(e.fields());
+                    publish_error.set(Some(e));
+                }
+            }
+        }
+    });
+    let publishing = publish_action.pending();
     let publish = move |_| {
         if publishing.get_untracked() {
             return;
         }
-        publishing.set(true);
         publish_error.set(None);
         status.set(String::new());
         let input = ThemeInput {
@@ -213,26 +259,7 @@ fn EditorPage() -> impl IntoView {
             accept_low_contrast: accept_low.get_untracked(),
         };
         let to = target.get_untracked();
-        leptos::task::spawn_local(async move {
-            let done = match to {
-                Target::Environment => api::publish_theme(&input).await.map(|_| "Published: every organization of this environment now wears this theme, except those with a theme of their own.".to_owned()),
-                Target::Organization => api::publish_organization_theme(&input).await.map(|o| {
-                    org_theme.try_set(Some(o.theme));
-                    format!("Published for {} only: its admins now see this theme.", org_name())
-                }),
-            };
-            match done {
-                Ok(message) => {
-                    problems.try_set(BTreeMap::new());
-                    status.try_set(message);
-                }
-                Err(e) => {
-                    problems.try_set(e.fields());
-                    publish_error.try_set(Some(e));
-                }
-            }
-            publishing.try_set(false);
-        });
+        publish_action.dispatch_local((to, input));
     };
 
     let edit_org = move |_| {
@@ -243,29 +270,28 @@ fn EditorPage() -> impl IntoView {
             status.set(format!("Editing {}'s own theme.", org_name()));
         }
     };
-    let removing = RwSignal::new(false);
+    let remove_action = Action::new_local(move |(): &()| async move {
+        match api::remove_organization_theme().await {
+            Ok(()) => {
+                org_theme.set(None);
+                target.set(Target::Environment);
+                status.set(format!(
+                    "{} wears the environment's theme again.",
+                    org_name()
+                ));
+            }
+            Err(e) => {
+                publish_error.set(Some(e));
+            }
+        }
+    });
+    let removing = remove_action.pending();
     let remove_org = move |_| {
         if removing.get_untracked() {
             return;
         }
-        removing.set(true);
         publish_error.set(None);
-        leptos::task::spawn_local(async move {
-            match api::remove_organization_theme().await {
-                Ok(()) => {
-                    org_theme.try_set(None);
-                    target.try_set(Target::Environment);
-                    status.try_set(format!(
-                        "{} wears the environment's theme again.",
-                        org_name()
-                    ));
-                }
-                Err(e) => {
-                    publish_error.try_set(Some(e));
-                }
-            }
-            removing.try_set(false);
-        });
+        remove_action.dispatch_local(());
     };
 
     view! { class=class,
@@ -302,7 +328,7 @@ fn EditorPage() -> impl IntoView {
                             <button type="button" class="button" aria-pressed=move || (!phone.get()).to_string() on:click=move |_| phone.set(false)>"Desktop"</button>
                             <button type="button" class="button" aria-pressed=move || phone.get().to_string() on:click=move |_| phone.set(true)>"Phone"</button>
                         </div>
-                        <div class="stack" style="gap: var(--space-1)">
+                        <div class="stack tight">
                             <label for="preview-screen">"Screen"</label>
                             <select id="preview-screen" data-preview-screen
                                 on:change=move |ev| { if let Some(s) = Screen::parse(&event_target_value(&ev)) { screen.set(s) } }>
@@ -316,7 +342,7 @@ fn EditorPage() -> impl IntoView {
                     </div>
                     <section class="card stack" aria-labelledby="publish-heading">
                         <h2 id="publish-heading">"Publish"</h2>
-                        <fieldset class="stack" style="gap: var(--space-2)">
+                        <fieldset class="stack choices">
                             <legend>"Publish this theme for"</legend>
                             <label>
                                 <input type="radio" name="publish-target" value="environment" data-target="environment"

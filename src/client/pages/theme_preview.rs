@@ -8,7 +8,6 @@ use super::domains::card::DomainCard;
 use super::steps::configure::ConfigureStep;
 use super::steps::mapping::MappingStep;
 use super::steps::provider::ProviderStep;
-use super::wizard::Step;
 use super::{InPreview, PageHeading};
 use crate::api::theme::{Branding, Theme};
 use crate::client::api;
@@ -17,6 +16,7 @@ use crate::client::components::require_session::{RequireSession, SessionEnded};
 use crate::client::components::shell::BrandingOverride;
 use crate::client::components::stepper::Stepper;
 use crate::client::components::test_result::TestResult;
+use crate::client::routes::Step;
 use crate::client::session::now_secs;
 use crate::core::theme::samples;
 use leptos::prelude::*;
@@ -249,7 +249,7 @@ fn PreviewPage() -> impl IntoView {
             t.clear();
         }
         if let Some(b) = branding {
-            b.0.try_set(None);
+            b.0.set(None);
         }
     });
     move || match shown.with(|s| s.as_ref().map(|(_, _, screen)| *screen)) {

@@ -7,74 +7,10 @@ use crate::client::api;
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::require_session::RequireSession;
 use crate::client::components::stepper::Stepper;
+use crate::client::routes::{self, Step};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// The wizard's steps, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    /// Choose the identity provider.
-    Provider,
-    /// Copy our values into the IdP.
-    Configure,
-    /// Give us the IdP's values.
-    Details,
-    /// Review and save.
-    Review,
-    /// A real sign-in round trip.
-    Test,
-    /// How attributes become the profile; activation.
-    Mapping,
-}
-
-impl Step {
-    /// All steps in order.
-    pub const ALL: [Step; 6] = [
-        Step::Provider,
-        Step::Configure,
-        Step::Details,
-        Step::Review,
-        Step::Test,
-        Step::Mapping,
-    ];
-    /// Their titles, for the stepper.
-    pub const TITLES: &'static [&'static str] = &[
-        "Identity provider",
-        "Our values",
-        "Your values",
-        "Review",
-        "Test sign-in",
-        "Attributes",
-    ];
-
-    /// The URL segment.
-    pub fn slug(self) -> &'static str {
-        match self {
-            Step::Provider => "provider",
-            Step::Configure => "configure",
-            Step::Details => "details",
-            Step::Review => "review",
-            Step::Test => "test",
-            Step::Mapping => "mapping",
-        }
-    }
-
-    /// The step for a URL segment.
-    pub fn parse(s: &str) -> Option<Step> {
-        Step::ALL.into_iter().find(|st| st.slug() == s)
-    }
-
-    /// Position, from 0.
-    pub fn index(self) -> usize {
-        Step::ALL.iter().position(|s| *s == self).unwrap_or(0)
-    }
-
-    /// The URL of this step for a connection.
-    pub fn href(self, connection_id: &str) -> String {
-        format!("/sso/setup/{}?connection={connection_id}", self.slug())
-    }
-}
 
 /// The wizard route.
 #[component]
@@ -115,7 +51,7 @@ pub fn Wizard() -> impl IntoView {
                 (Some(Step::Provider), _) => view! { <steps::provider::ProviderStep/> }.into_any(),
                 (Some(step), Some(id)) => view! { <WithConnection step id/> }.into_any(),
                 // Unknown steps, or a later step without a connection, start over.
-                _ => view! { <Redirect path="/sso/setup/provider"/> }.into_any(),
+                _ => view! { <Redirect path=routes::NEW_CONNECTION/> }.into_any(),
             }}
         </RequireSession>
     }
@@ -139,7 +75,7 @@ fn WithConnection(step: Step, id: String) -> impl IntoView {
                         <div class="card">
                             <h1>"We could not load this connection"</h1>
                             <ErrorNotice error=Signal::derive(move || Some(e.clone()))/>
-                            <p><a href="/sso">"Back to your connections"</a></p>
+                            <p><a href=routes::SSO>"Back to your connections"</a></p>
                         </div>
                     }.into_any(),
                 }

@@ -8,6 +8,7 @@ use crate::api::domains::{CheckResult, Domain, DomainState, LookupOutcome};
 use crate::client::api::{self, ApiError};
 use crate::client::components::copy_box::CopyBox;
 use crate::client::components::error_notice::ErrorNotice;
+use crate::client::hooks::Latest;
 use crate::client::style::scoped;
 use crate::core::cert::format_datetime;
 use leptos::prelude::*;
@@ -159,23 +160,15 @@ pub fn DomainCard(
         })
     });
     let has_check = Memo::new(move |_| check_label.with(Option::is_some));
-    let busy = RwSignal::new(false);
     let status = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let confirming = RwSignal::new(false);
-    let removing = RwSignal::new(false);
-
-    let check = {
+    // Both are cancelled with the card: an answer for a card no longer on the page is dropped.
+    let check_run = Latest::new({
         let id = id.clone();
-        move |_| {
-            if busy.get_untracked() {
-                return;
-            }
+        move |(): &()| {
             let id = id.clone();
-            busy.set(true);
-            error.set(None);
-            status.set("Checking DNS…".into());
-            leptos::task::spawn_local(async move {
+            async move {
                 match api::check_domain(&id).await {
                     Ok(d) => {
                         let said = match (&d.last_result, d.state) {
@@ -202,34 +195,45 @@ pub fn DomainCard(
                         error.set(Some(e));
                     }
                 }
-                busy.set(false);
-            });
-        }
-    };
-    let remove = {
-        let id = id.clone();
-        move |_| {
-            if removing.get_untracked() {
-                return;
             }
+        }
+    });
+    let busy = check_run.pending();
+    let check = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        error.set(None);
+        status.set("Checking DNS…".into());
+        check_run.dispatch(());
+    };
+    let remove_run = Latest::new({
+        let id = id.clone();
+        move |(): &()| {
             let id = id.clone();
-            removing.set(true);
-            error.set(None);
-            leptos::task::spawn_local(async move {
+            async move {
                 match api::remove_domain(&id).await {
                     Ok(()) => {
-                        // The card may already be gone (a refresh of the list); the page still says so.
-                        if let Some(d) = current.try_get_untracked() {
-                            on_removed.run(d);
-                        }
+                        on_removed.run(current.get_untracked());
+                        true
                     }
                     Err(e) => {
                         error.set(Some(e));
-                        removing.set(false);
+                        false
                     }
                 }
-            });
+            }
         }
+    });
+    // Stays "Removing…" after success, until the card leaves the page.
+    let (remove_pending, removed) = (remove_run.pending(), remove_run.value());
+    let removing = Signal::derive(move || remove_pending.get() || removed.get() == Some(true));
+    let remove = move |_| {
+        if removing.get_untracked() {
+            return;
+        }
+        error.set(None);
+        remove_run.dispatch(());
     };
 
     let heading = heading_id(&id);
@@ -306,9 +310,7 @@ pub fn DomainCard(
             <div class="actions">
                 {
                     // Created once per mode, so a check does not replace the button that has focus.
-                    let check = check.clone();
                     move || has_check.get().then(|| {
-                        let check = check.clone();
                         view! {
                             <button type="button" class="button primary" data-check
                                 aria-disabled=move || busy.get().then_some("true") on:click=check>
@@ -322,7 +324,7 @@ pub fn DomainCard(
                         <div class="row" role="group" aria-label="Confirm removal">
                             <span>{format!("Remove {display_confirm}?")}</span>
                             <button type="button" class="button" node_ref=confirm_ref data-confirm-remove
-                                aria-disabled=move || removing.get().then_some("true") on:click=remove.clone()>
+                                aria-disabled=move || removing.get().then_some("true") on:click=remove>
                                 {move || if removing.get() { "Removing…" } else { "Remove domain" }}
                             </button>
                             <button type="button" class="button" on:click={

@@ -116,7 +116,7 @@ pub fn HowTo(
         <details>
             <summary>"How do I add a TXT record?"</summary>
             <div class="body">
-                <div class="stack" style="gap: var(--space-1)">
+                <div class="stack tight">
                     <label for=select_id.clone()>"Your DNS host"</label>
                     // `prop:selected` (not the attribute) so a choice made in another card shows here too.
                     <select id=select_id on:change=move |ev| host.set(event_target_value(&ev))>

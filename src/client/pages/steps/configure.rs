@@ -8,7 +8,7 @@ use crate::client::api;
 use crate::client::components::copy_box::CopyBox;
 use crate::client::components::flow_picture::FlowPicture;
 use crate::client::components::guide_step::{copy_count, GuideStepBody};
-use crate::client::pages::wizard::Step;
+use crate::client::routes::{self, Step};
 use crate::client::style::scoped;
 use crate::core::catalog;
 use leptos::prelude::*;
@@ -47,7 +47,7 @@ pub fn ConfigureStep(
                 <p><a href=conn.sp.metadata_url.clone() download="portico-sp-metadata.xml">"Download our SAML metadata XML"</a></p>
             })}
             <div class="actions">
-                <a class="button" href="/sso/setup/provider">"Back"</a>
+                <a class="button" href=routes::NEW_CONNECTION>"Back"</a>
                 <a class="button primary" href=Step::Details.href(&conn.id)>"Continue"</a>
             </div>
         </div>

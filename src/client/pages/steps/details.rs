@@ -8,12 +8,16 @@ use crate::client::api;
 use crate::core::catalog;
 use leptos::prelude::*;
 
-/// Saves the admin's input so far on the server, so an ended session loses nothing.
-pub fn save_draft(connection_id: String, draft: serde_json::Value) {
-    leptos::task::spawn_local(async move {
-        // A failed draft save is not worth interrupting the admin for; the submit reports errors.
-        let _ = api::save_draft(&connection_id, draft).await;
-    });
+/// Saves the admin's input so far on the server, so an ended session loses nothing: dispatch
+/// the draft to it.
+pub fn draft_saver(connection_id: String) -> Action<serde_json::Value, ()> {
+    Action::new_local(move |draft: &serde_json::Value| {
+        let (id, draft) = (connection_id.clone(), draft.clone());
+        async move {
+            // A failed draft save is not worth interrupting the admin for; the submit reports errors.
+            let _ = api::save_draft(&id, draft).await;
+        }
+    })
 }
 
 /// A string field of the stored draft.

@@ -2,14 +2,15 @@
 //! of the IdP's setup guide that explains it. The diagnosis decides which steps apply
 //! (`core::diagnosis`); this file only turns each into a button or a link.
 
-use super::test::start_test;
+use super::test::TestRun;
 use crate::api::guide::GuideTopic;
 use crate::api::portal::Connection;
 use crate::api::signin::{NextStep, NAME_ID_SOURCE};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::guide_step::GuideStepBody;
-use crate::client::pages::wizard::Step;
+use crate::client::hooks::Latest;
+use crate::client::routes::Step;
 use crate::core::catalog;
 use leptos::prelude::*;
 
@@ -39,31 +40,30 @@ pub fn FixActions(
     next: Vec<NextStep>,
 ) -> impl IntoView {
     let idp = catalog::in_sentence(&conn.idp);
-    let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
+    let test_run = TestRun::new(error);
     // One click: read the email from what arrived, save, and run the test again.
     let use_as_email = {
         let (id, mapping) = (conn.id.clone(), conn.attribute_mapping.clone());
-        Action::new_local(move |source: &String| {
+        // Cancelled if the admin leaves first: the test must not start for a page that is gone.
+        Latest::new(move |source: &String| {
             let id = id.clone();
             let mut mapping = mapping.clone();
             mapping.email = Some(source.clone());
-            busy.set(true);
             error.set(None);
             async move {
                 match api::set_mapping(&id, &mapping).await {
-                    Ok(_) => start_test(id, busy, error),
-                    Err(e) => {
-                        error.try_set(Some(e));
-                        busy.try_set(false);
-                    }
+                    Ok(_) => test_run.start(id),
+                    Err(e) => error.set(Some(e)),
                 }
             }
         })
     };
+    let saving = use_as_email.pending();
+    let busy = move || saving.get() || test_run.busy();
     let test_again = {
         let id = conn.id.clone();
-        move |_| start_test(id.clone(), busy, error)
+        move |_| test_run.start(id.clone())
     };
     let elsewhere = next
         .iter()
@@ -88,8 +88,8 @@ pub fn FixActions(
                         .then(|| format!("Saves the mapping and tests again; the email will be {value}"));
                     view! {
                         <button type="button" class=class data-fix="use_as_email" data-source=source.clone()
-                            title=title disabled=move || busy.get()
-                            on:click=move |_| { use_as_email.dispatch_local(source.clone()); }>
+                            title=title disabled=busy
+                            on:click=move |_| { use_as_email.dispatch(source.clone()); }>
                             {what}
                         </button>
                     }
@@ -122,8 +122,8 @@ pub fn FixActions(
                 {elsewhere.then(|| {
                     let class = if take_primary() { "button primary" } else { "button" };
                     view! {
-                        <button type="button" class=class data-fix="test_again" disabled=move || busy.get() on:click=test_again>
-                            {move || if busy.get() { "Starting the test…" } else { "Test again" }}
+                        <button type="button" class=class data-fix="test_again" disabled=busy on:click=test_again>
+                            {move || if busy() { "Starting the test…" } else { "Test again" }}
                         </button>
                     }
                 })}

@@ -2,13 +2,14 @@
 //! received, then activation.
 
 use super::super::PageHeading;
-use super::test::start_test;
+use super::test::TestRun;
 use crate::api::portal::{Connection, ConnectionState, Protocol};
 use crate::api::signin::{AttributeMapping, ReceivedAttribute, TestOutcome, NAME_ID_SOURCE};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::prose::Prose;
-use crate::client::pages::wizard::Step;
+use crate::client::hooks::Latest;
+use crate::client::routes::{self, Step};
 use crate::client::session::use_session;
 use crate::client::style::scoped;
 use crate::core::{catalog, mapping};
@@ -177,7 +178,6 @@ pub fn MappingStep(
     let tested_ok = conn.last_test_result == Some(TestOutcome::Success);
     let error = RwSignal::new(None::<ApiError>);
     let field_errors = RwSignal::new(BTreeMap::<String, String>::new());
-    let busy = RwSignal::new(false);
     let saved = RwSignal::new(false);
     let id = conn.id.clone();
 
@@ -254,22 +254,22 @@ pub fn MappingStep(
     };
 
     let suggest_rows = form.clone();
-    let save = {
+    let test_run = TestRun::new(error);
+    let save_action = {
         let (form, custom_names, id) = (form.clone(), custom_names.clone(), id.clone());
-        move |then_test: bool| {
+        // Cancelled if the admin leaves first: the test must not start for a page that is gone.
+        Latest::new(move |then_test: &bool| {
             let m = to_mapping(&form, &custom_names);
-            let id = id.clone();
-            busy.set(true);
+            let (id, then_test) = (id.clone(), *then_test);
             error.set(None);
             saved.set(false);
-            leptos::task::spawn_local(async move {
+            async move {
                 match api::set_mapping(&id, &m).await {
                     Ok(_) => {
                         field_errors.set(BTreeMap::new());
                         saved.set(true);
                         if then_test {
-                            start_test(id, busy, error);
-                            return;
+                            test_run.start(id);
                         }
                     }
                     Err(e) => {
@@ -277,17 +277,18 @@ pub fn MappingStep(
                         error.set(Some(e));
                     }
                 }
-                busy.set(false);
-            });
-        }
+            }
+        })
     };
-    let activate = {
+    let save = move |then_test: bool| {
+        save_action.dispatch(then_test);
+    };
+    let activate_action = Action::new_local({
         let id = id.clone();
-        move |_| {
+        move |(): &()| {
             let id = id.clone();
-            busy.set(true);
             error.set(None);
-            leptos::task::spawn_local(async move {
+            async move {
                 match api::activate(&id).await {
                     Ok(c) => {
                         if c.state == ConnectionState::Active {
@@ -302,14 +303,15 @@ pub fn MappingStep(
                     }
                     Err(e) => error.set(Some(e)),
                 }
-                busy.set(false);
-            });
+            }
         }
+    });
+    let activate = move |_| {
+        activate_action.dispatch_local(());
     };
-    let save_only = {
-        let save = save.clone();
-        move |_| save(false)
-    };
+    let (saving, activating) = (save_action.pending(), activate_action.pending());
+    let busy = move || saving.get() || activating.get() || test_run.busy();
+    let save_only = move |_| save(false);
     let save_and_test = move |_| save(true);
     let success_url = move || {
         session
@@ -421,8 +423,8 @@ pub fn MappingStep(
             <div class="actions">
                 <a class="button" href=Step::Test.href(&conn.id)>"Back to the test"</a>
                 <div class="row">
-                    <button type="button" class="button" disabled=move || busy.get() on:click=save_only>"Save mapping"</button>
-                    <button type="button" class="button" disabled=move || busy.get() on:click=save_and_test>"Save and test again"</button>
+                    <button type="button" class="button" disabled=busy on:click=save_only>"Save mapping"</button>
+                    <button type="button" class="button" disabled=busy on:click=save_and_test>"Save and test again"</button>
                 </div>
             </div>
             <section aria-labelledby="activate-heading" class="stack">
@@ -433,15 +435,15 @@ pub fn MappingStep(
                             <strong>"Your connection is active. "</strong>"Your users can now sign in through it."
                         </div>
                         <p>"Next, verify the domains of your team's email addresses, so your vendor can match people to your organization: "
-                            <a href="/domains">"Verify your email domains"</a></p>
+                            <a href=routes::DOMAINS>"Verify your email domains"</a></p>
                         {match success_url() {
                             Some(url) => view! { <a class="button primary" href=url.clone() on:click=crate::client::embed::close_on_click("done", Some(url))>"Finish and return to the app"</a> }.into_any(),
-                            None => view! { <a class="button primary" href="/sso" on:click=crate::client::embed::close_on_click("done", None)>"Done"</a> }.into_any(),
+                            None => view! { <a class="button primary" href=routes::SSO on:click=crate::client::embed::close_on_click("done", None)>"Done"</a> }.into_any(),
                         }}
                     }.into_any(),
                     _ if tested_ok => view! {
                         <p>"Your last test succeeded. Activate the connection to let your users sign in through it."</p>
-                        <div><button type="button" class="button primary" data-activate disabled=move || busy.get() on:click=activate.clone()>"Activate connection"</button></div>
+                        <div><button type="button" class="button primary" data-activate disabled=busy on:click=activate>"Activate connection"</button></div>
                     }.into_any(),
                     _ => view! {
                         <p class="muted">"A successful test sign-in is needed before the connection can be activated."</p>

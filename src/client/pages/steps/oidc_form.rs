@@ -1,12 +1,12 @@
 //! OpenID Connect details: issuer (discovery is checked by the server), client ID, and a
 //! write-only client secret.
 
-use super::details::{draft_str, save_draft};
+use super::details::{draft_saver, draft_str};
 use crate::api::portal::{Connection, OidcInput};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::field::{Field, FieldKind};
-use crate::client::pages::wizard::Step;
+use crate::client::routes::Step;
 use crate::core::validate;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -34,14 +34,12 @@ pub fn OidcForm(
     let secret = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let local = RwSignal::new(std::collections::BTreeMap::<&'static str, String>::new());
-    let busy = RwSignal::new(false);
     let id = conn.id.clone();
+    let saver = draft_saver(id.clone());
     let draft = {
-        let id = id.clone();
         Callback::new(move |()| {
             // The secret is never part of a draft.
-            save_draft(
-                id.clone(),
+            saver.dispatch_local(
                 serde_json::json!({ "issuer": issuer.get_untracked(), "client_id": client_id.get_untracked() }),
             );
         })
@@ -74,6 +72,16 @@ pub fn OidcForm(
         }
     };
     let navigate = use_navigate();
+    let save = Action::new_local(move |input: &OidcInput| {
+        let (id, input, navigate) = (id.clone(), input.clone(), navigate.clone());
+        async move {
+            match api::set_oidc(&id, &input).await {
+                Ok(_) => navigate(&Step::Review.href(&id), Default::default()),
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    let busy = save.pending();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut problems = std::collections::BTreeMap::new();
@@ -97,20 +105,12 @@ pub fn OidcForm(
             return;
         }
         draft.run(());
-        busy.set(true);
         let input = OidcInput {
             issuer: issuer.get_untracked(),
             client_id: client_id.get_untracked(),
             client_secret: Some(secret.get_untracked()).filter(|s| !s.trim().is_empty()),
         };
-        let (id, navigate) = (id.clone(), navigate.clone());
-        leptos::task::spawn_local(async move {
-            match api::set_oidc(&id, &input).await {
-                Ok(_) => navigate(&Step::Review.href(&id), Default::default()),
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        save.dispatch_local(input);
     };
     let secret_hint = if secret_set {
         "A client secret is saved for this issuer and client ID. Leave this empty to keep it, or enter a new one to replace it."

@@ -4,7 +4,7 @@ use super::super::PageHeading;
 use crate::api::portal::Protocol;
 use crate::client::api;
 use crate::client::components::error_notice::ErrorNotice;
-use crate::client::pages::wizard::Step;
+use crate::client::routes::Step;
 use crate::client::style::scoped;
 use crate::core::catalog;
 use leptos::prelude::*;
@@ -54,31 +54,38 @@ pub fn ProviderStep() -> impl IntoView {
         }
     });
     let search = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
     let error = RwSignal::new(None);
     let navigate = use_navigate();
+    let create = Action::new_local(move |key: &&'static str| {
+        let (key, navigate) = (*key, navigate.clone());
+        async move {
+            match api::create_connection(key).await {
+                // Stays busy until the next step replaces this one.
+                Ok(c) => {
+                    navigate(&Step::Configure.href(&c.id), Default::default());
+                    true
+                }
+                Err(e) => {
+                    error.set(Some(e));
+                    false
+                }
+            }
+        }
+    });
+    let (pending, created) = (create.pending(), create.value());
+    let busy = Signal::derive(move || pending.get() || created.get() == Some(true));
     let choose = move |key: &'static str| {
         if busy.get_untracked() {
             return;
         }
-        busy.set(true);
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            match api::create_connection(key).await {
-                Ok(c) => navigate(&Step::Configure.href(&c.id), Default::default()),
-                Err(e) => {
-                    error.set(Some(e));
-                    busy.set(false);
-                }
-            }
-        });
+        create.dispatch_local(key);
     };
     let matches = move || search.with(|q| catalog::search(q).collect::<Vec<_>>());
     view! { class=class,
         <div class="card">
             <PageHeading text="Which identity provider does your organization use?"/>
             <p class="muted">"Pick the service your team signs in with. If yours is not listed, choose “Other SAML 2.0” or “Other OpenID Connect”."</p>
-            <div role="search" class="stack" style="gap: var(--space-1)">
+            <div role="search" class="stack tight">
                 <label for="idp-search">"Search identity providers"</label>
                 <input id="idp-search" type="search" placeholder="Okta, Entra ID, Google…" autocomplete="off"
                     prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
@@ -87,7 +94,6 @@ pub fn ProviderStep() -> impl IntoView {
             <ErrorNotice error=error/>
             <ul class="grid" aria-label="Identity providers">
                 {move || matches().into_iter().map(|e| {
-                    let choose = choose.clone();
                     let proto = match e.protocol { Protocol::Saml => "SAML", Protocol::Oidc => "OpenID Connect" };
                     view! { class=class,
                         <li>

@@ -4,7 +4,7 @@ use super::super::PageHeading;
 use crate::api::portal::{Connection, ConnectionState};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
-use crate::client::pages::wizard::Step;
+use crate::client::routes::Step;
 use crate::client::session::now_secs;
 use crate::core::catalog;
 use crate::core::lifecycle::CertState;
@@ -33,14 +33,11 @@ pub fn ReviewStep(
     };
     let state = RwSignal::new(conn.state);
     let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
     let complete = conn.saml.is_some() || conn.oidc.is_some();
     let id = conn.id.clone();
-    let save = move |_| {
-        busy.set(true);
-        error.set(None);
+    let save_action = Action::new_local(move |(): &()| {
         let id = id.clone();
-        leptos::task::spawn_local(async move {
+        async move {
             match api::save_connection(&id).await {
                 Ok(c) => {
                     crate::client::embed::send(
@@ -53,8 +50,12 @@ pub fn ReviewStep(
                 }
                 Err(e) => error.set(Some(e)),
             }
-            busy.set(false);
-        });
+        }
+    });
+    let busy = save_action.pending();
+    let save = move |_| {
+        error.set(None);
+        save_action.dispatch_local(());
     };
     let summary = match (&conn.saml, &conn.oidc) {
         (Some(s), _) => view! {
@@ -123,7 +124,7 @@ pub fn ReviewStep(
                     view! { <a class="button primary" href=Step::Test.href(&test_id)>"Next: test sign-in"</a> }.into_any()
                 } else {
                     view! {
-                        <button type="button" class="button primary" disabled=move || busy.get() || !complete on:click=save.clone()>
+                        <button type="button" class="button primary" disabled=move || busy.get() || !complete on:click=save>
                             {move || if busy.get() { "Saving…" } else { "Save connection" }}
                         </button>
                     }.into_any()

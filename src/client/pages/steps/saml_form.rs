@@ -1,13 +1,14 @@
 //! SAML details: metadata URL, metadata file (upload, drop or paste), or fields by hand.
 //! The method the IdP's catalog entry says it delivers comes first.
 
-use super::details::{draft_str, save_draft};
+use super::details::{draft_saver, draft_str};
 use crate::api::portal::{Connection, SamlInput, SamlInputMethod};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::field::{Field, FieldKind};
+use crate::client::hooks::{pause, Latest};
 use crate::client::inspect::{self, Summary};
-use crate::client::pages::wizard::Step;
+use crate::client::routes::Step;
 use crate::client::style::scoped;
 use crate::core::catalog::{self, MetadataDelivery};
 use leptos::prelude::*;
@@ -30,38 +31,6 @@ fn method_label(m: SamlInputMethod) -> &'static str {
         SamlInputMethod::MetadataXml => "Upload or paste a metadata file",
         SamlInputMethod::Manual => "Enter the fields by hand",
     }
-}
-
-/// Reads a dropped or chosen file as text into `target`.
-///
-/// `name` is set only once the text is in place, so "Read <file>" never precedes the content.
-/// `instant` is raised so that the new text is inspected at once rather than after the typing pause.
-fn read_file(
-    file: web_sys::File,
-    target: RwSignal<String>,
-    name: RwSignal<Option<String>>,
-    reading: RwSignal<bool>,
-    instant: StoredValue<bool>,
-) {
-    reading.set(true);
-    leptos::task::spawn_local(async move {
-        match wasm_bindgen_futures::JsFuture::from(file.text())
-            .await
-            .ok()
-            .and_then(|t| t.as_string())
-        {
-            Some(text) => {
-                instant.set_value(true);
-                target.set(text);
-                name.set(Some(format!("Read {}", file.name())));
-            }
-            None => name.set(Some(format!(
-                "Could not read {}. Try again, or paste its contents below.",
-                file.name()
-            ))),
-        }
-        reading.set(false);
-    });
 }
 
 /// The SAML form.
@@ -91,6 +60,14 @@ pub fn SamlForm(
         .methods label:has(input:checked) {
             border-color: var(--color-primary);
             background: var(--color-surface-alt);
+        }
+        .plain {
+            border: 0;
+            padding: 0;
+            margin: 0;
+        }
+        .choice {
+            font-weight: 400;
         }
         .drop {
             border: 2px dashed var(--color-border);
@@ -161,24 +138,19 @@ pub fn SamlForm(
     let choices = RwSignal::new(Vec::<(String, Option<String>)>::new());
     let choice = RwSignal::new(None::<String>);
     let over = RwSignal::new(false);
-    let reading = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
     let id = conn.id.clone();
+    let saver = draft_saver(id.clone());
     let draft = {
-        let id = id.clone();
         Callback::new(move |()| {
-            save_draft(
-                id.clone(),
-                serde_json::json!({
-                    "method": method_slug(method.get_untracked()),
-                    "metadata_url": metadata_url.get_untracked(),
-                    "metadata_xml": metadata_xml.get_untracked(),
-                    "sso_url": sso_url.get_untracked(),
-                    "idp_entity_id": entity_id.get_untracked(),
-                    "certificate": certificate.get_untracked(),
-                }),
-            )
+            saver.dispatch_local(serde_json::json!({
+                "method": method_slug(method.get_untracked()),
+                "metadata_url": metadata_url.get_untracked(),
+                "metadata_xml": metadata_xml.get_untracked(),
+                "sso_url": sso_url.get_untracked(),
+                "idp_entity_id": entity_id.get_untracked(),
+                "certificate": certificate.get_untracked(),
+            }));
         })
     };
     let field_error = move |name: &'static str| {
@@ -189,33 +161,22 @@ pub fn SamlForm(
     let local_error = RwSignal::new(None::<String>);
     let inspection = RwSignal::new(None::<Summary>);
     let instant = StoredValue::new(false);
-    // Bumped on every new input and on submit, so that a late answer for older input is dropped.
-    let generation = StoredValue::new(0u64);
     let xml_error = Signal::derive(move || {
         local_error
             .get()
             .or_else(|| error.with(|e| e.as_ref().and_then(|e| e.field("metadata_xml"))))
     });
-    let run_inspection = move |gen: u64, delay_ms: u32, entity: Option<String>| {
-        leptos::task::spawn_local(async move {
-            if delay_ms > 0 {
-                gloo_timers::future::TimeoutFuture::new(delay_ms).await;
-                // The form may be gone by now (the admin moved on): then there is nothing to do.
-                if generation.try_get_value() != Some(gen) {
-                    return;
-                }
-            }
-            let Some(xml) = metadata_xml.try_get_untracked() else {
-                return;
-            };
+    // Only the latest input's answer counts: new input (or a submit) aborts the run before,
+    // and leaving the form aborts the current one. Typing is debounced by the pause.
+    let inspector = Latest::new(move |(delay_ms, entity): &(u32, Option<String>)| {
+        let (delay_ms, entity) = (*delay_ms, entity.clone());
+        async move {
+            pause(delay_ms).await;
+            let xml = metadata_xml.get_untracked();
             if xml.trim().is_empty() {
                 return;
             }
-            let answer = inspect::inspect(xml, entity.clone()).await;
-            if generation.try_get_value() != Some(gen) {
-                return;
-            }
-            match answer {
+            match inspect::inspect(xml, entity.clone()).await {
                 Some(Ok(summary)) => {
                     local_error.set(None);
                     inspection.set(Some(summary));
@@ -235,48 +196,74 @@ pub fn SamlForm(
                 }
                 None => {}
             }
-        });
-    };
-    Effect::new(move |prev: Option<()>| {
-        metadata_xml.track();
-        if prev.is_none() {
-            return;
         }
-        generation.update_value(|g| *g += 1);
-        local_error.set(None);
-        inspection.set(None);
-        let delay = if instant.get_value() { 0 } else { 400 };
-        instant.set_value(false);
-        run_inspection(generation.get_value(), delay, None);
     });
+    Effect::watch(
+        move || metadata_xml.track(),
+        move |_, _, _| {
+            local_error.set(None);
+            inspection.set(None);
+            let delay = if instant.get_value() { 0 } else { 400 };
+            instant.set_value(false);
+            inspector.dispatch_after(delay, None);
+        },
+        false,
+    );
     // Picking one identity provider of a federation file: inspect that one.
-    Effect::new(move |prev: Option<()>| {
-        let picked = choice.get();
-        if prev.is_none()
-            || picked.is_none()
-            || method.get_untracked() != SamlInputMethod::MetadataXml
-        {
-            return;
-        }
-        generation.update_value(|g| *g += 1);
-        run_inspection(generation.get_value(), 0, picked);
-    });
+    Effect::watch(
+        move || choice.get(),
+        move |picked, _, _| {
+            if picked.is_none() || method.get_untracked() != SamlInputMethod::MetadataXml {
+                return;
+            }
+            inspector.dispatch_after(0, picked.clone());
+        },
+        false,
+    );
     // A file read into the textarea is input too: keep it.
-    Effect::new(move |prev: Option<()>| {
-        metadata_xml.track();
-        metadata_url.track();
-        if prev.is_some() {
+    Effect::watch(
+        move || {
+            metadata_xml.track();
+            metadata_url.track();
+        },
+        move |_, _, _| {
             choices.set(Vec::new());
             choice.set(None);
-        }
-        if prev.is_some() && file_name.get_untracked().is_some() {
-            draft.run(());
+            if file_name.get_untracked().is_some() {
+                draft.run(());
+            }
+        },
+        false,
+    );
+    // Reads a dropped or chosen file as text into the XML box. The name is set only once the
+    // text is in place, so "Read <file>" never precedes the content; `instant` is raised so that
+    // the new text is inspected at once rather than after the typing pause. A newer file (or
+    // leaving the form) aborts the read of the one before.
+    let file_read = Latest::new(move |file: &web_sys::File| {
+        let file = file.clone();
+        async move {
+            match wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|t| t.as_string())
+            {
+                Some(text) => {
+                    instant.set_value(true);
+                    metadata_xml.set(text);
+                    file_name.set(Some(format!("Read {}", file.name())));
+                }
+                None => file_name.set(Some(format!(
+                    "Could not read {}. Try again, or paste its contents below.",
+                    file.name()
+                ))),
+            }
         }
     });
+    let reading = file_read.pending();
     let on_file = move |ev: leptos::ev::Event| {
         let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
         if let Some(file) = input.and_then(|i| i.files()).and_then(|f| f.get(0)) {
-            read_file(file, metadata_xml, file_name, reading, instant);
+            file_read.dispatch(file);
         }
     };
     let on_drop = move |ev: leptos::ev::DragEvent| {
@@ -287,16 +274,28 @@ pub fn SamlForm(
             .and_then(|dt| dt.files())
             .and_then(|f| f.get(0))
         {
-            read_file(file, metadata_xml, file_name, reading, instant);
+            file_read.dispatch(file);
         }
     };
     let navigate = use_navigate();
+    let save = Action::new_local(move |input: &SamlInput| {
+        let (id, input, navigate) = (id.clone(), input.clone(), navigate.clone());
+        async move {
+            match api::set_saml(&id, &input).await {
+                Ok(_) => navigate(&Step::Review.href(&id), Default::default()),
+                Err(e) => {
+                    choices.set(e.entity_choices());
+                    error.set(Some(e));
+                }
+            }
+        }
+    });
+    let busy = save.pending();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         draft.run(());
-        busy.set(true);
         error.set(None);
-        generation.update_value(|g| *g += 1);
+        inspector.cancel();
         local_error.set(None);
         let m = method.get_untracked();
         let some = |s: RwSignal<String>| Some(s.get_untracked());
@@ -325,17 +324,7 @@ pub fn SamlForm(
                 choice.get_untracked()
             },
         };
-        let (id, navigate) = (id.clone(), navigate.clone());
-        leptos::task::spawn_local(async move {
-            match api::set_saml(&id, &input).await {
-                Ok(_) => navigate(&Step::Review.href(&id), Default::default()),
-                Err(e) => {
-                    choices.set(e.entity_choices());
-                    error.set(Some(e));
-                }
-            }
-            busy.set(false);
-        });
+        save.dispatch_local(input);
     };
     view! { class=class,
         <form class="stack" on:submit=submit novalidate>
@@ -394,12 +383,12 @@ pub fn SamlForm(
                 }.into_any(),
             }}
             {move || (!choices.with(Vec::is_empty) && method.get() != SamlInputMethod::Manual).then(|| view! { class=class,
-                <fieldset class="stack" style="border: 0; padding: 0; margin: 0">
+                <fieldset class="stack plain">
                     <legend><strong>"This file lists several identity providers. Which one is yours?"</strong></legend>
                     {choices.get().into_iter().map(|(id, name)| {
                         let value = id.clone();
-                        view! {
-                            <label style="font-weight: 400">
+                        view! { class=class,
+                            <label class="choice">
                                 <input type="radio" name="saml-entity" value=id.clone()
                                     prop:checked={ let v = value.clone(); move || choice.get().as_deref() == Some(v.as_str()) }
                                     on:change=move |_| choice.set(Some(value.clone()))/>

@@ -9,8 +9,9 @@ use crate::api::signin::TestOutcome;
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::test_result::TestResult;
+use crate::client::hooks::Latest;
 use crate::client::pages::steps::fix_actions::{FixActions, GuideExcerpt};
-use crate::client::pages::wizard::Step;
+use crate::client::routes::Step;
 use crate::core::catalog;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -20,69 +21,92 @@ const POPUP_WAIT_MS: u32 = 15 * 60 * 1000;
 /// How often the frame asks whether the test in the new tab has an answer.
 const POPUP_POLL_MS: u32 = 2000;
 
-/// Sends the browser to the IdP for a new test. Shared with the mapping step's "test again".
+/// Starting test sign-ins: sends the browser to the IdP for a new test. Shared with the mapping
+/// step's "test again" and the fix buttons.
 ///
 /// Inside a vendor's page (an iframe), identity providers refuse to show their sign-in page, so
 /// the test runs in a new tab instead: it is opened at once, while the click still counts as
-/// the admin's (browsers block tabs opened later), and this page waits for the answer.
-pub fn start_test(id: String, busy: RwSignal<bool>, error: RwSignal<Option<ApiError>>) {
-    busy.set(true);
-    error.set(None);
-    let popup = if crate::client::embed::framed() {
-        web_sys::window().and_then(|w| {
-            w.open_with_url_and_target("about:blank", "_blank")
-                .ok()
-                .flatten()
-        })
-    } else {
-        None
-    };
-    leptos::task::spawn_local(async move {
-        match api::start_test(&id).await {
-            Ok(started) => match popup {
-                Some(tab) => {
-                    let _ = tab.location().set_href(&started.url);
-                    wait_for_answer(id, started.test_id, busy).await;
-                }
-                // A full navigation: the IdP's sign-in page cannot live inside our app.
-                None => {
-                    if let Some(w) = web_sys::window() {
-                        let _ = w.location().assign(&started.url);
-                    }
-                }
-            },
-            Err(e) => {
-                if let Some(tab) = popup {
-                    let _ = tab.close();
-                }
-                error.try_set(Some(e));
-                busy.try_set(false);
-            }
-        }
-    });
+/// the admin's (browsers block tabs opened later), and this page waits for the answer. Leaving
+/// the page stops the waiting (the run is cancelled with the component).
+#[derive(Clone, Copy)]
+pub struct TestRun {
+    /// `true` once the browser is on its way to the IdP or the result (stay busy until then).
+    run: Latest<String, bool>,
 }
 
-/// Polls a test run in another tab until the IdP has answered, then shows its result here.
-async fn wait_for_answer(connection_id: String, test_id: String, busy: RwSignal<bool>) {
+impl TestRun {
+    /// A starter that reports a refused start in `error`.
+    pub fn new(error: RwSignal<Option<ApiError>>) -> Self {
+        let run = Latest::new(move |id: &String| {
+            error.set(None);
+            // Opened now, synchronously with the click (see above).
+            let popup = if crate::client::embed::framed() {
+                web_sys::window().and_then(|w| {
+                    w.open_with_url_and_target("about:blank", "_blank")
+                        .ok()
+                        .flatten()
+                })
+            } else {
+                None
+            };
+            let id = id.clone();
+            async move {
+                match api::start_test(&id).await {
+                    Ok(started) => match popup {
+                        Some(tab) => {
+                            let _ = tab.location().set_href(&started.url);
+                            wait_for_answer(id, started.test_id).await
+                        }
+                        // A full navigation: the IdP's sign-in page cannot live inside our app.
+                        None => {
+                            if let Some(w) = web_sys::window() {
+                                let _ = w.location().assign(&started.url);
+                            }
+                            true
+                        }
+                    },
+                    Err(e) => {
+                        if let Some(tab) = popup {
+                            let _ = tab.close();
+                        }
+                        error.set(Some(e));
+                        false
+                    }
+                }
+            }
+        });
+        Self { run }
+    }
+
+    /// Starts a test of the connection `id`.
+    pub fn start(&self, id: String) {
+        self.run.dispatch(id);
+    }
+
+    /// Whether a test is starting or awaited.
+    pub fn busy(&self) -> bool {
+        self.run.pending().get() || self.run.value().with(|v| *v == Some(true))
+    }
+}
+
+/// Polls a test run in another tab until the IdP has answered, then shows its result here
+/// (`true`); `false` when the server's limit passed without an answer.
+async fn wait_for_answer(connection_id: String, test_id: String) -> bool {
     let mut waited = 0;
     while waited < POPUP_WAIT_MS {
         gloo_timers::future::TimeoutFuture::new(POPUP_POLL_MS).await;
         waited += POPUP_POLL_MS;
-        // The admin may have left this page meanwhile: then there is nobody to show it to.
-        if busy.try_get_untracked().is_none() {
-            return;
-        }
         if let Ok(t) = api::test(&connection_id, &test_id).await {
             if t.outcome != TestOutcome::Pending {
                 let href = format!("{}&test={test_id}", Step::Test.href(&connection_id));
                 if let Some(w) = web_sys::window() {
                     let _ = w.location().assign(&href);
                 }
-                return;
+                return true;
             }
         }
     }
-    busy.try_set(false);
+    false
 }
 
 /// Whether this tab was opened by the portal's own page to run a test (see [`start_test`]):
@@ -139,8 +163,9 @@ pub fn TestStep(
                 .or_else(|| last.clone())
         }
     });
-    let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
+    let test_run = TestRun::new(error);
+    let busy = move || test_run.busy();
     let id = conn.id.clone();
     let result = LocalResource::new({
         let id = id.clone();
@@ -168,7 +193,7 @@ pub fn TestStep(
     };
     let start = {
         let id = id.clone();
-        move |_| start_test(id.clone(), busy, error)
+        move |_| test_run.start(id.clone())
     };
     let mapping_href = Step::Mapping.href(&conn.id);
     let conn_for_fix = conn.clone();
@@ -184,11 +209,11 @@ pub fn TestStep(
             <ErrorNotice error=error/>
             <div class="actions">
                 <a class="button" href=Step::Review.href(&conn.id)>"Back to review"</a>
-                <button type="button" class="button primary" data-start-test disabled=move || busy.get() || !complete on:click=start>
-                    {move || if busy.get() { format!("Opening {idp}…") } else { format!("Test sign-in with {idp}") }}
+                <button type="button" class="button primary" data-start-test disabled=move || busy() || !complete on:click=start>
+                    {move || if busy() { format!("Opening {idp}…") } else { format!("Test sign-in with {idp}") }}
                 </button>
             </div>
-            {move || (busy.get() && crate::client::embed::framed()).then(|| view! {
+            {move || (busy() && crate::client::embed::framed()).then(|| view! {
                 <p class="notice warning" role="status" data-test-in-tab>{format!("Sign in with {idp} in the new tab. This page shows the result as soon as {idp} answers.")}</p>
             })}
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading the result…"</p> }>
@@ -214,7 +239,7 @@ pub fn TestStep(
                                 </section>
                             }.into_any()
                         }
-                        Ok(None) => view! { <p class="muted">{move || if busy.get() { "Waiting for the answer…" } else { "No test yet." }}</p> }.into_any(),
+                        Ok(None) => view! { <p class="muted">{move || if busy() { "Waiting for the answer…" } else { "No test yet." }}</p> }.into_any(),
                         Err(e) => view! { <ErrorNotice error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                     }
                 })}}

@@ -1,9 +1,10 @@
 //! The editor's controls for what is not a colour: help contacts, footer links, logos, favicon,
 //! an uploaded font, and the custom CSS snippet.
 
-use super::{text, Editor};
+use super::Editor;
 use crate::api::theme::{FooterLink, Theme};
 use crate::client::api;
+use crate::client::components::field::{Field, FieldKind, FieldValue};
 use crate::client::style::scoped;
 use crate::core::theme::{ASSET_PREFIX, CUSTOM_CSS_MAX, FOOTER_LINKS_MAX};
 use leptos::prelude::*;
@@ -29,11 +30,6 @@ pub fn ContentControls() -> impl IntoView {
     let Some(ed) = use_context::<Editor>() else {
         return ().into_any();
     };
-    let email = move || {
-        ed.theme
-            .with(|t| t.support_email.clone().unwrap_or_default())
-    };
-    let url = move || ed.theme.with(|t| t.support_url.clone().unwrap_or_default());
     let count = move || ed.theme.with(|t| t.footer_links.len());
     let add = move |_| {
         ed.touched("footer_links");
@@ -47,20 +43,14 @@ pub fn ContentControls() -> impl IntoView {
     view! { class=class,
         <fieldset class="stack">
             <legend>"Help and footer"</legend>
-            <div class="stack" style="gap: var(--space-1)">
-                <label for="theme-support-email">"Support email"</label>
-                <input type="email" id="theme-support-email" autocomplete="off" placeholder="it-help@vendor.com"
-                    aria-invalid=ed.invalid("support_email") aria-describedby=ed.described("support_email")
-                    prop:value=email on:input=move |ev| { ed.touched("support_email"); ed.theme.update(|t| t.support_email = text(event_target_value(&ev))) }/>
-                {ed.error_view("support_email")}
-            </div>
-            <div class="stack" style="gap: var(--space-1)">
-                <label for="theme-support-url">"Help center URL"</label>
-                <input type="url" id="theme-support-url" autocomplete="off" placeholder="https://vendor.com/help/sso"
-                    aria-invalid=ed.invalid("support_url") aria-describedby=ed.described("support_url")
-                    prop:value=url on:input=move |ev| { ed.touched("support_url"); ed.theme.update(|t| t.support_url = text(event_target_value(&ev))) }/>
-                {ed.error_view("support_url")}
-            </div>
+            <Field id="theme-support-email" label="Support email" kind=FieldKind::Email
+                placeholder="it-help@vendor.com" error_id=Editor::error_id("support_email")
+                value=ed.text_value("support_email", |t| t.support_email.clone(), |t, v| t.support_email = v)
+                error=ed.error("support_email")/>
+            <Field id="theme-support-url" label="Help center URL" kind=FieldKind::Url
+                placeholder="https://vendor.com/help/sso" error_id=Editor::error_id("support_url")
+                value=ed.text_value("support_url", |t| t.support_url.clone(), |t, v| t.support_url = v)
+                error=ed.error("support_url")/>
             <p class="muted">"Footer links, such as your terms and privacy policy:"</p>
             // Links are edited in place by position; the list is short (at most five).
             {move || (0..count()).map(|i| view! { <FooterLinkRow index=i/> }).collect_view()}
@@ -76,6 +66,11 @@ pub fn ContentControls() -> impl IntoView {
 
 #[component]
 fn FooterLinkRow(index: usize) -> impl IntoView {
+    let class = scoped(style_str! {
+        .end {
+            align-self: end;
+        }
+    });
     let Some(ed) = use_context::<Editor>() else {
         return ().into_any();
     };
@@ -108,25 +103,15 @@ fn FooterLinkRow(index: usize) -> impl IntoView {
         });
     };
     let (lk, uk) = (label_key.clone(), url_key.clone());
-    view! {
+    view! { class=class,
         <div class="link" data-footer-link=index>
-            <div class="stack" style="gap: var(--space-1)">
-                <label for=format!("footer-{index}-label")>{format!("Link {} text", index + 1)}</label>
-                <input type="text" id=format!("footer-{index}-label") autocomplete="off" placeholder="Privacy"
-                    aria-invalid=ed.invalid(&label_key) aria-describedby=ed.described(&label_key)
-                    prop:value=move || get(|l| l.label.clone())
-                    on:input=move |ev| { ed.touched(&lk); set(event_target_value(&ev), false) }/>
-                {ed.error_view(label_key.clone())}
-            </div>
-            <div class="stack" style="gap: var(--space-1)">
-                <label for=format!("footer-{index}-url")>{format!("Link {} address", index + 1)}</label>
-                <input type="url" id=format!("footer-{index}-url") autocomplete="off" placeholder="https://vendor.com/privacy"
-                    aria-invalid=ed.invalid(&url_key) aria-describedby=ed.described(&url_key)
-                    prop:value=move || get(|l| l.url.clone())
-                    on:input=move |ev| { ed.touched(&uk); set(event_target_value(&ev), true) }/>
-                {ed.error_view(url_key.clone())}
-            </div>
-            <button type="button" class="button" style="align-self: end" aria-label=format!("Remove link {}", index + 1) on:click=remove>"Remove"</button>
+            <Field id=format!("footer-{index}-label") label=format!("Link {} text", index + 1)
+                placeholder="Privacy" error_id=Editor::error_id(&label_key) error=ed.error(label_key.clone())
+                value=FieldValue::new(move || get(|l| l.label.clone()), move |v| { ed.touched(&lk); set(v, false) })/>
+            <Field id=format!("footer-{index}-url") label=format!("Link {} address", index + 1) kind=FieldKind::Url
+                placeholder="https://vendor.com/privacy" error_id=Editor::error_id(&url_key) error=ed.error(url_key.clone())
+                value=FieldValue::new(move || get(|l| l.url.clone()), move |v| { ed.touched(&uk); set(v, true) })/>
+            <button type="button" class="button end" aria-label=format!("Remove link {}", index + 1) on:click=remove>"Remove"</button>
         </div>
     }
     .into_any()
@@ -240,8 +225,31 @@ fn AssetControl(
     };
     let key = slot.key();
     let id = format!("theme-asset-{}", key.replace('_', "-"));
-    let busy = RwSignal::new(false);
     let current = move || ed.theme.with(|t| slot.get(t));
+    let upload = Action::new_local(
+        move |(file, input): &(web_sys::File, web_sys::HtmlInputElement)| {
+            let (file, input) = (file.clone(), input.clone());
+            async move {
+                match api::upload_theme_asset(slot.kind(), &file).await {
+                    Ok(a) => {
+                        ed.theme.update(|t| slot.set(t, Some(a.id)));
+                    }
+                    Err(e) => {
+                        let message = e
+                            .field("file")
+                            .or_else(|| e.field("kind"))
+                            .unwrap_or_else(|| e.message());
+                        ed.problems.update(|p| {
+                            p.insert(key.to_owned(), message);
+                        });
+                    }
+                }
+                // The same file chosen again after a fix must fire `change` again.
+                input.set_value("");
+            }
+        },
+    );
+    let busy = upload.pending();
     let on_change = move |ev: leptos::ev::Event| {
         let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
         let Some(input) = input else { return };
@@ -249,26 +257,7 @@ fn AssetControl(
             return;
         };
         ed.touched(key);
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match api::upload_theme_asset(slot.kind(), &file).await {
-                Ok(a) => {
-                    ed.theme.try_update(|t| slot.set(t, Some(a.id)));
-                }
-                Err(e) => {
-                    let message = e
-                        .field("file")
-                        .or_else(|| e.field("kind"))
-                        .unwrap_or_else(|| e.message());
-                    ed.problems.try_update(|p| {
-                        p.insert(key.to_owned(), message);
-                    });
-                }
-            }
-            busy.try_set(false);
-            // The same file chosen again after a fix must fire `change` again.
-            input.set_value("");
-        });
+        upload.dispatch_local((file, input));
     };
     let remove = move |_| {
         ed.touched(key);
@@ -276,7 +265,7 @@ fn AssetControl(
     };
     let hint_id = format!("{id}-hint");
     view! { class=class,
-        <div class="stack" style="gap: var(--space-1)" data-asset=key>
+        <div class="stack tight" data-asset=key>
             <label for=id.clone()>{slot.label()}</label>
             <p id=hint_id.clone() class="muted">{slot.hint()}</p>
             <div class="current">
@@ -306,20 +295,16 @@ pub fn CustomCssControl() -> impl IntoView {
     let Some(ed) = use_context::<Editor>() else {
         return ().into_any();
     };
-    let value = move || ed.theme.with(|t| t.custom_css.clone().unwrap_or_default());
+    let hint = format!(
+        "For the last details the tokens do not cover. It applies inside the portal only; no @import, and url() only to your uploaded files. Up to {} KB.",
+        CUSTOM_CSS_MAX / 1024
+    );
     view! {
         <fieldset class="stack">
             <legend>"Custom CSS"</legend>
-            <p id="theme-custom-css-hint" class="muted">{format!(
-                "For the last details the tokens do not cover. It applies inside the portal only; no @import, and url() only to your uploaded files. Up to {} KB.",
-                CUSTOM_CSS_MAX / 1024
-            )}</p>
-            <label for="theme-custom-css">"CSS"</label>
-            <textarea id="theme-custom-css" class="mono" rows="6" spellcheck="false"
-                aria-invalid=ed.invalid("custom_css")
-                aria-describedby=move || if ed.problem("custom_css").is_some() { "theme-custom-css-hint custom_css-error" } else { "theme-custom-css-hint" }
-                prop:value=value on:input=move |ev| { ed.touched("custom_css"); ed.theme.update(|t| t.custom_css = text(event_target_value(&ev))) }></textarea>
-            {ed.error_view("custom_css")}
+            <Field id="theme-custom-css" label="CSS" kind=FieldKind::Multiline hint
+                error_id=Editor::error_id("custom_css") error=ed.error("custom_css")
+                value=ed.text_value("custom_css", |t| t.custom_css.clone(), |t, v| t.custom_css = v)/>
         </fieldset>
     }
     .into_any()

@@ -2,6 +2,7 @@
 
 use super::Editor;
 use crate::client::pages::theme_preview::{PreviewMessage, Screen};
+use crate::client::routes;
 use crate::client::style::scoped;
 use crate::core::theme::contrast_pairs;
 use leptos::prelude::*;
@@ -81,7 +82,7 @@ pub fn Preview(
         }
     });
     view! { class=class,
-        <iframe node_ref=frame class="frame" class:phone=move || phone.get() src="/theme/preview" data-theme-preview
+        <iframe node_ref=frame class="frame" class:phone=move || phone.get() src=routes::THEME_PREVIEW data-theme-preview
             title="Preview of the portal's screens in this theme"
             style:block-size=move || format!("{}px", height.get())></iframe>
     }

@@ -1,0 +1,89 @@
+//! The portal's paths, in one place: the wizard's steps and every screen a link or a redirect
+//! points at. Pages and the wizard's steps import this module; it imports none of them, so
+//! there is no cycle between the wizard and its steps.
+//!
+//! The router's own table (`client::mod`) keeps its literal paths: `path!` wants literals.
+
+/// The home screen: what this link may do.
+pub const HOME: &str = "/";
+/// The single sign-on overview: the organization's connections.
+pub const SSO: &str = "/sso";
+/// Email domain verification.
+pub const DOMAINS: &str = "/domains";
+/// The theme editor.
+pub const THEME: &str = "/theme";
+/// The theme editor's sample pages, shown in its preview frame.
+pub const THEME_PREVIEW: &str = "/theme/preview";
+/// Starting a new connection: the wizard's first step, which needs no connection yet.
+pub const NEW_CONNECTION: &str = "/sso/setup/provider";
+
+/// The setup link that exchanges `token` for a session (already URI-encoded by the caller
+/// when it came from outside).
+pub fn setup_with_token(encoded_token: &str) -> String {
+    format!("/setup?token={encoded_token}")
+}
+
+/// The wizard's steps, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Choose the identity provider.
+    Provider,
+    /// Copy our values into the IdP.
+    Configure,
+    /// Give us the IdP's values.
+    Details,
+    /// Review and save.
+    Review,
+    /// A real sign-in round trip.
+    Test,
+    /// How attributes become the profile; activation.
+    Mapping,
+}
+
+impl Step {
+    /// All steps in order.
+    pub const ALL: [Step; 6] = [
+        Step::Provider,
+        Step::Configure,
+        Step::Details,
+        Step::Review,
+        Step::Test,
+        Step::Mapping,
+    ];
+    /// Their titles, for the stepper.
+    pub const TITLES: &'static [&'static str] = &[
+        "Identity provider",
+        "Our values",
+        "Your values",
+        "Review",
+        "Test sign-in",
+        "Attributes",
+    ];
+
+    /// The URL segment.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Step::Provider => "provider",
+            Step::Configure => "configure",
+            Step::Details => "details",
+            Step::Review => "review",
+            Step::Test => "test",
+            Step::Mapping => "mapping",
+        }
+    }
+
+    /// The step for a URL segment.
+    pub fn parse(s: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|st| st.slug() == s)
+    }
+
+    /// Position, from 0.
+    pub fn index(self) -> usize {
+        Step::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    /// The URL of this step for a connection.
+    pub fn href(self, connection_id: &str) -> String {
+        format!("/sso/setup/{}?connection={connection_id}", self.slug())
+    }
+}
