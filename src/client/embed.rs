@@ -8,7 +8,6 @@
 
 use crate::api::embed::{EmbedEvent, EventData};
 use crate::client::api;
-use crate::client::session::use_session;
 use leptos::prelude::*;
 use std::cell::RefCell;
 use wasm_bindgen::closure::Closure;
@@ -316,26 +315,4 @@ fn watch_height() {
     if let Some(w) = web_sys::window() {
         let _ = w.request_animation_frame(observe.unchecked_ref());
     }
-}
-
-/// Reports screen changes and readiness; rendered once, inside the router.
-#[component]
-pub fn EmbedEvents() -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
-    let session = use_session();
-    Effect::new(move |_| {
-        let path = location.pathname.get();
-        if framed() {
-            send(EventData::StepChanged {
-                step: crate::core::embed::step_name(&path),
-                path,
-            });
-        }
-    });
-    Effect::new(move |_| {
-        let known = session.info.with(Option::is_some);
-        if known || session.lost.get() {
-            ready();
-        }
-    });
 }

@@ -35,7 +35,7 @@ pub fn App() -> impl IntoView {
         <div id=crate::core::theme::ROOT_ID>
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
-            <embed::EmbedEvents/>
+            <components::embed_events::EmbedEvents/>
             <components::shell::Shell>
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::home::Home/>

@@ -1,6 +1,7 @@
 //! Reusable pieces of the portal's screens.
 
 pub mod copy_box;
+pub mod embed_events;
 pub mod error_notice;
 pub mod field;
 pub mod flow_picture;

@@ -40,7 +40,7 @@ pub fn Wizard() -> impl IntoView {
     });
     let in_tab = step.get_untracked() == Some(Step::Test)
         && query.with_untracked(|q| q.get("test").is_some())
-        && steps::test::opened_for_a_test();
+        && steps::test_run::opened_for_a_test();
     if in_tab {
         return view! { <steps::test::TestDoneInTab/> }.into_any();
     }

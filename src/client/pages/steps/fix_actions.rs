@@ -2,7 +2,7 @@
 //! of the IdP's setup guide that explains it. The diagnosis decides which steps apply
 //! (`core::diagnosis`); this file only turns each into a button or a link.
 
-use super::test::TestRun;
+use super::test_run::TestRun;
 use crate::api::guide::GuideTopic;
 use crate::api::portal::Connection;
 use crate::api::signin::{NextStep, NAME_ID_SOURCE};

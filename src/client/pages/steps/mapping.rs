@@ -2,7 +2,7 @@
 //! received, then activation.
 
 use super::super::PageHeading;
-use super::test::TestRun;
+use super::test_run::TestRun;
 use crate::api::portal::{Connection, ConnectionState, Protocol};
 use crate::api::signin::{AttributeMapping, ReceivedAttribute, TestOutcome, NAME_ID_SOURCE};
 use crate::client::api::{self, ApiError};

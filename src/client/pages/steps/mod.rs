@@ -2,6 +2,7 @@
 
 pub mod configure;
 pub mod details;
+pub mod draft;
 pub mod fix_actions;
 pub mod mapping;
 pub mod oidc_form;
@@ -9,3 +10,4 @@ pub mod provider;
 pub mod review;
 pub mod saml_form;
 pub mod test;
+pub mod test_run;

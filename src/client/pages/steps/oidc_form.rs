@@ -1,7 +1,7 @@
 //! OpenID Connect details: issuer (discovery is checked by the server), client ID, and a
 //! write-only client secret.
 
-use super::details::{draft_saver, draft_str};
+use super::draft::{draft_saver, draft_str};
 use crate::api::portal::{Connection, OidcInput};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;

@@ -1,7 +1,7 @@
 //! SAML details: metadata URL, metadata file (upload, drop or paste), or fields by hand.
 //! The method the IdP's catalog entry says it delivers comes first.
 
-use super::details::{draft_saver, draft_str};
+use super::draft::{draft_saver, draft_str};
 use crate::api::portal::{Connection, SamlInput, SamlInputMethod};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
