@@ -7,7 +7,7 @@
 
 use base64::Engine as _;
 use libfuzzer_sys::fuzz_target;
-use portico::api::signin::FailureCode;
+use portico::api::test_sign_in::FailureCode;
 use portico::core::saml_response::{decode, parse, precheck, MAX_SIGNATURES};
 
 fuzz_target!(|data: &[u8]| {

@@ -12,7 +12,6 @@ pub mod hostnames;
 pub mod mapping;
 pub mod portal;
 pub mod protocol;
-pub mod signin;
 pub mod sso;
 pub mod test_sign_in;
 pub mod theme;

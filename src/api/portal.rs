@@ -44,6 +44,3 @@ pub struct SessionInfo {
     #[serde(default)]
     pub theme_url: Option<String>,
 }
-
-// Connections used to live here.
-pub use crate::api::connection::*;

@@ -1,12 +1,13 @@
 //! The one HTTP client of the browser: every call returns `Result<T, ApiError>`.
 
+use crate::api::connection::{
+    Connection, ConnectionList, CreateConnection, OidcInput, SamlInput, SaveDraft,
+};
 use crate::api::dns_hosts::DnsHostList;
 use crate::api::domains::{AddDomain, Domain, DomainList};
-use crate::api::portal::{
-    Connection, ConnectionList, CreateConnection, OidcInput, RedeemLink, SamlInput, SaveDraft,
-    SessionInfo,
-};
-use crate::api::signin::{AttributeMapping, SignInTest, SignInTestList, StartedTest};
+use crate::api::mapping::AttributeMapping;
+use crate::api::portal::{RedeemLink, SessionInfo};
+use crate::api::test_sign_in::{SignInTest, SignInTestList, StartedTest};
 use crate::api::{ApiErrorBody, ErrorCode, ErrorDetail, CSRF_HEADER, REQUEST_ID_HEADER};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;

@@ -2,7 +2,7 @@
 //!
 //! Adding an IdP means adding a row here (and a logo in `public/logos/`), not a component.
 
-use crate::api::portal::Protocol;
+use crate::api::protocol::Protocol;
 
 /// How an IdP hands over its SAML metadata, so the wizard offers that method first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,8 +7,8 @@
 //! IdP means adding a row, not touching every template.
 //!
 //! ```
-//! use portico::api::portal::SpValues;
-//! use portico::api::signin::{FailureCode, Rejection};
+//! use portico::api::connection::SpValues;
+//! use portico::api::test_sign_in::{FailureCode, Rejection};
 //! use portico::core::diagnosis::diagnose;
 //!
 //! let sp = SpValues {
@@ -26,8 +26,9 @@
 //! assert_eq!(d.copy[0].value, sp.entity_id);
 //! ```
 
-use crate::api::portal::{Protocol, SpValues};
-use crate::api::signin::{CopyValue, Diagnosis, Fact, FailureCode, Rejection};
+use crate::api::connection::SpValues;
+use crate::api::protocol::Protocol;
+use crate::api::test_sign_in::{CopyValue, Diagnosis, Fact, FailureCode, Rejection};
 use crate::core::catalog;
 
 mod console;

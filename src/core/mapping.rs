@@ -6,7 +6,7 @@
 use crate::api::mapping::{
     AttributeMapping, CustomAttribute, MappingIssue, MappingIssueKind, Profile, NAME_ID_SOURCE,
 };
-use crate::api::portal::Protocol;
+use crate::api::protocol::Protocol;
 use crate::api::test_sign_in::{FailureCode, ReceivedAttribute, Rejection};
 use crate::core::catalog;
 use std::collections::BTreeMap;

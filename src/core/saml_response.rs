@@ -11,7 +11,7 @@ use base64::engine::DecodePaddingMode;
 use base64::{alphabet, Engine as _};
 use roxmltree::{Document, Node};
 
-use crate::api::signin::{FailureCode, Rejection};
+use crate::api::test_sign_in::{FailureCode, Rejection};
 use crate::core::xml::{self, Limits, NS_ASSERTION, NS_DSIG, NS_PROTOCOL};
 
 const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";

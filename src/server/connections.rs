@@ -1,10 +1,11 @@
 //! Connections: turning rows into the wire view, and accepting the admin's IdP details.
 
-use crate::api::portal::{
+use crate::api::connection::{
     CertificateChange, CertificateChangeKind, CertificateSummary, Connection, ConnectionState,
-    MetadataRefresh, OidcConfig, OidcInput, Protocol, SamlConfig, SamlInput, SamlInputMethod,
+    MetadataRefresh, OidcConfig, OidcInput, SamlConfig, SamlInput, SamlInputMethod,
 };
-use crate::api::signin::TestOutcome;
+use crate::api::protocol::Protocol;
+use crate::api::test_sign_in::TestOutcome;
 use crate::api::ErrorCode;
 use crate::core::metadata::{self, MetadataProblem};
 use crate::core::validate;
@@ -133,8 +134,8 @@ pub fn apply_oidc(
 /// the IdP connection works, so an active connection stays active.
 pub fn apply_mapping(
     row: &mut ConnectionRow,
-    m: crate::api::signin::AttributeMapping,
-    custom: &[crate::api::signin::CustomAttribute],
+    m: crate::api::mapping::AttributeMapping,
+    custom: &[crate::api::mapping::CustomAttribute],
     now: i64,
 ) -> Result<(), Error> {
     let trim = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
@@ -142,13 +143,13 @@ pub fn apply_mapping(
     let source = |v: Option<String>| {
         trim(v).map(|s| {
             if crate::core::mapping::is_name_id(&s) {
-                crate::api::signin::NAME_ID_SOURCE.to_owned()
+                crate::api::mapping::NAME_ID_SOURCE.to_owned()
             } else {
                 s
             }
         })
     };
-    let m = crate::api::signin::AttributeMapping {
+    let m = crate::api::mapping::AttributeMapping {
         idp_id: source(m.idp_id),
         email: source(m.email),
         first_name: trim(m.first_name),

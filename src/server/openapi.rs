@@ -150,7 +150,6 @@ impl Op {
 pub fn operations() -> Vec<Op> {
     use api::domains as d;
     use api::hostnames as h;
-    use api::signin as si;
     use api::sso;
     use api::theme as t;
     use api::vendor as v;
@@ -169,15 +168,15 @@ pub fn operations() -> Vec<Op> {
         op("patch", "/api/v1/organizations/{id}", "Update an organization", O, 200).json(s::<v::UpdateOrganization>).returns(s::<v::Organization>),
         op("delete", "/api/v1/organizations/{id}", "Delete an organization and everything it owns", O, 204),
         op("post", "/api/v1/portal_links", "Mint a portal link for an organization's IT admin", O, 201).json(s::<v::CreatePortalLink>).returns(s::<v::PortalLink>),
-        op("get", "/api/v1/organizations/{id}/connections", "List an organization's connections", C, 200).returns(s::<api::portal::ConnectionList>),
-        op("post", "/api/v1/organizations/{id}/connections", "Create a connection (support-assisted setup)", C, 201).json(connection_create).returns(s::<api::portal::Connection>),
-        op("get", "/api/v1/connections/{id}", "Get a connection", C, 200).returns(s::<api::portal::Connection>),
-        op("patch", "/api/v1/connections/{id}", "Update, activate or deactivate a connection", C, 200).json(s::<v::ConnectionInput>).returns(s::<api::portal::Connection>),
-        op("get", "/api/v1/connections/{id}/tests", "List a connection's test sign-ins", C, 200).returns(s::<si::SignInTestList>),
-        op("get", "/api/v1/connections/{id}/tests/{test_id}", "Get one test sign-in in full", C, 200).returns(s::<si::SignInTest>),
+        op("get", "/api/v1/organizations/{id}/connections", "List an organization's connections", C, 200).returns(s::<api::connection::ConnectionList>),
+        op("post", "/api/v1/organizations/{id}/connections", "Create a connection (support-assisted setup)", C, 201).json(connection_create).returns(s::<api::connection::Connection>),
+        op("get", "/api/v1/connections/{id}", "Get a connection", C, 200).returns(s::<api::connection::Connection>),
+        op("patch", "/api/v1/connections/{id}", "Update, activate or deactivate a connection", C, 200).json(s::<v::ConnectionInput>).returns(s::<api::connection::Connection>),
+        op("get", "/api/v1/connections/{id}/tests", "List a connection's test sign-ins", C, 200).returns(s::<api::test_sign_in::SignInTestList>),
+        op("get", "/api/v1/connections/{id}/tests/{test_id}", "Get one test sign-in in full", C, 200).returns(s::<api::test_sign_in::SignInTest>),
         op("get", "/api/v1/connections/{id}/sign_ins", "A connection's sign-in log", L, 200).returns(s::<sso::SignInList>),
-        op("get", "/api/v1/custom_attributes", "The environment's custom profile attributes", C, 200).returns(s::<si::CustomAttributeList>),
-        op("put", "/api/v1/custom_attributes", "Replace the custom profile attributes", C, 200).json(s::<si::CustomAttributeList>).returns(s::<si::CustomAttributeList>),
+        op("get", "/api/v1/custom_attributes", "The environment's custom profile attributes", C, 200).returns(s::<api::mapping::CustomAttributeList>),
+        op("put", "/api/v1/custom_attributes", "Replace the custom profile attributes", C, 200).json(s::<api::mapping::CustomAttributeList>).returns(s::<api::mapping::CustomAttributeList>),
         op("get", "/api/v1/organizations/{id}/domains", "List an organization's domains", D, 200).returns(s::<d::DomainList>),
         op("post", "/api/v1/organizations/{id}/domains", "Add a domain to verify", D, 201).json(s::<d::AddDomain>).returns(s::<d::Domain>),
         op("get", "/api/v1/domains/{id}", "Get a domain", D, 200).returns(s::<d::Domain>),

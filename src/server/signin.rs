@@ -4,10 +4,11 @@
 //! The protocol work is in [`saml`](crate::server::saml) and [`oidc`](crate::server::oidc); this
 //! module ties them to connections, the store and the clock.
 
-use crate::api::portal::{ConnectionOptions, ConnectionState, Protocol, SpValues};
-use crate::api::signin::{
-    AttributeMapping, CustomAttribute, FailureCode, MappingIssue, Profile, ReceivedAttribute,
-    Rejection, SignInTest, StartedTest, TestOutcome,
+use crate::api::connection::{ConnectionOptions, ConnectionState, SpValues};
+use crate::api::mapping::{AttributeMapping, CustomAttribute, MappingIssue, Profile};
+use crate::api::protocol::Protocol;
+use crate::api::test_sign_in::{
+    FailureCode, ReceivedAttribute, Rejection, SignInTest, StartedTest, TestOutcome,
 };
 use crate::api::ErrorCode;
 use crate::core::{diagnosis, mapping};

@@ -2,7 +2,7 @@
 
 use crate::*;
 use portico::api::guide::{Guide, GuideBlock, GuideTopic};
-use portico::api::portal::Protocol;
+use portico::api::protocol::Protocol;
 use portico::core::catalog::{self, MetadataDelivery};
 
 fn copies(g: &Guide) -> Vec<String> {

@@ -375,7 +375,8 @@ async fn what_an_unsigned_error_response_quotes_is_kept_short() {
     assert!(!facts.is_empty());
     for f in facts {
         assert!(
-            f["value"].as_str().unwrap().len() <= portico::api::signin::Fact::MAX_VALUE_BYTES + 3,
+            f["value"].as_str().unwrap().len()
+                <= portico::api::test_sign_in::Fact::MAX_VALUE_BYTES + 3,
             "{}",
             f["key"]
         );

@@ -4,7 +4,7 @@
 //! Skipped, with a message, when `node` or `tests/e2e/node_modules/oidc-provider` is missing
 //! (`PORTICO_E2E_NODE_MODULES` may point at another `node_modules`).
 
-use portico::api::signin::{FailureCode, Rejection};
+use portico::api::test_sign_in::{FailureCode, Rejection};
 use portico::server::connections::StoredOidc;
 use portico::server::fetch::Fetcher;
 use portico::server::oidc::{self, AuthStart};

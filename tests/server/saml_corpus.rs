@@ -9,7 +9,7 @@
 //! trusting the attacker.
 
 use base64::Engine as _;
-use portico::api::signin::FailureCode::{self, *};
+use portico::api::test_sign_in::FailureCode::{self, *};
 use portico::core::cert::CertificateInfo;
 use portico::core::metadata::{inspect_idp_metadata_bytes, parse_certificate};
 use portico::server::saml::response::{validate, Expectations};

@@ -2,7 +2,7 @@
 //! and their IdP's metadata (or issuer and client) comes back. Drawn inline so it follows the
 //! theme's colours.
 
-use crate::api::portal::Protocol;
+use crate::api::protocol::Protocol;
 use crate::client::style::scoped;
 use leptos::prelude::*;
 use stylers_macro::style_str;

@@ -1,8 +1,8 @@
 //! One step of an IdP's setup guide: its text, with our values in live copy boxes. The setup
 //! step shows every step in order; a failed test shows the one step that fixes it.
 
+use crate::api::connection::SpValues;
 use crate::api::guide::{GuideBlock, GuideStep};
-use crate::api::portal::SpValues;
 use crate::client::components::copy_box::CopyBox;
 use leptos::prelude::*;
 

@@ -1,7 +1,7 @@
 //! The outcome of one test sign-in: the mapped profile and everything the IdP sent, or a
 //! diagnosis saying what to change where.
 
-use crate::api::signin::{ReceivedAttribute, SignInTest, TestOutcome};
+use crate::api::test_sign_in::{ReceivedAttribute, SignInTest, TestOutcome};
 use crate::client::components::copy_box::CopyBox;
 use crate::client::components::prose::Prose;
 use crate::client::routes;

@@ -1,7 +1,7 @@
 //! `/sso`: the organization's connections and their state.
 
 use super::PageHeading;
-use crate::api::portal::{Connection, ConnectionState};
+use crate::api::connection::{Connection, ConnectionState};
 use crate::client::api;
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::require_session::RequireSession;

@@ -2,7 +2,7 @@
 //! reload and back/forward work; the list of steps is data, each step its own component.
 
 use super::steps;
-use crate::api::portal::Connection;
+use crate::api::connection::Connection;
 use crate::client::api;
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::require_session::RequireSession;

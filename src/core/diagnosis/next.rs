@@ -7,7 +7,8 @@
 
 use super::Ctx;
 use crate::api::guide::GuideTopic;
-use crate::api::signin::{FailureCode, NextStep, NAME_ID_SOURCE};
+use crate::api::mapping::NAME_ID_SOURCE;
+use crate::api::test_sign_in::{FailureCode, NextStep};
 
 /// The next steps for a code, most useful first; never empty.
 pub(super) fn next_steps(code: FailureCode, c: &Ctx) -> Vec<NextStep> {

@@ -1,6 +1,7 @@
 use super::*;
 use crate::api::guide::GuideTopic;
-use crate::api::signin::{NextStep, NAME_ID_SOURCE};
+use crate::api::mapping::NAME_ID_SOURCE;
+use crate::api::test_sign_in::NextStep;
 use crate::core::catalog::CATALOG;
 
 fn sp() -> SpValues {
@@ -805,7 +806,8 @@ fn a_missing_email_offers_the_name_id_when_it_is_an_address() {
 
 #[test]
 fn the_mapping_rejection_carries_what_the_one_click_fix_needs() {
-    use crate::api::signin::{AttributeMapping, ReceivedAttribute};
+    use crate::api::mapping::AttributeMapping;
+    use crate::api::test_sign_in::ReceivedAttribute;
     let attrs = vec![ReceivedAttribute {
         name: "mail".into(),
         format: None,

@@ -5,10 +5,11 @@
 //! Built through the real logic where there is some (the diagnosis of a failed test, the
 //! metadata inspector's complaint), so the preview says exactly what the portal would.
 
+use crate::api::connection::{Connection, SpValues};
 use crate::api::domains::{CheckResult, Domain, DomainState, LookupOutcome};
-use crate::api::portal::{Connection, SpValues};
-use crate::api::signin::{
-    FailureCode, Profile, ReceivedAttribute, Rejection, SignInTest, TestOutcome,
+use crate::api::mapping::Profile;
+use crate::api::test_sign_in::{
+    FailureCode, ReceivedAttribute, Rejection, SignInTest, TestOutcome,
 };
 use crate::core::diagnosis::diagnose;
 
@@ -59,8 +60,8 @@ fn fallback_connection(sp: SpValues) -> Connection {
         id: CONNECTION_ID.into(),
         organization_id: "org_sample".into(),
         idp: SAMPLE_IDP.into(),
-        protocol: crate::api::portal::Protocol::Saml,
-        state: crate::api::portal::ConnectionState::Configured,
+        protocol: crate::api::protocol::Protocol::Saml,
+        state: crate::api::connection::ConnectionState::Configured,
         acs_url: Some(sp.acs_url.clone()),
         sp_entity_id: Some(sp.entity_id.clone()),
         sp_metadata_url: Some(sp.metadata_url.clone()),
@@ -94,7 +95,7 @@ pub fn test_success(now: i64) -> SignInTest {
     SignInTest {
         id: "test_sample_ok".into(),
         connection_id: CONNECTION_ID.into(),
-        protocol: crate::api::portal::Protocol::Saml,
+        protocol: crate::api::protocol::Protocol::Saml,
         started_at: now - 40,
         finished_at: Some(now - 30),
         outcome: TestOutcome::Success,
@@ -133,7 +134,7 @@ pub fn test_failure(now: i64) -> SignInTest {
     SignInTest {
         id: "test_sample_failed".into(),
         connection_id: CONNECTION_ID.into(),
-        protocol: crate::api::portal::Protocol::Saml,
+        protocol: crate::api::protocol::Protocol::Saml,
         started_at: now - 100,
         finished_at: Some(now - 90),
         outcome: TestOutcome::Failure,

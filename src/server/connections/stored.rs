@@ -45,7 +45,7 @@ pub fn base_url<'a>(state: &'a AppState, row: &'a ConnectionRow) -> &'a str {
 }
 
 /// Our values for a connection, under the base URL it was created on.
-pub fn sp_values(state: &AppState, row: &ConnectionRow) -> crate::api::portal::SpValues {
+pub fn sp_values(state: &AppState, row: &ConnectionRow) -> crate::api::connection::SpValues {
     saml::sp_values(base_url(state, row), &row.id)
 }
 

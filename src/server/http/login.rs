@@ -219,7 +219,7 @@ async fn find_connection(
     q: &AuthorizeQuery,
 ) -> Result<Found, ApiError> {
     let active =
-        |row: &ConnectionRow| row.state == crate::api::portal::ConnectionState::Active.as_str();
+        |row: &ConnectionRow| row.state == crate::api::connection::ConnectionState::Active.as_str();
     let too_long = |name: &str, max: usize| {
         Err(NotFound::Request(
             SignInError::InvalidRequest,

@@ -2,12 +2,14 @@
 
 use super::error::{ApiError, Json};
 use super::session::{self, PortalSession};
-use crate::api::domains::{AddDomain, DomainList};
-use crate::api::portal::{
-    ConnectionList, ConnectionState, CreateConnection, OidcInput, Protocol, RedeemLink, SamlInput,
-    SaveDraft,
+use crate::api::connection::{
+    ConnectionList, ConnectionState, CreateConnection, OidcInput, SamlInput, SaveDraft,
 };
-use crate::api::signin::{AttributeMapping, SignInTestList};
+use crate::api::domains::{AddDomain, DomainList};
+use crate::api::mapping::AttributeMapping;
+use crate::api::portal::RedeemLink;
+use crate::api::protocol::Protocol;
+use crate::api::test_sign_in::SignInTestList;
 use crate::api::vendor::Intent;
 use crate::api::ErrorCode;
 use crate::core::catalog;

@@ -1,9 +1,10 @@
 //! The vendor API: `/api/v1/...`, authenticated by a bearer API key scoped to one environment.
 
 use super::error::{ApiError, Json};
+use crate::api::connection::ConnectionList;
 use crate::api::domains::{AddDomain, DomainList, VerifyDomain};
-use crate::api::portal::ConnectionList;
-use crate::api::signin::{CustomAttributeList, SignInTestList};
+use crate::api::mapping::CustomAttributeList;
+use crate::api::test_sign_in::SignInTestList;
 use crate::api::theme::{OrganizationTheme, ThemeInput};
 use crate::api::vendor::ConnectionInput;
 use crate::api::vendor::{

@@ -3,7 +3,7 @@
 //! profile claims.
 
 use super::{provider, Guarded};
-use crate::api::signin::{FailureCode, ReceivedAttribute, Rejection};
+use crate::api::test_sign_in::{FailureCode, ReceivedAttribute, Rejection};
 use crate::server::connections::StoredOidc;
 use crate::server::fetch::{FetchError, Fetcher};
 use crate::server::time::rfc3339;

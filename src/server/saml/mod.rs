@@ -5,7 +5,7 @@
 //! Signatures are verified only by libxmlsec1 through samael; this module never
 //! canonicalizes or hashes XML itself. See README, "SAML signatures".
 
-use crate::api::portal::SpValues;
+use crate::api::connection::SpValues;
 
 mod decrypt;
 pub mod keys;

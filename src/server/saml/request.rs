@@ -8,7 +8,7 @@ use base64::Engine as _;
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
 
-use crate::api::portal::SpValues;
+use crate::api::connection::SpValues;
 use crate::core::metadata::BINDING_POST;
 
 /// An AuthnRequest ready to send.

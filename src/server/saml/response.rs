@@ -13,7 +13,7 @@ use samael::crypto::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::api::signin::{FailureCode, ReceivedAttribute, Rejection};
+use crate::api::test_sign_in::{FailureCode, ReceivedAttribute, Rejection};
 use crate::core::cert::{parse_xml_datetime, CertificateInfo};
 use crate::core::saml_response::{self as precheck, malformed, LENIENT_B64};
 use crate::core::xml::{self, Limits, NS_ASSERTION, NS_DSIG, NS_PROTOCOL};

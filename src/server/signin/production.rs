@@ -6,8 +6,8 @@
 use super::{
     begin, custom_attributes, mapping_of, organization, sp, Received, StoredResult, HISTORY_LIMIT,
 };
-use crate::api::signin::{FailureCode, Rejection};
 use crate::api::sso::SignInError;
+use crate::api::test_sign_in::{FailureCode, Rejection};
 use crate::core::{diagnosis, mapping};
 use crate::server::crypto;
 use crate::server::error::Error;

@@ -2,8 +2,9 @@
 //! for them. If the guide cannot be loaded, generic instructions with every value stand in.
 
 use super::super::PageHeading;
+use crate::api::connection::{Connection, SpValues};
 use crate::api::guide::Guide;
-use crate::api::portal::{Connection, Protocol, SpValues};
+use crate::api::protocol::Protocol;
 use crate::client::api;
 use crate::client::components::copy_box::CopyBox;
 use crate::client::components::flow_picture::FlowPicture;

@@ -3,7 +3,8 @@
 use super::super::PageHeading;
 use super::oidc_form::OidcForm;
 use super::saml_form::SamlForm;
-use crate::api::portal::{Connection, Protocol};
+use crate::api::connection::Connection;
+use crate::api::protocol::Protocol;
 use crate::core::catalog;
 use leptos::prelude::*;
 

@@ -3,9 +3,10 @@
 //! (`core::diagnosis`); this file only turns each into a button or a link.
 
 use super::test_run::TestRun;
+use crate::api::connection::Connection;
 use crate::api::guide::GuideTopic;
-use crate::api::portal::Connection;
-use crate::api::signin::{NextStep, NAME_ID_SOURCE};
+use crate::api::mapping::NAME_ID_SOURCE;
+use crate::api::test_sign_in::NextStep;
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::guide_step::GuideStepBody;

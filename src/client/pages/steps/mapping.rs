@@ -3,8 +3,10 @@
 
 use super::super::PageHeading;
 use super::test_run::TestRun;
-use crate::api::portal::{Connection, ConnectionState, Protocol};
-use crate::api::signin::{AttributeMapping, ReceivedAttribute, TestOutcome, NAME_ID_SOURCE};
+use crate::api::connection::{Connection, ConnectionState};
+use crate::api::mapping::{AttributeMapping, NAME_ID_SOURCE};
+use crate::api::protocol::Protocol;
+use crate::api::test_sign_in::{ReceivedAttribute, TestOutcome};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::prose::Prose;

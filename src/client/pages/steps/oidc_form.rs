@@ -2,7 +2,7 @@
 //! write-only client secret.
 
 use super::draft::{draft_saver, draft_str};
-use crate::api::portal::{Connection, OidcInput};
+use crate::api::connection::{Connection, OidcInput};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::field::{Field, FieldKind};

@@ -1,7 +1,7 @@
 //! Step 1: a searchable grid of identity providers, driven by the shared catalog.
 
 use super::super::PageHeading;
-use crate::api::portal::Protocol;
+use crate::api::protocol::Protocol;
 use crate::client::api;
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::routes::Step;

@@ -1,7 +1,7 @@
 //! Step 4: a summary of what will be saved, then save.
 
 use super::super::PageHeading;
-use crate::api::portal::{Connection, ConnectionState};
+use crate::api::connection::{Connection, ConnectionState};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::routes::Step;

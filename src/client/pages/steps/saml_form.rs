@@ -2,7 +2,7 @@
 //! The method the IdP's catalog entry says it delivers comes first.
 
 use super::draft::{draft_saver, draft_str};
-use crate::api::portal::{Connection, SamlInput, SamlInputMethod};
+use crate::api::connection::{Connection, SamlInput, SamlInputMethod};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::field::{Field, FieldKind};

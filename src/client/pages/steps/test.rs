@@ -5,8 +5,9 @@
 
 use super::super::PageHeading;
 use super::test_run::TestRun;
-use crate::api::portal::{Connection, ConnectionState, Protocol};
-use crate::api::signin::TestOutcome;
+use crate::api::connection::{Connection, ConnectionState};
+use crate::api::protocol::Protocol;
+use crate::api::test_sign_in::TestOutcome;
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::test_result::TestResult;

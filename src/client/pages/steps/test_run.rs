@@ -1,7 +1,7 @@
 //! Starting a test sign-in, from the test step, the mapping step or a fix button, and noticing
 //! the tab a framed portal opened for it.
 
-use crate::api::signin::TestOutcome;
+use crate::api::test_sign_in::TestOutcome;
 use crate::client::api::{self, ApiError};
 use crate::client::hooks::Latest;
 use crate::client::routes::Step;
