@@ -21,7 +21,7 @@ pub const DOMAIN: &str = r"^\s*([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[
 /// An absolute `http(s)` URL with a host (`core::validate::web_url`).
 pub const WEB_URL: &str = r"^\s*https?://([^\s\x00-\x1f\x7f-\x9f/?#@]*@)?[^\s\x00-\x1f\x7f-\x9f/?#@:][^\s\x00-\x1f\x7f-\x9f/?#@]*([/?#][^\s\x00-\x1f\x7f-\x9f]*)?\s*$";
 
-/// A redirect URI (`server::login::check_redirect_uri`): `https` with a host, or `http` on
+/// A redirect URI (`server::go_live::check_redirect_uri`): `https` with a host, or `http` on
 /// localhost, with no fragment or wildcard.
 pub const REDIRECT_URI: &str = r"^(https://[A-Za-z0-9.-]+|http://(localhost|127\.0\.0\.1|\[::1\]))(:[0-9]{1,4})?(/[A-Za-z0-9._~/-]*)?(\?[A-Za-z0-9._~=&-]*)?$";
 

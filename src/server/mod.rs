@@ -25,9 +25,9 @@ pub mod fetch;
 pub mod guides;
 pub mod hostnames;
 // The HTTP edge: declared here, used by nothing else in this file (see the module doc).
+pub mod go_live;
 pub mod http;
 pub mod jobs;
-pub mod login;
 pub mod oidc;
 pub mod openapi;
 pub mod private_files;
@@ -85,8 +85,8 @@ pub struct AppState {
     /// hostname of every request is resolved without asking the store for it.
     pub default_environment_id: Arc<str>,
     /// Failed `/sso/token` requests in the current minute, per authenticated client and per
-    /// caller address, bounded in size (see [`login::TokenBudgets`]).
-    pub token_failures: Arc<login::TokenBudgets>,
+    /// caller address, bounded in size (see [`go_live::TokenBudgets`]).
+    pub token_failures: Arc<go_live::TokenBudgets>,
     /// Limits how many SAML responses are checked at once, off the async workers.
     pub saml_gate: Arc<saml::response::VerifyGate>,
     /// How many IdP answers (ACS posts, OIDC callbacks) each address and connection may send.

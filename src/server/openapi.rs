@@ -222,7 +222,7 @@ pub fn operations() -> Vec<Op> {
             ] }),
         op("post", "/sso/token", "Trade a code for the profile (client secret by Basic or form, or PKCE `code_verifier`)", L, 200)
             .auth(Auth::Client)
-            .body(Body::Form(s::<crate::server::login::TokenRequest>))
+            .body(Body::Form(s::<crate::server::go_live::TokenRequest>))
             .returns(s::<sso::TokenResponse>),
         op("get", "/sso/saml/{connection_id}/metadata.xml", "Our SAML SP metadata for a connection", "Protocol", 200).auth(Auth::Public),
         op("post", "/sso/saml/{connection_id}/acs", "The SAML Assertion Consumer Service (IdPs post here)", "Protocol", 303).auth(Auth::Public),

@@ -243,7 +243,7 @@ pub async fn launch_saml(
     };
     if test.outcome != "pending" || test.started_at + TEST_LIFETIME_SECONDS < state.clock.now() {
         return Ok(Launch::Result(match production::login_of(&test) {
-            Some(login) => crate::server::login::error_redirect(
+            Some(login) => crate::server::go_live::error_redirect(
                 &login,
                 crate::api::sso::SignInError::SignInExpired,
                 "This sign-in is over; start again from the app.",

@@ -412,7 +412,7 @@ async fn oversized_input_is_refused_before_any_work_and_grows_nothing() {
     }
     assert_eq!(app.state.token_failures.tracked(), (0, 1));
     // And from many callers, still one entry each (the bound itself is checked in the unit
-    // tests of `server::login`, with more callers than it holds).
+    // tests of `server::go_live`, with more callers than it holds).
     for i in 0..20u8 {
         token_from(
             &app,
@@ -495,7 +495,7 @@ async fn a_code_is_spent_only_by_its_authenticated_client_and_only_once() {
         portico::server::service::ensure_environment(app.state.store.as_ref(), "other-app", T0)
             .await
             .unwrap();
-    let b = portico::server::login::create_secret(&app.state, &env_b.id)
+    let b = portico::server::go_live::create_secret(&app.state, &env_b.id)
         .await
         .unwrap();
     let (r, _) = token_from(

@@ -500,7 +500,7 @@ async fn requests_that_cannot_be_trusted_never_redirect_and_the_rest_come_back_w
         portico::server::service::ensure_environment(app.state.store.as_ref(), "other-app", T0)
             .await
             .unwrap();
-    let b = portico::server::login::create_secret(&app.state, &env_b.id)
+    let b = portico::server::go_live::create_secret(&app.state, &env_b.id)
         .await
         .unwrap();
     let r = token(

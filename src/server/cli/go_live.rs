@@ -26,7 +26,7 @@ pub(super) async fn credentials_command(
     list: bool,
     revoke: Option<String>,
 ) -> Result<(), String> {
-    use crate::server::login;
+    use crate::server::go_live;
     let env = environment(state, env).await?;
     if let Some(id) = revoke {
         return if state
@@ -46,7 +46,7 @@ pub(super) async fn credentials_command(
         };
     }
     if list {
-        let c = login::credentials(state, &env.id)
+        let c = go_live::credentials(state, &env.id)
             .await
             .map_err(|e| e.to_string())?;
         println!("PORTICO_CLIENT_ID={}", c.client_id);
@@ -60,7 +60,7 @@ pub(super) async fn credentials_command(
         }
         return Ok(());
     }
-    let created = login::create_secret(state, &env.id)
+    let created = go_live::create_secret(state, &env.id)
         .await
         .map_err(api_error_text)?;
     eprintln!(
@@ -123,7 +123,7 @@ pub(super) async fn redirect_command(
             }
         }
     }
-    let saved = crate::server::login::set_redirect_uris(state, &env.id, &uris)
+    let saved = crate::server::go_live::set_redirect_uris(state, &env.id, &uris)
         .await
         .map_err(api_error_text)?;
     for u in saved {

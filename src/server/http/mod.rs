@@ -3,8 +3,8 @@
 pub mod assets;
 pub mod embed;
 pub mod error;
+pub mod go_live;
 pub mod hostnames;
-pub mod login;
 pub mod plain_page;
 pub mod portal;
 pub mod session;

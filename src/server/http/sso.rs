@@ -24,7 +24,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     let limited = Router::new()
         .route("/sso/saml/{connection_id}/acs", post(acs))
         .route("/sso/oidc/{connection_id}/callback", get(callback))
-        .route("/sso/authorize", get(super::login::authorize))
+        .route("/sso/authorize", get(super::go_live::authorize))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             limit_by_address,
@@ -34,8 +34,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/sso/saml/{connection_id}/login/{test_id}", get(login))
         .route(
             "/sso/token",
-            post(super::login::token).layer(DefaultBodyLimit::max(
-                crate::server::login::TOKEN_BODY_LIMIT,
+            post(super::go_live::token).layer(DefaultBodyLimit::max(
+                crate::server::go_live::TOKEN_BODY_LIMIT,
             )),
         )
         .merge(limited)

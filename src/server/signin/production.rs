@@ -1,5 +1,5 @@
 //! Production sign-ins: the vendor app's users coming through a connection (see
-//! [`server::login`](crate::server::login)). They run on the test sign-in's machinery (the same
+//! [`server::go_live`](crate::server::go_live)). They run on the test sign-in's machinery (the same
 //! request, checks and mapping) and differ at both ends: they start from the app's request and
 //! end back at the app, with a code or an error, keeping only the profile id in the log.
 
@@ -11,7 +11,7 @@ use crate::api::test_sign_in::{FailureCode, Rejection};
 use crate::core::{diagnosis, mapping};
 use crate::server::crypto;
 use crate::server::error::Error;
-use crate::server::login::LoginRequest;
+use crate::server::go_live::LoginRequest;
 use crate::server::store::{ConnectionRow, TestRow};
 use crate::server::AppState;
 
@@ -50,7 +50,7 @@ pub(super) async fn idp_initiated_login(
         .into_iter()
         .find(|u| u.is_default)
         .map(|u| LoginRequest {
-            client_id: crate::server::login::client_id(&org.environment_id),
+            client_id: crate::server::go_live::client_id(&org.environment_id),
             redirect_uri: u.uri,
             state: None,
             code_challenge: None,
@@ -67,10 +67,10 @@ pub(super) async fn finish(
     received: Result<Received, Rejection>,
     login: LoginRequest,
 ) -> Result<String, Error> {
-    use crate::server::login;
+    use crate::server::go_live;
     let now = state.clock.now();
     let org = organization(state, row).await?;
-    let outcome: Result<login::Grant, Rejection> = match received {
+    let outcome: Result<go_live::Grant, Rejection> = match received {
         Err(r) => Err(r),
         Ok(r) => {
             let custom = custom_attributes(state, &org.environment_id).await?;
@@ -100,9 +100,9 @@ pub(super) async fn finish(
                             .or_insert_with(Vec::new)
                             .extend(a.values.iter().cloned());
                     }
-                    Ok(login::Grant {
+                    Ok(go_live::Grant {
                         profile: crate::api::sso::SsoProfile {
-                            id: login::profile_id(&row.id, &p.idp_id),
+                            id: go_live::profile_id(&row.id, &p.idp_id),
                             idp_id: p.idp_id,
                             email: p.email,
                             first_name: p.first_name,
@@ -124,7 +124,7 @@ pub(super) async fn finish(
     };
     let (stored, redirect) = match &outcome {
         Ok(grant) => {
-            let url = login::issue_code(state, &org.environment_id, &login, grant).await?;
+            let url = go_live::issue_code(state, &org.environment_id, &login, grant).await?;
             (
                 StoredResult {
                     profile_id: Some(grant.profile.id.clone()),
@@ -156,7 +156,7 @@ pub(super) async fn finish(
     attempt.config_version = Some(row.config_version);
     if !state.store.finish_sign_in(&attempt).await? {
         // Answered already (a replayed callback): the app gets no second code.
-        return Ok(login::error_redirect(
+        return Ok(go_live::error_redirect(
             &login,
             SignInError::SignInExpired,
             "This sign-in was completed already; start again from the app.",
@@ -183,7 +183,7 @@ pub(super) fn app_error(
         _ => SignInError::AccessDenied,
     };
     let text = diagnosis::diagnose(rejection, &row.idp, &sp(state, row), &[]);
-    crate::server::login::error_redirect(
+    crate::server::go_live::error_redirect(
         login,
         error,
         &format!("{} ({})", text.title, rejection.code.as_str()),

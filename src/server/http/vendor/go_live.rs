@@ -14,7 +14,7 @@ pub(super) async fn get_client(
     VendorEnv(env): VendorEnv,
 ) -> Result<impl IntoResponse, ApiError> {
     Ok(axum::Json(
-        crate::server::login::credentials(&s, &env).await?,
+        crate::server::go_live::credentials(&s, &env).await?,
     ))
 }
 
@@ -24,7 +24,7 @@ pub(super) async fn create_client_secret(
 ) -> Result<impl IntoResponse, ApiError> {
     Ok((
         StatusCode::CREATED,
-        axum::Json(crate::server::login::create_secret(&s, &env).await?),
+        axum::Json(crate::server::go_live::create_secret(&s, &env).await?),
     ))
 }
 
@@ -65,7 +65,7 @@ pub(super) async fn put_redirect_uris(
     VendorEnv(env): VendorEnv,
     Json(req): Json<crate::api::sso::RedirectUris>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let saved = crate::server::login::set_redirect_uris(&s, &env, &req.redirect_uris).await?;
+    let saved = crate::server::go_live::set_redirect_uris(&s, &env, &req.redirect_uris).await?;
     Ok(axum::Json(crate::api::sso::RedirectUris {
         redirect_uris: saved,
     }))

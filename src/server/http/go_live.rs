@@ -1,10 +1,10 @@
 //! `GET /sso/authorize` and `POST /sso/token`: the vendor app's side of a sign-in (see
-//! [`server::login`](crate::server::login)).
+//! [`server::go_live`](crate::server::go_live)).
 
 use super::error::{ApiError, RequestId};
 use crate::api::sso::SignInError;
 use crate::api::ErrorCode;
-use crate::server::login::{self, LoginRequest, TokenRequest};
+use crate::server::go_live::{self, LoginRequest, TokenRequest};
 use crate::server::store::ConnectionRow;
 use crate::server::{service, signin, AppState};
 use axum::extract::{ConnectInfo, Query, State};
@@ -80,7 +80,7 @@ pub async fn authorize(
             "the link has no client_id; add PORTICO_CLIENT_ID to it.",
         );
     };
-    let env = match login::environment_of_client(&s, client_id).await {
+    let env = match go_live::environment_of_client(&s, client_id).await {
         Ok(Some(env)) => env,
         Ok(None) => {
             return refused(
@@ -112,7 +112,7 @@ pub async fn authorize(
     };
     // From here on, every problem goes back to the app.
     let fail = |error: SignInError, description: &str| {
-        redirect(login::error_redirect(&login, error, description))
+        redirect(go_live::error_redirect(&login, error, description))
     };
     if q.response_type.as_deref().is_some_and(|r| r != "code") {
         return fail(SignInError::InvalidRequest, "response_type must be code.");
@@ -369,7 +369,7 @@ fn token_error(status: StatusCode, error: &str, description: String) -> Response
         .into_response()
 }
 
-/// `POST /sso/token` (form-encoded, at most [`login::TOKEN_BODY_LIMIT`] bytes): the code for
+/// `POST /sso/token` (form-encoded, at most [`go_live::TOKEN_BODY_LIMIT`] bytes): the code for
 /// the profile.
 pub async fn token(
     State(s): State<AppState>,
@@ -380,7 +380,7 @@ pub async fn token(
     let req = match form {
         Ok(Form(r)) => r,
         Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            let description = format!("The request body is larger than {} bytes; send only the token request's parameters.", login::TOKEN_BODY_LIMIT);
+            let description = format!("The request body is larger than {} bytes; send only the token request's parameters.", go_live::TOKEN_BODY_LIMIT);
             return token_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "invalid_request",
@@ -400,7 +400,7 @@ pub async fn token(
         return token_error(StatusCode::BAD_REQUEST, "invalid_request", description);
     };
     let caller = caller_address(&s, &headers, &extensions);
-    match login::token(&s, caller, basic, req).await {
+    match go_live::token(&s, caller, basic, req).await {
         Ok(t) => (
             StatusCode::OK,
             [(header::CACHE_CONTROL, "no-store")],
