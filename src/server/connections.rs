@@ -223,7 +223,7 @@ pub async fn view_full(state: &AppState, row: &ConnectionRow) -> Result<Connecti
 
 /// The wire view of a connection row. Never includes the client secret.
 pub fn view(state: &AppState, row: &ConnectionRow) -> Connection {
-    let protocol = Protocol::parse(&row.protocol).unwrap_or(Protocol::Saml);
+    let protocol = row.protocol();
     let (mut saml_cfg, mut oidc_cfg) = (None, None);
     if let Some(cfg) = &row.config {
         match protocol {
@@ -447,7 +447,7 @@ pub async fn apply_input(
         || idp_entity_id.is_some()
         || certificate.is_some();
     let oidc_given = issuer.is_some() || client_id.is_some() || client_secret.is_some();
-    let protocol = Protocol::parse(&row.protocol).unwrap_or(Protocol::Saml);
+    let protocol = row.protocol();
     if (saml_given && protocol != Protocol::Saml) || (oidc_given && protocol != Protocol::Oidc) {
         return Err(Error::new(ErrorCode::ValidationFailed).message(format!(
             "This connection uses {}; send only {} fields, or create a new connection to switch protocols.",

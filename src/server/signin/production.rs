@@ -112,9 +112,7 @@ pub(super) async fn finish(
                             raw_attributes: raw,
                             organization_id: org.id.clone(),
                             connection_id: row.id.clone(),
-                            // Rows are created from the catalog, which has only the two.
-                            connection_type: crate::api::protocol::Protocol::parse(&row.protocol)
-                                .unwrap_or(crate::api::protocol::Protocol::Saml),
+                            connection_type: row.protocol(),
                         },
                         idp_initiated: attempt.idp_initiated,
                     })

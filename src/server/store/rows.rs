@@ -168,6 +168,13 @@ pub struct ConnectionRow {
 }
 
 impl ConnectionRow {
+    /// The connection's protocol. Rows are created from the catalog, which has only the two
+    /// protocols, so an unreadable value (never written) reads as SAML.
+    pub fn protocol(&self) -> crate::api::protocol::Protocol {
+        use crate::api::protocol::Protocol;
+        Protocol::parse(&self.protocol).unwrap_or(Protocol::Saml)
+    }
+
     /// A new draft connection with nothing configured.
     pub fn new_draft(
         id: String,
