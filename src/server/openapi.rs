@@ -12,6 +12,9 @@ use crate::api;
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{json, Map, Value};
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// How a caller proves who it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,11 +249,29 @@ fn generator() -> SchemaGenerator {
 /// `$ref`, `anyOf`/`oneOf`/`allOf`, properties, additional properties and items). A number
 /// with no fraction where an integer is expected becomes an integer (`60.0` is `60`), as JSON
 /// Schema counts it. Names the first mismatch by its path (`theme.light`).
-pub fn conform<T: JsonSchema>(value: &mut Value) -> Result<(), String> {
+pub fn conform<T: JsonSchema + 'static>(value: &mut Value) -> Result<(), String> {
+    let compiled = schema_of::<T>();
+    let (root, defs) = compiled.as_ref();
+    conform_to(value, root, defs, "the body", 0)
+}
+
+/// A body type's schema and its definitions, generated once per type: every JSON request
+/// passes through [`conform`], and generating schemas is far more work than checking a body.
+fn schema_of<T: JsonSchema + 'static>() -> Arc<(Value, Map<String, Value>)> {
+    type Compiled = Arc<(Value, Map<String, Value>)>;
+    static CACHE: OnceLock<Mutex<HashMap<TypeId, Compiled>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = TypeId::of::<T>();
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return hit;
+    }
     let mut g = generator();
-    let root = g.subschema_for::<T>();
-    let defs = g.take_definitions(true);
-    conform_to(value, root.as_value(), &defs, "the body", 0)
+    let root = Value::from(g.subschema_for::<T>());
+    let compiled = Arc::new((root, g.take_definitions(true)));
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key, compiled.clone());
+    }
+    compiled
 }
 
 /// Deepest nesting followed; wire types are shallow, and a recursive schema must end.

@@ -79,7 +79,7 @@ pub struct Json<T>(pub T);
 
 impl<S, T> FromRequest<S> for Json<T>
 where
-    T: serde::de::DeserializeOwned + schemars::JsonSchema,
+    T: serde::de::DeserializeOwned + schemars::JsonSchema + 'static,
     S: Send + Sync,
 {
     type Rejection = ApiError;
@@ -115,7 +115,7 @@ where
 /// handlers whose body is optional and so read it themselves.
 pub fn from_json_value<T>(mut value: serde_json::Value) -> Result<T, ApiError>
 where
-    T: serde::de::DeserializeOwned + schemars::JsonSchema,
+    T: serde::de::DeserializeOwned + schemars::JsonSchema + 'static,
 {
     let mismatch = |detail: String| {
         ApiError::new(ErrorCode::MalformedJson).message(format!(
