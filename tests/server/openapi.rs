@@ -363,3 +363,44 @@ async fn a_theme_in_the_read_shape_takes_integral_floats() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.body["radius_px"], 12, "{}", r.text);
 }
+
+/// The body is parsed (with serde_json's depth limit) before the schema check walks it, so a
+/// body nested far beyond any wire type is refused as malformed, quickly, and changes nothing.
+#[tokio::test]
+async fn a_body_nested_a_hundred_thousand_deep_is_refused_and_changes_nothing() {
+    let app = App::new().await;
+    let org = app.org("Acme").await;
+    let before = app
+        .vendor(Method::GET, &format!("/api/v1/organizations/{org}"), None)
+        .await;
+    let deep = format!(
+        "{{\"name\": {}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let started = std::time::Instant::now();
+    let req = Request::builder()
+        .method(Method::PATCH)
+        .uri(format!("/api/v1/organizations/{org}"))
+        .header(header::AUTHORIZATION, format!("Bearer {}", app.key))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(deep))
+        .unwrap();
+    let r = app.raw(req).await;
+    assert!(
+        r.status == StatusCode::BAD_REQUEST || r.status == StatusCode::PAYLOAD_TOO_LARGE,
+        "{}: {}",
+        r.status,
+        r.text
+    );
+    assert!(
+        r.body["error"]["code"].is_string(),
+        "a typed error: {}",
+        r.text
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let after = app
+        .vendor(Method::GET, &format!("/api/v1/organizations/{org}"), None)
+        .await;
+    assert_eq!(before.body, after.body, "nothing changed");
+}
