@@ -1,4 +1,3 @@
-
 use super::*;
 
 /// The address a given distance past the end of a range (or before its start when

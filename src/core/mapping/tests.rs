@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn attr(name: &str, values: &[&str]) -> ReceivedAttribute {

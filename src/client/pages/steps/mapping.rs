@@ -2,8 +2,9 @@
 //! received, then activation.
 
 use super::super::PageHeading;
+use super::go_live::GoLive;
 use super::test_run::TestRun;
-use crate::api::connection::{Connection, ConnectionState};
+use crate::api::connection::Connection;
 use crate::api::mapping::{AttributeMapping, NAME_ID_SOURCE};
 use crate::api::protocol::Protocol;
 use crate::api::test_sign_in::{ReceivedAttribute, TestOutcome};
@@ -11,8 +12,7 @@ use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::prose::Prose;
 use crate::client::hooks::Latest;
-use crate::client::routes::{self, Step};
-use crate::client::session::use_session;
+use crate::client::routes::Step;
 use crate::client::style::scoped;
 use crate::core::{catalog, mapping};
 use leptos::prelude::*;
@@ -167,7 +167,6 @@ pub fn MappingStep(
             }
         }
     });
-    let session = use_session();
     let idp = catalog::in_sentence(&conn.idp);
     let form = rows(&conn);
     let custom_names: Vec<String> = conn
@@ -176,7 +175,6 @@ pub fn MappingStep(
         .map(|c| c.name.clone())
         .collect();
     let defs = conn.custom_attributes.clone();
-    let state = RwSignal::new(conn.state);
     let tested_ok = conn.last_test_result == Some(TestOutcome::Success);
     let error = RwSignal::new(None::<ApiError>);
     let field_errors = RwSignal::new(BTreeMap::<String, String>::new());
@@ -285,42 +283,10 @@ pub fn MappingStep(
     let save = move |then_test: bool| {
         save_action.dispatch(then_test);
     };
-    let activate_action = Action::new_local({
-        let id = id.clone();
-        move |(): &()| {
-            let id = id.clone();
-            error.set(None);
-            async move {
-                match api::activate(&id).await {
-                    Ok(c) => {
-                        if c.state == ConnectionState::Active {
-                            crate::client::embed::send(
-                                crate::api::embed::EventData::ConnectionActivated {
-                                    connection_id: c.id.clone(),
-                                    idp: c.idp.clone(),
-                                },
-                            );
-                        }
-                        state.set(c.state)
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-            }
-        }
-    });
-    let activate = move |_| {
-        activate_action.dispatch_local(());
-    };
-    let (saving, activating) = (save_action.pending(), activate_action.pending());
-    let busy = move || saving.get() || activating.get() || test_run.busy();
+    let saving = save_action.pending();
+    let busy = move || saving.get() || test_run.busy();
     let save_only = move |_| save(false);
     let save_and_test = move |_| save(true);
-    let success_url = move || {
-        session
-            .info
-            .with(|i| i.as_ref().and_then(|i| i.success_url.clone()))
-    };
-
     view! { class=class,
         <div class="card stack">
             <PageHeading text="Attributes"/>
@@ -429,29 +395,7 @@ pub fn MappingStep(
                     <button type="button" class="button" disabled=busy on:click=save_and_test>"Save and test again"</button>
                 </div>
             </div>
-            <section aria-labelledby="activate-heading" class="stack">
-                <h2 id="activate-heading">"Go live"</h2>
-                {move || match state.get() {
-                    ConnectionState::Active => view! {
-                        <div class="notice success" role="status" data-connection-active>
-                            <strong>"Your connection is active. "</strong>"Your users can now sign in through it."
-                        </div>
-                        <p>"Next, verify the domains of your team's email addresses, so your vendor can match people to your organization: "
-                            <a href=routes::DOMAINS>"Verify your email domains"</a></p>
-                        {match success_url() {
-                            Some(url) => view! { <a class="button primary" href=url.clone() on:click=crate::client::embed::close_on_click("done", Some(url))>"Finish and return to the app"</a> }.into_any(),
-                            None => view! { <a class="button primary" href=routes::SSO on:click=crate::client::embed::close_on_click("done", None)>"Done"</a> }.into_any(),
-                        }}
-                    }.into_any(),
-                    _ if tested_ok => view! {
-                        <p>"Your last test succeeded. Activate the connection to let your users sign in through it."</p>
-                        <div><button type="button" class="button primary" data-activate disabled=busy on:click=activate>"Activate connection"</button></div>
-                    }.into_any(),
-                    _ => view! {
-                        <p class="muted">"A successful test sign-in is needed before the connection can be activated."</p>
-                    }.into_any(),
-                }}
-            </section>
+            <GoLive id=id.clone() state=conn.state tested_ok error blocked=Signal::derive(busy)/>
         </div>
     }
 }

@@ -4,6 +4,7 @@ pub mod configure;
 pub mod details;
 pub mod draft;
 pub mod fix_actions;
+pub mod go_live;
 pub mod mapping;
 pub mod oidc_form;
 pub mod provider;
