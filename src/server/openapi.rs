@@ -4,11 +4,12 @@
 //! so a changed field changes the document. A test fails when a route is not listed.
 //!
 //! The contract is kept both ways: value rules are stated on the wire types
-//! ([`crate::api::contract`]), every operation documents its errors (`default`), the JSON body
+//! ([`crate::api::contract`]), every operation lists the statuses it can answer with the error codes behind each, the JSON body
 //! extractor holds each body to these very schemas ([`conform`]), and `.ci/api-contract` runs
 //! schemathesis against the running server.
 
 use crate::api;
+use crate::api::ErrorCode;
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{json, Map, Value};
@@ -74,6 +75,10 @@ pub struct Op {
     pub response: Option<fn(&mut SchemaGenerator) -> Schema>,
     /// Its query parameters.
     pub query: &'static [QueryParam],
+    /// The errors it can answer besides those its shape brings ([`Op::error_codes`]).
+    pub errors: &'static [ErrorCode],
+    /// Error statuses with no code of ours behind them (OAuth's errors, a refused IdP answer).
+    pub also: &'static [u16],
 }
 
 fn s<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
@@ -108,6 +113,8 @@ const fn op(
         status,
         response: None,
         query: &[],
+        errors: &[],
+        also: &[],
     }
 }
 
@@ -147,6 +154,56 @@ impl Op {
         self.query = q;
         self
     }
+    const fn errors(mut self, e: &'static [ErrorCode]) -> Op {
+        self.errors = e;
+        self
+    }
+    const fn also(mut self, statuses: &'static [u16]) -> Op {
+        self.also = statuses;
+        self
+    }
+
+    /// Every error this operation can answer: those its shape brings (an API key that can be
+    /// wrong, a JSON body that can be malformed, too large or invalid) and its own.
+    pub fn error_codes(&self) -> Vec<ErrorCode> {
+        use ErrorCode as E;
+        let mut codes = Vec::new();
+        if self.auth == Auth::ApiKey {
+            codes.extend([E::Unauthorized, E::Internal]);
+        }
+        match self.body {
+            Some(Body::Json(_) | Body::OptionalJson(_)) => codes.extend([
+                E::MalformedJson,
+                E::UnsupportedMediaType,
+                E::PayloadTooLarge,
+                E::ValidationFailed,
+            ]),
+            Some(Body::Binary) => codes.extend([E::PayloadTooLarge, E::ValidationFailed]),
+            Some(Body::Form(_)) | None => {}
+        }
+        // A query is read strictly: an unknown parameter or a value outside its list is refused.
+        if !self.query.is_empty() {
+            codes.push(E::ValidationFailed);
+        }
+        codes.extend(self.errors);
+        let mut seen = Vec::new();
+        codes.retain(|c| {
+            let new = !seen.contains(c);
+            seen.push(*c);
+            new
+        });
+        codes
+    }
+
+    /// Every status this operation can answer: its success and its errors' statuses.
+    pub fn statuses(&self) -> Vec<u16> {
+        let mut all: Vec<u16> = self.error_codes().iter().map(|e| e.status()).collect();
+        all.extend(self.also);
+        all.push(self.status);
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
 }
 
 /// Every documented operation.
@@ -156,6 +213,7 @@ pub fn operations() -> Vec<Op> {
     use api::sso;
     use api::theme as t;
     use api::vendor as v;
+    use ErrorCode as E;
     const O: &str = "Organizations";
     const C: &str = "Connections";
     const D: &str = "Domains";
@@ -166,47 +224,47 @@ pub fn operations() -> Vec<Op> {
         op("get", "/api/v1/organizations", "List organizations (optionally `?external_id=`)", O, 200)
             .query(const { &[qp("external_id", false, &[], "Only the organization with this external id")] })
             .returns(s::<v::OrganizationList>),
-        op("post", "/api/v1/organizations", "Create an organization", O, 201).json(s::<v::CreateOrganization>).returns(s::<v::Organization>),
-        op("get", "/api/v1/organizations/{id}", "Get an organization (id or external id)", O, 200).returns(s::<v::Organization>),
-        op("patch", "/api/v1/organizations/{id}", "Update an organization", O, 200).json(s::<v::UpdateOrganization>).returns(s::<v::Organization>),
-        op("delete", "/api/v1/organizations/{id}", "Delete an organization and everything it owns", O, 204),
-        op("post", "/api/v1/portal_links", "Mint a portal link for an organization's IT admin", O, 201).json(s::<v::CreatePortalLink>).returns(s::<v::PortalLink>),
-        op("get", "/api/v1/organizations/{id}/connections", "List an organization's connections", C, 200).returns(s::<api::connection::ConnectionList>),
-        op("post", "/api/v1/organizations/{id}/connections", "Create a connection (support-assisted setup)", C, 201).json(connection_create).returns(s::<api::connection::Connection>),
-        op("get", "/api/v1/connections/{id}", "Get a connection", C, 200).returns(s::<api::connection::Connection>),
-        op("patch", "/api/v1/connections/{id}", "Update, activate or deactivate a connection", C, 200).json(s::<v::ConnectionInput>).returns(s::<api::connection::Connection>),
-        op("get", "/api/v1/connections/{id}/tests", "List a connection's test sign-ins", C, 200).returns(s::<api::test_sign_in::SignInTestList>),
-        op("get", "/api/v1/connections/{id}/tests/{test_id}", "Get one test sign-in in full", C, 200).returns(s::<api::test_sign_in::SignInTest>),
-        op("get", "/api/v1/connections/{id}/sign_ins", "A connection's sign-in log", L, 200).returns(s::<sso::SignInList>),
+        op("post", "/api/v1/organizations", "Create an organization", O, 201).json(s::<v::CreateOrganization>).returns(s::<v::Organization>).errors(&[E::DuplicateExternalId]),
+        op("get", "/api/v1/organizations/{id}", "Get an organization (id or external id)", O, 200).returns(s::<v::Organization>).errors(&[E::OrganizationNotFound]),
+        op("patch", "/api/v1/organizations/{id}", "Update an organization", O, 200).json(s::<v::UpdateOrganization>).returns(s::<v::Organization>).errors(&[E::OrganizationNotFound, E::DuplicateExternalId]),
+        op("delete", "/api/v1/organizations/{id}", "Delete an organization and everything it owns", O, 204).errors(&[E::OrganizationNotFound]),
+        op("post", "/api/v1/portal_links", "Mint a portal link for an organization's IT admin", O, 201).json(s::<v::CreatePortalLink>).returns(s::<v::PortalLink>).errors(&[E::OrganizationNotFound]),
+        op("get", "/api/v1/organizations/{id}/connections", "List an organization's connections", C, 200).returns(s::<api::connection::ConnectionList>).errors(&[E::OrganizationNotFound]),
+        op("post", "/api/v1/organizations/{id}/connections", "Create a connection (support-assisted setup)", C, 201).json(connection_create).returns(s::<api::connection::Connection>).errors(&[E::OrganizationNotFound, E::GuideNotFound, E::ConnectionIncomplete, E::MetadataFetchFailed, E::OidcDiscoveryFailed]),
+        op("get", "/api/v1/connections/{id}", "Get a connection", C, 200).returns(s::<api::connection::Connection>).errors(&[E::ConnectionNotFound]),
+        op("patch", "/api/v1/connections/{id}", "Update, activate or deactivate a connection", C, 200).json(s::<v::ConnectionInput>).returns(s::<api::connection::Connection>).errors(&[E::ConnectionNotFound, E::ConnectionIncomplete, E::TestRequired, E::InvalidState, E::MetadataFetchFailed, E::OidcDiscoveryFailed]),
+        op("get", "/api/v1/connections/{id}/tests", "List a connection's test sign-ins", C, 200).returns(s::<api::test_sign_in::SignInTestList>).errors(&[E::ConnectionNotFound]),
+        op("get", "/api/v1/connections/{id}/tests/{test_id}", "Get one test sign-in in full", C, 200).returns(s::<api::test_sign_in::SignInTest>).errors(&[E::ConnectionNotFound, E::TestNotFound]),
+        op("get", "/api/v1/connections/{id}/sign_ins", "A connection's sign-in log", L, 200).returns(s::<sso::SignInList>).errors(&[E::ConnectionNotFound]),
         op("get", "/api/v1/custom_attributes", "The environment's custom profile attributes", C, 200).returns(s::<api::mapping::CustomAttributeList>),
         op("put", "/api/v1/custom_attributes", "Replace the custom profile attributes", C, 200).json(s::<api::mapping::CustomAttributeList>).returns(s::<api::mapping::CustomAttributeList>),
-        op("get", "/api/v1/organizations/{id}/domains", "List an organization's domains", D, 200).returns(s::<d::DomainList>),
-        op("post", "/api/v1/organizations/{id}/domains", "Add a domain to verify", D, 201).json(s::<d::AddDomain>).returns(s::<d::Domain>),
-        op("get", "/api/v1/domains/{id}", "Get a domain", D, 200).returns(s::<d::Domain>),
-        op("delete", "/api/v1/domains/{id}", "Remove a domain", D, 204),
-        op("post", "/api/v1/domains/{id}/check", "Check a domain's TXT record now", D, 200).returns(s::<d::Domain>),
-        op("post", "/api/v1/domains/{id}/verify", "Mark a domain verified without DNS (support)", D, 200).body(Body::OptionalJson(s::<d::VerifyDomain>)).returns(s::<d::Domain>),
+        op("get", "/api/v1/organizations/{id}/domains", "List an organization's domains", D, 200).returns(s::<d::DomainList>).errors(&[E::OrganizationNotFound]),
+        op("post", "/api/v1/organizations/{id}/domains", "Add a domain to verify", D, 201).json(s::<d::AddDomain>).returns(s::<d::Domain>).errors(&[E::OrganizationNotFound, E::DomainDuplicate, E::DomainTaken]),
+        op("get", "/api/v1/domains/{id}", "Get a domain", D, 200).returns(s::<d::Domain>).errors(&[E::DomainNotFound]),
+        op("delete", "/api/v1/domains/{id}", "Remove a domain", D, 204).errors(&[E::DomainNotFound]),
+        op("post", "/api/v1/domains/{id}/check", "Check a domain's TXT record now", D, 200).returns(s::<d::Domain>).errors(&[E::DomainNotFound, E::DomainTaken]),
+        op("post", "/api/v1/domains/{id}/verify", "Mark a domain verified without DNS (support)", D, 200).body(Body::OptionalJson(s::<d::VerifyDomain>)).returns(s::<d::Domain>).errors(&[E::DomainNotFound, E::DomainTaken]),
         op("get", "/api/v1/environment", "The environment's settings", D, 200).returns(s::<crate::server::domains::DomainSettings>),
         op("patch", "/api/v1/environment", "Change the environment's settings", D, 200).json(s::<crate::server::domains::DomainSettings>).returns(s::<crate::server::domains::DomainSettings>),
         op("get", "/api/v1/theme", "The environment's theme", T, 200).returns(s::<t::Theme>),
-        op("put", "/api/v1/theme", "Replace the environment's theme (the shape `GET` returns, or `{\"theme\": …, \"accept_low_contrast\": …}`)", T, 200).json(s::<t::ThemeWrite>).returns(s::<t::Theme>),
+        op("put", "/api/v1/theme", "Replace the environment's theme (the shape `GET` returns, or `{\"theme\": …, \"accept_low_contrast\": …}`)", T, 200).json(s::<t::ThemeWrite>).returns(s::<t::Theme>).errors(&[E::LowContrast]),
         op("post", "/api/v1/theme/assets", "Upload a logo, favicon or font (`?kind=logo|favicon|font`, raw bytes)", T, 201)
             .query(const { &[qp("kind", true, &["logo", "favicon", "font"], "What the file is")] })
             .body(Body::Binary)
             .returns(s::<t::UploadedAsset>),
-        op("get", "/api/v1/organizations/{id}/theme", "An organization's theme (its own, or inherited)", T, 200).returns(s::<t::OrganizationTheme>),
-        op("put", "/api/v1/organizations/{id}/theme", "Give an organization its own theme (a theme, or `{\"theme\": …, \"accept_low_contrast\": …}`)", T, 200).json(s::<t::ThemeWrite>).returns(s::<t::OrganizationTheme>),
-        op("delete", "/api/v1/organizations/{id}/theme", "Back to the environment's theme", T, 204),
+        op("get", "/api/v1/organizations/{id}/theme", "An organization's theme (its own, or inherited)", T, 200).returns(s::<t::OrganizationTheme>).errors(&[E::OrganizationNotFound]),
+        op("put", "/api/v1/organizations/{id}/theme", "Give an organization its own theme (a theme, or `{\"theme\": …, \"accept_low_contrast\": …}`)", T, 200).json(s::<t::ThemeWrite>).returns(s::<t::OrganizationTheme>).errors(&[E::OrganizationNotFound, E::LowContrast]),
+        op("delete", "/api/v1/organizations/{id}/theme", "Back to the environment's theme", T, 204).errors(&[E::OrganizationNotFound]),
         op("get", "/api/v1/client", "The app's client ID and its secrets", L, 200).returns(s::<sso::ClientCredentials>),
-        op("post", "/api/v1/client/secrets", "Create a client secret (shown once; two may be live)", L, 201).returns(s::<sso::CreatedClientSecret>),
-        op("delete", "/api/v1/client/secrets/{id}", "Revoke a client secret", L, 204),
+        op("post", "/api/v1/client/secrets", "Create a client secret (shown once; two may be live)", L, 201).returns(s::<sso::CreatedClientSecret>).errors(&[E::InvalidState]),
+        op("delete", "/api/v1/client/secrets/{id}", "Revoke a client secret", L, 204).errors(&[E::NotFound]),
         op("get", "/api/v1/redirect_uris", "The registered redirect URIs", L, 200).returns(s::<sso::RedirectUris>),
         op("put", "/api/v1/redirect_uris", "Replace the redirect URIs (exact match; one default)", L, 200).json(s::<sso::RedirectUris>).returns(s::<sso::RedirectUris>),
         op("get", "/api/v1/custom_domains", "The environment's custom hostnames", H, 200).returns(s::<h::CustomDomainList>),
-        op("post", "/api/v1/custom_domains", "Register a custom hostname (see its CNAME record)", H, 201).json(s::<h::CreateCustomDomain>).returns(s::<h::CustomDomain>),
-        op("get", "/api/v1/custom_domains/{id}", "Get a custom hostname", H, 200).returns(s::<h::CustomDomain>),
-        op("delete", "/api/v1/custom_domains/{id}", "Stop serving a custom hostname", H, 204),
-        op("post", "/api/v1/custom_domains/{id}/check", "Look at a custom hostname's DNS now", H, 200).returns(s::<h::CustomDomain>),
+        op("post", "/api/v1/custom_domains", "Register a custom hostname (see its CNAME record)", H, 201).json(s::<h::CreateCustomDomain>).returns(s::<h::CustomDomain>).errors(&[E::CustomDomainTaken]),
+        op("get", "/api/v1/custom_domains/{id}", "Get a custom hostname", H, 200).returns(s::<h::CustomDomain>).errors(&[E::CustomDomainNotFound]),
+        op("delete", "/api/v1/custom_domains/{id}", "Stop serving a custom hostname", H, 204).errors(&[E::CustomDomainNotFound]),
+        op("post", "/api/v1/custom_domains/{id}/check", "Look at a custom hostname's DNS now", H, 200).returns(s::<h::CustomDomain>).errors(&[E::CustomDomainNotFound]),
         op("get", "/api/v1/embedding", "Which sites may embed the portal, and the cookie mode", "Embedding", 200).returns(s::<api::embed::Embedding>),
         op("put", "/api/v1/embedding", "Replace the allowed parent origins and the cookie mode", "Embedding", 200).json(s::<api::embed::Embedding>).returns(s::<api::embed::Embedding>),
         op("get", "/api/v1/openapi.json", "This document", "Meta", 200).auth(Auth::Public),
@@ -222,15 +280,23 @@ pub fn operations() -> Vec<Op> {
                 qp("login_hint", false, &[], "An email address; its domain picks the organization"),
                 qp("code_challenge", false, &[], "PKCE challenge"),
                 qp("code_challenge_method", false, &["S256"], "Always `S256`"),
-            ] }),
+            ] })
+            .errors(&[E::ValidationFailed, E::ClientUnknown, E::RedirectUriNotRegistered, E::RateLimited]),
         op("post", "/sso/token", "Trade a code for the profile (client secret by Basic or form, or PKCE `code_verifier`)", L, 200)
             .auth(Auth::Client)
+            // OAuth's own errors: a bad request or grant, a client that failed to authenticate,
+            // a form too large to read, too many failed requests (`slow_down`).
+            .also(&[400, 401, 413, 429])
             .body(Body::Form(s::<crate::server::go_live::TokenRequest>))
             .returns(s::<sso::TokenResponse>),
-        op("get", "/sso/saml/{connection_id}/metadata.xml", "Our SAML SP metadata for a connection", "Protocol", 200).auth(Auth::Public),
-        op("post", "/sso/saml/{connection_id}/acs", "The SAML Assertion Consumer Service (IdPs post here)", "Protocol", 303).auth(Auth::Public),
-        op("get", "/sso/saml/{connection_id}/login/{test_id}", "Sends the browser to the IdP with a fresh AuthnRequest", "Protocol", 302).auth(Auth::Public),
-        op("get", "/sso/oidc/{connection_id}/callback", "The OIDC redirect URI (IdPs send the browser here)", "Protocol", 303).auth(Auth::Public),
+        op("get", "/sso/saml/{connection_id}/metadata.xml", "Our SAML SP metadata for a connection", "Protocol", 200).auth(Auth::Public).errors(&[E::ConnectionNotFound]),
+        op("post", "/sso/saml/{connection_id}/acs", "The SAML Assertion Consumer Service (IdPs post here)", "Protocol", 303).auth(Auth::Public).errors(&[E::ConnectionNotFound, E::ConnectionIncomplete, E::ValidationFailed, E::PayloadTooLarge, E::RateLimited, E::Internal])
+            // An answer refused before it was recorded.
+            .also(&[400]),
+        op("get", "/sso/saml/{connection_id}/login/{test_id}", "Sends the browser to the IdP with a fresh AuthnRequest", "Protocol", 302).auth(Auth::Public).errors(&[E::ConnectionNotFound, E::TestNotFound]),
+        op("get", "/sso/oidc/{connection_id}/callback", "The OIDC redirect URI (IdPs send the browser here)", "Protocol", 303).auth(Auth::Public).errors(&[E::ConnectionNotFound, E::ConnectionIncomplete, E::ValidationFailed, E::RateLimited, E::Internal])
+            // An answer refused before it was recorded.
+            .also(&[400]),
     ]
 }
 
@@ -483,20 +549,36 @@ pub fn document() -> Value {
         }
         let mut responses = Map::new();
         responses.insert(o.status.to_string(), ok);
-        // Every other status is an error, in the one shape each kind of caller gets.
-        let error = match o.auth {
-            Auth::ApiKey => {
-                operation["security"] = json!([{ "apiKey": [] }]);
-                json!({ "description": "An error: a stable `code`, a message, `fields` and the `request_id`", "content": { "application/json": { "schema": s::<api::error::ApiErrorBody>(&mut g) } } })
-            }
-            Auth::Client => {
-                json!({ "description": "An OAuth error (`invalid_request`, `invalid_client`, `invalid_grant`, …)", "content": { "application/json": { "schema": s::<api::sso::TokenError>(&mut g) } } })
-            }
-            Auth::Public => {
-                json!({ "description": "An error page for the person at the browser, naming the error code" })
-            }
-        };
-        responses.insert("default".into(), error);
+        if o.auth == Auth::ApiKey {
+            operation["security"] = json!([{ "apiKey": [] }]);
+        }
+        // Each error status, with the codes that answer it, in the one shape each kind of
+        // caller gets.
+        let codes = o.error_codes();
+        for status in o.statuses().into_iter().filter(|s| *s != o.status) {
+            let named: Vec<String> = codes
+                .iter()
+                .filter(|c| c.status() == status)
+                .map(|c| format!("`{}`", c.as_str()))
+                .collect();
+            let error = match o.auth {
+                Auth::ApiKey => json!({
+                    "description": format!("An error ({}): a stable `code`, a message, `fields` and the `request_id`", named.join(", ")),
+                    "content": { "application/json": { "schema": s::<api::error::ApiErrorBody>(&mut g) } },
+                }),
+                Auth::Client => json!({
+                    "description": "An OAuth error (`invalid_request`, `invalid_client`, `invalid_grant`, …)",
+                    "content": { "application/json": { "schema": s::<api::sso::TokenError>(&mut g) } },
+                }),
+                Auth::Public if named.is_empty() => json!({
+                    "description": "An error page for the person at the browser: the answer was refused and nothing was recorded",
+                }),
+                Auth::Public => json!({
+                    "description": format!("An error page for the person at the browser, naming the error code ({})", named.join(", ")),
+                }),
+            };
+            responses.insert(status.to_string(), error);
+        }
         operation["responses"] = Value::Object(responses);
         let entry = paths.entry(o.path.to_owned()).or_insert_with(|| json!({}));
         entry[o.method] = operation;

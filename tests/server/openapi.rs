@@ -175,14 +175,32 @@ async fn the_document_states_ranges_errors_and_query_parameters() {
         !text.contains("\"nullable\""),
         "3.0 keyword in a 3.1 document"
     );
+    // Every operation lists its statuses one by one (no catch-all `default`), each error
+    // status naming the codes behind it.
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for (method, op) in ops.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
             assert!(
-                op["responses"]["default"].is_object(),
-                "{method} {path} does not document its error responses: {}",
+                responses.get("default").is_none()
+                    && (responses.len() >= 2 || path == "/api/v1/openapi.json"),
+                "{method} {path} does not list its statuses: {}",
                 op["responses"]
             );
         }
+    }
+    let patch = &doc["paths"]["/api/v1/connections/{id}"]["patch"]["responses"];
+    for (status, code) in [
+        ("401", "unauthorized"),
+        ("404", "connection_not_found"),
+        ("409", "test_required"),
+        ("400", "malformed_json"),
+        ("415", "unsupported_media_type"),
+        ("413", "payload_too_large"),
+        ("422", "validation_failed"),
+        ("500", "internal_error"),
+    ] {
+        let text = patch[status]["description"].as_str().unwrap_or_default();
+        assert!(text.contains(&format!("`{code}`")), "{status}: {patch}");
     }
     let assets = &doc["paths"]["/api/v1/theme/assets"]["post"]["parameters"][0];
     assert_eq!(assets["name"], "kind");
@@ -403,4 +421,84 @@ async fn a_body_nested_a_hundred_thousand_deep_is_refused_and_changes_nothing() 
         .vendor(Method::GET, &format!("/api/v1/organizations/{org}"), None)
         .await;
     assert_eq!(before.body, after.body, "nothing changed");
+}
+
+/// The statuses the document lists are the ones the server answers: every operation, called
+/// without an API key, with ids that name nothing, and with a malformed or mistyped body,
+/// answers a status its entry lists (schemathesis checks the same from generated requests in
+/// `.ci/api-contract`).
+#[tokio::test]
+async fn every_operation_answers_only_statuses_it_documents() {
+    let app = App::new().await;
+    let doc = portico::server::openapi::document();
+    let mut checked = 0;
+    let mut undocumented = Vec::new();
+    for op in portico::server::openapi::operations() {
+        let documented: Vec<u16> = op.statuses();
+        let listed = &doc["paths"][op.path][op.method]["responses"];
+        for s in &documented {
+            assert!(
+                listed[s.to_string()].is_object(),
+                "{} {}: {s} not in {listed}",
+                op.method,
+                op.path
+            );
+        }
+        let path = op
+            .path
+            .replace("{connection_id}", "conn_nothing")
+            .replace("{test_id}", "test_nothing")
+            .replace("{id}", "nothing_here");
+        let method = Method::from_bytes(op.method.to_uppercase().as_bytes()).unwrap();
+        let json_body = matches!(
+            op.body,
+            Some(
+                portico::server::openapi::Body::Json(_)
+                    | portico::server::openapi::Body::OptionalJson(_)
+            )
+        );
+        let mut tries: Vec<(&str, Request<Body>)> = vec![(
+            "no API key, ids that name nothing",
+            Request::builder()
+                .method(method.clone())
+                .uri(&path)
+                .body(Body::empty())
+                .unwrap(),
+        )];
+        if op.auth == portico::server::openapi::Auth::ApiKey {
+            let authed = |content_type: &str, body: &str| {
+                Request::builder()
+                    .method(method.clone())
+                    .uri(&path)
+                    .header("authorization", format!("Bearer {}", app.key))
+                    .header("content-type", content_type)
+                    .body(Body::from(body.to_owned()))
+                    .unwrap()
+            };
+            tries.push(("ids that name nothing", authed("application/json", "{}")));
+            if json_body {
+                tries.push(("malformed JSON", authed("application/json", "{")));
+                tries.push((
+                    "a body of the wrong JSON type",
+                    authed("application/json", "[null, 7]"),
+                ));
+                tries.push(("a body that is not JSON", authed("text/plain", "hello")));
+            }
+        }
+        for (what, req) in tries {
+            let r = app.raw(req).await;
+            if !documented.contains(&r.status.as_u16()) {
+                undocumented.push(format!(
+                    "{} {} with {what} answered {}, which its entry does not list ({documented:?}): {}",
+                    op.method,
+                    op.path,
+                    r.status,
+                    r.text.chars().take(300).collect::<String>()
+                ));
+            }
+            checked += 1;
+        }
+    }
+    assert!(undocumented.is_empty(), "{}", undocumented.join("\n"));
+    assert!(checked > 80, "{checked} requests");
 }
