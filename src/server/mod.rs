@@ -24,8 +24,8 @@ pub mod error;
 pub mod fetch;
 pub mod guides;
 pub mod hostnames;
-// The HTTP edge: declared here, used by nothing else in this file (see the module doc).
 pub mod go_live;
+// The HTTP edge: declared here, used by nothing else in this file (see the module doc).
 pub mod http;
 pub mod jobs;
 pub mod oidc;
