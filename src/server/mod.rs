@@ -22,9 +22,9 @@ pub mod domains;
 pub mod embed;
 pub mod error;
 pub mod fetch;
+pub mod go_live;
 pub mod guides;
 pub mod hostnames;
-pub mod go_live;
 // The HTTP edge: declared here, used by nothing else in this file (see the module doc).
 pub mod http;
 pub mod jobs;

@@ -92,6 +92,10 @@ test('a designer edits colours, logo, footer and CSS, sees them in the preview, 
     await page.getByRole('button', { name: 'Add a footer link' }).click();
     await page.locator('#footer-0-label').fill('Privacy');
     await page.locator('#footer-0-url').fill('https://vendor.test/privacy');
+    // On a desktop the link's text and address stand side by side in one row.
+    const [labelBox, urlBox] = [await page.locator('#footer-0-label').boundingBox(), await page.locator('#footer-0-url').boundingBox()];
+    assert.ok(Math.abs(labelBox.y - urlBox.y) < 2 && urlBox.x > labelBox.x + labelBox.width,
+      `footer link fields in one row: ${JSON.stringify([labelBox, urlBox])}`);
     await frame.locator('[data-branding-footer] a', { hasText: 'Privacy' }).waitFor();
     assert.match(await frame.locator('[data-branding-footer]').textContent(), /help@vendor\.test/);
 

@@ -14,19 +14,6 @@ use wasm_bindgen::JsCast;
 /// Support email and URL, and the footer's links.
 #[component]
 pub fn ContentControls() -> impl IntoView {
-    let class = scoped(style_str! {
-        .link {
-            display: grid;
-            grid-template-columns: minmax(0, 1fr) minmax(0, 2fr) auto;
-            gap: var(--space-2);
-            align-items: start;
-        }
-        @media (max-width: 40rem) {
-            .link {
-                grid-template-columns: minmax(0, 1fr);
-            }
-        }
-    });
     let Some(ed) = use_context::<Editor>() else {
         return ().into_any();
     };
@@ -40,7 +27,7 @@ pub fn ContentControls() -> impl IntoView {
             })
         });
     };
-    view! { class=class,
+    view! {
         <fieldset class="stack">
             <legend>"Help and footer"</legend>
             <Field id="theme-support-email" label="Support email" kind=FieldKind::Email
@@ -64,11 +51,26 @@ pub fn ContentControls() -> impl IntoView {
     .into_any()
 }
 
+/// One footer link: its text and address side by side, and under them a button that removes it
+/// (the editor's panel is narrow: a third column would wrap the labels and misalign the inputs).
 #[component]
 fn FooterLinkRow(index: usize) -> impl IntoView {
+    // The row's own scope: its markup carries this component's class, not the list's.
     let class = scoped(style_str! {
+        .link {
+            display: grid;
+            grid-template-columns: minmax(0, 1fr) minmax(0, 2fr);
+            gap: var(--space-2);
+            align-items: start;
+        }
+        @media (max-width: 40rem) {
+            .link {
+                grid-template-columns: minmax(0, 1fr);
+            }
+        }
         .end {
-            align-self: end;
+            grid-column: 1 / -1;
+            justify-self: start;
         }
     });
     let Some(ed) = use_context::<Editor>() else {
