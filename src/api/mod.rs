@@ -15,6 +15,7 @@ pub mod protocol;
 pub mod sso;
 pub mod test_sign_in;
 pub mod theme;
+pub mod time;
 pub mod vendor;
 
 pub use error::{ApiErrorBody, ErrorCode, ErrorDetail};

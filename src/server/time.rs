@@ -1,13 +1,10 @@
 //! Timestamps: stored as unix seconds, shown as RFC 3339.
 
-use ::time::{format_description::well_known::Rfc3339, OffsetDateTime};
+use crate::api::time::Timestamp;
 
-/// RFC 3339 for unix seconds (UTC); out-of-range values clamp to the epoch.
+/// RFC 3339 for unix seconds (UTC); out-of-range values clamp to the years 0000 and 9999.
 pub fn rfc3339(unix: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(unix)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-        .format(&Rfc3339)
-        .unwrap_or_default()
+    Timestamp::from_unix(unix).to_string()
 }
 
 #[cfg(test)]
