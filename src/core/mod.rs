@@ -1,7 +1,8 @@
-//! Pure logic both sides run: the IdP catalog, the SAML metadata inspector, validation, and the
-//! address policy for outbound connections.
+//! Pure logic both sides run: the IdP catalog, the SAML metadata inspector, validation, the
+//! address policy for outbound connections, and retry schedules.
 
 pub mod address;
+pub mod backoff;
 pub mod catalog;
 pub mod cert;
 pub mod csp;

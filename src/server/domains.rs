@@ -6,6 +6,7 @@
 
 use crate::api::domains::{CheckResult, Domain, DomainState, LookupOutcome};
 use crate::api::ErrorCode;
+use crate::core::backoff::Backoff;
 use crate::server::error::Error;
 use crate::server::store::{DomainRow, OrganizationRow, StoreError};
 use crate::server::{crypto, dns, AppState};
@@ -14,11 +15,12 @@ use std::time::Duration;
 
 /// How long one DNS query may take.
 pub const DNS_TIMEOUT: Duration = Duration::from_secs(3);
-/// Pending domains are checked after these waits, then hourly: most records appear within
-/// minutes, and the admin can always press "Check now".
-pub const BACKOFF_SECONDS: [i64; 3] = [60, 5 * 60, 15 * 60];
-/// Checks of pending domains after the backoff steps are this far apart.
+/// Checks of pending domains after the [`PENDING_BACKOFF`] steps are this far apart.
 pub const PENDING_INTERVAL_SECONDS: i64 = 3600;
+/// Pending domains (and hostnames) are checked after 1, 5 and 15 minutes, then hourly: most
+/// records appear within minutes, and the admin can always press "Check now".
+pub const PENDING_BACKOFF: Backoff =
+    Backoff::steps(&[60, 5 * 60, 15 * 60], Some(PENDING_INTERVAL_SECONDS));
 /// Verified domains are looked at again this often, to notice a record that disappeared.
 pub const VERIFIED_INTERVAL_SECONDS: i64 = 86_400;
 /// A claimed check that never finished (the process died) is taken up again after this.
@@ -201,7 +203,7 @@ pub async fn add(state: &AppState, org: &OrganizationRow, input: &str) -> Result
         last_checked_at: None,
         last_result: None,
         // Nobody publishes a record within seconds of reading it: look in a minute.
-        next_check_at: Some(now + BACKOFF_SECONDS[0]),
+        next_check_at: Some(now + PENDING_BACKOFF.delay(1)),
         attempts: 0,
         verified_at: None,
         verification_method: None,
@@ -246,11 +248,7 @@ pub fn view(row: &DomainRow) -> Domain {
 
 /// When a pending domain is looked at next, after `attempts` checks.
 pub fn next_pending_check(attempts: i64, now: i64) -> i64 {
-    let wait = usize::try_from(attempts.max(1) - 1)
-        .ok()
-        .and_then(|i| BACKOFF_SECONDS.get(i).copied())
-        .unwrap_or(PENDING_INTERVAL_SECONDS);
-    now + wait
+    now + PENDING_BACKOFF.delay(attempts)
 }
 
 /// Applies one check's result: the state machine of a domain. `manual` is true for "Check
@@ -431,5 +429,19 @@ pub async fn sweep(state: &AppState) -> Result<SweepStats, StoreError> {
         if (n as i64) < BATCH {
             return Ok(stats);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pending_checks_wait_one_five_fifteen_minutes_then_hourly() {
+        let waits: Vec<i64> = (0..=6)
+            .map(|n| next_pending_check(n, 1000) - 1000)
+            .collect();
+        // No attempt yet counts as the first.
+        assert_eq!(waits, [60, 60, 300, 900, 3600, 3600, 3600]);
     }
 }

@@ -2,6 +2,7 @@
 //! picked up without the admin, and records every certificate change with its time. A URL
 //! that fails is retried with backoff; the last good configuration stays in use meanwhile.
 
+use crate::core::backoff::Backoff;
 use crate::core::metadata;
 use crate::server::connections::stored::{from_metadata, StoredSaml};
 use crate::server::store::{CertEventRow, RefreshRow, StoreError};
@@ -10,8 +11,9 @@ use rand::Rng;
 
 /// The Accept header for metadata downloads.
 pub const METADATA_ACCEPT: &str = "application/samlmetadata+xml, application/xml, text/xml";
-/// First retry delay after a failure; doubles up to the normal interval.
-const BACKOFF_SECONDS: i64 = 15 * 60;
+/// The wait after a URL's first failure in a row; it doubles with each further one, up to the
+/// normal interval (see [`failure_backoff`]).
+const FIRST_RETRY_SECONDS: i64 = 30 * 60;
 /// How many connections one pass looks at.
 const BATCH: i64 = 50;
 
@@ -20,6 +22,14 @@ const BATCH: i64 = 50;
 pub fn next_check(state: &AppState, now: i64) -> i64 {
     let interval = state.settings.metadata_refresh_seconds;
     now + interval + rand::thread_rng().gen_range(0..=interval / 10)
+}
+
+/// When a failing URL is tried again: 30 min after the first failure, then 1 h, 2 h, … never
+/// later than the normal interval, so an IdP that is down for a while is not asked every few
+/// minutes, and one that is back is noticed well before the next regular check.
+/// `interval` is the normal one (`metadata_refresh_seconds`).
+pub fn failure_backoff(interval: i64) -> Backoff {
+    Backoff::doubling(FIRST_RETRY_SECONDS, interval)
 }
 
 /// Schedules (or, without a URL, unschedules) the re-reading of a connection's metadata.
@@ -134,11 +144,38 @@ pub async fn refresh_due(state: &AppState) -> Result<usize, StoreError> {
                 tracing::warn!(connection = %row.connection_id, %reason, "metadata refresh failed");
                 next.failures += 1;
                 next.last_error = Some(reason);
-                let backoff = BACKOFF_SECONDS.saturating_mul(1 << next.failures.clamp(0, 20));
-                next.next_at = now + backoff.min(state.settings.metadata_refresh_seconds);
+                next.next_at = now
+                    + failure_backoff(state.settings.metadata_refresh_seconds).delay(next.failures);
             }
         }
         state.store.upsert_refresh(&next).await?;
     }
     Ok(due.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The schedule as it was before it moved to `core::backoff`: 15 min × 2^failures, capped.
+    fn before(failures: i64, interval: i64) -> i64 {
+        (15 * 60_i64)
+            .saturating_mul(1 << failures.clamp(0, 20))
+            .min(interval)
+    }
+
+    #[test]
+    fn failures_back_off_as_before_up_to_the_interval() {
+        for interval in [3600, 86_400, 7 * 86_400] {
+            for failures in 1..=40 {
+                assert_eq!(
+                    failure_backoff(interval).delay(failures),
+                    before(failures, interval),
+                    "failure {failures}, interval {interval}"
+                );
+            }
+        }
+        let day: Vec<i64> = (1..=7).map(|n| failure_backoff(86_400).delay(n)).collect();
+        assert_eq!(day, [1800, 3600, 7200, 14_400, 28_800, 57_600, 86_400]);
+    }
 }

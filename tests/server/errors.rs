@@ -118,6 +118,58 @@ async fn every_response_has_a_request_id_and_safe_headers() {
     assert_eq!(r.headers["x-content-type-options"], "nosniff");
 }
 
+/// An error body's id is the response header's, and a well-formed id the request came with
+/// (a proxy's, say) is kept; any other is replaced by a fresh one of ours.
+#[tokio::test]
+async fn a_well_formed_incoming_request_id_is_kept_and_others_replaced() {
+    let app = App::new().await;
+    let with_id = |id: &str| {
+        Request::get("/api/v1/organizations")
+            .header("x-request-id", id)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let r = app.raw(with_id("proxy-7f3a.01_b")).await;
+    assert_eq!(r.status, 401, "{}", r.text);
+    assert_eq!(r.body["error"]["code"], "unauthorized", "{}", r.text);
+    assert_eq!(
+        r.body["error"]["request_id"], "proxy-7f3a.01_b",
+        "{}",
+        r.text
+    );
+    assert_eq!(r.headers["x-request-id"], "proxy-7f3a.01_b");
+
+    let long = "a".repeat(65);
+    for bad in ["two words", "<b>", long.as_str()] {
+        let r = app.raw(with_id(bad)).await;
+        // `assert_error` also checks that the body's id is the header's, and one of ours.
+        let e = assert_error(&r, 401, "unauthorized");
+        assert_ne!(e["request_id"], bad, "{}", r.text);
+    }
+    // Two ids: neither is trusted.
+    let r = app
+        .raw(
+            Request::get("/healthz")
+                .header("x-request-id", "one")
+                .header("x-request-id", "two")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(r.headers["x-request-id"]
+        .to_str()
+        .unwrap()
+        .starts_with("req_"));
+    // Fresh ids differ between requests.
+    let a = app
+        .raw(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await;
+    let b = app
+        .raw(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await;
+    assert_ne!(a.headers["x-request-id"], b.headers["x-request-id"]);
+}
+
 #[tokio::test]
 async fn client_routes_fall_back_to_the_app_and_assets_are_cached() {
     let dist = tempfile::tempdir().unwrap();

@@ -416,3 +416,87 @@ async fn on_http_there_is_no_hsts_and_the_cookie_keeps_its_plain_name() {
         "session_missing",
     );
 }
+
+/// The session cookie's exact attributes, in each mode: plain or `__Host-` name, `Lax` or
+/// partitioned (CHIPS), set for the session's lifetime and cleared on sign-out. Order aside,
+/// nothing may be added or dropped (embedding in the vendor's page depends on them).
+#[tokio::test]
+async fn the_session_cookie_has_exactly_its_attributes_in_every_mode() {
+    fn sorted(set: &str) -> (String, Vec<String>) {
+        let mut attrs = attributes(set);
+        attrs.sort();
+        (set.split(';').next().unwrap().to_owned(), attrs)
+    }
+    fn expect(attrs: &[&str]) -> Vec<String> {
+        let mut v: Vec<String> = attrs.iter().map(|a| a.to_string()).collect();
+        v.sort();
+        v
+    }
+    for https in [false, true] {
+        let app = App::with(move |s| {
+            if https {
+                s.public_url = "https://portal.test".into();
+            }
+        })
+        .await;
+        let name = if https {
+            "__Host-portico_session"
+        } else {
+            "portico_session"
+        };
+        let max_age = format!("Max-Age={}", app.state.settings.session_max_seconds);
+        let org = app.org("Acme").await;
+        for partitioned in [false, true] {
+            let r = app
+                .vendor(
+                    Method::PUT,
+                    "/api/v1/embedding",
+                    Some(json!({ "allowed_origins": ["https://app.vendor.com"], "partitioned_cookies": partitioned })),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            let redeemed = app.redeem(&app.link(&org, "sso").await).await;
+            assert_eq!(redeemed.status, StatusCode::OK, "{}", redeemed.text);
+            let all: Vec<_> = redeemed
+                .headers
+                .get_all(header::SET_COOKIE)
+                .iter()
+                .collect();
+            assert_eq!(all.len(), 1, "{all:?}");
+            let set = all[0].to_str().unwrap();
+            let (pair, attrs) = sorted(set);
+            let (got_name, value) = pair.split_once('=').unwrap();
+            assert_eq!(got_name, name, "{set}");
+            assert_eq!(value.len(), 43, "{set}");
+            let mode: &[&str] = match (partitioned, https) {
+                (true, _) => &["SameSite=None", "Secure", "Partitioned"],
+                (false, true) => &["SameSite=Lax", "Secure"],
+                (false, false) => &["SameSite=Lax"],
+            };
+            let mut want = vec!["Path=/", "HttpOnly", max_age.as_str()];
+            want.extend_from_slice(mode);
+            assert_eq!(
+                attrs,
+                expect(&want),
+                "https {https}, partitioned {partitioned}: {set}"
+            );
+
+            // Signing out clears it with the same attributes and an empty value.
+            let req = Request::delete("/portal/api/session")
+                .header(header::COOKIE, &pair)
+                .header(
+                    "x-portico-csrf",
+                    redeemed.body["csrf_token"].as_str().unwrap(),
+                )
+                .body(Body::empty())
+                .unwrap();
+            let out = app.raw(req).await;
+            assert_eq!(out.status, StatusCode::NO_CONTENT, "{}", out.text);
+            let cleared = out.headers[header::SET_COOKIE].to_str().unwrap();
+            let (pair, attrs) = sorted(cleared);
+            assert_eq!(pair, format!("{name}="), "{cleared}");
+            want[2] = "Max-Age=0";
+            assert_eq!(attrs, expect(&want), "{cleared}");
+        }
+    }
+}

@@ -1,21 +1,16 @@
-//! How the domain error becomes a response, the JSON body extractor that reports in that
-//! shape, and the middleware that gives every response a request id.
+//! How the domain error becomes a response (carrying the request's id, see
+//! [`request_id`](super::request_id)), and the JSON body extractor that reports in that shape.
 
-use crate::api::{ApiErrorBody, ErrorCode, ErrorDetail, REQUEST_ID_HEADER};
+use crate::api::{ApiErrorBody, ErrorCode, ErrorDetail};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
-use axum::http::{HeaderValue, StatusCode};
-use axum::middleware::Next;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 /// The domain's [`Error`](crate::server::error::Error) as the HTTP layer names it: turned into
 /// `{"error": {...}}` with the code's status (the `IntoResponse` below). One type, two names, so
 /// handlers read as HTTP code and domain modules never import this file.
 pub type ApiError = crate::server::error::Error;
-
-/// Carried in the response's extensions so the request-id middleware can finish the body.
-#[derive(Clone)]
-struct PendingError(ErrorDetail);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -25,48 +20,13 @@ impl IntoResponse for ApiError {
         }
         detail.fields = self.fields;
         detail.details = self.details;
+        // Built while the handler runs, inside the request's id scope: the body is written once,
+        // with the id the response header carries.
+        detail.request_id = super::request_id::current();
         let status =
             StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut resp = (
-            status,
-            axum::Json(ApiErrorBody {
-                error: detail.clone(),
-            }),
-        )
-            .into_response();
-        resp.extensions_mut().insert(PendingError(detail));
-        resp
+        (status, axum::Json(ApiErrorBody { error: detail })).into_response()
     }
-}
-
-/// The request's id, available to handlers as an extension.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub String);
-
-/// Gives each request an id, logs it, and writes it into the header and any error body.
-pub async fn request_id(mut req: Request, next: Next) -> Response {
-    let id = crate::server::crypto::id("req_");
-    req.extensions_mut().insert(RequestId(id.clone()));
-    let method = req.method().clone();
-    let path = req.uri().path().to_owned();
-    let mut resp = next.run(req).await;
-    if let Some(PendingError(mut detail)) = resp.extensions_mut().remove::<PendingError>() {
-        detail.request_id = id.clone();
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        resp = (status, axum::Json(ApiErrorBody { error: detail })).into_response();
-        for (k, v) in headers.iter() {
-            if k != axum::http::header::CONTENT_LENGTH && k != axum::http::header::CONTENT_ENCODING
-            {
-                resp.headers_mut().insert(k.clone(), v.clone());
-            }
-        }
-    }
-    tracing::info!(request_id = %id, %method, %path, status = resp.status().as_u16(), "request");
-    if let Ok(v) = HeaderValue::from_str(&id) {
-        resp.headers_mut().insert(REQUEST_ID_HEADER, v);
-    }
-    resp
 }
 
 /// A JSON body whose every rejection is reported in the one error shape, and which holds to the

@@ -1,7 +1,7 @@
 //! `GET /sso/authorize` and `POST /sso/token`: the vendor app's side of a sign-in (see
 //! [`server::go_live`](crate::server::go_live)).
 
-use super::error::{ApiError, RequestId};
+use super::error::ApiError;
 use crate::api::sso::SignInError;
 use crate::api::ErrorCode;
 use crate::server::go_live::{self, LoginRequest, TokenRequest};
@@ -57,7 +57,7 @@ pub const MAX_STATE_BYTES: usize = 1024;
 /// `GET /sso/authorize?client_id=…&redirect_uri=…&state=…&organization=…|connection=…|login_hint=…`
 pub async fn authorize(
     State(s): State<AppState>,
-    request_id: Option<Extension<RequestId>>,
+    request_id: Option<Extension<tower_http::request_id::RequestId>>,
     q: Result<Query<AuthorizeQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or_default();
@@ -150,7 +150,7 @@ pub async fn authorize(
         Ok(Err(NotFound::Request(error, description))) => return fail(error, &description),
         Ok(Err(NotFound::NoMatch(reason))) => {
             let request_id = request_id
-                .map(|Extension(RequestId(id))| id)
+                .and_then(|Extension(id)| id.header_value().to_str().ok().map(str::to_owned))
                 .unwrap_or_default();
             tracing::info!(%request_id, client_id, reason, "sign-in link matches no active connection");
             return fail(

@@ -7,6 +7,7 @@ pub mod go_live;
 pub mod hostnames;
 pub mod plain_page;
 pub mod portal;
+pub mod request_id;
 pub mod session;
 pub mod site;
 pub mod sso;
@@ -63,8 +64,14 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             site::resolve,
         ))
-        // The request id is written into error bodies before they are compressed.
-        .layer(axum::middleware::from_fn(error::request_id))
+        // Every request gets an id (or keeps a well-formed one it came with), seen by handlers
+        // and error bodies through `context`, echoed in the response header, logged.
+        .layer(axum::middleware::from_fn(request_id::context))
+        .layer(request_id::propagate_layer())
+        .layer(request_id::set_layer())
+        .layer(tower::util::MapRequestLayer::new(
+            request_id::drop_unacceptable,
+        ))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -22,6 +22,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
+use axum_extra::extract::cookie::CookieJar;
 
 /// The portal routes, relative to `/portal/api`.
 pub fn routes() -> Router<AppState> {
@@ -101,10 +102,15 @@ async fn redeem(
     let partitioned = crate::server::embed::settings(&s, &org.environment_id)
         .await?
         .partitioned_cookies;
-    let set = session::set_cookie(&s, &cookie, s.settings.session_max_seconds, partitioned);
+    let set = session::session_cookie(
+        &s.settings,
+        cookie,
+        s.settings.session_max_seconds,
+        partitioned,
+    );
     let sess = PortalSession { row, org, site };
     let info = with_theme(&s, &sess).await;
-    Ok(([(header::SET_COOKIE, set)], axum::Json(info)).into_response())
+    Ok((CookieJar::new().add(set), axum::Json(info)).into_response())
 }
 
 async fn current(State(s): State<AppState>, sess: PortalSession) -> impl IntoResponse {
@@ -129,14 +135,8 @@ async fn end(State(s): State<AppState>, sess: PortalSession) -> Result<Response,
     let partitioned = crate::server::embed::settings(&s, &sess.org.environment_id)
         .await?
         .partitioned_cookies;
-    Ok((
-        [(
-            header::SET_COOKIE,
-            session::set_cookie(&s, "", 0, partitioned),
-        )],
-        StatusCode::NO_CONTENT,
-    )
-        .into_response())
+    let cleared = session::session_cookie(&s.settings, String::new(), 0, partitioned);
+    Ok((CookieJar::new().add(cleared), StatusCode::NO_CONTENT).into_response())
 }
 
 async fn list(

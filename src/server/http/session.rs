@@ -12,7 +12,9 @@ use crate::server::store::{OrganizationRow, SessionRow};
 use crate::server::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, Method};
+use axum::http::{HeaderMap, Method};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use time::Duration;
 
 /// The cookie's name on plain http (local development).
 pub const COOKIE: &str = "portico_session";
@@ -82,18 +84,13 @@ impl PortalSession {
 /// The session cookie's value, if the request has one under the name in use
 /// ([`cookie_name`]); on https a cookie under the plain name is not ours and is ignored.
 pub fn cookie_value(settings: &Settings, headers: &HeaderMap) -> Option<String> {
-    let name = cookie_name(settings);
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+    CookieJar::from_headers(headers)
+        .get(cookie_name(settings))
+        .map(|c| c.value().to_owned())
 }
 
-/// A `Set-Cookie` value for a new session, or for clearing it when `value` is empty.
+/// The session cookie to set for a new session, or for clearing it when `value` is empty (with
+/// `max_age` 0); the caller adds it to a [`CookieJar`] it answers with.
 ///
 /// `partitioned` (the environment opted in for cross-site embedding) gives a CHIPS cookie,
 /// `SameSite=None; Secure; Partitioned`: the browser sends it to the portal inside the vendor's
@@ -102,18 +99,26 @@ pub fn cookie_value(settings: &Settings, headers: &HeaderMap) -> Option<String> 
 /// `SameSite=Lax` suffices, embedded by the vendor's own site included (same-site).
 ///
 /// On https the name is [`HOST_COOKIE`]; both forms then meet its rules (`Secure`, `Path=/`,
-/// no `Domain`).
-pub fn set_cookie(state: &AppState, value: &str, max_age: i64, partitioned: bool) -> String {
-    let name = cookie_name(&state.settings);
-    if partitioned {
-        return format!("{name}={value}; Path=/; HttpOnly; SameSite=None; Secure; Partitioned; Max-Age={max_age}");
-    }
-    let secure = if state.settings.secure_cookies() {
-        "; Secure"
+/// no `Domain`). A cleared cookie carries `Max-Age=0` alone (no `Expires`), as a set one does.
+pub fn session_cookie(
+    settings: &Settings,
+    value: String,
+    max_age: i64,
+    partitioned: bool,
+) -> Cookie<'static> {
+    let same_site = if partitioned {
+        SameSite::None
     } else {
-        ""
+        SameSite::Lax
     };
-    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+    Cookie::build((cookie_name(settings), value))
+        .path("/")
+        .http_only(true)
+        .same_site(same_site)
+        .secure(partitioned || settings.secure_cookies())
+        .partitioned(partitioned)
+        .max_age(Duration::seconds(max_age))
+        .build()
 }
 
 impl FromRequestParts<AppState> for PortalSession {
