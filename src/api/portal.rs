@@ -1,8 +1,8 @@
 //! The portal session's bodies (`/portal/api/session`): redeeming a link, and what the session
 //! allows. Connections are in [`connection`](crate::api::connection).
 
-use crate::api::vendor::Intent;
 use crate::api::time::Timestamp;
+use crate::api::vendor::Intent;
 use serde::{Deserialize, Serialize};
 
 /// `POST /portal/api/session`: redeem a setup link's token.

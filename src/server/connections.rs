@@ -6,12 +6,12 @@ use crate::api::connection::{
 };
 use crate::api::protocol::Protocol;
 use crate::api::test_sign_in::TestOutcome;
+use crate::api::time::Timestamp;
 use crate::api::ErrorCode;
 use crate::core::metadata::{self, MetadataProblem};
 use crate::core::validate;
 use crate::server::error::Error;
 use crate::server::store::ConnectionRow;
-use crate::api::time::Timestamp;
 use crate::server::{oidc, saml, AppState};
 
 pub mod stored;

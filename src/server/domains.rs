@@ -5,8 +5,8 @@
 //! the domain's state, and when to look again.
 
 use crate::api::domains::{CheckResult, Domain, DomainState, LookupOutcome};
-use crate::api::ErrorCode;
 use crate::api::time::Timestamp;
+use crate::api::ErrorCode;
 use crate::server::error::Error;
 use crate::server::store::{DomainRow, OrganizationRow, StoreError};
 use crate::server::{crypto, dns, AppState};

@@ -13,8 +13,8 @@
 use crate::api::hostnames::{
     CustomDomain, CustomDomainState, DnsRecord, HostnameCheck, HostnameOutcome,
 };
-use crate::api::ErrorCode;
 use crate::api::time::Timestamp;
+use crate::api::ErrorCode;
 use crate::server::domains::{next_pending_check, LEASE_SECONDS, VERIFIED_INTERVAL_SECONDS};
 use crate::server::error::Error;
 use crate::server::site;

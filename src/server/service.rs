@@ -1,5 +1,6 @@
 //! Operations shared by the HTTP API and the command line, so both behave the same.
 
+use crate::api::time::Timestamp;
 use crate::api::vendor::{
     CreateOrganization, CreatePortalLink, Organization, PortalLink, LINK_DEFAULT_SECONDS,
     LINK_MAX_SECONDS,
@@ -9,7 +10,6 @@ use crate::core::validate;
 use crate::server::crypto;
 use crate::server::error::Error;
 use crate::server::store::{ApiKey, Environment, LinkRow, OrganizationRow, Store, StoreError};
-use crate::api::time::Timestamp;
 
 pub use crate::server::site::DEFAULT_ENVIRONMENT;
 

@@ -69,7 +69,8 @@ impl PortalSession {
             intents: self.intents(),
             csrf_token: self.row.csrf_token.clone(),
             idle_expires_at: crate::api::time::Timestamp::from_unix(
-                (self.row.last_seen_at + state.settings.session_idle_seconds).min(self.row.expires_at),
+                (self.row.last_seen_at + state.settings.session_idle_seconds)
+                    .min(self.row.expires_at),
             ),
             expires_at: crate::api::time::Timestamp::from_unix(self.row.expires_at),
             server_now: crate::api::time::Timestamp::from_unix(state.clock.now()),
