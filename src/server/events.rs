@@ -4,20 +4,20 @@
 //! the store call that makes the change; the store appends it in the same transaction (an
 //! outbox), so no change commits without its event and no event without its change. The
 //! event's `data` is the resource as the vendor API returns it, built by the same functions the
-//! vendor handlers use ([`service::organization_view`], [`connections::view_full`],
-//! [`domains::view`]).
+//! vendor handlers use; each feature builds its own (`service::organization_event`,
+//! `connections::event`, `domains::event`), so this module imports none of them and any of
+//! them can import it.
 //!
 //! Reading: [`list`] pages the log by cursor (an event id), oldest first. The log's order is
 //! the order changes committed (see [`Store::events_after`]), so a reader that resumes after
 //! the last id it saw misses nothing and sees nothing twice.
 
+use crate::api::connection::ConnectionState;
 use crate::api::event::{Event, EventList, EventType, EVENTS_MAX_LIMIT};
 use crate::api::time::Timestamp;
+use crate::server::crypto;
 use crate::server::error::Error;
-use crate::server::store::{
-    ConnectionRow, DomainRow, EventFilter, EventRow, NewEvent, OrganizationRow, Store,
-};
-use crate::server::{connections, crypto, domains, service, AppState};
+use crate::server::store::{ConnectionRow, EventFilter, EventRow, NewEvent, Store};
 use serde::Serialize;
 
 /// Longest `types` filter accepted, in bytes, before it is split.
@@ -41,45 +41,6 @@ pub fn new(
     })
 }
 
-/// `organization.*`: the organization as `GET /organizations/{id}` returns it.
-pub fn organization(
-    event_type: EventType,
-    org: &OrganizationRow,
-    now: i64,
-) -> Result<NewEvent, Error> {
-    new(
-        &org.environment_id,
-        event_type,
-        Some(&org.id),
-        &service::organization_view(org),
-        now,
-    )
-}
-
-/// `connection.*`: the connection as `GET /connections/{id}` returns it. Async because that
-/// view reads what lives beside the row (refresh schedule, certificate history).
-pub async fn connection(
-    state: &AppState,
-    event_type: EventType,
-    row: &ConnectionRow,
-    now: i64,
-) -> Result<NewEvent, Error> {
-    let view = connections::view_full(state, row).await?;
-    connection_with(state, event_type, row, &view, now).await
-}
-
-/// A `connection.*` event whose `data` is `data` (a view with more beside it, e.g. a test).
-pub async fn connection_with(
-    state: &AppState,
-    event_type: EventType,
-    row: &ConnectionRow,
-    data: &impl Serialize,
-    now: i64,
-) -> Result<NewEvent, Error> {
-    let env = environment_of(state.store.as_ref(), &row.organization_id).await?;
-    new(&env, event_type, Some(&row.organization_id), data, now)
-}
-
 /// The environment an organization belongs to.
 pub async fn environment_of(store: &dyn Store, organization_id: &str) -> Result<String, Error> {
     store
@@ -89,15 +50,38 @@ pub async fn environment_of(store: &dyn Store, organization_id: &str) -> Result<
         .ok_or_else(|| Error::internal(format!("organization {organization_id} vanished")))
 }
 
-/// `domain.*`: the domain as `GET /domains/{id}` returns it.
-pub fn domain(event_type: EventType, row: &DomainRow, now: i64) -> Result<NewEvent, Error> {
-    new(
-        &row.environment_id,
-        event_type,
-        Some(&row.organization_id),
-        &domains::view(row),
-        now,
-    )
+/// What a connection's save says happened, from its row before and after: it went live
+/// (`activated`), stopped being live (`deactivated`), or its settings changed outside a draft
+/// (`configured`, also when a draft becomes configured). Each event carries `data`, the
+/// connection as the vendor API returns it after the change.
+pub fn connection_changes(
+    environment_id: &str,
+    before: &ConnectionRow,
+    after: &ConnectionRow,
+    data: &impl Serialize,
+    now: i64,
+) -> Result<Vec<NewEvent>, Error> {
+    let active = ConnectionState::Active.as_str();
+    let draft = ConnectionState::Draft.as_str();
+    let settings_changed = before.config != after.config
+        || before.client_secret_enc != after.client_secret_enc
+        || before.attribute_mapping != after.attribute_mapping
+        || before.options != after.options
+        || (before.state == draft && after.state != draft);
+    let mut types = Vec::new();
+    if settings_changed && after.state != draft {
+        types.push(EventType::ConnectionConfigured);
+    }
+    if before.state != active && after.state == active {
+        types.push(EventType::ConnectionActivated);
+    }
+    if before.state == active && after.state != active {
+        types.push(EventType::ConnectionDeactivated);
+    }
+    types
+        .into_iter()
+        .map(|t| new(environment_id, t, Some(&after.organization_id), data, now))
+        .collect()
 }
 
 /// The wire form of a logged event. A `data` column that is not JSON (never written so) is
@@ -228,9 +212,4 @@ pub async fn list(
         has_more,
         next_after,
     })
-}
-
-/// Deletes events older than the retention; returns how many went.
-pub async fn purge(store: &dyn Store, now: i64, retention_seconds: i64) -> Result<u64, Error> {
-    Ok(store.purge_events(now - retention_seconds).await?)
 }

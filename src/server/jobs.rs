@@ -1,5 +1,6 @@
-//! Background work, once a minute: re-reading metadata URLs, checking domains that are due,
-//! purging ended sessions and events past their retention.
+//! Background work, once a minute: re-reading metadata URLs, warning of expiring signing
+//! certificates, checking domains that are due, purging ended sessions and events past their
+//! retention.
 
 use crate::server::store::StoreError;
 use crate::server::{refresh, AppState};
@@ -11,9 +12,8 @@ pub const EXPIRED_LINK_MEMORY_SECONDS: i64 = 30 * 86_400;
 /// abandoned sign-ins do not pile up.
 pub const ABANDONED_ATTEMPT_SECONDS: i64 = 86_400;
 
-/// Deletes ended sessions, links long expired, sign-in history past its retention
-/// (`PORTICO_HISTORY_DAYS`) and events past theirs (`PORTICO_EVENT_RETENTION_DAYS`); returns
-/// how many rows went.
+/// Deletes ended sessions, links long expired, and sign-in history past its retention
+/// (`PORTICO_HISTORY_DAYS`); returns how many rows went.
 pub async fn purge(state: &AppState) -> Result<u64, StoreError> {
     let now = state.clock.now();
     let expired = state
@@ -31,11 +31,16 @@ pub async fn purge(state: &AppState) -> Result<u64, StoreError> {
             now - ABANDONED_ATTEMPT_SECONDS,
         )
         .await?;
-    let events = state
+    Ok(expired + history)
+}
+
+/// Deletes events past their retention (`PORTICO_EVENT_RETENTION_DAYS`); returns how many went.
+pub async fn purge_events(state: &AppState) -> Result<u64, StoreError> {
+    let now = state.clock.now();
+    state
         .store
         .purge_events(now - state.settings.event_retention_seconds)
-        .await?;
-    Ok(expired + history + events)
+        .await
 }
 
 /// Runs every job once a minute until the process stops.
@@ -43,6 +48,11 @@ pub async fn run(state: AppState) {
     loop {
         if let Err(e) = refresh::refresh_due(&state).await {
             tracing::error!(error = %e, "metadata refresh pass failed");
+        }
+        match refresh::expiry_warnings(&state).await {
+            Ok(n) if n > 0 => tracing::info!(warnings = n, "certificate expiry warnings"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = ?e.code, "certificate expiry pass failed"),
         }
         match crate::server::domains::sweep(&state).await {
             Ok(s) if s.checked > 0 => {
@@ -58,6 +68,9 @@ pub async fn run(state: AppState) {
         }
         if let Err(e) = purge(&state).await {
             tracing::error!(error = %e, "purging expired sessions failed");
+        }
+        if let Err(e) = purge_events(&state).await {
+            tracing::error!(error = %e, "purging old events failed");
         }
         tokio::time::sleep(std::time::Duration::from_secs(60)).await;
     }

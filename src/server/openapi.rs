@@ -233,6 +233,7 @@ pub fn operations() -> Vec<Op> {
         op("post", "/api/v1/organizations/{id}/connections", "Create a connection (support-assisted setup)", C, 201).json(connection_create).returns(s::<api::connection::Connection>).errors(&[E::OrganizationNotFound, E::GuideNotFound, E::ConnectionIncomplete, E::MetadataFetchFailed, E::OidcDiscoveryFailed]),
         op("get", "/api/v1/connections/{id}", "Get a connection", C, 200).returns(s::<api::connection::Connection>).errors(&[E::ConnectionNotFound]),
         op("patch", "/api/v1/connections/{id}", "Update, activate or deactivate a connection", C, 200).json(s::<v::ConnectionInput>).returns(s::<api::connection::Connection>).errors(&[E::ConnectionNotFound, E::ConnectionIncomplete, E::TestRequired, E::InvalidState, E::MetadataFetchFailed, E::OidcDiscoveryFailed]),
+        op("delete", "/api/v1/connections/{id}", "Delete a connection (its sign-ins stop at once)", C, 204).errors(&[E::ConnectionNotFound]),
         op("get", "/api/v1/connections/{id}/tests", "List a connection's test sign-ins", C, 200).returns(s::<api::test_sign_in::SignInTestList>).errors(&[E::ConnectionNotFound]),
         op("get", "/api/v1/connections/{id}/tests/{test_id}", "Get one test sign-in in full", C, 200).returns(s::<api::test_sign_in::SignInTest>).errors(&[E::ConnectionNotFound, E::TestNotFound]),
         op("get", "/api/v1/connections/{id}/sign_ins", "A connection's sign-in log", L, 200).returns(s::<sso::SignInList>).errors(&[E::ConnectionNotFound]),
@@ -267,6 +268,14 @@ pub fn operations() -> Vec<Op> {
         op("post", "/api/v1/custom_domains/{id}/check", "Look at a custom hostname's DNS now", H, 200).returns(s::<h::CustomDomain>).errors(&[E::CustomDomainNotFound]),
         op("get", "/api/v1/embedding", "Which sites may embed the portal, and the cookie mode", "Embedding", 200).returns(s::<api::embed::Embedding>),
         op("put", "/api/v1/embedding", "Replace the allowed parent origins and the cookie mode", "Embedding", 200).json(s::<api::embed::Embedding>).returns(s::<api::embed::Embedding>),
+        op("get", "/api/v1/events", "The event log, oldest first: pass the last id seen as `after` for what came next", "Events", 200)
+            .query(const { &[
+                qp("after", false, &[], "An event id (`evt_…`): only events after it. An id this environment does not have (or no longer keeps) is refused"),
+                qp("types", false, &[], "Comma-separated event types (see `EventType`): only these"),
+                qp("organization_id", false, &[], "Only this organization's events"),
+                qp("limit", false, &[], "Page size, 1 to 100 (default 100)"),
+            ] })
+            .returns(s::<api::event::EventList>),
         op("get", "/api/v1/openapi.json", "This document", "Meta", 200).auth(Auth::Public),
         op("get", "/sso/authorize", "Start a sign-in: redirects to the organization's IdP, then back to `redirect_uri` with `code` or `error`", L, 302)
             .auth(Auth::Public)

@@ -16,7 +16,7 @@ use crate::core::catalog;
 use crate::core::validate;
 use crate::server::crypto::hash_token;
 use crate::server::store::ConnectionRow;
-use crate::server::{connections, domains, events, service, signin, theme, AppState};
+use crate::server::{connections, domains, service, signin, theme, AppState};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
@@ -49,6 +49,7 @@ impl FromRequestParts<AppState> for VendorEnv {
     }
 }
 
+mod events;
 mod go_live;
 mod hosting;
 
@@ -72,8 +73,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/connections/{id}",
-            get(get_connection).patch(update_connection),
+            get(get_connection)
+                .patch(update_connection)
+                .delete(delete_connection),
         )
+        .route("/events", get(events::list_events))
         .route("/connections/{id}/tests", get(list_tests))
         .route("/connections/{id}/tests/{test_id}", get(one_test))
         .route(
@@ -220,7 +224,8 @@ async fn update_organization(
         org.allow_profiles_outside_organization = allow;
     }
     org.updated_at = s.clock.now();
-    let updated = events::organization(EventType::OrganizationUpdated, &org, org.updated_at)?;
+    let updated =
+        service::organization_event(EventType::OrganizationUpdated, &org, org.updated_at)?;
     s.store
         .update_organization(&org, &[updated])
         .await
@@ -234,7 +239,7 @@ async fn delete_organization(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let org = org_or_404(&s, &env, &id).await?;
-    let deleted = events::organization(EventType::OrganizationDeleted, &org, s.clock.now())?;
+    let deleted = service::organization_event(EventType::OrganizationDeleted, &org, s.clock.now())?;
     if s.store.delete_organization(&env, &id, &[deleted]).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -292,11 +297,17 @@ async fn create_connection(
     })?;
     // Created through the API, a connection lives on the environment's preferred hostname.
     let site = crate::server::site::preferred(&s, &env).await?;
-    let mut row = connections::new_row(&s, &org.id, entry, &site.base_url, s.clock.now()).await?;
-    s.store.insert_connection(&row).await?;
-    // A failure after this point leaves a draft the vendor can fix with PATCH; say so.
+    let now = s.clock.now();
+    let mut row = connections::new_row(&s, &org.id, entry, &site.base_url, now).await?;
+    let created = connections::event(&s, EventType::ConnectionCreated, &row, now).await?;
+    s.store.insert_connection(&row, &[created]).await?;
+    // Input the connection cannot take undoes the creation, and the log says so.
     if let Err(e) = connections::apply_input(&s, &mut row, input, &env).await {
-        let _ = s.store.delete_connection(&row.id).await;
+        let deleted = connections::event(&s, EventType::ConnectionDeleted, &row, now).await;
+        let _ = match deleted {
+            Ok(deleted) => s.store.delete_connection(&row.id, &[deleted]).await,
+            Err(_) => s.store.delete_connection(&row.id, &[]).await,
+        };
         return Err(e);
     }
     Ok((
@@ -319,6 +330,20 @@ async fn update_connection(
     }
     connections::apply_input(&s, &mut row, input, &env).await?;
     Ok(axum::Json(connections::view_full(&s, &row).await?))
+}
+
+async fn delete_connection(
+    State(s): State<AppState>,
+    VendorEnv(env): VendorEnv,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let row = conn_or_404(&s, &env, &id).await?;
+    let deleted = connections::event(&s, EventType::ConnectionDeleted, &row, s.clock.now()).await?;
+    if s.store.delete_connection(&row.id, &[deleted]).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::new(ErrorCode::ConnectionNotFound))
+    }
 }
 
 async fn list_tests(
@@ -516,7 +541,8 @@ async fn delete_domain(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let row = domain_or_404(&s, &env, &id).await?;
-    s.store.delete_domain(&row.id).await?;
+    let deleted = domains::event(EventType::DomainDeleted, &row, s.clock.now())?;
+    s.store.delete_domain(&row.id, &[deleted]).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -317,7 +317,8 @@ impl Store for SqliteStore {
         Ok(true)
     }
 
-    async fn insert_link(&self, l: &LinkRow) -> StoreResult<()> {
+    async fn insert_link(&self, l: &LinkRow, events: &[NewEvent]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
         sqlx::query(
             "INSERT INTO portal_links (token_hash, organization_id, intent, return_url, \
             success_url, created_at, expires_at, used_at, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -331,13 +332,21 @@ impl Store for SqliteStore {
         .bind(l.expires_at)
         .bind(l.used_at)
         .bind(&l.host)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(other)?;
-        Ok(())
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)
     }
 
-    async fn redeem_link(&self, token_hash: &str, host: &str, now: i64) -> StoreResult<Redeemed> {
+    async fn redeem_link(
+        &self,
+        token_hash: &str,
+        host: &str,
+        now: i64,
+        events: &[NewEvent],
+    ) -> StoreResult<Redeemed> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
         // One statement claims the link, so two concurrent redemptions cannot both succeed. A
         // link minted for another hostname is left untouched, as if unknown here.
         let claimed = sqlx::query(
@@ -349,22 +358,24 @@ impl Store for SqliteStore {
         .bind(now)
         .bind(host)
         .try_map(link_row)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await
         .map_err(other)?;
         if let Some(link) = claimed {
             // A session that only held the link (its cookie never came back) is replaced.
             sqlx::query("DELETE FROM portal_sessions WHERE held_link = ?")
                 .bind(token_hash)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await
                 .map_err(other)?;
+            append_events_in(&mut tx, events).await.map_err(other)?;
+            tx.commit().await.map_err(other)?;
             return Ok(Redeemed::Ok(link));
         }
         let found = sqlx::query("SELECT * FROM portal_links WHERE token_hash = ?")
             .bind(token_hash)
             .try_map(link_row)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *tx)
             .await
             .map_err(other)?;
         Ok(match found {
@@ -471,7 +482,8 @@ impl Store for SqliteStore {
         Ok(done.rows_affected())
     }
 
-    async fn insert_connection(&self, c: &ConnectionRow) -> StoreResult<()> {
+    async fn insert_connection(&self, c: &ConnectionRow, events: &[NewEvent]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
         sqlx::query(
             "INSERT INTO connections (id, organization_id, idp, protocol, state, config, \
             client_secret_enc, draft, attribute_mapping, options, sp_key_enc, sp_certificate, \
@@ -492,13 +504,15 @@ impl Store for SqliteStore {
         .bind(c.created_at)
         .bind(c.updated_at)
         .bind(&c.base_url)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(other)?;
-        Ok(())
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)
     }
 
-    async fn update_connection(&self, c: &ConnectionRow) -> StoreResult<()> {
+    async fn update_connection(&self, c: &ConnectionRow, events: &[NewEvent]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
         sqlx::query(
             "UPDATE connections SET state = ?, config = ?, client_secret_enc = ?, \
             attribute_mapping = ?, options = ?, sp_key_enc = ?, sp_certificate = ?, config_version \
@@ -514,19 +528,26 @@ impl Store for SqliteStore {
         .bind(c.config_version)
         .bind(c.updated_at)
         .bind(&c.id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(other)?;
-        Ok(())
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)
     }
 
-    async fn delete_connection(&self, id: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM connections WHERE id = ?")
+    async fn delete_connection(&self, id: &str, events: &[NewEvent]) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let done = sqlx::query("DELETE FROM connections WHERE id = ?")
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(other)?;
-        Ok(())
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(true)
     }
 
     async fn update_draft(&self, id: &str, draft: &str, now: i64) -> StoreResult<()> {
@@ -615,7 +636,7 @@ impl Store for SqliteStore {
             .map_err(other)
     }
 
-    async fn finish_test(&self, t: &TestRow) -> StoreResult<bool> {
+    async fn finish_test(&self, t: &TestRow, events: &[NewEvent]) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await.map_err(other)?;
         let done = sqlx::query(
             "UPDATE sign_in_tests SET state_hash = NULL, secrets_enc = NULL, finished_at = ?, outcome = ?, idp_initiated = ?, error_code = ?, result = ?, config_version = ? \
@@ -629,6 +650,7 @@ impl Store for SqliteStore {
         sqlx::query("UPDATE connections SET last_test_id = ?, last_tested_at = ?, last_test_result = ? WHERE id = ?")
             .bind(&t.id).bind(t.finished_at).bind(&t.outcome).bind(&t.connection_id)
             .execute(&mut *tx).await.map_err(other)?;
+        append_events_in(&mut tx, events).await.map_err(other)?;
         tx.commit().await.map_err(other)?;
         Ok(true)
     }
@@ -659,14 +681,20 @@ impl Store for SqliteStore {
         .map_err(other)
     }
 
-    async fn finish_sign_in(&self, t: &TestRow) -> StoreResult<bool> {
+    async fn finish_sign_in(&self, t: &TestRow, events: &[NewEvent]) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
         let done = sqlx::query(
             "UPDATE sign_in_tests SET state_hash = NULL, secrets_enc = NULL, finished_at = ?, outcome = ?, idp_initiated = ?, error_code = ?, result = ?, config_version = ? \
              WHERE id = ? AND login IS NOT NULL AND (outcome = 'pending' OR finished_at IS NULL)",
         )
         .bind(t.finished_at).bind(&t.outcome).bind(t.idp_initiated as i64).bind(&t.error_code).bind(&t.result).bind(t.config_version).bind(&t.id)
-        .execute(&self.pool).await.map_err(other)?;
-        Ok(done.rows_affected() > 0)
+        .execute(&mut *tx).await.map_err(other)?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(true)
     }
 
     async fn insert_client_secret(&self, c: &ClientSecretRow) -> StoreResult<()> {
@@ -829,7 +857,8 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn insert_domain(&self, d: &DomainRow) -> StoreResult<()> {
+    async fn insert_domain(&self, d: &DomainRow, events: &[NewEvent]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
         sqlx::query(
             "INSERT INTO domains (id, organization_id, environment_id, domain, record_name, record_value, state, created_at, fails_at, last_checked_at, last_result, \
              next_check_at, attempts, verified_at, verification_method, verified_by, \
@@ -838,8 +867,9 @@ impl Store for SqliteStore {
         .bind(&d.id).bind(&d.organization_id).bind(&d.environment_id).bind(&d.domain).bind(&d.record_name).bind(&d.record_value).bind(&d.state)
         .bind(d.created_at).bind(d.fails_at).bind(d.last_checked_at).bind(&d.last_result).bind(d.next_check_at).bind(d.attempts)
         .bind(d.verified_at).bind(&d.verification_method).bind(&d.verified_by).bind(d.record_last_seen_at).bind(&d.warning)
-        .execute(&self.pool).await.map_err(other)?;
-        Ok(())
+        .execute(&mut *tx).await.map_err(other)?;
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)
     }
 
     async fn domain(&self, id: &str) -> StoreResult<Option<DomainRow>> {
@@ -860,19 +890,32 @@ impl Store for SqliteStore {
             .map_err(other)
     }
 
-    async fn update_domain(&self, d: &DomainRow) -> StoreResult<()> {
+    async fn update_domain(&self, d: &DomainRow, events: &[NewEvent]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
         sqlx::query(
             "UPDATE domains SET state = ?, fails_at = ?, last_checked_at = ?, last_result = ?, next_check_at = ?, attempts = ?, verified_at = ?, \
              verification_method = ?, verified_by = ?, record_last_seen_at = ?, warning = ? WHERE id = ?",
         )
         .bind(&d.state).bind(d.fails_at).bind(d.last_checked_at).bind(&d.last_result).bind(d.next_check_at).bind(d.attempts).bind(d.verified_at)
         .bind(&d.verification_method).bind(&d.verified_by).bind(d.record_last_seen_at).bind(&d.warning).bind(&d.id)
-        .execute(&self.pool).await.map_err(other)?;
-        Ok(())
+        .execute(&mut *tx).await.map_err(other)?;
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)
     }
 
-    async fn delete_domain(&self, id: &str) -> StoreResult<bool> {
-        self.delete_by_id("domains", id).await
+    async fn delete_domain(&self, id: &str, events: &[NewEvent]) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let done = sqlx::query("DELETE FROM domains WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(true)
     }
 
     async fn claim_due_domains(
@@ -943,7 +986,12 @@ impl Store for SqliteStore {
             .map_err(other)
     }
 
-    async fn update_custom_domain(&self, d: &CustomDomainRow) -> StoreResult<()> {
+    async fn update_custom_domain(
+        &self,
+        d: &CustomDomainRow,
+        events: &[NewEvent],
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
         sqlx::query(
             "UPDATE custom_domains SET state = ?, last_checked_at = ?, last_result = ?, \
                 next_check_at = ?, attempts = ?, activated_at = ?, warning = ? WHERE id = ?",
@@ -956,10 +1004,11 @@ impl Store for SqliteStore {
         .bind(d.activated_at)
         .bind(&d.warning)
         .bind(&d.id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(other)?;
-        Ok(())
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)
     }
 
     async fn delete_custom_domain(&self, id: &str) -> StoreResult<bool> {
@@ -1094,7 +1143,13 @@ impl Store for SqliteStore {
         })
     }
 
-    async fn use_held_link(&self, id_hash: &str, token_hash: &str, now: i64) -> StoreResult<bool> {
+    async fn use_held_link(
+        &self,
+        id_hash: &str,
+        token_hash: &str,
+        now: i64,
+        events: &[NewEvent],
+    ) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await.map_err(other)?;
         let used = sqlx::query(
             "UPDATE portal_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
@@ -1117,6 +1172,9 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(other)?;
+        if used {
+            append_events_in(&mut tx, events).await.map_err(other)?;
+        }
         tx.commit().await.map_err(other)?;
         Ok(used)
     }
@@ -1297,6 +1355,43 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(other)
+    }
+
+    async fn link(&self, token_hash: &str) -> StoreResult<Option<LinkRow>> {
+        sqlx::query("SELECT * FROM portal_links WHERE token_hash = ?")
+            .bind(token_hash)
+            .try_map(link_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
+    }
+
+    async fn record_expiry_notice(
+        &self,
+        connection_id: &str,
+        sha256_fingerprint: &str,
+        days: i64,
+        now: i64,
+        events: &[NewEvent],
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let done = sqlx::query(
+            "INSERT INTO certificate_expiry_notices (connection_id, sha256_fingerprint, days, \
+            sent_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(connection_id)
+        .bind(sha256_fingerprint)
+        .bind(days)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(true)
     }
 
     async fn purge_events(&self, before: i64) -> StoreResult<u64> {
