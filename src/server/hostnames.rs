@@ -249,18 +249,16 @@ pub async fn check(state: &AppState, mut row: CustomDomainRow) -> Result<CustomD
     Ok(row)
 }
 
-/// What a check says happened to a custom hostname: it became active (`verified`), or it went
-/// wrong where it was fine before (`failed`): an active hostname's DNS moved away, or a new
-/// hostname's first check found it not pointing here yet. Later failures of a pending hostname
-/// are the expected wait for DNS, not news.
+/// What a check says happened to a custom hostname: it became active (`verified`), or an
+/// active hostname's DNS stopped showing it is ours (`failed`, once, when its warning appears).
+/// A pending hostname's failed checks are the expected wait for DNS, not news.
 fn outcome_event(before: &CustomDomainRow, after: &CustomDomainRow) -> Option<EventType> {
     if before.state != "active" && after.state == "active" {
         Some(EventType::CustomDomainVerified)
-    } else if after.state == "active" {
-        (before.warning.is_none() && after.warning.is_some())
-            .then_some(EventType::CustomDomainFailed)
+    } else if after.state == "active" && before.warning.is_none() && after.warning.is_some() {
+        Some(EventType::CustomDomainFailed)
     } else {
-        (before.last_checked_at.is_none()).then_some(EventType::CustomDomainFailed)
+        None
     }
 }
 

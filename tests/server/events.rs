@@ -131,3 +131,398 @@ async fn a_change_and_its_event_commit_together_or_not_at_all() {
     assert_eq!(kept.name, "Acme");
     assert_eq!(logged(&app).await.len(), before);
 }
+
+/// The logged events of one type, their `data` parsed.
+async fn of_type(app: &App, t: &str) -> Vec<(EventRow, Value)> {
+    logged(app)
+        .await
+        .into_iter()
+        .filter(|e| e.event_type == t)
+        .map(|e| {
+            let data = serde_json::from_str(&e.data).unwrap();
+            (e, data)
+        })
+        .collect()
+}
+
+/// The one event of type `t`, asserting there is exactly one and that it is `org`'s.
+async fn one(app: &App, t: &str, org: &str) -> Value {
+    let found = of_type(app, t).await;
+    assert_eq!(found.len(), 1, "{t}: {found:?}");
+    let (e, data) = found.into_iter().next().unwrap();
+    assert_eq!(e.organization_id.as_deref(), Some(org), "{t}");
+    data
+}
+
+#[tokio::test]
+async fn a_connection_s_life_and_its_sign_ins_each_log_their_event() {
+    use crate::login_flow::{authorize, live, sign_in, CALLBACK};
+    use crate::signin_flow::{new_idp, post_acs, response, start};
+    let app = App::new().await;
+    let idp = new_idp();
+    // Organization, connection (created and configured through the vendor API), a verified
+    // domain, a portal link used, a passed test, activation.
+    let (org, conn, client, _) = live(&app, &idp).await;
+
+    // A production sign-in that passes, and one the organization refuses (outside its domains).
+    for (email, id) in [("ada@example.com", "_ok"), ("eve@elsewhere.test", "_no")] {
+        let started = authorize(
+            &app,
+            &[
+                ("client_id", &client),
+                ("redirect_uri", CALLBACK),
+                ("organization", &org),
+            ],
+        )
+        .await;
+        sign_in(&app, &idp, &conn, &started, email, id).await;
+    }
+    // A test answered by another key fails with its diagnosis.
+    let admin = app.admin(&org, "sso").await;
+    let (_, request_id, relay) = start(&admin, &conn).await;
+    let intruder = new_idp();
+    let xml = response(
+        &intruder,
+        &conn,
+        Some(&request_id),
+        "_x",
+        &[("email", "ada@example.com")],
+        T0,
+    );
+    post_acs(&app, &conn, &xml, Some(&relay)).await;
+    // The vendor takes it out of use, then deletes it.
+    let r = app
+        .vendor(
+            Method::PATCH,
+            &format!("/api/v1/connections/{conn}"),
+            Some(json!({ "state": "configured" })),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = app
+        .vendor(Method::DELETE, &format!("/api/v1/connections/{conn}"), None)
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    assert_error(
+        &app.vendor(Method::DELETE, &format!("/api/v1/connections/{conn}"), None)
+            .await,
+        404,
+        "connection_not_found",
+    );
+
+    // Each type, once, about this organization, with the resource as the API shows it.
+    assert_eq!(
+        one(&app, "organization.created", &org).await["id"],
+        org.as_str()
+    );
+    let created = one(&app, "connection.created", &org).await;
+    assert_eq!(
+        (created["id"].as_str(), created["state"].as_str()),
+        (Some(conn.as_str()), Some("draft"))
+    );
+    let configured = one(&app, "connection.configured", &org).await;
+    assert_eq!(configured["state"], "configured");
+    assert_eq!(
+        configured["saml"]["idp_entity_id"],
+        crate::signin_flow::IDP,
+        "{configured}"
+    );
+    assert_eq!(
+        one(&app, "connection.activated", &org).await["state"],
+        "active"
+    );
+    assert_eq!(
+        one(&app, "connection.deactivated", &org).await["state"],
+        "configured"
+    );
+    assert_eq!(
+        one(&app, "connection.deleted", &org).await["id"],
+        conn.as_str()
+    );
+    let passed = one(&app, "connection.test_succeeded", &org).await;
+    assert_eq!(
+        (
+            passed["connection"]["id"].as_str(),
+            passed["test"]["outcome"].as_str()
+        ),
+        (Some(conn.as_str()), Some("success")),
+        "{passed}"
+    );
+    let failed = one(&app, "connection.test_failed", &org).await;
+    assert_eq!(
+        failed["error_code"], "saml_certificate_mismatch",
+        "{failed}"
+    );
+    assert_eq!(
+        failed["test"]["diagnosis"]["code"],
+        "saml_certificate_mismatch"
+    );
+    let domain = one(&app, "domain.created", &org).await;
+    assert_eq!(domain["domain"], "example.com");
+    let verified = one(&app, "domain.verified", &org).await;
+    assert_eq!(
+        (
+            verified["state"].as_str(),
+            verified["verification_method"].as_str()
+        ),
+        (Some("verified"), Some("manual"))
+    );
+    // Two links were minted (the test's admin and this one) and both used.
+    let links = of_type(&app, "portal_link.created").await;
+    assert_eq!(links.len(), 2);
+    assert!(links
+        .iter()
+        .all(|(e, d)| e.organization_id.as_deref() == Some(&org)
+            && d["intent"] == "sso"
+            && d.get("url").is_none()));
+    assert_eq!(of_type(&app, "portal_link.redeemed").await.len(), 2);
+    let ok = one(&app, "sign_in.succeeded", &org).await;
+    assert_eq!(
+        (ok["connection_id"].as_str(), ok["outcome"].as_str()),
+        (Some(conn.as_str()), Some("success")),
+        "{ok}"
+    );
+    assert!(
+        ok["profile_id"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("prof_")),
+        "{ok}"
+    );
+    let refused = one(&app, "sign_in.failed", &org).await;
+    assert_eq!(
+        refused["error_code"], "email_outside_organization_domains",
+        "{refused}"
+    );
+
+    // In commit order: the test passed before the connection was activated, which came before
+    // its deactivation and deletion.
+    let order: Vec<String> = logged(&app)
+        .await
+        .into_iter()
+        .map(|e| e.event_type)
+        .collect();
+    let at = |t: &str| order.iter().position(|x| x == t).unwrap();
+    assert!(at("organization.created") < at("connection.created"));
+    assert!(at("connection.created") < at("connection.configured"));
+    assert!(at("connection.test_succeeded") < at("connection.activated"));
+    assert!(at("connection.activated") < at("connection.deactivated"));
+    assert!(at("connection.deactivated") < at("connection.deleted"));
+}
+
+#[tokio::test]
+async fn domains_log_added_verified_failed_and_removed() {
+    use crate::dns::dns_server::TestDns;
+    let dns = TestDns::start().await;
+    let addr = dns.addr();
+    let app = App::with(move |s| s.dns_servers = Some(vec![addr])).await;
+    let org = app.org("Acme").await;
+    let add = |d: &'static str| {
+        let app = &app;
+        let org = org.clone();
+        async move {
+            let r = app
+                .vendor(
+                    Method::POST,
+                    &format!("/api/v1/organizations/{org}/domains"),
+                    Some(json!({ "domain": d })),
+                )
+                .await;
+            assert_eq!(r.status, 201, "{}", r.text);
+            r.body
+        }
+    };
+    // Verified by its TXT record, found by a check.
+    let good = add("good.test").await;
+    dns.set_txt(
+        good["record_name"].as_str().unwrap(),
+        vec![vec![good["record_value"].as_str().unwrap().into()]],
+    );
+    let r = app
+        .vendor(
+            Method::POST,
+            &format!("/api/v1/domains/{}/check", good["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(r.body["state"], "verified", "{}", r.text);
+    // A check that finds it again is no news.
+    app.vendor(
+        Method::POST,
+        &format!("/api/v1/domains/{}/check", good["id"].as_str().unwrap()),
+        None,
+    )
+    .await;
+    // Never published: the window ends and the background check fails it.
+    let late = add("late.test").await;
+    app.clock
+        .0
+        .store(T0 + 31 * 86_400, std::sync::atomic::Ordering::SeqCst);
+    portico::server::domains::sweep(&app.state).await.unwrap();
+    let r = app
+        .vendor(
+            Method::DELETE,
+            &format!("/api/v1/domains/{}", late["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+
+    let created = of_type(&app, "domain.created").await;
+    assert_eq!(created.len(), 2);
+    let verified = one(&app, "domain.verified", &org).await;
+    assert_eq!(
+        (
+            verified["id"].clone(),
+            verified["verification_method"].clone()
+        ),
+        (good["id"].clone(), json!("dns")),
+        "{verified}"
+    );
+    let failed = one(&app, "domain.verification_failed", &org).await;
+    assert_eq!(
+        (failed["id"].clone(), failed["state"].clone()),
+        (late["id"].clone(), json!("failed"))
+    );
+    let deleted = one(&app, "domain.deleted", &org).await;
+    assert_eq!(deleted["id"], late["id"]);
+}
+
+#[tokio::test]
+async fn custom_hostnames_log_when_they_go_live_and_when_dns_moves_away() {
+    use crate::dns::dns_server::TestDns;
+    let dns = TestDns::start().await;
+    let addr = dns.addr();
+    let app = App::with(move |s| s.dns_servers = Some(vec![addr])).await;
+    let r = app
+        .vendor(
+            Method::POST,
+            "/api/v1/custom_domains",
+            Some(json!({ "hostname": "sso.vendor.test" })),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let check = || {
+        app.vendor(
+            Method::POST,
+            Box::leak(format!("/api/v1/custom_domains/{id}/check").into_boxed_str()),
+            None,
+        )
+    };
+    check().await;
+    assert!(
+        of_type(&app, "custom_domain.failed").await.is_empty(),
+        "waiting for DNS is not a failure"
+    );
+    dns.set_cname("sso.vendor.test", "portal.test");
+    assert_eq!(check().await.body["state"], "active");
+    check().await;
+    dns.remove("sso.vendor.test");
+    dns.set_cname("sso.vendor.test", "elsewhere.test");
+    let r = check().await;
+    assert!(r.body["warning"].is_string(), "{}", r.text);
+    check().await;
+
+    let verified = of_type(&app, "custom_domain.verified").await;
+    assert_eq!(verified.len(), 1);
+    assert_eq!(
+        (
+            verified[0].1["id"].as_str(),
+            verified[0].1["state"].as_str()
+        ),
+        (Some(id.as_str()), Some("active"))
+    );
+    assert_eq!(
+        verified[0].0.organization_id, None,
+        "a hostname is the environment's"
+    );
+    let failed = of_type(&app, "custom_domain.failed").await;
+    assert_eq!(failed.len(), 1, "once, when the warning appears");
+    assert!(failed[0].1["warning"].is_string());
+}
+
+#[tokio::test]
+async fn certificates_warn_before_expiry_once_per_threshold_and_rotation_is_logged() {
+    use crate::refresh::live_metadata;
+    let (first, _) = idp_metadata("https://idp.example.com", "https://idp.example.com/sso");
+    let (url, doc) = live_metadata(first).await;
+    let app = App::new().await;
+    let org = app.org("Acme").await;
+    let admin = app.admin(&org, "sso").await;
+    let conn = admin.connection("okta-saml").await;
+    let r = admin
+        .call(
+            Method::PUT,
+            &format!("/portal/api/connections/{conn}/saml"),
+            Some(json!({ "method": "metadata_url", "metadata_url": url })),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let row = app.state.store.connection(&conn).await.unwrap().unwrap();
+    let saml: portico::server::connections::StoredSaml =
+        serde_json::from_str(row.config.as_deref().unwrap()).unwrap();
+    let cert = &saml.certificates[0];
+    let not_after = cert.not_after;
+    let warn = || portico::server::refresh::expiry_warnings(&app.state);
+    let set = |t: i64| app.clock.0.store(t, std::sync::atomic::Ordering::SeqCst);
+
+    // Far from expiry: nothing. 89 days before: the 90-day warning, once.
+    set(not_after - 200 * 86_400);
+    assert_eq!(warn().await.unwrap(), 0);
+    set(not_after - 89 * 86_400);
+    assert_eq!(warn().await.unwrap(), 1);
+    assert_eq!(warn().await.unwrap(), 0, "once per threshold");
+    // Skipping past 30 straight to 6.5 days before: only the nearest threshold fires.
+    set(not_after - 6 * 86_400 - 43_200);
+    assert_eq!(warn().await.unwrap(), 1);
+    set(not_after - 3_600);
+    assert_eq!(warn().await.unwrap(), 1);
+    set(not_after + 1);
+    assert_eq!(warn().await.unwrap(), 0, "expired is no longer 'expiring'");
+    let warnings = of_type(&app, "connection.certificate_expiring").await;
+    let days: Vec<_> = warnings
+        .iter()
+        .map(|(_, d)| {
+            (
+                d["threshold_days"].as_i64().unwrap(),
+                d["days_until_expiry"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(days, [(90, 89), (7, 7), (1, 1)]);
+    for (e, d) in &warnings {
+        assert_eq!(e.organization_id.as_deref(), Some(org.as_str()));
+        assert_eq!(d["connection"]["id"], conn.as_str());
+        assert_eq!(
+            d["certificate"]["sha256_fingerprint"],
+            cert.sha256_fingerprint.as_str()
+        );
+    }
+
+    // A refresh that brings a new signing certificate logs the rotation.
+    let (rotated, _) = idp_metadata("https://idp.example.com", "https://idp.example.com/sso");
+    doc.lock().unwrap().1 = rotated;
+    set(T0 + 3 * 86_400);
+    assert_eq!(
+        portico::server::refresh::refresh_due(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
+    let rotation = one(&app, "connection.certificate_rotated", &org).await;
+    assert_eq!(rotation["connection"]["id"], conn.as_str());
+    assert_eq!(rotation["added"].as_array().unwrap().len(), 1, "{rotation}");
+    assert_eq!(
+        rotation["removed"][0]["sha256_fingerprint"],
+        cert.sha256_fingerprint.as_str()
+    );
+    // Re-reading the same document is no rotation.
+    set(T0 + 6 * 86_400);
+    portico::server::refresh::refresh_due(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(
+        of_type(&app, "connection.certificate_rotated").await.len(),
+        1
+    );
+}
