@@ -526,3 +526,342 @@ async fn certificates_warn_before_expiry_once_per_threshold_and_rotation_is_logg
         1
     );
 }
+
+#[tokio::test]
+async fn the_vendor_api_pages_the_log_by_cursor_and_filters_it() {
+    let app = App::new().await;
+    let a = app.org("A").await;
+    let b = app.org("B").await;
+    for (org, name) in [(&a, "A2"), (&b, "B2"), (&a, "A3")] {
+        let r = app
+            .vendor(
+                Method::PATCH,
+                &format!("/api/v1/organizations/{org}"),
+                Some(json!({ "name": name })),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    // 5 events: created A, created B, updated A, updated B, updated A.
+    let r = app
+        .vendor(Method::GET, "/api/v1/events?limit=2", None)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["data"].as_array().unwrap().len(), 2);
+    assert_eq!(r.body["has_more"], true);
+    let e = &r.body["data"][0];
+    assert_eq!(
+        (e["type"].as_str(), e["organization_id"].as_str()),
+        (Some("organization.created"), Some(a.as_str()))
+    );
+    assert_eq!(
+        (e["environment"].as_str(), e["created_at"].as_str()),
+        (Some("development"), Some("2026-11-23T00:00:00Z"))
+    );
+    assert_eq!(e["data"]["name"], "A");
+    let mut seen: Vec<String> = Vec::new();
+    let mut after = String::new();
+    loop {
+        let r = app
+            .vendor(
+                Method::GET,
+                &format!("/api/v1/events?limit=2&after={after}"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        for e in r.body["data"].as_array().unwrap() {
+            seen.push(e["id"].as_str().unwrap().to_owned());
+        }
+        after = r.body["next_after"].as_str().unwrap().to_owned();
+        if r.body["has_more"] == false {
+            break;
+        }
+    }
+    assert_eq!(seen.len(), 5);
+    assert_eq!(&after, seen.last().unwrap());
+    // An empty page keeps the cursor, to poll again with.
+    let r = app
+        .vendor(Method::GET, &format!("/api/v1/events?after={after}"), None)
+        .await;
+    assert_eq!(
+        (r.body["data"].clone(), r.body["next_after"].clone()),
+        (json!([]), json!(after))
+    );
+
+    let r = app
+        .vendor(
+            Method::GET,
+            &format!("/api/v1/events?organization_id={b}&types=organization.updated"),
+            None,
+        )
+        .await;
+    let data = r.body["data"].as_array().unwrap();
+    assert_eq!(data.len(), 1, "{}", r.text);
+    assert_eq!(data[0]["data"]["name"], "B2");
+    let r = app
+        .vendor(
+            Method::GET,
+            "/api/v1/events?types=organization.created,%20connection.activated",
+            None,
+        )
+        .await;
+    assert_eq!(r.body["data"].as_array().unwrap().len(), 2, "{}", r.text);
+
+    // Refusals name the field and say what to do.
+    let e = assert_error(
+        &app.vendor(
+            Method::GET,
+            "/api/v1/events?types=organization.exploded",
+            None,
+        )
+        .await,
+        422,
+        "validation_failed",
+    );
+    let m = e["fields"]["types"].as_str().unwrap();
+    assert!(
+        m.contains("organization.exploded") && m.contains("organization.created"),
+        "{m}"
+    );
+    let e = assert_error(
+        &app.vendor(Method::GET, "/api/v1/events?after=evt_nope", None)
+            .await,
+        422,
+        "validation_failed",
+    );
+    assert!(
+        e["fields"]["after"].as_str().unwrap().contains("evt_nope"),
+        "{e}"
+    );
+    for bad in ["limit=0", "limit=101", "limit=ten"] {
+        let e = assert_error(
+            &app.vendor(Method::GET, &format!("/api/v1/events?{bad}"), None)
+                .await,
+            422,
+            "validation_failed",
+        );
+        assert!(e["fields"]["limit"].is_string(), "{bad}: {e}");
+    }
+    assert_error(
+        &app.vendor(Method::GET, "/api/v1/events?since=1", None)
+            .await,
+        422,
+        "validation_failed",
+    );
+    assert_error(
+        &app.raw(Request::get("/api/v1/events").body(Body::empty()).unwrap())
+            .await,
+        401,
+        "unauthorized",
+    );
+
+    // Another environment's key sees none of these, and cannot use their ids as cursors.
+    let staging =
+        portico::server::service::ensure_environment(app.state.store.as_ref(), "staging", T0)
+            .await
+            .unwrap();
+    let (_, key) =
+        portico::server::service::create_api_key(app.state.store.as_ref(), &staging, "s", T0)
+            .await
+            .unwrap();
+    let as_staging = |path: String| {
+        let req = Request::get(path)
+            .header(header::AUTHORIZATION, format!("Bearer {key}"))
+            .body(Body::empty())
+            .unwrap();
+        app.raw(req)
+    };
+    assert_eq!(
+        as_staging("/api/v1/events".into()).await.body["data"],
+        json!([])
+    );
+    assert_error(
+        &as_staging(format!("/api/v1/events?after={after}")).await,
+        422,
+        "validation_failed",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn paging_while_others_write_sees_every_event_once_in_order() {
+    let app = Arc::new(App::new().await);
+    const WRITERS: usize = 4;
+    const EACH: usize = 15;
+    let mut writers = Vec::new();
+    for w in 0..WRITERS {
+        let app = app.clone();
+        writers.push(tokio::spawn(async move {
+            for i in 0..EACH {
+                let r = app
+                    .vendor(
+                        Method::POST,
+                        "/api/v1/organizations",
+                        Some(json!({ "name": format!("W{w}-{i}") })),
+                    )
+                    .await;
+                assert_eq!(r.status, 201, "{}", r.text);
+            }
+        }));
+    }
+    let reader = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let mut seen: Vec<String> = Vec::new();
+            let mut after = String::new();
+            let mut idle = 0;
+            while seen.len() < WRITERS * EACH && idle < 2_000 {
+                let r = app
+                    .vendor(
+                        Method::GET,
+                        &format!("/api/v1/events?limit=3&after={after}"),
+                        None,
+                    )
+                    .await;
+                assert_eq!(r.status, 200, "{}", r.text);
+                let page = r.body["data"].as_array().unwrap().clone();
+                if page.is_empty() {
+                    idle += 1;
+                    tokio::task::yield_now().await;
+                }
+                for e in page {
+                    seen.push(e["data"]["name"].as_str().unwrap().to_owned());
+                }
+                if let Some(n) = r.body["next_after"].as_str() {
+                    after = n.to_owned();
+                }
+            }
+            seen
+        })
+    };
+    for w in writers {
+        w.await.unwrap();
+    }
+    let seen = reader.await.unwrap();
+    // Everything, once.
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!((seen.len(), unique.len()), (WRITERS * EACH, WRITERS * EACH));
+    // In the order of the log (commit order), which keeps each writer's own order.
+    let log: Vec<String> = logged(&app)
+        .await
+        .iter()
+        .map(|e| {
+            serde_json::from_str::<Value>(&e.data).unwrap()["name"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(seen, log);
+    for w in 0..WRITERS {
+        let mine: Vec<_> = seen
+            .iter()
+            .filter(|n| n.starts_with(&format!("W{w}-")))
+            .cloned()
+            .collect();
+        let expected: Vec<_> = (0..EACH).map(|i| format!("W{w}-{i}")).collect();
+        assert_eq!(mine, expected);
+    }
+}
+
+#[tokio::test]
+async fn old_events_are_purged_after_the_retention() {
+    let app = App::with(|s| s.event_retention_seconds = 10 * 86_400).await;
+    app.org("Old").await;
+    app.advance(9 * 86_400);
+    app.org("Recent").await;
+    app.advance(86_400 + 1);
+    assert_eq!(
+        portico::server::jobs::purge_events(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
+    let left = logged(&app).await;
+    assert_eq!(left.len(), 1);
+    assert!(left[0].data.contains("Recent"));
+}
+
+#[tokio::test]
+async fn the_command_line_lists_and_tails_the_log() {
+    use std::io::{BufRead, BufReader};
+    let app = App::new().await;
+    let org = app.org("Acme").await;
+    app.vendor(
+        Method::PATCH,
+        &format!("/api/v1/organizations/{org}"),
+        Some(json!({ "name": "Acme 2" })),
+    )
+    .await;
+    let (ok, out, err) = portico_cli(app.dir.path(), &["events", "list"]);
+    assert!(ok, "{err}");
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert_eq!(lines[1]["type"], "organization.updated");
+    let first = lines[0]["id"].as_str().unwrap();
+    let (ok, out, _) = portico_cli(app.dir.path(), &["events", "list", "--after", first]);
+    assert!(ok);
+    assert_eq!(out.lines().count(), 1);
+    let (ok, out, _) = portico_cli(
+        app.dir.path(),
+        &["events", "list", "--type", "organization.created"],
+    );
+    assert!(ok);
+    assert_eq!(out.lines().count(), 1);
+    let (ok, _, err) = portico_cli(app.dir.path(), &["events", "list", "--type", "org.made"]);
+    assert!(!ok && err.contains("org.made"), "{err}");
+
+    // `tail` prints what happens from now on, not what was before.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
+        .args([
+            "events",
+            "tail",
+            "--type",
+            "organization.created",
+            "--data-dir",
+        ])
+        .arg(app.dir.path())
+        .current_dir(app.dir.path())
+        .env_remove("PORTICO_SECRET_KEY")
+        .env_remove("PORTICO_DATA_DIR")
+        .env_remove("DATABASE_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    // Give it time to find the end of the log, then make news.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    app.vendor(
+        Method::PATCH,
+        &format!("/api/v1/organizations/{org}"),
+        Some(json!({ "name": "Acme 3" })),
+    )
+    .await;
+    let new_org = app.org("Globex").await;
+    let line = rx.recv_timeout(std::time::Duration::from_secs(10));
+    let _ = child.kill();
+    let _ = child.wait();
+    let event: Value = serde_json::from_str(&line.unwrap()).unwrap();
+    assert_eq!(
+        (event["type"].as_str(), event["organization_id"].as_str()),
+        (Some("organization.created"), Some(new_org.as_str()))
+    );
+    assert!(
+        rx.try_recv().is_err(),
+        "only the one new event of that type"
+    );
+}
