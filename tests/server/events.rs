@@ -865,3 +865,33 @@ async fn the_command_line_lists_and_tails_the_log() {
         "only the one new event of that type"
     );
 }
+
+#[test]
+fn the_readme_lists_every_event_type_and_only_those() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme
+        .split("<!-- event-types:start -->")
+        .nth(1)
+        .and_then(|rest| rest.split("<!-- event-types:end -->").next())
+        .expect("README has the event-types markers");
+    // Every `a.b` in backticks in the section is a type name.
+    let mut listed: Vec<String> = section
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|w| w.contains('.') && !w.contains(' '))
+        .map(str::to_owned)
+        .collect();
+    listed.sort();
+    listed.dedup();
+    let mut known: Vec<String> = portico::api::event::EventType::ALL
+        .iter()
+        .map(|t| t.as_str().to_owned())
+        .collect();
+    known.sort();
+    assert_eq!(
+        listed, known,
+        "README's Events list and EventType::ALL differ"
+    );
+}
