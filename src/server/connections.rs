@@ -205,9 +205,23 @@ pub async fn save_logged(
     before: &ConnectionRow,
     row: &ConnectionRow,
 ) -> Result<(), Error> {
-    let env = events::environment_of(state.store.as_ref(), &row.organization_id).await?;
-    let view = view_full(state, row).await?;
-    let logged = events::connection_changes(&env, before, row, &view, state.clock.now())?;
+    let types = events::connection_changes(before, row);
+    let mut logged = Vec::with_capacity(types.len());
+    if !types.is_empty() {
+        // The view is read once, and only when there is something to log.
+        let env = events::environment_of(state.store.as_ref(), &row.organization_id).await?;
+        let view = view_full(state, row).await?;
+        let now = state.clock.now();
+        for t in types {
+            logged.push(events::new(
+                &env,
+                t,
+                Some(&row.organization_id),
+                &view,
+                now,
+            )?);
+        }
+    }
     state.store.update_connection(row, &logged).await?;
     Ok(())
 }

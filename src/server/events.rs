@@ -50,17 +50,11 @@ pub async fn environment_of(store: &dyn Store, organization_id: &str) -> Result<
         .ok_or_else(|| Error::internal(format!("organization {organization_id} vanished")))
 }
 
-/// What a connection's save says happened, from its row before and after: it went live
-/// (`activated`), stopped being live (`deactivated`), or its settings changed outside a draft
-/// (`configured`, also when a draft becomes configured). Each event carries `data`, the
-/// connection as the vendor API returns it after the change.
-pub fn connection_changes(
-    environment_id: &str,
-    before: &ConnectionRow,
-    after: &ConnectionRow,
-    data: &impl Serialize,
-    now: i64,
-) -> Result<Vec<NewEvent>, Error> {
+/// What a connection's save says happened, from its row before and after: its settings
+/// changed outside a draft (`configured`, also when a draft becomes configured), it went live
+/// (`activated`), or it stopped being live (`deactivated`). Empty when nothing a vendor cares
+/// about changed (a draft's progress, a refresh's bookkeeping).
+pub fn connection_changes(before: &ConnectionRow, after: &ConnectionRow) -> Vec<EventType> {
     let active = ConnectionState::Active.as_str();
     let draft = ConnectionState::Draft.as_str();
     let settings_changed = before.config != after.config
@@ -79,9 +73,6 @@ pub fn connection_changes(
         types.push(EventType::ConnectionDeactivated);
     }
     types
-        .into_iter()
-        .map(|t| new(environment_id, t, Some(&after.organization_id), data, now))
-        .collect()
 }
 
 /// The wire form of a logged event. A `data` column that is not JSON (never written so) is
@@ -212,4 +203,60 @@ pub async fn list(
         has_more,
         next_after,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(state: &str, config: Option<&str>) -> ConnectionRow {
+        let mut r =
+            ConnectionRow::new_draft("conn_1".into(), "org_1".into(), "okta-saml", "saml", 0);
+        r.state = state.into();
+        r.config = config.map(str::to_owned);
+        r
+    }
+
+    #[test]
+    fn a_save_logs_what_changed_for_the_vendor() {
+        use EventType as E;
+        let cases = [
+            (row("draft", None), row("draft", Some("{}")), vec![]),
+            (
+                row("draft", Some("{}")),
+                row("configured", Some("{}")),
+                vec![E::ConnectionConfigured],
+            ),
+            (
+                row("configured", Some("a")),
+                row("configured", Some("b")),
+                vec![E::ConnectionConfigured],
+            ),
+            (
+                row("configured", Some("a")),
+                row("active", Some("a")),
+                vec![E::ConnectionActivated],
+            ),
+            (
+                row("active", Some("a")),
+                row("configured", Some("a")),
+                vec![E::ConnectionDeactivated],
+            ),
+            (
+                row("active", Some("a")),
+                row("configured", Some("b")),
+                vec![E::ConnectionConfigured, E::ConnectionDeactivated],
+            ),
+            (row("active", Some("a")), row("active", Some("a")), vec![]),
+        ];
+        for (before, after, want) in cases {
+            assert_eq!(
+                connection_changes(&before, &after),
+                want,
+                "{} -> {}",
+                before.state,
+                after.state
+            );
+        }
+    }
 }

@@ -130,6 +130,22 @@ async fn a_change_and_its_event_commit_together_or_not_at_all() {
         .unwrap();
     assert_eq!(kept.name, "Acme");
     assert_eq!(logged(&app).await.len(), before);
+
+    // A write that changes nothing (its row is gone) logs nothing.
+    let mut gone = kept.clone();
+    gone.id = "org_gone".into();
+    let event = portico::server::service::organization_event(
+        portico::api::event::EventType::OrganizationUpdated,
+        &gone,
+        T0,
+    )
+    .unwrap();
+    app.state
+        .store
+        .update_organization(&gone, &[event])
+        .await
+        .unwrap();
+    assert_eq!(logged(&app).await.len(), before);
 }
 
 /// The logged events of one type, their `data` parsed.

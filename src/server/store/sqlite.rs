@@ -246,10 +246,14 @@ impl Store for SqliteStore {
         events: &[NewEvent],
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(other)?;
-        sqlx::query("UPDATE organizations SET name = ?, external_id = ?, domains = ?, \
+        let done = sqlx::query("UPDATE organizations SET name = ?, external_id = ?, domains = ?, \
             allow_profiles_outside_organization = ?, updated_at = ? WHERE id = ? AND environment_id = ?")
             .bind(&o.name).bind(&o.external_id).bind(domains_json(&o.domains)).bind(o.allow_profiles_outside_organization as i64).bind(o.updated_at).bind(&o.id).bind(&o.environment_id)
             .execute(&mut *tx).await.map_err(other)?;
+        if done.rows_affected() == 0 {
+            // Nothing matched, so nothing happened to log.
+            return Ok(());
+        }
         append_events_in(&mut tx, events).await.map_err(other)?;
         tx.commit().await.map_err(other)
     }
@@ -513,7 +517,7 @@ impl Store for SqliteStore {
 
     async fn update_connection(&self, c: &ConnectionRow, events: &[NewEvent]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(other)?;
-        sqlx::query(
+        let done = sqlx::query(
             "UPDATE connections SET state = ?, config = ?, client_secret_enc = ?, \
             attribute_mapping = ?, options = ?, sp_key_enc = ?, sp_certificate = ?, config_version \
             = ?, updated_at = ? WHERE id = ?",
@@ -531,6 +535,10 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(other)?;
+        if done.rows_affected() == 0 {
+            // Nothing matched, so nothing happened to log.
+            return Ok(());
+        }
         append_events_in(&mut tx, events).await.map_err(other)?;
         tx.commit().await.map_err(other)
     }
@@ -892,13 +900,17 @@ impl Store for SqliteStore {
 
     async fn update_domain(&self, d: &DomainRow, events: &[NewEvent]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(other)?;
-        sqlx::query(
+        let done = sqlx::query(
             "UPDATE domains SET state = ?, fails_at = ?, last_checked_at = ?, last_result = ?, next_check_at = ?, attempts = ?, verified_at = ?, \
              verification_method = ?, verified_by = ?, record_last_seen_at = ?, warning = ? WHERE id = ?",
         )
         .bind(&d.state).bind(d.fails_at).bind(d.last_checked_at).bind(&d.last_result).bind(d.next_check_at).bind(d.attempts).bind(d.verified_at)
         .bind(&d.verification_method).bind(&d.verified_by).bind(d.record_last_seen_at).bind(&d.warning).bind(&d.id)
         .execute(&mut *tx).await.map_err(other)?;
+        if done.rows_affected() == 0 {
+            // Nothing matched, so nothing happened to log.
+            return Ok(());
+        }
         append_events_in(&mut tx, events).await.map_err(other)?;
         tx.commit().await.map_err(other)
     }
@@ -992,7 +1004,7 @@ impl Store for SqliteStore {
         events: &[NewEvent],
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(other)?;
-        sqlx::query(
+        let done = sqlx::query(
             "UPDATE custom_domains SET state = ?, last_checked_at = ?, last_result = ?, \
                 next_check_at = ?, attempts = ?, activated_at = ?, warning = ? WHERE id = ?",
         )
@@ -1007,6 +1019,10 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(other)?;
+        if done.rows_affected() == 0 {
+            // Nothing matched, so nothing happened to log.
+            return Ok(());
+        }
         append_events_in(&mut tx, events).await.map_err(other)?;
         tx.commit().await.map_err(other)
     }
