@@ -618,7 +618,7 @@ async fn the_vendor_api_pages_the_log_by_cursor_and_filters_it() {
     let r = app
         .vendor(
             Method::GET,
-            "/api/v1/events?types=organization.created,%20connection.activated",
+            "/api/v1/events?types=organization.created,connection.activated",
             None,
         )
         .await;
@@ -650,7 +650,27 @@ async fn the_vendor_api_pages_the_log_by_cursor_and_filters_it() {
         e["fields"]["after"].as_str().unwrap().contains("evt_nope"),
         "{e}"
     );
-    for bad in ["limit=0", "limit=101", "limit=ten"] {
+    for bad in [
+        "types=",
+        "types=organization.created,",
+        "types=organization.created,%20domain.verified",
+    ] {
+        let e = assert_error(
+            &app.vendor(Method::GET, &format!("/api/v1/events?{bad}"), None)
+                .await,
+            422,
+            "validation_failed",
+        );
+        assert!(e["fields"]["types"].is_string(), "{bad}: {e}");
+    }
+    for bad in [
+        "limit=0",
+        "limit=101",
+        "limit=ten",
+        "limit=",
+        "limit=%205",
+        "limit=+5",
+    ] {
         let e = assert_error(
             &app.vendor(Method::GET, &format!("/api/v1/events?{bad}"), None)
                 .await,

@@ -63,9 +63,16 @@ pub(super) async fn events_command(
 }
 
 fn query(types: &[String], after: Option<String>, org: Option<String>) -> ListQuery {
+    // `--type a --type b`, `--type a,b` and `--type "a, b"` all mean the same.
+    let names: Vec<&str> = types
+        .iter()
+        .flat_map(|t| t.split(','))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect();
     ListQuery {
         after,
-        types: (!types.is_empty()).then(|| types.join(",")),
+        types: (!names.is_empty()).then(|| names.join(",")),
         organization_id: org,
         limit: None,
     }

@@ -30,13 +30,18 @@ pub(super) async fn list_events(
         ApiError::new(ErrorCode::ValidationFailed)
             .message(format!("Unsupported query: {}.", e.body_text()))
     })?;
+    // Digits only, as the document's integer states (no sign, space or fraction).
     let limit = match q.limit.as_deref() {
         None => None,
-        Some(l) => Some(
-            l.trim()
-                .parse::<i64>()
-                .map_err(|_| ApiError::invalid("limit", "Use a whole number from 1 to 100."))?,
-        ),
+        Some(l) if !l.is_empty() && l.len() <= 4 && l.bytes().all(|b| b.is_ascii_digit()) => {
+            l.parse::<i64>().ok()
+        }
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "limit",
+                "Use a whole number from 1 to 100.",
+            ))
+        }
     };
     let query = ListQuery {
         after: q.after,
