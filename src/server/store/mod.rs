@@ -369,6 +369,8 @@ pub trait Store: Send + Sync {
         now: i64,
         events: &[NewEvent],
     ) -> StoreResult<bool>;
-    /// Deletes events created before `before`; returns how many went.
+    /// Deletes the events created before `before`, from the start of the log up to the first
+    /// one created since (the log is in time order; one logged under a clock that went back
+    /// waits for the events before it); returns how many went.
     async fn purge_events(&self, before: i64) -> StoreResult<u64>;
 }

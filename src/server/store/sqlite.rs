@@ -1411,11 +1411,24 @@ impl Store for SqliteStore {
     }
 
     async fn purge_events(&self, before: i64) -> StoreResult<u64> {
-        let r = sqlx::query("DELETE FROM events WHERE created_at < ?")
+        // From the start of the log, a batch at a time (short write transactions), up to the
+        // first event young enough to keep: the log is in time order, so nothing older hides
+        // behind it.
+        let mut gone = 0;
+        loop {
+            let r = sqlx::query(
+                "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE seq < \
+                COALESCE((SELECT seq FROM events WHERE created_at >= ? ORDER BY seq LIMIT 1), \
+                9223372036854775807) ORDER BY seq LIMIT 1000)",
+            )
             .bind(before)
             .execute(&self.pool)
             .await
             .map_err(other)?;
-        Ok(r.rows_affected())
+            gone += r.rows_affected();
+            if r.rows_affected() < 1000 {
+                return Ok(gone);
+            }
+        }
     }
 }
