@@ -1411,9 +1411,9 @@ impl Store for SqliteStore {
     }
 
     async fn purge_events(&self, before: i64) -> StoreResult<u64> {
-        // From the start of the log, a batch at a time (short write transactions), up to the
-        // first event young enough to keep: the log is in time order, so nothing older hides
-        // behind it.
+        // From the start of the log, a batch at a time (short write transactions, so writers
+        // with events never wait long behind a purge), up to the first event young enough to
+        // keep: the log is in time order.
         let mut gone = 0;
         loop {
             let r = sqlx::query(
