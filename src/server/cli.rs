@@ -1,4 +1,4 @@
-//! The `portico` command line: `serve`, `env`, `api-key`, `link`, `metadata`.
+//! The `portico` command line: `serve`, `env`, `api-key`, `link`, `events`, `metadata`.
 
 use crate::api::vendor::{CreateOrganization, CreatePortalLink, Intent};
 use crate::server::assets::Assets;
@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+mod events;
 mod go_live;
 mod hosting;
 mod metadata;
@@ -92,6 +93,14 @@ enum Command {
     Embedding {
         #[command(subcommand)]
         action: hosting::EmbeddingAction,
+        /// The environment (default: development).
+        #[arg(long = "env", global = true, default_value = service::DEFAULT_ENVIRONMENT)]
+        env: String,
+    },
+    /// The event log: `list` what happened, or `tail` it as it happens (one JSON line each).
+    Events {
+        #[command(subcommand)]
+        action: events::EventsAction,
         /// The environment (default: development).
         #[arg(long = "env", global = true, default_value = service::DEFAULT_ENVIRONMENT)]
         env: String,
@@ -596,6 +605,7 @@ async fn run_with_state(
         Command::Embedding { action, env } => {
             hosting::embedding_command(&state, action, &env).await
         }
+        Command::Events { action, env } => events::events_command(&state, action, &env).await,
         Command::Metadata { .. } => unreachable!("handled before the state is built"),
     }
 }

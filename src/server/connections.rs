@@ -4,6 +4,7 @@ use crate::api::connection::{
     CertificateChange, CertificateChangeKind, CertificateSummary, Connection, ConnectionState,
     MetadataRefresh, OidcConfig, OidcInput, SamlConfig, SamlInput, SamlInputMethod,
 };
+use crate::api::event::EventType;
 use crate::api::protocol::Protocol;
 use crate::api::test_sign_in::TestOutcome;
 use crate::api::time::Timestamp;
@@ -11,7 +12,8 @@ use crate::api::ErrorCode;
 use crate::core::metadata::{self, MetadataProblem};
 use crate::core::validate;
 use crate::server::error::Error;
-use crate::server::store::ConnectionRow;
+use crate::server::events;
+use crate::server::store::{ConnectionRow, NewEvent};
 use crate::server::{oidc, saml, AppState};
 
 pub mod stored;
@@ -182,13 +184,54 @@ fn changed(row: &mut ConnectionRow) {
     }
 }
 
+/// A `connection.*` event: `data` is the connection as `GET /api/v1/connections/{id}` returns it.
+pub async fn event(
+    state: &AppState,
+    event_type: EventType,
+    row: &ConnectionRow,
+    now: i64,
+) -> Result<NewEvent, Error> {
+    let env = events::environment_of(state.store.as_ref(), &row.organization_id).await?;
+    let view = view_full(state, row).await?;
+    events::new(&env, event_type, Some(&row.organization_id), &view, now)
+}
+
+/// Saves a connection's state and settings (see [`Store::update_connection`]), logging in the
+/// same transaction what changed since `before`: configured, activated, deactivated.
+///
+/// [`Store::update_connection`]: crate::server::store::Store::update_connection
+pub async fn save_logged(
+    state: &AppState,
+    before: &ConnectionRow,
+    row: &ConnectionRow,
+) -> Result<(), Error> {
+    let types = events::connection_changes(before, row);
+    let mut logged = Vec::with_capacity(types.len());
+    if !types.is_empty() {
+        // The view is read once, and only when there is something to log.
+        let env = events::environment_of(state.store.as_ref(), &row.organization_id).await?;
+        let view = view_full(state, row).await?;
+        let now = state.clock.now();
+        for t in types {
+            logged.push(events::new(
+                &env,
+                t,
+                Some(&row.organization_id),
+                &view,
+                now,
+            )?);
+        }
+    }
+    state.store.update_connection(row, &logged).await?;
+    Ok(())
+}
+
 /// [`view`] plus what lives beside the row: the metadata refresh schedule, certificate history
 /// and the environment's custom attributes.
 pub async fn view_full(state: &AppState, row: &ConnectionRow) -> Result<Connection, Error> {
     let mut c = view(state, row);
     if let Some(org) = state.store.organization_by_id(&row.organization_id).await? {
-        c.custom_attributes =
-            crate::server::signin::custom_attributes(state, &org.environment_id).await?;
+        c.custom_attributes = stored::custom_attributes(state, &org.environment_id).await?;
     }
     if let Some(saml) = c.saml.as_mut() {
         saml.refresh = state
@@ -276,9 +319,9 @@ pub fn view(state: &AppState, row: &ConnectionRow) -> Connection {
         saml: saml_cfg,
         oidc: oidc_cfg,
         draft: serde_json::from_str(&row.draft).unwrap_or(serde_json::Value::Null),
-        attribute_mapping: crate::server::signin::mapping_of(row),
+        attribute_mapping: stored::mapping_of(row),
         custom_attributes: Vec::new(),
-        options: crate::server::signin::options_of(row),
+        options: stored::options_of(row),
         last_tested_at: row.last_tested_at.map(Timestamp::from_unix),
         last_test_result: row
             .last_test_result
@@ -426,6 +469,8 @@ pub async fn apply_input(
 ) -> Result<(), Error> {
     use crate::api::vendor::ConnectionInput;
     let now = state.clock.now();
+    // What the last save logged against, so each save logs only its own change.
+    let mut before = row.clone();
     let ConnectionInput {
         idp: _,
         metadata_xml,
@@ -487,7 +532,8 @@ pub async fn apply_input(
             now,
         );
         apply_saml(row, &stored, now)?;
-        state.store.update_connection(row).await?;
+        save_logged(state, &before, row).await?;
+        before = row.clone();
         state.store.insert_cert_events(&changes).await?;
         crate::server::refresh::schedule(state, &row.id, &stored, now).await?;
     }
@@ -518,19 +564,20 @@ pub async fn apply_input(
         row.state = ConnectionState::Configured.as_str().to_owned();
     }
     if let Some(m) = attribute_mapping {
-        let custom = crate::server::signin::custom_attributes(state, environment_id).await?;
+        let custom = stored::custom_attributes(state, environment_id).await?;
         apply_mapping(row, m, &custom, now)?;
     }
     if let Some(o) = options {
         row.options = serde_json::to_string(&o).map_err(Error::internal)?;
     }
     row.updated_at = now;
-    state.store.update_connection(row).await?;
+    save_logged(state, &before, row).await?;
     match wanted {
-        Some(ConnectionState::Active) => crate::server::signin::activate(state, row).await?,
+        Some(ConnectionState::Active) => activate(state, row).await?,
         Some(ConnectionState::Configured) if row.state == ConnectionState::Active.as_str() => {
+            let before = row.clone();
             row.state = ConnectionState::Configured.as_str().to_owned();
-            state.store.update_connection(row).await?;
+            save_logged(state, &before, row).await?;
         }
         Some(ConnectionState::Configured) if row.state == ConnectionState::Configured.as_str() => {}
         Some(other) => {
@@ -546,4 +593,28 @@ pub async fn apply_input(
         None => {}
     }
     Ok(())
+}
+
+/// Activates a connection whose last test succeeded after its IdP details last changed.
+pub async fn activate(state: &AppState, row: &mut ConnectionRow) -> Result<(), Error> {
+    if row.state == ConnectionState::Active.as_str() {
+        return Ok(());
+    }
+    if row.state != ConnectionState::Configured.as_str() {
+        return Err(Error::new(ErrorCode::ConnectionIncomplete));
+    }
+    let last = match &row.last_test_id {
+        Some(id) => state.store.test(id).await?,
+        None => None,
+    };
+    let tested_since_change = last
+        .as_ref()
+        .is_some_and(|t| t.outcome == "success" && t.config_version == Some(row.config_version));
+    if !tested_since_change {
+        return Err(Error::new(ErrorCode::TestRequired));
+    }
+    let before = row.clone();
+    row.state = ConnectionState::Active.as_str().into();
+    row.updated_at = state.clock.now();
+    save_logged(state, &before, row).await
 }

@@ -5,11 +5,12 @@
 //! the domain's state, and when to look again.
 
 use crate::api::domains::{CheckResult, Domain, DomainState, LookupOutcome};
+use crate::api::event::EventType;
 use crate::api::time::Timestamp;
 use crate::api::ErrorCode;
 use crate::core::backoff::Backoff;
 use crate::server::error::Error;
-use crate::server::store::{DomainRow, OrganizationRow, StoreError};
+use crate::server::store::{DomainRow, NewEvent, OrganizationRow, StoreError};
 use crate::server::{crypto, dns, AppState};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -212,12 +213,39 @@ pub async fn add(state: &AppState, org: &OrganizationRow, input: &str) -> Result
         record_last_seen_at: None,
         warning: None,
     };
-    state.store.insert_domain(&row).await.map_err(|e| match e {
-        StoreError::Conflict(_) => Error::new(ErrorCode::DomainDuplicate)
-            .field("domain", "This domain is already in your list."),
-        e => Error::from(e),
-    })?;
+    let created = event(EventType::DomainCreated, &row, now)?;
+    state
+        .store
+        .insert_domain(&row, &[created])
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => Error::new(ErrorCode::DomainDuplicate)
+                .field("domain", "This domain is already in your list."),
+            e => Error::from(e),
+        })?;
     Ok(row)
+}
+
+/// A `domain.*` event: `data` is the domain as `GET /api/v1/domains/{id}` returns it.
+pub fn event(event_type: EventType, row: &DomainRow, now: i64) -> Result<NewEvent, Error> {
+    crate::server::events::new(
+        &row.environment_id,
+        event_type,
+        Some(&row.organization_id),
+        &view(row),
+        now,
+    )
+}
+
+/// What a domain's move from state `before` to its current state says happened.
+fn transition(before: &str, row: &DomainRow, now: i64) -> Result<Vec<NewEvent>, Error> {
+    let t = match DomainState::parse(&row.state) {
+        _ if row.state == before => return Ok(Vec::new()),
+        Some(DomainState::Verified) => EventType::DomainVerified,
+        Some(DomainState::Failed) => EventType::DomainVerificationFailed,
+        _ => return Ok(Vec::new()),
+    };
+    Ok(vec![event(t, row, now)?])
 }
 
 /// The wire view of a domain.
@@ -317,15 +345,20 @@ pub async fn check(state: &AppState, mut row: DomainRow, manual: bool) -> Result
     let now = state.clock.now();
     let result = dns::evaluate(&lookup, &row.record_value, now);
     let window = settings(state, &row.environment_id).await?.window();
+    let before = row.state.clone();
     apply(&mut row, result, window, manual, now);
-    store(state, &mut row).await?;
+    store(state, &mut row, &before, now).await?;
     Ok(row)
 }
 
 /// Stores a domain; if another organization verified it first, this one stays pending with a
 /// warning that does not say who.
-async fn store(state: &AppState, row: &mut DomainRow) -> Result<(), Error> {
-    match state.store.update_domain(row).await {
+async fn store(state: &AppState, row: &mut DomainRow, before: &str, now: i64) -> Result<(), Error> {
+    match state
+        .store
+        .update_domain(row, &transition(before, row, now)?)
+        .await
+    {
         Err(StoreError::Conflict(_)) => {
             row.state = DomainState::Pending.as_str().into();
             row.verified_at = None;
@@ -336,7 +369,10 @@ async fn store(state: &AppState, row: &mut DomainRow) -> Result<(), Error> {
                     .into(),
             );
             row.next_check_at = Some(row.last_checked_at.unwrap_or(0) + PENDING_INTERVAL_SECONDS);
-            state.store.update_domain(row).await?;
+            state
+                .store
+                .update_domain(row, &transition(before, row, now)?)
+                .await?;
             Ok(())
         }
         other => Ok(other?),
@@ -350,6 +386,7 @@ pub async fn verify_manually(
     by: Option<String>,
 ) -> Result<DomainRow, Error> {
     let now = state.clock.now();
+    let before = row.state.clone();
     row.state = DomainState::Verified.as_str().into();
     row.verified_at = Some(now);
     row.verification_method = Some("manual".into());
@@ -363,10 +400,15 @@ pub async fn verify_manually(
     row.attempts = 0;
     // No record is expected, so there is nothing to re-check.
     row.next_check_at = None;
-    state.store.update_domain(&row).await.map_err(|e| match e {
-        StoreError::Conflict(_) => Error::new(ErrorCode::DomainTaken),
-        e => Error::from(e),
-    })?;
+    let logged = transition(&before, &row, now)?;
+    state
+        .store
+        .update_domain(&row, &logged)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => Error::new(ErrorCode::DomainTaken),
+            e => Error::from(e),
+        })?;
     Ok(row)
 }
 

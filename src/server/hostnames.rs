@@ -10,6 +10,7 @@
 //! environment's alone. DNS decides: an environment that proves a name takes it from one that
 //! registered it but cannot.
 
+use crate::api::event::EventType;
 use crate::api::hostnames::{
     CustomDomain, CustomDomainState, DnsRecord, HostnameCheck, HostnameOutcome,
 };
@@ -229,9 +230,37 @@ async fn take_over(state: &AppState, row: CustomDomainRow) -> Result<CustomDomai
 /// Looks the hostname up now, stores what was found, and schedules the next check.
 pub async fn check(state: &AppState, mut row: CustomDomainRow) -> Result<CustomDomainRow, Error> {
     let result = lookup(state, &row.environment_id, &row.hostname).await?;
-    apply(&mut row, result, state.clock.now());
-    state.store.update_custom_domain(&row).await?;
+    let now = state.clock.now();
+    let before = row.clone();
+    apply(&mut row, result, now);
+    let logged = match outcome_event(&before, &row) {
+        Some(t) => {
+            let target = target(state, &row.environment_id).await?;
+            vec![crate::server::events::new(
+                &row.environment_id,
+                t,
+                None,
+                &view(state, &row, &target),
+                now,
+            )?]
+        }
+        None => Vec::new(),
+    };
+    state.store.update_custom_domain(&row, &logged).await?;
     Ok(row)
+}
+
+/// What a check says happened to a custom hostname: it became active (`verified`), or an
+/// active hostname's DNS stopped showing it is ours (`failed`, once, when its warning appears).
+/// A pending hostname's failed checks are the expected wait for DNS, not news.
+fn outcome_event(before: &CustomDomainRow, after: &CustomDomainRow) -> Option<EventType> {
+    if before.state != "active" && after.state == "active" {
+        Some(EventType::CustomDomainVerified)
+    } else if after.state == "active" && before.warning.is_none() && after.warning.is_some() {
+        Some(EventType::CustomDomainFailed)
+    } else {
+        None
+    }
 }
 
 /// Asks DNS whether `hostname` points at `environment_id`'s hostname and shows it is that

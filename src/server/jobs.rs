@@ -1,5 +1,6 @@
-//! Background work, once a minute: re-reading metadata URLs, checking domains that are due,
-//! purging ended sessions.
+//! Background work, once a minute: re-reading metadata URLs, warning of expiring signing
+//! certificates, checking domains that are due, purging ended sessions and events past their
+//! retention.
 
 use crate::server::store::StoreError;
 use crate::server::{refresh, AppState};
@@ -33,11 +34,25 @@ pub async fn purge(state: &AppState) -> Result<u64, StoreError> {
     Ok(expired + history)
 }
 
+/// Deletes events past their retention (`PORTICO_EVENT_RETENTION_DAYS`); returns how many went.
+pub async fn purge_events(state: &AppState) -> Result<u64, StoreError> {
+    let now = state.clock.now();
+    state
+        .store
+        .purge_events(now - state.settings.event_retention_seconds)
+        .await
+}
+
 /// Runs every job once a minute until the process stops.
 pub async fn run(state: AppState) {
     loop {
         if let Err(e) = refresh::refresh_due(&state).await {
             tracing::error!(error = %e, "metadata refresh pass failed");
+        }
+        match refresh::expiry_warnings(&state).await {
+            Ok(n) if n > 0 => tracing::info!(warnings = n, "certificate expiry warnings"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = ?e.code, "certificate expiry pass failed"),
         }
         match crate::server::domains::sweep(&state).await {
             Ok(s) if s.checked > 0 => {
@@ -53,6 +68,9 @@ pub async fn run(state: AppState) {
         }
         if let Err(e) = purge(&state).await {
             tracing::error!(error = %e, "purging expired sessions failed");
+        }
+        if let Err(e) = purge_events(&state).await {
+            tracing::error!(error = %e, "purging old events failed");
         }
         tokio::time::sleep(std::time::Duration::from_secs(60)).await;
     }

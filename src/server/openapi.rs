@@ -50,6 +50,8 @@ pub struct QueryParam {
     pub required: bool,
     /// The values it takes, when they are a closed list (else any string).
     pub values: &'static [&'static str],
+    /// Its JSON schema, when it is more than a string (a number range, a pattern).
+    pub schema: Option<fn() -> Value>,
     /// One line.
     pub description: &'static str,
 }
@@ -129,8 +131,45 @@ const fn qp(
         name,
         required,
         values,
+        schema: None,
         description,
     }
+}
+
+/// A query parameter whose schema `schema` states (a number range, a pattern).
+const fn qs(
+    name: &'static str,
+    required: bool,
+    schema: fn() -> Value,
+    description: &'static str,
+) -> QueryParam {
+    QueryParam {
+        name,
+        required,
+        values: &[],
+        schema: Some(schema),
+        description,
+    }
+}
+
+/// `after` on `GET /api/v1/events`: an event id, or empty for the start of the log.
+fn event_id_schema() -> Value {
+    json!({ "type": "string", "pattern": "^(evt_[0-9A-HJKMNP-TV-Z]{26})?$" })
+}
+
+/// `types` on `GET /api/v1/events`: event types separated by commas.
+fn event_types_schema() -> Value {
+    let names: Vec<String> = api::event::EventType::ALL
+        .iter()
+        .map(|t| t.as_str().replace('.', "\\."))
+        .collect();
+    let one = format!("({})", names.join("|"));
+    json!({ "type": "string", "pattern": format!("^{one}(,{one})*$") })
+}
+
+/// `limit` on `GET /api/v1/events`.
+fn event_limit_schema() -> Value {
+    json!({ "type": "integer", "minimum": 1, "maximum": api::event::EVENTS_MAX_LIMIT })
 }
 
 impl Op {
@@ -233,6 +272,7 @@ pub fn operations() -> Vec<Op> {
         op("post", "/api/v1/organizations/{id}/connections", "Create a connection (support-assisted setup)", C, 201).json(connection_create).returns(s::<api::connection::Connection>).errors(&[E::OrganizationNotFound, E::GuideNotFound, E::ConnectionIncomplete, E::MetadataFetchFailed, E::OidcDiscoveryFailed]),
         op("get", "/api/v1/connections/{id}", "Get a connection", C, 200).returns(s::<api::connection::Connection>).errors(&[E::ConnectionNotFound]),
         op("patch", "/api/v1/connections/{id}", "Update, activate or deactivate a connection", C, 200).json(s::<v::ConnectionInput>).returns(s::<api::connection::Connection>).errors(&[E::ConnectionNotFound, E::ConnectionIncomplete, E::TestRequired, E::InvalidState, E::MetadataFetchFailed, E::OidcDiscoveryFailed]),
+        op("delete", "/api/v1/connections/{id}", "Delete a connection (its sign-ins stop at once)", C, 204).errors(&[E::ConnectionNotFound]),
         op("get", "/api/v1/connections/{id}/tests", "List a connection's test sign-ins", C, 200).returns(s::<api::test_sign_in::SignInTestList>).errors(&[E::ConnectionNotFound]),
         op("get", "/api/v1/connections/{id}/tests/{test_id}", "Get one test sign-in in full", C, 200).returns(s::<api::test_sign_in::SignInTest>).errors(&[E::ConnectionNotFound, E::TestNotFound]),
         op("get", "/api/v1/connections/{id}/sign_ins", "A connection's sign-in log", L, 200).returns(s::<sso::SignInList>).errors(&[E::ConnectionNotFound]),
@@ -267,6 +307,14 @@ pub fn operations() -> Vec<Op> {
         op("post", "/api/v1/custom_domains/{id}/check", "Look at a custom hostname's DNS now", H, 200).returns(s::<h::CustomDomain>).errors(&[E::CustomDomainNotFound]),
         op("get", "/api/v1/embedding", "Which sites may embed the portal, and the cookie mode", "Embedding", 200).returns(s::<api::embed::Embedding>),
         op("put", "/api/v1/embedding", "Replace the allowed parent origins and the cookie mode", "Embedding", 200).json(s::<api::embed::Embedding>).returns(s::<api::embed::Embedding>),
+        op("get", "/api/v1/events", "The event log, oldest first: pass the last id seen as `after` for what came next", "Events", 200)
+            .query(const { &[
+                qs("after", false, event_id_schema, "An event id (`evt_…`): only events after it. An id this environment does not have (or no longer keeps) is refused"),
+                qs("types", false, event_types_schema, "Comma-separated event types (see `EventType`): only these"),
+                qp("organization_id", false, &[], "Only this organization's events"),
+                qs("limit", false, event_limit_schema, "Page size, 1 to 100 (default 100)"),
+            ] })
+            .returns(s::<api::event::EventList>),
         op("get", "/api/v1/openapi.json", "This document", "Meta", 200).auth(Auth::Public),
         op("get", "/sso/authorize", "Start a sign-in: redirects to the organization's IdP, then back to `redirect_uri` with `code` or `error`", L, 302)
             .auth(Auth::Public)
@@ -518,7 +566,7 @@ pub fn document() -> Value {
         let params: Vec<Value> = params
             .into_iter()
             .chain(o.query.iter().map(|q| {
-                let mut schema = json!({ "type": "string" });
+                let mut schema = q.schema.map_or_else(|| json!({ "type": "string" }), |f| f());
                 if !q.values.is_empty() {
                     schema["enum"] = json!(q.values);
                 }

@@ -4,10 +4,13 @@
 
 use crate::core::backoff::Backoff;
 use crate::core::metadata;
-use crate::server::connections::stored::{from_metadata, StoredSaml};
+use crate::server::connections::stored::StoredSaml;
 use crate::server::store::{CertEventRow, RefreshRow, StoreError};
 use crate::server::AppState;
 use rand::Rng;
+
+mod job;
+pub use job::{expiry_warnings, refresh_due};
 
 /// The Accept header for metadata downloads.
 pub const METADATA_ACCEPT: &str = "application/samlmetadata+xml, application/xml, text/xml";
@@ -15,7 +18,7 @@ pub const METADATA_ACCEPT: &str = "application/samlmetadata+xml, application/xml
 /// normal interval (see [`failure_backoff`]).
 const FIRST_RETRY_SECONDS: i64 = 30 * 60;
 /// How many connections one pass looks at.
-const BATCH: i64 = 50;
+pub(crate) const BATCH: i64 = 50;
 
 /// When to look next: the interval plus up to a tenth of it, so many connections configured at
 /// once do not all hit their IdPs in the same minute.
@@ -81,78 +84,6 @@ pub fn certificate_changes(
         .map(|c| row("removed", c));
     added.chain(removed).collect()
 }
-
-/// Re-reads one connection's metadata; `Err` holds the admin-readable reason.
-async fn check(state: &AppState, due: &RefreshRow, now: i64) -> Result<(), String> {
-    let Some(mut conn) = state
-        .store
-        .connection(&due.connection_id)
-        .await
-        .map_err(|e| e.to_string())?
-    else {
-        return Ok(());
-    };
-    let Some(old) = conn
-        .config
-        .as_deref()
-        .and_then(|c| serde_json::from_str::<StoredSaml>(c).ok())
-    else {
-        return Ok(());
-    };
-    let body = state
-        .fetcher
-        .get(&due.metadata_url, METADATA_ACCEPT)
-        .await
-        .map_err(|e| e.0)?;
-    // Ask for the same IdP: a URL that now describes another one is a failure, not an update.
-    let meta = metadata::inspect_idp_metadata_bytes(&body, now, Some(&old.idp_entity_id))
-        .map_err(|p| p.message)?;
-    let new = from_metadata(meta, Some(due.metadata_url.clone()));
-    let events = certificate_changes(&conn.id, &old.certificates, &new.certificates, now);
-    if !events.is_empty() || new.sso_url != old.sso_url {
-        conn.config = Some(serde_json::to_string(&new).map_err(|e| e.to_string())?);
-        conn.updated_at = now;
-        state
-            .store
-            .update_connection(&conn)
-            .await
-            .map_err(|e| e.to_string())?;
-        state
-            .store
-            .insert_cert_events(&events)
-            .await
-            .map_err(|e| e.to_string())?;
-        tracing::info!(connection = %conn.id, changes = events.len(), "metadata refreshed with changes");
-    }
-    Ok(())
-}
-
-/// Checks every connection that is due; returns how many were checked.
-pub async fn refresh_due(state: &AppState) -> Result<usize, StoreError> {
-    let now = state.clock.now();
-    let due = state.store.due_refreshes(now, BATCH).await?;
-    for row in &due {
-        let mut next = row.clone();
-        next.last_checked_at = Some(now);
-        match check(state, row, now).await {
-            Ok(()) => {
-                next.failures = 0;
-                next.last_error = None;
-                next.next_at = next_check(state, now);
-            }
-            Err(reason) => {
-                tracing::warn!(connection = %row.connection_id, %reason, "metadata refresh failed");
-                next.failures += 1;
-                next.last_error = Some(reason);
-                next.next_at = now
-                    + failure_backoff(state.settings.metadata_refresh_seconds).delay(next.failures);
-            }
-        }
-        state.store.upsert_refresh(&next).await?;
-    }
-    Ok(due.len())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,6 @@
 //! Operations shared by the HTTP API and the command line, so both behave the same.
 
+use crate::api::event::EventType;
 use crate::api::time::Timestamp;
 use crate::api::vendor::{
     CreateOrganization, CreatePortalLink, Organization, PortalLink, LINK_DEFAULT_SECONDS,
@@ -72,6 +73,21 @@ pub fn organization_view(o: &OrganizationRow) -> Organization {
     }
 }
 
+/// An `organization.*` event: `data` is the organization as `GET /organizations/{id}` returns it.
+pub fn organization_event(
+    event_type: EventType,
+    org: &OrganizationRow,
+    now: i64,
+) -> Result<crate::server::store::NewEvent, Error> {
+    crate::server::events::new(
+        &org.environment_id,
+        event_type,
+        Some(&org.id),
+        &organization_view(org),
+        now,
+    )
+}
+
 /// Validates every domain, reporting the first bad one under `domains`; removes duplicates.
 pub fn validate_domains(domains: &[String]) -> Result<Vec<String>, Error> {
     let mut out: Vec<String> = Vec::new();
@@ -131,8 +147,9 @@ pub async fn create_organization(
         created_at: now,
         updated_at: now,
     };
+    let created = organization_event(EventType::OrganizationCreated, &org, now)?;
     store
-        .insert_organization(&org)
+        .insert_organization(&org, &[created])
         .await
         .map_err(organization_conflict)?;
     Ok(org)
@@ -198,7 +215,7 @@ pub async fn create_portal_link(
     let token = crypto::token("");
     let link = LinkRow {
         token_hash: crypto::hash_token(&token),
-        organization_id: org.id,
+        organization_id: org.id.clone(),
         intent: req.intent.as_str().to_owned(),
         return_url: req.return_url.map(|s| s.trim().to_owned()),
         success_url: req.success_url.map(|s| s.trim().to_owned()),
@@ -207,9 +224,59 @@ pub async fn create_portal_link(
         used_at: None,
         host: bind.then(|| site.host.clone()),
     };
-    store.insert_link(&link).await?;
+    let created = link_event(
+        EventType::PortalLinkCreated,
+        &org.environment_id,
+        &link,
+        now,
+    )?;
+    store.insert_link(&link, &[created]).await?;
     Ok(PortalLink {
         url: format!("{}/setup?token={token}", site.base_url),
         expires_at: Timestamp::from_unix(link.expires_at),
     })
+}
+
+/// A `portal_link.*` event: `data` is `{organization_id, intent, expires_at}` (never the token
+/// or the URL, which only the vendor's first answer carries).
+fn link_event(
+    event_type: EventType,
+    environment_id: &str,
+    link: &LinkRow,
+    now: i64,
+) -> Result<crate::server::store::NewEvent, Error> {
+    let data = serde_json::json!({
+        "organization_id": link.organization_id,
+        "intent": link.intent,
+        "expires_at": Timestamp::from_unix(link.expires_at),
+    });
+    crate::server::events::new(
+        environment_id,
+        event_type,
+        Some(&link.organization_id),
+        &data,
+        now,
+    )
+}
+
+/// The `portal_link.redeemed` event for the link with this token hash, to hand to the call
+/// that uses it (the store logs it only if that call does use the link); none for an unknown
+/// link, which nothing will use.
+pub async fn link_redeemed_event(
+    store: &dyn Store,
+    token_hash: &str,
+    now: i64,
+) -> Result<Vec<crate::server::store::NewEvent>, Error> {
+    let Some(link) = store.link(token_hash).await? else {
+        return Ok(Vec::new());
+    };
+    let Some(org) = store.organization_by_id(&link.organization_id).await? else {
+        return Ok(Vec::new());
+    };
+    Ok(vec![link_event(
+        EventType::PortalLinkRedeemed,
+        &org.environment_id,
+        &link,
+        now,
+    )?])
 }

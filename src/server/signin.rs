@@ -4,8 +4,8 @@
 //! The protocol work is in [`saml`](crate::server::saml) and [`oidc`](crate::server::oidc); this
 //! module ties them to connections, the store and the clock.
 
-use crate::api::connection::{ConnectionOptions, ConnectionState, SpValues};
-use crate::api::mapping::{AttributeMapping, CustomAttribute, MappingIssue, Profile};
+use crate::api::connection::{ConnectionState, SpValues};
+use crate::api::mapping::{MappingIssue, Profile};
 use crate::api::protocol::Protocol;
 use crate::api::test_sign_in::{
     FailureCode, ReceivedAttribute, Rejection, SignInTest, StartedTest, TestOutcome,
@@ -107,27 +107,7 @@ struct OidcSecrets {
     pkce_verifier: String,
 }
 
-/// The connection's mapping, or the catalog's defaults until one is saved.
-pub fn mapping_of(row: &ConnectionRow) -> AttributeMapping {
-    row.attribute_mapping
-        .as_deref()
-        .and_then(|m| serde_json::from_str(m).ok())
-        .unwrap_or_else(|| mapping::default_mapping(&row.idp))
-}
-
-/// The vendor's switches for the connection.
-pub fn options_of(row: &ConnectionRow) -> ConnectionOptions {
-    serde_json::from_str(&row.options).unwrap_or_default()
-}
-
-/// The environment's custom profile attributes.
-pub async fn custom_attributes(
-    state: &AppState,
-    environment_id: &str,
-) -> Result<Vec<CustomAttribute>, Error> {
-    let json = state.store.custom_attributes(environment_id).await?;
-    Ok(serde_json::from_str(&json).unwrap_or_default())
-}
+pub use crate::server::connections::stored::{custom_attributes, mapping_of, options_of};
 
 async fn organization(state: &AppState, row: &ConnectionRow) -> Result<OrganizationRow, Error> {
     state
@@ -719,17 +699,44 @@ async fn finish(
     test.finished_at = Some(now);
     test.result = Some(serde_json::to_string(&stored).map_err(Error::internal)?);
     test.config_version = Some(row.config_version);
-    state.store.finish_test(&test).await?;
+    let logged = test_event(state, row, &test, now).await?;
+    state.store.finish_test(&test, &[logged]).await?;
     tracing::info!(connection = %row.id, test = %test.id, outcome = %test.outcome, code = ?test.error_code, "test sign-in finished");
     if success && options_of(row).auto_activate && row.state == ConnectionState::Configured.as_str()
     {
         if let Some(mut fresh) = state.store.connection(&row.id).await? {
+            let before = fresh.clone();
             fresh.state = ConnectionState::Active.as_str().into();
             fresh.updated_at = now;
-            state.store.update_connection(&fresh).await?;
+            crate::server::connections::save_logged(state, &before, &fresh).await?;
         }
     }
     Ok(None)
+}
+
+/// `connection.test_succeeded` or `connection.test_failed` for a finished test: `data` is
+/// `{connection, test, error_code}`, the connection and the test as the vendor API returns them
+/// and the diagnosis code of a failure.
+async fn test_event(
+    state: &AppState,
+    row: &ConnectionRow,
+    test: &TestRow,
+    now: i64,
+) -> Result<crate::server::store::NewEvent, Error> {
+    use crate::api::event::EventType;
+    let org = organization(state, row).await?;
+    let verified = crate::server::domains::verified(state, &org.id).await?;
+    let data = serde_json::json!({
+        "connection": crate::server::connections::view_full(state, row).await?,
+        "test": view(row, test, &sp(state, row), &verified, false),
+        "error_code": test.error_code,
+    });
+    let event_type = if test.outcome == "success" {
+        EventType::ConnectionTestSucceeded
+    } else {
+        EventType::ConnectionTestFailed
+    };
+    crate::server::events::new(&org.environment_id, event_type, Some(&org.id), &data, now)
 }
 
 /// The wire view of a test; `full` adds the response XML and ID token claims. The diagnosis is
@@ -791,28 +798,4 @@ pub async fn one(
         Some(t) if t.connection_id == row.id => Ok(view(row, &t, &sp(state, row), &verified, true)),
         _ => Err(Error::new(ErrorCode::TestNotFound)),
     }
-}
-
-/// Activates a connection whose last test succeeded after its IdP details last changed.
-pub async fn activate(state: &AppState, row: &mut ConnectionRow) -> Result<(), Error> {
-    if row.state == ConnectionState::Active.as_str() {
-        return Ok(());
-    }
-    if row.state != ConnectionState::Configured.as_str() {
-        return Err(Error::new(ErrorCode::ConnectionIncomplete));
-    }
-    let last = match &row.last_test_id {
-        Some(id) => state.store.test(id).await?,
-        None => None,
-    };
-    let tested_since_change = last
-        .as_ref()
-        .is_some_and(|t| t.outcome == "success" && t.config_version == Some(row.config_version));
-    if !tested_since_change {
-        return Err(Error::new(ErrorCode::TestRequired));
-    }
-    row.state = ConnectionState::Active.as_str().into();
-    row.updated_at = state.clock.now();
-    state.store.update_connection(row).await?;
-    Ok(())
 }

@@ -166,7 +166,7 @@ async fn scheduler_sweep(qps: u32) {
         created_at: NOW,
         updated_at: NOW,
     };
-    if let Err(e) = state.store.insert_organization(&org).await {
+    if let Err(e) = state.store.insert_organization(&org, &[]).await {
         return println!("skipped: {e}");
     }
     for i in 0..DOMAINS {
@@ -190,7 +190,7 @@ async fn scheduler_sweep(qps: u32) {
             record_last_seen_at: None,
             warning: None,
         };
-        if let Err(e) = state.store.insert_domain(&row).await {
+        if let Err(e) = state.store.insert_domain(&row, &[]).await {
             return println!("skipped: {e}");
         }
     }

@@ -842,7 +842,7 @@ async fn a_hostname_check_stored_with_unix_seconds_still_reads() {
     );
     stored["checked_at"] = json!(T0 - 3600);
     row.last_result = Some(stored.to_string());
-    store.update_custom_domain(&row).await.unwrap();
+    store.update_custom_domain(&row, &[]).await.unwrap();
 
     let v = app
         .vendor(Method::GET, &format!("/api/v1/custom_domains/{id}"), None)

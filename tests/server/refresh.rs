@@ -5,7 +5,7 @@ use crate::*;
 use std::sync::Mutex;
 
 /// An IdP's metadata endpoint whose answer the test changes.
-async fn live_metadata(initial: String) -> (String, Arc<Mutex<(u16, String)>>) {
+pub(super) async fn live_metadata(initial: String) -> (String, Arc<Mutex<(u16, String)>>) {
     let doc = Arc::new(Mutex::new((200u16, initial)));
     let shared = doc.clone();
     let router = axum::Router::new().route(

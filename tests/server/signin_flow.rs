@@ -177,7 +177,7 @@ async fn post_acs_raw(app: &App, conn: &str, xml: &str, relay: Option<&str>) -> 
 }
 
 /// Posts an answer that is recorded; returns the test it landed on.
-async fn post_acs(app: &App, conn: &str, xml: &str, relay: Option<&str>) -> String {
+pub(super) async fn post_acs(app: &App, conn: &str, xml: &str, relay: Option<&str>) -> String {
     let r = post_acs_raw(app, conn, xml, relay).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
     r.headers[header::LOCATION]

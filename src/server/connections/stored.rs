@@ -64,3 +64,25 @@ pub fn from_metadata(meta: IdpMetadata, metadata_url: Option<String>) -> StoredS
         warnings: meta.warnings,
     }
 }
+
+/// The connection's mapping, or the catalog's defaults until one is saved.
+pub fn mapping_of(row: &ConnectionRow) -> crate::api::mapping::AttributeMapping {
+    row.attribute_mapping
+        .as_deref()
+        .and_then(|m| serde_json::from_str(m).ok())
+        .unwrap_or_else(|| crate::core::mapping::default_mapping(&row.idp))
+}
+
+/// The vendor's switches for the connection.
+pub fn options_of(row: &ConnectionRow) -> crate::api::connection::ConnectionOptions {
+    serde_json::from_str(&row.options).unwrap_or_default()
+}
+
+/// The environment's custom profile attributes.
+pub async fn custom_attributes(
+    state: &AppState,
+    environment_id: &str,
+) -> Result<Vec<crate::api::mapping::CustomAttribute>, crate::server::error::Error> {
+    let json = state.store.custom_attributes(environment_id).await?;
+    Ok(serde_json::from_str(&json).unwrap_or_default())
+}

@@ -6,6 +6,7 @@ use crate::api::connection::{
     ConnectionList, ConnectionState, CreateConnection, OidcInput, SamlInput, SaveDraft,
 };
 use crate::api::domains::{AddDomain, DomainList};
+use crate::api::event::EventType;
 use crate::api::mapping::AttributeMapping;
 use crate::api::portal::RedeemLink;
 use crate::api::protocol::Protocol;
@@ -16,7 +17,7 @@ use crate::core::catalog;
 use crate::server::crypto::{self, hash_token};
 use crate::server::site::Site;
 use crate::server::store::{ConnectionRow, Redeemed, SessionRow};
-use crate::server::{connections, domains, refresh, signin, AppState};
+use crate::server::{connections, domains, refresh, service, signin, AppState};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -70,7 +71,11 @@ async fn redeem(
     let redeemed = if req.hold {
         s.store.hold_link(&token_hash, &site.host, now).await?
     } else {
-        s.store.redeem_link(&token_hash, &site.host, now).await?
+        // Logged only if this call uses the link (the store appends it only then).
+        let logged = service::link_redeemed_event(s.store.as_ref(), &token_hash, now).await?;
+        s.store
+            .redeem_link(&token_hash, &site.host, now, &logged)
+            .await?
     };
     let link = match redeemed {
         Redeemed::Ok(link) => link,
@@ -160,7 +165,8 @@ async fn create(
         .ok_or_else(|| ApiError::invalid("idp", "Choose an identity provider from the list."))?;
     let now = s.clock.now();
     let row = connections::new_row(&s, &sess.org.id, entry, &sess.site.base_url, now).await?;
-    s.store.insert_connection(&row).await?;
+    let created = connections::event(&s, EventType::ConnectionCreated, &row, now).await?;
+    s.store.insert_connection(&row, &[created]).await?;
     Ok((StatusCode::CREATED, axum::Json(connections::view(&s, &row))))
 }
 
@@ -223,6 +229,7 @@ async fn set_saml(
     Json(input): Json<SamlInput>,
 ) -> Result<impl IntoResponse, ApiError> {
     let mut row = owned(&s, &sess, &id).await?;
+    let before = row.clone();
     expect_protocol(&row, Protocol::Saml)?;
     let now = s.clock.now();
     let stored = connections::accept_saml(&s, &input, now).await?;
@@ -240,7 +247,7 @@ async fn set_saml(
         now,
     );
     connections::apply_saml(&mut row, &stored, now)?;
-    s.store.update_connection(&row).await?;
+    connections::save_logged(&s, &before, &row).await?;
     s.store.insert_cert_events(&changes).await?;
     refresh::schedule(&s, &row.id, &stored, now).await?;
     Ok(axum::Json(connections::view_full(&s, &row).await?))
@@ -253,6 +260,7 @@ async fn set_oidc(
     Json(input): Json<OidcInput>,
 ) -> Result<impl IntoResponse, ApiError> {
     let mut row = owned(&s, &sess, &id).await?;
+    let before = row.clone();
     expect_protocol(&row, Protocol::Oidc)?;
     let secret = input
         .client_secret
@@ -272,7 +280,7 @@ async fn set_oidc(
         secret.map(|v| s.secrets.seal(v.as_bytes())),
         s.clock.now(),
     )?;
-    s.store.update_connection(&row).await?;
+    connections::save_logged(&s, &before, &row).await?;
     Ok(axum::Json(connections::view_full(&s, &row).await?))
 }
 
@@ -283,6 +291,7 @@ async fn save(
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     let mut row = owned(&s, &sess, &id).await?;
+    let before = row.clone();
     if row.config.is_none() {
         return Err(ApiError::new(ErrorCode::ConnectionIncomplete));
     }
@@ -291,7 +300,7 @@ async fn save(
     }
     row.draft = "{}".into();
     row.updated_at = s.clock.now();
-    s.store.update_connection(&row).await?;
+    connections::save_logged(&s, &before, &row).await?;
     s.store
         .update_draft(&row.id, &row.draft, row.updated_at)
         .await?;
@@ -305,7 +314,7 @@ async fn activate(
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     let mut row = owned(&s, &sess, &id).await?;
-    signin::activate(&s, &mut row).await?;
+    connections::activate(&s, &mut row).await?;
     Ok(axum::Json(connections::view_full(&s, &row).await?))
 }
 
@@ -316,9 +325,10 @@ async fn set_mapping(
     Json(m): Json<AttributeMapping>,
 ) -> Result<impl IntoResponse, ApiError> {
     let mut row = owned(&s, &sess, &id).await?;
+    let before = row.clone();
     let custom = signin::custom_attributes(&s, &sess.org.environment_id).await?;
     connections::apply_mapping(&mut row, m, &custom, s.clock.now())?;
-    s.store.update_connection(&row).await?;
+    connections::save_logged(&s, &before, &row).await?;
     Ok(axum::Json(connections::view_full(&s, &row).await?))
 }
 
@@ -433,7 +443,8 @@ async fn remove_domain(
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     let row = owned_domain(&s, &sess, &id).await?;
-    s.store.delete_domain(&row.id).await?;
+    let deleted = domains::event(EventType::DomainDeleted, &row, s.clock.now())?;
+    s.store.delete_domain(&row.id, &[deleted]).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

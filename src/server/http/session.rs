@@ -167,7 +167,14 @@ impl FromRequestParts<AppState> for PortalSession {
         let mut row = row;
         // The cookie came back: the link this session held is used up now.
         if let Some(link) = row.held_link.take() {
-            if !state.store.use_held_link(&id_hash, &link, now).await? {
+            let logged =
+                crate::server::service::link_redeemed_event(state.store.as_ref(), &link, now)
+                    .await?;
+            if !state
+                .store
+                .use_held_link(&id_hash, &link, now, &logged)
+                .await?
+            {
                 state.store.delete_session(&id_hash).await?;
                 return Err(ApiError::new(ErrorCode::SessionMissing));
             }

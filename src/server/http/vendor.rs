@@ -3,6 +3,7 @@
 use super::error::{ApiError, Json};
 use crate::api::connection::ConnectionList;
 use crate::api::domains::{AddDomain, DomainList, VerifyDomain};
+use crate::api::event::EventType;
 use crate::api::mapping::CustomAttributeList;
 use crate::api::test_sign_in::SignInTestList;
 use crate::api::theme::{OrganizationTheme, ThemeInput};
@@ -48,6 +49,7 @@ impl FromRequestParts<AppState> for VendorEnv {
     }
 }
 
+mod events;
 mod go_live;
 mod hosting;
 
@@ -71,8 +73,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/connections/{id}",
-            get(get_connection).patch(update_connection),
+            get(get_connection)
+                .patch(update_connection)
+                .delete(delete_connection),
         )
+        .route("/events", get(events::list_events))
         .route("/connections/{id}/tests", get(list_tests))
         .route("/connections/{id}/tests/{test_id}", get(one_test))
         .route(
@@ -219,8 +224,10 @@ async fn update_organization(
         org.allow_profiles_outside_organization = allow;
     }
     org.updated_at = s.clock.now();
+    let updated =
+        service::organization_event(EventType::OrganizationUpdated, &org, org.updated_at)?;
     s.store
-        .update_organization(&org)
+        .update_organization(&org, &[updated])
         .await
         .map_err(service::organization_conflict)?;
     Ok(axum::Json(service::organization_view(&org)))
@@ -231,7 +238,9 @@ async fn delete_organization(
     VendorEnv(env): VendorEnv,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    if s.store.delete_organization(&env, &id).await? {
+    let org = org_or_404(&s, &env, &id).await?;
+    let deleted = service::organization_event(EventType::OrganizationDeleted, &org, s.clock.now())?;
+    if s.store.delete_organization(&env, &id, &[deleted]).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::new(ErrorCode::OrganizationNotFound))
@@ -288,11 +297,17 @@ async fn create_connection(
     })?;
     // Created through the API, a connection lives on the environment's preferred hostname.
     let site = crate::server::site::preferred(&s, &env).await?;
-    let mut row = connections::new_row(&s, &org.id, entry, &site.base_url, s.clock.now()).await?;
-    s.store.insert_connection(&row).await?;
-    // A failure after this point leaves a draft the vendor can fix with PATCH; say so.
+    let now = s.clock.now();
+    let mut row = connections::new_row(&s, &org.id, entry, &site.base_url, now).await?;
+    let created = connections::event(&s, EventType::ConnectionCreated, &row, now).await?;
+    s.store.insert_connection(&row, &[created]).await?;
+    // Input the connection cannot take undoes the creation, and the log says so.
     if let Err(e) = connections::apply_input(&s, &mut row, input, &env).await {
-        let _ = s.store.delete_connection(&row.id).await;
+        let deleted = connections::event(&s, EventType::ConnectionDeleted, &row, now).await;
+        let _ = match deleted {
+            Ok(deleted) => s.store.delete_connection(&row.id, &[deleted]).await,
+            Err(_) => s.store.delete_connection(&row.id, &[]).await,
+        };
         return Err(e);
     }
     Ok((
@@ -315,6 +330,20 @@ async fn update_connection(
     }
     connections::apply_input(&s, &mut row, input, &env).await?;
     Ok(axum::Json(connections::view_full(&s, &row).await?))
+}
+
+async fn delete_connection(
+    State(s): State<AppState>,
+    VendorEnv(env): VendorEnv,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let row = conn_or_404(&s, &env, &id).await?;
+    let deleted = connections::event(&s, EventType::ConnectionDeleted, &row, s.clock.now()).await?;
+    if s.store.delete_connection(&row.id, &[deleted]).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::new(ErrorCode::ConnectionNotFound))
+    }
 }
 
 async fn list_tests(
@@ -512,7 +541,8 @@ async fn delete_domain(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let row = domain_or_404(&s, &env, &id).await?;
-    s.store.delete_domain(&row.id).await?;
+    let deleted = domains::event(EventType::DomainDeleted, &row, s.clock.now())?;
+    s.store.delete_domain(&row.id, &[deleted]).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -152,7 +152,8 @@ pub(super) async fn finish(
     attempt.finished_at = Some(now);
     attempt.result = Some(serde_json::to_string(&stored).map_err(Error::internal)?);
     attempt.config_version = Some(row.config_version);
-    if !state.store.finish_sign_in(&attempt).await? {
+    let logged = sign_in_event(state, row, &attempt, now).await?;
+    if !state.store.finish_sign_in(&attempt, &[logged]).await? {
         // Answered already (a replayed callback): the app gets no second code.
         return Ok(go_live::error_redirect(
             &login,
@@ -162,6 +163,25 @@ pub(super) async fn finish(
     }
     tracing::info!(connection = %row.id, sign_in = %attempt.id, outcome = %attempt.outcome, code = ?attempt.error_code, "sign-in finished");
     Ok(redirect)
+}
+
+/// `sign_in.succeeded` or `sign_in.failed` for a finished production sign-in: `data` is the
+/// sign-in as `GET /connections/{id}/sign_ins` lists it (no profile; `error_code` on a failure).
+async fn sign_in_event(
+    state: &AppState,
+    row: &ConnectionRow,
+    attempt: &TestRow,
+    now: i64,
+) -> Result<crate::server::store::NewEvent, Error> {
+    use crate::api::event::EventType;
+    let org = super::organization(state, row).await?;
+    let data = record(attempt.clone());
+    let event_type = if attempt.outcome == "success" {
+        EventType::SignInSucceeded
+    } else {
+        EventType::SignInFailed
+    };
+    crate::server::events::new(&org.environment_id, event_type, Some(&org.id), &data, now)
 }
 
 /// Where the browser goes back to the app with a refusal: an error the app can act on, and the
@@ -194,24 +214,24 @@ pub async fn sign_ins(
     row: &ConnectionRow,
 ) -> Result<Vec<crate::api::sso::SignInRecord>, Error> {
     let rows = state.store.list_sign_ins(&row.id, HISTORY_LIMIT).await?;
-    Ok(rows
-        .into_iter()
-        .map(|t| {
-            let stored: StoredResult = t
-                .result
-                .as_deref()
-                .and_then(|r| serde_json::from_str(r).ok())
-                .unwrap_or_default();
-            crate::api::sso::SignInRecord {
-                id: t.id,
-                connection_id: t.connection_id,
-                started_at: crate::api::time::Timestamp::from_unix(t.started_at),
-                finished_at: t.finished_at.map(crate::api::time::Timestamp::from_unix),
-                outcome: crate::api::test_sign_in::TestOutcome::from_stored(&t.outcome),
-                error_code: t.error_code,
-                profile_id: stored.profile_id,
-                idp_initiated: t.idp_initiated,
-            }
-        })
-        .collect())
+    Ok(rows.into_iter().map(record).collect())
+}
+
+/// A production sign-in as the vendor API lists it.
+fn record(t: TestRow) -> crate::api::sso::SignInRecord {
+    let stored: StoredResult = t
+        .result
+        .as_deref()
+        .and_then(|r| serde_json::from_str(r).ok())
+        .unwrap_or_default();
+    crate::api::sso::SignInRecord {
+        id: t.id,
+        connection_id: t.connection_id,
+        started_at: crate::api::time::Timestamp::from_unix(t.started_at),
+        finished_at: t.finished_at.map(crate::api::time::Timestamp::from_unix),
+        outcome: crate::api::test_sign_in::TestOutcome::from_stored(&t.outcome),
+        error_code: t.error_code,
+        profile_id: stored.profile_id,
+        idp_initiated: t.idp_initiated,
+    }
 }

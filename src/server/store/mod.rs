@@ -79,9 +79,21 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<bool>;
 
     /// Creates an organization; `Conflict("external_id")` on a duplicate external id.
-    async fn insert_organization(&self, org: &OrganizationRow) -> StoreResult<()>;
+    ///
+    /// A write that takes `events` appends them to the event log in its own transaction (the
+    /// outbox, see `events`): both commit, or neither. A write that turns out to change
+    /// nothing (no row matched) logs nothing.
+    async fn insert_organization(
+        &self,
+        org: &OrganizationRow,
+        events: &[NewEvent],
+    ) -> StoreResult<()>;
     /// Replaces an organization's fields; same conflicts as insert.
-    async fn update_organization(&self, org: &OrganizationRow) -> StoreResult<()>;
+    async fn update_organization(
+        &self,
+        org: &OrganizationRow,
+        events: &[NewEvent],
+    ) -> StoreResult<()>;
     /// An organization of the environment.
     async fn organization(
         &self,
@@ -97,14 +109,27 @@ pub trait Store: Send + Sync {
         external_id: Option<&str>,
     ) -> StoreResult<Vec<OrganizationRow>>;
     /// Deletes an organization and everything it owns; false if none.
-    async fn delete_organization(&self, environment_id: &str, id: &str) -> StoreResult<bool>;
+    async fn delete_organization(
+        &self,
+        environment_id: &str,
+        id: &str,
+        events: &[NewEvent],
+    ) -> StoreResult<bool>;
 
     /// Stores a new portal link.
-    async fn insert_link(&self, link: &LinkRow) -> StoreResult<()>;
+    async fn insert_link(&self, link: &LinkRow, events: &[NewEvent]) -> StoreResult<()>;
     /// Marks a link used, atomically, and says what was found; sessions that only held it
     /// (see [`Store::hold_link`]) are deleted. A link minted for a hostname other than `host`
-    /// is `Unknown` and stays unused.
-    async fn redeem_link(&self, token_hash: &str, host: &str, now: i64) -> StoreResult<Redeemed>;
+    /// is `Unknown` and stays unused. `events` are logged only if the link was used.
+    async fn redeem_link(
+        &self,
+        token_hash: &str,
+        host: &str,
+        now: i64,
+        events: &[NewEvent],
+    ) -> StoreResult<Redeemed>;
+    /// A link by the hash of its token, as stored (used or not).
+    async fn link(&self, token_hash: &str) -> StoreResult<Option<LinkRow>>;
 
     /// Stores a new session.
     async fn insert_session(&self, session: &SessionRow) -> StoreResult<()>;
@@ -129,12 +154,14 @@ pub trait Store: Send + Sync {
     async fn purge_history(&self, finished_before: i64, abandoned_before: i64) -> StoreResult<u64>;
 
     /// Stores a new connection.
-    async fn insert_connection(&self, conn: &ConnectionRow) -> StoreResult<()>;
+    async fn insert_connection(&self, conn: &ConnectionRow, events: &[NewEvent])
+        -> StoreResult<()>;
     /// Replaces a connection's state, configuration and secret (not its draft, which the
     /// admin's browser saves on its own schedule and must not overwrite a configuration).
-    async fn update_connection(&self, conn: &ConnectionRow) -> StoreResult<()>;
-    /// Deletes a connection and everything it owns.
-    async fn delete_connection(&self, id: &str) -> StoreResult<()>;
+    async fn update_connection(&self, conn: &ConnectionRow, events: &[NewEvent])
+        -> StoreResult<()>;
+    /// Deletes a connection and everything it owns; false if there was none.
+    async fn delete_connection(&self, id: &str, events: &[NewEvent]) -> StoreResult<bool>;
     /// Replaces only a connection's draft.
     async fn update_draft(&self, id: &str, draft: &str, now: i64) -> StoreResult<()>;
     /// A connection by id (callers check the organization).
@@ -167,14 +194,14 @@ pub trait Store: Send + Sync {
     /// pending test can finish (its state is cleared, so an answer is used once); returns
     /// false if it had already finished. Tests that were never pending (an IdP-initiated
     /// response) are inserted finished with [`Store::insert_test`] and recorded here too.
-    async fn finish_test(&self, test: &TestRow) -> StoreResult<bool>;
+    async fn finish_test(&self, test: &TestRow, events: &[NewEvent]) -> StoreResult<bool>;
     /// A connection's tests, newest first (production sign-ins are not tests).
     async fn list_tests(&self, connection_id: &str, limit: i64) -> StoreResult<Vec<TestRow>>;
     /// A connection's production sign-ins, newest first.
     async fn list_sign_ins(&self, connection_id: &str, limit: i64) -> StoreResult<Vec<TestRow>>;
     /// Records a production sign-in's result (the connection's last test is untouched); false
     /// if it was no longer pending.
-    async fn finish_sign_in(&self, attempt: &TestRow) -> StoreResult<bool>;
+    async fn finish_sign_in(&self, attempt: &TestRow, events: &[NewEvent]) -> StoreResult<bool>;
 
     /// Adds a client secret.
     async fn insert_client_secret(&self, s: &ClientSecretRow) -> StoreResult<()>;
@@ -215,16 +242,16 @@ pub trait Store: Send + Sync {
     async fn set_custom_attributes(&self, environment_id: &str, json: &str) -> StoreResult<()>;
 
     /// Adds a domain; `Conflict` if the organization has it already.
-    async fn insert_domain(&self, d: &DomainRow) -> StoreResult<()>;
+    async fn insert_domain(&self, d: &DomainRow, events: &[NewEvent]) -> StoreResult<()>;
     /// A domain by id (callers check the organization).
     async fn domain(&self, id: &str) -> StoreResult<Option<DomainRow>>;
     /// An organization's domains, oldest first.
     async fn list_domains(&self, organization_id: &str) -> StoreResult<Vec<DomainRow>>;
     /// Stores a domain's state and schedule; `Conflict` if verifying it would make it verified
     /// twice in the environment.
-    async fn update_domain(&self, d: &DomainRow) -> StoreResult<()>;
+    async fn update_domain(&self, d: &DomainRow, events: &[NewEvent]) -> StoreResult<()>;
     /// Removes a domain.
-    async fn delete_domain(&self, id: &str) -> StoreResult<bool>;
+    async fn delete_domain(&self, id: &str, events: &[NewEvent]) -> StoreResult<bool>;
     /// Claims up to `limit` domains due at `now`: their next check moves to `lease_until` in
     /// the same statement, so no other worker (or a restarted process) takes them meanwhile.
     async fn claim_due_domains(
@@ -251,7 +278,11 @@ pub trait Store: Send + Sync {
     /// An environment's custom hostnames, oldest first.
     async fn list_custom_domains(&self, environment_id: &str) -> StoreResult<Vec<CustomDomainRow>>;
     /// Stores a custom hostname's state and schedule.
-    async fn update_custom_domain(&self, d: &CustomDomainRow) -> StoreResult<()>;
+    async fn update_custom_domain(
+        &self,
+        d: &CustomDomainRow,
+        events: &[NewEvent],
+    ) -> StoreResult<()>;
     /// Removes a custom hostname.
     async fn delete_custom_domain(&self, id: &str) -> StoreResult<bool>;
     /// Claims up to `limit` custom hostnames due at `now` (see [`Store::claim_due_domains`]).
@@ -298,7 +329,14 @@ pub trait Store: Send + Sync {
     async fn hold_link(&self, token_hash: &str, host: &str, now: i64) -> StoreResult<Redeemed>;
     /// Uses up the link a session holds, now that its cookie came back; false if the link was
     /// used meanwhile (the session must then end). Clears the session's hold either way.
-    async fn use_held_link(&self, id_hash: &str, token_hash: &str, now: i64) -> StoreResult<bool>;
+    /// `events` are logged only if the link was used here.
+    async fn use_held_link(
+        &self,
+        id_hash: &str,
+        token_hash: &str,
+        now: i64,
+        events: &[NewEvent],
+    ) -> StoreResult<bool>;
 
     /// Records certificate changes.
     async fn insert_cert_events(&self, events: &[CertEventRow]) -> StoreResult<()>;
@@ -309,4 +347,30 @@ pub trait Store: Send + Sync {
     async fn set_server_address(&self, row: &ServerAddressRow) -> StoreResult<()>;
     /// Where the server last started with this database serves, if one ever did.
     async fn server_address(&self) -> StoreResult<Option<ServerAddressRow>>;
+
+    /// Appends events in one transaction of their own. A change that causes events passes
+    /// them to its own write instead, which appends them in the change's transaction (the
+    /// outbox): this is for callers whose change is already an event alone.
+    async fn append_events(&self, events: &[NewEvent]) -> StoreResult<()>;
+    /// Events matching `filter`, in log order (oldest first). Log order is commit order, so
+    /// a reader that pages with the last `seq` it saw sees every event exactly once, even
+    /// while others write.
+    async fn events_after(&self, filter: &EventFilter) -> StoreResult<Vec<EventRow>>;
+    /// The place in the log of an environment's event, by id (a cursor); `None` if the
+    /// environment has no such event (never was, or purged).
+    async fn event_seq(&self, environment_id: &str, id: &str) -> StoreResult<Option<i64>>;
+    /// Remembers that the `days`-before-expiry warning for a connection's certificate was sent,
+    /// logging `events` with it; false (and nothing logged) if it was sent before.
+    async fn record_expiry_notice(
+        &self,
+        connection_id: &str,
+        sha256_fingerprint: &str,
+        days: i64,
+        now: i64,
+        events: &[NewEvent],
+    ) -> StoreResult<bool>;
+    /// Deletes the events created before `before`, from the start of the log up to the first
+    /// one created since (the log is in time order; one logged under a clock that went back
+    /// waits for the events before it); returns how many went.
+    async fn purge_events(&self, before: i64) -> StoreResult<u64>;
 }

@@ -101,6 +101,31 @@ impl SqliteStore {
     }
 }
 
+/// Appends events on a connection that is inside the change's own transaction: the one place
+/// rows enter the event log, so a change and its events commit or roll back together. Every
+/// write that causes events calls it before committing. Writers are serialised by SQLite (one
+/// write transaction at a time), so `seq`, assigned at insert, follows commit order.
+async fn append_events_in(
+    conn: &mut sqlx::SqliteConnection,
+    events: &[NewEvent],
+) -> Result<(), sqlx::Error> {
+    for e in events {
+        sqlx::query(
+            "INSERT INTO events (id, environment_id, type, organization_id, created_at, data) \
+            VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&e.id)
+        .bind(&e.environment_id)
+        .bind(&e.event_type)
+        .bind(&e.organization_id)
+        .bind(e.created_at)
+        .bind(&e.data)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 fn domains_json(d: &[String]) -> String {
     serde_json::to_string(d).unwrap_or_else(|_| "[]".into())
 }
@@ -191,7 +216,12 @@ impl Store for SqliteStore {
         Ok(done.rows_affected() > 0)
     }
 
-    async fn insert_organization(&self, o: &OrganizationRow) -> StoreResult<()> {
+    async fn insert_organization(
+        &self,
+        o: &OrganizationRow,
+        events: &[NewEvent],
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
         sqlx::query(
             "INSERT INTO organizations (id, environment_id, name, external_id, domains, \
             created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -203,18 +233,29 @@ impl Store for SqliteStore {
         .bind(domains_json(&o.domains))
         .bind(o.created_at)
         .bind(o.updated_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(other)?;
-        Ok(())
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)
     }
 
-    async fn update_organization(&self, o: &OrganizationRow) -> StoreResult<()> {
-        sqlx::query("UPDATE organizations SET name = ?, external_id = ?, domains = ?, \
+    async fn update_organization(
+        &self,
+        o: &OrganizationRow,
+        events: &[NewEvent],
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let done = sqlx::query("UPDATE organizations SET name = ?, external_id = ?, domains = ?, \
             allow_profiles_outside_organization = ?, updated_at = ? WHERE id = ? AND environment_id = ?")
             .bind(&o.name).bind(&o.external_id).bind(domains_json(&o.domains)).bind(o.allow_profiles_outside_organization as i64).bind(o.updated_at).bind(&o.id).bind(&o.environment_id)
-            .execute(&self.pool).await.map_err(other)?;
-        Ok(())
+            .execute(&mut *tx).await.map_err(other)?;
+        if done.rows_affected() == 0 {
+            // Nothing matched, so nothing happened to log.
+            return Ok(());
+        }
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)
     }
 
     async fn organization(
@@ -258,17 +299,30 @@ impl Store for SqliteStore {
         .map_err(other)
     }
 
-    async fn delete_organization(&self, environment_id: &str, id: &str) -> StoreResult<bool> {
+    async fn delete_organization(
+        &self,
+        environment_id: &str,
+        id: &str,
+        events: &[NewEvent],
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
         let done = sqlx::query("DELETE FROM organizations WHERE id = ? AND environment_id = ?")
             .bind(id)
             .bind(environment_id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(other)?;
-        Ok(done.rows_affected() > 0)
+        if done.rows_affected() == 0 {
+            // Nothing happened, so nothing is logged.
+            return Ok(false);
+        }
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(true)
     }
 
-    async fn insert_link(&self, l: &LinkRow) -> StoreResult<()> {
+    async fn insert_link(&self, l: &LinkRow, events: &[NewEvent]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
         sqlx::query(
             "INSERT INTO portal_links (token_hash, organization_id, intent, return_url, \
             success_url, created_at, expires_at, used_at, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -282,13 +336,21 @@ impl Store for SqliteStore {
         .bind(l.expires_at)
         .bind(l.used_at)
         .bind(&l.host)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(other)?;
-        Ok(())
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)
     }
 
-    async fn redeem_link(&self, token_hash: &str, host: &str, now: i64) -> StoreResult<Redeemed> {
+    async fn redeem_link(
+        &self,
+        token_hash: &str,
+        host: &str,
+        now: i64,
+        events: &[NewEvent],
+    ) -> StoreResult<Redeemed> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
         // One statement claims the link, so two concurrent redemptions cannot both succeed. A
         // link minted for another hostname is left untouched, as if unknown here.
         let claimed = sqlx::query(
@@ -300,22 +362,24 @@ impl Store for SqliteStore {
         .bind(now)
         .bind(host)
         .try_map(link_row)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await
         .map_err(other)?;
         if let Some(link) = claimed {
             // A session that only held the link (its cookie never came back) is replaced.
             sqlx::query("DELETE FROM portal_sessions WHERE held_link = ?")
                 .bind(token_hash)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await
                 .map_err(other)?;
+            append_events_in(&mut tx, events).await.map_err(other)?;
+            tx.commit().await.map_err(other)?;
             return Ok(Redeemed::Ok(link));
         }
         let found = sqlx::query("SELECT * FROM portal_links WHERE token_hash = ?")
             .bind(token_hash)
             .try_map(link_row)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *tx)
             .await
             .map_err(other)?;
         Ok(match found {
@@ -422,7 +486,8 @@ impl Store for SqliteStore {
         Ok(done.rows_affected())
     }
 
-    async fn insert_connection(&self, c: &ConnectionRow) -> StoreResult<()> {
+    async fn insert_connection(&self, c: &ConnectionRow, events: &[NewEvent]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
         sqlx::query(
             "INSERT INTO connections (id, organization_id, idp, protocol, state, config, \
             client_secret_enc, draft, attribute_mapping, options, sp_key_enc, sp_certificate, \
@@ -443,14 +508,16 @@ impl Store for SqliteStore {
         .bind(c.created_at)
         .bind(c.updated_at)
         .bind(&c.base_url)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(other)?;
-        Ok(())
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)
     }
 
-    async fn update_connection(&self, c: &ConnectionRow) -> StoreResult<()> {
-        sqlx::query(
+    async fn update_connection(&self, c: &ConnectionRow, events: &[NewEvent]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let done = sqlx::query(
             "UPDATE connections SET state = ?, config = ?, client_secret_enc = ?, \
             attribute_mapping = ?, options = ?, sp_key_enc = ?, sp_certificate = ?, config_version \
             = ?, updated_at = ? WHERE id = ?",
@@ -465,19 +532,30 @@ impl Store for SqliteStore {
         .bind(c.config_version)
         .bind(c.updated_at)
         .bind(&c.id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(other)?;
-        Ok(())
+        if done.rows_affected() == 0 {
+            // Nothing matched, so nothing happened to log.
+            return Ok(());
+        }
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)
     }
 
-    async fn delete_connection(&self, id: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM connections WHERE id = ?")
+    async fn delete_connection(&self, id: &str, events: &[NewEvent]) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let done = sqlx::query("DELETE FROM connections WHERE id = ?")
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(other)?;
-        Ok(())
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(true)
     }
 
     async fn update_draft(&self, id: &str, draft: &str, now: i64) -> StoreResult<()> {
@@ -566,7 +644,7 @@ impl Store for SqliteStore {
             .map_err(other)
     }
 
-    async fn finish_test(&self, t: &TestRow) -> StoreResult<bool> {
+    async fn finish_test(&self, t: &TestRow, events: &[NewEvent]) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await.map_err(other)?;
         let done = sqlx::query(
             "UPDATE sign_in_tests SET state_hash = NULL, secrets_enc = NULL, finished_at = ?, outcome = ?, idp_initiated = ?, error_code = ?, result = ?, config_version = ? \
@@ -580,6 +658,7 @@ impl Store for SqliteStore {
         sqlx::query("UPDATE connections SET last_test_id = ?, last_tested_at = ?, last_test_result = ? WHERE id = ?")
             .bind(&t.id).bind(t.finished_at).bind(&t.outcome).bind(&t.connection_id)
             .execute(&mut *tx).await.map_err(other)?;
+        append_events_in(&mut tx, events).await.map_err(other)?;
         tx.commit().await.map_err(other)?;
         Ok(true)
     }
@@ -610,14 +689,20 @@ impl Store for SqliteStore {
         .map_err(other)
     }
 
-    async fn finish_sign_in(&self, t: &TestRow) -> StoreResult<bool> {
+    async fn finish_sign_in(&self, t: &TestRow, events: &[NewEvent]) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
         let done = sqlx::query(
             "UPDATE sign_in_tests SET state_hash = NULL, secrets_enc = NULL, finished_at = ?, outcome = ?, idp_initiated = ?, error_code = ?, result = ?, config_version = ? \
              WHERE id = ? AND login IS NOT NULL AND (outcome = 'pending' OR finished_at IS NULL)",
         )
         .bind(t.finished_at).bind(&t.outcome).bind(t.idp_initiated as i64).bind(&t.error_code).bind(&t.result).bind(t.config_version).bind(&t.id)
-        .execute(&self.pool).await.map_err(other)?;
-        Ok(done.rows_affected() > 0)
+        .execute(&mut *tx).await.map_err(other)?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(true)
     }
 
     async fn insert_client_secret(&self, c: &ClientSecretRow) -> StoreResult<()> {
@@ -780,7 +865,8 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn insert_domain(&self, d: &DomainRow) -> StoreResult<()> {
+    async fn insert_domain(&self, d: &DomainRow, events: &[NewEvent]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
         sqlx::query(
             "INSERT INTO domains (id, organization_id, environment_id, domain, record_name, record_value, state, created_at, fails_at, last_checked_at, last_result, \
              next_check_at, attempts, verified_at, verification_method, verified_by, \
@@ -789,8 +875,9 @@ impl Store for SqliteStore {
         .bind(&d.id).bind(&d.organization_id).bind(&d.environment_id).bind(&d.domain).bind(&d.record_name).bind(&d.record_value).bind(&d.state)
         .bind(d.created_at).bind(d.fails_at).bind(d.last_checked_at).bind(&d.last_result).bind(d.next_check_at).bind(d.attempts)
         .bind(d.verified_at).bind(&d.verification_method).bind(&d.verified_by).bind(d.record_last_seen_at).bind(&d.warning)
-        .execute(&self.pool).await.map_err(other)?;
-        Ok(())
+        .execute(&mut *tx).await.map_err(other)?;
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)
     }
 
     async fn domain(&self, id: &str) -> StoreResult<Option<DomainRow>> {
@@ -811,19 +898,36 @@ impl Store for SqliteStore {
             .map_err(other)
     }
 
-    async fn update_domain(&self, d: &DomainRow) -> StoreResult<()> {
-        sqlx::query(
+    async fn update_domain(&self, d: &DomainRow, events: &[NewEvent]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let done = sqlx::query(
             "UPDATE domains SET state = ?, fails_at = ?, last_checked_at = ?, last_result = ?, next_check_at = ?, attempts = ?, verified_at = ?, \
              verification_method = ?, verified_by = ?, record_last_seen_at = ?, warning = ? WHERE id = ?",
         )
         .bind(&d.state).bind(d.fails_at).bind(d.last_checked_at).bind(&d.last_result).bind(d.next_check_at).bind(d.attempts).bind(d.verified_at)
         .bind(&d.verification_method).bind(&d.verified_by).bind(d.record_last_seen_at).bind(&d.warning).bind(&d.id)
-        .execute(&self.pool).await.map_err(other)?;
-        Ok(())
+        .execute(&mut *tx).await.map_err(other)?;
+        if done.rows_affected() == 0 {
+            // Nothing matched, so nothing happened to log.
+            return Ok(());
+        }
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)
     }
 
-    async fn delete_domain(&self, id: &str) -> StoreResult<bool> {
-        self.delete_by_id("domains", id).await
+    async fn delete_domain(&self, id: &str, events: &[NewEvent]) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let done = sqlx::query("DELETE FROM domains WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(true)
     }
 
     async fn claim_due_domains(
@@ -894,8 +998,13 @@ impl Store for SqliteStore {
             .map_err(other)
     }
 
-    async fn update_custom_domain(&self, d: &CustomDomainRow) -> StoreResult<()> {
-        sqlx::query(
+    async fn update_custom_domain(
+        &self,
+        d: &CustomDomainRow,
+        events: &[NewEvent],
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let done = sqlx::query(
             "UPDATE custom_domains SET state = ?, last_checked_at = ?, last_result = ?, \
                 next_check_at = ?, attempts = ?, activated_at = ?, warning = ? WHERE id = ?",
         )
@@ -907,10 +1016,15 @@ impl Store for SqliteStore {
         .bind(d.activated_at)
         .bind(&d.warning)
         .bind(&d.id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(other)?;
-        Ok(())
+        if done.rows_affected() == 0 {
+            // Nothing matched, so nothing happened to log.
+            return Ok(());
+        }
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)
     }
 
     async fn delete_custom_domain(&self, id: &str) -> StoreResult<bool> {
@@ -1045,7 +1159,13 @@ impl Store for SqliteStore {
         })
     }
 
-    async fn use_held_link(&self, id_hash: &str, token_hash: &str, now: i64) -> StoreResult<bool> {
+    async fn use_held_link(
+        &self,
+        id_hash: &str,
+        token_hash: &str,
+        now: i64,
+        events: &[NewEvent],
+    ) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await.map_err(other)?;
         let used = sqlx::query(
             "UPDATE portal_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
@@ -1068,6 +1188,9 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(other)?;
+        if used {
+            append_events_in(&mut tx, events).await.map_err(other)?;
+        }
         tx.commit().await.map_err(other)?;
         Ok(used)
     }
@@ -1199,5 +1322,113 @@ impl Store for SqliteStore {
                 started_at,
             },
         ))
+    }
+
+    async fn append_events(&self, events: &[NewEvent]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)
+    }
+
+    async fn events_after(&self, f: &EventFilter) -> StoreResult<Vec<EventRow>> {
+        let mut sql = String::from(
+            "SELECT e.*, COALESCE(env.name, '') AS environment_name FROM events e \
+            LEFT JOIN environments env ON env.id = e.environment_id WHERE e.seq > ?",
+        );
+        if f.environment_id.is_some() {
+            sql.push_str(" AND e.environment_id = ?");
+        }
+        if f.organization_id.is_some() {
+            sql.push_str(" AND e.organization_id = ?");
+        }
+        if !f.types.is_empty() {
+            sql.push_str(" AND e.type IN (");
+            sql.push_str(&vec!["?"; f.types.len()].join(", "));
+            sql.push(')');
+        }
+        sql.push_str(" ORDER BY e.seq LIMIT ?");
+        let mut q = sqlx::query(&sql).bind(f.after_seq);
+        if let Some(env) = &f.environment_id {
+            q = q.bind(env);
+        }
+        if let Some(org) = &f.organization_id {
+            q = q.bind(org);
+        }
+        for t in &f.types {
+            q = q.bind(t);
+        }
+        q.bind(f.limit)
+            .try_map(log_event_row)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)
+    }
+
+    async fn event_seq(&self, environment_id: &str, id: &str) -> StoreResult<Option<i64>> {
+        sqlx::query_scalar("SELECT seq FROM events WHERE id = ? AND environment_id = ?")
+            .bind(id)
+            .bind(environment_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
+    }
+
+    async fn link(&self, token_hash: &str) -> StoreResult<Option<LinkRow>> {
+        sqlx::query("SELECT * FROM portal_links WHERE token_hash = ?")
+            .bind(token_hash)
+            .try_map(link_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
+    }
+
+    async fn record_expiry_notice(
+        &self,
+        connection_id: &str,
+        sha256_fingerprint: &str,
+        days: i64,
+        now: i64,
+        events: &[NewEvent],
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let done = sqlx::query(
+            "INSERT INTO certificate_expiry_notices (connection_id, sha256_fingerprint, days, \
+            sent_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(connection_id)
+        .bind(sha256_fingerprint)
+        .bind(days)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(true)
+    }
+
+    async fn purge_events(&self, before: i64) -> StoreResult<u64> {
+        // From the start of the log, a batch at a time (short write transactions, so writers
+        // with events never wait long behind a purge), up to the first event young enough to
+        // keep: the log is in time order.
+        let mut gone = 0;
+        loop {
+            let r = sqlx::query(
+                "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE seq < \
+                COALESCE((SELECT seq FROM events WHERE created_at >= ? ORDER BY seq LIMIT 1), \
+                9223372036854775807) ORDER BY seq LIMIT 1000)",
+            )
+            .bind(before)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
+            gone += r.rows_affected();
+            if r.rows_affected() < 1000 {
+                return Ok(gone);
+            }
+        }
     }
 }
