@@ -632,6 +632,7 @@ async fn serve(state: AppState, demo: bool, serve_app: ServeApp) -> Result<(), S
         demo_link(&state).await?;
     }
     tokio::spawn(crate::server::jobs::run(state.clone()));
+    tokio::spawn(crate::server::webhooks::worker::run(state.clone()));
     serve_app(state, listener).await?;
     tracing::info!("stopped");
     Ok(())

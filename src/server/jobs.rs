@@ -35,7 +35,12 @@ pub async fn purge(state: &AppState) -> Result<u64, StoreError> {
         .store
         .purge_events(now - state.settings.event_retention_seconds)
         .await?;
-    Ok(expired + history + events)
+    // Finished webhook deliveries go with their events; open ones stay until they finish.
+    let deliveries = state
+        .store
+        .purge_webhook_deliveries(now - state.settings.event_retention_seconds)
+        .await?;
+    Ok(expired + history + events + deliveries)
 }
 
 /// Runs every job once a minute until the process stops.

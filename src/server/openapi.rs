@@ -220,6 +220,8 @@ pub fn operations() -> Vec<Op> {
     const T: &str = "Branding";
     const L: &str = "Sign-in (go-live)";
     const H: &str = "Hostnames";
+    const W: &str = "Webhooks";
+    use api::webhook as wh;
     vec![
         op("get", "/api/v1/organizations", "List organizations (optionally `?external_id=`)", O, 200)
             .query(const { &[qp("external_id", false, &[], "Only the organization with this external id")] })
@@ -267,6 +269,17 @@ pub fn operations() -> Vec<Op> {
         op("post", "/api/v1/custom_domains/{id}/check", "Look at a custom hostname's DNS now", H, 200).returns(s::<h::CustomDomain>).errors(&[E::CustomDomainNotFound]),
         op("get", "/api/v1/embedding", "Which sites may embed the portal, and the cookie mode", "Embedding", 200).returns(s::<api::embed::Embedding>),
         op("put", "/api/v1/embedding", "Replace the allowed parent origins and the cookie mode", "Embedding", 200).json(s::<api::embed::Embedding>).returns(s::<api::embed::Embedding>),
+        op("get", "/api/v1/webhook_endpoints", "The environment's webhook endpoints", W, 200).returns(s::<wh::WebhookEndpointList>),
+        op("post", "/api/v1/webhook_endpoints", "Create a webhook endpoint (its signing secret is shown once)", W, 201).json(s::<wh::CreateWebhookEndpoint>).returns(s::<wh::CreatedWebhookEndpoint>),
+        op("get", "/api/v1/webhook_endpoints/{id}", "Get a webhook endpoint", W, 200).returns(s::<wh::WebhookEndpoint>).errors(&[E::WebhookEndpointNotFound]),
+        op("patch", "/api/v1/webhook_endpoints/{id}", "Change a webhook endpoint (url, events, enabled, description)", W, 200).json(s::<wh::UpdateWebhookEndpoint>).returns(s::<wh::WebhookEndpoint>).errors(&[E::WebhookEndpointNotFound]),
+        op("delete", "/api/v1/webhook_endpoints/{id}", "Delete a webhook endpoint and its deliveries", W, 204).errors(&[E::WebhookEndpointNotFound]),
+        op("post", "/api/v1/webhook_endpoints/{id}/rotate_secret", "Give an endpoint a new secret (the old one stays valid 24 hours)", W, 200).returns(s::<wh::RotatedWebhookSecret>).errors(&[E::WebhookEndpointNotFound]),
+        op("post", "/api/v1/webhook_endpoints/{id}/test", "Send a signed `webhook.test` message now and see the answer", W, 200).returns(s::<wh::WebhookTestResult>).errors(&[E::WebhookEndpointNotFound]),
+        op("get", "/api/v1/webhook_endpoints/{id}/deliveries", "An endpoint's deliveries with every attempt, newest first", W, 200)
+            .query(const { &[qp("before", false, &[], "A delivery id: only older ones"), qp("limit", false, &[], "1 to 100 (default 50)")] })
+            .returns(s::<wh::WebhookDeliveryList>).errors(&[E::WebhookEndpointNotFound]),
+        op("post", "/api/v1/webhook_endpoints/{id}/deliveries/{delivery_id}/retry", "Send a delivery again now, with a fresh retry schedule", W, 200).returns(s::<wh::WebhookDelivery>).errors(&[E::WebhookEndpointNotFound, E::WebhookDeliveryNotFound]),
         op("get", "/api/v1/openapi.json", "This document", "Meta", 200).auth(Auth::Public),
         op("get", "/sso/authorize", "Start a sign-in: redirects to the organization's IdP, then back to `redirect_uri` with `code` or `error`", L, 302)
             .auth(Auth::Public)

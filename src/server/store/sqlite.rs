@@ -110,9 +110,9 @@ async fn append_events_in(
     events: &[NewEvent],
 ) -> Result<(), sqlx::Error> {
     for e in events {
-        sqlx::query(
+        let seq: i64 = sqlx::query_scalar(
             "INSERT INTO events (id, environment_id, type, organization_id, created_at, data) \
-            VALUES (?, ?, ?, ?, ?, ?)",
+            VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
         )
         .bind(&e.id)
         .bind(&e.environment_id)
@@ -120,6 +120,26 @@ async fn append_events_in(
         .bind(&e.organization_id)
         .bind(e.created_at)
         .bind(&e.data)
+        .fetch_one(&mut *conn)
+        .await?;
+        // Webhook fan-out, in the same transaction: a delivery for every enabled endpoint of
+        // the environment that wants this type, due now. An event never commits without its
+        // deliveries, so a crash loses none (see migration 0013).
+        sqlx::query(
+            "INSERT INTO webhook_deliveries (id, endpoint_id, event_seq, event_id, event_type, \
+            status, next_attempt_at, created_at) \
+            SELECT 'whd_' || upper(hex(randomblob(16))), w.id, ?, ?, ?, 'pending', ?, ? \
+            FROM webhook_endpoints w WHERE w.environment_id = ? AND w.enabled = 1 \
+            AND EXISTS (SELECT 1 FROM json_each(w.events) j WHERE j.value IN ('*', ?)) \
+            ORDER BY w.created_at, w.id",
+        )
+        .bind(seq)
+        .bind(&e.id)
+        .bind(&e.event_type)
+        .bind(e.created_at)
+        .bind(e.created_at)
+        .bind(&e.environment_id)
+        .bind(&e.event_type)
         .execute(&mut *conn)
         .await?;
     }
@@ -1305,6 +1325,237 @@ impl Store for SqliteStore {
             .execute(&self.pool)
             .await
             .map_err(other)?;
+        Ok(r.rows_affected())
+    }
+
+    async fn insert_webhook_endpoint(&self, e: &WebhookEndpointRow) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO webhook_endpoints (id, environment_id, url, events, enabled, description, \
+            secret_enc, previous_secret_enc, previous_secret_expires_at, disabled_reason, \
+            failing_since, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&e.id)
+        .bind(&e.environment_id)
+        .bind(&e.url)
+        .bind(&e.events)
+        .bind(e.enabled as i64)
+        .bind(&e.description)
+        .bind(&e.secret_enc)
+        .bind(&e.previous_secret_enc)
+        .bind(e.previous_secret_expires_at)
+        .bind(&e.disabled_reason)
+        .bind(e.failing_since)
+        .bind(e.created_at)
+        .bind(e.updated_at)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
+        Ok(())
+    }
+
+    async fn webhook_endpoint(&self, id: &str) -> StoreResult<Option<WebhookEndpointRow>> {
+        sqlx::query("SELECT * FROM webhook_endpoints WHERE id = ?")
+            .bind(id)
+            .try_map(webhook_endpoint_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
+    }
+
+    async fn list_webhook_endpoints(
+        &self,
+        environment_id: &str,
+    ) -> StoreResult<Vec<WebhookEndpointRow>> {
+        sqlx::query(
+            "SELECT * FROM webhook_endpoints WHERE environment_id = ? ORDER BY created_at, id",
+        )
+        .bind(environment_id)
+        .try_map(webhook_endpoint_row)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)
+    }
+
+    async fn update_webhook_endpoint(
+        &self,
+        e: &WebhookEndpointRow,
+        events: &[NewEvent],
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let r = sqlx::query(
+            "UPDATE webhook_endpoints SET url = ?, events = ?, enabled = ?, description = ?, \
+            secret_enc = ?, previous_secret_enc = ?, previous_secret_expires_at = ?, \
+            disabled_reason = ?, failing_since = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(&e.url)
+        .bind(&e.events)
+        .bind(e.enabled as i64)
+        .bind(&e.description)
+        .bind(&e.secret_enc)
+        .bind(&e.previous_secret_enc)
+        .bind(e.previous_secret_expires_at)
+        .bind(&e.disabled_reason)
+        .bind(e.failing_since)
+        .bind(e.updated_at)
+        .bind(&e.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        if r.rows_affected() == 0 {
+            return Ok(false);
+        }
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(true)
+    }
+
+    async fn delete_webhook_endpoint(&self, id: &str) -> StoreResult<bool> {
+        // Deliveries and their attempts go by cascade.
+        self.delete_by_id("webhook_endpoints", id).await
+    }
+
+    async fn claim_webhook_deliveries(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<WebhookDeliveryRow>> {
+        sqlx::query(
+            "UPDATE webhook_deliveries SET next_attempt_at = ? WHERE seq IN (\
+            SELECT d.seq FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id \
+            WHERE w.enabled = 1 AND d.status IN ('pending', 'failed') AND d.next_attempt_at <= ? \
+            AND d.seq = (SELECT MIN(o.seq) FROM webhook_deliveries o WHERE o.endpoint_id = d.endpoint_id \
+            AND o.status IN ('pending', 'failed')) \
+            ORDER BY d.next_attempt_at, d.seq LIMIT ?) RETURNING *",
+        )
+        .bind(lease_until)
+        .bind(now)
+        .bind(limit)
+        .try_map(webhook_delivery_row)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)
+    }
+
+    async fn record_webhook_attempt(
+        &self,
+        d: &WebhookDeliveryRow,
+        a: &WebhookAttemptRow,
+        succeeded: bool,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        sqlx::query(
+            "UPDATE webhook_deliveries SET status = ?, attempts = ?, failures = ?, next_attempt_at = ?, \
+            last_status_code = ?, last_error = ?, delivered_at = ? WHERE id = ?",
+        )
+        .bind(&d.status)
+        .bind(d.attempts)
+        .bind(d.failures)
+        .bind(d.next_attempt_at)
+        .bind(d.last_status_code)
+        .bind(&d.last_error)
+        .bind(d.delivered_at)
+        .bind(&d.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        sqlx::query(
+            "INSERT INTO webhook_attempts (delivery_id, at, status_code, latency_ms, error) \
+            SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = ?)",
+        )
+        .bind(&a.delivery_id)
+        .bind(a.at)
+        .bind(a.status_code)
+        .bind(a.latency_ms)
+        .bind(&a.error)
+        .bind(&a.delivery_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        let q = if succeeded {
+            sqlx::query("UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ?")
+                .bind(&d.endpoint_id)
+        } else {
+            sqlx::query(
+                "UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, ?) WHERE id = ?",
+            )
+            .bind(a.at)
+            .bind(&d.endpoint_id)
+        };
+        q.execute(&mut *tx).await.map_err(other)?;
+        tx.commit().await.map_err(other)
+    }
+
+    async fn webhook_delivery(&self, id: &str) -> StoreResult<Option<WebhookDeliveryRow>> {
+        sqlx::query("SELECT * FROM webhook_deliveries WHERE id = ?")
+            .bind(id)
+            .try_map(webhook_delivery_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
+    }
+
+    async fn list_webhook_deliveries(
+        &self,
+        endpoint_id: &str,
+        before_seq: Option<i64>,
+        limit: i64,
+    ) -> StoreResult<Vec<WebhookDeliveryRow>> {
+        sqlx::query(
+            "SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND seq < ? \
+            ORDER BY seq DESC LIMIT ?",
+        )
+        .bind(endpoint_id)
+        .bind(before_seq.unwrap_or(i64::MAX))
+        .bind(limit)
+        .try_map(webhook_delivery_row)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)
+    }
+
+    async fn webhook_attempts(&self, delivery_id: &str) -> StoreResult<Vec<WebhookAttemptRow>> {
+        sqlx::query("SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY id")
+            .bind(delivery_id)
+            .try_map(webhook_attempt_row)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)
+    }
+
+    async fn retry_webhook_delivery(&self, id: &str, now: i64) -> StoreResult<bool> {
+        let r = sqlx::query(
+            "UPDATE webhook_deliveries SET status = 'pending', failures = 0, next_attempt_at = ?, \
+            delivered_at = NULL WHERE id = ?",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    async fn event_by_seq(&self, seq: i64) -> StoreResult<Option<EventRow>> {
+        sqlx::query(
+            "SELECT e.*, COALESCE(env.name, '') AS environment_name FROM events e \
+            LEFT JOIN environments env ON env.id = e.environment_id WHERE e.seq = ?",
+        )
+        .bind(seq)
+        .try_map(log_event_row)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(other)
+    }
+
+    async fn purge_webhook_deliveries(&self, before: i64) -> StoreResult<u64> {
+        let r = sqlx::query(
+            "DELETE FROM webhook_deliveries WHERE created_at < ? AND status IN ('delivered', 'dead')",
+        )
+        .bind(before)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
         Ok(r.rows_affected())
     }
 }

@@ -1,0 +1,67 @@
+-- Webhook delivery (issue 16 §2).
+--
+-- Fan-out happens in the event's own transaction: the one place events are appended
+-- (`append_events_in`) also inserts a delivery for every enabled endpoint of the environment
+-- that wants the type. So an event commits with its deliveries or not at all, and a crash
+-- between "event written" and "delivery queued" cannot happen (a cursor per endpoint would
+-- have to survive retention purges and endpoint edits; a row per delivery is also where each
+-- delivery's attempts and state live).
+CREATE TABLE webhook_endpoints (
+    id                            TEXT PRIMARY KEY,
+    environment_id                TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+    url                           TEXT NOT NULL,
+    -- JSON array of event type names, or ["*"] for every type.
+    events                        TEXT NOT NULL,
+    enabled                       INTEGER NOT NULL DEFAULT 1,
+    description                   TEXT NOT NULL DEFAULT '',
+    -- The signing secret (`whsec_…`), sealed with the server key.
+    secret_enc                    BLOB NOT NULL,
+    -- The secret before the last rotation, still signed with until it expires.
+    previous_secret_enc           BLOB,
+    previous_secret_expires_at    INTEGER,
+    -- Why the endpoint was disabled automatically (NULL when enabled, or disabled by hand).
+    disabled_reason               TEXT,
+    -- Since when every attempt failed (NULL after a success).
+    failing_since                 INTEGER,
+    created_at                    INTEGER NOT NULL,
+    updated_at                    INTEGER NOT NULL
+);
+CREATE INDEX webhook_endpoints_by_environment ON webhook_endpoints (environment_id, enabled);
+
+-- One event to one endpoint. `seq` is creation order: per endpoint, only the oldest open
+-- delivery (pending or failed) is ever sent, so deliveries arrive in the order of their events.
+CREATE TABLE webhook_deliveries (
+    seq               INTEGER PRIMARY KEY AUTOINCREMENT,
+    id                TEXT NOT NULL UNIQUE,
+    endpoint_id       TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+    event_seq         INTEGER NOT NULL,
+    event_id          TEXT NOT NULL,
+    event_type        TEXT NOT NULL,
+    -- pending (not tried yet), failed (tried, retried at next_attempt_at), delivered, dead.
+    status            TEXT NOT NULL,
+    -- Attempts made in all, and failures in a row since the last (manual) retry.
+    attempts          INTEGER NOT NULL DEFAULT 0,
+    failures          INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at   INTEGER,
+    last_status_code  INTEGER,
+    last_error        TEXT,
+    created_at        INTEGER NOT NULL,
+    delivered_at      INTEGER
+);
+CREATE INDEX webhook_deliveries_open ON webhook_deliveries (endpoint_id, seq)
+    WHERE status IN ('pending', 'failed');
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
+    WHERE status IN ('pending', 'failed');
+CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, seq DESC);
+CREATE INDEX webhook_deliveries_by_age ON webhook_deliveries (created_at);
+
+-- Every attempt of a delivery.
+CREATE TABLE webhook_attempts (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    delivery_id   TEXT NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,
+    at            INTEGER NOT NULL,
+    status_code   INTEGER,
+    latency_ms    INTEGER NOT NULL,
+    error         TEXT
+);
+CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts (delivery_id, id);
