@@ -13,6 +13,7 @@ mod go_live;
 mod hosting;
 mod metadata;
 mod theme;
+mod webhook;
 
 #[derive(Parser)]
 #[command(name = "portico", version, about = "Self-serve SSO onboarding portal")]
@@ -92,6 +93,14 @@ enum Command {
     Embedding {
         #[command(subcommand)]
         action: hosting::EmbeddingAction,
+        /// The environment (default: development).
+        #[arg(long = "env", global = true, default_value = service::DEFAULT_ENVIRONMENT)]
+        env: String,
+    },
+    /// Webhook endpoints: where events are POSTed, signed per Standard Webhooks.
+    Webhook {
+        #[command(subcommand)]
+        action: webhook::WebhookAction,
         /// The environment (default: development).
         #[arg(long = "env", global = true, default_value = service::DEFAULT_ENVIRONMENT)]
         env: String,
@@ -596,6 +605,7 @@ async fn run_with_state(
         Command::Embedding { action, env } => {
             hosting::embedding_command(&state, action, &env).await
         }
+        Command::Webhook { action, env } => webhook::webhook_command(&state, action, &env).await,
         Command::Metadata { .. } => unreachable!("handled before the state is built"),
     }
 }
