@@ -26,6 +26,7 @@ use tower::ServiceExt;
 
 const EVENTS: usize = 3000;
 const WRITES: usize = 400;
+const ROUNDS: usize = 8;
 
 struct Bench {
     state: AppState,
@@ -132,58 +133,76 @@ async fn events_per_second(b: &Bench, tag: &str) -> Result<f64, String> {
     Ok(EVENTS as f64 / started.elapsed().as_secs_f64())
 }
 
-/// Mean microseconds of `PATCH /api/v1/organizations/{id}` through the router.
-async fn api_write_us(b: &Bench, org_id: &str) -> Result<f64, String> {
-    let mut total = Duration::ZERO;
-    for i in 0..WRITES {
-        let req = Request::builder()
-            .method(Method::PATCH)
-            .uri(format!("/api/v1/organizations/{org_id}"))
-            .header(header::AUTHORIZATION, format!("Bearer {}", b.key))
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(format!("{{\"name\": \"Acme {i}\"}}")))
-            .map_err(|e| e.to_string())?;
-        let started = Instant::now();
-        let resp = portico::server::http::router(b.state.clone())
-            .oneshot(req)
-            .await
-            .map_err(|e| e.to_string())?;
-        total += started.elapsed();
-        if !resp.status().is_success() {
-            return Err(format!("PATCH answered {}", resp.status()));
-        }
+/// Microseconds of one `PATCH /api/v1/organizations/{id}` through the router.
+async fn api_write(b: &Bench, org_id: &str, i: usize) -> Result<f64, String> {
+    let req = Request::builder()
+        .method(Method::PATCH)
+        .uri(format!("/api/v1/organizations/{org_id}"))
+        .header(header::AUTHORIZATION, format!("Bearer {}", b.key))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(format!("{{\"name\": \"Acme {i}\"}}")))
+        .map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    let resp = portico::server::http::router(b.state.clone())
+        .oneshot(req)
+        .await
+        .map_err(|e| e.to_string())?;
+    let us = started.elapsed().as_secs_f64() * 1e6;
+    if !resp.status().is_success() {
+        return Err(format!("PATCH answered {}", resp.status()));
     }
-    Ok(total.as_secs_f64() * 1e6 / WRITES as f64)
+    Ok(us)
 }
 
-/// Mean microseconds of the store's organization update, with `events` or without.
-async fn store_write_us(
+/// Microseconds of the store's organization update, with its event or without.
+async fn store_write(
     b: &Bench,
     row: &mut OrganizationRow,
+    i: usize,
     with_event: bool,
 ) -> Result<f64, String> {
-    let mut total = Duration::ZERO;
-    for i in 0..WRITES {
-        row.name = format!("Acme {i}");
-        let started = Instant::now();
-        let events = if with_event {
-            vec![portico::server::events::organization(
-                portico::api::event::EventType::OrganizationUpdated,
-                row,
-                row.updated_at,
-            )
-            .map_err(|e| format!("{:?}", e.code))?]
-        } else {
-            Vec::new()
-        };
+    row.name = format!("Acme {i}");
+    let started = Instant::now();
+    let events = if with_event {
+        vec![portico::server::events::organization(
+            portico::api::event::EventType::OrganizationUpdated,
+            row,
+            row.updated_at,
+        )
+        .map_err(|e| format!("{:?}", e.code))?]
+    } else {
+        Vec::new()
+    };
+    b.state
+        .store
+        .update_organization(row, &events)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(started.elapsed().as_secs_f64() * 1e6)
+}
+
+/// Turns the bench's one endpoint on or off (off: nothing is queued, as with no endpoint).
+async fn set_endpoint(b: &Bench, on: bool) -> Result<(), String> {
+    let all = b
+        .state
+        .store
+        .list_webhook_endpoints(&b.env)
+        .await
+        .map_err(|e| e.to_string())?;
+    for mut e in all {
+        e.enabled = on;
         b.state
             .store
-            .update_organization(row, &events)
+            .update_webhook_endpoint(&e, &[])
             .await
             .map_err(|e| e.to_string())?;
-        total += started.elapsed();
     }
-    Ok(total.as_secs_f64() * 1e6 / WRITES as f64)
+    Ok(())
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
 }
 
 /// Sends everything due through the worker's passes; returns deliveries per second.
@@ -220,7 +239,9 @@ async fn run() -> Result<(), String> {
     let fanned = events_per_second(&b, "b").await?;
     println!("events written: {plain:.0}/s alone, {fanned:.0}/s with one endpoint queuing each");
 
-    // One API write, and the store write beneath it.
+    // One API write, and the store write beneath it. The variants alternate in rounds (the
+    // endpoint switched off and on between them), so a busy machine slows them alike; the
+    // figures are medians.
     let b = setup().await?;
     let now = b.state.clock.now();
     let mut row = org(&b, "org_write", "Acme", now);
@@ -229,24 +250,53 @@ async fn run() -> Result<(), String> {
         .insert_organization(&row, &[])
         .await
         .map_err(|e| e.to_string())?;
-    // Warm-up: the first requests pay for prepared statements and the pool.
-    api_write_us(&b, &row.id).await?;
-    let store_off = store_write_us(&b, &mut row, false).await?;
-    let store_on = store_write_us(&b, &mut row, true).await?;
-    let api_off = api_write_us(&b, &row.id).await?;
     add_endpoint(&b, &url).await?;
-    let store_hook = store_write_us(&b, &mut row, true).await?;
-    let api_on = api_write_us(&b, &row.id).await?;
+    let (mut api_off, mut api_on) = (Vec::new(), Vec::new());
+    let (mut store_plain, mut store_event, mut store_hook) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..=ROUNDS {
+        // Round 0 warms up (prepared statements, the pool) and is not counted.
+        let keep = round > 0;
+        set_endpoint(&b, false).await?;
+        for i in 0..WRITES / ROUNDS {
+            let (a, p, e) = (
+                api_write(&b, &row.id, i).await?,
+                store_write(&b, &mut row, i, false).await?,
+                store_write(&b, &mut row, i, true).await?,
+            );
+            if keep {
+                api_off.push(a);
+                store_plain.push(p);
+                store_event.push(e);
+            }
+        }
+        set_endpoint(&b, true).await?;
+        for i in 0..WRITES / ROUNDS {
+            let (a, h) = (
+                api_write(&b, &row.id, i).await?,
+                store_write(&b, &mut row, i, true).await?,
+            );
+            if keep {
+                api_on.push(a);
+                store_hook.push(h);
+            }
+        }
+    }
+    let (store_off, store_on, store_hook) =
+        (median(store_plain), median(store_event), median(store_hook));
+    let (api_off, api_on) = (median(api_off), median(api_on));
     println!(
-        "store write (update organization): {store_off:.0} us without its event, {store_on:.0} us \
-         with it ({}), {store_hook:.0} us with it and an endpoint ({})",
+        "store write (update organization), median: {store_off:.0} us without its event, \
+         {store_on:.0} us with it ({}), {store_hook:.0} us with it and an endpoint ({})",
         overhead(store_off, store_on),
         overhead(store_off, store_hook)
     );
     println!(
-        "API write (PATCH organization, event always logged): {api_off:.0} us with no endpoint, \
-         {api_on:.0} us with one ({}; target under +10 %)",
-        overhead(api_off, api_on)
+        "API write (PATCH organization; its event is always logged), median: {api_off:.0} us with \
+         no endpoint, {api_on:.0} us with one ({}); the event alone adds {:.1} % of the API \
+         write, the event and an endpoint {:.1} % (target: under 10 %)",
+        overhead(api_off, api_on),
+        (store_on - store_off) / (api_off - (store_on - store_off)) * 100.0,
+        (store_hook - store_off) / (api_off - (store_on - store_off)) * 100.0,
     );
 
     // Deliveries per second.

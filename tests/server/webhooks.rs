@@ -546,3 +546,33 @@ async fn an_endpoints_deliveries_go_in_order_even_across_retries() {
     while run_once(&app.state).await.unwrap() > 0 {}
     assert_eq!(rx.delivered_ids(), ids);
 }
+
+#[tokio::test]
+async fn a_refused_change_queues_no_delivery() {
+    let app = App::new().await;
+    let rx = Receiver::start(0).await;
+    let (id, _) = endpoint(&app, &rx.url, json!(["*"])).await;
+    let body = json!({ "name": "Acme", "external_id": "acme" });
+    let r = app
+        .vendor(Method::POST, "/api/v1/organizations", Some(body.clone()))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    // The duplicate is refused inside the write's transaction: no event, so no delivery.
+    let r = app
+        .vendor(Method::POST, "/api/v1/organizations", Some(body))
+        .await;
+    assert_error(&r, 409, "duplicate_external_id");
+    assert_eq!(crate::events::logged(&app).await.len(), 1);
+    assert_eq!(deliveries(&app, &id).await.len(), 1);
+    // A disabled endpoint queues nothing new.
+    let r = app
+        .vendor(
+            Method::PATCH,
+            &format!("/api/v1/webhook_endpoints/{id}"),
+            Some(json!({ "enabled": false })),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    app.org("Globex").await;
+    assert_eq!(deliveries(&app, &id).await.len(), 1);
+}

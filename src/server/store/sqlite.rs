@@ -110,9 +110,9 @@ async fn append_events_in(
     events: &[NewEvent],
 ) -> Result<(), sqlx::Error> {
     for e in events {
-        let seq: i64 = sqlx::query_scalar(
+        sqlx::query(
             "INSERT INTO events (id, environment_id, type, organization_id, created_at, data) \
-            VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
+            VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(&e.id)
         .bind(&e.environment_id)
@@ -120,26 +120,6 @@ async fn append_events_in(
         .bind(&e.organization_id)
         .bind(e.created_at)
         .bind(&e.data)
-        .fetch_one(&mut *conn)
-        .await?;
-        // Webhook fan-out, in the same transaction: a delivery for every enabled endpoint of
-        // the environment that wants this type, due now. An event never commits without its
-        // deliveries, so a crash loses none (see migration 0013).
-        sqlx::query(
-            "INSERT INTO webhook_deliveries (id, endpoint_id, event_seq, event_id, event_type, \
-            status, next_attempt_at, created_at) \
-            SELECT 'whd_' || upper(hex(randomblob(16))), w.id, ?, ?, ?, 'pending', ?, ? \
-            FROM webhook_endpoints w WHERE w.environment_id = ? AND w.enabled = 1 \
-            AND EXISTS (SELECT 1 FROM json_each(w.events) j WHERE j.value IN ('*', ?)) \
-            ORDER BY w.created_at, w.id",
-        )
-        .bind(seq)
-        .bind(&e.id)
-        .bind(&e.event_type)
-        .bind(e.created_at)
-        .bind(e.created_at)
-        .bind(&e.environment_id)
-        .bind(&e.event_type)
         .execute(&mut *conn)
         .await?;
     }

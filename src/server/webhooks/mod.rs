@@ -1,8 +1,9 @@
 //! Webhook endpoints (issue 16 §2): where each event of the log is POSTed, signed per the
 //! Standard Webhooks specification ([`sign`]), by the background [`worker`].
 //!
-//! - Fan-out is in the event's own transaction (the store's outbox helper queues a delivery
-//!   for every enabled endpoint that wants the type), so a crash never loses a delivery.
+//! - Fan-out is in the event's own statement (a trigger on the event log, migration 0013,
+//!   queues a delivery for every enabled endpoint that wants the type), so an event never
+//!   commits without its deliveries, whichever write appended it, and a crash loses none.
 //! - Per endpoint, deliveries go in order of creation: only the endpoint's oldest open
 //!   delivery is ever sent, so a newer one waits while an older one is in backoff (a receiver
 //!   that is down receives everything, in order, once it is back).
