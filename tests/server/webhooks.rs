@@ -576,3 +576,27 @@ async fn a_refused_change_queues_no_delivery() {
     app.org("Globex").await;
     assert_eq!(deliveries(&app, &id).await.len(), 1);
 }
+
+#[tokio::test]
+async fn finished_deliveries_go_with_the_retention_and_open_ones_stay() {
+    let app = App::new().await;
+    let rx = Receiver::start(0).await;
+    let (id, _) = endpoint(&app, &rx.url, json!(["*"])).await;
+    app.org("A").await;
+    run_once(&app.state).await.unwrap();
+    app.advance(86_400);
+    rx.fail_left.store(usize::MAX, Ordering::SeqCst);
+    app.org("B").await;
+    run_once(&app.state).await.unwrap();
+    app.advance(30 * 86_400 - 100);
+    app.org("C").await;
+    app.advance(200);
+    portico::server::jobs::purge(&app.state).await.unwrap();
+    // A (delivered, past retention) went; B (still failing) and C (recent) stay.
+    let left: Vec<String> = deliveries(&app, &id)
+        .await
+        .iter()
+        .map(|d| d["status"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(left, ["pending", "failed"]);
+}

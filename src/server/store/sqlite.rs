@@ -1401,11 +1401,13 @@ impl Store for SqliteStore {
         limit: i64,
     ) -> StoreResult<Vec<WebhookDeliveryRow>> {
         sqlx::query(
+            // Endpoints are few: for each enabled one, its head (the oldest open delivery, from
+            // the partial index), taken if due.
             "UPDATE webhook_deliveries SET next_attempt_at = ? WHERE seq IN (\
-            SELECT d.seq FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id \
-            WHERE w.enabled = 1 AND d.status IN ('pending', 'failed') AND d.next_attempt_at <= ? \
-            AND d.seq = (SELECT MIN(o.seq) FROM webhook_deliveries o WHERE o.endpoint_id = d.endpoint_id \
+            SELECT d.seq FROM webhook_endpoints w JOIN webhook_deliveries d ON d.seq = \
+            (SELECT MIN(o.seq) FROM webhook_deliveries o WHERE o.endpoint_id = w.id \
             AND o.status IN ('pending', 'failed')) \
+            WHERE w.enabled = 1 AND d.next_attempt_at <= ? \
             ORDER BY d.next_attempt_at, d.seq LIMIT ?) RETURNING *",
         )
         .bind(lease_until)
@@ -1530,7 +1532,11 @@ impl Store for SqliteStore {
 
     async fn purge_webhook_deliveries(&self, before: i64) -> StoreResult<u64> {
         let r = sqlx::query(
-            "DELETE FROM webhook_deliveries WHERE created_at < ? AND status IN ('delivered', 'dead')",
+            // Creation time grows with `seq`: the old rows are those before the first recent
+            // one, a range of the primary key (no index on the time to keep up per insert).
+            "DELETE FROM webhook_deliveries WHERE status IN ('delivered', 'dead') AND seq < \
+            COALESCE((SELECT seq FROM webhook_deliveries WHERE created_at >= ?1 ORDER BY seq LIMIT 1), \
+            (SELECT MAX(seq) + 1 FROM webhook_deliveries))",
         )
         .bind(before)
         .execute(&self.pool)

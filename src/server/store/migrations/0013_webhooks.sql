@@ -29,10 +29,14 @@ CREATE TABLE webhook_endpoints (
 );
 CREATE INDEX webhook_endpoints_by_environment ON webhook_endpoints (environment_id, enabled);
 
--- One event to one endpoint. `seq` is creation order: per endpoint, only the oldest open
--- delivery (pending or failed) is ever sent, so deliveries arrive in the order of their events.
+-- One event to one endpoint. `seq` is creation order (a rowid: always above every row that
+-- exists, which is all ordering needs; no AUTOINCREMENT bookkeeping per insert). Per endpoint,
+-- only the oldest open delivery (pending or failed) is ever sent, so deliveries arrive in the
+-- order of their events. Indexes are kept to what the writes need to stay cheap (every event
+-- inserts a row per endpoint): by id, the open ones per endpoint (the worker's head lookup, one
+-- per endpoint), and all per endpoint newest first (the listing).
 CREATE TABLE webhook_deliveries (
-    seq               INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq               INTEGER PRIMARY KEY,
     id                TEXT NOT NULL UNIQUE,
     endpoint_id       TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
     event_seq         INTEGER NOT NULL,
@@ -51,10 +55,7 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_open ON webhook_deliveries (endpoint_id, seq)
     WHERE status IN ('pending', 'failed');
-CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
-    WHERE status IN ('pending', 'failed');
 CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, seq DESC);
-CREATE INDEX webhook_deliveries_by_age ON webhook_deliveries (created_at);
 
 -- Every attempt of a delivery.
 CREATE TABLE webhook_attempts (
