@@ -112,11 +112,20 @@ pub async fn post(
     })
 }
 
-/// One delivery: its event as `GET /api/v1/events` shows it, sent and recorded. Returns
-/// whether it was delivered.
-async fn deliver(state: &AppState, mut d: WebhookDeliveryRow) -> Result<bool, Error> {
+/// One attempt's outcome, to record: the delivery's new state, the attempt, and whether it
+/// was delivered.
+struct Outcome {
+    delivery: WebhookDeliveryRow,
+    attempt: WebhookAttemptRow,
+    delivered: bool,
+}
+
+/// One delivery: its event as `GET /api/v1/events` shows it, sent; the outcome is recorded by
+/// the pass (one writer, so concurrent sends never contend for SQLite's write lock). `None`
+/// if the endpoint is gone.
+async fn deliver(state: &AppState, mut d: WebhookDeliveryRow) -> Result<Option<Outcome>, Error> {
     let Some(ep) = state.store.webhook_endpoint(&d.endpoint_id).await? else {
-        return Ok(false);
+        return Ok(None);
     };
     let event = match state.store.event_by_seq(d.event_seq).await? {
         Some(row) => Some(events::view(&row)?),
@@ -170,13 +179,31 @@ async fn deliver(state: &AppState, mut d: WebhookDeliveryRow) -> Result<bool, Er
         at: now,
         status_code: sent.status_code,
         latency_ms: sent.latency_ms,
-        error: sent.error.clone(),
+        error: sent.error,
     };
-    state.store.record_webhook_attempt(&d, &attempt, ok).await?;
-    if !ok {
-        disable_if_failing(state, &d.endpoint_id, now, sent.error.as_deref()).await?;
+    Ok(Some(Outcome {
+        delivery: d,
+        attempt,
+        delivered: ok,
+    }))
+}
+
+/// Stores an attempt, and disables its endpoint if it has failed for too long.
+async fn record(state: &AppState, o: &Outcome) -> Result<(), Error> {
+    state
+        .store
+        .record_webhook_attempt(&o.delivery, &o.attempt, o.delivered)
+        .await?;
+    if !o.delivered {
+        disable_if_failing(
+            state,
+            &o.delivery.endpoint_id,
+            o.attempt.at,
+            o.attempt.error.as_deref(),
+        )
+        .await?;
     }
-    Ok(ok)
+    Ok(())
 }
 
 /// Disables an endpoint whose every attempt has failed for the configured time, logging
@@ -233,10 +260,13 @@ pub async fn run_once(state: &AppState) -> Result<usize, Error> {
     }
     while let Some(done) = tasks.join_next().await {
         match done {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => {
-                tracing::error!(code = %e.code.as_str(), "webhook delivery failed to record")
+            Ok(Ok(Some(outcome))) => {
+                if let Err(e) = record(state, &outcome).await {
+                    tracing::error!(code = %e.code.as_str(), "webhook attempt not recorded");
+                }
             }
+            Ok(Ok(None)) => {}
+            Ok(Err(e)) => tracing::error!(code = %e.code.as_str(), "webhook delivery failed"),
             Err(e) => tracing::error!(error = %e, "webhook delivery task ended abnormally"),
         }
     }
