@@ -21,7 +21,7 @@ use portico::server::store::OrganizationRow;
 use portico::server::{AppState, SystemClock};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tower::ServiceExt;
 
 const EVENTS: usize = 3000;
