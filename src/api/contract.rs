@@ -37,3 +37,7 @@ pub const DNS_LABEL: &str = r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,62}$";
 
 /// A colour of a theme palette (`core::theme::parse_color`): `#rgb`, `#rrggbb` or `rgb(…)`.
 pub const COLOR: &str = r"^\s*(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[Rr][Gg][Bb]\([^)]*\))\s*$";
+
+/// A webhook endpoint's description (`server::webhooks::check_description`): no control
+/// characters.
+pub const DESCRIPTION: &str = r"^[^\x00-\x1f\x7f-\x9f]*$";

@@ -109,6 +109,10 @@ error_codes! {
     TestNotFound = "test_not_found", 404, "No test sign-in with that id exists for this connection.";
     TestRequired = "test_required", 409, "Run a successful test sign-in with the current settings \
         before activating this connection.";
+    WebhookEndpointNotFound = "webhook_endpoint_not_found", 404, "No webhook endpoint with that id \
+        exists in this environment.";
+    WebhookDeliveryNotFound = "webhook_delivery_not_found", 404, "No delivery with that id exists \
+        for this webhook endpoint.";
     InvalidState = "invalid_state", 409, "That change is not possible in the connection's current state.";
     RateLimited = "rate_limited", 429, "Too many requests; wait a moment and try again.";
     Internal = "internal_error", 500, "Something went wrong on our side. Try again; if it keeps \

@@ -79,6 +79,8 @@ event_types! {
     CustomDomainVerified = "custom_domain.verified",
     /// A custom hostname's checks failed; `data` is the custom domain with its problem.
     CustomDomainFailed = "custom_domain.failed",
+    /// Portico disabled a webhook endpoint that kept failing; `data` is the endpoint.
+    WebhookEndpointDisabled = "webhook_endpoint.disabled",
 }
 
 impl std::fmt::Display for EventType {

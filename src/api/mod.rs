@@ -18,6 +18,7 @@ pub mod test_sign_in;
 pub mod theme;
 pub mod time;
 pub mod vendor;
+pub mod webhook;
 
 pub use error::{ApiErrorBody, ErrorCode, ErrorDetail};
 

@@ -14,6 +14,7 @@ mod go_live;
 mod hosting;
 mod metadata;
 mod theme;
+mod webhook;
 
 #[derive(Parser)]
 #[command(name = "portico", version, about = "Self-serve SSO onboarding portal")]
@@ -101,6 +102,14 @@ enum Command {
     Events {
         #[command(subcommand)]
         action: events::EventsAction,
+        /// The environment (default: development).
+        #[arg(long = "env", global = true, default_value = service::DEFAULT_ENVIRONMENT)]
+        env: String,
+    },
+    /// Webhook endpoints: where events are POSTed, signed per Standard Webhooks.
+    Webhook {
+        #[command(subcommand)]
+        action: webhook::WebhookAction,
         /// The environment (default: development).
         #[arg(long = "env", global = true, default_value = service::DEFAULT_ENVIRONMENT)]
         env: String,
@@ -606,6 +615,7 @@ async fn run_with_state(
             hosting::embedding_command(&state, action, &env).await
         }
         Command::Events { action, env } => events::events_command(&state, action, &env).await,
+        Command::Webhook { action, env } => webhook::webhook_command(&state, action, &env).await,
         Command::Metadata { .. } => unreachable!("handled before the state is built"),
     }
 }
@@ -642,6 +652,7 @@ async fn serve(state: AppState, demo: bool, serve_app: ServeApp) -> Result<(), S
         demo_link(&state).await?;
     }
     tokio::spawn(crate::server::jobs::run(state.clone()));
+    tokio::spawn(crate::server::webhooks::worker::run(state.clone()));
     serve_app(state, listener).await?;
     tracing::info!("stopped");
     Ok(())

@@ -79,6 +79,13 @@ pub struct ConfigArgs {
     /// Days events are kept in the event log (default 30).
     #[arg(long, env = "PORTICO_EVENT_RETENTION_DAYS", global = true)]
     pub event_retention_days: Option<String>,
+    /// Days a webhook endpoint may fail every delivery before it is disabled (default 5).
+    #[arg(long, env = "PORTICO_WEBHOOK_DISABLE_AFTER_DAYS", global = true)]
+    pub webhook_disable_after_days: Option<String>,
+    /// Multiplies every wait of the webhook retry schedule (default 1; e.g. 0.001 retries
+    /// within seconds). A test and operations knob: in production leave it unset.
+    #[arg(long, env = "PORTICO_WEBHOOK_RETRY_SCALE", global = true)]
+    pub webhook_retry_scale: Option<String>,
 }
 
 /// Validated settings.
@@ -125,6 +132,10 @@ pub struct Settings {
     pub history_seconds: i64,
     /// How long events are kept in the event log.
     pub event_retention_seconds: i64,
+    /// How long a webhook endpoint may fail every delivery before it is disabled.
+    pub webhook_disable_after_seconds: i64,
+    /// Multiplies the waits of the webhook retry schedule (1 in production).
+    pub webhook_retry_scale: f64,
 }
 
 /// An IP address range (`10.0.0.0/8`, `::1/128`, or one address), for trusted proxies.
@@ -183,6 +194,8 @@ impl Settings {
             signin_rate_per_connection: 600,
             history_seconds: 90 * 86_400,
             event_retention_seconds: 30 * 86_400,
+            webhook_disable_after_seconds: 5 * 86_400,
+            webhook_retry_scale: 1.0,
         }
     }
 }
@@ -362,6 +375,15 @@ impl ConfigArgs {
             signin_rate_per_connection: limit(self.signin_rate_per_connection.as_deref(), 600, "PORTICO_SIGNIN_RATE_PER_CONNECTION")?,
             history_seconds: positive(self.history_days.as_deref(), 90, "PORTICO_HISTORY_DAYS", "days")?.saturating_mul(86_400),
             event_retention_seconds: positive(self.event_retention_days.as_deref(), 30, "PORTICO_EVENT_RETENTION_DAYS", "days")?.saturating_mul(86_400),
+            webhook_disable_after_seconds: positive(self.webhook_disable_after_days.as_deref(), 5, "PORTICO_WEBHOOK_DISABLE_AFTER_DAYS", "days")?.saturating_mul(86_400),
+            webhook_retry_scale: match self.webhook_retry_scale.as_deref().map(str::trim) {
+                None => 1.0,
+                Some(v) => match v.parse::<f64>() {
+                    Ok(x) if x > 0.0 && x <= 1.0 => x,
+                    _ => return Err(ConfigError(format!("PORTICO_WEBHOOK_RETRY_SCALE={v:?} is not a number above 0 and at most 1; \
+                        set it like PORTICO_WEBHOOK_RETRY_SCALE=0.01 (tests) or leave it unset"))),
+                },
+            },
         })
     }
 }
@@ -391,6 +413,8 @@ mod tests {
             signin_rate_per_connection: None,
             history_days: None,
             event_retention_days: None,
+            webhook_disable_after_days: None,
+            webhook_retry_scale: None,
         }
     }
 

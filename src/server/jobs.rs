@@ -37,10 +37,16 @@ pub async fn purge(state: &AppState) -> Result<u64, StoreError> {
 /// Deletes events past their retention (`PORTICO_EVENT_RETENTION_DAYS`); returns how many went.
 pub async fn purge_events(state: &AppState) -> Result<u64, StoreError> {
     let now = state.clock.now();
-    state
+    let events = state
         .store
         .purge_events(now - state.settings.event_retention_seconds)
-        .await
+        .await?;
+    // Finished webhook deliveries go with their events; open ones stay until they finish.
+    let deliveries = state
+        .store
+        .purge_webhook_deliveries(now - state.settings.event_retention_seconds)
+        .await?;
+    Ok(events + deliveries)
 }
 
 /// Runs every job once a minute until the process stops.

@@ -40,6 +40,7 @@ pub mod site;
 pub mod store;
 pub mod theme;
 pub mod time;
+pub mod webhooks;
 
 use std::sync::Arc;
 

@@ -259,6 +259,8 @@ pub fn operations() -> Vec<Op> {
     const T: &str = "Branding";
     const L: &str = "Sign-in (go-live)";
     const H: &str = "Hostnames";
+    const W: &str = "Webhooks";
+    use api::webhook as wh;
     vec![
         op("get", "/api/v1/organizations", "List organizations (optionally `?external_id=`)", O, 200)
             .query(const { &[qp("external_id", false, &[], "Only the organization with this external id")] })
@@ -315,6 +317,17 @@ pub fn operations() -> Vec<Op> {
                 qs("limit", false, event_limit_schema, "Page size, 1 to 100 (default 100)"),
             ] })
             .returns(s::<api::event::EventList>),
+        op("get", "/api/v1/webhook_endpoints", "The environment's webhook endpoints", W, 200).returns(s::<wh::WebhookEndpointList>),
+        op("post", "/api/v1/webhook_endpoints", "Create a webhook endpoint (its signing secret is shown once)", W, 201).json(s::<wh::CreateWebhookEndpoint>).returns(s::<wh::CreatedWebhookEndpoint>),
+        op("get", "/api/v1/webhook_endpoints/{id}", "Get a webhook endpoint", W, 200).returns(s::<wh::WebhookEndpoint>).errors(&[E::WebhookEndpointNotFound]),
+        op("patch", "/api/v1/webhook_endpoints/{id}", "Change a webhook endpoint (url, events, enabled, description)", W, 200).json(s::<wh::UpdateWebhookEndpoint>).returns(s::<wh::WebhookEndpoint>).errors(&[E::WebhookEndpointNotFound]),
+        op("delete", "/api/v1/webhook_endpoints/{id}", "Delete a webhook endpoint and its deliveries", W, 204).errors(&[E::WebhookEndpointNotFound]),
+        op("post", "/api/v1/webhook_endpoints/{id}/rotate_secret", "Give an endpoint a new secret (the old one stays valid 24 hours)", W, 200).returns(s::<wh::RotatedWebhookSecret>).errors(&[E::WebhookEndpointNotFound]),
+        op("post", "/api/v1/webhook_endpoints/{id}/test", "Send a signed `webhook.test` message now and see the answer", W, 200).returns(s::<wh::WebhookTestResult>).errors(&[E::WebhookEndpointNotFound]),
+        op("get", "/api/v1/webhook_endpoints/{id}/deliveries", "An endpoint's deliveries with every attempt, newest first", W, 200)
+            .query(const { &[qp("before", false, &[], "A delivery id: only older ones"), qp("limit", false, &[], "1 to 100 (default 50)")] })
+            .returns(s::<wh::WebhookDeliveryList>).errors(&[E::WebhookEndpointNotFound]),
+        op("post", "/api/v1/webhook_endpoints/{id}/deliveries/{delivery_id}/retry", "Send a delivery again now, with a fresh retry schedule", W, 200).returns(s::<wh::WebhookDelivery>).errors(&[E::WebhookEndpointNotFound, E::WebhookDeliveryNotFound]),
         op("get", "/api/v1/openapi.json", "This document", "Meta", 200).auth(Auth::Public),
         op("get", "/sso/authorize", "Start a sign-in: redirects to the organization's IdP, then back to `redirect_uri` with `code` or `error`", L, 302)
             .auth(Auth::Public)

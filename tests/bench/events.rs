@@ -1,42 +1,203 @@
-//! Benchmark (prints figures, asserts nothing): the event log's cost on the write path.
+//! Benchmark (prints figures, asserts nothing): the event log and webhook delivery on a real
+//! SQLite file.
 //!
-//! 1. Events written per second: one-event transactions appended one after another, then in
-//!    batches of 100.
-//! 2. The added latency of one API write with its event: `PATCH /api/v1/organizations/{id}`
-//!    through the router, as the vendor calls it (the change and `organization.updated` in one
-//!    transaction), against the same update written without its event. Issue 16's target: under
-//!    10 % over the write without.
-//! 3. Reading the log back a page of 100 at a time.
+//! - events written per second (one event per transaction, as a change writes it), with no
+//!   webhook endpoint and with one that wants every type (the fan-out insert in the same
+//!   transaction);
+//! - the latency of one vendor API write (`PATCH /api/v1/organizations/{id}` through the
+//!   router) with no endpoint and with one, and of the store write beneath it with no event
+//!   (events off), with its event, and with its event and an endpoint: the overhead in percent
+//!   (target: under 10 %);
+//! - webhook deliveries per second to a receiver on 127.0.0.1 answering 200, through the
+//!   worker's passes (`worker::run_once`): one endpoint (sent one at a time, in order) and
+//!   eight endpoints (eight in flight).
 //!
-//! Run with `cargo bench --features server --bench events`; `PORTICO_BENCH_WRITES` sets the
-//! number of writes per measurement (default 2,000).
+//! Run with `cargo bench --features server --bench events`.
 
 use axum::body::Body;
 use axum::http::{header, Method, Request};
-use portico::server::store::{EventFilter, NewEvent};
+use portico::api::webhook::{CreateWebhookEndpoint, EventSelector};
+use portico::server::store::OrganizationRow;
+use portico::server::{AppState, SystemClock};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 use tower::ServiceExt;
 
-const NOW: i64 = 1_795_392_000;
+const EVENTS: usize = 3000;
+const WRITES: usize = 400;
+const ROUNDS: usize = 8;
 
-struct FixedClock(i64);
+struct Bench {
+    state: AppState,
+    env: String,
+    key: String,
+    _dir: tempfile::TempDir,
+}
 
-impl portico::server::Clock for FixedClock {
-    fn now(&self) -> i64 {
-        self.0
+async fn setup() -> Result<Bench, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let settings = portico::server::config::Settings::for_tests(dir.path().to_path_buf());
+    let state = portico::server::cli::build_state(settings, Arc::new(SystemClock))
+        .await
+        .map_err(|e| e.to_string())?;
+    let env = state
+        .store
+        .environment_by_name("development")
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("no environment")?;
+    let now = state.clock.now();
+    let (_, key) = portico::server::service::create_api_key(state.store.as_ref(), &env, "b", now)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(Bench {
+        state,
+        env: env.id,
+        key,
+        _dir: dir,
+    })
+}
+
+/// A receiver on 127.0.0.1 answering 200 to every POST; returns its URL and its count.
+async fn receiver() -> Result<(String, Arc<AtomicU64>), String> {
+    let count = Arc::new(AtomicU64::new(0));
+    let c = count.clone();
+    let router = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move || {
+            let c = c.clone();
+            async move {
+                c.fetch_add(1, Ordering::Relaxed);
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| e.to_string())?;
+    let url = format!(
+        "http://{}/hook",
+        listener.local_addr().map_err(|e| e.to_string())?
+    );
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    Ok((url, count))
+}
+
+async fn add_endpoint(b: &Bench, url: &str) -> Result<(), String> {
+    let req = CreateWebhookEndpoint {
+        url: url.to_owned(),
+        events: Some(vec![EventSelector("*".into())]),
+        enabled: None,
+        description: None,
+    };
+    portico::server::webhooks::create(&b.state, &b.env, &req)
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("{:?}", e.code))
+}
+
+fn org(b: &Bench, id: &str, name: &str, now: i64) -> OrganizationRow {
+    OrganizationRow {
+        id: id.to_owned(),
+        environment_id: b.env.clone(),
+        name: name.to_owned(),
+        external_id: None,
+        domains: vec![],
+        allow_profiles_outside_organization: false,
+        created_at: now,
+        updated_at: now,
     }
 }
 
-fn event(env: &str, i: usize) -> NewEvent {
-    NewEvent {
-        id: format!("evt_bench{i:022}"),
-        environment_id: env.to_owned(),
-        event_type: "organization.updated".into(),
-        organization_id: Some("org_bench".into()),
-        created_at: NOW,
-        data: format!("{{\"id\": \"org_bench\", \"name\": \"Bench {i}\", \"domains\": []}}"),
+/// Events appended one per transaction; returns events per second.
+async fn events_per_second(b: &Bench, tag: &str) -> Result<f64, String> {
+    let now = b.state.clock.now();
+    let row = org(b, &format!("org_{tag}"), "Bench", now);
+    let started = Instant::now();
+    for _ in 0..EVENTS {
+        let e = portico::server::service::organization_event(
+            portico::api::event::EventType::OrganizationUpdated,
+            &row,
+            now,
+        )
+        .map_err(|e| format!("{:?}", e.code))?;
+        b.state
+            .store
+            .append_events(&[e])
+            .await
+            .map_err(|e| e.to_string())?;
     }
+    Ok(EVENTS as f64 / started.elapsed().as_secs_f64())
+}
+
+/// Microseconds of one `PATCH /api/v1/organizations/{id}` through the router.
+async fn api_write(b: &Bench, org_id: &str, i: usize) -> Result<f64, String> {
+    let req = Request::builder()
+        .method(Method::PATCH)
+        .uri(format!("/api/v1/organizations/{org_id}"))
+        .header(header::AUTHORIZATION, format!("Bearer {}", b.key))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(format!("{{\"name\": \"Acme {i}\"}}")))
+        .map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    let resp = portico::server::http::router(b.state.clone())
+        .oneshot(req)
+        .await
+        .map_err(|e| e.to_string())?;
+    let us = started.elapsed().as_secs_f64() * 1e6;
+    if !resp.status().is_success() {
+        return Err(format!("PATCH answered {}", resp.status()));
+    }
+    Ok(us)
+}
+
+/// Microseconds of the store's organization update, with its event or without.
+async fn store_write(
+    b: &Bench,
+    row: &mut OrganizationRow,
+    i: usize,
+    with_event: bool,
+) -> Result<f64, String> {
+    row.name = format!("Acme {i}");
+    let started = Instant::now();
+    let events = if with_event {
+        vec![portico::server::service::organization_event(
+            portico::api::event::EventType::OrganizationUpdated,
+            row,
+            row.updated_at,
+        )
+        .map_err(|e| format!("{:?}", e.code))?]
+    } else {
+        Vec::new()
+    };
+    b.state
+        .store
+        .update_organization(row, &events)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(started.elapsed().as_secs_f64() * 1e6)
+}
+
+/// Turns the bench's one endpoint on or off (off: nothing is queued, as with no endpoint).
+async fn set_endpoint(b: &Bench, on: bool) -> Result<(), String> {
+    let all = b
+        .state
+        .store
+        .list_webhook_endpoints(&b.env)
+        .await
+        .map_err(|e| e.to_string())?;
+    for mut e in all {
+        e.enabled = on;
+        b.state
+            .store
+            .update_webhook_endpoint(&e, &[])
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -44,179 +205,150 @@ fn median(mut v: Vec<f64>) -> f64 {
     v.get(v.len() / 2).copied().unwrap_or(0.0)
 }
 
-async fn run(writes: usize) {
-    let Ok(dir) = tempfile::tempdir() else {
-        return println!("skipped: no temporary directory");
-    };
-    let settings = portico::server::config::Settings::for_tests(dir.path().to_path_buf());
-    let state = match portico::server::cli::build_state(settings, Arc::new(FixedClock(NOW))).await {
-        Ok(s) => s,
-        Err(e) => return println!("skipped: {e}"),
-    };
-    let Ok(Some(env)) = state.store.environment_by_name("development").await else {
-        return println!("skipped: no environment");
-    };
-
-    // 1. Appending.
-    let t = Instant::now();
-    for i in 0..writes {
-        if let Err(e) = state.store.append_events(&[event(&env.id, i)]).await {
-            return println!("skipped: {e}");
-        }
-    }
-    let one = t.elapsed().as_secs_f64();
-    println!(
-        "append, one event a transaction: {writes} in {:.2} s = {:.0} events/s",
-        one,
-        writes as f64 / one
-    );
-    let t = Instant::now();
-    for chunk in (writes..writes * 2).collect::<Vec<_>>().chunks(100) {
-        let batch: Vec<NewEvent> = chunk.iter().map(|i| event(&env.id, *i)).collect();
-        if let Err(e) = state.store.append_events(&batch).await {
-            return println!("skipped: {e}");
-        }
-    }
-    let batched = t.elapsed().as_secs_f64();
-    println!(
-        "append, 100 events a transaction: {writes} in {:.2} s = {:.0} events/s",
-        batched,
-        writes as f64 / batched
-    );
-
-    // 2. One API write with its event, against the same write without.
-    let (_, key) =
-        match portico::server::service::create_api_key(state.store.as_ref(), &env, "bench", NOW)
+/// Sends everything due through the worker's passes; returns deliveries per second.
+async fn drain(b: &Bench, expected: u64, count: &AtomicU64) -> Result<f64, String> {
+    let before = count.load(Ordering::Relaxed);
+    let started = Instant::now();
+    loop {
+        let n = portico::server::webhooks::worker::run_once(&b.state)
             .await
-        {
-            Ok(k) => k,
-            Err(e) => return println!("skipped: {e}"),
-        };
-    let org = match portico::server::service::create_organization(
-        state.store.as_ref(),
-        &env.id,
-        portico::api::vendor::CreateOrganization {
-            name: "Bench".into(),
-            external_id: None,
-            domains: vec![],
-            allow_profiles_outside_organization: None,
-        },
-        NOW,
-    )
-    .await
-    {
-        Ok(o) => o,
-        Err(e) => return println!("skipped: {:?}", e.code),
-    };
-    let app = portico::server::http::router(state.clone());
-    let mut with = Vec::with_capacity(writes);
-    let mut without = Vec::with_capacity(writes);
-    // Interleaved, so both see the same database size and machine load.
-    for i in 0..writes {
-        let req = Request::builder()
-            .method(Method::PATCH)
-            .uri(format!("/api/v1/organizations/{}", org.id))
-            .header(header::AUTHORIZATION, format!("Bearer {key}"))
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(format!("{{\"name\": \"Bench {i}\"}}")));
-        let Ok(req) = req else {
-            return println!("skipped: request");
-        };
-        let t = Instant::now();
-        let status = app.clone().oneshot(req).await.map(|r| r.status().as_u16());
-        with.push(t.elapsed().as_secs_f64() * 1e6);
-        if status.ok() != Some(200) {
-            return println!("skipped: PATCH answered {status:?}");
+            .map_err(|e| format!("{:?}", e.code))?;
+        if n == 0 {
+            break;
         }
-        // The same request's work without the event: the handler's reads and the update.
-        let mut row = org.clone();
-        row.name = format!("Bench {i}");
-        let t = Instant::now();
-        let _ = state
-            .store
-            .api_key_by_hash(&portico::server::crypto::hash_token(&key))
-            .await;
-        let _ = state.store.organization(&env.id, &org.id).await;
-        let _ = state.store.update_organization(&row, &[]).await;
-        without.push(t.elapsed().as_secs_f64() * 1e6);
     }
-    let (w, wo) = (median(with), median(without));
-    println!("PATCH /api/v1/organizations/{{id}} with organization.updated: median {w:.0} µs");
-    println!("the same reads and update without the event (store calls only): median {wo:.0} µs");
+    let secs = started.elapsed().as_secs_f64();
+    let sent = count.load(Ordering::Relaxed) - before;
+    if sent != expected {
+        println!("  (the receiver got {sent} of {expected})");
+    }
+    Ok(sent as f64 / secs)
+}
+
+fn overhead(base: f64, with: f64) -> String {
+    format!("{:+.1} %", (with - base) / base * 100.0)
+}
+
+async fn run() -> Result<(), String> {
+    let (url, count) = receiver().await?;
+
+    // Events written per second.
+    let b = setup().await?;
+    let plain = events_per_second(&b, "a").await?;
+    add_endpoint(&b, &url).await?;
+    let fanned = events_per_second(&b, "b").await?;
+    println!("events written: {plain:.0}/s alone, {fanned:.0}/s with one endpoint queuing each");
+
+    // One API write, and the store write beneath it. The variants alternate in rounds (the
+    // endpoint switched off and on between them), so a busy machine slows them alike; the
+    // figures are medians.
+    let b = setup().await?;
+    let now = b.state.clock.now();
+    let mut row = org(&b, "org_write", "Acme", now);
+    b.state
+        .store
+        .insert_organization(&row, &[])
+        .await
+        .map_err(|e| e.to_string())?;
+    add_endpoint(&b, &url).await?;
+    let (mut api_off, mut api_on) = (Vec::new(), Vec::new());
+    let (mut store_plain, mut store_event, mut store_hook) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..=ROUNDS {
+        // Round 0 warms up (prepared statements, the pool) and is not counted.
+        let keep = round > 0;
+        set_endpoint(&b, false).await?;
+        for i in 0..WRITES / ROUNDS {
+            let (a, p, e) = (
+                api_write(&b, &row.id, i).await?,
+                store_write(&b, &mut row, i, false).await?,
+                store_write(&b, &mut row, i, true).await?,
+            );
+            if keep {
+                api_off.push(a);
+                store_plain.push(p);
+                store_event.push(e);
+            }
+        }
+        set_endpoint(&b, true).await?;
+        for i in 0..WRITES / ROUNDS {
+            let (a, h) = (
+                api_write(&b, &row.id, i).await?,
+                store_write(&b, &mut row, i, true).await?,
+            );
+            if keep {
+                api_on.push(a);
+                store_hook.push(h);
+            }
+        }
+    }
+    let (store_off, store_on, store_hook) =
+        (median(store_plain), median(store_event), median(store_hook));
+    let (api_off, api_on) = (median(api_off), median(api_on));
     println!(
-        "added by the event and the HTTP layer together: {:.0} µs ({:+.1} %)",
-        w - wo,
-        (w - wo) / wo * 100.0
+        "store write (update organization), median: {store_off:.0} us without its event, \
+         {store_on:.0} us with it ({}), {store_hook:.0} us with it and an endpoint ({})",
+        overhead(store_off, store_on),
+        overhead(store_off, store_hook)
     );
-    // The event alone: the same update with and without one event in its transaction.
-    let mut bare = Vec::with_capacity(writes);
-    let mut logged = Vec::with_capacity(writes);
-    for i in 0..writes {
-        let mut row = org.clone();
-        row.name = format!("Bench again {i}");
-        let t = Instant::now();
-        let _ = state.store.update_organization(&row, &[]).await;
-        bare.push(t.elapsed().as_secs_f64() * 1e6);
-        let t = Instant::now();
-        let built = portico::server::service::organization_event(
+    println!(
+        "API write (PATCH organization; its event is always logged), median: {api_off:.0} us with \
+         no endpoint, {api_on:.0} us with one ({}); the event alone adds {:.1} % of the API \
+         write, the event and an endpoint {:.1} % (target: under 10 %)",
+        overhead(api_off, api_on),
+        (store_on - store_off) / (api_off - (store_on - store_off)) * 100.0,
+        (store_hook - store_off) / (api_off - (store_on - store_off)) * 100.0,
+    );
+
+    // Deliveries per second.
+    let b = setup().await?;
+    add_endpoint(&b, &url).await?;
+    let n = 500;
+    events_short(&b, n).await?;
+    let one = drain(&b, n as u64, &count).await?;
+    let b = setup().await?;
+    for _ in 0..8 {
+        add_endpoint(&b, &url).await?;
+    }
+    let per = n / 8;
+    events_short(&b, per).await?;
+    let eight = drain(&b, (per * 8) as u64, &count).await?;
+    println!(
+        "webhook deliveries to 127.0.0.1: {one:.0}/s to one endpoint (in order, one at a time), \
+         {eight:.0}/s to eight endpoints"
+    );
+    Ok(())
+}
+
+/// Appends `n` events (one per transaction).
+async fn events_short(b: &Bench, n: usize) -> Result<(), String> {
+    let now = b.state.clock.now();
+    let row = org(b, "org_d", "Deliveries", now);
+    for _ in 0..n {
+        let e = portico::server::service::organization_event(
             portico::api::event::EventType::OrganizationUpdated,
             &row,
-            NOW,
-        );
-        if let Ok(e) = built {
-            let _ = state.store.update_organization(&row, &[e]).await;
-        }
-        logged.push(t.elapsed().as_secs_f64() * 1e6);
-    }
-    let (b, l) = (median(bare), median(logged));
-    println!(
-        "update_organization: median {b:.0} µs without its event, {l:.0} µs with it (built and \
-         appended): {:+.1} %",
-        (l - b) / b * 100.0
-    );
-    // The API write without its event is the API write less what the event adds to the update.
-    let event_cost = l - b;
-    println!(
-        "so one API write (PATCH, median {w:.0} µs) spends {event_cost:.0} µs on its event: {:+.1} % \
-         over the same write without",
-        event_cost / (w - event_cost) * 100.0
-    );
-
-    // 3. Reading back.
-    let t = Instant::now();
-    let (mut after, mut read) = (0, 0usize);
-    loop {
-        let page = state
+            now,
+        )
+        .map_err(|e| format!("{:?}", e.code))?;
+        b.state
             .store
-            .events_after(&EventFilter {
-                environment_id: Some(env.id.clone()),
-                after_seq: after,
-                limit: 100,
-                ..EventFilter::default()
-            })
+            .append_events(&[e])
             .await
-            .unwrap_or_default();
-        let Some(last) = page.last() else { break };
-        after = last.seq;
-        read += page.len();
+            .map_err(|e| e.to_string())?;
     }
-    let secs = t.elapsed().as_secs_f64();
-    println!(
-        "read back {read} events, 100 a page: {:.0} events/s",
-        read as f64 / secs
-    );
+    Ok(())
 }
 
 fn main() {
-    let writes = std::env::var("PORTICO_BENCH_WRITES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2_000);
-    match tokio::runtime::Builder::new_multi_thread()
+    let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
-        Ok(rt) => rt.block_on(run(writes)),
-        Err(e) => println!("skipped: {e}"),
+        Ok(rt) => rt,
+        Err(e) => return println!("skipped: {e}"),
+    };
+    println!("events and webhooks on SQLite (WAL), {EVENTS} events, {WRITES} writes per figure");
+    if let Err(e) = rt.block_on(run()) {
+        println!("failed: {e}");
     }
 }

@@ -29,6 +29,7 @@ mod signin_flow;
 mod theme;
 mod theme_editor;
 mod vendor;
+mod webhooks;
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};

@@ -52,6 +52,7 @@ impl FromRequestParts<AppState> for VendorEnv {
 mod events;
 mod go_live;
 mod hosting;
+mod webhooks;
 
 /// The vendor routes, relative to `/api/v1`.
 pub fn routes() -> Router<AppState> {
@@ -129,6 +130,32 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/custom_domains/{id}/check",
             axum::routing::post(hosting::check_custom_domain),
+        )
+        .route(
+            "/webhook_endpoints",
+            get(webhooks::list_endpoints).post(webhooks::create_endpoint),
+        )
+        .route(
+            "/webhook_endpoints/{id}",
+            get(webhooks::get_endpoint)
+                .patch(webhooks::update_endpoint)
+                .delete(webhooks::delete_endpoint),
+        )
+        .route(
+            "/webhook_endpoints/{id}/rotate_secret",
+            axum::routing::post(webhooks::rotate_secret),
+        )
+        .route(
+            "/webhook_endpoints/{id}/test",
+            axum::routing::post(webhooks::test_endpoint),
+        )
+        .route(
+            "/webhook_endpoints/{id}/deliveries",
+            get(webhooks::list_deliveries),
+        )
+        .route(
+            "/webhook_endpoints/{id}/deliveries/{delivery_id}/retry",
+            axum::routing::post(webhooks::retry_delivery),
         )
         .route(
             "/embedding",

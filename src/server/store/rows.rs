@@ -484,3 +484,82 @@ pub struct EventFilter {
     /// At most this many.
     pub limit: i64,
 }
+
+/// A webhook endpoint of an environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookEndpointRow {
+    /// `we_...`
+    pub id: String,
+    /// Its environment.
+    pub environment_id: String,
+    /// Where deliveries are POSTed.
+    pub url: String,
+    /// JSON array of event type names, or `["*"]`.
+    pub events: String,
+    /// Whether new events are queued and sent.
+    pub enabled: bool,
+    /// The vendor's note.
+    pub description: String,
+    /// The signing secret, sealed.
+    pub secret_enc: Vec<u8>,
+    /// The secret before the last rotation, sealed, while it is still signed with.
+    pub previous_secret_enc: Option<Vec<u8>>,
+    /// Unix seconds when the previous secret stops being signed with.
+    pub previous_secret_expires_at: Option<i64>,
+    /// Why it was disabled automatically.
+    pub disabled_reason: Option<String>,
+    /// Unix seconds since every attempt failed.
+    pub failing_since: Option<i64>,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+}
+
+/// One event to one endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookDeliveryRow {
+    /// Creation order.
+    pub seq: i64,
+    /// `whd_...`
+    pub id: String,
+    /// The endpoint.
+    pub endpoint_id: String,
+    /// The event's place in the log.
+    pub event_seq: i64,
+    /// `evt_...`
+    pub event_id: String,
+    /// The event's type name.
+    pub event_type: String,
+    /// `pending`, `failed`, `delivered` or `dead`.
+    pub status: String,
+    /// Attempts made in all.
+    pub attempts: i64,
+    /// Failures in a row (since the last manual retry).
+    pub failures: i64,
+    /// Unix seconds of the next attempt, while open.
+    pub next_attempt_at: Option<i64>,
+    /// The last answer's status code.
+    pub last_status_code: Option<i64>,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub delivered_at: Option<i64>,
+}
+
+/// One attempt of a delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookAttemptRow {
+    /// The delivery.
+    pub delivery_id: String,
+    /// Unix seconds.
+    pub at: i64,
+    /// The answer's status code, if there was an answer.
+    pub status_code: Option<i64>,
+    /// How long the attempt took.
+    pub latency_ms: i64,
+    /// Why it failed.
+    pub error: Option<String>,
+}

@@ -3,7 +3,7 @@
 // PORTICO_BIN  the server binary (default: $CARGO_TARGET_DIR/debug/portico)
 // PORTICO_DIST the built client, i.e. Trunk's dist/ (default: <repo>/dist)
 // .ci/test sets both.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -27,13 +27,17 @@ export async function freePort() {
   return port;
 }
 
-export async function startPortico({ env = {} } = {}) {
+/**
+ * Starts Portico on a fresh data directory, or on `dataDir` (a restart: that directory is then
+ * the caller's and is kept when this instance stops).
+ */
+export async function startPortico({ env = {}, dataDir: reuse } = {}) {
   for (const [what, path] of [['PORTICO_BIN', BIN], ['PORTICO_DIST', DIST]]) {
     if (!existsSync(path)) throw new Error(`${what} not found at ${path} (run .ci/test, or build it and set ${what})`);
   }
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'portico-e2e-'));
+  const dataDir = reuse ?? mkdtempSync(join(tmpdir(), 'portico-e2e-'));
   // The public URL is configured, as in production: other hostnames are then not served.
   const childEnv = { ...process.env, PORTICO_FETCH_ALLOWLIST: '127.0.0.1,localhost', PORTICO_PUBLIC_URL: baseUrl, ...env };
 
@@ -47,15 +51,16 @@ export async function startPortico({ env = {} } = {}) {
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
-  async function stop() {
+  /** Stops the process (`signal`: SIGKILL for a crash) and, unless `keepData`, removes its data. */
+  async function stop({ signal = 'SIGTERM', keepData = false } = {}) {
     process.removeListener('exit', killOnExit);
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
+      child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
       clearTimeout(timer);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!keepData && !reuse) rmSync(dataDir, { recursive: true, force: true });
   }
 
   async function fail(reason) {
@@ -85,6 +90,19 @@ export async function startPortico({ env = {} } = {}) {
     }
   }
 
+  /**
+   * Like `run`, without blocking this process meanwhile (for a command that calls back into a
+   * server the test runs, such as `portico webhook test`).
+   */
+  function runAsync(args) {
+    return new Promise((resolve, reject) => {
+      execFile(BIN, [...args, '--data-dir', dataDir], { env: childEnv, encoding: 'utf8' }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`portico ${args.join(' ')} failed (${err.code ?? err.signal}):\n${stderr}${stdout}`));
+        else resolve(stdout);
+      });
+    });
+  }
+
   let apiKey;
   try {
     const created = run(['api-key', 'create', '--name', 'e2e']);
@@ -106,5 +124,5 @@ export async function startPortico({ env = {} } = {}) {
     return { status: res.status, json, text };
   }
 
-  return { baseUrl, dataDir, run, apiKey, api, stop, output: () => output };
+  return { baseUrl, dataDir, run, runAsync, apiKey, api, stop, output: () => output };
 }

@@ -221,3 +221,50 @@ pub(super) fn log_event_row(r: SqliteRow) -> Result<EventRow, sqlx::Error> {
         data: r.try_get("data")?,
     })
 }
+
+pub(super) fn webhook_endpoint_row(r: SqliteRow) -> Result<WebhookEndpointRow, sqlx::Error> {
+    Ok(WebhookEndpointRow {
+        id: r.try_get("id")?,
+        environment_id: r.try_get("environment_id")?,
+        url: r.try_get("url")?,
+        events: r.try_get("events")?,
+        enabled: r.try_get::<i64, _>("enabled")? != 0,
+        description: r.try_get("description")?,
+        secret_enc: r.try_get("secret_enc")?,
+        previous_secret_enc: r.try_get("previous_secret_enc")?,
+        previous_secret_expires_at: r.try_get("previous_secret_expires_at")?,
+        disabled_reason: r.try_get("disabled_reason")?,
+        failing_since: r.try_get("failing_since")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+pub(super) fn webhook_delivery_row(r: SqliteRow) -> Result<WebhookDeliveryRow, sqlx::Error> {
+    Ok(WebhookDeliveryRow {
+        seq: r.try_get("seq")?,
+        id: r.try_get("id")?,
+        endpoint_id: r.try_get("endpoint_id")?,
+        event_seq: r.try_get("event_seq")?,
+        event_id: r.try_get("event_id")?,
+        event_type: r.try_get("event_type")?,
+        status: r.try_get("status")?,
+        attempts: r.try_get("attempts")?,
+        failures: r.try_get("failures")?,
+        next_attempt_at: r.try_get("next_attempt_at")?,
+        last_status_code: r.try_get("last_status_code")?,
+        last_error: r.try_get("last_error")?,
+        created_at: r.try_get("created_at")?,
+        delivered_at: r.try_get("delivered_at")?,
+    })
+}
+
+pub(super) fn webhook_attempt_row(r: SqliteRow) -> Result<WebhookAttemptRow, sqlx::Error> {
+    Ok(WebhookAttemptRow {
+        delivery_id: r.try_get("delivery_id")?,
+        at: r.try_get("at")?,
+        status_code: r.try_get("status_code")?,
+        latency_ms: r.try_get("latency_ms")?,
+        error: r.try_get("error")?,
+    })
+}
