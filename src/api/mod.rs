@@ -7,6 +7,7 @@ pub mod dns_hosts;
 pub mod domains;
 pub mod embed;
 pub mod error;
+pub mod event;
 pub mod guide;
 pub mod hostnames;
 pub mod mapping;

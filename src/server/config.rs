@@ -76,6 +76,9 @@ pub struct ConfigArgs {
     /// Days test sign-ins and the sign-in log are kept (default 90).
     #[arg(long, env = "PORTICO_HISTORY_DAYS", global = true)]
     pub history_days: Option<String>,
+    /// Days events are kept in the event log (default 30).
+    #[arg(long, env = "PORTICO_EVENT_RETENTION_DAYS", global = true)]
+    pub event_retention_days: Option<String>,
 }
 
 /// Validated settings.
@@ -120,6 +123,8 @@ pub struct Settings {
     pub signin_rate_per_connection: u32,
     /// How long test sign-ins and the sign-in log are kept.
     pub history_seconds: i64,
+    /// How long events are kept in the event log.
+    pub event_retention_seconds: i64,
 }
 
 /// An IP address range (`10.0.0.0/8`, `::1/128`, or one address), for trusted proxies.
@@ -177,6 +182,7 @@ impl Settings {
             signin_rate_per_address: 120,
             signin_rate_per_connection: 600,
             history_seconds: 90 * 86_400,
+            event_retention_seconds: 30 * 86_400,
         }
     }
 }
@@ -355,6 +361,7 @@ impl ConfigArgs {
             signin_rate_per_address: limit(self.signin_rate_per_address.as_deref(), 120, "PORTICO_SIGNIN_RATE_PER_ADDRESS")?,
             signin_rate_per_connection: limit(self.signin_rate_per_connection.as_deref(), 600, "PORTICO_SIGNIN_RATE_PER_CONNECTION")?,
             history_seconds: positive(self.history_days.as_deref(), 90, "PORTICO_HISTORY_DAYS", "days")?.saturating_mul(86_400),
+            event_retention_seconds: positive(self.event_retention_days.as_deref(), 30, "PORTICO_EVENT_RETENTION_DAYS", "days")?.saturating_mul(86_400),
         })
     }
 }
@@ -383,6 +390,7 @@ mod tests {
             signin_rate_per_address: None,
             signin_rate_per_connection: None,
             history_days: None,
+            event_retention_days: None,
         }
     }
 

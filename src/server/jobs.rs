@@ -1,5 +1,5 @@
 //! Background work, once a minute: re-reading metadata URLs, checking domains that are due,
-//! purging ended sessions.
+//! purging ended sessions and events past their retention.
 
 use crate::server::store::StoreError;
 use crate::server::{refresh, AppState};
@@ -11,8 +11,9 @@ pub const EXPIRED_LINK_MEMORY_SECONDS: i64 = 30 * 86_400;
 /// abandoned sign-ins do not pile up.
 pub const ABANDONED_ATTEMPT_SECONDS: i64 = 86_400;
 
-/// Deletes ended sessions, links long expired, and sign-in history past its retention
-/// (`PORTICO_HISTORY_DAYS`); returns how many rows went.
+/// Deletes ended sessions, links long expired, sign-in history past its retention
+/// (`PORTICO_HISTORY_DAYS`) and events past theirs (`PORTICO_EVENT_RETENTION_DAYS`); returns
+/// how many rows went.
 pub async fn purge(state: &AppState) -> Result<u64, StoreError> {
     let now = state.clock.now();
     let expired = state
@@ -30,7 +31,11 @@ pub async fn purge(state: &AppState) -> Result<u64, StoreError> {
             now - ABANDONED_ATTEMPT_SECONDS,
         )
         .await?;
-    Ok(expired + history)
+    let events = state
+        .store
+        .purge_events(now - state.settings.event_retention_seconds)
+        .await?;
+    Ok(expired + history + events)
 }
 
 /// Runs every job once a minute until the process stops.

@@ -21,6 +21,7 @@ pub mod dns_hosts;
 pub mod domains;
 pub mod embed;
 pub mod error;
+pub mod events;
 pub mod fetch;
 pub mod go_live;
 pub mod guides;

@@ -1,5 +1,6 @@
 //! Operations shared by the HTTP API and the command line, so both behave the same.
 
+use crate::api::event::EventType;
 use crate::api::vendor::{
     CreateOrganization, CreatePortalLink, Organization, PortalLink, LINK_DEFAULT_SECONDS,
     LINK_MAX_SECONDS,
@@ -131,8 +132,9 @@ pub async fn create_organization(
         created_at: now,
         updated_at: now,
     };
+    let created = crate::server::events::organization(EventType::OrganizationCreated, &org, now)?;
     store
-        .insert_organization(&org)
+        .insert_organization(&org, &[created])
         .await
         .map_err(organization_conflict)?;
     Ok(org)

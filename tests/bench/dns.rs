@@ -166,7 +166,7 @@ async fn scheduler_sweep(qps: u32) {
         created_at: NOW,
         updated_at: NOW,
     };
-    if let Err(e) = state.store.insert_organization(&org).await {
+    if let Err(e) = state.store.insert_organization(&org, &[]).await {
         return println!("skipped: {e}");
     }
     for i in 0..DOMAINS {

@@ -9,6 +9,7 @@ mod dns_hosts;
 mod domains;
 mod embed;
 mod errors;
+mod events;
 mod guides;
 mod headers;
 mod hostile_login;

@@ -3,6 +3,7 @@
 use super::error::{ApiError, Json};
 use crate::api::connection::ConnectionList;
 use crate::api::domains::{AddDomain, DomainList, VerifyDomain};
+use crate::api::event::EventType;
 use crate::api::mapping::CustomAttributeList;
 use crate::api::test_sign_in::SignInTestList;
 use crate::api::theme::{OrganizationTheme, ThemeInput};
@@ -15,7 +16,7 @@ use crate::core::catalog;
 use crate::core::validate;
 use crate::server::crypto::hash_token;
 use crate::server::store::ConnectionRow;
-use crate::server::{connections, domains, service, signin, theme, AppState};
+use crate::server::{connections, domains, events, service, signin, theme, AppState};
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
@@ -219,8 +220,9 @@ async fn update_organization(
         org.allow_profiles_outside_organization = allow;
     }
     org.updated_at = s.clock.now();
+    let updated = events::organization(EventType::OrganizationUpdated, &org, org.updated_at)?;
     s.store
-        .update_organization(&org)
+        .update_organization(&org, &[updated])
         .await
         .map_err(service::organization_conflict)?;
     Ok(axum::Json(service::organization_view(&org)))
@@ -231,7 +233,9 @@ async fn delete_organization(
     VendorEnv(env): VendorEnv,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    if s.store.delete_organization(&env, &id).await? {
+    let org = org_or_404(&s, &env, &id).await?;
+    let deleted = events::organization(EventType::OrganizationDeleted, &org, s.clock.now())?;
+    if s.store.delete_organization(&env, &id, &[deleted]).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::new(ErrorCode::OrganizationNotFound))

@@ -79,9 +79,21 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<bool>;
 
     /// Creates an organization; `Conflict("external_id")` on a duplicate external id.
-    async fn insert_organization(&self, org: &OrganizationRow) -> StoreResult<()>;
+    ///
+    /// A write that takes `events` appends them to the event log in its own transaction (the
+    /// outbox, see `events`): both commit, or neither. A write that turns out to change
+    /// nothing (no row matched) logs nothing.
+    async fn insert_organization(
+        &self,
+        org: &OrganizationRow,
+        events: &[NewEvent],
+    ) -> StoreResult<()>;
     /// Replaces an organization's fields; same conflicts as insert.
-    async fn update_organization(&self, org: &OrganizationRow) -> StoreResult<()>;
+    async fn update_organization(
+        &self,
+        org: &OrganizationRow,
+        events: &[NewEvent],
+    ) -> StoreResult<()>;
     /// An organization of the environment.
     async fn organization(
         &self,
@@ -97,7 +109,12 @@ pub trait Store: Send + Sync {
         external_id: Option<&str>,
     ) -> StoreResult<Vec<OrganizationRow>>;
     /// Deletes an organization and everything it owns; false if none.
-    async fn delete_organization(&self, environment_id: &str, id: &str) -> StoreResult<bool>;
+    async fn delete_organization(
+        &self,
+        environment_id: &str,
+        id: &str,
+        events: &[NewEvent],
+    ) -> StoreResult<bool>;
 
     /// Stores a new portal link.
     async fn insert_link(&self, link: &LinkRow) -> StoreResult<()>;
@@ -309,4 +326,18 @@ pub trait Store: Send + Sync {
     async fn set_server_address(&self, row: &ServerAddressRow) -> StoreResult<()>;
     /// Where the server last started with this database serves, if one ever did.
     async fn server_address(&self) -> StoreResult<Option<ServerAddressRow>>;
+
+    /// Appends events in one transaction of their own. A change that causes events passes
+    /// them to its own write instead, which appends them in the change's transaction (the
+    /// outbox): this is for callers whose change is already an event alone.
+    async fn append_events(&self, events: &[NewEvent]) -> StoreResult<()>;
+    /// Events matching `filter`, in log order (oldest first). Log order is commit order, so
+    /// a reader that pages with the last `seq` it saw sees every event exactly once, even
+    /// while others write.
+    async fn events_after(&self, filter: &EventFilter) -> StoreResult<Vec<EventRow>>;
+    /// The place in the log of an environment's event, by id (a cursor); `None` if the
+    /// environment has no such event (never was, or purged).
+    async fn event_seq(&self, environment_id: &str, id: &str) -> StoreResult<Option<i64>>;
+    /// Deletes events created before `before`; returns how many went.
+    async fn purge_events(&self, before: i64) -> StoreResult<u64>;
 }

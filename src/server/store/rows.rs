@@ -431,3 +431,56 @@ pub struct ServerAddressRow {
     /// Unix seconds.
     pub started_at: i64,
 }
+
+/// An event to append to the log, with the change that causes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    /// `evt_...`
+    pub id: String,
+    /// The environment it happened in.
+    pub environment_id: String,
+    /// Its type's wire name (`connection.activated`).
+    pub event_type: String,
+    /// The organization it concerns, if any.
+    pub organization_id: Option<String>,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// The resource as the vendor API returns it, JSON.
+    pub data: String,
+}
+
+/// An event as the log holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    /// Its place in the log: increases with every commit, never reused.
+    pub seq: i64,
+    /// `evt_...`
+    pub id: String,
+    /// The environment it happened in.
+    pub environment_id: String,
+    /// That environment's name (empty if it no longer exists).
+    pub environment_name: String,
+    /// Its type's wire name.
+    pub event_type: String,
+    /// The organization it concerns, if any.
+    pub organization_id: Option<String>,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// JSON.
+    pub data: String,
+}
+
+/// Which events [`Store::events_after`](super::Store::events_after) returns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventFilter {
+    /// Only this environment's; `None` for every environment (background delivery).
+    pub environment_id: Option<String>,
+    /// Only events after this place in the log (0: from the start).
+    pub after_seq: i64,
+    /// Only these types (wire names); empty for all.
+    pub types: Vec<String>,
+    /// Only this organization's.
+    pub organization_id: Option<String>,
+    /// At most this many.
+    pub limit: i64,
+}

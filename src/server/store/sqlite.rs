@@ -101,6 +101,31 @@ impl SqliteStore {
     }
 }
 
+/// Appends events on a connection that is inside the change's own transaction: the one place
+/// rows enter the event log, so a change and its events commit or roll back together. Every
+/// write that causes events calls it before committing. Writers are serialised by SQLite (one
+/// write transaction at a time), so `seq`, assigned at insert, follows commit order.
+async fn append_events_in(
+    conn: &mut sqlx::SqliteConnection,
+    events: &[NewEvent],
+) -> Result<(), sqlx::Error> {
+    for e in events {
+        sqlx::query(
+            "INSERT INTO events (id, environment_id, type, organization_id, created_at, data) \
+            VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&e.id)
+        .bind(&e.environment_id)
+        .bind(&e.event_type)
+        .bind(&e.organization_id)
+        .bind(e.created_at)
+        .bind(&e.data)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 fn domains_json(d: &[String]) -> String {
     serde_json::to_string(d).unwrap_or_else(|_| "[]".into())
 }
@@ -191,7 +216,12 @@ impl Store for SqliteStore {
         Ok(done.rows_affected() > 0)
     }
 
-    async fn insert_organization(&self, o: &OrganizationRow) -> StoreResult<()> {
+    async fn insert_organization(
+        &self,
+        o: &OrganizationRow,
+        events: &[NewEvent],
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
         sqlx::query(
             "INSERT INTO organizations (id, environment_id, name, external_id, domains, \
             created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -203,18 +233,25 @@ impl Store for SqliteStore {
         .bind(domains_json(&o.domains))
         .bind(o.created_at)
         .bind(o.updated_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(other)?;
-        Ok(())
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)
     }
 
-    async fn update_organization(&self, o: &OrganizationRow) -> StoreResult<()> {
+    async fn update_organization(
+        &self,
+        o: &OrganizationRow,
+        events: &[NewEvent],
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
         sqlx::query("UPDATE organizations SET name = ?, external_id = ?, domains = ?, \
             allow_profiles_outside_organization = ?, updated_at = ? WHERE id = ? AND environment_id = ?")
             .bind(&o.name).bind(&o.external_id).bind(domains_json(&o.domains)).bind(o.allow_profiles_outside_organization as i64).bind(o.updated_at).bind(&o.id).bind(&o.environment_id)
-            .execute(&self.pool).await.map_err(other)?;
-        Ok(())
+            .execute(&mut *tx).await.map_err(other)?;
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)
     }
 
     async fn organization(
@@ -258,14 +295,26 @@ impl Store for SqliteStore {
         .map_err(other)
     }
 
-    async fn delete_organization(&self, environment_id: &str, id: &str) -> StoreResult<bool> {
+    async fn delete_organization(
+        &self,
+        environment_id: &str,
+        id: &str,
+        events: &[NewEvent],
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
         let done = sqlx::query("DELETE FROM organizations WHERE id = ? AND environment_id = ?")
             .bind(id)
             .bind(environment_id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(other)?;
-        Ok(done.rows_affected() > 0)
+        if done.rows_affected() == 0 {
+            // Nothing happened, so nothing is logged.
+            return Ok(false);
+        }
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(true)
     }
 
     async fn insert_link(&self, l: &LinkRow) -> StoreResult<()> {
@@ -1199,5 +1248,63 @@ impl Store for SqliteStore {
                 started_at,
             },
         ))
+    }
+
+    async fn append_events(&self, events: &[NewEvent]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        append_events_in(&mut tx, events).await.map_err(other)?;
+        tx.commit().await.map_err(other)
+    }
+
+    async fn events_after(&self, f: &EventFilter) -> StoreResult<Vec<EventRow>> {
+        let mut sql = String::from(
+            "SELECT e.*, COALESCE(env.name, '') AS environment_name FROM events e \
+            LEFT JOIN environments env ON env.id = e.environment_id WHERE e.seq > ?",
+        );
+        if f.environment_id.is_some() {
+            sql.push_str(" AND e.environment_id = ?");
+        }
+        if f.organization_id.is_some() {
+            sql.push_str(" AND e.organization_id = ?");
+        }
+        if !f.types.is_empty() {
+            sql.push_str(" AND e.type IN (");
+            sql.push_str(&vec!["?"; f.types.len()].join(", "));
+            sql.push(')');
+        }
+        sql.push_str(" ORDER BY e.seq LIMIT ?");
+        let mut q = sqlx::query(&sql).bind(f.after_seq);
+        if let Some(env) = &f.environment_id {
+            q = q.bind(env);
+        }
+        if let Some(org) = &f.organization_id {
+            q = q.bind(org);
+        }
+        for t in &f.types {
+            q = q.bind(t);
+        }
+        q.bind(f.limit)
+            .try_map(log_event_row)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)
+    }
+
+    async fn event_seq(&self, environment_id: &str, id: &str) -> StoreResult<Option<i64>> {
+        sqlx::query_scalar("SELECT seq FROM events WHERE id = ? AND environment_id = ?")
+            .bind(id)
+            .bind(environment_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
+    }
+
+    async fn purge_events(&self, before: i64) -> StoreResult<u64> {
+        let r = sqlx::query("DELETE FROM events WHERE created_at < ?")
+            .bind(before)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
+        Ok(r.rows_affected())
     }
 }

@@ -208,3 +208,16 @@ pub(super) fn code_row(r: SqliteRow) -> Result<CodeRow, sqlx::Error> {
         used_at: r.try_get("used_at")?,
     })
 }
+
+pub(super) fn log_event_row(r: SqliteRow) -> Result<EventRow, sqlx::Error> {
+    Ok(EventRow {
+        seq: r.try_get("seq")?,
+        id: r.try_get("id")?,
+        environment_id: r.try_get("environment_id")?,
+        environment_name: r.try_get("environment_name")?,
+        event_type: r.try_get("type")?,
+        organization_id: r.try_get("organization_id")?,
+        created_at: r.try_get("created_at")?,
+        data: r.try_get("data")?,
+    })
+}
