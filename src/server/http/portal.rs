@@ -16,7 +16,7 @@ use crate::core::catalog;
 use crate::server::crypto::{self, hash_token};
 use crate::server::site::Site;
 use crate::server::store::{ConnectionRow, Redeemed, SessionRow};
-use crate::server::{connections, domains, refresh, signin, AppState};
+use crate::server::{activity, connections, domains, refresh, signin, AppState};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -39,12 +39,14 @@ pub fn routes() -> Router<AppState> {
         .route("/connections/{id}/tests", get(list_tests).post(start_test))
         .route("/connections/{id}/tests/{test_id}", get(one_test))
         .route("/connections/{id}/sign_ins", get(list_sign_ins))
+        .route("/connections/{id}/activity", get(connection_activity))
         .route("/guides/{key}", get(guide))
         .route("/branding", get(super::theme::branding))
         .route("/embedding", get(super::embed::portal_settings))
         .route("/domains", get(list_domains).post(add_domain))
         .route("/domains/{id}", axum::routing::delete(remove_domain))
         .route("/domains/{id}/check", post(check_domain))
+        .route("/domains/{id}/activity", get(domain_activity))
         .route("/dns_hosts", get(dns_hosts))
         .route("/theme", get(get_theme).put(put_theme))
         .route(
@@ -357,6 +359,19 @@ async fn list_sign_ins(
     }))
 }
 
+/// `GET /portal/api/connections/{id}/activity`: what happened to the connection, newest first.
+async fn connection_activity(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let row = owned(&s, &sess, &id).await?;
+    let subject = activity::Subject::Connection(&row.id);
+    Ok(axum::Json(
+        activity::recent(s.store.as_ref(), &row.organization_id, subject).await?,
+    ))
+}
+
 async fn one_test(
     State(s): State<AppState>,
     sess: PortalSession,
@@ -435,6 +450,19 @@ async fn remove_domain(
     let row = owned_domain(&s, &sess, &id).await?;
     s.store.delete_domain(&row.id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /portal/api/domains/{id}/activity`: what happened to the domain, newest first.
+async fn domain_activity(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let row = owned_domain(&s, &sess, &id).await?;
+    let subject = activity::Subject::Domain(&row.id);
+    Ok(axum::Json(
+        activity::recent(s.store.as_ref(), &row.organization_id, subject).await?,
+    ))
 }
 
 /// `GET /portal/api/dns_hosts`: how to add a TXT record at common DNS hosts; public content.

@@ -6,6 +6,7 @@ use super::relative;
 use crate::api::dns_hosts::DnsHostGuide;
 use crate::api::domains::{CheckResult, Domain, DomainState, LookupOutcome};
 use crate::client::api::{self, ApiError};
+use crate::client::components::activity_log::{ActivityLog, ActivityOf};
 use crate::client::components::copy_box::CopyBox;
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::hooks::Latest;
@@ -306,6 +307,7 @@ pub fn DomainCard(
                 }
             }}
             {move || last_check(&current.get(), now.get(), class)}
+            <ActivityLog of=ActivityOf::Domain(domain.id.clone())/>
             <ErrorNotice error=error/>
             <div class="actions">
                 {
