@@ -4,6 +4,7 @@
 use crate::api::mapping::{AttributeMapping, CustomAttribute};
 pub use crate::api::protocol::Protocol;
 use crate::api::test_sign_in::TestOutcome;
+use crate::api::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// Where a connection stands.
@@ -60,8 +61,8 @@ pub struct SpValues {
 pub struct CertificateSummary {
     /// Subject DN.
     pub subject: String,
-    /// Unix seconds.
-    pub not_after: i64,
+    /// When it expires.
+    pub not_after: Timestamp,
     /// SHA-256 fingerprint, uppercase hex with colons.
     pub sha256_fingerprint: String,
 }
@@ -92,10 +93,10 @@ pub struct SamlConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct MetadataRefresh {
-    /// Unix seconds of the last check.
-    pub last_checked_at: Option<i64>,
-    /// Unix seconds of the next check.
-    pub next_check_at: i64,
+    /// The last check.
+    pub last_checked_at: Option<Timestamp>,
+    /// The next check.
+    pub next_check_at: Timestamp,
     /// Why the last check failed, if it did; the last good configuration stays in use.
     pub last_error: Option<String>,
 }
@@ -115,16 +116,16 @@ pub enum CertificateChangeKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct CertificateChange {
-    /// Unix seconds.
-    pub at: i64,
+    /// When it happened.
+    pub at: Timestamp,
     /// Whether it appeared or disappeared.
     pub kind: CertificateChangeKind,
     /// Which certificate.
     pub sha256_fingerprint: String,
     /// Its subject.
     pub subject: String,
-    /// Its expiry, unix seconds.
-    pub not_after: i64,
+    /// Its expiry.
+    pub not_after: Timestamp,
 }
 
 /// An OIDC connection's IdP side. The client secret is never sent back.
@@ -187,19 +188,19 @@ pub struct Connection {
     /// What the vendor allows for this connection.
     #[serde(default)]
     pub options: ConnectionOptions,
-    /// Unix seconds of the last finished test sign-in.
+    /// The last finished test sign-in.
     #[serde(default)]
-    pub last_tested_at: Option<i64>,
+    pub last_tested_at: Option<Timestamp>,
     /// Its outcome.
     #[serde(default)]
     pub last_test_result: Option<TestOutcome>,
     /// Its id.
     #[serde(default)]
     pub last_test_id: Option<String>,
-    /// RFC 3339.
-    pub created_at: String,
-    /// RFC 3339.
-    pub updated_at: String,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub updated_at: Timestamp,
 }
 
 /// Per-connection switches only the vendor sets (`PATCH /api/v1/connections/{id}`).

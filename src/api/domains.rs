@@ -3,6 +3,7 @@
 
 #[cfg(feature = "server")]
 use crate::api::contract as rule;
+use crate::api::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// Where a domain's proof of ownership stands.
@@ -71,8 +72,8 @@ pub struct CheckResult {
     /// Which server answered: `authoritative (ns1.example.net)` or `recursive`.
     #[serde(default)]
     pub source: Option<String>,
-    /// Unix seconds.
-    pub checked_at: i64,
+    /// When the check ran.
+    pub checked_at: Timestamp,
 }
 
 /// A domain of an organization.
@@ -93,26 +94,26 @@ pub struct Domain {
     pub record_name: String,
     /// The value to put in it, e.g. `portico-verification=3f9c…`.
     pub record_value: String,
-    /// Unix seconds.
-    pub created_at: i64,
-    /// Unix seconds of the last check.
-    pub last_checked_at: Option<i64>,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// The last check.
+    pub last_checked_at: Option<Timestamp>,
     /// What it saw.
     pub last_result: Option<CheckResult>,
-    /// Unix seconds of the next automatic check, while one is scheduled.
-    pub next_check_at: Option<i64>,
-    /// Unix seconds.
-    pub verified_at: Option<i64>,
+    /// The next automatic check, while one is scheduled.
+    pub next_check_at: Option<Timestamp>,
+    /// When it was verified.
+    pub verified_at: Option<Timestamp>,
     /// `dns` or `manual`.
     pub verification_method: Option<String>,
     /// Who marked it verified, for `manual`.
     pub verified_by: Option<String>,
-    /// Unix seconds when our record was last seen in DNS.
-    pub record_last_seen_at: Option<i64>,
+    /// When our record was last seen in DNS.
+    pub record_last_seen_at: Option<Timestamp>,
     /// Set on a verified domain whose record has since disappeared: it stays verified.
     pub warning: Option<String>,
-    /// Unix seconds after which a pending domain becomes `failed`.
-    pub fails_at: Option<i64>,
+    /// When a pending domain becomes `failed`.
+    pub fails_at: Option<Timestamp>,
 }
 
 /// A list of domains.

@@ -3,6 +3,7 @@
 
 #[cfg(feature = "server")]
 use crate::api::contract as rule;
+use crate::api::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// Where a custom hostname stands.
@@ -48,8 +49,8 @@ pub struct HostnameCheck {
     pub seen: Vec<String>,
     /// A sentence saying what was found and what to do.
     pub message: String,
-    /// Unix seconds.
-    pub checked_at: i64,
+    /// When the check ran.
+    pub checked_at: Timestamp,
 }
 
 /// A DNS record the vendor creates.
@@ -85,16 +86,16 @@ pub struct CustomDomain {
     pub ownership_record: DnsRecord,
     /// The portal's address on this hostname, once active (`https://sso.vendor.com`).
     pub url: String,
-    /// Unix seconds.
-    pub created_at: i64,
-    /// Unix seconds.
-    pub last_checked_at: Option<i64>,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// The last check.
+    pub last_checked_at: Option<Timestamp>,
     /// The last check's result.
     pub last_check: Option<HostnameCheck>,
-    /// Unix seconds of the next automatic check.
-    pub next_check_at: Option<i64>,
-    /// Unix seconds.
-    pub activated_at: Option<i64>,
+    /// The next automatic check.
+    pub next_check_at: Option<Timestamp>,
+    /// When it went live.
+    pub activated_at: Option<Timestamp>,
     /// Set on an active hostname whose record has since changed; it stays active.
     pub warning: Option<String>,
 }

@@ -1,6 +1,7 @@
 //! The portal session's bodies (`/portal/api/session`): redeeming a link, and what the session
 //! allows. Connections are in [`connection`](crate::api::connection).
 
+use crate::api::time::Timestamp;
 use crate::api::vendor::Intent;
 use serde::{Deserialize, Serialize};
 
@@ -30,12 +31,12 @@ pub struct SessionInfo {
     pub intents: Vec<Intent>,
     /// Send this in the CSRF header on every state-changing call.
     pub csrf_token: String,
-    /// Unix seconds when the session ends if the admin stays idle.
-    pub idle_expires_at: i64,
-    /// Unix seconds when the session ends regardless.
-    pub expires_at: i64,
+    /// When the session ends if the admin stays idle.
+    pub idle_expires_at: Timestamp,
+    /// When the session ends regardless.
+    pub expires_at: Timestamp,
     /// The server's clock when this was produced, so the client can correct for skew.
-    pub server_now: i64,
+    pub server_now: Timestamp,
     /// "Back to vendor" target.
     pub return_url: Option<String>,
     /// Where to go once setup is complete.

@@ -4,6 +4,7 @@
 
 #[cfg(feature = "server")]
 use crate::api::contract as rule;
+use crate::api::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -25,10 +26,10 @@ pub struct ClientSecretInfo {
     pub id: String,
     /// The secret's first characters, to tell them apart.
     pub prefix: String,
-    /// Unix seconds.
-    pub created_at: i64,
-    /// Unix seconds, once revoked.
-    pub revoked_at: Option<i64>,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it was revoked, once it is.
+    pub revoked_at: Option<Timestamp>,
 }
 
 /// A new secret: shown once, only its hash is kept.
@@ -167,10 +168,10 @@ pub struct SignInRecord {
     pub id: String,
     /// The connection.
     pub connection_id: String,
-    /// Unix seconds.
-    pub started_at: i64,
-    /// Unix seconds.
-    pub finished_at: Option<i64>,
+    /// When it started.
+    pub started_at: Timestamp,
+    /// When it finished.
+    pub finished_at: Option<Timestamp>,
     /// Where it stands.
     pub outcome: crate::api::test_sign_in::TestOutcome,
     /// The failure code, if any.

@@ -4,6 +4,7 @@
 use crate::api::guide::GuideTopic;
 use crate::api::mapping::{MappingIssue, Profile};
 use crate::api::protocol::Protocol;
+use crate::api::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
 macro_rules! failure_codes {
@@ -265,10 +266,10 @@ pub struct SignInTest {
     pub connection_id: String,
     /// SAML or OIDC.
     pub protocol: Protocol,
-    /// Unix seconds.
-    pub started_at: i64,
-    /// Unix seconds, once the IdP answered.
-    pub finished_at: Option<i64>,
+    /// When it started.
+    pub started_at: Timestamp,
+    /// When the IdP answered, once it has.
+    pub finished_at: Option<Timestamp>,
     /// Where it stands.
     pub outcome: TestOutcome,
     /// True when the IdP sent a response we did not ask for.

@@ -2,6 +2,7 @@
 
 #[cfg(feature = "server")]
 use crate::api::contract as rule;
+use crate::api::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// `POST /api/v1/organizations`.
@@ -64,10 +65,10 @@ pub struct Organization {
     /// Whether profiles outside the verified domains are accepted.
     #[serde(default)]
     pub allow_profiles_outside_organization: bool,
-    /// RFC 3339.
-    pub created_at: String,
-    /// RFC 3339.
-    pub updated_at: String,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub updated_at: Timestamp,
 }
 
 /// A page of organizations.
@@ -147,8 +148,8 @@ pub struct CreatePortalLink {
 pub struct PortalLink {
     /// `https://.../setup?token=...`
     pub url: String,
-    /// RFC 3339.
-    pub expires_at: String,
+    /// When it stops working.
+    pub expires_at: Timestamp,
 }
 
 /// Serde helper so `PATCH` can tell "absent" from `null`.

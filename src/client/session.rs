@@ -21,7 +21,7 @@ impl SessionCtx {
     pub fn set(&self, info: SessionInfo) {
         api::set_csrf(&info.csrf_token);
         crate::client::embed::set_organization(&info.organization_id);
-        self.offset.set(now_secs() - info.server_now);
+        self.offset.set(now_secs() - info.server_now.unix());
         self.lost.set(false);
         if let Some(url) = &info.theme_url {
             use_theme(url);
@@ -33,7 +33,8 @@ impl SessionCtx {
     pub fn remaining(&self, local_now: i64) -> Option<i64> {
         self.info.with(|i| {
             i.as_ref().map(|i| {
-                i.idle_expires_at.min(i.expires_at) - (local_now - self.offset.get_untracked())
+                i.idle_expires_at.min(i.expires_at).unix()
+                    - (local_now - self.offset.get_untracked())
             })
         })
     }

@@ -5,6 +5,7 @@
 //! stylesheets never collide. Each test mounts into its own `<div>` with its own element ids,
 //! because all tests share one page.
 
+use crate::api::time::Timestamp;
 use crate::client::components::{copy_box::CopyBox, field::Field, stepper::Stepper};
 use crate::core::{catalog, metadata, validate};
 use leptos::prelude::*;
@@ -240,16 +241,16 @@ fn sample_domain(
         record_type: "TXT".into(),
         record_name: format!("_portico-challenge.{domain}"),
         record_value: format!("portico-verification={id}"),
-        created_at: 1_795_392_000,
+        created_at: Timestamp::from_unix(1_795_392_000),
         last_checked_at: result.as_ref().map(|r| r.checked_at),
         last_result: result,
-        next_check_at: Some(1_795_392_600),
+        next_check_at: Some(Timestamp::from_unix(1_795_392_600)),
         verified_at: None,
         verification_method: None,
         verified_by: None,
         record_last_seen_at: None,
         warning: None,
-        fails_at: Some(1_797_984_000),
+        fails_at: Some(Timestamp::from_unix(1_797_984_000)),
     }
 }
 
@@ -262,7 +263,7 @@ async fn domain_cards_say_what_dns_saw_and_what_to_do() {
         values: values.iter().map(|v| v.to_string()).collect(),
         error: None,
         source: Some("authoritative (ns1.example.net)".into()),
-        checked_at: 1_795_392_000,
+        checked_at: Timestamp::from_unix(1_795_392_000),
     };
     let wrong = sample_domain(
         "dom_t1",
@@ -347,9 +348,9 @@ async fn domain_cards_say_what_dns_saw_and_what_to_do() {
             DomainState::Verified,
             Some(seen(LookupOutcome::NoSuchName, &[])),
         );
-        d.verified_at = Some(1_795_000_000);
+        d.verified_at = Some(Timestamp::from_unix(1_795_000_000));
         d.verification_method = Some("dns".into());
-        d.record_last_seen_at = Some(1_795_388_400);
+        d.record_last_seen_at = Some(Timestamp::from_unix(1_795_388_400));
         d.warning = Some("Our TXT record is no longer in DNS.".into());
         d
     }]);

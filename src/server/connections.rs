@@ -6,12 +6,12 @@ use crate::api::connection::{
 };
 use crate::api::protocol::Protocol;
 use crate::api::test_sign_in::TestOutcome;
+use crate::api::time::Timestamp;
 use crate::api::ErrorCode;
 use crate::core::metadata::{self, MetadataProblem};
 use crate::core::validate;
 use crate::server::error::Error;
 use crate::server::store::ConnectionRow;
-use crate::server::time::rfc3339;
 use crate::server::{oidc, saml, AppState};
 
 pub mod stored;
@@ -196,8 +196,8 @@ pub async fn view_full(state: &AppState, row: &ConnectionRow) -> Result<Connecti
             .refresh(&row.id)
             .await?
             .map(|r| MetadataRefresh {
-                last_checked_at: r.last_checked_at,
-                next_check_at: r.next_at,
+                last_checked_at: r.last_checked_at.map(Timestamp::from_unix),
+                next_check_at: Timestamp::from_unix(r.next_at),
                 last_error: r.last_error,
             });
         saml.certificate_history = state
@@ -206,7 +206,7 @@ pub async fn view_full(state: &AppState, row: &ConnectionRow) -> Result<Connecti
             .await?
             .into_iter()
             .map(|e| CertificateChange {
-                at: e.at,
+                at: Timestamp::from_unix(e.at),
                 kind: if e.kind == "removed" {
                     CertificateChangeKind::Removed
                 } else {
@@ -214,7 +214,7 @@ pub async fn view_full(state: &AppState, row: &ConnectionRow) -> Result<Connecti
                 },
                 sha256_fingerprint: e.sha256_fingerprint,
                 subject: e.subject,
-                not_after: e.not_after,
+                not_after: Timestamp::from_unix(e.not_after),
             })
             .collect();
     }
@@ -239,7 +239,7 @@ pub fn view(state: &AppState, row: &ConnectionRow) -> Connection {
                             .iter()
                             .map(|c| CertificateSummary {
                                 subject: c.subject.clone(),
-                                not_after: c.not_after,
+                                not_after: Timestamp::from_unix(c.not_after),
                                 sha256_fingerprint: c.sha256_fingerprint.clone(),
                             })
                             .collect(),
@@ -279,15 +279,15 @@ pub fn view(state: &AppState, row: &ConnectionRow) -> Connection {
         attribute_mapping: crate::server::signin::mapping_of(row),
         custom_attributes: Vec::new(),
         options: crate::server::signin::options_of(row),
-        last_tested_at: row.last_tested_at,
+        last_tested_at: row.last_tested_at.map(Timestamp::from_unix),
         last_test_result: row
             .last_test_result
             .as_deref()
             .map(TestOutcome::from_stored)
             .filter(|o| *o != TestOutcome::Pending),
         last_test_id: row.last_test_id.clone(),
-        created_at: rfc3339(row.created_at),
-        updated_at: rfc3339(row.updated_at),
+        created_at: Timestamp::from_unix(row.created_at),
+        updated_at: Timestamp::from_unix(row.updated_at),
     }
 }
 

@@ -410,7 +410,7 @@ pub fn evaluate(lookup: &TxtLookup, expected: &str, now: i64) -> CheckResult {
         values,
         error,
         source: Some(lookup.source().to_owned()),
-        checked_at: now,
+        checked_at: crate::api::time::Timestamp::from_unix(now),
     }
 }
 
@@ -560,7 +560,7 @@ mod tests {
         );
         assert_eq!(r.outcome, LookupOutcome::Found);
         assert_eq!(r.values.len(), 3);
-        assert_eq!(r.checked_at, T);
+        assert_eq!(r.checked_at.unix(), T);
         assert_eq!(r.source.as_deref(), Some("recursive (127.0.0.1:53)"));
         assert_eq!(r.error, None);
     }

@@ -5,6 +5,7 @@
 //! the domain's state, and when to look again.
 
 use crate::api::domains::{CheckResult, Domain, DomainState, LookupOutcome};
+use crate::api::time::Timestamp;
 use crate::api::ErrorCode;
 use crate::core::backoff::Backoff;
 use crate::server::error::Error;
@@ -230,19 +231,19 @@ pub fn view(row: &DomainRow) -> Domain {
         record_type: "TXT".into(),
         record_name: row.record_name.clone(),
         record_value: row.record_value.clone(),
-        created_at: row.created_at,
-        last_checked_at: row.last_checked_at,
+        created_at: Timestamp::from_unix(row.created_at),
+        last_checked_at: row.last_checked_at.map(Timestamp::from_unix),
         last_result: row
             .last_result
             .as_deref()
             .and_then(|r| serde_json::from_str(r).ok()),
-        next_check_at: row.next_check_at,
-        verified_at: row.verified_at,
+        next_check_at: row.next_check_at.map(Timestamp::from_unix),
+        verified_at: row.verified_at.map(Timestamp::from_unix),
         verification_method: row.verification_method.clone(),
         verified_by: row.verified_by.clone(),
-        record_last_seen_at: row.record_last_seen_at,
+        record_last_seen_at: row.record_last_seen_at.map(Timestamp::from_unix),
         warning: row.warning.clone(),
-        fails_at: row.fails_at,
+        fails_at: row.fails_at.map(Timestamp::from_unix),
     }
 }
 

@@ -60,8 +60,8 @@ pub async fn credentials(
             .map(|s| ClientSecretInfo {
                 id: s.id,
                 prefix: s.prefix,
-                created_at: s.created_at,
-                revoked_at: s.revoked_at,
+                created_at: crate::api::time::Timestamp::from_unix(s.created_at),
+                revoked_at: s.revoked_at.map(crate::api::time::Timestamp::from_unix),
             })
             .collect(),
     })

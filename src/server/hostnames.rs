@@ -13,6 +13,7 @@
 use crate::api::hostnames::{
     CustomDomain, CustomDomainState, DnsRecord, HostnameCheck, HostnameOutcome,
 };
+use crate::api::time::Timestamp;
 use crate::api::ErrorCode;
 use crate::server::domains::{next_pending_check, LEASE_SECONDS, VERIFIED_INTERVAL_SECONDS};
 use crate::server::error::Error;
@@ -90,14 +91,14 @@ pub fn view(state: &AppState, row: &CustomDomainRow, target: &str) -> CustomDoma
         },
         ownership_record: ownership_record(&row.environment_id, &row.hostname),
         url: site::base_for_host(&state.settings, &row.hostname),
-        created_at: row.created_at,
-        last_checked_at: row.last_checked_at,
+        created_at: Timestamp::from_unix(row.created_at),
+        last_checked_at: row.last_checked_at.map(Timestamp::from_unix),
         last_check: row
             .last_result
             .as_deref()
             .and_then(|j| serde_json::from_str(j).ok()),
-        next_check_at: row.next_check_at,
-        activated_at: row.activated_at,
+        next_check_at: row.next_check_at.map(Timestamp::from_unix),
+        activated_at: row.activated_at.map(Timestamp::from_unix),
         warning: row.warning.clone(),
     }
 }
@@ -266,7 +267,7 @@ async fn lookup(
         return Ok(routed);
     }
     let found = state.dns.txt(&record.name, hostname).await;
-    let txt = crate::server::dns::evaluate(&found, &record.value, routed.checked_at);
+    let txt = crate::server::dns::evaluate(&found, &record.value, routed.checked_at.unix());
     use crate::api::domains::LookupOutcome;
     Ok(match txt.outcome {
         LookupOutcome::Found => HostnameCheck {
@@ -318,7 +319,7 @@ async fn route(state: &AppState, hostname: &str, expected: &str) -> HostnameChec
         outcome,
         seen,
         message,
-        checked_at: now,
+        checked_at: Timestamp::from_unix(now),
     };
     if let Some(cname) = &found.cname {
         return if cname == expected {

@@ -1,6 +1,7 @@
 //! Operations shared by the HTTP API and the command line, so both behave the same.
 
 use crate::api::event::EventType;
+use crate::api::time::Timestamp;
 use crate::api::vendor::{
     CreateOrganization, CreatePortalLink, Organization, PortalLink, LINK_DEFAULT_SECONDS,
     LINK_MAX_SECONDS,
@@ -10,7 +11,6 @@ use crate::core::validate;
 use crate::server::crypto;
 use crate::server::error::Error;
 use crate::server::store::{ApiKey, Environment, LinkRow, OrganizationRow, Store, StoreError};
-use crate::server::time::rfc3339;
 
 pub use crate::server::site::DEFAULT_ENVIRONMENT;
 
@@ -68,8 +68,8 @@ pub fn organization_view(o: &OrganizationRow) -> Organization {
         external_id: o.external_id.clone(),
         domains: o.domains.clone(),
         allow_profiles_outside_organization: o.allow_profiles_outside_organization,
-        created_at: rfc3339(o.created_at),
-        updated_at: rfc3339(o.updated_at),
+        created_at: Timestamp::from_unix(o.created_at),
+        updated_at: Timestamp::from_unix(o.updated_at),
     }
 }
 
@@ -212,6 +212,6 @@ pub async fn create_portal_link(
     store.insert_link(&link).await?;
     Ok(PortalLink {
         url: format!("{}/setup?token={token}", site.base_url),
-        expires_at: rfc3339(link.expires_at),
+        expires_at: Timestamp::from_unix(link.expires_at),
     })
 }

@@ -751,8 +751,8 @@ pub fn view(
         id: test.id.clone(),
         connection_id: test.connection_id.clone(),
         protocol: Protocol::parse(&test.protocol).unwrap_or(Protocol::Saml),
-        started_at: test.started_at,
-        finished_at: test.finished_at,
+        started_at: crate::api::time::Timestamp::from_unix(test.started_at),
+        finished_at: test.finished_at.map(crate::api::time::Timestamp::from_unix),
         outcome,
         idp_initiated: test.idp_initiated,
         diagnosis: stored

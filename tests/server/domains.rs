@@ -108,7 +108,7 @@ async fn check_now_reports_what_dns_says_until_the_record_is_right() {
     let r = check(&app, &id).await;
     assert_eq!(r["state"], "pending");
     assert_eq!(r["last_result"]["outcome"], "no_such_name", "{r}");
-    assert_eq!(r["last_checked_at"], T0);
+    assert_eq!(unix(&r["last_checked_at"]), T0);
 
     // A typo in the value is shown as found.
     dns.set_txt(&name, vec![vec!["portico-verification=nope".into()]]);
@@ -129,7 +129,7 @@ async fn check_now_reports_what_dns_says_until_the_record_is_right() {
     let r = check(&app, &id).await;
     assert_eq!(r["last_result"]["outcome"], "lookup_error", "{r}");
     assert_eq!(r["state"], "pending");
-    assert!(r["next_check_at"].as_i64().is_some());
+    assert!(opt_unix(&r["next_check_at"]).is_some());
     dns.set_mode(Mode::ServFail);
     assert_eq!(
         check(&app, &id).await["last_result"]["outcome"],
@@ -149,7 +149,7 @@ async fn check_now_reports_what_dns_says_until_the_record_is_right() {
     let r = check(&app, &id).await;
     assert_eq!(r["state"], "verified", "{r}");
     assert_eq!(r["verification_method"], "dns");
-    assert_eq!(r["verified_at"], T0);
+    assert_eq!(unix(&r["verified_at"]), T0);
 
     // The portal shows the same, to the organization's admin only.
     let admin = app.admin(&org, "domain_verification").await;
@@ -188,7 +188,7 @@ async fn the_schedule_backs_off_rechecks_verified_domains_daily_and_survives_a_r
         d["record_name"].as_str().unwrap().to_owned(),
         d["record_value"].as_str().unwrap().to_owned(),
     );
-    assert_eq!(d["next_check_at"], T0 + 60);
+    assert_eq!(unix(&d["next_check_at"]), T0 + 60);
     assert_eq!(sweep(&app).await.checked, 0, "nothing is due yet");
 
     // 1 min, 5 min, 15 min, then hourly.
@@ -200,7 +200,7 @@ async fn the_schedule_backs_off_rechecks_verified_domains_daily_and_survives_a_r
         let v = app
             .vendor(Method::GET, &format!("/api/v1/domains/{id}"), None)
             .await;
-        assert_eq!(v.body["last_checked_at"], at);
+        assert_eq!(unix(&v.body["last_checked_at"]), at);
     }
 
     // Restart safety: a worker claims the domain and dies before checking it. Another process
@@ -256,7 +256,7 @@ async fn the_schedule_backs_off_rechecks_verified_domains_daily_and_survives_a_r
         .vendor(Method::GET, &format!("/api/v1/domains/{id}"), None)
         .await;
     assert_eq!(v.body["state"], "verified");
-    assert_eq!(v.body["record_last_seen_at"], verified_at);
+    assert_eq!(unix(&v.body["record_last_seen_at"]), verified_at);
     assert!(
         v.body["warning"].as_str().unwrap().contains("no longer"),
         "{}",
@@ -301,7 +301,7 @@ async fn pending_domains_fail_after_the_window_and_can_be_retried() {
         .as_str()
         .unwrap()
         .starts_with("vendor-verification="));
-    assert_eq!(d["fails_at"], T0 + 2 * 86_400);
+    assert_eq!(unix(&d["fails_at"]), T0 + 2 * 86_400);
     let id = d["id"].as_str().unwrap().to_owned();
     app.clock
         .0
@@ -319,7 +319,7 @@ async fn pending_domains_fail_after_the_window_and_can_be_retried() {
     // "Try again" gives it a new window.
     let r = check(&app, &id).await;
     assert_eq!(r["state"], "pending");
-    assert_eq!(r["fails_at"], T0 + 5 * 86_400);
+    assert_eq!(unix(&r["fails_at"]), T0 + 5 * 86_400);
     // And the vendor can remove it.
     assert_eq!(
         app.vendor(Method::DELETE, &format!("/api/v1/domains/{id}"), None)
@@ -333,4 +333,39 @@ async fn pending_domains_fail_after_the_window_and_can_be_retried() {
         404,
         "domain_not_found",
     );
+}
+
+/// A check result stored before instants were RFC 3339 strings (its `checked_at` in unix
+/// seconds) still reads, and goes out in the one format.
+#[tokio::test]
+async fn a_check_result_stored_with_unix_seconds_still_reads() {
+    let dns = TestDns::start().await;
+    let app = app_with_dns(&dns).await;
+    let org = app.org("Acme").await;
+    let id = add(&app, &org, "legacy.test").await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    check(&app, &id).await;
+    let store = app.state.store.as_ref();
+    let mut row = store.domain(&id).await.unwrap().unwrap();
+    let mut stored: Value = serde_json::from_str(row.last_result.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        stored["checked_at"], "2026-11-23T00:00:00Z",
+        "new results store the string"
+    );
+    stored["checked_at"] = json!(T0 - 3600);
+    row.last_result = Some(stored.to_string());
+    store.update_domain(&row).await.unwrap();
+
+    let v = app
+        .vendor(Method::GET, &format!("/api/v1/domains/{id}"), None)
+        .await;
+    assert_eq!(v.status, StatusCode::OK, "{}", v.text);
+    assert_eq!(
+        v.body["last_result"]["outcome"], "no_such_name",
+        "{}",
+        v.text
+    );
+    assert_eq!(unix(&v.body["last_result"]["checked_at"]), T0 - 3600);
 }

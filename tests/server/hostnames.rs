@@ -100,7 +100,7 @@ async fn a_custom_hostname_goes_active_once_its_cname_points_at_us() {
         .unwrap()
         .contains("portal.test"));
     assert_eq!(
-        r.body["next_check_at"],
+        unix(&r.body["next_check_at"]),
         T0 + 60,
         "checked again after a minute"
     );
@@ -822,4 +822,36 @@ async fn a_cname_to_a_hostname_of_one_environment_alone_is_proof_enough() {
             .body["data"],
         json!([])
     );
+}
+
+/// A hostname check stored before instants were RFC 3339 strings (its `checked_at` in unix
+/// seconds) still reads, and goes out in the one format.
+#[tokio::test]
+async fn a_hostname_check_stored_with_unix_seconds_still_reads() {
+    let dns = TestDns::start().await;
+    let app = app_with_dns(&dns, |_| {}).await;
+    let r = add(&app, "legacy.vendor.test").await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let store = app.state.store.as_ref();
+    let mut row = store.custom_domain(&id).await.unwrap().unwrap();
+    let mut stored: Value = serde_json::from_str(row.last_result.as_deref().unwrap()).unwrap();
+    assert!(
+        stored["checked_at"].is_string(),
+        "new checks store the string: {stored}"
+    );
+    stored["checked_at"] = json!(T0 - 3600);
+    row.last_result = Some(stored.to_string());
+    store.update_custom_domain(&row).await.unwrap();
+
+    let v = app
+        .vendor(Method::GET, &format!("/api/v1/custom_domains/{id}"), None)
+        .await;
+    assert_eq!(v.status, StatusCode::OK, "{}", v.text);
+    assert_eq!(
+        v.body["last_check"]["outcome"], stored["outcome"],
+        "{}",
+        v.text
+    );
+    assert_eq!(unix(&v.body["last_check"]["checked_at"]), T0 - 3600);
 }

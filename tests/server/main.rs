@@ -258,6 +258,23 @@ impl Admin<'_> {
     }
 }
 
+/// The unix seconds of an instant in a response, which must be the canonical RFC 3339 UTC string
+/// (`2026-11-23T00:00:00Z`): a number or any other spelling fails the test.
+pub fn unix(v: &Value) -> i64 {
+    let s = v
+        .as_str()
+        .unwrap_or_else(|| panic!("an instant must be an RFC 3339 string, got {v}"));
+    let t = portico::api::time::Timestamp::parse(s)
+        .unwrap_or_else(|e| panic!("{s:?} is not RFC 3339: {e}"));
+    assert_eq!(t.to_string(), s, "instants travel in UTC, to the second");
+    t.unix()
+}
+
+/// [`unix`] for an instant that may be `null`.
+pub fn opt_unix(v: &Value) -> Option<i64> {
+    (!v.is_null()).then(|| unix(v))
+}
+
 /// Asserts the one error shape, and returns the body's `error`.
 pub fn assert_error(r: &Resp, status: u16, code: &str) -> Value {
     assert_eq!(r.status.as_u16(), status, "{}", r.text);

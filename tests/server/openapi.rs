@@ -502,3 +502,80 @@ async fn every_operation_answers_only_statuses_it_documents() {
     assert!(undocumented.is_empty(), "{}", undocumented.join("\n"));
     assert!(checked > 80, "{checked} requests");
 }
+
+/// Every instant on the wire is one format, RFC 3339 (issue 15): any property named like an
+/// instant (`…_at`, `at`, `not_after`, `server_now`), in any schema of the document, must be
+/// `{"type": "string", "format": "date-time"}`, directly or through a `$ref`, or that or null.
+#[tokio::test]
+async fn every_instant_is_an_rfc3339_date_time() {
+    let doc = portico::server::openapi::document();
+    let mut instants = 0;
+    let mut wrong = Vec::new();
+    walk_properties(&doc, &doc, "#", &mut instants, &mut wrong);
+    assert!(
+        wrong.is_empty(),
+        "instants not typed as RFC 3339 date-times:\n{}",
+        wrong.join("\n")
+    );
+    // The walk found the fields it is about (guards against a document shape it cannot read).
+    assert!(instants >= 20, "only {instants} instants found");
+}
+
+fn is_instant_name(name: &str) -> bool {
+    name.ends_with("_at") || ["at", "not_after", "not_before", "server_now"].contains(&name)
+}
+
+/// Visits every `properties` map anywhere in `v`, checking the instant-named ones.
+fn walk_properties(
+    doc: &Value,
+    v: &Value,
+    at: &str,
+    instants: &mut usize,
+    wrong: &mut Vec<String>,
+) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Object(props)) = map.get("properties") {
+                for (name, schema) in props.iter().filter(|(n, _)| is_instant_name(n)) {
+                    *instants += 1;
+                    if !is_date_time(doc, schema, 0) {
+                        wrong.push(format!("{at}/properties/{name}: {schema}"));
+                    }
+                }
+            }
+            for (k, child) in map {
+                walk_properties(doc, child, &format!("{at}/{k}"), instants, wrong);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                walk_properties(doc, child, &format!("{at}/{i}"), instants, wrong);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether `schema` is an RFC 3339 date-time (or that or null), following `$ref`s in `doc`.
+fn is_date_time(doc: &Value, schema: &Value, depth: usize) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    if let Some(r) = schema["$ref"].as_str() {
+        let Some(target) = r.strip_prefix('#').and_then(|p| doc.pointer(p)) else {
+            return false;
+        };
+        return is_date_time(doc, target, depth + 1);
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(branches) = schema[key].as_array() {
+            let (null, other): (Vec<&Value>, Vec<&Value>) =
+                branches.iter().partition(|b| b["type"] == "null");
+            return null.len() <= 1
+                && !other.is_empty()
+                && other.iter().all(|b| is_date_time(doc, b, depth + 1));
+        }
+    }
+    let string = schema["type"] == "string" || schema["type"] == json!(["string", "null"]);
+    string && schema["format"] == "date-time"
+}

@@ -48,7 +48,7 @@ async fn rotated_certificates_are_picked_up_and_failures_keep_the_last_good_conf
         .as_str()
         .unwrap()
         .to_owned();
-    let next = r.body["saml"]["refresh"]["next_check_at"].as_i64().unwrap();
+    let next = unix(&r.body["saml"]["refresh"]["next_check_at"]);
     assert!(
         (T0 + 86_400..=T0 + 86_400 + 8_640).contains(&next),
         "daily with up to 10% jitter: {next}"
@@ -85,12 +85,7 @@ async fn rotated_certificates_are_picked_up_and_failures_keep_the_last_good_conf
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| {
-            (
-                e["kind"].as_str().unwrap().to_owned(),
-                e["at"].as_i64().unwrap(),
-            )
-        })
+        .map(|e| (e["kind"].as_str().unwrap().to_owned(), unix(&e["at"])))
         .collect();
     assert_eq!(kinds.len(), 3, "{kinds:?}");
     assert!(
@@ -102,7 +97,7 @@ async fn rotated_certificates_are_picked_up_and_failures_keep_the_last_good_conf
     // The URL starts failing: the configuration stays, the failure shows, retries back off.
     doc.lock().unwrap().0 = 500;
     let now = app.state.clock.now();
-    app.advance(saml["refresh"]["next_check_at"].as_i64().unwrap() - now);
+    app.advance(unix(&saml["refresh"]["next_check_at"]) - now);
     portico::server::refresh::refresh_due(&app.state)
         .await
         .unwrap();
@@ -118,7 +113,7 @@ async fn rotated_certificates_are_picked_up_and_failures_keep_the_last_good_conf
             .contains("500"),
         "{saml}"
     );
-    let retry = saml["refresh"]["next_check_at"].as_i64().unwrap() - app.state.clock.now();
+    let retry = unix(&saml["refresh"]["next_check_at"]) - app.state.clock.now();
     assert!(
         retry > 0 && retry < 86_400,
         "a failure is retried sooner than daily: {retry}"
@@ -174,5 +169,5 @@ async fn uploaded_metadata_is_not_scheduled_and_replacing_a_certificate_is_recor
     assert_eq!(r.body["state"], "configured");
     let history = r.body["saml"]["certificate_history"].as_array().unwrap();
     assert_eq!(history.len(), 3, "{history:?}");
-    assert_eq!(history[1]["at"], T0 + 100);
+    assert_eq!(unix(&history[1]["at"]), T0 + 100);
 }

@@ -35,7 +35,7 @@ pub fn SignInLog(
         }
     });
     let row = |r: SignInRecord| {
-        let when = crate::core::cert::format_datetime(r.started_at);
+        let when = crate::core::cert::format_datetime(r.started_at.unix());
         let ok = r.outcome == TestOutcome::Success;
         let result = match r.outcome {
             TestOutcome::Success => "Signed in",

@@ -9,8 +9,8 @@ use crate::client::style::scoped;
 use leptos::prelude::*;
 use stylers_macro::style_str;
 
-fn when(unix: i64) -> String {
-    crate::core::cert::format_datetime(unix)
+fn when(t: crate::api::time::Timestamp) -> String {
+    crate::core::cert::format_datetime(t.unix())
 }
 
 /// One test's result, in full.

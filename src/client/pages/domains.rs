@@ -135,7 +135,8 @@ fn DomainsPage() -> impl IntoView {
             // The interval is cleared with the page (below), so the list is still there.
             let due = domains.with_untracked(|l| {
                 l.iter().any(|d| {
-                    d.state == DomainState::Pending && d.next_check_at.is_some_and(|n| n <= t)
+                    d.state == DomainState::Pending
+                        && d.next_check_at.is_some_and(|n| n.unix() <= t)
                 })
             });
             if due {

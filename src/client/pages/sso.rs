@@ -90,7 +90,7 @@ fn ConnectionsList() -> impl IntoView {
                                     // The connection's weakest certificate decides whether to flag it here.
                                     let now = crate::client::session::now_secs();
                                     let cert_alert = c.saml.as_ref().and_then(|s| {
-                                        let states: Vec<CertState> = s.certificates.iter().map(|x| CertState::at(x.not_after, now)).collect();
+                                        let states: Vec<CertState> = s.certificates.iter().map(|x| CertState::at(x.not_after.unix(), now)).collect();
                                         if !states.is_empty() && states.iter().all(|st| *st == CertState::Expired) {
                                             Some("Certificate expired")
                                         } else if states.iter().any(|st| matches!(st, CertState::ExpiringSoon(_) | CertState::Expired)) {

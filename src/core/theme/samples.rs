@@ -11,6 +11,7 @@ use crate::api::mapping::Profile;
 use crate::api::test_sign_in::{
     FailureCode, ReceivedAttribute, Rejection, SignInTest, TestOutcome,
 };
+use crate::api::time::Timestamp;
 use crate::core::diagnosis::diagnose;
 
 /// The sample customer's domain.
@@ -76,8 +77,8 @@ fn fallback_connection(sp: SpValues) -> Connection {
         last_tested_at: None,
         last_test_result: None,
         last_test_id: None,
-        created_at: String::new(),
-        updated_at: String::new(),
+        created_at: Timestamp::default(),
+        updated_at: Timestamp::default(),
     }
 }
 
@@ -96,8 +97,8 @@ pub fn test_success(now: i64) -> SignInTest {
         id: "test_sample_ok".into(),
         connection_id: CONNECTION_ID.into(),
         protocol: crate::api::protocol::Protocol::Saml,
-        started_at: now - 40,
-        finished_at: Some(now - 30),
+        started_at: Timestamp::from_unix(now - 40),
+        finished_at: Some(Timestamp::from_unix(now - 30)),
         outcome: TestOutcome::Success,
         idp_initiated: false,
         diagnosis: None,
@@ -135,8 +136,8 @@ pub fn test_failure(now: i64) -> SignInTest {
         id: "test_sample_failed".into(),
         connection_id: CONNECTION_ID.into(),
         protocol: crate::api::protocol::Protocol::Saml,
-        started_at: now - 100,
-        finished_at: Some(now - 90),
+        started_at: Timestamp::from_unix(now - 100),
+        finished_at: Some(Timestamp::from_unix(now - 90)),
         outcome: TestOutcome::Failure,
         idp_initiated: false,
         diagnosis: Some(diagnose(
@@ -163,22 +164,22 @@ pub fn domain(now: i64) -> Domain {
         record_type: "TXT".into(),
         record_name: format!("_portico-challenge.{SAMPLE_DOMAIN}"),
         record_value: "portico-verification=3f9c0d2a7b5e4c18a6d1".into(),
-        created_at: now - 600,
-        last_checked_at: Some(now - 120),
+        created_at: Timestamp::from_unix(now - 600),
+        last_checked_at: Some(Timestamp::from_unix(now - 120)),
         last_result: Some(CheckResult {
             outcome: LookupOutcome::NoTxt,
             values: Vec::new(),
             error: None,
             source: None,
-            checked_at: now - 120,
+            checked_at: Timestamp::from_unix(now - 120),
         }),
-        next_check_at: Some(now + 780),
+        next_check_at: Some(Timestamp::from_unix(now + 780)),
         verified_at: None,
         verification_method: None,
         verified_by: None,
         record_last_seen_at: None,
         warning: None,
-        fails_at: Some(now + 30 * 86_400),
+        fails_at: Some(Timestamp::from_unix(now + 30 * 86_400)),
     }
 }
 
@@ -203,8 +204,8 @@ mod tests {
     fn the_sample_connection_parses_as_the_portal_sends_it() {
         let json = serde_json::to_value(connection()).unwrap_or_default();
         assert_eq!(json["id"], CONNECTION_ID);
-        // The fallback has an empty creation date: seeing the JSON one proves the JSON parsed.
-        assert_eq!(connection().created_at, "2026-01-05T09:00:00Z");
+        // The fallback is dated 1970: seeing the JSON's creation date proves the JSON parsed.
+        assert_eq!(connection().created_at.to_string(), "2026-01-05T09:00:00Z");
         assert_eq!(
             connection().attribute_mapping.email.as_deref(),
             Some("email")

@@ -70,10 +70,12 @@ impl PortalSession {
             organization_name: self.org.name.clone(),
             intents: self.intents(),
             csrf_token: self.row.csrf_token.clone(),
-            idle_expires_at: (self.row.last_seen_at + state.settings.session_idle_seconds)
-                .min(self.row.expires_at),
-            expires_at: self.row.expires_at,
-            server_now: state.clock.now(),
+            idle_expires_at: crate::api::time::Timestamp::from_unix(
+                (self.row.last_seen_at + state.settings.session_idle_seconds)
+                    .min(self.row.expires_at),
+            ),
+            expires_at: crate::api::time::Timestamp::from_unix(self.row.expires_at),
+            server_now: crate::api::time::Timestamp::from_unix(state.clock.now()),
             return_url: self.row.return_url.clone(),
             success_url: self.row.success_url.clone(),
             theme_url: None,

@@ -205,8 +205,8 @@ pub async fn sign_ins(
             crate::api::sso::SignInRecord {
                 id: t.id,
                 connection_id: t.connection_id,
-                started_at: t.started_at,
-                finished_at: t.finished_at,
+                started_at: crate::api::time::Timestamp::from_unix(t.started_at),
+                finished_at: t.finished_at.map(crate::api::time::Timestamp::from_unix),
                 outcome: crate::api::test_sign_in::TestOutcome::from_stored(&t.outcome),
                 error_code: t.error_code,
                 profile_id: stored.profile_id,

@@ -5,6 +5,7 @@ use super::how_to::HowTo;
 use super::relative;
 use crate::api::dns_hosts::DnsHostGuide;
 use crate::api::domains::{CheckResult, Domain, DomainState, LookupOutcome};
+use crate::api::time::Timestamp;
 use crate::client::api::{self, ApiError};
 use crate::client::components::activity_log::{ActivityLog, ActivityOf};
 use crate::client::components::copy_box::CopyBox;
@@ -30,8 +31,12 @@ pub fn focus_id(id: &str) {
 }
 
 /// `3 minutes ago (2026-11-23 10:04 UTC)`.
-fn when(now: i64, t: i64) -> String {
-    format!("{} ({})", relative(now, t), format_datetime(t))
+fn when(now: i64, t: Timestamp) -> String {
+    format!(
+        "{} ({})",
+        relative(now, t.unix()),
+        format_datetime(t.unix())
+    )
 }
 
 /// What a check saw, in the admin's words.
@@ -359,7 +364,10 @@ pub fn DomainCard(
 fn state_notice(d: &Domain, now: i64) -> impl IntoView {
     match d.state {
         DomainState::Verified => {
-            let at = d.verified_at.map(format_datetime).unwrap_or_default();
+            let at = d
+                .verified_at
+                .map(|t| format_datetime(t.unix()))
+                .unwrap_or_default();
             let how = match d.verification_method.as_deref() {
                 Some("manual") => match &d.verified_by {
                     Some(by) => format!("marked as verified by your vendor ({by})"),
@@ -386,7 +394,7 @@ fn state_notice(d: &Domain, now: i64) -> impl IntoView {
         DomainState::Failed => {
             let until = d
                 .fails_at
-                .map(|t| format!(" by {}", format_datetime(t)))
+                .map(|t| format!(" by {}", format_datetime(t.unix())))
                 .unwrap_or_default();
             view! {
                 <p class="notice error">{format!("Not verified: the record did not appear{until}, so we stopped checking. Check the record below, then press Try again to look again and restart the waiting period.")}</p>
@@ -396,7 +404,7 @@ fn state_notice(d: &Domain, now: i64) -> impl IntoView {
         DomainState::Pending => {
             let until = d
                 .fails_at
-                .map(|t| format!(" until {}", format_datetime(t)))
+                .map(|t| format!(" until {}", format_datetime(t.unix())))
                 .unwrap_or_default();
             view! {
                 <p>{format!("We check for the record automatically{until}. Once you have created it, press Check now to look at once.")}</p>
@@ -412,7 +420,7 @@ fn last_check(d: &Domain, now: i64, class: &'static str) -> impl IntoView {
         .next_check_at
         .filter(|_| d.state == DomainState::Pending)
         .map(|t| {
-            let text = if t <= now {
+            let text = if t.unix() <= now {
                 "Next automatic check: due now.".to_owned()
             } else {
                 format!("Next automatic check: {}.", when(now, t))

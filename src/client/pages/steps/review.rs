@@ -10,8 +10,8 @@ use crate::core::catalog;
 use crate::core::lifecycle::CertState;
 use leptos::prelude::*;
 
-fn date(unix: i64) -> String {
-    crate::core::cert::format_date(unix)
+fn date(t: crate::api::time::Timestamp) -> String {
+    crate::core::cert::format_date(t.unix())
 }
 
 /// Review and save.
@@ -64,7 +64,7 @@ pub fn ReviewStep(
                 <div><dt class="muted">"Entity ID (issuer)"</dt><dd><code>{s.idp_entity_id.clone()}</code></dd></div>
                 <div><dt class="muted">"Single sign-on URL"</dt><dd><code>{s.sso_url.clone()}</code></dd></div>
                 {s.certificates.iter().map(|c| {
-                    let state = CertState::at(c.not_after, now_secs());
+                    let state = CertState::at(c.not_after.unix(), now_secs());
                     let notice = match state {
                         CertState::Valid => None,
                         CertState::ExpiringSoon(_) => Some(("notice warning", "Ask your identity provider for the next certificate soon, then update this connection with its new metadata.")),

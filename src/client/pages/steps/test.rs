@@ -151,7 +151,7 @@ pub fn TestStep(
                                     };
                                     let href = format!("{}&test={}", Step::Test.href(&t.connection_id), t.id);
                                     view! {
-                                        <li><a href=href>{crate::core::cert::format_datetime(t.started_at)}</a>{format!(" — {label}")}
+                                        <li><a href=href>{crate::core::cert::format_datetime(t.started_at.unix())}</a>{format!(" — {label}")}
                                         {t.idp_initiated.then_some(" (started at the identity provider)")}</li>
                                     }
                                 }).collect_view()}
