@@ -1,6 +1,7 @@
 //! Wire types both sides speak: every request and response body of the vendor and portal
 //! APIs, and the error shape with its stable codes.
 
+pub mod activity;
 pub mod connection;
 pub mod contract;
 pub mod dns_hosts;

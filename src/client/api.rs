@@ -294,6 +294,16 @@ pub async fn sign_ins(id: &str) -> Result<crate::api::sso::SignInList, ApiError>
     get(&format!("/portal/api/connections/{id}/sign_ins")).await
 }
 
+/// What happened to the connection lately (from the event log), newest first.
+pub async fn connection_activity(id: &str) -> Result<crate::api::activity::ActivityList, ApiError> {
+    get(&format!("/portal/api/connections/{id}/activity")).await
+}
+
+/// What happened to the domain lately (from the event log), newest first.
+pub async fn domain_activity(id: &str) -> Result<crate::api::activity::ActivityList, ApiError> {
+    get(&format!("/portal/api/domains/{id}/activity")).await
+}
+
 /// The connection's test sign-ins, newest first.
 pub async fn tests(id: &str) -> Result<SignInTestList, ApiError> {
     get(&format!("/portal/api/connections/{id}/tests")).await

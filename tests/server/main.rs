@@ -1,6 +1,7 @@
 //! In-process tests of the server's router against a real SQLite file, with a clock the tests
 //! control. One test binary keeps link times down.
 
+mod activity;
 mod architecture;
 mod builds;
 mod cli;

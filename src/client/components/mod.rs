@@ -1,5 +1,6 @@
 //! Reusable pieces of the portal's screens.
 
+pub mod activity_log;
 pub mod copy_box;
 pub mod embed_events;
 pub mod error_notice;

@@ -3,6 +3,7 @@
 use super::PageHeading;
 use crate::api::connection::{Connection, ConnectionState};
 use crate::client::api;
+use crate::client::components::activity_log::{ActivityLog, ActivityOf};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::require_session::RequireSession;
 use crate::client::components::sign_in_log::SignInLog;
@@ -111,6 +112,7 @@ fn ConnectionsList() -> impl IntoView {
                                             <span class=badge>{label}</span>
                                             <a class="button" href=href>{action}<span class="visually-hidden">{format!(" ({name})")}</span></a>
                                             {(c.state == ConnectionState::Active).then(|| view! { <SignInLog connection_id=c.id.clone()/> })}
+                                            <ActivityLog of=ActivityOf::Connection(c.id.clone())/>
                                         </li>
                                     }
                                 }).collect_view()}

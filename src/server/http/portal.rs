@@ -17,7 +17,7 @@ use crate::core::catalog;
 use crate::server::crypto::{self, hash_token};
 use crate::server::site::Site;
 use crate::server::store::{ConnectionRow, Redeemed, SessionRow};
-use crate::server::{connections, domains, refresh, service, signin, AppState};
+use crate::server::{activity, connections, domains, refresh, service, signin, AppState};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -40,12 +40,14 @@ pub fn routes() -> Router<AppState> {
         .route("/connections/{id}/tests", get(list_tests).post(start_test))
         .route("/connections/{id}/tests/{test_id}", get(one_test))
         .route("/connections/{id}/sign_ins", get(list_sign_ins))
+        .route("/connections/{id}/activity", get(connection_activity))
         .route("/guides/{key}", get(guide))
         .route("/branding", get(super::theme::branding))
         .route("/embedding", get(super::embed::portal_settings))
         .route("/domains", get(list_domains).post(add_domain))
         .route("/domains/{id}", axum::routing::delete(remove_domain))
         .route("/domains/{id}/check", post(check_domain))
+        .route("/domains/{id}/activity", get(domain_activity))
         .route("/dns_hosts", get(dns_hosts))
         .route("/theme", get(get_theme).put(put_theme))
         .route(
@@ -367,6 +369,19 @@ async fn list_sign_ins(
     }))
 }
 
+/// `GET /portal/api/connections/{id}/activity`: what happened to the connection, newest first.
+async fn connection_activity(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let row = owned(&s, &sess, &id).await?;
+    let subject = activity::Subject::Connection(&row.id);
+    Ok(axum::Json(
+        activity::recent(s.store.as_ref(), &row.organization_id, subject).await?,
+    ))
+}
+
 async fn one_test(
     State(s): State<AppState>,
     sess: PortalSession,
@@ -446,6 +461,19 @@ async fn remove_domain(
     let deleted = domains::event(EventType::DomainDeleted, &row, s.clock.now())?;
     s.store.delete_domain(&row.id, &[deleted]).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /portal/api/domains/{id}/activity`: what happened to the domain, newest first.
+async fn domain_activity(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let row = owned_domain(&s, &sess, &id).await?;
+    let subject = activity::Subject::Domain(&row.id);
+    Ok(axum::Json(
+        activity::recent(s.store.as_ref(), &row.organization_id, subject).await?,
+    ))
 }
 
 /// `GET /portal/api/dns_hosts`: how to add a TXT record at common DNS hosts; public content.

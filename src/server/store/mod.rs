@@ -356,6 +356,14 @@ pub trait Store: Send + Sync {
     /// a reader that pages with the last `seq` it saw sees every event exactly once, even
     /// while others write.
     async fn events_after(&self, filter: &EventFilter) -> StoreResult<Vec<EventRow>>;
+    /// An organization's latest events of these types (wire names), newest first: what the
+    /// portal shows as a resource's recent activity.
+    async fn recent_events(
+        &self,
+        organization_id: &str,
+        types: &[&str],
+        limit: i64,
+    ) -> StoreResult<Vec<EventRow>>;
     /// The place in the log of an environment's event, by id (a cursor); `None` if the
     /// environment has no such event (never was, or purged).
     async fn event_seq(&self, environment_id: &str, id: &str) -> StoreResult<Option<i64>>;

@@ -1364,6 +1364,34 @@ impl Store for SqliteStore {
             .map_err(other)
     }
 
+    async fn recent_events(
+        &self,
+        organization_id: &str,
+        types: &[&str],
+        limit: i64,
+    ) -> StoreResult<Vec<EventRow>> {
+        // Walks the organization's index backwards from the newest event; the type filter
+        // keeps frequent events (sign-ins) from crowding out the ones asked for.
+        let sql = format!(
+            "SELECT e.*, COALESCE(env.name, '') AS environment_name FROM events e \
+            LEFT JOIN environments env ON env.id = e.environment_id \
+            WHERE e.organization_id = ? AND e.type IN ({}) ORDER BY e.seq DESC LIMIT ?",
+            vec!["?"; types.len().max(1)].join(", ")
+        );
+        let mut q = sqlx::query(&sql).bind(organization_id);
+        if types.is_empty() {
+            q = q.bind("");
+        }
+        for t in types {
+            q = q.bind(*t);
+        }
+        q.bind(limit)
+            .try_map(log_event_row)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)
+    }
+
     async fn event_seq(&self, environment_id: &str, id: &str) -> StoreResult<Option<i64>> {
         sqlx::query_scalar("SELECT seq FROM events WHERE id = ? AND environment_id = ?")
             .bind(id)

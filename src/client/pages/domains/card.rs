@@ -7,6 +7,7 @@ use crate::api::dns_hosts::DnsHostGuide;
 use crate::api::domains::{CheckResult, Domain, DomainState, LookupOutcome};
 use crate::api::time::Timestamp;
 use crate::client::api::{self, ApiError};
+use crate::client::components::activity_log::{ActivityLog, ActivityOf};
 use crate::client::components::copy_box::CopyBox;
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::hooks::Latest;
@@ -311,6 +312,7 @@ pub fn DomainCard(
                 }
             }}
             {move || last_check(&current.get(), now.get(), class)}
+            <ActivityLog of=ActivityOf::Domain(domain.id.clone())/>
             <ErrorNotice error=error/>
             <div class="actions">
                 {
