@@ -274,6 +274,7 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<Ap
         store,
         clock,
         fetcher: Arc::new(fetch::Fetcher::new(settings.fetch_allowlist.clone())),
+        webhook_fetcher: Arc::new(fetch::Fetcher::new(settings.webhook_allowlist.clone())),
         secrets: Arc::new(crypto::SecretBox::new(&key)),
         dns: Arc::new(
             crate::server::dns::DnsChecker::new(

@@ -40,6 +40,16 @@ pub struct ConfigArgs {
         value_delimiter = ','
     )]
     pub fetch_allowlist: Vec<String>,
+    /// Private hosts or addresses webhook deliveries may reach (a receiver on this machine or the
+    /// company network). Separate from the fetch allow-list: that one admits URLs that portal
+    /// admins type, this one URLs that API keys set.
+    #[arg(
+        long,
+        env = "PORTICO_WEBHOOK_ALLOWLIST",
+        global = true,
+        value_delimiter = ','
+    )]
+    pub webhook_allowlist: Vec<String>,
     /// Seconds of inactivity after which a portal session ends.
     #[arg(long, env = "PORTICO_SESSION_IDLE_SECONDS", global = true)]
     pub session_idle_seconds: Option<String>,
@@ -108,6 +118,8 @@ pub struct Settings {
     pub dist: Option<PathBuf>,
     /// Private hosts downloads may reach.
     pub fetch_allowlist: Vec<String>,
+    /// Private hosts webhook deliveries may reach.
+    pub webhook_allowlist: Vec<String>,
     /// Idle timeout of portal sessions.
     pub session_idle_seconds: i64,
     /// Absolute lifetime of portal sessions.
@@ -182,6 +194,7 @@ impl Settings {
             secret_key: Some([7u8; 32]),
             dist: None,
             fetch_allowlist: vec!["127.0.0.1".into(), "localhost".into()],
+            webhook_allowlist: vec!["127.0.0.1".into(), "localhost".into()],
             session_idle_seconds: 3600,
             session_max_seconds: 6 * 3600,
             metadata_refresh_seconds: 86_400,
@@ -345,6 +358,7 @@ impl ConfigArgs {
             secret_key,
             dist: self.dist.clone(),
             fetch_allowlist: self.fetch_allowlist.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
+            webhook_allowlist: self.webhook_allowlist.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
             session_idle_seconds: seconds(self.session_idle_seconds.as_deref(), 3600, "PORTICO_SESSION_IDLE_SECONDS")?,
             session_max_seconds: seconds(self.session_max_seconds.as_deref(), 6 * 3600, "PORTICO_SESSION_MAX_SECONDS")?,
             metadata_refresh_seconds: seconds(self.metadata_refresh_seconds.as_deref(), 86_400, "PORTICO_METADATA_REFRESH_SECONDS")?,
@@ -403,6 +417,7 @@ mod tests {
             trusted_proxies: None,
             dist: None,
             fetch_allowlist: vec![],
+            webhook_allowlist: vec![],
             session_idle_seconds: None,
             session_max_seconds: None,
             metadata_refresh_seconds: None,

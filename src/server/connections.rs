@@ -192,8 +192,17 @@ pub async fn event(
     now: i64,
 ) -> Result<NewEvent, Error> {
     let env = events::environment_of(state.store.as_ref(), &row.organization_id).await?;
-    let view = view_full(state, row).await?;
+    let view = event_view(state, row).await?;
     events::new(&env, event_type, Some(&row.organization_id), &view, now)
+}
+
+/// The connection as events carry it: the vendor API's view without the admin's unsaved form
+/// input (`draft`), which is no fact about the connection and may be large (a pasted metadata
+/// document): copied into every event and every webhook, it would only cost space.
+pub async fn event_view(state: &AppState, row: &ConnectionRow) -> Result<Connection, Error> {
+    let mut view = view_full(state, row).await?;
+    view.draft = serde_json::Value::Object(serde_json::Map::new());
+    Ok(view)
 }
 
 /// Saves a connection's state and settings (see [`Store::update_connection`]), logging in the

@@ -77,6 +77,10 @@ pub struct AppState {
     pub secrets: Arc<crypto::SecretBox>,
     /// Downloads from customer-supplied URLs, guarded against server-side request forgery.
     pub fetcher: Arc<fetch::Fetcher>,
+    /// The same guard for webhook deliveries, with its own allow-list
+    /// (`PORTICO_WEBHOOK_ALLOWLIST`), so a receiver on a private address opens nothing to the
+    /// URLs portal admins type.
+    pub webhook_fetcher: Arc<fetch::Fetcher>,
     /// The built portal.
     pub assets: Arc<assets::Assets>,
     /// DNS lookups for domain verification.

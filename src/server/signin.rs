@@ -727,7 +727,7 @@ async fn test_event(
     let org = organization(state, row).await?;
     let verified = crate::server::domains::verified(state, &org.id).await?;
     let data = serde_json::json!({
-        "connection": crate::server::connections::view_full(state, row).await?,
+        "connection": crate::server::connections::event_view(state, row).await?,
         "test": view(row, test, &sp(state, row), &verified, false),
         "error_code": test.error_code,
     });

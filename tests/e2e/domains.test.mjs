@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { startPortico } from './lib/portico.mjs';
 import { launchBrowser, checkScreen, openAdminPage } from './lib/browser.mjs';
 import { startDnsServer } from './lib/dns.mjs';
+import { startWebhookReceiver } from './lib/webhook-receiver.mjs';
 
 let portico, browser, dns;
 
@@ -47,6 +48,11 @@ async function checkNow(card, outcome, button = 'Check now') {
 
 test('an admin adds a domain, sees what DNS says while the record is missing and wrong, and verifies it', async () => {
   const orgId = await organization('Acme E2E');
+  // The vendor's app listens for domain events (issue 16), verifying them with Standard Webhooks.
+  const receiver = await startWebhookReceiver();
+  const endpoint = await portico.api('POST', '/api/v1/webhook_endpoints', { url: receiver.url, events: ['domain.created', 'domain.verified'] });
+  assert.equal(endpoint.status, 201, endpoint.text);
+  receiver.setSecrets([endpoint.json.secret]);
   const { page, context, errors } = await adminPage(orgId, 'domain_verification', '/domains');
   try {
     await page.getByRole('heading', { level: 1, name: 'Verify your domains' }).waitFor();
@@ -129,12 +135,24 @@ test('an admin adds a domain, sees what DNS says while the record is missing and
     assert.match(verified.verified_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     assert.ok(Date.parse(verified.verified_at) > 0);
 
-    // Reload: the screen comes back from the server as it was.
+    // The vendor's app heard it: the domain was added, then verified, for this organization.
+    const mine = (events) => events.filter((e) => e.data?.id === verified.id);
+    await receiver.waitFor((events) => mine(events).some((e) => e.type === 'domain.verified'));
+    assert.deepEqual(mine(receiver.events).map((e) => [e.type, e.organization_id, e.data.state]),
+      [['domain.created', orgId, 'pending'], ['domain.verified', orgId, 'verified']]);
+
+    // Reload: the screen comes back from the server as it was, with the same facts as activity.
     await page.reload();
     await page.locator('article[data-domain="acme-e2e.test"][data-state="verified"]').waitFor();
+    await card.getByText('Recent activity').click();
+    await card.locator('[data-activity="domain.verified"]').waitFor();
+    assert.match(await card.locator('[data-activity="domain.verified"]').textContent(), /Ownership verified/);
+    assert.equal(await card.locator('[data-activity="domain.created"]').count(), 1);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
+    await portico.api('DELETE', `/api/v1/webhook_endpoints/${endpoint.json.id}`);
+    await receiver.stop();
   }
 });
 

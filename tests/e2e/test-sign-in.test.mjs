@@ -11,6 +11,7 @@ import { portalSuite } from './lib/suite.mjs';
 import { checkScreen, openAdminPage } from './lib/browser.mjs';
 import { startOidcProvider, DEFAULT_ACCOUNT } from './lib/oidc.mjs';
 import { startSamlIdp, downloadMetadata, makeKeyPair } from './lib/saml.mjs';
+import { startWebhookReceiver } from './lib/webhook-receiver.mjs';
 
 let portico, browser;
 const files = mkdtempSync(join(tmpdir(), 'portico-e2e-signin-'));
@@ -59,6 +60,12 @@ async function profileText(page) {
 
 test('SAML through the portal: test, see the profile, change the mapping, test again, activate', async () => {
   const orgId = await organization('Jackson Industries');
+  // The vendor's app listens for connection events (issue 16), verifying them with Standard Webhooks.
+  const receiver = await startWebhookReceiver();
+  const endpoint = await portico.api('POST', '/api/v1/webhook_endpoints',
+    { url: receiver.url, events: ['connection.test_succeeded', 'connection.activated'] });
+  assert.equal(endpoint.status, 201, endpoint.text);
+  receiver.setSecrets([endpoint.json.secret]);
   const { page, context, errors } = await adminPage(orgId);
   let samlIdp;
   try {
@@ -130,10 +137,27 @@ test('SAML through the portal: test, see the profile, change the mapping, test a
     const tests = await portico.api('GET', `/api/v1/connections/${connId}/tests`);
     assert.equal(tests.json.data.length, 2, tests.text);
     assert.equal(tests.json.data[0].profile.first_name, 'saml');
+
+    // The vendor's app heard both tests and then the activation, for this organization.
+    const mine = (events) => events.filter((e) => (e.data?.connection?.id ?? e.data?.id) === connId);
+    await receiver.waitFor((events) => mine(events).some((e) => e.type === 'connection.activated'));
+    assert.deepEqual(mine(receiver.events).map((e) => [e.type, e.organization_id]), [
+      ['connection.test_succeeded', orgId], ['connection.test_succeeded', orgId], ['connection.activated', orgId]]);
+    assert.equal(mine(receiver.events).at(-1).data.state, 'active');
+
+    // The admin reads the same facts in the portal: the connection's recent activity.
+    await page.goto(`${portico.baseUrl}/sso`);
+    const item = page.locator(`li[data-connection="${connId}"]`);
+    await item.getByText('Recent activity').click();
+    await item.locator('[data-activity="connection.activated"]').waitFor();
+    assert.match(await item.locator('[data-activity="connection.activated"]').textContent(), /Activated/);
+    assert.equal(await item.locator('[data-activity="connection.test_succeeded"]').count(), 2);
     assert.deepEqual(errors, [], 'no uncaught errors in the page');
   } finally {
     await context.close();
     await samlIdp?.stop();
+    await portico.api('DELETE', `/api/v1/webhook_endpoints/${endpoint.json.id}`);
+    await receiver.stop();
   }
 });
 

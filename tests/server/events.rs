@@ -931,3 +931,35 @@ fn the_readme_lists_every_event_type_and_only_those() {
         "README's Events list and EventType::ALL differ"
     );
 }
+
+#[tokio::test]
+async fn events_leave_out_the_admins_unsaved_form_input() {
+    // A draft may hold a pasted metadata document: copied into every event and webhook it would
+    // only cost space, and it is no fact about the connection.
+    let app = App::new().await;
+    let org = app.org("Acme").await;
+    let admin = app.admin(&org, "sso").await;
+    let conn = admin.connection("okta-saml").await;
+    let big = "x".repeat(200_000);
+    let r = admin
+        .call(
+            Method::PUT,
+            &format!("/portal/api/connections/{conn}/draft"),
+            Some(json!({ "draft": { "metadata_xml": big } })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = app
+        .vendor(Method::DELETE, &format!("/api/v1/connections/{conn}"), None)
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    let log = logged(&app).await;
+    let deleted = log
+        .iter()
+        .find(|e| e.event_type == "connection.deleted")
+        .expect("connection.deleted");
+    let data: Value = serde_json::from_str(&deleted.data).unwrap();
+    assert_eq!(data["id"], conn.as_str());
+    assert_eq!(data["draft"], json!({}));
+    assert!(deleted.data.len() < 20_000, "{} bytes", deleted.data.len());
+}

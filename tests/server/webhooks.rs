@@ -602,3 +602,67 @@ async fn finished_deliveries_go_with_the_retention_and_open_ones_stay() {
         .collect();
     assert_eq!(left, ["pending", "failed"]);
 }
+
+#[tokio::test]
+async fn an_environment_has_at_most_twenty_endpoints() {
+    let app = App::new().await;
+    let max = portico::server::webhooks::ENDPOINTS_MAX;
+    for i in 0..max {
+        endpoint(
+            &app,
+            &format!("https://hooks{i}.vendor.test/in"),
+            json!(["*"]),
+        )
+        .await;
+    }
+    let r = app
+        .vendor(
+            Method::POST,
+            "/api/v1/webhook_endpoints",
+            Some(json!({ "url": "https://one-more.vendor.test/in" })),
+        )
+        .await;
+    let e = assert_error(&r, 422, "validation_failed");
+    assert!(
+        e["fields"]["url"].as_str().unwrap().contains("at most 20"),
+        "{e}"
+    );
+    let list = app
+        .vendor(Method::GET, "/api/v1/webhook_endpoints", None)
+        .await;
+    assert_eq!(
+        list.body["data"].as_array().unwrap().len(),
+        max,
+        "{}",
+        list.text
+    );
+}
+
+#[tokio::test]
+async fn deliveries_reach_a_private_receiver_only_through_the_webhook_allow_list() {
+    // Loopback admitted for metadata downloads (what portal admins type), not for webhooks:
+    // the receiver on 127.0.0.1 gets nothing, and the attempt says why.
+    let app = App::with(|s| s.webhook_allowlist = vec![]).await;
+    let rx = Receiver::start(0).await;
+    let (id, _) = endpoint(&app, &rx.url, json!(["*"])).await;
+    app.org("A").await;
+    run_once(&app.state).await.unwrap();
+    assert!(rx.got().is_empty(), "{:?}", rx.got());
+    let d = &deliveries(&app, &id).await[0];
+    assert_eq!(d["attempts"], 1, "{d}");
+    assert!(
+        d["last_error"].as_str().unwrap().contains("127.0.0.1"),
+        "{d}"
+    );
+
+    // The other way round: admitted for webhooks only, the receiver gets its event.
+    let app = App::with(|s| {
+        s.fetch_allowlist = vec![];
+        s.webhook_allowlist = vec!["127.0.0.1".into()];
+    })
+    .await;
+    let (_, _) = endpoint(&app, &rx.url, json!(["*"])).await;
+    app.org("B").await;
+    run_once(&app.state).await.unwrap();
+    assert_eq!(rx.got().len(), 1, "{:?}", rx.got());
+}

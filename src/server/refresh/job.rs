@@ -47,7 +47,7 @@ async fn rotation_event(
             .collect()
     };
     let data = serde_json::json!({
-        "connection": connections::view_full(state, conn).await?,
+        "connection": connections::event_view(state, conn).await?,
         "added": list("added"),
         "removed": list("removed"),
     });
@@ -95,7 +95,7 @@ pub async fn expiry_warnings(state: &AppState) -> Result<usize, Error> {
                         continue;
                     };
                     let data = serde_json::json!({
-                        "connection": connections::view_full(state, &conn).await?,
+                        "connection": connections::event_view(state, &conn).await?,
                         "certificate": {
                             "sha256_fingerprint": cert.sha256_fingerprint,
                             "subject": cert.subject,

@@ -1370,8 +1370,8 @@ impl Store for SqliteStore {
         types: &[&str],
         limit: i64,
     ) -> StoreResult<Vec<EventRow>> {
-        // Walks the organization's index backwards from the newest event; the type filter
-        // keeps frequent events (sign-ins) from crowding out the ones asked for.
+        // Reads the (organization, type, seq) index (0014) for just the types asked for, so
+        // frequent events of other types (sign-ins) are never read.
         let sql = format!(
             "SELECT e.*, COALESCE(env.name, '') AS environment_name FROM events e \
             LEFT JOIN environments env ON env.id = e.environment_id \
@@ -1553,14 +1553,16 @@ impl Store for SqliteStore {
         limit: i64,
     ) -> StoreResult<Vec<WebhookDeliveryRow>> {
         sqlx::query(
-            // Endpoints are few: for each enabled one, its head (the oldest open delivery, from
-            // the partial index), taken if due.
+            // Endpoints are few (capped per environment): for each enabled one, its head (the
+            // oldest open delivery, from the partial index), taken if due. Among the due heads
+            // the draw is random, not oldest first: an endpoint with a long backlog has the
+            // oldest heads and would otherwise take every slot, pass after pass.
             "UPDATE webhook_deliveries SET next_attempt_at = ? WHERE seq IN (\
             SELECT d.seq FROM webhook_endpoints w JOIN webhook_deliveries d ON d.seq = \
             (SELECT MIN(o.seq) FROM webhook_deliveries o WHERE o.endpoint_id = w.id \
             AND o.status IN ('pending', 'failed')) \
             WHERE w.enabled = 1 AND d.next_attempt_at <= ? \
-            ORDER BY d.next_attempt_at, d.seq LIMIT ?) RETURNING *",
+            ORDER BY random() LIMIT ?) RETURNING *",
         )
         .bind(lease_until)
         .bind(now)

@@ -10,8 +10,10 @@
 //! - The message id (`webhook-id`) is the event's id: the same on every attempt, so receivers
 //!   drop duplicates of at-least-once delivery by it.
 //! - URLs: `https`, or `http` to loopback or a host of the operator's allow-list
-//!   (`PORTICO_FETCH_ALLOWLIST`); sending goes through the same guarded [`Fetcher`] as
-//!   metadata downloads (no private address unless allow-listed, no redirects, 10 s timeout).
+//!   (`PORTICO_WEBHOOK_ALLOWLIST`); sending goes through the same guard as metadata downloads
+//!   ([`Fetcher`]: no private address unless allow-listed, no redirects, 10 s timeout), with
+//!   its own allow-list, so a receiver on a private address opens nothing to the metadata URLs
+//!   portal admins type, and an allow-listed metadata host receives no POSTs from API keys.
 //!
 //! [`Fetcher`]: crate::server::fetch::Fetcher
 
@@ -33,6 +35,9 @@ use crate::server::{crypto, AppState};
 
 /// How long the secret before a rotation is still signed with.
 pub const ROTATION_OVERLAP_SECONDS: i64 = 24 * 3600;
+
+/// Most endpoints one environment may have.
+pub const ENDPOINTS_MAX: usize = 20;
 
 /// Most deliveries on one page of `GET …/deliveries`.
 pub const DELIVERIES_MAX_LIMIT: i64 = 100;
@@ -91,14 +96,14 @@ pub fn check_url(state: &AppState, raw: &str) -> Result<String, Error> {
                 .is_ok_and(|ip| ip.is_loopback());
         let listed = state
             .settings
-            .fetch_allowlist
+            .webhook_allowlist
             .iter()
             .any(|a| a.eq_ignore_ascii_case(&host));
         if !loopback && !listed {
             return Err(Error::invalid(
                 "url",
                 "Use an https:// URL (plain http:// is allowed only to this machine or a host in \
-                 PORTICO_FETCH_ALLOWLIST).",
+                 PORTICO_WEBHOOK_ALLOWLIST).",
             ));
         }
     }
@@ -163,6 +168,19 @@ pub async fn create(
         None => vec!["*".to_owned()],
     };
     let description = check_description(req.description.as_deref().unwrap_or(""))?;
+    // Every event is copied to each matching endpoint inside the writer's transaction, and the
+    // worker looks at every endpoint: a few per environment is all a vendor needs.
+    let existing = state
+        .store
+        .list_webhook_endpoints(environment_id)
+        .await?
+        .len();
+    if existing >= ENDPOINTS_MAX {
+        return Err(Error::invalid(
+            "url",
+            format!("An environment has at most {ENDPOINTS_MAX} webhook endpoints; remove one you no longer use first."),
+        ));
+    }
     let secret = sign::new_secret();
     let now = state.clock.now();
     let row = WebhookEndpointRow {

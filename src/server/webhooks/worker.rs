@@ -92,7 +92,7 @@ pub async fn post(
         }
     };
     let started = Instant::now();
-    let answer = state.fetcher.send(req).await;
+    let answer = state.webhook_fetcher.send(req).await;
     let latency_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
     Ok(match answer {
         Ok(resp) => {
@@ -244,8 +244,27 @@ async fn disable_if_failing(
     Ok(())
 }
 
+/// What became of one send: recorded here, one at a time, so the sends can run at once while
+/// the database sees one writer.
+async fn settle(
+    state: &AppState,
+    done: Result<Result<Option<Outcome>, Error>, tokio::task::JoinError>,
+) {
+    match done {
+        Ok(Ok(Some(outcome))) => {
+            if let Err(e) = record(state, &outcome).await {
+                tracing::error!(code = %e.code.as_str(), "webhook attempt not recorded");
+            }
+        }
+        Ok(Ok(None)) => {}
+        Ok(Err(e)) => tracing::error!(code = %e.code.as_str(), "webhook delivery failed"),
+        Err(e) => tracing::error!(error = %e, "webhook delivery task ended abnormally"),
+    }
+}
+
 /// One pass: claims up to [`CONCURRENCY`] due deliveries (one per endpoint), sends them at
-/// once, records each. Returns how many were attempted.
+/// once, records each. Returns how many were attempted. (Tests and benchmarks step the worker
+/// with it; the running server uses [`run`], which does not wait for a whole batch.)
 pub async fn run_once(state: &AppState) -> Result<usize, Error> {
     let now = state.clock.now();
     let claimed = state
@@ -259,30 +278,44 @@ pub async fn run_once(state: &AppState) -> Result<usize, Error> {
         tasks.spawn(async move { deliver(&state, d).await });
     }
     while let Some(done) = tasks.join_next().await {
-        match done {
-            Ok(Ok(Some(outcome))) => {
-                if let Err(e) = record(state, &outcome).await {
-                    tracing::error!(code = %e.code.as_str(), "webhook attempt not recorded");
-                }
-            }
-            Ok(Ok(None)) => {}
-            Ok(Err(e)) => tracing::error!(code = %e.code.as_str(), "webhook delivery failed"),
-            Err(e) => tracing::error!(error = %e, "webhook delivery task ended abnormally"),
-        }
+        settle(state, done).await;
     }
     Ok(n)
 }
 
-/// Runs passes until the process stops: straight on while there is work, else once a second.
+/// Sends until the process stops, at most [`CONCURRENCY`] at once. A freed slot is filled
+/// at once with the next due delivery, so one slow receiver holds one slot and never a whole
+/// batch; which endpoint's head goes next is drawn fairly (see the store's claim), so a tenant
+/// with a backlog cannot keep the others waiting.
 pub async fn run(state: AppState) {
+    let mut tasks = tokio::task::JoinSet::new();
     loop {
-        match run_once(&state).await {
-            Ok(0) => tokio::time::sleep(Duration::from_secs(1)).await,
-            Ok(_) => {}
-            Err(e) => {
-                tracing::error!(code = %e.code.as_str(), "webhook delivery pass failed");
-                tokio::time::sleep(Duration::from_secs(1)).await;
+        let free = CONCURRENCY - i64::try_from(tasks.len()).unwrap_or(CONCURRENCY);
+        if free > 0 {
+            let now = state.clock.now();
+            match state
+                .store
+                .claim_webhook_deliveries(now, now + LEASE_SECONDS, free)
+                .await
+            {
+                Ok(claimed) => {
+                    for d in claimed {
+                        let state = state.clone();
+                        tasks.spawn(async move { deliver(&state, d).await });
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "webhook delivery claim failed"),
             }
+        }
+        if tasks.is_empty() {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            continue;
+        }
+        // A send finished (its slot is free), or a second passed (new work may be due).
+        if let Ok(Some(done)) =
+            tokio::time::timeout(Duration::from_secs(1), tasks.join_next()).await
+        {
+            settle(&state, done).await;
         }
     }
 }

@@ -39,7 +39,7 @@ export async function startPortico({ env = {}, dataDir: reuse } = {}) {
   const baseUrl = `http://127.0.0.1:${port}`;
   const dataDir = reuse ?? mkdtempSync(join(tmpdir(), 'portico-e2e-'));
   // The public URL is configured, as in production: other hostnames are then not served.
-  const childEnv = { ...process.env, PORTICO_FETCH_ALLOWLIST: '127.0.0.1,localhost', PORTICO_PUBLIC_URL: baseUrl, ...env };
+  const childEnv = { ...process.env, PORTICO_FETCH_ALLOWLIST: '127.0.0.1,localhost', PORTICO_WEBHOOK_ALLOWLIST: '127.0.0.1,localhost', PORTICO_PUBLIC_URL: baseUrl, ...env };
 
   const child = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--dist', DIST],
     { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
