@@ -126,6 +126,22 @@ async fn append_events_in(
     Ok(())
 }
 
+/// Ends a write that logs `events` when it changed something: if it changed no row, nothing
+/// happened, so nothing is logged and the transaction is dropped (rolled back); otherwise the
+/// events join it and both commit. Returns whether a row changed.
+async fn finish_logged(
+    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    rows_changed: u64,
+    events: &[NewEvent],
+) -> StoreResult<bool> {
+    if rows_changed == 0 {
+        return Ok(false);
+    }
+    append_events_in(&mut tx, events).await.map_err(other)?;
+    tx.commit().await.map_err(other)?;
+    Ok(true)
+}
+
 fn domains_json(d: &[String]) -> String {
     serde_json::to_string(d).unwrap_or_else(|_| "[]".into())
 }
@@ -250,12 +266,9 @@ impl Store for SqliteStore {
             allow_profiles_outside_organization = ?, updated_at = ? WHERE id = ? AND environment_id = ?")
             .bind(&o.name).bind(&o.external_id).bind(domains_json(&o.domains)).bind(o.allow_profiles_outside_organization as i64).bind(o.updated_at).bind(&o.id).bind(&o.environment_id)
             .execute(&mut *tx).await.map_err(other)?;
-        if done.rows_affected() == 0 {
-            // Nothing matched, so nothing happened to log.
-            return Ok(());
-        }
-        append_events_in(&mut tx, events).await.map_err(other)?;
-        tx.commit().await.map_err(other)
+        finish_logged(tx, done.rows_affected(), events)
+            .await
+            .map(|_| ())
     }
 
     async fn organization(
@@ -535,12 +548,9 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(other)?;
-        if done.rows_affected() == 0 {
-            // Nothing matched, so nothing happened to log.
-            return Ok(());
-        }
-        append_events_in(&mut tx, events).await.map_err(other)?;
-        tx.commit().await.map_err(other)
+        finish_logged(tx, done.rows_affected(), events)
+            .await
+            .map(|_| ())
     }
 
     async fn delete_connection(&self, id: &str, events: &[NewEvent]) -> StoreResult<bool> {
@@ -550,12 +560,7 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(other)?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
-        }
-        append_events_in(&mut tx, events).await.map_err(other)?;
-        tx.commit().await.map_err(other)?;
-        Ok(true)
+        finish_logged(tx, done.rows_affected(), events).await
     }
 
     async fn update_draft(&self, id: &str, draft: &str, now: i64) -> StoreResult<()> {
@@ -697,12 +702,7 @@ impl Store for SqliteStore {
         )
         .bind(t.finished_at).bind(&t.outcome).bind(t.idp_initiated as i64).bind(&t.error_code).bind(&t.result).bind(t.config_version).bind(&t.id)
         .execute(&mut *tx).await.map_err(other)?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
-        }
-        append_events_in(&mut tx, events).await.map_err(other)?;
-        tx.commit().await.map_err(other)?;
-        Ok(true)
+        finish_logged(tx, done.rows_affected(), events).await
     }
 
     async fn insert_client_secret(&self, c: &ClientSecretRow) -> StoreResult<()> {
@@ -907,12 +907,9 @@ impl Store for SqliteStore {
         .bind(&d.state).bind(d.fails_at).bind(d.last_checked_at).bind(&d.last_result).bind(d.next_check_at).bind(d.attempts).bind(d.verified_at)
         .bind(&d.verification_method).bind(&d.verified_by).bind(d.record_last_seen_at).bind(&d.warning).bind(&d.id)
         .execute(&mut *tx).await.map_err(other)?;
-        if done.rows_affected() == 0 {
-            // Nothing matched, so nothing happened to log.
-            return Ok(());
-        }
-        append_events_in(&mut tx, events).await.map_err(other)?;
-        tx.commit().await.map_err(other)
+        finish_logged(tx, done.rows_affected(), events)
+            .await
+            .map(|_| ())
     }
 
     async fn delete_domain(&self, id: &str, events: &[NewEvent]) -> StoreResult<bool> {
@@ -922,12 +919,7 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(other)?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
-        }
-        append_events_in(&mut tx, events).await.map_err(other)?;
-        tx.commit().await.map_err(other)?;
-        Ok(true)
+        finish_logged(tx, done.rows_affected(), events).await
     }
 
     async fn claim_due_domains(
@@ -1019,12 +1011,9 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(other)?;
-        if done.rows_affected() == 0 {
-            // Nothing matched, so nothing happened to log.
-            return Ok(());
-        }
-        append_events_in(&mut tx, events).await.map_err(other)?;
-        tx.commit().await.map_err(other)
+        finish_logged(tx, done.rows_affected(), events)
+            .await
+            .map(|_| ())
     }
 
     async fn delete_custom_domain(&self, id: &str) -> StoreResult<bool> {
@@ -1430,12 +1419,7 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(other)?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
-        }
-        append_events_in(&mut tx, events).await.map_err(other)?;
-        tx.commit().await.map_err(other)?;
-        Ok(true)
+        finish_logged(tx, done.rows_affected(), events).await
     }
 
     async fn purge_events(&self, before: i64) -> StoreResult<u64> {
@@ -1533,12 +1517,7 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(other)?;
-        if r.rows_affected() == 0 {
-            return Ok(false);
-        }
-        append_events_in(&mut tx, events).await.map_err(other)?;
-        tx.commit().await.map_err(other)?;
-        Ok(true)
+        finish_logged(tx, r.rows_affected(), events).await
     }
 
     async fn delete_webhook_endpoint(&self, id: &str) -> StoreResult<bool> {
