@@ -193,7 +193,11 @@ async fn set_endpoint(b: &Bench, on: bool) -> Result<(), String> {
         e.enabled = on;
         b.state
             .store
-            .update_webhook_endpoint(&e, &[])
+            .update_webhook_endpoint(
+                &e,
+                portico::server::store::EndpointChange::Settings { reenabled: false },
+                &[],
+            )
             .await
             .map_err(|e| e.to_string())?;
     }

@@ -666,3 +666,52 @@ async fn deliveries_reach_a_private_receiver_only_through_the_webhook_allow_list
     run_once(&app.state).await.unwrap();
     assert_eq!(rx.got().len(), 1, "{:?}", rx.got());
 }
+
+#[tokio::test]
+async fn overlapping_endpoint_changes_keep_each_others_columns() {
+    use portico::server::store::EndpointChange;
+    let app = App::new().await;
+    let (id, _) = endpoint(&app, "https://hooks.vendor.test/in", json!(["*"])).await;
+    let store = &app.state.store;
+    let stale = store.webhook_endpoint(&id).await.unwrap().unwrap();
+    let r = app
+        .vendor(
+            Method::POST,
+            &format!("/api/v1/webhook_endpoints/{id}/rotate_secret"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let rotated = store.webhook_endpoint(&id).await.unwrap().unwrap();
+    assert_ne!(rotated.secret_enc, stale.secret_enc);
+
+    // A settings write that read the endpoint before the rotation (a PATCH at the same moment,
+    // or the CLI in another process) keeps the new secret.
+    let mut edit = stale.clone();
+    edit.description = "changed".into();
+    let settings = EndpointChange::Settings { reenabled: false };
+    assert!(store
+        .update_webhook_endpoint(&edit, settings, &[])
+        .await
+        .unwrap());
+    let now = store.webhook_endpoint(&id).await.unwrap().unwrap();
+    assert_eq!(now.secret_enc, rotated.secret_enc);
+    assert_eq!(now.previous_secret_enc, rotated.previous_secret_enc);
+    assert_eq!(now.description, "changed");
+
+    // The worker's disable, decided on a failing streak the vendor has since cleared (or never
+    // had), changes nothing and logs nothing.
+    let mut disable = now.clone();
+    disable.enabled = false;
+    disable.disabled_reason = Some("kept failing".into());
+    let change = EndpointChange::DisabledForFailing;
+    assert!(!store
+        .update_webhook_endpoint(&disable, change, &[])
+        .await
+        .unwrap());
+    let after = store.webhook_endpoint(&id).await.unwrap().unwrap();
+    assert!(
+        after.enabled && after.disabled_reason.is_none(),
+        "{after:?}"
+    );
+}

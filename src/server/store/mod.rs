@@ -391,11 +391,13 @@ pub trait Store: Send + Sync {
         &self,
         environment_id: &str,
     ) -> StoreResult<Vec<WebhookEndpointRow>>;
-    /// Replaces an endpoint's fields, appending `events` in the same transaction (an endpoint
-    /// disabled for failing logs `webhook_endpoint.disabled`); false if it is gone.
+    /// Writes the columns `change` names from `e`, appending `events` in the same transaction
+    /// (an endpoint disabled for failing logs `webhook_endpoint.disabled`); false if it is gone
+    /// (or, for [`EndpointChange::DisabledForFailing`], no longer enabled and failing).
     async fn update_webhook_endpoint(
         &self,
         e: &WebhookEndpointRow,
+        change: EndpointChange,
         events: &[NewEvent],
     ) -> StoreResult<bool>;
     /// Deletes an endpoint with its deliveries and their attempts; false if none.

@@ -485,6 +485,24 @@ pub struct EventFilter {
     pub limit: i64,
 }
 
+/// Which of an endpoint's columns a write changes. Each action writes only its own, so actions
+/// that overlap (a PATCH, a secret rotation, the worker disabling a failing endpoint, the CLI in
+/// another process) never put back what another one just changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointChange {
+    /// url, events, enabled, description; `reenabled` also clears why it was disabled and its
+    /// failure streak.
+    Settings {
+        /// The write turns a disabled endpoint back on.
+        reenabled: bool,
+    },
+    /// The secret and the previous one with its expiry.
+    Secret,
+    /// Disabled for failing, with the reason: only if it is still enabled and still failing
+    /// (the vendor may have re-enabled it meanwhile).
+    DisabledForFailing,
+}
+
 /// A webhook endpoint of an environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookEndpointRow {

@@ -1495,28 +1495,42 @@ impl Store for SqliteStore {
     async fn update_webhook_endpoint(
         &self,
         e: &WebhookEndpointRow,
+        change: EndpointChange,
         events: &[NewEvent],
     ) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await.map_err(other)?;
-        let r = sqlx::query(
-            "UPDATE webhook_endpoints SET url = ?, events = ?, enabled = ?, description = ?, \
-            secret_enc = ?, previous_secret_enc = ?, previous_secret_expires_at = ?, \
-            disabled_reason = ?, failing_since = ?, updated_at = ? WHERE id = ?",
-        )
-        .bind(&e.url)
-        .bind(&e.events)
-        .bind(e.enabled as i64)
-        .bind(&e.description)
-        .bind(&e.secret_enc)
-        .bind(&e.previous_secret_enc)
-        .bind(e.previous_secret_expires_at)
-        .bind(&e.disabled_reason)
-        .bind(e.failing_since)
-        .bind(e.updated_at)
-        .bind(&e.id)
-        .execute(&mut *tx)
-        .await
-        .map_err(other)?;
+        let q = match change {
+            EndpointChange::Settings { reenabled } => sqlx::query(
+                "UPDATE webhook_endpoints SET url = ?, events = ?, enabled = ?, description = ?, \
+                disabled_reason = CASE WHEN ? THEN NULL ELSE disabled_reason END, \
+                failing_since = CASE WHEN ? THEN NULL ELSE failing_since END, \
+                updated_at = ? WHERE id = ?",
+            )
+            .bind(&e.url)
+            .bind(&e.events)
+            .bind(e.enabled as i64)
+            .bind(&e.description)
+            .bind(reenabled)
+            .bind(reenabled),
+            EndpointChange::Secret => sqlx::query(
+                "UPDATE webhook_endpoints SET secret_enc = ?, previous_secret_enc = ?, \
+                previous_secret_expires_at = ?, updated_at = ? WHERE id = ?",
+            )
+            .bind(&e.secret_enc)
+            .bind(&e.previous_secret_enc)
+            .bind(e.previous_secret_expires_at),
+            EndpointChange::DisabledForFailing => sqlx::query(
+                "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ?, updated_at = ? \
+                WHERE id = ? AND enabled = 1 AND failing_since IS NOT NULL",
+            )
+            .bind(&e.disabled_reason),
+        };
+        let r = q
+            .bind(e.updated_at)
+            .bind(&e.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
         finish_logged(tx, r.rows_affected(), events).await
     }
 

@@ -30,7 +30,7 @@ use crate::api::webhook::{
 };
 use crate::api::ErrorCode;
 use crate::server::error::Error;
-use crate::server::store::{WebhookDeliveryRow, WebhookEndpointRow};
+use crate::server::store::{EndpointChange, WebhookDeliveryRow, WebhookEndpointRow};
 use crate::server::{crypto, AppState};
 
 /// How long the secret before a rotation is still signed with.
@@ -251,15 +251,22 @@ pub async fn update(
     if let Some(d) = &req.description {
         row.description = check_description(d)?;
     }
+    let mut reenabled = false;
     if let Some(enabled) = req.enabled {
         if enabled && !row.enabled {
             row.disabled_reason = None;
             row.failing_since = None;
+            reenabled = true;
         }
         row.enabled = enabled;
     }
     row.updated_at = state.clock.now();
-    if !state.store.update_webhook_endpoint(&row, &[]).await? {
+    let change = EndpointChange::Settings { reenabled };
+    if !state
+        .store
+        .update_webhook_endpoint(&row, change, &[])
+        .await?
+    {
         return Err(Error::new(ErrorCode::WebhookEndpointNotFound));
     }
     Ok(view(&row))
@@ -290,7 +297,11 @@ pub async fn rotate_secret(
     ));
     row.previous_secret_expires_at = Some(now + ROTATION_OVERLAP_SECONDS);
     row.updated_at = now;
-    if !state.store.update_webhook_endpoint(&row, &[]).await? {
+    if !state
+        .store
+        .update_webhook_endpoint(&row, EndpointChange::Secret, &[])
+        .await?
+    {
         return Err(Error::new(ErrorCode::WebhookEndpointNotFound));
     }
     Ok(RotatedWebhookSecret {

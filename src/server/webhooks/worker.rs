@@ -15,7 +15,9 @@
 use crate::api::event::EventType;
 use crate::core::backoff::WEBHOOK_RETRY;
 use crate::server::error::Error;
-use crate::server::store::{WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow};
+use crate::server::store::{
+    EndpointChange, WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow,
+};
 use crate::server::{events, AppState};
 use std::time::{Duration, Instant};
 
@@ -239,7 +241,14 @@ async fn disable_if_failing(
         &super::view(&ep),
         now,
     )?;
-    state.store.update_webhook_endpoint(&ep, &[event]).await?;
+    let changed = state
+        .store
+        .update_webhook_endpoint(&ep, EndpointChange::DisabledForFailing, &[event])
+        .await?;
+    if !changed {
+        // Re-enabled or deleted meanwhile: the vendor's action stands.
+        return Ok(());
+    }
     tracing::warn!(endpoint = %ep.id, url = %ep.url, "webhook endpoint disabled after failing");
     Ok(())
 }
