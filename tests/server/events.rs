@@ -459,21 +459,9 @@ async fn custom_hostnames_log_when_they_go_live_and_when_dns_moves_away() {
 
 #[tokio::test]
 async fn certificates_warn_before_expiry_once_per_threshold_and_rotation_is_logged() {
-    use crate::refresh::live_metadata;
-    let (first, _) = idp_metadata("https://idp.example.com", "https://idp.example.com/sso");
-    let (url, doc) = live_metadata(first).await;
+    use crate::refresh::metadata_url_connection;
     let app = App::new().await;
-    let org = app.org("Acme").await;
-    let admin = app.admin(&org, "sso").await;
-    let conn = admin.connection("okta-saml").await;
-    let r = admin
-        .call(
-            Method::PUT,
-            &format!("/portal/api/connections/{conn}/saml"),
-            Some(json!({ "method": "metadata_url", "metadata_url": url })),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    let (org, conn, doc, _) = metadata_url_connection(&app).await;
     let row = app.state.store.connection(&conn).await.unwrap().unwrap();
     let saml: portico::server::connections::StoredSaml =
         serde_json::from_str(row.config.as_deref().unwrap()).unwrap();

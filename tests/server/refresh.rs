@@ -28,11 +28,14 @@ pub(super) async fn live_metadata(initial: String) -> (String, Arc<Mutex<(u16, S
     (url, doc)
 }
 
-#[tokio::test]
-async fn rotated_certificates_are_picked_up_and_failures_keep_the_last_good_configuration() {
+/// An organization's SAML connection set up by an admin from a metadata URL served here: the
+/// organization's and the connection's ids, the handle that changes what the URL serves, and
+/// the set-up's answer.
+pub(super) async fn metadata_url_connection(
+    app: &App,
+) -> (String, String, Arc<Mutex<(u16, String)>>, Resp) {
     let (first, _) = idp_metadata("https://idp.example.com", "https://idp.example.com/sso");
     let (url, doc) = live_metadata(first).await;
-    let app = App::new().await;
     let org = app.org("Acme").await;
     let admin = app.admin(&org, "sso").await;
     let conn = admin.connection("okta-saml").await;
@@ -44,6 +47,13 @@ async fn rotated_certificates_are_picked_up_and_failures_keep_the_last_good_conf
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
+    (org, conn, doc, r)
+}
+
+#[tokio::test]
+async fn rotated_certificates_are_picked_up_and_failures_keep_the_last_good_configuration() {
+    let app = App::new().await;
+    let (_, conn, doc, r) = metadata_url_connection(&app).await;
     let first_fp = r.body["saml"]["certificates"][0]["sha256_fingerprint"]
         .as_str()
         .unwrap()
