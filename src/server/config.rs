@@ -83,6 +83,14 @@ pub struct ConfigArgs {
     /// Most IdP answers one connection may receive per minute (default 600; 0 turns it off).
     #[arg(long, env = "PORTICO_SIGNIN_RATE_PER_CONNECTION", global = true)]
     pub signin_rate_per_connection: Option<String>,
+    /// Most failed sign-ins of one connection logged as `sign_in.failed` events per minute
+    /// (default 60; the rest are in its sign-in log only; 0 logs them all).
+    #[arg(
+        long,
+        env = "PORTICO_SIGNIN_FAILURE_EVENTS_PER_CONNECTION",
+        global = true
+    )]
+    pub signin_failure_events_per_connection: Option<String>,
     /// Days test sign-ins and the sign-in log are kept (default 90).
     #[arg(long, env = "PORTICO_HISTORY_DAYS", global = true)]
     pub history_days: Option<String>,
@@ -140,6 +148,8 @@ pub struct Settings {
     pub signin_rate_per_address: u32,
     /// IdP answers per minute to one connection (0: no limit).
     pub signin_rate_per_connection: u32,
+    /// `sign_in.failed` events per minute and connection (0: no limit).
+    pub signin_failure_events_per_connection: u32,
     /// How long test sign-ins and the sign-in log are kept.
     pub history_seconds: i64,
     /// How long events are kept in the event log.
@@ -205,6 +215,7 @@ impl Settings {
             trusted_proxies: Vec::new(),
             signin_rate_per_address: 120,
             signin_rate_per_connection: 600,
+            signin_failure_events_per_connection: 60,
             history_seconds: 90 * 86_400,
             event_retention_seconds: 30 * 86_400,
             webhook_disable_after_seconds: 5 * 86_400,
@@ -387,6 +398,7 @@ impl ConfigArgs {
             },
             signin_rate_per_address: limit(self.signin_rate_per_address.as_deref(), 120, "PORTICO_SIGNIN_RATE_PER_ADDRESS")?,
             signin_rate_per_connection: limit(self.signin_rate_per_connection.as_deref(), 600, "PORTICO_SIGNIN_RATE_PER_CONNECTION")?,
+            signin_failure_events_per_connection: limit(self.signin_failure_events_per_connection.as_deref(), 60, "PORTICO_SIGNIN_FAILURE_EVENTS_PER_CONNECTION")?,
             history_seconds: positive(self.history_days.as_deref(), 90, "PORTICO_HISTORY_DAYS", "days")?.saturating_mul(86_400),
             event_retention_seconds: positive(self.event_retention_days.as_deref(), 30, "PORTICO_EVENT_RETENTION_DAYS", "days")?.saturating_mul(86_400),
             webhook_disable_after_seconds: positive(self.webhook_disable_after_days.as_deref(), 5, "PORTICO_WEBHOOK_DISABLE_AFTER_DAYS", "days")?.saturating_mul(86_400),
@@ -426,6 +438,7 @@ mod tests {
             dns_qps: None,
             signin_rate_per_address: None,
             signin_rate_per_connection: None,
+            signin_failure_events_per_connection: None,
             history_days: None,
             event_retention_days: None,
             webhook_disable_after_days: None,

@@ -21,6 +21,8 @@ pub struct Error {
     pub fields: BTreeMap<String, String>,
     /// Structured data for the caller (the response body's `details`).
     pub details: Option<serde_json::Value>,
+    /// Seconds the caller should wait before trying again (a `429`'s `Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl Error {
@@ -31,6 +33,7 @@ impl Error {
             message: None,
             fields: BTreeMap::new(),
             details: None,
+            retry_after: None,
         }
     }
 
@@ -50,6 +53,15 @@ impl Error {
     pub fn details(mut self, details: serde_json::Value) -> Self {
         self.details = Some(details);
         self
+    }
+
+    /// `rate_limited`, to be tried again in `seconds` (sent as `Retry-After` and in `details`).
+    pub fn rate_limited(seconds: u64, message: impl Into<String>) -> Self {
+        let mut e = Error::new(ErrorCode::RateLimited)
+            .message(message)
+            .details(serde_json::json!({ "retry_after_seconds": seconds }));
+        e.retry_after = Some(seconds);
+        e
     }
 
     /// A validation failure on one field.

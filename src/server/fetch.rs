@@ -83,6 +83,36 @@ impl Fetcher {
         respond(resp, &host).await
     }
 
+    /// POSTs a webhook delivery under the same guard and returns the receiver's status code.
+    /// The answer's body is never read (a receiver's 2xx is a delivery, however long its
+    /// body), and a failure is told without what the guard learned on the way (the address a
+    /// name resolved to, a refused private address): the vendor who reads it holds an API key,
+    /// not a view into the operator's network.
+    pub async fn deliver(&self, req: http::Request<Vec<u8>>) -> Result<u16, DeliveryFailure> {
+        let (url, _host, client) = self
+            .prepare(&req.uri().to_string())
+            .await
+            .map_err(|_| DeliveryFailure::Unreachable)?;
+        let (parts, body) = req.into_parts();
+        let resp = client
+            .request(parts.method, url)
+            .headers(parts.headers)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| {
+                if e.is_timeout() {
+                    DeliveryFailure::Timeout(self.timeout.as_secs())
+                } else {
+                    DeliveryFailure::Unreachable
+                }
+            })?;
+        if resp.status().is_redirection() {
+            return Err(DeliveryFailure::Redirect(resp.status().as_u16()));
+        }
+        Ok(resp.status().as_u16())
+    }
+
     /// GETs a URL with `Authorization: Bearer <token>` (an OIDC userinfo endpoint) and returns
     /// the answer whatever its status; redirects are refused.
     pub async fn get_bearer(
@@ -231,6 +261,37 @@ async fn read_capped(mut resp: reqwest::Response, host: &str) -> Result<Vec<u8>,
         }
     }
     Ok(body)
+}
+
+/// Why a webhook delivery got no answer, in words that name nothing about the network on the
+/// way (see [`Fetcher::deliver`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryFailure {
+    /// The name did not resolve, resolved only to addresses Portico does not send to, or the
+    /// connection failed.
+    Unreachable,
+    /// No answer within this many seconds.
+    Timeout(u64),
+    /// The receiver answered with a redirect, which is never followed.
+    Redirect(u16),
+}
+
+impl std::fmt::Display for DeliveryFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DeliveryFailure::Unreachable => f.write_str(
+                "The receiver could not be reached: its host name does not resolve to a public \
+                 address, or the connection was refused.",
+            ),
+            DeliveryFailure::Timeout(s) => {
+                write!(f, "The receiver did not answer within {s} seconds.")
+            }
+            DeliveryFailure::Redirect(code) => write!(
+                f,
+                "The receiver answered HTTP {code} (a redirect, never followed); use the final URL."
+            ),
+        }
+    }
 }
 
 impl std::fmt::Display for FetchError {

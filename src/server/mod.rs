@@ -98,4 +98,7 @@ pub struct AppState {
     pub saml_gate: Arc<saml::response::VerifyGate>,
     /// How many IdP answers (ACS posts, OIDC callbacks) each address and connection may send.
     pub answer_limits: Arc<signin::AnswerLimits>,
+    /// How many test messages each webhook endpoint may be sent per minute
+    /// ([`webhooks::TestLimit`]).
+    pub webhook_tests: Arc<webhooks::TestLimit>,
 }

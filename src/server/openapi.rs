@@ -323,7 +323,7 @@ pub fn operations() -> Vec<Op> {
         op("patch", "/api/v1/webhook_endpoints/{id}", "Change a webhook endpoint (url, events, enabled, description)", W, 200).json(s::<wh::UpdateWebhookEndpoint>).returns(s::<wh::WebhookEndpoint>).errors(&[E::WebhookEndpointNotFound]),
         op("delete", "/api/v1/webhook_endpoints/{id}", "Delete a webhook endpoint and its deliveries", W, 204).errors(&[E::WebhookEndpointNotFound]),
         op("post", "/api/v1/webhook_endpoints/{id}/rotate_secret", "Give an endpoint a new secret (the old one stays valid 24 hours)", W, 200).returns(s::<wh::RotatedWebhookSecret>).errors(&[E::WebhookEndpointNotFound]),
-        op("post", "/api/v1/webhook_endpoints/{id}/test", "Send a signed `webhook.test` message now and see the answer", W, 200).returns(s::<wh::WebhookTestResult>).errors(&[E::WebhookEndpointNotFound]),
+        op("post", "/api/v1/webhook_endpoints/{id}/test", "Send a signed `webhook.test` message now and see the answer", W, 200).returns(s::<wh::WebhookTestResult>).errors(&[E::WebhookEndpointNotFound, E::RateLimited]),
         op("get", "/api/v1/webhook_endpoints/{id}/deliveries", "An endpoint's deliveries with every attempt, newest first", W, 200)
             .query(const { &[qp("before", false, &[], "A delivery id: only older ones"), qp("limit", false, &[], "1 to 100 (default 50)")] })
             .returns(s::<wh::WebhookDeliveryList>).errors(&[E::WebhookEndpointNotFound]),

@@ -951,3 +951,58 @@ async fn events_leave_out_the_admins_unsaved_form_input() {
     assert_eq!(data["draft"], json!({}));
     assert!(deleted.data.len() < 20_000, "{} bytes", deleted.data.len());
 }
+
+#[tokio::test]
+async fn failed_sign_ins_past_the_minute_s_cap_stay_out_of_the_event_log() {
+    use crate::login_flow::{authorize, live, sign_in, CALLBACK};
+    use crate::signin_flow::new_idp;
+    let app = App::with(|s| s.signin_failure_events_per_connection = 2).await;
+    let idp = new_idp();
+    let (org, conn, client, _) = live(&app, &idp).await;
+    let attempt = |n: usize, email: &'static str| {
+        let (app, idp, conn, client, org) = (&app, &idp, &conn, &client, &org);
+        async move {
+            let started = authorize(
+                app,
+                &[
+                    ("client_id", client),
+                    ("redirect_uri", CALLBACK),
+                    ("organization", org),
+                ],
+            )
+            .await;
+            sign_in(app, idp, conn, &started, email, &format!("_a{n}")).await;
+        }
+    };
+    // Three refusals in one minute (outside the organization's domains), then a success.
+    for n in 0..3 {
+        attempt(n, "eve@elsewhere.test").await;
+    }
+    attempt(3, "ada@example.com").await;
+    assert_eq!(of_type(&app, "sign_in.failed").await.len(), 2);
+    assert_eq!(
+        of_type(&app, "sign_in.succeeded").await.len(),
+        1,
+        "successes are never capped"
+    );
+    // All three failures are in the connection's sign-in log.
+    let log = app
+        .vendor(
+            Method::GET,
+            &format!("/api/v1/connections/{conn}/sign_ins"),
+            None,
+        )
+        .await;
+    assert_eq!(log.status, 200, "{}", log.text);
+    let failed = log.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["outcome"] == "failure")
+        .count();
+    assert_eq!(failed, 3, "{}", log.text);
+    // The next minute has its own allowance.
+    app.advance(60);
+    attempt(4, "eve@elsewhere.test").await;
+    assert_eq!(of_type(&app, "sign_in.failed").await.len(), 3);
+}

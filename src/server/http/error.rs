@@ -25,7 +25,12 @@ impl IntoResponse for ApiError {
         detail.request_id = super::request_id::current();
         let status =
             StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, axum::Json(ApiErrorBody { error: detail })).into_response()
+        let mut resp = (status, axum::Json(ApiErrorBody { error: detail })).into_response();
+        if let Some(wait) = self.retry_after {
+            resp.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, wait.into());
+        }
+        resp
     }
 }
 

@@ -6,6 +6,8 @@
 pub struct AnswerLimits {
     per_address: std::sync::Mutex<crate::core::rate::FixedWindow>,
     per_connection: std::sync::Mutex<crate::core::rate::FixedWindow>,
+    /// `sign_in.failed` events per connection (see [`AnswerLimits::log_failure`]).
+    failure_events: std::sync::Mutex<crate::core::rate::FixedWindow>,
 }
 
 /// Addresses and connections remembered by [`AnswerLimits`] (a bounded table each).
@@ -23,6 +25,11 @@ impl AnswerLimits {
             )),
             per_connection: std::sync::Mutex::new(FixedWindow::new(
                 settings.signin_rate_per_connection,
+                60,
+                ANSWER_LIMIT_KEYS,
+            )),
+            failure_events: std::sync::Mutex::new(FixedWindow::new(
+                settings.signin_failure_events_per_connection,
                 60,
                 ANSWER_LIMIT_KEYS,
             )),
@@ -51,5 +58,16 @@ impl AnswerLimits {
     /// connection's budget for the sign-ins it started.
     pub fn admit_unsolicited(&self, connection_id: &str, now: i64) -> Result<(), u64> {
         Self::lock(&self.per_connection).hit(connection_id, now)
+    }
+
+    /// Whether a failed sign-in of this connection is logged as a `sign_in.failed` event.
+    /// Anyone who reaches the public endpoints can make sign-ins fail; past the per-minute
+    /// limit (`PORTICO_SIGNIN_FAILURE_EVENTS_PER_CONNECTION`) a failure is still in the
+    /// connection's sign-in log but is no event, so a flood cannot fill the event log and every
+    /// webhook endpoint's queue.
+    pub fn log_failure(&self, connection_id: &str, now: i64) -> bool {
+        Self::lock(&self.failure_events)
+            .hit(connection_id, now)
+            .is_ok()
     }
 }

@@ -152,8 +152,13 @@ pub(super) async fn finish(
     attempt.finished_at = Some(now);
     attempt.result = Some(serde_json::to_string(&stored).map_err(Error::internal)?);
     attempt.config_version = Some(row.config_version);
-    let logged = sign_in_event(state, row, &attempt, now).await?;
-    if !state.store.finish_sign_in(&attempt, &[logged]).await? {
+    let logged = if attempt.outcome == "success" || state.answer_limits.log_failure(&row.id, now) {
+        vec![sign_in_event(state, row, &attempt, now).await?]
+    } else {
+        tracing::warn!(connection = %row.id, "failed sign-in not logged as an event: over the minute's cap");
+        Vec::new()
+    };
+    if !state.store.finish_sign_in(&attempt, &logged).await? {
         // Answered already (a replayed callback): the app gets no second code.
         return Ok(go_live::error_redirect(
             &login,

@@ -1545,6 +1545,20 @@ impl Store for SqliteStore {
         lease_until: i64,
         limit: i64,
     ) -> StoreResult<Vec<WebhookDeliveryRow>> {
+        // The worker asks every second: a read first, so a quiet server (no endpoint, or
+        // nothing due) never takes SQLite's one write lock for a claim that finds nothing.
+        let due: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM webhook_endpoints w JOIN webhook_deliveries d ON d.seq = \
+            (SELECT MIN(o.seq) FROM webhook_deliveries o WHERE o.endpoint_id = w.id \
+            AND o.status IN ('pending', 'failed')) WHERE w.enabled = 1 AND d.next_attempt_at <= ?)",
+        )
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(other)?;
+        if !due {
+            return Ok(Vec::new());
+        }
         sqlx::query(
             // Endpoints are few (capped per environment): for each enabled one, its head (the
             // oldest open delivery, from the partial index), taken if due. Among the due heads

@@ -456,6 +456,24 @@ pub async fn retry(
     delivery_view(state, &d).await
 }
 
+/// Test messages per endpoint and minute: enough to fix a receiver by trial, too few to turn
+/// Portico into a request generator aimed at someone else's server.
+pub const TESTS_PER_MINUTE: u32 = 10;
+
+/// Counts test messages per endpoint (a bounded table: endpoints are capped per environment,
+/// but ids come from requests).
+pub struct TestLimit(std::sync::Mutex<crate::core::rate::FixedWindow>);
+
+impl Default for TestLimit {
+    fn default() -> Self {
+        TestLimit(std::sync::Mutex::new(crate::core::rate::FixedWindow::new(
+            TESTS_PER_MINUTE,
+            60,
+            10_000,
+        )))
+    }
+}
+
 /// Sends a test message now and says what the receiver answered. The body has the shape of
 /// an event with `"type": "webhook.test"` (not an event type of the log: nothing happened),
 /// signed like every delivery; it is not stored and not retried.
@@ -466,6 +484,21 @@ pub async fn test(
 ) -> Result<WebhookTestResult, Error> {
     let ep = endpoint(state, environment_id, id).await?;
     let now = state.clock.now();
+    let admitted = state
+        .webhook_tests
+        .0
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .hit(&ep.id, now);
+    if let Err(wait) = admitted {
+        return Err(Error::rate_limited(
+            wait,
+            format!(
+                "This endpoint was sent {TESTS_PER_MINUTE} test messages in the last minute; try \
+                 again in {wait} seconds."
+            ),
+        ));
+    }
     let environment = state
         .store
         .list_environments()

@@ -28,9 +28,6 @@ pub const CONCURRENCY: i64 = 8;
 /// send can take (the fetcher's 10 s timeout).
 pub const LEASE_SECONDS: i64 = 60;
 
-/// Longest error text kept per attempt.
-const ERROR_MAX_CHARS: usize = 300;
-
 /// What one POST got.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sent {
@@ -94,11 +91,11 @@ pub async fn post(
         }
     };
     let started = Instant::now();
-    let answer = state.webhook_fetcher.send(req).await;
+    let answer = state.webhook_fetcher.deliver(req).await;
     let latency_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
     Ok(match answer {
-        Ok(resp) => {
-            let code = i64::from(resp.status().as_u16());
+        Ok(code) => {
+            let code = i64::from(code);
             Sent {
                 status_code: Some(code),
                 latency_ms,
@@ -109,7 +106,7 @@ pub async fn post(
         Err(e) => Sent {
             status_code: None,
             latency_ms,
-            error: Some(e.0.chars().take(ERROR_MAX_CHARS).collect()),
+            error: Some(e.to_string()),
         },
     })
 }
@@ -125,26 +122,37 @@ struct Outcome {
 /// One delivery: its event as `GET /api/v1/events` shows it, sent; the outcome is recorded by
 /// the pass (one writer, so concurrent sends never contend for SQLite's write lock). `None`
 /// if the endpoint is gone.
+///
+/// A delivery that could not even be prepared (its secret does not open, the event does not
+/// read) is recorded as a failed attempt and retried on the schedule like any other, so it
+/// shows in its attempts and can end `dead`, instead of coming back silently with every lease.
 async fn deliver(state: &AppState, mut d: WebhookDeliveryRow) -> Result<Option<Outcome>, Error> {
     let Some(ep) = state.store.webhook_endpoint(&d.endpoint_id).await? else {
         return Ok(None);
     };
-    let event = match state.store.event_by_seq(d.event_seq).await? {
-        Some(row) => Some(events::view(&row)?),
-        None => None,
-    };
-    let sent = match &event {
-        Some(e) => {
-            let body = serde_json::to_vec(e).map_err(Error::internal)?;
-            post(state, &ep, &d.event_id, &body).await?
-        }
+    let mut purged = false;
+    let sent = match body_of(state, &d).await {
+        Ok(Some(body)) => post(state, &ep, &d.event_id, &body).await,
         // Purged past its retention before it could go: nothing left to send.
-        None => Sent {
-            status_code: None,
-            latency_ms: 0,
-            error: Some("The event is no longer in the log (past its retention).".into()),
-        },
+        Ok(None) => {
+            purged = true;
+            Ok(Sent {
+                status_code: None,
+                latency_ms: 0,
+                error: Some("The event is no longer in the log (past its retention).".into()),
+            })
+        }
+        Err(e) => Err(e),
     };
+    let sent = sent.unwrap_or_else(|e| Sent {
+        status_code: None,
+        latency_ms: 0,
+        error: Some(format!(
+            "Portico could not prepare this delivery ({}; the server's log has the cause). It is \
+             retried like a failed one.",
+            e.code.as_str()
+        )),
+    });
     let now = state.clock.now();
     let ok = sent.succeeded();
     d.attempts += 1;
@@ -157,13 +165,14 @@ async fn deliver(state: &AppState, mut d: WebhookDeliveryRow) -> Result<Option<O
         d.delivered_at = Some(now);
     } else {
         d.failures += 1;
-        let wait = match event {
-            Some(_) => next_wait(
+        let wait = if purged {
+            None
+        } else {
+            next_wait(
                 d.failures,
                 rand::random::<f64>(),
                 state.settings.webhook_retry_scale,
-            ),
-            None => None,
+            )
         };
         match wait {
             Some(w) => {
@@ -188,6 +197,17 @@ async fn deliver(state: &AppState, mut d: WebhookDeliveryRow) -> Result<Option<O
         attempt,
         delivered: ok,
     }))
+}
+
+/// The body to send: the delivery's event as the log shows it, or `None` once it is purged.
+async fn body_of(state: &AppState, d: &WebhookDeliveryRow) -> Result<Option<Vec<u8>>, Error> {
+    let Some(row) = state.store.event_by_seq(d.event_seq).await? else {
+        return Ok(None);
+    };
+    let event = events::view(&row)?;
+    serde_json::to_vec(&event)
+        .map(Some)
+        .map_err(Error::internal)
 }
 
 /// Stores an attempt, and disables its endpoint if it has failed for too long.
