@@ -2,8 +2,11 @@
 //!
 //! Rows are plain structs; the store never interprets JSON columns.
 
+mod directories;
 mod rows;
 mod sqlite;
+
+pub use directories::*;
 
 pub use rows::*;
 
@@ -56,7 +59,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything the server stores. Scoping (environment, organization) is part of each call.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: DirectoryStore + Send + Sync {
     /// Creates an environment; `Conflict` if the name is taken.
     async fn create_environment(&self, env: &Environment) -> StoreResult<()>;
     /// Finds an environment by name.

@@ -10,6 +10,7 @@ use std::str::FromStr;
 
 mod decode;
 use decode::*;
+mod directories;
 
 /// SQLite-backed [`Store`].
 #[derive(Clone)]
