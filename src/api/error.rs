@@ -113,6 +113,14 @@ error_codes! {
         exists in this environment.";
     WebhookDeliveryNotFound = "webhook_delivery_not_found", 404, "No delivery with that id exists \
         for this webhook endpoint.";
+    DirectoryNotFound = "directory_not_found", 404, "No directory with that id exists in this \
+        environment.";
+    DirectoryTokenNotFound = "directory_token_not_found", 404, "No token with that id exists for \
+        this directory.";
+    DirectoryUserNotFound = "directory_user_not_found", 404, "No directory user with that id \
+        exists in this environment.";
+    DirectoryGroupNotFound = "directory_group_not_found", 404, "No directory group with that id \
+        exists in this environment.";
     InvalidState = "invalid_state", 409, "That change is not possible in the connection's current state.";
     RateLimited = "rate_limited", 429, "Too many requests; wait a moment and try again.";
     Internal = "internal_error", 500, "Something went wrong on our side. Try again; if it keeps \

@@ -81,6 +81,31 @@ event_types! {
     CustomDomainFailed = "custom_domain.failed",
     /// Portico disabled a webhook endpoint that kept failing; `data` is the endpoint.
     WebhookEndpointDisabled = "webhook_endpoint.disabled",
+    /// A directory's identity provider made its first successful SCIM request; `data` is the
+    /// directory.
+    DsyncActivated = "dsync.activated",
+    /// A directory was deleted with its users and groups; `data` is the directory as it was.
+    DsyncDeleted = "dsync.deleted",
+    /// The identity provider created a user; `data` is the directory user.
+    DsyncUserCreated = "dsync.user.created",
+    /// A user's attributes changed (including `active: false`, then `state` is `inactive`);
+    /// `data` is the directory user after the change.
+    DsyncUserUpdated = "dsync.user.updated",
+    /// The identity provider deleted a user; it is kept, inactive; `data` is the directory user.
+    DsyncUserDeleted = "dsync.user.deleted",
+    /// The identity provider created a group; `data` is the directory group.
+    DsyncGroupCreated = "dsync.group.created",
+    /// A group's name or id changed; `data` is the directory group.
+    DsyncGroupUpdated = "dsync.group.updated",
+    /// The identity provider deleted a group; `data` is the group as it was.
+    DsyncGroupDeleted = "dsync.group.deleted",
+    /// A user joined a group; `data` is `{directory_id, user, group}`.
+    DsyncGroupUserAdded = "dsync.group.user_added",
+    /// A user left a group; `data` is `{directory_id, user, group}`.
+    DsyncGroupUserRemoved = "dsync.group.user_removed",
+    /// A user's role changed (a group change, or the admin's mapping); `data` is the directory
+    /// user with its new `role` and `previous_role`.
+    DsyncRoleChanged = "dsync.role_changed",
 }
 
 impl std::fmt::Display for EventType {

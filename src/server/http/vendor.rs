@@ -49,6 +49,7 @@ impl FromRequestParts<AppState> for VendorEnv {
     }
 }
 
+mod directories;
 mod events;
 mod go_live;
 mod hosting;
@@ -160,6 +161,31 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/embedding",
             get(hosting::get_embedding).put(hosting::put_embedding),
+        )
+        .route(
+            "/organizations/{id}/directories",
+            axum::routing::post(directories::create_directory),
+        )
+        .route("/directories", get(directories::list_directories))
+        .route(
+            "/directories/{id}",
+            get(directories::get_directory).delete(directories::delete_directory),
+        )
+        .route(
+            "/directories/{id}/tokens",
+            get(directories::list_tokens).post(directories::create_token),
+        )
+        .route(
+            "/directories/{id}/tokens/{token_id}",
+            axum::routing::delete(directories::revoke_token),
+        )
+        .route("/directories/{id}/users", get(directories::list_users))
+        .route("/directory_users/{id}", get(directories::get_user))
+        .route("/directories/{id}/groups", get(directories::list_groups))
+        .route("/directory_groups/{id}", get(directories::get_group))
+        .route(
+            "/roles",
+            get(directories::get_roles).put(directories::put_roles),
         )
 }
 

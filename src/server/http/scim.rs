@@ -1,0 +1,318 @@
+//! The SCIM 2.0 edge (RFC 7644): `/scim/v2/<directory id>/…`, where a directory's identity
+//! provider creates, changes and removes users and groups. The protocol logic is in
+//! [`crate::server::directories::scim`]; this file authenticates, bounds and limits requests,
+//! turns outcomes into `application/scim+json` answers (errors in RFC 7644's shape, `status` a
+//! string), and writes each request to the directory's sync log.
+//!
+//! Bounds before anything is parsed: the body ([`SCIM_BODY_LIMIT`]), the bearer token's
+//! length, and two per-minute limits: failed authentications per client address (so guessing
+//! costs nothing but the guesser's time), and requests per directory once authenticated (an
+//! IdP's first full sync of thousands of users fits; a runaway client gets `429` with
+//! `Retry-After`).
+
+use crate::api::scim::ScimType;
+use crate::core::scim::ScimError;
+use crate::server::directories::scim::{self as service, Done, ListQuery, Scim};
+use crate::server::http::site::client_address;
+use crate::server::site::Site;
+use crate::server::AppState;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+/// Largest SCIM request body: a group sent whole with tens of thousands of members fits.
+pub const SCIM_BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+const SCIM_JSON: &str = "application/scim+json";
+
+/// The SCIM routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/scim/v2/{dir}/ServiceProviderConfig", get(discovery))
+        .route("/scim/v2/{dir}/ResourceTypes", get(discovery))
+        .route("/scim/v2/{dir}/ResourceTypes/{name}", get(discovery_one))
+        .route("/scim/v2/{dir}/Schemas", get(discovery))
+        .route("/scim/v2/{dir}/Schemas/{name}", get(discovery_one))
+        .route("/scim/v2/{dir}/Users", get(list).post(create))
+        .route(
+            "/scim/v2/{dir}/Users/{id}",
+            get(one).put(replace).patch(patch).delete(remove),
+        )
+        .route("/scim/v2/{dir}/Groups", get(list).post(create))
+        .route(
+            "/scim/v2/{dir}/Groups/{id}",
+            get(one).put(replace).patch(patch).delete(remove),
+        )
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(SCIM_BODY_LIMIT))
+}
+
+/// An answer in SCIM's media type.
+fn scim_response(status: StatusCode, body: &serde_json::Value) -> Response {
+    let mut resp = (status, serde_json::to_vec(body).unwrap_or_default()).into_response();
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(SCIM_JSON));
+    resp
+}
+
+fn error_response(e: &ScimError, retry_after: Option<u64>) -> Response {
+    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_value(e.body()).unwrap_or_default();
+    let mut resp = scim_response(status, &body);
+    if status == StatusCode::UNAUTHORIZED {
+        resp.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"scim\""),
+        );
+    }
+    if let Some(wait) = retry_after {
+        resp.headers_mut().insert(header::RETRY_AFTER, wait.into());
+    }
+    resp
+}
+
+async fn not_found() -> Response {
+    error_response(
+        &ScimError {
+            status: 404,
+            scim_type: None,
+            detail: "There is no SCIM endpoint at this address. The base URL ends with the \
+                     directory id; resources are under /Users and /Groups."
+                .into(),
+        },
+        None,
+    )
+}
+
+/// The resource type of a path: `Users`, `Groups`, or a discovery document.
+fn resource_type(path: &str) -> &'static str {
+    let after = path.splitn(5, '/').nth(4).unwrap_or("");
+    match after.split('/').next().unwrap_or("") {
+        "Users" => "Users",
+        "Groups" => "Groups",
+        "ServiceProviderConfig" => "ServiceProviderConfig",
+        "ResourceTypes" => "ResourceTypes",
+        "Schemas" => "Schemas",
+        _ => "",
+    }
+}
+
+/// Authenticates a request and checks the limits; the request's work runs in `then`, and its
+/// outcome is answered and logged.
+async fn serve<F, Fut>(
+    s: &AppState,
+    site: &Site,
+    dir: &str,
+    req_method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+    then: F,
+) -> Response
+where
+    F: FnOnce(Scim) -> Fut,
+    Fut: std::future::Future<Output = Result<Done, (ScimError, String)>>,
+{
+    let now = s.clock.now();
+    let address = client_address(&s.settings, headers, peer.map(|p| p.ip()));
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .unwrap_or("");
+    let scim = match service::authorize(s, site, dir, bearer, address, now).await {
+        Ok(scim) => scim,
+        Err(service::Denied::Error(e)) => return error_response(&e, None),
+        Err(service::Denied::Wait(e, wait)) => return error_response(&e, Some(wait)),
+    };
+    let kind = resource_type(path);
+    let outcome = then(scim.clone()).await;
+    let (resp, logged) = match outcome {
+        Ok(done) => {
+            let status = StatusCode::from_u16(done.status).unwrap_or(StatusCode::OK);
+            let mut resp = match &done.body {
+                Some(body) => scim_response(status, body),
+                None => status.into_response(),
+            };
+            if let Some(loc) = done.location.as_deref().and_then(|l| HeaderValue::from_str(l).ok()) {
+                resp.headers_mut().insert(header::LOCATION, loc);
+            }
+            (resp, Ok(done))
+        }
+        Err((e, summary)) => (error_response(&e, None), Err((e, summary))),
+    };
+    scim.log(req_method.as_str(), kind, logged).await;
+    resp
+}
+
+fn peer_of(req: &Request) -> Option<SocketAddr> {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0)
+}
+
+/// Reads a JSON body; `Err` names what is wrong (RFC 7644 `invalidSyntax`).
+fn json_body(bytes: &Bytes) -> Result<serde_json::Value, ScimError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        ScimError::bad_request(
+            ScimType::InvalidSyntax,
+            format!("The request body is not valid JSON: {e}."),
+        )
+    })
+}
+
+/// Reads a request's body within the limit.
+async fn body_of(req: Request) -> Result<Bytes, ScimError> {
+    axum::body::to_bytes(req.into_body(), SCIM_BODY_LIMIT)
+        .await
+        .map_err(|_| ScimError {
+            status: 413,
+            scim_type: None,
+            detail: format!(
+                "The request body is larger than {} MiB.",
+                SCIM_BODY_LIMIT / 1024 / 1024
+            ),
+        })
+}
+
+async fn discovery(
+    State(s): State<AppState>,
+    site: Site,
+    Path(dir): Path<String>,
+    req: Request,
+) -> Response {
+    let (method, path, headers, peer) = parts(&req);
+    serve(&s, &site, &dir, &method, &path, &headers, peer, |scim| async move {
+        scim.discovery(resource_type(&path), None)
+            .map_err(|e| (e, "read the service's configuration".to_owned()))
+    })
+    .await
+}
+
+async fn discovery_one(
+    State(s): State<AppState>,
+    site: Site,
+    Path((dir, name)): Path<(String, String)>,
+    req: Request,
+) -> Response {
+    let (method, path, headers, peer) = parts(&req);
+    serve(&s, &site, &dir, &method, &path, &headers, peer, |scim| async move {
+        scim.discovery(resource_type(&path), Some(&name))
+            .map_err(|e| (e, "read the service's configuration".to_owned()))
+    })
+    .await
+}
+
+fn parts(req: &Request) -> (Method, String, HeaderMap, Option<SocketAddr>) {
+    (
+        req.method().clone(),
+        req.uri().path().to_owned(),
+        req.headers().clone(),
+        peer_of(req),
+    )
+}
+
+async fn list(
+    State(s): State<AppState>,
+    site: Site,
+    Path(dir): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    req: Request,
+) -> Response {
+    let (method, path, headers, peer) = parts(&req);
+    serve(&s, &site, &dir, &method, &path, &headers, peer, |scim| async move {
+        let kind = resource_type(&path);
+        let query = ListQuery::from_params(&q).map_err(|e| (e, format!("list {kind}")))?;
+        scim.list(kind, &query).await
+    })
+    .await
+}
+
+async fn one(
+    State(s): State<AppState>,
+    site: Site,
+    Path((dir, id)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+    req: Request,
+) -> Response {
+    let (method, path, headers, peer) = parts(&req);
+    serve(&s, &site, &dir, &method, &path, &headers, peer, |scim| async move {
+        let kind = resource_type(&path);
+        let query = ListQuery::from_params(&q).map_err(|e| (e, format!("read {kind}")))?;
+        scim.get(kind, &id, &query).await
+    })
+    .await
+}
+
+async fn create(
+    State(s): State<AppState>,
+    site: Site,
+    Path(dir): Path<String>,
+    req: Request,
+) -> Response {
+    let (method, path, headers, peer) = parts(&req);
+    let body = body_of(req).await;
+    serve(&s, &site, &dir, &method, &path, &headers, peer, |scim| async move {
+        let kind = resource_type(&path);
+        let what = format!("create in {kind}");
+        let body = body.and_then(|b| json_body(&b)).map_err(|e| (e, what.clone()))?;
+        scim.create(kind, body).await
+    })
+    .await
+}
+
+async fn replace(
+    State(s): State<AppState>,
+    site: Site,
+    Path((dir, id)): Path<(String, String)>,
+    req: Request,
+) -> Response {
+    let (method, path, headers, peer) = parts(&req);
+    let body = body_of(req).await;
+    serve(&s, &site, &dir, &method, &path, &headers, peer, |scim| async move {
+        let kind = resource_type(&path);
+        let what = format!("replace in {kind}");
+        let body = body.and_then(|b| json_body(&b)).map_err(|e| (e, what.clone()))?;
+        scim.replace(kind, &id, body).await
+    })
+    .await
+}
+
+async fn patch(
+    State(s): State<AppState>,
+    site: Site,
+    Path((dir, id)): Path<(String, String)>,
+    req: Request,
+) -> Response {
+    let (method, path, headers, peer) = parts(&req);
+    let body = body_of(req).await;
+    serve(&s, &site, &dir, &method, &path, &headers, peer, |scim| async move {
+        let kind = resource_type(&path);
+        let what = format!("update in {kind}");
+        let body = body.and_then(|b| json_body(&b)).map_err(|e| (e, what.clone()))?;
+        scim.patch(kind, &id, body).await
+    })
+    .await
+}
+
+async fn remove(
+    State(s): State<AppState>,
+    site: Site,
+    Path((dir, id)): Path<(String, String)>,
+    req: Request,
+) -> Response {
+    let (method, path, headers, peer) = parts(&req);
+    serve(&s, &site, &dir, &method, &path, &headers, peer, |scim| async move {
+        scim.delete(resource_type(&path), &id).await
+    })
+    .await
+}
