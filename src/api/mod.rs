@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod connection;
 pub mod contract;
+pub mod directory;
 pub mod dns_hosts;
 pub mod domains;
 pub mod embed;
@@ -14,6 +15,7 @@ pub mod hostnames;
 pub mod mapping;
 pub mod portal;
 pub mod protocol;
+pub mod scim;
 pub mod sso;
 pub mod test_sign_in;
 pub mod theme;

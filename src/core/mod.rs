@@ -16,6 +16,7 @@ pub mod metadata;
 pub mod prose;
 pub mod rate;
 pub mod saml_response;
+pub mod scim;
 pub mod theme;
 pub mod validate;
 pub mod xml;
