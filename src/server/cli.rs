@@ -290,6 +290,7 @@ pub async fn build_state(settings: Settings, clock: Arc<dyn Clock>) -> Result<Ap
         saml_gate: Arc::new(saml::response::VerifyGate::for_this_machine()),
         answer_limits: Arc::new(signin::AnswerLimits::new(&settings)),
         webhook_tests: Arc::default(),
+        scim_limits: Arc::default(),
         settings: Arc::new(settings),
         assets: Arc::new(assets),
     })

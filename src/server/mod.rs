@@ -17,6 +17,7 @@ pub mod cli;
 pub mod config;
 pub mod connections;
 pub mod crypto;
+pub mod directories;
 pub mod dns;
 pub mod dns_hosts;
 pub mod domains;
@@ -101,4 +102,6 @@ pub struct AppState {
     /// How many test messages each webhook endpoint may be sent per minute
     /// ([`webhooks::TestLimit`]).
     pub webhook_tests: Arc<webhooks::TestLimit>,
+    /// The SCIM endpoints' per-minute limits ([`directories::scim::ScimLimits`]).
+    pub scim_limits: Arc<directories::scim::ScimLimits>,
 }

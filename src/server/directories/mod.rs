@@ -9,6 +9,12 @@
 //! - A directory is `pending` until its IdP's first successful SCIM request, then `active`
 //!   (`dsync.activated`).
 
+pub mod groups;
+pub mod roles;
+pub mod schemas;
+pub mod scim;
+pub mod users;
+
 use crate::api::directory::{Directory, DirectoryState, DirectoryToken, DirectoryTokenList};
 use crate::api::event::EventType;
 use crate::api::time::Timestamp;

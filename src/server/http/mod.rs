@@ -8,6 +8,7 @@ pub mod hostnames;
 pub mod plain_page;
 pub mod portal;
 pub mod request_id;
+pub mod scim;
 pub mod session;
 pub mod site;
 pub mod sso;
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/internal/tls-allowed", get(hostnames::tls_allowed))
         .merge(sso::routes(&state))
+        .merge(scim::routes())
         .route("/theme/{scope}/{file}", get(theme::serve_stylesheet))
         .route("/theme-assets/{id}", get(theme::serve_asset))
         .route("/embed.js", get(embed::script))

@@ -1,0 +1,408 @@
+//! The SCIM 2.0 service provider (RFC 7643, RFC 7644) behind `/scim/v2/<directory id>/`: who
+//! may call it (a directory's bearer token, within the limits), the discovery documents, list
+//! queries (`filter`, `startIndex`, `count`, `attributes`, `excludedAttributes`), and the sync
+//! log every request leaves. Users and groups themselves are in [`super::users`] and
+//! [`super::groups`].
+//!
+//! Errors are [`ScimError`]s (status, `scimType`, a detail an IdP's admin can act on): the HTTP
+//! edge writes them in RFC 7644's shape.
+
+use super::{schemas, DirectoryRow, Refused};
+use crate::api::scim::ScimType;
+use crate::core::rate::FixedWindow;
+use crate::core::scim::filter::Filter;
+use crate::core::scim::ScimError;
+use crate::server::site::Site;
+use crate::server::store::{DirectoryRequestRow, StoreError};
+use crate::server::AppState;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+
+/// Requests per minute one directory's IdP may make: an IdP's first full sync of 10,000 users
+/// (one request each, plus a lookup before each with some IdPs) takes a few minutes at this
+/// pace; a runaway client is held here rather than in the database.
+pub const REQUESTS_PER_MINUTE: u32 = 12_000;
+
+/// Failed authentications per minute from one client address.
+pub const FAILED_AUTH_PER_MINUTE: u32 = 30;
+
+/// Sync-log entries kept per directory.
+pub const LOG_KEEP: i64 = 200;
+
+/// The per-minute limits of the SCIM endpoints (bounded tables).
+pub struct ScimLimits {
+    per_directory: Mutex<FixedWindow>,
+    failed_auth: Mutex<FixedWindow>,
+}
+
+impl Default for ScimLimits {
+    fn default() -> Self {
+        ScimLimits {
+            per_directory: Mutex::new(FixedWindow::new(REQUESTS_PER_MINUTE, 60, 50_000)),
+            failed_auth: Mutex::new(FixedWindow::new(FAILED_AUTH_PER_MINUTE, 60, 50_000)),
+        }
+    }
+}
+
+fn lock(m: &Mutex<FixedWindow>) -> std::sync::MutexGuard<'_, FixedWindow> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl From<StoreError> for ScimError {
+    fn from(e: StoreError) -> ScimError {
+        tracing::error!(error = %e, "SCIM request failed in the store");
+        ScimError {
+            status: 500,
+            scim_type: None,
+            detail: "Something went wrong on our side; the request can be retried.".into(),
+        }
+    }
+}
+
+impl From<crate::server::error::Error> for ScimError {
+    fn from(e: crate::server::error::Error) -> ScimError {
+        ScimError {
+            status: e.code.status(),
+            scim_type: None,
+            detail: e.message.unwrap_or_else(|| e.code.message().to_owned()),
+        }
+    }
+}
+
+/// A 404 for a resource of this directory.
+pub fn not_found(kind: &str, id: &str) -> ScimError {
+    let shown: String = id.chars().take(64).collect();
+    ScimError {
+        status: 404,
+        scim_type: None,
+        detail: format!("No {kind} with id {shown} exists in this directory."),
+    }
+}
+
+/// Why a request was refused before any work.
+pub enum Denied {
+    /// Refused (401, 404…).
+    Error(ScimError),
+    /// Over a limit: wait this many seconds (429).
+    Wait(ScimError, u64),
+}
+
+/// What a request did: the answer and its line in the sync log.
+#[derive(Debug, Clone)]
+pub struct Done {
+    /// HTTP status.
+    pub status: u16,
+    /// The body, if any.
+    pub body: Option<Value>,
+    /// The `Location` of a created resource.
+    pub location: Option<String>,
+    /// For the sync log: what it did, in words ("created user ada@example.com").
+    pub summary: String,
+    /// The user or group it was about.
+    pub resource_id: Option<String>,
+}
+
+impl Done {
+    /// A 200 with a body that changed nothing (reads and discovery are not logged one by one).
+    pub fn read(body: Value) -> Done {
+        Done {
+            status: 200,
+            body: Some(body),
+            location: None,
+            summary: String::new(),
+            resource_id: None,
+        }
+    }
+}
+
+/// The paging and shaping parameters of a read.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// The parsed `filter`.
+    pub filter: Option<Filter>,
+    /// 1-based index of the first result (`startIndex`; below 1 counts as 1).
+    pub start_index: i64,
+    /// How many results at most (`count`; cut to [`schemas::MAX_RESULTS`]).
+    pub count: i64,
+    /// `attributes`, split.
+    pub attributes: Vec<String>,
+    /// `excludedAttributes`, split.
+    pub excluded: Vec<String>,
+}
+
+impl ListQuery {
+    /// Reads the query parameters (names case-insensitively, as IdPs vary).
+    pub fn from_params(params: &HashMap<String, String>) -> Result<ListQuery, ScimError> {
+        let get = |name: &str| {
+            params
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        };
+        let number = |name: &str, default: i64| -> Result<i64, ScimError> {
+            match get(name) {
+                None | Some("") => Ok(default),
+                Some(v) => v.trim().parse::<i64>().map_err(|_| {
+                    ScimError::bad_request(
+                        ScimType::InvalidValue,
+                        format!("`{name}` must be a whole number."),
+                    )
+                }),
+            }
+        };
+        let list = |name: &str| -> Vec<String> {
+            get(name)
+                .map(|v| {
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .take(64)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let filter = match get("filter") {
+            Some(f) if !f.trim().is_empty() => Some(Filter::parse(f)?),
+            _ => None,
+        };
+        Ok(ListQuery {
+            filter,
+            start_index: number("startIndex", 1)?.max(1),
+            count: number("count", schemas::MAX_RESULTS)?.clamp(0, schemas::MAX_RESULTS),
+            attributes: list("attributes"),
+            excluded: list("excludedAttributes"),
+        })
+    }
+}
+
+/// An authenticated SCIM caller: its directory, and the base URL it reached us at.
+#[derive(Clone)]
+pub struct Scim {
+    /// The server.
+    pub state: AppState,
+    /// The directory the token opened.
+    pub dir: DirectoryRow,
+    /// `<scheme>://<host>/scim/v2/<directory id>`.
+    pub base: String,
+}
+
+/// Checks the bearer token and the limits; on success, the caller. A token that opens nothing
+/// here (unknown, another directory's, expired, a directory switched off, another environment's
+/// hostname) is one answer, 401, so a caller learns nothing by trying.
+pub async fn authorize(
+    state: &AppState,
+    site: &Site,
+    directory_id: &str,
+    bearer: &str,
+    address: Option<IpAddr>,
+    now: i64,
+) -> Result<Scim, Denied> {
+    let key = address.map(|ip| crate::core::rate::client_key(ip).to_string());
+    if let Some(k) = &key {
+        if lock(&state.scim_limits.failed_auth).over(k, now) {
+            return Err(Denied::Wait(too_many("Too many requests with a wrong token came from this address."), 60));
+        }
+    }
+    let unauthorized = ScimError {
+        status: 401,
+        scim_type: None,
+        detail: "The bearer token is missing, or does not open this directory. Use the token \
+                 the portal gave you for this SCIM base URL (a new one can be generated there)."
+            .into(),
+    };
+    let found = super::authenticate(state, directory_id, bearer)
+        .await
+        .map_err(|e| Denied::Error(e.into()))?;
+    let dir = match found {
+        Ok(dir) if dir.environment_id == site.environment_id => dir,
+        other => {
+            let why = match other {
+                Err(r) => r,
+                Ok(_) => Refused::OtherDirectory,
+            };
+            tracing::info!(directory = %directory_id.chars().take(64).collect::<String>(), reason = ?why, "SCIM request refused");
+            if let Some(k) = &key {
+                lock(&state.scim_limits.failed_auth).count(k, now);
+            }
+            return Err(Denied::Error(unauthorized));
+        }
+    };
+    if let Err(wait) = lock(&state.scim_limits.per_directory).hit(&dir.id, now) {
+        return Err(Denied::Wait(
+            too_many(&format!(
+                "This directory sent more than {REQUESTS_PER_MINUTE} requests in a minute; \
+                 try again in {wait} seconds."
+            )),
+            wait,
+        ));
+    }
+    let base = format!("{}/scim/v2/{}", site.base_url.trim_end_matches('/'), dir.id);
+    Ok(Scim {
+        state: state.clone(),
+        dir,
+        base,
+    })
+}
+
+fn too_many(detail: &str) -> ScimError {
+    ScimError {
+        status: 429,
+        scim_type: None,
+        detail: detail.to_owned(),
+    }
+}
+
+impl Scim {
+    /// The discovery documents: `ServiceProviderConfig`, `ResourceTypes[/name]`,
+    /// `Schemas[/urn]`.
+    pub fn discovery(&self, kind: &str, name: Option<&str>) -> Result<Done, ScimError> {
+        let docs = "https://github.com/portico-sso/portico#directory-sync";
+        let list = |items: Vec<Value>| -> Result<Done, ScimError> {
+            match name {
+                None => {
+                    let n = items.len() as u64;
+                    Ok(Done::read(
+                        serde_json::to_value(crate::api::scim::ListResponse::new(items, n, 1))
+                            .unwrap_or_default(),
+                    ))
+                }
+                Some(want) => items
+                    .into_iter()
+                    .find(|i| i["id"].as_str().is_some_and(|id| id.eq_ignore_ascii_case(want)))
+                    .map(Done::read)
+                    .ok_or_else(|| not_found(kind.trim_end_matches('s'), want)),
+            }
+        };
+        match kind {
+            "ServiceProviderConfig" => Ok(Done::read(schemas::service_provider_config(
+                &self.base, docs,
+            ))),
+            "ResourceTypes" => list(schemas::resource_types(&self.base)),
+            _ => list(schemas::all(&self.base)),
+        }
+    }
+
+    /// `GET /Users` or `GET /Groups`.
+    pub async fn list(&self, kind: &str, q: &ListQuery) -> Result<Done, (ScimError, String)> {
+        let r = match kind {
+            "Users" => super::users::scim_list(self, q).await,
+            _ => super::groups::scim_list(self, q).await,
+        };
+        r.map_err(|e| (e, format!("list {}", kind.to_ascii_lowercase())))
+    }
+
+    /// `GET /Users/{id}` or `GET /Groups/{id}`.
+    pub async fn get(&self, kind: &str, id: &str, q: &ListQuery) -> Result<Done, (ScimError, String)> {
+        let r = match kind {
+            "Users" => super::users::scim_get(self, id, q).await,
+            _ => super::groups::scim_get(self, id, q).await,
+        };
+        r.map_err(|e| (e, format!("read {} {id}", singular(kind))))
+    }
+
+    /// `POST /Users` or `POST /Groups`.
+    pub async fn create(&self, kind: &str, body: Value) -> Result<Done, (ScimError, String)> {
+        let what = format!("create a {}", singular(kind));
+        let r = match kind {
+            "Users" => super::users::scim_create(self, body).await,
+            _ => super::groups::scim_create(self, body).await,
+        };
+        self.succeeded(r).await.map_err(|e| (e, what))
+    }
+
+    /// `PUT /Users/{id}` or `PUT /Groups/{id}`.
+    pub async fn replace(&self, kind: &str, id: &str, body: Value) -> Result<Done, (ScimError, String)> {
+        let what = format!("replace {} {id}", singular(kind));
+        let r = match kind {
+            "Users" => super::users::scim_replace(self, id, body).await,
+            _ => super::groups::scim_replace(self, id, body).await,
+        };
+        self.succeeded(r).await.map_err(|e| (e, what))
+    }
+
+    /// `PATCH /Users/{id}` or `PATCH /Groups/{id}`.
+    pub async fn patch(&self, kind: &str, id: &str, body: Value) -> Result<Done, (ScimError, String)> {
+        let what = format!("update {} {id}", singular(kind));
+        let r = match kind {
+            "Users" => super::users::scim_patch(self, id, body).await,
+            _ => super::groups::scim_patch(self, id, body).await,
+        };
+        self.succeeded(r).await.map_err(|e| (e, what))
+    }
+
+    /// `DELETE /Users/{id}` or `DELETE /Groups/{id}`.
+    pub async fn delete(&self, kind: &str, id: &str) -> Result<Done, (ScimError, String)> {
+        let what = format!("delete {} {id}", singular(kind));
+        let r = match kind {
+            "Users" => super::users::scim_delete(self, id).await,
+            _ => super::groups::scim_delete(self, id).await,
+        };
+        self.succeeded(r).await.map_err(|e| (e, what))
+    }
+
+    /// After a write that succeeded: the directory's first request makes it active.
+    async fn succeeded(&self, r: Result<Done, ScimError>) -> Result<Done, ScimError> {
+        let done = r?;
+        super::note_success(&self.state, &self.dir).await?;
+        Ok(done)
+    }
+
+    /// Writes a request's line to the sync log: every write, and every failure (reads that
+    /// succeed are many and say nothing new; the first one still activates the directory).
+    pub async fn log(&self, method: &str, resource_type: &str, outcome: Result<Done, (ScimError, String)>) {
+        let now = self.state.clock.now();
+        let row = match outcome {
+            Ok(done) if done.summary.is_empty() => {
+                if let Err(e) = super::note_success(&self.state, &self.dir).await {
+                    tracing::error!(code = %e.code.as_str(), "SCIM read not noted");
+                }
+                return;
+            }
+            Ok(done) => DirectoryRequestRow {
+                directory_id: self.dir.id.clone(),
+                at: now,
+                method: method.to_owned(),
+                resource_type: resource_type.to_owned(),
+                resource_id: done.resource_id,
+                summary: done.summary,
+                status: i64::from(done.status),
+                scim_type: None,
+                detail: None,
+            },
+            Err((e, what)) => DirectoryRequestRow {
+                directory_id: self.dir.id.clone(),
+                at: now,
+                method: method.to_owned(),
+                resource_type: resource_type.to_owned(),
+                resource_id: None,
+                summary: format!("could not {what}"),
+                status: i64::from(e.status),
+                scim_type: e.scim_type.map(|t| t.as_str().to_owned()),
+                detail: Some(e.detail.chars().take(500).collect()),
+            },
+        };
+        if let Err(e) = self
+            .state
+            .store
+            .record_directory_request(&row, LOG_KEEP)
+            .await
+        {
+            tracing::error!(error = %e, "SCIM sync log not written");
+        }
+    }
+
+    /// `<base>/<Users|Groups>/<id>`.
+    pub fn location(&self, kind: &str, id: &str) -> String {
+        format!("{}/{kind}/{id}", self.base)
+    }
+}
+
+fn singular(kind: &str) -> &'static str {
+    match kind {
+        "Users" => "user",
+        _ => "group",
+    }
+}
