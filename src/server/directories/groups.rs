@@ -13,8 +13,8 @@ use crate::api::scim::{PatchOpKind, PatchOperation, PatchRequest, ScimType, SCHE
 use crate::api::time::Timestamp;
 use crate::api::ErrorCode;
 use crate::core::scim::path::AttrPath;
-use crate::core::scim::resource::Group as ScimGroup;
-use crate::core::scim::{patch, projection, ScimError};
+use crate::core::scim::resource::parse_group;
+use crate::core::scim::{patch, ScimError};
 use crate::server::error::Error;
 use crate::server::store::{DirectoryGroupRow, DirectoryUserRow, MemberDelta, NewEvent};
 use crate::server::{crypto, events, AppState};
@@ -233,8 +233,15 @@ async fn membership_events(
 
 /// `POST /Groups`.
 pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
-    let g = ScimGroup::from_json(&body)?;
-    check_members(scim, &g.members).await?;
+    let g = parse_group(&body)?;
+    let members: Vec<String> = g
+        .members
+        .iter()
+        .map(|m| m.value.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    check_members(scim, &members).await?;
     let now = scim.state.clock.now();
     let row = DirectoryGroupRow {
         id: crypto::id("dgrp_"),
@@ -247,7 +254,6 @@ pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
         created_at: now,
         updated_at: now,
     };
-    let members: Vec<String> = g.members.iter().cloned().collect::<BTreeSet<_>>().into_iter().collect();
     let mut evs = vec![group_event(&scim.state, &scim.dir, EventType::DsyncGroupCreated, &row, now).await?];
     evs.extend(membership_events(scim, &row, &members, &[], now).await?);
     scim.state
@@ -272,7 +278,7 @@ pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
 pub async fn scim_get(scim: &Scim, id: &str, q: &ListQuery) -> Result<Done, ScimError> {
     let row = visible(scim, id).await?;
     let doc = scim_doc(scim, &row, wants_members(q)).await?;
-    Ok(Done::read(projection::project(&doc, &q.attributes, &q.excluded)))
+    Ok(Done::read(q.projection.apply(&doc)))
 }
 
 /// `GET /Groups`.
@@ -326,7 +332,7 @@ pub async fn scim_list(scim: &Scim, q: &ListQuery) -> Result<Done, ScimError> {
     let mut resources = Vec::with_capacity(rows.len());
     for row in &rows {
         let doc = scim_doc(scim, row, members).await?;
-        resources.push(projection::project(&doc, &q.attributes, &q.excluded));
+        resources.push(q.projection.apply(&doc));
     }
     let list = crate::api::scim::ListResponse::new(
         resources,
@@ -470,7 +476,7 @@ async fn write(
     delta: MemberDelta,
     verb: &str,
 ) -> Result<Done, ScimError> {
-    let g = ScimGroup::from_json(&doc)?;
+    let g = parse_group(&doc)?;
     let now = scim.state.clock.now();
     let current: BTreeSet<String> = scim
         .state
@@ -550,9 +556,9 @@ async fn write(
 /// `PUT /Groups/{id}`: the group as sent, members included (all of them).
 pub async fn scim_replace(scim: &Scim, id: &str, body: Value) -> Result<Done, ScimError> {
     let before = visible(scim, id).await?;
-    let g = ScimGroup::from_json(&body)?;
+    let g = parse_group(&body)?;
     let delta = MemberDelta {
-        replace_all: Some(g.members.clone()),
+        replace_all: Some(g.members.iter().map(|m| m.value.clone()).collect()),
         ..MemberDelta::default()
     };
     write(scim, before, body, delta, "replaced").await

@@ -11,6 +11,7 @@ use super::{schemas, DirectoryRow, Refused};
 use crate::api::scim::ScimType;
 use crate::core::rate::FixedWindow;
 use crate::core::scim::filter::Filter;
+use crate::core::scim::projection::Projection;
 use crate::core::scim::ScimError;
 use crate::server::site::Site;
 use crate::server::store::{DirectoryRequestRow, StoreError};
@@ -118,7 +119,7 @@ impl Done {
 }
 
 /// The paging and shaping parameters of a read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ListQuery {
     /// The parsed `filter`.
     pub filter: Option<Filter>,
@@ -130,6 +131,8 @@ pub struct ListQuery {
     pub attributes: Vec<String>,
     /// `excludedAttributes`, split.
     pub excluded: Vec<String>,
+    /// Both, read: what a response carries.
+    pub projection: Projection,
 }
 
 impl ListQuery {
@@ -174,6 +177,7 @@ impl ListQuery {
             count: number("count", schemas::MAX_RESULTS)?.clamp(0, schemas::MAX_RESULTS),
             attributes: list("attributes"),
             excluded: list("excludedAttributes"),
+            projection: Projection::parse(get("attributes"), get("excludedAttributes"))?,
         })
     }
 }

@@ -15,8 +15,8 @@ use crate::api::event::EventType;
 use crate::api::scim::{ScimType, SCHEMA_USER};
 use crate::api::time::Timestamp;
 use crate::api::ErrorCode;
-use crate::core::scim::resource::User as ScimUser;
-use crate::core::scim::{patch, projection, ScimError};
+use crate::core::scim::resource::{parse_user, ScimUser};
+use crate::core::scim::{patch, ScimError};
 use crate::server::error::Error;
 use crate::server::store::{
     DirectoryUserRow, NewEvent, StoreError, UserListing, UserLookup,
@@ -123,6 +123,27 @@ fn conflict(e: StoreError, user_name: &str) -> ScimError {
     }
 }
 
+/// The vendor's `custom_attributes`: the enterprise extension's fields by their snake_case
+/// names, then every other extension attribute by its URN-qualified name.
+fn custom_attributes(u: ScimUser) -> serde_json::Map<String, Value> {
+    let e = u.enterprise;
+    let mut out = serde_json::Map::new();
+    for (k, v) in [
+        ("employee_number", e.employee_number),
+        ("department", e.department),
+        ("manager_id", e.manager_id),
+        ("cost_center", e.cost_center),
+        ("organization", e.organization),
+        ("division", e.division),
+    ] {
+        if let Some(v) = v {
+            out.insert(k.to_owned(), Value::String(v));
+        }
+    }
+    out.extend(u.custom);
+    out
+}
+
 /// The vendor's view of a user.
 pub async fn view(state: &AppState, dir: &DirectoryRow, row: &DirectoryUserRow) -> Result<DirectoryUser, Error> {
     let groups = state.store.user_groups(&row.id).await?;
@@ -130,9 +151,7 @@ pub async fn view(state: &AppState, dir: &DirectoryRow, row: &DirectoryUserRow) 
     let ids: Vec<String> = groups.iter().map(|(id, _)| id.clone()).collect();
     let role = roles::role_of(&roles, &roles::mapping(dir), &ids);
     let raw: Value = serde_json::from_str(&row.resource).unwrap_or_else(|_| json!({}));
-    let custom = ScimUser::from_json(&raw)
-        .map(|u| u.custom)
-        .unwrap_or_default();
+    let custom = parse_user(&raw).map(custom_attributes).unwrap_or_default();
     Ok(DirectoryUser {
         id: row.id.clone(),
         directory_id: row.directory_id.clone(),
@@ -199,7 +218,7 @@ async fn leaving_groups(
 
 /// `POST /Users`.
 pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
-    let u = ScimUser::from_json(&body)?;
+    let u = parse_user(&body)?;
     let doc = stored_doc(&body);
     let now = scim.state.clock.now();
     let taken = scim
@@ -247,7 +266,7 @@ pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
 pub async fn scim_get(scim: &Scim, id: &str, q: &ListQuery) -> Result<Done, ScimError> {
     let row = visible(scim, id).await?;
     let doc = scim_doc(scim, &row).await?;
-    Ok(Done::read(projection::project(&doc, &q.attributes, &q.excluded)))
+    Ok(Done::read(q.projection.apply(&doc)))
 }
 
 /// `GET /Users`: an indexed lookup for `userName`, `externalId` or `id` equality, else every
@@ -303,7 +322,7 @@ pub async fn scim_list(scim: &Scim, q: &ListQuery) -> Result<Done, ScimError> {
     let mut resources = Vec::with_capacity(rows.len());
     for row in &rows {
         let doc = scim_doc(scim, row).await?;
-        resources.push(projection::project(&doc, &q.attributes, &q.excluded));
+        resources.push(q.projection.apply(&doc));
     }
     let list = crate::api::scim::ListResponse::new(
         resources,
@@ -348,7 +367,7 @@ async fn scan(scim: &Scim) -> Result<Vec<DirectoryUserRow>, ScimError> {
 
 /// Writes a user's new document (PUT or PATCH), with its events.
 async fn write(scim: &Scim, before: DirectoryUserRow, body: Value, verb: &str) -> Result<Done, ScimError> {
-    let u = ScimUser::from_json(&body)?;
+    let u = parse_user(&body)?;
     let doc = stored_doc(&body);
     let now = scim.state.clock.now();
     if fold(&u.user_name) != before.user_name_key {
