@@ -166,6 +166,16 @@ pub struct RolesBody {
     pub default_role: Option<String>,
 }
 
+/// `POST /api/v1/organizations/{id}/directories`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateDirectory {
+    /// The directory-provider catalog key (`okta`, `entra_id`, `onelogin`, `jumpcloud`,
+    /// `pingone`, `pingfederate`, `rippling`, `generic`).
+    pub provider: String,
+}
+
 /// A page of directories, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(schemars::JsonSchema))]

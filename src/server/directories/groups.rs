@@ -589,7 +589,7 @@ pub async fn scim_patch(scim: &Scim, id: &str, body: Value) -> Result<Done, Scim
     } else {
         patch::apply_patch(&doc, &rest)?
     };
-    write(scim, before, doc, "updated", delta).await
+    write(scim, before, doc, delta, "updated").await
 }
 
 /// `DELETE /Groups/{id}`.

@@ -109,7 +109,7 @@ async fn serve<F, Fut>(
     site: &Site,
     dir: &str,
     req_method: &Method,
-    path: &str,
+    kind: &'static str,
     headers: &HeaderMap,
     peer: Option<SocketAddr>,
     then: F,
@@ -134,7 +134,6 @@ where
         Err(service::Denied::Error(e)) => return error_response(&e, None),
         Err(service::Denied::Wait(e, wait)) => return error_response(&e, Some(wait)),
     };
-    let kind = resource_type(path);
     let outcome = then(scim.clone()).await;
     let (resp, logged) = match outcome {
         Ok(done) => {
@@ -190,9 +189,9 @@ async fn discovery(
     Path(dir): Path<String>,
     req: Request,
 ) -> Response {
-    let (method, path, headers, peer) = parts(&req);
-    serve(&s, &site, &dir, &method, &path, &headers, peer, |scim| async move {
-        scim.discovery(resource_type(&path), None)
+    let (method, kind, headers, peer) = parts(&req);
+    serve(&s, &site, &dir, &method, kind, &headers, peer, |scim| async move {
+        scim.discovery(kind, None)
             .map_err(|e| (e, "read the service's configuration".to_owned()))
     })
     .await
@@ -204,18 +203,18 @@ async fn discovery_one(
     Path((dir, name)): Path<(String, String)>,
     req: Request,
 ) -> Response {
-    let (method, path, headers, peer) = parts(&req);
-    serve(&s, &site, &dir, &method, &path, &headers, peer, |scim| async move {
-        scim.discovery(resource_type(&path), Some(&name))
+    let (method, kind, headers, peer) = parts(&req);
+    serve(&s, &site, &dir, &method, kind, &headers, peer, |scim| async move {
+        scim.discovery(kind, Some(&name))
             .map_err(|e| (e, "read the service's configuration".to_owned()))
     })
     .await
 }
 
-fn parts(req: &Request) -> (Method, String, HeaderMap, Option<SocketAddr>) {
+fn parts(req: &Request) -> (Method, &'static str, HeaderMap, Option<SocketAddr>) {
     (
         req.method().clone(),
-        req.uri().path().to_owned(),
+        resource_type(req.uri().path()),
         req.headers().clone(),
         peer_of(req),
     )
@@ -228,9 +227,8 @@ async fn list(
     Query(q): Query<HashMap<String, String>>,
     req: Request,
 ) -> Response {
-    let (method, path, headers, peer) = parts(&req);
-    serve(&s, &site, &dir, &method, &path, &headers, peer, |scim| async move {
-        let kind = resource_type(&path);
+    let (method, kind, headers, peer) = parts(&req);
+    serve(&s, &site, &dir, &method, kind, &headers, peer, |scim| async move {
         let query = ListQuery::from_params(&q).map_err(|e| (e, format!("list {kind}")))?;
         scim.list(kind, &query).await
     })
@@ -244,9 +242,8 @@ async fn one(
     Query(q): Query<HashMap<String, String>>,
     req: Request,
 ) -> Response {
-    let (method, path, headers, peer) = parts(&req);
-    serve(&s, &site, &dir, &method, &path, &headers, peer, |scim| async move {
-        let kind = resource_type(&path);
+    let (method, kind, headers, peer) = parts(&req);
+    serve(&s, &site, &dir, &method, kind, &headers, peer, |scim| async move {
         let query = ListQuery::from_params(&q).map_err(|e| (e, format!("read {kind}")))?;
         scim.get(kind, &id, &query).await
     })
@@ -259,10 +256,9 @@ async fn create(
     Path(dir): Path<String>,
     req: Request,
 ) -> Response {
-    let (method, path, headers, peer) = parts(&req);
+    let (method, kind, headers, peer) = parts(&req);
     let body = body_of(req).await;
-    serve(&s, &site, &dir, &method, &path, &headers, peer, |scim| async move {
-        let kind = resource_type(&path);
+    serve(&s, &site, &dir, &method, kind, &headers, peer, |scim| async move {
         let what = format!("create in {kind}");
         let body = body.and_then(|b| json_body(&b)).map_err(|e| (e, what.clone()))?;
         scim.create(kind, body).await
@@ -276,10 +272,9 @@ async fn replace(
     Path((dir, id)): Path<(String, String)>,
     req: Request,
 ) -> Response {
-    let (method, path, headers, peer) = parts(&req);
+    let (method, kind, headers, peer) = parts(&req);
     let body = body_of(req).await;
-    serve(&s, &site, &dir, &method, &path, &headers, peer, |scim| async move {
-        let kind = resource_type(&path);
+    serve(&s, &site, &dir, &method, kind, &headers, peer, |scim| async move {
         let what = format!("replace in {kind}");
         let body = body.and_then(|b| json_body(&b)).map_err(|e| (e, what.clone()))?;
         scim.replace(kind, &id, body).await
@@ -293,10 +288,9 @@ async fn patch(
     Path((dir, id)): Path<(String, String)>,
     req: Request,
 ) -> Response {
-    let (method, path, headers, peer) = parts(&req);
+    let (method, kind, headers, peer) = parts(&req);
     let body = body_of(req).await;
-    serve(&s, &site, &dir, &method, &path, &headers, peer, |scim| async move {
-        let kind = resource_type(&path);
+    serve(&s, &site, &dir, &method, kind, &headers, peer, |scim| async move {
         let what = format!("update in {kind}");
         let body = body.and_then(|b| json_body(&b)).map_err(|e| (e, what.clone()))?;
         scim.patch(kind, &id, body).await
@@ -310,9 +304,9 @@ async fn remove(
     Path((dir, id)): Path<(String, String)>,
     req: Request,
 ) -> Response {
-    let (method, path, headers, peer) = parts(&req);
-    serve(&s, &site, &dir, &method, &path, &headers, peer, |scim| async move {
-        scim.delete(resource_type(&path), &id).await
+    let (method, kind, headers, peer) = parts(&req);
+    serve(&s, &site, &dir, &method, kind, &headers, peer, |scim| async move {
+        scim.delete(kind, &id).await
     })
     .await
 }
