@@ -5,17 +5,23 @@
 //! become live copy boxes at that place in the step; one `{{bring METHOD "LABEL"}}` line in the
 //! last step says what the admin brings back.
 //!
+//! The directory-sync guides (`public/directory-guides/<directory catalog key>.md`) have the
+//! same shape without a `{{bring ...}}` line; their copy boxes are `scim_base_url` and
+//! `scim_token`, both or neither (a provider without SCIM, whose guide says so).
+//!
 //! The DNS-host how-tos (`public/dns-hosts/<key>.md`, for domain verification) are rendered
 //! the same way: `# Host name`, then short steps in which `{{host}}`, `{{name}}`, `{{value}}`
 //! and `{{domain}}` stand for the admin's own record, filled in by the browser.
 
 fn main() {
     println!("cargo:rerun-if-changed=public/guides");
+    println!("cargo:rerun-if-changed=public/directory-guides");
     println!("cargo:rerun-if-changed=public/dns-hosts");
     println!("cargo:rerun-if-changed=build.rs");
     #[cfg(feature = "server")]
     {
         guides::build();
+        guides::build_directory();
         dns_hosts::build();
     }
 }
@@ -60,8 +66,31 @@ mod guides {
 
     const VALUES: [&str; 4] = ["acs_url", "entity_id", "metadata_url", "redirect_uri"];
     const METHODS: [&str; 4] = ["metadata_url", "metadata_file", "manual", "issuer"];
-    /// `api::guide::GuideTopic`'s tags.
+    /// `api::guide::GuideTopic`'s tags an SSO guide may use.
     const TOPICS: [&str; 4] = ["values", "attributes", "assign", "bring"];
+    /// What a directory guide's copy boxes may name.
+    const DIRECTORY_VALUES: [&str; 2] = ["scim_base_url", "scim_token"];
+    /// `api::guide::GuideTopic`'s tags a directory guide may use (nothing is brought back).
+    const DIRECTORY_TOPICS: [&str; 4] = ["values", "attributes", "assign", "start"];
+
+    /// What a kind of guide may contain.
+    struct Kind {
+        values: &'static [&'static str],
+        topics: &'static [&'static str],
+        /// Whether a `{{bring ...}}` line is allowed (and then required).
+        bring: bool,
+    }
+
+    const SSO: Kind = Kind {
+        values: &VALUES,
+        topics: &TOPICS,
+        bring: true,
+    };
+    const DIRECTORY: Kind = Kind {
+        values: &DIRECTORY_VALUES,
+        topics: &DIRECTORY_TOPICS,
+        bring: false,
+    };
 
     /// `{{verb NAME "LABEL"}}` → (verb, name, label).
     fn placeholder(line: &str) -> Option<(String, String, String)> {
@@ -74,18 +103,18 @@ mod guides {
 
     /// `Title {#topic}` → (title, topic); the topic says which failures this step fixes
     /// (`api::guide::GuideTopic`).
-    fn heading(text: &str) -> Result<(String, Option<String>), String> {
+    fn heading(text: &str, topics: &[&str]) -> Result<(String, Option<String>), String> {
         let text = text.trim();
         let Some((title, tag)) = text.strip_suffix('}').and_then(|t| t.rsplit_once("{#")) else {
             return Ok((text.to_owned(), None));
         };
-        if !TOPICS.contains(&tag) {
+        if !topics.contains(&tag) {
             return Err(format!("unknown topic {{#{tag}}} in: {text}"));
         }
         Ok((title.trim().to_owned(), Some(tag.to_owned())))
     }
 
-    fn parse(key: &str, text: &str) -> Result<Value, String> {
+    fn parse(key: &str, text: &str, kind: &Kind) -> Result<Value, String> {
         let mut lines = text.lines();
         let title = lines
             .next()
@@ -96,7 +125,7 @@ mod guides {
         let mut bring = None;
         for line in lines {
             if let Some(step) = line.strip_prefix("## ") {
-                let (title, topic) = heading(step)?;
+                let (title, topic) = heading(step, kind.topics)?;
                 if topic.is_some() && steps.iter().any(|(_, t, _, _)| *t == topic) {
                     return Err(format!("topic tagged twice: {line}"));
                 }
@@ -116,10 +145,12 @@ mod guides {
                 }
                 pending.clear();
                 match verb.as_str() {
-                    "copy" if VALUES.contains(&name.as_str()) => {
+                    "copy" if kind.values.contains(&name.as_str()) => {
                         blocks.push(json!({ "copy": { "value": name, "label": label } }))
                     }
-                    "bring" if METHODS.contains(&name.as_str()) && bring.is_none() => {
+                    "bring"
+                        if kind.bring && METHODS.contains(&name.as_str()) && bring.is_none() =>
+                    {
                         bring = Some(json!({ "method": name, "label": label }))
                     }
                     _ => return Err(format!("unknown or repeated placeholder: {line}")),
@@ -141,26 +172,60 @@ mod guides {
         if steps.is_empty() {
             return Err("no `## ` steps".into());
         }
-        let bring = bring.ok_or("no {{bring ...}} line")?;
-        Ok(
-            json!({ "key": key, "title": title, "intro_html": html(&intro), "steps": steps, "bring": bring }),
-        )
+        let mut guide =
+            json!({ "key": key, "title": title, "intro_html": html(&intro), "steps": steps });
+        if kind.bring {
+            guide["bring"] = bring.ok_or("no {{bring ...}} line")?;
+        } else {
+            // A SCIM guide hands over both values; a guide with neither is for a provider
+            // without SCIM. One without the other is a mistake in the guide.
+            let copies: Vec<&str> = guide["steps"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|s| s["blocks"].as_array().into_iter().flatten())
+                .filter_map(|b| b["copy"]["value"].as_str())
+                .collect();
+            let has = |v: &str| copies.contains(&v);
+            if has("scim_base_url") != has("scim_token") {
+                return Err(
+                    "a directory guide copies both scim_base_url and scim_token, or neither".into(),
+                );
+            }
+            guide["scim"] = Value::Bool(has("scim_base_url"));
+        }
+        Ok(guide)
     }
 
-    pub fn build() {
+    /// Parses every guide of a folder, stopping the build on the first mistake.
+    fn build_folder(dir: &str, kind: &Kind, out: &str) {
         let mut guides = Vec::new();
-        for path in super::markdown_files("public/guides") {
+        for path in super::markdown_files(dir) {
             let key = path
                 .file_stem()
                 .and_then(|s| s.to_str())
                 .unwrap_or_default();
             let text = std::fs::read_to_string(&path).unwrap_or_default();
-            match parse(key, &text) {
+            match parse(key, &text, kind) {
                 Ok(g) => guides.push(g),
                 Err(e) => panic!("guide {}: {e}", path.display()),
             }
         }
-        super::write_out("guides.json", Value::Array(guides));
+        super::write_out(out, Value::Array(guides));
+    }
+
+    /// The SSO guides, `OUT_DIR/guides.json`.
+    pub fn build() {
+        build_folder("public/guides", &SSO, "guides.json");
+    }
+
+    /// The directory-sync guides, `OUT_DIR/directory_guides.json`.
+    pub fn build_directory() {
+        build_folder(
+            "public/directory-guides",
+            &DIRECTORY,
+            "directory_guides.json",
+        );
     }
 }
 

@@ -1,4 +1,5 @@
-//! Per-IdP setup guides, rendered from Markdown at build time and served by the server.
+//! Per-IdP setup guides and per-directory-provider setup guides (directory sync), rendered from
+//! Markdown at build time and served by the server.
 
 use serde::{Deserialize, Serialize};
 
@@ -42,11 +43,33 @@ pub enum GuideBlock {
     Copy(GuideCopy),
 }
 
+/// A guide for one directory provider (`core::directory_catalog`): how to make the provider
+/// push users and groups to our SCIM endpoint. Steps tag `values` (where the base URL and token
+/// go), `attributes` (what is sent), `assign` (who is provisioned) and `start` (turning it on).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
+pub struct DirectoryGuide {
+    /// Directory catalog key, e.g. `entra_id`.
+    pub key: String,
+    /// Title, e.g. "Microsoft Entra ID".
+    pub title: String,
+    /// What the admin will do and need, as HTML.
+    pub intro_html: String,
+    /// Numbered steps mirroring the provider's console.
+    pub steps: Vec<GuideStep>,
+    /// Whether the provider pushes SCIM: then the guide has both copy boxes (`scim_base_url`
+    /// and `scim_token`); when false (Google Workspace) it has none and says what to do instead.
+    pub scim: bool,
+}
+
 /// A copy box: which of our values, labelled as the IdP labels the field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct GuideCopy {
-    /// `acs_url`, `entity_id`, `metadata_url` or `redirect_uri`.
+    /// Which value the browser fills in. SSO guides: `acs_url`, `entity_id`, `metadata_url` or
+    /// `redirect_uri`. Directory guides: `scim_base_url` (the directory's SCIM endpoint,
+    /// `<public URL>/scim/v2/<directory id>/`) or `scim_token` (the bearer token, shown once when
+    /// created; the box shows it only while the portal still holds it).
     pub value: String,
     /// The IdP's name for the field.
     pub label: String,
@@ -76,15 +99,19 @@ pub enum GuideTopic {
     Assign,
     /// What the admin brings back: metadata, certificate, issuer, client ID and secret.
     Bring,
+    /// Directory guides: turning provisioning on, so the provider sends its first request. The
+    /// portal points here while no SCIM request has arrived.
+    Start,
 }
 
 impl GuideTopic {
     /// Every topic.
-    pub const ALL: [GuideTopic; 4] = [
+    pub const ALL: [GuideTopic; 5] = [
         GuideTopic::Values,
         GuideTopic::Attributes,
         GuideTopic::Assign,
         GuideTopic::Bring,
+        GuideTopic::Start,
     ];
 
     /// The tag written in guides, `{#values}`.
@@ -94,6 +121,7 @@ impl GuideTopic {
             GuideTopic::Attributes => "attributes",
             GuideTopic::Assign => "assign",
             GuideTopic::Bring => "bring",
+            GuideTopic::Start => "start",
         }
     }
 }

@@ -1,5 +1,5 @@
-//! Pure logic both sides run: the IdP catalog, the SAML metadata inspector, validation, the
-//! address policy for outbound connections, and retry schedules.
+//! Pure logic both sides run: the IdP and directory-provider catalogs, the SAML metadata
+//! inspector, validation, the address policy for outbound connections, and retry schedules.
 
 pub mod address;
 pub mod backoff;
@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod cert;
 pub mod csp;
 pub mod diagnosis;
+pub mod directory_catalog;
 pub mod embed;
 #[cfg(test)]
 pub(crate) mod fixtures;
