@@ -147,7 +147,7 @@ fn domains_json(d: &[String]) -> String {
 }
 
 #[async_trait]
-impl Store for SqliteStore {
+impl EnvironmentStore for SqliteStore {
     async fn create_environment(&self, env: &Environment) -> StoreResult<()> {
         sqlx::query("INSERT INTO environments (id, name, created_at) VALUES (?, ?, ?)")
             .bind(&env.id)
@@ -232,6 +232,127 @@ impl Store for SqliteStore {
         Ok(done.rows_affected() > 0)
     }
 
+    async fn custom_attributes(&self, environment_id: &str) -> StoreResult<String> {
+        let r: Option<(String,)> =
+            sqlx::query_as("SELECT custom_attributes FROM environments WHERE id = ?")
+                .bind(environment_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(other)?;
+        Ok(r.map(|r| r.0).unwrap_or_else(|| "[]".into()))
+    }
+
+    async fn set_custom_attributes(&self, environment_id: &str, json: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE environments SET custom_attributes = ? WHERE id = ?")
+            .bind(json)
+            .bind(environment_id)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
+        Ok(())
+    }
+
+    async fn environment_settings(&self, environment_id: &str) -> StoreResult<String> {
+        let r: Option<(String,)> = sqlx::query_as("SELECT settings FROM environments WHERE id = ?")
+            .bind(environment_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?;
+        Ok(r.map(|r| r.0).unwrap_or_else(|| "{}".into()))
+    }
+
+    async fn set_environment_settings(&self, environment_id: &str, json: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE environments SET settings = ? WHERE id = ?")
+            .bind(json)
+            .bind(environment_id)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
+        Ok(())
+    }
+
+    async fn environment_theme(&self, environment_id: &str) -> StoreResult<Option<String>> {
+        let r: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT theme FROM environments WHERE id = ?")
+                .bind(environment_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(other)?;
+        Ok(r.and_then(|r| r.0))
+    }
+
+    async fn set_environment_theme(
+        &self,
+        environment_id: &str,
+        json: Option<&str>,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE environments SET theme = ? WHERE id = ?")
+            .bind(json)
+            .bind(environment_id)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
+        Ok(())
+    }
+
+    async fn embedding(&self, environment_id: &str) -> StoreResult<EmbeddingRow> {
+        let r: Option<(String, bool)> = sqlx::query_as(
+            "SELECT embed_allowed_origins, \
+            embed_partitioned_cookies FROM environments WHERE id = ?",
+        )
+        .bind(environment_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(other)?;
+        Ok(
+            r.map(|(allowed_origins, partitioned_cookies)| EmbeddingRow {
+                allowed_origins,
+                partitioned_cookies,
+            })
+            .unwrap_or_else(|| EmbeddingRow {
+                allowed_origins: "[]".into(),
+                partitioned_cookies: false,
+            }),
+        )
+    }
+
+    async fn set_embedding(&self, environment_id: &str, row: &EmbeddingRow) -> StoreResult<()> {
+        sqlx::query("UPDATE environments SET embed_allowed_origins = ?, embed_partitioned_cookies = ? WHERE id = ?")
+            .bind(&row.allowed_origins).bind(row.partitioned_cookies).bind(environment_id)
+            .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn set_server_address(&self, row: &ServerAddressRow) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO server_address (id, public_url, public_url_configured, started_at) VALUES (1, ?, ?, ?) \
+             ON CONFLICT (id) DO UPDATE SET public_url = excluded.public_url, public_url_configured \
+             = excluded.public_url_configured, started_at = excluded.started_at",
+        )
+        .bind(&row.public_url).bind(row.public_url_configured).bind(row.started_at)
+        .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn server_address(&self) -> StoreResult<Option<ServerAddressRow>> {
+        let r: Option<(String, bool, i64)> = sqlx::query_as(
+            "SELECT public_url, public_url_configured, started_at FROM server_address WHERE id = 1",
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(other)?;
+        Ok(r.map(
+            |(public_url, public_url_configured, started_at)| ServerAddressRow {
+                public_url,
+                public_url_configured,
+                started_at,
+            },
+        ))
+    }
+}
+
+#[async_trait]
+impl OrganizationStore for SqliteStore {
     async fn insert_organization(
         &self,
         o: &OrganizationRow,
@@ -403,6 +524,15 @@ impl Store for SqliteStore {
         })
     }
 
+    async fn link(&self, token_hash: &str) -> StoreResult<Option<LinkRow>> {
+        sqlx::query("SELECT * FROM portal_links WHERE token_hash = ?")
+            .bind(token_hash)
+            .try_map(link_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
+    }
+
     async fn insert_session(&self, s: &SessionRow) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO portal_sessions (id_hash, organization_id, intents, csrf_token, \
@@ -454,51 +584,92 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn purge_expired(
-        &self,
-        now: i64,
-        idle_before: i64,
-        links_before: i64,
-    ) -> StoreResult<u64> {
-        let sessions =
-            sqlx::query("DELETE FROM portal_sessions WHERE expires_at <= ? OR last_seen_at < ?")
-                .bind(now)
-                .bind(idle_before)
-                .execute(&self.pool)
+    async fn organization_theme(&self, organization_id: &str) -> StoreResult<Option<String>> {
+        let r: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT theme FROM organizations WHERE id = ?")
+                .bind(organization_id)
+                .fetch_optional(&self.pool)
                 .await
                 .map_err(other)?;
-        let links = sqlx::query("DELETE FROM portal_links WHERE expires_at < ?")
-            .bind(links_before)
-            .execute(&self.pool)
-            .await
-            .map_err(other)?;
-        let assertions = sqlx::query("DELETE FROM used_assertions WHERE expires_at < ?")
-            .bind(now)
-            .execute(&self.pool)
-            .await
-            .map_err(other)?;
-        // A code (and the profile waiting with it) is of no use once expired.
-        let codes = sqlx::query("DELETE FROM authorization_codes WHERE expires_at < ?")
-            .bind(now)
-            .execute(&self.pool)
-            .await
-            .map_err(other)?;
-        Ok(sessions.rows_affected()
-            + links.rows_affected()
-            + assertions.rows_affected()
-            + codes.rows_affected())
+        Ok(r.and_then(|r| r.0))
     }
 
-    async fn purge_history(&self, finished_before: i64, abandoned_before: i64) -> StoreResult<u64> {
-        let done = sqlx::query(
-            "DELETE FROM sign_in_tests WHERE ((outcome != 'pending' AND started_at < ?) OR (outcome = 'pending' AND started_at < ?)) \
-             AND id NOT IN (SELECT last_test_id FROM connections WHERE last_test_id IS NOT NULL)",
+    async fn set_organization_theme(
+        &self,
+        organization_id: &str,
+        json: Option<&str>,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE organizations SET theme = ? WHERE id = ?")
+            .bind(json)
+            .bind(organization_id)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
+        Ok(())
+    }
+
+    async fn hold_link(&self, token_hash: &str, host: &str, now: i64) -> StoreResult<Redeemed> {
+        let found = sqlx::query("SELECT * FROM portal_links WHERE token_hash = ?")
+            .bind(token_hash)
+            .try_map(link_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?;
+        Ok(match found {
+            None => Redeemed::Unknown,
+            Some(l) if l.host.as_deref().is_some_and(|h| h != host) => Redeemed::Unknown,
+            Some(l) if l.used_at.is_some() => Redeemed::Used,
+            Some(l) if l.expires_at <= now => Redeemed::Expired,
+            Some(l) => {
+                sqlx::query("DELETE FROM portal_sessions WHERE held_link = ?")
+                    .bind(token_hash)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(other)?;
+                Redeemed::Ok(l)
+            }
+        })
+    }
+
+    async fn use_held_link(
+        &self,
+        id_hash: &str,
+        token_hash: &str,
+        now: i64,
+        events: &[NewEvent],
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let used = sqlx::query(
+            "UPDATE portal_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
         )
-        .bind(finished_before).bind(abandoned_before)
-        .execute(&self.pool).await.map_err(other)?;
-        Ok(done.rows_affected())
+        .bind(now)
+        .bind(token_hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?
+        .rows_affected()
+            == 1;
+        sqlx::query("UPDATE portal_sessions SET held_link = NULL WHERE id_hash = ?")
+            .bind(id_hash)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        // Whoever used the link first wins; other sessions holding it are gone.
+        sqlx::query("DELETE FROM portal_sessions WHERE held_link = ?")
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        if used {
+            append_events_in(&mut tx, events).await.map_err(other)?;
+        }
+        tx.commit().await.map_err(other)?;
+        Ok(used)
     }
+}
 
+#[async_trait]
+impl ConnectionStore for SqliteStore {
     async fn insert_connection(&self, c: &ConnectionRow, events: &[NewEvent]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(other)?;
         sqlx::query(
@@ -592,6 +763,45 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(other)
+    }
+
+    async fn upsert_refresh(&self, r: &RefreshRow) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO metadata_refresh (connection_id, metadata_url, next_at, failures, last_checked_at, last_error) VALUES (?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (connection_id) DO UPDATE SET metadata_url = excluded.metadata_url, next_at = excluded.next_at, failures = excluded.failures, \
+             last_checked_at = excluded.last_checked_at, last_error = excluded.last_error",
+        )
+        .bind(&r.connection_id).bind(&r.metadata_url).bind(r.next_at).bind(r.failures).bind(r.last_checked_at).bind(&r.last_error)
+        .execute(&self.pool).await.map_err(other)?;
+        Ok(())
+    }
+
+    async fn delete_refresh(&self, connection_id: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM metadata_refresh WHERE connection_id = ?")
+            .bind(connection_id)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
+        Ok(())
+    }
+
+    async fn refresh(&self, connection_id: &str) -> StoreResult<Option<RefreshRow>> {
+        sqlx::query("SELECT * FROM metadata_refresh WHERE connection_id = ?")
+            .bind(connection_id)
+            .try_map(refresh_row)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)
+    }
+
+    async fn due_refreshes(&self, now: i64, limit: i64) -> StoreResult<Vec<RefreshRow>> {
+        sqlx::query("SELECT * FROM metadata_refresh WHERE next_at <= ? ORDER BY next_at LIMIT ?")
+            .bind(now)
+            .bind(limit)
+            .try_map(refresh_row)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)
     }
 
     async fn insert_test(&self, t: &TestRow) -> StoreResult<()> {
@@ -705,6 +915,56 @@ impl Store for SqliteStore {
         finish_logged(tx, done.rows_affected(), events).await
     }
 
+    async fn use_assertion(
+        &self,
+        connection_id: &str,
+        assertion_id: &str,
+        expires_at: i64,
+    ) -> StoreResult<bool> {
+        let r = sqlx::query(
+            "INSERT INTO used_assertions (connection_id, assertion_id, expires_at) \
+            VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(connection_id)
+        .bind(assertion_id)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn insert_cert_events(&self, events: &[CertEventRow]) -> StoreResult<()> {
+        for e in events {
+            sqlx::query(
+                "INSERT INTO certificate_events (connection_id, at, kind, \
+                sha256_fingerprint, subject, not_after) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&e.connection_id)
+            .bind(e.at)
+            .bind(&e.kind)
+            .bind(&e.sha256_fingerprint)
+            .bind(&e.subject)
+            .bind(e.not_after)
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
+        }
+        Ok(())
+    }
+
+    async fn cert_events(&self, connection_id: &str) -> StoreResult<Vec<CertEventRow>> {
+        sqlx::query("SELECT * FROM certificate_events WHERE connection_id = ? ORDER BY at, id")
+            .bind(connection_id)
+            .try_map(event_row)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)
+    }
+}
+
+#[async_trait]
+impl GoLiveStore for SqliteStore {
     async fn insert_client_secret(&self, c: &ClientSecretRow) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO client_secrets (id, environment_id, secret_hash, prefix, \
@@ -825,46 +1085,10 @@ impl Store for SqliteStore {
             .await
             .map_err(other)
     }
+}
 
-    async fn use_assertion(
-        &self,
-        connection_id: &str,
-        assertion_id: &str,
-        expires_at: i64,
-    ) -> StoreResult<bool> {
-        let r = sqlx::query(
-            "INSERT INTO used_assertions (connection_id, assertion_id, expires_at) \
-            VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-        )
-        .bind(connection_id)
-        .bind(assertion_id)
-        .bind(expires_at)
-        .execute(&self.pool)
-        .await
-        .map_err(other)?;
-        Ok(r.rows_affected() == 1)
-    }
-
-    async fn custom_attributes(&self, environment_id: &str) -> StoreResult<String> {
-        let r: Option<(String,)> =
-            sqlx::query_as("SELECT custom_attributes FROM environments WHERE id = ?")
-                .bind(environment_id)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(other)?;
-        Ok(r.map(|r| r.0).unwrap_or_else(|| "[]".into()))
-    }
-
-    async fn set_custom_attributes(&self, environment_id: &str, json: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE environments SET custom_attributes = ? WHERE id = ?")
-            .bind(json)
-            .bind(environment_id)
-            .execute(&self.pool)
-            .await
-            .map_err(other)?;
-        Ok(())
-    }
-
+#[async_trait]
+impl DomainStore for SqliteStore {
     async fn insert_domain(&self, d: &DomainRow, events: &[NewEvent]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(other)?;
         sqlx::query(
@@ -1029,161 +1253,10 @@ impl Store for SqliteStore {
         self.claim_due("custom_domains", custom_domain_row, now, lease_until, limit)
             .await
     }
+}
 
-    async fn environment_settings(&self, environment_id: &str) -> StoreResult<String> {
-        let r: Option<(String,)> = sqlx::query_as("SELECT settings FROM environments WHERE id = ?")
-            .bind(environment_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(other)?;
-        Ok(r.map(|r| r.0).unwrap_or_else(|| "{}".into()))
-    }
-
-    async fn set_environment_settings(&self, environment_id: &str, json: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE environments SET settings = ? WHERE id = ?")
-            .bind(json)
-            .bind(environment_id)
-            .execute(&self.pool)
-            .await
-            .map_err(other)?;
-        Ok(())
-    }
-
-    async fn environment_theme(&self, environment_id: &str) -> StoreResult<Option<String>> {
-        let r: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT theme FROM environments WHERE id = ?")
-                .bind(environment_id)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(other)?;
-        Ok(r.and_then(|r| r.0))
-    }
-
-    async fn set_environment_theme(
-        &self,
-        environment_id: &str,
-        json: Option<&str>,
-    ) -> StoreResult<()> {
-        sqlx::query("UPDATE environments SET theme = ? WHERE id = ?")
-            .bind(json)
-            .bind(environment_id)
-            .execute(&self.pool)
-            .await
-            .map_err(other)?;
-        Ok(())
-    }
-
-    async fn organization_theme(&self, organization_id: &str) -> StoreResult<Option<String>> {
-        let r: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT theme FROM organizations WHERE id = ?")
-                .bind(organization_id)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(other)?;
-        Ok(r.and_then(|r| r.0))
-    }
-
-    async fn set_organization_theme(
-        &self,
-        organization_id: &str,
-        json: Option<&str>,
-    ) -> StoreResult<()> {
-        sqlx::query("UPDATE organizations SET theme = ? WHERE id = ?")
-            .bind(json)
-            .bind(organization_id)
-            .execute(&self.pool)
-            .await
-            .map_err(other)?;
-        Ok(())
-    }
-
-    async fn embedding(&self, environment_id: &str) -> StoreResult<EmbeddingRow> {
-        let r: Option<(String, bool)> = sqlx::query_as(
-            "SELECT embed_allowed_origins, \
-            embed_partitioned_cookies FROM environments WHERE id = ?",
-        )
-        .bind(environment_id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(other)?;
-        Ok(
-            r.map(|(allowed_origins, partitioned_cookies)| EmbeddingRow {
-                allowed_origins,
-                partitioned_cookies,
-            })
-            .unwrap_or_else(|| EmbeddingRow {
-                allowed_origins: "[]".into(),
-                partitioned_cookies: false,
-            }),
-        )
-    }
-
-    async fn set_embedding(&self, environment_id: &str, row: &EmbeddingRow) -> StoreResult<()> {
-        sqlx::query("UPDATE environments SET embed_allowed_origins = ?, embed_partitioned_cookies = ? WHERE id = ?")
-            .bind(&row.allowed_origins).bind(row.partitioned_cookies).bind(environment_id)
-            .execute(&self.pool).await.map_err(other)?;
-        Ok(())
-    }
-
-    async fn hold_link(&self, token_hash: &str, host: &str, now: i64) -> StoreResult<Redeemed> {
-        let found = sqlx::query("SELECT * FROM portal_links WHERE token_hash = ?")
-            .bind(token_hash)
-            .try_map(link_row)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(other)?;
-        Ok(match found {
-            None => Redeemed::Unknown,
-            Some(l) if l.host.as_deref().is_some_and(|h| h != host) => Redeemed::Unknown,
-            Some(l) if l.used_at.is_some() => Redeemed::Used,
-            Some(l) if l.expires_at <= now => Redeemed::Expired,
-            Some(l) => {
-                sqlx::query("DELETE FROM portal_sessions WHERE held_link = ?")
-                    .bind(token_hash)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(other)?;
-                Redeemed::Ok(l)
-            }
-        })
-    }
-
-    async fn use_held_link(
-        &self,
-        id_hash: &str,
-        token_hash: &str,
-        now: i64,
-        events: &[NewEvent],
-    ) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
-        let used = sqlx::query(
-            "UPDATE portal_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
-        )
-        .bind(now)
-        .bind(token_hash)
-        .execute(&mut *tx)
-        .await
-        .map_err(other)?
-        .rows_affected()
-            == 1;
-        sqlx::query("UPDATE portal_sessions SET held_link = NULL WHERE id_hash = ?")
-            .bind(id_hash)
-            .execute(&mut *tx)
-            .await
-            .map_err(other)?;
-        // Whoever used the link first wins; other sessions holding it are gone.
-        sqlx::query("DELETE FROM portal_sessions WHERE held_link = ?")
-            .bind(token_hash)
-            .execute(&mut *tx)
-            .await
-            .map_err(other)?;
-        if used {
-            append_events_in(&mut tx, events).await.map_err(other)?;
-        }
-        tx.commit().await.map_err(other)?;
-        Ok(used)
-    }
-
+#[async_trait]
+impl AssetStore for SqliteStore {
     async fn insert_asset(&self, a: &AssetRow) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO theme_assets (id, environment_id, kind, content_type, bytes, \
@@ -1218,99 +1291,53 @@ impl Store for SqliteStore {
             .await
             .map_err(other)
     }
+}
 
-    async fn upsert_refresh(&self, r: &RefreshRow) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO metadata_refresh (connection_id, metadata_url, next_at, failures, last_checked_at, last_error) VALUES (?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (connection_id) DO UPDATE SET metadata_url = excluded.metadata_url, next_at = excluded.next_at, failures = excluded.failures, \
-             last_checked_at = excluded.last_checked_at, last_error = excluded.last_error",
-        )
-        .bind(&r.connection_id).bind(&r.metadata_url).bind(r.next_at).bind(r.failures).bind(r.last_checked_at).bind(&r.last_error)
-        .execute(&self.pool).await.map_err(other)?;
-        Ok(())
-    }
-
-    async fn delete_refresh(&self, connection_id: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM metadata_refresh WHERE connection_id = ?")
-            .bind(connection_id)
+#[async_trait]
+impl EventStore for SqliteStore {
+    async fn purge_expired(
+        &self,
+        now: i64,
+        idle_before: i64,
+        links_before: i64,
+    ) -> StoreResult<u64> {
+        let sessions =
+            sqlx::query("DELETE FROM portal_sessions WHERE expires_at <= ? OR last_seen_at < ?")
+                .bind(now)
+                .bind(idle_before)
+                .execute(&self.pool)
+                .await
+                .map_err(other)?;
+        let links = sqlx::query("DELETE FROM portal_links WHERE expires_at < ?")
+            .bind(links_before)
             .execute(&self.pool)
             .await
             .map_err(other)?;
-        Ok(())
-    }
-
-    async fn refresh(&self, connection_id: &str) -> StoreResult<Option<RefreshRow>> {
-        sqlx::query("SELECT * FROM metadata_refresh WHERE connection_id = ?")
-            .bind(connection_id)
-            .try_map(refresh_row)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(other)
-    }
-
-    async fn due_refreshes(&self, now: i64, limit: i64) -> StoreResult<Vec<RefreshRow>> {
-        sqlx::query("SELECT * FROM metadata_refresh WHERE next_at <= ? ORDER BY next_at LIMIT ?")
+        let assertions = sqlx::query("DELETE FROM used_assertions WHERE expires_at < ?")
             .bind(now)
-            .bind(limit)
-            .try_map(refresh_row)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(other)
-    }
-
-    async fn insert_cert_events(&self, events: &[CertEventRow]) -> StoreResult<()> {
-        for e in events {
-            sqlx::query(
-                "INSERT INTO certificate_events (connection_id, at, kind, \
-                sha256_fingerprint, subject, not_after) VALUES (?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&e.connection_id)
-            .bind(e.at)
-            .bind(&e.kind)
-            .bind(&e.sha256_fingerprint)
-            .bind(&e.subject)
-            .bind(e.not_after)
             .execute(&self.pool)
             .await
             .map_err(other)?;
-        }
-        Ok(())
-    }
-
-    async fn cert_events(&self, connection_id: &str) -> StoreResult<Vec<CertEventRow>> {
-        sqlx::query("SELECT * FROM certificate_events WHERE connection_id = ? ORDER BY at, id")
-            .bind(connection_id)
-            .try_map(event_row)
-            .fetch_all(&self.pool)
+        // A code (and the profile waiting with it) is of no use once expired.
+        let codes = sqlx::query("DELETE FROM authorization_codes WHERE expires_at < ?")
+            .bind(now)
+            .execute(&self.pool)
             .await
-            .map_err(other)
+            .map_err(other)?;
+        Ok(sessions.rows_affected()
+            + links.rows_affected()
+            + assertions.rows_affected()
+            + codes.rows_affected())
     }
 
-    async fn set_server_address(&self, row: &ServerAddressRow) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO server_address (id, public_url, public_url_configured, started_at) VALUES (1, ?, ?, ?) \
-             ON CONFLICT (id) DO UPDATE SET public_url = excluded.public_url, public_url_configured \
-             = excluded.public_url_configured, started_at = excluded.started_at",
+    async fn purge_history(&self, finished_before: i64, abandoned_before: i64) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "DELETE FROM sign_in_tests WHERE ((outcome != 'pending' AND started_at < ?) OR (outcome = 'pending' AND started_at < ?)) \
+             AND id NOT IN (SELECT last_test_id FROM connections WHERE last_test_id IS NOT NULL)",
         )
-        .bind(&row.public_url).bind(row.public_url_configured).bind(row.started_at)
+        .bind(finished_before).bind(abandoned_before)
         .execute(&self.pool).await.map_err(other)?;
-        Ok(())
-    }
-
-    async fn server_address(&self) -> StoreResult<Option<ServerAddressRow>> {
-        let r: Option<(String, bool, i64)> = sqlx::query_as(
-            "SELECT public_url, public_url_configured, started_at FROM server_address WHERE id = 1",
-        )
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(other)?;
-        Ok(r.map(
-            |(public_url, public_url_configured, started_at)| ServerAddressRow {
-                public_url,
-                public_url_configured,
-                started_at,
-            },
-        ))
+        Ok(done.rows_affected())
     }
 
     async fn append_events(&self, events: &[NewEvent]) -> StoreResult<()> {
@@ -1390,15 +1417,6 @@ impl Store for SqliteStore {
             .map_err(other)
     }
 
-    async fn link(&self, token_hash: &str) -> StoreResult<Option<LinkRow>> {
-        sqlx::query("SELECT * FROM portal_links WHERE token_hash = ?")
-            .bind(token_hash)
-            .try_map(link_row)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(other)
-    }
-
     async fn record_expiry_notice(
         &self,
         connection_id: &str,
@@ -1444,6 +1462,21 @@ impl Store for SqliteStore {
         }
     }
 
+    async fn event_by_seq(&self, seq: i64) -> StoreResult<Option<EventRow>> {
+        sqlx::query(
+            "SELECT e.*, COALESCE(env.name, '') AS environment_name FROM events e \
+            LEFT JOIN environments env ON env.id = e.environment_id WHERE e.seq = ?",
+        )
+        .bind(seq)
+        .try_map(log_event_row)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(other)
+    }
+}
+
+#[async_trait]
+impl WebhookStore for SqliteStore {
     async fn insert_webhook_endpoint(&self, e: &WebhookEndpointRow) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO webhook_endpoints (id, environment_id, url, events, enabled, description, \
@@ -1677,18 +1710,6 @@ impl Store for SqliteStore {
         .await
         .map_err(other)?;
         Ok(r.rows_affected() > 0)
-    }
-
-    async fn event_by_seq(&self, seq: i64) -> StoreResult<Option<EventRow>> {
-        sqlx::query(
-            "SELECT e.*, COALESCE(env.name, '') AS environment_name FROM events e \
-            LEFT JOIN environments env ON env.id = e.environment_id WHERE e.seq = ?",
-        )
-        .bind(seq)
-        .try_map(log_event_row)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(other)
     }
 
     async fn purge_webhook_deliveries(&self, before: i64) -> StoreResult<u64> {
