@@ -1,9 +1,9 @@
-//! Uploaded files.
+//! Uploaded theme files.
 
 use super::*;
 use async_trait::async_trait;
 
-/// Uploaded files (logos and other theme images).
+/// Uploaded theme files (logos, favicons, fonts).
 #[async_trait]
 pub trait AssetStore: Send + Sync {
     /// Keeps an uploaded file (the same bytes twice are one row).
