@@ -1,6 +1,11 @@
 //! Storage behind one narrow interface: SQLite now, PostgreSQL later, handlers unchanged.
 //!
 //! Rows are plain structs; the store never interprets JSON columns.
+//!
+//! One trait per resource (`environments.rs` declares [`EnvironmentStore`], and so on); [`Store`]
+//! is their union, what the server holds as `Arc<dyn Store>`. To add a resource: declare its trait
+//! in `<resource>.rs` here, implement it for [`SqliteStore`] in `sqlite/<resource>.rs` (with a `mod`
+//! line in `sqlite.rs`), and add it to [`Store`], its blanket impl and [`prelude`].
 
 mod assets;
 mod connections;
