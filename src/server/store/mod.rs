@@ -4,8 +4,9 @@
 //!
 //! One trait per resource (`environments.rs` declares [`EnvironmentStore`], and so on); [`Store`]
 //! is their union, what the server holds as `Arc<dyn Store>`. To add a resource: declare its trait
-//! in `<resource>.rs` here, implement it for [`SqliteStore`] in `sqlite/<resource>.rs` (with a `mod`
-//! line in `sqlite.rs`), and add it to [`Store`], its blanket impl and [`prelude`].
+//! in `<resource>.rs` here (a `mod` and a `pub use` line below), implement it for [`SqliteStore`]
+//! in `sqlite/<resource>.rs` (a `mod` line in `sqlite.rs`), and add it to [`Store`], its blanket
+//! impl and [`prelude`].
 
 mod assets;
 mod connections;
