@@ -205,10 +205,10 @@ pub async fn event_view(state: &AppState, row: &ConnectionRow) -> Result<Connect
     Ok(view)
 }
 
-/// Saves a connection's state and settings (see [`Store::update_connection`]), logging in the
-/// same transaction what changed since `before`: configured, activated, deactivated.
+/// Saves a connection's state and settings (see [`ConnectionStore::update_connection`]), logging
+/// in the same transaction what changed since `before`: configured, activated, deactivated.
 ///
-/// [`Store::update_connection`]: crate::server::store::Store::update_connection
+/// [`ConnectionStore::update_connection`]: crate::server::store::ConnectionStore::update_connection
 pub async fn save_logged(
     state: &AppState,
     before: &ConnectionRow,

@@ -9,8 +9,10 @@
 //! them can import it.
 //!
 //! Reading: [`list`] pages the log by cursor (an event id), oldest first. The log's order is
-//! the order changes committed (see [`Store::events_after`]), so a reader that resumes after
-//! the last id it saw misses nothing and sees nothing twice.
+//! the order changes committed (see [`EventStore::events_after`]), so a reader that resumes
+//! after the last id it saw misses nothing and sees nothing twice.
+//!
+//! [`EventStore::events_after`]: crate::server::store::EventStore::events_after
 
 use crate::api::connection::ConnectionState;
 use crate::api::event::{Event, EventList, EventType, EVENTS_MAX_LIMIT};

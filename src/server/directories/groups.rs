@@ -46,11 +46,16 @@ fn fold(s: &str) -> String {
 async fn scim_doc(scim: &Scim, row: &DirectoryGroupRow, members: bool) -> Result<Value, ScimError> {
     let mut doc: Value = serde_json::from_str(&row.resource).unwrap_or_else(|_| json!({}));
     let listed = if members {
-        scim.state.store.group_members(&row.id, MEMBERS_SHOWN).await?
+        scim.state
+            .store
+            .group_members(&row.id, MEMBERS_SHOWN)
+            .await?
     } else {
         Vec::new()
     };
-    let obj = doc.as_object_mut().ok_or_else(|| not_found("group", &row.id))?;
+    let obj = doc
+        .as_object_mut()
+        .ok_or_else(|| not_found("group", &row.id))?;
     if !obj.contains_key("schemas") {
         obj.insert("schemas".into(), json!([SCHEMA_GROUP]));
     }
@@ -98,7 +103,11 @@ async fn visible(scim: &Scim, id: &str) -> Result<DirectoryGroupRow, ScimError> 
 }
 
 /// The vendor's view of a group.
-pub async fn view(state: &AppState, dir: &DirectoryRow, row: &DirectoryGroupRow) -> Result<DirectoryGroup, Error> {
+pub async fn view(
+    state: &AppState,
+    dir: &DirectoryRow,
+    row: &DirectoryGroupRow,
+) -> Result<DirectoryGroup, Error> {
     let count = state
         .store
         .group_member_counts(&dir.id)
@@ -133,7 +142,13 @@ pub async fn membership_event(
         "user": super::users::view(state, dir, user).await?,
         "group": group,
     });
-    events::new(&dir.environment_id, event_type, Some(&dir.organization_id), &data, now)
+    events::new(
+        &dir.environment_id,
+        event_type,
+        Some(&dir.organization_id),
+        &data,
+        now,
+    )
 }
 
 async fn group_event(
@@ -144,7 +159,13 @@ async fn group_event(
     now: i64,
 ) -> Result<NewEvent, Error> {
     let data = view(state, dir, row).await?;
-    events::new(&dir.environment_id, event_type, Some(&dir.organization_id), &data, now)
+    events::new(
+        &dir.environment_id,
+        event_type,
+        Some(&dir.organization_id),
+        &data,
+        now,
+    )
 }
 
 /// Checks that every id is a user of this directory.
@@ -163,7 +184,9 @@ async fn check_members(scim: &Scim, ids: &[String]) -> Result<(), ScimError> {
         let shown: String = missing.chars().take(64).collect();
         return Err(ScimError::bad_request(
             ScimType::InvalidValue,
-            format!("members: no user with id {shown} exists in this directory; create the user first."),
+            format!(
+                "members: no user with id {shown} exists in this directory; create the user first."
+            ),
         ));
     }
     Ok(())
@@ -211,10 +234,9 @@ async fn membership_events(
                     roles::role_of(&roles, &mapping, &after),
                 );
                 if was != now_role {
-                    let mut data = serde_json::to_value(
-                        super::users::view(state, &scim.dir, &user).await?,
-                    )
-                    .unwrap_or_default();
+                    let mut data =
+                        serde_json::to_value(super::users::view(state, &scim.dir, &user).await?)
+                            .unwrap_or_default();
                     data["role"] = json!(now_role);
                     data["previous_role"] = json!(was);
                     out.push(events::new(
@@ -254,7 +276,16 @@ pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
         created_at: now,
         updated_at: now,
     };
-    let mut evs = vec![group_event(&scim.state, &scim.dir, EventType::DsyncGroupCreated, &row, now).await?];
+    let mut evs = vec![
+        group_event(
+            &scim.state,
+            &scim.dir,
+            EventType::DsyncGroupCreated,
+            &row,
+            now,
+        )
+        .await?,
+    ];
     evs.extend(membership_events(scim, &row, &members, &[], now).await?);
     scim.state
         .store
@@ -309,9 +340,11 @@ pub async fn scim_list(scim: &Scim, q: &ListQuery) -> Result<Done, ScimError> {
                         .await?
                 }
                 Some((path, v)) if path.is("id") => visible(scim, v).await.into_iter().collect(),
-                _ => store
-                    .list_directory_groups(&scim.dir.id, None, 0, SCAN_MAX)
-                    .await?,
+                _ => {
+                    store
+                        .list_directory_groups(&scim.dir.id, None, 0, SCAN_MAX)
+                        .await?
+                }
             };
             let mut matched = Vec::new();
             for row in candidates {
@@ -436,7 +469,9 @@ async fn split_patch(
                                 .group_members(&group.id, i64::MAX)
                                 .await?
                                 .into_iter()
-                                .filter(|(id, name)| f.matches(&json!({"value": id, "display": name})))
+                                .filter(|(id, name)| {
+                                    f.matches(&json!({"value": id, "display": name}))
+                                })
                                 .map(|(id, _)| id)
                                 .collect(),
                         };
@@ -517,7 +552,16 @@ async fn write(
     row.updated_at = now;
     let mut evs = Vec::new();
     if renamed {
-        evs.push(group_event(&scim.state, &scim.dir, EventType::DsyncGroupUpdated, &row, now).await?);
+        evs.push(
+            group_event(
+                &scim.state,
+                &scim.dir,
+                EventType::DsyncGroupUpdated,
+                &row,
+                now,
+            )
+            .await?,
+        );
     }
     evs.extend(membership_events(scim, &row, &added, &removed, now).await?);
     let exact = MemberDelta {
@@ -576,7 +620,10 @@ pub async fn scim_patch(scim: &Scim, id: &str, body: Value) -> Result<Done, Scim
     if req.operations.len() > patch::MAX_PATCH_OPERATIONS {
         return Err(ScimError::bad_request(
             ScimType::TooMany,
-            format!("Send at most {} operations in one PATCH.", patch::MAX_PATCH_OPERATIONS),
+            format!(
+                "Send at most {} operations in one PATCH.",
+                patch::MAX_PATCH_OPERATIONS
+            ),
         ));
     }
     let (delta, rest) = split_patch(scim, &before, req.operations).await?;
@@ -605,8 +652,22 @@ pub async fn scim_delete(scim: &Scim, id: &str) -> Result<Done, ScimError> {
         .map(|(id, _)| id)
         .collect();
     let mut evs = membership_events(scim, &before, &[], &members, now).await?;
-    evs.push(group_event(&scim.state, &scim.dir, EventType::DsyncGroupDeleted, &before, now).await?);
-    if !scim.state.store.delete_directory_group(&before.id, &evs).await? {
+    evs.push(
+        group_event(
+            &scim.state,
+            &scim.dir,
+            EventType::DsyncGroupDeleted,
+            &before,
+            now,
+        )
+        .await?,
+    );
+    if !scim
+        .state
+        .store
+        .delete_directory_group(&before.id, &evs)
+        .await?
+    {
         return Err(not_found("group", id));
     }
     Ok(Done {
@@ -619,7 +680,11 @@ pub async fn scim_delete(scim: &Scim, id: &str) -> Result<Done, ScimError> {
 }
 
 /// `GET /api/v1/directory_groups/{id}`.
-pub async fn get(state: &AppState, environment_id: &str, id: &str) -> Result<DirectoryGroup, Error> {
+pub async fn get(
+    state: &AppState,
+    environment_id: &str,
+    id: &str,
+) -> Result<DirectoryGroup, Error> {
     let missing = || Error::new(ErrorCode::DirectoryGroupNotFound);
     if id.len() > 64 {
         return Err(missing());
@@ -653,7 +718,10 @@ pub async fn list(
                 .await?
                 .is_some_and(|g| g.directory_id == dir.id);
         if !ok {
-            return Err(Error::invalid("after", "No group with that id in this directory."));
+            return Err(Error::invalid(
+                "after",
+                "No group with that id in this directory.",
+            ));
         }
     }
     let mut rows = state
@@ -662,8 +730,12 @@ pub async fn list(
         .await?;
     let has_more = rows.len() as i64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
-    let counts: std::collections::HashMap<String, i64> =
-        state.store.group_member_counts(&dir.id).await?.into_iter().collect();
+    let counts: std::collections::HashMap<String, i64> = state
+        .store
+        .group_member_counts(&dir.id)
+        .await?
+        .into_iter()
+        .collect();
     let data = rows
         .iter()
         .map(|row| DirectoryGroup {

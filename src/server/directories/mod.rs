@@ -44,7 +44,11 @@ fn state_of(s: &str) -> DirectoryState {
 /// The SCIM base URL of a directory: on the environment's preferred hostname.
 pub async fn scim_base_url(state: &AppState, row: &DirectoryRow) -> Result<String, Error> {
     let site = site::preferred(state, &row.environment_id).await?;
-    Ok(format!("{}/scim/v2/{}", site.base_url.trim_end_matches('/'), row.id))
+    Ok(format!(
+        "{}/scim/v2/{}",
+        site.base_url.trim_end_matches('/'),
+        row.id
+    ))
 }
 
 /// The wire form of a directory.
@@ -91,7 +95,10 @@ pub fn check_provider(key: &str) -> Result<&'static str, Error> {
         let shown: String = key.chars().take(40).collect();
         return Err(Error::invalid(
             "provider",
-            format!("`{shown}` is not a directory provider; use one of: {}.", known.join(", ")),
+            format!(
+                "`{shown}` is not a directory provider; use one of: {}.",
+                known.join(", ")
+            ),
         ));
     };
     if !entry.scim {

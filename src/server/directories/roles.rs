@@ -82,7 +82,11 @@ pub async fn get(state: &AppState, environment_id: &str) -> Result<RolesBody, Er
 }
 
 /// Replaces an environment's roles.
-pub async fn put(state: &AppState, environment_id: &str, body: &RolesBody) -> Result<RolesBody, Error> {
+pub async fn put(
+    state: &AppState,
+    environment_id: &str,
+    body: &RolesBody,
+) -> Result<RolesBody, Error> {
     let checked = check(body)?;
     let json = serde_json::to_string(&checked).map_err(Error::internal)?;
     state
@@ -144,9 +148,18 @@ mod tests {
         ]
         .into();
         let r = roles();
-        assert_eq!(role_of(&r, &map, &["g_eng".into(), "g_ops".into()]).as_deref(), Some("admin"));
-        assert_eq!(role_of(&r, &map, &["g_eng".into()]).as_deref(), Some("member"));
-        assert_eq!(role_of(&r, &map, &["g_other".into()]).as_deref(), Some("member"));
+        assert_eq!(
+            role_of(&r, &map, &["g_eng".into(), "g_ops".into()]).as_deref(),
+            Some("admin")
+        );
+        assert_eq!(
+            role_of(&r, &map, &["g_eng".into()]).as_deref(),
+            Some("member")
+        );
+        assert_eq!(
+            role_of(&r, &map, &["g_other".into()]).as_deref(),
+            Some("member")
+        );
         let none = RolesBody {
             roles: vec![],
             default_role: None,
@@ -159,7 +172,12 @@ mod tests {
         let mut r = roles();
         r.roles[1].slug = "Admin Role".into();
         assert_eq!(
-            check(&r).unwrap_err().fields.keys().next().map(String::as_str),
+            check(&r)
+                .unwrap_err()
+                .fields
+                .keys()
+                .next()
+                .map(String::as_str),
             Some("roles[1].slug")
         );
         let mut r = roles();

@@ -104,7 +104,11 @@ const USER_ATTRS: &[Attr] = &[
     ),
     Attr {
         mutability: "readOnly",
-        ..complex("groups", true, &[s("value"), s("$ref"), s("display"), s("type")])
+        ..complex(
+            "groups",
+            true,
+            &[s("value"), s("$ref"), s("display"), s("type")],
+        )
     },
     complex("roles", true, MULTI),
 ];
@@ -114,7 +118,11 @@ const GROUP_ATTRS: &[Attr] = &[
         required: true,
         ..s("displayName")
     },
-    complex("members", true, &[s("value"), s("$ref"), s("display"), s("type")]),
+    complex(
+        "members",
+        true,
+        &[s("value"), s("$ref"), s("display"), s("type")],
+    ),
 ];
 
 const ENTERPRISE_ATTRS: &[Attr] = &[
@@ -158,7 +166,13 @@ fn schema(id: &str, name: &str, description: &str, attrs: &[Attr], base: &str) -
 /// Every schema, with `base` the directory's SCIM base URL.
 pub fn all(base: &str) -> Vec<Value> {
     vec![
-        schema(USER, "User", "A user of the organization's directory", USER_ATTRS, base),
+        schema(
+            USER,
+            "User",
+            "A user of the organization's directory",
+            USER_ATTRS,
+            base,
+        ),
         schema(
             ENTERPRISE_USER,
             "EnterpriseUser",
@@ -166,7 +180,13 @@ pub fn all(base: &str) -> Vec<Value> {
             ENTERPRISE_ATTRS,
             base,
         ),
-        schema(GROUP, "Group", "A group of the organization's directory", GROUP_ATTRS, base),
+        schema(
+            GROUP,
+            "Group",
+            "A group of the organization's directory",
+            GROUP_ATTRS,
+            base,
+        ),
     ]
 }
 
@@ -237,13 +257,22 @@ mod tests {
                 .clone()
         };
         assert_eq!(
-            (attr("userName")["required"].clone(), attr("userName")["uniqueness"].clone()),
+            (
+                attr("userName")["required"].clone(),
+                attr("userName")["uniqueness"].clone()
+            ),
             (json!(true), json!("server"))
         );
         assert_eq!(attr("groups")["mutability"], "readOnly");
         assert_eq!(attr("emails")["subAttributes"].as_array().unwrap().len(), 4);
         assert_eq!(all[2]["attributes"][0]["name"], "displayName");
-        assert_eq!(resource_types("b")[0]["schemaExtensions"][0]["schema"], ENTERPRISE_USER);
-        assert_eq!(service_provider_config("b", "d")["patch"]["supported"], true);
+        assert_eq!(
+            resource_types("b")[0]["schemaExtensions"][0]["schema"],
+            ENTERPRISE_USER
+        );
+        assert_eq!(
+            service_provider_config("b", "d")["patch"]["supported"],
+            true
+        );
     }
 }

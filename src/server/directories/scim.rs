@@ -207,7 +207,10 @@ pub async fn authorize(
     let key = address.map(|ip| crate::core::rate::client_key(ip).to_string());
     if let Some(k) = &key {
         if lock(&state.scim_limits.failed_auth).over(k, now) {
-            return Err(Denied::Wait(too_many("Too many requests with a wrong token came from this address."), 60));
+            return Err(Denied::Wait(
+                too_many("Too many requests with a wrong token came from this address."),
+                60,
+            ));
         }
     }
     let unauthorized = ScimError {
@@ -275,7 +278,11 @@ impl Scim {
                 }
                 Some(want) => items
                     .into_iter()
-                    .find(|i| i["id"].as_str().is_some_and(|id| id.eq_ignore_ascii_case(want)))
+                    .find(|i| {
+                        i["id"]
+                            .as_str()
+                            .is_some_and(|id| id.eq_ignore_ascii_case(want))
+                    })
                     .map(Done::read)
                     .ok_or_else(|| not_found(kind.trim_end_matches('s'), want)),
             }
@@ -299,7 +306,12 @@ impl Scim {
     }
 
     /// `GET /Users/{id}` or `GET /Groups/{id}`.
-    pub async fn get(&self, kind: &str, id: &str, q: &ListQuery) -> Result<Done, (ScimError, String)> {
+    pub async fn get(
+        &self,
+        kind: &str,
+        id: &str,
+        q: &ListQuery,
+    ) -> Result<Done, (ScimError, String)> {
         let r = match kind {
             "Users" => super::users::scim_get(self, id, q).await,
             _ => super::groups::scim_get(self, id, q).await,
@@ -318,7 +330,12 @@ impl Scim {
     }
 
     /// `PUT /Users/{id}` or `PUT /Groups/{id}`.
-    pub async fn replace(&self, kind: &str, id: &str, body: Value) -> Result<Done, (ScimError, String)> {
+    pub async fn replace(
+        &self,
+        kind: &str,
+        id: &str,
+        body: Value,
+    ) -> Result<Done, (ScimError, String)> {
         let what = format!("replace {} {id}", singular(kind));
         let r = match kind {
             "Users" => super::users::scim_replace(self, id, body).await,
@@ -328,7 +345,12 @@ impl Scim {
     }
 
     /// `PATCH /Users/{id}` or `PATCH /Groups/{id}`.
-    pub async fn patch(&self, kind: &str, id: &str, body: Value) -> Result<Done, (ScimError, String)> {
+    pub async fn patch(
+        &self,
+        kind: &str,
+        id: &str,
+        body: Value,
+    ) -> Result<Done, (ScimError, String)> {
         let what = format!("update {} {id}", singular(kind));
         let r = match kind {
             "Users" => super::users::scim_patch(self, id, body).await,
@@ -356,7 +378,12 @@ impl Scim {
 
     /// Writes a request's line to the sync log: every write, and every failure (reads that
     /// succeed are many and say nothing new; the first one still activates the directory).
-    pub async fn log(&self, method: &str, resource_type: &str, outcome: Result<Done, (ScimError, String)>) {
+    pub async fn log(
+        &self,
+        method: &str,
+        resource_type: &str,
+        outcome: Result<Done, (ScimError, String)>,
+    ) {
         let now = self.state.clock.now();
         let row = match outcome {
             Ok(done) if done.summary.is_empty() => {

@@ -18,9 +18,7 @@ use crate::api::ErrorCode;
 use crate::core::scim::resource::{parse_user, ScimUser};
 use crate::core::scim::{patch, ScimError};
 use crate::server::error::Error;
-use crate::server::store::{
-    DirectoryUserRow, NewEvent, StoreError, UserListing, UserLookup,
-};
+use crate::server::store::{DirectoryUserRow, NewEvent, StoreError, UserListing, UserLookup};
 use crate::server::{crypto, events, AppState};
 use serde_json::{json, Value};
 
@@ -67,7 +65,9 @@ fn fill(row: &mut DirectoryUserRow, u: &ScimUser, doc: &Value) -> Result<(), Sci
 pub async fn scim_doc(scim: &Scim, row: &DirectoryUserRow) -> Result<Value, ScimError> {
     let mut doc: Value = serde_json::from_str(&row.resource).unwrap_or_else(|_| json!({}));
     let groups = scim.state.store.user_groups(&row.id).await?;
-    let obj = doc.as_object_mut().ok_or_else(|| not_found("user", &row.id))?;
+    let obj = doc
+        .as_object_mut()
+        .ok_or_else(|| not_found("user", &row.id))?;
     if !obj.contains_key("schemas") {
         obj.insert("schemas".into(), json!([SCHEMA_USER]));
     }
@@ -145,7 +145,11 @@ fn custom_attributes(u: ScimUser) -> serde_json::Map<String, Value> {
 }
 
 /// The vendor's view of a user.
-pub async fn view(state: &AppState, dir: &DirectoryRow, row: &DirectoryUserRow) -> Result<DirectoryUser, Error> {
+pub async fn view(
+    state: &AppState,
+    dir: &DirectoryRow,
+    row: &DirectoryUserRow,
+) -> Result<DirectoryUser, Error> {
     let groups = state.store.user_groups(&row.id).await?;
     let roles = roles::get(state, &dir.environment_id).await?;
     let ids: Vec<String> = groups.iter().map(|(id, _)| id.clone()).collect();
@@ -187,7 +191,13 @@ pub async fn event(
     now: i64,
 ) -> Result<NewEvent, Error> {
     let data = view(state, dir, row).await?;
-    events::new(&dir.environment_id, event_type, Some(&dir.organization_id), &data, now)
+    events::new(
+        &dir.environment_id,
+        event_type,
+        Some(&dir.organization_id),
+        &data,
+        now,
+    )
 }
 
 /// Events for a user leaving every group it is in (deprovisioning), before the change.
@@ -224,7 +234,11 @@ pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
     let taken = scim
         .state
         .store
-        .find_directory_users(&scim.dir.id, &UserLookup::UserNameKey(fold(&u.user_name)), 1)
+        .find_directory_users(
+            &scim.dir.id,
+            &UserLookup::UserNameKey(fold(&u.user_name)),
+            1,
+        )
         .await?;
     if !taken.is_empty() {
         return Err(uniqueness(&u.user_name));
@@ -247,7 +261,14 @@ pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
         deleted_at: None,
     };
     fill(&mut row, &u, &doc)?;
-    let ev = event(&scim.state, &scim.dir, EventType::DsyncUserCreated, &row, now).await?;
+    let ev = event(
+        &scim.state,
+        &scim.dir,
+        EventType::DsyncUserCreated,
+        &row,
+        now,
+    )
+    .await?;
     scim.state
         .store
         .insert_directory_user(&row, &[ev])
@@ -282,7 +303,10 @@ pub async fn scim_list(scim: &Scim, q: &ListQuery) -> Result<Done, ScimError> {
                 ..UserListing::default()
             };
             let total = store.count_directory_users(&scim.dir.id, &listing).await?;
-            (store.list_directory_users(&scim.dir.id, &listing).await?, total)
+            (
+                store.list_directory_users(&scim.dir.id, &listing).await?,
+                total,
+            )
         }
         Some(f) => {
             let candidates = match f.as_simple_eq() {
@@ -366,7 +390,12 @@ async fn scan(scim: &Scim) -> Result<Vec<DirectoryUserRow>, ScimError> {
 }
 
 /// Writes a user's new document (PUT or PATCH), with its events.
-async fn write(scim: &Scim, before: DirectoryUserRow, body: Value, verb: &str) -> Result<Done, ScimError> {
+async fn write(
+    scim: &Scim,
+    before: DirectoryUserRow,
+    body: Value,
+    verb: &str,
+) -> Result<Done, ScimError> {
     let u = parse_user(&body)?;
     let doc = stored_doc(&body);
     let now = scim.state.clock.now();
@@ -374,7 +403,11 @@ async fn write(scim: &Scim, before: DirectoryUserRow, body: Value, verb: &str) -
         let taken = scim
             .state
             .store
-            .find_directory_users(&scim.dir.id, &UserLookup::UserNameKey(fold(&u.user_name)), 1)
+            .find_directory_users(
+                &scim.dir.id,
+                &UserLookup::UserNameKey(fold(&u.user_name)),
+                1,
+            )
             .await?;
         if taken.iter().any(|t| t.id != before.id) {
             return Err(uniqueness(&u.user_name));
@@ -398,7 +431,16 @@ async fn write(scim: &Scim, before: DirectoryUserRow, body: Value, verb: &str) -
     if before.active && !row.active {
         evs.extend(leaving_groups(scim, &before, now).await?);
     }
-    evs.push(event(&scim.state, &scim.dir, EventType::DsyncUserUpdated, &row, now).await?);
+    evs.push(
+        event(
+            &scim.state,
+            &scim.dir,
+            EventType::DsyncUserUpdated,
+            &row,
+            now,
+        )
+        .await?,
+    );
     let changed = scim
         .state
         .store
@@ -459,7 +501,16 @@ pub async fn scim_delete(scim: &Scim, id: &str) -> Result<Done, ScimError> {
     row.version = before.version + 1;
     row.updated_at = now;
     let mut evs = leaving_groups(scim, &before, now).await?;
-    evs.push(event(&scim.state, &scim.dir, EventType::DsyncUserDeleted, &row, now).await?);
+    evs.push(
+        event(
+            &scim.state,
+            &scim.dir,
+            EventType::DsyncUserDeleted,
+            &row,
+            now,
+        )
+        .await?,
+    );
     if !scim
         .state
         .store
@@ -520,7 +571,10 @@ pub async fn list(
                 .await?
                 .is_some_and(|g| g.directory_id == dir.id);
         if !ok {
-            return Err(Error::invalid("group", "No group with that id in this directory."));
+            return Err(Error::invalid(
+                "group",
+                "No group with that id in this directory.",
+            ));
         }
     }
     if let Some(a) = after {
@@ -531,7 +585,10 @@ pub async fn list(
                 .await?
                 .is_some_and(|u| u.directory_id == dir.id);
         if !ok {
-            return Err(Error::invalid("after", "No user with that id in this directory."));
+            return Err(Error::invalid(
+                "after",
+                "No user with that id in this directory.",
+            ));
         }
     }
     let listing = UserListing {

@@ -142,7 +142,11 @@ where
                 Some(body) => scim_response(status, body),
                 None => status.into_response(),
             };
-            if let Some(loc) = done.location.as_deref().and_then(|l| HeaderValue::from_str(l).ok()) {
+            if let Some(loc) = done
+                .location
+                .as_deref()
+                .and_then(|l| HeaderValue::from_str(l).ok())
+            {
                 resp.headers_mut().insert(header::LOCATION, loc);
             }
             (resp, Ok(done))
@@ -190,10 +194,19 @@ async fn discovery(
     req: Request,
 ) -> Response {
     let (method, kind, headers, peer) = parts(&req);
-    serve(&s, &site, &dir, &method, kind, &headers, peer, |scim| async move {
-        scim.discovery(kind, None)
-            .map_err(|e| (e, "read the service's configuration".to_owned()))
-    })
+    serve(
+        &s,
+        &site,
+        &dir,
+        &method,
+        kind,
+        &headers,
+        peer,
+        |scim| async move {
+            scim.discovery(kind, None)
+                .map_err(|e| (e, "read the service's configuration".to_owned()))
+        },
+    )
     .await
 }
 
@@ -204,10 +217,19 @@ async fn discovery_one(
     req: Request,
 ) -> Response {
     let (method, kind, headers, peer) = parts(&req);
-    serve(&s, &site, &dir, &method, kind, &headers, peer, |scim| async move {
-        scim.discovery(kind, Some(&name))
-            .map_err(|e| (e, "read the service's configuration".to_owned()))
-    })
+    serve(
+        &s,
+        &site,
+        &dir,
+        &method,
+        kind,
+        &headers,
+        peer,
+        |scim| async move {
+            scim.discovery(kind, Some(&name))
+                .map_err(|e| (e, "read the service's configuration".to_owned()))
+        },
+    )
     .await
 }
 
@@ -228,10 +250,19 @@ async fn list(
     req: Request,
 ) -> Response {
     let (method, kind, headers, peer) = parts(&req);
-    serve(&s, &site, &dir, &method, kind, &headers, peer, |scim| async move {
-        let query = ListQuery::from_params(&q).map_err(|e| (e, format!("list {kind}")))?;
-        scim.list(kind, &query).await
-    })
+    serve(
+        &s,
+        &site,
+        &dir,
+        &method,
+        kind,
+        &headers,
+        peer,
+        |scim| async move {
+            let query = ListQuery::from_params(&q).map_err(|e| (e, format!("list {kind}")))?;
+            scim.list(kind, &query).await
+        },
+    )
     .await
 }
 
@@ -243,10 +274,19 @@ async fn one(
     req: Request,
 ) -> Response {
     let (method, kind, headers, peer) = parts(&req);
-    serve(&s, &site, &dir, &method, kind, &headers, peer, |scim| async move {
-        let query = ListQuery::from_params(&q).map_err(|e| (e, format!("read {kind}")))?;
-        scim.get(kind, &id, &query).await
-    })
+    serve(
+        &s,
+        &site,
+        &dir,
+        &method,
+        kind,
+        &headers,
+        peer,
+        |scim| async move {
+            let query = ListQuery::from_params(&q).map_err(|e| (e, format!("read {kind}")))?;
+            scim.get(kind, &id, &query).await
+        },
+    )
     .await
 }
 
@@ -258,11 +298,22 @@ async fn create(
 ) -> Response {
     let (method, kind, headers, peer) = parts(&req);
     let body = body_of(req).await;
-    serve(&s, &site, &dir, &method, kind, &headers, peer, |scim| async move {
-        let what = format!("create in {kind}");
-        let body = body.and_then(|b| json_body(&b)).map_err(|e| (e, what.clone()))?;
-        scim.create(kind, body).await
-    })
+    serve(
+        &s,
+        &site,
+        &dir,
+        &method,
+        kind,
+        &headers,
+        peer,
+        |scim| async move {
+            let what = format!("create in {kind}");
+            let body = body
+                .and_then(|b| json_body(&b))
+                .map_err(|e| (e, what.clone()))?;
+            scim.create(kind, body).await
+        },
+    )
     .await
 }
 
@@ -274,11 +325,22 @@ async fn replace(
 ) -> Response {
     let (method, kind, headers, peer) = parts(&req);
     let body = body_of(req).await;
-    serve(&s, &site, &dir, &method, kind, &headers, peer, |scim| async move {
-        let what = format!("replace in {kind}");
-        let body = body.and_then(|b| json_body(&b)).map_err(|e| (e, what.clone()))?;
-        scim.replace(kind, &id, body).await
-    })
+    serve(
+        &s,
+        &site,
+        &dir,
+        &method,
+        kind,
+        &headers,
+        peer,
+        |scim| async move {
+            let what = format!("replace in {kind}");
+            let body = body
+                .and_then(|b| json_body(&b))
+                .map_err(|e| (e, what.clone()))?;
+            scim.replace(kind, &id, body).await
+        },
+    )
     .await
 }
 
@@ -290,11 +352,22 @@ async fn patch(
 ) -> Response {
     let (method, kind, headers, peer) = parts(&req);
     let body = body_of(req).await;
-    serve(&s, &site, &dir, &method, kind, &headers, peer, |scim| async move {
-        let what = format!("update in {kind}");
-        let body = body.and_then(|b| json_body(&b)).map_err(|e| (e, what.clone()))?;
-        scim.patch(kind, &id, body).await
-    })
+    serve(
+        &s,
+        &site,
+        &dir,
+        &method,
+        kind,
+        &headers,
+        peer,
+        |scim| async move {
+            let what = format!("update in {kind}");
+            let body = body
+                .and_then(|b| json_body(&b))
+                .map_err(|e| (e, what.clone()))?;
+            scim.patch(kind, &id, body).await
+        },
+    )
     .await
 }
 
@@ -305,8 +378,15 @@ async fn remove(
     req: Request,
 ) -> Response {
     let (method, kind, headers, peer) = parts(&req);
-    serve(&s, &site, &dir, &method, kind, &headers, peer, |scim| async move {
-        scim.delete(kind, &id).await
-    })
+    serve(
+        &s,
+        &site,
+        &dir,
+        &method,
+        kind,
+        &headers,
+        peer,
+        |scim| async move { scim.delete(kind, &id).await },
+    )
     .await
 }

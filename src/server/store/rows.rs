@@ -470,7 +470,7 @@ pub struct EventRow {
     pub data: String,
 }
 
-/// Which events [`Store::events_after`](super::Store::events_after) returns.
+/// Which events [`EventStore::events_after`](super::EventStore::events_after) returns.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EventFilter {
     /// Only this environment's; `None` for every environment (background delivery).
