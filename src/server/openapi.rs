@@ -260,6 +260,8 @@ pub fn operations() -> Vec<Op> {
     const L: &str = "Sign-in (go-live)";
     const H: &str = "Hostnames";
     const W: &str = "Webhooks";
+    const S: &str = "Directory sync";
+    use api::directory as ds;
     use api::webhook as wh;
     vec![
         op("get", "/api/v1/organizations", "List organizations (optionally `?external_id=`)", O, 200)
@@ -328,6 +330,30 @@ pub fn operations() -> Vec<Op> {
             .query(const { &[qp("before", false, &[], "A delivery id: only older ones"), qp("limit", false, &[], "1 to 100 (default 50)")] })
             .returns(s::<wh::WebhookDeliveryList>).errors(&[E::WebhookEndpointNotFound]),
         op("post", "/api/v1/webhook_endpoints/{id}/deliveries/{delivery_id}/retry", "Send a delivery again now, with a fresh retry schedule", W, 200).returns(s::<wh::WebhookDelivery>).errors(&[E::WebhookEndpointNotFound, E::WebhookDeliveryNotFound]),
+        op("post", "/api/v1/organizations/{id}/directories", "Create a directory for an organization (support-assisted setup; the portal's `dsync` link does it too)", S, 201).json(s::<ds::CreateDirectory>).returns(s::<ds::Directory>).errors(&[E::OrganizationNotFound]),
+        op("get", "/api/v1/directories", "The environment's directories, oldest first", S, 200)
+            .query(const { &[qp("organization_id", false, &[], "Only this organization's directories")] })
+            .returns(s::<ds::DirectoryList>),
+        op("get", "/api/v1/directories/{id}", "Get a directory (state, SCIM base URL, counts)", S, 200).returns(s::<ds::Directory>).errors(&[E::DirectoryNotFound]),
+        op("delete", "/api/v1/directories/{id}", "Delete a directory with its users, groups and tokens", S, 204).errors(&[E::DirectoryNotFound]),
+        op("get", "/api/v1/directories/{id}/tokens", "A directory's SCIM bearer tokens (never their secrets)", S, 200).returns(s::<ds::DirectoryTokenList>).errors(&[E::DirectoryNotFound]),
+        op("post", "/api/v1/directories/{id}/tokens", "Create a SCIM bearer token (shown once; the others keep working 24 hours)", S, 201).returns(s::<ds::DirectoryToken>).errors(&[E::DirectoryNotFound, E::InvalidState]),
+        op("delete", "/api/v1/directories/{id}/tokens/{token_id}", "Revoke a SCIM bearer token now", S, 204).errors(&[E::DirectoryNotFound, E::DirectoryTokenNotFound]),
+        op("get", "/api/v1/directories/{id}/users", "A directory's users, oldest first (deleted ones included, inactive)", S, 200)
+            .query(const { &[
+                qp("group", false, &[], "Only members of this group (`dgrp_…`)"),
+                qp("state", false, &["active", "inactive"], "Only active or inactive users"),
+                qp("after", false, &[], "A user id: only users after it"),
+                qp("limit", false, &[], "1 to 100 (default 100)"),
+            ] })
+            .returns(s::<ds::DirectoryUserList>).errors(&[E::DirectoryNotFound]),
+        op("get", "/api/v1/directory_users/{id}", "Get a directory user, normalized, with groups and role", S, 200).returns(s::<ds::DirectoryUser>).errors(&[E::DirectoryUserNotFound]),
+        op("get", "/api/v1/directories/{id}/groups", "A directory's groups, oldest first", S, 200)
+            .query(const { &[qp("after", false, &[], "A group id: only groups after it"), qp("limit", false, &[], "1 to 100 (default 100)")] })
+            .returns(s::<ds::DirectoryGroupList>).errors(&[E::DirectoryNotFound]),
+        op("get", "/api/v1/directory_groups/{id}", "Get a directory group", S, 200).returns(s::<ds::DirectoryGroup>).errors(&[E::DirectoryGroupNotFound]),
+        op("get", "/api/v1/roles", "The app's roles that directory groups map to", S, 200).returns(s::<ds::RolesBody>),
+        op("put", "/api/v1/roles", "Replace the roles (listed most privileged first) and the default role", S, 200).json(s::<ds::RolesBody>).returns(s::<ds::RolesBody>),
         op("get", "/api/v1/openapi.json", "This document", "Meta", 200).auth(Auth::Public),
         op("get", "/sso/authorize", "Start a sign-in: redirects to the organization's IdP, then back to `redirect_uri` with `code` or `error`", L, 302)
             .auth(Auth::Public)

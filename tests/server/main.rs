@@ -25,6 +25,7 @@ mod private_files;
 mod refresh;
 mod saml_corpus;
 mod saml_oidc;
+mod scim;
 mod signin;
 mod signin_flow;
 mod theme;

@@ -6,6 +6,7 @@
 //! written and announced.
 
 use super::scim::{not_found, Done, ListQuery, Scim};
+use super::views::{group_event, group_view, membership_event, user_view};
 use super::{roles, DirectoryRow};
 use crate::api::directory::{DirectoryGroup, DirectoryGroupList, DIRECTORY_LIST_MAX_LIMIT};
 use crate::api::event::EventType;
@@ -16,7 +17,7 @@ use crate::core::scim::path::AttrPath;
 use crate::core::scim::resource::parse_group;
 use crate::core::scim::{patch, ScimError};
 use crate::server::error::Error;
-use crate::server::store::{DirectoryGroupRow, DirectoryUserRow, MemberDelta, NewEvent};
+use crate::server::store::{DirectoryGroupRow, MemberDelta, NewEvent};
 use crate::server::{crypto, events, AppState};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -102,72 +103,6 @@ async fn visible(scim: &Scim, id: &str) -> Result<DirectoryGroupRow, ScimError> 
         .ok_or_else(|| not_found("group", id))
 }
 
-/// The vendor's view of a group.
-pub async fn view(
-    state: &AppState,
-    dir: &DirectoryRow,
-    row: &DirectoryGroupRow,
-) -> Result<DirectoryGroup, Error> {
-    let count = state
-        .store
-        .group_member_counts(&dir.id)
-        .await?
-        .into_iter()
-        .find(|(id, _)| *id == row.id)
-        .map_or(0, |(_, n)| n);
-    Ok(DirectoryGroup {
-        id: row.id.clone(),
-        directory_id: row.directory_id.clone(),
-        organization_id: dir.organization_id.clone(),
-        idp_id: row.external_id.clone().unwrap_or_else(|| row.id.clone()),
-        name: row.display_name.clone(),
-        user_count: u64::try_from(count).unwrap_or(0),
-        created_at: Timestamp::from_unix(row.created_at),
-        updated_at: Timestamp::from_unix(row.updated_at),
-    })
-}
-
-/// `dsync.group.user_added` or `…user_removed`: `{directory_id, user, group}`, the group as
-/// `group` shows it (built once for a change that touches many members).
-pub async fn membership_event(
-    state: &AppState,
-    dir: &DirectoryRow,
-    event_type: EventType,
-    user: &DirectoryUserRow,
-    group: &DirectoryGroup,
-    now: i64,
-) -> Result<NewEvent, Error> {
-    let data = json!({
-        "directory_id": dir.id,
-        "user": super::users::view(state, dir, user).await?,
-        "group": group,
-    });
-    events::new(
-        &dir.environment_id,
-        event_type,
-        Some(&dir.organization_id),
-        &data,
-        now,
-    )
-}
-
-async fn group_event(
-    state: &AppState,
-    dir: &DirectoryRow,
-    event_type: EventType,
-    row: &DirectoryGroupRow,
-    now: i64,
-) -> Result<NewEvent, Error> {
-    let data = view(state, dir, row).await?;
-    events::new(
-        &dir.environment_id,
-        event_type,
-        Some(&dir.organization_id),
-        &data,
-        now,
-    )
-}
-
 /// Checks that every id is a user of this directory.
 async fn check_members(scim: &Scim, ids: &[String]) -> Result<(), ScimError> {
     if ids.is_empty() {
@@ -205,7 +140,7 @@ async fn membership_events(
     let roles = roles::get(state, &scim.dir.environment_id).await?;
     let mapping = roles::mapping(&scim.dir);
     let role_matters = !roles.roles.is_empty() && mapping.contains_key(&group.id);
-    let group_view = view(state, &scim.dir, group).await?;
+    let group_v = group_view(state, &scim.dir, group).await?;
     let mut out = Vec::new();
     for (ids, kind) in [
         (added, EventType::DsyncGroupUserAdded),
@@ -215,7 +150,7 @@ async fn membership_events(
             let Some(user) = state.store.directory_user(id).await? else {
                 continue;
             };
-            out.push(membership_event(state, &scim.dir, kind, &user, &group_view, now).await?);
+            out.push(membership_event(state, &scim.dir, kind, &user, &group_v, now).await?);
             if role_matters {
                 let before: Vec<String> = state
                     .store
@@ -234,9 +169,8 @@ async fn membership_events(
                     roles::role_of(&roles, &mapping, &after),
                 );
                 if was != now_role {
-                    let mut data =
-                        serde_json::to_value(super::users::view(state, &scim.dir, &user).await?)
-                            .unwrap_or_default();
+                    let mut data = serde_json::to_value(user_view(state, &scim.dir, &user).await?)
+                        .unwrap_or_default();
                     data["role"] = json!(now_role);
                     data["previous_role"] = json!(was);
                     out.push(events::new(
@@ -693,7 +627,7 @@ pub async fn get(
     let dir = super::find(state, environment_id, &row.directory_id)
         .await
         .map_err(|_| missing())?;
-    view(state, &dir, &row).await
+    group_view(state, &dir, &row).await
 }
 
 /// `GET /api/v1/directories/{id}/groups`.

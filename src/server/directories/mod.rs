@@ -10,10 +10,12 @@
 //!   (`dsync.activated`).
 
 pub mod groups;
+mod requests;
 pub mod roles;
 pub mod schemas;
 pub mod scim;
 pub mod users;
+pub mod views;
 
 use crate::api::directory::{Directory, DirectoryState, DirectoryToken, DirectoryTokenList};
 use crate::api::event::EventType;

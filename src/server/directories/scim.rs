@@ -296,86 +296,6 @@ impl Scim {
         }
     }
 
-    /// `GET /Users` or `GET /Groups`.
-    pub async fn list(&self, kind: &str, q: &ListQuery) -> Result<Done, (ScimError, String)> {
-        let r = match kind {
-            "Users" => super::users::scim_list(self, q).await,
-            _ => super::groups::scim_list(self, q).await,
-        };
-        r.map_err(|e| (e, format!("list {}", kind.to_ascii_lowercase())))
-    }
-
-    /// `GET /Users/{id}` or `GET /Groups/{id}`.
-    pub async fn get(
-        &self,
-        kind: &str,
-        id: &str,
-        q: &ListQuery,
-    ) -> Result<Done, (ScimError, String)> {
-        let r = match kind {
-            "Users" => super::users::scim_get(self, id, q).await,
-            _ => super::groups::scim_get(self, id, q).await,
-        };
-        r.map_err(|e| (e, format!("read {} {id}", singular(kind))))
-    }
-
-    /// `POST /Users` or `POST /Groups`.
-    pub async fn create(&self, kind: &str, body: Value) -> Result<Done, (ScimError, String)> {
-        let what = format!("create a {}", singular(kind));
-        let r = match kind {
-            "Users" => super::users::scim_create(self, body).await,
-            _ => super::groups::scim_create(self, body).await,
-        };
-        self.succeeded(r).await.map_err(|e| (e, what))
-    }
-
-    /// `PUT /Users/{id}` or `PUT /Groups/{id}`.
-    pub async fn replace(
-        &self,
-        kind: &str,
-        id: &str,
-        body: Value,
-    ) -> Result<Done, (ScimError, String)> {
-        let what = format!("replace {} {id}", singular(kind));
-        let r = match kind {
-            "Users" => super::users::scim_replace(self, id, body).await,
-            _ => super::groups::scim_replace(self, id, body).await,
-        };
-        self.succeeded(r).await.map_err(|e| (e, what))
-    }
-
-    /// `PATCH /Users/{id}` or `PATCH /Groups/{id}`.
-    pub async fn patch(
-        &self,
-        kind: &str,
-        id: &str,
-        body: Value,
-    ) -> Result<Done, (ScimError, String)> {
-        let what = format!("update {} {id}", singular(kind));
-        let r = match kind {
-            "Users" => super::users::scim_patch(self, id, body).await,
-            _ => super::groups::scim_patch(self, id, body).await,
-        };
-        self.succeeded(r).await.map_err(|e| (e, what))
-    }
-
-    /// `DELETE /Users/{id}` or `DELETE /Groups/{id}`.
-    pub async fn delete(&self, kind: &str, id: &str) -> Result<Done, (ScimError, String)> {
-        let what = format!("delete {} {id}", singular(kind));
-        let r = match kind {
-            "Users" => super::users::scim_delete(self, id).await,
-            _ => super::groups::scim_delete(self, id).await,
-        };
-        self.succeeded(r).await.map_err(|e| (e, what))
-    }
-
-    /// After a write that succeeded: the directory's first request makes it active.
-    async fn succeeded(&self, r: Result<Done, ScimError>) -> Result<Done, ScimError> {
-        let done = r?;
-        super::note_success(&self.state, &self.dir).await?;
-        Ok(done)
-    }
-
     /// Writes a request's line to the sync log: every write, and every failure (reads that
     /// succeed are many and say nothing new; the first one still activates the directory).
     pub async fn log(
@@ -428,12 +348,5 @@ impl Scim {
     /// `<base>/<Users|Groups>/<id>`.
     pub fn location(&self, kind: &str, id: &str) -> String {
         format!("{}/{kind}/{id}", self.base)
-    }
-}
-
-fn singular(kind: &str) -> &'static str {
-    match kind {
-        "Users" => "user",
-        _ => "group",
     }
 }

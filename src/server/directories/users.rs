@@ -6,20 +6,17 @@
 //! ID's way of deprovisioning) makes it inactive and takes it out of its groups too.
 
 use super::scim::{not_found, Done, ListQuery, Scim};
-use super::{roles, DirectoryRow};
-use crate::api::directory::{
-    DirectoryGroupRef, DirectoryUser, DirectoryUserList, DirectoryUserState,
-    DIRECTORY_LIST_MAX_LIMIT,
-};
+use super::views::{group_view, membership_event, user_event, user_view};
+use super::DirectoryRow;
+use crate::api::directory::{DirectoryUser, DirectoryUserList, DIRECTORY_LIST_MAX_LIMIT};
 use crate::api::event::EventType;
 use crate::api::scim::{ScimType, SCHEMA_USER};
-use crate::api::time::Timestamp;
 use crate::api::ErrorCode;
 use crate::core::scim::resource::{parse_user, ScimUser};
 use crate::core::scim::{patch, ScimError};
 use crate::server::error::Error;
 use crate::server::store::{DirectoryUserRow, NewEvent, StoreError, UserListing, UserLookup};
-use crate::server::{crypto, events, AppState};
+use crate::server::{crypto, AppState};
 use serde_json::{json, Value};
 
 /// Users read per page when a filter has to be checked against every user.
@@ -123,83 +120,6 @@ fn conflict(e: StoreError, user_name: &str) -> ScimError {
     }
 }
 
-/// The vendor's `custom_attributes`: the enterprise extension's fields by their snake_case
-/// names, then every other extension attribute by its URN-qualified name.
-fn custom_attributes(u: ScimUser) -> serde_json::Map<String, Value> {
-    let e = u.enterprise;
-    let mut out = serde_json::Map::new();
-    for (k, v) in [
-        ("employee_number", e.employee_number),
-        ("department", e.department),
-        ("manager_id", e.manager_id),
-        ("cost_center", e.cost_center),
-        ("organization", e.organization),
-        ("division", e.division),
-    ] {
-        if let Some(v) = v {
-            out.insert(k.to_owned(), Value::String(v));
-        }
-    }
-    out.extend(u.custom);
-    out
-}
-
-/// The vendor's view of a user.
-pub async fn view(
-    state: &AppState,
-    dir: &DirectoryRow,
-    row: &DirectoryUserRow,
-) -> Result<DirectoryUser, Error> {
-    let groups = state.store.user_groups(&row.id).await?;
-    let roles = roles::get(state, &dir.environment_id).await?;
-    let ids: Vec<String> = groups.iter().map(|(id, _)| id.clone()).collect();
-    let role = roles::role_of(&roles, &roles::mapping(dir), &ids);
-    let raw: Value = serde_json::from_str(&row.resource).unwrap_or_else(|_| json!({}));
-    let custom = parse_user(&raw).map(custom_attributes).unwrap_or_default();
-    Ok(DirectoryUser {
-        id: row.id.clone(),
-        directory_id: row.directory_id.clone(),
-        organization_id: dir.organization_id.clone(),
-        idp_id: row.external_id.clone().unwrap_or_else(|| row.id.clone()),
-        username: row.user_name.clone(),
-        email: row.email.clone(),
-        first_name: row.first_name.clone(),
-        last_name: row.last_name.clone(),
-        state: if row.active && row.deleted_at.is_none() {
-            DirectoryUserState::Active
-        } else {
-            DirectoryUserState::Inactive
-        },
-        groups: groups
-            .into_iter()
-            .map(|(id, name)| DirectoryGroupRef { id, name })
-            .collect(),
-        role,
-        custom_attributes: custom,
-        raw_attributes: raw,
-        created_at: Timestamp::from_unix(row.created_at),
-        updated_at: Timestamp::from_unix(row.updated_at),
-    })
-}
-
-/// An event about a user, `data` the vendor's view.
-pub async fn event(
-    state: &AppState,
-    dir: &DirectoryRow,
-    event_type: EventType,
-    row: &DirectoryUserRow,
-    now: i64,
-) -> Result<NewEvent, Error> {
-    let data = view(state, dir, row).await?;
-    events::new(
-        &dir.environment_id,
-        event_type,
-        Some(&dir.organization_id),
-        &data,
-        now,
-    )
-}
-
 /// Events for a user leaving every group it is in (deprovisioning), before the change.
 async fn leaving_groups(
     scim: &Scim,
@@ -209,9 +129,9 @@ async fn leaving_groups(
     let mut out = Vec::new();
     for (gid, _) in scim.state.store.user_groups(&row.id).await? {
         if let Some(g) = scim.state.store.directory_group(&gid).await? {
-            let group = super::groups::view(&scim.state, &scim.dir, &g).await?;
+            let group = group_view(&scim.state, &scim.dir, &g).await?;
             out.push(
-                super::groups::membership_event(
+                membership_event(
                     &scim.state,
                     &scim.dir,
                     EventType::DsyncGroupUserRemoved,
@@ -261,7 +181,7 @@ pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
         deleted_at: None,
     };
     fill(&mut row, &u, &doc)?;
-    let ev = event(
+    let ev = user_event(
         &scim.state,
         &scim.dir,
         EventType::DsyncUserCreated,
@@ -432,7 +352,7 @@ async fn write(
         evs.extend(leaving_groups(scim, &before, now).await?);
     }
     evs.push(
-        event(
+        user_event(
             &scim.state,
             &scim.dir,
             EventType::DsyncUserUpdated,
@@ -502,7 +422,7 @@ pub async fn scim_delete(scim: &Scim, id: &str) -> Result<Done, ScimError> {
     row.updated_at = now;
     let mut evs = leaving_groups(scim, &before, now).await?;
     evs.push(
-        event(
+        user_event(
             &scim.state,
             &scim.dir,
             EventType::DsyncUserDeleted,
@@ -538,7 +458,7 @@ pub async fn get(state: &AppState, environment_id: &str, id: &str) -> Result<Dir
     let dir = super::find(state, environment_id, &row.directory_id)
         .await
         .map_err(|_| missing())?;
-    view(state, &dir, &row).await
+    user_view(state, &dir, &row).await
 }
 
 /// `GET /api/v1/directories/{id}/users`.
@@ -604,7 +524,7 @@ pub async fn list(
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     let mut data = Vec::with_capacity(rows.len());
     for row in &rows {
-        data.push(view(state, dir, row).await?);
+        data.push(user_view(state, dir, row).await?);
     }
     Ok(DirectoryUserList { data, has_more })
 }

@@ -48,7 +48,10 @@ pub fn routes() -> Router<AppState> {
             "/scim/v2/{dir}/Groups/{id}",
             get(one).put(replace).patch(patch).delete(remove),
         )
-        .fallback(not_found)
+        // Anything else under the prefix is a SCIM 404, not the portal's page.
+        .route("/scim/v2/{dir}/{*rest}", axum::routing::any(not_found))
+        .route("/scim/v2/{dir}", axum::routing::any(not_found))
+        .route("/scim/v2", axum::routing::any(not_found))
         .layer(DefaultBodyLimit::max(SCIM_BODY_LIMIT))
 }
 
@@ -104,23 +107,15 @@ fn resource_type(path: &str) -> &'static str {
 
 /// Authenticates a request and checks the limits; the request's work runs in `then`, and its
 /// outcome is answered and logged.
-async fn serve<F, Fut>(
-    s: &AppState,
-    site: &Site,
-    dir: &str,
-    req_method: &Method,
-    kind: &'static str,
-    headers: &HeaderMap,
-    peer: Option<SocketAddr>,
-    then: F,
-) -> Response
+async fn serve<F, Fut>(s: &AppState, site: &Site, dir: &str, call: &Call, then: F) -> Response
 where
     F: FnOnce(Scim) -> Fut,
     Fut: std::future::Future<Output = Result<Done, (ScimError, String)>>,
 {
     let now = s.clock.now();
-    let address = client_address(&s.settings, headers, peer.map(|p| p.ip()));
-    let bearer = headers
+    let address = client_address(&s.settings, &call.headers, call.peer.map(|p| p.ip()));
+    let bearer = call
+        .headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
@@ -153,7 +148,7 @@ where
         }
         Err((e, summary)) => (error_response(&e, None), Err((e, summary))),
     };
-    scim.log(req_method.as_str(), kind, logged).await;
+    scim.log(call.method.as_str(), call.kind, logged).await;
     resp
 }
 
@@ -193,20 +188,12 @@ async fn discovery(
     Path(dir): Path<String>,
     req: Request,
 ) -> Response {
-    let (method, kind, headers, peer) = parts(&req);
-    serve(
-        &s,
-        &site,
-        &dir,
-        &method,
-        kind,
-        &headers,
-        peer,
-        |scim| async move {
-            scim.discovery(kind, None)
-                .map_err(|e| (e, "read the service's configuration".to_owned()))
-        },
-    )
+    let call = parts(&req);
+    let kind = call.kind;
+    serve(&s, &site, &dir, &call, |scim| async move {
+        scim.discovery(kind, None)
+            .map_err(|e| (e, "read the service's configuration".to_owned()))
+    })
     .await
 }
 
@@ -216,30 +203,31 @@ async fn discovery_one(
     Path((dir, name)): Path<(String, String)>,
     req: Request,
 ) -> Response {
-    let (method, kind, headers, peer) = parts(&req);
-    serve(
-        &s,
-        &site,
-        &dir,
-        &method,
-        kind,
-        &headers,
-        peer,
-        |scim| async move {
-            scim.discovery(kind, Some(&name))
-                .map_err(|e| (e, "read the service's configuration".to_owned()))
-        },
-    )
+    let call = parts(&req);
+    let kind = call.kind;
+    serve(&s, &site, &dir, &call, |scim| async move {
+        scim.discovery(kind, Some(&name))
+            .map_err(|e| (e, "read the service's configuration".to_owned()))
+    })
     .await
 }
 
-fn parts(req: &Request) -> (Method, &'static str, HeaderMap, Option<SocketAddr>) {
-    (
-        req.method().clone(),
-        resource_type(req.uri().path()),
-        req.headers().clone(),
-        peer_of(req),
-    )
+/// What [`serve`] needs of a request besides its body.
+struct Call {
+    method: Method,
+    /// `Users`, `Groups` or a discovery document.
+    kind: &'static str,
+    headers: HeaderMap,
+    peer: Option<SocketAddr>,
+}
+
+fn parts(req: &Request) -> Call {
+    Call {
+        method: req.method().clone(),
+        kind: resource_type(req.uri().path()),
+        headers: req.headers().clone(),
+        peer: peer_of(req),
+    }
 }
 
 async fn list(
@@ -249,20 +237,12 @@ async fn list(
     Query(q): Query<HashMap<String, String>>,
     req: Request,
 ) -> Response {
-    let (method, kind, headers, peer) = parts(&req);
-    serve(
-        &s,
-        &site,
-        &dir,
-        &method,
-        kind,
-        &headers,
-        peer,
-        |scim| async move {
-            let query = ListQuery::from_params(&q).map_err(|e| (e, format!("list {kind}")))?;
-            scim.list(kind, &query).await
-        },
-    )
+    let call = parts(&req);
+    let kind = call.kind;
+    serve(&s, &site, &dir, &call, |scim| async move {
+        let query = ListQuery::from_params(&q).map_err(|e| (e, format!("list {kind}")))?;
+        scim.list(kind, &query).await
+    })
     .await
 }
 
@@ -273,20 +253,12 @@ async fn one(
     Query(q): Query<HashMap<String, String>>,
     req: Request,
 ) -> Response {
-    let (method, kind, headers, peer) = parts(&req);
-    serve(
-        &s,
-        &site,
-        &dir,
-        &method,
-        kind,
-        &headers,
-        peer,
-        |scim| async move {
-            let query = ListQuery::from_params(&q).map_err(|e| (e, format!("read {kind}")))?;
-            scim.get(kind, &id, &query).await
-        },
-    )
+    let call = parts(&req);
+    let kind = call.kind;
+    serve(&s, &site, &dir, &call, |scim| async move {
+        let query = ListQuery::from_params(&q).map_err(|e| (e, format!("read {kind}")))?;
+        scim.get(kind, &id, &query).await
+    })
     .await
 }
 
@@ -296,24 +268,16 @@ async fn create(
     Path(dir): Path<String>,
     req: Request,
 ) -> Response {
-    let (method, kind, headers, peer) = parts(&req);
+    let call = parts(&req);
+    let kind = call.kind;
     let body = body_of(req).await;
-    serve(
-        &s,
-        &site,
-        &dir,
-        &method,
-        kind,
-        &headers,
-        peer,
-        |scim| async move {
-            let what = format!("create in {kind}");
-            let body = body
-                .and_then(|b| json_body(&b))
-                .map_err(|e| (e, what.clone()))?;
-            scim.create(kind, body).await
-        },
-    )
+    serve(&s, &site, &dir, &call, |scim| async move {
+        let what = format!("create in {kind}");
+        let body = body
+            .and_then(|b| json_body(&b))
+            .map_err(|e| (e, what.clone()))?;
+        scim.create(kind, body).await
+    })
     .await
 }
 
@@ -323,24 +287,16 @@ async fn replace(
     Path((dir, id)): Path<(String, String)>,
     req: Request,
 ) -> Response {
-    let (method, kind, headers, peer) = parts(&req);
+    let call = parts(&req);
+    let kind = call.kind;
     let body = body_of(req).await;
-    serve(
-        &s,
-        &site,
-        &dir,
-        &method,
-        kind,
-        &headers,
-        peer,
-        |scim| async move {
-            let what = format!("replace in {kind}");
-            let body = body
-                .and_then(|b| json_body(&b))
-                .map_err(|e| (e, what.clone()))?;
-            scim.replace(kind, &id, body).await
-        },
-    )
+    serve(&s, &site, &dir, &call, |scim| async move {
+        let what = format!("replace in {kind}");
+        let body = body
+            .and_then(|b| json_body(&b))
+            .map_err(|e| (e, what.clone()))?;
+        scim.replace(kind, &id, body).await
+    })
     .await
 }
 
@@ -350,24 +306,16 @@ async fn patch(
     Path((dir, id)): Path<(String, String)>,
     req: Request,
 ) -> Response {
-    let (method, kind, headers, peer) = parts(&req);
+    let call = parts(&req);
+    let kind = call.kind;
     let body = body_of(req).await;
-    serve(
-        &s,
-        &site,
-        &dir,
-        &method,
-        kind,
-        &headers,
-        peer,
-        |scim| async move {
-            let what = format!("update in {kind}");
-            let body = body
-                .and_then(|b| json_body(&b))
-                .map_err(|e| (e, what.clone()))?;
-            scim.patch(kind, &id, body).await
-        },
-    )
+    serve(&s, &site, &dir, &call, |scim| async move {
+        let what = format!("update in {kind}");
+        let body = body
+            .and_then(|b| json_body(&b))
+            .map_err(|e| (e, what.clone()))?;
+        scim.patch(kind, &id, body).await
+    })
     .await
 }
 
@@ -377,16 +325,10 @@ async fn remove(
     Path((dir, id)): Path<(String, String)>,
     req: Request,
 ) -> Response {
-    let (method, kind, headers, peer) = parts(&req);
-    serve(
-        &s,
-        &site,
-        &dir,
-        &method,
-        kind,
-        &headers,
-        peer,
-        |scim| async move { scim.delete(kind, &id).await },
-    )
+    let call = parts(&req);
+    let kind = call.kind;
+    serve(&s, &site, &dir, &call, |scim| async move {
+        scim.delete(kind, &id).await
+    })
     .await
 }

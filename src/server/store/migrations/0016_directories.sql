@@ -38,8 +38,11 @@ CREATE TABLE directory_tokens (
 );
 CREATE INDEX directory_tokens_by_directory ON directory_tokens (directory_id);
 
+-- `seq` is creation order (SCIM's startIndex paging and the vendor API's cursor both follow
+-- it; ids are random).
 CREATE TABLE directory_users (
-    id              TEXT PRIMARY KEY,
+    seq             INTEGER PRIMARY KEY,
+    id              TEXT NOT NULL UNIQUE,
     directory_id    TEXT NOT NULL REFERENCES directories(id) ON DELETE CASCADE,
     user_name       TEXT NOT NULL,
     user_name_key   TEXT NOT NULL,
@@ -61,11 +64,11 @@ CREATE UNIQUE INDEX directory_users_by_user_name ON directory_users (directory_i
     WHERE deleted_at IS NULL;
 CREATE INDEX directory_users_by_external_id ON directory_users (directory_id, external_id);
 CREATE INDEX directory_users_by_email ON directory_users (directory_id, email_key);
--- Listing in creation order (SCIM pagination and the vendor API's cursor).
-CREATE INDEX directory_users_by_directory ON directory_users (directory_id, created_at, id);
+CREATE INDEX directory_users_by_directory ON directory_users (directory_id, seq);
 
 CREATE TABLE directory_groups (
-    id                TEXT PRIMARY KEY,
+    seq               INTEGER PRIMARY KEY,
+    id                TEXT NOT NULL UNIQUE,
     directory_id      TEXT NOT NULL REFERENCES directories(id) ON DELETE CASCADE,
     display_name      TEXT NOT NULL,
     display_name_key  TEXT NOT NULL,
@@ -77,7 +80,7 @@ CREATE TABLE directory_groups (
 );
 CREATE INDEX directory_groups_by_name ON directory_groups (directory_id, display_name_key);
 CREATE INDEX directory_groups_by_external_id ON directory_groups (directory_id, external_id);
-CREATE INDEX directory_groups_by_directory ON directory_groups (directory_id, created_at, id);
+CREATE INDEX directory_groups_by_directory ON directory_groups (directory_id, seq);
 
 CREATE TABLE directory_memberships (
     group_id  TEXT NOT NULL REFERENCES directory_groups(id) ON DELETE CASCADE,

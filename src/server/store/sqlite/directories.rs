@@ -400,7 +400,7 @@ impl DirectoryStore for SqliteStore {
         // `column` is one of three names above, never input.
         sqlx::query(&format!(
             "SELECT * FROM directory_users WHERE directory_id = ? AND {column} = ? \
-            AND deleted_at IS NULL ORDER BY created_at, id LIMIT ?"
+            AND deleted_at IS NULL ORDER BY seq LIMIT ?"
         ))
         .bind(directory_id)
         .bind(value)
@@ -419,14 +419,11 @@ impl DirectoryStore for SqliteStore {
         let mut q = QueryBuilder::<Sqlite>::new("SELECT u.* FROM directory_users u");
         push_listing(&mut q, directory_id, listing);
         if let Some(after) = &listing.after {
-            q.push(
-                " AND (u.created_at, u.id) > (SELECT created_at, id FROM directory_users \
-                WHERE id = ",
-            );
+            q.push(" AND u.seq > (SELECT seq FROM directory_users WHERE id = ");
             q.push_bind(after.clone());
             q.push(")");
         }
-        q.push(" ORDER BY u.created_at, u.id LIMIT ");
+        q.push(" ORDER BY u.seq LIMIT ");
         q.push_bind(listing.limit);
         q.push(" OFFSET ");
         q.push_bind(listing.offset);
@@ -567,7 +564,7 @@ impl DirectoryStore for SqliteStore {
         sqlx::query(
             "SELECT * FROM directory_groups WHERE directory_id = ? \
             AND (?2 IS NULL OR display_name_key = ?2) AND (?3 IS NULL OR external_id = ?3) \
-            ORDER BY created_at, id LIMIT ?4",
+            ORDER BY seq LIMIT ?4",
         )
         .bind(directory_id)
         .bind(name_key)
@@ -588,8 +585,7 @@ impl DirectoryStore for SqliteStore {
     ) -> StoreResult<Vec<DirectoryGroupRow>> {
         sqlx::query(
             "SELECT * FROM directory_groups WHERE directory_id = ?1 AND (?2 IS NULL OR \
-            (created_at, id) > (SELECT created_at, id FROM directory_groups WHERE id = ?2)) \
-            ORDER BY created_at, id LIMIT ?3 OFFSET ?4",
+            seq > (SELECT seq FROM directory_groups WHERE id = ?2)) ORDER BY seq LIMIT ?3 OFFSET ?4",
         )
         .bind(directory_id)
         .bind(after)
@@ -662,7 +658,7 @@ impl DirectoryStore for SqliteStore {
     ) -> StoreResult<Vec<(String, String)>> {
         sqlx::query_as(
             "SELECT u.id, u.user_name FROM directory_memberships m JOIN directory_users u \
-            ON u.id = m.user_id WHERE m.group_id = ? ORDER BY u.created_at, u.id LIMIT ?",
+            ON u.id = m.user_id WHERE m.group_id = ? ORDER BY u.seq LIMIT ?",
         )
         .bind(group_id)
         .bind(limit)
@@ -674,7 +670,7 @@ impl DirectoryStore for SqliteStore {
     async fn group_member_counts(&self, directory_id: &str) -> StoreResult<Vec<(String, i64)>> {
         sqlx::query_as(
             "SELECT g.id, (SELECT COUNT(*) FROM directory_memberships m WHERE m.group_id = g.id) \
-            FROM directory_groups g WHERE g.directory_id = ? ORDER BY g.created_at, g.id",
+            FROM directory_groups g WHERE g.directory_id = ? ORDER BY g.seq",
         )
         .bind(directory_id)
         .fetch_all(&self.pool)

@@ -1,0 +1,155 @@
+//! How the vendor sees directory users and groups (the vendor API's views and the `dsync.*`
+//! events' `data`), shared by the SCIM service's user and group halves.
+
+use super::{roles, DirectoryRow};
+use crate::api::directory::{DirectoryGroup, DirectoryGroupRef, DirectoryUser, DirectoryUserState};
+use crate::api::event::EventType;
+use crate::api::time::Timestamp;
+use crate::core::scim::resource::{parse_user, ScimUser};
+use crate::server::error::Error;
+use crate::server::store::{DirectoryGroupRow, DirectoryUserRow, NewEvent};
+use crate::server::{events, AppState};
+use serde_json::{json, Value};
+
+/// The vendor's `custom_attributes`: the enterprise extension's fields by their snake_case
+/// names, then every other extension attribute by its URN-qualified name.
+fn custom_attributes(u: ScimUser) -> serde_json::Map<String, Value> {
+    let e = u.enterprise;
+    let mut out = serde_json::Map::new();
+    for (k, v) in [
+        ("employee_number", e.employee_number),
+        ("department", e.department),
+        ("manager_id", e.manager_id),
+        ("cost_center", e.cost_center),
+        ("organization", e.organization),
+        ("division", e.division),
+    ] {
+        if let Some(v) = v {
+            out.insert(k.to_owned(), Value::String(v));
+        }
+    }
+    out.extend(u.custom);
+    out
+}
+
+/// The vendor's view of a user.
+pub async fn user_view(
+    state: &AppState,
+    dir: &DirectoryRow,
+    row: &DirectoryUserRow,
+) -> Result<DirectoryUser, Error> {
+    let groups = state.store.user_groups(&row.id).await?;
+    let roles = roles::get(state, &dir.environment_id).await?;
+    let ids: Vec<String> = groups.iter().map(|(id, _)| id.clone()).collect();
+    let role = roles::role_of(&roles, &roles::mapping(dir), &ids);
+    let raw: Value = serde_json::from_str(&row.resource).unwrap_or_else(|_| json!({}));
+    let custom = parse_user(&raw).map(custom_attributes).unwrap_or_default();
+    Ok(DirectoryUser {
+        id: row.id.clone(),
+        directory_id: row.directory_id.clone(),
+        organization_id: dir.organization_id.clone(),
+        idp_id: row.external_id.clone().unwrap_or_else(|| row.id.clone()),
+        username: row.user_name.clone(),
+        email: row.email.clone(),
+        first_name: row.first_name.clone(),
+        last_name: row.last_name.clone(),
+        state: if row.active && row.deleted_at.is_none() {
+            DirectoryUserState::Active
+        } else {
+            DirectoryUserState::Inactive
+        },
+        groups: groups
+            .into_iter()
+            .map(|(id, name)| DirectoryGroupRef { id, name })
+            .collect(),
+        role,
+        custom_attributes: custom,
+        raw_attributes: raw,
+        created_at: Timestamp::from_unix(row.created_at),
+        updated_at: Timestamp::from_unix(row.updated_at),
+    })
+}
+
+/// An event about a user, `data` the vendor's view.
+pub async fn user_event(
+    state: &AppState,
+    dir: &DirectoryRow,
+    event_type: EventType,
+    row: &DirectoryUserRow,
+    now: i64,
+) -> Result<NewEvent, Error> {
+    let data = user_view(state, dir, row).await?;
+    events::new(
+        &dir.environment_id,
+        event_type,
+        Some(&dir.organization_id),
+        &data,
+        now,
+    )
+}
+
+/// The vendor's view of a group.
+pub async fn group_view(
+    state: &AppState,
+    dir: &DirectoryRow,
+    row: &DirectoryGroupRow,
+) -> Result<DirectoryGroup, Error> {
+    let count = state
+        .store
+        .group_member_counts(&dir.id)
+        .await?
+        .into_iter()
+        .find(|(id, _)| *id == row.id)
+        .map_or(0, |(_, n)| n);
+    Ok(DirectoryGroup {
+        id: row.id.clone(),
+        directory_id: row.directory_id.clone(),
+        organization_id: dir.organization_id.clone(),
+        idp_id: row.external_id.clone().unwrap_or_else(|| row.id.clone()),
+        name: row.display_name.clone(),
+        user_count: u64::try_from(count).unwrap_or(0),
+        created_at: Timestamp::from_unix(row.created_at),
+        updated_at: Timestamp::from_unix(row.updated_at),
+    })
+}
+
+/// `dsync.group.user_added` or `…user_removed`: `{directory_id, user, group}`, the group as
+/// `group` shows it (built once for a change that touches many members).
+pub async fn membership_event(
+    state: &AppState,
+    dir: &DirectoryRow,
+    event_type: EventType,
+    user: &DirectoryUserRow,
+    group: &DirectoryGroup,
+    now: i64,
+) -> Result<NewEvent, Error> {
+    let data = json!({
+        "directory_id": dir.id,
+        "user": user_view(state, dir, user).await?,
+        "group": group,
+    });
+    events::new(
+        &dir.environment_id,
+        event_type,
+        Some(&dir.organization_id),
+        &data,
+        now,
+    )
+}
+
+pub async fn group_event(
+    state: &AppState,
+    dir: &DirectoryRow,
+    event_type: EventType,
+    row: &DirectoryGroupRow,
+    now: i64,
+) -> Result<NewEvent, Error> {
+    let data = group_view(state, dir, row).await?;
+    events::new(
+        &dir.environment_id,
+        event_type,
+        Some(&dir.organization_id),
+        &data,
+        now,
+    )
+}
