@@ -415,3 +415,28 @@ fn bad_values_are_invalid_value() {
         assert_eq!(e.scim_type, Some(ScimType::InvalidValue), "{op}");
     }
 }
+
+#[test]
+fn large_member_lists_add_and_remove_by_value() {
+    let members = |r: std::ops::Range<usize>| {
+        Value::Array(r.map(|i| json!({"value": format!("u-{i}")})).collect())
+    };
+    let doc = json!({"id": "g", "displayName": "All", "members": members(0..20_000)});
+    let out = patch(
+        &doc,
+        json!([{"op": "add", "path": "members", "value": members(10_000..30_000)}]),
+    );
+    let ids = member_ids(&out);
+    assert_eq!(ids.len(), 30_000);
+    assert_eq!((ids[0].as_str(), ids[29_999].as_str()), ("u-0", "u-29999"));
+    let out = patch(
+        &out,
+        json!([{"op": "remove", "path": "members", "value": members(5_000..25_000)}]),
+    );
+    let ids = member_ids(&out);
+    assert_eq!(ids.len(), 10_000);
+    assert_eq!(
+        (ids[4_999].as_str(), ids[5_000].as_str()),
+        ("u-4999", "u-25000")
+    );
+}
