@@ -155,7 +155,8 @@ fn okta_deactivates_with_a_no_path_replace() {
 fn remove_members_with_a_value_array_removes_only_those() {
     let out = patch(
         &group(),
-        json!([{"op": "Remove", "path": "members", "value": [{"value": "u-1"}, {"value": "u-3"}, {"value": "nobody"}]}]),
+        json!([{"op": "Remove", "path": "members",
+                "value": [{"value": "u-1"}, {"value": "u-3"}, {"value": "nobody"}]}]),
     );
     assert_eq!(member_ids(&out), ["u-2"]);
     // Without a value, the attribute goes.
@@ -195,7 +196,8 @@ fn remove_with_a_filter_removes_the_matched_elements_and_matching_nothing_is_a_n
 fn add_members_appends_without_duplicates() {
     let out = patch(
         &group(),
-        json!([{"op": "add", "path": "members", "value": [{"value": "u-2"}, {"value": "u-4", "display": "Dee"}, {"value": "u-4"}]}]),
+        json!([{"op": "add", "path": "members",
+                "value": [{"value": "u-2"}, {"value": "u-4", "display": "Dee"}, {"value": "u-4"}]}]),
     );
     assert_eq!(member_ids(&out), ["u-1", "u-2", "u-3", "u-4"]);
     assert_eq!(out["members"][3]["display"], "Dee");
