@@ -442,3 +442,26 @@ fn large_member_lists_add_and_remove_by_value() {
         ("u-4999", "u-25000")
     );
 }
+
+#[test]
+fn entra_manager_as_a_bare_id_and_filtered_keys_without_a_path() {
+    let manager = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager";
+    let out = patch(
+        &user(),
+        json!([{"op": "Add", "path": manager, "value": "m-42"}]),
+    );
+    assert_eq!(out[SCHEMA_ENTERPRISE_USER]["manager"], json!("m-42"));
+    let read = crate::core::scim::resource::parse_user(&out).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(read.enterprise.manager_id.as_deref(), Some("m-42"));
+    let out = patch(&out, json!([{"op": "Remove", "path": manager}]));
+    assert_eq!(out[SCHEMA_ENTERPRISE_USER], json!({}));
+
+    let out = patch(
+        &user(),
+        json!([{"op": "Replace",
+                "value": {"emails[type eq \"work\"].value": "new@example.com", "name.familyName": "K"}}]),
+    );
+    assert_eq!(out["emails"][0]["value"], "new@example.com");
+    assert_eq!(out["emails"][0]["primary"], json!(true));
+    assert_eq!(out["name"]["familyName"], "K");
+}
