@@ -5,6 +5,17 @@
 //! Everything here works on `serde_json::Value` documents (a resource as the IdP sent it, with its
 //! extensions), is bounded before or while it reads outside input, and fails with a [`ScimError`]
 //! the server turns into the RFC 7644 error body ([`crate::api::scim::ScimErrorBody`]).
+//!
+//! Entry points for the server:
+//! - `GET …?filter=`: [`filter::Filter::parse`], then [`filter::Filter::as_simple_eq`] for an
+//!   indexed lookup (`path.is("userName")`), else [`filter::Filter::matches`] on each resource.
+//! - `POST` / `PUT`: [`resource::parse_user`] / [`resource::parse_group`] on the body.
+//! - `PATCH`: [`patch::apply_patch`] on the stored document with the body's
+//!   [`crate::api::scim::PatchRequest::operations`], then `parse_user` / `parse_group` on the result
+//!   (the same checks as a PUT).
+//! - Every response: [`projection::Projection::parse`] on `attributes` / `excludedAttributes`, then
+//!   [`projection::Projection::apply`].
+//! - Errors: [`ScimError::body`], with [`ScimError::status`] as the HTTP status.
 
 pub mod filter;
 pub mod patch;

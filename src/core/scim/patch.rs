@@ -30,6 +30,7 @@ use super::path::{is_schema_key, key_ci, AttrPath};
 use super::ScimError;
 use crate::api::scim::{PatchOpKind, PatchOperation, ScimType};
 use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
 
 /// Most operations in one PATCH request.
 pub const MAX_PATCH_OPERATIONS: usize = 1000;
@@ -274,19 +275,13 @@ fn add_value(container: &mut Map<String, Value>, key: String, v: &Value) -> Resu
     };
     match container.get_mut(&key) {
         Some(Value::Array(items)) => {
-            let mut written = Vec::new();
-            for n in new {
-                written.push(append_unique(items, n));
-            }
+            let written = append_unique(items, &new);
             single_primary(items, &written);
         }
         Some(Value::Object(o)) if v.is_object() => merge(o, v),
         _ if v.is_array() => {
             let mut items = Vec::new();
-            let mut written = Vec::new();
-            for n in new {
-                written.push(append_unique(&mut items, n));
-            }
+            let written = append_unique(&mut items, &new);
             single_primary(&mut items, &written);
             container.insert(key, Value::Array(items));
         }
@@ -322,7 +317,21 @@ fn remove_value(
                 Value::Array(t) => t.iter().collect(),
                 v => vec![v],
             };
-            items.retain(|e| !targets.iter().any(|t| same_element(e, t)));
+            // By `value` through a set, so removing many members from a large group stays linear.
+            let by_value: HashSet<String> = targets
+                .iter()
+                .filter_map(|t| t.get("value"))
+                .map(Value::to_string)
+                .collect();
+            let whole: Vec<&&Value> = targets
+                .iter()
+                .filter(|t| t.get("value").is_none())
+                .collect();
+            items.retain(|e| {
+                !(e.get("value")
+                    .is_some_and(|x| by_value.contains(&x.to_string()))
+                    || whole.iter().any(|t| **t == e))
+            });
             if items.is_empty() {
                 container.remove(key);
             }
@@ -449,25 +458,41 @@ fn eq_terms(f: &Filter) -> Option<Vec<(String, Value)>> {
     }
 }
 
-/// Appends `n` unless an element with its `value` (or equal to it) is there; an element with the
-/// same `value` takes `n`'s sub-attributes instead. The index written.
-fn append_unique(items: &mut Vec<Value>, n: &Value) -> usize {
-    if let Some(i) = items.iter().position(|e| same_element(e, n)) {
-        if let (Value::Object(o), Value::Object(_)) = (&mut items[i], n) {
-            merge(o, n);
+/// Appends each of `new` unless an element with its `value` (or equal to it, for elements without
+/// one) is there; an element with the same `value` takes the new one's sub-attributes instead.
+/// The indices written. Elements are found through an index by `value`, so adding many members
+/// to a large group stays linear.
+fn append_unique(items: &mut Vec<Value>, new: &[&Value]) -> Vec<usize> {
+    let mut by_value: HashMap<String, usize> = HashMap::new();
+    for (i, e) in items.iter().enumerate() {
+        if let Some(v) = e.get("value") {
+            by_value.entry(v.to_string()).or_insert(i);
         }
-        return i;
     }
-    items.push(n.clone());
-    items.len() - 1
-}
-
-/// Same element of a multi-valued attribute: equal `value`s when the target has one, else equal.
-fn same_element(e: &Value, target: &Value) -> bool {
-    match target.get("value") {
-        Some(tv) => e.get("value") == Some(tv),
-        None => e == target,
+    let mut written = Vec::with_capacity(new.len());
+    for &n in new {
+        let found = match n.get("value") {
+            Some(v) => by_value.get(&v.to_string()).copied(),
+            None => items.iter().position(|e| e == n),
+        };
+        let i = match found {
+            Some(i) => {
+                if let (Value::Object(o), Value::Object(_)) = (&mut items[i], n) {
+                    merge(o, n);
+                }
+                i
+            }
+            None => {
+                items.push(n.clone());
+                if let Some(v) = n.get("value") {
+                    by_value.insert(v.to_string(), items.len() - 1);
+                }
+                items.len() - 1
+            }
+        };
+        written.push(i);
     }
+    written
 }
 
 fn merge(o: &mut Map<String, Value>, v: &Value) {

@@ -3,66 +3,17 @@
 //! `members[value eq "abc"]`, `emails[type eq "work"].value`; and the case-insensitive lookups
 //! every SCIM attribute name needs.
 
-use super::filter::{Filter, FilterError, Parser, MAX_FILTER_LEN};
+pub use super::filter::{get_ci, is_core_schema, AttrPath};
+use super::filter::{FilterError, Parser, MAX_FILTER_LEN};
 use super::ScimError;
-use crate::api::scim::{ScimType, CORE_SCHEMA_PREFIX, SCHEMA_ENTERPRISE_USER};
+use crate::api::scim::{ScimType, SCHEMA_ENTERPRISE_USER};
 use serde_json::{Map, Value};
-
-/// A path to an attribute, a sub-attribute, or the elements of a multi-valued attribute.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AttrPath {
-    /// The schema URN it is qualified with, as written (`urn:…:enterprise:2.0:User`).
-    pub schema: Option<String>,
-    /// The attribute name, as written.
-    pub attr: String,
-    /// The value filter between `[` and `]`, relative to each element.
-    pub filter: Option<Box<Filter>>,
-    /// The sub-attribute after the `.`.
-    pub sub_attr: Option<String>,
-}
 
 impl AttrPath {
     /// Parses a PATCH `path`; a malformed one is `invalidPath`. Bounded like filters.
     pub fn parse(src: &str) -> Result<AttrPath, ScimError> {
         parse_path(src)
             .map_err(|e| ScimError::bad_request(ScimType::InvalidPath, path_detail(src, e)))
-    }
-
-    /// Whether it names `name` (`userName`, `emails.value`, any case) in the core schema, without a
-    /// value filter: for the server to pick an indexed column.
-    pub fn is(&self, name: &str) -> bool {
-        let (attr, sub) = match name.split_once('.') {
-            Some((a, s)) => (a, Some(s)),
-            None => (name, None),
-        };
-        self.filter.is_none()
-            && self.schema.as_deref().is_none_or(is_core_schema)
-            && self.attr.eq_ignore_ascii_case(attr)
-            && match (&self.sub_attr, sub) {
-                (None, None) => true,
-                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
-                _ => false,
-            }
-    }
-
-    /// In the core schema (no URN, or a core one): the attribute lives at the top of the document.
-    pub fn is_core(&self) -> bool {
-        self.schema.as_deref().is_none_or(is_core_schema)
-    }
-
-    /// `id`, `externalId` and `meta.version` compare case-sensitively (RFC 7643 `caseExact`).
-    pub fn is_case_exact(&self) -> bool {
-        if !self.is_core() {
-            return false;
-        }
-        match &self.sub_attr {
-            None => {
-                self.attr.eq_ignore_ascii_case("id") || self.attr.eq_ignore_ascii_case("externalId")
-            }
-            Some(sub) => {
-                self.attr.eq_ignore_ascii_case("meta") && sub.eq_ignore_ascii_case("version")
-            }
-        }
     }
 }
 
@@ -93,13 +44,6 @@ fn path_detail(src: &str, e: FilterError) -> String {
     }
 }
 
-/// Whether `urn` is a core schema (`urn:ietf:params:scim:schemas:core:…`), whose attributes
-/// live at the top level of a resource.
-pub fn is_core_schema(urn: &str) -> bool {
-    urn.get(..CORE_SCHEMA_PREFIX.len())
-        .is_some_and(|p| p.eq_ignore_ascii_case(CORE_SCHEMA_PREFIX))
-}
-
 /// Whether `key` names a whole schema extension of `doc` (its value is that extension's
 /// object) rather than a URN-qualified attribute: it is a key of `doc` already, or listed in its
 /// `schemas`, or the enterprise User extension, or it ends in `:User` / `:Group` as every
@@ -118,16 +62,6 @@ pub fn is_schema_key(doc: &Map<String, Value>, key: &str) -> bool {
         || key
             .rsplit_once(':')
             .is_some_and(|(_, last)| last == "User" || last == "Group")
-}
-
-/// `obj[name]`, the name compared case-insensitively (an exact match first).
-pub fn get_ci<'a>(obj: &'a Value, name: &str) -> Option<&'a Value> {
-    let map = obj.as_object()?;
-    map.get(name).or_else(|| {
-        map.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
-    })
 }
 
 /// The key under which `map` holds `name` (any case), if it does.

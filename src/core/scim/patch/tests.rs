@@ -155,7 +155,8 @@ fn okta_deactivates_with_a_no_path_replace() {
 fn remove_members_with_a_value_array_removes_only_those() {
     let out = patch(
         &group(),
-        json!([{"op": "Remove", "path": "members", "value": [{"value": "u-1"}, {"value": "u-3"}, {"value": "nobody"}]}]),
+        json!([{"op": "Remove", "path": "members",
+                "value": [{"value": "u-1"}, {"value": "u-3"}, {"value": "nobody"}]}]),
     );
     assert_eq!(member_ids(&out), ["u-2"]);
     // Without a value, the attribute goes.
@@ -195,7 +196,8 @@ fn remove_with_a_filter_removes_the_matched_elements_and_matching_nothing_is_a_n
 fn add_members_appends_without_duplicates() {
     let out = patch(
         &group(),
-        json!([{"op": "add", "path": "members", "value": [{"value": "u-2"}, {"value": "u-4", "display": "Dee"}, {"value": "u-4"}]}]),
+        json!([{"op": "add", "path": "members",
+                "value": [{"value": "u-2"}, {"value": "u-4", "display": "Dee"}, {"value": "u-4"}]}]),
     );
     assert_eq!(member_ids(&out), ["u-1", "u-2", "u-3", "u-4"]);
     assert_eq!(out["members"][3]["display"], "Dee");
@@ -414,4 +416,52 @@ fn bad_values_are_invalid_value() {
         let e = patch_err(&user(), json!([op.clone()]));
         assert_eq!(e.scim_type, Some(ScimType::InvalidValue), "{op}");
     }
+}
+
+#[test]
+fn large_member_lists_add_and_remove_by_value() {
+    let members = |r: std::ops::Range<usize>| {
+        Value::Array(r.map(|i| json!({"value": format!("u-{i}")})).collect())
+    };
+    let doc = json!({"id": "g", "displayName": "All", "members": members(0..20_000)});
+    let out = patch(
+        &doc,
+        json!([{"op": "add", "path": "members", "value": members(10_000..30_000)}]),
+    );
+    let ids = member_ids(&out);
+    assert_eq!(ids.len(), 30_000);
+    assert_eq!((ids[0].as_str(), ids[29_999].as_str()), ("u-0", "u-29999"));
+    let out = patch(
+        &out,
+        json!([{"op": "remove", "path": "members", "value": members(5_000..25_000)}]),
+    );
+    let ids = member_ids(&out);
+    assert_eq!(ids.len(), 10_000);
+    assert_eq!(
+        (ids[4_999].as_str(), ids[5_000].as_str()),
+        ("u-4999", "u-25000")
+    );
+}
+
+#[test]
+fn entra_manager_as_a_bare_id_and_filtered_keys_without_a_path() {
+    let manager = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager";
+    let out = patch(
+        &user(),
+        json!([{"op": "Add", "path": manager, "value": "m-42"}]),
+    );
+    assert_eq!(out[SCHEMA_ENTERPRISE_USER]["manager"], json!("m-42"));
+    let read = crate::core::scim::resource::parse_user(&out).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(read.enterprise.manager_id.as_deref(), Some("m-42"));
+    let out = patch(&out, json!([{"op": "Remove", "path": manager}]));
+    assert_eq!(out[SCHEMA_ENTERPRISE_USER], json!({}));
+
+    let out = patch(
+        &user(),
+        json!([{"op": "Replace",
+                "value": {"emails[type eq \"work\"].value": "new@example.com", "name.familyName": "K"}}]),
+    );
+    assert_eq!(out["emails"][0]["value"], "new@example.com");
+    assert_eq!(out["emails"][0]["primary"], json!(true));
+    assert_eq!(out["name"]["familyName"], "K");
 }
