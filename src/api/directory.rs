@@ -214,6 +214,90 @@ pub struct DirectoryTokenList {
     pub data: Vec<DirectoryToken>,
 }
 
+/// A directory provider the portal offers (a row of the directory-provider catalog).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
+pub struct DirectoryProvider {
+    /// Catalog key (`okta`, `entra_id`, …).
+    pub key: String,
+    /// Display name.
+    pub name: String,
+    /// Logo file under `/logos/`.
+    pub logo: String,
+    /// Words the search box also matches.
+    pub aliases: String,
+    /// Whether it can push users over SCIM (Google Workspace cannot).
+    pub scim: bool,
+    /// The provider's label for the field our SCIM base URL goes in.
+    pub base_url_label: Option<String>,
+    /// The provider's label for the field our token goes in.
+    pub token_label: Option<String>,
+    /// Minutes between the provider's sync cycles, when it runs on a schedule.
+    pub sync_cycle_minutes: Option<u32>,
+}
+
+/// `POST /portal/api/directories`: the provider the admin picked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChooseProvider {
+    /// Catalog key.
+    pub provider: String,
+}
+
+/// One line of a directory's sync log, for the admin: never a body, a token or a password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
+pub struct SyncLogEntry {
+    /// When the request arrived.
+    pub at: Timestamp,
+    /// HTTP method (`POST`, `PATCH`…).
+    pub method: String,
+    /// `Users`, `Groups`, …
+    pub resource_type: String,
+    /// What it did, in words ("created user ada@example.com"), or what it tried
+    /// ("could not create a user").
+    pub summary: String,
+    /// The status answered.
+    pub status: u16,
+    /// For a failure: what went wrong, in words an admin understands, and what to do.
+    pub explanation: Option<String>,
+}
+
+/// `GET /portal/api/directories/{id}/status`: what the setup page shows live (it polls this).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
+pub struct DirectoryStatus {
+    /// The directory (state, counts, SCIM base URL, last sync).
+    pub directory: Directory,
+    /// When the IdP's first successful request arrived, if one has.
+    pub first_request_at: Option<Timestamp>,
+    /// The latest requests, newest first.
+    pub recent: Vec<SyncLogEntry>,
+}
+
+/// A directory group → role mapping, as the admin saves it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RoleMapping {
+    /// Group id (`dgrp_…`) → role slug. Unmapped groups give no role.
+    pub mapping: std::collections::BTreeMap<String, String>,
+}
+
+/// The role mapping page: the vendor's roles, the mapping, and how many users each role would
+/// get with it (users in no mapped group get the default role).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
+pub struct RoleMappingView {
+    /// The vendor's roles and default.
+    pub roles: RolesBody,
+    /// The mapping (saved, or proposed for a preview).
+    pub mapping: std::collections::BTreeMap<String, String>,
+    /// Role slug → active users it yields; `""` counts users left with no role.
+    pub preview: std::collections::BTreeMap<String, u64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

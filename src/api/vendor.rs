@@ -91,6 +91,8 @@ pub enum Intent {
     /// Edit and publish the environment's theme in the designer's editor (any organization of
     /// the environment can carry the link; the theme is the environment's, not the org's).
     Theme,
+    /// Connect the organization's directory (SCIM provisioning) and map its groups to roles.
+    Dsync,
 }
 
 impl Intent {
@@ -100,6 +102,7 @@ impl Intent {
             Intent::Sso => "sso",
             Intent::DomainVerification => "domain_verification",
             Intent::Theme => "theme",
+            Intent::Dsync => "dsync",
         }
     }
 
@@ -109,6 +112,7 @@ impl Intent {
             "sso" => Some(Intent::Sso),
             "domain_verification" => Some(Intent::DomainVerification),
             "theme" => Some(Intent::Theme),
+            "dsync" => Some(Intent::Dsync),
             _ => None,
         }
     }

@@ -553,7 +553,7 @@ async fn run_with_state(
         } => {
             let env = environment(&state, &env).await?;
             let intent = Intent::parse(&intent).ok_or_else(|| {
-                format!("--intent {intent:?}: use sso, domain_verification or theme")
+                format!("--intent {intent:?}: use sso, domain_verification, theme or dsync")
             })?;
             let found = service::find_organization(state.store.as_ref(), &env.id, &org)
                 .await
