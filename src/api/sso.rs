@@ -92,6 +92,21 @@ pub struct SsoProfile {
     pub connection_id: String,
     /// The protocol it came through.
     pub connection_type: crate::api::protocol::Protocol,
+    /// The same person in the organization's directory (directory sync), matched by the IdP's
+    /// id (the directory user's `externalId` or `userName`), else by email; `null` when no
+    /// directory knows them.
+    #[serde(default)]
+    pub directory_user_id: Option<String>,
+    /// Whether the directory has them active; `inactive` means their IdP deprovisioned them
+    /// (the app decides whether to let them in).
+    #[serde(default)]
+    pub directory_user_state: Option<crate::api::directory::DirectoryUserState>,
+    /// Their groups in the directory.
+    #[serde(default)]
+    pub directory_groups: Vec<crate::api::directory::DirectoryGroupRef>,
+    /// The app role their directory groups map to (or the default role).
+    #[serde(default)]
+    pub role: Option<String>,
 }
 
 /// `POST /sso/token`'s answer.

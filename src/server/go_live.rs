@@ -661,8 +661,12 @@ async fn check_token(
         crate::server::store::CodeRedeemed::Ok(row) => row,
         crate::server::store::CodeRedeemed::Invalid(why) => return Err(invalid(why)),
     };
-    let grant: Grant =
+    let mut grant: Grant =
         serde_json::from_str(&row.grant).map_err(|e| internal(StoreError::Other(e.to_string())))?;
+    // One person, one profile: what the organization's directory knows of them, as of now.
+    crate::server::directories::profile::enrich(state, &mut grant.profile)
+        .await
+        .map_err(|e| internal(StoreError::Other(format!("{:?}", e.code))))?;
     Ok(TokenResponse {
         profile: grant.profile,
         idp_initiated: grant.idp_initiated,

@@ -758,3 +758,68 @@ async fn redirect_uris_are_checked_one_by_one() {
         r.text
     );
 }
+
+#[tokio::test]
+async fn a_profile_carries_the_directory_user_its_groups_and_role() {
+    use crate::scim::{scim_as, user};
+    let app = App::new().await;
+    let idp = new_idp();
+    let (org, conn, client, secret) = live(&app, &idp).await;
+    // The vendor's roles; the organization's directory, with the same person pushed by SCIM
+    // under the IdP's id as externalId, in one group.
+    let roles = app
+        .vendor(
+            Method::PUT,
+            "/api/v1/roles",
+            Some(json!({"roles": [{"slug": "admin", "name": "Admin"}, {"slug": "member", "name": "Member"}], "default_role": "member"})),
+        )
+        .await;
+    assert_eq!(roles.status, StatusCode::OK, "{}", roles.text);
+    let d = app
+        .vendor(Method::POST, &format!("/api/v1/organizations/{org}/directories"), Some(json!({"provider": "okta"})))
+        .await;
+    let dir = d.body["id"].as_str().unwrap().to_owned();
+    let t = app.vendor(Method::POST, &format!("/api/v1/directories/{dir}/tokens"), None).await;
+    let token = t.body["secret"].as_str().unwrap().to_owned();
+    let base = format!("/scim/v2/{dir}");
+    let u = scim_as(&app, &token, Method::POST, &format!("{base}/Users"), Some(user("ada.l@example.com", "00u-ada"))).await;
+    assert_eq!(u.status, StatusCode::CREATED, "{}", u.text);
+    let uid = u.body["id"].as_str().unwrap().to_owned();
+    let g = scim_as(&app, &token, Method::POST, &format!("{base}/Groups"), Some(json!({"displayName": "Staff", "members": [{"value": uid}]}))).await;
+    assert_eq!(g.status, StatusCode::CREATED, "{}", g.text);
+
+    let sign_in_profile = |id: &'static str| {
+        let (app, idp, conn, client, secret, org) = (&app, &idp, &conn, &client, &secret, &org);
+        async move {
+            let started = authorize(app, &[("client_id", client), ("redirect_uri", CALLBACK), ("organization", org)]).await;
+            let back = sign_in(app, idp, conn, &started, "ada@example.com", id).await;
+            let code = query(&back)["code"].clone();
+            let t = token(app, &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", CALLBACK)], Some((client, secret))).await;
+            assert_eq!(t.status, StatusCode::OK, "{}", t.text);
+            t.body["profile"].clone()
+        }
+    };
+    let p = sign_in_profile("_dir1").await;
+    assert_eq!(
+        (p["directory_user_id"].as_str(), p["directory_user_state"].as_str(), p["role"].as_str()),
+        (Some(uid.as_str()), Some("active"), Some("member")),
+        "{p}"
+    );
+    assert_eq!(p["directory_groups"][0]["name"], "Staff", "{p}");
+    // Deprovisioned by the IdP: the app hears it at the next sign-in, with no role.
+    let off = scim_as(
+        &app,
+        &token,
+        Method::PATCH,
+        &format!("{base}/Users/{uid}"),
+        Some(json!({"Operations": [{"op": "replace", "value": {"active": false}}]})),
+    )
+    .await;
+    assert_eq!(off.status, StatusCode::OK, "{}", off.text);
+    let p = sign_in_profile("_dir2").await;
+    assert_eq!(
+        (p["directory_user_state"].as_str(), p["role"].as_str(), p["directory_groups"].as_array().map(Vec::len)),
+        (Some("inactive"), None, Some(0)),
+        "{p}"
+    );
+}

@@ -10,6 +10,7 @@
 //!   (`dsync.activated`).
 
 pub mod groups;
+pub mod profile;
 mod requests;
 pub mod roles;
 pub mod schemas;

@@ -113,6 +113,12 @@ pub(super) async fn finish(
                             organization_id: org.id.clone(),
                             connection_id: row.id.clone(),
                             connection_type: row.protocol(),
+                            // Filled when the code is redeemed, so the app reads the
+                            // directory as it is then.
+                            directory_user_id: None,
+                            directory_user_state: None,
+                            directory_groups: Vec::new(),
+                            role: None,
                         },
                         idp_initiated: attempt.idp_initiated,
                     })
