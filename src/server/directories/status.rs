@@ -159,8 +159,9 @@ mod tests {
         assert_eq!(explain(200, None), None);
         assert_eq!(explain(204, None), None);
         assert!(explain(401, None).is_some_and(|t| t.contains("copy the current token")));
-        assert!(explain(409, Some("uniqueness"))
-            .is_some_and(|t| t.contains("username already exists")));
+        assert!(
+            explain(409, Some("uniqueness")).is_some_and(|t| t.contains("username already exists"))
+        );
         let cases: &[(u16, Option<&str>)] = &[
             (400, Some("invalidFilter")),
             (400, Some("invalidSyntax")),
@@ -192,7 +193,11 @@ mod tests {
 
     #[test]
     fn an_entry_adds_our_detail_to_client_errors_only() {
-        let e = entry(&row(400, Some("invalidValue"), Some("userName is required.")));
+        let e = entry(&row(
+            400,
+            Some("invalidValue"),
+            Some("userName is required."),
+        ));
         let text = e.explanation.unwrap_or_default();
         assert!(text.starts_with("A value was missing"), "{text}");
         assert!(text.ends_with("Details: userName is required."), "{text}");

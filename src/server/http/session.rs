@@ -95,8 +95,7 @@ pub async fn derive_intents(
     let intents: Vec<Intent> = row.intents.split(',').filter_map(Intent::parse).collect();
     if intents.contains(&Intent::Sso)
         && !intents.contains(&Intent::Dsync)
-        && crate::server::directories::portal::enabled(state, &org.environment_id, &org.id)
-            .await?
+        && crate::server::directories::portal::enabled(state, &org.environment_id, &org.id).await?
     {
         row.intents.push_str(",dsync");
     }

@@ -58,7 +58,8 @@ pub(super) async fn create(
     Json(req): Json<ChooseProvider>,
 ) -> Result<impl IntoResponse, ApiError> {
     sess.require(Intent::Dsync)?;
-    let row = directories::create(&s, &sess.org.environment_id, &sess.org.id, &req.provider).await?;
+    let row =
+        directories::create(&s, &sess.org.environment_id, &sess.org.id, &req.provider).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(directories::view(&s, &row).await?),
