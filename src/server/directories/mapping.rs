@@ -27,6 +27,9 @@ const GROUPS_READ_MAX: i64 = 50_000;
 /// Users read per page when building the events of a save.
 const USERS_PAGE: i64 = 1_000;
 
+/// User id → (previous role, new role, group ids), for the users whose role a save changes.
+type Changes<'a> = HashMap<&'a str, (Option<String>, Option<String>, &'a [String])>;
+
 /// A directory's users (not deleted): id, whether active, and their group ids.
 struct Member {
     id: String,
@@ -182,8 +185,7 @@ pub async fn save(
     let mapping = check(proposed, &roles, &groups)?;
     let before = roles::mapping(dir);
     let members = members(state, dir).await?;
-    // User id → (previous role, new role, group ids), for those whose role changes.
-    let mut changed: HashMap<&str, (Option<String>, Option<String>, &[String])> = HashMap::new();
+    let mut changed: Changes<'_> = HashMap::new();
     for m in &members {
         let was = roles::role_of(&roles, &before, &m.groups);
         let will = roles::role_of(&roles, &mapping, &m.groups);
@@ -214,7 +216,7 @@ async fn role_events(
     state: &AppState,
     dir: &DirectoryRow,
     groups: &HashMap<String, String>,
-    changed: &HashMap<&str, (Option<String>, Option<String>, &[String])>,
+    changed: &Changes<'_>,
     now: i64,
 ) -> Result<Vec<NewEvent>, Error> {
     let mut out = Vec::with_capacity(changed.len());

@@ -20,7 +20,7 @@ use axum::response::IntoResponse;
 /// `directory_not_found` for any other id, so another organization's ids reveal nothing.
 async fn owned(s: &AppState, sess: &PortalSession, id: &str) -> Result<DirectoryRow, ApiError> {
     sess.require(Intent::Dsync)?;
-    Ok(portal::owned(s, &sess.org.environment_id, &sess.org.id, id).await?)
+    portal::owned(s, &sess.org.environment_id, &sess.org.id, id).await
 }
 
 /// `GET /portal/api/directory_providers`: the catalog, in its order.
