@@ -250,7 +250,10 @@ pub async fn authorize(
             if let Some(k) = &key {
                 lock(&state.scim_limits.failed_auth).count(k, now);
             }
-            note_refused(state, site, directory_id, call, now).await;
+            // A switched-off directory says so in its state; its log would blame the token.
+            if why != Refused::Inactive {
+                note_refused(state, site, directory_id, call, now).await;
+            }
             return Err(Denied::Error(unauthorized));
         }
     };
