@@ -100,6 +100,24 @@ pub enum EventData {
         /// The domain, e.g. `acme.com`.
         domain: String,
     },
+    /// The admin finished the directory wizard's setup steps: the IdP has the SCIM base URL and
+    /// a token; users arrive once it sends them.
+    #[serde(rename = "portico.directory.configured")]
+    DirectoryConfigured {
+        /// `dir_…`
+        directory_id: String,
+        /// Directory catalog key of the provider (`okta`, `entra_id`, …).
+        provider: String,
+    },
+    /// The directory's IdP made its first successful SCIM request while the wizard was open:
+    /// the directory is `active` (the vendor also gets `dsync.activated`).
+    #[serde(rename = "portico.directory.active")]
+    DirectoryActive {
+        /// `dir_…`
+        directory_id: String,
+        /// Directory catalog key of the provider.
+        provider: String,
+    },
     /// The session ends soon unless the admin does something.
     #[serde(rename = "portico.session.expiring")]
     SessionExpiring {
@@ -143,6 +161,8 @@ impl EventData {
             EventData::ConnectionConfigured { .. } => "portico.connection.configured",
             EventData::ConnectionActivated { .. } => "portico.connection.activated",
             EventData::DomainVerified { .. } => "portico.domain.verified",
+            EventData::DirectoryConfigured { .. } => "portico.directory.configured",
+            EventData::DirectoryActive { .. } => "portico.directory.active",
             EventData::SessionExpiring { .. } => "portico.session.expiring",
             EventData::SessionExpired {} => "portico.session.expired",
             EventData::Error { .. } => "portico.error",
@@ -175,6 +195,14 @@ mod tests {
             EventData::DomainVerified {
                 domain_id: "dom_1".into(),
                 domain: "acme.com".into(),
+            },
+            EventData::DirectoryConfigured {
+                directory_id: "dir_1".into(),
+                provider: "okta".into(),
+            },
+            EventData::DirectoryActive {
+                directory_id: "dir_1".into(),
+                provider: "okta".into(),
             },
             EventData::SessionExpiring { seconds_left: 120 },
             EventData::SessionExpired {},

@@ -51,7 +51,8 @@ enum Command {
         /// Organization id or external id.
         #[arg(long)]
         org: String,
-        /// `sso`, `domain_verification`, or `theme` (a designer's link to the theme editor).
+        /// `sso`, `domain_verification`, `theme` (a designer's link to the theme editor) or
+        /// `dsync` (the directory-sync wizard).
         #[arg(long, default_value = "sso")]
         intent: String,
         /// How long the link works: seconds, or with a unit (`30m`, `24h`, `7d`); default 5

@@ -188,6 +188,15 @@ fn serve_demo_prints_a_working_link_and_stops_cleanly_on_sigterm() {
     );
     let (ok, _, err) = cli.run(&["link", "--org", "demo", "--intent", "audit_logs"]);
     assert!(!ok && err.contains("--intent"), "{err}");
+    assert!(err.contains("dsync"), "the error lists the intents: {err}");
+    // A directory-sync link, for the directory wizard.
+    let (ok, out, err) = cli.run(&["link", "--org", "demo", "--intent", "dsync"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.trim()
+            .starts_with(&format!("http://{listen}/setup?token=")),
+        "{out}"
+    );
 }
 
 /// Starts `serve --demo` on a free port other than the default; returns the child and its address

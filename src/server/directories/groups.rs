@@ -658,6 +658,17 @@ pub async fn list(
             ));
         }
     }
+    page(state, dir, after, limit).await
+}
+
+/// Up to `limit` groups of a directory after `after` (checked by the caller), with their member
+/// counts.
+pub(super) async fn page(
+    state: &AppState,
+    dir: &DirectoryRow,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<DirectoryGroupList, Error> {
     let mut rows = state
         .store
         .list_directory_groups(&dir.id, after, 0, limit + 1)

@@ -8,13 +8,18 @@
 //!   IdP without a gap.
 //! - A directory is `pending` until its IdP's first successful SCIM request, then `active`
 //!   (`dsync.activated`).
+//! - The IT admin's setup wizard in the portal: [`portal`] (providers, directories, groups),
+//!   [`status`] (the live status with the sync log explained), [`mapping`] (group → role).
 
 pub mod groups;
+pub mod mapping;
+pub mod portal;
 pub mod profile;
 mod requests;
 pub mod roles;
 pub mod schemas;
 pub mod scim;
+pub mod status;
 pub mod users;
 pub mod views;
 

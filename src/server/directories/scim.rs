@@ -36,6 +36,8 @@ pub const LOG_KEEP: i64 = 200;
 pub struct ScimLimits {
     per_directory: Mutex<FixedWindow>,
     failed_auth: Mutex<FixedWindow>,
+    /// Refused requests written to a directory's sync log: one a minute per directory.
+    refused_logged: Mutex<FixedWindow>,
 }
 
 impl Default for ScimLimits {
@@ -43,6 +45,7 @@ impl Default for ScimLimits {
         ScimLimits {
             per_directory: Mutex::new(FixedWindow::new(REQUESTS_PER_MINUTE, 60, 50_000)),
             failed_auth: Mutex::new(FixedWindow::new(FAILED_AUTH_PER_MINUTE, 60, 50_000)),
+            refused_logged: Mutex::new(FixedWindow::new(1, 60, 10_000)),
         }
     }
 }
@@ -193,17 +196,30 @@ pub struct Scim {
     pub base: String,
 }
 
+/// What a SCIM request is, for its line in the sync log: the HTTP method and the resource type
+/// (`Users`, `Groups`, a discovery document).
+#[derive(Debug, Clone, Copy)]
+pub struct Call<'a> {
+    /// `GET`, `POST`…
+    pub method: &'a str,
+    /// `Users`, `Groups`…
+    pub kind: &'a str,
+}
+
 /// Checks the bearer token and the limits; on success, the caller. A token that opens nothing
 /// here (unknown, another directory's, expired, a directory switched off, another environment's
-/// hostname) is one answer, 401, so a caller learns nothing by trying.
+/// hostname) is one answer, 401, so a caller learns nothing by trying; the directory named in
+/// the URL, if it is one of this environment's, gets a line in its sync log (see
+/// [`note_refused`]).
 pub async fn authorize(
     state: &AppState,
     site: &Site,
     directory_id: &str,
     bearer: &str,
     address: Option<IpAddr>,
-    now: i64,
+    call: Call<'_>,
 ) -> Result<Scim, Denied> {
+    let now = state.clock.now();
     let key = address.map(|ip| crate::core::rate::client_key(ip).to_string());
     if let Some(k) = &key {
         if lock(&state.scim_limits.failed_auth).over(k, now) {
@@ -234,6 +250,10 @@ pub async fn authorize(
             if let Some(k) = &key {
                 lock(&state.scim_limits.failed_auth).count(k, now);
             }
+            // A switched-off directory says so in its state; its log would blame the token.
+            if why != Refused::Inactive {
+                note_refused(state, site, directory_id, call, now).await;
+            }
             return Err(Denied::Error(unauthorized));
         }
     };
@@ -252,6 +272,45 @@ pub async fn authorize(
         dir,
         base,
     })
+}
+
+/// Writes a refused request (401) to the sync log of the directory in its URL, so the admin
+/// waiting in the portal sees that the IdP reached us with a wrong token: the most common
+/// setup mistake. Bounded: only for a directory of the hostname's environment (one lookup by
+/// id, after the per-address limit on failed attempts), at most one line a minute per
+/// directory, and never the token itself.
+async fn note_refused(state: &AppState, site: &Site, directory_id: &str, call: Call<'_>, now: i64) {
+    if directory_id.len() > 64 || !directory_id.starts_with("dir_") {
+        return;
+    }
+    let dir = match state.store.directory(directory_id).await {
+        Ok(Some(d)) if d.environment_id == site.environment_id => d,
+        Ok(_) => return,
+        Err(e) => {
+            tracing::error!(error = %e, "refused SCIM request not logged");
+            return;
+        }
+    };
+    if lock(&state.scim_limits.refused_logged)
+        .hit(&dir.id, now)
+        .is_err()
+    {
+        return;
+    }
+    let row = DirectoryRequestRow {
+        directory_id: dir.id,
+        at: now,
+        method: call.method.to_owned(),
+        resource_type: call.kind.to_owned(),
+        resource_id: None,
+        summary: "refused: the bearer token does not open this directory".into(),
+        status: 401,
+        scim_type: None,
+        detail: None,
+    };
+    if let Err(e) = state.store.record_directory_request(&row, LOG_KEEP).await {
+        tracing::error!(error = %e, "refused SCIM request not logged");
+    }
 }
 
 fn too_many(detail: &str) -> ScimError {

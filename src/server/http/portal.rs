@@ -1,4 +1,7 @@
 //! The portal API (`/portal/api/...`): what the admin's browser calls, scoped by the session.
+//! Directory sync's wizard is in [`directories`].
+
+mod directories;
 
 use super::error::{ApiError, Json};
 use super::session::{self, PortalSession};
@@ -57,6 +60,30 @@ pub fn routes() -> Router<AppState> {
                 .delete(delete_org_theme),
         )
         .route("/theme/assets", post(upload_theme_asset))
+        .route("/directory_providers", get(directories::providers))
+        .route("/directory_guides/{key}", get(directories::guide))
+        .route(
+            "/directories",
+            get(directories::list).post(directories::create),
+        )
+        .route(
+            "/directories/{id}",
+            axum::routing::patch(directories::change_provider),
+        )
+        .route(
+            "/directories/{id}/tokens",
+            get(directories::list_tokens).post(directories::create_token),
+        )
+        .route("/directories/{id}/status", get(directories::status))
+        .route("/directories/{id}/groups", get(directories::groups))
+        .route(
+            "/directories/{id}/role_mapping",
+            get(directories::get_mapping).put(directories::put_mapping),
+        )
+        .route(
+            "/directories/{id}/role_mapping/preview",
+            post(directories::preview_mapping),
+        )
 }
 
 async fn redeem(
@@ -115,6 +142,8 @@ async fn redeem(
         s.settings.session_max_seconds,
         partitioned,
     );
+    let mut row = row;
+    session::derive_intents(&s, &mut row, &org).await?;
     let sess = PortalSession { row, org, site };
     let info = with_theme(&s, &sess).await;
     Ok((CookieJar::new().add(set), axum::Json(info)).into_response())

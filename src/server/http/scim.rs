@@ -112,7 +112,6 @@ where
     F: FnOnce(Scim) -> Fut,
     Fut: std::future::Future<Output = Result<Done, (ScimError, String)>>,
 {
-    let now = s.clock.now();
     let address = client_address(&s.settings, &call.headers, call.peer.map(|p| p.ip()));
     let bearer = call
         .headers
@@ -124,7 +123,11 @@ where
         })
         .map(str::trim)
         .unwrap_or("");
-    let scim = match service::authorize(s, site, dir, bearer, address, now).await {
+    let what = service::Call {
+        method: call.method.as_str(),
+        kind: call.kind,
+    };
+    let scim = match service::authorize(s, site, dir, bearer, address, what).await {
         Ok(scim) => scim,
         Err(service::Denied::Error(e)) => return error_response(&e, None),
         Err(service::Denied::Wait(e, wait)) => return error_response(&e, Some(wait)),

@@ -83,6 +83,25 @@ impl PortalSession {
     }
 }
 
+/// Adds the intents a session's link implies: an `sso` session also covers `dsync` once the
+/// vendor enabled directory sync for the organization (it has a directory), so the admin who
+/// sets up SSO finds the directory wizard beside it. Derived on every request, not stored, so
+/// a directory the vendor creates after the link was minted counts too.
+pub async fn derive_intents(
+    state: &AppState,
+    row: &mut SessionRow,
+    org: &OrganizationRow,
+) -> Result<(), ApiError> {
+    let intents: Vec<Intent> = row.intents.split(',').filter_map(Intent::parse).collect();
+    if intents.contains(&Intent::Sso)
+        && !intents.contains(&Intent::Dsync)
+        && crate::server::directories::portal::enabled(state, &org.environment_id, &org.id).await?
+    {
+        row.intents.push_str(",dsync");
+    }
+    Ok(())
+}
+
 /// The session cookie's value, if the request has one under the name in use
 /// ([`cookie_name`]); on https a cookie under the plain name is not ours and is ignored.
 pub fn cookie_value(settings: &Settings, headers: &HeaderMap) -> Option<String> {
@@ -181,6 +200,7 @@ impl FromRequestParts<AppState> for PortalSession {
         }
         state.store.touch_session(&id_hash, now).await?;
         row.last_seen_at = now;
+        derive_intents(state, &mut row, &org).await?;
         Ok(PortalSession { row, org, site })
     }
 }

@@ -188,6 +188,15 @@ pub trait DirectoryStore: Send + Sync {
     /// Writes a directory's state, mapping and request times, with its events; `false` if it
     /// is gone.
     async fn update_directory(&self, d: &DirectoryRow, events: &[NewEvent]) -> StoreResult<bool>;
+    /// Sets a directory's provider while it is still `pending`; `false` if it is gone or no
+    /// longer pending (the check and the write are one statement, so an IdP's first request
+    /// cannot slip between them).
+    async fn set_pending_directory_provider(
+        &self,
+        id: &str,
+        provider: &str,
+        now: i64,
+    ) -> StoreResult<bool>;
     /// Notes a SCIM request's time (the first one too), without events.
     async fn touch_directory(&self, id: &str, now: i64) -> StoreResult<()>;
     /// Deletes a directory with everything in it, with its events; `false` if it was gone.
@@ -301,6 +310,13 @@ pub trait DirectoryStore: Send + Sync {
         -> StoreResult<Vec<(String, String)>>;
     /// How many members each of a directory's groups has: (group id, count).
     async fn group_member_counts(&self, directory_id: &str) -> StoreResult<Vec<(String, i64)>>;
+    /// Every user of a directory (not deleted) with each of its groups: (user id, whether it
+    /// is active, group id), a user in no group once with `None`; grouped by user in creation
+    /// order. One query for the roles of a whole directory.
+    async fn directory_user_groups(
+        &self,
+        directory_id: &str,
+    ) -> StoreResult<Vec<(String, bool, Option<String>)>>;
     /// A user's groups: (group id, displayName).
     async fn user_groups(&self, user_id: &str) -> StoreResult<Vec<(String, String)>>;
 

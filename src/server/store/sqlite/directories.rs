@@ -220,6 +220,24 @@ impl DirectoryStore for SqliteStore {
         finish_logged(tx, done.rows_affected(), events).await
     }
 
+    async fn set_pending_directory_provider(
+        &self,
+        id: &str,
+        provider: &str,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE directories SET provider = ?, updated_at = ? WHERE id = ? AND state = 'pending'",
+        )
+        .bind(provider)
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn touch_directory(&self, id: &str, now: i64) -> StoreResult<()> {
         sqlx::query(
             "UPDATE directories SET last_request_at = ?1, \
@@ -671,6 +689,21 @@ impl DirectoryStore for SqliteStore {
         sqlx::query_as(
             "SELECT g.id, (SELECT COUNT(*) FROM directory_memberships m WHERE m.group_id = g.id) \
             FROM directory_groups g WHERE g.directory_id = ? ORDER BY g.seq",
+        )
+        .bind(directory_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)
+    }
+
+    async fn directory_user_groups(
+        &self,
+        directory_id: &str,
+    ) -> StoreResult<Vec<(String, bool, Option<String>)>> {
+        sqlx::query_as(
+            "SELECT u.id, u.active != 0, m.group_id FROM directory_users u \
+            LEFT JOIN directory_memberships m ON m.user_id = u.id \
+            WHERE u.directory_id = ? AND u.deleted_at IS NULL ORDER BY u.seq, m.group_id",
         )
         .bind(directory_id)
         .fetch_all(&self.pool)
