@@ -963,3 +963,64 @@ async fn entra_validator_and_okta_lookup_shapes_are_answered() {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["active"], false, "{}", r.text);
 }
+
+/// JumpCloud updates a user with PUT (the whole resource); Okta pushes a group's members with
+/// a `replace` of `members` (all of them).
+#[tokio::test]
+async fn jumpcloud_puts_users_and_okta_replaces_group_members() {
+    let app = App::new().await;
+    let d = directory(&app, "jumpcloud").await;
+    let mut ids = Vec::new();
+    for (i, name) in ["a@acme.test", "b@acme.test", "c@acme.test"]
+        .iter()
+        .enumerate()
+    {
+        let r = d
+            .call(
+                &app,
+                Method::POST,
+                "/Users",
+                Some(user(name, &format!("jc{i}"))),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        ids.push(r.body["id"].as_str().unwrap().to_owned());
+    }
+    let mut changed = user("a@acme.test", "jc0");
+    changed["name"]["familyName"] = json!("Byron");
+    let r = d
+        .call(
+            &app,
+            Method::PUT,
+            &format!("/Users/{}", ids[0]),
+            Some(changed),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["name"]["familyName"], "Byron", "{}", r.text);
+    let g = d
+        .call(&app, Method::POST, "/Groups", Some(json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Ops", "members": [{"value": ids[0]}]})))
+        .await;
+    assert_eq!(g.status, 201, "{}", g.text);
+    let gid = g.body["id"].as_str().unwrap().to_owned();
+    let r = d
+        .call(&app, Method::PATCH, &format!("/Groups/{gid}"), Some(json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "replace", "path": "members", "value": [{"value": ids[1]}, {"value": ids[2]}]}]
+        })))
+        .await;
+    assert!(r.status == 200 || r.status == 204, "{}", r.text);
+    let r = d
+        .call(&app, Method::GET, &format!("/Groups/{gid}"), None)
+        .await;
+    let mut members: Vec<String> = r.body["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["value"].as_str().unwrap().to_owned())
+        .collect();
+    members.sort();
+    let mut want = vec![ids[1].clone(), ids[2].clone()];
+    want.sort();
+    assert_eq!(members, want, "{}", r.text);
+}
