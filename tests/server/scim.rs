@@ -894,3 +894,133 @@ async fn the_sync_log_keeps_writes_and_failures_never_bodies() {
         "{all}"
     );
 }
+
+/// Entra ID's validator (as its documentation describes it): a random id is a SCIM 404, a
+/// random userName filters to nothing, `"op": "Add"` of `emails[type eq "work"].value`, and
+/// `"active": "False"` in a value object with no path; Okta's filter before a create.
+#[tokio::test]
+async fn entra_validator_and_okta_lookup_shapes_are_answered() {
+    let app = App::new().await;
+    let d = directory(&app, "entra_id").await;
+    let r = d
+        .call(
+            &app,
+            Method::GET,
+            "/Users/7e4b9c1a-0000-4000-8000-000000000001",
+            None,
+        )
+        .await;
+    scim_error(&r, 404, None);
+    let r = d
+        .call(
+            &app,
+            Method::GET,
+            "/Users?filter=userName%20eq%20%22nobody-0d9e%40acme.test%22&startIndex=1&count=100",
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["totalResults"], 0, "{}", r.text);
+    let c = d
+        .call(
+            &app,
+            Method::POST,
+            "/Users",
+            Some(user("ada@acme.test", "e1")),
+        )
+        .await;
+    assert_eq!(c.status, 201, "{}", c.text);
+    let id = c.body["id"].as_str().unwrap().to_owned();
+    let r = d
+        .call(
+            &app,
+            Method::GET,
+            "/Users?filter=userName%20eq%20%22ada%40acme.test%22&startIndex=1&count=100",
+            None,
+        )
+        .await;
+    assert_eq!(r.body["totalResults"], 1, "{}", r.text);
+    assert_eq!(r.body["Resources"][0]["id"], id.as_str(), "{}", r.text);
+    let r = d
+        .call(&app, Method::PATCH, &format!("/Users/{id}"), Some(json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "Add", "path": "emails[type eq \"work\"].value", "value": "ada.l@acme.test"}]
+        })))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.text.contains("ada.l@acme.test"), "{}", r.text);
+    let r = d
+        .call(
+            &app,
+            Method::PATCH,
+            &format!("/Users/{id}"),
+            Some(json!({
+                "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                "Operations": [{"op": "Replace", "value": {"active": "False"}}]
+            })),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["active"], false, "{}", r.text);
+}
+
+/// JumpCloud updates a user with PUT (the whole resource); Okta pushes a group's members with
+/// a `replace` of `members` (all of them).
+#[tokio::test]
+async fn jumpcloud_puts_users_and_okta_replaces_group_members() {
+    let app = App::new().await;
+    let d = directory(&app, "jumpcloud").await;
+    let mut ids = Vec::new();
+    for (i, name) in ["a@acme.test", "b@acme.test", "c@acme.test"]
+        .iter()
+        .enumerate()
+    {
+        let r = d
+            .call(
+                &app,
+                Method::POST,
+                "/Users",
+                Some(user(name, &format!("jc{i}"))),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        ids.push(r.body["id"].as_str().unwrap().to_owned());
+    }
+    let mut changed = user("a@acme.test", "jc0");
+    changed["name"]["familyName"] = json!("Byron");
+    let r = d
+        .call(
+            &app,
+            Method::PUT,
+            &format!("/Users/{}", ids[0]),
+            Some(changed),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["name"]["familyName"], "Byron", "{}", r.text);
+    let g = d
+        .call(&app, Method::POST, "/Groups", Some(json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Ops", "members": [{"value": ids[0]}]})))
+        .await;
+    assert_eq!(g.status, 201, "{}", g.text);
+    let gid = g.body["id"].as_str().unwrap().to_owned();
+    let r = d
+        .call(&app, Method::PATCH, &format!("/Groups/{gid}"), Some(json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "replace", "path": "members", "value": [{"value": ids[1]}, {"value": ids[2]}]}]
+        })))
+        .await;
+    assert!(r.status == 200 || r.status == 204, "{}", r.text);
+    let r = d
+        .call(&app, Method::GET, &format!("/Groups/{gid}"), None)
+        .await;
+    let mut members: Vec<String> = r.body["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["value"].as_str().unwrap().to_owned())
+        .collect();
+    members.sort();
+    let mut want = vec![ids[1].clone(), ids[2].clone()];
+    want.sort();
+    assert_eq!(members, want, "{}", r.text);
+}
