@@ -71,7 +71,9 @@ pub enum EventData {
     #[serde(rename = "portico.step_changed")]
     StepChanged {
         /// The wizard step's slug (`provider`, `configure`, `details`, `review`, `test`,
-        /// `mapping`), or the screen's name (`setup`, `sso`, `domains`, `theme`) elsewhere.
+        /// `mapping`; in the directory wizard `provider`, `instructions`, `connect`, `roles`,
+        /// `done`), or the screen's name (`setup`, `sso`, `domains`, `directory`, `theme`)
+        /// elsewhere.
         step: String,
         /// The portal path shown.
         path: String,
@@ -99,6 +101,23 @@ pub enum EventData {
         domain_id: String,
         /// The domain, e.g. `acme.com`.
         domain: String,
+    },
+    /// A directory's SCIM token was generated and shown to the admin: the provider can now be
+    /// configured with it.
+    #[serde(rename = "portico.directory.configured")]
+    DirectoryConfigured {
+        /// `dir_…`
+        directory_id: String,
+        /// Directory catalog key of the provider (`okta`, `entra_id`, …).
+        provider: String,
+    },
+    /// The portal saw the provider's first successful SCIM request: the directory is active.
+    #[serde(rename = "portico.directory.active")]
+    DirectoryActive {
+        /// `dir_…`
+        directory_id: String,
+        /// Directory catalog key of the provider.
+        provider: String,
     },
     /// The session ends soon unless the admin does something.
     #[serde(rename = "portico.session.expiring")]
@@ -143,6 +162,8 @@ impl EventData {
             EventData::ConnectionConfigured { .. } => "portico.connection.configured",
             EventData::ConnectionActivated { .. } => "portico.connection.activated",
             EventData::DomainVerified { .. } => "portico.domain.verified",
+            EventData::DirectoryConfigured { .. } => "portico.directory.configured",
+            EventData::DirectoryActive { .. } => "portico.directory.active",
             EventData::SessionExpiring { .. } => "portico.session.expiring",
             EventData::SessionExpired {} => "portico.session.expired",
             EventData::Error { .. } => "portico.error",
@@ -175,6 +196,14 @@ mod tests {
             EventData::DomainVerified {
                 domain_id: "dom_1".into(),
                 domain: "acme.com".into(),
+            },
+            EventData::DirectoryConfigured {
+                directory_id: "dir_1".into(),
+                provider: "okta".into(),
+            },
+            EventData::DirectoryActive {
+                directory_id: "dir_1".into(),
+                provider: "entra_id".into(),
             },
             EventData::SessionExpiring { seconds_left: 120 },
             EventData::SessionExpired {},
