@@ -173,10 +173,12 @@ impl TokenBox {
                         <p class="notice">"A token was generated earlier and is shown only once. If you did not paste it into your provider, generate a new one."</p>
                     }.into_any(),
                 }}
-                <p class="notice success" role="status">{move || grace().map(|until| format!(
-                    "Your previous token keeps working until {}, so the sync goes on while you paste the new one.",
-                    format_datetime(until),
-                ))}</p>
+                <div role="status">{move || grace().map(|until| view! {
+                    <p class="notice success" data-token-grace>{format!(
+                        "Your previous token keeps working until {}, so the sync goes on while you paste the new one.",
+                        format_datetime(until),
+                    )}</p>
+                })}</div>
                 <div>
                     <button type="button" class="button" data-regenerate disabled=move || generating.get()
                         on:click=move |_| { generate.dispatch_local(()); }>

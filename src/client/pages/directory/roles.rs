@@ -198,6 +198,7 @@ fn RoleForm(id: String, groups: Vec<DirectoryGroup>, view: RoleMappingView) -> i
                         let select_id = format!("role-{}", g.id);
                         let group_id = g.id.clone();
                         let current = g.id.clone();
+                        let initial = mapping.with_untracked(|m| m.get(&g.id).cloned());
                         view! { class=class,
                             <tr data-group=g.id.clone()>
                                 <td><label for=select_id.clone()>{g.name.clone()}</label></td>
@@ -207,8 +208,9 @@ fn RoleForm(id: String, groups: Vec<DirectoryGroup>, view: RoleMappingView) -> i
                                         prop:value=move || mapping.with(|m| m.get(&current).cloned().unwrap_or_default())
                                         on:change=move |ev| set_role(group_id.clone(), event_target_value(&ev))>
                                         <option value="">"No role from this group"</option>
+                                        // `selected` too: the select's value may be set before its options exist.
                                         {roles.with_value(|rs| rs.iter().map(|r| view! {
-                                            <option value=r.slug.clone()>{r.name.clone()}</option>
+                                            <option value=r.slug.clone() selected=initial.as_deref() == Some(r.slug.as_str())>{r.name.clone()}</option>
                                         }).collect_view())}
                                     </select>
                                 </td>
