@@ -447,7 +447,7 @@ async fn sync_log_names_each_operation_and_explains_failures() {
         sync_entry("GET", "ServiceProviderConfig", 200, None),
     ]);
     settle(10).await;
-    let rows = root.query_selector_all("tbody tr").unwrap();
+    let rows = find(&root, "tbody").get_elements_by_tag_name("tr");
     assert_eq!(rows.length(), 3);
     let text = |i: u32| rows.item(i).unwrap().text_content().unwrap();
     assert!(
