@@ -92,6 +92,12 @@ pub fn InstructionsStep(
         let key = key.clone();
         async move { api::directory_guide(&key).await }
     });
+    // The provider can change only while the directory waits for its first request.
+    let back = if dir.directory.state == crate::api::directory::DirectoryState::Pending {
+        DirectoryStep::Provider.href(&id)
+    } else {
+        crate::client::routes::DIRECTORY.to_owned()
+    };
     let base_url = dir.directory.scim_base_url.clone();
     let name = dir.provider_name();
     let token_box = TokenBox {
@@ -131,7 +137,7 @@ pub fn InstructionsStep(
                 }}
             </Transition>
             <div class="actions">
-                <a class="button" href=DirectoryStep::Provider.href(&id)>"Back"</a>
+                <a class="button" href=back>"Back"</a>
                 <a class="button primary" href=DirectoryStep::Connect.href(&id)>"Continue"</a>
             </div>
         </div>
