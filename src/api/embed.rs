@@ -71,7 +71,9 @@ pub enum EventData {
     #[serde(rename = "portico.step_changed")]
     StepChanged {
         /// The wizard step's slug (`provider`, `configure`, `details`, `review`, `test`,
-        /// `mapping`), or the screen's name (`setup`, `sso`, `domains`, `theme`) elsewhere.
+        /// `mapping`; in the directory wizard `provider`, `instructions`, `connect`, `roles`,
+        /// `done`), or the screen's name (`setup`, `sso`, `domains`, `directory`, `theme`)
+        /// elsewhere.
         step: String,
         /// The portal path shown.
         path: String,
@@ -100,8 +102,8 @@ pub enum EventData {
         /// The domain, e.g. `acme.com`.
         domain: String,
     },
-    /// The admin finished the directory wizard's setup steps: the IdP has the SCIM base URL and
-    /// a token; users arrive once it sends them.
+    /// A directory's SCIM token was generated and shown to the admin: the provider can now be
+    /// configured with it.
     #[serde(rename = "portico.directory.configured")]
     DirectoryConfigured {
         /// `dir_…`
@@ -109,8 +111,7 @@ pub enum EventData {
         /// Directory catalog key of the provider (`okta`, `entra_id`, …).
         provider: String,
     },
-    /// The directory's IdP made its first successful SCIM request while the wizard was open:
-    /// the directory is `active` (the vendor also gets `dsync.activated`).
+    /// The portal saw the provider's first successful SCIM request: the directory is active.
     #[serde(rename = "portico.directory.active")]
     DirectoryActive {
         /// `dir_…`
@@ -202,7 +203,7 @@ mod tests {
             },
             EventData::DirectoryActive {
                 directory_id: "dir_1".into(),
-                provider: "okta".into(),
+                provider: "entra_id".into(),
             },
             EventData::SessionExpiring { seconds_left: 120 },
             EventData::SessionExpired {},

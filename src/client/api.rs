@@ -413,3 +413,109 @@ pub async fn publish_theme(
 ) -> Result<crate::api::theme::Theme, ApiError> {
     send(Request::put("/portal/api/theme"), json(input)).await
 }
+
+/// The directory providers the portal offers.
+pub async fn directory_providers() -> Result<Vec<crate::api::directory::DirectoryProvider>, ApiError>
+{
+    get("/portal/api/directory_providers").await
+}
+
+/// The setup guide of a directory provider.
+pub async fn directory_guide(key: &str) -> Result<crate::api::guide::DirectoryGuide, ApiError> {
+    get(&format!("/portal/api/directory_guides/{key}")).await
+}
+
+/// The organization's directories.
+pub async fn directories() -> Result<Vec<crate::api::directory::Directory>, ApiError> {
+    get("/portal/api/directories").await
+}
+
+/// Starts a directory for a provider of the directory catalog.
+pub async fn create_directory(
+    provider: &str,
+) -> Result<crate::api::directory::Directory, ApiError> {
+    send(
+        Request::post("/portal/api/directories"),
+        json(&crate::api::directory::ChooseProvider {
+            provider: provider.to_owned(),
+        }),
+    )
+    .await
+}
+
+/// Changes a pending directory's provider.
+pub async fn change_directory_provider(
+    id: &str,
+    provider: &str,
+) -> Result<crate::api::directory::Directory, ApiError> {
+    send(
+        Request::patch(&format!("/portal/api/directories/{id}")),
+        json(&crate::api::directory::ChooseProvider {
+            provider: provider.to_owned(),
+        }),
+    )
+    .await
+}
+
+/// A directory's tokens, without their secrets.
+pub async fn directory_tokens(
+    id: &str,
+) -> Result<crate::api::directory::DirectoryTokenList, ApiError> {
+    get(&format!("/portal/api/directories/{id}/tokens")).await
+}
+
+/// Generates a token; its secret is in this answer only. Older tokens keep working a while.
+pub async fn create_directory_token(
+    id: &str,
+) -> Result<crate::api::directory::DirectoryToken, ApiError> {
+    send(
+        Request::post(&format!("/portal/api/directories/{id}/tokens")),
+        Some("{}".into()),
+    )
+    .await
+}
+
+/// A directory's state, counts and latest SCIM requests (polled while waiting).
+pub async fn directory_status(
+    id: &str,
+) -> Result<crate::api::directory::DirectoryStatus, ApiError> {
+    get(&format!("/portal/api/directories/{id}/status")).await
+}
+
+/// The groups a directory received.
+pub async fn directory_groups(
+    id: &str,
+) -> Result<crate::api::directory::DirectoryGroupList, ApiError> {
+    get(&format!("/portal/api/directories/{id}/groups")).await
+}
+
+/// The vendor's roles, the saved group → role mapping and its head count per role.
+pub async fn role_mapping(id: &str) -> Result<crate::api::directory::RoleMappingView, ApiError> {
+    get(&format!("/portal/api/directories/{id}/role_mapping")).await
+}
+
+/// What a proposed mapping would give each role; nothing is saved.
+pub async fn preview_role_mapping(
+    id: &str,
+    mapping: &crate::api::directory::RoleMapping,
+) -> Result<crate::api::directory::RoleMappingView, ApiError> {
+    send(
+        Request::post(&format!(
+            "/portal/api/directories/{id}/role_mapping/preview"
+        )),
+        json(mapping),
+    )
+    .await
+}
+
+/// Saves the group → role mapping.
+pub async fn save_role_mapping(
+    id: &str,
+    mapping: &crate::api::directory::RoleMapping,
+) -> Result<crate::api::directory::RoleMappingView, ApiError> {
+    send(
+        Request::put(&format!("/portal/api/directories/{id}/role_mapping")),
+        json(mapping),
+    )
+    .await
+}

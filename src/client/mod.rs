@@ -42,6 +42,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/setup") view=pages::setup::Setup/>
                     <Route path=path!("/sso") view=pages::sso::SsoHome/>
                     <Route path=path!("/sso/setup/:step") view=pages::wizard::Wizard/>
+                    <Route path=path!("/directory") view=pages::directory::home::DirectoryHome/>
+                    <Route path=path!("/directory/setup/:step") view=pages::directory::wizard::DirectoryWizard/>
                     <Route path=path!("/domains") view=pages::domains::Domains/>
                     <Route path=path!("/theme") view=pages::theme_editor::ThemeEditor/>
                     <Route path=path!("/theme/preview") view=pages::theme_preview::ThemePreview/>

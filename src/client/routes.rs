@@ -16,6 +16,10 @@ pub const THEME: &str = "/theme";
 pub const THEME_PREVIEW: &str = "/theme/preview";
 /// Starting a new connection: the wizard's first step, which needs no connection yet.
 pub const NEW_CONNECTION: &str = "/sso/setup/provider";
+/// Directory sync: the organization's directory, or a way to start one.
+pub const DIRECTORY: &str = "/directory";
+/// Starting a directory: the directory wizard's first step, which needs no directory yet.
+pub const NEW_DIRECTORY: &str = "/directory/setup/provider";
 
 /// The setup link that exchanges `token` for a session (already URI-encoded by the caller
 /// when it came from outside).
@@ -85,5 +89,68 @@ impl Step {
     /// The URL of this step for a connection.
     pub fn href(self, connection_id: &str) -> String {
         format!("/sso/setup/{}?connection={connection_id}", self.slug())
+    }
+}
+
+/// The directory sync wizard's steps, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectoryStep {
+    /// Choose the directory provider.
+    Provider,
+    /// The provider's guide, with our SCIM base URL and a token to copy.
+    Instructions,
+    /// Wait for the provider's first request, watching the sync log live.
+    Connect,
+    /// Map the groups received to the vendor's roles.
+    Roles,
+    /// All set.
+    Done,
+}
+
+impl DirectoryStep {
+    /// All steps in order.
+    pub const ALL: [DirectoryStep; 5] = [
+        DirectoryStep::Provider,
+        DirectoryStep::Instructions,
+        DirectoryStep::Connect,
+        DirectoryStep::Roles,
+        DirectoryStep::Done,
+    ];
+    /// Their titles, for the stepper.
+    pub const TITLES: &'static [&'static str] = &[
+        "Directory provider",
+        "Our values",
+        "First sync",
+        "Roles",
+        "Done",
+    ];
+
+    /// The URL segment.
+    pub fn slug(self) -> &'static str {
+        match self {
+            DirectoryStep::Provider => "provider",
+            DirectoryStep::Instructions => "instructions",
+            DirectoryStep::Connect => "connect",
+            DirectoryStep::Roles => "roles",
+            DirectoryStep::Done => "done",
+        }
+    }
+
+    /// The step for a URL segment.
+    pub fn parse(s: &str) -> Option<DirectoryStep> {
+        DirectoryStep::ALL.into_iter().find(|st| st.slug() == s)
+    }
+
+    /// Position, from 0.
+    pub fn index(self) -> usize {
+        DirectoryStep::ALL
+            .iter()
+            .position(|s| *s == self)
+            .unwrap_or(0)
+    }
+
+    /// The URL of this step for a directory.
+    pub fn href(self, directory_id: &str) -> String {
+        format!("/directory/setup/{}?directory={directory_id}", self.slug())
     }
 }

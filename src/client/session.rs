@@ -40,12 +40,15 @@ impl SessionCtx {
     }
 }
 
-/// Where a session starts: its connections when it may set up SSO, its domains when it may
-/// only verify domains, the theme editor for a designer's link.
+/// Where a session starts: its connections when it may set up SSO (which then offers directory
+/// sync too), its directory when it may set up directory sync but not SSO, its domains when it
+/// may only verify domains, the theme editor for a designer's link.
 pub fn landing(info: &SessionInfo) -> &'static str {
     use crate::api::vendor::Intent;
     if info.intents.contains(&Intent::Sso) {
         routes::SSO
+    } else if info.intents.contains(&Intent::Dsync) {
+        routes::DIRECTORY
     } else if info.intents.contains(&Intent::DomainVerification) {
         routes::DOMAINS
     } else if info.intents.contains(&Intent::Theme) {

@@ -199,6 +199,7 @@ async fn scoped_styles_never_collide() {
             <Field id="t-s-name" label="Name" value=RwSignal::new(String::new()) error=Signal::stored(None::<String>)/>
             <CopyBox id="t-s-copy" label="Entity ID".to_string() value="urn:x".to_string()/>
             <Stepper steps=&["One", "Two"] current=Signal::stored(1)/>
+            <crate::client::components::sync_log::SyncLog entries=Signal::stored(vec![sync_entry("POST", "Users", 201, None)])/>
             <leptos_router::components::Router>
                 <crate::client::pages::steps::provider::ProviderStep/>
             </leptos_router::components::Router>
@@ -409,4 +410,125 @@ async fn server_text_shows_its_inline_code_as_code_without_backticks() {
         html.contains("<code>mail</code>") && html.contains("<code>email</code>"),
         "{html}"
     );
+}
+
+fn sync_entry(
+    method: &str,
+    resource_type: &str,
+    status: u16,
+    explanation: Option<&str>,
+) -> crate::api::directory::SyncLogEntry {
+    crate::api::directory::SyncLogEntry {
+        at: Timestamp::from_unix(1_795_392_000),
+        method: method.into(),
+        resource_type: resource_type.into(),
+        summary: format!("{method} {resource_type} summary"),
+        status,
+        explanation: explanation.map(str::to_owned),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn sync_log_names_each_operation_and_explains_failures() {
+    use crate::client::components::sync_log::SyncLog;
+    let root = container();
+    let entries = RwSignal::new(Vec::new());
+    let _h = leptos::mount::mount_to(root.clone(), move || view! { <SyncLog entries/> });
+    settle(10).await;
+    assert!(root.text_content().unwrap().contains("No request"));
+    entries.set(vec![
+        sync_entry("POST", "Users", 201, None),
+        sync_entry(
+            "PATCH",
+            "Groups",
+            400,
+            Some("Entra ID sent an unknown attribute."),
+        ),
+        sync_entry("GET", "ServiceProviderConfig", 200, None),
+    ]);
+    settle(10).await;
+    let rows = find(&root, "tbody").get_elements_by_tag_name("tr");
+    assert_eq!(rows.length(), 3);
+    let text = |i: u32| rows.item(i).unwrap().text_content().unwrap();
+    assert!(
+        text(0).contains("Create user") && text(0).contains("Done (201)"),
+        "{}",
+        text(0)
+    );
+    assert!(
+        text(1).contains("Update group") && text(1).contains("Refused (400)"),
+        "{}",
+        text(1)
+    );
+    assert!(
+        text(1).contains("Entra ID sent an unknown attribute."),
+        "{}",
+        text(1)
+    );
+    assert!(text(2).contains("GET ServiceProviderConfig"), "{}", text(2));
+    assert!(find(&root, "caption")
+        .text_content()
+        .unwrap()
+        .contains("newest first"));
+}
+
+#[wasm_bindgen_test]
+fn directory_steps_round_trip_and_dsync_links_land_on_the_directory() {
+    use crate::api::vendor::Intent;
+    use crate::client::routes::{self, DirectoryStep};
+    for s in DirectoryStep::ALL {
+        assert_eq!(DirectoryStep::parse(s.slug()), Some(s));
+        assert_eq!(
+            s.href("dir_1"),
+            format!("/directory/setup/{}?directory=dir_1", s.slug())
+        );
+        assert_eq!(DirectoryStep::TITLES.len(), DirectoryStep::ALL.len());
+    }
+    assert_eq!(DirectoryStep::parse("configure"), None);
+    let session = |intents: Vec<Intent>| crate::api::portal::SessionInfo {
+        organization_id: "org_1".into(),
+        organization_name: "Acme".into(),
+        intents,
+        csrf_token: String::new(),
+        idle_expires_at: Timestamp::from_unix(2),
+        expires_at: Timestamp::from_unix(2),
+        server_now: Timestamp::from_unix(1),
+        return_url: None,
+        success_url: None,
+        theme_url: None,
+    };
+    let landing = |i| crate::client::session::landing(&session(i));
+    assert_eq!(landing(vec![Intent::Dsync]), routes::DIRECTORY);
+    assert_eq!(
+        landing(vec![Intent::DomainVerification, Intent::Dsync]),
+        routes::DIRECTORY
+    );
+    assert_eq!(landing(vec![Intent::Sso, Intent::Dsync]), routes::SSO);
+}
+
+#[wasm_bindgen_test]
+fn only_an_older_token_still_working_gives_a_grace() {
+    use crate::api::directory::{DirectoryToken, DirectoryTokenList};
+    use crate::client::pages::directory::instructions::grace_until;
+    let token = |id: &str, expires: Option<i64>| DirectoryToken {
+        id: id.into(),
+        directory_id: "dir_1".into(),
+        created_at: Timestamp::from_unix(0),
+        expires_at: expires.map(Timestamp::from_unix),
+        last_used_at: None,
+        secret: None,
+    };
+    let list = DirectoryTokenList {
+        data: vec![
+            token("dtok_expired", Some(50)),
+            token("dtok_old", Some(1_000)),
+            token("dtok_new", None),
+        ],
+    };
+    assert_eq!(grace_until(&list, "dtok_new", 100), Some(1_000));
+    assert_eq!(grace_until(&list, "dtok_new", 2_000), None);
+    let first = DirectoryTokenList {
+        data: vec![token("dtok_new", None)],
+    };
+    assert_eq!(grace_until(&first, "dtok_new", 100), None);
 }

@@ -184,10 +184,14 @@ pub fn allowed_match<'a>(url: &str, origins: &'a [String]) -> Option<&'a str> {
 }
 
 /// The screen's name for `portico.step_changed`: the wizard step's slug for
-/// `/sso/setup/<step>`, else the first path segment (`setup`, `sso`, `domains`, `theme`), and
+/// `/sso/setup/<step>` or `/directory/setup/<step>` (the `path` tells the two wizards apart), else
+/// the first path segment (`setup`, `sso`, `domains`, `directory`, `theme`), and
 /// `home` for `/`.
 pub fn step_name(path: &str) -> String {
-    if let Some(rest) = path.strip_prefix("/sso/setup/") {
+    let wizard = path
+        .strip_prefix("/sso/setup/")
+        .or_else(|| path.strip_prefix("/directory/setup/"));
+    if let Some(rest) = wizard {
         return rest.split('/').next().unwrap_or(rest).to_owned();
     }
     match path.trim_start_matches('/').split('/').next() {
@@ -307,6 +311,8 @@ mod tests {
     fn steps_are_named_by_the_wizard_slug_or_the_screen() {
         assert_eq!(step_name("/sso/setup/provider"), "provider");
         assert_eq!(step_name("/sso/setup/mapping"), "mapping");
+        assert_eq!(step_name("/directory/setup/connect"), "connect");
+        assert_eq!(step_name("/directory"), "directory");
         assert_eq!(step_name("/sso"), "sso");
         assert_eq!(step_name("/domains"), "domains");
         assert_eq!(step_name("/theme/preview"), "theme");

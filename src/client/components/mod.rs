@@ -13,4 +13,5 @@ pub mod session_banner;
 pub mod shell;
 pub mod sign_in_log;
 pub mod stepper;
+pub mod sync_log;
 pub mod test_result;

@@ -1,5 +1,6 @@
 //! One file per routed screen; the wizard's steps live in `steps/`.
 
+pub mod directory;
 pub mod domains;
 pub mod home;
 pub mod not_found;

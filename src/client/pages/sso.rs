@@ -64,6 +64,14 @@ fn ConnectionsList() -> impl IntoView {
         }
     });
     let list = LocalResource::new(api::connections);
+    // The vendor enabled directory sync for this link: offer it next to the connections.
+    let session = crate::client::session::use_session();
+    let dsync = move || {
+        session.info.with(|i| {
+            i.as_ref()
+                .is_some_and(|i| i.intents.contains(&crate::api::vendor::Intent::Dsync))
+        })
+    };
     view! { class=class,
         <div class="card">
             <PageHeading text="Single sign-on"/>
@@ -124,6 +132,9 @@ fn ConnectionsList() -> impl IntoView {
             <div class="row">
                 <a class="button primary" href=routes::NEW_CONNECTION>"Set up a new connection"</a>
                 <a href=routes::DOMAINS>"Verify your email domains"</a>
+                {move || dsync().then(|| view! {
+                    <a href=routes::DIRECTORY data-directory-entry>"Set up directory sync"</a>
+                })}
             </div>
         </div>
     }

@@ -1,0 +1,50 @@
+//! Directory sync (SCIM provisioning): the directory's home page and its setup wizard, one file
+//! per step. The wizard's step lives in the URL (`/directory/setup/:step?directory=…`), so reload
+//! and back/forward work, as in the single sign-on wizard.
+
+pub mod connect;
+pub mod home;
+pub mod instructions;
+pub mod provider;
+pub mod roles;
+pub mod wizard;
+
+use crate::api::directory::{Directory, DirectoryProvider};
+use crate::client::api::{self, ApiError};
+
+/// A directory with its catalog entry (name, whether it pushes SCIM, its sync cycle).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    /// The directory.
+    pub directory: Directory,
+    /// Its provider's catalog entry, when the catalog still has it.
+    pub provider: Option<DirectoryProvider>,
+}
+
+impl Loaded {
+    /// The provider's display name, for sentences.
+    pub fn provider_name(&self) -> String {
+        self.provider
+            .as_ref()
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| "your directory provider".into())
+    }
+}
+
+/// Loads one of the organization's directories with its provider (there is no single-directory
+/// read in the portal API: the organization's list is short).
+pub async fn load(id: &str) -> Result<Option<Loaded>, ApiError> {
+    let directories = api::directories().await?;
+    let Some(directory) = directories.into_iter().find(|d| d.id == id) else {
+        return Ok(None);
+    };
+    // The catalog only names the provider: a directory stays usable without it.
+    let provider = api::directory_providers()
+        .await
+        .ok()
+        .and_then(|l| l.into_iter().find(|p| p.key == directory.provider));
+    Ok(Some(Loaded {
+        directory,
+        provider,
+    }))
+}
