@@ -41,3 +41,10 @@ pub const COLOR: &str = r"^\s*(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[Rr][Gg][Bb]\([^)
 /// A webhook endpoint's description (`server::webhooks::check_description`): no control
 /// characters.
 pub const DESCRIPTION: &str = r"^[^\x00-\x1f\x7f-\x9f]*$";
+
+/// A directory provider that can push SCIM (a key of `core::directory_catalog` with `scim`).
+pub const DIRECTORY_PROVIDER: &str =
+    r"^(okta|entra_id|onelogin|jumpcloud|pingone|pingfederate|rippling|generic)$";
+
+/// A role's slug (surrounding spaces are trimmed).
+pub const ROLE_SLUG: &str = r"^\s*[a-z0-9_-]{1,40}\s*$";

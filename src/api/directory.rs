@@ -150,8 +150,10 @@ pub struct DirectoryToken {
 #[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct Role {
     /// Its stable key (`admin`, `member`).
+    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::ROLE_SLUG)))]
     pub slug: String,
     /// Its name as the admin sees it.
+    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::NAME), length(max = 80)))]
     pub name: String,
 }
 
@@ -160,6 +162,7 @@ pub struct Role {
 #[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct RolesBody {
     /// The roles, in the order the admin sees them.
+    #[cfg_attr(feature = "server", schemars(length(max = 50)))]
     pub roles: Vec<Role>,
     /// The slug of the role a user without a mapped group gets, if any.
     #[serde(default)]
@@ -173,6 +176,7 @@ pub struct RolesBody {
 pub struct CreateDirectory {
     /// The directory-provider catalog key (`okta`, `entra_id`, `onelogin`, `jumpcloud`,
     /// `pingone`, `pingfederate`, `rippling`, `generic`).
+    #[cfg_attr(feature = "server", schemars(regex(pattern = crate::api::contract::DIRECTORY_PROVIDER)))]
     pub provider: String,
 }
 

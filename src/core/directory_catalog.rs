@@ -164,6 +164,20 @@ pub fn search(query: &str) -> impl Iterator<Item = &'static DirectoryEntry> + '_
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_published_provider_pattern_lists_exactly_the_scim_providers() {
+        let keys: Vec<&str> = DIRECTORY_CATALOG
+            .iter()
+            .filter(|e| e.scim)
+            .map(|e| e.key)
+            .collect();
+        assert_eq!(
+            crate::api::contract::DIRECTORY_PROVIDER,
+            format!("^({})$", keys.join("|"))
+        );
+    }
+
     use super::*;
     use std::path::Path;
 

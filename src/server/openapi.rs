@@ -344,12 +344,12 @@ pub fn operations() -> Vec<Op> {
                 qp("group", false, &[], "Only members of this group (`dgrp_…`)"),
                 qp("state", false, &["active", "inactive"], "Only active or inactive users"),
                 qp("after", false, &[], "A user id: only users after it"),
-                qp("limit", false, &[], "1 to 100 (default 100)"),
+                qs("limit", false, event_limit_schema, "1 to 100 (default 100)"),
             ] })
             .returns(s::<ds::DirectoryUserList>).errors(&[E::DirectoryNotFound]),
         op("get", "/api/v1/directory_users/{id}", "Get a directory user, normalized, with groups and role", S, 200).returns(s::<ds::DirectoryUser>).errors(&[E::DirectoryUserNotFound]),
         op("get", "/api/v1/directories/{id}/groups", "A directory's groups, oldest first", S, 200)
-            .query(const { &[qp("after", false, &[], "A group id: only groups after it"), qp("limit", false, &[], "1 to 100 (default 100)")] })
+            .query(const { &[qp("after", false, &[], "A group id: only groups after it"), qs("limit", false, event_limit_schema, "1 to 100 (default 100)")] })
             .returns(s::<ds::DirectoryGroupList>).errors(&[E::DirectoryNotFound]),
         op("get", "/api/v1/directory_groups/{id}", "Get a directory group", S, 200).returns(s::<ds::DirectoryGroup>).errors(&[E::DirectoryGroupNotFound]),
         op("get", "/api/v1/roles", "The app's roles that directory groups map to", S, 200).returns(s::<ds::RolesBody>),

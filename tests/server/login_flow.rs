@@ -776,32 +776,77 @@ async fn a_profile_carries_the_directory_user_its_groups_and_role() {
         .await;
     assert_eq!(roles.status, StatusCode::OK, "{}", roles.text);
     let d = app
-        .vendor(Method::POST, &format!("/api/v1/organizations/{org}/directories"), Some(json!({"provider": "okta"})))
+        .vendor(
+            Method::POST,
+            &format!("/api/v1/organizations/{org}/directories"),
+            Some(json!({"provider": "okta"})),
+        )
         .await;
     let dir = d.body["id"].as_str().unwrap().to_owned();
-    let t = app.vendor(Method::POST, &format!("/api/v1/directories/{dir}/tokens"), None).await;
-    let token = t.body["secret"].as_str().unwrap().to_owned();
+    let t = app
+        .vendor(
+            Method::POST,
+            &format!("/api/v1/directories/{dir}/tokens"),
+            None,
+        )
+        .await;
+    let scim_token = t.body["secret"].as_str().unwrap().to_owned();
     let base = format!("/scim/v2/{dir}");
-    let u = scim_as(&app, &token, Method::POST, &format!("{base}/Users"), Some(user("ada.l@example.com", "00u-ada"))).await;
+    let u = scim_as(
+        &app,
+        &scim_token,
+        Method::POST,
+        &format!("{base}/Users"),
+        Some(user("ada.l@example.com", "00u-ada")),
+    )
+    .await;
     assert_eq!(u.status, StatusCode::CREATED, "{}", u.text);
     let uid = u.body["id"].as_str().unwrap().to_owned();
-    let g = scim_as(&app, &token, Method::POST, &format!("{base}/Groups"), Some(json!({"displayName": "Staff", "members": [{"value": uid}]}))).await;
+    let g = scim_as(
+        &app,
+        &scim_token,
+        Method::POST,
+        &format!("{base}/Groups"),
+        Some(json!({"displayName": "Staff", "members": [{"value": uid}]})),
+    )
+    .await;
     assert_eq!(g.status, StatusCode::CREATED, "{}", g.text);
 
     let sign_in_profile = |id: &'static str| {
         let (app, idp, conn, client, secret, org) = (&app, &idp, &conn, &client, &secret, &org);
         async move {
-            let started = authorize(app, &[("client_id", client), ("redirect_uri", CALLBACK), ("organization", org)]).await;
+            let started = authorize(
+                app,
+                &[
+                    ("client_id", client),
+                    ("redirect_uri", CALLBACK),
+                    ("organization", org),
+                ],
+            )
+            .await;
             let back = sign_in(app, idp, conn, &started, "ada@example.com", id).await;
             let code = query(&back)["code"].clone();
-            let t = token(app, &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", CALLBACK)], Some((client, secret))).await;
+            let t = token(
+                app,
+                &[
+                    ("grant_type", "authorization_code"),
+                    ("code", &code),
+                    ("redirect_uri", CALLBACK),
+                ],
+                Some((client, secret)),
+            )
+            .await;
             assert_eq!(t.status, StatusCode::OK, "{}", t.text);
             t.body["profile"].clone()
         }
     };
     let p = sign_in_profile("_dir1").await;
     assert_eq!(
-        (p["directory_user_id"].as_str(), p["directory_user_state"].as_str(), p["role"].as_str()),
+        (
+            p["directory_user_id"].as_str(),
+            p["directory_user_state"].as_str(),
+            p["role"].as_str()
+        ),
         (Some(uid.as_str()), Some("active"), Some("member")),
         "{p}"
     );
@@ -809,7 +854,7 @@ async fn a_profile_carries_the_directory_user_its_groups_and_role() {
     // Deprovisioned by the IdP: the app hears it at the next sign-in, with no role.
     let off = scim_as(
         &app,
-        &token,
+        &scim_token,
         Method::PATCH,
         &format!("{base}/Users/{uid}"),
         Some(json!({"Operations": [{"op": "replace", "value": {"active": false}}]})),
@@ -818,7 +863,11 @@ async fn a_profile_carries_the_directory_user_its_groups_and_role() {
     assert_eq!(off.status, StatusCode::OK, "{}", off.text);
     let p = sign_in_profile("_dir2").await;
     assert_eq!(
-        (p["directory_user_state"].as_str(), p["role"].as_str(), p["directory_groups"].as_array().map(Vec::len)),
+        (
+            p["directory_user_state"].as_str(),
+            p["role"].as_str(),
+            p["directory_groups"].as_array().map(Vec::len)
+        ),
         (Some("inactive"), None, Some(0)),
         "{p}"
     );

@@ -125,6 +125,10 @@ async fn schemas_come_from_the_wire_types() {
         "organization_id",
         "connection_id",
         "connection_type",
+        "directory_user_id",
+        "directory_user_state",
+        "directory_groups",
+        "role",
     ];
     want.sort();
     assert_eq!(fields, want);

@@ -1024,3 +1024,85 @@ async fn jumpcloud_puts_users_and_okta_replaces_group_members() {
     want.sort();
     assert_eq!(members, want, "{}", r.text);
 }
+
+#[tokio::test]
+async fn a_password_is_never_kept_even_qualified_by_its_schema() {
+    let app = App::new().await;
+    let d = directory(&app, "generic").await;
+    let mut body = user("pat@acme.test", "p1");
+    body["urn:ietf:params:scim:schemas:core:2.0:User:password"] = json!("S3cret-qualified");
+    let r = d.call(&app, Method::POST, "/Users", Some(body)).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let patched = d
+        .call(
+            &app,
+            Method::PATCH,
+            &format!("/Users/{id}"),
+            Some(json!({"Operations": [{"op": "add", "path": "password", "value": "S3cret-patched"}]})),
+        )
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.text);
+    let read = d
+        .call(&app, Method::GET, &format!("/Users/{id}"), None)
+        .await;
+    let vendor = app
+        .vendor(Method::GET, &format!("/api/v1/directory_users/{id}"), None)
+        .await;
+    let events = app
+        .vendor(Method::GET, "/api/v1/events?limit=100", None)
+        .await;
+    for text in [
+        &r.text,
+        &patched.text,
+        &read.text,
+        &vendor.text,
+        &events.text,
+    ] {
+        assert!(!text.contains("S3cret"), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn a_deprovisioned_user_joins_no_group_until_activated_again() {
+    let app = App::new().await;
+    let d = directory(&app, "okta").await;
+    let r = d
+        .call(
+            &app,
+            Method::POST,
+            "/Users",
+            Some(user("gone@acme.test", "g1")),
+        )
+        .await;
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let off = d
+        .call(
+            &app,
+            Method::PATCH,
+            &format!("/Users/{id}"),
+            Some(json!({"Operations": [{"op": "replace", "path": "active", "value": false}]})),
+        )
+        .await;
+    assert_eq!(off.status, 200, "{}", off.text);
+    let g = d
+        .call(
+            &app,
+            Method::POST,
+            "/Groups",
+            Some(json!({"displayName": "Ops", "members": [{"value": id}]})),
+        )
+        .await;
+    assert_eq!(g.status, 201, "{}", g.text);
+    assert_eq!(
+        g.body["members"].as_array().map(Vec::len),
+        Some(0),
+        "{}",
+        g.text
+    );
+    let events = logged_types(&app).await;
+    assert!(
+        !events.iter().any(|(t, _)| t == "dsync.group.user_added"),
+        "{events:?}"
+    );
+}

@@ -150,6 +150,11 @@ async fn membership_events(
             let Some(user) = state.store.directory_user(id).await? else {
                 continue;
             };
+            // A deprovisioned user joins no group (the store skips them too): no event.
+            if kind == EventType::DsyncGroupUserAdded && (!user.active || user.deleted_at.is_some())
+            {
+                continue;
+            }
             out.push(membership_event(state, &scim.dir, kind, &user, &group_v, now).await?);
             if role_matters {
                 let before: Vec<String> = state
@@ -415,6 +420,17 @@ async fn split_patch(
             }
         }
     }
+    let named =
+        delta.replace_all.as_ref().map_or(0, Vec::len) + delta.add.len() + delta.remove.len();
+    if named > crate::core::scim::resource::MAX_GROUP_MEMBERS {
+        return Err(ScimError::bad_request(
+            ScimType::TooMany,
+            format!(
+                "One PATCH may name at most {} members; send the changes in batches.",
+                crate::core::scim::resource::MAX_GROUP_MEMBERS
+            ),
+        ));
+    }
     Ok((delta, rest))
 }
 
@@ -426,11 +442,14 @@ fn apply(delta: &mut MemberDelta, kind: PatchOpKind, ids: Vec<String>) {
             delta.add.clear();
             delta.remove.clear();
         }
+        // Sets, so a PATCH with huge add and remove lists costs n log n, not n × m.
         PatchOpKind::Add => {
+            let ids: BTreeSet<String> = ids.into_iter().collect();
             delta.remove.retain(|r| !ids.contains(r));
             delta.add.extend(ids);
         }
         PatchOpKind::Remove => {
+            let ids: BTreeSet<String> = ids.into_iter().collect();
             delta.add.retain(|a| !ids.contains(a));
             delta.remove.extend(ids);
         }

@@ -40,10 +40,7 @@ pub async fn matching(
     }
     for lookup in &lookups {
         for dir in &dirs {
-            let found = state
-                .store
-                .find_directory_users(&dir.id, lookup, 2)
-                .await?;
+            let found = state.store.find_directory_users(&dir.id, lookup, 2).await?;
             // Two users with the same email in one directory: no guess.
             if let [one] = found.as_slice() {
                 return Ok(Some((dir.clone(), one.clone())));

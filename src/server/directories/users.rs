@@ -33,7 +33,16 @@ const NOT_STORED: &[&str] = &["id", "meta", "groups", "password"];
 fn stored_doc(body: &Value) -> Value {
     let mut doc = body.clone();
     if let Some(obj) = doc.as_object_mut() {
-        obj.retain(|k, _| !NOT_STORED.iter().any(|n| n.eq_ignore_ascii_case(k)));
+        obj.retain(|k, _| {
+            // `password` also arrives qualified by the core schema's URN.
+            let bare = k.rsplit(':').next().unwrap_or(k);
+            let core = !k.contains(':')
+                || k.to_ascii_lowercase()
+                    .starts_with("urn:ietf:params:scim:schemas:core:");
+            !NOT_STORED
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(if core { bare } else { k }))
+        });
     }
     doc
 }

@@ -273,8 +273,10 @@ async fn create(
 ) -> Response {
     let call = parts(&req);
     let kind = call.kind;
-    let body = body_of(req).await;
+    // The body is read only once the token is accepted: an anonymous caller gets its 401 (or
+    // 429) without sending us megabytes first.
     serve(&s, &site, &dir, &call, |scim| async move {
+        let body = body_of(req).await;
         let what = format!("create in {kind}");
         let body = body
             .and_then(|b| json_body(&b))
@@ -292,8 +294,10 @@ async fn replace(
 ) -> Response {
     let call = parts(&req);
     let kind = call.kind;
-    let body = body_of(req).await;
+    // The body is read only once the token is accepted: an anonymous caller gets its 401 (or
+    // 429) without sending us megabytes first.
     serve(&s, &site, &dir, &call, |scim| async move {
+        let body = body_of(req).await;
         let what = format!("replace in {kind}");
         let body = body
             .and_then(|b| json_body(&b))
@@ -311,8 +315,10 @@ async fn patch(
 ) -> Response {
     let call = parts(&req);
     let kind = call.kind;
-    let body = body_of(req).await;
+    // The body is read only once the token is accepted: an anonymous caller gets its 401 (or
+    // 429) without sending us megabytes first.
     serve(&s, &site, &dir, &call, |scim| async move {
+        let body = body_of(req).await;
         let what = format!("update in {kind}");
         let body = body
             .and_then(|b| json_body(&b))

@@ -3,7 +3,7 @@
 //! generate another, and the previous token keeps working for a day so the sync goes on while
 //! the admin pastes the new one.
 
-use super::wizard::HeldToken;
+use super::HeldToken;
 use super::Loaded;
 use crate::api::directory::{DirectoryToken, DirectoryTokenList};
 use crate::api::guide::{DirectoryGuide, GuideBlock, GuideStep};

@@ -48,3 +48,8 @@ pub async fn load(id: &str) -> Result<Option<Loaded>, ApiError> {
         provider,
     }))
 }
+
+/// The token generated during this visit, with its secret: the server shows a secret once, so
+/// the wizard keeps it while the admin moves between steps (never stored in the browser).
+#[derive(Clone, Copy)]
+pub struct HeldToken(pub leptos::prelude::RwSignal<Option<crate::api::directory::DirectoryToken>>);

@@ -1,7 +1,7 @@
 //! `/directory/setup/:step?directory=…`: the directory sync wizard.
 
+use super::HeldToken;
 use super::{connect, instructions, load, provider, roles, Loaded};
-use crate::api::directory::DirectoryToken;
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::require_session::RequireSession;
 use crate::client::components::stepper::Stepper;
@@ -10,11 +10,6 @@ use crate::client::routes::{self, DirectoryStep};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// The token generated during this visit, with its secret: the server shows a secret once, so
-/// the wizard keeps it while the admin moves between steps (never stored in the browser).
-#[derive(Clone, Copy)]
-pub struct HeldToken(pub RwSignal<Option<DirectoryToken>>);
 
 /// The wizard route.
 #[component]

@@ -117,7 +117,11 @@ async fn add_members(
             "INSERT OR IGNORE INTO directory_memberships (group_id, user_id) SELECT ",
         );
         q.push_bind(group_id.to_owned());
-        q.push(", id FROM directory_users WHERE deleted_at IS NULL AND directory_id = ");
+        // Only active users join groups: a deprovisioned one stays out until its IdP
+        // activates it again.
+        q.push(
+            ", id FROM directory_users WHERE deleted_at IS NULL AND active = 1 AND directory_id = ",
+        );
         q.push_bind(directory_id.to_owned());
         q.push(" AND id IN (");
         let mut sep = q.separated(", ");
