@@ -113,6 +113,7 @@ error_codes! {
         exists in this environment.";
     WebhookDeliveryNotFound = "webhook_delivery_not_found", 404, "No delivery with that id exists \
         for this webhook endpoint.";
+    DuplicateRole = "duplicate_role", 409, "Two roles have the same slug; give each role its own.";
     DirectoryNotFound = "directory_not_found", 404, "No directory with that id exists in this \
         environment.";
     DirectoryTokenNotFound = "directory_token_not_found", 404, "No token with that id exists for \

@@ -330,7 +330,7 @@ pub fn operations() -> Vec<Op> {
             .query(const { &[qp("before", false, &[], "A delivery id: only older ones"), qp("limit", false, &[], "1 to 100 (default 50)")] })
             .returns(s::<wh::WebhookDeliveryList>).errors(&[E::WebhookEndpointNotFound]),
         op("post", "/api/v1/webhook_endpoints/{id}/deliveries/{delivery_id}/retry", "Send a delivery again now, with a fresh retry schedule", W, 200).returns(s::<wh::WebhookDelivery>).errors(&[E::WebhookEndpointNotFound, E::WebhookDeliveryNotFound]),
-        op("post", "/api/v1/organizations/{id}/directories", "Create a directory for an organization (support-assisted setup; the portal's `dsync` link does it too)", S, 201).json(s::<ds::CreateDirectory>).returns(s::<ds::Directory>).errors(&[E::OrganizationNotFound]),
+        op("post", "/api/v1/organizations/{id}/directories", "Create a directory for an organization (support-assisted setup; the portal's `dsync` link does it too)", S, 201).json(s::<ds::CreateDirectory>).returns(s::<ds::Directory>).errors(&[E::OrganizationNotFound, E::InvalidState]),
         op("get", "/api/v1/directories", "The environment's directories, oldest first", S, 200)
             .query(const { &[qp("organization_id", false, &[], "Only this organization's directories")] })
             .returns(s::<ds::DirectoryList>),
@@ -353,7 +353,7 @@ pub fn operations() -> Vec<Op> {
             .returns(s::<ds::DirectoryGroupList>).errors(&[E::DirectoryNotFound]),
         op("get", "/api/v1/directory_groups/{id}", "Get a directory group", S, 200).returns(s::<ds::DirectoryGroup>).errors(&[E::DirectoryGroupNotFound]),
         op("get", "/api/v1/roles", "The app's roles that directory groups map to", S, 200).returns(s::<ds::RolesBody>),
-        op("put", "/api/v1/roles", "Replace the roles (listed most privileged first) and the default role", S, 200).json(s::<ds::RolesBody>).returns(s::<ds::RolesBody>),
+        op("put", "/api/v1/roles", "Replace the roles (listed most privileged first) and the default role", S, 200).json(s::<ds::RolesBody>).returns(s::<ds::RolesBody>).errors(&[E::DuplicateRole]),
         op("get", "/api/v1/openapi.json", "This document", "Meta", 200).auth(Auth::Public),
         op("get", "/sso/authorize", "Start a sign-in: redirects to the organization's IdP, then back to `redirect_uri` with `code` or `error`", L, 302)
             .auth(Auth::Public)

@@ -140,13 +140,10 @@ pub async fn create(
         .list_directories(environment_id, Some(&org.id))
         .await?;
     if existing.len() >= DIRECTORIES_PER_ORGANIZATION {
-        return Err(Error::invalid(
-            "provider",
-            format!(
-                "An organization has at most {DIRECTORIES_PER_ORGANIZATION} directories; delete \
-                 one it no longer uses first."
-            ),
-        ));
+        return Err(Error::new(ErrorCode::InvalidState).message(format!(
+            "An organization has at most {DIRECTORIES_PER_ORGANIZATION} directories; delete one \
+             it no longer uses first."
+        )));
     }
     let now = state.clock.now();
     let row = DirectoryRow {

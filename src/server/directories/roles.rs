@@ -36,10 +36,8 @@ pub fn check(body: &RolesBody) -> Result<RolesBody, Error> {
             ));
         }
         if !seen.insert(slug.to_owned()) {
-            return Err(Error::invalid(
-                &format!("roles[{i}].slug"),
-                format!("`{slug}` is listed twice."),
-            ));
+            return Err(Error::new(crate::api::ErrorCode::DuplicateRole)
+                .field(&format!("roles[{i}].slug"), format!("`{slug}` is listed twice.")));
         }
         let name = r.name.trim();
         if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
@@ -182,7 +180,9 @@ mod tests {
         );
         let mut r = roles();
         r.roles[1].slug = "admin".into();
-        assert!(check(&r).unwrap_err().fields["roles[1].slug"].contains("twice"));
+        let e = check(&r).unwrap_err();
+        assert_eq!(e.code, crate::api::ErrorCode::DuplicateRole);
+        assert!(e.fields["roles[1].slug"].contains("twice"));
         let mut r = roles();
         r.default_role = Some("owner".into());
         assert!(check(&r).unwrap_err().fields.contains_key("default_role"));

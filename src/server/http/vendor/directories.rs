@@ -21,6 +21,11 @@ fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
     })
 }
 
+/// A query parameter, with an empty one (`?after=`) read as absent.
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|s| !s.is_empty())
+}
+
 pub(super) async fn create_directory(
     State(s): State<AppState>,
     VendorEnv(env): VendorEnv,
@@ -130,9 +135,9 @@ pub(super) async fn list_users(
         users::list(
             &s,
             &dir,
-            q.group.as_deref(),
-            q.state.as_deref(),
-            q.after.as_deref(),
+            given(&q.group),
+            given(&q.state),
+            given(&q.after),
             q.limit,
         )
         .await?,
@@ -163,7 +168,7 @@ pub(super) async fn list_groups(
     let q = query(q)?;
     let dir = directories::find(&s, &env, &id).await?;
     Ok(axum::Json(
-        groups::list(&s, &dir, q.after.as_deref(), q.limit).await?,
+        groups::list(&s, &dir, given(&q.after), q.limit).await?,
     ))
 }
 
