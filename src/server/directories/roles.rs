@@ -36,8 +36,10 @@ pub fn check(body: &RolesBody) -> Result<RolesBody, Error> {
             ));
         }
         if !seen.insert(slug.to_owned()) {
-            return Err(Error::new(crate::api::ErrorCode::DuplicateRole)
-                .field(&format!("roles[{i}].slug"), format!("`{slug}` is listed twice.")));
+            return Err(Error::new(crate::api::ErrorCode::DuplicateRole).field(
+                &format!("roles[{i}].slug"),
+                format!("`{slug}` is listed twice."),
+            ));
         }
         let name = r.name.trim();
         if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
