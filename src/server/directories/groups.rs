@@ -5,7 +5,7 @@
 //! sends membership in full) is compared with the current members, so only real changes are
 //! written and announced.
 
-use super::scim::{not_found, Done, ListQuery, Scim};
+use super::scim::{fold, not_found, stored_doc, Done, ListQuery, Scim};
 use super::views::{group_event, group_view, membership_event, user_view};
 use super::{roles, DirectoryRow};
 use crate::api::directory::{DirectoryGroup, DirectoryGroupList, DIRECTORY_LIST_MAX_LIMIT};
@@ -30,18 +30,6 @@ const MEMBERS_SHOWN: i64 = 10_000;
 const SCAN_MAX: i64 = 50_000;
 
 const NOT_STORED: &[&str] = &["id", "meta", "members"];
-
-fn stored_doc(body: &Value) -> Value {
-    let mut doc = body.clone();
-    if let Some(obj) = doc.as_object_mut() {
-        obj.retain(|k, _| !NOT_STORED.iter().any(|n| n.eq_ignore_ascii_case(k)));
-    }
-    doc
-}
-
-fn fold(s: &str) -> String {
-    s.to_lowercase()
-}
 
 /// The SCIM document of a group (members unless excluded).
 async fn scim_doc(scim: &Scim, row: &DirectoryGroupRow, members: bool) -> Result<Value, ScimError> {
@@ -75,13 +63,13 @@ async fn scim_doc(scim: &Scim, row: &DirectoryGroupRow, members: bool) -> Result
     }
     obj.insert(
         "meta".into(),
-        json!({
-            "resourceType": "Group",
-            "created": crate::server::time::rfc3339(row.created_at),
-            "lastModified": crate::server::time::rfc3339(row.updated_at),
-            "location": scim.location("Groups", &row.id),
-            "version": format!("W/\"{}\"", row.version),
-        }),
+        scim.meta(
+            "Groups",
+            &row.id,
+            row.created_at,
+            row.updated_at,
+            row.version,
+        ),
     );
     Ok(doc)
 }
@@ -210,7 +198,8 @@ pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
         display_name: g.display_name.clone(),
         display_name_key: fold(&g.display_name),
         external_id: g.external_id.clone(),
-        resource: serde_json::to_string(&stored_doc(&body)).unwrap_or_else(|_| "{}".into()),
+        resource: serde_json::to_string(&stored_doc(&body, NOT_STORED))
+            .unwrap_or_else(|_| "{}".into()),
         version: 1,
         created_at: now,
         updated_at: now,
@@ -490,7 +479,8 @@ async fn write(
     row.display_name = g.display_name.clone();
     row.display_name_key = fold(&g.display_name);
     row.external_id = g.external_id.clone();
-    row.resource = serde_json::to_string(&stored_doc(&doc)).unwrap_or_else(|_| "{}".into());
+    row.resource =
+        serde_json::to_string(&stored_doc(&doc, NOT_STORED)).unwrap_or_else(|_| "{}".into());
     let renamed = row != before;
     if !renamed && added.is_empty() && removed.is_empty() {
         return Ok(Done {

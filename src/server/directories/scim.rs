@@ -404,8 +404,51 @@ impl Scim {
         }
     }
 
+    /// A resource's `meta` (RFC 7643 §3.1): `kind` is `Users` or `Groups`.
+    pub fn meta(&self, kind: &str, id: &str, created: i64, updated: i64, version: i64) -> Value {
+        serde_json::json!({
+            "resourceType": singular_type(kind),
+            "created": crate::server::time::rfc3339(created),
+            "lastModified": crate::server::time::rfc3339(updated),
+            "location": self.location(kind, id),
+            "version": format!("W/\"{version}\""),
+        })
+    }
+
     /// `<base>/<Users|Groups>/<id>`.
     pub fn location(&self, kind: &str, id: &str) -> String {
         format!("{}/{kind}/{id}", self.base)
     }
+}
+
+fn singular_type(kind: &str) -> &'static str {
+    match kind {
+        "Users" => "User",
+        _ => "Group",
+    }
+}
+
+/// Case-folds a `userName`, email or `displayName` for uniqueness and lookups.
+pub fn fold(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// A document as stored: the IdP's, without the attributes in `not_stored` (ours, derived, or
+/// never kept), whether named bare or qualified by the core schema's URN.
+pub fn stored_doc(body: &Value, not_stored: &[&str]) -> Value {
+    let mut doc = body.clone();
+    if let Some(obj) = doc.as_object_mut() {
+        obj.retain(|k, _| {
+            let core = !k.contains(':')
+                || k.to_ascii_lowercase()
+                    .starts_with("urn:ietf:params:scim:schemas:core:");
+            let name = if core {
+                k.rsplit(':').next().unwrap_or(k)
+            } else {
+                k
+            };
+            !not_stored.iter().any(|n| n.eq_ignore_ascii_case(name))
+        });
+    }
+    doc
 }

@@ -5,7 +5,7 @@
 //! can act on the departure; the IdP no longer sees it. `active: false` (Okta's and Entra
 //! ID's way of deprovisioning) makes it inactive and takes it out of its groups too.
 
-use super::scim::{not_found, Done, ListQuery, Scim};
+use super::scim::{fold, not_found, stored_doc, Done, ListQuery, Scim};
 use super::views::{group_view, membership_event, user_event, user_view};
 use super::DirectoryRow;
 use crate::api::directory::{DirectoryUser, DirectoryUserList, DIRECTORY_LIST_MAX_LIMIT};
@@ -28,28 +28,6 @@ const SCAN_MAX: i64 = 200_000;
 /// Attributes the IdP cannot write: ours (`id`, `meta`), derived (`groups`), or never kept
 /// (`password`: a directory never stores one).
 const NOT_STORED: &[&str] = &["id", "meta", "groups", "password"];
-
-/// The document as stored: the IdP's, without what is ours or never kept.
-fn stored_doc(body: &Value) -> Value {
-    let mut doc = body.clone();
-    if let Some(obj) = doc.as_object_mut() {
-        obj.retain(|k, _| {
-            // `password` also arrives qualified by the core schema's URN.
-            let bare = k.rsplit(':').next().unwrap_or(k);
-            let core = !k.contains(':')
-                || k.to_ascii_lowercase()
-                    .starts_with("urn:ietf:params:scim:schemas:core:");
-            !NOT_STORED
-                .iter()
-                .any(|n| n.eq_ignore_ascii_case(if core { bare } else { k }))
-        });
-    }
-    doc
-}
-
-fn fold(s: &str) -> String {
-    s.to_lowercase()
-}
 
 /// A row from a normalized user and its stored document.
 fn fill(row: &mut DirectoryUserRow, u: &ScimUser, doc: &Value) -> Result<(), ScimError> {
@@ -90,13 +68,13 @@ pub async fn scim_doc(scim: &Scim, row: &DirectoryUserRow) -> Result<Value, Scim
     );
     obj.insert(
         "meta".into(),
-        json!({
-            "resourceType": "User",
-            "created": crate::server::time::rfc3339(row.created_at),
-            "lastModified": crate::server::time::rfc3339(row.updated_at),
-            "location": scim.location("Users", &row.id),
-            "version": format!("W/\"{}\"", row.version),
-        }),
+        scim.meta(
+            "Users",
+            &row.id,
+            row.created_at,
+            row.updated_at,
+            row.version,
+        ),
     );
     Ok(doc)
 }
@@ -158,7 +136,7 @@ async fn leaving_groups(
 /// `POST /Users`.
 pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
     let u = parse_user(&body)?;
-    let doc = stored_doc(&body);
+    let doc = stored_doc(&body, NOT_STORED);
     let now = scim.state.clock.now();
     let taken = scim
         .state
@@ -326,7 +304,7 @@ async fn write(
     verb: &str,
 ) -> Result<Done, ScimError> {
     let u = parse_user(&body)?;
-    let doc = stored_doc(&body);
+    let doc = stored_doc(&body, NOT_STORED);
     let now = scim.state.clock.now();
     if fold(&u.user_name) != before.user_name_key {
         let taken = scim
