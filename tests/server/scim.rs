@@ -629,6 +629,15 @@ async fn entra_id_patches_and_okta_deactivations_deprovision_and_delete_keeps_th
         "{}",
         inactive.text
     );
+    // An empty state is refused rather than read as "any state".
+    let empty = app
+        .vendor(
+            Method::GET,
+            &format!("/api/v1/directories/{}/users?state=", d.id),
+            None,
+        )
+        .await;
+    assert_eq!(empty.status, 422, "{}", empty.text);
     let events = logged_types(&app).await;
     let removed: Vec<&Value> = events
         .iter()

@@ -15,7 +15,8 @@ import { dirname, join } from 'node:path';
 import { freePort } from './portico.mjs';
 
 const PKG = dirname(createRequire(import.meta.url).resolve('saml-idp/package.json'));
-const STARTUP_TIMEOUT_MS = 20_000;
+// Generous: the first start on a fresh machine reads node_modules from a cold disk cache.
+const STARTUP_TIMEOUT_MS = 60_000;
 const SHIFT_CLOCK = new URL('./shift-clock.cjs', import.meta.url).pathname;
 
 /**

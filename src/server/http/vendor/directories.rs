@@ -136,7 +136,8 @@ pub(super) async fn list_users(
             &s,
             &dir,
             given(&q.group),
-            given(&q.state),
+            // An empty state is not a state: it is refused, not read as "any".
+            q.state.as_deref(),
             given(&q.after),
             q.limit,
         )
