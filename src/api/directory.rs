@@ -94,7 +94,10 @@ pub struct DirectoryUser {
     pub groups: Vec<DirectoryGroupRef>,
     /// The vendor's role slug its groups map to, or the default role; `null` without roles.
     pub role: Option<String>,
-    /// Extension attributes, keyed by their URN-qualified name, and enterprise fields.
+    /// The app's custom attributes (`/api/v1/custom_attributes`) as the directory's attribute
+    /// mapping reads them (a string, absent when the user has none); then, under names the app
+    /// did not declare, the enterprise extension's fields by snake_case name (`department`,
+    /// `cost_center`…) and every other extension attribute by its URN-qualified name.
     pub custom_attributes: serde_json::Map<String, serde_json::Value>,
     /// The SCIM User as the IdP last sent it.
     pub raw_attributes: serde_json::Value,

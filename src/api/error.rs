@@ -122,6 +122,10 @@ error_codes! {
         exists in this environment.";
     DirectoryGroupNotFound = "directory_group_not_found", 404, "No directory group with that id \
         exists in this environment.";
+    UnknownCustomAttribute = "unknown_custom_attribute", 422, "A mapped name is not one of the \
+        custom attributes the app declared; see `fields`.";
+    InvalidAttributePath = "invalid_attribute_path", 422, "A source is not a SCIM attribute path \
+        such as `title`, `name.formatted` or `addresses[type eq \"work\"].country`; see `fields`.";
     InvalidState = "invalid_state", 409, "That change is not possible in the connection's current state.";
     RateLimited = "rate_limited", 429, "Too many requests; wait a moment and try again.";
     Internal = "internal_error", 500, "Something went wrong on our side. Try again; if it keeps \

@@ -5,6 +5,7 @@ pub mod activity;
 pub mod connection;
 pub mod contract;
 pub mod directory;
+pub mod directory_attributes;
 pub mod dns_hosts;
 pub mod domains;
 pub mod embed;

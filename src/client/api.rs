@@ -519,3 +519,23 @@ pub async fn save_role_mapping(
     )
     .await
 }
+
+/// The app's custom attributes, the directory's attribute mapping in force, and the SCIM
+/// attributes its newest users hold.
+pub async fn directory_attribute_mapping(
+    id: &str,
+) -> Result<crate::api::directory_attributes::DirectoryAttributeMappingView, ApiError> {
+    get(&format!("/portal/api/directories/{id}/attribute_mapping")).await
+}
+
+/// Saves the custom attribute → SCIM attribute mapping.
+pub async fn save_directory_attribute_mapping(
+    id: &str,
+    mapping: &crate::api::directory_attributes::DirectoryAttributeMapping,
+) -> Result<crate::api::directory_attributes::DirectoryAttributeMappingView, ApiError> {
+    send(
+        Request::put(&format!("/portal/api/directories/{id}/attribute_mapping")),
+        json(mapping),
+    )
+    .await
+}

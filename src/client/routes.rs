@@ -103,17 +103,20 @@ pub enum DirectoryStep {
     Connect,
     /// Map the groups received to the vendor's roles.
     Roles,
+    /// Read the vendor's custom attributes from the SCIM attributes received.
+    Attributes,
     /// All set.
     Done,
 }
 
 impl DirectoryStep {
     /// All steps in order.
-    pub const ALL: [DirectoryStep; 5] = [
+    pub const ALL: [DirectoryStep; 6] = [
         DirectoryStep::Provider,
         DirectoryStep::Instructions,
         DirectoryStep::Connect,
         DirectoryStep::Roles,
+        DirectoryStep::Attributes,
         DirectoryStep::Done,
     ];
     /// Their titles, for the stepper.
@@ -122,6 +125,7 @@ impl DirectoryStep {
         "Our values",
         "First sync",
         "Roles",
+        "Attributes",
         "Done",
     ];
 
@@ -132,6 +136,7 @@ impl DirectoryStep {
             DirectoryStep::Instructions => "instructions",
             DirectoryStep::Connect => "connect",
             DirectoryStep::Roles => "roles",
+            DirectoryStep::Attributes => "attributes",
             DirectoryStep::Done => "done",
         }
     }

@@ -485,6 +485,19 @@ fn directory_steps_round_trip_and_dsync_links_land_on_the_directory() {
         assert_eq!(DirectoryStep::TITLES.len(), DirectoryStep::ALL.len());
     }
     assert_eq!(DirectoryStep::parse("configure"), None);
+    // Custom attributes are mapped after roles, before the end.
+    assert_eq!(
+        DirectoryStep::Attributes.index(),
+        DirectoryStep::Roles.index() + 1
+    );
+    assert_eq!(
+        DirectoryStep::Done.index(),
+        DirectoryStep::Attributes.index() + 1
+    );
+    assert_eq!(
+        DirectoryStep::parse("attributes"),
+        Some(DirectoryStep::Attributes)
+    );
     let session = |intents: Vec<Intent>| crate::api::portal::SessionInfo {
         organization_id: "org_1".into(),
         organization_name: "Acme".into(),

@@ -16,7 +16,10 @@
 //! - Every response: [`projection::Projection::parse`] on `attributes` / `excludedAttributes`, then
 //!   [`projection::Projection::apply`].
 //! - Errors: [`ScimError::body`], with [`ScimError::status`] as the HTTP status.
+//! - The vendor's custom attributes on directory users: [`attributes::resolve`] reads a mapped
+//!   source on a stored User, [`attributes::present`] lists what the admin can map.
 
+pub mod attributes;
 pub mod filter;
 pub mod patch;
 pub mod path;

@@ -262,6 +262,7 @@ pub fn operations() -> Vec<Op> {
     const W: &str = "Webhooks";
     const S: &str = "Directory sync";
     use api::directory as ds;
+    use api::directory_attributes as da;
     use api::webhook as wh;
     vec![
         op("get", "/api/v1/organizations", "List organizations (optionally `?external_id=`)", O, 200)
@@ -352,6 +353,8 @@ pub fn operations() -> Vec<Op> {
             .query(const { &[qp("after", false, &[], "A group id: only groups after it"), qs("limit", false, event_limit_schema, "1 to 100 (default 100)")] })
             .returns(s::<ds::DirectoryGroupList>).errors(&[E::DirectoryNotFound]),
         op("get", "/api/v1/directory_groups/{id}", "Get a directory group", S, 200).returns(s::<ds::DirectoryGroup>).errors(&[E::DirectoryGroupNotFound]),
+        op("get", "/api/v1/directories/{id}/attribute_mapping", "A directory's custom attribute mapping, with the SCIM attributes its newest users hold", S, 200).returns(s::<da::DirectoryAttributeMappingView>).errors(&[E::DirectoryNotFound]),
+        op("put", "/api/v1/directories/{id}/attribute_mapping", "Replace a directory's custom attribute mapping (`\"\"` maps one to nothing; users' events carry it from their next change)", S, 200).json(s::<da::DirectoryAttributeMapping>).returns(s::<da::DirectoryAttributeMappingView>).errors(&[E::DirectoryNotFound, E::UnknownCustomAttribute, E::InvalidAttributePath]),
         op("get", "/api/v1/roles", "The app's roles that directory groups map to", S, 200).returns(s::<ds::RolesBody>),
         op("put", "/api/v1/roles", "Replace the roles (listed most privileged first) and the default role", S, 200).json(s::<ds::RolesBody>).returns(s::<ds::RolesBody>).errors(&[E::DuplicateRole]),
         op("get", "/api/v1/openapi.json", "This document", "Meta", 200).auth(Auth::Public),

@@ -5,6 +5,7 @@ mod activity;
 mod architecture;
 mod builds;
 mod cli;
+mod directory_attributes;
 mod directory_portal;
 mod dns;
 mod dns_hosts;

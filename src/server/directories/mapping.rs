@@ -8,7 +8,7 @@
 //! whose role changes, a page at a time, for their events.
 
 use super::views::user_wire;
-use super::{roles, DirectoryRow};
+use super::{attributes, roles, DirectoryRow};
 use crate::api::directory::{RoleMapping, RoleMappingView, RolesBody};
 use crate::api::event::EventType;
 use crate::api::ErrorCode;
@@ -220,6 +220,7 @@ async fn role_events(
     now: i64,
 ) -> Result<Vec<NewEvent>, Error> {
     let mut out = Vec::with_capacity(changed.len());
+    let mapped = attributes::mapped(state, dir).await?;
     let mut after: Option<String> = None;
     loop {
         let page = state
@@ -248,7 +249,7 @@ async fn role_events(
                 .filter_map(|g| groups.get(g).map(|n| (g.clone(), n.clone())))
                 .collect();
             named.sort_by(|a, b| (a.1.to_lowercase(), &a.0).cmp(&(b.1.to_lowercase(), &b.0)));
-            let mut data = serde_json::to_value(user_wire(dir, row, named, will.clone()))
+            let mut data = serde_json::to_value(user_wire(dir, row, named, will.clone(), &mapped))
                 .map_err(Error::internal)?;
             data["previous_role"] = json!(was);
             out.push(events::new(

@@ -9,8 +9,10 @@
 //! - A directory is `pending` until its IdP's first successful SCIM request, then `active`
 //!   (`dsync.activated`).
 //! - The IT admin's setup wizard in the portal: [`portal`] (providers, directories, groups),
-//!   [`status`] (the live status with the sync log explained), [`mapping`] (group → role).
+//!   [`status`] (the live status with the sync log explained), [`mapping`] (group → role),
+//!   [`attributes`] (custom attribute → SCIM attribute).
 
+pub mod attributes;
 pub mod groups;
 pub mod mapping;
 pub mod portal;
@@ -153,6 +155,7 @@ pub async fn create(
         provider: provider.to_owned(),
         state: "pending".into(),
         role_mapping: "{}".into(),
+        attribute_mapping: "{}".into(),
         first_request_at: None,
         last_request_at: None,
         created_at: now,

@@ -84,6 +84,10 @@ pub fn routes() -> Router<AppState> {
             "/directories/{id}/role_mapping/preview",
             post(directories::preview_mapping),
         )
+        .route(
+            "/directories/{id}/attribute_mapping",
+            get(directories::get_attributes).put(directories::put_attributes),
+        )
 }
 
 async fn redeem(

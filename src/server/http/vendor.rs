@@ -184,6 +184,10 @@ pub fn routes() -> Router<AppState> {
         .route("/directories/{id}/groups", get(directories::list_groups))
         .route("/directory_groups/{id}", get(directories::get_group))
         .route(
+            "/directories/{id}/attribute_mapping",
+            get(directories::get_attributes).put(directories::put_attributes),
+        )
+        .route(
             "/roles",
             get(directories::get_roles).put(directories::put_roles),
         )

@@ -22,6 +22,11 @@ pub struct DirectoryRow {
     pub state: String,
     /// JSON object: group id -> role slug.
     pub role_mapping: String,
+    /// JSON object: custom attribute name -> SCIM attribute path (`""`: not mapped). Written
+    /// only by [`DirectoryStore::set_directory_attribute_mapping`], never by
+    /// [`DirectoryStore::update_directory`], so a SCIM request noting its time cannot undo a
+    /// save that came in meanwhile.
+    pub attribute_mapping: String,
     /// Unix seconds of the first successful SCIM request.
     pub first_request_at: Option<i64>,
     /// Unix seconds of the latest SCIM request.
@@ -185,9 +190,16 @@ pub trait DirectoryStore: Send + Sync {
         environment_id: &str,
         organization_id: Option<&str>,
     ) -> StoreResult<Vec<DirectoryRow>>;
-    /// Writes a directory's state, mapping and request times, with its events; `false` if it
-    /// is gone.
+    /// Writes a directory's state, role mapping and request times, with its events; `false` if
+    /// it is gone. Not its attribute mapping (see [`Self::set_directory_attribute_mapping`]).
     async fn update_directory(&self, d: &DirectoryRow, events: &[NewEvent]) -> StoreResult<bool>;
+    /// Writes a directory's attribute mapping (JSON) alone; `false` if it is gone.
+    async fn set_directory_attribute_mapping(
+        &self,
+        id: &str,
+        json: &str,
+        now: i64,
+    ) -> StoreResult<bool>;
     /// Sets a directory's provider while it is still `pending`; `false` if it is gone or no
     /// longer pending (the check and the write are one statement, so an IdP's first request
     /// cannot slip between them).
@@ -247,6 +259,13 @@ pub trait DirectoryStore: Send + Sync {
         directory_id: &str,
         listing: &UserListing,
     ) -> StoreResult<Vec<DirectoryUserRow>>;
+    /// The SCIM documents of a directory's newest users (not deleted), newest first, at most
+    /// `limit`: what the attribute mapping step shows as received.
+    async fn latest_directory_user_resources(
+        &self,
+        directory_id: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<String>>;
     /// How many users a listing (without its paging) holds.
     async fn count_directory_users(
         &self,

@@ -2,6 +2,7 @@
 //! per step. The wizard's step lives in the URL (`/directory/setup/:step?directory=…`), so reload
 //! and back/forward work, as in the single sign-on wizard.
 
+pub mod attributes;
 pub mod connect;
 pub mod home;
 pub mod instructions;

@@ -57,14 +57,14 @@ pub fn RolesStep(
                                 <ErrorNotice error=Signal::derive(move || Some(e.clone()))/>
                                 <div class="actions">
                                     <a class="button" href=DirectoryStep::Connect.href(&id)>"Back"</a>
-                                    <a class="button" href=DirectoryStep::Done.href(&id)>"Skip for now"</a>
+                                    <a class="button" href=DirectoryStep::Attributes.href(&id)>"Skip for now"</a>
                                 </div>
                             }.into_any(),
                             Ok((_, view)) if view.roles.roles.is_empty() => view! {
                                 <p data-no-roles>"This app has no roles to give: everyone your directory sends gets the same access. There is nothing to map."</p>
                                 <div class="actions">
                                     <a class="button" href=DirectoryStep::Connect.href(&id)>"Back"</a>
-                                    <a class="button primary" href=DirectoryStep::Done.href(&id)>"Continue"</a>
+                                    <a class="button primary" href=DirectoryStep::Attributes.href(&id)>"Continue"</a>
                                 </div>
                             }.into_any(),
                             Ok((groups, _)) if groups.is_empty() => view! {
@@ -74,7 +74,7 @@ pub fn RolesStep(
                                 )}</p>
                                 <div class="actions">
                                     <a class="button" href=DirectoryStep::Connect.href(&id)>"Back"</a>
-                                    <a class="button" href=DirectoryStep::Done.href(&id)>"Skip for now"</a>
+                                    <a class="button" href=DirectoryStep::Attributes.href(&id)>"Skip for now"</a>
                                 </div>
                             }.into_any(),
                             Ok((groups, view)) => view! { <RoleForm id groups view/> }.into_any(),
@@ -156,7 +156,7 @@ fn RoleForm(id: String, groups: Vec<DirectoryGroup>, view: RoleMappingView) -> i
         async move {
             match api::save_role_mapping(&id, &body).await {
                 Ok(_) => {
-                    navigate(&DirectoryStep::Done.href(&id), Default::default());
+                    navigate(&DirectoryStep::Attributes.href(&id), Default::default());
                     true
                 }
                 Err(e) => {
@@ -231,7 +231,7 @@ fn RoleForm(id: String, groups: Vec<DirectoryGroup>, view: RoleMappingView) -> i
         <div class="actions">
             <a class="button" href=DirectoryStep::Connect.href(&id)>"Back"</a>
             <div class="row">
-                <a href=DirectoryStep::Done.href(&id)>"Skip for now"</a>
+                <a href=DirectoryStep::Attributes.href(&id)>"Skip for now"</a>
                 <button type="button" class="button primary" data-save-roles disabled=move || busy.get()
                     on:click=move |_| { save.dispatch_local(mapping.get_untracked()); }>
                     {move || if busy.get() { "Saving…" } else { "Save roles" }}

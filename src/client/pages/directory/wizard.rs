@@ -1,7 +1,7 @@
 //! `/directory/setup/:step?directory=…`: the directory sync wizard.
 
 use super::HeldToken;
-use super::{connect, instructions, load, provider, roles, Loaded};
+use super::{attributes, connect, instructions, load, provider, roles, Loaded};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::require_session::RequireSession;
 use crate::client::components::stepper::Stepper;
@@ -89,6 +89,7 @@ fn step_view(step: DirectoryStep, d: Loaded) -> impl IntoView {
         DirectoryStep::Instructions => view! { <instructions::InstructionsStep dir=d/> }.into_any(),
         DirectoryStep::Connect => view! { <connect::ConnectStep dir=d/> }.into_any(),
         DirectoryStep::Roles => view! { <roles::RolesStep dir=d/> }.into_any(),
+        DirectoryStep::Attributes => view! { <attributes::AttributesStep dir=d/> }.into_any(),
         DirectoryStep::Done => view! { <DoneStep dir=d/> }.into_any(),
     }
 }
@@ -107,7 +108,7 @@ fn DoneStep(dir: Loaded) -> impl IntoView {
                 d.user_count, d.group_count,
             )}</p>
             <div class="actions">
-                <a class="button" href=DirectoryStep::Roles.href(&d.id)>"Back"</a>
+                <a class="button" href=DirectoryStep::Attributes.href(&d.id)>"Back"</a>
                 <a class="button primary" href=routes::DIRECTORY
                     on:click=crate::client::embed::close_on_click("done", None)>"Done"</a>
             </div>

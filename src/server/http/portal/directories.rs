@@ -5,9 +5,10 @@
 //! directory's organization, read requests and shape answers.
 
 use crate::api::directory::{ChooseProvider, DirectoryTokenList, RoleMapping};
+use crate::api::directory_attributes::DirectoryAttributeMapping;
 use crate::api::vendor::Intent;
 use crate::api::ErrorCode;
-use crate::server::directories::{self, mapping, portal, status};
+use crate::server::directories::{self, attributes, mapping, portal, status};
 use crate::server::http::error::{ApiError, Json};
 use crate::server::http::session::PortalSession;
 use crate::server::store::DirectoryRow;
@@ -153,4 +154,27 @@ pub(super) async fn put_mapping(
 ) -> Result<impl IntoResponse, ApiError> {
     let dir = owned(&s, &sess, &id).await?;
     Ok(axum::Json(mapping::save(&s, &dir, &req).await?))
+}
+
+/// `GET /portal/api/directories/{id}/attribute_mapping`: the app's custom attributes, the mapping
+/// in force, and the SCIM attributes the directory's users hold.
+pub(super) async fn get_attributes(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let dir = owned(&s, &sess, &id).await?;
+    Ok(axum::Json(attributes::view(&s, &dir).await?))
+}
+
+/// `PUT /portal/api/directories/{id}/attribute_mapping`: saves it (no event: the next read of
+/// each user carries it).
+pub(super) async fn put_attributes(
+    State(s): State<AppState>,
+    sess: PortalSession,
+    Path(id): Path<String>,
+    Json(req): Json<DirectoryAttributeMapping>,
+) -> Result<impl IntoResponse, ApiError> {
+    let dir = owned(&s, &sess, &id).await?;
+    Ok(axum::Json(attributes::save(&s, &dir, &req).await?))
 }

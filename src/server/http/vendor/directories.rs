@@ -1,11 +1,12 @@
 //! The vendor API for directory sync: directories and their tokens, their users and groups,
-//! and the environment's roles. The logic is in [`crate::server::directories`]; these handlers
+//! the environment's roles, and each directory's custom attribute mapping. The logic is in [`crate::server::directories`]; these handlers
 //! read requests and shape answers.
 
 use super::VendorEnv;
 use crate::api::directory::{CreateDirectory, DirectoryList, RolesBody};
+use crate::api::directory_attributes::DirectoryAttributeMapping;
 use crate::api::ErrorCode;
-use crate::server::directories::{self, groups, roles, users};
+use crate::server::directories::{self, attributes, groups, roles, users};
 use crate::server::http::error::{ApiError, Json};
 use crate::server::AppState;
 use axum::extract::rejection::QueryRejection;
@@ -194,4 +195,23 @@ pub(super) async fn put_roles(
     Json(req): Json<RolesBody>,
 ) -> Result<impl IntoResponse, ApiError> {
     Ok(axum::Json(roles::put(&s, &env, &req).await?))
+}
+
+pub(super) async fn get_attributes(
+    State(s): State<AppState>,
+    VendorEnv(env): VendorEnv,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let dir = directories::find(&s, &env, &id).await?;
+    Ok(axum::Json(attributes::view(&s, &dir).await?))
+}
+
+pub(super) async fn put_attributes(
+    State(s): State<AppState>,
+    VendorEnv(env): VendorEnv,
+    Path(id): Path<String>,
+    Json(req): Json<DirectoryAttributeMapping>,
+) -> Result<impl IntoResponse, ApiError> {
+    let dir = directories::find(&s, &env, &id).await?;
+    Ok(axum::Json(attributes::save(&s, &dir, &req).await?))
 }

@@ -19,6 +19,7 @@ fn directory_row(r: SqliteRow) -> Result<DirectoryRow, sqlx::Error> {
         provider: r.try_get("provider")?,
         state: r.try_get("state")?,
         role_mapping: r.try_get("role_mapping")?,
+        attribute_mapping: r.try_get("attribute_mapping")?,
         first_request_at: r.try_get("first_request_at")?,
         last_request_at: r.try_get("last_request_at")?,
         created_at: r.try_get("created_at")?,
@@ -160,8 +161,8 @@ impl DirectoryStore for SqliteStore {
         let mut tx = self.pool.begin().await.map_err(other)?;
         sqlx::query(
             "INSERT INTO directories (id, environment_id, organization_id, provider, state, \
-            role_mapping, first_request_at, last_request_at, created_at, updated_at) \
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            role_mapping, attribute_mapping, first_request_at, last_request_at, created_at, \
+            updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&d.id)
         .bind(&d.environment_id)
@@ -169,6 +170,7 @@ impl DirectoryStore for SqliteStore {
         .bind(&d.provider)
         .bind(&d.state)
         .bind(&d.role_mapping)
+        .bind(&d.attribute_mapping)
         .bind(d.first_request_at)
         .bind(d.last_request_at)
         .bind(d.created_at)
@@ -222,6 +224,24 @@ impl DirectoryStore for SqliteStore {
         .await
         .map_err(other)?;
         finish_logged(tx, done.rows_affected(), events).await
+    }
+
+    async fn set_directory_attribute_mapping(
+        &self,
+        id: &str,
+        json: &str,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE directories SET attribute_mapping = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(json)
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
+        Ok(done.rows_affected() > 0)
     }
 
     async fn set_pending_directory_provider(
@@ -454,6 +474,24 @@ impl DirectoryStore for SqliteStore {
             .fetch_all(&self.pool)
             .await
             .map_err(other)
+    }
+
+    async fn latest_directory_user_resources(
+        &self,
+        directory_id: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<String>> {
+        // Newest by creation (`seq`), so the `(directory_id, seq)` index reads `limit` rows
+        // only, however large the directory.
+        sqlx::query_scalar(
+            "SELECT resource FROM directory_users WHERE directory_id = ? AND deleted_at IS NULL \
+            ORDER BY seq DESC LIMIT ?",
+        )
+        .bind(directory_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)
     }
 
     async fn count_directory_users(
