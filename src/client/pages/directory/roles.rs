@@ -222,11 +222,15 @@ fn RoleForm(id: String, groups: Vec<DirectoryGroup>, view: RoleMappingView) -> i
         </div>
         <section aria-labelledby="preview-heading" class="stack tight">
             <h2 id="preview-heading">"With this mapping"</h2>
-            <ul class="preview" role="status" aria-live="polite" aria-busy=move || previewing.get().to_string() data-role-preview>
-                {move || preview_line().into_iter().map(|(name, n)| view! {
-                    <li class="badge">{format!("{name}: {}", users(n))}</li>
-                }).collect_view()}
-            </ul>
+            // The live region wraps the list: a role on the list itself would hide its items'
+            // list semantics from assistive technology.
+            <div role="status" aria-live="polite" aria-busy=move || previewing.get().to_string() data-role-preview>
+                <ul class="preview">
+                    {move || preview_line().into_iter().map(|(name, n)| view! {
+                        <li class="badge">{format!("{name}: {}", users(n))}</li>
+                    }).collect_view()}
+                </ul>
+            </div>
         </section>
         <div class="actions">
             <a class="button" href=DirectoryStep::Connect.href(&id)>"Back"</a>
