@@ -11,8 +11,11 @@
 //! - The IT admin's setup wizard in the portal: [`portal`] (providers, directories, groups),
 //!   [`status`] (the live status with the sync log explained), [`mapping`] (group → role).
 
+mod group_patch;
+mod group_reads;
 pub mod groups;
 pub mod mapping;
+mod membership;
 pub mod portal;
 pub mod profile;
 mod requests;
@@ -20,6 +23,7 @@ pub mod roles;
 pub mod schemas;
 pub mod scim;
 pub mod status;
+mod user_reads;
 pub mod users;
 pub mod views;
 

@@ -1,29 +1,26 @@
-//! Directory users: what the IdP does to them over SCIM (create, read, list, replace, patch,
-//! delete) and how the vendor reads them (normalized, with groups and role).
+//! Directory users: what the IdP does to them over SCIM (create, replace, patch, delete) and
+//! how the vendor reads them (normalized, with groups and role). The IdP's reads are in
+//! [`super::user_reads`].
 //!
 //! A deleted user is kept (`deleted_at`), inactive and out of every group, so the vendor's app
 //! can act on the departure; the IdP no longer sees it. `active: false` (Okta's and Entra
 //! ID's way of deprovisioning) makes it inactive and takes it out of its groups too.
 
-use super::scim::{fold, not_found, stored_doc, Done, ListQuery, Scim};
-use super::views::{group_view, membership_event, user_event, user_view};
+use super::membership::leaving_groups;
+use super::scim::{fold, not_found, stored_doc, Done, Scim};
+use super::user_reads::{scim_doc, visible};
+use super::views::{user_event, user_view};
 use super::DirectoryRow;
 use crate::api::directory::{DirectoryUser, DirectoryUserList, DIRECTORY_LIST_MAX_LIMIT};
 use crate::api::event::EventType;
-use crate::api::scim::{ScimType, SCHEMA_USER};
+use crate::api::scim::ScimType;
 use crate::api::ErrorCode;
 use crate::core::scim::resource::{parse_user, ScimUser};
 use crate::core::scim::{patch, ScimError};
 use crate::server::error::Error;
-use crate::server::store::{DirectoryUserRow, NewEvent, StoreError, UserListing, UserLookup};
+use crate::server::store::{DirectoryUserRow, StoreError, UserListing, UserLookup};
 use crate::server::{crypto, AppState};
 use serde_json::{json, Value};
-
-/// Users read per page when a filter has to be checked against every user.
-const SCAN_PAGE: i64 = 1000;
-
-/// Most users a filter is checked against (beyond, a filter must use an indexed attribute).
-const SCAN_MAX: i64 = 200_000;
 
 /// Attributes the IdP cannot write: ours (`id`, `meta`), derived (`groups`), or never kept
 /// (`password`: a directory never stores one).
@@ -45,53 +42,6 @@ fn fill(row: &mut DirectoryUserRow, u: &ScimUser, doc: &Value) -> Result<(), Sci
     Ok(())
 }
 
-/// The SCIM document of a user, as the IdP reads it back.
-pub async fn scim_doc(scim: &Scim, row: &DirectoryUserRow) -> Result<Value, ScimError> {
-    let mut doc: Value = serde_json::from_str(&row.resource).unwrap_or_else(|_| json!({}));
-    let groups = scim.state.store.user_groups(&row.id).await?;
-    let obj = doc
-        .as_object_mut()
-        .ok_or_else(|| not_found("user", &row.id))?;
-    if !obj.contains_key("schemas") {
-        obj.insert("schemas".into(), json!([SCHEMA_USER]));
-    }
-    obj.insert("id".into(), json!(row.id));
-    obj.insert("active".into(), json!(row.active));
-    obj.insert(
-        "groups".into(),
-        groups
-            .iter()
-            .map(|(id, name)| {
-                json!({"value": id, "display": name, "$ref": scim.location("Groups", id)})
-            })
-            .collect(),
-    );
-    obj.insert(
-        "meta".into(),
-        scim.meta(
-            "Users",
-            &row.id,
-            row.created_at,
-            row.updated_at,
-            row.version,
-        ),
-    );
-    Ok(doc)
-}
-
-/// A user of this directory the IdP can see.
-async fn visible(scim: &Scim, id: &str) -> Result<DirectoryUserRow, ScimError> {
-    if id.len() > 64 {
-        return Err(not_found("user", id));
-    }
-    scim.state
-        .store
-        .directory_user(id)
-        .await?
-        .filter(|u| u.directory_id == scim.dir.id && u.deleted_at.is_none())
-        .ok_or_else(|| not_found("user", id))
-}
-
 fn uniqueness(user_name: &str) -> ScimError {
     ScimError {
         status: 409,
@@ -105,32 +55,6 @@ fn conflict(e: StoreError, user_name: &str) -> ScimError {
         StoreError::Conflict(_) => uniqueness(user_name),
         other => other.into(),
     }
-}
-
-/// Events for a user leaving every group it is in (deprovisioning), before the change.
-async fn leaving_groups(
-    scim: &Scim,
-    row: &DirectoryUserRow,
-    now: i64,
-) -> Result<Vec<NewEvent>, ScimError> {
-    let mut out = Vec::new();
-    for (gid, _) in scim.state.store.user_groups(&row.id).await? {
-        if let Some(g) = scim.state.store.directory_group(&gid).await? {
-            let group = group_view(&scim.state, &scim.dir, &g).await?;
-            out.push(
-                membership_event(
-                    &scim.state,
-                    &scim.dir,
-                    EventType::DsyncGroupUserRemoved,
-                    row,
-                    &group,
-                    now,
-                )
-                .await?,
-            );
-        }
-    }
-    Ok(out)
 }
 
 /// `POST /Users`.
@@ -190,112 +114,6 @@ pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
     })
 }
 
-/// `GET /Users/{id}`.
-pub async fn scim_get(scim: &Scim, id: &str, q: &ListQuery) -> Result<Done, ScimError> {
-    let row = visible(scim, id).await?;
-    let doc = scim_doc(scim, &row).await?;
-    Ok(Done::read(q.projection.apply(&doc)))
-}
-
-/// `GET /Users`: an indexed lookup for `userName`, `externalId` or `id` equality, else every
-/// user checked against the filter.
-pub async fn scim_list(scim: &Scim, q: &ListQuery) -> Result<Done, ScimError> {
-    let store = &scim.state.store;
-    let offset = q.start_index - 1;
-    let (rows, total) = match &q.filter {
-        None => {
-            let listing = UserListing {
-                offset,
-                limit: q.count,
-                ..UserListing::default()
-            };
-            let total = store.count_directory_users(&scim.dir.id, &listing).await?;
-            (
-                store.list_directory_users(&scim.dir.id, &listing).await?,
-                total,
-            )
-        }
-        Some(f) => {
-            let candidates = match f.as_simple_eq() {
-                Some((path, v)) if path.is("userName") => {
-                    store
-                        .find_directory_users(&scim.dir.id, &UserLookup::UserNameKey(fold(v)), 10)
-                        .await?
-                }
-                Some((path, v)) if path.is("externalId") => {
-                    store
-                        .find_directory_users(
-                            &scim.dir.id,
-                            &UserLookup::ExternalId(v.to_owned()),
-                            SCAN_PAGE,
-                        )
-                        .await?
-                }
-                Some((path, v)) if path.is("id") => visible(scim, v).await.into_iter().collect(),
-                _ => scan(scim).await?,
-            };
-            let mut matched = Vec::new();
-            for row in candidates {
-                let doc = scim_doc(scim, &row).await?;
-                if f.matches(&doc) {
-                    matched.push(row);
-                }
-            }
-            let total = matched.len() as i64;
-            let page = matched
-                .into_iter()
-                .skip(usize::try_from(offset).unwrap_or(0))
-                .take(usize::try_from(q.count).unwrap_or(0))
-                .collect();
-            (page, total)
-        }
-    };
-    let mut resources = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let doc = scim_doc(scim, row).await?;
-        resources.push(q.projection.apply(&doc));
-    }
-    let list = crate::api::scim::ListResponse::new(
-        resources,
-        u64::try_from(total).unwrap_or(0),
-        u64::try_from(q.start_index).unwrap_or(1),
-    );
-    Ok(Done::read(serde_json::to_value(list).unwrap_or_default()))
-}
-
-/// Every user the IdP can see, for a filter no index answers.
-async fn scan(scim: &Scim) -> Result<Vec<DirectoryUserRow>, ScimError> {
-    let mut out = Vec::new();
-    let mut after = None;
-    loop {
-        let listing = UserListing {
-            after: after.clone(),
-            limit: SCAN_PAGE,
-            ..UserListing::default()
-        };
-        let page = scim
-            .state
-            .store
-            .list_directory_users(&scim.dir.id, &listing)
-            .await?;
-        let done = (page.len() as i64) < SCAN_PAGE;
-        after = page.last().map(|u| u.id.clone());
-        out.extend(page);
-        if done {
-            return Ok(out);
-        }
-        if out.len() as i64 >= SCAN_MAX {
-            return Err(ScimError::bad_request(
-                ScimType::TooMany,
-                format!(
-                    "This directory has more than {SCAN_MAX} users; filter on userName, \
-                     externalId or id."
-                ),
-            ));
-        }
-    }
-}
-
 /// Writes a user's new document (PUT or PATCH), with its events.
 async fn write(
     scim: &Scim,
@@ -336,7 +154,7 @@ async fn write(
     row.updated_at = now;
     let mut evs = Vec::new();
     if before.active && !row.active {
-        evs.extend(leaving_groups(scim, &before, now).await?);
+        evs.extend(leaving_groups(&scim.state, &scim.dir, &before, now).await?);
     }
     evs.push(
         user_event(
@@ -407,7 +225,7 @@ pub async fn scim_delete(scim: &Scim, id: &str) -> Result<Done, ScimError> {
     row.deleted_at = Some(now);
     row.version = before.version + 1;
     row.updated_at = now;
-    let mut evs = leaving_groups(scim, &before, now).await?;
+    let mut evs = leaving_groups(&scim.state, &scim.dir, &before, now).await?;
     evs.push(
         user_event(
             &scim.state,
