@@ -27,6 +27,7 @@ mod refresh;
 mod saml_corpus;
 mod saml_oidc;
 mod scim;
+mod scim_conformance;
 mod scim_membership;
 mod signin;
 mod signin_flow;

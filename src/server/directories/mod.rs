@@ -18,6 +18,7 @@ pub mod mapping;
 mod membership;
 pub mod portal;
 pub mod profile;
+pub mod query;
 mod requests;
 pub mod roles;
 pub mod schemas;

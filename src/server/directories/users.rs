@@ -5,6 +5,16 @@
 //! A deleted user is kept (`deleted_at`), inactive and out of every group, so the vendor's app
 //! can act on the departure; the IdP no longer sees it. `active: false` (Okta's and Entra
 //! ID's way of deprovisioning) makes it inactive and takes it out of its groups too.
+//!
+//! A PATCH that removes `active` (or sets it to null) deprovisions the user as well. RFC 7644
+//! §3.5.2.2 allows the removal (`active` is neither required nor read-only, so it is not a
+//! `400`), and leaves the attribute unassigned; RFC 7643 §4.1.1 lets the service provider say
+//! what `active` means. Read as "no longer asserted active", a removal can only take access
+//! away: reading it as the default of a new user (`true`) would let a removal bring a
+//! deprovisioned user back, which no IdP means by it. Okta and Entra ID never send it (they
+//! deprovision with `active: false`); a generic client that does gets the cautious reading.
+//! A new user without `active`, or a PUT without it, stays active: sending a user at all is
+//! the IdP assigning it to the application.
 
 use super::membership::leaving_groups;
 use super::scim::{fold, not_found, stored_doc, Done, Scim};
@@ -15,6 +25,8 @@ use crate::api::directory::{DirectoryUser, DirectoryUserList, DIRECTORY_LIST_MAX
 use crate::api::event::EventType;
 use crate::api::scim::ScimType;
 use crate::api::ErrorCode;
+use crate::core::scim::filter::get_ci;
+use crate::core::scim::path::key_ci;
 use crate::core::scim::resource::{parse_user, ScimUser};
 use crate::core::scim::{patch, ScimError};
 use crate::server::error::Error;
@@ -209,11 +221,23 @@ pub async fn scim_patch(scim: &Scim, id: &str, body: Value) -> Result<Done, Scim
         )
     })?;
     let mut doc: Value = serde_json::from_str(&before.resource).unwrap_or_else(|_| json!({}));
-    if let Some(obj) = doc.as_object_mut() {
-        obj.insert("active".into(), json!(before.active));
+    set_active(&mut doc, before.active);
+    let mut patched = patch::apply_patch(&doc, &req.operations)?;
+    // Removed (or nulled) by the PATCH: no longer asserted active (see the module's doc).
+    if get_ci(&patched, "active").is_none_or(Value::is_null) {
+        set_active(&mut patched, false);
     }
-    let patched = patch::apply_patch(&doc, &req.operations)?;
     write(scim, before, patched, "updated").await
+}
+
+/// Sets a document's `active`, whatever the case of the key it had.
+fn set_active(doc: &mut Value, active: bool) {
+    if let Some(obj) = doc.as_object_mut() {
+        while let Some(k) = key_ci(obj, "active") {
+            obj.remove(&k);
+        }
+        obj.insert("active".into(), Value::Bool(active));
+    }
 }
 
 /// `DELETE /Users/{id}`: kept for the vendor, inactive, out of its groups; gone for the IdP.

@@ -12,6 +12,7 @@
 
 use crate::api::scim::ScimType;
 use crate::core::scim::ScimError;
+use crate::server::directories::query::SEARCH_BODY_LIMIT;
 use crate::server::directories::scim::{self as service, Done, ListQuery, Scim};
 use crate::server::http::site::client_address;
 use crate::server::site::Site;
@@ -20,7 +21,7 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -39,11 +40,15 @@ pub fn routes() -> Router<AppState> {
         .route("/scim/v2/{dir}/Schemas", get(discovery))
         .route("/scim/v2/{dir}/Schemas/{name}", get(discovery_one))
         .route("/scim/v2/{dir}/Users", get(list).post(create))
+        // A search with its parameters in the body (RFC 7644 §3.4.3); the static segment wins
+        // over `{id}`.
+        .route("/scim/v2/{dir}/Users/.search", post(search))
         .route(
             "/scim/v2/{dir}/Users/{id}",
             get(one).put(replace).patch(patch).delete(remove),
         )
         .route("/scim/v2/{dir}/Groups", get(list).post(create))
+        .route("/scim/v2/{dir}/Groups/.search", post(search))
         .route(
             "/scim/v2/{dir}/Groups/{id}",
             get(one).put(replace).patch(patch).delete(remove),
@@ -173,15 +178,24 @@ fn json_body(bytes: &Bytes) -> Result<serde_json::Value, ScimError> {
 
 /// Reads a request's body within the limit.
 async fn body_of(req: Request) -> Result<Bytes, ScimError> {
-    axum::body::to_bytes(req.into_body(), SCIM_BODY_LIMIT)
+    body_within(req, SCIM_BODY_LIMIT).await
+}
+
+/// Reads a request's body if it is at most `limit` bytes (413 beyond, before any parsing).
+async fn body_within(req: Request, limit: usize) -> Result<Bytes, ScimError> {
+    axum::body::to_bytes(req.into_body(), limit)
         .await
         .map_err(|_| ScimError {
             status: 413,
             scim_type: None,
-            detail: format!(
-                "The request body is larger than {} MiB.",
-                SCIM_BODY_LIMIT / 1024 / 1024
-            ),
+            detail: if limit >= 1024 * 1024 {
+                format!(
+                    "The request body is larger than {} MiB.",
+                    limit / 1024 / 1024
+                )
+            } else {
+                format!("The request body is larger than {} KiB.", limit / 1024)
+            },
         })
 }
 
@@ -244,6 +258,28 @@ async fn list(
     let kind = call.kind;
     serve(&s, &site, &dir, &call, |scim| async move {
         let query = ListQuery::from_params(&q).map_err(|e| (e, format!("list {kind}")))?;
+        scim.list(kind, &query).await
+    })
+    .await
+}
+
+/// `POST /Users/.search`, `POST /Groups/.search`: a list read whose parameters come in a
+/// `SearchRequest` body, bounded as a query string is.
+async fn search(
+    State(s): State<AppState>,
+    site: Site,
+    Path(dir): Path<String>,
+    req: Request,
+) -> Response {
+    let call = parts(&req);
+    let kind = call.kind;
+    serve(&s, &site, &dir, &call, |scim| async move {
+        let what = || format!("search {kind}");
+        let body = body_within(req, SEARCH_BODY_LIMIT)
+            .await
+            .and_then(|b| json_body(&b))
+            .map_err(|e| (e, what()))?;
+        let query = ListQuery::from_search(&body).map_err(|e| (e, what()))?;
         scim.list(kind, &query).await
     })
     .await
