@@ -1,7 +1,8 @@
 //! How the IdP reads groups over SCIM: one group (`GET /Groups/{id}`) and lists with a filter
 //! and paging (`GET /Groups`, `POST /Groups/.search`).
 
-use super::scim::{fold, not_found, Done, ListQuery, Scim};
+use super::scim::{not_found, Done, ListQuery, Scim};
+use super::stored::fold;
 use crate::api::scim::SCHEMA_GROUP;
 use crate::core::scim::ScimError;
 use crate::server::store::DirectoryGroupRow;

@@ -10,7 +10,8 @@
 use super::group_patch::split_patch;
 use super::group_reads::{scim_doc, visible};
 use super::membership;
-use super::scim::{fold, not_found, stored_doc, Done, Scim};
+use super::scim::{changed_meanwhile, Done, Scim};
+use super::stored::{fold, stored_json};
 use super::views::{group_event, group_view, group_wire};
 use super::DirectoryRow;
 use crate::api::directory::{DirectoryGroup, DirectoryGroupList, DIRECTORY_LIST_MAX_LIMIT};
@@ -53,6 +54,7 @@ async fn check_members(scim: &Scim, ids: &[String]) -> Result<(), ScimError> {
 
 /// `POST /Groups`.
 pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
+    let resource = stored_json(&body, NOT_STORED, "group")?;
     let g = parse_group(&body)?;
     let members: Vec<String> = g
         .members
@@ -69,27 +71,29 @@ pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
         display_name: g.display_name.clone(),
         display_name_key: fold(&g.display_name),
         external_id: g.external_id.clone(),
-        resource: serde_json::to_string(&stored_doc(&body, NOT_STORED))
-            .unwrap_or_else(|_| "{}".into()),
+        resource,
         version: 1,
         created_at: now,
         updated_at: now,
     };
-    let mut evs = vec![
-        group_event(
-            &scim.state,
-            &scim.dir,
-            EventType::DsyncGroupCreated,
-            &row,
-            now,
-        )
-        .await?,
-    ];
+    let mut evs = vec![group_event(
+        &scim.state,
+        &scim.dir,
+        EventType::DsyncGroupCreated,
+        &row,
+        now,
+    )
+    .await?
+    .into()];
     evs.extend(membership::group_changes(&scim.state, &scim.dir, &row, &members, &[], now).await?);
-    scim.state
+    if !scim
+        .state
         .store
         .insert_directory_group(&row, &members, &evs)
-        .await?;
+        .await?
+    {
+        return Err(changed_meanwhile("A member"));
+    }
     Ok(Done {
         status: 201,
         body: Some(scim_doc(scim, &row, true).await?),
@@ -160,6 +164,7 @@ async fn write(
     delta: MemberDelta,
     verb: &str,
 ) -> Result<Done, ScimError> {
+    let resource = stored_json(&doc, NOT_STORED, "group")?;
     let g = parse_group(&doc)?;
     let now = scim.state.clock.now();
     let (added, removed) = member_changes(scim, &before.id, &delta).await?;
@@ -168,8 +173,7 @@ async fn write(
     row.display_name = g.display_name.clone();
     row.display_name_key = fold(&g.display_name);
     row.external_id = g.external_id.clone();
-    row.resource =
-        serde_json::to_string(&stored_doc(&doc, NOT_STORED)).unwrap_or_else(|_| "{}".into());
+    row.resource = resource;
     let renamed = row != before;
     if !renamed && added.is_empty() && removed.is_empty() {
         return Ok(Done {
@@ -192,7 +196,8 @@ async fn write(
                 &row,
                 now,
             )
-            .await?,
+            .await?
+            .into(),
         );
     }
     evs.extend(
@@ -209,11 +214,7 @@ async fn write(
         .update_directory_group(&row, before.version, &exact, &evs)
         .await?
     {
-        return Err(ScimError {
-            status: 409,
-            scim_type: None,
-            detail: "The group changed while this request was read; send it again.".into(),
-        });
+        return Err(changed_meanwhile("The group"));
     }
     let mut summary = format!("{verb} group {}", row.display_name);
     if !added.is_empty() {
@@ -295,7 +296,8 @@ pub async fn scim_delete(scim: &Scim, id: &str) -> Result<Done, ScimError> {
             &before,
             now,
         )
-        .await?,
+        .await?
+        .into(),
     );
     if !scim
         .state
@@ -303,7 +305,11 @@ pub async fn scim_delete(scim: &Scim, id: &str) -> Result<Done, ScimError> {
         .delete_directory_group(&before.id, &evs)
         .await?
     {
-        return Err(not_found("group", id));
+        // Gone meanwhile, or a member joined after its members were read.
+        return Err(match visible(scim, id).await {
+            Ok(_) => changed_meanwhile("The group"),
+            Err(e) => e,
+        });
     }
     Ok(Done {
         status: 204,

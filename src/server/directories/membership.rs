@@ -12,7 +12,9 @@ use super::views::{group_view, group_wire, user_wire};
 use super::{roles, DirectoryRow};
 use crate::api::event::EventType;
 use crate::server::error::Error;
-use crate::server::store::{DirectoryGroupRow, DirectoryUserRow, NewEvent};
+use crate::server::store::{
+    DirectoryGroupRow, DirectoryUserRow, MemberEvent, Membership, NewEvent,
+};
 use crate::server::{events, AppState};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -20,7 +22,8 @@ use std::collections::HashMap;
 /// The membership and role events of a change to one group: for each user added (an active
 /// one: a deprovisioned user joins no group), then each removed, in the order given, its
 /// `dsync.group.user_added` or `…user_removed`, followed by `dsync.role_changed` when the change
-/// gives it another role.
+/// gives it another role. Each names its membership, so the store logs it only if the write
+/// makes that change.
 pub async fn group_changes(
     state: &AppState,
     dir: &DirectoryRow,
@@ -28,7 +31,7 @@ pub async fn group_changes(
     added: &[String],
     removed: &[String],
     now: i64,
-) -> Result<Vec<NewEvent>, Error> {
+) -> Result<Vec<MemberEvent>, Error> {
     if added.is_empty() && removed.is_empty() {
         return Ok(Vec::new());
     }
@@ -73,7 +76,12 @@ pub async fn group_changes(
             data.insert("group".into(), group_v.clone());
             data.insert("user".into(), view);
             let mut data = Value::Object(data);
-            out.push(event(dir, kind, &data, now)?);
+            let membership = Membership {
+                group_id: group.id.clone(),
+                user_id: id.clone(),
+                added: kind == EventType::DsyncGroupUserAdded,
+            };
+            out.push(guarded(event(dir, kind, &data, now)?, &membership));
             if !role_matters {
                 continue;
             }
@@ -88,7 +96,10 @@ pub async fn group_changes(
                 let mut data = view;
                 data["role"] = json!(becomes);
                 data["previous_role"] = json!(was);
-                out.push(event(dir, EventType::DsyncRoleChanged, &data, now)?);
+                out.push(guarded(
+                    event(dir, EventType::DsyncRoleChanged, &data, now)?,
+                    &membership,
+                ));
             }
         }
     }
@@ -96,13 +107,14 @@ pub async fn group_changes(
 }
 
 /// `dsync.group.user_removed` for each group a user leaves on being deprovisioned (made
-/// inactive, or deleted), in the order of its groups; the user as it was before.
+/// inactive, or deleted), in the order of its groups; the user as it was before. Each names
+/// its membership, as [`group_changes`]' do.
 pub async fn leaving_groups(
     state: &AppState,
     dir: &DirectoryRow,
     user: &DirectoryUserRow,
     now: i64,
-) -> Result<Vec<NewEvent>, Error> {
+) -> Result<Vec<MemberEvent>, Error> {
     let groups = state.store.user_groups_counted(&user.id).await?;
     if groups.is_empty() {
         return Ok(Vec::new());
@@ -120,9 +132,24 @@ pub async fn leaving_groups(
         .map(|(g, count)| {
             let data =
                 json!({"directory_id": dir.id, "user": view, "group": group_wire(dir, g, *count)});
-            event(dir, EventType::DsyncGroupUserRemoved, &data, now)
+            let membership = Membership {
+                group_id: g.id.clone(),
+                user_id: user.id.clone(),
+                added: false,
+            };
+            Ok(guarded(
+                event(dir, EventType::DsyncGroupUserRemoved, &data, now)?,
+                &membership,
+            ))
         })
         .collect()
+}
+
+fn guarded(event: NewEvent, membership: &Membership) -> MemberEvent {
+    MemberEvent {
+        event,
+        membership: Some(membership.clone()),
+    }
 }
 
 fn event(dir: &DirectoryRow, kind: EventType, data: &Value, now: i64) -> Result<NewEvent, Error> {

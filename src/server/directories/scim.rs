@@ -81,6 +81,16 @@ pub fn not_found(kind: &str, id: &str) -> ScimError {
     }
 }
 
+/// A write refused because what it read changed before it wrote (`what`: "The group"…):
+/// nothing was written, and sending it again reads afresh.
+pub fn changed_meanwhile(what: &str) -> ScimError {
+    ScimError {
+        status: 409,
+        scim_type: None,
+        detail: format!("{what} changed while this request was read; send it again."),
+    }
+}
+
 /// Why a request was refused before any work.
 pub enum Denied {
     /// Refused (401, 404…).
@@ -358,29 +368,4 @@ fn singular_type(kind: &str) -> &'static str {
         "Users" => "User",
         _ => "Group",
     }
-}
-
-/// Case-folds a `userName`, email or `displayName` for uniqueness and lookups.
-pub fn fold(s: &str) -> String {
-    s.to_lowercase()
-}
-
-/// A document as stored: the IdP's, without the attributes in `not_stored` (ours, derived, or
-/// never kept), whether named bare or qualified by the core schema's URN.
-pub fn stored_doc(body: &Value, not_stored: &[&str]) -> Value {
-    let mut doc = body.clone();
-    if let Some(obj) = doc.as_object_mut() {
-        obj.retain(|k, _| {
-            let core = !k.contains(':')
-                || k.to_ascii_lowercase()
-                    .starts_with("urn:ietf:params:scim:schemas:core:");
-            let name = if core {
-                k.rsplit(':').next().unwrap_or(k)
-            } else {
-                k
-            };
-            !not_stored.iter().any(|n| n.eq_ignore_ascii_case(name))
-        });
-    }
-    doc
 }

@@ -17,7 +17,8 @@
 //! the IdP assigning it to the application.
 
 use super::membership::leaving_groups;
-use super::scim::{fold, not_found, stored_doc, Done, Scim};
+use super::scim::{changed_meanwhile, Done, Scim};
+use super::stored::{fold, stored_json};
 use super::user_reads::{scim_doc, visible};
 use super::views::{user_event, user_view};
 use super::DirectoryRow;
@@ -38,8 +39,8 @@ use serde_json::{json, Value};
 /// (`password`: a directory never stores one).
 const NOT_STORED: &[&str] = &["id", "meta", "groups", "password"];
 
-/// A row from a normalized user and its stored document.
-fn fill(row: &mut DirectoryUserRow, u: &ScimUser, doc: &Value) -> Result<(), ScimError> {
+/// A row from a normalized user and its stored document (JSON).
+fn fill(row: &mut DirectoryUserRow, u: &ScimUser, resource: String) {
     row.user_name = u.user_name.clone();
     row.user_name_key = fold(&u.user_name);
     row.external_id = u.external_id.clone();
@@ -48,10 +49,7 @@ fn fill(row: &mut DirectoryUserRow, u: &ScimUser, doc: &Value) -> Result<(), Sci
     row.first_name = u.given_name.clone();
     row.last_name = u.family_name.clone();
     row.active = u.active;
-    row.resource = serde_json::to_string(doc).map_err(|_| {
-        ScimError::bad_request(ScimType::InvalidSyntax, "The user could not be stored.")
-    })?;
-    Ok(())
+    row.resource = resource;
 }
 
 fn uniqueness(user_name: &str) -> ScimError {
@@ -71,8 +69,8 @@ fn conflict(e: StoreError, user_name: &str) -> ScimError {
 
 /// `POST /Users`.
 pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
+    let resource = stored_json(&body, NOT_STORED, "user")?;
     let u = parse_user(&body)?;
-    let doc = stored_doc(&body, NOT_STORED);
     let now = scim.state.clock.now();
     let taken = scim
         .state
@@ -103,7 +101,7 @@ pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
         updated_at: now,
         deleted_at: None,
     };
-    fill(&mut row, &u, &doc)?;
+    fill(&mut row, &u, resource);
     let ev = user_event(
         &scim.state,
         &scim.dir,
@@ -133,8 +131,8 @@ async fn write(
     body: Value,
     verb: &str,
 ) -> Result<Done, ScimError> {
+    let resource = stored_json(&body, NOT_STORED, "user")?;
     let u = parse_user(&body)?;
-    let doc = stored_doc(&body, NOT_STORED);
     let now = scim.state.clock.now();
     if fold(&u.user_name) != before.user_name_key {
         let taken = scim
@@ -151,7 +149,7 @@ async fn write(
         }
     }
     let mut row = before.clone();
-    fill(&mut row, &u, &doc)?;
+    fill(&mut row, &u, resource);
     if row == before {
         // Nothing changed (IdPs resend whole users): no write, no event.
         return Ok(Done {
@@ -176,7 +174,8 @@ async fn write(
             &row,
             now,
         )
-        .await?,
+        .await?
+        .into(),
     );
     let changed = scim
         .state
@@ -185,11 +184,7 @@ async fn write(
         .await
         .map_err(|e| conflict(e, &u.user_name))?;
     if !changed {
-        return Err(ScimError {
-            status: 409,
-            scim_type: None,
-            detail: "The user changed while this request was read; send it again.".into(),
-        });
+        return Err(changed_meanwhile("The user"));
     }
     let summary = if before.active && !row.active {
         format!("deactivated user {}", row.user_name)
@@ -258,7 +253,8 @@ pub async fn scim_delete(scim: &Scim, id: &str) -> Result<Done, ScimError> {
             &row,
             now,
         )
-        .await?,
+        .await?
+        .into(),
     );
     if !scim
         .state
@@ -266,7 +262,11 @@ pub async fn scim_delete(scim: &Scim, id: &str) -> Result<Done, ScimError> {
         .update_directory_user(&row, before.version, &evs)
         .await?
     {
-        return Err(not_found("user", id));
+        // Deleted meanwhile, or changed (joined a group) after it was read.
+        return Err(match visible(scim, id).await {
+            Ok(_) => changed_meanwhile("The user"),
+            Err(e) => e,
+        });
     }
     Ok(Done {
         status: 204,

@@ -4,13 +4,15 @@
 //! turns outcomes into `application/scim+json` answers (errors in RFC 7644's shape, `status` a
 //! string), and writes each request to the directory's sync log.
 //!
-//! Bounds before anything is parsed: the body ([`SCIM_BODY_LIMIT`]), the bearer token's
+//! Bounds before anything is parsed: the body ([`SCIM_BODY_LIMIT`], [`USER_BODY_LIMIT`] for
+//! users, [`SEARCH_BODY_LIMIT`] for searches), the bearer token's
 //! length, and two per-minute limits: failed authentications per client address (so guessing
 //! costs nothing but the guesser's time), and requests per directory once authenticated (an
 //! IdP's first full sync of thousands of users fits; a runaway client gets `429` with
 //! `Retry-After`).
 
 use crate::api::scim::ScimType;
+use crate::core::scim::resource::MAX_DOCUMENT_BYTES;
 use crate::core::scim::ScimError;
 use crate::server::directories::query::SEARCH_BODY_LIMIT;
 use crate::server::directories::scim::{self as service, Done, ListQuery, Scim};
@@ -176,9 +178,19 @@ fn json_body(bytes: &Bytes) -> Result<serde_json::Value, ScimError> {
     })
 }
 
-/// Reads a request's body within the limit.
-async fn body_of(req: Request) -> Result<Bytes, ScimError> {
-    body_within(req, SCIM_BODY_LIMIT).await
+/// Largest body of a user write: a user's stored document is at most
+/// [`MAX_DOCUMENT_BYTES`]; twice that leaves room for indentation and the attributes never kept
+/// (`password`, `groups`), and a larger body is refused before it is parsed.
+pub const USER_BODY_LIMIT: usize = 2 * MAX_DOCUMENT_BYTES;
+
+/// Reads a write's body within the limit of its resource type (`Users` or `Groups`).
+async fn body_of(req: Request, kind: &str) -> Result<Bytes, ScimError> {
+    let limit = if kind == "Users" {
+        USER_BODY_LIMIT
+    } else {
+        SCIM_BODY_LIMIT
+    };
+    body_within(req, limit).await
 }
 
 /// Reads a request's body if it is at most `limit` bytes (413 beyond, before any parsing).
@@ -312,7 +324,7 @@ async fn create(
     // The body is read only once the token is accepted: an anonymous caller gets its 401 (or
     // 429) without sending us megabytes first.
     serve(&s, &site, &dir, &call, |scim| async move {
-        let body = body_of(req).await;
+        let body = body_of(req, kind).await;
         let what = format!("create in {kind}");
         let body = body
             .and_then(|b| json_body(&b))
@@ -333,7 +345,7 @@ async fn replace(
     // The body is read only once the token is accepted: an anonymous caller gets its 401 (or
     // 429) without sending us megabytes first.
     serve(&s, &site, &dir, &call, |scim| async move {
-        let body = body_of(req).await;
+        let body = body_of(req, kind).await;
         let what = format!("replace in {kind}");
         let body = body
             .and_then(|b| json_body(&b))
@@ -354,7 +366,7 @@ async fn patch(
     // The body is read only once the token is accepted: an anonymous caller gets its 401 (or
     // 429) without sending us megabytes first.
     serve(&s, &site, &dir, &call, |scim| async move {
-        let body = body_of(req).await;
+        let body = body_of(req, kind).await;
         let what = format!("update in {kind}");
         let body = body
             .and_then(|b| json_body(&b))

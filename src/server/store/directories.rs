@@ -100,6 +100,15 @@ pub trait DirectoryStore: Send + Sync {
         provider: &str,
         now: i64,
     ) -> StoreResult<bool>;
+    /// Makes a `pending` directory `active` (its first successful SCIM request at `now`), with
+    /// its events; `false`, and no events, if it was no longer pending: the check and the write
+    /// are one statement, so two first requests at once activate it once.
+    async fn activate_directory(
+        &self,
+        id: &str,
+        now: i64,
+        events: &[NewEvent],
+    ) -> StoreResult<bool>;
     /// Notes a SCIM request's time (the first one too), without events.
     async fn touch_directory(&self, id: &str, now: i64) -> StoreResult<()>;
     /// Deletes a directory with everything in it, with its events; `false` if it was gone.
@@ -107,8 +116,18 @@ pub trait DirectoryStore: Send + Sync {
     /// Users (not deleted) and groups of a directory.
     async fn directory_counts(&self, id: &str) -> StoreResult<(i64, i64)>;
 
-    /// Stores a new token.
-    async fn insert_directory_token(&self, t: &DirectoryTokenRow) -> StoreResult<()>;
+    /// Stores a new token if the directory then holds at most `max_live` tokens that have not
+    /// expired by `now` (expired ones are dropped first), and makes every other token expire at
+    /// `others_expire_at` at the latest; `false`, and nothing written, if it already holds
+    /// `max_live`. One transaction that starts by writing, so tokens made at once cannot pass
+    /// the cap together.
+    async fn insert_directory_token(
+        &self,
+        t: &DirectoryTokenRow,
+        max_live: i64,
+        now: i64,
+        others_expire_at: i64,
+    ) -> StoreResult<bool>;
     /// The token with this hash.
     async fn directory_token_by_hash(&self, hash: &str) -> StoreResult<Option<DirectoryTokenRow>>;
     /// A directory's tokens, newest first.
@@ -116,14 +135,6 @@ pub trait DirectoryStore: Send + Sync {
         &self,
         directory_id: &str,
     ) -> StoreResult<Vec<DirectoryTokenRow>>;
-    /// Makes every other token of the directory expire at `at` at the latest (a new token's
-    /// grace period for the old ones).
-    async fn expire_directory_tokens(
-        &self,
-        directory_id: &str,
-        except_id: &str,
-        at: i64,
-    ) -> StoreResult<()>;
     /// Deletes a token; `false` if it was not the directory's.
     async fn delete_directory_token(&self, directory_id: &str, id: &str) -> StoreResult<bool>;
     /// Notes a token's use.

@@ -2,6 +2,7 @@
 
 use super::{NewEvent, StoreResult};
 use async_trait::async_trait;
+use std::collections::HashSet;
 
 /// A group an identity provider pushed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,16 +39,96 @@ pub struct MemberDelta {
     pub remove: Vec<String>,
 }
 
+/// A membership a write adds or removes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Membership {
+    /// The group.
+    pub group_id: String,
+    /// The user.
+    pub user_id: String,
+    /// Joined (`true`) or left.
+    pub added: bool,
+}
+
+/// An event of a write that changes memberships. One that announces a membership
+/// (`dsync.group.user_added`, `…user_removed`, and the `dsync.role_changed` it causes) names it,
+/// and is logged only if the write itself made that change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberEvent {
+    /// The event.
+    pub event: NewEvent,
+    /// The membership it announces, if it announces one.
+    pub membership: Option<Membership>,
+}
+
+impl From<NewEvent> for MemberEvent {
+    fn from(event: NewEvent) -> MemberEvent {
+        MemberEvent {
+            event,
+            membership: None,
+        }
+    }
+}
+
+/// The events of a membership write that stand, given the memberships ((group id, user id)) it
+/// actually added and removed: every event that announces no membership, and those whose
+/// change happened. The service builds the events from what it read; a user deleted or
+/// deactivated, or a group emptied, between those reads and the write changes fewer
+/// memberships, and those are not announced.
+///
+/// `None` if the write changed a membership that no event announces (a user activated, or a
+/// membership added, after the reads): the caller rolls back, as for a version conflict, so
+/// no membership ever changes unannounced.
+pub fn standing(
+    events: &[MemberEvent],
+    added: &HashSet<(String, String)>,
+    removed: &HashSet<(String, String)>,
+) -> Option<Vec<NewEvent>> {
+    // Removed and re-added by the same write (a replacement) is no change.
+    let net = |a: &HashSet<(String, String)>, b: &HashSet<(String, String)>| {
+        a.difference(b).cloned().collect::<HashSet<_>>()
+    };
+    let (added, removed) = (net(added, removed), net(removed, added));
+    let mut announced = HashSet::new();
+    let mut out = Vec::with_capacity(events.len());
+    for e in events {
+        match &e.membership {
+            None => out.push(e.event.clone()),
+            Some(m) => {
+                let pair = (m.group_id.clone(), m.user_id.clone());
+                let happened = if m.added {
+                    added.contains(&pair)
+                } else {
+                    removed.contains(&pair)
+                };
+                if happened {
+                    out.push(e.event.clone());
+                    announced.insert((pair, m.added));
+                }
+            }
+        }
+    }
+    let unannounced = added
+        .iter()
+        .any(|p| !announced.contains(&(p.clone(), true)))
+        || removed
+            .iter()
+            .any(|p| !announced.contains(&(p.clone(), false)));
+    (!unannounced).then_some(out)
+}
+
 /// Storage for directory groups and memberships.
 #[async_trait]
 pub trait DirectoryGroupStore: Send + Sync {
-    /// Creates a group with its members, with its events.
+    /// Creates a group with its members (those that are active users of its directory), with
+    /// the events that [`standing`] keeps; `false`, and nothing written, if it would add a
+    /// member no event announces.
     async fn insert_directory_group(
         &self,
         g: &DirectoryGroupRow,
         members: &[String],
-        events: &[NewEvent],
-    ) -> StoreResult<()>;
+        events: &[MemberEvent],
+    ) -> StoreResult<bool>;
     /// A group by id.
     async fn directory_group(&self, id: &str) -> StoreResult<Option<DirectoryGroupRow>>;
     /// Groups of a directory with this case-folded name or exact external id, at most `limit`.
@@ -67,16 +148,18 @@ pub trait DirectoryGroupStore: Send + Sync {
         limit: i64,
     ) -> StoreResult<Vec<DirectoryGroupRow>>;
     /// Writes a group and changes its members if its version is still `expected_version`,
-    /// with its events; `false` if it changed meanwhile or is gone.
+    /// with the events that [`standing`] keeps; `false`, and nothing written, if it changed
+    /// meanwhile, is gone, or a membership would change unannounced.
     async fn update_directory_group(
         &self,
         g: &DirectoryGroupRow,
         expected_version: i64,
         members: &MemberDelta,
-        events: &[NewEvent],
+        events: &[MemberEvent],
     ) -> StoreResult<bool>;
-    /// Deletes a group (its memberships go with it), with its events.
-    async fn delete_directory_group(&self, id: &str, events: &[NewEvent]) -> StoreResult<bool>;
+    /// Deletes a group (its memberships go with it), with the events that [`standing`] keeps;
+    /// `false`, and nothing written, if it is gone or a membership would go unannounced.
+    async fn delete_directory_group(&self, id: &str, events: &[MemberEvent]) -> StoreResult<bool>;
     /// A group's members: (user id, userName), at most `limit`.
     async fn group_members(&self, group_id: &str, limit: i64)
         -> StoreResult<Vec<(String, String)>>;

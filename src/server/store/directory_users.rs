@@ -1,6 +1,8 @@
 //! The users an identity provider pushes to a directory (issue 17).
 
-use super::{NewEvent, StoreResult};
+#[cfg(doc)]
+use super::standing;
+use super::{MemberEvent, NewEvent, StoreResult};
 use async_trait::async_trait;
 
 /// A user an identity provider pushed.
@@ -96,14 +98,15 @@ pub trait DirectoryUserStore: Send + Sync {
         directory_id: &str,
         listing: &UserListing,
     ) -> StoreResult<i64>;
-    /// Writes a user if its version is still `expected_version`, with its events; `false` if
-    /// it changed meanwhile or is gone; `Conflict` if its new `userName` is taken. A user
-    /// made inactive or deleted leaves every group in the same transaction.
+    /// Writes a user if its version is still `expected_version`, with the events that
+    /// [`standing`] keeps; `false`, and nothing written, if it changed meanwhile, is gone, or
+    /// would leave a group unannounced; `Conflict` if its new `userName` is taken. A user made
+    /// inactive or deleted leaves every group in the same transaction.
     async fn update_directory_user(
         &self,
         u: &DirectoryUserRow,
         expected_version: i64,
-        events: &[NewEvent],
+        events: &[MemberEvent],
     ) -> StoreResult<bool>;
     /// The users of a directory (deleted ones too) among `ids`, in no particular order: the
     /// users of a membership change read in one pass, not one query each.

@@ -150,6 +150,25 @@ impl DirectoryStore for SqliteStore {
         Ok(done.rows_affected() > 0)
     }
 
+    async fn activate_directory(
+        &self,
+        id: &str,
+        now: i64,
+        events: &[NewEvent],
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let done = sqlx::query(
+            "UPDATE directories SET state = 'active', first_request_at = ?1, \
+            last_request_at = ?1, updated_at = ?1 WHERE id = ?2 AND state = 'pending'",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        finish_logged(tx, done.rows_affected(), events).await
+    }
+
     async fn touch_directory(&self, id: &str, now: i64) -> StoreResult<()> {
         sqlx::query(
             "UPDATE directories SET last_request_at = ?1, \
@@ -189,10 +208,29 @@ impl DirectoryStore for SqliteStore {
         ))
     }
 
-    async fn insert_directory_token(&self, t: &DirectoryTokenRow) -> StoreResult<()> {
+    async fn insert_directory_token(
+        &self,
+        t: &DirectoryTokenRow,
+        max_live: i64,
+        now: i64,
+        others_expire_at: i64,
+    ) -> StoreResult<bool> {
+        // The transaction's first statement writes, so it holds SQLite's write lock from the
+        // start: a second creation waits here, then counts this one.
+        let mut tx = self.pool.begin().await.map_err(other)?;
         sqlx::query(
+            "DELETE FROM directory_tokens WHERE directory_id = ? AND expires_at IS NOT NULL \
+            AND expires_at <= ?",
+        )
+        .bind(&t.directory_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        let done = sqlx::query(
             "INSERT INTO directory_tokens (id, directory_id, token_hash, token_prefix, created_at, \
-            expires_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            expires_at, last_used_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 \
+            WHERE (SELECT COUNT(*) FROM directory_tokens WHERE directory_id = ?2) < ?8",
         )
         .bind(&t.id)
         .bind(&t.directory_id)
@@ -201,10 +239,25 @@ impl DirectoryStore for SqliteStore {
         .bind(t.created_at)
         .bind(t.expires_at)
         .bind(t.last_used_at)
-        .execute(&self.pool)
+        .bind(max_live)
+        .execute(&mut *tx)
         .await
         .map_err(other)?;
-        Ok(())
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "UPDATE directory_tokens SET expires_at = MIN(COALESCE(expires_at, ?1), ?1) \
+            WHERE directory_id = ?2 AND id != ?3",
+        )
+        .bind(others_expire_at)
+        .bind(&t.directory_id)
+        .bind(&t.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(true)
     }
 
     async fn directory_token_by_hash(&self, hash: &str) -> StoreResult<Option<DirectoryTokenRow>> {
@@ -228,25 +281,6 @@ impl DirectoryStore for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(other)
-    }
-
-    async fn expire_directory_tokens(
-        &self,
-        directory_id: &str,
-        except_id: &str,
-        at: i64,
-    ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE directory_tokens SET expires_at = MIN(COALESCE(expires_at, ?1), ?1) \
-            WHERE directory_id = ?2 AND id != ?3",
-        )
-        .bind(at)
-        .bind(directory_id)
-        .bind(except_id)
-        .execute(&self.pool)
-        .await
-        .map_err(other)?;
-        Ok(())
     }
 
     async fn delete_directory_token(&self, directory_id: &str, id: &str) -> StoreResult<bool> {

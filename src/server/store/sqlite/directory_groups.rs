@@ -1,12 +1,13 @@
 //! [`DirectoryGroupStore`] on SQLite: groups and memberships.
 
 use super::super::directory_groups::*;
-use super::super::{NewEvent, StoreResult};
+use super::super::StoreResult;
 use super::directories::{push_ids, ID_CHUNK};
-use super::{append_events_in, finish_logged, other, SqliteStore};
+use super::{append_events_in, other, SqliteStore};
 use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
+use std::collections::HashSet;
 
 fn group_row(r: SqliteRow) -> Result<DirectoryGroupRow, sqlx::Error> {
     Ok(DirectoryGroupRow {
@@ -23,13 +24,14 @@ fn group_row(r: SqliteRow) -> Result<DirectoryGroupRow, sqlx::Error> {
 }
 
 /// Adds members (skipping ids that are not users of the group's directory, and ones already
-/// there).
+/// there); the pairs (group id, user id) it added.
 async fn add_members(
     conn: &mut sqlx::SqliteConnection,
     group_id: &str,
     directory_id: &str,
     ids: &[String],
-) -> Result<(), sqlx::Error> {
+) -> Result<HashSet<(String, String)>, sqlx::Error> {
+    let mut out = HashSet::new();
     for chunk in ids.chunks(ID_CHUNK) {
         let mut q = QueryBuilder::<Sqlite>::new(
             "INSERT OR IGNORE INTO directory_memberships (group_id, user_id) SELECT ",
@@ -41,44 +43,64 @@ async fn add_members(
             ", id FROM directory_users WHERE deleted_at IS NULL AND active = 1 AND directory_id = ",
         );
         q.push_bind(directory_id.to_owned());
-        q.push(" AND id IN (");
-        let mut sep = q.separated(", ");
-        for id in chunk {
-            sep.push_bind(id.clone());
-        }
-        q.push(")");
-        q.build().execute(&mut *conn).await?;
+        q.push(" AND id IN ");
+        push_ids(&mut q, chunk);
+        // Rows ignored as already there are not returned.
+        q.push(" RETURNING user_id");
+        let added: Vec<String> = q.build_query_scalar().fetch_all(&mut *conn).await?;
+        out.extend(added.into_iter().map(|u| (group_id.to_owned(), u)));
     }
-    Ok(())
+    Ok(out)
 }
 
+/// Removes members; the pairs (group id, user id) it removed.
 async fn remove_members(
     conn: &mut sqlx::SqliteConnection,
     group_id: &str,
     ids: &[String],
-) -> Result<(), sqlx::Error> {
+) -> Result<HashSet<(String, String)>, sqlx::Error> {
+    let mut out = HashSet::new();
     for chunk in ids.chunks(ID_CHUNK) {
         let mut q =
             QueryBuilder::<Sqlite>::new("DELETE FROM directory_memberships WHERE group_id = ");
         q.push_bind(group_id.to_owned());
-        q.push(" AND user_id IN (");
-        let mut sep = q.separated(", ");
-        for id in chunk {
-            sep.push_bind(id.clone());
-        }
-        q.push(")");
-        q.build().execute(&mut *conn).await?;
+        q.push(" AND user_id IN ");
+        push_ids(&mut q, chunk);
+        q.push(" RETURNING user_id");
+        let removed: Vec<String> = q.build_query_scalar().fetch_all(&mut *conn).await?;
+        out.extend(removed.into_iter().map(|u| (group_id.to_owned(), u)));
     }
-    Ok(())
+    Ok(out)
 }
+
+/// Commits a membership write with the events that [`standing`] keeps; `false` (rolled back)
+/// if it changed no row, or a membership that no event announces.
+async fn finish_members(
+    mut tx: sqlx::Transaction<'_, Sqlite>,
+    rows_changed: u64,
+    events: &[MemberEvent],
+    added: &HashSet<(String, String)>,
+    removed: &HashSet<(String, String)>,
+) -> StoreResult<bool> {
+    if rows_changed == 0 {
+        return Ok(false);
+    }
+    let Some(events) = standing(events, added, removed) else {
+        return Ok(false);
+    };
+    append_events_in(&mut tx, &events).await.map_err(other)?;
+    tx.commit().await.map_err(other)?;
+    Ok(true)
+}
+
 #[async_trait]
 impl DirectoryGroupStore for SqliteStore {
     async fn insert_directory_group(
         &self,
         g: &DirectoryGroupRow,
         members: &[String],
-        events: &[NewEvent],
-    ) -> StoreResult<()> {
+        events: &[MemberEvent],
+    ) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await.map_err(other)?;
         sqlx::query(
             "INSERT INTO directory_groups (id, directory_id, display_name, display_name_key, \
@@ -97,11 +119,10 @@ impl DirectoryGroupStore for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(other)?;
-        add_members(&mut tx, &g.id, &g.directory_id, members)
+        let added = add_members(&mut tx, &g.id, &g.directory_id, members)
             .await
             .map_err(other)?;
-        append_events_in(&mut tx, events).await.map_err(other)?;
-        tx.commit().await.map_err(other)
+        finish_members(tx, 1, events, &added, &HashSet::new()).await
     }
 
     async fn directory_group(&self, id: &str) -> StoreResult<Option<DirectoryGroupRow>> {
@@ -161,7 +182,7 @@ impl DirectoryGroupStore for SqliteStore {
         g: &DirectoryGroupRow,
         expected_version: i64,
         members: &MemberDelta,
-        events: &[NewEvent],
+        events: &[MemberEvent],
     ) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await.map_err(other)?;
         let done = sqlx::query(
@@ -179,35 +200,59 @@ impl DirectoryGroupStore for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(other)?;
+        let (mut added, mut removed) = (HashSet::new(), HashSet::new());
         if done.rows_affected() > 0 {
             if let Some(all) = &members.replace_all {
-                sqlx::query("DELETE FROM directory_memberships WHERE group_id = ?")
-                    .bind(&g.id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(other)?;
-                add_members(&mut tx, &g.id, &g.directory_id, all)
-                    .await
-                    .map_err(other)?;
+                let gone: Vec<String> = sqlx::query_scalar(
+                    "DELETE FROM directory_memberships WHERE group_id = ? RETURNING user_id",
+                )
+                .bind(&g.id)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(other)?;
+                removed.extend(gone.into_iter().map(|u| (g.id.clone(), u)));
+                added.extend(
+                    add_members(&mut tx, &g.id, &g.directory_id, all)
+                        .await
+                        .map_err(other)?,
+                );
             }
-            add_members(&mut tx, &g.id, &g.directory_id, &members.add)
+            added.extend(
+                add_members(&mut tx, &g.id, &g.directory_id, &members.add)
+                    .await
+                    .map_err(other)?,
+            );
+            let gone = remove_members(&mut tx, &g.id, &members.remove)
                 .await
                 .map_err(other)?;
-            remove_members(&mut tx, &g.id, &members.remove)
-                .await
-                .map_err(other)?;
+            for pair in gone {
+                // Added then removed by this write: no change.
+                if !added.remove(&pair) {
+                    removed.insert(pair);
+                }
+            }
         }
-        finish_logged(tx, done.rows_affected(), events).await
+        finish_members(tx, done.rows_affected(), events, &added, &removed).await
     }
 
-    async fn delete_directory_group(&self, id: &str, events: &[NewEvent]) -> StoreResult<bool> {
+    async fn delete_directory_group(&self, id: &str, events: &[MemberEvent]) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await.map_err(other)?;
+        // The memberships first, to know which this delete ends (a user deprovisioned
+        // meanwhile has left already, and was announced then).
+        let gone: Vec<String> = sqlx::query_scalar(
+            "DELETE FROM directory_memberships WHERE group_id = ? RETURNING user_id",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(other)?;
+        let removed = gone.into_iter().map(|u| (id.to_owned(), u)).collect();
         let done = sqlx::query("DELETE FROM directory_groups WHERE id = ?")
             .bind(id)
             .execute(&mut *tx)
             .await
             .map_err(other)?;
-        finish_logged(tx, done.rows_affected(), events).await
+        finish_members(tx, done.rows_affected(), events, &HashSet::new(), &removed).await
     }
 
     async fn group_members(

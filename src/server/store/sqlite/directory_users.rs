@@ -1,12 +1,14 @@
 //! [`DirectoryUserStore`] on SQLite.
 
+use super::super::directory_groups::{standing, MemberEvent};
 use super::super::directory_users::*;
 use super::super::{NewEvent, StoreResult};
 use super::directories::{push_ids, ID_CHUNK};
-use super::{append_events_in, finish_logged, other, SqliteStore};
+use super::{append_events_in, other, SqliteStore};
 use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
+use std::collections::HashSet;
 
 fn user_row(r: SqliteRow) -> Result<DirectoryUserRow, sqlx::Error> {
     Ok(DirectoryUserRow {
@@ -154,7 +156,7 @@ impl DirectoryUserStore for SqliteStore {
         &self,
         u: &DirectoryUserRow,
         expected_version: i64,
-        events: &[NewEvent],
+        events: &[MemberEvent],
     ) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await.map_err(other)?;
         let done = sqlx::query(
@@ -179,15 +181,27 @@ impl DirectoryUserStore for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(other)?;
+        let mut left = HashSet::new();
         if done.rows_affected() > 0 && (!u.active || u.deleted_at.is_some()) {
             // Deprovisioned: out of every group, in the same transaction as the change.
-            sqlx::query("DELETE FROM directory_memberships WHERE user_id = ?")
-                .bind(&u.id)
-                .execute(&mut *tx)
-                .await
-                .map_err(other)?;
+            let groups: Vec<String> = sqlx::query_scalar(
+                "DELETE FROM directory_memberships WHERE user_id = ? RETURNING group_id",
+            )
+            .bind(&u.id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(other)?;
+            left.extend(groups.into_iter().map(|g| (g, u.id.clone())));
         }
-        finish_logged(tx, done.rows_affected(), events).await
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        let Some(events) = standing(events, &HashSet::new(), &left) else {
+            return Ok(false);
+        };
+        append_events_in(&mut tx, &events).await.map_err(other)?;
+        tx.commit().await.map_err(other)?;
+        Ok(true)
     }
 
     async fn directory_users_by_ids(
