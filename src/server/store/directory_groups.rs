@@ -192,3 +192,81 @@ pub trait DirectoryGroupStore: Send + Sync {
     async fn group_members_among(&self, group_id: &str, ids: &[String])
         -> StoreResult<Vec<String>>;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(id: &str, membership: Option<(&str, &str, bool)>) -> MemberEvent {
+        MemberEvent {
+            event: NewEvent {
+                id: id.into(),
+                environment_id: "env".into(),
+                event_type: "t".into(),
+                organization_id: None,
+                created_at: 0,
+                data: "{}".into(),
+            },
+            membership: membership.map(|(g, u, added)| Membership {
+                group_id: g.into(),
+                user_id: u.into(),
+                added,
+            }),
+        }
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> HashSet<(String, String)> {
+        list.iter()
+            .map(|(g, u)| ((*g).to_owned(), (*u).to_owned()))
+            .collect()
+    }
+
+    fn ids(events: Option<Vec<NewEvent>>) -> Option<Vec<String>> {
+        events.map(|e| e.into_iter().map(|e| e.id).collect())
+    }
+
+    #[test]
+    fn only_the_membership_changes_that_happened_are_announced() {
+        let events = [
+            ev("group", None),
+            ev("a+", Some(("g", "a", true))),
+            ev("a+role", Some(("g", "a", true))),
+            ev("b+", Some(("g", "b", true))),
+            ev("c-", Some(("g", "c", false))),
+        ];
+        // b was deleted meanwhile, c had left already.
+        let kept = standing(&events, &pairs(&[("g", "a")]), &pairs(&[]));
+        assert_eq!(
+            ids(kept),
+            Some(vec!["group".into(), "a+".into(), "a+role".into()])
+        );
+        // A member removed and added again by one write (a replacement) changed nothing.
+        let kept = standing(
+            &events,
+            &pairs(&[("g", "a"), ("g", "d")]),
+            &pairs(&[("g", "c"), ("g", "d")]),
+        );
+        assert_eq!(
+            ids(kept),
+            Some(vec![
+                "group".into(),
+                "a+".into(),
+                "a+role".into(),
+                "c-".into()
+            ])
+        );
+    }
+
+    #[test]
+    fn a_membership_change_no_event_announces_refuses_the_write() {
+        let events = [ev("a+", Some(("g", "a", true)))];
+        assert_eq!(
+            standing(&events, &pairs(&[("g", "a"), ("g", "e")]), &pairs(&[])),
+            None
+        );
+        assert_eq!(
+            standing(&events, &pairs(&[("g", "a")]), &pairs(&[("g", "f")])),
+            None
+        );
+    }
+}
