@@ -17,6 +17,10 @@ pub const MAX_NAME_CHARS: usize = 256;
 pub const MAX_VALUE_CHARS: usize = 1024;
 /// Most extension attributes kept in `custom` per user.
 pub const MAX_CUSTOM_ATTRIBUTES: usize = 200;
+/// Largest document kept per user or group, in bytes of JSON (a group's members aside: they are
+/// rows of their own). A real user is a few KiB even with many extension attributes; the cap
+/// keeps one user from costing every read, filter scan and event that carries it.
+pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024;
 /// Most members in one Group document. Okta sends a group's whole membership with PUT, and an
 /// "all employees" group of a large company has tens of thousands of members; 100,000 members is
 /// about 6 MB of JSON, within what a SCIM Group request may carry, and bounds the work (and the

@@ -1,95 +1,32 @@
-//! Directory groups: what the IdP does to them over SCIM and how the vendor reads them.
+//! Directory groups: what the IdP does to them over SCIM (create, replace, patch, delete) and
+//! how the vendor reads them. The IdP's reads are in [`super::group_reads`], a PATCH's member
+//! operations in [`super::group_patch`], the membership events in [`super::membership`].
 //!
 //! Membership is its own table, changed by deltas: a PATCH that adds one member to a group of
-//! thousands writes one row and one `dsync.group.user_added`, never the whole list. A PUT (Okta
-//! sends membership in full) is compared with the current members, so only real changes are
-//! written and announced.
+//! thousands reads whether that one user is a member, writes one row and one
+//! `dsync.group.user_added`, never the whole list. A PUT (Okta sends membership in full) is
+//! compared with the current members, so only real changes are written and announced.
 
-use super::scim::{fold, not_found, stored_doc, Done, ListQuery, Scim};
-use super::views::{group_event, group_view, membership_event, user_view};
-use super::{roles, DirectoryRow};
+use super::group_patch::split_patch;
+use super::group_reads::{scim_doc, visible};
+use super::membership;
+use super::scim::{changed_meanwhile, Done, Scim};
+use super::stored::{fold, stored_json};
+use super::views::{group_event, group_view, group_wire};
+use super::DirectoryRow;
 use crate::api::directory::{DirectoryGroup, DirectoryGroupList, DIRECTORY_LIST_MAX_LIMIT};
 use crate::api::event::EventType;
-use crate::api::scim::{PatchOpKind, PatchOperation, PatchRequest, ScimType, SCHEMA_GROUP};
-use crate::api::time::Timestamp;
+use crate::api::scim::{PatchRequest, ScimType};
 use crate::api::ErrorCode;
-use crate::core::scim::path::AttrPath;
 use crate::core::scim::resource::parse_group;
 use crate::core::scim::{patch, ScimError};
 use crate::server::error::Error;
-use crate::server::store::{DirectoryGroupRow, MemberDelta, NewEvent};
-use crate::server::{crypto, events, AppState};
+use crate::server::store::{DirectoryGroupRow, MemberDelta};
+use crate::server::{crypto, AppState};
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
-
-/// Members listed in a group's SCIM document at most (IdPs that need more ask with
-/// `excludedAttributes=members` and manage members by PATCH).
-const MEMBERS_SHOWN: i64 = 10_000;
-
-/// Groups checked against a filter no index answers, at most.
-const SCAN_MAX: i64 = 50_000;
+use std::collections::{BTreeSet, HashSet};
 
 const NOT_STORED: &[&str] = &["id", "meta", "members"];
-
-/// The SCIM document of a group (members unless excluded).
-async fn scim_doc(scim: &Scim, row: &DirectoryGroupRow, members: bool) -> Result<Value, ScimError> {
-    let mut doc: Value = serde_json::from_str(&row.resource).unwrap_or_else(|_| json!({}));
-    let listed = if members {
-        scim.state
-            .store
-            .group_members(&row.id, MEMBERS_SHOWN)
-            .await?
-    } else {
-        Vec::new()
-    };
-    let obj = doc
-        .as_object_mut()
-        .ok_or_else(|| not_found("group", &row.id))?;
-    if !obj.contains_key("schemas") {
-        obj.insert("schemas".into(), json!([SCHEMA_GROUP]));
-    }
-    obj.insert("id".into(), json!(row.id));
-    obj.insert("displayName".into(), json!(row.display_name));
-    if members {
-        obj.insert(
-            "members".into(),
-            listed
-                .iter()
-                .map(|(id, name)| {
-                    json!({"value": id, "display": name, "$ref": scim.location("Users", id)})
-                })
-                .collect(),
-        );
-    }
-    obj.insert(
-        "meta".into(),
-        scim.meta(
-            "Groups",
-            &row.id,
-            row.created_at,
-            row.updated_at,
-            row.version,
-        ),
-    );
-    Ok(doc)
-}
-
-fn wants_members(q: &ListQuery) -> bool {
-    let named = |list: &[String]| list.iter().any(|a| a.eq_ignore_ascii_case("members"));
-    !named(&q.excluded) && (q.attributes.is_empty() || named(&q.attributes))
-}
-
-async fn visible(scim: &Scim, id: &str) -> Result<DirectoryGroupRow, ScimError> {
-    if id.len() > 64 {
-        return Err(not_found("group", id));
-    }
-    scim.state
-        .store
-        .directory_group(id)
-        .await?
-        .filter(|g| g.directory_id == scim.dir.id)
-        .ok_or_else(|| not_found("group", id))
-}
 
 /// Checks that every id is a user of this directory.
 async fn check_members(scim: &Scim, ids: &[String]) -> Result<(), ScimError> {
@@ -115,73 +52,9 @@ async fn check_members(scim: &Scim, ids: &[String]) -> Result<(), ScimError> {
     Ok(())
 }
 
-/// The membership and role events of a change: one per user added or removed, and
-/// `dsync.role_changed` for each whose role it changes.
-async fn membership_events(
-    scim: &Scim,
-    group: &DirectoryGroupRow,
-    added: &[String],
-    removed: &[String],
-    now: i64,
-) -> Result<Vec<NewEvent>, ScimError> {
-    let state = &scim.state;
-    let roles = roles::get(state, &scim.dir.environment_id).await?;
-    let mapping = roles::mapping(&scim.dir);
-    let role_matters = !roles.roles.is_empty() && mapping.contains_key(&group.id);
-    let group_v = group_view(state, &scim.dir, group).await?;
-    let mut out = Vec::new();
-    for (ids, kind) in [
-        (added, EventType::DsyncGroupUserAdded),
-        (removed, EventType::DsyncGroupUserRemoved),
-    ] {
-        for id in ids {
-            let Some(user) = state.store.directory_user(id).await? else {
-                continue;
-            };
-            // A deprovisioned user joins no group (the store skips them too): no event.
-            if kind == EventType::DsyncGroupUserAdded && (!user.active || user.deleted_at.is_some())
-            {
-                continue;
-            }
-            out.push(membership_event(state, &scim.dir, kind, &user, &group_v, now).await?);
-            if role_matters {
-                let before: Vec<String> = state
-                    .store
-                    .user_groups(id)
-                    .await?
-                    .into_iter()
-                    .map(|(g, _)| g)
-                    .collect();
-                let mut after: Vec<String> =
-                    before.iter().filter(|g| **g != group.id).cloned().collect();
-                if kind == EventType::DsyncGroupUserAdded {
-                    after.push(group.id.clone());
-                }
-                let (was, now_role) = (
-                    roles::role_of(&roles, &mapping, &before),
-                    roles::role_of(&roles, &mapping, &after),
-                );
-                if was != now_role {
-                    let mut data = serde_json::to_value(user_view(state, &scim.dir, &user).await?)
-                        .unwrap_or_default();
-                    data["role"] = json!(now_role);
-                    data["previous_role"] = json!(was);
-                    out.push(events::new(
-                        &scim.dir.environment_id,
-                        EventType::DsyncRoleChanged,
-                        Some(&scim.dir.organization_id),
-                        &data,
-                        now,
-                    )?);
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
 /// `POST /Groups`.
 pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
+    let resource = stored_json(&body, NOT_STORED, "group")?;
     let g = parse_group(&body)?;
     let members: Vec<String> = g
         .members
@@ -198,27 +71,29 @@ pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
         display_name: g.display_name.clone(),
         display_name_key: fold(&g.display_name),
         external_id: g.external_id.clone(),
-        resource: serde_json::to_string(&stored_doc(&body, NOT_STORED))
-            .unwrap_or_else(|_| "{}".into()),
+        resource,
         version: 1,
         created_at: now,
         updated_at: now,
     };
-    let mut evs = vec![
-        group_event(
-            &scim.state,
-            &scim.dir,
-            EventType::DsyncGroupCreated,
-            &row,
-            now,
-        )
-        .await?,
-    ];
-    evs.extend(membership_events(scim, &row, &members, &[], now).await?);
-    scim.state
+    let mut evs = vec![group_event(
+        &scim.state,
+        &scim.dir,
+        EventType::DsyncGroupCreated,
+        &row,
+        now,
+    )
+    .await?
+    .into()];
+    evs.extend(membership::group_changes(&scim.state, &scim.dir, &row, &members, &[], now).await?);
+    if !scim
+        .state
         .store
         .insert_directory_group(&row, &members, &evs)
-        .await?;
+        .await?
+    {
+        return Err(changed_meanwhile("A member"));
+    }
     Ok(Done {
         status: 201,
         body: Some(scim_doc(scim, &row, true).await?),
@@ -233,216 +108,52 @@ pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
     })
 }
 
-/// `GET /Groups/{id}`.
-pub async fn scim_get(scim: &Scim, id: &str, q: &ListQuery) -> Result<Done, ScimError> {
-    let row = visible(scim, id).await?;
-    let doc = scim_doc(scim, &row, wants_members(q)).await?;
-    Ok(Done::read(q.projection.apply(&doc)))
-}
-
-/// `GET /Groups`.
-pub async fn scim_list(scim: &Scim, q: &ListQuery) -> Result<Done, ScimError> {
-    let store = &scim.state.store;
-    let offset = q.start_index - 1;
-    let members = wants_members(q);
-    let (rows, total) = match &q.filter {
-        None => {
-            let total = store.directory_counts(&scim.dir.id).await?.1;
-            (
-                store
-                    .list_directory_groups(&scim.dir.id, None, offset, q.count)
-                    .await?,
-                total,
-            )
-        }
-        Some(f) => {
-            let candidates = match f.as_simple_eq() {
-                Some((path, v)) if path.is("displayName") => {
-                    store
-                        .find_directory_groups(&scim.dir.id, Some(&fold(v)), None, 100)
-                        .await?
-                }
-                Some((path, v)) if path.is("externalId") => {
-                    store
-                        .find_directory_groups(&scim.dir.id, None, Some(v), 100)
-                        .await?
-                }
-                Some((path, v)) if path.is("id") => visible(scim, v).await.into_iter().collect(),
-                _ => {
-                    store
-                        .list_directory_groups(&scim.dir.id, None, 0, SCAN_MAX)
-                        .await?
-                }
-            };
-            let mut matched = Vec::new();
-            for row in candidates {
-                // Checked against the whole document (a filter on members needs them).
-                if f.matches(&scim_doc(scim, &row, true).await?) {
-                    matched.push(row);
-                }
-            }
-            let total = matched.len() as i64;
-            let page = matched
-                .into_iter()
-                .skip(usize::try_from(offset).unwrap_or(0))
-                .take(usize::try_from(q.count).unwrap_or(0))
-                .collect();
-            (page, total)
-        }
-    };
-    let mut resources = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let doc = scim_doc(scim, row, members).await?;
-        resources.push(q.projection.apply(&doc));
-    }
-    let list = crate::api::scim::ListResponse::new(
-        resources,
-        u64::try_from(total).unwrap_or(0),
-        u64::try_from(q.start_index).unwrap_or(1),
-    );
-    Ok(Done::read(serde_json::to_value(list).unwrap_or_default()))
-}
-
-/// The member ids of a `members` value: `[{"value": id}, …]` (or one such object).
-fn member_ids(value: Option<&Value>) -> Result<Vec<String>, ScimError> {
-    let items: Vec<&Value> = match value {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(a)) => a.iter().collect(),
-        Some(v @ Value::Object(_)) => vec![v],
-        Some(_) => {
-            return Err(ScimError::bad_request(
-                ScimType::InvalidValue,
-                "members must be a list of {\"value\": \"<user id>\"}.",
-            ))
-        }
-    };
-    items
-        .into_iter()
-        .map(|m| {
-            m.get("value")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-                .ok_or_else(|| {
-                    ScimError::bad_request(
-                        ScimType::InvalidValue,
-                        "Each member needs a \"value\": the id of a user of this directory.",
-                    )
-                })
-        })
-        .collect()
-}
-
-/// Splits a PATCH into its member changes and the operations on the group's other attributes.
-async fn split_patch(
+/// What a delta really changes: the users it adds and the members it removes, each sorted. A
+/// replacement (a PUT) is compared with the whole current membership; adds and removes alone
+/// (a PATCH) read only whether the users they name are members, so a one-member PATCH on a
+/// group of thousands reads one row.
+async fn member_changes(
     scim: &Scim,
-    group: &DirectoryGroupRow,
-    ops: Vec<PatchOperation>,
-) -> Result<(MemberDelta, Vec<PatchOperation>), ScimError> {
-    let mut delta = MemberDelta::default();
-    let mut rest = Vec::new();
-    let is_members = |name: &str| name.eq_ignore_ascii_case("members");
-    for op in ops {
-        match op.path.as_deref() {
-            None => {
-                // Entra ID: `{"op": "Replace", "value": {"displayName": …, "members": […]}}`.
-                let mut value = op.value.clone().unwrap_or(Value::Null);
-                let members = value.as_object_mut().and_then(|o| {
-                    let key = o.keys().find(|k| is_members(k)).cloned()?;
-                    o.remove(&key)
-                });
-                if let Some(m) = members {
-                    let ids = member_ids(Some(&m))?;
-                    apply(&mut delta, op.op, ids);
-                }
-                if value.as_object().is_some_and(|o| !o.is_empty()) {
-                    rest.push(PatchOperation {
-                        op: op.op,
-                        path: None,
-                        value: Some(value),
-                    });
-                }
-            }
-            Some(p) => {
-                let path = AttrPath::parse(p)?;
-                if !(path.is_core() && is_members(&path.attr)) {
-                    rest.push(op);
-                    continue;
-                }
-                match &path.filter {
-                    None => {
-                        let ids = member_ids(op.value.as_ref())?;
-                        if op.op == PatchOpKind::Remove && ids.is_empty() {
-                            delta.replace_all = Some(Vec::new());
-                            delta.add.clear();
-                            delta.remove.clear();
-                        } else {
-                            apply(&mut delta, op.op, ids);
-                        }
-                    }
-                    Some(f) => {
-                        if op.op != PatchOpKind::Remove {
-                            return Err(ScimError::bad_request(
-                                ScimType::InvalidPath,
-                                "A members path with a filter can only be removed; add members \
-                                 with the path \"members\".",
-                            ));
-                        }
-                        // `members[value eq "id"]`, the usual form, needs no read; any other
-                        // filter is checked against the current members.
-                        let ids = match f.as_simple_eq() {
-                            Some((attr, v)) if attr.is("value") => vec![v.to_owned()],
-                            _ => scim
-                                .state
-                                .store
-                                .group_members(&group.id, i64::MAX)
-                                .await?
-                                .into_iter()
-                                .filter(|(id, name)| {
-                                    f.matches(&json!({"value": id, "display": name}))
-                                })
-                                .map(|(id, _)| id)
-                                .collect(),
-                        };
-                        apply(&mut delta, PatchOpKind::Remove, ids);
-                    }
-                }
-            }
+    group_id: &str,
+    delta: &MemberDelta,
+) -> Result<(Vec<String>, Vec<String>), ScimError> {
+    let store = &scim.state.store;
+    let add: BTreeSet<&String> = delta.add.iter().collect();
+    let remove: BTreeSet<&String> = delta.remove.iter().collect();
+    if let Some(all) = &delta.replace_all {
+        let current: BTreeSet<String> = store
+            .group_members(group_id, i64::MAX)
+            .await?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        let mut target: BTreeSet<String> = all.iter().chain(add).cloned().collect();
+        for r in remove {
+            target.remove(r);
         }
+        let added = target.difference(&current).cloned().collect();
+        let removed = current.difference(&target).cloned().collect();
+        return Ok((added, removed));
     }
-    let named =
-        delta.replace_all.as_ref().map_or(0, Vec::len) + delta.add.len() + delta.remove.len();
-    if named > crate::core::scim::resource::MAX_GROUP_MEMBERS {
-        return Err(ScimError::bad_request(
-            ScimType::TooMany,
-            format!(
-                "One PATCH may name at most {} members; send the changes in batches.",
-                crate::core::scim::resource::MAX_GROUP_MEMBERS
-            ),
-        ));
-    }
-    Ok((delta, rest))
-}
-
-/// Folds one member operation into the delta, in order.
-fn apply(delta: &mut MemberDelta, kind: PatchOpKind, ids: Vec<String>) {
-    match kind {
-        PatchOpKind::Replace => {
-            delta.replace_all = Some(ids);
-            delta.add.clear();
-            delta.remove.clear();
-        }
-        // Sets, so a PATCH with huge add and remove lists costs n log n, not n × m.
-        PatchOpKind::Add => {
-            let ids: BTreeSet<String> = ids.into_iter().collect();
-            delta.remove.retain(|r| !ids.contains(r));
-            delta.add.extend(ids);
-        }
-        PatchOpKind::Remove => {
-            let ids: BTreeSet<String> = ids.into_iter().collect();
-            delta.add.retain(|a| !ids.contains(a));
-            delta.remove.extend(ids);
-        }
-    }
+    // Members after = (members ∪ add) − remove; so added = add − remove − members, and
+    // removed = members ∩ remove.
+    let named: Vec<String> = add.union(&remove).map(|id| (*id).clone()).collect();
+    let present: HashSet<String> = store
+        .group_members_among(group_id, &named)
+        .await?
+        .into_iter()
+        .collect();
+    let added = add
+        .iter()
+        .filter(|id| !remove.contains(*id) && !present.contains(**id))
+        .map(|id| (*id).clone())
+        .collect();
+    let removed = remove
+        .iter()
+        .filter(|id| present.contains(**id))
+        .map(|id| (*id).clone())
+        .collect();
+    Ok((added, removed))
 }
 
 /// Writes a group's new document and member delta, with its events.
@@ -453,34 +164,16 @@ async fn write(
     delta: MemberDelta,
     verb: &str,
 ) -> Result<Done, ScimError> {
+    let resource = stored_json(&doc, NOT_STORED, "group")?;
     let g = parse_group(&doc)?;
     let now = scim.state.clock.now();
-    let current: BTreeSet<String> = scim
-        .state
-        .store
-        .group_members(&before.id, i64::MAX)
-        .await?
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
-    // What the members will be, to announce only real changes.
-    let mut target = match &delta.replace_all {
-        Some(all) => all.iter().cloned().collect(),
-        None => current.clone(),
-    };
-    target.extend(delta.add.iter().cloned());
-    for r in &delta.remove {
-        target.remove(r);
-    }
-    let added: Vec<String> = target.difference(&current).cloned().collect();
-    let removed: Vec<String> = current.difference(&target).cloned().collect();
+    let (added, removed) = member_changes(scim, &before.id, &delta).await?;
     check_members(scim, &added).await?;
     let mut row = before.clone();
     row.display_name = g.display_name.clone();
     row.display_name_key = fold(&g.display_name);
     row.external_id = g.external_id.clone();
-    row.resource =
-        serde_json::to_string(&stored_doc(&doc, NOT_STORED)).unwrap_or_else(|_| "{}".into());
+    row.resource = resource;
     let renamed = row != before;
     if !renamed && added.is_empty() && removed.is_empty() {
         return Ok(Done {
@@ -503,10 +196,13 @@ async fn write(
                 &row,
                 now,
             )
-            .await?,
+            .await?
+            .into(),
         );
     }
-    evs.extend(membership_events(scim, &row, &added, &removed, now).await?);
+    evs.extend(
+        membership::group_changes(&scim.state, &scim.dir, &row, &added, &removed, now).await?,
+    );
     let exact = MemberDelta {
         replace_all: None,
         add: added.clone(),
@@ -518,11 +214,7 @@ async fn write(
         .update_directory_group(&row, before.version, &exact, &evs)
         .await?
     {
-        return Err(ScimError {
-            status: 409,
-            scim_type: None,
-            detail: "The group changed while this request was read; send it again.".into(),
-        });
+        return Err(changed_meanwhile("The group"));
     }
     let mut summary = format!("{verb} group {}", row.display_name);
     if !added.is_empty() {
@@ -594,7 +286,8 @@ pub async fn scim_delete(scim: &Scim, id: &str) -> Result<Done, ScimError> {
         .into_iter()
         .map(|(id, _)| id)
         .collect();
-    let mut evs = membership_events(scim, &before, &[], &members, now).await?;
+    let mut evs =
+        membership::group_changes(&scim.state, &scim.dir, &before, &[], &members, now).await?;
     evs.push(
         group_event(
             &scim.state,
@@ -603,7 +296,8 @@ pub async fn scim_delete(scim: &Scim, id: &str) -> Result<Done, ScimError> {
             &before,
             now,
         )
-        .await?,
+        .await?
+        .into(),
     );
     if !scim
         .state
@@ -611,7 +305,11 @@ pub async fn scim_delete(scim: &Scim, id: &str) -> Result<Done, ScimError> {
         .delete_directory_group(&before.id, &evs)
         .await?
     {
-        return Err(not_found("group", id));
+        // Gone meanwhile, or a member joined after its members were read.
+        return Err(match visible(scim, id).await {
+            Ok(_) => changed_meanwhile("The group"),
+            Err(e) => e,
+        });
     }
     Ok(Done {
         status: 204,
@@ -692,16 +390,7 @@ pub(super) async fn page(
         .collect();
     let data = rows
         .iter()
-        .map(|row| DirectoryGroup {
-            id: row.id.clone(),
-            directory_id: row.directory_id.clone(),
-            organization_id: dir.organization_id.clone(),
-            idp_id: row.external_id.clone().unwrap_or_else(|| row.id.clone()),
-            name: row.display_name.clone(),
-            user_count: u64::try_from(counts.get(&row.id).copied().unwrap_or(0)).unwrap_or(0),
-            created_at: Timestamp::from_unix(row.created_at),
-            updated_at: Timestamp::from_unix(row.updated_at),
-        })
+        .map(|row| group_wire(dir, row, counts.get(&row.id).copied().unwrap_or(0)))
         .collect();
     Ok(DirectoryGroupList { data, has_more })
 }

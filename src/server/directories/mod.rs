@@ -13,15 +13,21 @@
 //!   [`attributes`] (custom attribute → SCIM attribute).
 
 pub mod attributes;
+mod group_patch;
+mod group_reads;
 pub mod groups;
 pub mod mapping;
+mod membership;
 pub mod portal;
 pub mod profile;
+pub mod query;
 mod requests;
 pub mod roles;
 pub mod schemas;
 pub mod scim;
 pub mod status;
+mod stored;
+mod user_reads;
 pub mod users;
 pub mod views;
 
@@ -205,18 +211,6 @@ pub fn token_view(row: &DirectoryTokenRow) -> DirectoryToken {
 /// keeps working for [`TOKEN_GRACE_SECONDS`] at most; expired ones are dropped.
 pub async fn create_token(state: &AppState, dir: &DirectoryRow) -> Result<DirectoryToken, Error> {
     let now = state.clock.now();
-    for old in state.store.list_directory_tokens(&dir.id).await? {
-        if old.expires_at.is_some_and(|t| t <= now) {
-            state.store.delete_directory_token(&dir.id, &old.id).await?;
-        }
-    }
-    let live = state.store.list_directory_tokens(&dir.id).await?.len();
-    if live >= TOKENS_MAX {
-        return Err(Error::new(ErrorCode::InvalidState).message(format!(
-            "This directory has {TOKENS_MAX} tokens already; revoke one that is no longer used \
-             first."
-        )));
-    }
     let secret = crypto::token("scim_");
     let row = DirectoryTokenRow {
         id: crypto::id("dtok_"),
@@ -227,11 +221,19 @@ pub async fn create_token(state: &AppState, dir: &DirectoryRow) -> Result<Direct
         expires_at: None,
         last_used_at: None,
     };
-    state.store.insert_directory_token(&row).await?;
-    state
+    // The count and the insert are one transaction: tokens made at once (two admins, a
+    // script) cannot pass the cap together.
+    let max = i64::try_from(TOKENS_MAX).unwrap_or(i64::MAX);
+    if !state
         .store
-        .expire_directory_tokens(&dir.id, &row.id, now + TOKEN_GRACE_SECONDS)
-        .await?;
+        .insert_directory_token(&row, max, now, now + TOKEN_GRACE_SECONDS)
+        .await?
+    {
+        return Err(Error::new(ErrorCode::InvalidState).message(format!(
+            "This directory has {TOKENS_MAX} tokens already; revoke one that is no longer used \
+             first."
+        )));
+    }
     let mut out = token_view(&row);
     out.secret = Some(secret);
     Ok(out)
@@ -310,7 +312,7 @@ pub async fn authenticate(
 }
 
 /// Notes a successful SCIM request: the directory's last request time and, on its first,
-/// `pending` → `active` with `dsync.activated`.
+/// `pending` → `active` with `dsync.activated` (once, however many first requests race).
 pub async fn note_success(state: &AppState, dir: &DirectoryRow) -> Result<(), Error> {
     let now = state.clock.now();
     if dir.state == "pending" {
@@ -320,7 +322,10 @@ pub async fn note_success(state: &AppState, dir: &DirectoryRow) -> Result<(), Er
         row.last_request_at = Some(now);
         row.updated_at = now;
         let ev = event(state, EventType::DsyncActivated, &row, now).await?;
-        state.store.update_directory(&row, &[ev]).await?;
+        // Only if still pending, in one statement: the IdP's first requests often come
+        // several at once, each having read the directory as pending, and only one of them
+        // activates it (and announces it).
+        state.store.activate_directory(&dir.id, now, &[ev]).await?;
         return Ok(());
     }
     // At most once a minute: a first sync makes thousands of requests.

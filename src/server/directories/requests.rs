@@ -9,8 +9,8 @@ impl Scim {
     /// `GET /Users` or `GET /Groups`.
     pub async fn list(&self, kind: &str, q: &ListQuery) -> Result<Done, (ScimError, String)> {
         let r = match kind {
-            "Users" => super::users::scim_list(self, q).await,
-            _ => super::groups::scim_list(self, q).await,
+            "Users" => super::user_reads::scim_list(self, q).await,
+            _ => super::group_reads::scim_list(self, q).await,
         };
         r.map_err(|e| (e, format!("list {}", kind.to_ascii_lowercase())))
     }
@@ -23,8 +23,8 @@ impl Scim {
         q: &ListQuery,
     ) -> Result<Done, (ScimError, String)> {
         let r = match kind {
-            "Users" => super::users::scim_get(self, id, q).await,
-            _ => super::groups::scim_get(self, id, q).await,
+            "Users" => super::user_reads::scim_get(self, id, q).await,
+            _ => super::group_reads::scim_get(self, id, q).await,
         };
         r.map_err(|e| (e, format!("read {} {id}", singular(kind))))
     }

@@ -1,23 +1,19 @@
 //! The SCIM 2.0 service provider (RFC 7643, RFC 7644) behind `/scim/v2/<directory id>/`: who
-//! may call it (a directory's bearer token, within the limits), the discovery documents, list
-//! queries (`filter`, `startIndex`, `count`, `attributes`, `excludedAttributes`), and the sync
-//! log every request leaves. Users and groups themselves are in [`super::users`] and
-//! [`super::groups`].
+//! may call it (a directory's bearer token, within the limits), the discovery documents, and the
+//! sync log every request leaves. List queries are read in [`super::query`]; users and groups
+//! themselves are in [`super::users`] and [`super::groups`].
 //!
 //! Errors are [`ScimError`]s (status, `scimType`, a detail an IdP's admin can act on): the HTTP
 //! edge writes them in RFC 7644's shape.
 
+pub use super::query::ListQuery;
 use super::{schemas, DirectoryRow, Refused};
-use crate::api::scim::ScimType;
 use crate::core::rate::FixedWindow;
-use crate::core::scim::filter::Filter;
-use crate::core::scim::projection::Projection;
 use crate::core::scim::ScimError;
 use crate::server::site::Site;
 use crate::server::store::{DirectoryRequestRow, StoreError};
 use crate::server::AppState;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 
@@ -85,6 +81,16 @@ pub fn not_found(kind: &str, id: &str) -> ScimError {
     }
 }
 
+/// A write refused because what it read changed before it wrote (`what`: "The group"…):
+/// nothing was written, and sending it again reads afresh.
+pub fn changed_meanwhile(what: &str) -> ScimError {
+    ScimError {
+        status: 409,
+        scim_type: None,
+        detail: format!("{what} changed while this request was read; send it again."),
+    }
+}
+
 /// Why a request was refused before any work.
 pub enum Denied {
     /// Refused (401, 404…).
@@ -118,70 +124,6 @@ impl Done {
             summary: String::new(),
             resource_id: None,
         }
-    }
-}
-
-/// The paging and shaping parameters of a read.
-#[derive(Debug, Clone)]
-pub struct ListQuery {
-    /// The parsed `filter`.
-    pub filter: Option<Filter>,
-    /// 1-based index of the first result (`startIndex`; below 1 counts as 1).
-    pub start_index: i64,
-    /// How many results at most (`count`; cut to [`schemas::MAX_RESULTS`]).
-    pub count: i64,
-    /// `attributes`, split.
-    pub attributes: Vec<String>,
-    /// `excludedAttributes`, split.
-    pub excluded: Vec<String>,
-    /// Both, read: what a response carries.
-    pub projection: Projection,
-}
-
-impl ListQuery {
-    /// Reads the query parameters (names case-insensitively, as IdPs vary).
-    pub fn from_params(params: &HashMap<String, String>) -> Result<ListQuery, ScimError> {
-        let get = |name: &str| {
-            params
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.as_str())
-        };
-        let number = |name: &str, default: i64| -> Result<i64, ScimError> {
-            match get(name) {
-                None | Some("") => Ok(default),
-                Some(v) => v.trim().parse::<i64>().map_err(|_| {
-                    ScimError::bad_request(
-                        ScimType::InvalidValue,
-                        format!("`{name}` must be a whole number."),
-                    )
-                }),
-            }
-        };
-        let list = |name: &str| -> Vec<String> {
-            get(name)
-                .map(|v| {
-                    v.split(',')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .take(64)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let filter = match get("filter") {
-            Some(f) if !f.trim().is_empty() => Some(Filter::parse(f)?),
-            _ => None,
-        };
-        Ok(ListQuery {
-            filter,
-            start_index: number("startIndex", 1)?.max(1),
-            count: number("count", schemas::MAX_RESULTS)?.clamp(0, schemas::MAX_RESULTS),
-            attributes: list("attributes"),
-            excluded: list("excludedAttributes"),
-            projection: Projection::parse(get("attributes"), get("excludedAttributes"))?,
-        })
     }
 }
 
@@ -426,29 +368,4 @@ fn singular_type(kind: &str) -> &'static str {
         "Users" => "User",
         _ => "Group",
     }
-}
-
-/// Case-folds a `userName`, email or `displayName` for uniqueness and lookups.
-pub fn fold(s: &str) -> String {
-    s.to_lowercase()
-}
-
-/// A document as stored: the IdP's, without the attributes in `not_stored` (ours, derived, or
-/// never kept), whether named bare or qualified by the core schema's URN.
-pub fn stored_doc(body: &Value, not_stored: &[&str]) -> Value {
-    let mut doc = body.clone();
-    if let Some(obj) = doc.as_object_mut() {
-        obj.retain(|k, _| {
-            let core = !k.contains(':')
-                || k.to_ascii_lowercase()
-                    .starts_with("urn:ietf:params:scim:schemas:core:");
-            let name = if core {
-                k.rsplit(':').next().unwrap_or(k)
-            } else {
-                k
-            };
-            !not_stored.iter().any(|n| n.eq_ignore_ascii_case(name))
-        });
-    }
-    doc
 }

@@ -1,36 +1,46 @@
-//! Directory users: what the IdP does to them over SCIM (create, read, list, replace, patch,
-//! delete) and how the vendor reads them (normalized, with groups and role).
+//! Directory users: what the IdP does to them over SCIM (create, replace, patch, delete) and
+//! how the vendor reads them (normalized, with groups and role). The IdP's reads are in
+//! [`super::user_reads`].
 //!
 //! A deleted user is kept (`deleted_at`), inactive and out of every group, so the vendor's app
 //! can act on the departure; the IdP no longer sees it. `active: false` (Okta's and Entra
 //! ID's way of deprovisioning) makes it inactive and takes it out of its groups too.
+//!
+//! A PATCH that removes `active` (or sets it to null) deprovisions the user as well. RFC 7644
+//! §3.5.2.2 allows the removal (`active` is neither required nor read-only, so it is not a
+//! `400`), and leaves the attribute unassigned; RFC 7643 §4.1.1 lets the service provider say
+//! what `active` means. Read as "no longer asserted active", a removal can only take access
+//! away: reading it as the default of a new user (`true`) would let a removal bring a
+//! deprovisioned user back, which no IdP means by it. Okta and Entra ID never send it (they
+//! deprovision with `active: false`); a generic client that does gets the cautious reading.
+//! A new user without `active`, or a PUT without it, stays active: sending a user at all is
+//! the IdP assigning it to the application.
 
-use super::scim::{fold, not_found, stored_doc, Done, ListQuery, Scim};
-use super::views::{group_view, membership_event, user_event, user_view};
+use super::membership::leaving_groups;
+use super::scim::{changed_meanwhile, Done, Scim};
+use super::stored::{fold, stored_json};
+use super::user_reads::{scim_doc, visible};
+use super::views::{user_event, user_view};
 use super::DirectoryRow;
 use crate::api::directory::{DirectoryUser, DirectoryUserList, DIRECTORY_LIST_MAX_LIMIT};
 use crate::api::event::EventType;
-use crate::api::scim::{ScimType, SCHEMA_USER};
+use crate::api::scim::ScimType;
 use crate::api::ErrorCode;
+use crate::core::scim::filter::get_ci;
+use crate::core::scim::path::key_ci;
 use crate::core::scim::resource::{parse_user, ScimUser};
 use crate::core::scim::{patch, ScimError};
 use crate::server::error::Error;
-use crate::server::store::{DirectoryUserRow, NewEvent, StoreError, UserListing, UserLookup};
+use crate::server::store::{DirectoryUserRow, StoreError, UserListing, UserLookup};
 use crate::server::{crypto, AppState};
 use serde_json::{json, Value};
-
-/// Users read per page when a filter has to be checked against every user.
-const SCAN_PAGE: i64 = 1000;
-
-/// Most users a filter is checked against (beyond, a filter must use an indexed attribute).
-const SCAN_MAX: i64 = 200_000;
 
 /// Attributes the IdP cannot write: ours (`id`, `meta`), derived (`groups`), or never kept
 /// (`password`: a directory never stores one).
 const NOT_STORED: &[&str] = &["id", "meta", "groups", "password"];
 
-/// A row from a normalized user and its stored document.
-fn fill(row: &mut DirectoryUserRow, u: &ScimUser, doc: &Value) -> Result<(), ScimError> {
+/// A row from a normalized user and its stored document (JSON).
+fn fill(row: &mut DirectoryUserRow, u: &ScimUser, resource: String) {
     row.user_name = u.user_name.clone();
     row.user_name_key = fold(&u.user_name);
     row.external_id = u.external_id.clone();
@@ -39,57 +49,7 @@ fn fill(row: &mut DirectoryUserRow, u: &ScimUser, doc: &Value) -> Result<(), Sci
     row.first_name = u.given_name.clone();
     row.last_name = u.family_name.clone();
     row.active = u.active;
-    row.resource = serde_json::to_string(doc).map_err(|_| {
-        ScimError::bad_request(ScimType::InvalidSyntax, "The user could not be stored.")
-    })?;
-    Ok(())
-}
-
-/// The SCIM document of a user, as the IdP reads it back.
-pub async fn scim_doc(scim: &Scim, row: &DirectoryUserRow) -> Result<Value, ScimError> {
-    let mut doc: Value = serde_json::from_str(&row.resource).unwrap_or_else(|_| json!({}));
-    let groups = scim.state.store.user_groups(&row.id).await?;
-    let obj = doc
-        .as_object_mut()
-        .ok_or_else(|| not_found("user", &row.id))?;
-    if !obj.contains_key("schemas") {
-        obj.insert("schemas".into(), json!([SCHEMA_USER]));
-    }
-    obj.insert("id".into(), json!(row.id));
-    obj.insert("active".into(), json!(row.active));
-    obj.insert(
-        "groups".into(),
-        groups
-            .iter()
-            .map(|(id, name)| {
-                json!({"value": id, "display": name, "$ref": scim.location("Groups", id)})
-            })
-            .collect(),
-    );
-    obj.insert(
-        "meta".into(),
-        scim.meta(
-            "Users",
-            &row.id,
-            row.created_at,
-            row.updated_at,
-            row.version,
-        ),
-    );
-    Ok(doc)
-}
-
-/// A user of this directory the IdP can see.
-async fn visible(scim: &Scim, id: &str) -> Result<DirectoryUserRow, ScimError> {
-    if id.len() > 64 {
-        return Err(not_found("user", id));
-    }
-    scim.state
-        .store
-        .directory_user(id)
-        .await?
-        .filter(|u| u.directory_id == scim.dir.id && u.deleted_at.is_none())
-        .ok_or_else(|| not_found("user", id))
+    row.resource = resource;
 }
 
 fn uniqueness(user_name: &str) -> ScimError {
@@ -107,36 +67,10 @@ fn conflict(e: StoreError, user_name: &str) -> ScimError {
     }
 }
 
-/// Events for a user leaving every group it is in (deprovisioning), before the change.
-async fn leaving_groups(
-    scim: &Scim,
-    row: &DirectoryUserRow,
-    now: i64,
-) -> Result<Vec<NewEvent>, ScimError> {
-    let mut out = Vec::new();
-    for (gid, _) in scim.state.store.user_groups(&row.id).await? {
-        if let Some(g) = scim.state.store.directory_group(&gid).await? {
-            let group = group_view(&scim.state, &scim.dir, &g).await?;
-            out.push(
-                membership_event(
-                    &scim.state,
-                    &scim.dir,
-                    EventType::DsyncGroupUserRemoved,
-                    row,
-                    &group,
-                    now,
-                )
-                .await?,
-            );
-        }
-    }
-    Ok(out)
-}
-
 /// `POST /Users`.
 pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
+    let resource = stored_json(&body, NOT_STORED, "user")?;
     let u = parse_user(&body)?;
-    let doc = stored_doc(&body, NOT_STORED);
     let now = scim.state.clock.now();
     let taken = scim
         .state
@@ -167,7 +101,7 @@ pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
         updated_at: now,
         deleted_at: None,
     };
-    fill(&mut row, &u, &doc)?;
+    fill(&mut row, &u, resource);
     let ev = user_event(
         &scim.state,
         &scim.dir,
@@ -190,112 +124,6 @@ pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
     })
 }
 
-/// `GET /Users/{id}`.
-pub async fn scim_get(scim: &Scim, id: &str, q: &ListQuery) -> Result<Done, ScimError> {
-    let row = visible(scim, id).await?;
-    let doc = scim_doc(scim, &row).await?;
-    Ok(Done::read(q.projection.apply(&doc)))
-}
-
-/// `GET /Users`: an indexed lookup for `userName`, `externalId` or `id` equality, else every
-/// user checked against the filter.
-pub async fn scim_list(scim: &Scim, q: &ListQuery) -> Result<Done, ScimError> {
-    let store = &scim.state.store;
-    let offset = q.start_index - 1;
-    let (rows, total) = match &q.filter {
-        None => {
-            let listing = UserListing {
-                offset,
-                limit: q.count,
-                ..UserListing::default()
-            };
-            let total = store.count_directory_users(&scim.dir.id, &listing).await?;
-            (
-                store.list_directory_users(&scim.dir.id, &listing).await?,
-                total,
-            )
-        }
-        Some(f) => {
-            let candidates = match f.as_simple_eq() {
-                Some((path, v)) if path.is("userName") => {
-                    store
-                        .find_directory_users(&scim.dir.id, &UserLookup::UserNameKey(fold(v)), 10)
-                        .await?
-                }
-                Some((path, v)) if path.is("externalId") => {
-                    store
-                        .find_directory_users(
-                            &scim.dir.id,
-                            &UserLookup::ExternalId(v.to_owned()),
-                            SCAN_PAGE,
-                        )
-                        .await?
-                }
-                Some((path, v)) if path.is("id") => visible(scim, v).await.into_iter().collect(),
-                _ => scan(scim).await?,
-            };
-            let mut matched = Vec::new();
-            for row in candidates {
-                let doc = scim_doc(scim, &row).await?;
-                if f.matches(&doc) {
-                    matched.push(row);
-                }
-            }
-            let total = matched.len() as i64;
-            let page = matched
-                .into_iter()
-                .skip(usize::try_from(offset).unwrap_or(0))
-                .take(usize::try_from(q.count).unwrap_or(0))
-                .collect();
-            (page, total)
-        }
-    };
-    let mut resources = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let doc = scim_doc(scim, row).await?;
-        resources.push(q.projection.apply(&doc));
-    }
-    let list = crate::api::scim::ListResponse::new(
-        resources,
-        u64::try_from(total).unwrap_or(0),
-        u64::try_from(q.start_index).unwrap_or(1),
-    );
-    Ok(Done::read(serde_json::to_value(list).unwrap_or_default()))
-}
-
-/// Every user the IdP can see, for a filter no index answers.
-async fn scan(scim: &Scim) -> Result<Vec<DirectoryUserRow>, ScimError> {
-    let mut out = Vec::new();
-    let mut after = None;
-    loop {
-        let listing = UserListing {
-            after: after.clone(),
-            limit: SCAN_PAGE,
-            ..UserListing::default()
-        };
-        let page = scim
-            .state
-            .store
-            .list_directory_users(&scim.dir.id, &listing)
-            .await?;
-        let done = (page.len() as i64) < SCAN_PAGE;
-        after = page.last().map(|u| u.id.clone());
-        out.extend(page);
-        if done {
-            return Ok(out);
-        }
-        if out.len() as i64 >= SCAN_MAX {
-            return Err(ScimError::bad_request(
-                ScimType::TooMany,
-                format!(
-                    "This directory has more than {SCAN_MAX} users; filter on userName, \
-                     externalId or id."
-                ),
-            ));
-        }
-    }
-}
-
 /// Writes a user's new document (PUT or PATCH), with its events.
 async fn write(
     scim: &Scim,
@@ -303,8 +131,8 @@ async fn write(
     body: Value,
     verb: &str,
 ) -> Result<Done, ScimError> {
+    let resource = stored_json(&body, NOT_STORED, "user")?;
     let u = parse_user(&body)?;
-    let doc = stored_doc(&body, NOT_STORED);
     let now = scim.state.clock.now();
     if fold(&u.user_name) != before.user_name_key {
         let taken = scim
@@ -321,7 +149,7 @@ async fn write(
         }
     }
     let mut row = before.clone();
-    fill(&mut row, &u, &doc)?;
+    fill(&mut row, &u, resource);
     if row == before {
         // Nothing changed (IdPs resend whole users): no write, no event.
         return Ok(Done {
@@ -336,7 +164,7 @@ async fn write(
     row.updated_at = now;
     let mut evs = Vec::new();
     if before.active && !row.active {
-        evs.extend(leaving_groups(scim, &before, now).await?);
+        evs.extend(leaving_groups(&scim.state, &scim.dir, &before, now).await?);
     }
     evs.push(
         user_event(
@@ -346,7 +174,8 @@ async fn write(
             &row,
             now,
         )
-        .await?,
+        .await?
+        .into(),
     );
     let changed = scim
         .state
@@ -355,11 +184,7 @@ async fn write(
         .await
         .map_err(|e| conflict(e, &u.user_name))?;
     if !changed {
-        return Err(ScimError {
-            status: 409,
-            scim_type: None,
-            detail: "The user changed while this request was read; send it again.".into(),
-        });
+        return Err(changed_meanwhile("The user"));
     }
     let summary = if before.active && !row.active {
         format!("deactivated user {}", row.user_name)
@@ -391,11 +216,23 @@ pub async fn scim_patch(scim: &Scim, id: &str, body: Value) -> Result<Done, Scim
         )
     })?;
     let mut doc: Value = serde_json::from_str(&before.resource).unwrap_or_else(|_| json!({}));
-    if let Some(obj) = doc.as_object_mut() {
-        obj.insert("active".into(), json!(before.active));
+    set_active(&mut doc, before.active);
+    let mut patched = patch::apply_patch(&doc, &req.operations)?;
+    // Removed (or nulled) by the PATCH: no longer asserted active (see the module's doc).
+    if get_ci(&patched, "active").is_none_or(Value::is_null) {
+        set_active(&mut patched, false);
     }
-    let patched = patch::apply_patch(&doc, &req.operations)?;
     write(scim, before, patched, "updated").await
+}
+
+/// Sets a document's `active`, whatever the case of the key it had.
+fn set_active(doc: &mut Value, active: bool) {
+    if let Some(obj) = doc.as_object_mut() {
+        while let Some(k) = key_ci(obj, "active") {
+            obj.remove(&k);
+        }
+        obj.insert("active".into(), Value::Bool(active));
+    }
 }
 
 /// `DELETE /Users/{id}`: kept for the vendor, inactive, out of its groups; gone for the IdP.
@@ -407,7 +244,7 @@ pub async fn scim_delete(scim: &Scim, id: &str) -> Result<Done, ScimError> {
     row.deleted_at = Some(now);
     row.version = before.version + 1;
     row.updated_at = now;
-    let mut evs = leaving_groups(scim, &before, now).await?;
+    let mut evs = leaving_groups(&scim.state, &scim.dir, &before, now).await?;
     evs.push(
         user_event(
             &scim.state,
@@ -416,7 +253,8 @@ pub async fn scim_delete(scim: &Scim, id: &str) -> Result<Done, ScimError> {
             &row,
             now,
         )
-        .await?,
+        .await?
+        .into(),
     );
     if !scim
         .state
@@ -424,7 +262,11 @@ pub async fn scim_delete(scim: &Scim, id: &str) -> Result<Done, ScimError> {
         .update_directory_user(&row, before.version, &evs)
         .await?
     {
-        return Err(not_found("user", id));
+        // Deleted meanwhile, or changed (joined a group) after it was read.
+        return Err(match visible(scim, id).await {
+            Ok(_) => changed_meanwhile("The user"),
+            Err(e) => e,
+        });
     }
     Ok(Done {
         status: 204,

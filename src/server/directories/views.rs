@@ -118,55 +118,31 @@ pub async fn user_event(
     )
 }
 
-/// The vendor's view of a group.
+/// The vendor's view of a group (its members counted, the rest of the directory not).
 pub async fn group_view(
     state: &AppState,
     dir: &DirectoryRow,
     row: &DirectoryGroupRow,
 ) -> Result<DirectoryGroup, Error> {
-    let count = state
-        .store
-        .group_member_counts(&dir.id)
-        .await?
-        .into_iter()
-        .find(|(id, _)| *id == row.id)
-        .map_or(0, |(_, n)| n);
-    Ok(DirectoryGroup {
+    let count = state.store.group_member_count(&row.id).await?;
+    Ok(group_wire(dir, row, count))
+}
+
+/// The vendor's view of a group whose member count the caller already knows.
+pub fn group_wire(dir: &DirectoryRow, row: &DirectoryGroupRow, members: i64) -> DirectoryGroup {
+    DirectoryGroup {
         id: row.id.clone(),
         directory_id: row.directory_id.clone(),
         organization_id: dir.organization_id.clone(),
         idp_id: row.external_id.clone().unwrap_or_else(|| row.id.clone()),
         name: row.display_name.clone(),
-        user_count: u64::try_from(count).unwrap_or(0),
+        user_count: u64::try_from(members).unwrap_or(0),
         created_at: Timestamp::from_unix(row.created_at),
         updated_at: Timestamp::from_unix(row.updated_at),
-    })
+    }
 }
 
-/// `dsync.group.user_added` or `…user_removed`: `{directory_id, user, group}`, the group as
-/// `group` shows it (built once for a change that touches many members).
-pub async fn membership_event(
-    state: &AppState,
-    dir: &DirectoryRow,
-    event_type: EventType,
-    user: &DirectoryUserRow,
-    group: &DirectoryGroup,
-    now: i64,
-) -> Result<NewEvent, Error> {
-    let data = json!({
-        "directory_id": dir.id,
-        "user": user_view(state, dir, user).await?,
-        "group": group,
-    });
-    events::new(
-        &dir.environment_id,
-        event_type,
-        Some(&dir.organization_id),
-        &data,
-        now,
-    )
-}
-
+/// An event about a group, `data` the vendor's view.
 pub async fn group_event(
     state: &AppState,
     dir: &DirectoryRow,

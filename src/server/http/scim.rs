@@ -4,14 +4,17 @@
 //! turns outcomes into `application/scim+json` answers (errors in RFC 7644's shape, `status` a
 //! string), and writes each request to the directory's sync log.
 //!
-//! Bounds before anything is parsed: the body ([`SCIM_BODY_LIMIT`]), the bearer token's
+//! Bounds before anything is parsed: the body ([`SCIM_BODY_LIMIT`], [`USER_BODY_LIMIT`] for
+//! users, [`SEARCH_BODY_LIMIT`] for searches), the bearer token's
 //! length, and two per-minute limits: failed authentications per client address (so guessing
 //! costs nothing but the guesser's time), and requests per directory once authenticated (an
 //! IdP's first full sync of thousands of users fits; a runaway client gets `429` with
 //! `Retry-After`).
 
 use crate::api::scim::ScimType;
+use crate::core::scim::resource::MAX_DOCUMENT_BYTES;
 use crate::core::scim::ScimError;
+use crate::server::directories::query::SEARCH_BODY_LIMIT;
 use crate::server::directories::scim::{self as service, Done, ListQuery, Scim};
 use crate::server::http::site::client_address;
 use crate::server::site::Site;
@@ -20,7 +23,7 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -39,11 +42,15 @@ pub fn routes() -> Router<AppState> {
         .route("/scim/v2/{dir}/Schemas", get(discovery))
         .route("/scim/v2/{dir}/Schemas/{name}", get(discovery_one))
         .route("/scim/v2/{dir}/Users", get(list).post(create))
+        // A search with its parameters in the body (RFC 7644 §3.4.3); the static segment wins
+        // over `{id}`.
+        .route("/scim/v2/{dir}/Users/.search", post(search))
         .route(
             "/scim/v2/{dir}/Users/{id}",
             get(one).put(replace).patch(patch).delete(remove),
         )
         .route("/scim/v2/{dir}/Groups", get(list).post(create))
+        .route("/scim/v2/{dir}/Groups/.search", post(search))
         .route(
             "/scim/v2/{dir}/Groups/{id}",
             get(one).put(replace).patch(patch).delete(remove),
@@ -171,17 +178,36 @@ fn json_body(bytes: &Bytes) -> Result<serde_json::Value, ScimError> {
     })
 }
 
-/// Reads a request's body within the limit.
-async fn body_of(req: Request) -> Result<Bytes, ScimError> {
-    axum::body::to_bytes(req.into_body(), SCIM_BODY_LIMIT)
+/// Largest body of a user write: a user's stored document is at most
+/// [`MAX_DOCUMENT_BYTES`]; twice that leaves room for indentation and the attributes never kept
+/// (`password`, `groups`), and a larger body is refused before it is parsed.
+pub const USER_BODY_LIMIT: usize = 2 * MAX_DOCUMENT_BYTES;
+
+/// Reads a write's body within the limit of its resource type (`Users` or `Groups`).
+async fn body_of(req: Request, kind: &str) -> Result<Bytes, ScimError> {
+    let limit = if kind == "Users" {
+        USER_BODY_LIMIT
+    } else {
+        SCIM_BODY_LIMIT
+    };
+    body_within(req, limit).await
+}
+
+/// Reads a request's body if it is at most `limit` bytes (413 beyond, before any parsing).
+async fn body_within(req: Request, limit: usize) -> Result<Bytes, ScimError> {
+    axum::body::to_bytes(req.into_body(), limit)
         .await
         .map_err(|_| ScimError {
             status: 413,
             scim_type: None,
-            detail: format!(
-                "The request body is larger than {} MiB.",
-                SCIM_BODY_LIMIT / 1024 / 1024
-            ),
+            detail: if limit >= 1024 * 1024 {
+                format!(
+                    "The request body is larger than {} MiB.",
+                    limit / 1024 / 1024
+                )
+            } else {
+                format!("The request body is larger than {} KiB.", limit / 1024)
+            },
         })
 }
 
@@ -249,6 +275,28 @@ async fn list(
     .await
 }
 
+/// `POST /Users/.search`, `POST /Groups/.search`: a list read whose parameters come in a
+/// `SearchRequest` body, bounded as a query string is.
+async fn search(
+    State(s): State<AppState>,
+    site: Site,
+    Path(dir): Path<String>,
+    req: Request,
+) -> Response {
+    let call = parts(&req);
+    let kind = call.kind;
+    serve(&s, &site, &dir, &call, |scim| async move {
+        let what = || format!("search {kind}");
+        let body = body_within(req, SEARCH_BODY_LIMIT)
+            .await
+            .and_then(|b| json_body(&b))
+            .map_err(|e| (e, what()))?;
+        let query = ListQuery::from_search(&body).map_err(|e| (e, what()))?;
+        scim.list(kind, &query).await
+    })
+    .await
+}
+
 async fn one(
     State(s): State<AppState>,
     site: Site,
@@ -276,7 +324,7 @@ async fn create(
     // The body is read only once the token is accepted: an anonymous caller gets its 401 (or
     // 429) without sending us megabytes first.
     serve(&s, &site, &dir, &call, |scim| async move {
-        let body = body_of(req).await;
+        let body = body_of(req, kind).await;
         let what = format!("create in {kind}");
         let body = body
             .and_then(|b| json_body(&b))
@@ -297,7 +345,7 @@ async fn replace(
     // The body is read only once the token is accepted: an anonymous caller gets its 401 (or
     // 429) without sending us megabytes first.
     serve(&s, &site, &dir, &call, |scim| async move {
-        let body = body_of(req).await;
+        let body = body_of(req, kind).await;
         let what = format!("replace in {kind}");
         let body = body
             .and_then(|b| json_body(&b))
@@ -318,7 +366,7 @@ async fn patch(
     // The body is read only once the token is accepted: an anonymous caller gets its 401 (or
     // 429) without sending us megabytes first.
     serve(&s, &site, &dir, &call, |scim| async move {
-        let body = body_of(req).await;
+        let body = body_of(req, kind).await;
         let what = format!("update in {kind}");
         let body = body
             .and_then(|b| json_body(&b))

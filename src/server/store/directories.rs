@@ -1,5 +1,6 @@
-//! What directory sync stores (issue 17): directories, their SCIM tokens, the users and groups
-//! an identity provider pushes, memberships, the sync log, and the vendor's roles.
+//! What directory sync stores (issue 17): directories, their SCIM tokens, the sync log, and the
+//! vendor's roles. The users and groups an identity provider pushes are in
+//! `directory_users.rs` and `directory_groups.rs`.
 //!
 //! A resource's own trait, so the PostgreSQL store implements it beside the others; `Store`
 //! is the union (see `mod.rs`).
@@ -56,64 +57,6 @@ pub struct DirectoryTokenRow {
     pub last_used_at: Option<i64>,
 }
 
-/// A user an identity provider pushed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DirectoryUserRow {
-    /// `dus_...` (the SCIM `id` the IdP refers to it by).
-    pub id: String,
-    /// Its directory.
-    pub directory_id: String,
-    /// SCIM `userName`.
-    pub user_name: String,
-    /// `userName` case-folded (unique per directory among users not deleted).
-    pub user_name_key: String,
-    /// SCIM `externalId`.
-    pub external_id: Option<String>,
-    /// The primary (else work, else first) email.
-    pub email: Option<String>,
-    /// The email case-folded.
-    pub email_key: Option<String>,
-    /// `name.givenName`.
-    pub first_name: Option<String>,
-    /// `name.familyName`.
-    pub last_name: Option<String>,
-    /// SCIM `active`.
-    pub active: bool,
-    /// The SCIM document as the IdP last wrote it (JSON, without `id`, `meta`, `groups`).
-    pub resource: String,
-    /// Bumped by every write (the SCIM `meta.version`).
-    pub version: i64,
-    /// Unix seconds.
-    pub created_at: i64,
-    /// Unix seconds.
-    pub updated_at: i64,
-    /// Unix seconds of a SCIM DELETE (then the IdP no longer sees it).
-    pub deleted_at: Option<i64>,
-}
-
-/// A group an identity provider pushed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DirectoryGroupRow {
-    /// `dgr_...`
-    pub id: String,
-    /// Its directory.
-    pub directory_id: String,
-    /// SCIM `displayName`.
-    pub display_name: String,
-    /// `displayName` case-folded.
-    pub display_name_key: String,
-    /// SCIM `externalId`.
-    pub external_id: Option<String>,
-    /// The SCIM document as the IdP last wrote it (JSON, without `id`, `meta`, `members`).
-    pub resource: String,
-    /// Bumped by every write.
-    pub version: i64,
-    /// Unix seconds.
-    pub created_at: i64,
-    /// Unix seconds.
-    pub updated_at: i64,
-}
-
 /// One SCIM request in a directory's sync log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DirectoryRequestRow {
@@ -135,46 +78,6 @@ pub struct DirectoryRequestRow {
     pub scim_type: Option<String>,
     /// The error's explanation, if it failed.
     pub detail: Option<String>,
-}
-
-/// How a user is looked up by one of its indexed attributes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UserLookup {
-    /// By case-folded `userName`.
-    UserNameKey(String),
-    /// By exact `externalId`.
-    ExternalId(String),
-    /// By case-folded email.
-    EmailKey(String),
-}
-
-/// Which users a listing returns.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct UserListing {
-    /// Only members of this group.
-    pub group_id: Option<String>,
-    /// Only active (`Some(true)`) or inactive ones.
-    pub active: Option<bool>,
-    /// Include users deleted by SCIM (the vendor sees them; the IdP does not).
-    pub include_deleted: bool,
-    /// Start after this user id (creation order).
-    pub after: Option<String>,
-    /// Skip this many (SCIM `startIndex` - 1).
-    pub offset: i64,
-    /// At most this many.
-    pub limit: i64,
-}
-
-/// How a group write changes its members: computed by the service from a SCIM request, so a
-/// one-member PATCH on a group of thousands writes one row.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MemberDelta {
-    /// Replace every member with these (a PUT, or a PATCH replacing `members`).
-    pub replace_all: Option<Vec<String>>,
-    /// Add these (after any replacement).
-    pub add: Vec<String>,
-    /// Remove these.
-    pub remove: Vec<String>,
 }
 
 /// Storage for directory sync.
@@ -209,6 +112,15 @@ pub trait DirectoryStore: Send + Sync {
         provider: &str,
         now: i64,
     ) -> StoreResult<bool>;
+    /// Makes a `pending` directory `active` (its first successful SCIM request at `now`), with
+    /// its events; `false`, and no events, if it was no longer pending: the check and the write
+    /// are one statement, so two first requests at once activate it once.
+    async fn activate_directory(
+        &self,
+        id: &str,
+        now: i64,
+        events: &[NewEvent],
+    ) -> StoreResult<bool>;
     /// Notes a SCIM request's time (the first one too), without events.
     async fn touch_directory(&self, id: &str, now: i64) -> StoreResult<()>;
     /// Deletes a directory with everything in it, with its events; `false` if it was gone.
@@ -216,8 +128,18 @@ pub trait DirectoryStore: Send + Sync {
     /// Users (not deleted) and groups of a directory.
     async fn directory_counts(&self, id: &str) -> StoreResult<(i64, i64)>;
 
-    /// Stores a new token.
-    async fn insert_directory_token(&self, t: &DirectoryTokenRow) -> StoreResult<()>;
+    /// Stores a new token if the directory then holds at most `max_live` tokens that have not
+    /// expired by `now` (expired ones are dropped first), and makes every other token expire at
+    /// `others_expire_at` at the latest; `false`, and nothing written, if it already holds
+    /// `max_live`. One transaction that starts by writing, so tokens made at once cannot pass
+    /// the cap together.
+    async fn insert_directory_token(
+        &self,
+        t: &DirectoryTokenRow,
+        max_live: i64,
+        now: i64,
+        others_expire_at: i64,
+    ) -> StoreResult<bool>;
     /// The token with this hash.
     async fn directory_token_by_hash(&self, hash: &str) -> StoreResult<Option<DirectoryTokenRow>>;
     /// A directory's tokens, newest first.
@@ -225,119 +147,10 @@ pub trait DirectoryStore: Send + Sync {
         &self,
         directory_id: &str,
     ) -> StoreResult<Vec<DirectoryTokenRow>>;
-    /// Makes every other token of the directory expire at `at` at the latest (a new token's
-    /// grace period for the old ones).
-    async fn expire_directory_tokens(
-        &self,
-        directory_id: &str,
-        except_id: &str,
-        at: i64,
-    ) -> StoreResult<()>;
     /// Deletes a token; `false` if it was not the directory's.
     async fn delete_directory_token(&self, directory_id: &str, id: &str) -> StoreResult<bool>;
     /// Notes a token's use.
     async fn touch_directory_token(&self, id: &str, now: i64) -> StoreResult<()>;
-
-    /// Creates a user, with its events; `Conflict` if its `userName` is taken.
-    async fn insert_directory_user(
-        &self,
-        u: &DirectoryUserRow,
-        events: &[NewEvent],
-    ) -> StoreResult<()>;
-    /// A user by id (deleted ones too).
-    async fn directory_user(&self, id: &str) -> StoreResult<Option<DirectoryUserRow>>;
-    /// Users of a directory (not deleted) with this indexed attribute, at most `limit`.
-    async fn find_directory_users(
-        &self,
-        directory_id: &str,
-        lookup: &UserLookup,
-        limit: i64,
-    ) -> StoreResult<Vec<DirectoryUserRow>>;
-    /// Users of a directory in creation order.
-    async fn list_directory_users(
-        &self,
-        directory_id: &str,
-        listing: &UserListing,
-    ) -> StoreResult<Vec<DirectoryUserRow>>;
-    /// The SCIM documents of a directory's newest users (not deleted), newest first, at most
-    /// `limit`: what the attribute mapping step shows as received.
-    async fn latest_directory_user_resources(
-        &self,
-        directory_id: &str,
-        limit: i64,
-    ) -> StoreResult<Vec<String>>;
-    /// How many users a listing (without its paging) holds.
-    async fn count_directory_users(
-        &self,
-        directory_id: &str,
-        listing: &UserListing,
-    ) -> StoreResult<i64>;
-    /// Writes a user if its version is still `expected_version`, with its events; `false` if
-    /// it changed meanwhile or is gone; `Conflict` if its new `userName` is taken. A user
-    /// made inactive or deleted leaves every group in the same transaction.
-    async fn update_directory_user(
-        &self,
-        u: &DirectoryUserRow,
-        expected_version: i64,
-        events: &[NewEvent],
-    ) -> StoreResult<bool>;
-    /// The ids among `ids` that are users of the directory (not deleted).
-    async fn existing_directory_users(
-        &self,
-        directory_id: &str,
-        ids: &[String],
-    ) -> StoreResult<Vec<String>>;
-
-    /// Creates a group with its members, with its events.
-    async fn insert_directory_group(
-        &self,
-        g: &DirectoryGroupRow,
-        members: &[String],
-        events: &[NewEvent],
-    ) -> StoreResult<()>;
-    /// A group by id.
-    async fn directory_group(&self, id: &str) -> StoreResult<Option<DirectoryGroupRow>>;
-    /// Groups of a directory with this case-folded name or exact external id, at most `limit`.
-    async fn find_directory_groups(
-        &self,
-        directory_id: &str,
-        name_key: Option<&str>,
-        external_id: Option<&str>,
-        limit: i64,
-    ) -> StoreResult<Vec<DirectoryGroupRow>>;
-    /// Groups of a directory in creation order: after a group id, or from an offset.
-    async fn list_directory_groups(
-        &self,
-        directory_id: &str,
-        after: Option<&str>,
-        offset: i64,
-        limit: i64,
-    ) -> StoreResult<Vec<DirectoryGroupRow>>;
-    /// Writes a group and changes its members if its version is still `expected_version`,
-    /// with its events; `false` if it changed meanwhile or is gone.
-    async fn update_directory_group(
-        &self,
-        g: &DirectoryGroupRow,
-        expected_version: i64,
-        members: &MemberDelta,
-        events: &[NewEvent],
-    ) -> StoreResult<bool>;
-    /// Deletes a group (its memberships go with it), with its events.
-    async fn delete_directory_group(&self, id: &str, events: &[NewEvent]) -> StoreResult<bool>;
-    /// A group's members: (user id, userName), at most `limit`.
-    async fn group_members(&self, group_id: &str, limit: i64)
-        -> StoreResult<Vec<(String, String)>>;
-    /// How many members each of a directory's groups has: (group id, count).
-    async fn group_member_counts(&self, directory_id: &str) -> StoreResult<Vec<(String, i64)>>;
-    /// Every user of a directory (not deleted) with each of its groups: (user id, whether it
-    /// is active, group id), a user in no group once with `None`; grouped by user in creation
-    /// order. One query for the roles of a whole directory.
-    async fn directory_user_groups(
-        &self,
-        directory_id: &str,
-    ) -> StoreResult<Vec<(String, bool, Option<String>)>>;
-    /// A user's groups: (group id, displayName).
-    async fn user_groups(&self, user_id: &str) -> StoreResult<Vec<(String, String)>>;
 
     /// Appends to a directory's sync log, keeping its newest `keep` entries.
     async fn record_directory_request(&self, r: &DirectoryRequestRow, keep: i64)

@@ -11,6 +11,8 @@
 mod assets;
 mod connections;
 mod directories;
+mod directory_groups;
+mod directory_users;
 mod domains;
 mod environments;
 mod events;
@@ -21,6 +23,8 @@ mod sqlite;
 mod webhooks;
 
 pub use directories::*;
+pub use directory_groups::*;
+pub use directory_users::*;
 
 pub use rows::*;
 
@@ -91,6 +95,8 @@ pub trait Store:
     + EventStore
     + WebhookStore
     + DirectoryStore
+    + DirectoryUserStore
+    + DirectoryGroupStore
 {
 }
 
@@ -105,6 +111,8 @@ impl<T> Store for T where
         + EventStore
         + WebhookStore
         + DirectoryStore
+        + DirectoryUserStore
+        + DirectoryGroupStore
 {
 }
 
@@ -113,7 +121,8 @@ impl<T> Store for T where
 /// `dyn Store` or a bound `S: Store`, the methods of all its parts resolve without an import).
 pub mod prelude {
     pub use crate::server::store::{
-        AssetStore, ConnectionStore, DirectoryStore, DomainStore, EnvironmentStore, EventStore,
-        GoLiveStore, OrganizationStore, Store, WebhookStore,
+        AssetStore, ConnectionStore, DirectoryGroupStore, DirectoryStore, DirectoryUserStore,
+        DomainStore, EnvironmentStore, EventStore, GoLiveStore, OrganizationStore, Store,
+        WebhookStore,
     };
 }

@@ -15,6 +15,8 @@ use decode::*;
 mod assets;
 mod connections;
 mod directories;
+mod directory_groups;
+mod directory_users;
 mod domains;
 mod environments;
 mod events;
@@ -112,6 +114,9 @@ impl SqliteStore {
     }
 }
 
+/// Events inserted by one statement when a change logs many.
+const EVENT_BATCH: usize = 50;
+
 /// Appends events on a connection that is inside the change's own transaction: the one place
 /// rows enter the event log, so a change and its events commit or roll back together. Every
 /// write that causes events calls it before committing. Writers are serialised by SQLite (one
@@ -120,7 +125,25 @@ async fn append_events_in(
     conn: &mut sqlx::SqliteConnection,
     events: &[NewEvent],
 ) -> Result<(), sqlx::Error> {
-    for e in events {
+    // A change of thousands of memberships logs thousands of events: whole batches go in one
+    // statement each (rows are inserted, and numbered, in the order listed), the rest one by
+    // one, so the statements stay two shapes the connection's cache keeps prepared.
+    let mut batches = events.chunks_exact(EVENT_BATCH);
+    for batch in batches.by_ref() {
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO events (id, environment_id, type, organization_id, created_at, data) ",
+        );
+        q.push_values(batch, |mut row, e| {
+            row.push_bind(&e.id)
+                .push_bind(&e.environment_id)
+                .push_bind(&e.event_type)
+                .push_bind(&e.organization_id)
+                .push_bind(e.created_at)
+                .push_bind(&e.data);
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    for e in batches.remainder() {
         sqlx::query(
             "INSERT INTO events (id, environment_id, type, organization_id, created_at, data) \
             VALUES (?, ?, ?, ?, ?, ?)",
