@@ -316,11 +316,7 @@ pub fn in_sentence(key: &str) -> &'static str {
 
 /// `name` at the start of a sentence: "Your identity provider", "Okta".
 pub fn sentence_start(name: &str) -> String {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
+    crate::core::prose::capitalized(name)
 }
 
 /// Finds an entry by key.

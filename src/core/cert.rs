@@ -20,7 +20,7 @@ mod der;
 mod warnings;
 
 pub(crate) use date::parse_xml_datetime;
-pub use date::{format_date, format_datetime};
+pub use date::{format_date, format_datetime, format_time_of_day};
 pub use warnings::certificate_warnings;
 
 /// One X.509 certificate, as shown to the admin and stored for signature checks.

@@ -205,11 +205,7 @@ fn copy(label: &str, value: &str) -> CopyValue {
 }
 
 fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
+    crate::core::prose::capitalized(text)
 }
 
 /// A value in quotes, or a stand-in when the server gave none.

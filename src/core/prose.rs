@@ -2,6 +2,16 @@
 //! values as inline code between backticks; the portal shows those parts as code, never the
 //! backticks themselves.
 
+/// `text` with its first letter in upper case: a name at the start of a sentence ("Your
+/// directory", "Okta").
+pub fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// One part of a text: plain words, or inline code (without its backticks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Span<'a> {

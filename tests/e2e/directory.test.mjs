@@ -116,6 +116,7 @@ async function provisionLikeEntra(scim) {
 test('an IT admin connects a directory; users, groups, roles and deactivation reach the vendor', async () => {
   const { page, context, errors } = await openAdminPage(portico, browser, orgId, { intent: 'dsync', landing: '/directory' });
   await page.getByRole('heading', { level: 1, name: 'Directory sync' }).waitFor();
+  assert.equal(await page.locator('[data-product]').textContent(), 'Directory sync setup');
   await checkScreen(page, '90-directory-empty');
 
   // Step 1: pick the provider. Google Workspace explains itself instead of going on.
@@ -157,6 +158,7 @@ test('an IT admin connects a directory; users, groups, roles and deactivation re
   await live.filter({ hasText: /3 users and 1 groups/ }).waitFor({ timeout: 15_000 });
   const entra = await provisionLikeEntra(scimClient(baseUrl, token, 'Microsoft.AspNetCore.Mvc'));
   await live.filter({ hasText: /4 users and 2 groups/ }).waitFor({ timeout: 15_000 });
+  await page.getByRole('heading', { level: 1, name: 'Connected to your directory' }).waitFor();
   await checkScreen(page, '95-directory-connected');
 
   // Step 4: map Engineering to Admin; the preview counts before anything is saved.
@@ -227,6 +229,7 @@ test('an IT admin connects a directory; users, groups, roles and deactivation re
   await page.getByRole('link', { name: 'Done' }).click();
   await page.getByRole('heading', { level: 1, name: 'Directory sync' }).waitFor();
   await page.locator(`[data-directory="${directory.id}"][data-state="active"]`).waitFor();
+  await page.getByText('Sync log').click();
   await page.getByText(/deactivated user alan@acme\.test/).first().waitFor();
   await checkScreen(page, '99-directory-home');
   assert.deepEqual(errors, []);

@@ -42,14 +42,26 @@ pub fn SyncLog(
             margin-top: var(--space-1);
             font-size: var(--font-size-sm);
         }
+        .time {
+            white-space: nowrap;
+        }
+        .day {
+            display: block;
+            color: var(--color-text-muted);
+            font-size: var(--font-size-sm);
+        }
     });
     let row = move |e: SyncLogEntry| {
-        let when = crate::core::cert::format_datetime(e.at.unix());
+        // The time with seconds first (requests come seconds apart), the day under it.
+        let (time, day) = (
+            crate::core::cert::format_time_of_day(e.at.unix()),
+            crate::core::cert::format_date(e.at.unix()),
+        );
         let ok = e.status < 400;
         let op = operation(&e.method, &e.resource_type);
         view! { class=class,
             <tr data-sync-status=e.status>
-                <td>{when}</td>
+                <td><span class="time">{time}</span><span class="day">{day}</span></td>
                 <td>{op}</td>
                 <td>
                     <span class=if ok { "badge success" } else { "badge warning" }>
@@ -72,7 +84,7 @@ pub fn SyncLog(
                         <table class="data">
                             <caption class="visually-hidden">"Latest requests from your directory provider, newest first"</caption>
                             <thead><tr>
-                                <th scope="col">"When"</th>
+                                <th scope="col">"When (UTC)"</th>
                                 <th scope="col">"Operation"</th>
                                 <th scope="col">"Result"</th>
                             </tr></thead>

@@ -16,9 +16,9 @@ use leptos::prelude::*;
 /// A page's main heading, focused when the page appears so screen readers announce it.
 #[component]
 pub fn PageHeading(
-    /// The heading text.
+    /// The heading text (it may change, as a waiting page's does once connected; focus stays).
     #[prop(into)]
-    text: String,
+    text: Signal<String>,
 ) -> impl IntoView {
     let node = NodeRef::<leptos::html::H1>::new();
     // In the theme editor's preview the page is a sample: moving focus there would take it
@@ -32,7 +32,7 @@ pub fn PageHeading(
             let _ = el.focus();
         }
     });
-    view! { <h1 tabindex="-1" node_ref=node>{text}</h1> }
+    view! { <h1 tabindex="-1" node_ref=node>{move || text.get()}</h1> }
 }
 
 /// Provided by the theme editor's preview: the screens inside are samples, shown for their

@@ -21,6 +21,17 @@ pub fn format_datetime(unix: i64) -> String {
     )
 }
 
+/// `14:52:07` (UTC): the time of day with seconds, for logs where several lines share a minute.
+pub fn format_time_of_day(unix: i64) -> String {
+    let secs = unix.rem_euclid(SECS_PER_DAY);
+    format!(
+        "{:02}:{:02}:{:02}",
+        secs / 3600,
+        (secs % 3600) / 60,
+        secs % 60
+    )
+}
+
 // The calendar itself is the wire's: one implementation for certificates and timestamps.
 pub(crate) use crate::api::time::{civil_from_days, days_from_civil};
 
@@ -58,4 +69,18 @@ pub(crate) fn parse_xml_datetime(value: &str) -> Option<i64> {
         _ => return None,
     };
     Some(secs - offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_of_day_keep_their_seconds_and_dates_their_minutes() {
+        // 2026-12-03T14:59:58Z
+        let t = 1_796_309_998;
+        assert_eq!(format_time_of_day(t), "14:59:58");
+        assert_eq!(format_datetime(t), "2026-12-03 14:59 UTC");
+        assert_eq!(format_time_of_day(-1), "23:59:59");
+    }
 }

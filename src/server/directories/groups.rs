@@ -99,10 +99,9 @@ pub async fn scim_create(scim: &Scim, body: Value) -> Result<Done, ScimError> {
         body: Some(scim_doc(scim, &row, true).await?),
         location: Some(scim.location("Groups", &row.id)),
         summary: format!(
-            "created group {} with {} member{}",
+            "created group {} with {}",
             row.display_name,
-            members.len(),
-            if members.len() == 1 { "" } else { "s" }
+            self::members(members.len())
         ),
         resource_id: Some(row.id),
     })
@@ -218,10 +217,10 @@ async fn write(
     }
     let mut summary = format!("{verb} group {}", row.display_name);
     if !added.is_empty() {
-        summary.push_str(&format!(", {} member(s) added", added.len()));
+        summary.push_str(&format!(", {} added", members(added.len())));
     }
     if !removed.is_empty() {
-        summary.push_str(&format!(", {} member(s) removed", removed.len()));
+        summary.push_str(&format!(", {} removed", members(removed.len())));
     }
     Ok(Done {
         status: 200,
@@ -393,4 +392,13 @@ pub(super) async fn page(
         .map(|row| group_wire(dir, row, counts.get(&row.id).copied().unwrap_or(0)))
         .collect();
     Ok(DirectoryGroupList { data, has_more })
+}
+
+/// "1 member", "3 members": the sync log reads as sentences.
+fn members(n: usize) -> String {
+    if n == 1 {
+        "1 member".to_owned()
+    } else {
+        format!("{n} members")
+    }
 }

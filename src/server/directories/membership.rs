@@ -129,7 +129,8 @@ pub async fn leaving_groups(
         .iter()
         .map(|(g, _)| (g.id.clone(), g.display_name.clone()))
         .collect();
-    let view = serde_json::to_value(user_wire(dir, user, pairs, role, &mapped)).map_err(Error::internal)?;
+    let view = serde_json::to_value(user_wire(dir, user, pairs, role, &mapped))
+        .map_err(Error::internal)?;
     groups
         .iter()
         .map(|(g, count)| {

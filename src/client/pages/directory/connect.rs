@@ -120,7 +120,14 @@ pub fn ConnectStep(
     };
     view! {
         <div class="card stack">
-            <PageHeading text=format!("Waiting for {name}'s first request")/>
+            <PageHeading text=Signal::derive({
+                let name = name.clone();
+                move || if connected.get() {
+                    format!("Connected to {name}")
+                } else {
+                    format!("Waiting for {name}'s first request")
+                }
+            })/>
             <p>{format!("Once provisioning is turned on, {name} sends its users and groups here. This page updates by itself.")}</p>
             <p class="notice" role="status" aria-live="polite" data-directory-live>
                 {move || status.with(|s| match s {

@@ -23,12 +23,14 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// The provider's display name, for sentences.
+    /// The provider's name, for sentences: "Okta", but "your directory" for the generic entry
+    /// ("Other SCIM 2.0 directory" reads badly in the middle of one).
     pub fn provider_name(&self) -> String {
-        self.provider
-            .as_ref()
-            .map(|p| p.name.clone())
-            .unwrap_or_else(|| "your directory provider".into())
+        match &self.provider {
+            Some(p) if p.key != "generic" => p.name.clone(),
+            Some(_) => "your directory".into(),
+            None => "your directory provider".into(),
+        }
     }
 }
 

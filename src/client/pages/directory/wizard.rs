@@ -103,9 +103,9 @@ fn DoneStep(dir: Loaded) -> impl IntoView {
         <div class="card stack">
             <PageHeading text="Directory sync is set up"/>
             <p>{format!(
-                "{name} now keeps your users and groups up to date: so far {} users and {} groups. \
+                "{} now keeps your users and groups up to date: so far {} users and {} groups. \
                  People you remove from the app in {name} lose access here too.",
-                d.user_count, d.group_count,
+                crate::core::prose::capitalized(&name), d.user_count, d.group_count,
             )}</p>
             <div class="actions">
                 <a class="button" href=DirectoryStep::Attributes.href(&d.id)>"Back"</a>
