@@ -32,6 +32,18 @@ async fn users_and_groups_are_searched_with_the_parameters_in_the_body() {
         .call(&app, Method::GET, "/ServiceProviderConfig", None)
         .await;
     assert_eq!(spc.body["sort"]["supported"], false, "{}", spc.text);
+    // Searching every resource type at once (at the root) is not offered: 501 says so, and
+    // sends the client to the per-type searches.
+    let root = d
+        .call(
+            &app,
+            Method::POST,
+            "/.search",
+            Some(json!({"schemas": [SEARCH]})),
+        )
+        .await;
+    scim_error(&root, 501, None);
+    assert!(root.text.contains("/Users/.search"), "{}", root.text);
 
     // A filter, a projection, and paging, as the body of a search; sortBy is ignored.
     let r = d

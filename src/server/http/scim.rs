@@ -56,6 +56,7 @@ pub fn routes() -> Router<AppState> {
             get(one).put(replace).patch(patch).delete(remove),
         )
         // Anything else under the prefix is a SCIM 404, not the portal's page.
+        .route("/scim/v2/{dir}/.search", post(search_everything))
         .route("/scim/v2/{dir}/{*rest}", axum::routing::any(not_found))
         .route("/scim/v2/{dir}", axum::routing::any(not_found))
         .route("/scim/v2", axum::routing::any(not_found))
@@ -93,6 +94,23 @@ async fn not_found() -> Response {
             scim_type: None,
             detail: "There is no SCIM endpoint at this address. The base URL ends with the \
                      directory id; resources are under /Users and /Groups."
+                .into(),
+        },
+        None,
+    )
+}
+
+/// `POST /.search` at the root searches every resource type at once (RFC 7644 §3.4.3), which no
+/// identity provider sends: 501, as §3.12 asks for an operation not supported, so a client
+/// knows to search `/Users/.search` or `/Groups/.search` instead. It reads nothing, so it
+/// needs no token, like the 404s around it.
+async fn search_everything() -> Response {
+    error_response(
+        &ScimError {
+            status: 501,
+            scim_type: None,
+            detail: "Searching users and groups at once is not supported: search /Users/.search \
+                     or /Groups/.search."
                 .into(),
         },
         None,
