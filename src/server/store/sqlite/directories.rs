@@ -63,6 +63,32 @@ pub(super) fn push_ids(q: &mut QueryBuilder<'_, Sqlite>, ids: &[String]) {
     q.push(")");
 }
 
+/// The ids among `ids` that `head` selects: `head` ends with a comparison whose value is `key`
+/// (`… WHERE group_id = `), and is followed by ` AND {column} IN (…)` for each chunk of
+/// [`ID_CHUNK`] ids; the first column of each row is gathered.
+pub(super) async fn ids_among(
+    pool: &sqlx::SqlitePool,
+    head: &'static str,
+    key: &str,
+    column: &'static str,
+    ids: &[String],
+) -> StoreResult<Vec<String>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(ID_CHUNK) {
+        let mut q = QueryBuilder::<Sqlite>::new(head);
+        q.push_bind(key.to_owned());
+        q.push(format_args!(" AND {column} IN "));
+        push_ids(&mut q, chunk);
+        let found: Vec<String> = q
+            .build_query_scalar()
+            .fetch_all(pool)
+            .await
+            .map_err(other)?;
+        out.extend(found);
+    }
+    Ok(out)
+}
+
 #[async_trait]
 impl DirectoryStore for SqliteStore {
     async fn insert_directory(&self, d: &DirectoryRow, events: &[NewEvent]) -> StoreResult<()> {

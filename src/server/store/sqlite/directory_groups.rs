@@ -2,7 +2,7 @@
 
 use super::super::directory_groups::*;
 use super::super::StoreResult;
-use super::directories::{push_ids, ID_CHUNK};
+use super::directories::{ids_among, push_ids, ID_CHUNK};
 use super::{append_events_in, other, SqliteStore};
 use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
@@ -362,21 +362,13 @@ impl DirectoryGroupStore for SqliteStore {
         group_id: &str,
         ids: &[String],
     ) -> StoreResult<Vec<String>> {
-        let mut out = Vec::new();
-        for chunk in ids.chunks(ID_CHUNK) {
-            let mut q = QueryBuilder::<Sqlite>::new(
-                "SELECT user_id FROM directory_memberships WHERE group_id = ",
-            );
-            q.push_bind(group_id.to_owned());
-            q.push(" AND user_id IN ");
-            push_ids(&mut q, chunk);
-            let found: Vec<String> = q
-                .build_query_scalar()
-                .fetch_all(&self.pool)
-                .await
-                .map_err(other)?;
-            out.extend(found);
-        }
-        Ok(out)
+        ids_among(
+            &self.pool,
+            "SELECT user_id FROM directory_memberships WHERE group_id = ",
+            group_id,
+            "user_id",
+            ids,
+        )
+        .await
     }
 }

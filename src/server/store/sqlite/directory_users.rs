@@ -3,7 +3,7 @@
 use super::super::directory_groups::{standing, MemberEvent};
 use super::super::directory_users::*;
 use super::super::{NewEvent, StoreResult};
-use super::directories::{push_ids, ID_CHUNK};
+use super::directories::{ids_among, push_ids, ID_CHUNK};
 use super::{append_events_in, other, SqliteStore};
 use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
@@ -251,23 +251,15 @@ impl DirectoryUserStore for SqliteStore {
         directory_id: &str,
         ids: &[String],
     ) -> StoreResult<Vec<String>> {
-        let mut out = Vec::new();
-        for chunk in ids.chunks(ID_CHUNK) {
-            // `+directory_id`: looked up by id (the unique index), the directory only checked;
-            // otherwise SQLite walks the directory's whole index once per batch.
-            let mut q = QueryBuilder::<Sqlite>::new(
-                "SELECT id FROM directory_users WHERE deleted_at IS NULL AND +directory_id = ",
-            );
-            q.push_bind(directory_id.to_owned());
-            q.push(" AND id IN ");
-            push_ids(&mut q, chunk);
-            let found: Vec<String> = q
-                .build_query_scalar()
-                .fetch_all(&self.pool)
-                .await
-                .map_err(other)?;
-            out.extend(found);
-        }
-        Ok(out)
+        // `+directory_id`: looked up by id (the unique index), the directory only checked;
+        // otherwise SQLite walks the directory's whole index once per batch.
+        ids_among(
+            &self.pool,
+            "SELECT id FROM directory_users WHERE deleted_at IS NULL AND +directory_id = ",
+            directory_id,
+            "id",
+            ids,
+        )
+        .await
     }
 }
