@@ -99,12 +99,15 @@ event_types! {
     DsyncGroupUpdated = "dsync.group.updated",
     /// The identity provider deleted a group; `data` is the group as it was.
     DsyncGroupDeleted = "dsync.group.deleted",
-    /// A user joined a group; `data` is `{directory_id, user, group}`.
+    /// A user joined a group; `data` is `{directory_id, user, group}`, the user without its
+    /// `raw_attributes` and `groups` (read `GET /api/v1/directory_users/{id}` for those).
     DsyncGroupUserAdded = "dsync.group.user_added",
-    /// A user left a group; `data` is `{directory_id, user, group}`.
+    /// A user left a group; `data` is `{directory_id, user, group}`, the user as in
+    /// `dsync.group.user_added`.
     DsyncGroupUserRemoved = "dsync.group.user_removed",
     /// A user's role changed (a group change, or the admin's mapping); `data` is the directory
-    /// user with its new `role` and `previous_role`.
+    /// user with its new `role` and `previous_role` (after a group change: with its groups
+    /// after the change and without `raw_attributes`).
     DsyncRoleChanged = "dsync.role_changed",
 }
 

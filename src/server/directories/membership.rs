@@ -70,8 +70,7 @@ pub async fn group_changes(
             let before = groups.get(id).cloned().unwrap_or_default();
             let before_ids: Vec<String> = before.iter().map(|(g, _)| g.clone()).collect();
             let was = roles::role_of(&roles, &mapping, &before_ids);
-            let view = serde_json::to_value(user_wire(dir, user, before, was.clone(), &mapped))
-                .map_err(Error::internal)?;
+            let view = slim_user(dir, user, was.clone(), &mapped)?;
             // `{directory_id, group, user}`, built without copying the user's view.
             let mut data = Map::new();
             data.insert("directory_id".into(), Value::String(dir.id.clone()));
@@ -88,14 +87,20 @@ pub async fn group_changes(
                 continue;
             }
             let view = data["user"].take();
-            let mut after: Vec<String> =
-                before_ids.into_iter().filter(|g| *g != group.id).collect();
+            let mut after: Vec<(String, String)> =
+                before.into_iter().filter(|(g, _)| *g != group.id).collect();
             if kind == EventType::DsyncGroupUserAdded {
-                after.push(group.id.clone());
+                after.push((group.id.clone(), group.display_name.clone()));
             }
-            let becomes = roles::role_of(&roles, &mapping, &after);
+            let after_ids: Vec<String> = after.iter().map(|(g, _)| g.clone()).collect();
+            let becomes = roles::role_of(&roles, &mapping, &after_ids);
             if was != becomes {
+                // A role change names the groups that give the new role.
                 let mut data = view;
+                data["groups"] = json!(after
+                    .into_iter()
+                    .map(|(id, name)| json!({"id": id, "name": name}))
+                    .collect::<Vec<_>>());
                 data["role"] = json!(becomes);
                 data["previous_role"] = json!(was);
                 out.push(guarded(
@@ -125,12 +130,7 @@ pub async fn leaving_groups(
     let ids: Vec<String> = groups.iter().map(|(g, _)| g.id.clone()).collect();
     let role = roles::role_of(&roles, &roles::mapping(dir), &ids);
     let mapped = attributes::mapped(state, dir).await?;
-    let pairs = groups
-        .iter()
-        .map(|(g, _)| (g.id.clone(), g.display_name.clone()))
-        .collect();
-    let view = serde_json::to_value(user_wire(dir, user, pairs, role, &mapped))
-        .map_err(Error::internal)?;
+    let view = slim_user(dir, user, role, &mapped)?;
     groups
         .iter()
         .map(|(g, count)| {
@@ -147,6 +147,24 @@ pub async fn leaving_groups(
             ))
         })
         .collect()
+}
+
+/// The user as a membership event carries it: without `raw_attributes` (up to 64 KiB) and
+/// without `groups`, which would make a user in G groups leaving them all write G events of G
+/// groups each. The vendor reads the whole user from `GET /api/v1/directory_users/{id}`.
+fn slim_user(
+    dir: &DirectoryRow,
+    user: &DirectoryUserRow,
+    role: Option<String>,
+    mapped: &attributes::Mapped,
+) -> Result<Value, Error> {
+    let mut view = serde_json::to_value(user_wire(dir, user, Vec::new(), role, mapped))
+        .map_err(Error::internal)?;
+    if let Some(o) = view.as_object_mut() {
+        o.remove("raw_attributes");
+        o.remove("groups");
+    }
+    Ok(view)
 }
 
 fn guarded(event: NewEvent, membership: &Membership) -> MemberEvent {
