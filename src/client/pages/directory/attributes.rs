@@ -15,7 +15,6 @@ use crate::client::routes::DirectoryStep;
 use crate::client::style::scoped;
 use crate::core::scim::attributes::label;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use std::collections::BTreeMap;
 use stylers_macro::style_str;
 
@@ -92,27 +91,14 @@ fn AttributeForm(id: String, name: String, view: DirectoryAttributeMappingView) 
     let choices = RwSignal::new(initial);
     let received = StoredValue::new(view.received.clone());
     let error = RwSignal::new(None::<ApiError>);
-    let navigate = use_navigate();
-    let save_id = id.clone();
-    let save = Action::new_local(move |m: &BTreeMap<String, String>| {
-        let (id, body, navigate) = (
-            save_id.clone(),
-            DirectoryAttributeMapping { mapping: m.clone() },
-            navigate.clone(),
-        );
-        async move {
-            match api::save_directory_attribute_mapping(&id, &body).await {
-                Ok(_) => {
-                    navigate(&DirectoryStep::Done.href(&id), Default::default());
-                    true
-                }
-                Err(e) => {
-                    error.set(Some(e));
-                    false
-                }
-            }
-        }
-    });
+    let save = super::save_then_go(
+        id.clone(),
+        DirectoryStep::Done,
+        error,
+        |id, mapping| async move {
+            api::save_directory_attribute_mapping(&id, &DirectoryAttributeMapping { mapping }).await
+        },
+    );
     let (saving, saved) = (save.pending(), save.value());
     let busy = Signal::derive(move || saving.get() || saved.get() == Some(true));
     let examined = view.users_examined;

@@ -12,6 +12,11 @@ pub mod wizard;
 
 use crate::api::directory::{Directory, DirectoryProvider};
 use crate::client::api::{self, ApiError};
+use crate::client::routes::DirectoryStep;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use std::collections::BTreeMap;
+use std::future::Future;
 
 /// A directory with its catalog entry (name, whether it pushes SCIM, its sync cycle).
 #[derive(Debug, Clone, PartialEq)]
@@ -56,3 +61,35 @@ pub async fn load(id: &str) -> Result<Option<Loaded>, ApiError> {
 /// the wizard keeps it while the admin moves between steps (never stored in the browser).
 #[derive(Clone, Copy)]
 pub struct HeldToken(pub leptos::prelude::RwSignal<Option<crate::api::directory::DirectoryToken>>);
+
+/// The save button's action of a mapping step (roles, attributes): `save` sends the mapping of
+/// directory `id`; on success the wizard goes on to `next` (the action's value stays `true`, so
+/// the button stays busy until the next step replaces this one), on a refusal the error lands
+/// in `error` and nothing moves.
+pub fn save_then_go<F, Fut, T>(
+    id: String,
+    next: DirectoryStep,
+    error: RwSignal<Option<ApiError>>,
+    save: F,
+) -> Action<BTreeMap<String, String>, bool>
+where
+    F: Fn(String, BTreeMap<String, String>) -> Fut + Clone + 'static,
+    Fut: Future<Output = Result<T, ApiError>> + 'static,
+{
+    let navigate = use_navigate();
+    Action::new_local(move |m: &BTreeMap<String, String>| {
+        let (id, sent, navigate) = (id.clone(), save(id.clone(), m.clone()), navigate.clone());
+        async move {
+            match sent.await {
+                Ok(_) => {
+                    navigate(&next.href(&id), Default::default());
+                    true
+                }
+                Err(e) => {
+                    error.set(Some(e));
+                    false
+                }
+            }
+        }
+    })
+}

@@ -12,7 +12,6 @@ use crate::client::pages::PageHeading;
 use crate::client::routes::DirectoryStep;
 use crate::client::style::scoped;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use std::collections::BTreeMap;
 use stylers_macro::style_str;
 
@@ -145,27 +144,12 @@ fn RoleForm(id: String, groups: Vec<DirectoryGroup>, view: RoleMappingView) -> i
         });
         ask_preview.dispatch_after(PREVIEW_DEBOUNCE_MS, mapping.get_untracked());
     };
-    let navigate = use_navigate();
-    let save_id = id.clone();
-    let save = Action::new_local(move |m: &BTreeMap<String, String>| {
-        let (id, body, navigate) = (
-            save_id.clone(),
-            RoleMapping { mapping: m.clone() },
-            navigate.clone(),
-        );
-        async move {
-            match api::save_role_mapping(&id, &body).await {
-                Ok(_) => {
-                    navigate(&DirectoryStep::Attributes.href(&id), Default::default());
-                    true
-                }
-                Err(e) => {
-                    error.set(Some(e));
-                    false
-                }
-            }
-        }
-    });
+    let save = super::save_then_go(
+        id.clone(),
+        DirectoryStep::Attributes,
+        error,
+        |id, mapping| async move { api::save_role_mapping(&id, &RoleMapping { mapping }).await },
+    );
     let (saving, saved) = (save.pending(), save.value());
     let busy = Signal::derive(move || saving.get() || saved.get() == Some(true));
     let preview_line = move || {
