@@ -1,4 +1,10 @@
 //! The browser app: router, session context, pages and components.
+//!
+//! Two wasm modules share this code, one per audience, so each downloads only its own screens:
+//! the admin's ([`mount`], `src/main.rs`) and the designer's theme editor with its preview
+//! ([`mount_designer`], `src/bin/designer.rs`). The page's loader (`pattern_script` in
+//! Trunk.toml) starts the module that serves the address; a router that meets an address of
+//! the other module loads the page afresh ([`Elsewhere`]).
 
 pub mod api;
 pub mod components;
@@ -14,19 +20,61 @@ mod tests;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 
-/// Mounts the app on `<body>`.
+/// Mounts the admin's app on `<body>`.
 pub fn mount() {
-    console_error_panic_hook::set_once();
-    components::shell::apply_saved_scheme();
-    embed::start();
+    start();
     leptos::mount::mount_to_body(App);
 }
 
-/// The portal: every screen is a route, so reload and back/forward work.
+/// Mounts the designer's app (the theme editor and its preview) on `<body>`.
+pub fn mount_designer() {
+    start();
+    leptos::mount::mount_to_body(DesignerApp);
+}
+
+fn start() {
+    console_error_panic_hook::set_once();
+    components::shell::apply_saved_scheme();
+    embed::start();
+}
+
+/// The admin's portal: every screen is a route, so reload and back/forward work.
 #[component]
 pub fn App() -> impl IntoView {
+    view! {
+        <Frame>
+            <Routes fallback=|| view! { <Elsewhere designer=false/> }>
+                <Route path=path!("/") view=pages::home::Home/>
+                <Route path=path!("/setup") view=pages::setup::Setup/>
+                <Route path=path!("/sso") view=pages::sso::SsoHome/>
+                <Route path=path!("/sso/setup/:step") view=pages::wizard::Wizard/>
+                <Route path=path!("/directory") view=pages::directory::home::DirectoryHome/>
+                <Route path=path!("/directory/setup/:step") view=pages::directory::wizard::DirectoryWizard/>
+                <Route path=path!("/domains") view=pages::domains::Domains/>
+            </Routes>
+        </Frame>
+    }
+}
+
+/// The designer's portal: the theme editor and the sample screens of its preview.
+#[component]
+pub fn DesignerApp() -> impl IntoView {
+    view! {
+        <Frame>
+            <Routes fallback=|| view! { <Elsewhere designer=true/> }>
+                <Route path=path!("/theme") view=pages::theme_editor::ThemeEditor/>
+                <Route path=path!("/theme/preview") view=pages::theme_preview::ThemePreview/>
+            </Routes>
+        </Frame>
+    }
+}
+
+/// What both apps put around their routes: session, embedding, branding and the shell.
+#[component]
+fn Frame(children: Children) -> impl IntoView {
     session::provide_session();
     embed::provide_connected();
     provide_context(components::shell::BrandingOverride(RwSignal::new(None)));
@@ -36,20 +84,26 @@ pub fn App() -> impl IntoView {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <components::embed_events::EmbedEvents/>
-            <components::shell::Shell>
-                <Routes fallback=pages::not_found::NotFound>
-                    <Route path=path!("/") view=pages::home::Home/>
-                    <Route path=path!("/setup") view=pages::setup::Setup/>
-                    <Route path=path!("/sso") view=pages::sso::SsoHome/>
-                    <Route path=path!("/sso/setup/:step") view=pages::wizard::Wizard/>
-                    <Route path=path!("/directory") view=pages::directory::home::DirectoryHome/>
-                    <Route path=path!("/directory/setup/:step") view=pages::directory::wizard::DirectoryWizard/>
-                    <Route path=path!("/domains") view=pages::domains::Domains/>
-                    <Route path=path!("/theme") view=pages::theme_editor::ThemeEditor/>
-                    <Route path=path!("/theme/preview") view=pages::theme_preview::ThemePreview/>
-                </Routes>
-            </components::shell::Shell>
+            <components::shell::Shell>{children()}</components::shell::Shell>
         </Router>
         </div>
     }
+}
+
+/// A router's fallback. An address the other module serves (a session landing on `/theme`
+/// from `/setup`, a link out of the theme editor) is loaded afresh, so the page's loader
+/// starts the module that has it; any other address is not found.
+#[component]
+fn Elsewhere(
+    /// Whether this router is the designer's.
+    designer: bool,
+) -> impl IntoView {
+    let path = use_location().pathname.get_untracked();
+    if routes::is_designer(&path) == designer {
+        return view! { <pages::not_found::NotFound/> }.into_any();
+    }
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+    view! { <p class="muted" role="status">"Loading…"</p> }.into_any()
 }

@@ -21,6 +21,12 @@ pub const DIRECTORY: &str = "/directory";
 /// Starting a directory: the directory wizard's first step, which needs no directory yet.
 pub const NEW_DIRECTORY: &str = "/directory/setup/provider";
 
+/// Whether the designer's module serves `path` (the theme editor and its preview); the admin's
+/// serves every other. The page's loader applies the same rule (`pattern_script` in Trunk.toml).
+pub fn is_designer(path: &str) -> bool {
+    path == THEME || path.starts_with("/theme/")
+}
+
 /// The setup link that exchanges `token` for a session (already URI-encoded by the caller
 /// when it came from outside).
 pub fn setup_with_token(encoded_token: &str) -> String {

@@ -545,3 +545,22 @@ fn only_an_older_token_still_working_gives_a_grace() {
     };
     assert_eq!(grace_until(&first, "dtok_new", 100), None);
 }
+
+#[wasm_bindgen_test]
+fn the_designers_module_serves_the_theme_editor_and_its_preview_and_nothing_else() {
+    use crate::client::routes::{self, is_designer};
+    assert!(is_designer(routes::THEME));
+    assert!(is_designer(routes::THEME_PREVIEW));
+    for admin in [
+        routes::HOME,
+        routes::SSO,
+        routes::DOMAINS,
+        routes::DIRECTORY,
+        "/setup",
+        "/themes",
+    ] {
+        assert!(!is_designer(admin), "{admin} is the admin's");
+    }
+    // The page's loader picks the module by the same rule.
+    assert!(include_str!("../../Trunk.toml").contains(r"/^\/theme(\/|$)/.test(location.pathname)"));
+}

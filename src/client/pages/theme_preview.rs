@@ -277,7 +277,7 @@ fn sample(screen: Screen) -> AnyView {
         }
         Screen::Metadata => {
             let xml = RwSignal::new(samples::BROKEN_METADATA.to_owned());
-            let problem = samples::broken_metadata_problem(now);
+            let problem = samples::BROKEN_METADATA_PROBLEM.to_owned();
             view! {
                 {stepper(Step::Details)}
                 <div class="card stack">
