@@ -18,6 +18,11 @@ fn main() {
     println!("cargo:rerun-if-changed=public/directory-guides");
     println!("cargo:rerun-if-changed=public/dns-hosts");
     println!("cargo:rerun-if-changed=build.rs");
+    // The admin's module is cut into chunks after linking (.ci/wasm-split), which reads the
+    // linker's relocations. Only that binary keeps them: in the others they are dead weight.
+    if std::env::var("TARGET").is_ok_and(|t| t.starts_with("wasm32")) {
+        println!("cargo:rustc-link-arg-bin=portico=--emit-relocs");
+    }
     #[cfg(feature = "server")]
     {
         guides::build();

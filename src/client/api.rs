@@ -224,8 +224,17 @@ pub async fn connection(id: &str) -> Result<Connection, ApiError> {
     get(&format!("/portal/api/connections/{id}")).await
 }
 
+/// What starting a connection answers, as far as the first step reads it: the new connection's
+/// id. The next step reads the whole connection; decoding all of it here would put its decoder
+/// in the first visit's download.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct NewConnection {
+    /// The connection's id.
+    pub id: String,
+}
+
 /// Starts a connection for a catalog IdP.
-pub async fn create_connection(idp: &str) -> Result<Connection, ApiError> {
+pub async fn create_connection(idp: &str) -> Result<NewConnection, ApiError> {
     send(
         Request::post("/portal/api/connections"),
         json(&CreateConnection {

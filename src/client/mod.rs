@@ -7,6 +7,7 @@
 //! the other module loads the page afresh ([`Elsewhere`]).
 
 pub mod api;
+pub mod chunks;
 pub mod components;
 pub mod embed;
 pub mod hooks;
@@ -49,14 +50,19 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <Elsewhere designer=false/> }>
                 <Route path=path!("/") view=pages::home::Home/>
                 <Route path=path!("/setup") view=pages::setup::Setup/>
-                <Route path=path!("/sso") view=pages::sso::SsoHome/>
+                <Route path=path!("/sso") view=|| lazy(|| Box::pin(chunks::sso_home()))/>
                 <Route path=path!("/sso/setup/:step") view=pages::wizard::Wizard/>
-                <Route path=path!("/directory") view=pages::directory::home::DirectoryHome/>
-                <Route path=path!("/directory/setup/:step") view=pages::directory::wizard::DirectoryWizard/>
-                <Route path=path!("/domains") view=pages::domains::Domains/>
+                <Route path=path!("/directory") view=|| lazy(|| Box::pin(chunks::directory_home()))/>
+                <Route path=path!("/directory/setup/:step") view=|| lazy(|| Box::pin(chunks::directory_wizard()))/>
+                <Route path=path!("/domains") view=|| lazy(|| Box::pin(chunks::domains()))/>
             </Routes>
         </Frame>
     }
+}
+
+/// A route whose screen is in a chunk.
+fn lazy(load: components::lazy::Loader<chunks::Screen>) -> impl IntoView {
+    view! { <components::lazy::Lazy load view=|screen: chunks::Screen| screen()/> }
 }
 
 /// The designer's portal: the theme editor and the sample screens of its preview.
@@ -66,6 +72,7 @@ pub fn DesignerApp() -> impl IntoView {
         <Frame>
             <Routes fallback=|| view! { <Elsewhere designer=true/> }>
                 <Route path=path!("/theme") view=pages::theme_editor::ThemeEditor/>
+                <Route path=path!("/theme/setup") view=pages::setup::Setup/>
                 <Route path=path!("/theme/preview") view=pages::theme_preview::ThemePreview/>
             </Routes>
         </Frame>

@@ -14,6 +14,8 @@ pub const DOMAINS: &str = "/domains";
 pub const THEME: &str = "/theme";
 /// The theme editor's sample pages, shown in its preview frame.
 pub const THEME_PREVIEW: &str = "/theme/preview";
+/// Where a theme link is redeemed: the designer's module serves it (see [`is_designer`]).
+pub const THEME_SETUP: &str = "/theme/setup";
 /// Starting a new connection: the wizard's first step, which needs no connection yet.
 pub const NEW_CONNECTION: &str = "/sso/setup/provider";
 /// Directory sync: the organization's directory, or a way to start one.

@@ -3,7 +3,7 @@
 use crate::api::event::EventType;
 use crate::api::time::Timestamp;
 use crate::api::vendor::{
-    CreateOrganization, CreatePortalLink, Organization, PortalLink, LINK_DEFAULT_SECONDS,
+    CreateOrganization, CreatePortalLink, Intent, Organization, PortalLink, LINK_DEFAULT_SECONDS,
     LINK_MAX_SECONDS,
 };
 use crate::api::ErrorCode;
@@ -231,8 +231,14 @@ pub async fn create_portal_link(
         now,
     )?;
     store.insert_link(&link, &[created]).await?;
+    // A theme link opens where the designer's module starts (the page's loader picks the
+    // module by path), so the theme editor never downloads the admin's screens first.
+    let setup = match req.intent {
+        Intent::Theme => "/theme/setup",
+        _ => "/setup",
+    };
     Ok(PortalLink {
-        url: format!("{}/setup?token={token}", site.base_url),
+        url: format!("{}{setup}?token={token}", site.base_url),
         expires_at: Timestamp::from_unix(link.expires_at),
     })
 }

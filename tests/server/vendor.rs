@@ -120,6 +120,22 @@ async fn portal_links_validate_and_carry_a_256_bit_token() {
     );
     assert_eq!(r.body["expires_at"], "2026-11-23T00:05:00Z");
 
+    // A theme link opens where the designer's module starts (the page's loader picks by path),
+    // and the portal serves its app shell there.
+    let r = app
+        .vendor(
+            Method::POST,
+            "/api/v1/portal_links",
+            Some(json!({ "organization_id": org, "intent": "theme" })),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let url = r.body["url"].as_str().unwrap();
+    assert!(
+        url.starts_with("http://portal.test/theme/setup?token="),
+        "{url}"
+    );
+
     let r = app.vendor(Method::POST, "/api/v1/portal_links", Some(json!({ "organization_id": org, "intent": "sso", "expires_in_seconds": 2_592_001, "return_url": "javascript:alert(1)" }))).await;
     let e = assert_error(&r, 422, "validation_failed");
     assert!(

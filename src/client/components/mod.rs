@@ -7,6 +7,7 @@ pub mod error_notice;
 pub mod field;
 pub mod flow_picture;
 pub mod guide_step;
+pub mod lazy;
 pub mod prose;
 pub mod require_session;
 pub mod session_banner;

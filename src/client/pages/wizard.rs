@@ -2,15 +2,17 @@
 //! reload and back/forward work; the list of steps is data, each step its own component.
 
 use super::steps;
-use crate::api::connection::Connection;
-use crate::client::api;
-use crate::client::components::error_notice::ErrorNotice;
+use crate::client::chunks;
+use crate::client::components::lazy::Lazy;
 use crate::client::components::require_session::RequireSession;
 use crate::client::components::stepper::Stepper;
 use crate::client::routes::{self, Step};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// How long after the catalog appears the next steps start downloading.
+const PREFETCH_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The wizard route.
 #[component]
@@ -42,55 +44,34 @@ pub fn Wizard() -> impl IntoView {
         && query.with_untracked(|q| q.get("test").is_some())
         && steps::test_run::opened_for_a_test();
     if in_tab {
-        return view! { <steps::test::TestDoneInTab/> }.into_any();
+        return view! { <Lazy load=|| Box::pin(chunks::test_done_in_tab()) view=|screen: chunks::Screen| screen()/> }
+            .into_any();
+    }
+    // While the admin reads the catalog, the next steps download, so choosing is instant. Not
+    // at once: on a slow network that download would compete with the catalog's own.
+    if step.get_untracked() == Some(Step::Provider) {
+        set_timeout(
+            || {
+                leptos::task::spawn_local(async {
+                    // A failure is not remembered: the step itself retries and explains.
+                    let _ = chunks::sso_steps().await;
+                })
+            },
+            PREFETCH_AFTER,
+        );
     }
     view! {
         <RequireSession>
             <Stepper steps=Step::TITLES current=Signal::derive(move || step.get().map(Step::index).unwrap_or(0)) links/>
             {move || match (step.get(), connection_id.get()) {
                 (Some(Step::Provider), _) => view! { <steps::provider::ProviderStep/> }.into_any(),
-                (Some(step), Some(id)) => view! { <WithConnection step id/> }.into_any(),
+                (Some(step), Some(id)) => view! {
+                    <Lazy load=|| Box::pin(chunks::sso_steps()) view=move |f: steps::StepFor| f(step, id.clone())/>
+                }.into_any(),
                 // Unknown steps, or a later step without a connection, start over.
                 _ => view! { <Redirect path=routes::NEW_CONNECTION/> }.into_any(),
             }}
         </RequireSession>
     }
     .into_any()
-}
-
-/// Loads the connection, then shows the step.
-#[component]
-fn WithConnection(step: Step, id: String) -> impl IntoView {
-    let load_id = id.clone();
-    let conn = LocalResource::new(move || {
-        let id = load_id.clone();
-        async move { api::connection(&id).await }
-    });
-    view! {
-        <Transition fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match conn.await {
-                    Ok(c) => step_view(step, c).into_any(),
-                    Err(e) => view! {
-                        <div class="card">
-                            <h1>"We could not load this connection"</h1>
-                            <ErrorNotice error=Signal::derive(move || Some(e.clone()))/>
-                            <p><a href=routes::SSO>"Back to your connections"</a></p>
-                        </div>
-                    }.into_any(),
-                }
-            })}
-        </Transition>
-    }
-}
-
-fn step_view(step: Step, c: Connection) -> impl IntoView {
-    match step {
-        Step::Provider => view! { <steps::provider::ProviderStep/> }.into_any(),
-        Step::Configure => view! { <steps::configure::ConfigureStep conn=c/> }.into_any(),
-        Step::Details => view! { <steps::details::DetailsStep conn=c/> }.into_any(),
-        Step::Review => view! { <steps::review::ReviewStep conn=c/> }.into_any(),
-        Step::Test => view! { <steps::test::TestStep conn=c/> }.into_any(),
-        Step::Mapping => view! { <steps::mapping::MappingStep conn=c/> }.into_any(),
-    }
 }

@@ -1,0 +1,126 @@
+// What the first visit of each kind of setup link downloads, measured in Chromium against the
+// real binary: a fresh browser opens a fresh link and goes as far as the issue's "first screen"
+// (for an SSO link, until the provider picker takes a click). Every file the page fetched from
+// the portal is then sized from dist/ as the server sends it (its brotli and gzip copies), so
+// the figure is deterministic. Files never fetched by any first visit are listed as chunks
+// loaded later. Exits 1 when a first visit is over its budget, or when an audience fetched the
+// other audience's module. Run by .ci/size; needs PORTICO_BIN and PORTICO_DIST.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startPortico } from '../tests/e2e/lib/portico.mjs';
+import { launchBrowser } from '../tests/e2e/lib/browser.mjs';
+
+const dist = process.env.PORTICO_DIST;
+/** Brotli bytes one first visit may download (html, styles, scripts, wasm). */
+const BUDGET = Number(process.env.FIRST_VISIT_BUDGET || 200_000);
+
+/** The links, and what "the first screen is usable" means for each. */
+const VISITS = [
+  {
+    name: 'sso link: overview, then the provider picker',
+    intent: 'sso',
+    ready: async (page, base) => {
+      await page.waitForURL(`${base}/sso`);
+      await page.getByRole('link', { name: 'Set up a new connection' }).click();
+      await page.locator('[data-idp]').first().waitFor();
+    },
+  },
+  {
+    name: 'dsync link: the directory page',
+    intent: 'dsync',
+    ready: async (page, base) => {
+      await page.waitForURL(`${base}/directory`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.getByRole('link', { name: /set up/i }).first().waitFor();
+    },
+  },
+  {
+    name: 'domain_verification link: the domains page',
+    intent: 'domain_verification',
+    ready: async (page, base) => {
+      await page.waitForURL(`${base}/domains`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.getByRole('textbox').first().waitFor();
+    },
+  },
+  {
+    name: 'theme link: the theme editor',
+    intent: 'theme',
+    designer: true,
+    ready: async (page, base) => {
+      await page.waitForURL(`${base}/theme`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+    },
+  },
+];
+
+const size = (f) => (statSync(f, { throwIfNoEntry: false })?.size ?? null);
+/** raw, gzip and brotli bytes of a dist file (the precompressed copies the server sends). */
+function sizes(name) {
+  const raw = size(join(dist, name));
+  return { raw, gz: size(join(dist, `${name}.gz`)) ?? raw, br: size(join(dist, `${name}.br`)) ?? raw };
+}
+const row = (a, b, c, d) => console.log(`${String(a).padEnd(58)} ${String(b).padStart(9)} ${String(c).padStart(9)} ${String(d).padStart(9)}`);
+const isModule = (f) => /\.(wasm|js)$/.test(f);
+const isAdminModule = (f) => /^(portico-|split_|chunk_|__wasm_split)/.test(f);
+const isDesignerModule = (f) => /^designer(_bg)?\./.test(f);
+
+const portico = await startPortico();
+const browser = await launchBrowser();
+const problems = [];
+const everFetched = new Set();
+try {
+  for (const visit of VISITS) {
+    const org = await portico.api('POST', '/api/v1/organizations', { name: 'Acme', external_id: `size-${visit.intent}` });
+    const link = await portico.api('POST', '/api/v1/portal_links', {
+      organization_id: org.json.id, intent: visit.intent, return_url: 'https://app.vendor.test/settings',
+    });
+    if (link.status !== 201) throw new Error(`link for ${visit.intent}: ${link.status} ${link.text}`);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const files = [];
+    // Requests started before the first screen was usable: a prefetch after it is not part
+    // of the first visit. Data (API answers, the vendor's theme stylesheet) is not counted.
+    let measuring = true;
+    page.on('request', (r) => {
+      if (!measuring) return;
+      const url = new URL(r.url());
+      if (url.origin !== portico.baseUrl) return;
+      const name = r.resourceType() === 'document' ? 'index.html' : url.pathname.slice(1);
+      if (name.startsWith('api/') || name.startsWith('portal/api/') || name.startsWith('theme/')) return;
+      if (!files.includes(name)) files.push(name);
+    });
+    await page.goto(link.json.url);
+    await visit.ready(page, portico.baseUrl);
+    measuring = false;
+    await context.close();
+
+    console.log();
+    row(`first visit: ${visit.name}`, 'raw', 'gzip', 'brotli');
+    const total = { raw: 0, gz: 0, br: 0 };
+    for (const f of files) {
+      const s = sizes(f);
+      if (s.raw === null) { row(`  ${f} (not in dist)`, '', '', ''); continue; }
+      everFetched.add(f);
+      row(`  ${f}`, s.raw, s.gz, s.br);
+      for (const k of Object.keys(total)) total[k] += s[k];
+    }
+    row(`  total (${files.length} files; budget ${BUDGET} brotli)`, total.raw, total.gz, total.br);
+    if (total.br > BUDGET) problems.push(`${visit.name}: ${total.br} brotli bytes, over the budget of ${BUDGET}`);
+    const foreign = files.filter(visit.designer ? isAdminModule : isDesignerModule);
+    if (foreign.length) problems.push(`${visit.name}: fetched the other audience's module: ${foreign.join(', ')}`);
+  }
+
+  console.log();
+  row('loaded when first needed (in no first visit above)', 'raw', 'gzip', 'brotli');
+  const later = readdirSync(dist).filter((f) => isModule(f) && !everFetched.has(f) && !f.endsWith('.br') && !f.endsWith('.gz'));
+  for (const f of later.sort()) { const s = sizes(f); row(`  ${f}`, s.raw, s.gz, s.br); }
+} finally {
+  await browser.close();
+  await portico.stop();
+}
+if (problems.length) {
+  console.error(`\nfirst visit over budget or mixed audiences:\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+console.log(`\nEvery first visit is within ${BUDGET} brotli bytes.`);
