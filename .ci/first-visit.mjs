@@ -3,7 +3,7 @@
 // (for an SSO link, until the provider picker takes a click). Every file the page fetched from
 // the portal is then sized from dist/ as the server sends it (its brotli and gzip copies), so
 // the figure is deterministic. Files never fetched by any first visit are listed as chunks
-// loaded later. Exits 1 when a first visit is over its budget, or when an audience fetched the
+// loaded later. Exits 1 when a first visit is over its budget (below), or when an audience fetched the
 // other audience's module. Run by .ci/size; needs PORTICO_BIN and PORTICO_DIST.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,14 +11,19 @@ import { startPortico } from '../tests/e2e/lib/portico.mjs';
 import { launchBrowser } from '../tests/e2e/lib/browser.mjs';
 
 const dist = process.env.PORTICO_DIST;
-/** Brotli bytes one first visit may download (html, styles, scripts, wasm). */
-const BUDGET = Number(process.env.FIRST_VISIT_BUDGET || 200_000);
+/**
+ * Where every admin's first visit is headed, in brotli bytes (issue 18). Each visit's own
+ * `budget` is what it may download today, a ratchet: lower it as the download shrinks, never
+ * raise it without saying why in the commit.
+ */
+const AIM = 200_000;
 
 /** The links, and what "the first screen is usable" means for each. */
 const VISITS = [
   {
     name: 'sso link: overview, then the provider picker',
     intent: 'sso',
+    budget: 276_000,
     ready: async (page, base) => {
       await page.waitForURL(`${base}/sso`);
       await page.getByRole('link', { name: 'Set up a new connection' }).click();
@@ -28,6 +33,7 @@ const VISITS = [
   {
     name: 'dsync link: the directory page',
     intent: 'dsync',
+    budget: 258_000,
     ready: async (page, base) => {
       await page.waitForURL(`${base}/directory`);
       await page.getByRole('heading', { level: 1 }).waitFor();
@@ -37,6 +43,7 @@ const VISITS = [
   {
     name: 'domain_verification link: the domains page',
     intent: 'domain_verification',
+    budget: 310_000,
     ready: async (page, base) => {
       await page.waitForURL(`${base}/domains`);
       await page.getByRole('heading', { level: 1 }).waitFor();
@@ -47,6 +54,7 @@ const VISITS = [
     name: 'theme link: the theme editor',
     intent: 'theme',
     designer: true,
+    budget: 545_000,
     ready: async (page, base) => {
       await page.waitForURL(`${base}/theme`);
       await page.getByRole('heading', { level: 1 }).waitFor();
@@ -105,8 +113,8 @@ try {
       row(`  ${f}`, s.raw, s.gz, s.br);
       for (const k of Object.keys(total)) total[k] += s[k];
     }
-    row(`  total (${files.length} files; budget ${BUDGET} brotli)`, total.raw, total.gz, total.br);
-    if (total.br > BUDGET) problems.push(`${visit.name}: ${total.br} brotli bytes, over the budget of ${BUDGET}`);
+    row(`  total (${files.length} files; brotli budget ${visit.budget}, aim ${AIM})`, total.raw, total.gz, total.br);
+    if (total.br > visit.budget) problems.push(`${visit.name}: ${total.br} brotli bytes, over its budget of ${visit.budget}`);
     const foreign = files.filter(visit.designer ? isAdminModule : isDesignerModule);
     if (foreign.length) problems.push(`${visit.name}: fetched the other audience's module: ${foreign.join(', ')}`);
   }
@@ -123,4 +131,4 @@ if (problems.length) {
   console.error(`\nfirst visit over budget or mixed audiences:\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`\nEvery first visit is within ${BUDGET} brotli bytes.`);
+console.log('\nEvery first visit is within its budget.');

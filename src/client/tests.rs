@@ -551,6 +551,10 @@ fn the_designers_module_serves_the_theme_editor_and_its_preview_and_nothing_else
     use crate::client::routes::{self, is_designer};
     assert!(is_designer(routes::THEME));
     assert!(is_designer(routes::THEME_PREVIEW));
+    assert!(
+        is_designer(routes::THEME_SETUP),
+        "theme links open in the designer's module"
+    );
     for admin in [
         routes::HOME,
         routes::SSO,

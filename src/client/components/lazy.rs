@@ -50,6 +50,9 @@ where
     V: Fn(T) -> AnyView + Send + Sync + 'static,
 {
     let phase = RwSignal::new(Phase::Quiet);
+    // The wait belongs to this component, not to whatever runs `start`: a retry runs from the
+    // failure notice's click handler, whose owner goes away as soon as the notice does.
+    let owner = Owner::current();
     let start = move || {
         let mut loading = load();
         // A chunk already downloaded answers on the first poll: show it in this same frame,
@@ -63,9 +66,13 @@ where
         }
         phase.set(Phase::Quiet);
         // Leaving the screen cancels the wait (the download itself finishes and is kept).
-        leptos::task::spawn_local_scoped_with_cancellation(async move {
+        let wait = async move {
             phase.set(loading.await.map_or(Phase::Failed, Phase::Ready));
-        });
+        };
+        match &owner {
+            Some(owner) => owner.with(|| leptos::task::spawn_local_scoped_with_cancellation(wait)),
+            None => leptos::task::spawn_local_scoped_with_cancellation(wait),
+        }
         set_timeout(
             move || {
                 phase.try_update(|p| {
@@ -79,18 +86,19 @@ where
     };
     start();
     move || {
+        let start = start.clone();
         match phase.get() {
-        Phase::Ready(export) => view(export),
-        Phase::Quiet => ().into_any(),
-        Phase::Slow => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
-        Phase::Failed => view! {
-            <div class="card" role="alert">
-                <h1>"This screen did not load"</h1>
-                <p>"The connection dropped while it was downloading. Nothing you entered is lost."</p>
-                <button type="button" class="primary" on:click=move |_| start()>"Try again"</button>
-            </div>
+            Phase::Ready(export) => view(export),
+            Phase::Quiet => ().into_any(),
+            Phase::Slow => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
+            Phase::Failed => view! {
+                <div class="card" role="alert">
+                    <h1>"This screen did not load"</h1>
+                    <p>"The connection dropped while it was downloading. Nothing you entered is lost."</p>
+                    <button type="button" class="primary" on:click=move |_| start()>"Try again"</button>
+                </div>
+            }
+            .into_any(),
         }
-        .into_any(),
-    }
     }
 }
