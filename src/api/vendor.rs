@@ -150,7 +150,8 @@ pub struct CreatePortalLink {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct PortalLink {
-    /// `https://.../setup?token=...`
+    /// `https://.../setup?token=...` (`https://.../theme/setup?token=...` for a theme link, which
+    /// opens in the designer's app)
     pub url: String,
     /// When it stops working.
     pub expires_at: Timestamp,

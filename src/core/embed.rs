@@ -194,6 +194,11 @@ pub fn step_name(path: &str) -> String {
     if let Some(rest) = wizard {
         return rest.split('/').next().unwrap_or(rest).to_owned();
     }
+    // A theme link is redeemed at /theme/setup (where the designer's module starts): to the
+    // vendor's page it is the same step as any link's redemption.
+    if path == "/theme/setup" {
+        return "setup".to_owned();
+    }
     match path.trim_start_matches('/').split('/').next() {
         Some("") | None => "home".to_owned(),
         Some(first) => first.to_owned(),
@@ -317,6 +322,7 @@ mod tests {
         assert_eq!(step_name("/domains"), "domains");
         assert_eq!(step_name("/theme/preview"), "theme");
         assert_eq!(step_name("/setup"), "setup");
+        assert_eq!(step_name("/theme/setup"), "setup");
         assert_eq!(step_name("/"), "home");
     }
 }

@@ -37,6 +37,12 @@ enum Phase<T> {
     Ready(T),
 }
 
+fn reload() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
 /// Shows what `view` makes of the chunk's export once `load` has it.
 #[component]
 pub fn Lazy<T, V>(
@@ -53,6 +59,12 @@ where
     // The wait belongs to this component, not to whatever runs `start`: a retry runs from the
     // failure notice's click handler, whose owner goes away as soon as the notice does.
     let owner = Owner::current();
+    let slow_timer = StoredValue::new(None::<TimeoutHandle>);
+    on_cleanup(move || {
+        if let Some(timer) = slow_timer.try_update_value(Option::take).flatten() {
+            timer.clear();
+        }
+    });
     let start = move || {
         let mut loading = load();
         // A chunk already downloaded answers on the first poll: show it in this same frame,
@@ -73,16 +85,27 @@ where
             Some(owner) => owner.with(|| leptos::task::spawn_local_scoped_with_cancellation(wait)),
             None => leptos::task::spawn_local_scoped_with_cancellation(wait),
         }
-        set_timeout(
+        // Only a wait still quiet becomes "Loading…" (an update that changes nothing must not
+        // notify: the screen would be built again). A retry replaces the earlier attempt's timer.
+        let timer = set_timeout_with_handle(
             move || {
-                phase.try_update(|p| {
-                    if matches!(p, Phase::Quiet) {
+                phase.try_maybe_update(|p| {
+                    let quiet = matches!(p, Phase::Quiet);
+                    if quiet {
                         *p = Phase::Slow;
                     }
+                    (quiet, ())
                 });
             },
             QUIET,
-        );
+        )
+        .ok();
+        if let Some(earlier) = slow_timer
+            .try_update_value(|t| std::mem::replace(t, timer))
+            .flatten()
+        {
+            earlier.clear();
+        }
     };
     start();
     move || {
@@ -94,8 +117,13 @@ where
             Phase::Failed => view! {
                 <div class="card" role="alert">
                     <h1>"This screen did not load"</h1>
-                    <p>"The connection dropped while it was downloading. Nothing you entered is lost."</p>
-                    <button type="button" class="primary" on:click=move |_| start()>"Try again"</button>
+                    <p>"The connection dropped while it was downloading, or the portal was just updated. Nothing you entered is lost."</p>
+                    <p class="actions">
+                        <button type="button" class="button primary" on:click=move |_| start()>"Try again"</button>
+                        " "
+                        // After an update, this page's chunks are gone: only a fresh page has the new ones.
+                        <button type="button" class="button" on:click=|_| reload()>"Reload the page"</button>
+                    </p>
                 </div>
             }
             .into_any(),
