@@ -405,7 +405,8 @@ async fn server_text_shows_its_inline_code_as_code_without_backticks() {
     settle(0).await;
     let text = root.text_content().unwrap_or_default();
     assert_eq!(text, "mail arrived and looks right; map email to it.");
-    let html = root.inner_html();
+    // Erased view types leave empty comment markers inside elements: not part of the markup.
+    let html = root.inner_html().replace("<!---->", "");
     assert!(
         html.contains("<code>mail</code>") && html.contains("<code>email</code>"),
         "{html}"
