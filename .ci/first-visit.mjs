@@ -23,7 +23,7 @@ const VISITS = [
   {
     name: 'sso link: overview, then the provider picker',
     intent: 'sso',
-    budget: 276_000,
+    budget: 266_000,
     ready: async (page, base) => {
       await page.waitForURL(`${base}/sso`);
       await page.getByRole('link', { name: 'Set up a new connection' }).click();

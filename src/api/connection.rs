@@ -227,6 +227,48 @@ pub struct ConnectionList {
     pub data: Vec<Connection>,
 }
 
+/// A [`ConnectionList`] as the portal's connections overview reads it: the same JSON, decoded
+/// only as far as the overview needs, so the browser downloads the whole [`Connection`] decoder
+/// only with the screens that show a whole connection (issue 18: the first visit's bytes).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ConnectionOverviewList {
+    /// Newest first.
+    pub data: Vec<ConnectionOverview>,
+}
+
+/// What the overview shows of a [`Connection`]; every other field is skipped unread.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ConnectionOverview {
+    /// Id.
+    pub id: String,
+    /// Catalog key of the IdP.
+    pub idp: String,
+    /// SAML or OIDC.
+    pub protocol: Protocol,
+    /// Lifecycle state.
+    pub state: ConnectionState,
+    /// The SAML side, when the admin has given it.
+    #[serde(default)]
+    pub saml: Option<SamlOverview>,
+    /// The OIDC side, when the admin has given it (only whether it is there).
+    #[serde(default)]
+    pub oidc: Option<serde::de::IgnoredAny>,
+}
+
+/// The part of a [`SamlConfig`] the overview reads: when its certificates expire.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SamlOverview {
+    /// The IdP's signing certificates.
+    pub certificates: Vec<CertificateExpiry>,
+}
+
+/// When a [`CertificateSummary`] expires.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CertificateExpiry {
+    /// When it expires.
+    pub not_after: Timestamp,
+}
+
 /// `POST /portal/api/connections`: start a connection for a catalog IdP.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(schemars::JsonSchema))]

@@ -1,7 +1,7 @@
 //! The one HTTP client of the browser: every call returns `Result<T, ApiError>`.
 
 use crate::api::connection::{
-    Connection, ConnectionList, CreateConnection, OidcInput, SamlInput, SaveDraft,
+    Connection, ConnectionOverviewList, CreateConnection, OidcInput, SamlInput, SaveDraft,
 };
 use crate::api::dns_hosts::DnsHostList;
 use crate::api::domains::{AddDomain, Domain, DomainList};
@@ -214,8 +214,8 @@ pub async fn session() -> Result<SessionInfo, ApiError> {
     get("/portal/api/session").await
 }
 
-/// The organization's connections.
-pub async fn connections() -> Result<ConnectionList, ApiError> {
+/// The organization's connections, as the overview reads them.
+pub async fn connections() -> Result<ConnectionOverviewList, ApiError> {
     get("/portal/api/connections").await
 }
 

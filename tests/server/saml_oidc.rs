@@ -37,6 +37,38 @@ async fn saml_from_metadata_xml_is_saved_and_visible_to_the_vendor() {
         .await;
     assert_eq!(r.body["state"], "configured", "{}", r.text);
 
+    // The portal's overview decodes only what it shows of each connection (a smaller download):
+    // the same answer, read both ways, agrees.
+    let r = admin
+        .call(Method::GET, "/portal/api/connections", None)
+        .await;
+    let full: portico::api::connection::ConnectionList = serde_json::from_str(&r.text).unwrap();
+    let overview: portico::api::connection::ConnectionOverviewList =
+        serde_json::from_str(&r.text).unwrap();
+    let (c, o) = (&full.data[0], &overview.data[0]);
+    assert_eq!(
+        (&o.id, &o.idp, o.protocol, o.state),
+        (&c.id, &c.idp, c.protocol, c.state)
+    );
+    assert!(o.oidc.is_none());
+    let expiries: Vec<_> = c
+        .saml
+        .as_ref()
+        .unwrap()
+        .certificates
+        .iter()
+        .map(|x| x.not_after)
+        .collect();
+    let read: Vec<_> = o
+        .saml
+        .as_ref()
+        .unwrap()
+        .certificates
+        .iter()
+        .map(|x| x.not_after)
+        .collect();
+    assert_eq!((read.len(), read), (1, expiries));
+
     let r = app
         .vendor(
             Method::GET,

@@ -1,7 +1,7 @@
 //! `/sso`: the organization's connections and their state.
 
 use super::PageHeading;
-use crate::api::connection::{Connection, ConnectionState};
+use crate::api::connection::{ConnectionOverview, ConnectionState};
 use crate::client::api;
 use crate::client::components::activity_log::{ActivityLog, ActivityOf};
 use crate::client::components::error_notice::ErrorNotice;
@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use stylers_macro::style_str;
 
 /// Where a connection's setup continues.
-pub fn resume_href(c: &Connection) -> String {
+pub fn resume_href(c: &ConnectionOverview) -> String {
     let step = match (c.state, c.saml.is_some() || c.oidc.is_some()) {
         (ConnectionState::Active, _) => Step::Mapping,
         (ConnectionState::Configured, _) => Step::Test,
