@@ -5,7 +5,7 @@
 //! Nothing is saved until the admin saves; without custom attributes declared by the vendor the
 //! step says so and can be skipped.
 
-use super::Loaded;
+use super::{Loaded, StepLinks};
 use crate::api::directory_attributes::{DirectoryAttributeMapping, DirectoryAttributeMappingView};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
@@ -41,17 +41,11 @@ pub fn AttributesStep(
                         match data.await {
                             Err(e) => view! {
                                 <ErrorNotice error=Signal::derive(move || Some(e.clone()))/>
-                                <div class="actions">
-                                    <a class="button" href=DirectoryStep::Roles.href(&id)>"Back"</a>
-                                    <a class="button" href=DirectoryStep::Done.href(&id)>"Skip for now"</a>
-                                </div>
+                                <StepLinks id=id.clone() back=DirectoryStep::Roles next=DirectoryStep::Done skip=true/>
                             }.into_any(),
                             Ok(view) if view.custom_attributes.is_empty() => view! {
                                 <p data-no-attributes>"This app asks for no extra attributes about your users: there is nothing to map."</p>
-                                <div class="actions">
-                                    <a class="button" href=DirectoryStep::Roles.href(&id)>"Back"</a>
-                                    <a class="button primary" href=DirectoryStep::Done.href(&id)>"Continue"</a>
-                                </div>
+                                <StepLinks id=id.clone() back=DirectoryStep::Roles next=DirectoryStep::Done/>
                             }.into_any(),
                             Ok(view) => view! { <AttributeForm id name view/> }.into_any(),
                         }

@@ -18,6 +18,33 @@ use leptos_router::hooks::use_navigate;
 use std::collections::BTreeMap;
 use std::future::Future;
 
+/// A step's "Back" and its way on when there is nothing to save: "Continue" to the next step,
+/// or "Skip for now" when the step could not load (the step saves nothing either way).
+#[component]
+pub fn StepLinks(
+    /// The directory.
+    id: String,
+    /// The step "Back" returns to.
+    back: DirectoryStep,
+    /// The step after this one.
+    next: DirectoryStep,
+    /// Whether going on skips this step (it failed to load) rather than continues.
+    #[prop(optional)]
+    skip: bool,
+) -> impl IntoView {
+    let (class, label) = if skip {
+        ("button", "Skip for now")
+    } else {
+        ("button primary", "Continue")
+    };
+    view! {
+        <div class="actions">
+            <a class="button" href=back.href(&id)>"Back"</a>
+            <a class=class href=next.href(&id)>{label}</a>
+        </div>
+    }
+}
+
 /// A directory with its catalog entry (name, whether it pushes SCIM, its sync cycle).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Loaded {

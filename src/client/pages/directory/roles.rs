@@ -3,7 +3,7 @@
 //! get; nothing is saved until the admin saves. Without roles declared by the vendor the step
 //! says so and can be skipped.
 
-use super::Loaded;
+use super::{Loaded, StepLinks};
 use crate::api::directory::{DirectoryGroup, RoleMapping, RoleMappingView};
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
@@ -54,27 +54,18 @@ pub fn RolesStep(
                         match data.await {
                             Err(e) => view! {
                                 <ErrorNotice error=Signal::derive(move || Some(e.clone()))/>
-                                <div class="actions">
-                                    <a class="button" href=DirectoryStep::Connect.href(&id)>"Back"</a>
-                                    <a class="button" href=DirectoryStep::Attributes.href(&id)>"Skip for now"</a>
-                                </div>
+                                <StepLinks id=id.clone() back=DirectoryStep::Connect next=DirectoryStep::Attributes skip=true/>
                             }.into_any(),
                             Ok((_, view)) if view.roles.roles.is_empty() => view! {
                                 <p data-no-roles>"This app has no roles to give: everyone your directory sends gets the same access. There is nothing to map."</p>
-                                <div class="actions">
-                                    <a class="button" href=DirectoryStep::Connect.href(&id)>"Back"</a>
-                                    <a class="button primary" href=DirectoryStep::Attributes.href(&id)>"Continue"</a>
-                                </div>
+                                <StepLinks id=id.clone() back=DirectoryStep::Connect next=DirectoryStep::Attributes/>
                             }.into_any(),
                             Ok((groups, _)) if groups.is_empty() => view! {
                                 <p data-no-groups>{format!(
                                     "No group has arrived from {name} yet. Assign groups to the app in {name} (or push them), \
                                      wait for its next sync, then come back here. You can also map roles later from the directory page."
                                 )}</p>
-                                <div class="actions">
-                                    <a class="button" href=DirectoryStep::Connect.href(&id)>"Back"</a>
-                                    <a class="button" href=DirectoryStep::Attributes.href(&id)>"Skip for now"</a>
-                                </div>
+                                <StepLinks id=id.clone() back=DirectoryStep::Connect next=DirectoryStep::Attributes skip=true/>
                             }.into_any(),
                             Ok((groups, view)) => view! { <RoleForm id groups view/> }.into_any(),
                         }

@@ -166,16 +166,14 @@ impl DirectoryStore for SqliteStore {
         json: &str,
         now: i64,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
+        set_one(
+            &self.pool,
             "UPDATE directories SET attribute_mapping = ?, updated_at = ? WHERE id = ?",
+            json,
+            now,
+            id,
         )
-        .bind(json)
-        .bind(now)
-        .bind(id)
-        .execute(&self.pool)
         .await
-        .map_err(other)?;
-        Ok(done.rows_affected() > 0)
     }
 
     async fn set_pending_directory_provider(
@@ -184,16 +182,14 @@ impl DirectoryStore for SqliteStore {
         provider: &str,
         now: i64,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
+        set_one(
+            &self.pool,
             "UPDATE directories SET provider = ?, updated_at = ? WHERE id = ? AND state = 'pending'",
+            provider,
+            now,
+            id,
         )
-        .bind(provider)
-        .bind(now)
-        .bind(id)
-        .execute(&self.pool)
         .await
-        .map_err(other)?;
-        Ok(done.rows_affected() > 0)
     }
 
     async fn activate_directory(
@@ -426,4 +422,23 @@ impl DirectoryStore for SqliteStore {
         .map_err(other)?;
         Ok(())
     }
+}
+
+/// Runs `sql`, an update of one directory binding a value, the time and the id in that order;
+/// whether a row changed.
+async fn set_one(
+    pool: &sqlx::SqlitePool,
+    sql: &str,
+    value: &str,
+    now: i64,
+    id: &str,
+) -> StoreResult<bool> {
+    let done = sqlx::query(sql)
+        .bind(value)
+        .bind(now)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map_err(other)?;
+    Ok(done.rows_affected() > 0)
 }
