@@ -44,4 +44,12 @@ pub struct SessionInfo {
     /// The stylesheet of the organization's theme; the page swaps to it if it loaded another.
     #[serde(default)]
     pub theme_url: Option<String>,
+    /// How many SSO connections the organization has, as of this answer (0 when the session
+    /// may not set up SSO). With none, the overview needs no further request or download.
+    #[serde(default)]
+    pub connections: u32,
+    /// How many directories the organization has, as of this answer (0 when the session may
+    /// not set up directory sync).
+    #[serde(default)]
+    pub directories: u32,
 }

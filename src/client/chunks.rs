@@ -30,9 +30,11 @@ macro_rules! split_point {
 }
 
 split_point! {
-    /// The single sign-on overview: connections and the sign-in log.
+    /// The single sign-on overview's list of connections, with their sign-in and activity
+    /// logs (the page around it, and what it says without a connection, are in the first
+    /// download).
     sso_home::sso_home -> Screen {
-        Ok(|| view! { <pages::sso::SsoHome/> }.into_any())
+        Ok(|| view! { <pages::sso::connections::ConnectionsList/> }.into_any())
     }
 }
 
@@ -59,9 +61,10 @@ split_point! {
 }
 
 split_point! {
-    /// The directory's home page.
+    /// The directory page's cards, with their sync logs (the page around them, and what it
+    /// says without a directory, are in the first download).
     directory::directory_home -> Screen {
-        Ok(|| view! { <pages::directory::home::DirectoryHome/> }.into_any())
+        Ok(|| view! { <pages::directory::cards::DirectoryCards/> }.into_any())
     }
 }
 

@@ -50,9 +50,9 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <Elsewhere designer=false/> }>
                 <Route path=path!("/") view=pages::home::Home/>
                 <Route path=path!("/setup") view=pages::setup::Setup/>
-                <Route path=path!("/sso") view=|| lazy(|| Box::pin(chunks::sso_home()))/>
+                <Route path=path!("/sso") view=pages::sso::SsoHome/>
                 <Route path=path!("/sso/setup/:step") view=pages::wizard::Wizard/>
-                <Route path=path!("/directory") view=|| lazy(|| Box::pin(chunks::directory_home()))/>
+                <Route path=path!("/directory") view=pages::directory::home::DirectoryHome/>
                 <Route path=path!("/directory/setup/:step") view=|| lazy(|| Box::pin(chunks::directory_wizard()))/>
                 <Route path=path!("/domains") view=|| lazy(|| Box::pin(chunks::domains()))/>
             </Routes>

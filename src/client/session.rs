@@ -29,6 +29,25 @@ impl SessionCtx {
         self.info.set(Some(info));
     }
 
+    /// Counts a connection this admin created, so the overview lists it (the session's count
+    /// is as of when it was loaded).
+    pub fn connection_created(&self) {
+        self.info.update(|i| {
+            if let Some(i) = i {
+                i.connections = i.connections.saturating_add(1);
+            }
+        });
+    }
+
+    /// Counts a directory this admin created, as [`Self::connection_created`] does.
+    pub fn directory_created(&self) {
+        self.info.update(|i| {
+            if let Some(i) = i {
+                i.directories = i.directories.saturating_add(1);
+            }
+        });
+    }
+
     /// Seconds until the session ends (idle or absolute), by the server's clock.
     pub fn remaining(&self, local_now: i64) -> Option<i64> {
         self.info.with(|i| {

@@ -98,10 +98,30 @@ test('a slow chunk shows that it is loading, then the screen', async () => {
 });
 
 test('the first visit of a link downloads none of the later screens', async () => {
-  const { page, url } = await openLink('sso');
+  // A fresh organization: the session says there is no connection, so the overview needs no
+  // chunk at all, and the picker is in the first download too.
+  const fresh = await portico.api('POST', '/api/v1/organizations', { name: 'Fresh', external_id: 'acme-lazy-fresh' });
+  assert.equal(fresh.status, 201, fresh.text);
+  const link = await portico.api('POST', '/api/v1/portal_links', { organization_id: fresh.json.id, intent: 'sso' });
+  assert.equal(link.status, 201, link.text);
+  const context = await browser.newContext();
+  const page = await context.newPage();
   const fetched = chunkRequests(page);
-  await page.goto(url);
+  await page.goto(link.json.url);
   await page.waitForURL(`${portico.baseUrl}/sso`);
-  await page.getByRole('heading', { level: 1, name: 'Single sign-on' }).waitFor();
-  assert.ok(!fetched.some((f) => /^split_(domains|directory)/.test(f)), `fetched: ${fetched.join(', ')}`);
+  await page.getByText('No connection yet.').waitFor();
+  await page.getByRole('link', { name: 'Set up a new connection' }).click();
+  await page.locator('[data-idp]').first().waitFor();
+  assert.deepEqual(fetched, []);
+  await context.close();
+
+  // With a connection (the first test made one), the overview downloads its list's chunk,
+  // and still none of the other screens.
+  const { page: again, url } = await openLink('sso');
+  const later = chunkRequests(again);
+  await again.goto(url);
+  await again.waitForURL(`${portico.baseUrl}/sso`);
+  await again.locator('[data-connection]').first().waitFor();
+  assert.ok(later.some((f) => f.startsWith('split_sso_home-')), `fetched: ${later.join(', ')}`);
+  assert.ok(!later.some((f) => /^split_(domains|directory)/.test(f)), `fetched: ${later.join(', ')}`);
 });

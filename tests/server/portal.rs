@@ -152,6 +152,44 @@ async fn a_domain_verification_session_cannot_reach_sso_routes() {
     );
 }
 
+/// The session tells the page what the organization has set up (so a first visit needs no
+/// list and no chunk to say "nothing yet"), counting only what the session may see.
+#[tokio::test]
+async fn the_session_counts_connections_and_directories_within_its_intents() {
+    let app = App::new().await;
+    let org = app.org("A").await;
+    let sso = app.admin(&org, "sso").await;
+    let counts = |r: &Resp| (r.body["connections"].clone(), r.body["directories"].clone());
+    let session = sso.call(Method::GET, "/portal/api/session", None).await;
+    assert_eq!(counts(&session), (json!(0), json!(0)), "{}", session.text);
+    sso.connection("okta-saml").await;
+    sso.connection("entra-oidc").await;
+    let session = sso.call(Method::GET, "/portal/api/session", None).await;
+    assert_eq!(counts(&session), (json!(2), json!(0)), "{}", session.text);
+    // A fresh link's redemption answers with the counts too.
+    let redeemed = app.redeem(&app.link(&org, "sso").await).await;
+    assert_eq!(counts(&redeemed), (json!(2), json!(0)), "{}", redeemed.text);
+
+    let dsync = app.admin(&org, "dsync").await;
+    let created = dsync
+        .call(
+            Method::POST,
+            "/portal/api/directories",
+            Some(json!({ "provider": "okta" })),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let session = dsync.call(Method::GET, "/portal/api/session", None).await;
+    assert_eq!(counts(&session), (json!(0), json!(1)), "{}", session.text);
+    // The SSO session now covers directory sync too (the organization has a directory).
+    let session = sso.call(Method::GET, "/portal/api/session", None).await;
+    assert_eq!(counts(&session), (json!(2), json!(1)), "{}", session.text);
+    // A session for domains only learns nothing of the others.
+    let domains = app.admin(&org, "domain_verification").await;
+    let session = domains.call(Method::GET, "/portal/api/session", None).await;
+    assert_eq!(counts(&session), (json!(0), json!(0)), "{}", session.text);
+}
+
 #[tokio::test]
 async fn state_changing_calls_need_the_csrf_token() {
     let app = App::new().await;

@@ -149,24 +149,42 @@ async fn redeem(
     let mut row = row;
     session::derive_intents(&s, &mut row, &org).await?;
     let sess = PortalSession { row, org, site };
-    let info = with_theme(&s, &sess).await;
+    let info = session_info(&s, &sess).await?;
     Ok((CookieJar::new().add(set), axum::Json(info)).into_response())
 }
 
-async fn current(State(s): State<AppState>, sess: PortalSession) -> impl IntoResponse {
-    axum::Json(with_theme(&s, &sess).await)
+async fn current(
+    State(s): State<AppState>,
+    sess: PortalSession,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok(axum::Json(session_info(&s, &sess).await?))
 }
 
-/// The session info with its organization's theme stylesheet: the page was loaded before the
-/// session existed, so it may carry the environment's theme instead.
-async fn with_theme(s: &AppState, sess: &PortalSession) -> crate::api::portal::SessionInfo {
+/// The session info with its organization's theme stylesheet (the page was loaded before the
+/// session existed, so it may carry the environment's theme instead) and what the organization
+/// has set up so far, counted only for what the session may see.
+async fn session_info(
+    s: &AppState,
+    sess: &PortalSession,
+) -> Result<crate::api::portal::SessionInfo, ApiError> {
     let mut info = sess.info(s);
     info.theme_url =
         crate::server::theme::effective(s, &sess.org.environment_id, Some(&sess.org.id))
             .await
             .ok()
             .map(|(scope, t)| crate::server::theme::stylesheet_url(&scope, &t));
-    info
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    if info.intents.contains(&Intent::Sso) {
+        info.connections = count(s.store.list_connections(&sess.org.id).await?.len());
+    }
+    if info.intents.contains(&Intent::Dsync) {
+        let directories = s
+            .store
+            .list_directories(&sess.org.environment_id, Some(&sess.org.id))
+            .await?;
+        info.directories = count(directories.len());
+    }
+    Ok(info)
 }
 
 async fn end(State(s): State<AppState>, sess: PortalSession) -> Result<Response, ApiError> {

@@ -3,6 +3,7 @@
 //! and back/forward work, as in the single sign-on wizard.
 
 pub mod attributes;
+pub mod cards;
 pub mod connect;
 pub mod home;
 pub mod instructions;

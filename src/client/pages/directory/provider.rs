@@ -64,12 +64,19 @@ pub fn ProviderStep(
     // The provider picked that cannot push SCIM: its guide explains what to do instead.
     let unsupported = RwSignal::new(None::<DirectoryProvider>);
     let navigate = use_navigate();
+    let session = crate::client::session::use_session();
     let choose_action = Action::new_local(move |key: &String| {
         let (key, navigate, current) = (key.clone(), navigate.clone(), current.clone());
         async move {
             let saved = match &current {
                 Some(id) => api::change_directory_provider(id, &key).await,
-                None => api::create_directory(&key).await,
+                None => {
+                    let created = api::create_directory(&key).await;
+                    if created.is_ok() {
+                        session.directory_created();
+                    }
+                    created
+                }
             };
             match saved {
                 // Stays busy until the next step replaces this one.

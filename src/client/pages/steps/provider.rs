@@ -56,12 +56,14 @@ pub fn ProviderStep() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let error = RwSignal::new(None);
     let navigate = use_navigate();
+    let session = crate::client::session::use_session();
     let create = Action::new_local(move |key: &&'static str| {
         let (key, navigate) = (*key, navigate.clone());
         async move {
             match api::create_connection(key).await {
                 // Stays busy until the next step replaces this one.
                 Ok(c) => {
+                    session.connection_created();
                     navigate(&Step::Configure.href(&c.id), Default::default());
                     true
                 }
