@@ -23,7 +23,7 @@ const VISITS = [
   {
     name: 'sso link: overview, then the provider picker',
     intent: 'sso',
-    budget: 216_000,
+    budget: 200_000,
     ready: async (page, base) => {
       await page.waitForURL(`${base}/sso`);
       await page.getByRole('link', { name: 'Set up a new connection' }).click();
@@ -34,7 +34,7 @@ const VISITS = [
   {
     name: 'dsync link: the directory page',
     intent: 'dsync',
-    budget: 213_000,
+    budget: 200_000,
     ready: async (page, base) => {
       await page.waitForURL(`${base}/directory`);
       await page.getByRole('heading', { level: 1 }).waitFor();
@@ -44,7 +44,7 @@ const VISITS = [
   {
     name: 'domain_verification link: the domains page',
     intent: 'domain_verification',
-    budget: 304_000,
+    budget: 292_000,
     ready: async (page, base) => {
       await page.waitForURL(`${base}/domains`);
       await page.getByRole('heading', { level: 1 }).waitFor();

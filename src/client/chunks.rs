@@ -74,3 +74,17 @@ split_point! {
         Ok(|| view! { <pages::directory::wizard::DirectoryWizard/> }.into_any())
     }
 }
+
+split_point! {
+    /// Talking to the page that embeds the portal, when it is framed.
+    embed::embed -> fn() {
+        Ok(super::embed::parent::start)
+    }
+}
+
+split_point! {
+    /// The portal's root, `/`, which only a bookmark or a hand-typed address opens.
+    home::home -> Screen {
+        Ok(|| view! { <pages::home::Home/> }.into_any())
+    }
+}

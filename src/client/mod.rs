@@ -26,20 +26,22 @@ use leptos_router::path;
 
 /// Mounts the admin's app on `<body>`.
 pub fn mount() {
-    start();
+    // Most setups are not framed: talking to a parent page is a chunk.
+    start(|| Box::pin(chunks::embed()));
     leptos::mount::mount_to_body(App);
 }
 
 /// Mounts the designer's app (the theme editor and its preview) on `<body>`.
 pub fn mount_designer() {
-    start();
+    // The designer's module is not cut into chunks.
+    start(|| Box::pin(std::future::ready(Ok(embed::parent::start as fn()))));
     leptos::mount::mount_to_body(DesignerApp);
 }
 
-fn start() {
+fn start(embed: embed::ParentLoader) {
     console_error_panic_hook::set_once();
     components::shell::apply_saved_scheme();
-    embed::start();
+    embed::start(embed);
 }
 
 /// The admin's portal: every screen is a route, so reload and back/forward work.
@@ -48,7 +50,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Frame>
             <Routes fallback=|| view! { <Elsewhere designer=false/> }>
-                <Route path=path!("/") view=pages::home::Home/>
+                <Route path=path!("/") view=|| lazy(|| Box::pin(chunks::home()))/>
                 <Route path=path!("/setup") view=pages::setup::Setup/>
                 <Route path=path!("/sso") view=pages::sso::SsoHome/>
                 <Route path=path!("/sso/setup/:step") view=pages::wizard::Wizard/>

@@ -325,12 +325,14 @@ pub fn find(key: &str) -> Option<&'static IdpEntry> {
 }
 
 /// The entries matching a search query (case-insensitive, on name, aliases and protocol).
+/// The catalog is ASCII (a test says so), so ASCII case folding finds everything, without the
+/// Unicode case tables in the admin's first download.
 pub fn search(query: &str) -> impl Iterator<Item = &'static IdpEntry> + '_ {
-    let q = query.trim().to_lowercase();
+    let q = query.trim().to_ascii_lowercase();
     CATALOG.iter().filter(move |e| {
         q.is_empty()
             || q.split_whitespace().all(|w| {
-                e.name.to_lowercase().contains(w)
+                e.name.to_ascii_lowercase().contains(w)
                     || e.aliases.contains(w)
                     || e.protocol.as_str().contains(w)
                     || (w == "openid" && e.protocol == Protocol::Oidc)
@@ -424,5 +426,19 @@ mod tests {
         );
         assert_eq!(search("").count(), CATALOG.len());
         assert_eq!(search("no such idp").count(), 0);
+        // Case does not matter, in the query or the catalog.
+        let upper: Vec<_> = search("  OKTA OIDC ").map(|e| e.key).collect();
+        assert_eq!(upper, okta_oidc);
+    }
+
+    /// `search` folds case for ASCII only: a catalog entry with another letter would be missed
+    /// by a query typed in the other case.
+    #[test]
+    fn the_catalog_is_ascii_and_its_aliases_lower_case() {
+        for e in CATALOG {
+            assert!(e.name.is_ascii(), "{}", e.name);
+            assert!(e.aliases.is_ascii(), "{}", e.aliases);
+            assert_eq!(e.aliases, e.aliases.to_ascii_lowercase(), "{}", e.key);
+        }
     }
 }

@@ -69,24 +69,25 @@ pub fn Shell(children: Children) -> impl IntoView {
         Signal::derive(move || preview.and_then(|p| p.0.get()).or_else(|| fetched.get()));
     let product = move || branding.get().and_then(|b| b.display_name.clone());
     // What this link is for, named after its main intent: a `dsync` link is not an SSO setup.
+    // Written out in both cases: a Unicode-aware capitalizer would bring its tables along.
     let task = move || {
         session.info.with(|i| {
             let has = |x| i.as_ref().is_some_and(|i| i.intents.contains(&x));
             use crate::api::vendor::Intent;
             if has(Intent::Sso) || i.is_none() {
-                "single sign-on setup"
+                ("Single sign-on setup", "single sign-on setup")
             } else if has(Intent::Dsync) {
-                "directory sync setup"
+                ("Directory sync setup", "directory sync setup")
             } else if has(Intent::DomainVerification) {
-                "domain verification"
+                ("Domain verification", "domain verification")
             } else {
-                "theme editor"
+                ("Theme editor", "theme editor")
             }
         })
     };
     let subtitle = move || match product() {
-        Some(p) => format!("{p}: {}", task()),
-        None => crate::core::prose::capitalized(task()),
+        Some(p) => format!("{p}: {}", task().1),
+        None => task().0.to_owned(),
     };
     view! { class=class,
         <header>
