@@ -195,6 +195,8 @@ async fn scoped_styles_never_collide() {
     let _app = leptos::mount::mount_to(container(), crate::client::App);
     let root = container();
     let _h = leptos::mount::mount_to(root.clone(), || {
+        // The provider step counts the connection it creates in the session.
+        crate::client::session::provide_session();
         view! {
             <Field id="t-s-name" label="Name" value=RwSignal::new(String::new()) error=Signal::stored(None::<String>)/>
             <CopyBox id="t-s-copy" label="Entity ID".to_string() value="urn:x".to_string()/>
