@@ -192,8 +192,14 @@ pub async fn guide(key: &str) -> Result<crate::api::guide::Guide, ApiError> {
 }
 
 /// Redeems a setup link's token for a session; `hold` (inside a frame) leaves the link usable
-/// until a request comes back with the session cookie.
+/// until a request comes back with the session cookie. The page's loader (Trunk.toml) redeems
+/// an unframed link while the app downloads: its answer is taken over here, once.
 pub async fn redeem(token: &str, hold: bool) -> Result<SessionInfo, ApiError> {
+    if !hold {
+        if let Some(resp) = early_redemption(token).await {
+            return decode(resp).await;
+        }
+    }
     send(
         Request::post("/portal/api/session"),
         json(&RedeemLink {
@@ -202,6 +208,27 @@ pub async fn redeem(token: &str, hold: bool) -> Result<SessionInfo, ApiError> {
         }),
     )
     .await
+}
+
+/// The answer to the redemption the page's loader started for `token`, if it did and it came
+/// back (a network failure leaves the redemption to [`redeem`] itself). Taken once.
+async fn early_redemption(token: &str) -> Option<Response> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window()?;
+    let key = wasm_bindgen::JsValue::from_str("__porticoRedeem");
+    let started = js_sys::Reflect::get(&window, &key)
+        .ok()
+        .filter(|v| v.is_object())?;
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    let field = |name: &str| js_sys::Reflect::get(&started, &name.into()).ok();
+    if field("token")?.as_string().as_deref() != Some(token) {
+        return None;
+    }
+    let response: js_sys::Promise = field("response")?.dyn_into().ok()?;
+    let response = wasm_bindgen_futures::JsFuture::from(response).await.ok()?;
+    Some(Response::from(
+        response.dyn_into::<web_sys::Response>().ok()?,
+    ))
 }
 
 /// Which sites may embed the portal (public).

@@ -54,9 +54,18 @@ split_point! {
 }
 
 split_point! {
-    /// Email domain verification.
+    /// Email domain verification: the page, with its form (its cards are `domain_cards`).
     domains::domains -> Screen {
         Ok(|| view! { <pages::domains::Domains/> }.into_any())
+    }
+}
+
+split_point! {
+    /// The domains page's cards: the record to create, what DNS said, the DNS hosts' guides
+    /// (a first visit has no card to show). The route provides this loader to the page
+    /// (`pages::domains::CardsLoader`).
+    domain_cards::domain_cards -> pages::domains::card::CardsView {
+        Ok(pages::domains::card::cards_view)
     }
 }
 

@@ -56,7 +56,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sso/setup/:step") view=pages::wizard::Wizard/>
                 <Route path=path!("/directory") view=pages::directory::home::DirectoryHome/>
                 <Route path=path!("/directory/setup/:step") view=|| lazy(|| Box::pin(chunks::directory_wizard()))/>
-                <Route path=path!("/domains") view=|| lazy(|| Box::pin(chunks::domains()))/>
+                <Route path=path!("/domains") view=|| {
+                    provide_context(pages::domains::CardsLoader(|| Box::pin(chunks::domain_cards())));
+                    lazy(|| Box::pin(chunks::domains()))
+                }/>
             </Routes>
         </Frame>
     }

@@ -98,34 +98,6 @@ test('a slow chunk shows that it is loading, then the screen', async () => {
   assert.deepEqual(errors, []);
 });
 
-test('a page whose app fails to download says so, and a reload then works', async () => {
-  const { page, url } = await openLink('sso');
-  // The page itself says something before the app arrives.
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  let attempts = 0;
-  await page.route(/\/portico-[0-9a-f]+_bg\.wasm$/, async (route) => {
-    attempts += 1;
-    if (attempts === 1) {
-      await held;
-      return route.abort('connectionreset');
-    }
-    return route.continue();
-  });
-  await page.goto(url);
-  await page.getByRole('status').filter({ hasText: 'Loading…' }).waitFor();
-  release();
-  const alert = page.getByRole('alert').filter({ hasText: 'This page did not load' });
-  await alert.waitFor();
-  await checkScreen(page, '96-app-failed');
-  // The link was not used up (the app never ran): reloading opens the setup.
-  await alert.getByRole('button', { name: 'Reload the page' }).click();
-  await page.waitForURL(`${portico.baseUrl}/sso`);
-  await page.getByRole('heading', { level: 1, name: 'Single sign-on' }).waitFor();
-  assert.equal(await page.locator('#boot').count(), 0, 'the placeholder is gone once the app mounts');
-  assert.equal(attempts, 2);
-});
-
 test('the first visit of a link downloads none of the later screens', async () => {
   // A fresh organization: the session says there is no connection, so the overview needs no
   // chunk at all, and the picker is in the first download too.

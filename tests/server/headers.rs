@@ -159,9 +159,9 @@ async fn the_built_portal_page_allows_trunks_loader_by_hash() {
         eprintln!("skipped: no dist/ yet (run `trunk build --release` first)");
         return;
     };
-    // Trunk's loader is the one `<script type="module" async>` of the page, with no src.
-    let tag = "<script type=\"module\" async>";
-    let start = built.find(tag).expect("Trunk's module loader") + tag.len();
+    // The page's loader (`pattern_script` in Trunk.toml) is its one inline script, marked.
+    let tag = "<script data-portico-loader>";
+    let start = built.find(tag).expect("the page's loader") + tag.len();
     let loader = &built[start..start + built[start..].find("</script>").unwrap()];
     let app = App::new().await;
     let r = get(&app, "/sso").await;

@@ -11,18 +11,25 @@ use crate::api::ErrorCode;
 use crate::client::api::{self, ApiError};
 use crate::client::components::error_notice::ErrorNotice;
 use crate::client::components::field::Field;
+use crate::client::components::lazy::{ChunkFailed, Lazy, Loader};
 use crate::client::components::require_session::RequireSession;
 use crate::client::hooks::Latest;
 use crate::client::routes;
 use crate::client::session::{now_secs, use_session};
 use crate::client::style::scoped;
-use card::DomainCard;
+use card::{Cards, CardsView};
 use leptos::prelude::*;
 use std::time::Duration;
 use stylers_macro::style_str;
 
 /// How often relative times are refreshed and due automatic checks looked for.
 const TICK: Duration = Duration::from_secs(30);
+
+/// How the page fetches its cards' chunk (`client::chunks::domain_cards`), provided by the
+/// route. No chunk calls a split point itself: a module that is not cut (the designer's, which
+/// keeps every split point's screens) would be left with an import it cannot satisfy.
+#[derive(Clone, Copy)]
+pub struct CardsLoader(pub Loader<CardsView>);
 
 /// The domain verification screen.
 #[component]
@@ -68,6 +75,10 @@ pub(crate) fn relative(now: i64, t: i64) -> String {
 
 #[component]
 fn DomainsPage() -> impl IntoView {
+    // Without the route's loader (a page mounted elsewhere) the cards say they did not load.
+    let cards = use_context::<CardsLoader>()
+        .map(|c| c.0)
+        .unwrap_or(|| Box::pin(std::future::ready(Err(ChunkFailed))));
     let class = scoped(style_str! {
         .add {
             display: flex;
@@ -79,13 +90,6 @@ fn DomainsPage() -> impl IntoView {
             flex: 1 1 16rem;
             min-width: 0;
         }
-        .list {
-            list-style: none;
-            padding: 0;
-            display: flex;
-            flex-direction: column;
-            gap: var(--space-4);
-        }
     });
     let session = use_session();
     let domains = RwSignal::new(Vec::<Domain>::new());
@@ -95,8 +99,6 @@ fn DomainsPage() -> impl IntoView {
     let now = RwSignal::new(server_now());
     // Which DNS host the admin picked, shared by every card so they choose once.
     let host = RwSignal::new(String::new());
-    let hosts = LocalResource::new(api::dns_hosts);
-    let hosts = Signal::derive(move || hosts.get().map(|r| r.map(|l| l.data)));
     // Announcements that outlive the element they are about (a removed card).
     let announce = RwSignal::new(String::new());
     // Cancelled with the page, so nothing after its await asks whether the page is still there.
@@ -155,6 +157,7 @@ fn DomainsPage() -> impl IntoView {
     let input = RwSignal::new(String::new());
     let field_error = RwSignal::new(None::<String>);
     let form_error = RwSignal::new(None::<ApiError>);
+    let focus = RwSignal::new(None::<String>);
     let add_action = Action::new_local(move |value: &String| {
         let value = value.clone();
         async move {
@@ -167,7 +170,9 @@ fn DomainsPage() -> impl IntoView {
                     ));
                     input.set(String::new());
                     domains.update(|l| l.push(d));
-                    // Take the admin to the new card, where the record to create is.
+                    // Take the admin to the new card, where the record to create is (the
+                    // cards do it themselves when this is the first, and they are arriving).
+                    focus.set(Some(heading.clone()));
                     request_animation_frame(move || card::focus_id(&heading));
                 }
                 Err(e) => {
@@ -221,6 +226,7 @@ fn DomainsPage() -> impl IntoView {
             .info
             .with(|i| i.as_ref().and_then(|i| i.success_url.clone()))
     };
+    let empty = Memo::new(move |_| domains.with(Vec::is_empty));
     let any_verified = move || domains.with(|l| l.iter().any(|d| d.state == DomainState::Verified));
     // An embedding page hears when a domain becomes verified while the admin is here (by
     // "Check now" or by the server's own checks); domains verified before are the baseline.
@@ -265,15 +271,13 @@ fn DomainsPage() -> impl IntoView {
             {move || match load.get() {
                 Load::Loading => view! { <p class="muted" role="status">"Loading your domains…"</p> }.into_any(),
                 Load::Failed(e) => view! { <ErrorNotice error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-                Load::Ready => view! { class=class,
-                    <Show when=move || domains.with(|l| l.is_empty())>
-                        <p class="muted">"No domain yet. Add the domain of your team's email addresses, such as acme.com."</p>
+                // The cards are a chunk of their own: a first visit has none to show.
+                Load::Ready => view! {
+                    <Show when=move || !empty.get()
+                        fallback=|| view! { <p class="muted">"No domain yet. Add the domain of your team's email addresses, such as acme.com."</p> }>
+                        <Lazy load=cards
+                            view=move |cards: CardsView| cards(Cards { domains, now: now.into(), host, on_removed, focus })/>
                     </Show>
-                    <ul class="list" aria-label="Your domains">
-                        <For each=move || domains.get() key=|d| d.id.clone() let:d>
-                            <li><DomainCard domain=d domains now host hosts on_removed/></li>
-                        </For>
-                    </ul>
                 }.into_any(),
             }}
             <div class="actions">

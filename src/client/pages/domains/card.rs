@@ -66,6 +66,63 @@ fn outcome_name(o: LookupOutcome) -> &'static str {
     }
 }
 
+/// What the domains page hands the `domain_cards` chunk: its list and the state the cards share.
+#[derive(Clone, Copy)]
+pub struct Cards {
+    /// The page's list, updated in place after a check or removed from on removal.
+    pub domains: RwSignal<Vec<Domain>>,
+    /// Unix seconds, refreshed by the page, for "3 minutes ago".
+    pub now: Signal<i64>,
+    /// The DNS host the admin picked (shared by the cards).
+    pub host: RwSignal<String>,
+    /// Called after a domain was removed.
+    pub on_removed: Callback<Domain>,
+    /// The heading of the card just added, to focus once it is on the page (the first card
+    /// may arrive with this chunk, after the page tried).
+    pub focus: RwSignal<Option<String>>,
+}
+
+/// What the `domain_cards` chunk exports: the cards of a list that is not empty.
+pub type CardsView = fn(Cards) -> AnyView;
+
+/// Builds the cards (the chunk's export, see [`CardsView`]).
+pub fn cards_view(cards: Cards) -> AnyView {
+    view! { <DomainCards cards/> }.into_any()
+}
+
+/// One card per domain, with the DNS host guides they share (fetched with the first card).
+#[component]
+fn DomainCards(cards: Cards) -> impl IntoView {
+    let class = scoped(style_str! {
+        ul {
+            list-style: none;
+            padding: 0;
+            display: flex;
+            flex-direction: column;
+            gap: var(--space-4);
+        }
+    });
+    let Cards {
+        domains,
+        now,
+        host,
+        on_removed,
+        focus,
+    } = cards;
+    if let Some(heading) = focus.get_untracked() {
+        request_animation_frame(move || focus_id(&heading));
+    }
+    let hosts = LocalResource::new(api::dns_hosts);
+    let hosts = Signal::derive(move || hosts.get().map(|r| r.map(|l| l.data)));
+    view! { class=class,
+        <ul aria-label="Your domains">
+            <For each=move || domains.get() key=|d| d.id.clone() let:d>
+                <li><DomainCard domain=d domains now host hosts on_removed/></li>
+            </For>
+        </ul>
+    }
+}
+
 /// A domain's card.
 #[component]
 pub fn DomainCard(
