@@ -44,12 +44,13 @@ pub struct SessionInfo {
     /// The stylesheet of the organization's theme; the page swaps to it if it loaded another.
     #[serde(default)]
     pub theme_url: Option<String>,
-    /// How many SSO connections the organization has, as of this answer (0 when the session
-    /// may not set up SSO). With none, the overview needs no further request or download.
+    /// How many SSO connections the organization has, as of this answer; absent when the
+    /// session may not set up SSO or they could not be counted (the page then fetches the
+    /// list). With none, the overview needs no further request or download.
     #[serde(default)]
-    pub connections: u32,
-    /// How many directories the organization has, as of this answer (0 when the session may
-    /// not set up directory sync).
+    pub connections: Option<u32>,
+    /// How many directories the organization has, as of this answer; absent as for
+    /// `connections`.
     #[serde(default)]
-    pub directories: u32,
+    pub directories: Option<u32>,
 }

@@ -34,7 +34,7 @@ impl SessionCtx {
     pub fn connection_created(&self) {
         self.info.update(|i| {
             if let Some(i) = i {
-                i.connections = i.connections.saturating_add(1);
+                i.connections = i.connections.map(|n| n.saturating_add(1));
             }
         });
     }
@@ -43,7 +43,7 @@ impl SessionCtx {
     pub fn directory_created(&self) {
         self.info.update(|i| {
             if let Some(i) = i {
-                i.directories = i.directories.saturating_add(1);
+                i.directories = i.directories.map(|n| n.saturating_add(1));
             }
         });
     }

@@ -512,8 +512,8 @@ fn directory_steps_round_trip_and_dsync_links_land_on_the_directory() {
         return_url: None,
         success_url: None,
         theme_url: None,
-        connections: 0,
-        directories: 0,
+        connections: None,
+        directories: None,
     };
     let landing = |i| crate::client::session::landing(&session(i));
     assert_eq!(landing(vec![Intent::Dsync]), routes::DIRECTORY);

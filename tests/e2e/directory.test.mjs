@@ -229,7 +229,7 @@ test('an IT admin connects a directory; users, groups, roles and deactivation re
   await page.getByRole('link', { name: 'Done' }).click();
   await page.getByRole('heading', { level: 1, name: 'Directory sync' }).waitFor();
   await page.locator(`[data-directory="${directory.id}"][data-state="active"]`).waitFor();
-  await page.getByText('Sync log').click();
+  await page.getByText('Sync log', { exact: true }).click();
   await page.getByText(/deactivated user alan@acme\.test/).first().waitFor();
   await checkScreen(page, '99-directory-home');
   assert.deepEqual(errors, []);

@@ -160,15 +160,32 @@ async fn the_session_counts_connections_and_directories_within_its_intents() {
     let org = app.org("A").await;
     let sso = app.admin(&org, "sso").await;
     let counts = |r: &Resp| (r.body["connections"].clone(), r.body["directories"].clone());
+    // Directories are not this session's to see until the organization has one (then the SSO
+    // session covers directory sync too): absent, not zero.
     let session = sso.call(Method::GET, "/portal/api/session", None).await;
-    assert_eq!(counts(&session), (json!(0), json!(0)), "{}", session.text);
+    assert_eq!(
+        counts(&session),
+        (json!(0), json!(null)),
+        "{}",
+        session.text
+    );
     sso.connection("okta-saml").await;
     sso.connection("entra-oidc").await;
     let session = sso.call(Method::GET, "/portal/api/session", None).await;
-    assert_eq!(counts(&session), (json!(2), json!(0)), "{}", session.text);
+    assert_eq!(
+        counts(&session),
+        (json!(2), json!(null)),
+        "{}",
+        session.text
+    );
     // A fresh link's redemption answers with the counts too.
     let redeemed = app.redeem(&app.link(&org, "sso").await).await;
-    assert_eq!(counts(&redeemed), (json!(2), json!(0)), "{}", redeemed.text);
+    assert_eq!(
+        counts(&redeemed),
+        (json!(2), json!(null)),
+        "{}",
+        redeemed.text
+    );
 
     let dsync = app.admin(&org, "dsync").await;
     let created = dsync
@@ -180,14 +197,24 @@ async fn the_session_counts_connections_and_directories_within_its_intents() {
         .await;
     assert_eq!(created.status, 201, "{}", created.text);
     let session = dsync.call(Method::GET, "/portal/api/session", None).await;
-    assert_eq!(counts(&session), (json!(0), json!(1)), "{}", session.text);
+    assert_eq!(
+        counts(&session),
+        (json!(null), json!(1)),
+        "{}",
+        session.text
+    );
     // The SSO session now covers directory sync too (the organization has a directory).
     let session = sso.call(Method::GET, "/portal/api/session", None).await;
     assert_eq!(counts(&session), (json!(2), json!(1)), "{}", session.text);
     // A session for domains only learns nothing of the others.
     let domains = app.admin(&org, "domain_verification").await;
     let session = domains.call(Method::GET, "/portal/api/session", None).await;
-    assert_eq!(counts(&session), (json!(0), json!(0)), "{}", session.text);
+    assert_eq!(
+        counts(&session),
+        (json!(null), json!(null)),
+        "{}",
+        session.text
+    );
 }
 
 #[tokio::test]

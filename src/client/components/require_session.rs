@@ -26,8 +26,11 @@ pub fn RequireSession(children: ChildrenFn) -> impl IntoView {
         load.dispatch_local(());
     }
     let children = StoredValue::new(children);
+    // Only whether there is a session decides: a session that changes (extended, a connection
+    // counted) must not rebuild the screen and lose what the admin is typing.
+    let live = Memo::new(move |_| session.info.with(Option::is_some));
     move || {
-        if session.info.with(|i| i.is_some()) {
+        if live.get() {
             children.with_value(|c| c()).into_any()
         } else if session.lost.get() {
             view! { <SessionEnded error=Signal::derive(move || error.get())/> }.into_any()

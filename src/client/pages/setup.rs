@@ -1,5 +1,7 @@
-//! `/setup?token=…`: redeems the setup link by a POST from the app (so link scanners that
-//! prefetch the URL cannot burn it), then moves on without the token in the address bar.
+//! `/setup?token=…`: redeems the setup link by a POST from the page's script (so link scanners
+//! that only prefetch the URL cannot burn it), then moves on without the token in the address
+//! bar. In a visible, unframed tab the page's loader (Trunk.toml) has already sent that POST
+//! while the app downloaded; `api::redeem` takes its answer over.
 
 use super::PageHeading;
 use crate::api::ErrorCode;

@@ -28,12 +28,13 @@ pub fn SsoHome() -> impl IntoView {
 fn Overview() -> impl IntoView {
     let session = crate::client::session::use_session();
     // The session says how many connections there were when it was loaded (and counts the ones
-    // this admin creates since): with none, there is nothing to fetch or download.
-    let none_yet = move || {
+    // this admin creates since): with none, there is nothing to fetch or download. Unknown, or
+    // not this session's to see, loads the list, which says why.
+    let none_yet = Memo::new(move |_| {
         session
             .info
-            .with(|i| i.as_ref().is_some_and(|i| i.connections == 0))
-    };
+            .with(|i| i.as_ref().is_some_and(|i| i.connections == Some(0)))
+    });
     // The vendor enabled directory sync for this link: offer it next to the connections.
     let dsync = move || {
         session.info.with(|i| {
@@ -45,7 +46,7 @@ fn Overview() -> impl IntoView {
         <div class="card">
             <PageHeading text="Single sign-on"/>
             <p>"Connect your identity provider so your team signs in with their work accounts."</p>
-            {move || if none_yet() {
+            {move || if none_yet.get() {
                 view! { <NoConnectionYet/> }.into_any()
             } else {
                 view! { <Lazy load=|| Box::pin(chunks::sso_home()) view=|list: Screen| list()/> }.into_any()

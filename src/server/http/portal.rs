@@ -149,24 +149,20 @@ async fn redeem(
     let mut row = row;
     session::derive_intents(&s, &mut row, &org).await?;
     let sess = PortalSession { row, org, site };
-    let info = session_info(&s, &sess).await?;
+    let info = session_info(&s, &sess).await;
     Ok((CookieJar::new().add(set), axum::Json(info)).into_response())
 }
 
-async fn current(
-    State(s): State<AppState>,
-    sess: PortalSession,
-) -> Result<impl IntoResponse, ApiError> {
-    Ok(axum::Json(session_info(&s, &sess).await?))
+async fn current(State(s): State<AppState>, sess: PortalSession) -> impl IntoResponse {
+    axum::Json(session_info(&s, &sess).await)
 }
 
 /// The session info with its organization's theme stylesheet (the page was loaded before the
 /// session existed, so it may carry the environment's theme instead) and what the organization
-/// has set up so far, counted only for what the session may see.
-async fn session_info(
-    s: &AppState,
-    sess: &PortalSession,
-) -> Result<crate::api::portal::SessionInfo, ApiError> {
+/// has set up so far, counted only for what the session may see. The counts are a convenience:
+/// when the store cannot give them they are left out (the page fetches the lists), so a link
+/// just used up still answers with its session.
+async fn session_info(s: &AppState, sess: &PortalSession) -> crate::api::portal::SessionInfo {
     let mut info = sess.info(s);
     info.theme_url =
         crate::server::theme::effective(s, &sess.org.environment_id, Some(&sess.org.id))
@@ -175,16 +171,22 @@ async fn session_info(
             .map(|(scope, t)| crate::server::theme::stylesheet_url(&scope, &t));
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     if info.intents.contains(&Intent::Sso) {
-        info.connections = count(s.store.list_connections(&sess.org.id).await?.len());
+        info.connections = s
+            .store
+            .list_connections(&sess.org.id)
+            .await
+            .ok()
+            .map(|l| count(l.len()));
     }
     if info.intents.contains(&Intent::Dsync) {
-        let directories = s
+        info.directories = s
             .store
             .list_directories(&sess.org.environment_id, Some(&sess.org.id))
-            .await?;
-        info.directories = count(directories.len());
+            .await
+            .ok()
+            .map(|l| count(l.len()));
     }
-    Ok(info)
+    info
 }
 
 async fn end(State(s): State<AppState>, sess: PortalSession) -> Result<Response, ApiError> {

@@ -79,8 +79,8 @@ impl PortalSession {
             return_url: self.row.return_url.clone(),
             success_url: self.row.success_url.clone(),
             theme_url: None,
-            connections: 0,
-            directories: 0,
+            connections: None,
+            directories: None,
         }
     }
 }

@@ -27,16 +27,16 @@ pub fn DirectoryHome() -> impl IntoView {
 fn DirectoryList() -> impl IntoView {
     let session = crate::client::session::use_session();
     // As on the SSO overview: the session says whether there is a directory to show yet.
-    let none_yet = move || {
+    let none_yet = Memo::new(move |_| {
         session
             .info
-            .with(|i| i.as_ref().is_some_and(|i| i.directories == 0))
-    };
+            .with(|i| i.as_ref().is_some_and(|i| i.directories == Some(0)))
+    });
     view! {
         <div class="card stack">
             <PageHeading text="Directory sync"/>
             <p>"Connect your directory so your team's accounts are created, updated and removed here automatically, as you manage them in your identity provider."</p>
-            {move || if none_yet() {
+            {move || if none_yet.get() {
                 view! { <NoDirectoryYet/> }.into_any()
             } else {
                 view! { <Lazy load=|| Box::pin(chunks::directory_home()) view=|cards: Screen| cards()/> }.into_any()

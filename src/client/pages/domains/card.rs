@@ -110,6 +110,7 @@ fn DomainCards(cards: Cards) -> impl IntoView {
         focus,
     } = cards;
     if let Some(heading) = focus.get_untracked() {
+        focus.set(None);
         request_animation_frame(move || focus_id(&heading));
     }
     let hosts = LocalResource::new(api::dns_hosts);
