@@ -24,7 +24,7 @@ const VISITS = [
   {
     name: 'sso link: overview, then the provider picker',
     intent: 'sso',
-    budget: 200_000,
+    budget: 201_000,
     ready: async (page, base) => {
       await page.waitForURL(`${base}/sso`);
       await page.getByRole('link', { name: 'Set up a new connection' }).click();
